@@ -1,0 +1,24 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The pure core (workflow/, resolve/ decisions, rewrite/) must not reach the edges.
+const pureCoreRestrictions = {
+  paths: ['probot', '@octokit/rest', 'pino', 'node:fs', 'node:fs/promises', 'fs', 'node:child_process'],
+  patterns: ['**/github/**', '**/cli/**'],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/workflow/**/*.ts', 'src/rewrite/**/*.ts', 'src/resolve/types.ts', 'src/report/**/*.ts', 'src/dependabot/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', pureCoreRestrictions] },
+  },
+);

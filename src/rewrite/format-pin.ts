@@ -1,0 +1,39 @@
+// Decides the text of a pinned value and of the comment that names its version, so that the
+// line reads `uses: owner/repo@<sha> # v4.2.2` and Dependabot can keep both current.
+import type { QuoteStyle } from '../workflow/types.js';
+
+export function quoteValue(value: string, quote: QuoteStyle): string {
+  switch (quote) {
+    case 'single':
+      return `'${value.replaceAll("'", "''")}'`;
+    case 'double':
+      return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    case 'plain':
+      return value;
+  }
+}
+
+const VERSION_LIKE = /^v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]+)?$/;
+
+export type CommentDecision =
+  | { readonly kind: 'keep' }
+  | { readonly kind: 'write'; readonly text: string };
+
+/**
+ * An existing comment that already names a tag on the pinned commit is kept byte for byte;
+ * one that names a stale version has that word replaced; any other comment keeps its words
+ * after the version, so nothing the author wrote is lost.
+ */
+export function decideComment(input: {
+  readonly existing: string | undefined;
+  readonly label: string;
+  readonly tagsOnCommit: readonly string[];
+}): CommentDecision {
+  const { existing, label, tagsOnCommit } = input;
+  if (existing === undefined) return { kind: 'write', text: `# ${label}` };
+  const body = existing.replace(/^#+/, '').trim();
+  const [first = '', ...rest] = body.split(/\s+/);
+  if (first === label || tagsOnCommit.includes(first)) return { kind: 'keep' };
+  const words = VERSION_LIKE.test(first) ? rest : [first, ...rest].filter((word) => word !== '');
+  return { kind: 'write', text: ['#', label, ...words].join(' ') };
+}

@@ -1,0 +1,92 @@
+// Decides, for every located reference, whether it is rewritten to a commit SHA, kept, or
+// skipped with a reason a reader can act on. No I/O: resolutions arrive as data.
+import { formatRemoteRef, isRemoteRef } from '../workflow/parse-action-ref.js';
+import type { RemoteRef, UsesReference, UsesSite } from '../workflow/types.js';
+import { refKey } from '../resolve/types.js';
+import type { RefKey, RefRequest, Resolution, ResolvedRef } from '../resolve/types.js';
+import { decideComment, quoteValue } from './format-pin.js';
+import type { PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
+
+/** Every distinct remote ref the references name; full SHAs too, to check they exist. */
+export function collectRefRequests(references: readonly UsesReference[]): RefRequest[] {
+  const byKey = new Map<RefKey, RefRequest>();
+  for (const { ref } of references) {
+    if (!isRemoteRef(ref)) continue;
+    const request = { owner: ref.owner, repo: ref.repo, ref: ref.ref };
+    byKey.set(refKey(request), request);
+  }
+  return [...byKey.values()];
+}
+
+export function planPins(input: {
+  readonly references: readonly UsesReference[];
+  readonly resolutions: ReadonlyMap<RefKey, Resolution>;
+}): PinPlan {
+  return { entries: input.references.map((reference) => planOne(reference, input.resolutions)) };
+}
+
+function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>): PlanEntry {
+  switch (ref.kind) {
+    case 'local':
+      return { action: 'keep', site, ref, why: 'local' };
+    case 'invalid':
+      return { action: 'skip', site, ref, reason: `not a valid \`uses\` value: ${ref.reason}` };
+    case 'docker':
+      return ref.digest
+        ? { action: 'keep', site, ref, why: 'pinned' }
+        : { action: 'skip', site, ref, reason: 'a Docker image tag can move; pin it by digest (`@sha256:…`) by hand' };
+    case 'action':
+    case 'reusable-workflow': {
+      const resolution = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+      if (ref.refKind === 'full-sha') {
+        if (resolution && resolution.status !== 'resolved') {
+          return { action: 'skip', site, ref, reason: `pinned commit could not be confirmed in ${ref.owner}/${ref.repo}: ${resolution.reason}` };
+        }
+        return { action: 'keep', site, ref, why: 'pinned' };
+      }
+      if (!resolution) return { action: 'skip', site, ref, reason: 'not resolved' };
+      if (resolution.status !== 'resolved') return { action: 'skip', site, ref, reason: resolution.reason };
+      return { action: 'pin', pin: planPin(site, ref, resolution) };
+    }
+  }
+}
+
+function planPin(site: UsesSite, ref: RemoteRef, resolution: ResolvedRef): PlannedPin {
+  if (site.quote === 'block') throw new Error(`planPin: block scalar at ${site.path} must be skipped earlier`);
+  const after = formatRemoteRef(ref, resolution.sha);
+  const valueEdit: TextEdit = { start: site.valueStart, end: site.valueEnd, text: quoteValue(after, site.quote) };
+  const label = resolution.tag ?? (resolution.refType === 'commit' ? undefined : ref.ref);
+  const { comment, edit: commentEdit, note } = planComment(site, label, resolution.tagsOnCommit);
+  return {
+    site,
+    ref,
+    before: site.value,
+    after,
+    sha: resolution.sha,
+    tag: resolution.tag,
+    refType: resolution.refType,
+    comment,
+    ambiguous: resolution.ambiguous,
+    ...(note ? { note } : {}),
+    edits: commentEdit ? [valueEdit, commentEdit] : [valueEdit],
+  };
+}
+
+function planComment(
+  site: UsesSite,
+  label: string | undefined,
+  tagsOnCommit: readonly string[],
+): { comment: string | undefined; edit?: TextEdit; note?: string } {
+  const existing = site.comment?.text;
+  if (label === undefined) return { comment: existing };
+  if (!site.commentSafe) {
+    return { comment: existing, note: `no \`# ${label}\` comment written: another value shares this line or continues past it` };
+  }
+  const decision = decideComment({ existing, label, tagsOnCommit });
+  if (decision.kind === 'keep') return { comment: existing };
+  // A new comment goes after the line's last non-blank character, so a flow mapping stays closed.
+  const edit = site.comment
+    ? { start: site.comment.start, end: site.lineEnd, text: decision.text }
+    : { start: site.contentEnd, end: site.contentEnd, text: ` ${decision.text}` };
+  return { comment: decision.text, edit };
+}

@@ -1,0 +1,28 @@
+// One file through plan → splice → verify. The outcome says what happened to the file; a
+// file whose rewrite fails verification is reported with the reason and never written.
+import type { RefKey, Resolution } from '../resolve/types.js';
+import type { UsesReference } from '../workflow/types.js';
+import { applyEdits } from './apply-edits.js';
+import { planPins } from './plan-pins.js';
+import type { PinPlan } from './types.js';
+import { verifyRewrite } from './verify-rewrite.js';
+
+export type FileRewrite =
+  | { readonly status: 'unchanged'; readonly plan: PinPlan }
+  | { readonly status: 'rewritten'; readonly plan: PinPlan; readonly text: string }
+  | { readonly status: 'rejected'; readonly plan: PinPlan; readonly problem: string };
+
+export function rewriteFile(input: {
+  readonly text: string;
+  readonly references: readonly UsesReference[];
+  readonly resolutions: ReadonlyMap<RefKey, Resolution>;
+}): FileRewrite {
+  const plan = planPins({ references: input.references, resolutions: input.resolutions });
+  const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
+  if (pins.length === 0) return { status: 'unchanged', plan };
+  const text = applyEdits(input.text, pins.flatMap((pin) => pin.edits));
+  const expected = new Map(pins.map((pin) => [pin.site.valueStart, pin.after]));
+  const verification = verifyRewrite({ original: input.text, updated: text, expected });
+  if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };
+  return { status: 'rewritten', plan, text };
+}

@@ -1,0 +1,36 @@
+import type { CommitSha } from '../common/commit-sha.js';
+import type { ActionRef, RemoteRef, UsesSite } from '../workflow/types.js';
+
+/** Replace text[start, end) with `text`. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** One `uses:` the plan rewrites. */
+export interface PlannedPin {
+  readonly site: UsesSite;
+  readonly ref: RemoteRef;
+  readonly before: string;
+  readonly after: string;
+  readonly sha: CommitSha;
+  readonly tag: string | undefined;
+  readonly refType: 'tag' | 'branch' | 'commit';
+  /** The comment the line ends with after the edit (unchanged, new or none). */
+  readonly comment: string | undefined;
+  readonly ambiguous: boolean;
+  /** Why no comment could be written, when none was. */
+  readonly note?: string;
+  readonly edits: readonly TextEdit[];
+}
+
+/** A reference the plan leaves as it is, and why. */
+export type PlanEntry =
+  | { readonly action: 'pin'; readonly pin: PlannedPin }
+  | { readonly action: 'keep'; readonly site: UsesSite; readonly ref: ActionRef; readonly why: 'pinned' | 'local' }
+  | { readonly action: 'skip'; readonly site: UsesSite; readonly ref: ActionRef; readonly reason: string };
+
+export interface PinPlan {
+  readonly entries: readonly PlanEntry[];
+}
