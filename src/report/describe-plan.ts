@@ -1,0 +1,25 @@
+// Plain-text lines that say what a plan does to one file: one line per reference, in file order.
+import type { PinPlan, PlanEntry } from '../rewrite/types.js';
+
+export function describePlanEntry(entry: PlanEntry): string {
+  switch (entry.action) {
+    case 'pin': {
+      const { pin } = entry;
+      const flags = [
+        pin.refType === 'branch' ? 'branch pin: review' : undefined,
+        pin.ambiguous ? `"${pin.ref.ref}" is both a tag and a branch; the tag was used, as Actions does` : undefined,
+        pin.note,
+      ].filter((flag) => flag !== undefined);
+      const comment = pin.comment === undefined ? '' : ` ${pin.comment}`;
+      return `line ${pin.site.line}: pin ${pin.before} -> ${pin.after}${comment}${flags.length > 0 ? ` (${flags.join('; ')})` : ''}`;
+    }
+    case 'keep':
+      return `line ${entry.site.line}: keep ${entry.site.value} (${entry.why === 'local' ? 'local action' : 'already pinned'})`;
+    case 'skip':
+      return `line ${entry.site.line}: skip ${entry.site.value || '(empty)'}: ${entry.reason}`;
+  }
+}
+
+export function describePlan(plan: PinPlan): string[] {
+  return plan.entries.map(describePlanEntry);
+}
