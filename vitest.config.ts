@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // @actions/workflow-parser imports its JSON schema without `with { type: 'json' }`, which
+    // Node refuses; letting Vite transform the package makes the import work.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });
