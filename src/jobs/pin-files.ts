@@ -1,0 +1,29 @@
+// The pinning use case over a set of files already read: locate → one resolver batch for all
+// files → plan → splice → verify, per file. Shared by the CLI and the GitHub App.
+import type { RefResolver } from '../resolve/types.js';
+import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { rewriteFile } from '../rewrite/rewrite-file.js';
+import type { FileRewrite } from '../rewrite/rewrite-file.js';
+import type { FileKind, LocateResult } from '../workflow/types.js';
+
+export interface FileToPin {
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly text: string;
+  readonly located: LocateResult;
+}
+
+export type PinnedFile = { readonly path: string; readonly original: string } & (
+  | FileRewrite
+  | { readonly status: 'unreadable'; readonly error: string }
+);
+
+export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver): Promise<PinnedFile[]> {
+  const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])));
+  const resolutions = await resolver.resolve(requests);
+  return files.map((file) =>
+    file.located.ok
+      ? { path: file.path, original: file.text, ...rewriteFile({ text: file.text, references: file.located.references, resolutions }) }
+      : { path: file.path, original: file.text, status: 'unreadable', error: file.located.error },
+  );
+}
