@@ -10,6 +10,7 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { parseDocument } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findVerifiablePins, unpinToTags } from '../../src/bench/unpin-to-tags.js';
 import { collectFiles } from '../../src/cli/collect-files.js';
 import type { LocalFile } from '../../src/cli/collect-files.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
@@ -17,15 +18,11 @@ import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import { refKey } from '../../src/resolve/types.js';
 import type { RefKey, RefResolver } from '../../src/resolve/types.js';
-import { applyEdits } from '../../src/rewrite/apply-edits.js';
-import { quoteValue } from '../../src/rewrite/format-pin.js';
 import { collectRefRequests } from '../../src/rewrite/plan-pins.js';
 import { rewriteFile } from '../../src/rewrite/rewrite-file.js';
 import type { FileRewrite } from '../../src/rewrite/rewrite-file.js';
-import type { TextEdit } from '../../src/rewrite/types.js';
 import { mostSpecificVersionTag } from '../../src/resolve/version-tags.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
-import { formatRemoteRef } from '../../src/workflow/parse-action-ref.js';
 import type { UsesReference } from '../../src/workflow/types.js';
 import { corpusRefsDir, corpusWorkflowsDir } from '../support/paths.js';
 
@@ -81,20 +78,6 @@ function stepUses(steps: readonly unknown[]): string[] {
   });
 }
 
-/** Lines pinned as `@<sha> # <tag>` where the refs data says `<tag>` is that commit. */
-function verifiablePins(references: readonly UsesReference[]) {
-  return references.flatMap((reference) => {
-    const { site, ref } = reference;
-    if ((ref.kind !== 'action' && ref.kind !== 'reusable-workflow') || ref.refKind !== 'full-sha' || !site.comment) return [];
-    const tag = site.comment.text.replace(/^#+/, '').trim().split(/\s+/)[0] ?? '';
-    const repo = refsByRepo.get(`${ref.owner}/${ref.repo}`.toLowerCase());
-    const entry = repo?.tags.find((candidate) => candidate.name === tag);
-    if (!repo || !entry || entry.sha !== ref.ref) return [];
-    const tagsOnCommit = repo.tags.filter((candidate) => candidate.sha === ref.ref).map((candidate) => candidate.name);
-    return [{ reference, ref, tag, tagsOnCommit }];
-  });
-}
-
 describe('corpus', () => {
   it('holds the files the shared README promises', () => {
     expect(files.length).toBeGreaterThanOrEqual(250);
@@ -134,17 +117,12 @@ describe('corpus', () => {
     let canonicalLines = 0;
     const failures: string[] = [];
     for (const file of files) {
-      const pins = verifiablePins(referencesOf(file));
+      const pins = findVerifiablePins(referencesOf(file), refsByRepo);
       if (pins.length === 0) continue;
-      const unpin = (dropComment: boolean): TextEdit[] =>
-        pins.flatMap(({ reference: { site }, ref, tag }) => [
-          { start: site.valueStart, end: site.valueEnd, text: quoteValue(formatRemoteRef(ref, tag), site.quote === 'block' ? 'plain' : site.quote) },
-          ...(dropComment ? [{ start: site.valueEnd, end: site.lineEnd, text: '' }] : []),
-        ]);
       // Only the lines un-pinned here are resolved: tag refs the file never pinned stay as they are.
       const only = new Set(pins.map(({ ref, tag }) => refKey({ owner: ref.owner, repo: ref.repo, ref: tag })));
       // b1: the comment stays; it already names a tag on the commit, so it is kept as written.
-      const withComment = await pin(applyEdits(file.text, unpin(false)), file.kind, only);
+      const withComment = await pin(unpinToTags(file.text, pins, { dropComment: false }), file.kind, only);
       if (withComment.status === 'rewritten' && withComment.text === file.text) keptComment += pins.length;
       else failures.push(`${file.name} (comment kept): ${withComment.status}`);
       // b2: the comment is gone; ours must equal the original where it was ` # <most specific tag>`.
@@ -152,7 +130,7 @@ describe('corpus', () => {
         file.text.slice(site.valueEnd, site.lineEnd) === ` # ${tag}` && mostSpecificVersionTag(tag, tagsOnCommit) === tag);
       if (canonical.length !== pins.length) continue;
       canonicalLines += canonical.length;
-      const withoutComment = await pin(applyEdits(file.text, unpin(true)), file.kind, only);
+      const withoutComment = await pin(unpinToTags(file.text, pins, { dropComment: true }), file.kind, only);
       if (withoutComment.status === 'rewritten' && withoutComment.text === file.text) droppedComment += pins.length;
       else failures.push(`${file.name} (comment dropped): ${withoutComment.status === 'rewritten' ? 'bytes differ' : withoutComment.status}`);
     }
@@ -187,14 +165,7 @@ describe('corpus', () => {
     let pinnedValues = 0;
     for (const file of files) {
       // Turn every verifiable pin back into its tag, so that most files have real work.
-      const unpinned = applyEdits(
-        file.text,
-        verifiablePins(referencesOf(file)).map(({ reference: { site }, ref, tag }) => ({
-          start: site.valueStart,
-          end: site.lineEnd,
-          text: quoteValue(formatRemoteRef(ref, tag), site.quote === 'block' ? 'plain' : site.quote),
-        })),
-      );
+      const unpinned = unpinToTags(file.text, findVerifiablePins(referencesOf(file), refsByRepo), { dropComment: true });
       const result = await pin(unpinned, file.kind);
       if (result.status !== 'rewritten') continue;
       rewritten += 1;

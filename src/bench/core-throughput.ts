@@ -1,0 +1,111 @@
+// CPU benchmark of the pure core: locate + plan + splice + verify, over the real corpus (as it
+// is, and with its SHA pins turned back into tags so every file has work), and over generated
+// workflows of growing size to show how the cost scales. Resolution is done once, up front:
+// this measures our CPU, not the API.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { collectFiles } from '../cli/collect-files.js';
+import { loadRefsDir } from '../fake-github/load-refs.js';
+import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
+import type { RefKey, Resolution } from '../resolve/types.js';
+import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { rewriteFile } from '../rewrite/rewrite-file.js';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import type { FileKind } from '../workflow/types.js';
+import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
+
+interface Sample {
+  readonly text: string;
+  readonly kind: FileKind;
+}
+
+const sharedDir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      corpus: { type: 'string', default: `${sharedDir}workflows` },
+      refs: { type: 'string', default: `${sharedDir}refs` },
+      'min-seconds': { type: 'string', default: '2' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const minSeconds = Number(values['min-seconds']);
+  const refs = await loadRefsDir(values.refs);
+  const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
+  const resolver = createTableRefResolver(refs);
+
+  const files = await Promise.all((await collectFiles([values.corpus])).map(async (file) => ({ text: await readFile(file.path, 'utf8'), kind: file.kind })));
+  const unpinned = files.map((file) => {
+    const located = locateUsesSites(file.text, file.kind);
+    return located.ok ? { ...file, text: unpinToTags(file.text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }) } : file;
+  });
+
+  const rows = [await measure('corpus as committed', files, minSeconds), await measure('corpus, SHA pins turned back into tags', unpinned, minSeconds)];
+  for (const steps of [500, 1000, 2000, 5000]) rows.push(await measure(`generated workflow, ${steps} steps`, [generatedWorkflow(steps)], minSeconds));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`node ${process.version}\n| input | files | bytes | uses | pinned | files/s | MB/s | ms per file |\n|---|---|---|---|---|---|---|---|\n`);
+  for (const row of rows) {
+    process.stdout.write(
+      `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} |\n`,
+    );
+  }
+
+  async function measure(name: string, samples: readonly Sample[], seconds: number) {
+    const resolutions = new Map<RefKey, Resolution>();
+    for (const sample of samples) {
+      const located = locateUsesSites(sample.text, sample.kind);
+      if (located.ok) for (const [key, value] of await resolver.resolve(collectRefRequests(located.references))) resolutions.set(key, value);
+    }
+    let uses = 0;
+    let pinned = 0;
+    const pass = () => {
+      uses = 0;
+      pinned = 0;
+      for (const sample of samples) {
+        const located = locateUsesSites(sample.text, sample.kind);
+        if (!located.ok) continue;
+        uses += located.references.length;
+        const result = rewriteFile({ text: sample.text, references: located.references, resolutions });
+        pinned += result.plan.entries.filter((entry) => entry.action === 'pin').length;
+      }
+    };
+    pass(); // warm-up
+    let passes = 0;
+    const started = process.hrtime.bigint();
+    let elapsed = 0;
+    while (elapsed < seconds || passes < 3) {
+      pass();
+      passes += 1;
+      elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    }
+    const bytes = samples.reduce((sum, sample) => sum + Buffer.byteLength(sample.text), 0);
+    return {
+      name,
+      files: samples.length,
+      bytes,
+      uses,
+      pinned,
+      passes,
+      filesPerSecond: (samples.length * passes) / elapsed,
+      megabytesPerSecond: (bytes * passes) / elapsed / 1e6,
+      msPerFile: (elapsed * 1000) / (samples.length * passes),
+    };
+  }
+}
+
+/** One job with `steps` steps cycling through real actions at tags the refs data holds. */
+function generatedWorkflow(steps: number): Sample {
+  const actions = ['actions/checkout@v4', 'actions/setup-node@v4', 'actions/cache@v4', 'docker/login-action@v3', 'actions/upload-artifact@v4'];
+  const lines = ['name: big', 'on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:'];
+  for (let index = 0; index < steps; index += 1) {
+    lines.push(`      - name: step ${index}`, `        uses: ${actions[index % actions.length]}`, '        with:', `          key: value-${index}`);
+  }
+  return { text: `${lines.join('\n')}\n`, kind: 'workflow' };
+}
+
+await main();
