@@ -1,8 +1,8 @@
-// The refs of one repository as plain data (the schema of ../shared/corpus/refs), and the
-// decision "which commit does this ref mean" made on it, the way the Actions runner makes it.
-import { isFullSha, toCommitSha } from '../common/commit-sha.js';
+// The refs of one repository as plain data (the schema of ../shared/corpus/refs), turned into
+// the facts `decideResolution` needs.
+import { isFullSha } from '../common/commit-sha.js';
+import { decideResolution } from './decide-resolution.js';
 import type { Resolution } from './types.js';
-import { mostSpecificVersionTag } from './version-tags.js';
 
 export interface RepoRefs {
   readonly repo: string;
@@ -15,39 +15,21 @@ export interface RepoRefs {
 const SHORT_SHA = /^[0-9a-f]{7,39}$/;
 
 export function resolveFromRefs(refs: RepoRefs, ref: string): Resolution {
-  const tag = refs.tags.find((candidate) => candidate.name === ref);
-  const branch = refs.branches.find((candidate) => candidate.name === ref);
-  // The runner resolves a name as a tag before a branch; both existing is worth a warning.
-  if (tag) return resolvedAt(refs, tag.sha, 'tag', ref, branch !== undefined);
-  if (branch) return resolvedAt(refs, branch.sha, 'branch', ref, false);
-  const commits = knownCommits(refs);
-  if (isFullSha(ref)) {
-    return commits.has(ref)
-      ? resolvedAt(refs, ref, 'commit', ref, false)
-      : { status: 'not-found', reason: `commit ${ref} is not in ${refs.repo}` };
-  }
-  if (SHORT_SHA.test(ref)) {
-    const matches = [...commits].filter((sha) => sha.startsWith(ref));
-    if (matches.length === 1) return resolvedAt(refs, matches[0]!, 'commit', ref, false);
-    if (matches.length > 1) return { status: 'failed', reason: `short SHA ${ref} is ambiguous in ${refs.repo}` };
-  }
-  return { status: 'not-found', reason: `no tag or branch named "${ref}" in ${refs.repo}` };
+  const matches = commitsMatching(refs, ref);
+  if (matches.length > 1) return { status: 'failed', reason: `short SHA ${ref} is ambiguous in ${refs.repo}` };
+  return decideResolution({
+    repo: refs.repo,
+    ref,
+    tagCommit: refs.tags.find((tag) => tag.name === ref)?.sha,
+    branchCommit: refs.branches.find((branch) => branch.name === ref)?.sha,
+    commit: matches[0],
+    tags: refs.tags.map((tag) => ({ name: tag.name, commit: tag.sha })),
+  });
 }
 
-function resolvedAt(refs: RepoRefs, sha: string, refType: 'tag' | 'branch' | 'commit', ref: string, ambiguous: boolean): Resolution {
-  const commit = toCommitSha(sha);
-  if (!commit) return { status: 'failed', reason: `${refs.repo} answered "${sha}", which is not a commit SHA` };
-  const tagsOnCommit = refs.tags.filter((candidate) => candidate.sha === commit).map((candidate) => candidate.name);
-  return {
-    status: 'resolved',
-    sha: commit,
-    refType,
-    tag: refType === 'branch' ? undefined : mostSpecificVersionTag(ref, tagsOnCommit),
-    tagsOnCommit,
-    ambiguous,
-  };
-}
-
-function knownCommits(refs: RepoRefs): Set<string> {
-  return new Set([refs.head, ...refs.tags.map((tag) => tag.sha), ...refs.branches.map((branch) => branch.sha)]);
+/** Commits of the refs data that a full or short SHA names (refs data knows only ref tips). */
+export function commitsMatching(refs: RepoRefs, ref: string): string[] {
+  if (!isFullSha(ref) && !SHORT_SHA.test(ref)) return [];
+  const known = new Set([refs.head, ...refs.tags.map((tag) => tag.sha), ...refs.branches.map((branch) => branch.sha)]);
+  return [...known].filter((sha) => sha.startsWith(ref));
 }
