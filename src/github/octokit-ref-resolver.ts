@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import { buildRefsQuery, readRefsResponse } from '../resolve/graphql-refs-query.js';
 import type { GraphqlError } from '../resolve/graphql-refs-query.js';
 import { decideResolution } from '../resolve/decide-resolution.js';
-import { refKey } from '../resolve/types.js';
+import { refKey, uniqueRequests } from '../resolve/types.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/types.js';
 
 /** The part of an Octokit this adapter uses. */
@@ -26,7 +26,7 @@ export function createOctokitRefResolver(octokit: OctokitLike, options: OctokitR
   const queue = new PQueue({ concurrency: options.concurrency ?? 2 });
   return {
     async resolve(requests: readonly RefRequest[]): Promise<ReadonlyMap<RefKey, Resolution>> {
-      const unique = [...new Map(requests.map((request) => [refKey(request), request])).values()];
+      const unique = [...uniqueRequests(requests).values()];
       const batches: RefRequest[][] = [];
       for (let start = 0; start < unique.length; start += batchSize) batches.push(unique.slice(start, start + batchSize));
       const answers = await Promise.all(batches.map((batch) => queue.add(() => resolveBatch(octokit, batch))));

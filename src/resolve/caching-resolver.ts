@@ -3,7 +3,7 @@
 // of an installation an LRU with a TTL keeps resolved answers. Only resolved answers outlive
 // the run: a rate limit or a missing repository is asked again next time.
 import { LRUCache } from 'lru-cache';
-import { refKey } from './types.js';
+import { refKey, uniqueRequests } from './types.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from './types.js';
 
 export type ResolutionCache = LRUCache<RefKey, Resolution & { status: 'resolved' }>;
@@ -19,7 +19,7 @@ export function createCachingResolver(inner: RefResolver, shared?: ResolutionCac
   return {
     stats: () => ({ ...stats }),
     async resolve(requests: readonly RefRequest[]): Promise<ReadonlyMap<RefKey, Resolution>> {
-      const unique = new Map(requests.map((request) => [refKey(request), request]));
+      const unique = uniqueRequests(requests);
       const missing: RefRequest[] = [];
       for (const [key, request] of unique) {
         stats.asked += 1;

@@ -15,6 +15,16 @@ export function refKey(request: RefRequest): RefKey {
   return `${request.owner.toLowerCase()}/${request.repo.toLowerCase()}@${request.ref}` as RefKey;
 }
 
+/** One request per `refKey`, the first spelling kept, in order. */
+export function uniqueRequests(requests: readonly RefRequest[]): Map<RefKey, RefRequest> {
+  const unique = new Map<RefKey, RefRequest>();
+  for (const request of requests) {
+    const key = refKey(request);
+    if (!unique.has(key)) unique.set(key, request);
+  }
+  return unique;
+}
+
 export type Resolution =
   | {
       readonly status: 'resolved';

@@ -2,20 +2,15 @@
 // skipped with a reason a reader can act on. No I/O: resolutions arrive as data.
 import { formatRemoteRef, isRemoteRef } from '../workflow/parse-action-ref.js';
 import type { RemoteRef, UsesReference, UsesSite } from '../workflow/types.js';
-import { refKey } from '../resolve/types.js';
+import { refKey, uniqueRequests } from '../resolve/types.js';
 import type { RefKey, RefRequest, Resolution, ResolvedRef } from '../resolve/types.js';
 import { decideComment, quoteValue } from './format-pin.js';
 import type { PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
 export function collectRefRequests(references: readonly UsesReference[]): RefRequest[] {
-  const byKey = new Map<RefKey, RefRequest>();
-  for (const { ref } of references) {
-    if (!isRemoteRef(ref)) continue;
-    const request = { owner: ref.owner, repo: ref.repo, ref: ref.ref };
-    byKey.set(refKey(request), request);
-  }
-  return [...byKey.values()];
+  const requests = references.flatMap(({ ref }) => (isRemoteRef(ref) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
+  return [...uniqueRequests(requests).values()];
 }
 
 export function planPins(input: {
