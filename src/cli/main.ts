@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
 import { EXIT, UsageError } from './io.js';
-import { pinCommand } from './pin-command.js';
+import { DEFAULT_API_URL, pinCommand } from './pin-command.js';
 import { scanCommand } from './scan-command.js';
 
 const HELP: Record<string, string> = {
@@ -29,13 +29,16 @@ Options:
 Exit codes: 0 all remote references pinned to a full commit SHA; 1 some are not, or a
 file could not be parsed; 2 usage error.
 `,
-  pin: `Usage: pinwarden pin [PATH…] --refs DIR [--dry-run] [--format text|json]
+  pin: `Usage: pinwarden pin [PATH…] [--api-url URL | --refs DIR] [--dry-run] [--format text|json]
 
-Resolves each tag or branch reference to its commit and rewrites the line in place as
-\`uses: owner/repo@<sha> # v1.2.3\`, keeping every other byte of the file.
+Resolves each tag or branch reference to its commit through the GitHub API (token from
+GITHUB_TOKEN) and rewrites the line in place as \`uses: owner/repo@<sha> # v1.2.3\`, keeping
+every other byte of the file.
 
 Options:
-  --refs DIR           resolve from refs data files (the schema of shared/corpus/refs)
+  --api-url URL        GitHub's API (default https://api.github.com); for GitHub Enterprise
+                       Server give https://HOST/api/v3
+  --refs DIR           resolve offline from refs data files (the schema of shared/corpus/refs)
   --dry-run            print the plan and the diff; write nothing
   --format text|json   output format (default text)
   -h, --help           this help
@@ -71,13 +74,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             format: { type: 'string', default: 'text' },
             'dry-run': { type: 'boolean', default: false },
             refs: { type: 'string' },
+            'api-url': { type: 'string', default: DEFAULT_API_URL },
             help: { type: 'boolean', short: 'h' },
           },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'pin');
         return await pinCommand(
-          { paths: positionals, format: format(values.format), dryRun: values['dry-run'] === true, refsDir: stringOption(values.refs) },
+          {
+            paths: positionals,
+            format: format(values.format),
+            dryRun: values['dry-run'] === true,
+            refsDir: stringOption(values.refs),
+            apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
+          },
           io,
         );
       }

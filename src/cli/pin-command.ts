@@ -6,6 +6,9 @@ import { pinFiles } from '../jobs/pin-files.js';
 import type { PinnedFile } from '../jobs/pin-files.js';
 import { describePlanEntry } from '../report/describe-plan.js';
 import { renderLineDiff } from '../report/render-line-diff.js';
+import { createTokenOctokit } from '../github/create-octokit.js';
+import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
+import { createCachingResolver } from '../resolve/caching-resolver.js';
 import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
 import type { CliIo } from './io.js';
@@ -18,10 +21,14 @@ export interface PinOptions {
   readonly dryRun: boolean;
   /** Resolve from refs data on disk instead of the GitHub API (offline, reproducible). */
   readonly refsDir: string | undefined;
+  /** GitHub's API, or GitHub Enterprise's `https://HOST/api/v3`. */
+  readonly apiUrl: string;
 }
 
+export const DEFAULT_API_URL = 'https://api.github.com';
+
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
-  const resolver = await chooseResolver(options);
+  const resolver = await chooseResolver(options, io);
   const files = await readLocalFiles(options.paths, io.cwd);
   const results = await pinFiles(files, resolver);
   if (!options.dryRun) {
@@ -35,9 +42,14 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   return summary.unpinned > 0 || summary.unreadable > 0 || summary.rejected > 0 ? EXIT.findings : EXIT.ok;
 }
 
-async function chooseResolver(options: PinOptions): Promise<RefResolver> {
+async function chooseResolver(options: PinOptions, io: CliIo): Promise<RefResolver> {
   if (options.refsDir === undefined) {
-    throw new UsageError('resolving through the GitHub API is not available in this build; pass --refs DIR to resolve from refs data');
+    const token = io.env.GITHUB_TOKEN;
+    if (!token) throw new UsageError('GITHUB_TOKEN is not set (or pass --refs DIR to resolve from refs data offline)');
+    if (!/^https?:\/\//.test(options.apiUrl)) throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
+    const msPerRetrySecond = io.env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(io.env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
+    const octokit = createTokenOctokit({ token, baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
+    return createCachingResolver(createOctokitRefResolver(octokit));
   }
   try {
     return createTableRefResolver(await loadRefsDir(options.refsDir));

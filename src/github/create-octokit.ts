@@ -18,8 +18,10 @@ interface Logger {
   error(message: string): void;
 }
 
-export const PinwardenOctokit = ProbotOctokit.defaults({
-  throttle: {
+/** Bounded waits on both kinds of rate limit; `msPerRetrySecond` scales them (tests shrink it). */
+export function throttleOptions(msPerRetrySecond = 1000) {
+  return {
+    retryAfterBaseValue: msPerRetrySecond,
     onRateLimit: (retryAfter: number, options: ThrottledRequest, octokit: { log: Logger }, retryCount: number) => {
       octokit.log.warn(`rate limit hit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
       return retryCount < MAX_RATE_LIMIT_RETRIES;
@@ -28,9 +30,16 @@ export const PinwardenOctokit = ProbotOctokit.defaults({
       octokit.log.warn(`secondary rate limit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
       return retryCount < MAX_RATE_LIMIT_RETRIES;
     },
-  },
+  };
+}
+
+// Octokit.defaults merges options shallowly: a caller's `throttle: {…}` would replace these
+// handlers wholesale (and Probot's retry-forever ones would return), so merge them here.
+export const PinwardenOctokit = ProbotOctokit.defaults((options: { throttle?: Record<string, unknown> } & Record<string, unknown>) => ({
   userAgent: 'pinwarden',
-});
+  ...options,
+  throttle: { ...throttleOptions(), ...options.throttle },
+}));
 
 export type PinwardenOctokitInstance = InstanceType<typeof PinwardenOctokit>;
 
@@ -47,6 +56,6 @@ export function createTokenOctokit(options: { token: string; baseUrl: string; lo
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     log: options.log ?? quiet,
     retry: { retryAfterBaseValue: scale },
-    throttle: { retryAfterBaseValue: scale },
+    throttle: throttleOptions(scale),
   });
 }

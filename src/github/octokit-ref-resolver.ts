@@ -73,7 +73,8 @@ async function resolveWithRest(octokit: OctokitLike, request: RefRequest, tagLis
     const tag = await optional(gitRef(octokit, request, `tags/${request.ref}`));
     const branch = await optional(gitRef(octokit, request, `heads/${request.ref}`));
     const tagCommit = tag ? await peelRest(octokit, request, tag) : undefined;
-    const commit = !tag && !branch && /^[0-9a-f]{7,40}$/.test(request.ref) ? await optional(commitSha(octokit, request)) : undefined;
+    // GitHub answers 422 for a SHA it does not hold, 404 for a name it does not know.
+    const commit = !tag && !branch && /^[0-9a-f]{7,40}$/.test(request.ref) ? await optional(commitSha(octokit, request), [404, 422]) : undefined;
     return decideResolution({ repo, ref: request.ref, tagCommit, branchCommit: branch?.sha, commit, tags });
   } catch (error) {
     const status = (error as { status?: number }).status;
@@ -117,11 +118,11 @@ async function listTags(octokit: OctokitLike, request: RefRequest): Promise<TagL
 }
 
 /** A 404 is an answer ("there is none"), not a failure. */
-async function optional<T>(promise: Promise<T>): Promise<T | undefined> {
+async function optional<T>(promise: Promise<T>, noneStatuses: readonly number[] = [404]): Promise<T | undefined> {
   try {
     return await promise;
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
+    if (noneStatuses.includes((error as { status?: number }).status ?? 0)) return undefined;
     throw error;
   }
 }

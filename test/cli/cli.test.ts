@@ -99,10 +99,13 @@ describe('pinwarden pin', () => {
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(golden('refs-of-every-kind.after.yml'));
   });
 
-  it('refuses to run without a resolver', async () => {
+  it('refuses to run without a token or refs data, or with a malformed API URL', async () => {
     const { code, stderr } = await runCli(['pin'], tempRepo({}));
     expect(code).toBe(2);
-    expect(stderr).toContain('--refs DIR');
+    expect(stderr).toContain('GITHUB_TOKEN is not set');
+    const badUrl = await runCli(['pin', '--api-url', 'ftp://example'], tempRepo({}), { GITHUB_TOKEN: 't' });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('--api-url must be an http(s) URL');
   });
 });
 

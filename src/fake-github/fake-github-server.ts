@@ -1,0 +1,153 @@
+// A GitHub API on loopback for tests, the demo and benchmarks: REST under `/` and `/api/v3`,
+// GraphQL at `/graphql` and `/api/graphql` (where Octokit derives it for Enterprise URLs). It
+// counts requests by kind, can add latency, and injects faults: status codes with headers,
+// GitHub's secondary-rate-limit answer, and dropped connections.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FakeState } from './fake-state.js';
+import { executeGraphql } from './graphql-api.js';
+import { restRoutes } from './rest-api.js';
+
+export type RequestKind = 'graphql' | 'rest-read' | 'rest-write';
+
+export interface Fault {
+  /** Which requests: by kind and/or a pattern over `METHOD /path`. */
+  readonly kind?: RequestKind;
+  readonly match?: RegExp;
+  /** How many matching requests it answers before it is spent. */
+  times: number;
+  readonly response: { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown } | 'drop';
+}
+
+export interface RequestLog {
+  readonly kind: RequestKind;
+  readonly method: string;
+  readonly path: string;
+  readonly route: string;
+  readonly status: number;
+}
+
+export interface FakeGitHub {
+  readonly url: string;
+  readonly state: FakeState;
+  readonly requests: readonly RequestLog[];
+  /** Requests counted by kind, and by route name. */
+  counts(): { byKind: Record<RequestKind, number>; byRoute: Record<string, number>; total: number };
+  resetCounts(): void;
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+export const secondaryRateLimit = (retryAfterSeconds: number): Fault['response'] => ({
+  status: 403,
+  headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-remaining': '4000' },
+  body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+});
+
+export async function startFakeGitHub(options: { state: FakeState; port?: number; latencyMs?: number }): Promise<FakeGitHub> {
+  const requests: RequestLog[] = [];
+  const faults: Fault[] = [];
+  let latencyMs = options.latencyMs ?? 0;
+  let baseUrl = '';
+
+  const server: Server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      requests.push({ kind: 'rest-read', method: request.method ?? 'GET', path: request.url ?? '/', route: 'fake GitHub failure', status: 500 });
+      if (!response.headersSent) send(response, 500, { message: `fake GitHub failed: ${(error as Error).message}` });
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', baseUrl);
+    const method = request.method ?? 'GET';
+    const body = await readBody(request);
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '').replace(/^\/api\/graphql$/, '/graphql');
+    const isGraphql = path === '/graphql' && method === 'POST';
+    const kind: RequestKind = isGraphql ? 'graphql' : method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
+    const route = isGraphql ? null : restRoutes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
+    const routeName = isGraphql ? 'POST /graphql' : (route?.name ?? `${method} ${path}`);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+
+    const fault = faults.find((candidate) => candidate.times > 0 && (!candidate.kind || candidate.kind === kind) && (!candidate.match || candidate.match.test(`${method} ${path}`)));
+    if (fault) {
+      fault.times -= 1;
+      if (fault.response === 'drop') {
+        requests.push({ kind, method, path, route: routeName, status: 0 });
+        request.socket.destroy();
+        return;
+      }
+      requests.push({ kind, method, path, route: routeName, status: fault.response.status });
+      send(response, fault.response.status, fault.response.body ?? { message: 'injected fault' }, fault.response.headers);
+      return;
+    }
+
+    if (isGraphql) {
+      const result = await executeGraphql(options.state, parseJson(body));
+      requests.push({ kind, method, path, route: routeName, status: 200 });
+      send(response, 200, result);
+      return;
+    }
+    if (!route) {
+      requests.push({ kind, method, path, route: routeName, status: 404 });
+      send(response, 404, { message: 'Not Found (the fake GitHub does not serve this endpoint)' });
+      return;
+    }
+    const params = route.pattern.exec(path)!.slice(1).map((part) => decodeURIComponent(part));
+    const answer = route.handle(options.state, params, url, baseUrl);
+    requests.push({ kind, method, path, route: routeName, status: answer.status });
+    if (answer.status === 200 && /application\/vnd\.github(\.v3)?\.sha/.test(request.headers.accept ?? '') && typeof (answer.body as { sha?: unknown }).sha === 'string') {
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end((answer.body as { sha: string }).sha);
+      return;
+    }
+    send(response, answer.status, answer.body, answer.headers);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    state: options.state,
+    requests,
+    counts() {
+      const byKind: Record<RequestKind, number> = { graphql: 0, 'rest-read': 0, 'rest-write': 0 };
+      const byRoute: Record<string, number> = {};
+      for (const entry of requests) {
+        byKind[entry.kind] += 1;
+        byRoute[entry.route] = (byRoute[entry.route] ?? 0) + 1;
+      }
+      return { byKind, byRoute, total: requests.length };
+    },
+    resetCounts: () => void requests.splice(0),
+    injectFault: (fault) => void faults.push(fault),
+    clearFaults: () => void faults.splice(0),
+    setLatency: (ms) => void (latencyMs = ms),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): { query?: unknown; variables?: unknown } {
+  try {
+    return JSON.parse(text) as { query?: unknown; variables?: unknown };
+  } catch {
+    return {};
+  }
+}

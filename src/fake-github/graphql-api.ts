@@ -1,0 +1,123 @@
+// The fake's GraphQL endpoint: queries are validated and executed by graphql-js against
+// GitHub's published schema (@octokit/graphql-schema), so a query GitHub would reject is
+// rejected here too. Only the fields pinwarden reads have resolvers; others resolve to null.
+import { schema } from '@octokit/graphql-schema';
+import { GraphQLError, buildClientSchema, graphql } from 'graphql';
+import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
+import type { FakeRepository, FakeState, FakeTag } from './fake-state.js';
+import { findRepository, repositoryCommits } from './fake-state.js';
+
+let cachedSchema: GraphQLSchema | undefined;
+
+export function githubSchema(): GraphQLSchema {
+  if (!cachedSchema) {
+    const introspection = schema.json as IntrospectionQuery | { data: IntrospectionQuery };
+    cachedSchema = buildClientSchema('data' in introspection ? introspection.data : introspection);
+  }
+  return cachedSchema;
+}
+
+export interface GraphqlResponse {
+  readonly data?: unknown;
+  readonly errors?: readonly Record<string, unknown>[];
+}
+
+export async function executeGraphql(state: FakeState, body: { query?: unknown; variables?: unknown }): Promise<GraphqlResponse> {
+  if (typeof body.query !== 'string') return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
+  const result = await graphql({
+    schema: githubSchema(),
+    source: body.query,
+    rootValue: rootFields(state),
+    variableValues: (body.variables ?? {}) as Record<string, unknown>,
+    typeResolver: (value) => (value as { __typename?: string }).__typename,
+  });
+  // GitHub puts the error kind at the top level of each error (`type: "NOT_FOUND"`).
+  const errors = result.errors?.map((error) => ({
+    ...(error.extensions?.type ? { type: error.extensions.type } : {}),
+    message: error.message,
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.locations ? { locations: error.locations } : {}),
+  }));
+  return { ...(result.data === undefined ? {} : { data: result.data }), ...(errors ? { errors } : {}) };
+}
+
+function rootFields(state: FakeState) {
+  return {
+    repository: ({ owner, name }: { owner: string; name: string }) => {
+      const repository = findRepository(state, owner, name);
+      if (!repository || repository.private) {
+        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, { extensions: { type: 'NOT_FOUND' } });
+      }
+      return repositoryNode(repository);
+    },
+    rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, nodeCount: 0, resetAt: new Date(Date.now() + 3_600_000).toISOString() }),
+  };
+}
+
+function repositoryNode(repository: FakeRepository) {
+  return {
+    __typename: 'Repository',
+    name: repository.name,
+    nameWithOwner: `${repository.owner}/${repository.name}`,
+    ref: ({ qualifiedName }: { qualifiedName: string }) => refNode(repository, qualifiedName),
+    refs: (args: { refPrefix: string; query?: string; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => refsConnection(repository, args),
+    object: ({ expression, oid }: { expression?: string; oid?: string }) => objectNode(repository, oid ?? expression),
+  };
+}
+
+interface RefNode {
+  readonly __typename: 'Ref';
+  readonly name: string;
+  readonly prefix: string;
+  readonly target: unknown;
+}
+
+function refNode(repository: FakeRepository, qualifiedName: string): RefNode | null {
+  if (qualifiedName.startsWith('refs/tags/')) {
+    const tag = repository.tags.get(qualifiedName.slice('refs/tags/'.length));
+    return tag ? { __typename: 'Ref', name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag) } : null;
+  }
+  if (qualifiedName.startsWith('refs/heads/')) {
+    const name = qualifiedName.slice('refs/heads/'.length);
+    const commit = repository.branches.get(name);
+    return commit ? { __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit) } : null;
+  }
+  // A short name: GitHub checks fully qualified names first, then short ones (branch first).
+  return refNode(repository, `refs/heads/${qualifiedName}`) ?? refNode(repository, `refs/tags/${qualifiedName}`);
+}
+
+function refsConnection(repository: FakeRepository, args: { refPrefix: string; query?: string; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
+  const size = args.first ?? args.last;
+  if (size === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the `refs` connection.', { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
+  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`refs\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  let nodes: { __typename: string; name: string; prefix: string; target: unknown }[];
+  if (args.refPrefix === 'refs/tags/') {
+    // The refs data carries no commit dates; its own order (oldest first) stands in for them.
+    nodes = [...repository.tags.values()].map((tag) => ({ __typename: 'Ref', name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag) }));
+  } else if (args.refPrefix === 'refs/heads/') {
+    nodes = [...repository.branches].map(([name, commit]) => ({ __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit) }));
+  } else {
+    nodes = [];
+  }
+  if (args.query) nodes = nodes.filter((node) => node.name.includes(args.query!));
+  if (args.orderBy?.direction === 'DESC') nodes.reverse();
+  const page = args.last === undefined ? nodes.slice(0, size) : nodes.slice(-size);
+  return { __typename: 'RefConnection', nodes: page, totalCount: nodes.length, pageInfo: { hasNextPage: nodes.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+}
+
+function objectNode(repository: FakeRepository, expression: string | undefined) {
+  if (!expression) return null;
+  const matches = [...repositoryCommits(repository)].filter((commit) => commit.startsWith(expression.toLowerCase()));
+  if (matches.length === 1 && expression.length >= 4) return commitNode(matches[0]!);
+  const tagObject = [...repository.tags.values()].find((tag) => tag.tagObject === expression);
+  return tagObject ? tagTarget(tagObject) : null;
+}
+
+function tagTarget(tag: FakeTag) {
+  if (!tag.tagObject) return commitNode(tag.commit);
+  return { __typename: 'Tag', oid: tag.tagObject, abbreviatedOid: tag.tagObject.slice(0, 7), name: tag.name, message: '', target: commitNode(tag.commit) };
+}
+
+function commitNode(oid: string) {
+  return { __typename: 'Commit', oid, abbreviatedOid: oid.slice(0, 7) };
+}

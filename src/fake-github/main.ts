@@ -1,0 +1,23 @@
+// `npm run fake-github -- --refs DIR [--port N] [--latency-ms N]`: serves the fake GitHub until
+// stopped. Its first line is `listening http://127.0.0.1:PORT`, for scripts to read.
+import { parseArgs } from 'node:util';
+import { createFakeState } from './fake-state.js';
+import { startFakeGitHub } from './fake-github-server.js';
+import { loadRefsDir } from './load-refs.js';
+
+const { values } = parseArgs({
+  options: { refs: { type: 'string' }, port: { type: 'string', default: '0' }, 'latency-ms': { type: 'string', default: '0' } },
+});
+if (!values.refs) {
+  process.stderr.write('usage: fake-github --refs DIR [--port N] [--latency-ms N]\n');
+  process.exit(2);
+}
+const fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(values.refs)), port: Number(values.port), latencyMs: Number(values['latency-ms']) });
+process.stdout.write(`listening ${fake.url}\n`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    const { byKind, total } = fake.counts();
+    process.stderr.write(`served ${total} requests: ${JSON.stringify(byKind)}\n`);
+    void fake.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,140 @@
+// The fake's REST endpoints pinwarden's resolver falls back to, shaped as GitHub's OpenAPI
+// description shapes them (the fields pinwarden and Octokit read, with their real names).
+import type { FakeRepository, FakeState } from './fake-state.js';
+import { findRepository, repositoryCommits } from './fake-state.js';
+
+export interface RestResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface RestRoute {
+  /** A name for counting: `GET /repos/{owner}/{repo}/git/ref/{ref}`. */
+  readonly name: string;
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly handle: (state: FakeState, params: string[], url: URL, baseUrl: string) => RestResponse;
+}
+
+const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+
+function withRepository(handle: (repository: FakeRepository, rest: string[], url: URL, baseUrl: string) => RestResponse) {
+  return (state: FakeState, [owner = '', repo = '', ...rest]: string[], url: URL, baseUrl: string): RestResponse => {
+    const repository = findRepository(state, owner, repo);
+    return repository && !repository.private ? handle(repository, rest, url, baseUrl) : notFound;
+  };
+}
+
+export const restRoutes: readonly RestRoute[] = [
+  {
+    name: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/(.+)$/,
+    handle: withRepository((repository, [ref = ''], _url, baseUrl) => {
+      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
+      if (ref.startsWith('tags/')) {
+        const tag = repository.tags.get(ref.slice('tags/'.length));
+        if (!tag) return notFound;
+        const object = tag.tagObject ? { type: 'tag', sha: tag.tagObject, url: `${api}/git/tags/${tag.tagObject}` } : { type: 'commit', sha: tag.commit, url: `${api}/git/commits/${tag.commit}` };
+        return { status: 200, body: { ref: `refs/${ref}`, node_id: nodeId('Ref', ref), url: `${api}/git/refs/${ref}`, object } };
+      }
+      if (ref.startsWith('heads/')) {
+        const commit = repository.branches.get(ref.slice('heads/'.length));
+        if (!commit) return notFound;
+        return { status: 200, body: { ref: `refs/${ref}`, node_id: nodeId('Ref', ref), url: `${api}/git/refs/${ref}`, object: { type: 'commit', sha: commit, url: `${api}/git/commits/${commit}` } } };
+      }
+      return notFound;
+    }),
+  },
+  {
+    name: 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}',
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/tags\/([0-9a-f]{40})$/,
+    handle: withRepository((repository, [sha = ''], _url, baseUrl) => {
+      const tag = [...repository.tags.values()].find((candidate) => candidate.tagObject === sha);
+      if (!tag) return notFound;
+      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
+      return {
+        status: 200,
+        body: {
+          node_id: nodeId('Tag', sha),
+          tag: tag.name,
+          sha,
+          url: `${api}/git/tags/${sha}`,
+          message: `${tag.name}\n`,
+          tagger: { name: 'fake', email: 'fake@example.invalid', date: '2026-01-01T00:00:00Z' },
+          object: { type: 'commit', sha: tag.commit, url: `${api}/git/commits/${tag.commit}` },
+          verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+        },
+      };
+    }),
+  },
+  {
+    name: 'GET /repos/{owner}/{repo}/tags',
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/tags$/,
+    handle: withRepository((repository, _rest, url, baseUrl) => {
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
+      const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+      const tags = [...repository.tags.values()].reverse();
+      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
+      const body = tags.slice((page - 1) * perPage, page * perPage).map((tag) => ({
+        name: tag.name,
+        commit: { sha: tag.commit, url: `${api}/commits/${tag.commit}` },
+        zipball_url: `${api}/zipball/refs/tags/${tag.name}`,
+        tarball_url: `${api}/tarball/refs/tags/${tag.name}`,
+        node_id: nodeId('Ref', tag.name),
+      }));
+      const headers: Record<string, string> = page * perPage < tags.length ? { link: `<${api}/tags?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+      return { status: 200, body, headers };
+    }),
+  },
+  {
+    name: 'GET /repos/{owner}/{repo}/commits/{ref}',
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)$/,
+    handle: withRepository((repository, [ref = ''], _url, baseUrl) => {
+      // REST follows git's precedence here: a branch before a tag of the same name.
+      const commit =
+        repository.branches.get(ref) ??
+        repository.tags.get(ref)?.commit ??
+        [...repositoryCommits(repository)].find((candidate) => ref.length >= 7 && candidate.startsWith(ref));
+      if (!commit) return { status: 422, body: { message: `No commit found for SHA: ${ref}`, documentation_url: 'https://docs.github.com/rest', status: '422' } };
+      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
+      return { status: 200, body: { sha: commit, node_id: nodeId('Commit', commit), url: `${api}/commits/${commit}`, commit: { message: '', tree: { sha: commit, url: `${api}/git/trees/${commit}` } }, parents: [] } };
+    }),
+  },
+  {
+    name: 'GET /repos/{owner}/{repo}',
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)$/,
+    handle: withRepository((repository, _rest, _url, baseUrl) => ({
+      status: 200,
+      body: {
+        id: 1,
+        node_id: nodeId('Repository', repository.name),
+        name: repository.name,
+        full_name: `${repository.owner}/${repository.name}`,
+        private: repository.private,
+        default_branch: repository.defaultBranch,
+        archived: false,
+        fork: false,
+        url: `${baseUrl}/repos/${repository.owner}/${repository.name}`,
+      },
+    })),
+  },
+  {
+    name: 'GET /rate_limit',
+    method: 'GET',
+    pattern: /^\/rate_limit$/,
+    handle: () => {
+      const core = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 };
+      return { status: 200, body: { resources: { core, graphql: core }, rate: core } };
+    },
+  },
+];
+
+function nodeId(kind: string, key: string): string {
+  return Buffer.from(`${kind}:${key}`).toString('base64');
+}
