@@ -102,27 +102,22 @@ export const restRoutes: readonly RestRoute[] = [
         [...repositoryCommits(repository)].find((candidate) => ref.length >= 7 && candidate.startsWith(ref));
       if (!commit) return { status: 422, body: { message: `No commit found for SHA: ${ref}`, documentation_url: 'https://docs.github.com/rest', status: '422' } };
       const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
-      return { status: 200, body: { sha: commit, node_id: nodeId('Commit', commit), url: `${api}/commits/${commit}`, commit: { message: '', tree: { sha: commit, url: `${api}/git/trees/${commit}` } }, parents: [] } };
+      const person = { name: 'fake', email: 'fake@example.invalid', date: '2026-01-01T00:00:00Z' };
+      return {
+        status: 200,
+        body: {
+          sha: commit,
+          node_id: nodeId('Commit', commit),
+          url: `${api}/commits/${commit}`,
+          html_url: `https://github.com/${repository.owner}/${repository.name}/commit/${commit}`,
+          comments_url: `${api}/commits/${commit}/comments`,
+          commit: { url: `${api}/git/commits/${commit}`, author: person, committer: person, message: '', comment_count: 0, tree: { sha: commit, url: `${api}/git/trees/${commit}` } },
+          author: null,
+          committer: null,
+          parents: [],
+        },
+      };
     }),
-  },
-  {
-    name: 'GET /repos/{owner}/{repo}',
-    method: 'GET',
-    pattern: /^\/repos\/([^/]+)\/([^/]+)$/,
-    handle: withRepository((repository, _rest, _url, baseUrl) => ({
-      status: 200,
-      body: {
-        id: 1,
-        node_id: nodeId('Repository', repository.name),
-        name: repository.name,
-        full_name: `${repository.owner}/${repository.name}`,
-        private: repository.private,
-        default_branch: repository.defaultBranch,
-        archived: false,
-        fork: false,
-        url: `${baseUrl}/repos/${repository.owner}/${repository.name}`,
-      },
-    })),
   },
   {
     name: 'GET /rate_limit',
@@ -130,7 +125,7 @@ export const restRoutes: readonly RestRoute[] = [
     pattern: /^\/rate_limit$/,
     handle: () => {
       const core = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 };
-      return { status: 200, body: { resources: { core, graphql: core }, rate: core } };
+      return { status: 200, body: { resources: { core, search: { ...core, limit: 30, remaining: 30 }, graphql: core }, rate: core } };
     },
   },
 ];
