@@ -96,7 +96,7 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
       return;
     }
     const params = route.pattern.exec(path)!.slice(1).map((part) => decodeURIComponent(part));
-    const answer = route.handle(options.state, params, url, baseUrl);
+    const answer = route.handle(options.state, params, { url, baseUrl, body: body === '' ? undefined : parseJson(body) });
     requests.push({ kind, method, path, route: routeName, status: answer.status });
     if (answer.status === 200 && /application\/vnd\.github(\.v3)?\.sha/.test(request.headers.accept ?? '') && typeof (answer.body as { sha?: unknown }).sha === 'string') {
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end((answer.body as { sha: string }).sha);
@@ -144,9 +144,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseJson(text: string): { query?: unknown; variables?: unknown } {
+function parseJson(text: string): { query?: unknown; variables?: unknown } & Record<string, unknown> {
   try {
-    return JSON.parse(text) as { query?: unknown; variables?: unknown };
+    return JSON.parse(text) as { query?: unknown; variables?: unknown } & Record<string, unknown>;
   } catch {
     return {};
   }

@@ -1,6 +1,8 @@
 // What the fake GitHub knows: repositories with their tags (annotated ones as tag objects, as
 // git stores them) and branches, loaded from refs data or seeded by tests.
 import type { RepoRefs } from '../resolve/repo-refs.js';
+import { createGitStore, writeBlob, writeCommit, writeTree } from './git-store.js';
+import type { GitStore, TreeEntry } from './git-store.js';
 
 export interface FakeTag {
   readonly name: string;
@@ -18,6 +20,10 @@ export interface FakeRepository {
   /** Commits the repository holds beyond its ref tips. */
   readonly commits: Set<string>;
   readonly private: boolean;
+  readonly archived: boolean;
+  readonly fork: boolean;
+  /** Files, trees and commits of seeded repositories (empty for refs-only ones). */
+  readonly git: GitStore;
 }
 
 export interface FakeState {
@@ -40,6 +46,46 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
     branches: new Map(refs.branches.map((branch) => [branch.name, branch.sha])),
     commits: new Set([refs.head]),
     private: options.private ?? false,
+    archived: false,
+    fork: false,
+    git: createGitStore(),
+  };
+  state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
+  return repository;
+}
+
+export interface RepositorySeed {
+  readonly fullName: string;
+  readonly defaultBranch?: string;
+  /** path → text; none at all makes an empty repository (no commit, no branch). */
+  readonly files?: Readonly<Record<string, string>>;
+  readonly private?: boolean;
+  readonly archived?: boolean;
+  readonly fork?: boolean;
+}
+
+/** A repository with real files on its default branch, for tests to pin and read back. */
+export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepository {
+  const [owner = '', name = ''] = seed.fullName.split('/');
+  const git = createGitStore();
+  const defaultBranch = seed.defaultBranch ?? 'main';
+  const branches = new Map<string, string>();
+  const files = Object.entries(seed.files ?? {});
+  if (files.length > 0) {
+    const tree = writeTree(git, new Map<string, TreeEntry>(files.map(([path, text]) => [path, { mode: '100644', sha: writeBlob(git, text) }])));
+    branches.set(defaultBranch, writeCommit(git, { tree, parents: [], message: 'Initial commit', date: '2026-01-01T00:00:00Z' }));
+  }
+  const repository: FakeRepository = {
+    owner,
+    name,
+    defaultBranch,
+    tags: new Map(),
+    branches,
+    commits: new Set(),
+    private: seed.private ?? false,
+    archived: seed.archived ?? false,
+    fork: seed.fork ?? false,
+    git,
   };
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
   return repository;
@@ -51,5 +97,15 @@ export function findRepository(state: FakeState, owner: string, name: string): F
 
 /** Every commit the repository holds, as far as the fake knows. */
 export function repositoryCommits(repository: FakeRepository): Set<string> {
-  return new Set([...repository.commits, ...[...repository.tags.values()].map((tag) => tag.commit), ...repository.branches.values()]);
+  return new Set([...repository.commits, ...repository.git.commits.keys(), ...[...repository.tags.values()].map((tag) => tag.commit), ...repository.branches.values()]);
+}
+
+/** A branch name, tag name or commit id → commit id, as `git rev-parse` would (branch first). */
+export function resolveRevision(repository: FakeRepository, revision: string): string | undefined {
+  if (revision === 'HEAD') return repository.branches.get(repository.defaultBranch);
+  return (
+    repository.branches.get(revision) ??
+    repository.tags.get(revision)?.commit ??
+    [...repositoryCommits(repository)].find((commit) => revision.length >= 7 && commit.startsWith(revision))
+  );
 }

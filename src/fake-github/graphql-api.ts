@@ -5,7 +5,8 @@ import { schema } from '@octokit/graphql-schema';
 import { GraphQLError, buildClientSchema, graphql } from 'graphql';
 import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
 import type { FakeRepository, FakeState, FakeTag } from './fake-state.js';
-import { findRepository, repositoryCommits } from './fake-state.js';
+import { findRepository, repositoryCommits, resolveRevision } from './fake-state.js';
+import { impliedDirectories } from './git-store.js';
 
 let cachedSchema: GraphQLSchema | undefined;
 
@@ -62,6 +63,14 @@ function repositoryNode(repository: FakeRepository) {
     ref: ({ qualifiedName }: { qualifiedName: string }) => refNode(repository, qualifiedName),
     refs: (args: { refPrefix: string; query?: string; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => refsConnection(repository, args),
     object: ({ expression, oid }: { expression?: string; oid?: string }) => objectNode(repository, oid ?? expression),
+    isArchived: repository.archived,
+    isFork: repository.fork,
+    isPrivate: repository.private,
+    isEmpty: repository.branches.size === 0,
+    defaultBranchRef: () => {
+      const commit = repository.branches.get(repository.defaultBranch);
+      return commit ? { __typename: 'Ref', name: repository.defaultBranch, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
+    },
   };
 }
 
@@ -107,10 +116,46 @@ function refsConnection(repository: FakeRepository, args: { refPrefix: string; q
 
 function objectNode(repository: FakeRepository, expression: string | undefined) {
   if (!expression) return null;
+  // `<revision>:<path>`, as `git rev-parse` reads it: a file or folder at that revision.
+  const colon = expression.indexOf(':');
+  if (colon >= 0) return pathNode(repository, expression.slice(0, colon), expression.slice(colon + 1));
   const matches = [...repositoryCommits(repository)].filter((commit) => commit.startsWith(expression.toLowerCase()));
   if (matches.length === 1 && expression.length >= 4) return commitNode(matches[0]!);
   const tagObject = [...repository.tags.values()].find((tag) => tag.tagObject === expression);
   return tagObject ? tagTarget(tagObject) : null;
+}
+
+const BLOB_TEXT_LIMIT = 512_000;
+
+function pathNode(repository: FakeRepository, revision: string, path: string) {
+  const commit = resolveRevision(repository, revision || 'HEAD');
+  const tree = commit ? repository.git.trees.get(repository.git.commits.get(commit)?.tree ?? '') : undefined;
+  if (!tree) return null;
+  const clean = path.replace(/^\/+|\/+$/g, '');
+  const file = tree.get(clean);
+  if (file) return blobNode(repository, file.sha);
+  const prefix = clean === '' ? '' : `${clean}/`;
+  const names = new Map<string, { type: 'blob' | 'tree'; sha?: string; mode: string }>();
+  for (const [candidate, entry] of tree) {
+    if (!candidate.startsWith(prefix)) continue;
+    const [name = '', ...rest] = candidate.slice(prefix.length).split('/');
+    if (!names.has(name)) names.set(name, rest.length === 0 ? { type: 'blob', sha: entry.sha, mode: entry.mode } : { type: 'tree', mode: '040000' });
+  }
+  if (names.size === 0) return null;
+  const directories = impliedDirectories(tree);
+  const entries = [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, entry]) => {
+    const entryPath = `${prefix}${name}`;
+    const oid = entry.sha ?? directories.get(entryPath) ?? '';
+    return { name, path: entryPath, type: entry.type, mode: Number.parseInt(entry.mode, 8), oid, object: entry.type === 'blob' ? blobNode(repository, oid) : { __typename: 'Tree', oid } };
+  });
+  return { __typename: 'Tree', oid: directories.get(clean) ?? '', entries };
+}
+
+function blobNode(repository: FakeRepository, oid: string) {
+  const bytes = repository.git.blobs.get(oid) ?? Buffer.alloc(0);
+  const isBinary = bytes.includes(0);
+  // GitHub cuts Blob.text at 512,000 bytes and says so with isTruncated.
+  return { __typename: 'Blob', oid, byteSize: bytes.length, isBinary, isTruncated: bytes.length > BLOB_TEXT_LIMIT, text: isBinary ? null : bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8') };
 }
 
 function tagTarget(tag: FakeTag) {
@@ -118,6 +163,7 @@ function tagTarget(tag: FakeTag) {
   return { __typename: 'Tag', oid: tag.tagObject, abbreviatedOid: tag.tagObject.slice(0, 7), name: tag.name, message: '', target: commitNode(tag.commit) };
 }
 
-function commitNode(oid: string) {
-  return { __typename: 'Commit', oid, abbreviatedOid: oid.slice(0, 7) };
+function commitNode(oid: string, repository?: FakeRepository) {
+  const tree = repository?.git.commits.get(oid)?.tree;
+  return { __typename: 'Commit', oid, abbreviatedOid: oid.slice(0, 7), ...(tree ? { tree: { __typename: 'Tree', oid: tree } } : {}) };
 }

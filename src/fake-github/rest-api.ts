@@ -1,7 +1,8 @@
 // The fake's REST endpoints pinwarden's resolver falls back to, shaped as GitHub's OpenAPI
 // description shapes them (the fields pinwarden and Octokit read, with their real names).
 import type { FakeRepository, FakeState } from './fake-state.js';
-import { findRepository, repositoryCommits } from './fake-state.js';
+import { findRepository, resolveRevision } from './fake-state.js';
+import { gitDataRoutes } from './git-data-routes.js';
 
 export interface RestResponse {
   readonly status: number;
@@ -14,15 +15,22 @@ export interface RestRoute {
   readonly name: string;
   readonly method: string;
   readonly pattern: RegExp;
-  readonly handle: (state: FakeState, params: string[], url: URL, baseUrl: string) => RestResponse;
+  readonly handle: (state: FakeState, params: string[], request: RestRequest) => RestResponse;
+}
+
+export interface RestRequest {
+  readonly url: URL;
+  readonly baseUrl: string;
+  readonly body: unknown;
 }
 
 const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 
-function withRepository(handle: (repository: FakeRepository, rest: string[], url: URL, baseUrl: string) => RestResponse) {
-  return (state: FakeState, [owner = '', repo = '', ...rest]: string[], url: URL, baseUrl: string): RestResponse => {
+function withRepository(handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string }) => RestResponse) {
+  return (state: FakeState, [owner = '', repo = '', ...rest]: string[], request: RestRequest): RestResponse => {
     const repository = findRepository(state, owner, repo);
-    return repository && !repository.private ? handle(repository, rest, url, baseUrl) : notFound;
+    if (!repository || repository.private) return notFound;
+    return handle(repository, rest, { ...request, api: `${request.baseUrl}/repos/${repository.owner}/${repository.name}` });
   };
 }
 
@@ -31,8 +39,7 @@ export const restRoutes: readonly RestRoute[] = [
     name: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/(.+)$/,
-    handle: withRepository((repository, [ref = ''], _url, baseUrl) => {
-      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
+    handle: withRepository((repository, [ref = ''], { api }) => {
       if (ref.startsWith('tags/')) {
         const tag = repository.tags.get(ref.slice('tags/'.length));
         if (!tag) return notFound;
@@ -51,10 +58,9 @@ export const restRoutes: readonly RestRoute[] = [
     name: 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}',
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/tags\/([0-9a-f]{40})$/,
-    handle: withRepository((repository, [sha = ''], _url, baseUrl) => {
+    handle: withRepository((repository, [sha = ''], { api }) => {
       const tag = [...repository.tags.values()].find((candidate) => candidate.tagObject === sha);
       if (!tag) return notFound;
-      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
       return {
         status: 200,
         body: {
@@ -74,11 +80,10 @@ export const restRoutes: readonly RestRoute[] = [
     name: 'GET /repos/{owner}/{repo}/tags',
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/tags$/,
-    handle: withRepository((repository, _rest, url, baseUrl) => {
+    handle: withRepository((repository, _rest, { url, api }) => {
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
       const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
       const tags = [...repository.tags.values()].reverse();
-      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
       const body = tags.slice((page - 1) * perPage, page * perPage).map((tag) => ({
         name: tag.name,
         commit: { sha: tag.commit, url: `${api}/commits/${tag.commit}` },
@@ -94,14 +99,10 @@ export const restRoutes: readonly RestRoute[] = [
     name: 'GET /repos/{owner}/{repo}/commits/{ref}',
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)$/,
-    handle: withRepository((repository, [ref = ''], _url, baseUrl) => {
+    handle: withRepository((repository, [ref = ''], { api }) => {
       // REST follows git's precedence here: a branch before a tag of the same name.
-      const commit =
-        repository.branches.get(ref) ??
-        repository.tags.get(ref)?.commit ??
-        [...repositoryCommits(repository)].find((candidate) => ref.length >= 7 && candidate.startsWith(ref));
+      const commit = resolveRevision(repository, ref);
       if (!commit) return { status: 422, body: { message: `No commit found for SHA: ${ref}`, documentation_url: 'https://docs.github.com/rest', status: '422' } };
-      const api = `${baseUrl}/repos/${repository.owner}/${repository.name}`;
       const person = { name: 'fake', email: 'fake@example.invalid', date: '2026-01-01T00:00:00Z' };
       return {
         status: 200,
@@ -119,6 +120,7 @@ export const restRoutes: readonly RestRoute[] = [
       };
     }),
   },
+  ...gitDataRoutes(withRepository, notFound),
   {
     name: 'GET /rate_limit',
     method: 'GET',
@@ -130,6 +132,6 @@ export const restRoutes: readonly RestRoute[] = [
   },
 ];
 
-function nodeId(kind: string, key: string): string {
+export function nodeId(kind: string, key: string): string {
   return Buffer.from(`${kind}:${key}`).toString('base64');
 }

@@ -1,13 +1,15 @@
 // The fake GitHub must answer as GitHub does: REST bodies are validated against GitHub's
 // OpenAPI description (@octokit/openapi, api.github.com), GraphQL queries against GitHub's
 // schema, so a test cannot pass here on a request GitHub would refuse or an answer it never gives.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeState } from '../../src/fake-github/fake-state.js';
+import { createFakeState, findRepository, seedRepository } from '../../src/fake-github/fake-state.js';
+import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
@@ -18,12 +20,16 @@ interface OpenApi {
 }
 
 let fake: FakeGitHub;
+const WORKFLOW = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: acme/setup@v1\n';
 let openapi: OpenApi;
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats.default(ajv);
 
 beforeAll(async () => {
-  fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(join(fixturesDir, 'refs'))) });
+  const state = createFakeState(await loadRefsDir(join(fixturesDir, 'refs')));
+  seedRepository(state, { fullName: 'octo/app', files: { '.github/workflows/ci.yml': WORKFLOW, 'README.md': '# app\n', 'tools/action.yml': 'runs:\n  using: composite\n' } });
+  seedRepository(state, { fullName: 'octo/empty' });
+  fake = await startFakeGitHub({ state });
   const packageDir = dirname(createRequire(import.meta.url).resolve('@octokit/openapi/package.json'));
   openapi = nullableToJsonSchema(JSON.parse(readFileSync(join(packageDir, 'generated', 'api.github.com.json'), 'utf8'))) as OpenApi;
   ajv.addSchema(openapi as object, 'github');
@@ -43,9 +49,19 @@ function nullableToJsonSchema(node: unknown): unknown {
   return object;
 }
 
-function validatorFor(path: string, status: string) {
-  const pointer = `github#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/get/responses/${status}/content/application~1json/schema`;
+function validatorFor(path: string, status: string, method = 'get') {
+  const pointer = `github#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method}/responses/${status}/content/application~1json/schema`;
   return ajv.compile({ $ref: pointer });
+}
+
+function expectValid(template: string, status: number, body: unknown, method = 'get'): void {
+  const validate = validatorFor(template, String(status), method);
+  expect(validate(body) ? [] : validate.errors).toEqual([]);
+}
+
+async function send(method: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${fake.url}${path}`, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return { status: response.status, body: await response.json() };
 }
 
 async function get(path: string): Promise<{ status: number; body: unknown }> {
@@ -118,6 +134,80 @@ describe('fake GitHub bookkeeping', () => {
       byKind: { graphql: 1, 'rest-read': 2, 'rest-write': 0 },
       byRoute: { 'GET /repos/{owner}/{repo}/tags': 1, 'GET /repos/{owner}/{repo}/git/ref/{ref}': 1, 'POST /graphql': 1 },
       total: 3,
+    });
+  });
+});
+
+describe('fake GitHub repositories: files, trees, commits and branches', () => {
+  it('serves a seeded repository through REST, in GitHub\'s shapes', async () => {
+    const tree = await get('/repos/octo/app/git/trees/main?recursive=1');
+    expectValid('/repos/{owner}/{repo}/git/trees/{tree_sha}', tree.status, tree.body);
+    const entries = (tree.body as { tree: { path: string; type: string; sha: string }[] }).tree;
+    expect(entries.map((entry) => `${entry.type} ${entry.path}`)).toEqual(['tree .github', 'tree .github/workflows', 'blob .github/workflows/ci.yml', 'blob README.md', 'tree tools', 'blob tools/action.yml']);
+    const topLevel = await get('/repos/octo/app/git/trees/main');
+    expect((topLevel.body as { tree: { path: string }[] }).tree.map((entry) => entry.path)).toEqual(['.github', 'README.md', 'tools']);
+
+    const blobSha = entries.find((entry) => entry.path === '.github/workflows/ci.yml')!.sha;
+    const blob = await get(`/repos/octo/app/git/blobs/${blobSha}`);
+    expectValid('/repos/{owner}/{repo}/git/blobs/{file_sha}', blob.status, blob.body);
+    expect(Buffer.from((blob.body as { content: string }).content, 'base64').toString('utf8')).toBe(WORKFLOW);
+    // git's own blob id for the same bytes
+    expect(blobSha).toBe(createHash('sha1').update(`blob ${Buffer.byteLength(WORKFLOW)}\0${WORKFLOW}`).digest('hex'));
+
+    const contents = await get('/repos/octo/app/contents/.github/workflows/ci.yml?ref=main');
+    expectValid('/repos/{owner}/{repo}/contents/{path}', contents.status, contents.body);
+    const head = findRepository(fake.state, 'octo', 'app')!.branches.get('main')!;
+    const commit = await get(`/repos/octo/app/git/commits/${head}`);
+    expectValid('/repos/{owner}/{repo}/git/commits/{commit_sha}', commit.status, commit.body);
+    expect((await get('/repos/octo/app/contents/nope.yml')).status).toBe(404);
+    expect((await get('/repos/octo/empty/git/trees/main')).status).toBe(404);
+  });
+
+  it('takes a one-commit change through trees, commits and refs, fast-forward only unless forced', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    const base = repository.branches.get('main')!;
+    const baseTree = repository.git.commits.get(base)!.tree;
+    const tree = await send('POST', '/repos/octo/app/git/trees', { base_tree: baseTree, tree: [{ path: '.github/workflows/ci.yml', mode: '100644', type: 'blob', content: 'pinned\n' }, { path: 'README.md', mode: '100644', type: 'blob', sha: null }] });
+    expectValid('/repos/{owner}/{repo}/git/trees', tree.status, tree.body, 'post');
+    const commit = await send('POST', '/repos/octo/app/git/commits', { message: 'Pin actions', tree: (tree.body as { sha: string }).sha, parents: [base] });
+    expectValid('/repos/{owner}/{repo}/git/commits', commit.status, commit.body, 'post');
+    const commitSha = (commit.body as { sha: string }).sha;
+    const ref = await send('POST', '/repos/octo/app/git/refs', { ref: 'refs/heads/pinwarden/pin-actions', sha: commitSha });
+    expectValid('/repos/{owner}/{repo}/git/refs', ref.status, ref.body, 'post');
+    expect((await send('POST', '/repos/octo/app/git/refs', { ref: 'refs/heads/pinwarden/pin-actions', sha: commitSha })).status).toBe(422);
+
+    expect(Object.fromEntries(readCommitFiles(repository.git, repository.branches.get('pinwarden/pin-actions')!))).toEqual({ '.github/workflows/ci.yml': 'pinned\n', 'tools/action.yml': 'runs:\n  using: composite\n' });
+
+    // Moving the branch back to its parent is not a fast-forward: refused without force.
+    const backwards = await send('PATCH', '/repos/octo/app/git/refs/heads%2Fpinwarden%2Fpin-actions', { sha: base });
+    expect(backwards.status).toBe(422);
+    const forced = await send('PATCH', '/repos/octo/app/git/refs/heads%2Fpinwarden%2Fpin-actions', { sha: base, force: true });
+    expectValid('/repos/{owner}/{repo}/git/refs/{ref}', forced.status, forced.body, 'patch');
+    expect(repository.branches.get('pinwarden/pin-actions')).toBe(base);
+    expect(fake.counts().byKind['rest-write']).toBeGreaterThanOrEqual(6);
+  });
+
+  it('refuses malformed writes as GitHub does', async () => {
+    expect((await send('POST', '/repos/octo/app/git/trees', { tree: [{ path: 'x', mode: '100644', type: 'blob', content: 'a', sha: 'b'.repeat(40) }] })).status).toBe(422);
+    expect((await send('POST', '/repos/octo/app/git/commits', { message: 'm', tree: 'f'.repeat(40), parents: [] })).status).toBe(422);
+    expect((await send('POST', '/repos/octo/app/git/refs', { ref: 'main', sha: 'f'.repeat(40) })).status).toBe(422);
+  });
+
+  it('reads a folder of workflows with their text in one GraphQL query', async () => {
+    const response = await fetch(`${fake.url}/graphql`, {
+      method: 'POST',
+      body: JSON.stringify({
+        query: 'query { repository(owner: "octo", name: "app") { isArchived isEmpty defaultBranchRef { name target { oid ... on Commit { tree { oid } } } } wf: object(expression: "HEAD:.github/workflows") { ... on Tree { entries { name path type object { ... on Blob { text byteSize isBinary isTruncated } } } } } missing: object(expression: "HEAD:.github/dependabot.yml") { ... on Blob { text } } } }',
+      }),
+    });
+    const { data, errors } = (await response.json()) as { data: { repository: Record<string, unknown> }; errors?: unknown };
+    expect(errors).toBeUndefined();
+    expect(data.repository).toMatchObject({
+      isArchived: false,
+      isEmpty: false,
+      defaultBranchRef: { name: 'main', target: { oid: expect.stringMatching(/^[0-9a-f]{40}$/), tree: { oid: expect.stringMatching(/^[0-9a-f]{40}$/) } } },
+      wf: { entries: [{ name: 'ci.yml', path: '.github/workflows/ci.yml', type: 'blob', object: { text: WORKFLOW, byteSize: WORKFLOW.length, isBinary: false, isTruncated: false } }] },
+      missing: null,
     });
   });
 });

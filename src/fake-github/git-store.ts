@@ -1,0 +1,71 @@
+// A repository's git objects in memory: blobs under their real git ids, trees as flat path
+// maps, commits with parents. Enough for the fake to serve reads and the Git Data API writes
+// (tree → commit → ref) that pinwarden's single-commit pull requests use.
+import { createHash } from 'node:crypto';
+
+export interface TreeEntry {
+  readonly mode: string;
+  readonly sha: string;
+}
+
+export interface GitCommit {
+  readonly sha: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly message: string;
+  readonly date: string;
+}
+
+export interface GitStore {
+  readonly blobs: Map<string, Buffer>;
+  /** tree id → path → entry (files only; directories are implied by paths). */
+  readonly trees: Map<string, ReadonlyMap<string, TreeEntry>>;
+  readonly commits: Map<string, GitCommit>;
+}
+
+export function createGitStore(): GitStore {
+  return { blobs: new Map(), trees: new Map(), commits: new Map() };
+}
+
+/** The id git itself gives a blob: sha1 of `blob <size>\0<content>`. */
+export function writeBlob(store: GitStore, content: Buffer | string): string {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const sha = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  store.blobs.set(sha, bytes);
+  return sha;
+}
+
+export function writeTree(store: GitStore, entries: ReadonlyMap<string, TreeEntry>): string {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sha = createHash('sha1').update(`tree ${JSON.stringify(sorted)}`).digest('hex');
+  store.trees.set(sha, new Map(sorted));
+  return sha;
+}
+
+export function writeCommit(store: GitStore, commit: Omit<GitCommit, 'sha'>): string {
+  const sha = createHash('sha1').update(`commit ${JSON.stringify(commit)}`).digest('hex');
+  store.commits.set(sha, { ...commit, sha });
+  return sha;
+}
+
+/** Files of a commit's tree, path → text. */
+export function readCommitFiles(store: GitStore, commitSha: string): Map<string, string> {
+  const commit = store.commits.get(commitSha);
+  const tree = commit ? store.trees.get(commit.tree) : undefined;
+  return new Map([...(tree ?? new Map<string, TreeEntry>())].map(([path, entry]) => [path, store.blobs.get(entry.sha)?.toString('utf8') ?? '']));
+}
+
+/** Directories implied by the file paths of a tree, each with a stable id. */
+export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): Map<string, string> {
+  const directories = new Map<string, string>();
+  for (const path of tree.keys()) {
+    const parts = path.split('/');
+    for (let depth = 1; depth < parts.length; depth += 1) {
+      const directory = parts.slice(0, depth).join('/');
+      if (directories.has(directory)) continue;
+      const below = [...tree].filter(([candidate]) => candidate.startsWith(`${directory}/`));
+      directories.set(directory, createHash('sha1').update(`tree ${JSON.stringify(below)}`).digest('hex'));
+    }
+  }
+  return directories;
+}
