@@ -98,6 +98,10 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
     const params = route.pattern.exec(path)!.slice(1).map((part) => decodeURIComponent(part));
     const answer = route.handle(options.state, params, { url, baseUrl, body: body === '' ? undefined : parseJson(body) });
     requests.push({ kind, method, path, route: routeName, status: answer.status });
+    if (answer.raw && /application\/vnd\.github(\.v3)?\.raw/.test(request.headers.accept ?? '')) {
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': answer.raw.length }).end(answer.raw);
+      return;
+    }
     if (answer.status === 200 && /application\/vnd\.github(\.v3)?\.sha/.test(request.headers.accept ?? '') && typeof (answer.body as { sha?: unknown }).sha === 'string') {
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end((answer.body as { sha: string }).sha);
       return;

@@ -24,14 +24,47 @@ export interface FakeRepository {
   readonly fork: boolean;
   /** Files, trees and commits of seeded repositories (empty for refs-only ones). */
   readonly git: GitStore;
+  /** Issues and pull requests share one numbering, as on GitHub. */
+  readonly issues: Map<number, FakeIssue>;
+  readonly comments: FakeComment[];
+  /** login → permission (`admin`, `maintain`, `write`, `triage`, `read`); others are `none`. */
+  readonly collaborators: Map<string, string>;
+}
+
+export interface FakeUser {
+  readonly login: string;
+  readonly type: 'User' | 'Bot';
+}
+
+export interface FakeIssue {
+  readonly number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  readonly user: FakeUser;
+  labels: string[];
+  /** Present on pull requests. */
+  pull?: { readonly head: string; readonly base: string; merged: boolean };
+}
+
+export interface FakeComment {
+  readonly id: number;
+  readonly issueNumber: number;
+  readonly body: string;
+  readonly user: FakeUser;
+  readonly reactions: string[];
 }
 
 export interface FakeState {
   readonly repositories: Map<string, FakeRepository>;
+  /** Who the installation token acts as (what the app's own comments and pull requests show). */
+  readonly appUser: FakeUser;
+  /** Ids for comments, pull requests and other records, unique across the fake. */
+  nextId: number;
 }
 
-export function createFakeState(refs: readonly RepoRefs[] = []): FakeState {
-  const state: FakeState = { repositories: new Map() };
+export function createFakeState(refs: readonly RepoRefs[] = [], options: { appSlug?: string } = {}): FakeState {
+  const state: FakeState = { repositories: new Map(), appUser: { login: `${options.appSlug ?? 'pinwarden'}[bot]`, type: 'Bot' }, nextId: 1000 };
   for (const entry of refs) addRepository(state, entry);
   return state;
 }
@@ -49,6 +82,7 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
     archived: false,
     fork: false,
     git: createGitStore(),
+    ...emptyCollaboration(),
   };
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
   return repository;
@@ -86,9 +120,33 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
     archived: seed.archived ?? false,
     fork: seed.fork ?? false,
     git,
+    ...emptyCollaboration(),
   };
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
   return repository;
+}
+
+function emptyCollaboration() {
+  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>() };
+}
+
+/** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */
+export function openIssue(repository: FakeRepository, issue: Omit<FakeIssue, 'number' | 'state' | 'labels'> & { labels?: string[] }): FakeIssue {
+  const number = Math.max(0, ...repository.issues.keys()) + 1;
+  const opened: FakeIssue = { labels: [], ...issue, number, state: 'open' };
+  repository.issues.set(number, opened);
+  return opened;
+}
+
+export function addComment(state: FakeState, repository: FakeRepository, comment: Omit<FakeComment, 'id' | 'reactions'>): FakeComment {
+  state.nextId += 1;
+  const added: FakeComment = { ...comment, id: state.nextId, reactions: [] };
+  repository.comments.push(added);
+  return added;
+}
+
+export function pullRequests(repository: FakeRepository): FakeIssue[] {
+  return [...repository.issues.values()].filter((issue) => issue.pull);
 }
 
 export function findRepository(state: FakeState, owner: string, name: string): FakeRepository | undefined {

@@ -89,6 +89,7 @@ export function gitDataRoutes(withRepository: WithRepository, notFound: RestResp
         const links = { self: `${api}/contents/${path}`, git: `${api}/git/blobs/${entry.sha}`, html: `https://github.com/${repository.owner}/${repository.name}/blob/${commit}/${path}` };
         return {
           status: 200,
+          raw: bytes,
           body: { type: 'file', encoding: 'base64', size: bytes.length, name, path, content: bytes.toString('base64'), sha: entry.sha, url: links.self, git_url: links.git, html_url: links.html, download_url: null, _links: links },
         };
       }),

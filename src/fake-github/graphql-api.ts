@@ -4,8 +4,8 @@
 import { schema } from '@octokit/graphql-schema';
 import { GraphQLError, buildClientSchema, graphql } from 'graphql';
 import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
-import type { FakeRepository, FakeState, FakeTag } from './fake-state.js';
-import { findRepository, repositoryCommits, resolveRevision } from './fake-state.js';
+import type { FakeIssue, FakeRepository, FakeState, FakeTag } from './fake-state.js';
+import { findRepository, pullRequests, repositoryCommits, resolveRevision } from './fake-state.js';
 import { impliedDirectories } from './git-store.js';
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -67,6 +67,7 @@ function repositoryNode(repository: FakeRepository) {
     isFork: repository.fork,
     isPrivate: repository.private,
     isEmpty: repository.branches.size === 0,
+    pullRequests: (args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => pullRequestConnection(repository, args),
     defaultBranchRef: () => {
       const commit = repository.branches.get(repository.defaultBranch);
       return commit ? { __typename: 'Ref', name: repository.defaultBranch, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
@@ -89,7 +90,7 @@ function refNode(repository: FakeRepository, qualifiedName: string): RefNode | n
   if (qualifiedName.startsWith('refs/heads/')) {
     const name = qualifiedName.slice('refs/heads/'.length);
     const commit = repository.branches.get(name);
-    return commit ? { __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit) } : null;
+    return commit ? { __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
   }
   // A short name: GitHub checks fully qualified names first, then short ones (branch first).
   return refNode(repository, `refs/heads/${qualifiedName}`) ?? refNode(repository, `refs/tags/${qualifiedName}`);
@@ -146,7 +147,8 @@ function pathNode(repository: FakeRepository, revision: string, path: string) {
   const entries = [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, entry]) => {
     const entryPath = `${prefix}${name}`;
     const oid = entry.sha ?? directories.get(entryPath) ?? '';
-    return { name, path: entryPath, type: entry.type, mode: Number.parseInt(entry.mode, 8), oid, object: entry.type === 'blob' ? blobNode(repository, oid) : { __typename: 'Tree', oid } };
+    // A folder's object is a Tree whose entries resolve only when the query asks for them.
+    return { name, path: entryPath, type: entry.type, mode: Number.parseInt(entry.mode, 8), oid, object: entry.type === 'blob' ? blobNode(repository, oid) : () => pathNode(repository, revision, entryPath) };
   });
   return { __typename: 'Tree', oid: directories.get(clean) ?? '', entries };
 }
@@ -164,6 +166,46 @@ function tagTarget(tag: FakeTag) {
 }
 
 function commitNode(oid: string, repository?: FakeRepository) {
-  const tree = repository?.git.commits.get(oid)?.tree;
-  return { __typename: 'Commit', oid, abbreviatedOid: oid.slice(0, 7), ...(tree ? { tree: { __typename: 'Tree', oid: tree } } : {}) };
+  const commit = repository?.git.commits.get(oid);
+  return {
+    __typename: 'Commit',
+    oid,
+    abbreviatedOid: oid.slice(0, 7),
+    ...(commit
+      ? {
+          tree: { __typename: 'Tree', oid: commit.tree },
+          message: commit.message,
+          committedDate: commit.date,
+          parents: ({ first, last }: { first?: number; last?: number }) => {
+            const nodes = commit.parents.slice(0, first ?? last ?? 100).map((parent) => commitNode(parent, repository));
+            return { __typename: 'CommitConnection', nodes, totalCount: commit.parents.length, pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null } };
+          },
+        }
+      : {}),
+  };
+}
+
+const PULL_REQUEST_STATE = (issue: FakeIssue) => (issue.pull?.merged ? 'MERGED' : issue.state === 'open' ? 'OPEN' : 'CLOSED');
+
+function pullRequestConnection(repository: FakeRepository, args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
+  const size = args.first ?? args.last;
+  if (size === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the `pullRequests` connection.', { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
+  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`pullRequests\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  let pulls = pullRequests(repository).filter((issue) => (args.headRefName === undefined || issue.pull!.head === args.headRefName) && (!args.states || args.states.includes(PULL_REQUEST_STATE(issue))));
+  if (args.orderBy?.direction === 'DESC') pulls = pulls.reverse();
+  const page = args.last === undefined ? pulls.slice(0, size) : pulls.slice(-size);
+  const nodes = page.map((issue) => ({
+    __typename: 'PullRequest',
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: PULL_REQUEST_STATE(issue),
+    merged: issue.pull!.merged,
+    closed: issue.state === 'closed',
+    url: `https://github.com/${repository.owner}/${repository.name}/pull/${issue.number}`,
+    headRefName: issue.pull!.head,
+    baseRefName: issue.pull!.base,
+    headRefOid: repository.branches.get(issue.pull!.head) ?? '0'.repeat(40),
+  }));
+  return { __typename: 'PullRequestConnection', nodes, totalCount: pulls.length, pageInfo: { hasNextPage: pulls.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
 }

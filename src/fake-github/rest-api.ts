@@ -2,11 +2,14 @@
 // description shapes them (the fields pinwarden and Octokit read, with their real names).
 import type { FakeRepository, FakeState } from './fake-state.js';
 import { findRepository, resolveRevision } from './fake-state.js';
+import { collaborationRoutes } from './collaboration-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 
 export interface RestResponse {
   readonly status: number;
   readonly body: unknown;
+  /** The bytes to send instead of JSON when the client asks for the raw media type. */
+  readonly raw?: Buffer;
   readonly headers?: Record<string, string>;
 }
 
@@ -26,11 +29,11 @@ export interface RestRequest {
 
 const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 
-function withRepository(handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string }) => RestResponse) {
+function withRepository(handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse) {
   return (state: FakeState, [owner = '', repo = '', ...rest]: string[], request: RestRequest): RestResponse => {
     const repository = findRepository(state, owner, repo);
     if (!repository || repository.private) return notFound;
-    return handle(repository, rest, { ...request, api: `${request.baseUrl}/repos/${repository.owner}/${repository.name}` });
+    return handle(repository, rest, { ...request, state, api: `${request.baseUrl}/repos/${repository.owner}/${repository.name}` });
   };
 }
 
@@ -121,6 +124,7 @@ export const restRoutes: readonly RestRoute[] = [
     }),
   },
   ...gitDataRoutes(withRepository, notFound),
+  ...collaborationRoutes(withRepository),
   {
     name: 'GET /rate_limit',
     method: 'GET',

@@ -2,6 +2,7 @@
 // compatibility), with rate-limit handlers that wait as GitHub says and give up after a few
 // tries. Probot's own secondary-limit handler never retries; GitHub's docs ask us to wait for
 // `retry-after` and try again, so we do, a bounded number of times.
+import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
 
 export const MAX_RATE_LIMIT_RETRIES = 3;
@@ -33,13 +34,38 @@ export function throttleOptions(msPerRetrySecond = 1000) {
   };
 }
 
-// Octokit.defaults merges options shallowly: a caller's `throttle: {…}` would replace these
-// handlers wholesale (and Probot's retry-forever ones would return), so merge them here.
-export const PinwardenOctokit = ProbotOctokit.defaults((options: { throttle?: Record<string, unknown> } & Record<string, unknown>) => ({
-  userAgent: 'pinwarden',
-  ...options,
-  throttle: { ...throttleOptions(), ...options.throttle },
-}));
+/**
+ * The pacing GitHub asks for, scaled: Octokit's throttling keeps one second between writes (and
+ * GraphQL queries) and three between notifying writes (pull requests, comments) per installation.
+ * Tests and benchmarks shrink the second; real use keeps 1000 ms. One set of groups per scale,
+ * shared by every Octokit of the process, as the plugin shares its own.
+ */
+const pacingGroups = new Map<number, { write: Bottleneck.Group; notifications: Bottleneck.Group }>();
+function pacing(msPerSecond: number) {
+  if (!pacingGroups.has(msPerSecond)) {
+    pacingGroups.set(msPerSecond, {
+      write: new Bottleneck.Group({ id: `pinwarden-write-${msPerSecond}`, maxConcurrent: 1, minTime: msPerSecond }),
+      notifications: new Bottleneck.Group({ id: `pinwarden-notifications-${msPerSecond}`, maxConcurrent: 1, minTime: 3 * msPerSecond }),
+    });
+  }
+  return pacingGroups.get(msPerSecond)!;
+}
+
+/**
+ * pinwarden's Octokit class for a time scale (ms per GitHub second). Octokit.defaults functions
+ * run outermost first, so Probot's own handlers (which never retry a secondary limit) arrive in
+ * `options.throttle` and ours are put over them; Probot's per-installation `id` is kept.
+ */
+export function pinwardenOctokitClass(msPerSecond = 1000) {
+  return ProbotOctokit.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> } & Record<string, unknown>) => ({
+    userAgent: 'pinwarden',
+    ...options,
+    throttle: { ...options.throttle, ...throttleOptions(msPerSecond), ...(msPerSecond === 1000 ? {} : pacing(msPerSecond)) },
+    retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
+  }));
+}
+
+export const PinwardenOctokit = pinwardenOctokitClass();
 
 export type PinwardenOctokitInstance = InstanceType<typeof PinwardenOctokit>;
 
@@ -50,12 +76,6 @@ const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: 
  * `msPerRetrySecond` scales every wait GitHub asks for (tests shrink it; real use keeps 1000).
  */
 export function createTokenOctokit(options: { token: string; baseUrl: string; log?: Logger; msPerRetrySecond?: number }): PinwardenOctokitInstance {
-  const scale = options.msPerRetrySecond ?? 1000;
-  return new PinwardenOctokit({
-    auth: { token: options.token },
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    log: options.log ?? quiet,
-    retry: { retryAfterBaseValue: scale },
-    throttle: throttleOptions(scale),
-  });
+  const Octokit = pinwardenOctokitClass(options.msPerRetrySecond ?? 1000);
+  return new Octokit({ auth: { token: options.token }, baseUrl: options.baseUrl.replace(/\/+$/, ''), log: options.log ?? quiet });
 }

@@ -2,6 +2,7 @@
 // files → plan → splice → verify, per file. Shared by the CLI and the GitHub App.
 import type { RefResolver } from '../resolve/types.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
+import type { IgnoreRef } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import type { FileRewrite } from '../rewrite/rewrite-file.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
@@ -18,12 +19,12 @@ export type PinnedFile = { readonly path: string; readonly original: string } & 
   | { readonly status: 'unreadable'; readonly error: string }
 );
 
-export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver): Promise<PinnedFile[]> {
-  const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])));
+export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef): Promise<PinnedFile[]> {
+  const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), ignore);
   const resolutions = await resolver.resolve(requests);
   return files.map((file) =>
     file.located.ok
-      ? { path: file.path, original: file.text, ...rewriteFile({ text: file.text, references: file.located.references, resolutions }) }
+      ? { path: file.path, original: file.text, ...rewriteFile({ text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}) }) }
       : { path: file.path, original: file.text, status: 'unreadable', error: file.located.error },
   );
 }

@@ -14,11 +14,13 @@ export function describePlanEntry(entry: PlanEntry): string {
       return `line ${pin.site.line}: pin ${pin.before} -> ${pin.after}${comment}${flags.length > 0 ? ` (${flags.join('; ')})` : ''}`;
     }
     case 'keep':
-      return `line ${entry.site.line}: keep ${entry.site.value} (${entry.why === 'local' ? 'local action' : 'already pinned'})`;
+      return `line ${entry.site.line}: keep ${entry.site.value} (${KEEP_REASON[entry.why]})`;
     case 'skip':
       return `line ${entry.site.line}: skip ${entry.site.value || '(empty)'}: ${entry.reason}`;
   }
 }
+
+export const KEEP_REASON = { local: 'local action', pinned: 'already pinned', ignored: 'left unpinned by config' } as const;
 
 export function describePlan(plan: PinPlan): string[] {
   return plan.entries.map(describePlanEntry);

@@ -8,19 +8,24 @@ import { decideComment, quoteValue } from './format-pin.js';
 import type { PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
-export function collectRefRequests(references: readonly UsesReference[]): RefRequest[] {
-  const requests = references.flatMap(({ ref }) => (isRemoteRef(ref) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
+export function collectRefRequests(references: readonly UsesReference[], ignore?: IgnoreRef): RefRequest[] {
+  const requests = references.flatMap(({ ref }) => (isRemoteRef(ref) && !ignore?.(ref) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
   return [...uniqueRequests(requests).values()];
 }
+
+/** Which remote refs the user asked to leave as they are (config); none by default. */
+export type IgnoreRef = (ref: RemoteRef) => boolean;
 
 export function planPins(input: {
   readonly references: readonly UsesReference[];
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
+  readonly ignore?: IgnoreRef;
 }): PinPlan {
-  return { entries: input.references.map((reference) => planOne(reference, input.resolutions)) };
+  return { entries: input.references.map((reference) => planOne(reference, input.resolutions, input.ignore)) };
 }
 
-function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>): PlanEntry {
+function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined): PlanEntry {
+  if (isRemoteRef(ref) && ignore?.(ref)) return { action: 'keep', site, ref, why: 'ignored' };
   switch (ref.kind) {
     case 'local':
       return { action: 'keep', site, ref, why: 'local' };

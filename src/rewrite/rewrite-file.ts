@@ -4,6 +4,7 @@ import type { RefKey, Resolution } from '../resolve/types.js';
 import type { UsesReference } from '../workflow/types.js';
 import { applyEdits } from './apply-edits.js';
 import { planPins } from './plan-pins.js';
+import type { IgnoreRef } from './plan-pins.js';
 import type { PinPlan } from './types.js';
 import { verifyRewrite } from './verify-rewrite.js';
 
@@ -16,8 +17,9 @@ export function rewriteFile(input: {
   readonly text: string;
   readonly references: readonly UsesReference[];
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
+  readonly ignore?: IgnoreRef;
 }): FileRewrite {
-  const plan = planPins({ references: input.references, resolutions: input.resolutions });
+  const plan = planPins(input);
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
   if (pins.length === 0) return { status: 'unchanged', plan };
   const text = applyEdits(input.text, pins.flatMap((pin) => pin.edits));

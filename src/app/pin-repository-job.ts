@@ -1,0 +1,126 @@
+// One run for one repository: read it (one GraphQL query), load its config, plan the pins,
+// decide what the branch and pull request need, and write that. Returns what happened, for
+// logs and for the reply to a comment command; expected situations are outcomes, not errors.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { planRepository } from '../jobs/plan-repository.js';
+import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
+import type { Trigger } from '../pull-request/decide-pull-request.js';
+import { renderPullRequest } from '../pull-request/render-pull-request.js';
+import type { RefResolver } from '../resolve/types.js';
+import type { GitHubClient } from './github-client.js';
+import type { LoadConfig } from './load-config.js';
+import { CONFIG_PATH } from './load-config.js';
+import { readRepository } from './read-repository.js';
+import { writePullRequest } from './write-pull-request.js';
+
+export interface RepositoryJobDeps {
+  readonly github: GitHubClient;
+  readonly resolver: RefResolver;
+  readonly loadConfig: LoadConfig;
+  readonly log: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  /** Web address for links in pull requests: https://github.com or an Enterprise host. */
+  readonly webUrl: string;
+}
+
+export type JobOutcome =
+  | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
+  | { readonly status: 'config-invalid'; readonly problems: readonly string[] }
+  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly pullRequestUrl: string | undefined }
+  | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string }
+  | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined }
+  | {
+      readonly status: 'pull-request';
+      readonly action: 'created' | 'updated' | 'reopened' | 'unchanged';
+      readonly pullRequestUrl: string;
+      readonly number: number;
+      readonly pins: number;
+      readonly unpinned: number;
+    };
+
+export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { owner: string; name: string }, trigger: Trigger): Promise<JobOutcome> {
+  const { github, log } = deps;
+  const { owner, name } = repository;
+  const read = await readRepository(github, owner, name);
+  if (read.status === 'skipped') {
+    log.info({ reason: read.reason }, `skipped: repository is ${read.reason}`);
+    return { status: 'skipped', reason: read.reason };
+  }
+
+  const config = await deps.loadConfig(github, owner, name, read.configText);
+  if (!config.ok) {
+    log.warn({ problems: config.problems }, `${CONFIG_PATH} is invalid; nothing else is done for this repository`);
+    const pull = read.pullRequest;
+    if (pull?.state === 'OPEN') {
+      const marker = `<!-- pinwarden:config ${createHash('sha256').update(config.problems.join('\n')).digest('hex').slice(0, 16)} -->`;
+      if (!pull.commentBodies.some((body) => body.includes(marker))) {
+        await github.rest.issues.createComment({ owner, repo: name, issue_number: pull.number, body: configProblemComment(config.problems, marker) });
+      }
+    }
+    return { status: 'config-invalid', problems: config.problems };
+  }
+
+  const plan = await planRepository({ files: read.files, unreadable: read.unreadable, dependabot: read.dependabot }, config.config, deps.resolver);
+  const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
+  const unpinned = plan.pinned.reduce((count, file) => count + ('plan' in file ? file.plan.entries.filter((entry) => entry.action === 'skip').length : 0), 0);
+  const fingerprint = planFingerprint(read.headSha, plan.changes);
+  const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl });
+  const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
+  const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
+  log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
+
+  switch (decision.kind) {
+    case 'nothing-to-pin':
+      log.info({ unpinned }, 'nothing to pin');
+      return { status: 'nothing-to-pin', unpinned, pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined };
+    case 'closed-by-user':
+      log.info({ pullRequest: decision.pullRequest.number }, 'pull request was closed without merge; not reopened by this event');
+      return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url };
+    case 'human-commits': {
+      log.warn({ pullRequest: decision.pullRequest?.number }, `someone else committed to ${read.pinBranch?.head ? 'the pinwarden branch' : 'it'}; not overwritten`);
+      if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
+        await github.rest.issues.createComment({
+          owner,
+          repo: name,
+          issue_number: decision.pullRequest.number,
+          body: `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`,
+        });
+      }
+      return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url };
+    }
+    case 'write': {
+      const written = await writePullRequest(
+        github,
+        { owner, name, defaultBranch: read.defaultBranch, headSha: read.headSha, headTreeSha: read.headTreeSha },
+        decision,
+        plan.changes,
+        { ...text, commitMessage },
+        config.config.pull_request.labels,
+      );
+      log.info({ pullRequest: written.number, action: written.action, committed: written.committed, pins, unpinned }, `pull request ${written.action}`);
+      return { status: 'pull-request', action: written.action, pullRequestUrl: written.url, number: written.number, pins, unpinned };
+    }
+  }
+}
+
+function configProblemComment(problems: readonly string[], marker: string): string {
+  return [marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${problem}`)].join('\n');
+}
+
+/** One line for a comment reply or a log: what the run did. */
+export function describeOutcome(outcome: JobOutcome): string {
+  switch (outcome.status) {
+    case 'skipped':
+      return `Nothing done: the repository is ${outcome.reason === 'empty' ? 'empty' : outcome.reason === 'fork' ? 'a fork' : 'archived'}.`;
+    case 'config-invalid':
+      return [`Nothing done: \`${CONFIG_PATH}\` is invalid.`, '', ...outcome.problems.map((problem) => `- ${problem}`)].join('\n');
+    case 'nothing-to-pin':
+      return `Nothing to pin: every action is already pinned to a commit${outcome.unpinned > 0 ? ` or could not be resolved (${outcome.unpinned} left as they are)` : ''}.${outcome.pullRequestUrl ? ` Open pull request: ${outcome.pullRequestUrl}` : ''}`;
+    case 'closed-by-user':
+      return `The pinning pull request was closed without merge: ${outcome.pullRequestUrl}`;
+    case 'human-commits':
+      return `Someone else committed to pinwarden's branch, so it was not overwritten${outcome.pullRequestUrl ? `: ${outcome.pullRequestUrl}` : '.'}`;
+    case 'pull-request':
+      return `Pull request ${outcome.action}: ${outcome.pullRequestUrl} (${outcome.pins} ${outcome.pins === 1 ? 'pin' : 'pins'}${outcome.unpinned > 0 ? `, ${outcome.unpinned} left as they are` : ''}).`;
+  }
+}

@@ -1,0 +1,152 @@
+// The Probot app: webhooks in, repository runs queued, answers out. Handlers only decide what
+// to queue and return at once (GitHub wants an answer within 10 s); the work happens in the
+// per-installation queue, and `idle()` lets tests and the demo wait for it.
+import type { ApplicationFunction, Probot } from 'probot';
+import type { Logger } from 'pino';
+import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
+import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
+import { createCachingResolver } from '../resolve/caching-resolver.js';
+import type { RefResolver } from '../resolve/types.js';
+import type { Trigger } from '../pull-request/decide-pull-request.js';
+import { fileKindOf } from '../workflow/file-kind.js';
+import type { GitHubClient } from './github-client.js';
+import { CONFIG_PATH, createConfigLoader } from './load-config.js';
+import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
+import type { JobOutcome } from './pin-repository-job.js';
+import { RepositoryQueue } from './repository-queue.js';
+
+export interface PinwardenAppOptions {
+  /** Repositories run at once per installation (default 4). */
+  readonly concurrency?: number;
+  /** Wait for more pushes to the same repository before a run starts (default 5 s). */
+  readonly debounceMs?: number;
+  /** Web address for links; derived from the API URL when not given. */
+  readonly webUrl?: string;
+}
+
+export interface PinwardenApp {
+  readonly app: ApplicationFunction;
+  /** Resolves when every queued run and reply has finished. */
+  idle(): Promise<void>;
+}
+
+const WRITERS = new Set(['admin', 'maintain', 'write']);
+
+/** `/pinwarden pin` on a line of its own (trailing words ignored), anywhere in the comment. */
+export function isPinCommand(body: string): boolean {
+  return body.split(/\r?\n/).some((line) => /^\s*\/pinwarden\s+pin\b/i.test(line));
+}
+
+/** Whether a push changed something pinwarden reads. Without a commit list (over 2,048), assume so. */
+export function pushTouchesWatchedFiles(commits: readonly { added?: string[]; modified?: string[]; removed?: string[] }[]): boolean {
+  if (commits.length === 0 || commits.length >= 2048) return true;
+  return commits.some((commit) =>
+    [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].some(
+      (path) => fileKindOf(path) !== undefined || path === CONFIG_PATH || (DEPENDABOT_PATHS as readonly string[]).includes(path),
+    ),
+  );
+}
+
+export function webUrlFor(apiUrl: string): string {
+  const url = apiUrl.replace(/\/+$/, '');
+  if (url === 'https://api.github.com') return 'https://github.com';
+  return url.replace(/\/api\/v3$/, '');
+}
+
+export function createPinwardenApp(options: PinwardenAppOptions = {}): PinwardenApp {
+  const queue = new RepositoryQueue<JobOutcome>({ concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 });
+  const loadConfig = createConfigLoader();
+  // One resolver (and its cache) per installation: refs of public actions repeat across an org.
+  const resolvers = new Map<number, RefResolver>();
+  const background = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+
+  const app: ApplicationFunction = (probot: Probot) => {
+    const webUrl = options.webUrl;
+
+    const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger): Promise<JobOutcome | undefined> => {
+      const full = `${repository.owner}/${repository.name}`;
+      const repoLog = log.child({ repository: full });
+      if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github)));
+      const deps = { github, resolver: resolvers.get(installationId)!, loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl) };
+      return queue.submit(installationId, full, trigger, (merged) => runRepositoryJob(deps, repository, merged)).catch((error: unknown) => {
+        repoLog.error({ err: error }, 'run failed');
+        return undefined;
+      });
+    };
+
+    const scheduleAll = (github: GitHubClient, log: Logger, installationId: number, repositories: readonly { full_name: string }[]) => {
+      log.info({ repositories: repositories.length }, 'scanning the repositories of the installation');
+      for (const repository of repositories) {
+        const [owner = '', name = ''] = repository.full_name.split('/');
+        track(schedule(github, log, installationId, { owner, name }, 'install'));
+      }
+    };
+
+    probot.on('installation.created', async (context) => {
+      const log = context.log.child({ delivery: context.id, event: 'installation.created' }) as unknown as Logger;
+      scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories ?? []);
+    });
+
+    probot.on('installation_repositories.added', async (context) => {
+      const log = context.log.child({ delivery: context.id, event: 'installation_repositories.added' }) as unknown as Logger;
+      scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories_added);
+    });
+
+    probot.on('push', async (context) => {
+      const { payload } = context;
+      const log = context.log.child({ delivery: context.id, event: 'push', repository: payload.repository.full_name }) as unknown as Logger;
+      if (!payload.installation || !payload.repository.owner) return;
+      if (payload.deleted || payload.ref !== `refs/heads/${payload.repository.default_branch}`) {
+        log.debug('ignored: not a push to the default branch');
+        return;
+      }
+      if (!pushTouchesWatchedFiles(payload.commits)) {
+        log.debug('ignored: the push changed no workflow, action or pinwarden file');
+        return;
+      }
+      track(schedule(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name }, 'push'));
+    });
+
+    probot.on('issue_comment.created', async (context) => {
+      const { payload } = context;
+      if (!payload.installation || !isPinCommand(payload.comment.body)) return;
+      const log = context.log.child({ delivery: context.id, event: 'issue_comment.created', repository: payload.repository.full_name }) as unknown as Logger;
+      const commenter = payload.comment.user;
+      if (!commenter || commenter.type === 'Bot') {
+        log.info({ commenter: commenter?.login }, 'ignored: the command came from a bot');
+        return;
+      }
+      const github = context.octokit as GitHubClient;
+      const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+      const reply = (body: string) => github.rest.issues.createComment({ ...repo, issue_number: payload.issue.number, body: `@${commenter.login} ${body}` });
+      const installationId = payload.installation.id;
+      track(
+        (async () => {
+          const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: commenter.login });
+          if (!WRITERS.has(data.permission) && !WRITERS.has(data.role_name)) {
+            log.info({ commenter: commenter.login, permission: data.role_name }, 'refused: the commenter cannot write to the repository');
+            await reply(`thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${data.role_name}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
+            return;
+          }
+          await github.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content: 'eyes' });
+          const outcome = await schedule(github, log, installationId, { owner: repo.owner, name: repo.repo }, 'command');
+          await reply(outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.');
+        })().catch((error: unknown) => log.error({ err: error }, 'command failed')),
+      );
+    });
+  };
+
+  return {
+    app,
+    async idle() {
+      do {
+        await Promise.allSettled([...background]);
+        await queue.idle();
+      } while (background.size > 0);
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// One GraphQL query reads everything a repository's run needs from its default branch: the
+// workflows and action manifests with their text, dependabot.yml, pinwarden.yml, whether the
+// repository is archived, a fork or empty, and the state of pinwarden's branch and pull request.
+import type { SnapshotFile } from '../jobs/plan-repository.js';
+import { fileKindOf } from '../workflow/file-kind.js';
+import type { GitHubClient } from './github-client.js';
+
+export const PIN_BRANCH = 'pinwarden/pin-actions';
+
+const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
+const FOLDER = (depth: number): string =>
+  `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
+
+export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: String!, $name: String!, $branch: String!, $head: String!) {
+  repository(owner: $owner, name: $name) {
+    isArchived isFork isEmpty
+    defaultBranchRef { name target { oid ... on Commit { tree { oid } } } }
+    workflows: object(expression: "HEAD:.github/workflows") { ${FOLDER(1)} }
+    actions: object(expression: "HEAD:.github/actions") { ${FOLDER(3)} }
+    rootAction: object(expression: "HEAD:action.yml") { ${BLOB} }
+    rootActionYaml: object(expression: "HEAD:action.yaml") { ${BLOB} }
+    dependabot: object(expression: "HEAD:.github/dependabot.yml") { ${BLOB} }
+    dependabotYaml: object(expression: "HEAD:.github/dependabot.yaml") { ${BLOB} }
+    config: object(expression: "HEAD:.github/pinwarden.yml") { ${BLOB} }
+    pinBranch: ref(qualifiedName: $branch) { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
+    pullRequests(headRefName: $head, first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
+      nodes { number state url title body comments(last: 30) { nodes { body } } }
+    }
+  }
+}`;
+
+interface Blob {
+  readonly text: string | null;
+  readonly isBinary: boolean | null;
+  readonly isTruncated: boolean;
+  readonly byteSize: number;
+}
+interface TreeEntry {
+  readonly path: string;
+  readonly type: string;
+  readonly object: (Partial<Blob> & { entries?: TreeEntry[] }) | null;
+}
+interface Folder {
+  readonly entries?: TreeEntry[];
+}
+
+interface ReadRepositoryResponse {
+  readonly repository: {
+    readonly isArchived: boolean;
+    readonly isFork: boolean;
+    readonly isEmpty: boolean;
+    readonly defaultBranchRef: { readonly name: string; readonly target: { readonly oid: string; readonly tree: { readonly oid: string } } } | null;
+    readonly workflows: Folder | null;
+    readonly actions: Folder | null;
+    readonly rootAction: Blob | null;
+    readonly rootActionYaml: Blob | null;
+    readonly dependabot: Blob | null;
+    readonly dependabotYaml: Blob | null;
+    readonly config: Blob | null;
+    readonly pinBranch: { readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
+    readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
+  };
+}
+
+export interface PinBranchState {
+  readonly head: string;
+  readonly message: string;
+  readonly parents: readonly string[];
+}
+
+export interface PullRequestState {
+  readonly number: number;
+  readonly state: 'OPEN' | 'CLOSED' | 'MERGED';
+  readonly url: string;
+  readonly title: string;
+  readonly body: string;
+  readonly commentBodies: readonly string[];
+}
+
+export type RepositoryRead =
+  | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
+  | {
+      readonly status: 'read';
+      readonly defaultBranch: string;
+      readonly headSha: string;
+      readonly headTreeSha: string;
+      readonly files: readonly SnapshotFile[];
+      readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
+      readonly dependabot: SnapshotFile | undefined;
+      /** `.github/pinwarden.yml` of this repository, when it has one. */
+      readonly configText: string | undefined;
+      readonly pinBranch: PinBranchState | undefined;
+      /** The newest pull request from pinwarden's branch, whatever its state. */
+      readonly pullRequest: PullRequestState | undefined;
+    };
+
+export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {
+  const { repository } = await github.graphql<ReadRepositoryResponse>(READ_REPOSITORY_QUERY, { owner, name, branch: `refs/heads/${PIN_BRANCH}`, head: PIN_BRANCH });
+  if (repository.isArchived) return { status: 'skipped', reason: 'archived' };
+  if (repository.isFork) return { status: 'skipped', reason: 'fork' };
+  if (repository.isEmpty || !repository.defaultBranchRef) return { status: 'skipped', reason: 'empty' };
+
+  const files: SnapshotFile[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
+  const take = (path: string, blob: Partial<Blob> | null | undefined) => {
+    if (!blob || blob.isTruncated === undefined) return;
+    if (blob.isBinary || blob.text === null || blob.text === undefined) unreadable.push({ path, reason: 'binary content' });
+    else if (blob.isTruncated) unreadable.push({ path, reason: `larger than GitHub's 512,000-byte text limit (${blob.byteSize} bytes)` });
+    else files.push({ path, text: blob.text });
+  };
+  const walk = (folder: Folder | null) => {
+    for (const entry of folder?.entries ?? []) {
+      if (entry.type === 'tree') walk(entry.object as Folder | null);
+      else if (entry.type === 'blob' && fileKindOf(entry.path)) take(entry.path, entry.object);
+    }
+  };
+  walk(repository.workflows);
+  walk(repository.actions);
+  take('action.yml', repository.rootAction);
+  take('action.yaml', repository.rootActionYaml);
+
+  const dependabotBlob = repository.dependabot ? { path: '.github/dependabot.yml', blob: repository.dependabot } : repository.dependabotYaml ? { path: '.github/dependabot.yaml', blob: repository.dependabotYaml } : undefined;
+  const pull = repository.pullRequests.nodes[0];
+  const branch = repository.pinBranch?.target;
+  return {
+    status: 'read',
+    defaultBranch: repository.defaultBranchRef.name,
+    headSha: repository.defaultBranchRef.target.oid,
+    headTreeSha: repository.defaultBranchRef.target.tree.oid,
+    files,
+    unreadable,
+    dependabot: dependabotBlob?.blob.text != null ? { path: dependabotBlob.path, text: dependabotBlob.blob.text } : undefined,
+    configText: repository.config?.text ?? undefined,
+    pinBranch: branch ? { head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
+    pullRequest: pull ? { number: pull.number, state: pull.state, url: pull.url, title: pull.title, body: pull.body, commentBodies: pull.comments.nodes.map((node) => node.body) } : undefined,
+  };
+}

@@ -1,0 +1,90 @@
+// `.github/pinwarden.yml`: what a repository (or its org, through the `.github` repository)
+// asks of pinwarden. Every key is optional; unknown keys are errors, so a typo is reported
+// instead of silently ignored.
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { globToRegExp } from './glob.js';
+
+const globs = z.array(z.string().min(1)).max(500);
+
+const DependabotSchedule = z
+  .object({
+    interval: z.enum(['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly']),
+    day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).optional(),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be hh:mm (24-hour)').optional(),
+    timezone: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const PinwardenConfigSchema = z
+  .object({
+    ignore: z
+      .object({
+        /** Files left alone: globs over repository paths (`.github/workflows/legacy-*.yml`). */
+        paths: globs.default([]),
+        /** Actions left alone: globs over `owner/repo[/path]` (`my-org/*`). */
+        actions: globs.default([]),
+      })
+      .strict()
+      .default({ paths: [], actions: [] }),
+    /** Owners whose actions may stay on tags (your own org, say). Default: none. */
+    allow_unpinned_owners: z.array(z.string().min(1)).default([]),
+    dependabot: z
+      .object({
+        enabled: z.boolean().default(true),
+        schedule: DependabotSchedule.default({ interval: 'weekly' }),
+        cooldown_days: z.number().int().min(0).max(90).default(7),
+      })
+      .strict()
+      .default({ enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 }),
+    pull_request: z
+      .object({
+        title: z.string().min(1).max(256).default('Pin GitHub Actions to commit SHAs'),
+        labels: z.array(z.string().min(1).max(50)).max(20).default([]),
+      })
+      .strict()
+      .default({ title: 'Pin GitHub Actions to commit SHAs', labels: [] }),
+  })
+  .strict();
+
+export type PinwardenConfig = z.infer<typeof PinwardenConfigSchema>;
+
+export const DEFAULT_CONFIG: PinwardenConfig = PinwardenConfigSchema.parse({});
+
+export type ConfigOutcome = { readonly ok: true; readonly config: PinwardenConfig } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** Validates a config object (already merged across `_extends`); `null` means no file: defaults. */
+export function validateConfig(raw: unknown): ConfigOutcome {
+  if (raw === null || raw === undefined) return { ok: true, config: DEFAULT_CONFIG };
+  const { _extends: _ignored, ...rest } = (typeof raw === 'object' && !Array.isArray(raw) ? raw : { '(file)': raw }) as Record<string, unknown>;
+  const result = PinwardenConfigSchema.safeParse(rest);
+  if (result.success) return { ok: true, config: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      return `${where}: ${issue.message}${keys}`;
+    }),
+  };
+}
+
+/** Parses the YAML text of a config file; a parse error is a config problem, not a crash. */
+export function parseConfigText(text: string): { ok: true; value: unknown } | { ok: false; problems: string[] } {
+  try {
+    return { ok: true, value: parse(text, { prettyErrors: true }) as unknown };
+  } catch (error) {
+    return { ok: false, problems: [`YAML error: ${(error as Error).message.split('\n')[0]}`] };
+  }
+}
+
+/** Whether a reference to `owner/repo[/path]` is to stay as it is. */
+export function isIgnoredAction(config: PinwardenConfig, action: { owner: string; repo: string; path: string | undefined }): boolean {
+  const owner = action.owner.toLowerCase();
+  if (config.allow_unpinned_owners.some((allowed) => allowed.toLowerCase() === owner)) return true;
+  const name = `${owner}/${action.repo.toLowerCase()}${action.path ? `/${action.path}` : ''}`;
+  return config.ignore.actions.some((glob) => {
+    const pattern = glob.toLowerCase();
+    return globToRegExp(pattern).test(name) || globToRegExp(pattern).test(`${owner}/${action.repo.toLowerCase()}`);
+  });
+}

@@ -1,0 +1,187 @@
+// The fake's pull requests, issue comments, reactions, labels, collaborator permissions and
+// installation tokens. Bodies start from the response examples in GitHub's OpenAPI description
+// (fixtures/github-examples) with the identifying fields replaced, so every field a client may
+// read is there with GitHub's own shape.
+import { readFileSync } from 'node:fs';
+import type { FakeComment, FakeIssue, FakeRepository, FakeState, FakeUser } from './fake-state.js';
+import { addComment, openIssue } from './fake-state.js';
+import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
+
+type WithRepository = (
+  handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse,
+) => (state: FakeState, params: string[], request: RestRequest) => RestResponse;
+
+type Json = Record<string, unknown>;
+
+const examples = new Map<string, Json>();
+function example(name: string): Json {
+  if (!examples.has(name)) examples.set(name, JSON.parse(readFileSync(new URL(`../../fixtures/github-examples/${name}.json`, import.meta.url), 'utf8')) as Json);
+  return structuredClone(examples.get(name)!);
+}
+
+const unprocessable = (message: string): RestResponse => ({ status: 422, body: { message, documentation_url: 'https://docs.github.com/rest', status: '422' } });
+const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+
+function userBody(user: FakeUser, id = 1): Json {
+  return { ...(example('issue-comment').user as Json), login: user.login, id, type: user.type, html_url: `https://github.com/${user.login}`, url: `https://api.github.com/users/${encodeURIComponent(user.login)}` };
+}
+
+function labelBody(name: string, index: number): Json {
+  return { ...example('label'), id: index + 1, name, url: `https://api.github.com/labels/${encodeURIComponent(name)}` };
+}
+
+export function pullRequestBody(repository: FakeRepository, issue: FakeIssue, api: string): Json {
+  const body = example('pull-request');
+  const pull = issue.pull!;
+  const html = `https://github.com/${repository.owner}/${repository.name}/pull/${issue.number}`;
+  const side = (template: Json, ref: string) => ({ ...template, ref, label: `${repository.owner}:${ref}`, sha: repository.branches.get(ref) ?? '0'.repeat(40) });
+  return {
+    ...body,
+    id: issue.number,
+    node_id: Buffer.from(`PullRequest:${repository.owner}/${repository.name}#${issue.number}`).toString('base64'),
+    number: issue.number,
+    url: `${api}/pulls/${issue.number}`,
+    html_url: html,
+    issue_url: `${api}/issues/${issue.number}`,
+    state: issue.state,
+    title: issue.title,
+    body: issue.body,
+    user: userBody(issue.user),
+    labels: issue.labels.map(labelBody),
+    head: side(body.head as Json, pull.head),
+    base: side(body.base as Json, pull.base),
+    merged: pull.merged,
+    mergeable: null,
+    merged_at: pull.merged ? '2026-01-01T00:00:00Z' : null,
+    closed_at: issue.state === 'closed' ? '2026-01-01T00:00:00Z' : null,
+  };
+}
+
+function commentBody(repository: FakeRepository, comment: FakeComment, api: string): Json {
+  return {
+    ...example('issue-comment'),
+    id: comment.id,
+    node_id: Buffer.from(`IssueComment:${comment.id}`).toString('base64'),
+    url: `${api}/issues/comments/${comment.id}`,
+    html_url: `https://github.com/${repository.owner}/${repository.name}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
+    issue_url: `${api}/issues/${comment.issueNumber}`,
+    body: comment.body,
+    user: userBody(comment.user),
+  };
+}
+
+export function collaborationRoutes(withRepository: WithRepository): RestRoute[] {
+  return [
+    {
+      name: 'POST /app/installations/{installation_id}/access_tokens',
+      method: 'POST',
+      pattern: /^\/app\/installations\/(\d+)\/access_tokens$/,
+      handle: () => {
+        const { repositories: _repositories, ...token } = example('installation-token');
+        return { status: 201, body: { ...token, token: 'ghs_fake_installation_token', expires_at: new Date(Date.now() + 3_600_000).toISOString(), repository_selection: 'all' } };
+      },
+    },
+    {
+      name: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/,
+      handle: withRepository((repository, [login = '']) => {
+        // Anyone may read a public repository: GitHub reports `read` for non-collaborators.
+        const permission = repository.collaborators.get(login) ?? 'read';
+        return { status: 200, body: { ...example('collaborator-permission'), permission, role_name: permission, user: { ...userBody({ login, type: 'User' }), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: permission !== 'read', pull: true }, role_name: permission } } };
+      }),
+    },
+    {
+      name: 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+      method: 'POST',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/,
+      handle: withRepository((repository, [id = ''], { body, state }) => {
+        const comment = repository.comments.find((candidate) => candidate.id === Number(id));
+        if (!comment) return notFound;
+        const content = (body as { content?: string })?.content ?? '';
+        if (!['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'].includes(content)) return unprocessable(`Invalid reaction content: ${content}`);
+        const again = comment.reactions.includes(content);
+        if (!again) comment.reactions.push(content);
+        state.nextId += 1;
+        return { status: again ? 200 : 201, body: { ...example('reaction'), id: state.nextId, content, user: userBody(state.appUser) } };
+      }),
+    },
+    {
+      name: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      handle: withRepository((repository, [number = ''], { api }) => {
+        if (!repository.issues.has(Number(number))) return notFound;
+        return { status: 200, body: repository.comments.filter((comment) => comment.issueNumber === Number(number)).map((comment) => commentBody(repository, comment, api)) };
+      }),
+    },
+    {
+      name: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      method: 'POST',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      handle: withRepository((repository, [number = ''], { api, body, state }) => {
+        if (!repository.issues.has(Number(number))) return notFound;
+        const text = (body as { body?: unknown })?.body;
+        if (typeof text !== 'string' || text === '') return unprocessable('Body cannot be blank');
+        if (text.length > 65_536) return unprocessable('Body is too long (maximum is 65536 characters)');
+        const comment = addComment(state, repository, { issueNumber: Number(number), body: text, user: state.appUser });
+        return { status: 201, body: commentBody(repository, comment, api) };
+      }),
+    },
+    {
+      name: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
+      method: 'POST',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/,
+      handle: withRepository((repository, [number = ''], { body }) => {
+        const issue = repository.issues.get(Number(number));
+        if (!issue) return notFound;
+        const labels = (body as { labels?: unknown })?.labels;
+        if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string')) return unprocessable('Invalid request. labels must be an array of strings');
+        issue.labels = [...new Set([...issue.labels, ...(labels as string[])])];
+        return { status: 200, body: issue.labels.map(labelBody) };
+      }),
+    },
+    {
+      name: 'POST /repos/{owner}/{repo}/pulls',
+      method: 'POST',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+      handle: withRepository((repository, _rest, { api, body, state }) => {
+        const input = body as { title?: string; body?: string; head?: string; base?: string };
+        if (typeof input?.title !== 'string' || typeof input.head !== 'string' || typeof input.base !== 'string') return unprocessable('Invalid request. title, head and base are required.');
+        const head = input.head.includes(':') ? input.head.split(':')[1]! : input.head;
+        if (!repository.branches.has(head)) return unprocessable(`Validation Failed: head ${input.head} does not exist`);
+        if (!repository.branches.has(input.base)) return unprocessable(`Validation Failed: base ${input.base} does not exist`);
+        if (input.body && input.body.length > 65_536) return unprocessable('Validation Failed: body is too long (maximum is 65536 characters)');
+        const open = [...repository.issues.values()].find((issue) => issue.pull?.head === head && issue.state === 'open');
+        if (open) return unprocessable(`A pull request already exists for ${repository.owner}:${head}.`);
+        const issue = openIssue(repository, { title: input.title, body: input.body ?? '', user: state.appUser, pull: { head, base: input.base, merged: false } });
+        return { status: 201, body: pullRequestBody(repository, issue, api) };
+      }),
+    },
+    {
+      name: 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}',
+      method: 'PATCH',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      handle: withRepository((repository, [number = ''], { api, body }) => {
+        const issue = repository.issues.get(Number(number));
+        if (!issue?.pull) return notFound;
+        const input = body as { title?: string; body?: string; state?: 'open' | 'closed' };
+        if (input?.state === 'open' && issue.pull.merged) return unprocessable('Validation Failed: state cannot be changed. The pull request is merged.');
+        if (input?.state === 'open' && !repository.branches.has(issue.pull.head)) return unprocessable('Validation Failed: state cannot be changed. The head branch was deleted.');
+        if (typeof input?.title === 'string') issue.title = input.title;
+        if (typeof input?.body === 'string') issue.body = input.body;
+        if (input?.state) issue.state = input.state;
+        return { status: 200, body: pullRequestBody(repository, issue, api) };
+      }),
+    },
+    {
+      name: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      handle: withRepository((repository, [number = ''], { api }) => {
+        const issue = repository.issues.get(Number(number));
+        return issue?.pull ? { status: 200, body: pullRequestBody(repository, issue, api) } : notFound;
+      }),
+    },
+  ];
+}

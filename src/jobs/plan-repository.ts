@@ -1,0 +1,64 @@
+// One repository's pinning change, decided from a snapshot of its files: which workflow and
+// action files change and how, and what happens to dependabot.yml. Plain data in and out; the
+// app reads the snapshot and writes the result through GitHub.
+import { isIgnoredAction } from '../config/pinwarden-config.js';
+import type { PinwardenConfig } from '../config/pinwarden-config.js';
+import { matchesAnyGlob } from '../config/glob.js';
+import { planDependabot } from '../dependabot/plan-dependabot.js';
+import type { DependabotPlan } from '../dependabot/plan-dependabot.js';
+import type { RefResolver } from '../resolve/types.js';
+import { fileKindOf } from '../workflow/file-kind.js';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { pinFiles } from './pin-files.js';
+import type { PinnedFile } from './pin-files.js';
+
+export interface SnapshotFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface RepositorySnapshot {
+  /** Workflow and action files of the default branch (other paths are ignored). */
+  readonly files: readonly SnapshotFile[];
+  /** Files that could not be read as text (binary, too large), with the reason. */
+  readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
+  readonly dependabot: SnapshotFile | undefined;
+}
+
+export interface FileChange {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface RepositoryPlan {
+  readonly pinned: readonly PinnedFile[];
+  readonly unreadable: RepositorySnapshot['unreadable'];
+  /** Paths the config's `ignore.paths` left out. */
+  readonly ignoredPaths: readonly string[];
+  /** Undefined when the config turns the Dependabot entry off. */
+  readonly dependabot: DependabotPlan | undefined;
+  /** Every file the pull request writes; empty when nothing needs pinning. */
+  readonly changes: readonly FileChange[];
+}
+
+export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver): Promise<RepositoryPlan> {
+  const ignoredPaths: string[] = [];
+  const files = snapshot.files.flatMap((file) => {
+    const kind = fileKindOf(file.path);
+    if (!kind) return [];
+    if (matchesAnyGlob(file.path, config.ignore.paths)) {
+      ignoredPaths.push(file.path);
+      return [];
+    }
+    return [{ path: file.path, kind, text: file.text, located: locateUsesSites(file.text, kind) }];
+  });
+  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref));
+  const pinChanges = pinned.flatMap((file) => (file.status === 'rewritten' ? [{ path: file.path, text: file.text }] : []));
+  // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned.
+  const pinsRemoteActions = pinned.some((file) => 'plan' in file && file.plan.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker')));
+  const dependabot = config.dependabot.enabled && pinsRemoteActions
+    ? planDependabot(snapshot.dependabot, { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days })
+    : undefined;
+  const dependabotChange = dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry') ? [{ path: dependabot.path, text: dependabot.text }] : [];
+  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, dependabot, changes: [...pinChanges, ...dependabotChange] };
+}

@@ -1,0 +1,65 @@
+// The real app on loopback against the fake GitHub: Probot's own HTTP server, a generated app
+// key, and signed webhook deliveries. The demo, the app tests and the benchmark all start it here.
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { Probot, Server } from 'probot';
+import { createPinwardenApp } from '../app/pinwarden-app.js';
+import type { PinwardenApp, PinwardenAppOptions } from '../app/pinwarden-app.js';
+import type { FakeGitHub } from '../fake-github/fake-github-server.js';
+import { pinwardenOctokitClass } from '../github/create-octokit.js';
+
+export const WEBHOOK_SECRET = 'pinwarden-local-secret';
+export const INSTALLATION_ID = 4242;
+
+export interface LocalApp {
+  readonly url: string;
+  readonly pinwarden: PinwardenApp;
+  /** Delivers a signed webhook and returns GitHub's view of the answer. */
+  deliver(event: string, payload: unknown, options?: { deliveryId?: string; secret?: string }): Promise<{ status: number; ms: number; deliveryId: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalApp(fake: FakeGitHub, options: PinwardenAppOptions & { log?: Logger; msPerSecond?: number } = {}): Promise<LocalApp> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const log = options.log ?? pino({ level: 'silent' });
+  const pinwarden = createPinwardenApp({ webUrl: 'https://github.com', debounceMs: 0, ...options });
+  const port = await freePort();
+  const server = new Server({
+    host: '127.0.0.1',
+    port,
+    log,
+    Probot: Probot.defaults({ appId: 1, privateKey, secret: WEBHOOK_SECRET, baseUrl: fake.url, log, Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1) }),
+  });
+  await server.load(pinwarden.app);
+  await server.start();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    pinwarden,
+    async deliver(event, payload, deliveryOptions = {}) {
+      const body = JSON.stringify(payload);
+      const deliveryId = deliveryOptions.deliveryId ?? randomUUID();
+      const signature = `sha256=${createHmac('sha256', deliveryOptions.secret ?? WEBHOOK_SECRET).update(body).digest('hex')}`;
+      const started = performance.now();
+      const response = await fetch(`${url}/api/github/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': deliveryId, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/pinwarden-local' },
+        body,
+      });
+      await response.text();
+      return { status: response.status, ms: performance.now() - started, deliveryId };
+    },
+    stop: () => server.stop(),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}

@@ -1,0 +1,68 @@
+// Webhook payloads as GitHub sends them, with the fields pinwarden and Probot read, for the
+// repositories of the fake GitHub.
+import type { FakeRepository } from '../fake-github/fake-state.js';
+import { INSTALLATION_ID } from './start-local-app.js';
+
+const installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
+const owner = (login: string) => ({ login, id: 1, type: 'Organization' });
+
+function repositoryPayload(repository: FakeRepository) {
+  return {
+    id: hash(`${repository.owner}/${repository.name}`),
+    node_id: Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64'),
+    name: repository.name,
+    full_name: `${repository.owner}/${repository.name}`,
+    private: repository.private,
+    owner: owner(repository.owner),
+    default_branch: repository.defaultBranch,
+    archived: repository.archived,
+    fork: repository.fork,
+  };
+}
+
+export function installationCreated(repositories: readonly FakeRepository[], account = repositories[0]?.owner ?? 'octo-org') {
+  return {
+    action: 'created',
+    installation: { ...installation, account: owner(account), repository_selection: 'all', permissions: { contents: 'write', workflows: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' } },
+    repositories: repositories.map((repository) => ({ id: hash(`${repository.owner}/${repository.name}`), node_id: repositoryPayload(repository).node_id, name: repository.name, full_name: `${repository.owner}/${repository.name}`, private: repository.private })),
+    sender: { login: 'octo-admin', id: 2, type: 'User' },
+  };
+}
+
+export function installationRepositoriesAdded(repositories: readonly FakeRepository[]) {
+  const { repositories: added, ...rest } = installationCreated(repositories);
+  return { ...rest, action: 'added', repository_selection: 'selected', repositories_added: added, repositories_removed: [] };
+}
+
+export function push(repository: FakeRepository, changed: { added?: string[]; modified?: string[]; removed?: string[] }, ref = `refs/heads/${repository.defaultBranch}`) {
+  const after = repository.branches.get(repository.defaultBranch) ?? '0'.repeat(40);
+  return {
+    ref,
+    before: '0'.repeat(40),
+    after,
+    created: false,
+    deleted: false,
+    forced: false,
+    commits: [{ id: after, message: 'change', added: changed.added ?? [], modified: changed.modified ?? [], removed: changed.removed ?? [] }],
+    repository: repositoryPayload(repository),
+    installation,
+    sender: { login: 'octo-dev', id: 3, type: 'User' },
+  };
+}
+
+export function issueCommentCreated(repository: FakeRepository, comment: { id: number; issueNumber: number; body: string; user: { login: string; type: 'User' | 'Bot' } }) {
+  return {
+    action: 'created',
+    issue: { number: comment.issueNumber, title: 'issue', state: 'open', user: { login: 'octo-dev', id: 3, type: 'User' } },
+    comment: { id: comment.id, body: comment.body, user: { ...comment.user, id: hash(comment.user.login) } },
+    repository: repositoryPayload(repository),
+    installation,
+    sender: { ...comment.user, id: hash(comment.user.login) },
+  };
+}
+
+function hash(text: string): number {
+  let value = 7;
+  for (const char of text) value = (value * 31 + char.charCodeAt(0)) % 1_000_000_007;
+  return value;
+}

@@ -1,0 +1,139 @@
+// The pull request a reviewer reads: why, a table of every change with links to the tag and
+// the commit, what needs a closer look (branch pins, ref confusion), what could not be done and
+// why, and what happened to dependabot.yml. Plain strings out; GitHub's limits respected.
+import type { RepositoryPlan } from '../jobs/plan-repository.js';
+import type { PlannedPin } from '../rewrite/types.js';
+import { formatRemoteRef } from '../workflow/parse-action-ref.js';
+
+/** Marks pinwarden's own pull requests and commits. */
+export const PR_MARKER = '<!-- pinwarden:pin-actions -->';
+export const COMMIT_TRAILER = 'Pinned-by: pinwarden';
+/** GitHub refuses bodies over 65,536 characters; leave room for the footer. */
+const BODY_LIMIT = 60_000;
+
+export interface PullRequestText {
+  readonly title: string;
+  readonly body: string;
+  readonly commitMessage: string;
+}
+
+export interface RenderInput {
+  readonly plan: RepositoryPlan;
+  readonly title: string;
+  /** `https://github.com`, or an Enterprise host's web address, for links. */
+  readonly webUrl: string;
+}
+
+const WHY =
+  'A tag or a branch can be moved to another commit by anyone who controls the action\u2019s repository, ' +
+  'and every workflow that names it runs the new code on its next run. In March 2026 attackers moved 76 of ' +
+  'the 77 version tags of `aquasecurity/trivy-action` to a credential stealer; workflows that named a commit SHA ' +
+  'were unaffected, because a commit cannot be changed. This pull request pins every action and reusable ' +
+  'workflow to the commit its tag or branch names today, keeps the version in a comment, and lets Dependabot ' +
+  'propose updates, so upgrades stay a reviewed change.';
+
+export function renderPullRequest(input: RenderInput): PullRequestText {
+  const { plan } = input;
+  const pins = plan.pinned.flatMap((file) => ('plan' in file && file.status === 'rewritten' ? file.plan.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, pin: entry.pin }] : [])) : []));
+  const files = new Set(pins.map((entry) => entry.path)).size;
+  const sections: string[] = [PR_MARKER, '### Why', WHY, ''];
+
+  sections.push(`### Changes: ${pins.length} ${plural(pins.length, 'reference')} pinned in ${files} ${plural(files, 'file')}`);
+  if (pins.length > 0) {
+    sections.push('', '| File | Line | Before | After |', '| --- | ---: | --- | --- |');
+    const rows = pins.map(({ path, pin }) => `| ${code(path)} | ${pin.site.line} | ${code(pin.before)} | ${afterCell(pin, input.webUrl)} |`);
+    sections.push(...fitRows(rows, BODY_LIMIT - sections.join('\n').length - 20_000));
+  }
+
+  const branchPins = pins.filter(({ pin }) => pin.refType === 'branch');
+  const confused = pins.filter(({ pin }) => pin.ambiguous);
+  if (branchPins.length > 0 || confused.length > 0) {
+    sections.push('', '### Review these');
+    for (const { path, pin } of branchPins) {
+      sections.push(`- ${code(path)} line ${pin.site.line}: ${code(pin.before)} names a **branch**; it is pinned to the branch head of today, which no release vouches for. Prefer a release tag if the action has one.`);
+    }
+    for (const { path, pin } of confused) {
+      sections.push(`- ${code(path)} line ${pin.site.line}: ${code(pin.ref.ref)} is both a tag and a branch of ${code(`${pin.ref.owner}/${pin.ref.repo}`)}; the tag's commit was used, as GitHub Actions does. Check that this is the commit you meant.`);
+    }
+  }
+
+  const unpinned = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : [])) : []));
+  if (unpinned.length > 0) {
+    sections.push('', '### Left as they are');
+    sections.push(...fitRows(unpinned.map(({ path, entry }) => `- ${code(path)} line ${entry.site.line}: ${code(entry.site.value || '(empty)')}: ${escapeText(entry.reason)}`), 8_000));
+  }
+
+  const problems = [
+    ...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [`- ${code(file.path)}: not changed, its YAML does not parse: ${code(firstLine(file.error))}`] : [])),
+    ...plan.pinned.flatMap((file) => (file.status === 'rejected' ? [`- ${code(file.path)}: not changed, the rewrite did not verify: ${escapeText(file.problem)}`] : [])),
+    ...plan.unreadable.map((file) => `- ${code(file.path)}: not read: ${escapeText(file.reason)}`),
+  ];
+  if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
+  if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map(code).join(', ')}.`);
+
+  if (plan.dependabot) sections.push('', '### Dependabot', dependabotLine(plan.dependabot));
+  sections.push('', '---', 'Opened by pinwarden. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.');
+
+  const commitMessage = [
+    input.title,
+    '',
+    ...pins.slice(0, 200).map(({ path, pin }) => `${path}:${pin.site.line} ${pin.before} -> ${pin.after}`),
+    ...(pins.length > 200 ? [`… and ${pins.length - 200} more`] : []),
+    '',
+    COMMIT_TRAILER,
+  ].join('\n');
+  return { title: input.title, body: sections.join('\n'), commitMessage };
+}
+
+function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string {
+  switch (plan.action) {
+    case 'create':
+      return `Adds ${code(plan.path)} with a weekly \`github-actions\` entry, so Dependabot proposes new versions of these pins (SHA and comment together).`;
+    case 'add-entry':
+      return `Adds a \`github-actions\` entry to ${code(plan.path)}; the rest of the file is unchanged.`;
+    case 'present':
+      return `${code(plan.path)} already has a \`github-actions\` entry; it will keep these pins current.`;
+    case 'unable':
+      return `${code(plan.path)} was not changed: ${escapeText(plan.reason)}.`;
+  }
+}
+
+function afterCell(pin: PlannedPin, webUrl: string): string {
+  const repository = `${webUrl}/${pin.ref.owner}/${pin.ref.repo}`;
+  const commit = `[${code(formatRemoteRef(pin.ref, pin.sha.slice(0, 12) as never))}](${repository}/commit/${pin.sha})`;
+  const tag = pin.tag ? ` [${code(pin.tag)}](${repository}/releases/tag/${encodeURIComponent(pin.tag)})` : '';
+  const branch = pin.refType === 'branch' ? ' **branch head**' : '';
+  return `${commit}${tag}${branch}`;
+}
+
+/** Keeps whole rows while they fit in `budget` characters, then says how many were left out. */
+function fitRows(rows: readonly string[], budget: number): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const row of rows) {
+    if (used + row.length + 1 > Math.max(budget, 2_000)) {
+      kept.push(`\n… and ${rows.length - kept.length} more, not listed here to stay within GitHub's size limit; the diff has them all.`);
+      break;
+    }
+    kept.push(row);
+    used += row.length + 1;
+  }
+  return kept;
+}
+
+/** Inline code that survives any text: HTML-escaped, table pipes escaped. */
+function code(text: string): string {
+  return `<code>${escapeText(text)}</code>`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;').replace(/\r?\n/g, ' ');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`;
+}
