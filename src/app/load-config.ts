@@ -4,7 +4,7 @@
 // repository; the plugin is called only to follow `_extends` or fall back to the org's file,
 // which is fetched once per owner and kept a few minutes.
 import { LRUCache } from 'lru-cache';
-import { parseConfigText, validateConfig } from '../config/pinwarden-config.js';
+import { deepMerge, parseConfigText, validateConfig } from '../config/pinwarden-config.js';
 import type { ConfigOutcome } from '../config/pinwarden-config.js';
 import type { GitHubClient } from './github-client.js';
 
@@ -17,7 +17,8 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
 
   const viaPlugin = async (github: GitHubClient, owner: string, repo: string): Promise<ConfigOutcome> => {
     try {
-      const { config } = await github.config.get({ owner, repo, path: CONFIG_PATH });
+      // Merged deeply, as `context.config` merges (the plugin alone merges top-level keys only).
+      const { config } = await github.config.get({ owner, repo, path: CONFIG_PATH, defaults: (configs: Record<string, unknown>[]) => configs.reduce<Record<string, unknown>>((merged, config) => deepMerge(merged, config) as Record<string, unknown>, {}) });
       return validateConfig(Object.keys(config).length === 0 ? null : config);
     } catch (error) {
       return { ok: false, problems: [`${CONFIG_PATH} could not be read: ${(error as Error).message.split('\n')[0]}`] };

@@ -88,3 +88,19 @@ export function isIgnoredAction(config: PinwardenConfig, action: { owner: string
     return globToRegExp(pattern).test(name) || globToRegExp(pattern).test(`${owner}/${action.repo.toLowerCase()}`);
   });
 }
+
+/** `base` with `override` merged in, as Probot's `context.config` merges `_extends` chains: mappings key by key, lists appended. */
+export function deepMerge(base: object, override: object): object {
+  const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    if (Array.isArray(current) && Array.isArray(value)) merged[key] = [...(current as unknown[]), ...(value as unknown[])];
+    else if (isPlainObject(current) && isPlainObject(value)) merged[key] = deepMerge(current, value);
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -167,3 +167,17 @@ export function resolveRevision(repository: FakeRepository, revision: string): s
     [...repositoryCommits(repository)].find((commit) => revision.length >= 7 && commit.startsWith(revision))
   );
 }
+
+/** A commit on top of `branch` (created from the default branch if missing), as a person's push would make. */
+export function commitToBranch(repository: FakeRepository, branch: string, changes: Readonly<Record<string, string | null>>, message = 'Update files'): string {
+  const parent = repository.branches.get(branch) ?? repository.branches.get(repository.defaultBranch);
+  const base = parent ? repository.git.trees.get(repository.git.commits.get(parent)!.tree)! : new Map<string, TreeEntry>();
+  const entries = new Map(base);
+  for (const [path, text] of Object.entries(changes)) {
+    if (text === null) entries.delete(path);
+    else entries.set(path, { mode: '100644', sha: writeBlob(repository.git, text) });
+  }
+  const commit = writeCommit(repository.git, { tree: writeTree(repository.git, entries), parents: parent ? [parent] : [], message, date: new Date().toISOString() });
+  repository.branches.set(branch, commit);
+  return commit;
+}

@@ -206,6 +206,12 @@ function pullRequestConnection(repository: FakeRepository, args: { headRefName?:
     headRefName: issue.pull!.head,
     baseRefName: issue.pull!.base,
     headRefOid: repository.branches.get(issue.pull!.head) ?? '0'.repeat(40),
+    comments: ({ first, last }: { first?: number; last?: number }) => {
+      const all = repository.comments.filter((comment) => comment.issueNumber === issue.number);
+      const size = first ?? last ?? 0;
+      const chosen = last === undefined ? all.slice(0, size) : all.slice(-size);
+      return { __typename: 'IssueCommentConnection', totalCount: all.length, nodes: chosen.map((comment) => ({ __typename: 'IssueComment', body: comment.body, author: { __typename: comment.user.type, login: comment.user.login } })), pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null } };
+    },
   }));
   return { __typename: 'PullRequestConnection', nodes, totalCount: pulls.length, pageInfo: { hasNextPage: pulls.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
 }

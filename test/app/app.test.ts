@@ -1,12 +1,12 @@
 // The GitHub App end to end: Probot's real HTTP server on loopback receives signed webhooks and
 // works against the fake GitHub, which answers from real refs data (fixtures/demo/refs, copied
 // from ../shared/corpus/refs) and in-memory repositories seeded here.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { createFakeState, addComment, findRepository, openIssue, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
+import { addComment, commitToBranch, createFakeState, findRepository, openIssue, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
 import type { FakeRepository, FakeState } from '../../src/fake-github/fake-state.js';
-import { readCommitFiles, writeBlob, writeCommit, writeTree } from '../../src/fake-github/git-store.js';
+import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { secondaryRateLimit, startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
@@ -46,7 +46,7 @@ async function start(seed: (state: FakeState) => void, options: { concurrency?: 
   state = createFakeState(refs);
   seed(state);
   fake = await startFakeGitHub({ state });
-  local = await startLocalApp(fake, options);
+  local = await startLocalApp(fake, { ...options, ...(process.env.APP_TEST_LOG ? { log: (await import('pino')).pino({ level: 'debug' }) } : {}) });
 }
 
 afterEach(async () => {
@@ -162,5 +162,249 @@ describe('installation', () => {
     await install('old', 'forked', 'empty', 'docs', 'local-only');
     for (const name of ['old', 'forked', 'empty', 'docs', 'local-only']) expect(pullRequests(repo(name)), name).toHaveLength(0);
     expect(contentWrites()).toEqual([]);
+  });
+});
+
+async function pushTo(name: string, changes: Record<string, string | null>) {
+  const repository = repo(name);
+  commitToBranch(repository, repository.defaultBranch, changes);
+  const delivery = await local.deliver('push', push(repository, { modified: Object.keys(changes) }));
+  await local.pinwarden.idle();
+  return delivery;
+}
+
+async function command(name: string, user: { login: string; type: 'User' | 'Bot' }, body = '/pinwarden pin') {
+  const repository = repo(name);
+  const issue = openIssue(repository, { title: 'Pin please', body: '', user });
+  const comment = addComment(state, repository, { issueNumber: issue.number, body, user });
+  await local.deliver('issue_comment', issueCommentCreated(repository, { id: comment.id, issueNumber: issue.number, body, user }));
+  await local.pinwarden.idle();
+  return { issue, comment, replies: () => repository.comments.filter((entry) => entry.issueNumber === issue.number && entry.user.type === 'Bot') };
+}
+
+const seedWeb = (s: FakeState) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
+
+describe('push to the default branch', () => {
+  it('updates the open pull request instead of opening another', async () => {
+    await start(seedWeb);
+    await install('web');
+    const web = repo('web');
+    const firstHead = web.branches.get(PIN_BRANCH);
+    await pushTo('web', { '.github/workflows/release.yml': 'on: push\njobs:\n  r:\n    runs-on: x\n    steps:\n      - uses: docker/login-action@v3\n' });
+    expect(pullRequests(web)).toHaveLength(1);
+    expect(web.branches.get(PIN_BRANCH)).not.toBe(firstHead);
+    const files = branchFiles(web);
+    expect(files.get('.github/workflows/release.yml')).toMatch(/docker\/login-action@[0-9a-f]{40} # v3\./);
+    // Rebased: the single commit sits on the new default-branch head.
+    expect(web.git.commits.get(web.branches.get(PIN_BRANCH)!)!.parents).toEqual([web.branches.get('main')]);
+    expect(pullRequests(web)[0]!.body).toContain('release.yml');
+  });
+
+  it('ignores pushes that touch no workflow and pushes to other branches', async () => {
+    await start(seedWeb);
+    const web = repo('web');
+    commitToBranch(web, 'main', { 'README.md': 'hello\n' });
+    await local.deliver('push', push(web, { modified: ['README.md'] }));
+    await local.deliver('push', push(web, { modified: ['.github/workflows/ci.yml'] }, 'refs/heads/feature'));
+    await local.pinwarden.idle();
+    expect(fake.requests.filter((entry) => entry.kind === 'graphql')).toHaveLength(0);
+    expect(pullRequests(web)).toHaveLength(0);
+  });
+
+  it('a redelivered webhook and pushes racing each other still leave exactly one pull request', async () => {
+    await start(seedWeb, { concurrency: 4, debounceMs: 30 });
+    const web = repo('web');
+    const payload = push(web, { modified: ['.github/workflows/ci.yml'] });
+    const deliveries = await Promise.all([
+      local.deliver('push', payload, { deliveryId: 'same-guid' }),
+      local.deliver('push', payload, { deliveryId: 'same-guid' }),
+      ...Array.from({ length: 8 }, () => local.deliver('push', payload)),
+    ]);
+    expect(deliveries.map((delivery) => delivery.status)).toEqual(Array(10).fill(200));
+    await local.pinwarden.idle();
+    expect(pullRequests(web)).toHaveLength(1);
+    // Ten events arriving together coalesce into one run: one snapshot read.
+    expect(fake.requests.filter((entry) => entry.kind === 'graphql').length).toBeLessThanOrEqual(2);
+    // A later redelivery of the same event reads, finds everything current, and writes nothing.
+    const writesBefore = contentWrites().length;
+    await local.deliver('push', payload, { deliveryId: 'same-guid' });
+    await local.pinwarden.idle();
+    expect(contentWrites().length).toBe(writesBefore);
+  });
+
+  it('does not overwrite a commit a person pushed to the pinwarden branch, and says so once', async () => {
+    await start(seedWeb);
+    await install('web');
+    const web = repo('web');
+    const human = commitToBranch(web, PIN_BRANCH, { 'notes.txt': 'mine\n' }, 'my own change');
+    await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW.replace('actions/checkout@v4', 'actions/checkout@v3') });
+    await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW.replace('actions/checkout@v4', 'actions/checkout@v2') });
+    expect(web.branches.get(PIN_BRANCH)).toBe(human);
+    const notes = web.comments.filter((comment) => comment.body.includes('did not make'));
+    expect(notes).toHaveLength(1);
+    expect(pullRequests(web)).toHaveLength(1);
+  });
+
+  it('does not reopen a pull request closed without merge; the comment command does', async () => {
+    await start(seedWeb);
+    await install('web');
+    const web = repo('web');
+    const [pull] = pullRequests(web);
+    pull!.state = 'closed';
+    await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW.replace('actions/checkout@v4', 'actions/checkout@v3') });
+    expect(pull!.state).toBe('closed');
+    expect(pullRequests(web)).toHaveLength(1);
+    web.collaborators.set('maintainer', 'maintain');
+    const { replies } = await command('web', { login: 'maintainer', type: 'User' });
+    expect(pull!.state).toBe('open');
+    expect(pullRequests(web)).toHaveLength(1);
+    expect(branchFiles(web).get('.github/workflows/ci.yml')).toMatch(/actions\/checkout@[0-9a-f]{40} {3}# v3\./);
+    expect(replies().at(-1)!.body).toMatch(/^@maintainer Pull request reopened: https:\/\/github.com\/octo-org\/web\/pull\/1/);
+  });
+});
+
+describe('the /pinwarden pin command', () => {
+  it('runs for a writer: 👀 first, then a reply with the outcome and the pull request link', async () => {
+    await start(seedWeb);
+    repo('web').collaborators.set('dev', 'write');
+    const { comment, replies } = await command('web', { login: 'dev', type: 'User' }, 'Could we?\n/pinwarden pin\nthanks');
+    expect(comment.reactions).toEqual(['eyes']);
+    expect(pullRequests(repo('web'))).toHaveLength(1);
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]!.body).toMatch(/^@dev Pull request created: https:\/\/github.com\/octo-org\/web\/pull\/\d+ \(2 pins, 1 left as they are\)\.$/);
+  });
+
+  it('refuses a reader politely and does nothing else', async () => {
+    await start(seedWeb);
+    const { comment, replies } = await command('web', { login: 'passer-by', type: 'User' });
+    expect(comment.reactions).toEqual([]);
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]!.body).toContain('only people with write access');
+    expect(pullRequests(repo('web'))).toHaveLength(0);
+  });
+
+  it('ignores bots, the app itself included, and comments without the command', async () => {
+    await start(seedWeb);
+    await command('web', { login: 'renovate[bot]', type: 'Bot' });
+    await command('web', { login: 'pinwarden[bot]', type: 'Bot' });
+    repo('web').collaborators.set('dev', 'admin');
+    await command('web', { login: 'dev', type: 'User' }, 'we should run `/pinwarden pin` some day');
+    expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens')).toEqual([]);
+  });
+
+  it('says when there is nothing to pin', async () => {
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./local\n' } }));
+    repo('web').collaborators.set('dev', 'write');
+    const { replies } = await command('web', { login: 'dev', type: 'User' });
+    expect(replies()[0]!.body).toMatch(/^@dev Nothing to pin/);
+  });
+});
+
+describe('failures converge', () => {
+  it('a crash between the commit and the pull request: the next event opens it, once', async () => {
+    await start(seedWeb);
+    fake.injectFault({ match: /^POST \/repos\/[^/]+\/[^/]+\/pulls$/, times: 10, response: { status: 500, body: { message: 'injected' } } });
+    await install('web');
+    const web = repo('web');
+    expect(web.branches.has(PIN_BRANCH)).toBe(true);
+    expect(pullRequests(web)).toHaveLength(0);
+    fake.clearFaults();
+    const commitsBefore = fake.counts().byRoute['POST /repos/{owner}/{repo}/git/commits'];
+    await pushTo('web', { 'README.md': 'unrelated\n', '.github/workflows/ci.yml': WORKFLOW });
+    expect(pullRequests(web)).toHaveLength(1);
+    // The default branch moved, so the branch is rebuilt on it: one more commit, one pull request.
+    expect(fake.counts().byRoute['POST /repos/{owner}/{repo}/git/commits']).toBe(commitsBefore! + 1);
+  });
+
+  it('502s and a secondary rate limit during a 20-repository install: every pull request opened, none twice', async () => {
+    const names = Array.from({ length: 20 }, (_, index) => `svc-${String(index).padStart(2, '0')}`);
+    await start((s) => {
+      for (const name of names) seedRepository(s, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
+    });
+    fake.injectFault({ kind: 'graphql', times: 3, response: { status: 502, body: { message: 'Server Error' } } });
+    fake.injectFault({ match: /^POST .*\/git\/trees$/, times: 4, response: { status: 502, body: { message: 'Server Error' } } });
+    fake.injectFault({ match: /^POST .*\/pulls$/, times: 2, response: secondaryRateLimit(2) });
+    await install(...names);
+    for (const name of names) expect(pullRequests(repo(name)), name).toHaveLength(1);
+    expect(fake.counts().byRoute['POST /repos/{owner}/{repo}/pulls']).toBe(22);
+  });
+});
+
+describe('bad input', () => {
+  it('a malformed workflow is left alone and named in the pull request with the parser message', async () => {
+    await start((s) =>
+      void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/workflows/broken.yml': 'jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n' } }),
+    );
+    await install('web');
+    const web = repo('web');
+    expect(branchFiles(web).get('.github/workflows/broken.yml')).toBe('jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n');
+    expect(pullRequests(web)[0]!.body).toMatch(/<code>\.github\/workflows\/broken\.yml<\/code>: not changed, its YAML does not parse: <code>[^<]+<\/code>/);
+  });
+
+  it('a malformed config stops the run for that repository and is reported on its pull request', async () => {
+    await start(seedWeb);
+    await install('web');
+    const web = repo('web');
+    const head = web.branches.get(PIN_BRANCH);
+    await pushTo('web', { '.github/pinwarden.yml': 'ignore:\n  path: ["x"]\npull_request:\n  labels: security\n', '.github/workflows/ci.yml': WORKFLOW.replace('@v4', '@v3') });
+    expect(web.branches.get(PIN_BRANCH)).toBe(head);
+    const report = web.comments.find((comment) => comment.body.includes('pinwarden.yml` is invalid'))!;
+    expect(report.body).toContain('ignore: Unrecognized key');
+    expect(report.body).toContain('pull_request.labels:');
+    await pushTo('web', { '.github/pinwarden.yml': ': : :\n  - [' });
+    expect(web.comments.filter((comment) => comment.body.includes('is invalid'))).toHaveLength(2);
+    expect(web.comments.at(-1)!.body).toContain('YAML error');
+  });
+
+  it('config: ignored paths and actions, owners allowed unpinned, labels, title and Dependabot off', async () => {
+    await start((s) =>
+      void seedRepository(s, {
+        fullName: 'octo-org/web',
+        files: {
+          '.github/workflows/ci.yml': WORKFLOW,
+          '.github/workflows/legacy.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
+          '.github/pinwarden.yml': 'ignore:\n  paths: [".github/workflows/legacy*.yml"]\n  actions: ["actions/setup-*"]\nallow_unpinned_owners: [Nobody]\ndependabot:\n  enabled: false\npull_request:\n  title: "chore: pin actions"\n  labels: [security]\n',
+        },
+      }),
+    );
+    await install('web');
+    const web = repo('web');
+    const [pull] = pullRequests(web);
+    expect(pull!.title).toBe('chore: pin actions');
+    expect(pull!.labels).toEqual(['security']);
+    const files = branchFiles(web);
+    expect(files.get('.github/workflows/legacy.yml')).toContain('actions/checkout@v4\n');
+    expect(files.get('.github/workflows/ci.yml')).toContain("'actions/setup-node@v4'");
+    expect(files.get('.github/workflows/ci.yml')).toContain('nobody/missing-action@v1');
+    expect(files.has('.github/dependabot.yml')).toBe(false);
+    expect(pull!.body).not.toContain('### Left as they are');
+  });
+
+  it('config falls back to the org .github repository and follows _extends', async () => {
+    await start((s) => {
+      seedRepository(s, { fullName: 'octo-org/.github', files: { '.github/pinwarden.yml': 'pull_request:\n  title: "org title"\n' } });
+      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
+      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/pinwarden.yml': '_extends: .github\npull_request:\n  labels: [deps]\n' } });
+    });
+    await install('web', 'api');
+    expect(pullRequests(repo('web'))[0]!.title).toBe('org title');
+    expect(pullRequests(repo('api'))[0]!.title).toBe('org title');
+    expect(pullRequests(repo('api'))[0]!.labels).toEqual(['deps']);
+  });
+
+  it('a dependabot.yml that already has github-actions is untouched', async () => {
+    const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));
+    await install('web');
+    expect(branchFiles(repo('web')).get('.github/dependabot.yml')).toBe(dependabot);
+    expect(pullRequests(repo('web'))[0]!.body).toContain('already has a `github-actions` entry');
+  });
+
+  it('refuses webhooks with a bad signature', async () => {
+    await start(seedWeb);
+    const delivery = await local.deliver('installation', installationCreated([repo('web')]), { secret: 'wrong' });
+    expect(delivery.status).toBe(400);
+    await local.pinwarden.idle();
+    expect(pullRequests(repo('web'))).toHaveLength(0);
   });
 });
