@@ -10,7 +10,7 @@ const STRENGTH: Record<Trigger, number> = { push: 0, install: 1, command: 2 };
 
 interface Waiting<T> {
   trigger: Trigger;
-  readonly promise: Promise<T>;
+  promise: Promise<T>;
 }
 
 export interface RepositoryQueueOptions {
@@ -39,7 +39,7 @@ export class RepositoryQueue<T> {
       return entry.waiting.promise;
     }
     const queue = this.#queueFor(installationId);
-    let waiting!: Waiting<T>;
+    const waiting: Waiting<T> = { trigger, promise: Promise.resolve(undefined as T) };
     const promise: Promise<T> = entry.tail
       .catch(() => undefined)
       .then(() => delay(this.#options.debounceMs))
@@ -50,7 +50,7 @@ export class RepositoryQueue<T> {
           return run(waiting.trigger);
         }),
       ) as Promise<T>;
-    waiting = { trigger, promise };
+    waiting.promise = promise;
     entry.waiting = waiting;
     entry.tail = promise;
     void promise

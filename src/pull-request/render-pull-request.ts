@@ -3,7 +3,6 @@
 // why, and what happened to dependabot.yml. Plain strings out; GitHub's limits respected.
 import type { RepositoryPlan } from '../jobs/plan-repository.js';
 import type { PlannedPin } from '../rewrite/types.js';
-import { formatRemoteRef } from '../workflow/parse-action-ref.js';
 
 /** Marks pinwarden's own pull requests and commits. */
 export const PR_MARKER = '<!-- pinwarden:pin-actions -->';
@@ -100,7 +99,7 @@ function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string
 
 function afterCell(pin: PlannedPin, webUrl: string): string {
   const repository = `${webUrl}/${pin.ref.owner}/${pin.ref.repo}`;
-  const commit = `[${code(formatRemoteRef(pin.ref, pin.sha.slice(0, 12) as never))}](${repository}/commit/${pin.sha})`;
+  const commit = `[${code(pin.after)}](${repository}/commit/${pin.sha})`;
   const tag = pin.tag ? ` [${code(pin.tag)}](${repository}/releases/tag/${encodeURIComponent(pin.tag)})` : '';
   const branch = pin.refType === 'branch' ? ' **branch head**' : '';
   return `${commit}${tag}${branch}`;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, deepMerge, isIgnoredAction, parseConfigText, validateConfig } from '../../src/config/pinwarden-config.js';
+import { globToRegExp, matchesAnyGlob } from '../../src/config/glob.js';
+
+describe('config', () => {
+  it('no file means the defaults: nothing ignored, Dependabot weekly with a 7-day cooldown', () => {
+    expect(validateConfig(null)).toEqual({ ok: true, config: DEFAULT_CONFIG });
+    expect(DEFAULT_CONFIG).toEqual({
+      ignore: { paths: [], actions: [] },
+      allow_unpinned_owners: [],
+      dependabot: { enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 },
+      pull_request: { title: 'Pin GitHub Actions to commit SHAs', labels: [] },
+    });
+  });
+
+  it('names every problem with its path', () => {
+    const outcome = validateConfig({ ignore: { path: ['x'] }, dependabot: { cooldown_days: -1, schedule: { interval: 'hourly' } }, pull_request: { labels: 'security' } });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.problems).toEqual([
+      expect.stringMatching(/^ignore: Unrecognized key.*\(path\)$/),
+      expect.stringMatching(/^dependabot\.schedule\.interval: /),
+      expect.stringMatching(/^dependabot\.cooldown_days: /),
+      expect.stringMatching(/^pull_request\.labels: /),
+    ]);
+    expect(validateConfig('just text')).toMatchObject({ ok: false });
+    expect(parseConfigText(': : :\n  - [')).toMatchObject({ ok: false, problems: [expect.stringMatching(/^YAML error: /)] });
+  });
+
+  it('ignores actions by glob and by owner, case-insensitively', () => {
+    const outcome = validateConfig({ ignore: { actions: ['actions/setup-*', 'acme/monorepo/deploy/**'] }, allow_unpinned_owners: ['My-Org'] });
+    if (!outcome.ok) throw new Error(outcome.problems.join());
+    const ignored = (owner: string, repo: string, path?: string) => isIgnoredAction(outcome.config, { owner, repo, path });
+    expect(ignored('actions', 'setup-node')).toBe(true);
+    expect(ignored('Actions', 'Setup-Go')).toBe(true);
+    expect(ignored('actions', 'checkout')).toBe(false);
+    expect(ignored('my-org', 'anything')).toBe(true);
+    expect(ignored('acme', 'monorepo', 'deploy/aws')).toBe(true);
+    expect(ignored('acme', 'monorepo', 'build')).toBe(false);
+  });
+
+  it('globs: * stays in a segment, ** crosses them, ? is one character', () => {
+    expect(matchesAnyGlob('.github/workflows/legacy-a.yml', ['.github/workflows/legacy-*.yml'])).toBe(true);
+    expect(matchesAnyGlob('.github/workflows/x/legacy-a.yml', ['.github/workflows/legacy-*.yml'])).toBe(false);
+    expect(globToRegExp('a/**/b').test('a/b')).toBe(true);
+    expect(globToRegExp('a/**/b').test('a/x/y/b')).toBe(true);
+    expect(globToRegExp('v?.yml').test('v1.yml')).toBe(true);
+    expect(globToRegExp('a+b(c).yml').test('a+b(c).yml')).toBe(true);
+  });
+
+  it('merges `_extends` chains as context.config does: mappings deeply, lists appended', () => {
+    expect(deepMerge({ pull_request: { title: 'org', labels: ['a'] }, ignore: { paths: ['x'] } }, { pull_request: { labels: ['b'] } })).toEqual({
+      pull_request: { title: 'org', labels: ['a', 'b'] },
+      ignore: { paths: ['x'] },
+    });
+  });
+});

@@ -1,0 +1,103 @@
+// The pull request's text and the decision about the branch and pull request, on plans made
+// from the hand-made refs in fixtures/refs.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
+import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { planRepository } from '../../src/jobs/plan-repository.js';
+import type { RepositoryPlan } from '../../src/jobs/plan-repository.js';
+import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../../src/pull-request/decide-pull-request.js';
+import type { ExistingPullRequest } from '../../src/pull-request/decide-pull-request.js';
+import { COMMIT_TRAILER, PR_MARKER, renderPullRequest } from '../../src/pull-request/render-pull-request.js';
+import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
+import type { RefResolver } from '../../src/resolve/types.js';
+import { fixturesDir } from '../support/paths.js';
+
+let resolver: RefResolver;
+beforeAll(async () => {
+  resolver = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'refs')));
+});
+
+const workflow = (...uses: string[]) => `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${uses.map((value) => `      - uses: ${value}\n`).join('')}`;
+
+async function plan(files: Record<string, string>): Promise<RepositoryPlan> {
+  return planRepository({ files: Object.entries(files).map(([path, text]) => ({ path, text })), unreadable: [], dependabot: undefined }, DEFAULT_CONFIG, resolver);
+}
+
+describe('renderPullRequest', () => {
+  it('tables every change with links to the commit and the tag, and flags branch pins and ref confusion', async () => {
+    const { body, commitMessage } = renderPullRequest({
+      plan: await plan({ '.github/workflows/ci.yml': workflow('acme/setup@v1', 'acme/deploy@v3', 'acme/setup@main', 'ghost/none@v1') }),
+      title: 'Pin',
+      webUrl: 'https://github.example.com',
+    });
+    expect(body.startsWith(PR_MARKER)).toBe(true);
+    expect(body).toContain('### Changes: 3 references pinned in 1 file');
+    const rows = body.split('\n').filter((line) => line.startsWith('| <code>'));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/^\| <code>\.github\/workflows\/ci\.yml<\/code> \| 6 \| <code>acme\/setup@v1<\/code> \| \[<code>acme\/setup@[0-9a-f]{40}<\/code>\]\(https:\/\/github\.example\.com\/acme\/setup\/commit\/[0-9a-f]{40}\) \[<code>v1\.2\.3<\/code>\]\(https:\/\/github\.example\.com\/acme\/setup\/releases\/tag\/v1\.2\.3\) \|$/);
+    expect(body).toMatch(/line 8: <code>acme\/setup@main<\/code> names a \*\*branch\*\*/);
+    expect(body).toMatch(/line 7: <code>v3<\/code> is both a tag and a branch of <code>acme\/deploy<\/code>/);
+    expect(body).toMatch(/### Left as they are\n- <code>\.github\/workflows\/ci\.yml<\/code> line 9: <code>ghost\/none@v1<\/code>: /);
+    expect(body).toContain('### Dependabot\nAdds <code>.github/dependabot.yml</code>');
+    expect(commitMessage.split('\n').at(-1)).toBe(COMMIT_TRAILER);
+  });
+
+  it('escapes what a workflow can hold, so the table cannot be broken or used to inject markup', async () => {
+    const { body } = renderPullRequest({ plan: await plan({ '.github/workflows/a|<b>.yml': workflow('acme/setup@v1') }), title: 'Pin', webUrl: 'https://github.com' });
+    expect(body).toContain('<code>.github/workflows/a&#124;&lt;b&gt;.yml</code>');
+    expect(body).not.toContain('<b>');
+  });
+
+  it('stays within GitHub\u2019s 65,536-character body limit on a huge change, and says what it left out', async () => {
+    const many = Array.from({ length: 3000 }, (_, index) => `acme/setup${index % 2 === 0 ? '' : '/sub'}@v1`);
+    const { body } = renderPullRequest({ plan: await plan({ '.github/workflows/big.yml': workflow(...many) }), title: 'Pin', webUrl: 'https://github.com' });
+    expect(body.length).toBeLessThan(65_536);
+    expect(body).toMatch(/… and \d+ more, not listed here/);
+  });
+});
+
+describe('decidePullRequest', () => {
+  const fingerprint = planFingerprint('base', [{ path: 'a', text: 'b' }]);
+  const ours = { head: 'h1', message: `Pin\n\n${COMMIT_TRAILER}\n${fingerprintTrailer(fingerprint)}` };
+  const pr = (state: ExistingPullRequest['state'], extra: Partial<ExistingPullRequest> = {}): ExistingPullRequest => ({ number: 7, state, url: 'u', title: 'T', body: 'B', commentBodies: [], ...extra });
+  const decide = (input: Partial<Parameters<typeof decidePullRequest>[0]>) =>
+    decidePullRequest({ trigger: 'push', changeCount: 1, fingerprint, branch: undefined, pullRequest: undefined, title: 'T', body: 'B', ...input });
+
+  it('creates the branch and the pull request the first time', () => {
+    expect(decide({})).toEqual({ kind: 'write', branch: 'create', pullRequest: { action: 'create' } });
+  });
+  it('writes nothing when branch and pull request are current (a redelivery)', () => {
+    expect(decide({ branch: ours, pullRequest: pr('OPEN') })).toMatchObject({ kind: 'write', branch: 'current', pullRequest: { action: 'keep' } });
+  });
+  it('rebuilds the branch and updates the text when the plan changed', () => {
+    expect(decide({ branch: ours, pullRequest: pr('OPEN', { body: 'old' }), fingerprint: 'other' })).toMatchObject({ kind: 'write', branch: 'update', pullRequest: { action: 'update' } });
+  });
+  it('opens the pull request for a branch left by a crash', () => {
+    expect(decide({ branch: ours })).toMatchObject({ kind: 'write', branch: 'current', pullRequest: { action: 'create' } });
+  });
+  it('leaves a closed pull request alone on pushes and installs, reopens it on the command', () => {
+    expect(decide({ branch: ours, pullRequest: pr('CLOSED') }).kind).toBe('closed-by-user');
+    expect(decide({ branch: ours, pullRequest: pr('CLOSED'), trigger: 'install' }).kind).toBe('closed-by-user');
+    expect(decide({ branch: ours, pullRequest: pr('CLOSED'), trigger: 'command' })).toMatchObject({ kind: 'write', pullRequest: { action: 'reopen' } });
+  });
+  it('never overwrites a commit pinwarden did not make, and notes it once', () => {
+    const human = { head: 'h2', message: 'my fix' };
+    const first = decide({ branch: human, pullRequest: pr('OPEN') });
+    expect(first).toMatchObject({ kind: 'human-commits', alreadyNoted: false });
+    if (first.kind !== 'human-commits') return;
+    expect(decide({ branch: human, pullRequest: pr('OPEN', { commentBodies: [`x ${first.marker}`] }) })).toMatchObject({ kind: 'human-commits', alreadyNoted: true });
+    expect(decide({ branch: human, trigger: 'command' }).kind).toBe('human-commits');
+    // Once merged, the branch's commits are in the default branch and may be replaced.
+    expect(decide({ branch: human, pullRequest: pr('MERGED') })).toMatchObject({ kind: 'write', branch: 'update', pullRequest: { action: 'create' } });
+  });
+  it('has nothing to do without changes', () => {
+    expect(decide({ changeCount: 0, pullRequest: pr('OPEN') }).kind).toBe('nothing-to-pin');
+  });
+  it('fingerprints the base commit and every file, in any order', () => {
+    const a = planFingerprint('c1', [{ path: 'x', text: '1' }, { path: 'y', text: '2' }]);
+    expect(planFingerprint('c1', [{ path: 'y', text: '2' }, { path: 'x', text: '1' }])).toBe(a);
+    expect(planFingerprint('c2', [{ path: 'x', text: '1' }, { path: 'y', text: '2' }])).not.toBe(a);
+    expect(planFingerprint('c1', [{ path: 'x', text: '1' }, { path: 'y', text: '3' }])).not.toBe(a);
+  });
+});

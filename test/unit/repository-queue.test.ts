@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { RepositoryQueue } from '../../src/app/repository-queue.js';
+import { isPinCommand, pushTouchesWatchedFiles, webUrlFor } from '../../src/app/pinwarden-app.js';
+import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
+
+const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('RepositoryQueue', () => {
+  it('coalesces events that arrive while a run waits, keeping the strongest trigger', async () => {
+    const queue = new RepositoryQueue<string>({ concurrency: 2, debounceMs: 20 });
+    const runs: Trigger[] = [];
+    const run = async (trigger: Trigger) => {
+      runs.push(trigger);
+      return trigger;
+    };
+    const results = await Promise.all([queue.submit(1, 'o/r', 'push', run), queue.submit(1, 'O/R', 'command', run), queue.submit(1, 'o/r', 'push', run)]);
+    expect(runs).toEqual(['command']);
+    expect(results).toEqual(['command', 'command', 'command']);
+  });
+
+  it('serialises runs of one repository: an event during a run starts exactly one more after it', async () => {
+    const queue = new RepositoryQueue<number>({ concurrency: 4, debounceMs: 0 });
+    let running = 0;
+    let overlap = false;
+    let count = 0;
+    const run = async () => {
+      running += 1;
+      overlap ||= running > 1;
+      await tick(20);
+      running -= 1;
+      return ++count;
+    };
+    const first = queue.submit(1, 'o/r', 'push', run);
+    await tick(5);
+    const during = [queue.submit(1, 'o/r', 'push', run), queue.submit(1, 'o/r', 'push', run), queue.submit(1, 'o/r', 'push', run)];
+    expect(await first).toBe(1);
+    expect(await Promise.all(during)).toEqual([2, 2, 2]);
+    expect(overlap).toBe(false);
+    await queue.idle();
+  });
+
+  it('bounds concurrency per installation, not across installations', async () => {
+    const queue = new RepositoryQueue<void>({ concurrency: 2, debounceMs: 0 });
+    const peak = new Map<number, number>();
+    const current = new Map<number, number>();
+    const runFor = (installation: number) => async () => {
+      current.set(installation, (current.get(installation) ?? 0) + 1);
+      peak.set(installation, Math.max(peak.get(installation) ?? 0, current.get(installation)!));
+      await tick(10);
+      current.set(installation, current.get(installation)! - 1);
+    };
+    await Promise.all([1, 2].flatMap((installation) => Array.from({ length: 6 }, (_, index) => queue.submit(installation, `o/r${index}`, 'install', runFor(installation)))));
+    expect(peak).toEqual(new Map([[1, 2], [2, 2]]));
+  });
+
+  it('a failed run rejects its callers and does not block the next', async () => {
+    const queue = new RepositoryQueue<string>({ concurrency: 1, debounceMs: 0 });
+    await expect(queue.submit(1, 'o/r', 'push', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await queue.submit(1, 'o/r', 'push', async () => 'ok')).toBe('ok');
+    await queue.idle();
+  });
+});
+
+describe('webhook filters', () => {
+  it('recognises the command on a line of its own', () => {
+    expect(isPinCommand('/pinwarden pin')).toBe(true);
+    expect(isPinCommand('please\r\n  /Pinwarden PIN now')).toBe(true);
+    expect(isPinCommand('run `/pinwarden pin` later')).toBe(false);
+    expect(isPinCommand('/pinwarden pinned')).toBe(false);
+  });
+  it('reacts to pushes touching workflows, actions, dependabot.yml or its own config', () => {
+    expect(pushTouchesWatchedFiles([{ modified: ['README.md'] }])).toBe(false);
+    expect(pushTouchesWatchedFiles([{ modified: ['README.md'] }, { added: ['.github/workflows/ci.yml'] }])).toBe(true);
+    expect(pushTouchesWatchedFiles([{ removed: ['tools/lint/action.yaml'] }])).toBe(true);
+    expect(pushTouchesWatchedFiles([{ modified: ['.github/pinwarden.yml'] }])).toBe(true);
+    expect(pushTouchesWatchedFiles([{ modified: ['.github/dependabot.yml'] }])).toBe(true);
+    expect(pushTouchesWatchedFiles([])).toBe(true);
+  });
+  it('links to the web host of the API in use', () => {
+    expect(webUrlFor('https://api.github.com')).toBe('https://github.com');
+    expect(webUrlFor('https://ghe.example.com/api/v3/')).toBe('https://ghe.example.com');
+  });
+});
