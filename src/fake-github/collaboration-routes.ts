@@ -23,7 +23,9 @@ const unprocessable = (message: string): RestResponse => ({ status: 422, body: {
 const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 
 function userBody(user: FakeUser, id = 1): Json {
-  return { ...(example('issue-comment').user as Json), login: user.login, id, type: user.type, html_url: `https://github.com/${user.login}`, url: `https://api.github.com/users/${encodeURIComponent(user.login)}` };
+  // Apps appear as `<slug>[bot]`, their page under /apps/.
+  const page = user.type === 'Bot' ? `https://github.com/apps/${user.login.replace(/\[bot\]$/, '')}` : `https://github.com/${user.login}`;
+  return { ...(example('issue-comment').user as Json), login: user.login, id, type: user.type, html_url: page, url: `https://api.github.com/users/${encodeURIComponent(user.login)}` };
 }
 
 function labelBody(name: string, index: number): Json {
@@ -52,6 +54,9 @@ export function pullRequestBody(repository: FakeRepository, issue: FakeIssue, ap
     base: side(body.base as Json, pull.base),
     merged: pull.merged,
     mergeable: null,
+    // GitHub's own example lists a team without its required `type`; none are requested here.
+    requested_teams: [],
+    requested_reviewers: [],
     merged_at: pull.merged ? '2026-01-01T00:00:00Z' : null,
     closed_at: issue.state === 'closed' ? '2026-01-01T00:00:00Z' : null,
   };

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeState, findRepository, seedRepository } from '../../src/fake-github/fake-state.js';
+import { addComment, createFakeState, findRepository, openIssue, seedRepository } from '../../src/fake-github/fake-state.js';
+import { PIN_BRANCH, READ_REPOSITORY_QUERY } from '../../src/app/read-repository.js';
 import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
@@ -209,5 +210,70 @@ describe('fake GitHub repositories: files, trees, commits and branches', () => {
       wf: { entries: [{ name: 'ci.yml', path: '.github/workflows/ci.yml', type: 'blob', object: { text: WORKFLOW, byteSize: WORKFLOW.length, isBinary: false, isTruncated: false } }] },
       missing: null,
     });
+  });
+});
+
+describe('fake GitHub pull requests, comments, reactions, labels, permissions, app tokens', () => {
+  it('opens, lists, updates and labels a pull request, in GitHub\'s shapes', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    repository.branches.set('feature/pr', repository.branches.get('main')!);
+    const created = await send('POST', '/repos/octo/app/pulls', { title: 'Pin', body: 'why', head: 'feature/pr', base: 'main' });
+    expectValid('/repos/{owner}/{repo}/pulls', created.status, created.body, 'post');
+    const number = (created.body as { number: number }).number;
+    expect(created.body).toMatchObject({ title: 'Pin', body: 'why', state: 'open', head: { ref: 'feature/pr' }, base: { ref: 'main' }, user: { login: 'pinwarden[bot]' } });
+    expect((await send('POST', '/repos/octo/app/pulls', { title: 'again', head: 'feature/pr', base: 'main' })).body).toMatchObject({ message: 'A pull request already exists for octo:feature/pr.' });
+    expect((await send('POST', '/repos/octo/app/pulls', { title: 'x', head: 'nope', base: 'main' })).status).toBe(422);
+
+    const updated = await send('PATCH', `/repos/octo/app/pulls/${number}`, { body: 'better', state: 'closed' });
+    expectValid('/repos/{owner}/{repo}/pulls/{pull_number}', updated.status, updated.body, 'patch');
+    expect(updated.body).toMatchObject({ body: 'better', state: 'closed' });
+    const fetched = await get(`/repos/octo/app/pulls/${number}`);
+    expectValid('/repos/{owner}/{repo}/pulls/{pull_number}', fetched.status, fetched.body);
+
+    const labels = await send('POST', `/repos/octo/app/issues/${number}/labels`, { labels: ['security', 'deps'] });
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}/labels', labels.status, labels.body, 'post');
+    expect((labels.body as { name: string }[]).map((label) => label.name)).toEqual(['security', 'deps']);
+  });
+
+  it('comments, reacts and reports permissions', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    const issue = openIssue(repository, { title: 'hello', body: '', user: { login: 'dev', type: 'User' } });
+    const human = addComment(fake.state, repository, { issueNumber: issue.number, body: '/pinwarden pin', user: { login: 'dev', type: 'User' } });
+    const reply = await send('POST', `/repos/octo/app/issues/${issue.number}/comments`, { body: 'done' });
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}/comments', reply.status, reply.body, 'post');
+    expect((await send('POST', `/repos/octo/app/issues/${issue.number}/comments`, { body: '' })).status).toBe(422);
+    expect((await send('POST', '/repos/octo/app/issues/999/comments', { body: 'x' })).status).toBe(404);
+    const listed = await get(`/repos/octo/app/issues/${issue.number}/comments`);
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}/comments', listed.status, listed.body);
+    expect((listed.body as { body: string }[]).map((comment) => comment.body)).toEqual(['/pinwarden pin', 'done']);
+
+    const reaction = await send('POST', `/repos/octo/app/issues/comments/${human.id}/reactions`, { content: 'eyes' });
+    expectValid('/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', reaction.status, reaction.body, 'post');
+    expect(human.reactions).toEqual(['eyes']);
+    expect((await send('POST', `/repos/octo/app/issues/comments/${human.id}/reactions`, { content: 'rocketship' })).status).toBe(422);
+
+    repository.collaborators.set('dev', 'write');
+    const writer = await get('/repos/octo/app/collaborators/dev/permission');
+    expectValid('/repos/{owner}/{repo}/collaborators/{username}/permission', writer.status, writer.body);
+    expect(writer.body).toMatchObject({ permission: 'write', role_name: 'write', user: { login: 'dev' } });
+    expect((await get('/repos/octo/app/collaborators/stranger/permission')).body).toMatchObject({ permission: 'read' });
+
+    const token = await send('POST', '/app/installations/1/access_tokens', {});
+    expectValid('/app/installations/{installation_id}/access_tokens', token.status, token.body, 'post');
+  });
+
+  it('serves configuration files raw, as the config plugin asks for them', async () => {
+    const response = await fetch(`${fake.url}/repos/octo/app/contents/README.md`, { headers: { accept: 'application/vnd.github.v3.raw' } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await response.text()).toBe('# app\n');
+  });
+
+  it('answers the app\'s repository read query, which GitHub\'s schema accepts', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    repository.branches.set(PIN_BRANCH, repository.branches.get('main')!);
+    const response = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query: READ_REPOSITORY_QUERY, variables: { owner: 'octo', name: 'app', branch: `refs/heads/${PIN_BRANCH}`, head: PIN_BRANCH } }) });
+    const { data, errors } = (await response.json()) as { data: { repository: Record<string, unknown> }; errors?: unknown };
+    expect(errors).toBeUndefined();
+    expect(data.repository).toMatchObject({ isArchived: false, isFork: false, isEmpty: false, workflows: { entries: [{ path: '.github/workflows/ci.yml', object: { text: WORKFLOW } }] }, pinBranch: { target: { message: 'Initial commit', parents: { nodes: [] } } } });
   });
 });
