@@ -5,7 +5,15 @@ export function renderLineDiff(path: string, before: string, after: string): str
   const newLines = after.split('\n');
   const out = [`--- a/${path}`, `+++ b/${path}`];
   if (oldLines.length !== newLines.length) {
-    out.push(...oldLines.map((line) => `-${stripCr(line)}`), ...newLines.map((line) => `+${stripCr(line)}`));
+    // Lines were added or removed (a dependabot entry, a new file): one hunk between the
+    // common head and the common tail.
+    const shorter = Math.min(oldLines.length, newLines.length);
+    let head = 0;
+    while (head < shorter && oldLines[head] === newLines[head]) head += 1;
+    let tail = 0;
+    while (tail < shorter - head && oldLines.at(-1 - tail) === newLines.at(-1 - tail)) tail += 1;
+    const removed = before === '' ? [] : oldLines.slice(head, oldLines.length - tail);
+    out.push(`@@ line ${head + 1} @@`, ...removed.map((line) => `-${stripCr(line)}`), ...newLines.slice(head, newLines.length - tail).map((line) => `+${stripCr(line)}`));
     return out.join('\n');
   }
   oldLines.forEach((line, index) => {

@@ -1,0 +1,60 @@
+// `npm run demo`: the whole app with no GitHub account. The fake GitHub is seeded with a small
+// org (fixtures/demo), the real Probot server starts on loopback, a signed installation webhook
+// arrives, and the pull requests the app opened are printed: title, body and diff.
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFakeState, pullRequests, seedRepository } from '../fake-github/fake-state.js';
+import type { FakeRepository } from '../fake-github/fake-state.js';
+import { readCommitFiles } from '../fake-github/git-store.js';
+import { startFakeGitHub } from '../fake-github/fake-github-server.js';
+import { loadRefsDir } from '../fake-github/load-refs.js';
+import { renderLineDiff } from '../report/render-line-diff.js';
+import { startLocalApp } from '../local-run/start-local-app.js';
+import { installationCreated } from '../local-run/webhook-payloads.js';
+import { PIN_BRANCH } from '../app/read-repository.js';
+
+const demoDir = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url));
+const REPOSITORIES: Record<string, string> = {
+  'web-app': join(demoDir, 'sample-repo'),
+  'api-service': join(demoDir, 'repositories', 'api-service'),
+  'legacy-tools': join(demoDir, 'repositories', 'legacy-tools'),
+  docs: join(demoDir, 'repositories', 'docs'),
+};
+
+async function readTree(dir: string): Promise<Record<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile());
+  return Object.fromEntries(await Promise.all(files.map(async (entry) => [relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'), await readFile(join(entry.parentPath, entry.name), 'utf8')] as const)));
+}
+
+const state = createFakeState(await loadRefsDir(join(demoDir, 'refs')));
+const repositories: FakeRepository[] = [];
+for (const [name, dir] of Object.entries(REPOSITORIES)) repositories.push(seedRepository(state, { fullName: `demo-org/${name}`, files: await readTree(dir) }));
+
+const fake = await startFakeGitHub({ state });
+const app = await startLocalApp(fake);
+const out = process.stdout;
+out.write(`fake GitHub on ${fake.url}, pinwarden on ${app.url}\n`);
+const delivery = await app.deliver('installation', installationCreated(repositories));
+out.write(`delivered installation.created (${repositories.length} repositories): HTTP ${delivery.status} in ${delivery.ms.toFixed(0)} ms\n`);
+await app.pinwarden.idle();
+
+for (const repository of repositories) {
+  const full = `${repository.owner}/${repository.name}`;
+  const [pull] = pullRequests(repository);
+  if (!pull) {
+    out.write(`\n=== ${full}: no pull request (nothing to pin)\n`);
+    continue;
+  }
+  out.write(`\n=== ${full}: pull request #${pull.number} "${pull.title}" (${pull.pull!.head} -> ${pull.pull!.base})\n\n${pull.body}\n\n`);
+  const before = readCommitFiles(repository.git, repository.branches.get(repository.defaultBranch)!);
+  const after = readCommitFiles(repository.git, repository.branches.get(PIN_BRANCH)!);
+  for (const [path, text] of after) {
+    if (before.get(path) !== text) out.write(`${renderLineDiff(path, before.get(path) ?? '', text)}\n`);
+  }
+}
+const { byKind, total } = fake.counts();
+out.write(`\nGitHub API calls: ${total} (GraphQL ${byKind.graphql}, REST reads ${byKind['rest-read']}, REST writes ${byKind['rest-write']}, the installation token included)\n`);
+await app.stop();
+await fake.close();
