@@ -4,6 +4,7 @@
 // `retry-after` and try again, so we do, a bounded number of times.
 import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
+import { ContentBudget } from './content-budget.js';
 
 export const MAX_RATE_LIMIT_RETRIES = 3;
 
@@ -57,12 +58,28 @@ function pacing(msPerSecond: number) {
  * `options.throttle` and ours are put over them; Probot's per-installation `id` is kept.
  */
 export function pinwardenOctokitClass(msPerSecond = 1000) {
-  return ProbotOctokit.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> } & Record<string, unknown>) => ({
+  return ProbotOctokit.plugin(contentPacing(msPerSecond)).defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> } & Record<string, unknown>) => ({
     userAgent: 'pinwarden',
     ...options,
     throttle: { ...options.throttle, ...throttleOptions(msPerSecond), ...(msPerSecond === 1000 ? {} : pacing(msPerSecond)) },
     retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
   }));
+}
+
+const budgets = new Map<number, ContentBudget>();
+/** Holds content-creating requests to GitHub's hourly limit, per installation (Probot's throttle id). */
+function contentPacing(msPerSecond: number) {
+  if (!budgets.has(msPerSecond)) budgets.set(msPerSecond, new ContentBudget({ msPerSecond }));
+  const budget = budgets.get(msPerSecond)!;
+  const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit, options) => {
+    const key = String((options as { throttle?: { id?: unknown } }).throttle?.id ?? 'no-id');
+    octokit.hook.before('request', async (request) => {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/graphql') || /\/access_tokens$/.test(request.url)) return;
+      const wait = budget.reserve(key);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    });
+  };
+  return plugin;
 }
 
 export const PinwardenOctokit = pinwardenOctokitClass();

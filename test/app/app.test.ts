@@ -13,7 +13,7 @@ import { loadRefsDir } from '../../src/fake-github/load-refs.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { startLocalApp } from '../../src/local-run/start-local-app.js';
 import type { LocalApp } from '../../src/local-run/start-local-app.js';
-import { installationCreated, issueCommentCreated, push } from '../../src/local-run/webhook-payloads.js';
+import { installationCreated, installationRepositoriesAdded, issueCommentCreated, push } from '../../src/local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../../src/app/read-repository.js';
 import { fixturesDir } from '../support/paths.js';
 
@@ -149,6 +149,17 @@ describe('installation', () => {
     expect(byRoute['POST /repos/{owner}/{repo}/git/refs']).toBe(3);
     // Reads: one snapshot query per repository, refs resolved once for all three (one cached batch).
     expect(byRoute['POST /graphql']).toBe(4);
+  });
+
+  it('repositories added to an installation later are scanned too, and only those', async () => {
+    await start((s) => {
+      seedWeb(s);
+      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': WORKFLOW } });
+    });
+    await local.deliver('installation_repositories', installationRepositoriesAdded([repo('api')]));
+    await local.pinwarden.idle();
+    expect(pullRequests(repo('api'))).toHaveLength(1);
+    expect(pullRequests(repo('web'))).toHaveLength(0);
   });
 
   it('skips archived repositories, forks, empty repositories and those with nothing to pin', async () => {
