@@ -2,6 +2,7 @@
 // workflows and action manifests with their text, dependabot.yml, pinwarden.yml, whether the
 // repository is archived, a fork or empty, and the state of pinwarden's branch and pull request.
 import type { SnapshotFile } from '../jobs/plan-repository.js';
+import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { GitHubClient } from './github-client.js';
 
@@ -68,14 +69,6 @@ export interface PinBranchState {
   readonly parents: readonly string[];
 }
 
-export interface PullRequestState {
-  readonly number: number;
-  readonly state: 'OPEN' | 'CLOSED' | 'MERGED';
-  readonly url: string;
-  readonly title: string;
-  readonly body: string;
-  readonly commentBodies: readonly string[];
-}
 
 export type RepositoryRead =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
@@ -91,7 +84,7 @@ export type RepositoryRead =
       readonly configText: string | undefined;
       readonly pinBranch: PinBranchState | undefined;
       /** The newest pull request from pinwarden's branch, whatever its state. */
-      readonly pullRequest: PullRequestState | undefined;
+      readonly pullRequest: ExistingPullRequest | undefined;
     };
 
 export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {

@@ -56,7 +56,8 @@ export async function startLocalApp(fake: FakeGitHub, options: PinwardenAppOptio
   };
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on now (Probot's server takes a fixed port, not 0). */
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;

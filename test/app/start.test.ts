@@ -4,8 +4,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createFakeState, findRepository, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
@@ -13,6 +11,7 @@ import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
 import { installationCreated } from '../../src/local-run/webhook-payloads.js';
+import { freePort } from '../../src/local-run/start-local-app.js';
 import { fixturesDir, repoRoot } from '../support/paths.js';
 
 let server: ChildProcess | undefined;
@@ -23,14 +22,6 @@ afterEach(async () => {
   server = undefined;
   fake = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
