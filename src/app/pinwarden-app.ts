@@ -70,7 +70,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger): Promise<JobOutcome | undefined> => {
       const full = `${repository.owner}/${repository.name}`;
       const repoLog = log.child({ repository: full });
-      if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github)));
+      if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
       const deps = { github, resolver: resolvers.get(installationId)!, loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl) };
       return queue.submit(installationId, full, trigger, (merged) => runRepositoryJob(deps, repository, merged)).catch((error: unknown) => {
         repoLog.error({ err: error }, 'run failed');

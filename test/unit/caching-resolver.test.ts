@@ -29,7 +29,20 @@ describe('createCachingResolver', () => {
     expect(batches).toEqual([['o/r@v1', 'o/r@v2']]);
     expect(first.get(refKey(v1))).toEqual(resolved);
     expect(second.get(refKey(v2))).toEqual(resolved);
-    expect(caching.stats()).toEqual({ asked: 4, fromCache: 0, sentOn: 2 });
+    expect(caching.stats()).toEqual({ asked: 4, fromCache: 0, sentOn: 2, batches: 1 });
+  });
+
+  it('collects refs from callers within the batch window into one ask, and no ref twice', async () => {
+    const { resolver, batches } = recordingResolver(() => resolved);
+    const caching = createCachingResolver(resolver, { batchWindowMs: 20 });
+    const first = caching.resolve([v1]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = caching.resolve([v1, v2]);
+    await Promise.all([first, second]);
+    expect(batches).toEqual([['o/r@v1', 'o/r@v2']]);
+    // After the window closed, a new ref starts a new ask.
+    await caching.resolve([{ owner: 'o', repo: 'r', ref: 'v3' }]);
+    expect(batches).toEqual([['o/r@v1', 'o/r@v2'], ['o/r@v3']]);
   });
 
   it('keeps resolved answers across runs in the shared LRU, but asks again about failures', async () => {
