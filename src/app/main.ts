@@ -27,6 +27,7 @@ const pinwarden = createPinwardenApp({
   concurrency: Math.max(1, positiveInteger('PINWARDEN_CONCURRENCY', 4)),
   debounceMs: positiveInteger('PINWARDEN_DEBOUNCE_MS', 5_000),
   ...(process.env.PINWARDEN_WEB_URL ? { webUrl: process.env.PINWARDEN_WEB_URL } : {}),
+  dryRun: process.env.PINWARDEN_DRY_RUN === '1',
 });
 const server = await run(pinwarden.app, { Octokit: PinwardenOctokit });
 

@@ -4,8 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { planRepository } from '../jobs/plan-repository.js';
+import type { RepositorySnapshot } from '../jobs/plan-repository.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
-import type { Trigger } from '../pull-request/decide-pull-request.js';
+import type { PullRequestDecision, Trigger } from '../pull-request/decide-pull-request.js';
 import { renderPullRequest } from '../pull-request/render-pull-request.js';
 import type { RefResolver } from '../resolve/types.js';
 import type { GitHubClient } from './github-client.js';
@@ -16,7 +17,10 @@ import { writePullRequest } from './write-pull-request.js';
 
 export interface RepositoryJobDeps {
   readonly github: GitHubClient;
-  readonly resolver: RefResolver;
+  /** The resolver, or one made for the repository's snapshot (the benchmark's naive resolver). */
+  readonly resolver: RefResolver | ((snapshot: RepositorySnapshot) => RefResolver);
+  /** Plan and report, write nothing (benchmarks measure the read-and-plan phase with it). */
+  readonly dryRun?: boolean;
   readonly loadConfig: LoadConfig;
   readonly log: Pick<Logger, 'info' | 'warn' | 'debug'>;
   /** Web address for links in pull requests: https://github.com or an Enterprise host. */
@@ -29,6 +33,7 @@ export type JobOutcome =
   | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly pullRequestUrl: string | undefined }
   | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string }
   | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined }
+  | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number }
   | {
       readonly status: 'pull-request';
       readonly action: 'created' | 'updated' | 'reopened' | 'unchanged';
@@ -60,7 +65,8 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     return { status: 'config-invalid', problems: config.problems };
   }
 
-  const plan = await planRepository({ files: read.files, unreadable: read.unreadable, dependabot: read.dependabot }, config.config, deps.resolver);
+  const snapshot: RepositorySnapshot = { files: read.files, unreadable: read.unreadable, dependabot: read.dependabot };
+  const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
   const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
   const unpinned = plan.pinned.reduce((count, file) => count + ('plan' in file ? file.plan.entries.filter((entry) => entry.action === 'skip').length : 0), 0);
   const fingerprint = planFingerprint(read.headSha, plan.changes);
@@ -68,6 +74,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
   const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
   log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
+  if (deps.dryRun) return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned };
 
   switch (decision.kind) {
     case 'nothing-to-pin':
@@ -120,6 +127,8 @@ export function describeOutcome(outcome: JobOutcome): string {
       return `The pinning pull request was closed without merge: ${outcome.pullRequestUrl}`;
     case 'human-commits':
       return `Someone else committed to pinwarden's branch, so it was not overwritten${outcome.pullRequestUrl ? `: ${outcome.pullRequestUrl}` : '.'}`;
+    case 'dry-run':
+      return `Dry run: ${outcome.decision === 'write' ? `would write ${outcome.changes} files (${outcome.pins} pins)` : outcome.decision}.`;
     case 'pull-request':
       return `Pull request ${outcome.action}: ${outcome.pullRequestUrl} (${outcome.pins} ${outcome.pins === 1 ? 'pin' : 'pins'}${outcome.unpinned > 0 ? `, ${outcome.unpinned} left as they are` : ''}).`;
   }

@@ -22,6 +22,10 @@ export interface PinwardenAppOptions {
   readonly debounceMs?: number;
   /** Web address for links; derived from the API URL when not given. */
   readonly webUrl?: string;
+  /** Read and plan only; write nothing to GitHub (PINWARDEN_DRY_RUN=1). */
+  readonly dryRun?: boolean;
+  /** Told of every run's outcome (benchmarks count them). */
+  readonly onOutcome?: (repository: string, outcome: JobOutcome) => void;
 }
 
 export interface PinwardenApp {
@@ -71,8 +75,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       const full = `${repository.owner}/${repository.name}`;
       const repoLog = log.child({ repository: full });
       if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
-      const deps = { github, resolver: resolvers.get(installationId)!, loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl) };
-      return queue.submit(installationId, full, trigger, (merged) => runRepositoryJob(deps, repository, merged)).catch((error: unknown) => {
+      const deps = { github, resolver: resolvers.get(installationId)!, loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
+      return queue.submit(installationId, full, trigger, async (merged) => {
+        const outcome = await runRepositoryJob(deps, repository, merged);
+        options.onOutcome?.(full, outcome);
+        return outcome;
+      }).catch((error: unknown) => {
         repoLog.error({ err: error }, 'run failed');
         return undefined;
       });

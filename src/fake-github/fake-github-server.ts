@@ -21,6 +21,8 @@ export interface Fault {
 }
 
 export interface RequestLog {
+  /** Milliseconds since the fake started, when the request arrived. */
+  readonly at: number;
   readonly kind: RequestKind;
   readonly method: string;
   readonly path: string;
@@ -52,10 +54,20 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
   const faults: Fault[] = [];
   let latencyMs = options.latencyMs ?? 0;
   let baseUrl = '';
+  const started = performance.now();
+  const counts = () => {
+    const byKind: Record<RequestKind, number> = { graphql: 0, 'rest-read': 0, 'rest-write': 0 };
+    const byRoute: Record<string, number> = {};
+    for (const entry of requests) {
+      byKind[entry.kind] += 1;
+      byRoute[entry.route] = (byRoute[entry.route] ?? 0) + 1;
+    }
+    return { byKind, byRoute, total: requests.length };
+  };
 
   const server: Server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      requests.push({ kind: 'rest-read', method: request.method ?? 'GET', path: request.url ?? '/', route: 'fake GitHub failure', status: 500 });
+      requests.push({ at: performance.now() - started, kind: 'rest-read', method: request.method ?? 'GET', path: request.url ?? '/', route: 'fake GitHub failure', status: 500 });
       if (!response.headersSent) send(response, 500, { message: `fake GitHub failed: ${(error as Error).message}` });
     });
   });
@@ -63,41 +75,54 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', baseUrl);
     const method = request.method ?? 'GET';
+    const at = performance.now() - started;
+    // Control endpoints for a fake running in another process (benchmarks); never counted.
+    if (url.pathname.startsWith('/_fake/')) {
+      await readBody(request);
+      if (url.pathname === '/_fake/counts') return send(response, 200, { ...counts(), requests });
+      if (url.pathname === '/_fake/reset' && method === 'POST') {
+        requests.splice(0);
+        return send(response, 200, { ok: true });
+      }
+      return send(response, 404, { message: 'unknown control endpoint' });
+    }
     const body = await readBody(request);
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '').replace(/^\/api\/graphql$/, '/graphql');
     const isGraphql = path === '/graphql' && method === 'POST';
     const kind: RequestKind = isGraphql ? 'graphql' : method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
     const route = isGraphql ? null : restRoutes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
-    const routeName = isGraphql ? 'POST /graphql' : (route?.name ?? `${method} ${path}`);
+    // GraphQL calls are told apart by operation name: `POST /graphql (PinwardenRefs)`.
+    const operation = isGraphql ? /^\s*(?:query|mutation)\s+(\w+)/.exec(String(parseJson(body).query ?? ''))?.[1] : undefined;
+    const routeName = isGraphql ? `POST /graphql${operation ? ` (${operation})` : ''}` : (route?.name ?? `${method} ${path}`);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
     const fault = faults.find((candidate) => candidate.times > 0 && (!candidate.kind || candidate.kind === kind) && (!candidate.match || candidate.match.test(`${method} ${path}`)));
     if (fault) {
       fault.times -= 1;
       if (fault.response === 'drop') {
-        requests.push({ kind, method, path, route: routeName, status: 0 });
+        requests.push({ at, kind, method, path, route: routeName, status: 0 });
         request.socket.destroy();
         return;
       }
-      requests.push({ kind, method, path, route: routeName, status: fault.response.status });
+      requests.push({ at, kind, method, path, route: routeName, status: fault.response.status });
       send(response, fault.response.status, fault.response.body ?? { message: 'injected fault' }, fault.response.headers);
       return;
     }
 
     if (isGraphql) {
       const result = await executeGraphql(options.state, parseJson(body));
-      requests.push({ kind, method, path, route: routeName, status: 200 });
+      requests.push({ at, kind, method, path, route: routeName, status: 200 });
       send(response, 200, result);
       return;
     }
     if (!route) {
-      requests.push({ kind, method, path, route: routeName, status: 404 });
+      requests.push({ at, kind, method, path, route: routeName, status: 404 });
       send(response, 404, { message: 'Not Found (the fake GitHub does not serve this endpoint)' });
       return;
     }
     const params = route.pattern.exec(path)!.slice(1).map((part) => decodeURIComponent(part));
     const answer = route.handle(options.state, params, { url, baseUrl, body: body === '' ? undefined : parseJson(body) });
-    requests.push({ kind, method, path, route: routeName, status: answer.status });
+    requests.push({ at, kind, method, path, route: routeName, status: answer.status });
     if (answer.raw && /application\/vnd\.github(\.v3)?\.raw/.test(request.headers.accept ?? '')) {
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': answer.raw.length }).end(answer.raw);
       return;
@@ -116,15 +141,7 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
     url: baseUrl,
     state: options.state,
     requests,
-    counts() {
-      const byKind: Record<RequestKind, number> = { graphql: 0, 'rest-read': 0, 'rest-write': 0 };
-      const byRoute: Record<string, number> = {};
-      for (const entry of requests) {
-        byKind[entry.kind] += 1;
-        byRoute[entry.route] = (byRoute[entry.route] ?? 0) + 1;
-      }
-      return { byKind, byRoute, total: requests.length };
-    },
+    counts,
     resetCounts: () => void requests.splice(0),
     injectFault: (fault) => void faults.push(fault),
     clearFaults: () => void faults.splice(0),

@@ -22,7 +22,7 @@ export interface LocalApp {
   stop(): Promise<void>;
 }
 
-export async function startLocalApp(fake: FakeGitHub, options: PinwardenAppOptions & { log?: Logger; msPerSecond?: number } = {}): Promise<LocalApp> {
+export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: PinwardenAppOptions & { log?: Logger; msPerSecond?: number } = {}): Promise<LocalApp> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   const log = options.log ?? pino({ level: 'silent' });
   const pinwarden = createPinwardenApp({ webUrl: 'https://github.com', debounceMs: 0, ...options });

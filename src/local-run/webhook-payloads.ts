@@ -6,7 +6,10 @@ import { INSTALLATION_ID } from './start-local-app.js';
 const installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
 const owner = (login: string) => ({ login, id: 1, type: 'Organization' });
 
-function repositoryPayload(repository: FakeRepository) {
+/** What a payload needs of a repository: the fake's, or a name list's (benchmarks). */
+type RepositoryLike = Pick<FakeRepository, 'owner' | 'name' | 'private' | 'defaultBranch'>;
+
+function repositoryPayload(repository: Pick<FakeRepository, 'owner' | 'name' | 'private' | 'defaultBranch' | 'archived' | 'fork'>) {
   return {
     id: hash(`${repository.owner}/${repository.name}`),
     node_id: Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64'),
@@ -20,16 +23,16 @@ function repositoryPayload(repository: FakeRepository) {
   };
 }
 
-export function installationCreated(repositories: readonly FakeRepository[], account = repositories[0]?.owner ?? 'octo-org') {
+export function installationCreated(repositories: readonly RepositoryLike[], account = repositories[0]?.owner ?? 'octo-org') {
   return {
     action: 'created',
     installation: { ...installation, account: owner(account), repository_selection: 'all', permissions: { contents: 'write', workflows: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' } },
-    repositories: repositories.map((repository) => ({ id: hash(`${repository.owner}/${repository.name}`), node_id: repositoryPayload(repository).node_id, name: repository.name, full_name: `${repository.owner}/${repository.name}`, private: repository.private })),
+    repositories: repositories.map((repository) => ({ id: hash(`${repository.owner}/${repository.name}`), node_id: Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64'), name: repository.name, full_name: `${repository.owner}/${repository.name}`, private: repository.private })),
     sender: { login: 'octo-admin', id: 2, type: 'User' },
   };
 }
 
-export function installationRepositoriesAdded(repositories: readonly FakeRepository[]) {
+export function installationRepositoriesAdded(repositories: readonly RepositoryLike[]) {
   const { repositories: added, ...rest } = installationCreated(repositories);
   return { ...rest, action: 'added', repository_selection: 'selected', repositories_added: added, repositories_removed: [] };
 }

@@ -147,8 +147,10 @@ describe('installation', () => {
     expect(byRoute['POST /repos/{owner}/{repo}/git/trees']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/git/commits']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/git/refs']).toBe(3);
-    // Reads: one snapshot query per repository, refs resolved once for all three (one cached batch).
-    expect(byRoute['POST /graphql']).toBe(4);
+    // Reads: one query per repository; the refs of all three resolved together in one query.
+    expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBe(3);
+    expect(byRoute['POST /graphql (PinwardenRefs)']).toBe(1);
+    expect(fake.counts().byKind['rest-read']).toBe(1); // the org's .github config, looked for once
   });
 
   it('repositories added to an installation later are scanned too, and only those', async () => {

@@ -1,0 +1,200 @@
+// `npm run bench [-- --repos N --latency-ms MS]`: a synthetic org of N repositories (corpus
+// workflows, SHA pins turned back into tags) on a fake GitHub with latency, installed four ways,
+// each against a fresh fake in its own process:
+//   pinwarden-dry  the app, installation webhook → read and plan every repository, no writes
+//   pinwarden      the app, installation webhook → pull requests
+//   naive          the same pipeline, resolving every `uses:` occurrence over REST, no cache
+//   peer           the npm package pin-github-action, unmodified, over the same files
+// API calls are counted by the fake, by kind and route. Results: a table in BENCHMARKS.md and JSON.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import type { RequestLog } from '../fake-github/fake-github-server.js';
+import { loadRefsDir } from '../fake-github/load-refs.js';
+import { refKey } from '../resolve/types.js';
+import { fileKindOf } from '../workflow/file-kind.js';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { isRemoteRef } from '../workflow/parse-action-ref.js';
+import { synthesizeOrg } from './synthesize-org.js';
+import type { SyntheticRepository } from './synthesize-org.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const sharedCorpus = join(repoRoot, '..', 'shared', 'corpus');
+const VARIANTS = ['pinwarden-dry', 'pinwarden', 'naive', 'peer'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+const { values } = parseArgs({
+  options: {
+    repos: { type: 'string', default: '1000' },
+    'latency-ms': { type: 'string', default: '30' },
+    seed: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '4' },
+    variants: { type: 'string', default: VARIANTS.join(',') },
+    json: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const repos = Number(values.repos);
+const latencyMs = Number(values['latency-ms']);
+const seed = Number(values.seed);
+const variants = values.variants.split(',') as Variant[];
+for (const variant of variants) if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}; choose from ${VARIANTS.join(', ')}`);
+
+interface Counts {
+  byKind: Record<string, number>;
+  byRoute: Record<string, number>;
+  requests: RequestLog[];
+}
+
+async function startFake(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [join(here, 'fake-org-server.js'), '--repos', String(repos), '--seed', String(seed), '--latency-ms', String(latencyMs), '--corpus', join(sharedCorpus, 'workflows'), '--refs', join(sharedCorpus, 'refs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`fake GitHub exited with ${code}`)));
+  });
+  return { url: firstLine.replace(/^listening /, ''), stop: () => child.kill('SIGTERM') };
+}
+
+async function runChild(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0 && !args.some((arg) => arg.includes('pin-github-action'))) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`);
+  return stdout;
+}
+
+async function runPeer(url: string, org: readonly SyntheticRepository[]): Promise<{ wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'pinwarden-bench-'));
+  const files: string[] = [];
+  for (const repository of org.filter((entry) => !entry.archived)) {
+    for (const [path, text] of Object.entries(repository.files)) {
+      if (!fileKindOf(path)) continue;
+      const target = join(dir, repository.name, path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, text);
+      files.push(target);
+    }
+  }
+  const rssFile = join(dir, 'rss');
+  const started = performance.now();
+  const bin = join(repoRoot, 'node_modules', 'pin-github-action', 'bin.js');
+  await runChild(['--import', join(here, 'redirect-github-api.js'), bin, '--continue-on-error', '--allow-empty', ...files], { GITHUB_TOKEN: 'bench', PINWARDEN_FAKE_URL: url, PINWARDEN_RSS_FILE: rssFile });
+  const wallMs = performance.now() - started;
+  const peakRssBytes = Number(await readFile(rssFile, 'utf8'));
+  await rm(dir, { recursive: true, force: true });
+  return { wallMs, peakRssBytes, outcomes: { files: files.length } };
+}
+
+/** Distinct `owner/repo@ref` among the remote references of the repositories pinwarden scans. */
+function orgStatistics(org: readonly SyntheticRepository[]) {
+  const unique = new Set<string>();
+  let occurrences = 0;
+  let files = 0;
+  for (const repository of org.filter((entry) => !entry.archived)) {
+    for (const [path, text] of Object.entries(repository.files)) {
+      const kind = fileKindOf(path);
+      if (!kind) continue;
+      files += 1;
+      const located = locateUsesSites(text, kind);
+      for (const { ref } of located.ok ? located.references : []) {
+        if (!isRemoteRef(ref)) continue;
+        occurrences += 1;
+        unique.add(refKey(ref));
+      }
+    }
+  }
+  return { repositories: org.length, scanned: org.filter((entry) => !entry.archived).length, files, occurrences, uniqueRefs: unique.size };
+}
+
+const SCAN_ROUTES = [/pinwardenReadRepository/, /contents/, /git\/trees/, /git\/blobs/];
+const RESOLVE_ROUTES = [/PinwardenRefs/, /git\/ref\//, /git\/tags\//, /\/tags$/, /commits\/\{ref\}/, /\/git\/ref\/\{ref\}/];
+
+function measure(variant: Variant, counts: Counts, run: { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }, stats: ReturnType<typeof orgStatistics>) {
+  const requests = counts.requests.filter((entry) => !entry.route.startsWith('POST /app/'));
+  const writes = requests.filter((entry) => entry.kind === 'rest-write');
+  const scanCalls = requests.filter((entry) => entry.kind !== 'rest-write' && SCAN_ROUTES.some((pattern) => pattern.test(entry.route))).length;
+  const resolveCalls = requests.filter((entry) => entry.kind !== 'rest-write' && RESOLVE_ROUTES.some((pattern) => pattern.test(entry.route))).length;
+  const pullRequests = run.outcomes['pull-request created'] ?? 0;
+  // Writes in any window of one (scaled) minute: 60 ms at 1 ms per GitHub second.
+  const times = writes.map((entry) => entry.at).sort((a, b) => a - b);
+  let perMinute = 0;
+  for (let start = 0, end = 0; end < times.length; end += 1) {
+    while (times[end]! - times[start]! >= 60) start += 1;
+    perMinute = Math.max(perMinute, end - start + 1);
+  }
+  return {
+    variant,
+    wallSeconds: round(run.wallMs / 1000, 1),
+    peakRssMb: round(run.peakRssBytes / 2 ** 20, 0),
+    calls: { total: requests.length, graphql: requests.filter((entry) => entry.kind === 'graphql').length, restReads: requests.filter((entry) => entry.kind === 'rest-read').length, writes: writes.length },
+    scanCallsPerRepository: round(scanCalls / stats.scanned, 3),
+    resolveCalls,
+    resolveCallsPerUniqueRef: round(resolveCalls / stats.uniqueRefs, 3),
+    pullRequests,
+    writesPerPullRequest: pullRequests > 0 ? round(writes.length / pullRequests, 2) : null,
+    maxWritesInOneScaledMinute: perMinute,
+    outcomes: run.outcomes,
+    byRoute: counts.byRoute,
+  };
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+const refs = await loadRefsDir(join(sharedCorpus, 'refs'));
+const org = await synthesizeOrg({ repos, seed, corpusDir: join(sharedCorpus, 'workflows'), refs });
+const stats = orgStatistics(org);
+process.stderr.write(`org: ${stats.repositories} repositories (${stats.scanned} not archived), ${stats.files} workflow/action files, ${stats.occurrences} remote uses, ${stats.uniqueRefs} distinct refs; latency ${latencyMs} ms\n`);
+
+const rows: ReturnType<typeof measure>[] = [];
+for (const variant of variants) {
+  const fake = await startFake();
+  try {
+    process.stderr.write(`running ${variant}…\n`);
+    const run =
+      variant === 'peer'
+        ? await runPeer(fake.url, org)
+        : (JSON.parse(await runChild([join(here, 'run-variant.js'), '--variant', variant, '--fake', fake.url, '--repos', String(repos), '--concurrency', String(values.concurrency)])) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
+    const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
+    rows.push(measure(variant, counts, run, stats));
+    process.stderr.write(`  ${JSON.stringify({ ...rows.at(-1)!, byRoute: undefined })}\n`);
+  } finally {
+    fake.stop();
+  }
+}
+
+const pinwarden = rows.find((row) => row.variant === 'pinwarden');
+const naive = rows.find((row) => row.variant === 'naive');
+const result = { date: new Date().toISOString().slice(0, 10), node: process.version, repos, latencyMs, seed, org: stats, rows, fewerCallsThanNaive: pinwarden && naive ? round(naive.calls.total / pinwarden.calls.total, 1) : null };
+if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+
+const table = [
+  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; Octokit's pacing on a scaled clock (1 ms per GitHub second). Node ${process.version}, ${result.date}.`,
+  '',
+  '| variant | wall s | peak RSS MB | calls | GraphQL | REST reads | writes | scan calls / repo | resolve calls / distinct ref | PRs | writes / PR | max writes / scaled min |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((row) => `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.maxWritesInOneScaledMinute} |`),
+  '',
+  result.fewerCallsThanNaive === null ? '' : `pinwarden made ${result.fewerCallsThanNaive}× fewer API calls than the naive resolver for the same pull requests.`,
+].join('\n');
+process.stdout.write(`${table}\n`);
+
+if (!values['no-write']) {
+  const file = join(repoRoot, 'BENCHMARKS.md');
+  const current = await readFile(file, 'utf8');
+  const start = '<!-- org-benchmark:start -->';
+  const end = '<!-- org-benchmark:end -->';
+  const block = `${start}\n${table}\n${end}`;
+  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${current.trimEnd()}\n\n## Org benchmark (\`npm run bench\`)\n\n${block}\n`;
+  await writeFile(file, next);
+  process.stderr.write('BENCHMARKS.md updated\n');
+}

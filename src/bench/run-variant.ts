@@ -1,0 +1,48 @@
+// One benchmark variant in a process of its own (its peak memory is its own), against a fake
+// GitHub started by the orchestrator: `pinwarden` (the app, installation webhook to pull
+// requests), `pinwarden-dry` (the same, reading and planning only) or `naive` (the same pipeline
+// with the per-occurrence REST resolver). Prints one JSON line with what it measured.
+import { parseArgs } from 'node:util';
+import type { JobOutcome } from '../app/pin-repository-job.js';
+import { createConfigLoader } from '../app/load-config.js';
+import { runRepositoryJob } from '../app/pin-repository-job.js';
+import PQueue from 'p-queue';
+import { createTokenOctokit } from '../github/create-octokit.js';
+import { startLocalApp } from '../local-run/start-local-app.js';
+import { installationCreated } from '../local-run/webhook-payloads.js';
+import type { GitHubClient } from '../app/github-client.js';
+import { naiveResolverFor } from './naive-resolver.js';
+import { orgRepositoryNames } from './synthesize-org.js';
+
+const { values } = parseArgs({ options: { variant: { type: 'string' }, fake: { type: 'string' }, repos: { type: 'string' }, concurrency: { type: 'string', default: '4' } } });
+const repositories = orgRepositoryNames(Number(values.repos));
+const concurrency = Number(values.concurrency);
+const outcomes: Record<string, number> = {};
+const count = (outcome: JobOutcome | undefined) => {
+  const key = outcome ? (outcome.status === 'pull-request' ? `pull-request ${outcome.action}` : outcome.status) : 'failed';
+  outcomes[key] = (outcomes[key] ?? 0) + 1;
+};
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const started = performance.now();
+
+if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
+  // Time is scaled (1 ms per GitHub second) for Octokit's pacing and retries; latency is real.
+  const app = await startLocalApp({ url: values.fake! }, { msPerSecond: 1, debounceMs: 0, concurrency, dryRun: values.variant === 'pinwarden-dry', onOutcome: (_repository, outcome) => count(outcome) });
+  const delivery = await app.deliver('installation', installationCreated(repositories));
+  if (delivery.status !== 200) throw new Error(`webhook answered ${delivery.status}`);
+  await app.pinwarden.idle();
+  await app.stop();
+} else if (values.variant === 'naive') {
+  const github = createTokenOctokit({ token: 'bench', baseUrl: values.fake!, msPerRetrySecond: 1 }) as unknown as GitHubClient;
+  const deps = { github, resolver: naiveResolverFor(github), loadConfig: createConfigLoader(), log: { info: () => {}, warn: () => {}, debug: () => {} }, webUrl: 'https://github.com' };
+  const queue = new PQueue({ concurrency });
+  await Promise.all(repositories.map((repository) => queue.add(() => runRepositoryJob(deps, repository, 'install').then(count, () => count(undefined)))));
+} else {
+  throw new Error(`unknown variant ${values.variant}`);
+}
+clearInterval(sampler);
+const wallMs = performance.now() - started;
+peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+process.stdout.write(`${JSON.stringify({ variant: values.variant, wallMs, peakRssBytes: peakRss, outcomes })}\n`);
+process.exit(0);
