@@ -13,6 +13,7 @@ import type { GitHubClient } from './github-client.js';
 import type { LoadConfig } from './load-config.js';
 import { CONFIG_PATH } from './load-config.js';
 import { readRepository } from './read-repository.js';
+import type { RepositoryRead } from './read-repository.js';
 import { writePullRequest } from './write-pull-request.js';
 
 export interface RepositoryJobDeps {
@@ -43,10 +44,11 @@ export type JobOutcome =
       readonly unpinned: number;
     };
 
-export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { owner: string; name: string }, trigger: Trigger): Promise<JobOutcome> {
+/** `preRead`: the repository as an installation's batched read found it, when still current. */
+export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { owner: string; name: string }, trigger: Trigger, preRead?: RepositoryRead): Promise<JobOutcome> {
   const { github, log } = deps;
   const { owner, name } = repository;
-  const read = await readRepository(github, owner, name);
+  const read = preRead ?? (await readRepository(github, owner, name));
   if (read.status === 'skipped') {
     log.info({ reason: read.reason }, `skipped: repository is ${read.reason}`);
     return { status: 'skipped', reason: read.reason };

@@ -14,6 +14,10 @@ import { CONFIG_PATH, createConfigLoader } from './load-config.js';
 import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
 import { RepositoryQueue } from './repository-queue.js';
+import { readRepositories } from './read-repository.js';
+import type { RepositoryRead } from './read-repository.js';
+import { snapshotReferences } from '../jobs/plan-repository.js';
+import { collectRefRequests } from '../rewrite/plan-pins.js';
 
 export interface PinwardenAppOptions {
   /** Repositories run at once per installation (default 4). */
@@ -35,6 +39,10 @@ export interface PinwardenApp {
 }
 
 const WRITERS = new Set(['admin', 'maintain', 'write']);
+/** Repositories read ahead per wave of an installation; bounds the snapshots held in memory. */
+const READ_AHEAD_WAVE = 200;
+/** A batched read older than this is read again by its run. */
+const PRE_READ_TTL_MS = 10 * 60_000;
 
 /** `/pinwarden pin` on a line of its own (trailing words ignored), anywhere in the comment. */
 export function isPinCommand(body: string): boolean {
@@ -71,13 +79,19 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const app: ApplicationFunction = (probot: Probot) => {
     const webUrl = options.webUrl;
 
-    const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger): Promise<JobOutcome | undefined> => {
+    const resolverFor = (installationId: number, github: GitHubClient): RefResolver => {
+      if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
+      return resolvers.get(installationId)!;
+    };
+
+    const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger, preRead?: { read: RepositoryRead; at: number }): Promise<JobOutcome | undefined> => {
       const full = `${repository.owner}/${repository.name}`;
       const repoLog = log.child({ repository: full });
-      if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
-      const deps = { github, resolver: resolvers.get(installationId)!, loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
+      // A batched read serves the install run it was made for, unless another event joined it or it aged.
+      const current = (merged: Trigger) => (preRead && merged === 'install' && Date.now() - preRead.at < PRE_READ_TTL_MS ? preRead.read : undefined);
+      const deps = { github, resolver: resolverFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
       return queue.submit(installationId, full, trigger, async (merged) => {
-        const outcome = await runRepositoryJob(deps, repository, merged);
+        const outcome = await runRepositoryJob(deps, repository, merged, current(merged));
         options.onOutcome?.(full, outcome);
         return outcome;
       }).catch((error: unknown) => {
@@ -86,12 +100,33 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       });
     };
 
+    // An installation brings many repositories at once: read them in waves, several per query,
+    // resolve every ref of a wave in one ask, then queue their runs with what was read.
     const scheduleAll = (github: GitHubClient, log: Logger, installationId: number, repositories: readonly { full_name: string }[]) => {
       log.info({ repositories: repositories.length }, 'scanning the repositories of the installation');
-      for (const repository of repositories) {
+      const all = repositories.map((repository) => {
         const [owner = '', name = ''] = repository.full_name.split('/');
-        track(schedule(github, log, installationId, { owner, name }, 'install'));
-      }
+        return { owner, name };
+      });
+      track(
+        (async () => {
+          for (let start = 0; start < all.length; start += READ_AHEAD_WAVE) {
+            const wave = all.slice(start, start + READ_AHEAD_WAVE);
+            await queue.whenBacklogBelow(installationId, READ_AHEAD_WAVE);
+            const reads = await readRepositories(github, wave).catch((error: unknown) => {
+              log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
+              return new Map<string, RepositoryRead>();
+            });
+            const files = [...reads.values()].flatMap((read) => (read.status === 'read' ? read.files : []));
+            await resolverFor(installationId, github).resolve(collectRefRequests(snapshotReferences(files)));
+            const at = Date.now();
+            for (const repository of wave) {
+              const read = reads.get(`${repository.owner}/${repository.name}`.toLowerCase());
+              track(schedule(github, log, installationId, repository, 'install', read ? { read, at } : undefined));
+            }
+          }
+        })().catch((error: unknown) => log.error({ err: error }, 'scheduling the installation failed')),
+      );
     };
 
     probot.on('installation.created', async (context) => {

@@ -12,8 +12,7 @@ const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
 const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
 
-export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: String!, $name: String!, $branch: String!, $head: String!) {
-  repository(owner: $owner, name: $name) {
+const REPOSITORY_FIELDS = `
     isArchived isFork isEmpty
     defaultBranchRef { name target { oid ... on Commit { tree { oid } } } }
     workflows: object(expression: "HEAD:.github/workflows") { ${FOLDER(1)} }
@@ -23,12 +22,24 @@ export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: Stri
     dependabot: object(expression: "HEAD:.github/dependabot.yml") { ${BLOB} }
     dependabotYaml: object(expression: "HEAD:.github/dependabot.yaml") { ${BLOB} }
     config: object(expression: "HEAD:.github/pinwarden.yml") { ${BLOB} }
-    pinBranch: ref(qualifiedName: $branch) { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
-    pullRequests(headRefName: $head, first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
+    pinBranch: ref(qualifiedName: "refs/heads/${PIN_BRANCH}") { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
+    pullRequests(headRefName: "${PIN_BRANCH}", first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state url title body comments(last: 30) { nodes { body } } }
-    }
+    }`;
+
+export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {${REPOSITORY_FIELDS}
   }
 }`;
+
+/** Repositories read per query when an installation brings many at once. */
+export const READ_BATCH_SIZE = 10;
+
+/** Several repositories in one query, one alias each; owner and name go in as JSON strings. */
+export function readRepositoriesQuery(repositories: readonly { owner: string; name: string }[]): string {
+  const fields = repositories.map((repository, index) => `  r${index}: repository(owner: ${JSON.stringify(repository.owner)}, name: ${JSON.stringify(repository.name)}) { ...pinwardenRepository }`);
+  return `query pinwardenReadRepositories {\n${fields.join('\n')}\n}\nfragment pinwardenRepository on Repository {${REPOSITORY_FIELDS}\n}`;
+}
 
 interface Blob {
   readonly text: string | null;
@@ -46,7 +57,10 @@ interface Folder {
 }
 
 interface ReadRepositoryResponse {
-  readonly repository: {
+  readonly repository: RepositoryFields;
+}
+
+interface RepositoryFields {
     readonly isArchived: boolean;
     readonly isFork: boolean;
     readonly isEmpty: boolean;
@@ -60,7 +74,6 @@ interface ReadRepositoryResponse {
     readonly config: Blob | null;
     readonly pinBranch: { readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
     readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
-  };
 }
 
 export interface PinBranchState {
@@ -88,7 +101,35 @@ export type RepositoryRead =
     };
 
 export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {
-  const { repository } = await github.graphql<ReadRepositoryResponse>(READ_REPOSITORY_QUERY, { owner, name, branch: `refs/heads/${PIN_BRANCH}`, head: PIN_BRANCH });
+  const { repository } = await github.graphql<ReadRepositoryResponse>(READ_REPOSITORY_QUERY, { owner, name });
+  return parseRepository(repository);
+}
+
+/**
+ * Many repositories in one query each `READ_BATCH_SIZE`. A repository GitHub could not answer
+ * for (gone, no access) is left out of the map; its run reads it again on its own.
+ */
+export async function readRepositories(github: GitHubClient, repositories: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
+  const reads = new Map<string, RepositoryRead>();
+  for (let start = 0; start < repositories.length; start += READ_BATCH_SIZE) {
+    const batch = repositories.slice(start, start + READ_BATCH_SIZE);
+    let data: Record<string, RepositoryFields | null> | undefined;
+    try {
+      data = await github.graphql<Record<string, RepositoryFields | null>>(readRepositoriesQuery(batch));
+    } catch (error) {
+      // Missing repositories come back as null beside an error; Octokit throws but keeps the data.
+      data = (error as { data?: Record<string, RepositoryFields | null> }).data;
+      if (!data) throw error;
+    }
+    batch.forEach((repository, index) => {
+      const fields = data?.[`r${index}`];
+      if (fields) reads.set(`${repository.owner}/${repository.name}`.toLowerCase(), parseRepository(fields));
+    });
+  }
+  return reads;
+}
+
+function parseRepository(repository: RepositoryFields): RepositoryRead {
   if (repository.isArchived) return { status: 'skipped', reason: 'archived' };
   if (repository.isFork) return { status: 'skipped', reason: 'fork' };
   if (repository.isEmpty || !repository.defaultBranchRef) return { status: 'skipped', reason: 'empty' };

@@ -61,6 +61,11 @@ export class RepositoryQueue<T> {
     return promise;
   }
 
+  /** Resolves once fewer than `limit` runs wait in the installation's queue (bounds read-ahead). */
+  async whenBacklogBelow(installationId: number, limit: number): Promise<void> {
+    await this.#queueFor(installationId).onSizeLessThan(limit);
+  }
+
   /** Resolves when no run is waiting or running in any installation. */
   async idle(): Promise<void> {
     while (this.#repositories.size > 0 || [...this.#installations.values()].some((queue) => queue.size + queue.pending > 0)) {

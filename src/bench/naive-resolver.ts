@@ -3,12 +3,11 @@
 // peeled — with no cache and no batching.
 import type { GitHubClient } from '../app/github-client.js';
 import { statusOf } from '../app/github-client.js';
+import { snapshotReferences } from '../jobs/plan-repository.js';
 import type { RepositorySnapshot } from '../jobs/plan-repository.js';
 import type { CommitSha } from '../common/commit-sha.js';
 import { refKey } from '../resolve/types.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/types.js';
-import { fileKindOf } from '../workflow/file-kind.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 
 type Ref = { object: { type: string; sha: string } };
@@ -40,12 +39,8 @@ async function resolveOnce(github: GitHubClient, request: RefRequest): Promise<R
 export function naiveResolverFor(github: GitHubClient): (snapshot: RepositorySnapshot) => RefResolver {
   return (snapshot) => {
     const occurrences = new Map<RefKey, number>();
-    for (const file of snapshot.files) {
-      const kind = fileKindOf(file.path);
-      const located = kind ? locateUsesSites(file.text, kind) : undefined;
-      for (const { ref } of located?.ok ? located.references : []) {
-        if (isRemoteRef(ref)) occurrences.set(refKey(ref), (occurrences.get(refKey(ref)) ?? 0) + 1);
-      }
+    for (const { ref } of snapshotReferences(snapshot.files)) {
+      if (isRemoteRef(ref)) occurrences.set(refKey(ref), (occurrences.get(refKey(ref)) ?? 0) + 1);
     }
     return {
       async resolve(requests) {

@@ -17,7 +17,7 @@ import type { RequestLog } from '../fake-github/fake-github-server.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { refKey } from '../resolve/types.js';
 import { fileKindOf } from '../workflow/file-kind.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { snapshotReferences } from '../jobs/plan-repository.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 import { synthesizeOrg } from './synthesize-org.js';
 import type { SyntheticRepository } from './synthesize-org.js';
@@ -99,22 +99,18 @@ function orgStatistics(org: readonly SyntheticRepository[]) {
   let occurrences = 0;
   let files = 0;
   for (const repository of org.filter((entry) => !entry.archived)) {
-    for (const [path, text] of Object.entries(repository.files)) {
-      const kind = fileKindOf(path);
-      if (!kind) continue;
-      files += 1;
-      const located = locateUsesSites(text, kind);
-      for (const { ref } of located.ok ? located.references : []) {
-        if (!isRemoteRef(ref)) continue;
-        occurrences += 1;
-        unique.add(refKey(ref));
-      }
+    const snapshotFiles = Object.entries(repository.files).filter(([path]) => fileKindOf(path)).map(([path, text]) => ({ path, text }));
+    files += snapshotFiles.length;
+    for (const { ref } of snapshotReferences(snapshotFiles)) {
+      if (!isRemoteRef(ref)) continue;
+      occurrences += 1;
+      unique.add(refKey(ref));
     }
   }
   return { repositories: org.length, scanned: org.filter((entry) => !entry.archived).length, files, occurrences, uniqueRefs: unique.size };
 }
 
-const SCAN_ROUTES = [/pinwardenReadRepository/, /contents/, /git\/trees/, /git\/blobs/];
+const SCAN_ROUTES = [/pinwardenReadRepositor(y|ies)/, /contents/, /git\/trees/, /git\/blobs/];
 const RESOLVE_ROUTES = [/PinwardenRefs/, /git\/ref\//, /git\/tags\//, /\/tags$/, /commits\/\{ref\}/, /\/git\/ref\/\{ref\}/];
 
 function measure(variant: Variant, counts: Counts, run: { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }, stats: ReturnType<typeof orgStatistics>) {

@@ -9,6 +9,7 @@ import type { DependabotPlan } from '../dependabot/plan-dependabot.js';
 import type { RefResolver } from '../resolve/types.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import type { UsesReference } from '../workflow/types.js';
 import { pinFiles } from './pin-files.js';
 import type { PinnedFile } from './pin-files.js';
 
@@ -39,6 +40,15 @@ export interface RepositoryPlan {
   readonly dependabot: DependabotPlan | undefined;
   /** Every file the pull request writes; empty when nothing needs pinning. */
   readonly changes: readonly FileChange[];
+}
+
+/** Every `uses:` reference of the workflow and action files among `files` (unparseable files give none). */
+export function snapshotReferences(files: readonly SnapshotFile[]): UsesReference[] {
+  return files.flatMap((file) => {
+    const kind = fileKindOf(file.path);
+    const located = kind ? locateUsesSites(file.text, kind) : undefined;
+    return located?.ok ? located.references : [];
+  });
 }
 
 export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver): Promise<RepositoryPlan> {

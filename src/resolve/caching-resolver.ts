@@ -1,14 +1,16 @@
-// Cost control in front of any resolver: within one run each `owner/repo@ref` is asked once
-// (memoised promises, so concurrent callers share the call, failures included); across runs
-// of an installation an LRU with a TTL keeps resolved answers. Only resolved answers outlive
-// the run: a rate limit or a missing repository is asked again next time. Refs asked for within
-// `batchWindowMs` of each other, by any caller, go to the inner resolver together: concurrent
-// repository runs share one GraphQL query instead of sending one each.
+// Cost control in front of any resolver: concurrent callers asking for the same `owner/repo@ref`
+// share one ask; answers are kept in an LRU with a TTL (an installation's, across its runs):
+// resolved ones for the TTL, a missing ref or repository for a minute, a rate limit or failure
+// not at all. Refs asked for within `batchWindowMs` of each other, by any caller, go to the
+// inner resolver together: concurrent repository runs share one GraphQL query.
 import { LRUCache } from 'lru-cache';
 import { refKey, uniqueRequests } from './types.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from './types.js';
 
-export type ResolutionCache = LRUCache<RefKey, Resolution & { status: 'resolved' }>;
+export type ResolutionCache = LRUCache<RefKey, Resolution>;
+
+/** A missing ref or repository is believed for a minute: long enough not to ask again for every repository of an install. */
+const NEGATIVE_TTL_MS = 60_000;
 
 /** Tags are exactly what attackers move; a short TTL bounds how long a moved tag is believed. */
 export function createResolutionCache(options: { max?: number; ttlMs?: number } = {}): ResolutionCache {
@@ -50,6 +52,7 @@ export function createCachingResolver(
           const key = refKey(request);
           const answer = answers.get(key) ?? { status: 'failed', reason: `no answer for ${key}` };
           if (answer.status === 'resolved') shared.set(key, answer);
+          else if (answer.status === 'not-found' || answer.status === 'no-access') shared.set(key, answer, { ttl: Math.min(NEGATIVE_TTL_MS, shared.ttl || NEGATIVE_TTL_MS) });
           memo.delete(key);
           settle(answer);
         }

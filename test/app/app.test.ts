@@ -147,8 +147,9 @@ describe('installation', () => {
     expect(byRoute['POST /repos/{owner}/{repo}/git/trees']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/git/commits']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/git/refs']).toBe(3);
-    // Reads: one query per repository; the refs of all three resolved together in one query.
-    expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBe(3);
+    // Reads: the three repositories in one query, and their refs resolved together in one more.
+    expect(byRoute['POST /graphql (pinwardenReadRepositories)']).toBe(1);
+    expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBeUndefined();
     expect(byRoute['POST /graphql (PinwardenRefs)']).toBe(1);
     expect(fake.counts().byKind['rest-read']).toBe(1); // the org's .github config, looked for once
   });

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addComment, createFakeState, findRepository, openIssue, seedRepository } from '../../src/fake-github/fake-state.js';
-import { PIN_BRANCH, READ_REPOSITORY_QUERY } from '../../src/app/read-repository.js';
+import { PIN_BRANCH, READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/app/read-repository.js';
 import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
@@ -271,9 +271,19 @@ describe('fake GitHub pull requests, comments, reactions, labels, permissions, a
   it('answers the app\'s repository read query, which GitHub\'s schema accepts', async () => {
     const repository = findRepository(fake.state, 'octo', 'app')!;
     repository.branches.set(PIN_BRANCH, repository.branches.get('main')!);
-    const response = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query: READ_REPOSITORY_QUERY, variables: { owner: 'octo', name: 'app', branch: `refs/heads/${PIN_BRANCH}`, head: PIN_BRANCH } }) });
+    const response = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query: READ_REPOSITORY_QUERY, variables: { owner: 'octo', name: 'app' } }) });
     const { data, errors } = (await response.json()) as { data: { repository: Record<string, unknown> }; errors?: unknown };
     expect(errors).toBeUndefined();
     expect(data.repository).toMatchObject({ isArchived: false, isFork: false, isEmpty: false, workflows: { entries: [{ path: '.github/workflows/ci.yml', object: { text: WORKFLOW } }] }, pinBranch: { target: { message: 'Initial commit', parents: { nodes: [] } } } });
+  });
+
+  it('answers the batched read of many repositories, a missing one as null with NOT_FOUND', async () => {
+    const query = readRepositoriesQuery([{ owner: 'octo', name: 'app' }, { owner: 'octo', name: 'gone"} evil: repository(owner: "x' }, { owner: 'octo', name: 'empty' }]);
+    const response = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query }) });
+    const { data, errors } = (await response.json()) as { data: Record<string, Record<string, unknown> | null>; errors?: { type?: string; path?: string[] }[] };
+    expect(data.r0).toMatchObject({ isEmpty: false, workflows: { entries: [{ path: '.github/workflows/ci.yml' }] } });
+    expect(data.r1).toBeNull();
+    expect(data.r2).toMatchObject({ isEmpty: true, defaultBranchRef: null });
+    expect(errors).toMatchObject([{ type: 'NOT_FOUND', path: ['r1'] }]);
   });
 });

@@ -72,3 +72,13 @@ describe('createCachingResolver', () => {
     expect(answers.get(refKey(v1))).toMatchObject({ reason: expect.stringContaining('socket hang up') });
   });
 });
+
+describe('negative answers', () => {
+  it('believes a missing ref for a while, so an install does not ask again for every repository', async () => {
+    const { resolver, batches } = recordingResolver(() => ({ status: 'not-found', reason: 'gone' }));
+    const caching = createCachingResolver(resolver);
+    await caching.resolve([v1]);
+    expect((await caching.resolve([v1])).get(refKey(v1))).toEqual({ status: 'not-found', reason: 'gone' });
+    expect(batches).toHaveLength(1);
+  });
+});
