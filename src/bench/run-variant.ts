@@ -23,7 +23,14 @@ const count = (outcome: JobOutcome | undefined) => {
   outcomes[key] = (outcomes[key] ?? 0) + 1;
 };
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+let peakHeap = 0;
+let atPeak: NodeJS.MemoryUsage | undefined;
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  if (usage.rss > peakRss) atPeak = usage;
+  peakRss = Math.max(peakRss, usage.rss);
+  peakHeap = Math.max(peakHeap, usage.heapUsed);
+}, 20);
 const started = performance.now();
 
 if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
@@ -44,5 +51,5 @@ if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
 clearInterval(sampler);
 const wallMs = performance.now() - started;
 peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-process.stdout.write(`${JSON.stringify({ variant: values.variant, wallMs, peakRssBytes: peakRss, outcomes })}\n`);
+process.stdout.write(`${JSON.stringify({ variant: values.variant, wallMs, peakRssBytes: peakRss, peakHeapBytes: peakHeap, memoryAtPeak: atPeak, outcomes })}\n`);
 process.exit(0);
