@@ -12,7 +12,7 @@ export const CONFIG_PATH = '.github/pinwarden.yml';
 
 export type LoadConfig = (github: GitHubClient, owner: string, name: string, ownText: string | undefined) => Promise<ConfigOutcome>;
 
-export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig {
+export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig & { forget(owner: string): void } {
   const orgConfigs = new LRUCache<string, Promise<ConfigOutcome>>({ max: 1_000, ttl: options.ttlMs ?? 5 * 60_000 });
 
   const viaPlugin = async (github: GitHubClient, owner: string, repo: string): Promise<ConfigOutcome> => {
@@ -25,7 +25,7 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
     }
   };
 
-  return async (github, owner, name, ownText) => {
+  const load: LoadConfig = async (github, owner, name, ownText) => {
     if (ownText === undefined) {
       const key = owner.toLowerCase();
       if (!orgConfigs.has(key)) orgConfigs.set(key, viaPlugin(github, owner, '.github'));
@@ -36,4 +36,6 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
     const extendsOther = typeof parsed.value === 'object' && parsed.value !== null && '_extends' in parsed.value;
     return extendsOther ? viaPlugin(github, owner, name) : validateConfig(parsed.value);
   };
+  /** Drops the owner's org-wide config, after a push changed it. */
+  return Object.assign(load, { forget: (owner: string) => void orgConfigs.delete(owner.toLowerCase()) });
 }

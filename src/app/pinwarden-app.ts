@@ -87,8 +87,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger, preRead?: { read: RepositoryRead; at: number }): Promise<JobOutcome | undefined> => {
       const full = `${repository.owner}/${repository.name}`;
       const repoLog = log.child({ repository: full });
-      // A batched read serves the install run it was made for, unless another event joined it or it aged.
-      const current = (merged: Trigger) => (preRead && merged === 'install' && Date.now() - preRead.at < PRE_READ_TTL_MS ? preRead.read : undefined);
+      // A batched read serves the install run it was made for, unless another event joined it, it
+      // aged, or pinwarden's branch exists (whose head must be read just before it is moved).
+      const current = (merged: Trigger) => {
+        if (!preRead || merged !== 'install' || Date.now() - preRead.at >= PRE_READ_TTL_MS) return undefined;
+        return preRead.read.status === 'read' && preRead.read.pinBranch ? undefined : preRead.read;
+      };
       const deps = { github, resolver: resolverFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
       return queue.submit(installationId, full, trigger, async (merged) => {
         const outcome = await runRepositoryJob(deps, repository, merged, current(merged));
@@ -146,6 +150,10 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       if (payload.deleted || payload.ref !== `refs/heads/${payload.repository.default_branch}`) {
         log.debug('ignored: not a push to the default branch');
         return;
+      }
+      // The org-wide config lives in the `.github` repository: a change there is read afresh.
+      if (payload.repository.name === '.github' && payload.commits.some((commit) => [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].includes(CONFIG_PATH))) {
+        loadConfig.forget(payload.repository.owner.login);
       }
       if (!pushTouchesWatchedFiles(payload.commits)) {
         log.debug('ignored: the push changed no workflow, action or pinwarden file');

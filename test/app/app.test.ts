@@ -406,6 +406,19 @@ describe('bad input', () => {
     expect(pullRequests(repo('api'))[0]!.labels).toEqual(['deps']);
   });
 
+  it('a change to the org config in the .github repository is read afresh', async () => {
+    await start((s) => {
+      seedRepository(s, { fullName: 'octo-org/.github', files: { '.github/pinwarden.yml': 'pull_request:\n  title: "first"\n' } });
+      seedWeb(s);
+    });
+    await install('web');
+    expect(pullRequests(repo('web'))[0]!.title).toBe('first');
+    await pushTo('.github', { '.github/pinwarden.yml': 'pull_request:\n  title: "second"\n' });
+    await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW.replace('actions/checkout@v4', 'actions/checkout@v3') });
+    expect(pullRequests(repo('web'))).toHaveLength(1);
+    expect(pullRequests(repo('web'))[0]!.title).toBe('second');
+  });
+
   it('a dependabot.yml that already has github-actions is untouched', async () => {
     const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
     await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));
