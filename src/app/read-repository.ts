@@ -17,6 +17,7 @@ const REPOSITORY_FIELDS = `
     defaultBranchRef { name target { oid ... on Commit { tree { oid } } } }
     workflows: object(expression: "HEAD:.github/workflows") { ${FOLDER(1)} }
     actions: object(expression: "HEAD:.github/actions") { ${FOLDER(3)} }
+    root: object(expression: "HEAD:") { ... on Tree { entries { name type object { ... on Tree { entries { name type } } } } } }
     rootAction: object(expression: "HEAD:action.yml") { ${BLOB} }
     rootActionYaml: object(expression: "HEAD:action.yaml") { ${BLOB} }
     dependabot: object(expression: "HEAD:.github/dependabot.yml") { ${BLOB} }
@@ -67,6 +68,7 @@ interface RepositoryFields {
     readonly defaultBranchRef: { readonly name: string; readonly target: { readonly oid: string; readonly tree: { readonly oid: string } } } | null;
     readonly workflows: Folder | null;
     readonly actions: Folder | null;
+    readonly root: { readonly entries?: { name: string; type: string; object: { entries?: { name: string; type: string }[] } | null }[] } | null;
     readonly rootAction: Blob | null;
     readonly rootActionYaml: Blob | null;
     readonly dependabot: Blob | null;
@@ -91,6 +93,8 @@ export type RepositoryRead =
       readonly headSha: string;
       readonly headTreeSha: string;
       readonly files: readonly SnapshotFile[];
+      /** Action manifests in top-level folders (`tools/action.yml`), found by name, text not read yet. */
+      readonly unreadPaths: readonly string[];
       readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
       readonly dependabot: SnapshotFile | undefined;
       /** `.github/pinwarden.yml` of this repository, when it has one. */
@@ -102,7 +106,8 @@ export type RepositoryRead =
 
 export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {
   const { repository } = await github.graphql<ReadRepositoryResponse>(READ_REPOSITORY_QUERY, { owner, name });
-  return parseRepository(repository);
+  const [read] = await readFoundManifests(github, [{ owner, name, read: parseRepository(repository) }]);
+  return read!;
 }
 
 /**
@@ -121,11 +126,47 @@ export async function readRepositories(github: GitHubClient, repositories: reado
       data = (error as { data?: Record<string, RepositoryFields | null> }).data;
       if (!data) throw error;
     }
-    batch.forEach((repository, index) => {
+    const found = batch.flatMap((repository, index) => {
       const fields = data?.[`r${index}`];
-      if (fields) reads.set(`${repository.owner}/${repository.name}`.toLowerCase(), parseRepository(fields));
+      return fields ? [{ ...repository, read: parseRepository(fields) }] : [];
     });
+    const completed = await readFoundManifests(github, found);
+    found.forEach((repository, index) => reads.set(`${repository.owner}/${repository.name}`.toLowerCase(), completed[index]!));
   }
+  return reads;
+}
+
+function blobTaker(files: SnapshotFile[], unreadable: { path: string; reason: string }[]) {
+  return (path: string, blob: Partial<Blob> | null | undefined) => {
+    if (!blob || blob.isTruncated === undefined) return;
+    if (blob.isBinary || blob.text === null || blob.text === undefined) unreadable.push({ path, reason: 'binary content' });
+    else if (blob.isTruncated) unreadable.push({ path, reason: `larger than GitHub's 512,000-byte text limit (${blob.byteSize} bytes)` });
+    else files.push({ path, text: blob.text });
+  };
+}
+
+type Found = { readonly owner: string; readonly name: string; readonly read: RepositoryRead };
+
+/**
+ * Reads the text of the action manifests a read found by name only, for all `found` in one
+ * query at the commit each was read at; returns the reads completed.
+ */
+async function readFoundManifests(github: GitHubClient, found: readonly Found[]): Promise<RepositoryRead[]> {
+  const pending = found.flatMap((entry, index) => (entry.read.status === 'read' && entry.read.unreadPaths.length > 0 ? [{ ...entry, index, read: entry.read }] : []));
+  const reads = found.map((entry) => entry.read);
+  if (pending.length === 0) return reads;
+  const fields = pending.map(({ owner, name, read }, repository) => {
+    const objects = read.unreadPaths.map((path, file) => `f${file}: object(expression: ${JSON.stringify(`${read.headSha}:${path}`)}) { ${BLOB} }`);
+    return `  r${repository}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { ${objects.join(' ')} }`;
+  });
+  const data = await github.graphql<Record<string, Record<string, Blob | null> | null>>(`query pinwardenReadManifests {\n${fields.join('\n')}\n}`);
+  pending.forEach(({ index, read }, repository) => {
+    const files = [...read.files];
+    const unreadable = [...read.unreadable];
+    const take = blobTaker(files, unreadable);
+    read.unreadPaths.forEach((path, file) => take(path, data[`r${repository}`]?.[`f${file}`]));
+    reads[index] = { ...read, files, unreadable, unreadPaths: [] };
+  });
   return reads;
 }
 
@@ -136,12 +177,7 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
 
   const files: SnapshotFile[] = [];
   const unreadable: { path: string; reason: string }[] = [];
-  const take = (path: string, blob: Partial<Blob> | null | undefined) => {
-    if (!blob || blob.isTruncated === undefined) return;
-    if (blob.isBinary || blob.text === null || blob.text === undefined) unreadable.push({ path, reason: 'binary content' });
-    else if (blob.isTruncated) unreadable.push({ path, reason: `larger than GitHub's 512,000-byte text limit (${blob.byteSize} bytes)` });
-    else files.push({ path, text: blob.text });
-  };
+  const take = blobTaker(files, unreadable);
   const walk = (folder: Folder | null) => {
     for (const entry of folder?.entries ?? []) {
       if (entry.type === 'tree') walk(entry.object as Folder | null);
@@ -152,6 +188,10 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
   walk(repository.actions);
   take('action.yml', repository.rootAction);
   take('action.yaml', repository.rootActionYaml);
+  // Composite actions also live in top-level folders (release-drafter's `drafter/action.yml`).
+  const unreadPaths = (repository.root?.entries ?? []).flatMap((folder) =>
+    folder.type === 'tree' && folder.name !== '.github' ? (folder.object?.entries ?? []).filter((entry) => entry.type === 'blob' && /^action\.ya?ml$/.test(entry.name)).map((entry) => `${folder.name}/${entry.name}`) : [],
+  );
 
   const dependabotBlob = repository.dependabot ? { path: '.github/dependabot.yml', blob: repository.dependabot } : repository.dependabotYaml ? { path: '.github/dependabot.yaml', blob: repository.dependabotYaml } : undefined;
   const pull = repository.pullRequests.nodes[0];
@@ -162,6 +202,7 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
     headSha: repository.defaultBranchRef.target.oid,
     headTreeSha: repository.defaultBranchRef.target.tree.oid,
     files,
+    unreadPaths,
     unreadable,
     dependabot: dependabotBlob?.blob.text != null ? { path: dependabotBlob.path, text: dependabotBlob.blob.text } : undefined,
     configText: repository.config?.text ?? undefined,

@@ -154,6 +154,29 @@ describe('installation', () => {
     expect(fake.counts().byKind['rest-read']).toBe(1); // the org's .github config, looked for once
   });
 
+  it('pins composite actions at the root, under .github/actions and in top-level folders', async () => {
+    const composite = (uses: string) => `name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - uses: ${uses}\n`;
+    await start((s) =>
+      void seedRepository(s, {
+        fullName: 'octo-org/tools',
+        files: {
+          'action.yml': composite('actions/checkout@v4'),
+          '.github/actions/setup/action.yaml': composite('actions/setup-node@v4'),
+          'drafter/action.yml': composite('docker/login-action@v3'),
+          'drafter/README.md': 'docs\n',
+          'src/main.ts': 'export {};\n',
+        },
+      }),
+    );
+    await install('tools');
+    const files = branchFiles(repo('tools'));
+    expect(files.get('action.yml')).toMatch(/actions\/checkout@[0-9a-f]{40} # v4\./);
+    expect(files.get('.github/actions/setup/action.yaml')).toMatch(/actions\/setup-node@[0-9a-f]{40} # v4\./);
+    expect(files.get('drafter/action.yml')).toMatch(/docker\/login-action@[0-9a-f]{40} # v3\./);
+    // Found by name in the batched read, its text read in one more query.
+    expect(fake.counts().byRoute['POST /graphql (pinwardenReadManifests)']).toBe(1);
+  });
+
   it('repositories added to an installation later are scanned too, and only those', async () => {
     await start((s) => {
       seedWeb(s);
