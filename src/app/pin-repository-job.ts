@@ -100,7 +100,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     case 'write': {
       const written = await writePullRequest(
         github,
-        { owner, name, defaultBranch: read.defaultBranch, headSha: read.headSha, headTreeSha: read.headTreeSha },
+        { owner, name, repositoryId: read.repositoryId, defaultBranch: read.defaultBranch, headSha: read.headSha, branchId: read.pinBranch?.id },
         decision,
         plan.changes,
         { ...text, commitMessage },

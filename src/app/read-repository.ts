@@ -13,8 +13,8 @@ const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
 
 const REPOSITORY_FIELDS = `
-    isArchived isFork isEmpty
-    defaultBranchRef { name target { oid ... on Commit { tree { oid } } } }
+    id isArchived isFork isEmpty
+    defaultBranchRef { name target { oid } }
     workflows: object(expression: "HEAD:.github/workflows") { ${FOLDER(1)} }
     actions: object(expression: "HEAD:.github/actions") { ${FOLDER(3)} }
     root: object(expression: "HEAD:") { ... on Tree { entries { name type object { ... on Tree { entries { name type } } } } } }
@@ -23,7 +23,7 @@ const REPOSITORY_FIELDS = `
     dependabot: object(expression: "HEAD:.github/dependabot.yml") { ${BLOB} }
     dependabotYaml: object(expression: "HEAD:.github/dependabot.yaml") { ${BLOB} }
     config: object(expression: "HEAD:.github/pinwarden.yml") { ${BLOB} }
-    pinBranch: ref(qualifiedName: "refs/heads/${PIN_BRANCH}") { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
+    pinBranch: ref(qualifiedName: "refs/heads/${PIN_BRANCH}") { id target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
     pullRequests(headRefName: "${PIN_BRANCH}", first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state url title body comments(last: 30) { nodes { body } } }
     }`;
@@ -62,10 +62,11 @@ interface ReadRepositoryResponse {
 }
 
 interface RepositoryFields {
+    readonly id: string;
     readonly isArchived: boolean;
     readonly isFork: boolean;
     readonly isEmpty: boolean;
-    readonly defaultBranchRef: { readonly name: string; readonly target: { readonly oid: string; readonly tree: { readonly oid: string } } } | null;
+    readonly defaultBranchRef: { readonly name: string; readonly target: { readonly oid: string } } | null;
     readonly workflows: Folder | null;
     readonly actions: Folder | null;
     readonly root: { readonly entries?: { name: string; type: string; object: { entries?: { name: string; type: string }[] } | null }[] } | null;
@@ -74,11 +75,13 @@ interface RepositoryFields {
     readonly dependabot: Blob | null;
     readonly dependabotYaml: Blob | null;
     readonly config: Blob | null;
-    readonly pinBranch: { readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
+    readonly pinBranch: { readonly id: string; readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
     readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
 }
 
 export interface PinBranchState {
+  /** The branch ref's node id, for GraphQL's updateRef. */
+  readonly id: string;
   readonly head: string;
   readonly message: string;
   readonly parents: readonly string[];
@@ -89,9 +92,10 @@ export type RepositoryRead =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
   | {
       readonly status: 'read';
+      /** The repository's node id, for GraphQL mutations. */
+      readonly repositoryId: string;
       readonly defaultBranch: string;
       readonly headSha: string;
-      readonly headTreeSha: string;
       readonly files: readonly SnapshotFile[];
       /** Action manifests in top-level folders (`tools/action.yml`), found by name, text not read yet. */
       readonly unreadPaths: readonly string[];
@@ -198,15 +202,15 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
   const branch = repository.pinBranch?.target;
   return {
     status: 'read',
+    repositoryId: repository.id,
     defaultBranch: repository.defaultBranchRef.name,
     headSha: repository.defaultBranchRef.target.oid,
-    headTreeSha: repository.defaultBranchRef.target.tree.oid,
     files,
     unreadPaths,
     unreadable,
     dependabot: dependabotBlob?.blob.text != null ? { path: dependabotBlob.path, text: dependabotBlob.blob.text } : undefined,
     configText: repository.config?.text ?? undefined,
-    pinBranch: branch ? { head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
+    pinBranch: branch && repository.pinBranch ? { id: repository.pinBranch.id, head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
     pullRequest: pull ? { number: pull.number, state: pull.state, url: pull.url, title: pull.title, body: pull.body, commentBodies: pull.comments.nodes.map((node) => node.body) } : undefined,
   };
 }

@@ -1,6 +1,8 @@
-// Carries out a pull-request decision through the Git Data API: one tree with every file, one
-// commit on the default branch's head, the branch moved to it, and the pull request opened,
-// updated or reopened. Four writes for a new pull request; none when everything is current.
+// Carries out a pull-request decision: the branch put on the default branch's head (GraphQL
+// createRef, or updateRef for an existing branch), one commit holding every file appended with
+// createCommitOnBranch (GitHub signs it; it refuses if the branch moved meanwhile), and the pull
+// request opened, updated or reopened over REST. Three writes for a new pull request; none when
+// everything is current.
 import type { FileChange } from '../jobs/plan-repository.js';
 import type { PullRequestDecision } from '../pull-request/decide-pull-request.js';
 import type { PullRequestText } from '../pull-request/render-pull-request.js';
@@ -11,10 +13,22 @@ import { PIN_BRANCH } from './read-repository.js';
 export interface RepositoryTarget {
   readonly owner: string;
   readonly name: string;
+  readonly repositoryId: string;
   readonly defaultBranch: string;
   readonly headSha: string;
-  readonly headTreeSha: string;
+  /** The node id of pinwarden's branch, when it exists. */
+  readonly branchId: string | undefined;
 }
+
+const CREATE_BRANCH = `mutation pinwardenCreateBranch($repositoryId: ID!, $name: String!, $oid: GitObjectID!) {
+  createRef(input: { repositoryId: $repositoryId, name: $name, oid: $oid }) { ref { id } }
+}`;
+const MOVE_BRANCH = `mutation pinwardenMoveBranch($refId: ID!, $oid: GitObjectID!) {
+  updateRef(input: { refId: $refId, oid: $oid, force: true }) { ref { id } }
+}`;
+const COMMIT = `mutation pinwardenCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`;
 
 export interface WrittenPullRequest {
   readonly number: number;
@@ -33,13 +47,16 @@ export async function writePullRequest(
 ): Promise<WrittenPullRequest> {
   const repo = { owner: target.owner, repo: target.name };
   if (decision.branch !== 'current') {
-    const tree = await github.rest.git.createTree({
-      ...repo,
-      base_tree: target.headTreeSha,
-      tree: changes.map((change) => ({ path: change.path, mode: '100644' as const, type: 'blob' as const, content: change.text })),
+    await putBranchOnBase(github, target, decision.branch);
+    const [headline = '', ...rest] = text.commitMessage.split('\n');
+    await github.graphql(COMMIT, {
+      input: {
+        branch: { repositoryNameWithOwner: `${target.owner}/${target.name}`, branchName: PIN_BRANCH },
+        expectedHeadOid: target.headSha,
+        message: { headline, body: rest.join('\n').trim() },
+        fileChanges: { additions: changes.map((change) => ({ path: change.path, contents: Buffer.from(change.text, 'utf8').toString('base64') })) },
+      },
     });
-    const commit = await github.rest.git.createCommit({ ...repo, message: text.commitMessage, tree: tree.data.sha, parents: [target.headSha] });
-    await moveBranch(github, repo, decision.branch, commit.data.sha);
   }
   const committed = decision.branch !== 'current';
   const fields = { title: text.title, body: text.body };
@@ -74,17 +91,20 @@ export async function writePullRequest(
   }
 }
 
-async function moveBranch(github: GitHubClient, repo: { owner: string; repo: string }, action: 'create' | 'update', sha: string): Promise<void> {
-  if (action === 'create') {
-    try {
-      await github.rest.git.createRef({ ...repo, ref: `refs/heads/${PIN_BRANCH}`, sha });
-      return;
-    } catch (error) {
-      if (statusOf(error) !== 422) throw error;
-    }
+/** pinwarden's branch at the default branch's head, ready for the one commit. */
+async function putBranchOnBase(github: GitHubClient, target: RepositoryTarget, action: 'create' | 'update'): Promise<void> {
+  if (action === 'update' && target.branchId) {
+    // The branch holds only pinwarden's commit (checked before): move it back to the base.
+    await github.graphql(MOVE_BRANCH, { refId: target.branchId, oid: target.headSha });
+    return;
   }
-  // The branch holds only pinwarden's single commit (checked before): replace it.
-  await github.rest.git.updateRef({ ...repo, ref: `heads/${PIN_BRANCH}`, sha, force: true });
+  try {
+    await github.graphql(CREATE_BRANCH, { repositoryId: target.repositoryId, name: `refs/heads/${PIN_BRANCH}`, oid: target.headSha });
+  } catch (error) {
+    // Created since this run read the repository (a crash, a race): move it instead.
+    if ((error as { name?: string }).name !== 'GraphqlResponseError') throw error;
+    await github.rest.git.updateRef({ owner: target.owner, repo: target.name, ref: `heads/${PIN_BRANCH}`, sha: target.headSha, force: true });
+  }
 }
 
 async function addLabels(github: GitHubClient, repo: { owner: string; repo: string }, number: number, labels: readonly string[]): Promise<void> {

@@ -110,14 +110,15 @@ function orgStatistics(org: readonly SyntheticRepository[]) {
   return { repositories: org.length, scanned: org.filter((entry) => !entry.archived).length, files, occurrences, uniqueRefs: unique.size };
 }
 
-const SCAN_ROUTES = [/pinwardenReadRepositor(y|ies)/, /contents/, /git\/trees/, /git\/blobs/];
+const SCAN_ROUTES = [/pinwardenRead/, /contents/, /git\/trees/, /git\/blobs/];
 const RESOLVE_ROUTES = [/PinwardenRefs/, /git\/ref\//, /git\/tags\//, /\/tags$/, /commits\/\{ref\}/, /\/git\/ref\/\{ref\}/];
 
 function measure(variant: Variant, counts: Counts, run: { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }, stats: ReturnType<typeof orgStatistics>) {
   const requests = counts.requests.filter((entry) => !entry.route.startsWith('POST /app/'));
-  const writes = requests.filter((entry) => entry.kind === 'rest-write');
-  const scanCalls = requests.filter((entry) => entry.kind !== 'rest-write' && SCAN_ROUTES.some((pattern) => pattern.test(entry.route))).length;
-  const resolveCalls = requests.filter((entry) => entry.kind !== 'rest-write' && RESOLVE_ROUTES.some((pattern) => pattern.test(entry.route))).length;
+  const writes = requests.filter((entry) => entry.kind === 'rest-write' || entry.kind === 'graphql-write');
+  const reads = requests.filter((entry) => entry.kind === 'graphql' || entry.kind === 'rest-read');
+  const scanCalls = reads.filter((entry) => SCAN_ROUTES.some((pattern) => pattern.test(entry.route))).length;
+  const resolveCalls = reads.filter((entry) => RESOLVE_ROUTES.some((pattern) => pattern.test(entry.route))).length;
   const pullRequests = run.outcomes['pull-request created'] ?? 0;
   // Writes in any window of one (scaled) minute: 60 ms at 1 ms per GitHub second.
   const times = writes.map((entry) => entry.at).sort((a, b) => a - b);
@@ -130,7 +131,13 @@ function measure(variant: Variant, counts: Counts, run: { wallMs: number; peakRs
     variant,
     wallSeconds: round(run.wallMs / 1000, 1),
     peakRssMb: round(run.peakRssBytes / 2 ** 20, 0),
-    calls: { total: requests.length, graphql: requests.filter((entry) => entry.kind === 'graphql').length, restReads: requests.filter((entry) => entry.kind === 'rest-read').length, writes: writes.length },
+    calls: {
+      total: requests.length,
+      graphql: requests.filter((entry) => entry.kind === 'graphql').length,
+      restReads: requests.filter((entry) => entry.kind === 'rest-read').length,
+      writes: writes.length,
+      graphqlWrites: requests.filter((entry) => entry.kind === 'graphql-write').length,
+    },
     scanCalls,
     scanCallsPerRepository: round(scanCalls / stats.scanned, 3),
     resolveCalls,
@@ -187,13 +194,13 @@ if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)
 const table = [
   `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; Octokit's pacing on a scaled clock (1 ms per GitHub second). Node ${process.version}, ${result.date}.`,
   '',
-  '| variant | wall s | peak RSS MB | calls | GraphQL | REST reads | writes | scan calls / repo | resolve calls / distinct ref | PRs | writes / PR | max writes / scaled min |',
+  '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | PRs | writes / PR | max writes / scaled min |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((row) => `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.maxWritesInOneScaledMinute} |`),
+  ...rows.map((row) => `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} (${row.calls.graphqlWrites}) | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.maxWritesInOneScaledMinute} |`),
   '',
   result.fewerCallsThanNaive === null
     ? ''
-    : `For the same pull requests pinwarden made ${result.fewerCallsThanNaive}× fewer API calls in all than the naive resolver, and ${result.fewerResolveCallsThanNaive}× fewer calls to resolve refs (${pinwarden!.resolveCalls} against ${naive!.resolveCalls}); the four writes per pull request are the same in both and now dominate.`,
+    : `For the same pull requests pinwarden made ${result.fewerCallsThanNaive}× fewer API calls in all than the naive resolver, and ${result.fewerResolveCallsThanNaive}× fewer calls to resolve refs (${pinwarden!.resolveCalls} against ${naive!.resolveCalls}); the writes per pull request are the same in both and now dominate.`,
 ].join('\n');
 process.stdout.write(`${table}\n`);
 

@@ -9,12 +9,14 @@ import type { FakeState } from './fake-state.js';
 import { executeGraphql } from './graphql-api.js';
 import { restRoutes } from './rest-api.js';
 
-export type RequestKind = 'graphql' | 'rest-read' | 'rest-write';
+/** GraphQL queries and mutations are told apart: a mutation writes, as a REST POST does. */
+export type RequestKind = 'graphql' | 'graphql-write' | 'rest-read' | 'rest-write';
 
 export interface Fault {
-  /** Which requests: by kind and/or a pattern over `METHOD /path`. */
+  /** Which requests: by kind, a pattern over `METHOD /path`, and/or over a GraphQL operation name. */
   readonly kind?: RequestKind;
   readonly match?: RegExp;
+  readonly operation?: RegExp;
   /** How many matching requests it answers before it is spent. */
   times: number;
   readonly response: { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown } | 'drop';
@@ -56,7 +58,7 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
   let baseUrl = '';
   const started = performance.now();
   const counts = () => {
-    const byKind: Record<RequestKind, number> = { graphql: 0, 'rest-read': 0, 'rest-write': 0 };
+    const byKind: Record<RequestKind, number> = { graphql: 0, 'graphql-write': 0, 'rest-read': 0, 'rest-write': 0 };
     const byRoute: Record<string, number> = {};
     for (const entry of requests) {
       byKind[entry.kind] += 1;
@@ -89,14 +91,18 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
     const body = await readBody(request);
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '').replace(/^\/api\/graphql$/, '/graphql');
     const isGraphql = path === '/graphql' && method === 'POST';
-    const kind: RequestKind = isGraphql ? 'graphql' : method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
     const route = isGraphql ? null : restRoutes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
     // GraphQL calls are told apart by operation name: `POST /graphql (PinwardenRefs)`.
-    const operation = isGraphql ? /^\s*(?:query|mutation)\s+(\w+)/.exec(String(parseJson(body).query ?? ''))?.[1] : undefined;
+    const operationMatch = isGraphql ? /^\s*(query|mutation)\s+(\w+)/.exec(String(parseJson(body).query ?? '')) : null;
+    const operation = operationMatch?.[2];
+    const isMutation = isGraphql && /^\s*mutation\b/.test(String(parseJson(body).query ?? ''));
+    const kind: RequestKind = isGraphql ? (isMutation ? 'graphql-write' : 'graphql') : method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
     const routeName = isGraphql ? `POST /graphql${operation ? ` (${operation})` : ''}` : (route?.name ?? `${method} ${path}`);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
-    const fault = faults.find((candidate) => candidate.times > 0 && (!candidate.kind || candidate.kind === kind) && (!candidate.match || candidate.match.test(`${method} ${path}`)));
+    const fault = faults.find(
+      (candidate) => candidate.times > 0 && (!candidate.kind || candidate.kind === kind) && (!candidate.match || candidate.match.test(`${method} ${path}`)) && (!candidate.operation || candidate.operation.test(operation ?? '')),
+    );
     if (fault) {
       fault.times -= 1;
       if (fault.response === 'drop') {

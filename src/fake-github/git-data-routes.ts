@@ -2,7 +2,7 @@
 // reads a repository with, and the tree → commit → ref writes of a single-commit change.
 import type { FakeRepository, FakeState } from './fake-state.js';
 import { resolveRevision } from './fake-state.js';
-import { impliedDirectories, writeBlob, writeCommit, writeTree } from './git-store.js';
+import { descendsFrom, impliedDirectories, writeBlob, writeCommit, writeTree } from './git-store.js';
 import type { TreeEntry } from './git-store.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
 
@@ -155,23 +155,10 @@ export function gitDataRoutes(withRepository: WithRepository, notFound: RestResp
         if (!current) return unprocessable('Reference does not exist');
         if (!input?.sha || !repository.git.commits.has(input.sha)) return unprocessable('Object does not exist');
         // Without force, only a fast-forward is accepted: the compare-and-swap that protects a human's commit.
-        if (!input.force && !descendsFrom(repository, input.sha, current)) return unprocessable('Update is not a fast forward');
+        if (!input.force && !descendsFrom(repository.git, input.sha, current)) return unprocessable('Update is not a fast forward');
         repository.branches.set(branch, input.sha);
         return { status: 200, body: refBody(`refs/${ref}`, input.sha, api) };
       }),
     },
   ];
-}
-
-function descendsFrom(repository: FakeRepository, commit: string, ancestor: string): boolean {
-  const pending = [commit];
-  const seen = new Set<string>();
-  while (pending.length > 0) {
-    const current = pending.pop()!;
-    if (current === ancestor) return true;
-    if (seen.has(current)) continue;
-    seen.add(current);
-    pending.push(...(repository.git.commits.get(current)?.parents ?? []));
-  }
-  return false;
 }

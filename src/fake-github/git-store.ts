@@ -69,3 +69,17 @@ export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): Map<st
   }
   return directories;
 }
+
+/** Whether `ancestor` is `commit` or one of its ancestors: the fast-forward test. */
+export function descendsFrom(store: GitStore, commit: string, ancestor: string): boolean {
+  const pending = [commit];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (current === ancestor) return true;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    pending.push(...(store.commits.get(current)?.parents ?? []));
+  }
+  return false;
+}

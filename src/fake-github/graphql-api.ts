@@ -7,6 +7,7 @@ import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
 import type { FakeIssue, FakeRepository, FakeState, FakeTag } from './fake-state.js';
 import { findRepository, pullRequests, repositoryCommits, resolveRevision } from './fake-state.js';
 import { impliedDirectories } from './git-store.js';
+import { mutationFields, refNodeId, repositoryNodeId } from './graphql-mutations.js';
 
 let cachedSchema: GraphQLSchema | undefined;
 
@@ -52,12 +53,14 @@ function rootFields(state: FakeState) {
       return repositoryNode(repository);
     },
     rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, nodeCount: 0, resetAt: new Date(Date.now() + 3_600_000).toISOString() }),
+    ...mutationFields(state, (repository, qualifiedName) => refNode(repository, qualifiedName), commitNode),
   };
 }
 
 function repositoryNode(repository: FakeRepository) {
   return {
     __typename: 'Repository',
+    id: repositoryNodeId(repository),
     name: repository.name,
     nameWithOwner: `${repository.owner}/${repository.name}`,
     ref: ({ qualifiedName }: { qualifiedName: string }) => refNode(repository, qualifiedName),
@@ -77,6 +80,7 @@ function repositoryNode(repository: FakeRepository) {
 
 interface RefNode {
   readonly __typename: 'Ref';
+  readonly id: string;
   readonly name: string;
   readonly prefix: string;
   readonly target: unknown;
@@ -85,12 +89,12 @@ interface RefNode {
 function refNode(repository: FakeRepository, qualifiedName: string): RefNode | null {
   if (qualifiedName.startsWith('refs/tags/')) {
     const tag = repository.tags.get(qualifiedName.slice('refs/tags/'.length));
-    return tag ? { __typename: 'Ref', name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag) } : null;
+    return tag ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag) } : null;
   }
   if (qualifiedName.startsWith('refs/heads/')) {
     const name = qualifiedName.slice('refs/heads/'.length);
     const commit = repository.branches.get(name);
-    return commit ? { __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
+    return commit ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
   }
   // A short name: GitHub checks fully qualified names first, then short ones (branch first).
   return refNode(repository, `refs/heads/${qualifiedName}`) ?? refNode(repository, `refs/tags/${qualifiedName}`);

@@ -74,7 +74,9 @@ function contentPacing(msPerSecond: number) {
   const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit, options) => {
     const key = String((options as { throttle?: { id?: unknown } }).throttle?.id ?? 'no-id');
     octokit.hook.before('request', async (request) => {
-      if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/graphql') || /\/access_tokens$/.test(request.url)) return;
+      if (request.method === 'GET' || request.method === 'HEAD' || /\/access_tokens$/.test(request.url)) return;
+      // GraphQL queries read; only mutations create content.
+      if (request.url.startsWith('/graphql') && !/^\s*mutation\b/.test(String((request as { query?: unknown }).query ?? ''))) return;
       const wait = budget.reserve(key);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     });

@@ -72,7 +72,7 @@ function repo(name: string): FakeRepository {
 
 /** Writes to repositories (the installation token request is not one). */
 function contentWrites(): string[] {
-  return fake.requests.filter((entry) => entry.kind === 'rest-write' && !entry.route.startsWith('POST /app/')).map((entry) => entry.route);
+  return fake.requests.filter((entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.route.startsWith('POST /app/')).map((entry) => entry.route);
 }
 
 async function install(...names: string[]) {
@@ -132,7 +132,7 @@ describe('installation', () => {
     expect(dependabot.startsWith('version: 2\nupdates:\n  - package-ecosystem: npm # node deps\n    directory: "/"\n    schedule:\n      interval: daily\n  - package-ecosystem: github-actions\n')).toBe(true);
   });
 
-  it('answers the webhook at once and does the work in the queue, four writes per new pull request', async () => {
+  it('answers the webhook at once and does the work in the queue, three writes per new pull request', async () => {
     await start((s) => {
       for (let index = 0; index < 3; index += 1) seedRepository(s, { fullName: `octo-org/svc-${index}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
     });
@@ -143,10 +143,11 @@ describe('installation', () => {
     expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length).toBe(0);
     await local.pinwarden.idle();
     const { byRoute } = fake.counts();
+    // The branch, one commit with every file, the pull request.
+    expect(byRoute['POST /graphql (pinwardenCreateBranch)']).toBe(3);
+    expect(byRoute['POST /graphql (pinwardenCommit)']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/pulls']).toBe(3);
-    expect(byRoute['POST /repos/{owner}/{repo}/git/trees']).toBe(3);
-    expect(byRoute['POST /repos/{owner}/{repo}/git/commits']).toBe(3);
-    expect(byRoute['POST /repos/{owner}/{repo}/git/refs']).toBe(3);
+    expect(contentWrites()).toHaveLength(9);
     // Reads: the three repositories in one query, and their refs resolved together in one more.
     expect(byRoute['POST /graphql (pinwardenReadRepositories)']).toBe(1);
     expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBeUndefined();
@@ -346,11 +347,11 @@ describe('failures converge', () => {
     expect(web.branches.has(PIN_BRANCH)).toBe(true);
     expect(pullRequests(web)).toHaveLength(0);
     fake.clearFaults();
-    const commitsBefore = fake.counts().byRoute['POST /repos/{owner}/{repo}/git/commits'];
+    const commitsBefore = fake.counts().byRoute['POST /graphql (pinwardenCommit)'];
     await pushTo('web', { 'README.md': 'unrelated\n', '.github/workflows/ci.yml': WORKFLOW });
     expect(pullRequests(web)).toHaveLength(1);
     // The default branch moved, so the branch is rebuilt on it: one more commit, one pull request.
-    expect(fake.counts().byRoute['POST /repos/{owner}/{repo}/git/commits']).toBe(commitsBefore! + 1);
+    expect(fake.counts().byRoute['POST /graphql (pinwardenCommit)']).toBe(commitsBefore! + 1);
   });
 
   it('502s and a secondary rate limit during a 20-repository install: every pull request opened, none twice', async () => {
@@ -359,7 +360,8 @@ describe('failures converge', () => {
       for (const name of names) seedRepository(s, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
     });
     fake.injectFault({ kind: 'graphql', times: 3, response: { status: 502, body: { message: 'Server Error' } } });
-    fake.injectFault({ match: /^POST .*\/git\/trees$/, times: 4, response: { status: 502, body: { message: 'Server Error' } } });
+    fake.injectFault({ operation: /^pinwardenCommit$/, times: 4, response: { status: 502, body: { message: 'Server Error' } } });
+    fake.injectFault({ operation: /^pinwardenCreateBranch$/, times: 1, response: 'drop' });
     fake.injectFault({ match: /^POST .*\/pulls$/, times: 2, response: secondaryRateLimit(2) });
     await install(...names);
     for (const name of names) expect(pullRequests(repo(name)), name).toHaveLength(1);

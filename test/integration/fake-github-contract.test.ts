@@ -132,7 +132,7 @@ describe('fake GitHub bookkeeping', () => {
     await get('/repos/acme/setup/git/ref/tags%2Fv1');
     await fetch(`${fake.url}/api/graphql`, { method: 'POST', body: JSON.stringify({ query: '{ rateLimit { cost } }' }) });
     expect(fake.counts()).toEqual({
-      byKind: { graphql: 1, 'rest-read': 2, 'rest-write': 0 },
+      byKind: { graphql: 1, 'graphql-write': 0, 'rest-read': 2, 'rest-write': 0 },
       byRoute: { 'GET /repos/{owner}/{repo}/tags': 1, 'GET /repos/{owner}/{repo}/git/ref/{ref}': 1, 'POST /graphql': 1 },
       total: 3,
     });
@@ -285,5 +285,47 @@ describe('fake GitHub pull requests, comments, reactions, labels, permissions, a
     expect(data.r1).toBeNull();
     expect(data.r2).toMatchObject({ isEmpty: true, defaultBranchRef: null });
     expect(errors).toMatchObject([{ type: 'NOT_FOUND', path: ['r1'] }]);
+  });
+});
+
+describe('fake GitHub GraphQL mutations for a one-commit change', () => {
+  async function graphql(query: string, variables: Record<string, unknown> = {}) {
+    const response = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query, variables }) });
+    return (await response.json()) as {
+      data?: { repository?: { id: string }; createRef?: { ref: { id: string } }; createCommitOnBranch?: { commit: { oid: string } } };
+      errors?: { type?: string; message: string }[];
+    };
+  }
+
+  it('creates a branch, appends one commit with every file, refuses a stale head, moves the branch back only when forced', async () => {
+    seedRepository(fake.state, { fullName: 'octo/mut', files: { 'a.txt': 'a\n', 'b.txt': 'b\n' } });
+    const repository = findRepository(fake.state, 'octo', 'mut')!;
+    const base = repository.branches.get('main')!;
+    const ids = await graphql('query { repository(owner: "octo", name: "mut") { id } }');
+    const created = await graphql('mutation m($id: ID!, $oid: GitObjectID!) { createRef(input: { repositoryId: $id, name: "refs/heads/pin", oid: $oid }) { ref { id name } } }', { id: ids.data!.repository!.id, oid: base });
+    expect(created.errors).toBeUndefined();
+    const again = await graphql('mutation m($id: ID!, $oid: GitObjectID!) { createRef(input: { repositoryId: $id, name: "refs/heads/pin", oid: $oid }) { ref { id } } }', { id: ids.data!.repository!.id, oid: base });
+    expect(again.errors?.[0]?.message).toMatch(/already exists/);
+
+    const commit = (expected: string) =>
+      graphql('mutation c($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }', {
+        input: { branch: { repositoryNameWithOwner: 'octo/mut', branchName: 'pin' }, expectedHeadOid: expected, message: { headline: 'Pin', body: 'Pinned-by: pinwarden' }, fileChanges: { additions: [{ path: 'a.txt', contents: Buffer.from('A\n').toString('base64') }] } },
+      });
+    const first = await commit(base);
+    expect(first.errors).toBeUndefined();
+    const head = repository.branches.get('pin')!;
+    expect(head).toBe(first.data!.createCommitOnBranch!.commit.oid);
+    expect(Object.fromEntries(readCommitFiles(repository.git, head))).toEqual({ 'a.txt': 'A\n', 'b.txt': 'b\n' });
+    expect(repository.git.commits.get(head)).toMatchObject({ parents: [base], message: 'Pin\n\nPinned-by: pinwarden' });
+    expect((await commit(base)).errors?.[0]?.type).toBe('STALE_DATA');
+
+    const refId = created.data!.createRef!.ref.id;
+    const back = (force: boolean) => graphql(`mutation u($refId: ID!, $oid: GitObjectID!) { updateRef(input: { refId: $refId, oid: $oid, force: ${force} }) { ref { name } } }`, { refId, oid: base });
+    expect((await back(false)).errors?.[0]?.message).toMatch(/not a fast forward/);
+    expect((await back(true)).errors).toBeUndefined();
+    expect(repository.branches.get('pin')).toBe(base);
+    // A mutation GitHub's schema does not have is refused before anything runs.
+    expect((await graphql('mutation { pinEverything(input: {}) { ok } }')).errors?.[0]?.message).toMatch(/Cannot query field "pinEverything"/);
+    expect(fake.counts().byKind['graphql-write']).toBeGreaterThanOrEqual(6);
   });
 });
