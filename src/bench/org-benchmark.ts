@@ -60,6 +60,12 @@ async function startFake(): Promise<{ url: string; stop: () => void }> {
   return { url: firstLine.replace(/^listening /, ''), stop: () => child.kill('SIGTERM') };
 }
 
+/** The V8 flags `npm start` runs the app with (package.json), so the benchmark measures what ships. */
+async function startFlags(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 async function runChild(args: string[], env: Record<string, string> = {}): Promise<string> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
@@ -167,7 +173,7 @@ for (const variant of variants) {
     const run =
       variant === 'peer'
         ? await runPeer(fake.url, org)
-        : (JSON.parse(await runChild([join(here, 'run-variant.js'), '--variant', variant, '--fake', fake.url, '--repos', String(repos), '--concurrency', String(values.concurrency)])) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
+        : (JSON.parse(await runChild([...(await startFlags()), join(here, 'run-variant.js'), '--variant', variant, '--fake', fake.url, '--repos', String(repos), '--concurrency', String(values.concurrency)])) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
     const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
     rows.push(measure(variant, counts, run, stats));
     process.stderr.write(`  ${JSON.stringify({ ...rows.at(-1)!, byRoute: undefined })}\n`);
@@ -192,7 +198,7 @@ const result = {
 if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
 
 const table = [
-  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; Octokit's pacing on a scaled clock (1 ms per GitHub second). Node ${process.version}, ${result.date}.`,
+  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; Octokit's pacing on a scaled clock (1 ms per GitHub second). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
   '',
   '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | PRs | writes / PR | max writes / scaled min |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
