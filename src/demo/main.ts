@@ -55,6 +55,8 @@ for (const repository of repositories) {
   }
 }
 const { byKind, total } = fake.counts();
-out.write(`\nGitHub API calls: ${total} (GraphQL ${byKind.graphql}, REST reads ${byKind['rest-read']}, REST writes ${byKind['rest-write']}, the installation token included)\n`);
+out.write(
+  `\nGitHub API calls: ${total} (GraphQL queries ${byKind.graphql}, GraphQL mutations ${byKind['graphql-write']}, REST reads ${byKind['rest-read']}, REST writes ${byKind['rest-write']}, the installation token included)\n`,
+);
 await app.stop();
 await fake.close();
