@@ -13,6 +13,7 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { FileKind } from '../workflow/types.js';
+import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
 
 interface Sample {
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       refs: { type: 'string', default: `${sharedDir}refs` },
       'min-seconds': { type: 'string', default: '2' },
       json: { type: 'boolean', default: false },
+      write: { type: 'boolean', default: false },
     },
   });
   const minSeconds = Number(values['min-seconds']);
@@ -48,12 +50,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`node ${process.version}\n| input | files | bytes | uses | pinned | files/s | MB/s | ms per file |\n|---|---|---|---|---|---|---|---|\n`);
-  for (const row of rows) {
-    process.stdout.write(
-      `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} |\n`,
-    );
-  }
+  const table = [
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; each row repeats for at least ${minSeconds} s after a warm-up pass.`,
+    '',
+    '| input | files | bytes | uses | pinned | files/s | MB/s | ms per file |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} |`),
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', table);
 
   async function measure(name: string, samples: readonly Sample[], seconds: number) {
     const resolutions = new Map<RefKey, Resolution>();

@@ -19,6 +19,7 @@ import { refKey } from '../resolve/types.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { snapshotReferences } from '../jobs/plan-repository.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
+import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { synthesizeOrg } from './synthesize-org.js';
 import type { SyntheticRepository } from './synthesize-org.js';
 
@@ -211,12 +212,6 @@ const table = [
 process.stdout.write(`${table}\n`);
 
 if (!values['no-write']) {
-  const file = join(repoRoot, 'BENCHMARKS.md');
-  const current = await readFile(file, 'utf8');
-  const start = '<!-- org-benchmark:start -->';
-  const end = '<!-- org-benchmark:end -->';
-  const block = `${start}\n${table}\n${end}`;
-  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${current.trimEnd()}\n\n## Org benchmark (\`npm run bench\`)\n\n${block}\n`;
-  await writeFile(file, next);
+  await writeBenchmarkBlock(join(repoRoot, 'BENCHMARKS.md'), 'org-benchmark', 'Org benchmark (`npm run bench`)', table);
   process.stderr.write('BENCHMARKS.md updated\n');
 }
