@@ -100,7 +100,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     case 'write': {
       const written = await writePullRequest(
         github,
-        { owner, name, repositoryId: read.repositoryId, defaultBranch: read.defaultBranch, headSha: read.headSha, branchId: read.pinBranch?.id },
+        { owner, name, repositoryId: read.repositoryId, defaultBranch: read.defaultBranch, headSha: read.headSha, branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined },
         decision,
         plan.changes,
         { ...text, commitMessage },

@@ -16,9 +16,15 @@ export interface RepositoryTarget {
   readonly repositoryId: string;
   readonly defaultBranch: string;
   readonly headSha: string;
-  /** The node id of pinwarden's branch, when it exists. */
-  readonly branchId: string | undefined;
+  /** pinwarden's branch as this run read it (node id and head), when it exists. */
+  readonly branch: { readonly id: string; readonly head: string } | undefined;
 }
+
+const ZERO_OID = '0'.repeat(40);
+/** Compare-and-swap: the branch moves only if it is still where this run read it (absent: zeros). */
+const PUT_BRANCH = `mutation pinwardenPutBranch($repositoryId: ID!, $name: GitRefname!, $before: GitObjectID!, $after: GitObjectID!) {
+  updateRefs(input: { repositoryId: $repositoryId, refUpdates: [{ name: $name, beforeOid: $before, afterOid: $after, force: true }] }) { clientMutationId }
+}`;
 
 const CREATE_BRANCH = `mutation pinwardenCreateBranch($repositoryId: ID!, $name: String!, $oid: GitObjectID!) {
   createRef(input: { repositoryId: $repositoryId, name: $name, oid: $oid }) { ref { id } }
@@ -47,7 +53,7 @@ export async function writePullRequest(
 ): Promise<WrittenPullRequest> {
   const repo = { owner: target.owner, repo: target.name };
   if (decision.branch !== 'current') {
-    await putBranchOnBase(github, target, decision.branch);
+    await putBranchOnBase(github, target);
     const [headline = '', ...rest] = text.commitMessage.split('\n');
     await github.graphql(COMMIT, {
       input: {
@@ -91,11 +97,20 @@ export async function writePullRequest(
   }
 }
 
-/** pinwarden's branch at the default branch's head, ready for the one commit. */
-async function putBranchOnBase(github: GitHubClient, target: RepositoryTarget, action: 'create' | 'update'): Promise<void> {
-  if (action === 'update' && target.branchId) {
-    // The branch holds only pinwarden's commit (checked before): move it back to the base.
-    await github.graphql(MOVE_BRANCH, { refId: target.branchId, oid: target.headSha });
+/**
+ * pinwarden's branch at the default branch's head, ready for the one commit. `updateRefs` moves
+ * it only if nobody pushed to it since this run read it, so a person's commit is never replaced.
+ */
+async function putBranchOnBase(github: GitHubClient, target: RepositoryTarget): Promise<void> {
+  try {
+    await github.graphql(PUT_BRANCH, { repositoryId: target.repositoryId, name: `refs/heads/${PIN_BRANCH}`, before: target.branch?.head ?? ZERO_OID, after: target.headSha });
+    return;
+  } catch (error) {
+    if (!isMissingMutation(error, 'updateRefs')) throw error;
+  }
+  // A GitHub Enterprise Server without `updateRefs`: create the branch, or move it by force.
+  if (target.branch) {
+    await github.graphql(MOVE_BRANCH, { refId: target.branch.id, oid: target.headSha });
     return;
   }
   try {
@@ -105,6 +120,12 @@ async function putBranchOnBase(github: GitHubClient, target: RepositoryTarget, a
     if ((error as { name?: string }).name !== 'GraphqlResponseError') throw error;
     await github.rest.git.updateRef({ owner: target.owner, repo: target.name, ref: `heads/${PIN_BRANCH}`, sha: target.headSha, force: true });
   }
+}
+
+/** GitHub's answer when its schema lacks a mutation (`Field 'x' doesn't exist on type 'Mutation'`). */
+function isMissingMutation(error: unknown, field: string): boolean {
+  const messages = ((error as { errors?: { message?: string }[] }).errors ?? []).map((entry) => entry.message ?? '');
+  return messages.some((message) => message.includes(field) && /doesn't exist on type|Cannot query field/.test(message));
 }
 
 async function addLabels(github: GitHubClient, repo: { owner: string; repo: string }, number: number, labels: readonly string[]): Promise<void> {

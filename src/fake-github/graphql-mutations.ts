@@ -1,5 +1,5 @@
 // The fake's GraphQL mutations for a single-commit change: createRef, updateRef (fast-forward
-// only unless forced) and createCommitOnBranch (appends one commit; refuses with STALE_DATA when
+// only unless forced), updateRefs (compare-and-swap on `beforeOid`) and createCommitOnBranch (appends one commit; refuses with STALE_DATA when
 // the branch is not at `expectedHeadOid`, as GitHub does). Inputs arrive validated by the schema.
 import { GraphQLError } from 'graphql';
 import type { FakeRepository, FakeState } from './fake-state.js';
@@ -49,6 +49,26 @@ export function mutationFields(state: FakeState, refNode: (repository: FakeRepos
       if (!input.force && !descendsFrom(repository.git, input.oid, current)) throw fail('Update is not a fast forward', 'UNPROCESSABLE');
       repository.branches.set(branch, input.oid);
       return { ref: refNode(repository, qualifiedName) };
+    },
+    // Atomic: every update's `beforeOid` is checked before any ref moves (zeros: must not exist).
+    updateRefs: ({ input }: { input: { repositoryId: string; refUpdates: { name: string; beforeOid?: string | null; afterOid: string; force?: boolean }[] } }) => {
+      const repository = repositoryById(state, input.repositoryId);
+      const ZERO = '0'.repeat(40);
+      const planned = input.refUpdates.map((update) => {
+        const branch = branchOf(update.name);
+        const current = repository.branches.get(branch);
+        if (update.beforeOid != null && (current ?? ZERO) !== update.beforeOid) {
+          throw fail(`Ref ${update.name} is at ${current ?? 'nothing'}, not ${update.beforeOid}; no refs were updated`, 'STALE_DATA');
+        }
+        if (update.afterOid !== ZERO && !repository.git.commits.has(update.afterOid)) throw fail(`Object ${update.afterOid} does not exist`, 'UNPROCESSABLE');
+        if (current && update.afterOid !== ZERO && !update.force && !descendsFrom(repository.git, update.afterOid, current)) throw fail(`Update of ${update.name} is not a fast forward`, 'UNPROCESSABLE');
+        return { branch, afterOid: update.afterOid };
+      });
+      for (const { branch, afterOid } of planned) {
+        if (afterOid === ZERO) repository.branches.delete(branch);
+        else repository.branches.set(branch, afterOid);
+      }
+      return { clientMutationId: null };
     },
     createCommitOnBranch: ({ input }: { input: { branch: { repositoryNameWithOwner?: string; branchName?: string; id?: string }; expectedHeadOid: string; message: { headline: string; body?: string }; fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] } } }) => {
       const [owner = '', name = ''] = (input.branch.repositoryNameWithOwner ?? '').split('/');

@@ -16,6 +16,8 @@ import type { LocalApp } from '../../src/local-run/start-local-app.js';
 import { installationCreated, installationRepositoriesAdded, issueCommentCreated, push } from '../../src/local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../../src/app/read-repository.js';
 import { fixturesDir } from '../support/paths.js';
+import { createTokenOctokit } from '../../src/github/create-octokit.js';
+import type { GitHubClient } from '../../src/app/github-client.js';
 
 const CHECKOUT_V4 = 'uses: actions/checkout@v4';
 const WORKFLOW = [
@@ -144,7 +146,7 @@ describe('installation', () => {
     await local.pinwarden.idle();
     const { byRoute } = fake.counts();
     // The branch, one commit with every file, the pull request.
-    expect(byRoute['POST /graphql (pinwardenCreateBranch)']).toBe(3);
+    expect(byRoute['POST /graphql (pinwardenPutBranch)']).toBe(3);
     expect(byRoute['POST /graphql (pinwardenCommit)']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/pulls']).toBe(3);
     expect(contentWrites()).toHaveLength(9);
@@ -366,6 +368,37 @@ describe('failures converge', () => {
     await install(...names);
     for (const name of names) expect(pullRequests(repo(name)), name).toHaveLength(1);
     expect(fake.counts().byRoute['POST /repos/{owner}/{repo}/pulls']).toBe(22);
+  });
+});
+
+describe('the branch is never taken from a person', () => {
+  it('refuses to move the branch if someone pushed to it after the run read it (compare-and-swap)', async () => {
+    await start(seedWeb);
+    await install('web');
+    const web = repo('web');
+    const ours = web.branches.get(PIN_BRANCH)!;
+    const human = commitToBranch(web, PIN_BRANCH, { 'notes.txt': 'mine\n' }, 'my change');
+    const { writePullRequest } = await import('../../src/app/write-pull-request.js');
+    const github = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 1 }) as unknown as GitHubClient;
+    const repositoryId = Buffer.from('Repository:octo-org/web').toString('base64');
+    const stale = writePullRequest(
+      github,
+      { owner: 'octo-org', name: 'web', repositoryId, defaultBranch: 'main', headSha: web.branches.get('main')!, branch: { id: 'unused', head: ours } },
+      { kind: 'write', branch: 'update', pullRequest: { action: 'create' } },
+      [{ path: 'x.txt', text: 'x\n' }],
+      { title: 't', body: 'b', commitMessage: 'm' },
+      [],
+    );
+    await expect(stale).rejects.toThrow(/not .*no refs were updated/);
+    expect(web.branches.get(PIN_BRANCH)).toBe(human);
+  });
+
+  it('falls back to createRef on a GitHub Enterprise Server whose schema lacks updateRefs', async () => {
+    await start(seedWeb);
+    fake.injectFault({ operation: /^pinwardenPutBranch$/, times: 1, response: { status: 200, body: { errors: [{ message: "Field 'updateRefs' doesn't exist on type 'Mutation'" }] } } });
+    await install('web');
+    expect(pullRequests(repo('web'))).toHaveLength(1);
+    expect(fake.counts().byRoute['POST /graphql (pinwardenCreateBranch)']).toBe(1);
   });
 });
 

@@ -76,7 +76,7 @@ it('starts from environment variables, answers /ping, and opens a pull request f
   expect(pullRequests(web)).toHaveLength(1);
   // Three writes for a new pull request: branch, commit, pull request.
   const writes = fake.requests.filter((entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.path.startsWith('/app/'));
-  expect(writes.map((entry) => entry.route)).toEqual(['POST /graphql (pinwardenCreateBranch)', 'POST /graphql (pinwardenCommit)', 'POST /repos/{owner}/{repo}/pulls']);
+  expect(writes.map((entry) => entry.route)).toEqual(['POST /graphql (pinwardenPutBranch)', 'POST /graphql (pinwardenCommit)', 'POST /repos/{owner}/{repo}/pulls']);
   // Through the Enterprise path prefix, as Probot builds it from GHE_HOST.
   expect(fake.requests.some((entry) => entry.path.startsWith('/repos/octo-org/web/'))).toBe(true);
   // Structured JSON logs, with no secret in them.

@@ -324,6 +324,15 @@ describe('fake GitHub GraphQL mutations for a one-commit change', () => {
     expect((await back(false)).errors?.[0]?.message).toMatch(/not a fast forward/);
     expect((await back(true)).errors).toBeUndefined();
     expect(repository.branches.get('pin')).toBe(base);
+    // updateRefs: atomic compare-and-swap on beforeOid; zeros mean "must not exist".
+    const swap = (name: string, before: string, after: string) =>
+      graphql('mutation s($id: ID!, $updates: [RefUpdate!]!) { updateRefs(input: { repositoryId: $id, refUpdates: $updates }) { clientMutationId } }', { id: ids.data!.repository!.id, updates: [{ name, beforeOid: before, afterOid: after, force: true }] });
+    expect((await swap('refs/heads/fresh', '0'.repeat(40), head)).errors).toBeUndefined();
+    expect(repository.branches.get('fresh')).toBe(head);
+    expect((await swap('refs/heads/fresh', base, base)).errors?.[0]?.type).toBe('STALE_DATA');
+    expect(repository.branches.get('fresh')).toBe(head);
+    expect((await swap('refs/heads/fresh', head, base)).errors).toBeUndefined();
+    expect(repository.branches.get('fresh')).toBe(base);
     // A mutation GitHub's schema does not have is refused before anything runs.
     expect((await graphql('mutation { pinEverything(input: {}) { ok } }')).errors?.[0]?.message).toMatch(/Cannot query field "pinEverything"/);
     expect(fake.counts().byKind['graphql-write']).toBeGreaterThanOrEqual(6);
