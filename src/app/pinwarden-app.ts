@@ -106,14 +106,16 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
 
     // An installation brings many repositories at once: read them in waves, several per query,
     // resolve every ref of a wave in one ask, then queue their runs with what was read.
-    const scheduleAll = (github: GitHubClient, log: Logger, installationId: number, repositories: readonly { full_name: string }[]) => {
-      log.info({ repositories: repositories.length }, 'scanning the repositories of the installation');
-      const all = repositories.map((repository) => {
-        const [owner = '', name = ''] = repository.full_name.split('/');
-        return { owner, name };
-      });
+    const scheduleAll = (github: GitHubClient, log: Logger, installationId: number, listed: readonly { full_name: string }[] | undefined) => {
       track(
         (async () => {
+          // The payload lists the repositories; when it does not, ask the installation.
+          const repositories = listed ?? (await github.paginate('GET /installation/repositories', { per_page: 100 }));
+          log.info({ repositories: repositories.length }, 'scanning the repositories of the installation');
+          const all = repositories.map((repository) => {
+            const [owner = '', name = ''] = repository.full_name.split('/');
+            return { owner, name };
+          });
           for (let start = 0; start < all.length; start += READ_AHEAD_WAVE) {
             const wave = all.slice(start, start + READ_AHEAD_WAVE);
             await queue.whenBacklogBelow(installationId, READ_AHEAD_WAVE);
@@ -135,7 +137,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
 
     probot.on('installation.created', async (context) => {
       const log = context.log.child({ delivery: context.id, event: 'installation.created' }) as unknown as Logger;
-      scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories ?? []);
+      scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories);
     });
 
     probot.on('installation_repositories.added', async (context) => {

@@ -75,8 +75,40 @@ function commentBody(repository: FakeRepository, comment: FakeComment, api: stri
   };
 }
 
+function repositoryBody(repository: FakeRepository, id: number): Json {
+  const template = (example('installation-repositories').repositories as Json[])[0]!;
+  const full = `${repository.owner}/${repository.name}`;
+  return {
+    ...template,
+    id,
+    node_id: Buffer.from(`Repository:${full}`).toString('base64'),
+    name: repository.name,
+    full_name: full,
+    owner: { ...(template.owner as Json), login: repository.owner, html_url: `https://github.com/${repository.owner}` },
+    private: repository.private,
+    fork: repository.fork,
+    archived: repository.archived,
+    default_branch: repository.defaultBranch,
+    html_url: `https://github.com/${full}`,
+    url: `https://api.github.com/repos/${full}`,
+  };
+}
+
 export function collaborationRoutes(withRepository: WithRepository): RestRoute[] {
   return [
+    {
+      name: 'GET /installation/repositories',
+      method: 'GET',
+      pattern: /^\/installation\/repositories$/,
+      handle: (state, _params, { url, baseUrl }) => {
+        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
+        const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+        const installed = [...state.repositories.values()].filter((repository) => repository.installed);
+        const repositories = installed.slice((page - 1) * perPage, page * perPage).map((repository, index) => repositoryBody(repository, (page - 1) * perPage + index + 1));
+        const headers: Record<string, string> = page * perPage < installed.length ? { link: `<${baseUrl}/installation/repositories?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+        return { status: 200, body: { total_count: installed.length, repositories }, headers };
+      },
+    },
     {
       name: 'POST /app/installations/{installation_id}/access_tokens',
       method: 'POST',

@@ -24,6 +24,8 @@ export interface FakeRepository {
   readonly fork: boolean;
   /** Files, trees and commits of seeded repositories (empty for refs-only ones). */
   readonly git: GitStore;
+  /** Part of the app's installation (seeded repositories); refs-only action repositories are not. */
+  readonly installed: boolean;
   /** Issues and pull requests share one numbering, as on GitHub. */
   readonly issues: Map<number, FakeIssue>;
   readonly comments: FakeComment[];
@@ -82,6 +84,7 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
     archived: false,
     fork: false,
     git: createGitStore(),
+    installed: false,
     ...emptyCollaboration(),
   };
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
@@ -120,6 +123,7 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
     archived: seed.archived ?? false,
     fork: seed.fork ?? false,
     git,
+    installed: true,
     ...emptyCollaboration(),
   };
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);

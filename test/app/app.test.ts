@@ -180,6 +180,19 @@ describe('installation', () => {
     expect(fake.counts().byRoute['POST /graphql (pinwardenReadManifests)']).toBe(1);
   });
 
+  it('asks the installation for its repositories when the payload does not list them', async () => {
+    await start((s) => {
+      seedWeb(s);
+      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': WORKFLOW } });
+    });
+    const { repositories: _listed, ...payload } = installationCreated([repo('web'), repo('api')]);
+    await local.deliver('installation', payload);
+    await local.pinwarden.idle();
+    expect(fake.counts().byRoute['GET /installation/repositories']).toBe(1);
+    expect(pullRequests(repo('web'))).toHaveLength(1);
+    expect(pullRequests(repo('api'))).toHaveLength(1);
+  });
+
   it('repositories added to an installation later are scanned too, and only those', async () => {
     await start((s) => {
       seedWeb(s);
