@@ -258,11 +258,11 @@ describe('fake GitHub pull requests, comments, reactions, labels, permissions, a
     expect(writer.body).toMatchObject({ permission: 'write', role_name: 'write', user: { login: 'dev' } });
     expect((await get('/repos/octo/app/collaborators/stranger/permission')).body).toMatchObject({ permission: 'read' });
 
-    const listed = await get('/installation/repositories?per_page=1');
-    expectValid('/installation/repositories', listed.status, listed.body);
-    expect(listed.body).toMatchObject({ repositories: [{ full_name: 'octo/app', default_branch: 'main' }] });
+    const installation = await get('/installation/repositories?per_page=1');
+    expectValid('/installation/repositories', installation.status, installation.body);
+    expect(installation.body).toMatchObject({ repositories: [{ full_name: 'octo/app', default_branch: 'main' }] });
     // Only the installation's repositories, not the refs-only action repositories.
-    expect((listed.body as { total_count: number }).total_count).toBe([...fake.state.repositories.values()].filter((repository) => repository.installed).length);
+    expect((installation.body as { total_count: number }).total_count).toBe([...fake.state.repositories.values()].filter((repository) => repository.installed).length);
 
     const token = await send('POST', '/app/installations/1/access_tokens', {});
     expectValid('/app/installations/{installation_id}/access_tokens', token.status, token.body, 'post');
