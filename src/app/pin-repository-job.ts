@@ -31,7 +31,7 @@ export interface RepositoryJobDeps {
 export type JobOutcome =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
   | { readonly status: 'config-invalid'; readonly problems: readonly string[] }
-  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly pullRequestUrl: string | undefined }
+  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly unreadable: readonly string[]; readonly pullRequestUrl: string | undefined }
   | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string }
   | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined }
   | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number }
@@ -81,7 +81,12 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   switch (decision.kind) {
     case 'nothing-to-pin':
       log.info({ unpinned }, 'nothing to pin');
-      return { status: 'nothing-to-pin', unpinned, pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined };
+      return {
+        status: 'nothing-to-pin',
+        unpinned,
+        unreadable: [...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [`${file.path}: ${file.error.split('\n')[0]}`] : [])), ...plan.unreadable.map((file) => `${file.path}: ${file.reason}`)],
+        pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
+      };
     case 'closed-by-user':
       log.info({ pullRequest: decision.pullRequest.number }, 'pull request was closed without merge; not reopened by this event');
       return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url };
@@ -124,7 +129,10 @@ export function describeOutcome(outcome: JobOutcome): string {
     case 'config-invalid':
       return [`Nothing done: \`${CONFIG_PATH}\` is invalid.`, '', ...outcome.problems.map((problem) => `- ${problem}`)].join('\n');
     case 'nothing-to-pin':
-      return `Nothing to pin: every action is already pinned to a commit${outcome.unpinned > 0 ? ` or could not be resolved (${outcome.unpinned} left as they are)` : ''}.${outcome.pullRequestUrl ? ` Open pull request: ${outcome.pullRequestUrl}` : ''}`;
+      return [
+        `Nothing to pin: every action is already pinned to a commit${outcome.unpinned > 0 ? ` or could not be resolved (${outcome.unpinned} left as they are)` : ''}.${outcome.pullRequestUrl ? ` Open pull request: ${outcome.pullRequestUrl}` : ''}`,
+        ...(outcome.unreadable.length > 0 ? ['', 'Files left alone:', ...outcome.unreadable.map((line) => `- \`${line}\``)] : []),
+      ].join('\n');
     case 'closed-by-user':
       return `The pinning pull request was closed without merge: ${outcome.pullRequestUrl}`;
     case 'human-commits':

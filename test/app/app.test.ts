@@ -345,11 +345,18 @@ describe('the /pinwarden pin command', () => {
     expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens')).toEqual([]);
   });
 
-  it('says when there is nothing to pin', async () => {
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./local\n' } }));
+  it('says when there is nothing to pin, and which files it could not read', async () => {
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./local\n', '.github/workflows/bad.yml': 'jobs: [\n' },
+        }),
+    );
     repo('web').collaborators.set('dev', 'write');
     const { replies } = await command('web', { login: 'dev', type: 'User' });
     expect(replies()[0]!.body).toMatch(/^@dev Nothing to pin/);
+    expect(replies()[0]!.body).toMatch(/Files left alone:\n- `\.github\/workflows\/bad\.yml: [^`]+`/);
   });
 });
 
