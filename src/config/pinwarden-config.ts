@@ -3,9 +3,9 @@
 // instead of silently ignored.
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { globToRegExp } from './glob.js';
+import { matchGlob } from './glob.js';
 
-const globs = z.array(z.string().min(1)).max(500);
+const globs = z.array(z.string().min(1).max(300)).max(500);
 
 const DependabotSchedule = z
   .object({
@@ -85,7 +85,7 @@ export function isIgnoredAction(config: PinwardenConfig, action: { owner: string
   const name = `${owner}/${action.repo.toLowerCase()}${action.path ? `/${action.path}` : ''}`;
   return config.ignore.actions.some((glob) => {
     const pattern = glob.toLowerCase();
-    return globToRegExp(pattern).test(name) || globToRegExp(pattern).test(`${owner}/${action.repo.toLowerCase()}`);
+    return matchGlob(pattern, name) || matchGlob(pattern, `${owner}/${action.repo.toLowerCase()}`);
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, deepMerge, isIgnoredAction, parseConfigText, validateConfig } from '../../src/config/pinwarden-config.js';
-import { globToRegExp, matchesAnyGlob } from '../../src/config/glob.js';
+import { matchGlob, matchesAnyGlob } from '../../src/config/glob.js';
 
 describe('config', () => {
   it('no file means the defaults: nothing ignored, Dependabot weekly with a 7-day cooldown', () => {
@@ -39,13 +39,28 @@ describe('config', () => {
     expect(ignored('acme', 'monorepo', 'build')).toBe(false);
   });
 
-  it('globs: * stays in a segment, ** crosses them, ? is one character', () => {
+  it('globs: * and ? stay in a segment, a ** segment spans any number of them', () => {
     expect(matchesAnyGlob('.github/workflows/legacy-a.yml', ['.github/workflows/legacy-*.yml'])).toBe(true);
     expect(matchesAnyGlob('.github/workflows/x/legacy-a.yml', ['.github/workflows/legacy-*.yml'])).toBe(false);
-    expect(globToRegExp('a/**/b').test('a/b')).toBe(true);
-    expect(globToRegExp('a/**/b').test('a/x/y/b')).toBe(true);
-    expect(globToRegExp('v?.yml').test('v1.yml')).toBe(true);
-    expect(globToRegExp('a+b(c).yml').test('a+b(c).yml')).toBe(true);
+    expect(matchGlob('a/**/b', 'a/b')).toBe(true);
+    expect(matchGlob('a/**/b', 'a/x/y/b')).toBe(true);
+    expect(matchGlob('a/**/b', 'a/x/y/c')).toBe(false);
+    expect(matchGlob('**', 'anything/at/all')).toBe(true);
+    expect(matchGlob('my-org/*', 'my-org/tool')).toBe(true);
+    expect(matchGlob('my-org/*', 'my-org/tool/sub')).toBe(false);
+    expect(matchGlob('v?.yml', 'v1.yml')).toBe(true);
+    expect(matchGlob('v?.yml', 'v10.yml')).toBe(false);
+    expect(matchGlob('a+b(c).yml', 'a+b(c).yml')).toBe(true);
+    expect(matchGlob('*.yml', 'x.yaml')).toBe(false);
+    expect(matchGlob('*a*b', 'xaxxb')).toBe(true);
+  });
+
+  it('a hostile glob cannot stall the app: no backtracking blow-up on `*a*a*a…`', () => {
+    // As a regular expression this pattern backtracks for longer than any test would wait.
+    const hostile = `${'*a'.repeat(40)}*b`;
+    expect(matchGlob(hostile, 'a'.repeat(200))).toBe(false);
+    expect(matchGlob(`${'**/'.repeat(40)}x`, `${'a/'.repeat(100)}y`)).toBe(false);
+    expect(validateConfig({ ignore: { paths: ['x'.repeat(301)] } })).toMatchObject({ ok: false });
   });
 
   it('merges `_extends` chains as context.config does: mappings deeply, lists appended', () => {
