@@ -71,7 +71,13 @@ export function planDependabot(existing: { readonly path: string; readonly text:
   if (!isMap(root)) return unable('its top level is not a mapping; left as it is');
   const updatesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'updates');
   const updates = updatesPair?.value;
-  const before = document.toJS() as Record<string, unknown>;
+  let before: Record<string, unknown>;
+  try {
+    before = document.toJS() as Record<string, unknown>;
+  } catch (error) {
+    // The yaml library refuses alias bombs ("Excessive alias count …") rather than expand them.
+    return unable(`it could not be read safely (${(error as Error).message}); left as it is`);
+  }
 
   let updated: string;
   if (!updatesPair) {
@@ -104,7 +110,7 @@ export function planDependabot(existing: { readonly path: string; readonly text:
 
 function verified(path: string, updated: string, expected: unknown): DependabotPlan {
   const check = parseDocument(updated, { uniqueKeys: false });
-  if (check.errors.length > 0 || !isDeepStrictEqual(check.toJS(), expected)) {
+  if (check.errors.length > 0 || !isDeepStrictEqual(safeToJs(check), expected)) {
     return { action: 'unable', path, reason: 'adding the entry would not have kept the rest of the file as it is; add a github-actions entry by hand' };
   }
   return { action: 'add-entry', path, text: updated };
@@ -113,4 +119,12 @@ function verified(path: string, updated: string, expected: unknown): DependabotP
 function appendBlock(text: string, lines: readonly string[], newline: string): string {
   const separator = text === '' || text.endsWith('\n') ? '' : newline;
   return text + separator + lines.map((line) => `${line}${newline}`).join('');
+}
+
+function safeToJs(document: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return document.toJS();
+  } catch {
+    return undefined;
+  }
 }

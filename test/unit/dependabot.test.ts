@@ -58,5 +58,9 @@ describe('planDependabot', () => {
     expect(planDependabot(at('version: 2\nupdates: [{package-ecosystem: npm, directory: /}]\n'), settings)).toMatchObject({ action: 'unable', reason: expect.stringContaining('by hand') });
     expect(planDependabot(at('version: 2\nupdates:\n  - : [\n'), settings)).toMatchObject({ action: 'unable', reason: expect.stringContaining('does not parse') });
     expect(planDependabot(at('- a\n- b\n'), settings)).toMatchObject({ action: 'unable', reason: expect.stringContaining('not a mapping') });
+    // An alias bomb is reported, not expanded and not thrown.
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefg'[index]}`).join(', ')}]`)];
+    const bomb = [...levels, 'version: 2', 'updates:', '  - package-ecosystem: npm', '    directory: /', ''].join('\n');
+    expect(planDependabot(at(bomb), settings)).toMatchObject({ action: 'unable', reason: expect.stringContaining('could not be read safely') });
   });
 });
