@@ -433,6 +433,18 @@ describe('bad input', () => {
     expect(pullRequests(web)[0]!.body).toMatch(/<code>\.github\/workflows\/broken\.yml<\/code>: not changed, its YAML does not parse: <code>[^<]+<\/code>/);
   });
 
+  it('binary and oversized workflow files are named in the pull request, not read or guessed at', async () => {
+    const huge = `${WORKFLOW}${'# padding\n'.repeat(52_000)}`;
+    await start((s) =>
+      void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/workflows/blob.yml': 'on: push\u0000\u0001', '.github/workflows/huge.yml': huge } }),
+    );
+    await install('web');
+    const [pull] = pullRequests(repo('web'));
+    expect(pull!.body).toContain('<code>.github/workflows/blob.yml</code>: not read: binary content');
+    expect(pull!.body).toMatch(/<code>\.github\/workflows\/huge\.yml<\/code>: not read: larger than GitHub's 512,000-byte text limit \(\d+ bytes\)/);
+    expect(branchFiles(repo('web')).get('.github/workflows/huge.yml')).toBe(huge);
+  });
+
   it('a malformed config stops the run for that repository and is reported on its pull request', async () => {
     await start(seedWeb);
     await install('web');
