@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { FakeComment, FakeIssue, FakeRepository, FakeState, FakeUser } from './fake-state.js';
 import { addComment, openIssue } from './fake-state.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
+import { nodeId, notFound, unprocessable } from './rest-answers.js';
 
 type WithRepository = (
   handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse,
@@ -19,8 +20,6 @@ function example(name: string): Json {
   return structuredClone(examples.get(name)!);
 }
 
-const unprocessable = (message: string): RestResponse => ({ status: 422, body: { message, documentation_url: 'https://docs.github.com/rest', status: '422' } });
-const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 
 function userBody(user: FakeUser, id = 1): Json {
   // Apps appear as `<slug>[bot]`, their page under /apps/.
@@ -40,7 +39,7 @@ export function pullRequestBody(repository: FakeRepository, issue: FakeIssue, ap
   return {
     ...body,
     id: issue.number,
-    node_id: Buffer.from(`PullRequest:${repository.owner}/${repository.name}#${issue.number}`).toString('base64'),
+    node_id: nodeId('PullRequest', `${repository.owner}/${repository.name}#${issue.number}`),
     number: issue.number,
     url: `${api}/pulls/${issue.number}`,
     html_url: html,
@@ -66,7 +65,7 @@ function commentBody(repository: FakeRepository, comment: FakeComment, api: stri
   return {
     ...example('issue-comment'),
     id: comment.id,
-    node_id: Buffer.from(`IssueComment:${comment.id}`).toString('base64'),
+    node_id: nodeId('IssueComment', String(comment.id)),
     url: `${api}/issues/comments/${comment.id}`,
     html_url: `https://github.com/${repository.owner}/${repository.name}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
     issue_url: `${api}/issues/${comment.issueNumber}`,
@@ -81,7 +80,7 @@ function repositoryBody(repository: FakeRepository, id: number): Json {
   return {
     ...template,
     id,
-    node_id: Buffer.from(`Repository:${full}`).toString('base64'),
+    node_id: nodeId('Repository', full),
     name: repository.name,
     full_name: full,
     owner: { ...(template.owner as Json), login: repository.owner, html_url: `https://github.com/${repository.owner}` },

@@ -93,9 +93,10 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
     const isGraphql = path === '/graphql' && method === 'POST';
     const route = isGraphql ? null : restRoutes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
     // GraphQL calls are told apart by operation name: `POST /graphql (PinwardenRefs)`.
-    const operationMatch = isGraphql ? /^\s*(query|mutation)\s+(\w+)/.exec(String(parseJson(body).query ?? '')) : null;
-    const operation = operationMatch?.[2];
-    const isMutation = isGraphql && /^\s*mutation\b/.test(String(parseJson(body).query ?? ''));
+    const graphqlBody = isGraphql ? parseJson(body) : undefined;
+    const query = String(graphqlBody?.query ?? '');
+    const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
+    const isMutation = isGraphql && /^\s*mutation\b/.test(query);
     const kind: RequestKind = isGraphql ? (isMutation ? 'graphql-write' : 'graphql') : method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
     const routeName = isGraphql ? `POST /graphql${operation ? ` (${operation})` : ''}` : (route?.name ?? `${method} ${path}`);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
@@ -116,7 +117,7 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
     }
 
     if (isGraphql) {
-      const result = await executeGraphql(options.state, parseJson(body));
+      const result = await executeGraphql(options.state, graphqlBody!);
       requests.push({ at, kind, method, path, route: routeName, status: 200 });
       send(response, 200, result);
       return;

@@ -5,6 +5,7 @@ import { resolveRevision } from './fake-state.js';
 import { descendsFrom, impliedDirectories, writeBlob, writeCommit, writeTree } from './git-store.js';
 import type { TreeEntry } from './git-store.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
+import { nodeId, notFound, unprocessable } from './rest-answers.js';
 
 type WithRepository = (
   handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string }) => RestResponse,
@@ -12,8 +13,7 @@ type WithRepository = (
 
 const SHA = '[0-9a-f]{40}';
 
-export function gitDataRoutes(withRepository: WithRepository, notFound: RestResponse): RestRoute[] {
-  const unprocessable = (message: string): RestResponse => ({ status: 422, body: { message, documentation_url: 'https://docs.github.com/rest', status: '422' } });
+export function gitDataRoutes(withRepository: WithRepository): RestRoute[] {
 
   const treeBody = (repository: FakeRepository, sha: string, recursive: boolean, api: string) => {
     const tree = repository.git.trees.get(sha)!;
@@ -28,7 +28,7 @@ export function gitDataRoutes(withRepository: WithRepository, notFound: RestResp
     const person = { name: 'pinwarden-fake', email: 'fake@example.invalid', date: commit.date };
     return {
       sha,
-      node_id: Buffer.from(`Commit:${sha}`).toString('base64'),
+      node_id: nodeId('Commit', sha),
       url: `${api}/git/commits/${sha}`,
       html_url: `https://github.com/${repository.owner}/${repository.name}/commit/${sha}`,
       author: person,
@@ -42,7 +42,7 @@ export function gitDataRoutes(withRepository: WithRepository, notFound: RestResp
 
   const refBody = (ref: string, sha: string, api: string) => ({
     ref,
-    node_id: Buffer.from(`Ref:${ref}`).toString('base64'),
+    node_id: nodeId('Ref', ref),
     url: `${api}/git/${ref}`,
     object: { type: 'commit', sha, url: `${api}/git/commits/${sha}` },
   });
@@ -66,7 +66,7 @@ export function gitDataRoutes(withRepository: WithRepository, notFound: RestResp
       handle: withRepository((repository, [sha = ''], { api }) => {
         const bytes = repository.git.blobs.get(sha);
         if (!bytes) return notFound;
-        return { status: 200, body: { sha, node_id: Buffer.from(`Blob:${sha}`).toString('base64'), size: bytes.length, url: `${api}/git/blobs/${sha}`, content: bytes.toString('base64'), encoding: 'base64' } };
+        return { status: 200, body: { sha, node_id: nodeId('Blob', sha), size: bytes.length, url: `${api}/git/blobs/${sha}`, content: bytes.toString('base64'), encoding: 'base64' } };
       }),
     },
     {

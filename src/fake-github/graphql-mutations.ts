@@ -5,9 +5,10 @@ import { GraphQLError } from 'graphql';
 import type { FakeRepository, FakeState } from './fake-state.js';
 import { findRepository } from './fake-state.js';
 import { descendsFrom, writeBlob, writeCommit, writeTree } from './git-store.js';
+import { nodeId } from './rest-answers.js';
 
-export const repositoryNodeId = (repository: FakeRepository): string => Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64');
-export const refNodeId = (repository: FakeRepository, qualifiedName: string): string => Buffer.from(`Ref:${repository.owner}/${repository.name}:${qualifiedName}`).toString('base64');
+export const repositoryNodeId = (repository: FakeRepository): string => nodeId('Repository', `${repository.owner}/${repository.name}`);
+export const refNodeId = (repository: FakeRepository, qualifiedName: string): string => nodeId('Ref', `${repository.owner}/${repository.name}:${qualifiedName}`);
 
 const fail = (message: string, type: string) => new GraphQLError(message, { extensions: { type } });
 

@@ -4,6 +4,7 @@ import type { FakeRepository, FakeState } from './fake-state.js';
 import { findRepository, resolveRevision } from './fake-state.js';
 import { collaborationRoutes } from './collaboration-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
+import { nodeId, notFound } from './rest-answers.js';
 
 export interface RestResponse {
   readonly status: number;
@@ -26,8 +27,6 @@ export interface RestRequest {
   readonly baseUrl: string;
   readonly body: unknown;
 }
-
-const notFound: RestResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 
 function withRepository(handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse) {
   return (state: FakeState, [owner = '', repo = '', ...rest]: string[], request: RestRequest): RestResponse => {
@@ -123,7 +122,7 @@ export const restRoutes: readonly RestRoute[] = [
       };
     }),
   },
-  ...gitDataRoutes(withRepository, notFound),
+  ...gitDataRoutes(withRepository),
   ...collaborationRoutes(withRepository),
   {
     name: 'GET /rate_limit',
@@ -135,7 +134,3 @@ export const restRoutes: readonly RestRoute[] = [
     },
   },
 ];
-
-export function nodeId(kind: string, key: string): string {
-  return Buffer.from(`${kind}:${key}`).toString('base64');
-}
