@@ -3,7 +3,7 @@
 // logs and for the reply to a comment command; expected situations are outcomes, not errors.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { planRepository } from '../jobs/plan-repository.js';
+import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
 import type { RepositorySnapshot } from '../jobs/plan-repository.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
 import type { PullRequestDecision, Trigger } from '../pull-request/decide-pull-request.js';
@@ -84,14 +84,14 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       return {
         status: 'nothing-to-pin',
         unpinned,
-        unreadable: [...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [`${file.path}: ${file.error.split('\n')[0]}`] : [])), ...plan.unreadable.map((file) => `${file.path}: ${file.reason}`)],
+        unreadable: filesLeftAlone(plan).map(({ path, detail }) => `${path}: ${detail.split('\n')[0]}`),
         pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
       };
     case 'closed-by-user':
       log.info({ pullRequest: decision.pullRequest.number }, 'pull request was closed without merge; not reopened by this event');
       return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url };
     case 'human-commits': {
-      log.warn({ pullRequest: decision.pullRequest?.number }, `someone else committed to ${read.pinBranch?.head ? 'the pinwarden branch' : 'it'}; not overwritten`);
+      log.warn({ pullRequest: decision.pullRequest?.number }, 'someone else committed to the pinwarden branch; not overwritten');
       if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
         await github.rest.issues.createComment({
           owner,

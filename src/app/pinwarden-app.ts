@@ -14,7 +14,7 @@ import { CONFIG_PATH, createConfigLoader } from './load-config.js';
 import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
 import { RepositoryQueue } from './repository-queue.js';
-import { readRepositories } from './read-repository.js';
+import { readRepositories, repositoryKey } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
 import { snapshotReferences } from '../jobs/plan-repository.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
@@ -127,7 +127,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
             await resolverFor(installationId, github).resolve(collectRefRequests(snapshotReferences(files)));
             const at = Date.now();
             for (const repository of wave) {
-              const read = reads.get(`${repository.owner}/${repository.name}`.toLowerCase());
+              const read = reads.get(repositoryKey(repository));
               track(schedule(github, log, installationId, repository, 'install', read ? { read, at } : undefined));
             }
           }

@@ -114,6 +114,11 @@ export async function readRepository(github: GitHubClient, owner: string, name: 
   return read!;
 }
 
+/** How `readRepositories` keys its answers: owner and name are case-insensitive on GitHub. */
+export function repositoryKey(repository: { owner: string; name: string }): string {
+  return `${repository.owner}/${repository.name}`.toLowerCase();
+}
+
 /**
  * Many repositories in one query each `READ_BATCH_SIZE`. A repository GitHub could not answer
  * for (gone, no access) is left out of the map; its run reads it again on its own.
@@ -135,7 +140,7 @@ export async function readRepositories(github: GitHubClient, repositories: reado
       return fields ? [{ ...repository, read: parseRepository(fields) }] : [];
     });
     const completed = await readFoundManifests(github, found);
-    found.forEach((repository, index) => reads.set(`${repository.owner}/${repository.name}`.toLowerCase(), completed[index]!));
+    found.forEach((repository, index) => reads.set(repositoryKey(repository), completed[index]!));
   }
   return reads;
 }

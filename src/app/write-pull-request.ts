@@ -1,5 +1,5 @@
 // Carries out a pull-request decision: the branch put on the default branch's head (GraphQL
-// createRef, or updateRef for an existing branch), one commit holding every file appended with
+// updateRefs, compare-and-swap on the head this run read), one commit holding every file appended with
 // createCommitOnBranch (GitHub signs it; it refuses if the branch moved meanwhile), and the pull
 // request opened, updated or reopened over REST. Three writes for a new pull request; none when
 // everything is current.

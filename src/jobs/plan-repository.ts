@@ -51,6 +51,22 @@ export function snapshotReferences(files: readonly SnapshotFile[]): UsesReferenc
   });
 }
 
+/** A file the plan does not change although it was meant to be read or pinned, and why. */
+export interface FileLeftAlone {
+  readonly path: string;
+  /** `unparseable`: its YAML does not parse; `rejected`: the rewrite did not verify; `unread`: not read as text. */
+  readonly why: 'unparseable' | 'rejected' | 'unread';
+  readonly detail: string;
+}
+
+export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
+  return [
+    ...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [{ path: file.path, why: 'unparseable' as const, detail: file.error }] : [])),
+    ...plan.pinned.flatMap((file) => (file.status === 'rejected' ? [{ path: file.path, why: 'rejected' as const, detail: file.problem }] : [])),
+    ...plan.unreadable.map((file) => ({ path: file.path, why: 'unread' as const, detail: file.reason })),
+  ];
+}
+
 export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver): Promise<RepositoryPlan> {
   const ignoredPaths: string[] = [];
   const files = snapshot.files.flatMap((file) => {

@@ -1,6 +1,7 @@
 // The pull request a reviewer reads: why, a table of every change with links to the tag and
 // the commit, what needs a closer look (branch pins, ref confusion), what could not be done and
 // why, and what happened to dependabot.yml. Plain strings out; GitHub's limits respected.
+import { filesLeftAlone } from '../jobs/plan-repository.js';
 import type { RepositoryPlan } from '../jobs/plan-repository.js';
 import type { PlannedPin } from '../rewrite/types.js';
 
@@ -62,11 +63,13 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     sections.push(...fitRows(unpinned.map(({ path, entry }) => `- ${code(path)} line ${entry.site.line}: ${code(entry.site.value || '(empty)')}: ${escapeText(entry.reason)}`), 8_000));
   }
 
-  const problems = [
-    ...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [`- ${code(file.path)}: not changed, its YAML does not parse: ${code(firstLine(file.error))}`] : [])),
-    ...plan.pinned.flatMap((file) => (file.status === 'rejected' ? [`- ${code(file.path)}: not changed, the rewrite did not verify: ${escapeText(file.problem)}`] : [])),
-    ...plan.unreadable.map((file) => `- ${code(file.path)}: not read: ${escapeText(file.reason)}`),
-  ];
+  const problems = filesLeftAlone(plan).map(({ path, why, detail }) =>
+    why === 'unparseable'
+      ? `- ${code(path)}: not changed, its YAML does not parse: ${code(firstLine(detail))}`
+      : why === 'rejected'
+        ? `- ${code(path)}: not changed, the rewrite did not verify: ${escapeText(detail)}`
+        : `- ${code(path)}: not read: ${escapeText(detail)}`,
+  );
   if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
   if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map(code).join(', ')}.`);
 
