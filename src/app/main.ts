@@ -1,40 +1,74 @@
-// `npm start`: the GitHub App server. Probot reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH),
-// WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, LOG_FORMAT and, for GitHub Enterprise Server,
-// GHE_HOST (+ GHE_PROTOCOL); pinwarden adds PINWARDEN_CONCURRENCY and PINWARDEN_DEBOUNCE_MS.
-// Health: GET /ping answers PONG.
-import { run } from 'probot';
+// `npm start` and the container's command: the GitHub App server. Configured by the variables
+// in the README (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, HOST, PORT,
+// WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, GHE_HOST + GHE_PROTOCOL, PINWARDEN_*). Health: GET /ping.
+// SIGTERM (docker stop, Kubernetes) stops taking webhooks, lets queued runs finish, then exits.
+import { getPrivateKey } from '@probot/get-private-key';
+import { Probot } from 'probot';
 import { PinwardenOctokit } from '../github/create-octokit.js';
+import { createLogger } from '../server/create-logger.js';
+import { startWebhookServer } from '../server/webhook-server.js';
 import { createPinwardenApp } from './pinwarden-app.js';
 
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    process.stderr.write(`pinwarden: ${name} must be a whole number, not "${raw}"\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const env = process.env;
 
-// Probot would accept every webhook signed with "development" when the secret is unset.
-if (process.env.APP_ID && !process.env.WEBHOOK_SECRET) {
-  process.stderr.write('pinwarden: WEBHOOK_SECRET is not set; refusing to accept unsigned webhooks\n');
+function fail(message: string): never {
+  process.stderr.write(`pinwarden: ${message}\n`);
   process.exit(2);
 }
 
-const pinwarden = createPinwardenApp({
-  concurrency: Math.max(1, positiveInteger('PINWARDEN_CONCURRENCY', 4)),
-  debounceMs: positiveInteger('PINWARDEN_DEBOUNCE_MS', 5_000),
-  ...(process.env.PINWARDEN_WEB_URL ? { webUrl: process.env.PINWARDEN_WEB_URL } : {}),
-  dryRun: process.env.PINWARDEN_DRY_RUN === '1',
-});
-const server = await run(pinwarden.app, { Octokit: PinwardenOctokit });
+function wholeNumber(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) fail(`${name} must be a whole number, not "${raw}"`);
+  return value;
+}
 
-// Containers stop with SIGTERM: stop taking webhooks, let running work finish, then exit.
-process.on('SIGTERM', () => {
-  void server
-    .stop()
-    .then(() => pinwarden.idle())
-    .finally(() => process.exit(0));
+const appId = env.APP_ID;
+if (!appId) fail('APP_ID is not set');
+// Probot would accept every webhook signed with "development" when the secret is unset.
+const secret = env.WEBHOOK_SECRET;
+if (!secret) fail('WEBHOOK_SECRET is not set; refusing to accept unsigned webhooks');
+let privateKey: string | null = null;
+try {
+  privateKey = getPrivateKey({ env });
+} catch (error) {
+  fail(`the private key could not be read: ${(error as Error).message}`);
+}
+if (!privateKey) fail('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
+
+const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
+const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
+const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: PinwardenOctokit });
+const pinwarden = createPinwardenApp({
+  concurrency: Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4)),
+  debounceMs: wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000),
+  ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
+  dryRun: env.PINWARDEN_DRY_RUN === '1',
 });
+await probot.load(pinwarden.app);
+const server = await startWebhookServer({
+  probot,
+  secret,
+  host: env.HOST || 'localhost',
+  port: wholeNumber('PORT', 3000),
+  ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
+  log,
+});
+
+let stopping = false;
+const drain = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'draining: no new webhooks; waiting for queued runs to finish');
+  void server
+    .close()
+    .then(() => pinwarden.idle())
+    .then(
+      () => log.info('drained; exiting'),
+      (error: unknown) => log.error({ err: error }, 'drain failed'),
+    )
+    .finally(() => process.exit(0));
+};
+process.on('SIGTERM', () => drain('SIGTERM'));
+process.on('SIGINT', () => drain('SIGINT'));

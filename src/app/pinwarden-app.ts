@@ -136,18 +136,18 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     };
 
     probot.on('installation.created', async (context) => {
-      const log = context.log.child({ delivery: context.id, event: 'installation.created' }) as unknown as Logger;
+      const log = context.log.child({ event: 'installation.created' }) as unknown as Logger;
       scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories);
     });
 
     probot.on('installation_repositories.added', async (context) => {
-      const log = context.log.child({ delivery: context.id, event: 'installation_repositories.added' }) as unknown as Logger;
+      const log = context.log.child({ event: 'installation_repositories.added' }) as unknown as Logger;
       scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories_added);
     });
 
     probot.on('push', async (context) => {
       const { payload } = context;
-      const log = context.log.child({ delivery: context.id, event: 'push', repository: payload.repository.full_name }) as unknown as Logger;
+      const log = context.log.child({ event: 'push', repository: payload.repository.full_name }) as unknown as Logger;
       if (!payload.installation || !payload.repository.owner) return;
       if (payload.deleted || payload.ref !== `refs/heads/${payload.repository.default_branch}`) {
         log.debug('ignored: not a push to the default branch');
@@ -167,7 +167,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     probot.on('issue_comment.created', async (context) => {
       const { payload } = context;
       if (!payload.installation || !isPinCommand(payload.comment.body)) return;
-      const log = context.log.child({ delivery: context.id, event: 'issue_comment.created', repository: payload.repository.full_name }) as unknown as Logger;
+      const log = context.log.child({ event: 'issue_comment.created', repository: payload.repository.full_name }) as unknown as Logger;
       const commenter = payload.comment.user;
       if (!commenter || commenter.type === 'Bot') {
         log.info({ commenter: commenter?.login }, 'ignored: the command came from a bot');

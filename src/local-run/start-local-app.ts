@@ -1,15 +1,17 @@
-// The real app on loopback against the fake GitHub: Probot's own HTTP server, a generated app
-// key, and signed webhook deliveries. The demo, the app tests and the benchmark all start it here.
+// The real app on loopback against the fake GitHub: pinwarden's webhook server (the one
+// `npm start` runs) in front of a real Probot, a generated app key, and signed webhook deliveries.
+// The demo, the app tests and the benchmark all start it here.
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { Probot, Server } from 'probot';
+import { Probot } from 'probot';
 import { createPinwardenApp } from '../app/pinwarden-app.js';
 import type { PinwardenApp, PinwardenAppOptions } from '../app/pinwarden-app.js';
 import type { FakeGitHub } from '../fake-github/fake-github-server.js';
 import { pinwardenOctokitClass } from '../github/create-octokit.js';
+import { startWebhookServer } from '../server/webhook-server.js';
 
 export const WEBHOOK_SECRET = 'pinwarden-local-secret';
 export const INSTALLATION_ID = 4242;
@@ -26,16 +28,10 @@ export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: Pinw
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   const log = options.log ?? pino({ level: 'silent' });
   const pinwarden = createPinwardenApp({ webUrl: 'https://github.com', debounceMs: 0, ...options });
-  const port = await freePort();
-  const server = new Server({
-    host: '127.0.0.1',
-    port,
-    log,
-    Probot: Probot.defaults({ appId: 1, privateKey, secret: WEBHOOK_SECRET, baseUrl: fake.url, log, Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1) }),
-  });
-  await server.load(pinwarden.app);
-  await server.start();
-  const url = `http://127.0.0.1:${port}`;
+  const probot = new Probot({ appId: 1, privateKey, secret: WEBHOOK_SECRET, baseUrl: fake.url, log, Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1) });
+  await probot.load(pinwarden.app);
+  const server = await startWebhookServer({ probot, secret: WEBHOOK_SECRET, host: '127.0.0.1', port: 0, log });
+  const url = server.url;
   return {
     url,
     pinwarden,
@@ -52,11 +48,11 @@ export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: Pinw
       await response.text();
       return { status: response.status, ms: performance.now() - started, deliveryId };
     },
-    stop: () => server.stop(),
+    stop: () => server.close(),
   };
 }
 
-/** A loopback port nothing listens on now (Probot's server takes a fixed port, not 0). */
+/** A loopback port nothing listens on now, for servers started in another process. */
 export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

@@ -520,7 +520,7 @@ describe('bad input', () => {
   it('refuses webhooks with a bad signature', async () => {
     await start(seedWeb);
     const delivery = await local.deliver('installation', installationCreated([repo('web')]), { secret: 'wrong' });
-    expect(delivery.status).toBe(400);
+    expect(delivery.status).toBe(401);
     await local.pinwarden.idle();
     expect(pullRequests(repo('web'))).toHaveLength(0);
   });

@@ -2,8 +2,8 @@
 // in its own process, configured only by environment variables, pointed at the fake GitHub as
 // a GitHub Enterprise host. Health check, a signed webhook, and a pull request at the end.
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createFakeState, findRepository, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
@@ -11,87 +11,123 @@ import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
 import { installationCreated } from '../../src/local-run/webhook-payloads.js';
-import { freePort } from '../../src/local-run/start-local-app.js';
+import { duplicateKeys } from '../support/json-keys.js';
 import { fixturesDir, repoRoot } from '../support/paths.js';
+import { ping, startServerProcess, streamBody, waitFor } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 
-let server: ChildProcess | undefined;
+let server: ServerProcess | undefined;
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
-  server?.kill('SIGTERM');
+  server?.child.kill('SIGKILL');
   await fake?.close();
   server = undefined;
   fake = undefined;
 });
 
-async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+const WORKFLOW = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
+
+async function fakeWithRepository(latencyMs = 0): Promise<FakeGitHub> {
+  const state = createFakeState(await loadRefsDir(join(fixturesDir, 'demo', 'refs')));
+  seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
+  return startFakeGitHub({ state, latencyMs });
+}
+
+function fakeEnv(github: FakeGitHub, secret: string): Record<string, string> {
+  return { WEBHOOK_SECRET: secret, GHE_HOST: new URL(github.url).host, GHE_PROTOCOL: 'http', PINWARDEN_DEBOUNCE_MS: '0' };
+}
+
+async function deliverInstall(port: number, github: FakeGitHub, secret: string): Promise<number> {
+  const body = JSON.stringify(installationCreated([findRepository(github.state, 'octo-org', 'web')!]));
+  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'installation', 'x-github-delivery': 'start-1', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
+    body,
+  });
+  await response.text();
+  return response.status;
 }
 
 it('starts from environment variables, answers /ping, and opens a pull request for a signed webhook', async () => {
-  const state = createFakeState(await loadRefsDir(join(fixturesDir, 'demo', 'refs')));
-  seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n' } });
-  fake = await startFakeGitHub({ state });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const port = await freePort();
-  let output = '';
-  server = spawn(process.execPath, [join(repoRoot, 'dist', 'app', 'main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      APP_ID: '1',
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: 'start-test-secret',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      GHE_HOST: new URL(fake.url).host,
-      GHE_PROTOCOL: 'http',
-      PINWARDEN_DEBOUNCE_MS: '0',
-      LOG_LEVEL: 'info',
-    },
-  });
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-  const pong = await waitFor(async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/ping`);
-    return response.ok ? response.text() : undefined;
-  }, `/ping (output so far: ${output})`);
-  expect(pong).toBe('PONG');
-
-  const body = JSON.stringify(installationCreated([findRepository(state, 'octo-org', 'web')!]));
-  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'installation', 'x-github-delivery': 'start-1', 'x-hub-signature-256': `sha256=${createHmac('sha256', 'start-test-secret').update(body).digest('hex')}` },
-    body,
-  });
-  expect(response.status).toBe(200);
-  const web = findRepository(state, 'octo-org', 'web')!;
-  await waitFor(async () => (pullRequests(web).length > 0 ? true : undefined), 'the pull request');
+  fake = await fakeWithRepository();
+  // Trace: the most any operator can turn on must still log no secret.
+  server = await startServerProcess({ ...fakeEnv(fake, 'start-test-secret'), LOG_LEVEL: 'trace' });
+  expect(await deliverInstall(server.port, fake, 'start-test-secret')).toBe(200);
+  const web = findRepository(fake.state, 'octo-org', 'web')!;
+  await waitFor(async () => (pullRequests(web).length > 0 ? true : undefined), () => 'the pull request');
   expect(pullRequests(web)).toHaveLength(1);
   // Three writes for a new pull request: branch, commit, pull request.
   const writes = fake.requests.filter((entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.path.startsWith('/app/'));
   expect(writes.map((entry) => entry.route)).toEqual(['POST /graphql (pinwardenPutBranch)', 'POST /graphql (pinwardenCommit)', 'POST /repos/{owner}/{repo}/pulls']);
-  // Through the Enterprise path prefix, as Probot builds it from GHE_HOST.
+  // Through the Enterprise path prefix, as GHE_HOST makes it.
   expect(fake.requests.some((entry) => entry.path.startsWith('/repos/octo-org/web/'))).toBe(true);
-  // Structured JSON logs, with no secret in them.
-  const lines = output.trim().split('\n').filter((line) => line.startsWith('{'));
-  expect(lines.length).toBeGreaterThan(0);
+  // Structured JSON logs: each key once a line, and no secret, signature, key or token in them.
+  const lines = server.output().trim().split('\n').filter((line) => line.startsWith('{'));
+  expect(lines.length).toBeGreaterThan(5);
+  expect(lines.flatMap((line) => duplicateKeys(line).map((key) => `${key} in ${line.slice(0, 200)}`))).toEqual([]);
+  const output = server.output();
   expect(output).not.toContain('start-test-secret');
+  expect(output).not.toMatch(/sha256=[0-9a-f]{64}/);
+  expect(output).not.toContain('x-hub-signature');
   expect(output).not.toContain('PRIVATE KEY');
   expect(output).not.toContain('ghs_fake_installation_token');
+  expect(output.toLowerCase()).not.toContain('authorization');
 });
 
-it('refuses to start without WEBHOOK_SECRET when an app id is set', async () => {
+it('refuses to start without WEBHOOK_SECRET', async () => {
   const child = spawn(process.execPath, [join(repoRoot, 'dist', 'app', 'main.js')], { env: { PATH: process.env.PATH, APP_ID: '1', PRIVATE_KEY: 'x' } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   expect(code).toBe(2);
   expect(stderr).toContain('WEBHOOK_SECRET is not set');
+});
+
+it('an unsigned 100 MB body is refused with 413 while it streams; four 40 MB ones too; /ping answers throughout', async () => {
+  server = await startServerProcess({ WEBHOOK_SECRET: 'attack-secret', GHE_HOST: '127.0.0.1:9', GHE_PROTOCOL: 'http' });
+  const port = server.port;
+  const pings: (string | undefined)[] = [];
+  const pinging = setInterval(() => void ping(port).then((answer) => pings.push(answer), () => pings.push('failed')), 50);
+  try {
+    expect(await streamBody(port, 100 * 1024 * 1024)).toBe(413);
+    // Together they are over what all bodies may hold at once: some are cut off by that bound
+    // (503) before reaching their own limit (413). Either way nothing past the bound is held.
+    const concurrent = await Promise.all([1, 2, 3, 4].map(() => streamBody(port, 40 * 1024 * 1024)));
+    expect(concurrent.every((status) => status === 413 || status === 503)).toBe(true);
+    expect(concurrent).toContain(413);
+    expect(await Promise.all([1, 2, 3, 4].map(() => streamBody(port, 40 * 1024 * 1024, { contentLength: true })))).toEqual([413, 413, 413, 413]);
+  } finally {
+    clearInterval(pinging);
+  }
+  expect(await ping(port)).toBe('PONG');
+  expect(pings.length).toBeGreaterThan(0);
+  expect(pings.every((answer) => answer === 'PONG')).toBe(true);
+  expect(server.child.exitCode).toBeNull();
+  // Refusals are warnings of one line each, without a stack trace.
+  const refusals = server.output().split('\n').filter((line) => line.includes('webhook refused'));
+  expect(refusals.length).toBeGreaterThanOrEqual(9);
+  expect(refusals.every((line) => JSON.parse(line).level === 40 && !line.includes('stack'))).toBe(true);
+});
+
+it('the container command: SIGTERM lets the queued run finish, then the process exits 0', async () => {
+  const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8');
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+  // npm start runs the same command, so what is tested here is what operators run either way.
+  const packageJson = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  expect(packageJson.scripts.start).toBe(cmd.join(' '));
+  expect(cmd[0]).toBe('node');
+
+  fake = await fakeWithRepository(150);
+  server = await startServerProcess(fakeEnv(fake, 'drain-secret'), cmd);
+  expect(await deliverInstall(server.port, fake, 'drain-secret')).toBe(200);
+  // The run is under way (it has asked for a token and read), not finished: stop now.
+  await waitFor(async () => (fake!.requests.some((entry) => entry.kind === 'graphql') ? true : undefined), () => 'the run to start');
+  const web = findRepository(fake.state, 'octo-org', 'web')!;
+  expect(pullRequests(web)).toHaveLength(0);
+  server.child.kill('SIGTERM');
+  expect(await server.exited()).toBe(0);
+  expect(pullRequests(web)).toHaveLength(1);
+  const log = server.output();
+  expect(log.indexOf('draining')).toBeGreaterThan(-1);
+  expect(log.indexOf('drained; exiting')).toBeGreaterThan(log.indexOf('draining'));
 });
