@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   const resolver = createTableRefResolver(refs);
 
-  const files = await Promise.all((await collectFiles([values.corpus])).map(async (file) => ({ text: await readFile(file.path, 'utf8'), kind: file.kind })));
+  const files = await Promise.all((await collectFiles([values.corpus])).files.map(async (file) => ({ text: await readFile(file.path, 'utf8'), kind: file.kind })));
   const unpinned = files.map((file) => {
     const located = locateUsesSites(file.text, file.kind);
     return located.ok ? { ...file, text: unpinToTags(file.text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }) } : file;

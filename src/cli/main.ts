@@ -1,9 +1,23 @@
 // The `pinwarden` command line: argument parsing and dispatch only.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { IgnoreRef } from '../gate/gate.js';
+import { matchesActionGlobs } from '../config/pinwarden-config.js';
 import type { CliIo } from './io.js';
 import { EXIT, UsageError } from './io.js';
 import { DEFAULT_API_URL, pinCommand } from './pin-command.js';
 import { scanCommand } from './scan-command.js';
+
+const GATE = `The gate (exit 0 only when every reference passes it): a reference passes when it is
+local (./…, $/…), a remote action or reusable workflow pinned to a full 40-hex commit SHA, a
+docker:// image pinned by @sha256 digest, or left alone on purpose (# pinwarden:ignore or
+# ratchet:exclude on its line, --ignore). A tag, a branch, a short SHA, an image tag, an
+expression pinwarden cannot evaluate or a value GitHub would not run fails it, and so does a
+file that cannot be read.`;
+
+const EXIT_CODES = `Exit codes: 0 every reference passes the gate; 1 some do not (each is listed with the
+reason); 2 usage error (bad option, or a path holding no workflow or action file);
+3 pinwarden itself failed (a bug: please report it).`;
 
 const HELP: Record<string, string> = {
   main: `pinwarden — pin GitHub Actions references to commit SHAs
@@ -11,40 +25,49 @@ const HELP: Record<string, string> = {
 Usage: pinwarden <command> [options]
 
 Commands:
-  scan [PATH…]   list every \`uses:\` and whether it is pinned (exit 1 if any remote one is not)
+  scan [PATH…]   list every \`uses:\` and whether it passes the gate
   pin [PATH…]    resolve tags and branches to commit SHAs and rewrite the files in place
+
+Options:
+  --version      print pinwarden's version
+  -h, --help     this help
 
 Run \`pinwarden <command> --help\` for a command's options.
 `,
-  scan: `Usage: pinwarden scan [PATH…] [--format text|json]
+  scan: `Usage: pinwarden scan [PATH…] [--ignore PATTERN]… [--format text|json]
 
-Lists every \`uses:\` reference with its file, line, kind and whether it is pinned.
+Lists every \`uses:\` reference with its file, line, kind and whether it passes the gate.
 A directory means its .github/workflows/*.yml|yaml and every action.yml|yaml below it;
 the default is the current directory.
 
 Options:
+  --ignore PATTERN     leave actions matching PATTERN as they are (owner/repo[/path] glob,
+                       e.g. my-org/*); repeatable, like the App's ignore.actions
   --format text|json   output format (default text)
   -h, --help           this help
 
-Exit codes: 0 all remote references pinned to a full commit SHA; 1 some are not, or a
-file could not be parsed; 2 usage error.
+${GATE}
+
+${EXIT_CODES}
 `,
-  pin: `Usage: pinwarden pin [PATH…] [--api-url URL | --refs DIR] [--dry-run] [--format text|json]
+  pin: `Usage: pinwarden pin [PATH…] [--api-url URL | --refs DIR] [--ignore PATTERN]… [--dry-run] [--format text|json]
 
 Resolves each tag or branch reference to its commit through the GitHub API (token from
-GITHUB_TOKEN) and rewrites the line in place as \`uses: owner/repo@<sha> # v1.2.3\`, keeping
-every other byte of the file.
+GITHUB_TOKEN, needed only when something is to be resolved) and rewrites the line in place
+as \`uses: owner/repo@<sha> # v1.2.3\`, keeping every other byte of the file.
 
 Options:
   --api-url URL        GitHub's API (default https://api.github.com); for GitHub Enterprise
                        Server give https://HOST/api/v3
   --refs DIR           resolve offline from refs data files (the schema of shared/corpus/refs)
+  --ignore PATTERN     leave actions matching PATTERN as they are; repeatable
   --dry-run            print the plan and the diff; write nothing
   --format text|json   output format (default text)
   -h, --help           this help
 
-Exit codes: 0 every remote reference ends pinned; 1 some stay unpinned (reasons are
-printed) or a file could not be parsed; 2 usage error.
+${GATE}
+
+${EXIT_CODES.replace('0 every reference passes the gate', '0 every reference passes the gate once pinned')}
 `,
 };
 
@@ -58,14 +81,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'help':
         io.stdout.write(HELP.main!);
         return command === undefined ? EXIT.usage : EXIT.ok;
+      case '--version':
+      case '-V':
+        io.stdout.write(`pinwarden ${version()}\n`);
+        return EXIT.ok;
       case 'scan': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } },
+          options: { format: { type: 'string', default: 'text' }, ignore: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'scan');
-        return await scanCommand({ paths: positionals, format: format(values.format) }, io);
+        return await scanCommand({ paths: positionals, format: format(values.format), ...ignoreOption(values.ignore) }, io);
       }
       case 'pin': {
         const { values, positionals } = parseArgs({
@@ -75,6 +102,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             'dry-run': { type: 'boolean', default: false },
             refs: { type: 'string' },
             'api-url': { type: 'string', default: DEFAULT_API_URL },
+            ignore: { type: 'string', multiple: true },
             help: { type: 'boolean', short: 'h' },
           },
           allowPositionals: true,
@@ -87,6 +115,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             dryRun: values['dry-run'] === true,
             refsDir: stringOption(values.refs),
             apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
+            ...ignoreOption(values.ignore),
           },
           io,
         );
@@ -96,7 +125,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (error) {
     if (!(error instanceof UsageError) && !isArgError(error)) throw error;
-    io.stderr.write(`pinwarden: ${(error as Error).message}\nRun \`pinwarden --help\` for usage.\n`);
+    const message = (error as Error).message;
+    // Whoever asked for JSON parses stdout: a usage error is JSON there too.
+    if (wantsJson(rest)) io.stdout.write(`${JSON.stringify({ error: { kind: 'usage', message } })}\n`);
+    io.stderr.write(`pinwarden: ${message}\nRun \`pinwarden --help\` for usage.\n`);
     return EXIT.usage;
   }
 }
@@ -106,9 +138,25 @@ function help(io: CliIo, command: string): number {
   return EXIT.ok;
 }
 
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 function format(value: unknown): 'text' | 'json' {
   if (value === 'text' || value === 'json') return value;
   throw new UsageError(`--format must be text or json, not "${String(value)}"`);
+}
+
+function wantsJson(args: readonly string[]): boolean {
+  return args.some((arg, index) => arg === '--format=json' || (arg === '--format' && args[index + 1] === 'json'));
+}
+
+function ignoreOption(patterns: unknown): { ignore?: IgnoreRef } {
+  if (!Array.isArray(patterns) || patterns.length === 0) return {};
+  const globs = patterns.map(String);
+  for (const glob of globs) if (glob.trim() === '') throw new UsageError('--ignore needs a pattern such as my-org/*');
+  return { ignore: (ref) => matchesActionGlobs(globs, ref) };
 }
 
 function stringOption(value: unknown): string | undefined {

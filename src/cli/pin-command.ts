@@ -5,9 +5,12 @@ import { loadRefsDir } from '../fake-github/load-refs.js';
 import { pinFiles } from '../jobs/pin-files.js';
 import type { PinnedFile } from '../jobs/pin-files.js';
 import { describePlanEntry } from '../report/describe-plan.js';
-import { renderLineDiff } from '../report/render-line-diff.js';
-import { createTokenOctokit } from '../github/create-octokit.js';
-import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
+import { gateFailuresAfterPinning } from '../gate/gate-files.js';
+import type { IgnoreRef } from '../gate/gate.js';
+import { renderUnifiedDiff } from '../report/render-diff.js';
+import { count, printable } from '../report/words.js';
+import { isFullSha } from '../common/commit-sha.js';
+import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
@@ -23,24 +26,37 @@ export interface PinOptions {
   readonly refsDir: string | undefined;
   /** GitHub's API, or GitHub Enterprise's `https://HOST/api/v3`. */
   readonly apiUrl: string;
+  readonly ignore?: IgnoreRef;
 }
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
-  const resolver = await chooseResolver(options, io);
-  const files = await readLocalFiles(options.paths, io.cwd);
-  const results = await pinFiles(files, resolver);
+  const { files, notes } = await readLocalFiles(options.paths, io.cwd);
+  const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), options.ignore);
+  // Nothing to resolve (all pinned, or nothing remote) and no way to ask: no token demanded, no
+  // Octokit loaded; the pinned commits are then not confirmed, and that is said.
+  const nothingToResolve = requests.every((request) => isFullSha(request.ref));
+  const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
+  const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseResolver(options, io);
+  if (nothingToResolve && !canAsk && requests.length > 0) notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
+  const results = await pinFiles(files, resolver, options.ignore);
   if (!options.dryRun) {
     await Promise.all(
       results.map((result, index) => (result.status === 'rewritten' ? writeFile(files[index]!.absolutePath, result.text) : undefined)),
     );
   }
-  const summary = summarise(results);
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), summary })}\n`);
-  else writeText(results, summary, options.dryRun, io);
-  return summary.unpinned > 0 || summary.unreadable > 0 || summary.rejected > 0 ? EXIT.findings : EXIT.ok;
+  const failures = results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore));
+  const summary = { ...summarise(results), failing: failures.length };
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), notes, summary })}\n`);
+  else {
+    for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
+    writeText(results, summary, options.dryRun, io);
+  }
+  return failures.length > 0 ? EXIT.findings : EXIT.ok;
 }
+
+const NOTHING_TO_RESOLVE: RefResolver = { resolve: async () => new Map() };
 
 async function chooseResolver(options: PinOptions, io: CliIo): Promise<RefResolver> {
   if (options.refsDir === undefined) {
@@ -48,6 +64,8 @@ async function chooseResolver(options: PinOptions, io: CliIo): Promise<RefResolv
     if (!token) throw new UsageError('GITHUB_TOKEN is not set (or pass --refs DIR to resolve from refs data offline)');
     if (!/^https?:\/\//.test(options.apiUrl)) throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
     const msPerRetrySecond = io.env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(io.env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
+    // Loaded only here: `scan`, and `pin` with nothing to resolve, never pay for Octokit.
+    const [{ createTokenOctokit }, { createOctokitRefResolver }] = await Promise.all([import('../github/create-octokit.js'), import('../github/octokit-ref-resolver.js')]);
     const octokit = createTokenOctokit({ token, baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
     return createCachingResolver(createOctokitRefResolver(octokit));
   }
@@ -64,7 +82,6 @@ function summarise(results: readonly PinnedFile[]) {
     files: results.length,
     rewritten: results.filter((result) => result.status === 'rewritten').length,
     pinned: entries.filter((entry) => entry.action === 'pin').length,
-    unpinned: entries.filter((entry) => entry.action === 'skip' && (entry.ref.kind === 'action' || entry.ref.kind === 'reusable-workflow')).length,
     skipped: entries.filter((entry) => entry.action === 'skip').length,
     unreadable: results.filter((result) => result.status === 'unreadable').length,
     rejected: results.filter((result) => result.status === 'rejected').length,
@@ -86,19 +103,19 @@ function fileJson(result: PinnedFile) {
   };
 }
 
-function writeText(results: readonly PinnedFile[], summary: ReturnType<typeof summarise>, dryRun: boolean, io: CliIo): void {
+function writeText(results: readonly PinnedFile[], summary: ReturnType<typeof summarise> & { failing: number }, dryRun: boolean, io: CliIo): void {
   for (const result of results) {
     if (result.status === 'unreadable') {
-      io.stdout.write(`${result.path}: left alone, the YAML does not parse: ${result.error}\n`);
+      io.stdout.write(`${printable(result.path)}: left alone, it cannot be read: ${printable(result.error)}\n`);
       continue;
     }
     const lines = result.plan.entries.filter((entry) => entry.action !== 'keep').map(describePlanEntry);
     if (lines.length === 0) continue;
-    io.stdout.write(`${result.path}\n${lines.map((line) => `  ${line}\n`).join('')}`);
-    if (result.status === 'rejected') io.stdout.write(`  left alone: the rewrite did not verify: ${result.problem}\n`);
-    if (result.status === 'rewritten' && dryRun) io.stdout.write(`${renderLineDiff(result.path, result.original, result.text)}\n`);
+    io.stdout.write(`${printable(result.path)}\n${lines.map((line) => `  ${printable(line)}\n`).join('')}`);
+    if (result.status === 'rejected') io.stdout.write(`  left alone: the rewrite did not verify: ${printable(result.problem)}\n`);
+    if (result.status === 'rewritten' && dryRun) io.stdout.write(renderUnifiedDiff(result.path, result.original, result.text).split('\n').map(printable).join('\n'));
   }
   io.stdout.write(
-    `\n${dryRun ? 'dry run: ' : ''}${summary.pinned} references pinned in ${summary.rewritten} files; ${summary.unpinned} remote references could not be pinned; ${summary.unreadable} files could not be parsed\n`,
+    `\n${dryRun ? 'dry run: ' : ''}${count(summary.pinned, 'reference')} pinned in ${count(summary.rewritten, 'file')}; ${summary.failing} still not pinned; ${count(summary.unreadable, 'file')} could not be read\n`,
   );
 }

@@ -1,8 +1,8 @@
 // Reads the files a command works on and locates their references: the CLI's edge to the core.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { FileKind, UsesReference } from '../workflow/types.js';
+import type { FileKind, LocateResult } from '../workflow/types.js';
 import { collectFiles } from './collect-files.js';
 import { UsageError } from './io.js';
 
@@ -12,21 +12,29 @@ export interface ScannedFile {
   readonly absolutePath: string;
   readonly kind: FileKind;
   readonly text: string;
-  readonly located: { readonly ok: true; readonly references: readonly UsesReference[] } | { readonly ok: false; readonly error: string };
+  readonly located: LocateResult;
 }
 
-export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<ScannedFile[]> {
+/** No workflow comes near this; a larger file is reported, not read into memory. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<{ files: ScannedFile[]; notes: string[] }> {
   const absolute = (paths.length > 0 ? paths : ['.']).map((path) => resolve(cwd, path));
-  let files;
+  let collected;
   try {
-    files = await collectFiles(absolute);
+    collected = await collectFiles(absolute);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'path'}: ${(error as Error).message}`);
   }
-  return Promise.all(
-    files.map(async (file) => {
+  const files = await Promise.all(
+    collected.files.map(async (file): Promise<ScannedFile> => {
+      const shown = relative(cwd, file.path) || file.path;
+      const { size } = await stat(file.path);
+      if (size > MAX_FILE_BYTES) return { path: shown, absolutePath: file.path, kind: file.kind, text: '', located: { ok: false, error: `larger than ${MAX_FILE_BYTES} bytes; not read` } };
       const text = await readFile(file.path, 'utf8');
-      return { path: relative(cwd, file.path) || file.path, absolutePath: file.path, kind: file.kind, text, located: locateUsesSites(text, file.kind) };
+      return { path: shown, absolutePath: file.path, kind: file.kind, text, located: locateUsesSites(text, file.kind) };
     }),
   );
+  return { files, notes: collected.notes };
 }

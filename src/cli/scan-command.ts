@@ -1,6 +1,8 @@
-// `pinwarden scan`: lists every reference and whether it is pinned; a lint gate for CI.
-import { isRemoteRef } from '../workflow/parse-action-ref.js';
-import type { UsesReference } from '../workflow/types.js';
+// `pinwarden scan`: lists every reference and whether it passes the gate; a lint gate for CI.
+import { gateFailuresOf } from '../gate/gate-files.js';
+import { gateReference } from '../gate/gate.js';
+import type { IgnoreRef } from '../gate/gate.js';
+import { count, printable } from '../report/words.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
@@ -8,43 +10,56 @@ import { readLocalFiles } from './read-local-files.js';
 export interface ScanOptions {
   readonly paths: readonly string[];
   readonly format: 'text' | 'json';
+  readonly ignore?: IgnoreRef;
 }
 
-export function isPinned(reference: UsesReference): boolean {
-  const { ref } = reference;
-  switch (ref.kind) {
-    case 'action':
-    case 'reusable-workflow':
-      return ref.refKind === 'full-sha';
-    case 'docker':
-      return ref.digest !== undefined;
-    case 'local':
-      return true;
-    case 'invalid':
-      return false;
-  }
+interface ScannedRef {
+  readonly line: number;
+  readonly uses: string;
+  readonly kind: string;
+  /** Pinned to a commit SHA or digest. */
+  readonly pinned: boolean;
+  /** Passes the gate (pinned, local, or ignored on purpose). */
+  readonly passes: boolean;
+  readonly why?: 'pinned' | 'local' | 'ignored';
+  readonly reason?: string;
 }
 
 export async function scanCommand(options: ScanOptions, io: CliIo): Promise<number> {
-  const files = await readLocalFiles(options.paths, io.cwd);
-  const report = files.map((file) =>
-    file.located.ok
-      ? { path: file.path, refs: file.located.references.map((reference) => ({ line: reference.site.line, uses: reference.site.value, kind: reference.ref.kind, pinned: isPinned(reference) })) }
-      : { path: file.path, error: file.located.error, refs: [] },
-  );
-  const unpinnedRemote = files.flatMap((file) => (file.located.ok ? file.located.references : [])).filter((reference) => isRemoteRef(reference.ref) && !isPinned(reference));
-  const unreadable = report.filter((file) => 'error' in file);
+  const { files, notes } = await readLocalFiles(options.paths, io.cwd);
+  const report = files.map((file): { path: string; error?: string; refs: ScannedRef[] } => {
+    if (!file.located.ok) return { path: file.path, error: file.located.error, refs: [] };
+    const refs = file.located.references.map((reference): ScannedRef => {
+      const verdict = gateReference(reference, options.ignore);
+      return {
+        line: reference.site.line,
+        uses: reference.site.value,
+        kind: reference.ref.kind,
+        pinned: verdict.passes && verdict.why === 'pinned',
+        passes: verdict.passes,
+        ...(verdict.passes ? { why: verdict.why } : { reason: verdict.reason }),
+      };
+    });
+    return { path: file.path, refs };
+  });
+  const failures = files.flatMap((file) => gateFailuresOf(file, options.ignore));
+  const unreadable = report.filter((file) => file.error !== undefined).length;
 
   if (options.format === 'json') {
-    io.stdout.write(`${JSON.stringify({ files: report })}\n`);
+    io.stdout.write(`${JSON.stringify({ files: report, notes, failures: failures.length })}\n`);
   } else {
+    for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
     for (const file of report) {
-      io.stdout.write(`${file.path}\n`);
-      if ('error' in file) io.stdout.write(`  error: ${file.error}\n`);
-      for (const ref of file.refs) io.stdout.write(`  line ${String(ref.line).padEnd(5)} ${ref.kind.padEnd(17)} ${ref.pinned ? 'pinned  ' : 'UNPINNED'}  ${ref.uses}\n`);
+      io.stdout.write(`${printable(file.path)}\n`);
+      if (file.error !== undefined) io.stdout.write(`  error: ${printable(file.error)}\n`);
+      for (const ref of file.refs) {
+        const status = ref.passes ? (ref.why === 'ignored' ? 'ignored ' : 'pinned  ') : 'UNPINNED';
+        io.stdout.write(`  line ${String(ref.line).padEnd(5)} ${ref.kind.padEnd(17)} ${status}  ${printable(ref.uses)}${ref.passes ? '' : `  (${printable(ref.reason ?? '')})`}\n`);
+      }
     }
-    const total = report.reduce((sum, file) => sum + file.refs.length, 0);
-    io.stdout.write(`\n${report.length} files, ${total} references, ${unpinnedRemote.length} remote references not pinned to a commit SHA${unreadable.length > 0 ? `, ${unreadable.length} files could not be read` : ''}\n`);
+    const references = report.reduce((sum, file) => sum + file.refs.length, 0);
+    const failing = failures.length - unreadable;
+    io.stdout.write(`\n${count(report.length, 'file')}, ${count(references, 'reference')}, ${failing} not pinned${unreadable > 0 ? `, ${count(unreadable, 'file')} could not be read` : ''}\n`);
   }
-  return unpinnedRemote.length > 0 || unreadable.length > 0 ? EXIT.findings : EXIT.ok;
+  return failures.length > 0 ? EXIT.findings : EXIT.ok;
 }

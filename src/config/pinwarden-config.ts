@@ -1,6 +1,7 @@
 // `.github/pinwarden.yml`: what a repository (or its org, through the `.github` repository)
 // asks of pinwarden. Every key is optional; unknown keys are errors, so a typo is reported
 // instead of silently ignored.
+import { describeYamlError } from '../common/yaml-error.js';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { matchGlob } from './glob.js';
@@ -74,18 +75,26 @@ export function parseConfigText(text: string): { ok: true; value: unknown } | { 
   try {
     return { ok: true, value: parse(text, { prettyErrors: true }) as unknown };
   } catch (error) {
-    return { ok: false, problems: [`YAML error: ${(error as Error).message.split('\n')[0]}`] };
+    return { ok: false, problems: [`YAML error: ${describeYamlError((error as Error).message)}`] };
   }
 }
 
 /** Whether a reference to `owner/repo[/path]` is to stay as it is. */
-export function isIgnoredAction(config: PinwardenConfig, action: { owner: string; repo: string; path: string | undefined }): boolean {
+export function isIgnoredAction(config: PinwardenConfig, action: ActionName): boolean {
   const owner = action.owner.toLowerCase();
   if (config.allow_unpinned_owners.some((allowed) => allowed.toLowerCase() === owner)) return true;
-  const name = `${owner}/${action.repo.toLowerCase()}${action.path ? `/${action.path}` : ''}`;
-  return config.ignore.actions.some((glob) => {
+  return matchesActionGlobs(config.ignore.actions, action);
+}
+
+type ActionName = { readonly owner: string; readonly repo: string; readonly path: string | undefined };
+
+/** Globs over `owner/repo[/path]` (case-insensitive); `owner/repo` alone matches its sub-path actions too. The config's `ignore.actions` and the CLI's `--ignore`. */
+export function matchesActionGlobs(globs: readonly string[], action: ActionName): boolean {
+  const repository = `${action.owner.toLowerCase()}/${action.repo.toLowerCase()}`;
+  const name = `${repository}${action.path ? `/${action.path}` : ''}`;
+  return globs.some((glob) => {
     const pattern = glob.toLowerCase();
-    return matchGlob(pattern, name) || matchGlob(pattern, `${owner}/${action.repo.toLowerCase()}`);
+    return matchGlob(pattern, name) || matchGlob(pattern, repository);
   });
 }
 

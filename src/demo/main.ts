@@ -9,7 +9,7 @@ import type { FakeRepository } from '../fake-github/fake-state.js';
 import { readCommitFiles } from '../fake-github/git-store.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
-import { renderLineDiff } from '../report/render-line-diff.js';
+import { renderUnifiedDiff } from '../report/render-diff.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { installationCreated } from '../local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../app/read-repository.js';
@@ -51,7 +51,7 @@ for (const repository of repositories) {
   const before = readCommitFiles(repository.git, repository.branches.get(repository.defaultBranch)!);
   const after = readCommitFiles(repository.git, repository.branches.get(PIN_BRANCH)!);
   for (const [path, text] of after) {
-    if (before.get(path) !== text) out.write(`${renderLineDiff(path, before.get(path) ?? '', text)}\n`);
+    if (before.get(path) !== text) out.write(renderUnifiedDiff(path, before.get(path), text));
   }
 }
 const { byKind, total } = fake.counts();

@@ -2,6 +2,7 @@
 // created; an existing one without that ecosystem gets the entry spliced in after its last
 // `updates` item, every other byte kept; one that has it is left alone. Whatever is written is
 // parsed back and must equal the old document plus exactly the new entry.
+import { describeYamlError } from '../common/yaml-error.js';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
@@ -60,7 +61,7 @@ export function planDependabot(existing: { readonly path: string; readonly text:
   const { path, text } = existing;
   const unable = (reason: string): DependabotPlan => ({ action: 'unable', path, reason });
   const document = parseDocument(text, { uniqueKeys: false });
-  if (document.errors.length > 0) return unable(`it does not parse as YAML (${document.errors[0]!.message.split('\n')[0]}); left as it is`);
+  if (document.errors.length > 0) return unable(`it does not parse as YAML (${describeYamlError(document.errors[0]!.message)}); left as it is`);
   const root = document.contents;
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   if (root === null) {

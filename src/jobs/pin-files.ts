@@ -1,7 +1,7 @@
 // The pinning use case over a set of files already read: locate → one resolver batch for all
 // files → plan → splice → verify, per file. Shared by the CLI and the GitHub App.
 import type { RefResolver } from '../resolve/types.js';
-import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { collectRefRequests, planPins } from '../rewrite/plan-pins.js';
 import type { IgnoreRef } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import type { FileRewrite } from '../rewrite/rewrite-file.js';
@@ -22,9 +22,14 @@ export type PinnedFile = { readonly path: string; readonly original: string } & 
 export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef): Promise<PinnedFile[]> {
   const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), ignore);
   const resolutions = await resolver.resolve(requests);
-  return files.map((file) =>
-    file.located.ok
-      ? { path: file.path, original: file.text, ...rewriteFile({ text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}) }) }
-      : { path: file.path, original: file.text, status: 'unreadable', error: file.located.error },
-  );
+  return files.map((file): PinnedFile => {
+    if (!file.located.ok) return { path: file.path, original: file.text, status: 'unreadable', error: file.located.error };
+    const input = { text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}) };
+    try {
+      return { path: file.path, original: file.text, ...rewriteFile(input) };
+    } catch (error) {
+      // One hostile file costs only that file.
+      return { path: file.path, original: file.text, status: 'rejected', plan: planPins(input), problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
+    }
+  });
 }

@@ -1,6 +1,8 @@
 // Decides, for every located reference, whether it is rewritten to a commit SHA, kept, or
 // skipped with a reason a reader can act on. No I/O: resolutions arrive as data.
 import { formatRemoteRef, isRemoteRef } from '../workflow/parse-action-ref.js';
+import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
+import type { IgnoreRef } from '../gate/gate.js';
 import type { RemoteRef, UsesReference, UsesSite } from '../workflow/types.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
 import type { RefKey, RefRequest, Resolution, ResolvedRef } from '../resolve/types.js';
@@ -9,12 +11,12 @@ import type { PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
 export function collectRefRequests(references: readonly UsesReference[], ignore?: IgnoreRef): RefRequest[] {
-  const requests = references.flatMap(({ ref }) => (isRemoteRef(ref) && !ignore?.(ref) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
+  const requests = references.flatMap(({ site, ref }) => (isRemoteRef(ref) && !ignore?.(ref) && !inlineIgnoreMarker(site) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
   return [...uniqueRequests(requests).values()];
 }
 
 /** Which remote refs the user asked to leave as they are (config); none by default. */
-export type IgnoreRef = (ref: RemoteRef) => boolean;
+export type { IgnoreRef };
 
 export function planPins(input: {
   readonly references: readonly UsesReference[];
@@ -25,7 +27,7 @@ export function planPins(input: {
 }
 
 function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined): PlanEntry {
-  if (isRemoteRef(ref) && ignore?.(ref)) return { action: 'keep', site, ref, why: 'ignored' };
+  if (inlineIgnoreMarker(site) || (isRemoteRef(ref) && ignore?.(ref))) return { action: 'keep', site, ref, why: 'ignored' };
   switch (ref.kind) {
     case 'local':
       return { action: 'keep', site, ref, why: 'local' };

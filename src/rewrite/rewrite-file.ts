@@ -23,7 +23,7 @@ export function rewriteFile(input: {
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
   if (pins.length === 0) return { status: 'unchanged', plan };
   const text = applyEdits(input.text, pins.flatMap((pin) => pin.edits));
-  const expected = new Map(pins.map((pin) => [pin.site.valueStart, pin.after]));
+  const expected = new Map(pins.map((pin) => [pin.site.nodeStart, pin.after]));
   const verification = verifyRewrite({ original: input.text, updated: text, expected });
   if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };
   return { status: 'rewritten', plan, text };

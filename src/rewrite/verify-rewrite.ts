@@ -1,6 +1,7 @@
 // Re-parses a rewritten file and walks it beside the original: the same structure, keys,
 // anchors, tags and values everywhere, except the planned `uses` values, which must hold
 // exactly what was planned. Anything else means the splice changed meaning: report, never write.
+import { describeYamlError } from '../common/yaml-error.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 
@@ -15,7 +16,7 @@ export function verifyRewrite(input: {
   const before = parseDocument(input.original, { uniqueKeys: true });
   const after = parseDocument(input.updated, { uniqueKeys: true, prettyErrors: true });
   const error = after.errors[0];
-  if (error) return { ok: false, problem: `the rewritten file does not parse: ${error.message.split('\n')[0]}` };
+  if (error) return { ok: false, problem: `the rewritten file does not parse: ${describeYamlError(error.message)}` };
   const seen = new Set<number>();
   const problem = compare(before.contents as Node | null, after.contents as Node | null, '$', input.expected, seen);
   if (problem) return { ok: false, problem };
@@ -33,7 +34,9 @@ function compare(a: Node | null, b: Node | null, path: string, expected: Readonl
     const want = start === undefined ? undefined : expected.get(start);
     if (want !== undefined && start !== undefined) {
       seen.add(start);
-      return b.value === want ? undefined : `${path}: holds ${JSON.stringify(b.value)}, planned ${JSON.stringify(want)}`;
+      // A block scalar holds its line with the newline its chomping keeps; GitHub trims it.
+      const held = b.type === 'BLOCK_LITERAL' || b.type === 'BLOCK_FOLDED' ? String(b.value).trim() : b.value;
+      return held === want ? undefined : `${path}: holds ${JSON.stringify(b.value)}, planned ${JSON.stringify(want)}`;
     }
     return Object.is(a.value, b.value) || sameNumber(a.value, b.value) ? undefined : `${path}: value changed`;
   }

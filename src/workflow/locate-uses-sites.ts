@@ -1,8 +1,9 @@
 // Finds every `uses:` a workflow or action manifest holds, from the YAML AST rather than line
 // patterns: flow style, quoted keys, values on the next line, anchors and CRLF all parse the
 // same way GitHub parses them, and text inside `run: |` blocks can never be mistaken for a step.
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { MAX_NESTING, describeYamlError, nestedTooDeeply } from '../common/yaml-error.js';
 import { parseActionRef } from './parse-action-ref.js';
 import type { FileKind, LocateResult, QuoteStyle, SiteContext, UsesReference, UsesSite } from './types.js';
 
@@ -12,7 +13,10 @@ interface Walk {
   readonly lines: LineCounter;
   readonly scalarSpans: readonly (readonly [number, number])[];
   readonly found: Map<number, FoundUses>;
+  /** Step lists already walked: an alias may point back at an enclosing list (`parallel: *s`). */
+  readonly visitedSteps: Set<Node>;
 }
+
 
 interface FoundUses {
   readonly node: Node | null;
@@ -25,14 +29,25 @@ interface FoundUses {
 }
 
 export function locateUsesSites(text: string, kind: FileKind): LocateResult {
+  try {
+    return locate(text, kind);
+  } catch (error) {
+    // One hostile file costs only that file: whatever it does to the walk is its own report.
+    return { ok: false, error: `pinwarden could not read this file: ${(error as Error).message}` };
+  }
+}
+
+function locate(text: string, kind: FileKind): LocateResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
-  if (problem) return { ok: false, error: problem.message.split('\n')[0] ?? problem.message };
+  if (problem) return { ok: false, error: describeYamlError(problem.message) };
   if (doc.contents === null) return { ok: true, references: [] };
   if (!isMap(doc.contents)) return { ok: false, error: 'the document is not a mapping' };
+  const shape = scanScalars(doc.contents);
+  if (shape.depth > MAX_NESTING) return { ok: false, error: nestedTooDeeply() };
 
-  const walk: Walk = { doc, text, lines, scalarSpans: collectScalarSpans(doc), found: new Map() };
+  const walk: Walk = { doc, text, lines, scalarSpans: shape.spans, found: new Map(), visitedSteps: new Set() };
   if (kind === 'workflow') visitJobs(walk, doc.contents);
   else visitSteps(walk, lookup(walk, resolveNode(walk, lookup(walk, doc.contents, 'runs')), 'steps'), 'runs.steps', 'composite-step', false);
 
@@ -41,7 +56,7 @@ export function locateUsesSites(text: string, kind: FileKind): LocateResult {
   const references: UsesReference[] = sites
     .map((site) => ((sharedLineEnds.get(site.lineEnd) ?? 0) > 1 ? { ...site, commentSafe: false } : site))
     .sort((a, b) => a.valueStart - b.valueStart)
-    .map((site) => ({ site, ref: site.quote === 'block' ? { kind: 'invalid', reason: 'a block scalar (`|` or `>`) holds this `uses`' } : parseActionRef(site.value) }));
+    .map((site) => ({ site, ref: site.quote === 'block' ? { kind: 'invalid', reason: 'a block scalar (`|` or `>`) of several lines holds this `uses`' } : parseActionRef(site.value) }));
   return { ok: true, references };
 }
 
@@ -60,7 +75,8 @@ function visitJobs(walk: Walk, root: YAMLMap): void {
 
 function visitSteps(walk: Walk, stepsNode: Node | null, path: string, context: SiteContext, viaAlias: boolean): void {
   const steps = resolveNode(walk, stepsNode);
-  if (!isSeq(steps)) return;
+  if (!isSeq(steps) || walk.visitedSteps.has(steps)) return;
+  walk.visitedSteps.add(steps);
   const throughAlias = viaAlias || isAlias(stepsNode);
   steps.items.forEach((item, index) => {
     const step = resolveNode(walk, item as Node | null);
@@ -91,6 +107,10 @@ function recordUses(walk: Walk, map: YAMLMap, path: string, context: SiteContext
 function buildSite(walk: Walk, entry: FoundUses): UsesSite {
   const { text } = walk;
   const node = entry.node;
+  if (isScalar(node) && quoteStyle(node.type) === 'block') {
+    const block = buildBlockSite(walk, entry, node);
+    if (block) return block;
+  }
   const valueStart = node?.range?.[0] ?? entry.keyEnd;
   const valueEnd = node?.range?.[1] ?? entry.keyEnd;
   const quote = isScalar(node) ? quoteStyle(node.type) : 'plain';
@@ -108,12 +128,51 @@ function buildSite(walk: Walk, entry: FoundUses): UsesSite {
     column: position.col,
     valueStart,
     valueEnd,
+    nodeStart: valueStart,
     quote,
     lineEnd,
     contentEnd: endOfContent(text, valueEnd, lineEnd),
     ...(comment ? { comment } : {}),
     inFlow: entry.inFlow,
     commentSafe: isScalar(node) && quote !== 'block' && !spansPastLine,
+    reachedThroughAlias: entry.viaAlias,
+  };
+}
+
+/**
+ * A block scalar whose content is one line (`uses: |` then `actions/checkout@v4`) is what GitHub
+ * runs once trimmed, so it is a site like any other: the value is that line's text, edited in
+ * place; a comment goes on the header line after `|`, where YAML allows one. Several lines: no.
+ */
+function buildBlockSite(walk: Walk, entry: FoundUses, node: Scalar): UsesSite | undefined {
+  const { text } = walk;
+  const [nodeStart, nodeEnd] = node.range ?? [entry.keyEnd, entry.keyEnd];
+  const value = String(node.value).trim();
+  if (value === '' || value.includes('\n')) return undefined;
+  const headerEnd = endOfLine(text, nodeStart);
+  const valueStart = text.indexOf(value, headerEnd);
+  if (valueStart < 0 || valueStart + value.length > nodeEnd) return undefined;
+  const headerText = text.slice(nodeStart, headerEnd).trimEnd();
+  const header = /^[|>][0-9+-]*(?:[ \t]+(#.*))?$/.exec(headerText);
+  if (!header) return undefined;
+  const commentText = header[1];
+  const position = walk.lines.linePos(valueStart);
+  return {
+    value,
+    context: entry.context,
+    path: entry.path,
+    line: position.line,
+    column: position.col,
+    valueStart,
+    valueEnd: valueStart + value.length,
+    nodeStart,
+    // The content of a block scalar is raw text: a pin is written into it as it is.
+    quote: 'plain',
+    lineEnd: headerEnd,
+    contentEnd: endOfContent(text, nodeStart, headerEnd),
+    ...(commentText ? { comment: { start: nodeStart + headerText.indexOf('#'), text: commentText } } : {}),
+    inFlow: entry.inFlow,
+    commentSafe: true,
     reachedThroughAlias: entry.viaAlias,
   };
 }
@@ -178,14 +237,27 @@ function scalarSpanAt(spans: readonly (readonly [number, number])[], offset: num
   return undefined;
 }
 
-function collectScalarSpans(doc: Document): [number, number][] {
+/**
+ * Every scalar's source span in document order (they never nest), and how deep the collections
+ * go; iterative, so a deeply nested file cannot exhaust the stack here. Aliases are leaves.
+ */
+function scanScalars(root: Node): { spans: [number, number][]; depth: number } {
   const spans: [number, number][] = [];
-  visit(doc, {
-    Scalar: (_key, node) => {
+  let depth = 0;
+  const pending: [unknown, number][] = [[root, 1]];
+  while (pending.length > 0) {
+    const [node, level] = pending.pop()!;
+    if (isScalar(node)) {
       if (node.range) spans.push([node.range[0], node.range[1]]);
-    },
-  });
-  return spans.sort((a, b) => a[0] - b[0]);
+    } else if (isMap(node) || isSeq(node)) {
+      depth = Math.max(depth, level);
+      for (const item of node.items) {
+        if (isPair(item)) pending.push([item.key, level + 1], [item.value, level + 1]);
+        else pending.push([item, level + 1]);
+      }
+    }
+  }
+  return { spans: spans.sort((a, b) => a[0] - b[0]), depth };
 }
 
 function resolveNode(walk: Walk, node: Node | null | undefined): Node | null {

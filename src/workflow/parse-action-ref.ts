@@ -1,6 +1,7 @@
 // Classifies a `uses:` value the way the Actions runner reads it: `owner/repo[/path]@ref`,
 // `./local`, `docker://image`, or something the runner would reject.
 import { isFullSha } from '../common/commit-sha.js';
+import { foldLiteralExpressions } from './fold-expressions.js';
 import type { ActionRef, RefKind, RemoteRef } from './types.js';
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -17,10 +18,13 @@ export function classifyRefName(ref: string): RefKind {
   return 'other';
 }
 
-export function parseActionRef(value: string): ActionRef {
-  if (value.includes('${{')) return { kind: 'invalid', reason: 'expressions are not allowed in `uses`' };
+export function parseActionRef(raw: string): ActionRef {
+  const folded = foldLiteralExpressions(raw);
+  if (!folded.ok) return { kind: 'invalid', reason: folded.reason };
+  const value = folded.value;
   if (value.trim() !== value || value === '') return { kind: 'invalid', reason: 'empty value or surrounding white space' };
-  if (value.startsWith('./') || value.startsWith('.\\')) return { kind: 'local', path: value };
+  // `$/path` names a file of the same repository at the same commit, as `./path` does.
+  if (value.startsWith('./') || value.startsWith('.\\') || value.startsWith('$/')) return { kind: 'local', path: value };
   if (value.startsWith('docker://')) {
     const digest = DOCKER_DIGEST.exec(value)?.[1];
     return { kind: 'docker', image: value.slice('docker://'.length), digest };

@@ -21,6 +21,8 @@ export interface UsesSite {
   /** Offsets into the text: the value's source including its quotes, [start, end). */
   readonly valueStart: number;
   readonly valueEnd: number;
+  /** Where the YAML node starts: `valueStart`, except for a block scalar (its `|` or `>`). */
+  readonly nodeStart: number;
   readonly quote: QuoteStyle | 'block';
   /** Offset where the line holding the value's end stops (before `\r\n` or `\n`). */
   readonly lineEnd: number;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir, repoRoot } from '../support/paths.js';
@@ -23,19 +23,99 @@ describe('pinwarden scan', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toEqual({
       files: [
-        { path: '.github/workflows/ci.yml', refs: [{ line: 4, uses: 'acme/setup@v1', kind: 'action', pinned: false }, { line: 5, uses: './local', kind: 'local', pinned: true }] },
-        { path: 'actions/build/action.yaml', refs: [{ line: 4, uses: `acme/setup@${SHA}`, kind: 'action', pinned: true }] },
+        {
+          path: '.github/workflows/ci.yml',
+          refs: [
+            { line: 4, uses: 'acme/setup@v1', kind: 'action', pinned: false, passes: false, reason: '`@v1` is a tag or branch, which can be moved' },
+            { line: 5, uses: './local', kind: 'local', pinned: false, passes: true, why: 'local' },
+          ],
+        },
+        { path: 'actions/build/action.yaml', refs: [{ line: 4, uses: `acme/setup@${SHA}`, kind: 'action', pinned: true, passes: true, why: 'pinned' }] },
       ],
+      notes: [],
+      failures: 1,
     });
   });
 
-  it('exits 0 when every remote reference is pinned, and lists them as text', async () => {
-    const root = tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n      - uses: docker://alpine:3\n` });
+  it('exits 0 when every reference passes the gate, and lists them as text', async () => {
+    const root = tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n      - uses: docker://alpine@sha256:${'a'.repeat(64)}\n` });
     const { code, stdout } = await runCli(['scan'], root);
     expect(code).toBe(0);
     expect(stdout).toContain(`line 4     action            pinned    acme/setup@${SHA}`);
-    expect(stdout).toContain('line 5     docker            UNPINNED  docker://alpine:3');
-    expect(stdout).toContain('1 files, 2 references, 0 remote references not pinned');
+    expect(stdout).toContain(`line 5     docker            pinned    docker://alpine@sha256:${'a'.repeat(64)}`);
+    expect(stdout).toContain('1 file, 2 references, 0 not pinned');
+  });
+
+  it.each([
+    ['a Docker image by tag', 'docker://alpine:3', /Docker image tag can move/],
+    ['an invalid value', 'acme/setup', /missing `@ref`/],
+    ['a block scalar', '|\n          acme/setup@v1', /tag or branch/],
+    ['a literal expression', "${{ 'acme/setup@v1' }}", /tag or branch/],
+    ['an expression known only at run time', '${{ matrix.action }}', /known only when the workflow runs/],
+    ['a short SHA', 'acme/setup@cbcfe84', /short SHA/],
+  ])('fails the gate on %s', async (_name, uses, reason) => {
+    const root = tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: ${uses}\n` });
+    const { code, stdout } = await runCli(['scan', '--format', 'json'], root);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).files[0].refs[0]).toMatchObject({ passes: false, reason: expect.stringMatching(reason) });
+  });
+
+  it('passes a same-repository `$/` reusable workflow and references ignored on their line or by --ignore', async () => {
+    const root = tempRepo({
+      '.github/workflows/ci.yml': [
+        'jobs:',
+        '  call:',
+        '    uses: $/.github/workflows/reusable.yml',
+        '  a:',
+        '    steps:',
+        '      - uses: acme/setup@v1 # pinwarden:ignore (our own action, released by tag)',
+        '      - uses: acme/other@v1 # ratchet:exclude',
+        '      - uses: my-org/tool@main',
+        '',
+      ].join('\n'),
+    });
+    const gated = await runCli(['scan', '--format', 'json'], root);
+    expect(gated.code).toBe(1);
+    expect(JSON.parse(gated.stdout).files[0].refs.map((ref: { passes: boolean; why?: string }) => [ref.passes, ref.why])).toEqual([[true, 'local'], [true, 'ignored'], [true, 'ignored'], [false, undefined]]);
+    expect((await runCli(['scan', '--ignore', 'my-org/*'], root)).code).toBe(0);
+    const pinned = await runCli(['pin', '--refs', refsDir, '--ignore', 'my-org/*', '--dry-run', '--format', 'json'], root);
+    expect(pinned.code).toBe(0);
+    expect(JSON.parse(pinned.stdout).summary).toMatchObject({ pinned: 0, failing: 0 });
+  });
+
+  it('a hostile file costs only itself: an alias cycle and deep nesting are reported, the other file is read', async () => {
+    const root = tempRepo({
+      '.github/workflows/a-cycle.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: &s [ {uses: actions/checkout@v4, parallel: *s} ]\n',
+      '.github/workflows/b-deep.yml': `jobs: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+      '.github/workflows/c-fine.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n`,
+    });
+    const { code, stdout } = await runCli(['scan', '--format', 'json'], root);
+    expect(code).toBe(1);
+    const files = JSON.parse(stdout).files;
+    expect(files.map((file: { refs: unknown[] }) => file.refs.length)).toEqual([1, 0, 1]);
+    expect(files[1].error).toBe('nested too deeply (limit 100 levels)');
+  });
+
+  it('a path holding no workflow or action file is a usage error, and a symbolic link loop is said, not followed', async () => {
+    const empty = tempRepo({ 'README.md': '# nothing here\n' });
+    const typo = await runCli(['scan', '--format', 'json'], empty);
+    expect(typo.code).toBe(2);
+    expect(JSON.parse(typo.stdout)).toEqual({ error: { kind: 'usage', message: expect.stringMatching(/^no workflow or action file under /) } });
+    const root = tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n` });
+    symlinkSync(root, join(root, 'loop'));
+    symlinkSync(join(root, 'missing-target'), join(root, 'dangling'));
+    const looped = await runCli(['scan', '--format', 'json'], root);
+    expect(looped.code).toBe(0);
+    expect(JSON.parse(looped.stdout).notes).toEqual([expect.stringMatching(/dangling: skipped, the symbolic link leads nowhere$/), expect.stringMatching(/loop: skipped, a symbolic link back to .* \(a loop\)$/)]);
+    // `scan .github/workflows` finds the workflows too.
+    expect((await runCli(['scan', '.github/workflows'], root)).code).toBe(0);
+  });
+
+  it('text output escapes control characters a file could use to rewrite the terminal', async () => {
+    const root = tempRepo({ '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: "acme/setup@v1\\e[2J\\u202e"\n' });
+    const { stdout } = await runCli(['scan'], root);
+    expect(stdout).toContain('acme/setup@v1\\x1b[2J\\u{202e}');
+    expect(stdout).not.toMatch(/[\u001b\u202e]/);
   });
 
   it('reports a file whose YAML does not parse and fails the gate', async () => {
@@ -56,6 +136,12 @@ describe('pinwarden scan', () => {
     expect(stderr).toMatch(/^pinwarden: /);
   });
 
+  it('prints its version', async () => {
+    const { code, stdout } = await runCli(['--version'], repoRoot);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^pinwarden \d+\.\d+\.\d+\n$/);
+  });
+
   it.each([['scan'], ['pin']])('prints help for %s', async (command) => {
     const { code, stdout } = await runCli([command, '--help'], repoRoot);
     expect(code).toBe(0);
@@ -70,10 +156,31 @@ describe('pinwarden pin', () => {
     const first = await runCli(['pin', '--refs', refsDir], root);
     expect(first.code).toBe(0);
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(golden('comments-and-quotes.after.yml'));
-    expect(first.stdout).toContain('8 references pinned in 1 files; 0 remote references could not be pinned');
+    expect(first.stdout).toContain('8 references pinned in 1 file; 0 still not pinned; 0 files could not be read');
     const second = await runCli(['pin', '--refs', refsDir, '--format', 'json'], root);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).summary).toMatchObject({ pinned: 0, rewritten: 0 });
+  });
+
+  it('pins a one-line block scalar in place (comment on its header) and a literal expression as its value', async () => {
+    const root = tempRepo({ '.github/workflows/ci.yml': "jobs:\n  a:\n    steps:\n      - uses: |\n          acme/setup@v1\n      - uses: >- # setup\n          acme/setup@v1\n      - uses: ${{ 'acme/setup@v1' }}\n" });
+    const { code } = await runCli(['pin', '--refs', refsDir], root);
+    expect(code).toBe(0);
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: | # v1.2.3\n          acme/setup@${SHA}\n      - uses: >- # v1.2.3 setup\n          acme/setup@${SHA}\n      - uses: acme/setup@${SHA} # v1.2.3\n`,
+    );
+  });
+
+  it('prints a unified diff that git apply accepts', async () => {
+    const before = golden('comments-and-quotes.before.yml');
+    const root = tempRepo({ '.github/workflows/ci.yml': before });
+    const { stdout } = await runCli(['pin', '--refs', refsDir, '--dry-run'], root);
+    const diff = stdout.slice(stdout.indexOf('diff --git'), stdout.lastIndexOf('\n\ndry run'));
+    expect(diff).toMatch(/^diff --git a\/\.github\/workflows\/ci\.yml b\/\.github\/workflows\/ci\.yml\n--- a\/\.github\/workflows\/ci\.yml\n\+\+\+ b\/.*\n@@ -\d+,\d+ \+\d+,\d+ @@/);
+    spawnSync('git', ['init', '-q'], { cwd: root });
+    const applied = spawnSync('git', ['apply', '-'], { cwd: root, input: `${diff}\n`, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(golden('comments-and-quotes.after.yml'));
   });
 
   it('writes nothing on --dry-run and prints the diff', async () => {
@@ -99,11 +206,15 @@ describe('pinwarden pin', () => {
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(golden('refs-of-every-kind.after.yml'));
   });
 
-  it('refuses to run without a token or refs data, or with a malformed API URL', async () => {
-    const { code, stderr } = await runCli(['pin'], tempRepo({}));
+  it('refuses to resolve without a token or refs data, or with a malformed API URL; needs neither when nothing is to be resolved', async () => {
+    const unpinned = { '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: acme/setup@v1\n' };
+    const { code, stderr } = await runCli(['pin'], tempRepo(unpinned));
     expect(code).toBe(2);
     expect(stderr).toContain('GITHUB_TOKEN is not set');
-    const badUrl = await runCli(['pin', '--api-url', 'ftp://example'], tempRepo({}), { GITHUB_TOKEN: 't' });
+    const pinnedAlready = await runCli(['pin'], tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n      - uses: ./local\n` }));
+    expect(pinnedAlready.code).toBe(0);
+    expect(pinnedAlready.stdout).toContain('0 references pinned in 0 files; 0 still not pinned');
+    const badUrl = await runCli(['pin', '--api-url', 'ftp://example'], tempRepo(unpinned), { GITHUB_TOKEN: 't' });
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('--api-url must be an http(s) URL');
   });

@@ -36,7 +36,7 @@ let refsByRepo: Map<string, RepoRefs>;
 let resolver: RefResolver;
 
 beforeAll(async () => {
-  const local = await collectFiles([corpusWorkflowsDir]);
+  const local = (await collectFiles([corpusWorkflowsDir])).files;
   files = local.map((file) => ({ ...file, name: relative(corpusWorkflowsDir, file.path), text: readFileSync(file.path, 'utf8') }));
   const refs = await loadRefsDir(corpusRefsDir);
   refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));

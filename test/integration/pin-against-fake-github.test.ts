@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 async function referencesIn(root: string): Promise<{ path: string; references: readonly UsesReference[] }[]> {
-  const files = await collectFiles([root]);
+  const { files } = await collectFiles([root]);
   return files.map((file) => {
     const located = locateUsesSites(readFileSync(file.path, 'utf8'), file.kind);
     if (!located.ok) return { path: relative(root, file.path), references: [] };
@@ -49,7 +49,7 @@ async function referencesIn(root: string): Promise<{ path: string; references: r
 async function unpinnedCorpus(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'pinwarden-corpus-'));
   cpSync(corpusWorkflowsDir, root, { recursive: true });
-  for (const file of await collectFiles([root])) {
+  for (const file of (await collectFiles([root])).files) {
     const text = readFileSync(file.path, 'utf8');
     const located = locateUsesSites(text, file.kind);
     if (located.ok) writeFileSync(file.path, unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }));
@@ -124,7 +124,7 @@ describe('pinwarden pin --api-url (fake GitHub)', () => {
     cpSync(root, copy, { recursive: true });
     await runCli(['pin', '--api-url', fake.url], root, env());
     await runCli(['pin', '--refs', corpusRefsDir], copy);
-    for (const file of await collectFiles([root])) {
+    for (const file of (await collectFiles([root])).files) {
       expect(readFileSync(file.path, 'utf8'), file.path).toBe(readFileSync(join(copy, relative(root, file.path)), 'utf8'));
     }
   });

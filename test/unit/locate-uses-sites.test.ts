@@ -112,9 +112,35 @@ describe('locateUsesSites', () => {
     expect(locateUsesSites('- a\n- b\n', 'workflow')).toEqual({ ok: false, error: 'the document is not a mapping' });
   });
 
-  it('classifies a block-scalar value as invalid instead of editing it', () => {
-    const result = locateUsesSites('jobs:\n  a:\n    steps:\n      - uses: |\n          a/b@v1\n', 'workflow');
-    expect(result.ok && result.references[0]?.ref.kind).toBe('invalid');
+  it('reads a one-line block scalar as the line GitHub runs; several lines are invalid', () => {
+    const text = 'jobs:\n  a:\n    steps:\n      - uses: |\n          a/b@v1\n      - uses: >- # keep\n          c/d@v2\n      - uses: |\n          e/f@v1\n          more\n';
+    const result = locateUsesSites(text, 'workflow');
+    if (!result.ok) throw new Error(result.error);
+    expect(result.references.map(({ site, ref }) => [site.value, ref.kind, site.line, text.slice(site.valueStart, site.valueEnd), site.comment?.text])).toEqual([
+      ['a/b@v1', 'action', 5, 'a/b@v1', undefined],
+      ['c/d@v2', 'action', 7, 'c/d@v2', '# keep'],
+      ['e/f@v1\nmore\n', 'invalid', 8, '|\n          e/f@v1\n          more\n', undefined],
+    ]);
+  });
+
+  it('an alias back to an enclosing step list is walked once, not for ever', () => {
+    const result = locateUsesSites('on: push\njobs:\n  a:\n    runs-on: x\n    steps: &s [ {uses: actions/checkout@v4, parallel: *s} ]\n', 'workflow');
+    expect(result.ok && result.references.map(({ site }) => site.value)).toEqual(['actions/checkout@v4']);
+  });
+
+  it('says "nested too deeply" with the limit, whether the parser or pinwarden notices first', () => {
+    const shallowEnough = `jobs: ${'['.repeat(99)}${']'.repeat(99)}\n`;
+    expect(locateUsesSites(shallowEnough, 'workflow').ok).toBe(true);
+    for (const depth of [101, 5_000]) {
+      const result = locateUsesSites(`jobs: ${'['.repeat(depth)}${']'.repeat(depth)}\n`, 'workflow');
+      expect(result).toEqual({ ok: false, error: 'nested too deeply (limit 100 levels)' });
+    }
+  });
+
+  it('a YAML error is one line with no dangling colon', () => {
+    const result = locateUsesSites('jobs:\n  a:\n    steps:\n  - uses: x\n bad: [\n', 'workflow');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/at line \d+, column \d+$/);
   });
 
   it('treats non-string plain values by their text and non-scalar values as invalid', () => {

@@ -24,7 +24,9 @@ describe('parseActionRef', () => {
   it.each([
     ['actions/checkout', /missing `@ref`/],
     ['actions/checkout@', /empty ref/],
-    ['${{ matrix.action }}@v1', /expressions/],
+    ['${{ matrix.action }}@v1', /expression inside other text/],
+    ['${{ matrix.action }}', /not a literal; what it names is known only when the workflow runs/],
+    ["actions/checkout@${{ 'v4' }}", /expression inside other text/],
     ['actions@v1', /repository name/],
     ['-bad/repo@v1', /owner name/],
     ['owner/repo//path@v1', /path segment/],
@@ -52,5 +54,12 @@ describe('classifyRefName', () => {
     [SHA.toUpperCase(), 'other'],
   ])('%s → %s', (ref, kind) => {
     expect(classifyRefName(ref)).toBe(kind);
+  });
+
+  it('folds a whole literal expression as GitHub does, and reads `$/` as the same repository', () => {
+    expect(parseActionRef("${{ 'actions/checkout@v4' }}")).toMatchObject({ kind: 'action', owner: 'actions', repo: 'checkout', ref: 'v4' });
+    expect(parseActionRef("${{'it''s/odd@v1'}}")).toMatchObject({ kind: 'invalid' });
+    expect(parseActionRef("${{ 'docker://alpine:3' }}")).toMatchObject({ kind: 'docker', image: 'alpine:3' });
+    expect(parseActionRef('$/.github/workflows/reusable.yml')).toEqual({ kind: 'local', path: '$/.github/workflows/reusable.yml' });
   });
 });
