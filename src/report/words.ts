@@ -7,6 +7,7 @@ export function count(n: number, word: string, irregular?: string): string {
 
 // C0 and C1 controls, DEL, and the bidirectional overrides and isolates that can make a line read
 // differently from what it holds (CVE-2021-42574). Tab is kept: it is how some files indent.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Text from a repository as a terminal should show it: every control character escaped. */
