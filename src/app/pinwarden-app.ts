@@ -8,6 +8,8 @@ import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
 import type { Trigger } from '../pull-request/decide-pull-request.js';
+import { isPinCommand } from '../command/parse-pin-command.js';
+import { RefusalWindow } from '../command/refusal-window.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { GitHubClient } from './github-client.js';
 import { CONFIG_PATH, createConfigLoader } from './load-config.js';
@@ -44,10 +46,6 @@ const READ_AHEAD_WAVE = 200;
 /** A batched read older than this is read again by its run. */
 const PRE_READ_TTL_MS = 10 * 60_000;
 
-/** `/pinwarden pin` on a line of its own (trailing words ignored), anywhere in the comment. */
-export function isPinCommand(body: string): boolean {
-  return body.split(/\r?\n/).some((line) => /^\s*\/pinwarden\s+pin\b/i.test(line));
-}
 
 /** Whether a push changed something pinwarden reads. Without a commit list (over 2,048), assume so. */
 export function pushTouchesWatchedFiles(commits: readonly { added?: string[]; modified?: string[]; removed?: string[] }[]): boolean {
@@ -68,6 +66,7 @@ export function webUrlFor(apiUrl: string): string {
 export function createPinwardenApp(options: PinwardenAppOptions = {}): PinwardenApp {
   const queue = new RepositoryQueue<JobOutcome>({ concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 });
   const loadConfig = createConfigLoader();
+  const refusals = new RefusalWindow();
   // One resolver (and its cache) per installation: refs of public actions repeat across an org.
   const resolvers = new Map<number, RefResolver>();
   const background = new Set<Promise<unknown>>();
@@ -182,7 +181,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
           const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: commenter.login });
           if (!WRITERS.has(data.permission) && !WRITERS.has(data.role_name)) {
             log.info({ commenter: commenter.login, permission: data.role_name }, 'refused: the commenter cannot write to the repository');
-            await reply(`thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${data.role_name}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
+            // Told once per issue and window; asking again gets a reaction, never another post.
+            if (refusals.firstRefusal(`${installationId}/${payload.repository.full_name}#${payload.issue.number}`, commenter.login)) {
+              await reply(`thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${data.role_name}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
+            } else {
+              await github.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content: 'confused' });
+            }
             return;
           }
           await github.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content: 'eyes' });

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { addComment, commitToBranch, createFakeState, findRepository, openIssue, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
-import type { FakeRepository, FakeState } from '../../src/fake-github/fake-state.js';
+import type { FakeIssue, FakeRepository, FakeState } from '../../src/fake-github/fake-state.js';
 import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { secondaryRateLimit, startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
@@ -226,9 +226,9 @@ async function pushTo(name: string, changes: Record<string, string | null>) {
   return delivery;
 }
 
-async function command(name: string, user: { login: string; type: 'User' | 'Bot' }, body = '/pinwarden pin') {
+async function command(name: string, user: { login: string; type: 'User' | 'Bot' }, body = '/pinwarden pin', on?: FakeIssue) {
   const repository = repo(name);
-  const issue = openIssue(repository, { title: 'Pin please', body: '', user });
+  const issue = on ?? openIssue(repository, { title: 'Pin please', body: '', user });
   const comment = addComment(state, repository, { issueNumber: issue.number, body, user });
   await local.deliver('issue_comment', issueCommentCreated(repository, { id: comment.id, issueNumber: issue.number, body, user }));
   await local.pinwarden.idle();
@@ -334,6 +334,27 @@ describe('the /pinwarden pin command', () => {
     expect(replies()).toHaveLength(1);
     expect(replies()[0]!.body).toContain('only people with write access');
     expect(pullRequests(repo('web'))).toHaveLength(0);
+  });
+
+  it('tells a reader once per issue; asking again there gets a reaction, never another post', async () => {
+    await start(seedWeb);
+    const reader = { login: 'passer-by', type: 'User' as const };
+    const first = await command('web', reader);
+    const later = [];
+    for (let index = 0; index < 5; index += 1) later.push((await command('web', reader, '/pinwarden pin', first.issue)).comment);
+    expect(first.replies()).toHaveLength(1);
+    expect(later.map((comment) => comment.reactions)).toEqual(Array.from({ length: 5 }, () => ['confused']));
+    // Another issue is another conversation: told there once too.
+    expect((await command('web', reader)).replies()).toHaveLength(1);
+  });
+
+  it('does not run for a command a reader would not see as one', async () => {
+    await start(seedWeb);
+    repo('web').collaborators.set('dev', 'admin');
+    for (const body of ['```\n/pinwarden pin\n```', '    /pinwarden pin', '<!--\n/pinwarden pin\n-->', '/pinwarden pin-foo', '> /pinwarden pin']) {
+      await command('web', { login: 'dev', type: 'User' }, body);
+    }
+    expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens')).toEqual([]);
   });
 
   it('ignores bots, the app itself included, and comments without the command', async () => {

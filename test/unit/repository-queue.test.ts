@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RepositoryQueue } from '../../src/app/repository-queue.js';
-import { isPinCommand, pushTouchesWatchedFiles, webUrlFor } from '../../src/app/pinwarden-app.js';
+import { pushTouchesWatchedFiles, webUrlFor } from '../../src/app/pinwarden-app.js';
 import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,12 +62,6 @@ describe('RepositoryQueue', () => {
 });
 
 describe('webhook filters', () => {
-  it('recognises the command on a line of its own', () => {
-    expect(isPinCommand('/pinwarden pin')).toBe(true);
-    expect(isPinCommand('please\r\n  /Pinwarden PIN now')).toBe(true);
-    expect(isPinCommand('run `/pinwarden pin` later')).toBe(false);
-    expect(isPinCommand('/pinwarden pinned')).toBe(false);
-  });
   it('reacts to pushes touching workflows, actions, dependabot.yml or its own config', () => {
     expect(pushTouchesWatchedFiles([{ modified: ['README.md'] }])).toBe(false);
     expect(pushTouchesWatchedFiles([{ modified: ['README.md'] }, { added: ['.github/workflows/ci.yml'] }])).toBe(true);
