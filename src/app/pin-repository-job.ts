@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
-import type { RepositorySnapshot } from '../jobs/plan-repository.js';
+import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
+import { inlineCode, safeText } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
 import type { PullRequestDecision, Trigger } from '../pull-request/decide-pull-request.js';
 import { renderPullRequest } from '../pull-request/render-pull-request.js';
@@ -31,7 +32,7 @@ export interface RepositoryJobDeps {
 export type JobOutcome =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
   | { readonly status: 'config-invalid'; readonly problems: readonly string[] }
-  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly unreadable: readonly string[]; readonly pullRequestUrl: string | undefined }
+  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly leftAlone: readonly FileLeftAlone[]; readonly pullRequestUrl: string | undefined }
   | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string }
   | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined }
   | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number }
@@ -84,7 +85,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       return {
         status: 'nothing-to-pin',
         unpinned,
-        unreadable: filesLeftAlone(plan).map(({ path, detail }) => `${path}: ${detail.split('\n')[0]}`),
+        leftAlone: filesLeftAlone(plan),
         pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
       };
     case 'closed-by-user':
@@ -118,7 +119,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
 }
 
 function configProblemComment(problems: readonly string[], marker: string): string {
-  return [marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${problem}`)].join('\n');
+  return [marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${safeText(problem)}`)].join('\n');
 }
 
 /** One line for a comment reply or a log: what the run did. */
@@ -127,11 +128,11 @@ export function describeOutcome(outcome: JobOutcome): string {
     case 'skipped':
       return `Nothing done: the repository is ${outcome.reason === 'empty' ? 'empty' : outcome.reason === 'fork' ? 'a fork' : 'archived'}.`;
     case 'config-invalid':
-      return [`Nothing done: \`${CONFIG_PATH}\` is invalid.`, '', ...outcome.problems.map((problem) => `- ${problem}`)].join('\n');
+      return [`Nothing done: \`${CONFIG_PATH}\` is invalid.`, '', ...outcome.problems.map((problem) => `- ${safeText(problem)}`)].join('\n');
     case 'nothing-to-pin':
       return [
         `Nothing to pin: every action is already pinned to a commit${outcome.unpinned > 0 ? ` or could not be resolved (${outcome.unpinned} left as they are)` : ''}.${outcome.pullRequestUrl ? ` Open pull request: ${outcome.pullRequestUrl}` : ''}`,
-        ...(outcome.unreadable.length > 0 ? ['', 'Files left alone:', ...outcome.unreadable.map((line) => `- \`${line}\``)] : []),
+        ...(outcome.leftAlone.length > 0 ? ['', 'Files left alone:', ...outcome.leftAlone.map(({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`)] : []),
       ].join('\n');
     case 'closed-by-user':
       return `The pinning pull request was closed without merge: ${outcome.pullRequestUrl}`;

@@ -3,6 +3,8 @@
 // why, and what happened to dependabot.yml. Plain strings out; GitHub's limits respected.
 import { filesLeftAlone } from '../jobs/plan-repository.js';
 import type { RepositoryPlan } from '../jobs/plan-repository.js';
+import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { count } from '../report/words.js';
 import type { PlannedPin } from '../rewrite/types.js';
 
 /** Marks pinwarden's own pull requests and commits. */
@@ -38,10 +40,10 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   const files = new Set(pins.map((entry) => entry.path)).size;
   const sections: string[] = [PR_MARKER, '### Why', WHY, ''];
 
-  sections.push(`### Changes: ${pins.length} ${plural(pins.length, 'reference')} pinned in ${files} ${plural(files, 'file')}`);
+  sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
   if (pins.length > 0) {
     sections.push('', '| File | Line | Before | After |', '| --- | ---: | --- | --- |');
-    const rows = pins.map(({ path, pin }) => `| ${code(path)} | ${pin.site.line} | ${code(pin.before)} | ${afterCell(pin, input.webUrl)} |`);
+    const rows = pins.map(({ path, pin }) => `| ${tableCode(path)} | ${pin.site.line} | ${tableCode(pin.before)} | ${afterCell(pin, input.webUrl)} |`);
     sections.push(...fitRows(rows, BODY_LIMIT - sections.join('\n').length - 20_000));
   }
 
@@ -50,28 +52,28 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   if (branchPins.length > 0 || confused.length > 0) {
     sections.push('', '### Review these');
     for (const { path, pin } of branchPins) {
-      sections.push(`- ${code(path)} line ${pin.site.line}: ${code(pin.before)} names a **branch**; it is pinned to the branch head of today, which no release vouches for. Prefer a release tag if the action has one.`);
+      sections.push(`- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)} names a **branch**; it is pinned to the branch head of today, which no release vouches for. Prefer a release tag if the action has one.`);
     }
     for (const { path, pin } of confused) {
-      sections.push(`- ${code(path)} line ${pin.site.line}: ${code(pin.ref.ref)} is both a tag and a branch of ${code(`${pin.ref.owner}/${pin.ref.repo}`)}; the tag's commit was used, as GitHub Actions does. Check that this is the commit you meant.`);
+      sections.push(`- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.ref.ref)} is both a tag and a branch of ${inlineCode(`${pin.ref.owner}/${pin.ref.repo}`)}; the tag's commit was used, as GitHub Actions does. Check that this is the commit you meant.`);
     }
   }
 
   const unpinned = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : [])) : []));
   if (unpinned.length > 0) {
     sections.push('', '### Left as they are');
-    sections.push(...fitRows(unpinned.map(({ path, entry }) => `- ${code(path)} line ${entry.site.line}: ${code(entry.site.value || '(empty)')}: ${escapeText(entry.reason)}`), 8_000));
+    sections.push(...fitRows(unpinned.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value || '(empty)')}: ${safeText(entry.reason)}`), 8_000));
   }
 
   const problems = filesLeftAlone(plan).map(({ path, why, detail }) =>
     why === 'unparseable'
-      ? `- ${code(path)}: not changed, its YAML does not parse: ${code(firstLine(detail))}`
+      ? `- ${inlineCode(path)}: not changed, its YAML does not parse: ${safeText(firstLine(detail))}`
       : why === 'rejected'
-        ? `- ${code(path)}: not changed, the rewrite did not verify: ${escapeText(detail)}`
-        : `- ${code(path)}: not read: ${escapeText(detail)}`,
+        ? `- ${inlineCode(path)}: not changed, the rewrite did not verify: ${safeText(detail)}`
+        : `- ${inlineCode(path)}: not read: ${safeText(detail)}`,
   );
   if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
-  if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map(code).join(', ')}.`);
+  if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map((path) => inlineCode(path)).join(', ')}.`);
 
   if (plan.dependabot) sections.push('', '### Dependabot', dependabotLine(plan.dependabot));
   sections.push('', '---', 'Opened by pinwarden. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.');
@@ -90,22 +92,27 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string {
   switch (plan.action) {
     case 'create':
-      return `Adds ${code(plan.path)} with a weekly \`github-actions\` entry, so Dependabot proposes new versions of these pins (SHA and comment together).`;
+      return `Adds ${inlineCode(plan.path)} with a weekly \`github-actions\` entry, so Dependabot proposes new versions of these pins (SHA and comment together).`;
     case 'add-entry':
-      return `Adds a \`github-actions\` entry to ${code(plan.path)}; the rest of the file is unchanged.`;
+      return `Adds a \`github-actions\` entry to ${inlineCode(plan.path)}; the rest of the file is unchanged.`;
     case 'present':
-      return `${code(plan.path)} already has a \`github-actions\` entry; it will keep these pins current.`;
+      return `${inlineCode(plan.path)} already has a \`github-actions\` entry; it will keep these pins current.`;
     case 'unable':
-      return `${code(plan.path)} was not changed: ${escapeText(plan.reason)}.`;
+      return `${inlineCode(plan.path)} was not changed: ${safeText(plan.reason)}.`;
   }
 }
 
 function afterCell(pin: PlannedPin, webUrl: string): string {
   const repository = `${webUrl}/${pin.ref.owner}/${pin.ref.repo}`;
-  const commit = `[${code(pin.after)}](${repository}/commit/${pin.sha})`;
-  const tag = pin.tag ? ` [${code(pin.tag)}](${repository}/releases/tag/${encodeURIComponent(pin.tag)})` : '';
+  const commit = `[${tableCode(pin.after)}](${repository}/commit/${pin.sha})`;
+  const tag = pin.tag ? ` [${tableCode(pin.tag)}](${repository}/releases/tag/${urlSegment(pin.tag)})` : '';
   const branch = pin.refType === 'branch' ? ' **branch head**' : '';
   return `${commit}${tag}${branch}`;
+}
+
+/** A tag name as one URL path segment: nothing in it can end the link's destination. */
+function urlSegment(text: string): string {
+  return encodeURIComponent(text).replace(/[()!'*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Keeps whole rows while they fit in `budget` characters, then says how many were left out. */
@@ -123,19 +130,6 @@ function fitRows(rows: readonly string[], budget: number): string[] {
   return kept;
 }
 
-/** Inline code that survives any text: HTML-escaped, table pipes escaped. */
-function code(text: string): string {
-  return `<code>${escapeText(text)}</code>`;
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;').replace(/\r?\n/g, ' ');
-}
-
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
-}
-
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`;
 }

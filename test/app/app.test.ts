@@ -16,6 +16,7 @@ import type { LocalApp } from '../../src/local-run/start-local-app.js';
 import { installationCreated, installationRepositoriesAdded, issueCommentCreated, push } from '../../src/local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../../src/app/read-repository.js';
 import { fixturesDir } from '../support/paths.js';
+import { renderedText } from '../support/rendered.js';
 import { createTokenOctokit } from '../../src/github/create-octokit.js';
 import type { GitHubClient } from '../../src/app/github-client.js';
 
@@ -125,7 +126,7 @@ describe('installation', () => {
     expect(pull!.body).toMatch(/releases\/tag\/v4\.\d+\.\d+/);
     expect(pull!.body).toContain('nobody/missing-action@v1');
     expect(pull!.body).toContain('### Left as they are');
-    expect(pull!.body).toContain('Adds <code>.github/dependabot.yml</code>');
+    expect(renderedText(pull!.body)).toContain('Adds .github/dependabot.yml');
 
     // The already-pinned-by-tag repository gets its entry added to the existing dependabot.yml, byte for byte.
     const api = repo('api');
@@ -377,7 +378,7 @@ describe('the /pinwarden pin command', () => {
     repo('web').collaborators.set('dev', 'write');
     const { replies } = await command('web', { login: 'dev', type: 'User' });
     expect(replies()[0]!.body).toMatch(/^@dev Nothing to pin/);
-    expect(replies()[0]!.body).toMatch(/Files left alone:\n- `\.github\/workflows\/bad\.yml: [^`]+`/);
+    expect(renderedText(replies()[0]!.body)).toMatch(/Files left alone:\n\.github\/workflows\/bad\.yml: .+ at line \d+, column \d+\n/);
   });
 });
 
@@ -451,7 +452,7 @@ describe('bad input', () => {
     await install('web');
     const web = repo('web');
     expect(branchFiles(web).get('.github/workflows/broken.yml')).toBe('jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n');
-    expect(pullRequests(web)[0]!.body).toMatch(/<code>\.github\/workflows\/broken\.yml<\/code>: not changed, its YAML does not parse: <code>[^<]+<\/code>/);
+    expect(renderedText(pullRequests(web)[0]!.body)).toMatch(/\.github\/workflows\/broken\.yml: not changed, its YAML does not parse: .+ at line \d+, column \d+\n/);
   });
 
   it('binary and oversized workflow files are named in the pull request, not read or guessed at', async () => {
@@ -461,8 +462,8 @@ describe('bad input', () => {
     );
     await install('web');
     const [pull] = pullRequests(repo('web'));
-    expect(pull!.body).toContain('<code>.github/workflows/blob.yml</code>: not read: binary content');
-    expect(pull!.body).toMatch(/<code>\.github\/workflows\/huge\.yml<\/code>: not read: larger than GitHub's 512,000-byte text limit \(\d+ bytes\)/);
+    expect(renderedText(pull!.body)).toContain('.github/workflows/blob.yml: not read: binary content');
+    expect(renderedText(pull!.body)).toMatch(/\.github\/workflows\/huge\.yml: not read: larger than GitHub's 512,000-byte text limit \(\d+ bytes\)/);
     expect(branchFiles(repo('web')).get('.github/workflows/huge.yml')).toBe(huge);
   });
 
@@ -474,8 +475,8 @@ describe('bad input', () => {
     await pushTo('web', { '.github/pinwarden.yml': 'ignore:\n  path: ["x"]\npull_request:\n  labels: security\n', '.github/workflows/ci.yml': WORKFLOW.replace('@v4', '@v3') });
     expect(web.branches.get(PIN_BRANCH)).toBe(head);
     const report = web.comments.find((comment) => comment.body.includes('pinwarden.yml` is invalid'))!;
-    expect(report.body).toContain('ignore: Unrecognized key');
-    expect(report.body).toContain('pull_request.labels:');
+    expect(renderedText(report.body)).toContain('ignore: Unrecognized key');
+    expect(renderedText(report.body)).toContain('pull_request.labels:');
     await pushTo('web', { '.github/pinwarden.yml': ': : :\n  - [' });
     expect(web.comments.filter((comment) => comment.body.includes('is invalid'))).toHaveLength(2);
     expect(web.comments.at(-1)!.body).toContain('YAML error');

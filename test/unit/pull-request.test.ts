@@ -12,6 +12,7 @@ import { COMMIT_TRAILER, PR_MARKER, renderPullRequest } from '../../src/pull-req
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';
 import { fixturesDir } from '../support/paths.js';
+import { linkUrls, nodeTypes, renderedText } from '../support/rendered.js';
 
 let resolver: RefResolver;
 beforeAll(async () => {
@@ -33,20 +34,37 @@ describe('renderPullRequest', () => {
     });
     expect(body.startsWith(PR_MARKER)).toBe(true);
     expect(body).toContain('### Changes: 3 references pinned in 1 file');
-    const rows = body.split('\n').filter((line) => line.startsWith('| <code>'));
+    const rows = body.split('\n').filter((line) => line.startsWith('| `'));
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatch(/^\| <code>\.github\/workflows\/ci\.yml<\/code> \| 6 \| <code>acme\/setup@v1<\/code> \| \[<code>acme\/setup@[0-9a-f]{40}<\/code>\]\(https:\/\/github\.example\.com\/acme\/setup\/commit\/[0-9a-f]{40}\) \[<code>v1\.2\.3<\/code>\]\(https:\/\/github\.example\.com\/acme\/setup\/releases\/tag\/v1\.2\.3\) \|$/);
-    expect(body).toMatch(/line 8: <code>acme\/setup@main<\/code> names a \*\*branch\*\*/);
-    expect(body).toMatch(/line 7: <code>v3<\/code> is both a tag and a branch of <code>acme\/deploy<\/code>/);
-    expect(body).toMatch(/### Left as they are\n- <code>\.github\/workflows\/ci\.yml<\/code> line 9: <code>ghost\/none@v1<\/code>: /);
-    expect(body).toContain('### Dependabot\nAdds <code>.github/dependabot.yml</code>');
+    expect(rows[0]).toMatch(/^\| `\.github\/workflows\/ci\.yml` \| 6 \| `acme\/setup@v1` \| \[`acme\/setup@[0-9a-f]{40}`\]\(https:\/\/github\.example\.com\/acme\/setup\/commit\/[0-9a-f]{40}\) \[`v1\.2\.3`\]\(https:\/\/github\.example\.com\/acme\/setup\/releases\/tag\/v1\.2\.3\) \|$/);
+    const text = renderedText(body);
+    expect(text).toContain('line 8: acme/setup@main names a branch');
+    expect(text).toContain('line 7: v3 is both a tag and a branch of acme/deploy');
+    expect(text).toMatch(/Left as they are\n\.github\/workflows\/ci\.yml line 9: ghost\/none@v1: /);
+    expect(text).toContain('Dependabot\nAdds .github/dependabot.yml');
     expect(commitMessage.split('\n').at(-1)).toBe(COMMIT_TRAILER);
   });
 
-  it('escapes what a workflow can hold, so the table cannot be broken or used to inject markup', async () => {
-    const { body } = renderPullRequest({ plan: await plan({ '.github/workflows/a|<b>.yml': workflow('acme/setup@v1') }), title: 'Pin', webUrl: 'https://github.com' });
-    expect(body).toContain('<code>.github/workflows/a&#124;&lt;b&gt;.yml</code>');
-    expect(body).not.toContain('<b>');
+  it('renders what a repository can put in a path or a value as text: no link, mention, HTML or broken table', async () => {
+    const hostile = [
+      '.github/workflows/a|<b>.yml',
+      '.github/workflows/@octo-org-security-team.yml',
+      '.github/workflows/x](javascript:alert(1))[y.yml',
+      '.github/workflows/`:rocket:``.yml',
+    ];
+    for (const path of hostile) {
+      const { body } = renderPullRequest({ plan: await plan({ [path]: workflow('acme/setup@v1', 'evil/x@v1](https://evil.example) @admins <img src=x>') }), title: 'Pin', webUrl: 'https://github.com' });
+      // Besides pinwarden's own marker comment, no HTML and no image.
+      const types = nodeTypes(body.replace(PR_MARKER, ''));
+      expect(types.has('html') || types.has('image'), path).toBe(false);
+      const text = renderedText(body);
+      expect(text, path).toContain(path);
+      expect(text, path).toContain('evil/x@v1](https://evil.example) @admins <img src=x>');
+      // Only links pinwarden made itself: to commits and tags of the pinned action.
+      expect(linkUrls(body).filter((link) => !link.startsWith('https://github.com/acme/setup/')), path).toEqual([]);
+      const table = body.split('\n').filter((line) => line.startsWith('| `'));
+      expect(table.map((row) => row.split(/(?<!\\)\|/).length), path).toEqual([6]);
+    }
   });
 
   it('stays within GitHub\u2019s 65,536-character body limit on a huge change, and says what it left out', async () => {

@@ -1,0 +1,45 @@
+// Text from a repository (a `uses:` value, a path, a tag, a parser message quoting the file)
+// rendered into the Markdown pinwarden posts so that it shows as the text it is: no link, no
+// image, no HTML, no @mention, no #reference, no emoji shortcode survives. Values go in code
+// spans whose fence is longer than any backtick run inside; prose goes through `safeText`.
+// GitHub renders Markdown inside `<code>` tags, so HTML-escaping alone was not enough.
+
+/** Invisible, and breaks what GitHub would otherwise turn into a mention, reference or link. */
+const WORD_JOINER = '\u2060';
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+function oneLine(text: string): string {
+  return text.replace(/\r\n?|\n/g, ' ').replace(CONTROL, '');
+}
+
+/** An inline code span that holds `text` exactly (on one line): safe for any text. */
+export function inlineCode(text: string): string {
+  const value = oneLine(text);
+  if (value === '') return '` `';
+  const longestRun = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  // A span that starts or ends with a backtick or a space needs one space of padding each side,
+  // which CommonMark strips again.
+  const pad = /^[` ]|[` ]$/.test(value) ? ' ' : '';
+  return `${fence}${pad}${value}${pad}${fence}`;
+}
+
+/** The same, inside a GFM table cell: a pipe must be escaped even within code there. */
+export function tableCode(text: string): string {
+  return inlineCode(text).replace(/\|/g, '\\|');
+}
+
+/** Prose from a repository, shown as plain text: Markdown and HTML escaped, mentions broken. */
+export function safeText(text: string): string {
+  return (
+    oneLine(text)
+      // Every ASCII punctuation character may be backslash-escaped in CommonMark.
+      .replace(/[\\`*_{}[\]()#+\-.!|~<>&"'=:$%^?/,;]/g, (char) => `\\${char}`)
+      // Mentions (@user, @org/team), and emoji shortcodes after a colon, need a break in the word.
+      .replace(/@/g, `@${WORD_JOINER}`)
+      .replace(/:/g, `:${WORD_JOINER}`)
+      // Autolinks without a scheme (www.example.com).
+      .replace(/\b(www)\\\./gi, `$1${WORD_JOINER}\\.`)
+  );
+}
