@@ -33,7 +33,14 @@ export function decideComment(input: {
   if (existing === undefined) return { kind: 'write', text: `# ${label}` };
   const body = existing.replace(/^#+/, '').trim();
   const [first = '', ...rest] = body.split(/\s+/);
-  if (first === label || tagsOnCommit.includes(first)) return { kind: 'keep' };
+  // Another tag on the same commit is kept only when it says as much as the label does
+  // (`1.2.3` beside `v1.2.3`); a vaguer one (`v3` where the table says v3.1.6) gives way.
+  if (first === label || (tagsOnCommit.includes(first) && specificity(first) >= specificity(label))) return { kind: 'keep' };
   const words = VERSION_LIKE.test(first) ? rest : [first, ...rest].filter((word) => word !== '');
   return { kind: 'write', text: ['#', label, ...words].join(' ') };
+}
+
+/** How many version parts a tag names: `v3` 1, `v3.1.6` 3; not a version: 0. */
+function specificity(tag: string): number {
+  return VERSION_LIKE.test(tag) ? tag.replace(/^v/, '').split(/[-+]/)[0]!.split('.').length : 0;
 }
