@@ -21,7 +21,7 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
       const { config } = await github.config.get({ owner, repo, path: CONFIG_PATH, defaults: (configs: Record<string, unknown>[]) => configs.reduce<Record<string, unknown>>((merged, config) => deepMerge(merged, config) as Record<string, unknown>, {}) });
       return validateConfig(Object.keys(config).length === 0 ? null : config);
     } catch (error) {
-      return { ok: false, problems: [`${CONFIG_PATH} could not be read: ${(error as Error).message.split('\n')[0]}`] };
+      return { ok: false, problems: [describeConfigReadError((error as Error).message)] };
     }
   };
 
@@ -38,4 +38,20 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
   };
   /** Drops the owner's org-wide config, after a push changed it. */
   return Object.assign(load, { forget: (owner: string) => void orgConfigs.delete(owner.toLowerCase()) });
+}
+
+/**
+ * The config plugin's words, made exact: its loop message names `_extends: undefined` (it
+ * deletes the key before quoting it), so the loop is said from the two files it names.
+ */
+export function describeConfigReadError(message: string): string {
+  const loop = /Recursion detected\..* from (\S+) because (\S+) was already loaded/.exec(message);
+  if (loop) return `${CONFIG_PATH}: \`_extends\` loops: ${configFileName(loop[1]!)} extends ${configFileName(loop[2]!)}, which is already part of the chain`;
+  return `${CONFIG_PATH} could not be read: ${message.split('\n')[0]}`;
+}
+
+/** `https://api.github.com/repos/o/r/contents/.github/x.yml` → `o/r:.github/x.yml`. */
+function configFileName(url: string): string {
+  const match = /\/repos\/([^/]+)\/([^/]+)\/contents\/([^?]+)/.exec(url);
+  return match ? `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}:${decodeURIComponent(match[3]!)}` : url;
 }

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
 import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
+import { decideAttention } from '../attention/attention-issue.js';
+import type { AttentionReport } from '../attention/attention-issue.js';
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
 import type { PullRequestDecision, Trigger } from '../pull-request/decide-pull-request.js';
@@ -15,6 +17,7 @@ import type { LoadConfig } from './load-config.js';
 import { CONFIG_PATH } from './load-config.js';
 import { readRepository } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
+import { writeAttention } from './write-attention.js';
 import { writePullRequest } from './write-pull-request.js';
 
 export interface RepositoryJobDeps {
@@ -55,15 +58,26 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     return { status: 'skipped', reason: read.reason };
   }
 
+  // What no pull request of pinwarden's carries is said in the repository's attention issue,
+  // which is closed again once a run finds nothing to say there.
+  const settleAttention = async (report: AttentionReport | undefined) => {
+    if (deps.dryRun) return;
+    const decision = decideAttention(read.attentionIssue, report);
+    if (decision.kind !== 'none') log.info({ attention: decision.kind }, `attention issue: ${decision.kind}`);
+    await writeAttention(github, repository, decision);
+  };
+
   const config = await deps.loadConfig(github, owner, name, read.configText);
   if (!config.ok) {
     log.warn({ problems: config.problems }, `${CONFIG_PATH} is invalid; nothing else is done for this repository`);
     const pull = read.pullRequest;
     if (pull?.state === 'OPEN') {
       const marker = `<!-- pinwarden:config ${createHash('sha256').update(config.problems.join('\n')).digest('hex').slice(0, 16)} -->`;
-      if (!pull.commentBodies.some((body) => body.includes(marker))) {
+      if (!pull.commentBodies.some((body) => body.includes(marker)) && !deps.dryRun) {
         await github.rest.issues.createComment({ owner, repo: name, issue_number: pull.number, body: configProblemComment(config.problems, marker) });
       }
+    } else {
+      await settleAttention({ kind: 'config-invalid', configPath: CONFIG_PATH, problems: config.problems });
     }
     return { status: 'config-invalid', problems: config.problems };
   }
@@ -80,14 +94,17 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   if (deps.dryRun) return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned };
 
   switch (decision.kind) {
-    case 'nothing-to-pin':
+    case 'nothing-to-pin': {
       log.info({ unpinned }, 'nothing to pin');
+      const leftAlone = filesLeftAlone(plan);
+      await settleAttention(leftAlone.length > 0 && read.pullRequest?.state !== 'OPEN' ? { kind: 'files-left-alone', files: leftAlone } : undefined);
       return {
         status: 'nothing-to-pin',
         unpinned,
         leftAlone: filesLeftAlone(plan),
         pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
       };
+    }
     case 'closed-by-user':
       log.info({ pullRequest: decision.pullRequest.number }, 'pull request was closed without merge; not reopened by this event');
       return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url };
@@ -104,6 +121,8 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url };
     }
     case 'write': {
+      // The pull request's body carries what could not be done from now on.
+      await settleAttention(undefined);
       const written = await writePullRequest(
         github,
         { owner, name, repositoryId: read.repositoryId, defaultBranch: read.defaultBranch, headSha: read.headSha, branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined },

@@ -1,6 +1,8 @@
 // One GraphQL query reads everything a repository's run needs from its default branch: the
 // workflows and action manifests with their text, dependabot.yml, pinwarden.yml, whether the
 // repository is archived, a fork or empty, and the state of pinwarden's branch and pull request.
+import { ATTENTION_LABEL, isAttentionIssue } from '../attention/attention-issue.js';
+import type { OpenAttentionIssue } from '../attention/attention-issue.js';
 import type { SnapshotFile } from '../jobs/plan-repository.js';
 import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js';
 import { fileKindOf } from '../workflow/file-kind.js';
@@ -26,6 +28,9 @@ const REPOSITORY_FIELDS = `
     pinBranch: ref(qualifiedName: "refs/heads/${PIN_BRANCH}") { id target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
     pullRequests(headRefName: "${PIN_BRANCH}", first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state url title body comments(last: 30) { nodes { body } } }
+    }
+    attention: issues(first: 5, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: DESC }) {
+      nodes { number body author { __typename } }
     }`;
 
 export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: String!, $name: String!) {
@@ -77,6 +82,7 @@ interface RepositoryFields {
     readonly config: Blob | null;
     readonly pinBranch: { readonly id: string; readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
     readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
+    readonly attention: { readonly nodes: { number: number; body: string; author: { __typename: string } | null }[] };
 }
 
 export interface PinBranchState {
@@ -106,6 +112,8 @@ export type RepositoryRead =
       readonly pinBranch: PinBranchState | undefined;
       /** The newest pull request from pinwarden's branch, whatever its state. */
       readonly pullRequest: ExistingPullRequest | undefined;
+      /** pinwarden's open "needs attention" issue, when there is one. */
+      readonly attentionIssue: OpenAttentionIssue | undefined;
     };
 
 export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {
@@ -217,5 +225,6 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
     configText: repository.config?.text ?? undefined,
     pinBranch: branch && repository.pinBranch ? { id: repository.pinBranch.id, head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
     pullRequest: pull ? { number: pull.number, state: pull.state, url: pull.url, title: pull.title, body: pull.body, commentBodies: pull.comments.nodes.map((node) => node.body) } : undefined,
+    attentionIssue: repository.attention.nodes.filter(isAttentionIssue).map(({ number, body }) => ({ number, body }))[0],
   };
 }

@@ -8,26 +8,26 @@ import { addComment, openIssue } from './fake-state.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
 import { nodeId, notFound, unprocessable } from './rest-answers.js';
 
-type WithRepository = (
+export type WithRepository = (
   handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse,
 ) => (state: FakeState, params: string[], request: RestRequest) => RestResponse;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 const examples = new Map<string, Json>();
-function example(name: string): Json {
+export function example(name: string): Json {
   if (!examples.has(name)) examples.set(name, JSON.parse(readFileSync(new URL(`../../fixtures/github-examples/${name}.json`, import.meta.url), 'utf8')) as Json);
   return structuredClone(examples.get(name)!);
 }
 
 
-function userBody(user: FakeUser, id = 1): Json {
+export function userBody(user: FakeUser, id = 1): Json {
   // Apps appear as `<slug>[bot]`, their page under /apps/.
   const page = user.type === 'Bot' ? `https://github.com/apps/${user.login.replace(/\[bot\]$/, '')}` : `https://github.com/${user.login}`;
   return { ...(example('issue-comment').user as Json), login: user.login, id, type: user.type, html_url: page, url: `https://api.github.com/users/${encodeURIComponent(user.login)}` };
 }
 
-function labelBody(name: string, index: number): Json {
+export function labelBody(name: string, index: number): Json {
   return { ...example('label'), id: index + 1, name, url: `https://api.github.com/labels/${encodeURIComponent(name)}` };
 }
 

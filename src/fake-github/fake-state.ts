@@ -31,6 +31,8 @@ export interface FakeRepository {
   readonly comments: FakeComment[];
   /** login → permission (`admin`, `maintain`, `write`, `triage`, `read`); others are `none`. */
   readonly collaborators: Map<string, string>;
+  /** The repository's labels (an issue can carry only these). */
+  readonly labels: Set<string>;
 }
 
 export interface FakeUser {
@@ -131,7 +133,7 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
 }
 
 function emptyCollaboration() {
-  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>() };
+  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>() };
 }
 
 /** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */

@@ -71,6 +71,7 @@ function repositoryNode(repository: FakeRepository) {
     isPrivate: repository.private,
     isEmpty: repository.branches.size === 0,
     pullRequests: (args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => pullRequestConnection(repository, args),
+    issues: (args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => issueConnection(repository, args),
     defaultBranchRef: () => {
       const commit = repository.branches.get(repository.defaultBranch);
       return commit ? { __typename: 'Ref', name: repository.defaultBranch, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
@@ -218,4 +219,26 @@ function pullRequestConnection(repository: FakeRepository, args: { headRefName?:
     },
   }));
   return { __typename: 'PullRequestConnection', nodes, totalCount: pulls.length, pageInfo: { hasNextPage: pulls.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+}
+
+/** Issues (not pull requests), filtered by label and state, oldest first unless DESC. */
+function issueConnection(repository: FakeRepository, args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
+  const size = args.first ?? args.last;
+  if (size === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the `issues` connection.', { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
+  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`issues\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  let issues = [...repository.issues.values()].filter(
+    (issue) => !issue.pull && (!args.states || args.states.includes(issue.state.toUpperCase())) && (!args.labels || args.labels.some((label) => issue.labels.includes(label))),
+  );
+  if (args.orderBy?.direction === 'DESC') issues = issues.reverse();
+  const page = args.last === undefined ? issues.slice(0, size) : issues.slice(-size);
+  const nodes = page.map((issue) => ({
+    __typename: 'Issue',
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state.toUpperCase(),
+    url: `https://github.com/${repository.owner}/${repository.name}/issues/${issue.number}`,
+    author: { __typename: issue.user.type, login: issue.user.login },
+  }));
+  return { __typename: 'IssueConnection', nodes, totalCount: issues.length, pageInfo: { hasNextPage: issues.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
 }

@@ -3,6 +3,7 @@
 import type { FakeRepository, FakeState } from './fake-state.js';
 import { findRepository, resolveRevision } from './fake-state.js';
 import { collaborationRoutes } from './collaboration-routes.js';
+import { issueRoutes } from './issue-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 import { nodeId, notFound } from './rest-answers.js';
 
@@ -124,6 +125,7 @@ export const restRoutes: readonly RestRoute[] = [
   },
   ...gitDataRoutes(withRepository),
   ...collaborationRoutes(withRepository),
+  ...issueRoutes(withRepository),
   {
     name: 'GET /rate_limit',
     method: 'GET',

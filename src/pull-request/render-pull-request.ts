@@ -67,7 +67,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 
   const problems = filesLeftAlone(plan).map(({ path, why, detail }) =>
     why === 'unparseable'
-      ? `- ${inlineCode(path)}: not changed, its YAML does not parse: ${safeText(firstLine(detail))}`
+      ? `- ${inlineCode(path)}: not changed, pinwarden cannot read it: ${safeText(firstLine(detail))}`
       : why === 'rejected'
         ? `- ${inlineCode(path)}: not changed, the rewrite did not verify: ${safeText(detail)}`
         : `- ${inlineCode(path)}: not read: ${safeText(detail)}`,

@@ -4,6 +4,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { MAX_NESTING, describeYamlError, nestedTooDeeply } from '../common/yaml-error.js';
+import { isYamlGitHubAccepts } from './github-tolerated-yaml.js';
 import { parseActionRef } from './parse-action-ref.js';
 import type { FileKind, LocateResult, QuoteStyle, SiteContext, UsesReference, UsesSite } from './types.js';
 
@@ -41,7 +42,11 @@ function locate(text: string, kind: FileKind): LocateResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
-  if (problem) return { ok: false, error: describeYamlError(problem.message) };
+  if (problem) {
+    if (problem.code === 'MULTIPLE_DOCS') return { ok: false, error: `several YAML documents in one file (the second starts at line ${problem.linePos?.[0].line ?? '?'}); a workflow or action manifest is one document` };
+    const message = describeYamlError(problem.message);
+    return { ok: false, error: isYamlGitHubAccepts(text) ? `YAML GitHub accepts but pinwarden cannot read: ${message}` : message };
+  }
   if (doc.contents === null) return { ok: true, references: [] };
   if (!isMap(doc.contents)) return { ok: false, error: 'the document is not a mapping' };
   const shape = scanScalars(doc.contents);

@@ -452,7 +452,7 @@ describe('bad input', () => {
     await install('web');
     const web = repo('web');
     expect(branchFiles(web).get('.github/workflows/broken.yml')).toBe('jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n');
-    expect(renderedText(pullRequests(web)[0]!.body)).toMatch(/\.github\/workflows\/broken\.yml: not changed, its YAML does not parse: .+ at line \d+, column \d+\n/);
+    expect(renderedText(pullRequests(web)[0]!.body)).toMatch(/\.github\/workflows\/broken\.yml: not changed, pinwarden cannot read it: .+ at line \d+, column \d+\n/);
   });
 
   it('binary and oversized workflow files are named in the pull request, not read or guessed at', async () => {
@@ -529,6 +529,51 @@ describe('bad input', () => {
     await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW.replace('actions/checkout@v4', 'actions/checkout@v3') });
     expect(pullRequests(repo('web'))).toHaveLength(1);
     expect(pullRequests(repo('web'))[0]!.title).toBe('second');
+  });
+
+  it.each([
+    ['bad YAML', { '.github/pinwarden.yml': 'ignore: [\n' }, /YAML error: .+ at line \d+, column \d+$/m],
+    ['a wrong type', { '.github/pinwarden.yml': 'pull_request:\n  labels: security\n' }, /pull_request\.labels: /],
+    ['an alias bomb', { '.github/pinwarden.yml': `a: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 12 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(9).fill(`*${String.fromCharCode(97 + index)}`).join(',')}]`).join('\n')}\n` }, /YAML error: /],
+    ['an _extends loop', { '.github/pinwarden.yml': '_extends: tools\n' }, /`_extends` loops: octo-org\/tools:\.github\/pinwarden\.yml extends octo-org\/web:\.github\/pinwarden\.yml, which is already part of the chain/],
+  ])('an invalid config on first install (%s) is said in one attention issue, edited when it changes, closed when fixed', async (_name, files, problem) => {
+    await start((s) => {
+      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, ...files } });
+      seedRepository(s, { fullName: 'octo-org/tools', files: { '.github/pinwarden.yml': '_extends: web\n' } });
+    });
+    await install('web');
+    const web = repo('web');
+    expect(pullRequests(web)).toEqual([]);
+    const issues = () => [...web.issues.values()].filter((issue) => !issue.pull);
+    expect(issues()).toHaveLength(1);
+    const [issue] = issues();
+    expect(issue).toMatchObject({ title: 'pinwarden: needs attention', state: 'open', labels: ['pinwarden'], user: { type: 'Bot' } });
+    expect(renderedText(issue!.body)).toMatch(problem);
+    expect(renderedText(issue!.body)).not.toContain('undefined');
+    // The same problems again (a maintainer asks in the issue): the issue is not written again.
+    web.collaborators.set('dev', 'write');
+    fake.resetCounts();
+    const { replies } = await command('web', { login: 'dev', type: 'User' }, '/pinwarden pin', issue);
+    expect(renderedText(replies()[0]!.body)).toMatch(problem);
+    expect(contentWrites().filter((route) => !route.includes('comments'))).toEqual([]);
+    // Fixed: the pull request opens and the issue is closed.
+    await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  labels: [security]\n' });
+    expect(pullRequests(web)).toHaveLength(1);
+    expect(issues()).toHaveLength(1);
+    expect(issue!.state).toBe('closed');
+  });
+
+  it('a workflow it cannot read, with nothing else to pin, is named in the attention issue; beside pins, in the pull request', async () => {
+    const twoDocuments = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n---\nmore: 1\n';
+    await start((s) => {
+      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/two.yml': twoDocuments } });
+      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/two.yml': twoDocuments, '.github/workflows/ci.yml': WORKFLOW } });
+    });
+    await install('web', 'api');
+    const [issue] = [...repo('web').issues.values()];
+    expect(renderedText(issue!.body)).toContain('.github/workflows/two.yml: several YAML documents in one file (the second starts at line 7)');
+    expect(renderedText(pullRequests(repo('api'))[0]!.body)).toContain('Files left alone\n.github/workflows/two.yml: not changed, pinwarden cannot read it: several YAML documents');
+    expect([...repo('api').issues.values()].filter((entry) => !entry.pull)).toEqual([]);
   });
 
   it('a dependabot.yml that already has github-actions is untouched', async () => {

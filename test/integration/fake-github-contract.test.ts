@@ -235,6 +235,24 @@ describe('fake GitHub pull requests, comments, reactions, labels, permissions, a
     expect((labels.body as { name: string }[]).map((label) => label.name)).toEqual(['security', 'deps']);
   });
 
+  it('creates labels, opens, edits and closes an issue, in GitHub\'s shapes', async () => {
+    const label = await send('POST', '/repos/octo/app/labels', { name: 'pinwarden', color: 'ededed' });
+    expectValid('/repos/{owner}/{repo}/labels', label.status, label.body, 'post');
+    expect((await send('POST', '/repos/octo/app/labels', { name: 'PinWarden' })).body).toMatchObject({ errors: [{ code: 'already_exists' }] });
+    expect((await send('POST', '/repos/octo/app/issues', { title: 'x', labels: ['nope'] })).status).toBe(422);
+    const created = await send('POST', '/repos/octo/app/issues', { title: 'pinwarden: needs attention', body: 'why', labels: ['pinwarden'] });
+    expectValid('/repos/{owner}/{repo}/issues', created.status, created.body, 'post');
+    const number = (created.body as { number: number }).number;
+    expect(created.body).toMatchObject({ state: 'open', labels: [{ name: 'pinwarden' }], user: { login: 'pinwarden[bot]', type: 'Bot' } });
+    const closed = await send('PATCH', `/repos/octo/app/issues/${number}`, { body: 'fixed', state: 'closed' });
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}', closed.status, closed.body, 'patch');
+    expect(closed.body).toMatchObject({ body: 'fixed', state: 'closed', state_reason: 'completed' });
+    const query = 'query { repository(owner: "octo", name: "app") { issues(first: 5, states: [OPEN], labels: ["pinwarden"], orderBy: {field: CREATED_AT, direction: DESC}) { nodes { number body author { __typename login } } } } }';
+    await send('PATCH', `/repos/octo/app/issues/${number}`, { state: 'open' });
+    const response = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query }) });
+    expect(await response.json()).toEqual({ data: { repository: { issues: { nodes: [{ number, body: 'fixed', author: { __typename: 'Bot', login: 'pinwarden[bot]' } }] } } } });
+  });
+
   it('comments, reacts and reports permissions', async () => {
     const repository = findRepository(fake.state, 'octo', 'app')!;
     const issue = openIssue(repository, { title: 'hello', body: '', user: { login: 'dev', type: 'User' } });

@@ -148,4 +148,21 @@ describe('locateUsesSites', () => {
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.references.map((reference) => [reference.site.value, reference.ref.kind])).toEqual([['123', 'invalid'], ['', 'invalid'], ['', 'invalid']]);
   });
+
+  it.each([
+    ['a comment sign right after a bracket', 'on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n        os: [one]#, two ]\n    steps:\n      - uses: actions/checkout@v4\n'],
+    ['an under-indented multi-line double-quoted string', 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "echo one\n  two"\n      - uses: actions/checkout@v4\n'],
+  ])('%s: reported as YAML GitHub accepts but pinwarden cannot read', (_name, text) => {
+    const result = locateUsesSites(text, 'workflow');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/^YAML GitHub accepts but pinwarden cannot read: /);
+  });
+
+  it('broken YAML is still called broken', () => {
+    for (const text of ['jobs: [\n', 'on: push\njobs:\n  a: "unclosed\n', 'a: 1\n a: 2\n']) {
+      const result = locateUsesSites(text, 'workflow');
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).not.toMatch(/GitHub accepts/);
+    }
+  });
 });

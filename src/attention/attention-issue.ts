@@ -1,0 +1,73 @@
+// What pinwarden could not do for a repository when no pull request of its own is there to say
+// it: an invalid `.github/pinwarden.yml` on a first install, workflows it cannot read when there
+// is nothing to pin. The maintainer is told where they look, in one issue per repository, edited
+// when the problems change and closed by pinwarden when they are gone. Plain data in and out.
+import { createHash } from 'node:crypto';
+import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+
+export const ATTENTION_LABEL = 'pinwarden';
+export const ATTENTION_TITLE = 'pinwarden: needs attention';
+const MARKER = '<!-- pinwarden:attention -->';
+/** Lists are cut to stay far inside GitHub's 65,536-character body limit. */
+const MAX_ITEMS = 200;
+
+export type AttentionReport =
+  | { readonly kind: 'config-invalid'; readonly configPath: string; readonly problems: readonly string[] }
+  | { readonly kind: 'files-left-alone'; readonly files: readonly { readonly path: string; readonly detail: string }[] };
+
+/** The open attention issue a repository read found: ours only (marker in the body, by a bot). */
+export interface OpenAttentionIssue {
+  readonly number: number;
+  readonly body: string;
+}
+
+export type AttentionDecision =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'create'; readonly title: string; readonly body: string }
+  | { readonly kind: 'update'; readonly number: number; readonly body: string }
+  | { readonly kind: 'close'; readonly number: number; readonly body: string };
+
+export function isAttentionIssue(issue: { body: string; author: { __typename: string } | null }): boolean {
+  return issue.author?.__typename === 'Bot' && issue.body.startsWith(MARKER);
+}
+
+export function decideAttention(existing: OpenAttentionIssue | undefined, report: AttentionReport | undefined): AttentionDecision {
+  if (!report) {
+    if (!existing) return { kind: 'none' };
+    return { kind: 'close', number: existing.number, body: `${existing.body}\n\n---\nResolved: pinwarden's last run found none of this any more, so it closed this issue.` };
+  }
+  const body = renderAttention(report);
+  if (!existing) return { kind: 'create', title: ATTENTION_TITLE, body };
+  // Same problems, same fingerprint: a re-run writes nothing.
+  return fingerprintOf(existing.body) === fingerprintOf(body) ? { kind: 'none' } : { kind: 'update', number: existing.number, body };
+}
+
+export function renderAttention(report: AttentionReport): string {
+  const lines = report.kind === 'config-invalid' ? configLines(report) : leftAloneLines(report);
+  const fingerprint = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+  return [`${MARKER}`, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', 'pinwarden edits this issue when the problems change and closes it when they are gone. Comment `/pinwarden pin` here to run it again now.'].join('\n');
+}
+
+function configLines(report: Extract<AttentionReport, { kind: 'config-invalid' }>): string[] {
+  return [
+    `pinwarden did nothing for this repository: ${inlineCode(report.configPath)} is invalid (or a file it extends is). Fix it and push; pinwarden runs again on that push.`,
+    '',
+    ...capped(report.problems.map((problem) => `- ${safeText(problem)}`)),
+  ];
+}
+
+function leftAloneLines(report: Extract<AttentionReport, { kind: 'files-left-alone' }>): string[] {
+  return [
+    'pinwarden found nothing it could pin, but it could not read these files, so references in them were not checked or pinned:',
+    '',
+    ...capped(report.files.map(({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`)),
+  ];
+}
+
+function capped(items: readonly string[]): string[] {
+  return items.length <= MAX_ITEMS ? [...items] : [...items.slice(0, MAX_ITEMS), `- … and ${items.length - MAX_ITEMS} more`];
+}
+
+function fingerprintOf(body: string): string | undefined {
+  return /<!-- pinwarden:fingerprint ([0-9a-f]{16}) -->/.exec(body)?.[1];
+}
