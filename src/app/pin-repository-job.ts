@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
 import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
 import { decideAttention } from '../attention/attention-issue.js';
+import { gateFailuresAfterPinning } from '../gate/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
@@ -85,7 +86,8 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const snapshot: RepositorySnapshot = { files: read.files, unreadable: read.unreadable, dependabot: read.dependabot };
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
   const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
-  const unpinned = plan.pinned.reduce((count, file) => count + ('plan' in file ? file.plan.entries.filter((entry) => entry.action === 'skip').length : 0), 0);
+  // What will still fail the gate once this pull request merges: the CLI's rule, the same count.
+  const unpinned = plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length;
   const fingerprint = planFingerprint(read.headSha, plan.changes);
   const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { IgnoreRef } from '../gate/gate.js';
-import { matchesActionGlobs } from '../config/pinwarden-config.js';
+import { matchesActionGlobs } from '../config/action-globs.js';
 import type { CliIo } from './io.js';
 import { EXIT, UsageError } from './io.js';
 import { DEFAULT_API_URL, pinCommand } from './pin-command.js';

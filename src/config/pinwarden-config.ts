@@ -4,7 +4,8 @@
 import { describeYamlError } from '../common/yaml-error.js';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { matchGlob } from './glob.js';
+import { matchesActionGlobs } from './action-globs.js';
+import type { ActionName } from './action-globs.js';
 
 const globs = z.array(z.string().min(1).max(300)).max(500);
 
@@ -84,18 +85,6 @@ export function isIgnoredAction(config: PinwardenConfig, action: ActionName): bo
   const owner = action.owner.toLowerCase();
   if (config.allow_unpinned_owners.some((allowed) => allowed.toLowerCase() === owner)) return true;
   return matchesActionGlobs(config.ignore.actions, action);
-}
-
-type ActionName = { readonly owner: string; readonly repo: string; readonly path: string | undefined };
-
-/** Globs over `owner/repo[/path]` (case-insensitive); `owner/repo` alone matches its sub-path actions too. The config's `ignore.actions` and the CLI's `--ignore`. */
-export function matchesActionGlobs(globs: readonly string[], action: ActionName): boolean {
-  const repository = `${action.owner.toLowerCase()}/${action.repo.toLowerCase()}`;
-  const name = `${repository}${action.path ? `/${action.path}` : ''}`;
-  return globs.some((glob) => {
-    const pattern = glob.toLowerCase();
-    return matchGlob(pattern, name) || matchGlob(pattern, repository);
-  });
 }
 
 /** `base` with `override` merged in, as Probot's `context.config` merges `_extends` chains: mappings key by key, lists appended. */

@@ -34,8 +34,8 @@ export function tableCode(text: string): string {
 export function safeText(text: string): string {
   return (
     oneLine(text)
-      // Every ASCII punctuation character may be backslash-escaped in CommonMark.
-      .replace(/[\\`*_{}[\]()#+\-.!|~<>&"'=:$%^?/,;]/g, (char) => `\\${char}`)
+      // The punctuation Markdown, GFM and GitHub's math give meaning to (`$` opens math).
+      .replace(/[\\`*_{}[\]()#+\-.!|~<>&=:$]/g, (char) => `\\${char}`)
       // Mentions (@user, @org/team), and emoji shortcodes after a colon, need a break in the word.
       .replace(/@/g, `@${WORD_JOINER}`)
       .replace(/:/g, `:${WORD_JOINER}`)

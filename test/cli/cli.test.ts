@@ -221,6 +221,14 @@ describe('pinwarden pin', () => {
 });
 
 describe('the installed bin', () => {
+  it('a crash inside pinwarden exits 3, never 1 (the findings code a CI gate reads)', () => {
+    // A preload that breaks JSON output stands in for a bug in pinwarden.
+    const breakJson = `data:text/javascript,JSON.stringify = () => { throw new Error('injected bug'); };`;
+    const run = spawnSync(process.execPath, ['--import', breakJson, join(repoRoot, 'bin', 'pinwarden.js'), 'scan', '--format', 'json', join(fixturesDir, 'golden', 'basic.before.yml')], { encoding: 'utf8', cwd: repoRoot });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/^pinwarden: internal error: Error: injected bug/);
+  });
+
   it('runs the built CLI on the runtime npm put on the PATH', () => {
     const run = spawnSync(process.execPath, [join(repoRoot, 'bin', 'pinwarden.js'), 'scan', '--format', 'json', join(fixturesDir, 'golden', 'basic.before.yml')], { encoding: 'utf8', cwd: repoRoot });
     expect(run.status).toBe(1);
