@@ -556,6 +556,11 @@ describe('bad input', () => {
     const { replies } = await command('web', { login: 'dev', type: 'User' }, '/pinwarden pin', issue);
     expect(renderedText(replies()[0]!.body)).toMatch(problem);
     expect(contentWrites().filter((route) => !route.includes('comments'))).toEqual([]);
+    // Other problems: the same issue, edited.
+    await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  title: 7\n' });
+    expect(issues()).toHaveLength(1);
+    expect(renderedText(issue!.body)).toContain('pull_request.title: ');
+    expect(renderedText(issue!.body)).not.toMatch(problem);
     // Fixed: the pull request opens and the issue is closed.
     await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  labels: [security]\n' });
     expect(pullRequests(web)).toHaveLength(1);
