@@ -102,9 +102,7 @@ function refNode(repository: FakeRepository, qualifiedName: string): RefNode | n
 }
 
 function refsConnection(repository: FakeRepository, args: { refPrefix: string; query?: string; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
-  const size = args.first ?? args.last;
-  if (size === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the `refs` connection.', { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
-  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`refs\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  const size = pageSize('refs', args);
   let nodes: { __typename: string; name: string; prefix: string; target: unknown }[];
   if (args.refPrefix === 'refs/tags/') {
     // The refs data carries no commit dates; its own order (oldest first) stands in for them.
@@ -193,9 +191,7 @@ function commitNode(oid: string, repository?: FakeRepository) {
 const PULL_REQUEST_STATE = (issue: FakeIssue) => (issue.pull?.merged ? 'MERGED' : issue.state === 'open' ? 'OPEN' : 'CLOSED');
 
 function pullRequestConnection(repository: FakeRepository, args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
-  const size = args.first ?? args.last;
-  if (size === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the `pullRequests` connection.', { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
-  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`pullRequests\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  const size = pageSize('pullRequests', args);
   let pulls = pullRequests(repository).filter((issue) => (args.headRefName === undefined || issue.pull!.head === args.headRefName) && (!args.states || args.states.includes(PULL_REQUEST_STATE(issue))));
   if (args.orderBy?.direction === 'DESC') pulls = pulls.reverse();
   const page = args.last === undefined ? pulls.slice(0, size) : pulls.slice(-size);
@@ -223,9 +219,7 @@ function pullRequestConnection(repository: FakeRepository, args: { headRefName?:
 
 /** Issues (not pull requests), filtered by label and state, oldest first unless DESC. */
 function issueConnection(repository: FakeRepository, args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
-  const size = args.first ?? args.last;
-  if (size === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the `issues` connection.', { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
-  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`issues\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  const size = pageSize('issues', args);
   let issues = [...repository.issues.values()].filter(
     (issue) => !issue.pull && (!args.states || args.states.includes(issue.state.toUpperCase())) && (!args.labels || args.labels.some((label) => issue.labels.includes(label))),
   );
@@ -241,4 +235,12 @@ function issueConnection(repository: FakeRepository, args: { labels?: string[]; 
     author: { __typename: issue.user.type, login: issue.user.login },
   }));
   return { __typename: 'IssueConnection', nodes, totalCount: issues.length, pageInfo: { hasNextPage: issues.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+}
+
+/** A connection's page size, refused as GitHub refuses it: missing, below 1 or over 100. */
+function pageSize(connection: string, args: { first?: number; last?: number }): number {
+  const size = args.first ?? args.last;
+  if (size === undefined) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${connection}\` connection.`, { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
+  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`${connection}\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  return size;
 }

@@ -126,11 +126,8 @@ function buildSite(walk: Walk, entry: FoundUses): UsesSite {
   const spanAtLineEnd = scalarSpanAt(walk.scalarSpans, lineEnd);
   const spansPastLine = spanAtLineEnd !== undefined && spanAtLineEnd[0] < lineEnd;
   return {
+    ...placeOf(entry, position),
     value,
-    context: entry.context,
-    path: entry.path,
-    line: position.line,
-    column: position.col,
     valueStart,
     valueEnd,
     nodeStart: valueStart,
@@ -138,10 +135,13 @@ function buildSite(walk: Walk, entry: FoundUses): UsesSite {
     lineEnd,
     contentEnd: endOfContent(text, valueEnd, lineEnd),
     ...(comment ? { comment } : {}),
-    inFlow: entry.inFlow,
     commentSafe: isScalar(node) && quote !== 'block' && !spansPastLine,
-    reachedThroughAlias: entry.viaAlias,
   };
+}
+
+/** What every site says of where it stands, whatever its value looks like. */
+function placeOf(entry: FoundUses, position: { line: number; col: number }) {
+  return { context: entry.context, path: entry.path, line: position.line, column: position.col, inFlow: entry.inFlow, reachedThroughAlias: entry.viaAlias };
 }
 
 /**
@@ -163,11 +163,8 @@ function buildBlockSite(walk: Walk, entry: FoundUses, node: Scalar): UsesSite | 
   const commentText = header[1];
   const position = walk.lines.linePos(valueStart);
   return {
+    ...placeOf(entry, position),
     value,
-    context: entry.context,
-    path: entry.path,
-    line: position.line,
-    column: position.col,
     valueStart,
     valueEnd: valueStart + value.length,
     nodeStart,
@@ -176,9 +173,7 @@ function buildBlockSite(walk: Walk, entry: FoundUses, node: Scalar): UsesSite | 
     lineEnd: headerEnd,
     contentEnd: endOfContent(text, nodeStart, headerEnd),
     ...(commentText ? { comment: { start: nodeStart + headerText.indexOf('#'), text: commentText } } : {}),
-    inFlow: entry.inFlow,
     commentSafe: true,
-    reachedThroughAlias: entry.viaAlias,
   };
 }
 
