@@ -5,7 +5,9 @@ import type { IgnoreRef } from '../gate/gate.js';
 import { matchesActionGlobs } from '../config/action-globs.js';
 import type { CliIo } from './io.js';
 import { EXIT, UsageError } from './io.js';
-import { DEFAULT_API_URL, pinCommand } from './pin-command.js';
+import { auditCommand } from './audit-command.js';
+import { pinCommand } from './pin-command.js';
+import { DEFAULT_API_URL } from './resolver-option.js';
 import { scanCommand } from './scan-command.js';
 
 const GATE = `The gate (exit 0 only when every reference passes it): a reference passes when it is
@@ -27,6 +29,8 @@ Usage: pinwarden <command> [options]
 Commands:
   scan [PATH…]   list every \`uses:\` and whether it passes the gate
   pin [PATH…]    resolve tags and branches to commit SHAs and rewrite the files in place
+  audit [PATH…]  check every reference and pin against known compromises, rewritten releases,
+                 lying comments and indicators of compromise
 
 Options:
   --version      print pinwarden's version
@@ -68,6 +72,26 @@ Options:
 ${GATE}
 
 ${EXIT_CODES.replace('0 every reference passes the gate', '0 every reference passes the gate once pinned')}
+`,
+  audit: `Usage: pinwarden audit [PATH…] [--api-url URL | --refs DIR] [--format text|json|sarif]
+
+Checks every reference, pinned or not: commits and moved tags of known compromises
+(trivy-action, setup-trivy, tj-actions/changed-files, reviewdog/action-setup, xygeni-action),
+wrappers whose own action.yml called a moved tag, release tags that now name another commit
+than the pin, version comments that do not describe the pinned commit, actions that refuse to
+run from a SHA, and indicators of compromise in the files. Resolution as for \`pin\` (token from
+GITHUB_TOKEN, or --refs DIR offline); without either, the checks that need GitHub are skipped
+and that is said.
+
+Options:
+  --api-url URL              GitHub's API (default https://api.github.com)
+  --refs DIR                 answer from refs data files offline
+  --format text|json|sarif   output format (default text); SARIF 2.1.0 is for code scanning
+  -h, --help                 this help
+
+JSON: {"findings":[{"path","line","uses","check","severity","message","evidence"}],"notes":[…]}.
+
+Exit codes: 0 no finding is high or critical; 1 some are; 2 usage error; 3 pinwarden failed.
 `,
 };
 
@@ -120,6 +144,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           io,
         );
       }
+      case 'audit': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { format: { type: 'string', default: 'text' }, refs: { type: 'string' }, 'api-url': { type: 'string', default: DEFAULT_API_URL }, help: { type: 'boolean', short: 'h' } },
+          allowPositionals: true,
+        });
+        if (values.help) return help(io, 'audit');
+        if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${String(values.format)}"`);
+        return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, version: version() }, io);
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -149,7 +183,7 @@ function format(value: unknown): 'text' | 'json' {
 }
 
 function wantsJson(args: readonly string[]): boolean {
-  return args.some((arg, index) => arg === '--format=json' || (arg === '--format' && args[index + 1] === 'json'));
+  return args.some((arg, index) => arg === '--format=json' || arg === '--format=sarif' || (arg === '--format' && (args[index + 1] === 'json' || args[index + 1] === 'sarif')));
 }
 
 function ignoreOption(patterns: unknown): { ignore?: IgnoreRef } {

@@ -1,22 +1,23 @@
 // `pinwarden pin`: resolves every tag and branch to its commit and rewrites files in place
 // (or, with --dry-run, prints what it would change).
 import { writeFile } from 'node:fs/promises';
-import { loadRefsDir } from '../fake-github/load-refs.js';
 import { pinFiles } from '../jobs/pin-files.js';
 import type { PinnedFile } from '../jobs/pin-files.js';
 import { describePlanEntry } from '../report/describe-plan.js';
+import { auditFiles } from '../audit/audit-files.js';
+import { renderFindingsText } from '../audit/render-findings.js';
+import { isSerious } from '../audit/types.js';
 import { gateFailuresAfterPinning } from '../gate/gate-files.js';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { IgnoreRef } from '../gate/gate.js';
 import { renderUnifiedDiff } from '../report/render-diff.js';
 import { count, printable } from '../report/words.js';
 import { isFullSha } from '../common/commit-sha.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
-import { createCachingResolver } from '../resolve/caching-resolver.js';
-import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
-import type { RefResolver } from '../resolve/types.js';
 import type { CliIo } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
+import { NOTHING_TO_RESOLVE, chooseResolver } from './resolver-option.js';
 
 export interface PinOptions {
   readonly paths: readonly string[];
@@ -29,7 +30,6 @@ export interface PinOptions {
   readonly ignore?: IgnoreRef;
 }
 
-export const DEFAULT_API_URL = 'https://api.github.com';
 
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
   const { files, notes } = await readLocalFiles(options.paths, io.cwd);
@@ -38,7 +38,7 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   // Octokit loaded; the pinned commits are then not confirmed, and that is said.
   const nothingToResolve = requests.every((request) => isFullSha(request.ref));
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
-  const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseResolver(options, io);
+  const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseResolver(options, io.env);
   if (nothingToResolve && !canAsk && requests.length > 0) notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
   const results = await pinFiles(files, resolver, options.ignore);
   if (!options.dryRun) {
@@ -47,33 +47,17 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     );
   }
   const failures = results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore));
-  const summary = { ...summarise(results), failing: failures.length };
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), notes, summary })}\n`);
+  // The audit's checks over the files as they end: what is serious is said, and fails the run.
+  const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
+  const findings = (await auditFiles(audited, resolver)).filter(isSerious);
+  const summary = { ...summarise(results), failing: failures.length, serious: findings.length };
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), findings, notes, summary })}\n`);
   else {
     for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
     writeText(results, summary, options.dryRun, io);
+    if (findings.length > 0) io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
   }
-  return failures.length > 0 ? EXIT.findings : EXIT.ok;
-}
-
-const NOTHING_TO_RESOLVE: RefResolver = { resolve: async () => new Map() };
-
-async function chooseResolver(options: PinOptions, io: CliIo): Promise<RefResolver> {
-  if (options.refsDir === undefined) {
-    const token = io.env.GITHUB_TOKEN;
-    if (!token) throw new UsageError('GITHUB_TOKEN is not set (or pass --refs DIR to resolve from refs data offline)');
-    if (!/^https?:\/\//.test(options.apiUrl)) throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
-    const msPerRetrySecond = io.env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(io.env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
-    // Loaded only here: `scan`, and `pin` with nothing to resolve, never pay for Octokit.
-    const [{ createTokenOctokit }, { createOctokitRefResolver }] = await Promise.all([import('../github/create-octokit.js'), import('../github/octokit-ref-resolver.js')]);
-    const octokit = createTokenOctokit({ token, baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
-    return createCachingResolver(createOctokitRefResolver(octokit));
-  }
-  try {
-    return createTableRefResolver(await loadRefsDir(options.refsDir));
-  } catch (error) {
-    throw new UsageError(`cannot read refs from ${options.refsDir}: ${(error as Error).message}`);
-  }
+  return failures.length > 0 || findings.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
 function summarise(results: readonly PinnedFile[]) {

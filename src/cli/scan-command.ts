@@ -1,7 +1,9 @@
 // `pinwarden scan`: lists every reference and whether it passes the gate; a lint gate for CI.
 import { gateFailuresOf } from '../gate/gate-files.js';
 import { gateReference } from '../gate/gate.js';
-import type { IgnoreRef } from '../gate/gate.js';
+import type { GateVerdict, IgnoreRef } from '../gate/gate.js';
+
+type GateVerdictWhy = Extract<GateVerdict, { passes: true }>['why'];
 import { count, printable } from '../report/words.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
@@ -21,9 +23,12 @@ interface ScannedRef {
   readonly pinned: boolean;
   /** Passes the gate (pinned, local, or ignored on purpose). */
   readonly passes: boolean;
-  readonly why?: 'pinned' | 'local' | 'ignored';
+  readonly why?: GateVerdictWhy;
   readonly reason?: string;
 }
+
+/** Eight characters, as the column is wide. */
+const STATUS: Record<GateVerdictWhy, string> = { pinned: 'pinned  ', local: 'pinned  ', ignored: 'ignored ', 'stays-on-tag': 'on tag  ' };
 
 export async function scanCommand(options: ScanOptions, io: CliIo): Promise<number> {
   const { files, notes } = await readLocalFiles(options.paths, io.cwd);
@@ -53,7 +58,7 @@ export async function scanCommand(options: ScanOptions, io: CliIo): Promise<numb
       io.stdout.write(`${printable(file.path)}\n`);
       if (file.error !== undefined) io.stdout.write(`  error: ${printable(file.error)}\n`);
       for (const ref of file.refs) {
-        const status = ref.passes ? (ref.why === 'ignored' ? 'ignored ' : 'pinned  ') : 'UNPINNED';
+        const status = ref.passes ? STATUS[ref.why ?? 'pinned'] : 'UNPINNED';
         io.stdout.write(`  line ${String(ref.line).padEnd(5)} ${ref.kind.padEnd(17)} ${status}  ${printable(ref.uses)}${ref.passes ? '' : `  (${printable(ref.reason ?? '')})`}\n`);
       }
     }

@@ -3,17 +3,22 @@
 //   - a local action or reusable workflow (`./…`, `$/…`): it is the repository's own code;
 //   - a remote action or reusable workflow pinned to a full 40-hex commit SHA;
 //   - a `docker://` image pinned by `@sha256:` digest;
+//   - an action that refuses to run from a SHA (slsa-github-generator), on a full vX.Y.Z tag;
 //   - a reference the user chose to leave as it is (`# pinwarden:ignore`, `# ratchet:exclude`,
 //     config `ignore.actions` / `allow_unpinned_owners`, CLI `--ignore`).
 // Everything else fails: a tag, a branch, a short SHA, an image tag, a value GitHub would not run
 // or pinwarden cannot evaluate. A file that cannot be read fails as a whole.
 import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
+import { isFullVersionTag, mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 import type { ActionRef, RemoteRef, UsesReference } from '../workflow/types.js';
 
 export type GateVerdict =
-  | { readonly passes: true; readonly why: 'pinned' | 'local' | 'ignored' }
-  | { readonly passes: false; readonly reason: string };
+  | { readonly passes: true; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' }
+  | { readonly passes: false; readonly rule: GateRule; readonly reason: string };
+
+/** Which part of the rule a reference fails. */
+export type GateRule = 'mutable-ref' | 'short-sha' | 'image-tag' | 'invalid' | 'must-stay-on-tag';
 
 /** Which remote references the user asked to leave as they are. */
 export type IgnoreRef = (ref: RemoteRef) => boolean;
@@ -25,17 +30,23 @@ export function gateReference(reference: Pick<UsesReference, 'site' | 'ref'>, ig
 
 export function gateRef(ref: ActionRef, ignore?: IgnoreRef): GateVerdict {
   if (isRemoteRef(ref) && ignore?.(ref)) return { passes: true, why: 'ignored' };
+  // Some refuse to run from a SHA: for them a full version tag is the pin, and a SHA breaks the run.
+  const staysOnTag = isRemoteRef(ref) ? mustStayOnTag(ref) : undefined;
+  if (staysOnTag && isRemoteRef(ref)) {
+    if (isFullVersionTag(ref.ref)) return { passes: true, why: 'stays-on-tag' };
+    return { passes: false, rule: 'must-stay-on-tag', reason: ref.refKind === 'full-sha' ? `pinned by SHA, this breaks the run: ${staysOnTag.why}; use its vX.Y.Z tag` : `must stay on a full version tag (vX.Y.Z): ${staysOnTag.why}` };
+  }
   switch (ref.kind) {
     case 'local':
       return { passes: true, why: 'local' };
     case 'docker':
-      return ref.digest ? { passes: true, why: 'pinned' } : { passes: false, reason: 'a Docker image tag can move; pin it by digest (`@sha256:…`)' };
+      return ref.digest ? { passes: true, why: 'pinned' } : { passes: false, rule: 'image-tag', reason: 'a Docker image tag can move; pin it by digest (`@sha256:…`)' };
     case 'invalid':
-      return { passes: false, reason: ref.reason };
+      return { passes: false, rule: 'invalid', reason: ref.reason };
     case 'action':
     case 'reusable-workflow':
       if (ref.refKind === 'full-sha') return { passes: true, why: 'pinned' };
-      if (ref.refKind === 'short-sha') return { passes: false, reason: 'a short SHA is not a commit pin; use the full 40-character SHA' };
-      return { passes: false, reason: `\`@${ref.ref}\` is a tag or branch, which can be moved` };
+      if (ref.refKind === 'short-sha') return { passes: false, rule: 'short-sha', reason: 'a short SHA is not a commit pin; use the full 40-character SHA' };
+      return { passes: false, rule: 'mutable-ref', reason: `\`@${ref.ref}\` is a tag or branch, which can be moved` };
   }
 }

@@ -1,7 +1,10 @@
 // Decides, for every located reference, whether it is rewritten to a commit SHA, kept, or
 // skipped with a reason a reader can act on. No I/O: resolutions arrive as data.
 import { formatRemoteRef, isRemoteRef } from '../workflow/parse-action-ref.js';
+import { COMPROMISES } from '../audit/compromise-data.js';
+import { indexCompromises } from '../audit/known-compromised.js';
 import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
+import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import type { IgnoreRef } from '../gate/gate.js';
 import type { RemoteRef, UsesReference, UsesSite } from '../workflow/types.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
@@ -14,6 +17,8 @@ export function collectRefRequests(references: readonly UsesReference[], ignore?
   const requests = references.flatMap(({ site, ref }) => (isRemoteRef(ref) && !ignore?.(ref) && !inlineIgnoreMarker(site) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
   return [...uniqueRequests(requests).values()];
 }
+
+const KNOWN_COMPROMISES = indexCompromises(COMPROMISES);
 
 /** Which remote refs the user asked to leave as they are (config); none by default. */
 export type { IgnoreRef };
@@ -28,6 +33,8 @@ export function planPins(input: {
 
 function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined): PlanEntry {
   if (inlineIgnoreMarker(site) || (isRemoteRef(ref) && ignore?.(ref))) return { action: 'keep', site, ref, why: 'ignored' };
+  // Pinning these by SHA would break the workflow: they stay on their tag (the gate says if it is not a full version).
+  if (isRemoteRef(ref) && ref.refKind !== 'full-sha' && mustStayOnTag(ref)) return { action: 'keep', site, ref, why: 'stays-on-tag' };
   switch (ref.kind) {
     case 'local':
       return { action: 'keep', site, ref, why: 'local' };
@@ -48,6 +55,9 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
       }
       if (!resolution) return { action: 'skip', site, ref, reason: 'not resolved' };
       if (resolution.status !== 'resolved') return { action: 'skip', site, ref, reason: resolution.reason };
+      // Never write a pin known to be bad: the tag names a compromised commit today.
+      const bad = KNOWN_COMPROMISES.badCommit(`${ref.owner}/${ref.repo}`, resolution.sha);
+      if (bad) return { action: 'skip', site, ref, reason: `refused: ${ref.ref} names ${resolution.sha}, a known-compromised commit (${bad.incident.title}; ${bad.incident.advisories.join(', ')})` };
       return { action: 'pin', pin: planPin(site, ref, resolution) };
     }
   }

@@ -28,7 +28,7 @@ export interface PlannedPin {
 /** A reference the plan leaves as it is, and why. */
 export type PlanEntry =
   | { readonly action: 'pin'; readonly pin: PlannedPin }
-  | { readonly action: 'keep'; readonly site: UsesSite; readonly ref: ActionRef; readonly why: 'pinned' | 'local' | 'ignored' }
+  | { readonly action: 'keep'; readonly site: UsesSite; readonly ref: ActionRef; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' }
   | { readonly action: 'skip'; readonly site: UsesSite; readonly ref: ActionRef; readonly reason: string };
 
 export interface PinPlan {

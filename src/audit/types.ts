@@ -1,0 +1,26 @@
+// What the audit says of a repository: findings, each tied to a line and a check, with the facts
+// that made it (evidence) so a maintainer can verify it and a machine can act on it.
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type CheckName = 'known-compromised' | 'impostor-commit' | 'tag-moved' | 'advisory' | 'transitive' | 'ioc' | 'must-stay-on-tag' | 'comment-mismatch' | 'unpinned';
+
+export interface Finding {
+  readonly path: string;
+  readonly line: number;
+  /** The `uses:` value (or the text) the finding is about. */
+  readonly uses: string;
+  readonly check: CheckName;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** High and critical findings fail the audit (exit 1) and open the findings issue. */
+export function isSerious(finding: Pick<Finding, 'severity'>): boolean {
+  return finding.severity === 'critical' || finding.severity === 'high';
+}

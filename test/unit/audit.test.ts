@@ -1,0 +1,147 @@
+// The audit's checks, table-driven, over the real trivy-action / setup-trivy / tj-actions facts
+// (fixtures/audit, src/audit/data/compromises.json) and an invented repository whose release was
+// rewritten.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditFiles } from '../../src/audit/audit-files.js';
+import { COMPROMISES } from '../../src/audit/compromise-data.js';
+import { renderFindingsSarif } from '../../src/audit/render-findings.js';
+import type { Finding } from '../../src/audit/types.js';
+import { inVersionRange } from '../../src/audit/version-range.js';
+import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
+import type { RefResolver } from '../../src/resolve/types.js';
+import { collectRefRequests, planPins } from '../../src/rewrite/plan-pins.js';
+import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
+import { fixturesDir } from '../support/paths.js';
+
+let today: RefResolver;
+let duringAttack: RefResolver;
+beforeAll(async () => {
+  today = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
+  duringAttack = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'audit', 'refs-during-attack')));
+});
+
+const workflow = (...lines: string[]) => `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${lines.map((line) => `      - ${line}\n`).join('')}`;
+
+async function audit(text: string, resolver: RefResolver = today): Promise<Finding[]> {
+  return auditFiles([{ path: 'ci.yml', text, located: locateUsesSites(text, 'workflow') }], resolver);
+}
+
+const brief = (findings: readonly Finding[]) => findings.map((finding) => [finding.check, finding.severity]);
+
+describe('known-compromised commits and moved tags', () => {
+  it.each([
+    ['trivy-action pinned to the commit its tag 0.34.2 was moved to', 'uses: aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648', [['known-compromised', 'critical']]],
+    ['setup-trivy pinned to the malicious v0.2.5', 'uses: aquasecurity/setup-trivy@8afa9b9f9183b4e00c46e2b82d34047e3c177bd0', [['known-compromised', 'critical']]],
+    ['tj-actions/changed-files pinned to the impostor commit', 'uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67', [['known-compromised', 'critical']]],
+    ['setup-trivy e6c2c5e3, which vendor lists flag by mistake', 'uses: aquasecurity/setup-trivy@e6c2c5e321ed9123bda567646e2f96565e34abe1', []],
+    ['trivy-action by a tag that was moved', 'uses: aquasecurity/trivy-action@0.34.2', [['known-compromised', 'high'], ['unpinned', 'medium']]],
+    ['trivy-action 0.35.0, never moved', 'uses: aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # 0.35.0', []],
+    ['trivy-action v0.28.0 pinned by SHA: it called setup-trivy@v0.2.1', 'uses: aquasecurity/trivy-action@915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2 # v0.28.0', [['transitive', 'high']]],
+    ['trivy-action v0.30.0 by SHA', 'uses: aquasecurity/trivy-action@6c175e9c4083a92bbca2f9724c8a5e33bc2d97a5 # v0.30.0', [['transitive', 'high']]],
+    ['trivy-action v0.27.0 by SHA: setup-trivy@v0.1.0, outside the listed range', 'uses: aquasecurity/trivy-action@5681af892cd0f4997658e2bacc62bd0a894cf564 # v0.27.0', [['transitive', 'medium']]],
+    ['reviewdog/action-setup@v1, moved for two hours', 'uses: reviewdog/action-setup@v1', [['known-compromised', 'high'], ['unpinned', 'medium']]],
+    ['a reviewdog wrapper that called action-setup@v1', 'uses: reviewdog/action-shellcheck@v1', [['transitive', 'medium'], ['unpinned', 'medium']]],
+  ])('%s', async (_name, line, expected) => {
+    expect(brief(await audit(workflow(line)))).toEqual(expected);
+  });
+
+  it('says the window and the advisory, so runs of those hours can be checked', async () => {
+    const [finding] = await audit(workflow('uses: aquasecurity/trivy-action@0.34.2'));
+    expect(finding!.message).toContain('2026-03-19T17:43:00Z to 2026-03-20T05:40:00Z UTC');
+    expect(finding!.message).toContain('GHSA-69fq-xp46-6x23');
+    expect(finding!.evidence).toMatchObject({ incident: 'trivy-action-2026-03', window: { precision: expect.stringContaining('approximate') } });
+  });
+
+  it('a tag that names a bad commit today is refused by the planner and raised by the audit', async () => {
+    const text = workflow('uses: aquasecurity/trivy-action@0.34.2');
+    const located = locateUsesSites(text, 'workflow');
+    if (!located.ok) throw new Error(located.error);
+    const resolutions = await duringAttack.resolve(collectRefRequests(located.references));
+    const [entry] = planPins({ references: located.references, resolutions }).entries;
+    expect(entry).toMatchObject({ action: 'skip', reason: expect.stringMatching(/^refused: 0\.34\.2 names ddb9da44\S+, a known-compromised commit/) });
+    expect(brief(await audit(text, duringAttack))).toContainEqual(['known-compromised', 'critical']);
+  });
+});
+
+describe('version comments', () => {
+  it.each([
+    ['a rewritten release tag', 'uses: acme/release@1111111111111111111111111111111111111111 # v1.2.3', [['tag-moved', 'high']]],
+    ['a major tag that moved on: normal, the comment is repaired', 'uses: acme/release@3333333333333333333333333333333333333333 # v4', [['comment-mismatch', 'info']]],
+    ['a comment that is right', 'uses: acme/release@3333333333333333333333333333333333333333 # v4.1.0', []],
+    ['a trivy-action tag re-created with a v prefix', 'uses: aquasecurity/trivy-action@b6643a29fecd7f34b3597bc6acb0a98b03d33ff8 # 0.33.1', [['comment-mismatch', 'low']]],
+    ['a tag that exists nowhere', 'uses: acme/release@3333333333333333333333333333333333333333 # v9.9.9', [['comment-mismatch', 'low']]],
+  ])('%s', async (_name, line, expected) => {
+    expect(brief(await audit(workflow(line)))).toEqual(expected);
+  });
+
+  it('names both commits of a rewritten release, and the comment fixes', async () => {
+    const [moved] = await audit(workflow('uses: acme/release@1111111111111111111111111111111111111111 # v1.2.3'));
+    expect(moved!.evidence).toMatchObject({ pinned: '1'.repeat(40), tagNow: '2'.repeat(40), compare: `https://github.com/acme/release/compare/${'1'.repeat(40)}...${'2'.repeat(40)}` });
+    const [advanced] = await audit(workflow('uses: acme/release@3333333333333333333333333333333333333333 # v4'));
+    expect(advanced!.evidence).toMatchObject({ fix: '# v4.1.0' });
+    const [twin] = await audit(workflow('uses: aquasecurity/trivy-action@b6643a29fecd7f34b3597bc6acb0a98b03d33ff8 # 0.33.1'));
+    expect(twin!.evidence).toMatchObject({ twin: 'v0.33.1', fix: '# v0.33.1' });
+  });
+});
+
+describe('actions that must stay on a tag', () => {
+  const generator = 'slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml';
+  it.each([
+    ['pinned by SHA: it would break', `${generator}@f7dd8c54c2067bafc12ca7a55595d5ee9b75204a`, [['must-stay-on-tag', 'high']]],
+    ['on a major tag', `${generator}@v2`, [['must-stay-on-tag', 'medium']]],
+    ['on its full version tag', `${generator}@v2.1.0`, []],
+  ])('%s', async (_name, uses, expected) => {
+    expect(brief(await audit(`on: push\njobs:\n  provenance:\n    uses: ${uses}\n`))).toEqual(expected);
+  });
+
+  it('is left on its tag by the planner', async () => {
+    const located = locateUsesSites(`on: push\njobs:\n  provenance:\n    uses: ${generator}@v2.1.0\n`, 'workflow');
+    if (!located.ok) throw new Error(located.error);
+    const resolutions = await today.resolve(collectRefRequests(located.references));
+    expect(planPins({ references: located.references, resolutions }).entries[0]).toMatchObject({ action: 'keep', why: 'stays-on-tag' });
+  });
+});
+
+describe('indicators of compromise', () => {
+  it('finds the stealer\u2019s domain and fallback repository names on their lines', async () => {
+    const text = workflow('run: curl -s https://scan.aquasecurtiy.org/x', 'run: gh repo create tpcp-docs', 'uses: ./local');
+    const findings = await audit(text);
+    expect(findings.map((finding) => [finding.check, finding.severity, finding.line])).toEqual([
+      ['ioc', 'critical', 6],
+      ['ioc', 'critical', 7],
+    ]);
+  });
+});
+
+describe('data and output', () => {
+  it('ships a data file whose every incident cites sources and marks third-party SHAs', () => {
+    expect(COMPROMISES.incidents.map((incident) => incident.repository)).toEqual(expect.arrayContaining(['aquasecurity/trivy-action', 'aquasecurity/setup-trivy', 'tj-actions/changed-files', 'reviewdog/action-setup', 'xygeni/xygeni-action']));
+    for (const incident of COMPROMISES.incidents) {
+      expect(incident.sources.length).toBeGreaterThan(0);
+      for (const commit of incident.badCommits) expect(typeof commit.thirdParty).toBe('boolean');
+      expect(incident.knownGood.map((good) => good.sha)).not.toContain(incident.badCommits[0]?.sha);
+    }
+  });
+
+  it.each([
+    ['0.34.2', '>= 0.0.1 <= 0.34.2', true],
+    ['v0.34.2', '>= 0.0.1 <= 0.34.2', true],
+    ['0.35.0', '>= 0.0.1 <= 0.34.2', false],
+    ['v45.0.7', '<= 45.0.7', true],
+    ['v46', '<= 45.0.7', false],
+    ['1.5', '>= 1.0, < 2.0', true],
+    ['main', '<= 45.0.7', false],
+  ])('version %s in %s: %s', (version, range, inside) => {
+    expect(inVersionRange(version, range)).toBe(inside);
+  });
+
+  it('writes SARIF 2.1.0 that code scanning reads: rules with security-severity, results at their lines', async () => {
+    const sarif = JSON.parse(renderFindingsSarif(await audit(workflow('uses: aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648')), '1.0.0'));
+    expect(sarif.version).toBe('2.1.0');
+    const [run] = sarif.runs;
+    expect(run.tool.driver.rules.find((rule: { id: string }) => rule.id === 'known-compromised').properties['security-severity']).toBe('9.5');
+    expect(run.results).toEqual([expect.objectContaining({ ruleId: 'known-compromised', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'ci.yml' }, region: { startLine: 6 } } }] })]);
+  });
+});
