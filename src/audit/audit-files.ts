@@ -3,6 +3,12 @@
 // function, per reference and per file. Shared by `pinwarden audit` and, next, the App.
 import { gateReference } from '../gate/gate.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/types.js';
+import type { RemoteRef } from '../workflow/types.js';
+import { checkAdvisories } from './advisories.js';
+import type { AuditFacts, Reachability } from './audit-facts.js';
+import { reachabilityKey } from './audit-facts.js';
+import { checkImpostor, reachabilityQuestion } from './impostor.js';
+import { scanTransitive } from './transitive.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
 import { isRemoteRef, repositoryOf } from '../workflow/parse-action-ref.js';
 import type { LocateResult, UsesReference } from '../workflow/types.js';
@@ -22,15 +28,64 @@ export interface AuditedFile {
 
 const BUILT_IN = indexCompromises(COMPROMISES);
 
-export async function auditFiles(files: readonly AuditedFile[], resolver: RefResolver, index: CompromiseIndex = BUILT_IN): Promise<Finding[]> {
-  const references = files.flatMap((file) => (file.located.ok ? file.located.references : []));
-  const resolutions = await resolver.resolve([...uniqueRequests(references.flatMap(requestsFor)).values()]);
+export interface AuditReport {
+  readonly findings: Finding[];
+  /** What could not be checked, and why. */
+  readonly notes: string[];
+  /** Whether GitHub's "require full-length commit SHA" policy would let these workflows run. */
+  readonly requireFullShaPolicy: { readonly ready: boolean; readonly blockers: readonly string[] };
+}
+
+/** A plain resolver as audit facts: nothing known beyond what refs name (said in the notes). */
+export function factsFrom(resolver: RefResolver): AuditFacts {
+  if ('reachability' in resolver) return resolver as AuditFacts;
+  return { resolve: (requests) => resolver.resolve(requests), reachability: async () => new Map(), advisories: async () => undefined, manifests: async () => new Map() };
+}
+
+export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN): Promise<AuditReport> {
+  const facts = factsFrom(source);
+  const notes: string[] = [];
+  const located = files.flatMap((file) => (file.located.ok ? file.located.references.map((reference) => ({ path: file.path, reference })) : []));
+  const resolutions = await facts.resolve([...uniqueRequests(located.flatMap(({ reference }) => requestsFor(reference))).values()]);
+  const resolutionOf = (reference: UsesReference) => {
+    const ref = reference.ref as RemoteRef;
+    return resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+  };
+  const remote = located.filter(({ reference }) => isRemoteRef(reference.ref));
+
+  // Batched questions: reachability of SHA pins no tag names, the advisory database, manifests.
+  const questions = remote.flatMap(({ reference }) => reachabilityQuestion(reference, resolutionOf(reference)) ?? []);
+  const reachable: ReadonlyMap<string, Reachability> = questions.length > 0 ? await facts.reachability(questions) : new Map();
+  const advisories = await facts.advisories();
+  if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
+  const roots = remote.flatMap(({ path, reference }) => {
+    const resolution = resolutionOf(reference);
+    const ref = reference.ref as RemoteRef;
+    const sha = ref.refKind === 'full-sha' ? ref.ref : resolution?.status === 'resolved' ? resolution.sha : undefined;
+    return sha ? [{ path, reference, sha }] : [];
+  });
+  const transitive = await scanTransitive(roots, facts, index);
+
   const indicators = indicatorsOf(index.data);
-  const findings = files.flatMap((file) => [
-    ...checkIndicators(file.path, file.text, indicators),
-    ...(file.located.ok ? file.located.references.flatMap((reference) => referenceFindings(file.path, reference, resolutions, index)) : [unreadable(file.path, file.located.error)]),
-  ]);
-  return findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line);
+  const findings = [
+    ...files.flatMap((file) => [...checkIndicators(file.path, file.text, indicators), ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)])]),
+    ...located.flatMap(({ path, reference }) => referenceFindings(path, reference, resolutions, index)),
+    ...remote.flatMap(({ path, reference }) => {
+      const ref = reference.ref as RemoteRef;
+      return [
+        ...checkImpostor(path, reference, reachable.get(reachabilityKey({ owner: ref.owner, repo: ref.repo, sha: ref.ref }))),
+        ...checkAdvisories(path, reference, resolutionOf(reference), advisories ?? []),
+      ];
+    }),
+    ...transitive.findings,
+  ];
+  const workflowBlockers = located.filter(({ reference }) => isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
+  const blockers = [...workflowBlockers, ...transitive.policyBlockers];
+  return {
+    findings: findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line),
+    notes,
+    requireFullShaPolicy: { ready: blockers.length === 0, blockers },
+  };
 }
 
 /** Every ref the checks of one reference need resolved. */

@@ -12,8 +12,8 @@ export function renderFindingsText(findings: readonly Finding[], notes: readonly
   return [...lines, ...notes.map((note) => `note: ${printable(note)}`), '', summary, ''].join('\n');
 }
 
-export function renderFindingsJson(findings: readonly Finding[], notes: readonly string[] = []): string {
-  return `${JSON.stringify({ findings, notes })}\n`;
+export function renderFindingsJson(findings: readonly Finding[], notes: readonly string[] = [], requireFullShaPolicy?: { ready: boolean; blockers: readonly string[] }): string {
+  return `${JSON.stringify({ findings, notes, ...(requireFullShaPolicy ? { requireFullShaPolicy } : {}) })}\n`;
 }
 
 const RULES: Record<CheckName, { name: string; description: string; severity: Severity }> = {

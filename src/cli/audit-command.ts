@@ -7,11 +7,12 @@ import { isSerious } from '../audit/types.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
-import { NOTHING_TO_RESOLVE, chooseResolver } from './resolver-option.js';
+import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
 import type { ResolverOption } from './resolver-option.js';
 
 export interface AuditOptions extends ResolverOption {
   readonly paths: readonly string[];
+  readonly advisoriesFile: string | undefined;
   readonly format: 'text' | 'json' | 'sarif';
   readonly version: string;
 }
@@ -20,12 +21,19 @@ export async function auditCommand(options: AuditOptions, io: CliIo): Promise<nu
   const { files, notes } = await readLocalFiles(options.paths, io.cwd);
   // Without a token or refs data the checks that need GitHub's answers are skipped, and that is said.
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
-  if (!canAsk) notes.push('no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments and tags that now name a bad commit were not checked');
-  const findings = await auditFiles(files, canAsk ? await chooseResolver(options, io.env) : NOTHING_TO_RESOLVE);
-  if (options.format === 'json') io.stdout.write(renderFindingsJson(findings, notes));
+  if (!canAsk) notes.push('no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments, impostor commits, advisories and actions called inside actions were not checked');
+  const report = await auditFiles(files, canAsk ? await chooseAuditFacts(options, io.env) : NOTHING_TO_RESOLVE);
+  const allNotes = [...notes, ...(canAsk ? report.notes : []), policyNote(report.requireFullShaPolicy)];
+  if (options.format === 'json') io.stdout.write(renderFindingsJson(report.findings, allNotes, report.requireFullShaPolicy));
   else if (options.format === 'sarif') {
-    io.stdout.write(renderFindingsSarif(findings, options.version));
-    for (const note of notes) io.stderr.write(`pinwarden: ${note}\n`);
-  } else io.stdout.write(renderFindingsText(findings, notes));
-  return findings.some(isSerious) ? EXIT.findings : EXIT.ok;
+    io.stdout.write(renderFindingsSarif(report.findings, options.version));
+    for (const note of allNotes) io.stderr.write(`pinwarden: ${note}\n`);
+  } else io.stdout.write(renderFindingsText(report.findings, allNotes));
+  return report.findings.some(isSerious) ? EXIT.findings : EXIT.ok;
+}
+
+function policyNote(policy: { ready: boolean; blockers: readonly string[] }): string {
+  return policy.ready
+    ? 'ready for GitHub\'s "require full-length commit SHA" policy: every action, and every action they call, is pinned'
+    : `not ready for GitHub's "require full-length commit SHA" policy: ${policy.blockers.length} reference${policy.blockers.length === 1 ? '' : 's'} would fail the run (${policy.blockers.slice(0, 5).join('; ')}${policy.blockers.length > 5 ? '; …' : ''})`;
 }

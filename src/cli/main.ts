@@ -73,23 +73,29 @@ ${GATE}
 
 ${EXIT_CODES.replace('0 every reference passes the gate', '0 every reference passes the gate once pinned')}
 `,
-  audit: `Usage: pinwarden audit [PATH…] [--api-url URL | --refs DIR] [--format text|json|sarif]
+  audit: `Usage: pinwarden audit [PATH…] [--api-url URL | --refs DIR [--advisories FILE]] [--format text|json|sarif]
 
 Checks every reference, pinned or not: commits and moved tags of known compromises
 (trivy-action, setup-trivy, tj-actions/changed-files, reviewdog/action-setup, xygeni-action),
-wrappers whose own action.yml called a moved tag, release tags that now name another commit
-than the pin, version comments that do not describe the pinned commit, actions that refuse to
-run from a SHA, and indicators of compromise in the files. Resolution as for \`pin\` (token from
+impostor commits (in no branch or tag: only in a fork), release tags that now name another
+commit than the pin, version comments that do not describe the pinned commit, GitHub security
+advisories, actions called inside the actions used (three levels), actions that refuse to run
+from a SHA, and indicators of compromise in the files. Says whether GitHub's "require
+full-length commit SHA" policy would let the workflows run. Resolution as for \`pin\` (token from
 GITHUB_TOKEN, or --refs DIR offline); without either, the checks that need GitHub are skipped
 and that is said.
 
 Options:
   --api-url URL              GitHub's API (default https://api.github.com)
-  --refs DIR                 answer from refs data files offline
+  --refs DIR                 answer from refs data files offline (their optional \`commits\` say
+                             which commits are in the history, \`files\` what manifests hold)
+  --advisories FILE          GitHub advisories for actions, offline (with the API they are read
+                             from GitHub's advisory database)
   --format text|json|sarif   output format (default text); SARIF 2.1.0 is for code scanning
   -h, --help                 this help
 
-JSON: {"findings":[{"path","line","uses","check","severity","message","evidence"}],"notes":[…]}.
+JSON: {"findings":[{"path","line","uses","check","severity","message","evidence"}],"notes":[…],
+"requireFullShaPolicy":{"ready","blockers"}}.
 
 Exit codes: 0 no finding is high or critical; 1 some are; 2 usage error; 3 pinwarden failed.
 `,
@@ -147,12 +153,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'audit': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { format: { type: 'string', default: 'text' }, refs: { type: 'string' }, 'api-url': { type: 'string', default: DEFAULT_API_URL }, help: { type: 'boolean', short: 'h' } },
+          options: { format: { type: 'string', default: 'text' }, refs: { type: 'string' }, advisories: { type: 'string' }, 'api-url': { type: 'string', default: DEFAULT_API_URL }, help: { type: 'boolean', short: 'h' } },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'audit');
         if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${String(values.format)}"`);
-        return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, version: version() }, io);
+        return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), advisoriesFile: stringOption(values.advisories), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, version: version() }, io);
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -49,7 +49,7 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const failures = results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore));
   // The audit's checks over the files as they end: what is serious is said, and fails the run.
   const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
-  const findings = (await auditFiles(audited, resolver)).filter(isSerious);
+  const findings = (await auditFiles(audited, resolver)).findings.filter(isSerious);
   const summary = { ...summarise(results), failing: failures.length, serious: findings.length };
   if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), findings, notes, summary })}\n`);
   else {

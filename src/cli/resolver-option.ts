@@ -1,5 +1,9 @@
 // Where `pin` and `audit` get answers about refs: the GitHub API (token from GITHUB_TOKEN, any
 // API URL, GitHub Enterprise included) or, offline, refs data files (`--refs DIR`).
+import { readFile } from 'node:fs/promises';
+import type { AuditFacts } from '../audit/audit-facts.js';
+import { parseAdvisoriesFile } from '../audit/advisories-file.js';
+import { createTableAuditFacts } from '../audit/table-audit-facts.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
@@ -35,3 +39,29 @@ export async function chooseResolver(options: ResolverOption, env: Readonly<Reco
   }
 }
 
+
+/** The audit's facts: the API (batched GraphQL) or refs data with an optional advisories file. */
+export async function chooseAuditFacts(options: ResolverOption & { readonly advisoriesFile?: string | undefined }, env: Readonly<Record<string, string | undefined>>): Promise<AuditFacts> {
+  const advisories = options.advisoriesFile === undefined ? undefined : await readAdvisories(options.advisoriesFile);
+  if (options.refsDir !== undefined) {
+    try {
+      return createTableAuditFacts(await loadRefsDir(options.refsDir), advisories);
+    } catch (error) {
+      throw new UsageError(`cannot read refs from ${options.refsDir}: ${(error as Error).message}`);
+    }
+  }
+  const resolver = await chooseResolver(options, env);
+  const [{ createTokenOctokit }, { createGitHubAuditFacts }] = await Promise.all([import('../github/create-octokit.js'), import('../github/github-audit-facts.js')]);
+  const msPerRetrySecond = env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
+  const octokit = createTokenOctokit({ token: env.GITHUB_TOKEN ?? '', baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
+  const facts = createGitHubAuditFacts(octokit, resolver);
+  return advisories === undefined ? facts : { ...facts, advisories: async () => advisories };
+}
+
+async function readAdvisories(file: string) {
+  try {
+    return parseAdvisoriesFile(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read advisories from ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}

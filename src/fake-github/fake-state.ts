@@ -33,6 +33,8 @@ export interface FakeRepository {
   readonly collaborators: Map<string, string>;
   /** The repository's labels (an issue can carry only these). */
   readonly labels: Set<string>;
+  /** Commits that exist only in a fork of the network (impostors): served, but in no ref's history. */
+  readonly forkOnly: Set<string>;
 }
 
 export interface FakeUser {
@@ -59,16 +61,29 @@ export interface FakeComment {
   readonly reactions: string[];
 }
 
+/** A GitHub advisory for an action, as the fake's `--advisories FILE` lists it. */
+export interface FakeAdvisory {
+  readonly ghsaId: string;
+  readonly summary: string;
+  readonly severity: 'LOW' | 'MODERATE' | 'HIGH' | 'CRITICAL';
+  /** `owner/repo` of the action. */
+  readonly package: string;
+  readonly vulnerableVersionRange: string;
+  readonly firstPatchedVersion: string | null;
+}
+
 export interface FakeState {
   readonly repositories: Map<string, FakeRepository>;
+  /** GitHub's advisory database for the Actions ecosystem, as far as the fake knows it. */
+  readonly advisories: readonly FakeAdvisory[];
   /** Who the installation token acts as (what the app's own comments and pull requests show). */
   readonly appUser: FakeUser;
   /** Ids for comments, pull requests and other records, unique across the fake. */
   nextId: number;
 }
 
-export function createFakeState(refs: readonly RepoRefs[] = [], options: { appSlug?: string } = {}): FakeState {
-  const state: FakeState = { repositories: new Map(), appUser: { login: `${options.appSlug ?? 'pinwarden'}[bot]`, type: 'Bot' }, nextId: 1000 };
+export function createFakeState(refs: readonly RepoRefs[] = [], options: { appSlug?: string; advisories?: readonly FakeAdvisory[] } = {}): FakeState {
+  const state: FakeState = { repositories: new Map(), advisories: options.advisories ?? [], appUser: { login: `${options.appSlug ?? 'pinwarden'}[bot]`, type: 'Bot' }, nextId: 1000 };
   for (const entry of refs) addRepository(state, entry);
   return state;
 }
@@ -89,6 +104,15 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
     installed: false,
     ...emptyCollaboration(),
   };
+  for (const commit of refs.commits ?? []) {
+    repository.commits.add(commit.sha);
+    if (!commit.reachable) repository.forkOnly.add(commit.sha);
+  }
+  // Files at a commit (an action's action.yml at the pinned SHA) live in the git store under that id.
+  for (const [sha, files] of Object.entries(refs.files ?? {})) {
+    const tree = writeTree(repository.git, new Map(Object.entries(files).map(([path, text]) => [path, { mode: '100644', sha: writeBlob(repository.git, text) }])));
+    repository.git.commits.set(sha, { sha, tree, parents: [], message: 'Files from refs data', date: '2026-01-01T00:00:00Z' });
+  }
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
   return repository;
 }
@@ -133,7 +157,7 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
 }
 
 function emptyCollaboration() {
-  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>() };
+  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>() };
 }
 
 /** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */
@@ -186,4 +210,10 @@ export function commitToBranch(repository: FakeRepository, branch: string, chang
   const commit = writeCommit(repository.git, { tree: writeTree(repository.git, entries), parents: parent ? [parent] : [], message, date: new Date().toISOString() });
   repository.branches.set(branch, commit);
   return commit;
+}
+
+/** Advisories as the fake serves them (GitHub's GraphQL severity words). */
+export function toFakeAdvisories(advisories: readonly { ghsaId: string; summary: string; severity: string; package: string; vulnerableVersionRange: string; firstPatchedVersion: string | undefined }[]): FakeAdvisory[] {
+  const word = { critical: 'CRITICAL', high: 'HIGH', medium: 'MODERATE', low: 'LOW' } as const;
+  return advisories.map((advisory) => ({ ...advisory, severity: word[advisory.severity as keyof typeof word] ?? 'MODERATE', firstPatchedVersion: advisory.firstPatchedVersion ?? null }));
 }

@@ -6,6 +6,7 @@ import { GraphQLError, buildClientSchema, graphql } from 'graphql';
 import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
 import type { FakeIssue, FakeRepository, FakeState, FakeTag } from './fake-state.js';
 import { findRepository, pullRequests, repositoryCommits, resolveRevision } from './fake-state.js';
+import { descendsFrom } from './git-store.js';
 import { impliedDirectories } from './git-store.js';
 import { mutationFields, refNodeId, repositoryNodeId } from './graphql-mutations.js';
 
@@ -53,6 +54,7 @@ function rootFields(state: FakeState) {
       return repositoryNode(repository);
     },
     rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, nodeCount: 0, resetAt: new Date(Date.now() + 3_600_000).toISOString() }),
+    securityVulnerabilities: (args: { ecosystem?: string; package?: string; first?: number; last?: number; after?: string | null }) => vulnerabilityConnection(state, args),
     ...mutationFields(state, (repository, qualifiedName) => refNode(repository, qualifiedName), commitNode),
   };
 }
@@ -72,10 +74,7 @@ function repositoryNode(repository: FakeRepository) {
     isEmpty: repository.branches.size === 0,
     pullRequests: (args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => pullRequestConnection(repository, args),
     issues: (args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => issueConnection(repository, args),
-    defaultBranchRef: () => {
-      const commit = repository.branches.get(repository.defaultBranch);
-      return commit ? { __typename: 'Ref', name: repository.defaultBranch, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
-    },
+    defaultBranchRef: () => refNode(repository, `refs/heads/${repository.defaultBranch}`),
   };
 }
 
@@ -85,17 +84,36 @@ interface RefNode {
   readonly name: string;
   readonly prefix: string;
   readonly target: unknown;
+  readonly compare: (args: { headRef: string }) => unknown;
+}
+
+/**
+ * `Ref.compare(headRef:)`: where `headRef` stands against this ref. The ref contains it when the
+ * head is BEHIND or IDENTICAL. History is known for seeded repositories; for refs data, a commit
+ * listed reachable counts as in the default branch's history, a fork-only one as DIVERGED.
+ */
+function comparison(repository: FakeRepository, base: string, isDefaultBranch: boolean, headRef: string) {
+  const head = resolveRevision(repository, headRef);
+  if (!head) return null;
+  const node = (status: 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED') => ({ __typename: 'Comparison', status, aheadBy: status === 'AHEAD' || status === 'DIVERGED' ? 1 : 0, behindBy: status === 'BEHIND' || status === 'DIVERGED' ? 1 : 0 });
+  if (head === base) return node('IDENTICAL');
+  if (repository.forkOnly.has(head)) return node('DIVERGED');
+  if (repository.git.commits.has(base) && repository.git.commits.has(head)) {
+    if (descendsFrom(repository.git, base, head)) return node('BEHIND');
+    return node(descendsFrom(repository.git, head, base) ? 'AHEAD' : 'DIVERGED');
+  }
+  return node(isDefaultBranch && repository.commits.has(head) ? 'BEHIND' : 'DIVERGED');
 }
 
 function refNode(repository: FakeRepository, qualifiedName: string): RefNode | null {
   if (qualifiedName.startsWith('refs/tags/')) {
     const tag = repository.tags.get(qualifiedName.slice('refs/tags/'.length));
-    return tag ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag) } : null;
+    return tag ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag), compare: ({ headRef }) => comparison(repository, tag.commit, false, headRef) } : null;
   }
   if (qualifiedName.startsWith('refs/heads/')) {
     const name = qualifiedName.slice('refs/heads/'.length);
     const commit = repository.branches.get(name);
-    return commit ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name, prefix: 'refs/heads/', target: commitNode(commit, repository) } : null;
+    return commit ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name, prefix: 'refs/heads/', target: commitNode(commit, repository), compare: ({ headRef }) => comparison(repository, commit, name === repository.defaultBranch, headRef) } : null;
   }
   // A short name: GitHub checks fully qualified names first, then short ones (branch first).
   return refNode(repository, `refs/heads/${qualifiedName}`) ?? refNode(repository, `refs/tags/${qualifiedName}`);
@@ -243,4 +261,28 @@ function pageSize(connection: string, args: { first?: number; last?: number }): 
   if (size === undefined) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${connection}\` connection.`, { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
   if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`${connection}\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
   return size;
+}
+
+/** `securityVulnerabilities`: the fake's advisories, one node per affected package, filtered as GitHub filters. */
+function vulnerabilityConnection(state: FakeState, args: { ecosystem?: string; package?: string; first?: number; last?: number; after?: string | null }) {
+  const size = pageSize('securityVulnerabilities', args);
+  const all = state.advisories.filter((advisory) => (args.ecosystem === undefined || args.ecosystem === 'ACTIONS') && (args.package === undefined || advisory.package.toLowerCase() === args.package.toLowerCase()));
+  const start = args.after === undefined || args.after === null ? 0 : Number(Buffer.from(args.after, 'base64').toString()) + 1;
+  const page = all.slice(start, start + size);
+  const nodes = page.map((advisory) => ({
+    __typename: 'SecurityVulnerability',
+    severity: advisory.severity,
+    vulnerableVersionRange: advisory.vulnerableVersionRange,
+    firstPatchedVersion: advisory.firstPatchedVersion === null ? null : { __typename: 'SecurityAdvisoryPackageVersion', identifier: advisory.firstPatchedVersion },
+    package: { __typename: 'SecurityAdvisoryPackage', name: advisory.package, ecosystem: 'ACTIONS' },
+    updatedAt: '2026-03-24T17:53:12Z',
+    advisory: { __typename: 'SecurityAdvisory', ghsaId: advisory.ghsaId, summary: advisory.summary, severity: advisory.severity, permalink: `https://github.com/advisories/${advisory.ghsaId}`, publishedAt: '2026-03-24T17:53:12Z', withdrawnAt: null },
+  }));
+  const endIndex = start + page.length - 1;
+  return {
+    __typename: 'SecurityVulnerabilityConnection',
+    nodes,
+    totalCount: all.length,
+    pageInfo: { hasNextPage: start + page.length < all.length, hasPreviousPage: start > 0, startCursor: null, endCursor: page.length > 0 ? Buffer.from(String(endIndex)).toString('base64') : null },
+  };
 }

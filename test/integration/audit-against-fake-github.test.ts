@@ -2,7 +2,9 @@
 // facts (fixtures/audit/refs-today) over GraphQL and REST; the CLI resolves through Octokit.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFakeState } from '../../src/fake-github/fake-state.js';
+import { readFile } from 'node:fs/promises';
+import { parseAdvisoriesFile } from '../../src/audit/advisories-file.js';
+import { createFakeState, toFakeAdvisories } from '../../src/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
@@ -12,7 +14,8 @@ import { tempRepo } from '../support/temp-repo.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {
-  fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today'))) });
+  const advisories = toFakeAdvisories(parseAdvisoriesFile(await readFile(join(fixturesDir, 'audit', 'advisories.json'), 'utf8')));
+  fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')), { advisories }) });
 });
 afterAll(async () => fake.close());
 
@@ -32,24 +35,43 @@ const WORKFLOW = [
 
 it('reports every finding with its evidence as JSON, and fails on high and critical', async () => {
   const root = tempRepo({ '.github/workflows/ci.yml': WORKFLOW });
+  fake.resetCounts();
   const { code, stdout } = await runCli(['audit', '--api-url', fake.url, '--format', 'json'], root, env());
   expect(code).toBe(1);
-  const { findings } = JSON.parse(stdout) as { findings: { check: string; severity: string; line: number; path: string }[] };
-  expect(findings.map((finding) => [finding.check, finding.severity, finding.line])).toEqual([
+  const report = JSON.parse(stdout) as { findings: { check: string; severity: string; line: number; path: string }[]; requireFullShaPolicy: { ready: boolean } };
+  expect(report.findings.map((finding) => [finding.check, finding.severity, finding.line])).toEqual([
+    // The advisory database has trivy-action 0.0.1 to 0.34.2 as affected (GHSA-69fq-xp46-6x23).
+    ['advisory', 'critical', 6],
+    ['advisory', 'critical', 8],
     ['ioc', 'critical', 9],
     ['transitive', 'high', 6],
+    ['transitive', 'high', 6],
     ['tag-moved', 'high', 7],
+    ['transitive', 'medium', 6],
     ['comment-mismatch', 'low', 8],
   ]);
-  expect(findings.every((finding) => finding.path === '.github/workflows/ci.yml')).toBe(true);
-  // Every ref the audit needed went out in the resolver's batched GraphQL, not one call each.
+  expect(report.findings.every((finding) => finding.path === '.github/workflows/ci.yml')).toBe(true);
+  expect(report.requireFullShaPolicy.ready).toBe(false);
+  // The budget: refs in one batched query, the advisory database in one, reachability and
+  // manifests batched; no REST call at all.
+  const operations = fake.requests.filter((entry) => entry.kind === 'graphql').map((entry) => entry.route.replace('POST /graphql ', ''));
+  expect(operations.filter((name) => name === '(pinwardenAdvisories)')).toHaveLength(1);
+  expect(operations.filter((name) => name === '(pinwardenReachability)').length).toBeLessThanOrEqual(1);
+  expect(operations.length).toBeLessThanOrEqual(6);
   expect(fake.counts().byKind['rest-read']).toBe(0);
+});
+
+it('finds an impostor commit through the API', async () => {
+  const root = tempRepo({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@badc0ffee0ddf00dbadc0ffee0ddf00dbadc0ffe\n      - uses: aquasecurity/trivy-action@0123456789abcdef0123456789abcdef01234567\n' });
+  const { stdout } = await runCli(['audit', '--api-url', fake.url, '--format', 'json'], root, env());
+  const { findings } = JSON.parse(stdout) as { findings: { check: string; line: number }[] };
+  expect(findings.filter((finding) => finding.check === 'impostor-commit').map((finding) => finding.line)).toEqual([6]);
 });
 
 it('prints SARIF for code scanning, and exits 0 on a clean repository', async () => {
   const root = tempRepo({ '.github/workflows/ci.yml': WORKFLOW });
   const sarif = await runCli(['audit', '--api-url', fake.url, '--format', 'sarif'], root, env());
-  expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(4);
+  expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(8);
   const clean = tempRepo({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0\n' });
   const text = await runCli(['audit', '--api-url', fake.url], clean, env());
   expect(text.code).toBe(0);
@@ -62,5 +84,5 @@ it('without a token still checks what needs no API, and says what it skipped', a
   expect(code).toBe(1);
   const report = JSON.parse(stdout) as { findings: { check: string }[]; notes: string[] };
   expect(report.findings.map((finding) => finding.check)).toEqual(['ioc', 'transitive']);
-  expect(report.notes).toEqual([expect.stringMatching(/^no GITHUB_TOKEN or --refs/)]);
+  expect(report.notes[0]).toMatch(/^no GITHUB_TOKEN or --refs/);
 });

@@ -25,7 +25,7 @@ beforeAll(async () => {
 const workflow = (...lines: string[]) => `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${lines.map((line) => `      - ${line}\n`).join('')}`;
 
 async function audit(text: string, resolver: RefResolver = today): Promise<Finding[]> {
-  return auditFiles([{ path: 'ci.yml', text, located: locateUsesSites(text, 'workflow') }], resolver);
+  return (await auditFiles([{ path: 'ci.yml', text, located: locateUsesSites(text, 'workflow') }], resolver)).findings;
 }
 
 const brief = (findings: readonly Finding[]) => findings.map((finding) => [finding.check, finding.severity]);
@@ -143,5 +143,50 @@ describe('data and output', () => {
     const [run] = sarif.runs;
     expect(run.tool.driver.rules.find((rule: { id: string }) => rule.id === 'known-compromised').properties['security-severity']).toBe('9.5');
     expect(run.results).toEqual([expect.objectContaining({ ruleId: 'known-compromised', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'ci.yml' }, region: { startLine: 6 } } }] })]);
+  });
+});
+
+describe('with GitHub\u2019s facts: impostor commits, advisories, actions inside actions', () => {
+  let facts: Awaited<ReturnType<typeof loadFacts>>;
+  async function loadFacts() {
+    const { createTableAuditFacts } = await import('../../src/audit/table-audit-facts.js');
+    const { parseAdvisoriesFile } = await import('../../src/audit/advisories-file.js');
+    const { readFile } = await import('node:fs/promises');
+    return createTableAuditFacts(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')), parseAdvisoriesFile(await readFile(join(fixturesDir, 'audit', 'advisories.json'), 'utf8')));
+  }
+  beforeAll(async () => {
+    facts = await loadFacts();
+  });
+  const report = (text: string) => auditFiles([{ path: 'ci.yml', text, located: locateUsesSites(text, 'workflow') }], facts);
+
+  it.each([
+    ['a commit only in a fork', 'uses: aquasecurity/trivy-action@badc0ffee0ddf00dbadc0ffee0ddf00dbadc0ffe', [['impostor-commit', 'high']]],
+    ['a commit in the history, no tag on it', 'uses: aquasecurity/trivy-action@0123456789abcdef0123456789abcdef01234567', []],
+    ['tj-actions\u2019 impostor, also known-compromised', 'uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67', [['known-compromised', 'critical'], ['impostor-commit', 'high']]],
+    ['a version an advisory covers', 'uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7', [['advisory', 'high']]],
+    ['the patched version', 'uses: tj-actions/changed-files@2f7c5bfce28377bc069a65ba478de0a74aa0ca32 # v46.0.1', []],
+  ])('%s', async (_name, line, expected) => {
+    expect(brief((await report(workflow(line))).findings)).toEqual(expected);
+  });
+
+  it('names the first patched version of an advisory', async () => {
+    const [finding] = (await report(workflow('uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7'))).findings;
+    expect(finding!.message).toContain('first patched version: 46.0.1');
+    expect(finding!.evidence).toMatchObject({ ghsaId: 'GHSA-mrrh-fwg8-r2c3', version: 'v45.0.7' });
+  });
+
+  it('reads trivy-action v0.28.0\u2019s own action.yml and finds setup-trivy@v0.2.1 called by a moved tag', async () => {
+    const { findings, requireFullShaPolicy } = await report(workflow('uses: aquasecurity/trivy-action@915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2 # v0.28.0'));
+    const nested = findings.filter((finding) => (finding.evidence as { chain?: unknown }).chain);
+    expect(brief(nested)).toEqual([['transitive', 'high'], ['transitive', 'medium']]);
+    expect(nested[0]!.message).toMatch(/^inside aquasecurity\/trivy-action@915b19bb\S+'s action\.yml: aquasecurity\/setup-trivy@v0\.2\.1 was moved to malicious code from 2026-03-19T17:43:00Z/);
+    expect(nested[0]!.evidence).toMatchObject({ chain: ['aquasecurity/trivy-action@915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2', 'aquasecurity/setup-trivy@v0.2.1'] });
+    expect(requireFullShaPolicy).toEqual({ ready: false, blockers: ['aquasecurity/trivy-action@915b19bbe73b calls aquasecurity/setup-trivy@v0.2.1'] });
+  });
+
+  it('0.35.0 pins setup-trivy by SHA inside: nothing to say, and ready for the SHA policy', async () => {
+    const { findings, requireFullShaPolicy } = await report(workflow('uses: aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0'));
+    expect(findings).toEqual([]);
+    expect(requireFullShaPolicy).toEqual({ ready: true, blockers: [] });
   });
 });

@@ -1,0 +1,98 @@
+// The audit's facts from GitHub's GraphQL API, batched: reachability of pinned commits (one
+// query per 50, comparing each against the default branch and the tag its comment names, as
+// GitHub's own gh-actions-lock does), the whole advisory database for actions (one query a page
+// of 100, read once per instance), and action manifests at commits (one query per 50).
+import type { ActionAdvisory, AuditFacts, ManifestQuestion, Reachability, ReachabilityQuestion } from '../audit/audit-facts.js';
+import { advisorySeverity, manifestKey, reachabilityKey } from '../audit/audit-facts.js';
+import type { RefResolver } from '../resolve/types.js';
+
+export const AUDIT_BATCH = 50;
+
+interface GraphqlClient {
+  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+/** Octokit throws on a partial answer (a missing repository), but keeps what did come back. */
+async function partial<T>(client: GraphqlClient, query: string, variables?: Record<string, unknown>): Promise<T | undefined> {
+  try {
+    return await client.graphql<T>(query, variables);
+  } catch (error) {
+    return (error as { data?: T }).data;
+  }
+}
+
+function batches<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += AUDIT_BATCH) out.push(items.slice(start, start + AUDIT_BATCH));
+  return out;
+}
+
+const text = (value: string) => JSON.stringify(value);
+
+export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResolver): AuditFacts {
+  let advisories: Promise<readonly ActionAdvisory[] | undefined> | undefined;
+  return {
+    resolve: (requests) => resolver.resolve(requests),
+
+    async reachability(questions: readonly ReachabilityQuestion[]) {
+      const answers = new Map<string, Reachability>();
+      for (const batch of batches(questions)) {
+        const fields = batch.map((question, index) => {
+          const tag = question.tag ? ` t: ref(qualifiedName: ${text(`refs/tags/${question.tag}`)}) { compare(headRef: ${text(question.sha)}) { status } }` : '';
+          return `  q${index}: repository(owner: ${text(question.owner)}, name: ${text(question.repo)}) { d: defaultBranchRef { compare(headRef: ${text(question.sha)}) { status } }${tag} }`;
+        });
+        type Answer = Record<string, { d?: { compare: { status: string } | null } | null; t?: { compare: { status: string } | null } | null } | null>;
+        const data = await partial<Answer>(client, `query pinwardenReachability {\n${fields.join('\n')}\n}`);
+        batch.forEach((question, index) => {
+          const answer = data?.[`q${index}`];
+          const statuses = [answer?.d?.compare?.status, answer?.t?.compare?.status].filter((status): status is string => status !== undefined);
+          const verdict: Reachability = statuses.some((status) => status === 'BEHIND' || status === 'IDENTICAL') ? 'reachable' : statuses.length > 0 ? 'impostor' : 'unknown';
+          answers.set(reachabilityKey(question), verdict);
+        });
+      }
+      return answers;
+    },
+
+    advisories() {
+      advisories ??= (async () => {
+        const all: ActionAdvisory[] = [];
+        let after: string | null = null;
+        // The Actions ecosystem holds about 60 advisories: one page, two at most.
+        for (let page = 0; page < 5; page += 1) {
+          type Page = { securityVulnerabilities: { nodes: { vulnerableVersionRange: string; firstPatchedVersion: { identifier: string } | null; package: { name: string }; advisory: { ghsaId: string; summary: string; severity: string; withdrawnAt: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+          const data: Page | undefined = await partial<Page>(
+            client,
+            'query pinwardenAdvisories($after: String) { securityVulnerabilities(ecosystem: ACTIONS, first: 100, after: $after) { nodes { vulnerableVersionRange firstPatchedVersion { identifier } package { name } advisory { ghsaId summary severity withdrawnAt } } pageInfo { hasNextPage endCursor } } }',
+            { after },
+          );
+          if (!data) return undefined;
+          for (const node of data.securityVulnerabilities.nodes) {
+            if (node.advisory.withdrawnAt) continue;
+            all.push({ ghsaId: node.advisory.ghsaId, summary: node.advisory.summary, severity: advisorySeverity(node.advisory.severity), package: node.package.name, vulnerableVersionRange: node.vulnerableVersionRange, firstPatchedVersion: node.firstPatchedVersion?.identifier });
+          }
+          if (!data.securityVulnerabilities.pageInfo.hasNextPage) break;
+          after = data.securityVulnerabilities.pageInfo.endCursor;
+        }
+        return all;
+      })();
+      return advisories;
+    },
+
+    async manifests(questions: readonly ManifestQuestion[]) {
+      const answers = new Map<string, string | undefined>();
+      for (const batch of batches(questions)) {
+        const fields = batch.map((question, index) => {
+          const folder = question.path ? `${question.path}/` : '';
+          const blob = (name: string) => `object(expression: ${text(`${question.sha}:${folder}${name}`)}) { ... on Blob { text } }`;
+          return `  m${index}: repository(owner: ${text(question.owner)}, name: ${text(question.repo)}) { yml: ${blob('action.yml')} yaml: ${blob('action.yaml')} }`;
+        });
+        const data = await partial<Record<string, { yml: { text: string | null } | null; yaml: { text: string | null } | null } | null>>(client, `query pinwardenManifests {\n${fields.join('\n')}\n}`);
+        batch.forEach((question, index) => {
+          const answer = data?.[`m${index}`];
+          answers.set(manifestKey(question), answer?.yml?.text ?? answer?.yaml?.text ?? undefined);
+        });
+      }
+      return answers;
+    },
+  };
+}
