@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
 import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
-import { decideAttention } from '../attention/attention-issue.js';
+import { decideAttention, decideIssue } from '../attention/attention-issue.js';
+import type { AuditFacts } from '../audit/audit-facts.js';
+import { auditFiles } from '../audit/audit-files.js';
+import { findingsIssueLines } from '../audit/render-findings-markdown.js';
+import { fileKindOf } from '../workflow/file-kind.js';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { gateFailuresAfterPinning } from '../gate/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
@@ -31,6 +36,8 @@ export interface RepositoryJobDeps {
   readonly log: Pick<Logger, 'info' | 'warn' | 'debug'>;
   /** Web address for links in pull requests: https://github.com or an Enterprise host. */
   readonly webUrl: string;
+  /** What the audit asks of GitHub; without it, no audit runs (benchmarks of pinning alone). */
+  readonly auditFacts?: AuditFacts;
 }
 
 export type JobOutcome =
@@ -85,11 +92,20 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
 
   const snapshot: RepositorySnapshot = { files: read.files, unreadable: read.unreadable, dependabot: read.dependabot };
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
+  // The audit of what the default branch holds: said at the top of the pull request and, when
+  // high or critical, in the repository's findings issue (closed once the findings are gone).
+  const findings = deps.auditFacts ? (await auditFiles(auditedFiles(snapshot), deps.auditFacts)).findings : [];
+  if (deps.auditFacts && !deps.dryRun) {
+    const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
+    const decision = decideIssue('findings', read.findingsIssue, findingsIssueLines(findings, (path) => texts.get(path)));
+    if (decision.kind !== 'none') log.info({ findings: findings.length, issue: decision.kind }, `findings issue: ${decision.kind}`);
+    await writeAttention(github, repository, decision);
+  }
   const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
   // What will still fail the gate once this pull request merges: the CLI's rule, the same count.
   const unpinned = plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length;
   const fingerprint = planFingerprint(read.headSha, plan.changes);
-  const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl });
+  const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl, findings });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
   const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
   log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
@@ -164,4 +180,12 @@ export function describeOutcome(outcome: JobOutcome): string {
     case 'pull-request':
       return `Pull request ${outcome.action}: ${outcome.pullRequestUrl} (${outcome.pins} ${outcome.pins === 1 ? 'pin' : 'pins'}${outcome.unpinned > 0 ? `, ${outcome.unpinned} left as they are` : ''}).`;
   }
+}
+
+/** The workflow and action files of a snapshot, located, for the audit. */
+function auditedFiles(snapshot: RepositorySnapshot) {
+  return snapshot.files.flatMap((file) => {
+    const kind = fileKindOf(file.path);
+    return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind) }] : [];
+  });
 }

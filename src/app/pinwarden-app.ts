@@ -4,6 +4,8 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
 import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
+import type { AuditFacts } from '../audit/audit-facts.js';
+import { createGitHubAuditFacts } from '../github/github-audit-facts.js';
 import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
@@ -43,6 +45,8 @@ export interface PinwardenApp {
 const WRITERS = new Set(['admin', 'maintain', 'write']);
 /** Repositories read ahead per wave of an installation; bounds the snapshots held in memory. */
 const READ_AHEAD_WAVE = 200;
+/** The audit's facts (advisories above all) are read afresh after this. */
+const AUDIT_FACTS_TTL_MS = 60 * 60_000;
 /** A batched read older than this is read again by its run. */
 const PRE_READ_TTL_MS = 10 * 60_000;
 
@@ -82,6 +86,15 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
       return resolvers.get(installationId)!;
     };
+    // The audit's facts per installation, made anew each hour so the advisory database is fresh.
+    const auditFacts = new Map<number, { facts: AuditFacts; at: number }>();
+    const auditFactsFor = (installationId: number, github: GitHubClient): AuditFacts => {
+      const held = auditFacts.get(installationId);
+      if (held && Date.now() - held.at < AUDIT_FACTS_TTL_MS) return held.facts;
+      const facts = createGitHubAuditFacts(github, resolverFor(installationId, github));
+      auditFacts.set(installationId, { facts, at: Date.now() });
+      return facts;
+    };
 
     const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger, preRead?: { read: RepositoryRead; at: number }): Promise<JobOutcome | undefined> => {
       const full = `${repository.owner}/${repository.name}`;
@@ -92,7 +105,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         if (!preRead || merged !== 'install' || Date.now() - preRead.at >= PRE_READ_TTL_MS) return undefined;
         return preRead.read.status === 'read' && preRead.read.pinBranch ? undefined : preRead.read;
       };
-      const deps = { github, resolver: resolverFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
+      const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
       return queue.submit(installationId, full, trigger, async (merged) => {
         const outcome = await runRepositoryJob(deps, repository, merged, current(merged));
         options.onOutcome?.(full, outcome);

@@ -1,7 +1,7 @@
 // One GraphQL query reads everything a repository's run needs from its default branch: the
 // workflows and action manifests with their text, dependabot.yml, pinwarden.yml, whether the
 // repository is archived, a fork or empty, and the state of pinwarden's branch and pull request.
-import { ATTENTION_LABEL, isAttentionIssue } from '../attention/attention-issue.js';
+import { ATTENTION_LABEL, issueKindOf } from '../attention/attention-issue.js';
 import type { OpenAttentionIssue } from '../attention/attention-issue.js';
 import type { SnapshotFile } from '../jobs/plan-repository.js';
 import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js';
@@ -114,6 +114,8 @@ export type RepositoryRead =
       readonly pullRequest: ExistingPullRequest | undefined;
       /** pinwarden's open "needs attention" issue, when there is one. */
       readonly attentionIssue: OpenAttentionIssue | undefined;
+      /** pinwarden's open "security findings" issue, when there is one. */
+      readonly findingsIssue: OpenAttentionIssue | undefined;
     };
 
 export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {
@@ -225,6 +227,7 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
     configText: repository.config?.text ?? undefined,
     pinBranch: branch && repository.pinBranch ? { id: repository.pinBranch.id, head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
     pullRequest: pull ? { number: pull.number, state: pull.state, url: pull.url, title: pull.title, body: pull.body, commentBodies: pull.comments.nodes.map((node) => node.body) } : undefined,
-    attentionIssue: repository.attention.nodes.filter(isAttentionIssue).map(({ number, body }) => ({ number, body }))[0],
+    attentionIssue: repository.attention.nodes.filter((issue) => issueKindOf(issue) === 'attention').map(({ number, body }) => ({ number, body }))[0],
+    findingsIssue: repository.attention.nodes.filter((issue) => issueKindOf(issue) === 'findings').map(({ number, body }) => ({ number, body }))[0],
   };
 }

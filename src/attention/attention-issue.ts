@@ -8,6 +8,13 @@ import { inlineCode, safeText } from '../markdown/safe-markdown.js';
 export const ATTENTION_LABEL = 'pinwarden';
 export const ATTENTION_TITLE = 'pinwarden: needs attention';
 const MARKER = '<!-- pinwarden:attention -->';
+
+/** The issues pinwarden keeps, one of each per repository, told apart by the marker opening the body. */
+export const ISSUE_KINDS = {
+  attention: { title: ATTENTION_TITLE, marker: MARKER },
+  findings: { title: 'pinwarden: security findings', marker: '<!-- pinwarden:findings -->' },
+} as const;
+export type IssueKind = keyof typeof ISSUE_KINDS;
 /** Lists are cut to stay far inside GitHub's 65,536-character body limit. */
 const MAX_ITEMS = 200;
 
@@ -27,25 +34,31 @@ export type AttentionDecision =
   | { readonly kind: 'update'; readonly number: number; readonly body: string }
   | { readonly kind: 'close'; readonly number: number; readonly body: string };
 
-export function isAttentionIssue(issue: { body: string; author: { __typename: string } | null }): boolean {
-  return issue.author?.__typename === 'Bot' && issue.body.startsWith(MARKER);
+/** Which of pinwarden's issues this open issue is, if it is one (its marker, opened by a bot). */
+export function issueKindOf(issue: { body: string; author: { __typename: string } | null }): IssueKind | undefined {
+  if (issue.author?.__typename !== 'Bot') return undefined;
+  return (Object.keys(ISSUE_KINDS) as IssueKind[]).find((kind) => issue.body.startsWith(ISSUE_KINDS[kind].marker));
 }
 
 export function decideAttention(existing: OpenAttentionIssue | undefined, report: AttentionReport | undefined): AttentionDecision {
-  if (!report) {
+  return decideIssue('attention', existing, report ? (report.kind === 'config-invalid' ? configLines(report) : leftAloneLines(report)) : undefined);
+}
+
+/** Create, edit (only when the lines changed), close, or leave pinwarden's issue of a kind. */
+export function decideIssue(kind: IssueKind, existing: OpenAttentionIssue | undefined, lines: readonly string[] | undefined): AttentionDecision {
+  if (!lines) {
     if (!existing) return { kind: 'none' };
     return { kind: 'close', number: existing.number, body: `${existing.body}\n\n---\nResolved: pinwarden's last run found none of this any more, so it closed this issue.` };
   }
-  const body = renderAttention(report);
-  if (!existing) return { kind: 'create', title: ATTENTION_TITLE, body };
+  const body = renderIssue(kind, lines);
+  if (!existing) return { kind: 'create', title: ISSUE_KINDS[kind].title, body };
   // Same problems, same fingerprint: a re-run writes nothing.
   return fingerprintOf(existing.body) === fingerprintOf(body) ? { kind: 'none' } : { kind: 'update', number: existing.number, body };
 }
 
-export function renderAttention(report: AttentionReport): string {
-  const lines = report.kind === 'config-invalid' ? configLines(report) : leftAloneLines(report);
+function renderIssue(kind: IssueKind, lines: readonly string[]): string {
   const fingerprint = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
-  return [`${MARKER}`, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', 'pinwarden edits this issue when the problems change and closes it when they are gone. Comment `/pinwarden pin` here to run it again now.'].join('\n');
+  return [ISSUE_KINDS[kind].marker, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', 'pinwarden edits this issue when what it says changes and closes it when it is all gone. Comment `/pinwarden pin` here to run it again now.'].join('\n');
 }
 
 function configLines(report: Extract<AttentionReport, { kind: 'config-invalid' }>): string[] {

@@ -47,9 +47,11 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     );
   }
   const failures = results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore));
-  // The audit's checks over the files as they end: what is serious is said, and fails the run.
+  // The audit's checks that need no further call, over the files as they end (known-compromised
+  // commits and tags, indicators, actions that must stay on a tag): what is serious is said, and
+  // fails the run. `pinwarden audit` asks GitHub the rest.
   const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
-  const findings = (await auditFiles(audited, resolver)).findings.filter(isSerious);
+  const findings = (await auditFiles(audited, NOTHING_TO_RESOLVE)).findings.filter(isSerious);
   const summary = { ...summarise(results), failing: failures.length, serious: findings.length };
   if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), findings, notes, summary })}\n`);
   else {

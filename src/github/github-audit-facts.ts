@@ -4,6 +4,7 @@
 // of 100, read once per instance), and action manifests at commits (one query per 50).
 import type { ActionAdvisory, AuditFacts, ManifestQuestion, Reachability, ReachabilityQuestion } from '../audit/audit-facts.js';
 import { advisorySeverity, manifestKey, reachabilityKey } from '../audit/audit-facts.js';
+import { LRUCache } from 'lru-cache';
 import type { RefResolver } from '../resolve/types.js';
 
 export const AUDIT_BATCH = 50;
@@ -31,6 +32,8 @@ const text = (value: string) => JSON.stringify(value);
 
 export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResolver): AuditFacts {
   let advisories: Promise<readonly ActionAdvisory[] | undefined> | undefined;
+  // A commit's manifest never changes: read once per instance (an installation's actions repeat).
+  const manifestCache = new LRUCache<string, { text: string | undefined }>({ max: 5_000 });
   return {
     resolve: (requests) => resolver.resolve(requests),
 
@@ -80,7 +83,12 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
 
     async manifests(questions: readonly ManifestQuestion[]) {
       const answers = new Map<string, string | undefined>();
-      for (const batch of batches(questions)) {
+      const unknown = questions.filter((question) => {
+        const cached = manifestCache.get(manifestKey(question));
+        if (cached) answers.set(manifestKey(question), cached.text);
+        return !cached;
+      });
+      for (const batch of batches(unknown)) {
         const fields = batch.map((question, index) => {
           const folder = question.path ? `${question.path}/` : '';
           const blob = (name: string) => `object(expression: ${text(`${question.sha}:${folder}${name}`)}) { ... on Blob { text } }`;
@@ -89,7 +97,10 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
         const data = await partial<Record<string, { yml: { text: string | null } | null; yaml: { text: string | null } | null } | null>>(client, `query pinwardenManifests {\n${fields.join('\n')}\n}`);
         batch.forEach((question, index) => {
           const answer = data?.[`m${index}`];
-          answers.set(manifestKey(question), answer?.yml?.text ?? answer?.yaml?.text ?? undefined);
+          const found = answer?.yml?.text ?? answer?.yaml?.text ?? undefined;
+          answers.set(manifestKey(question), found);
+          // Only answers GitHub gave are kept; a failed query is asked again next time.
+          if (answer !== undefined) manifestCache.set(manifestKey(question), { text: found });
         });
       }
       return answers;

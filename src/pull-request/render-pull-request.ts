@@ -3,6 +3,8 @@
 // why, and what happened to dependabot.yml. Plain strings out; GitHub's limits respected.
 import { filesLeftAlone } from '../jobs/plan-repository.js';
 import type { RepositoryPlan } from '../jobs/plan-repository.js';
+import { findingsSection } from '../audit/render-findings-markdown.js';
+import type { Finding } from '../audit/types.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 import type { PlannedPin } from '../rewrite/types.js';
@@ -24,6 +26,8 @@ export interface RenderInput {
   readonly title: string;
   /** `https://github.com`, or an Enterprise host's web address, for links. */
   readonly webUrl: string;
+  /** The audit's findings for the repository, said first. */
+  readonly findings?: readonly Finding[];
 }
 
 const WHY =
@@ -38,7 +42,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   const { plan } = input;
   const pins = plan.pinned.flatMap((file) => ('plan' in file && file.status === 'rewritten' ? file.plan.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, pin: entry.pin }] : [])) : []));
   const files = new Set(pins.map((entry) => entry.path)).size;
-  const sections: string[] = [PR_MARKER, '### Why', WHY, ''];
+  const sections: string[] = [PR_MARKER, ...fitRows(findingsSection(input.findings ?? []), 12_000), '### Why', WHY, ''];
 
   sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
   if (pins.length > 0) {

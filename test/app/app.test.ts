@@ -277,8 +277,11 @@ describe('push to the default branch', () => {
     expect(deliveries.map((delivery) => delivery.status)).toEqual(Array(10).fill(200));
     await local.pinwarden.idle();
     expect(pullRequests(web)).toHaveLength(1);
-    // Ten events arriving together coalesce into one run: one snapshot read.
-    expect(fake.requests.filter((entry) => entry.kind === 'graphql').length).toBeLessThanOrEqual(2);
+    // Ten events arriving together coalesce into one run, and at most one more for the events
+    // that came during it: two snapshot reads at most. The audit reads the advisory database once.
+    const queries = fake.requests.filter((entry) => entry.kind === 'graphql').map((entry) => entry.route);
+    expect(queries.filter((route) => route.endsWith('(pinwardenReadRepository)')).length).toBeLessThanOrEqual(2);
+    expect(queries.filter((route) => route.endsWith('(pinwardenAdvisories)'))).toHaveLength(1);
     // A later redelivery of the same event reads, finds everything current, and writes nothing.
     const writesBefore = contentWrites().length;
     await local.deliver('push', payload, { deliveryId: 'same-guid' });
@@ -579,6 +582,32 @@ describe('bad input', () => {
     expect(renderedText(issue!.body)).toContain('.github/workflows/two.yml: several YAML documents in one file (the second starts at line 7)');
     expect(renderedText(pullRequests(repo('api'))[0]!.body)).toContain('Files left alone\n.github/workflows/two.yml: not changed, pinwarden cannot read it: several YAML documents');
     expect([...repo('api').issues.values()].filter((entry) => !entry.pull)).toEqual([]);
+  });
+
+  it('audits what the repository runs: findings on top of the pull request, the serious ones in one issue, closed once gone', async () => {
+    const compromised = WORKFLOW.replace("      - uses: ./local-action\n", "      - uses: aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648\n        env: { TOKEN: '${{ secrets.DEPLOY_TOKEN }}' }\n");
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': compromised } }));
+    await install('web');
+    const web = repo('web');
+    const [pull] = pullRequests(web);
+    const body = renderedText(pull!.body);
+    expect(body.indexOf('Security findings')).toBeLessThan(body.indexOf('Why'));
+    expect(body).toMatch(/critical \.github\/workflows\/ci\.yml line 10 \(known-compromised\): aquasecurity\/trivy-action@ddb9da44\S+ is pinned to a known-compromised commit/);
+    const issues = () => [...web.issues.values()].filter((issue) => !issue.pull);
+    expect(issues()).toHaveLength(1);
+    const [issue] = issues();
+    expect(issue).toMatchObject({ title: 'pinwarden: security findings', state: 'open', labels: ['pinwarden'] });
+    const said = renderedText(issue!.body);
+    expect(said).toContain('Check the runs of .github/workflows/ci.yml from 2026-03-19T17:43:00Z to 2026-03-20T05:40:00Z UTC');
+    expect(said).toContain('rotate it: DEPLOY_TOKEN, GITHUB_TOKEN');
+    // The same findings again: nothing written to the issue.
+    fake.resetCounts();
+    await pushTo('web', { 'README.md': 'x', '.github/workflows/ci.yml': `${compromised}# touched\n` });
+    expect(contentWrites().filter((route) => route.includes('/issues'))).toEqual([]);
+    // The bad pin removed: the issue is closed.
+    await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW });
+    expect(issues()).toHaveLength(1);
+    expect(issue!.state).toBe('closed');
   });
 
   it('a dependabot.yml that already has github-actions is untouched', async () => {
