@@ -7,7 +7,7 @@ import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
 import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
 import { decideAttention, decideIssue } from '../attention/attention-issue.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
-import { auditFiles } from '../audit/audit-files.js';
+import { auditFiles, checkExfiltrationRepositories } from '../audit/audit-files.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
@@ -94,7 +94,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
-  const findings = deps.auditFacts ? (await auditFiles(auditedFiles(snapshot), deps.auditFacts)).findings : [];
+  const findings = deps.auditFacts ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await auditFiles(auditedFiles(snapshot), deps.auditFacts)).findings] : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
     const decision = decideIssue('findings', read.findingsIssue, findingsIssueLines(findings, (path) => texts.get(path)));

@@ -38,6 +38,8 @@ export interface AuditFacts extends RefResolver {
   advisories(): Promise<readonly ActionAdvisory[] | undefined>;
   /** `action.yml` (or `action.yaml`) text at a commit; undefined when there is none or it cannot be read. */
   manifests(questions: readonly ManifestQuestion[]): Promise<ReadonlyMap<string, string | undefined>>;
+  /** Which of `names` are repositories of `owner` (the stealer's fallback repositories); undefined when it cannot be asked. */
+  repositoriesNamed?(owner: string, names: readonly string[]): Promise<readonly string[] | undefined>;
 }
 
 export function reachabilityKey(question: Pick<ReachabilityQuestion, 'owner' | 'repo' | 'sha'>): string {

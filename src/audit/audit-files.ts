@@ -18,7 +18,8 @@ import { checkKnownCompromised, indexCompromises } from './known-compromised.js'
 import type { CompromiseIndex } from './known-compromised.js';
 import type { Finding } from './types.js';
 import { severityRank } from './types.js';
-import { checkVersionComment, commentVersion, twinOf } from './version-comment.js';
+import { twinOf } from '../resolve/version-tags.js';
+import { checkVersionComment, commentVersion } from './version-comment.js';
 
 export interface AuditedFile {
   readonly path: string;
@@ -40,6 +41,24 @@ export interface AuditReport {
 export function factsFrom(resolver: RefResolver): AuditFacts {
   if ('reachability' in resolver) return resolver as AuditFacts;
   return { resolve: (requests) => resolver.resolve(requests), reachability: async () => new Map(), advisories: async () => undefined, manifests: async () => new Map() };
+}
+
+/**
+ * The stealer's fallback: with a victim's token it created a repository named `tpcp-docs` (or
+ * `docs-tpcp`) in the victim's organisation. Such a repository means secrets were stolen.
+ */
+export async function checkExfiltrationRepositories(owner: string, facts: AuditFacts, index: CompromiseIndex = BUILT_IN): Promise<Finding[]> {
+  const names = [...new Set(index.data.incidents.flatMap((incident) => incident.iocs.repositoryNames))];
+  const found = (await facts.repositoriesNamed?.(owner, names)) ?? [];
+  return found.map((name) => ({
+    path: `${owner}/${name}`,
+    line: 0,
+    uses: `${owner}/${name}`,
+    check: 'ioc' as const,
+    severity: 'critical' as const,
+    message: `the organisation has a repository named ${name}: the TeamPCP stealer creates it with a stolen token to upload what it took when its own server cannot be reached. Secrets of this organisation's workflows were stolen: rotate them, and look at that repository's contents and who created it.`,
+    evidence: { repository: `${owner}/${name}`, incident: 'trivy-action-2026-03' },
+  }));
 }
 
 export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN): Promise<AuditReport> {

@@ -5,7 +5,7 @@
 // commit altogether, is corrected too; a gone tag whose `v`-prefixed twin names the commit (as
 // trivy-action re-created `0.33.1` as `v0.33.1`) is named. Plain function over resolutions.
 import type { Resolution } from '../resolve/types.js';
-import { mostSpecificVersionTag } from '../resolve/version-tags.js';
+import { mostSpecificVersionTag, twinOf } from '../resolve/version-tags.js';
 import { repositoryOf } from '../workflow/parse-action-ref.js';
 import type { RemoteRef, UsesReference } from '../workflow/types.js';
 import type { Finding } from './types.js';
@@ -20,10 +20,6 @@ export function commentVersion(reference: UsesReference): string | undefined {
   return VERSION_WORD.test(word) ? word : undefined;
 }
 
-/** The `v` twin of a tag name: `0.33.1` ↔ `v0.33.1`. */
-export function twinOf(tag: string): string {
-  return tag.startsWith('v') ? tag.slice(1) : `v${tag}`;
-}
 
 export function checkVersionComment(
   path: string,

@@ -32,7 +32,7 @@ async function resolveOnce(github: GitHubClient, request: RefRequest): Promise<R
       if (statusOf(error) !== 404 && statusOf(error) !== 422) return { status: 'failed', reason: (error as Error).message };
     }
   }
-  return { status: 'not-found', reason: `${request.owner}/${request.repo}@${request.ref} not found` };
+  return { status: 'not-found', missing: 'ref', reason: `${request.owner}/${request.repo}@${request.ref} not found` };
 }
 
 /** A resolver for one repository that asks once per occurrence of each ref in its files. */

@@ -32,14 +32,31 @@ const text = (value: string) => JSON.stringify(value);
 
 export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResolver): AuditFacts {
   let advisories: Promise<readonly ActionAdvisory[] | undefined> | undefined;
-  // A commit's manifest never changes: read once per instance (an installation's actions repeat).
+  // A commit's manifest never changes, nor (within the hour an instance lives) whether a branch
+  // holds it: each is asked once per instance, as an installation's actions repeat across its
+  // repositories.
   const manifestCache = new LRUCache<string, { text: string | undefined }>({ max: 5_000 });
+  const reachabilityCache = new LRUCache<string, Reachability>({ max: 20_000 });
+  const namedRepositories = new Map<string, Promise<readonly string[] | undefined>>();
+  const askRepositoriesNamed = async (owner: string, names: readonly string[]): Promise<readonly string[] | undefined> => {
+    if (names.length === 0) return [];
+    const fields = names.map((name, index) => `  n${index}: repository(owner: ${text(owner)}, name: ${text(name)}) { name }`);
+    const data = await partial<Record<string, { name: string } | null>>(client, `query pinwardenExfiltrationRepositories {\n${fields.join('\n')}\n}`);
+    if (!data) return undefined;
+    return names.filter((_name, index) => data[`n${index}`] != null);
+  };
+
   return {
     resolve: (requests) => resolver.resolve(requests),
 
     async reachability(questions: readonly ReachabilityQuestion[]) {
       const answers = new Map<string, Reachability>();
-      for (const batch of batches(questions)) {
+      const unknown = questions.filter((question) => {
+        const cached = reachabilityCache.get(reachabilityKey(question));
+        if (cached) answers.set(reachabilityKey(question), cached);
+        return !cached;
+      });
+      for (const batch of batches(unknown)) {
         const fields = batch.map((question, index) => {
           const tag = question.tag ? ` t: ref(qualifiedName: ${text(`refs/tags/${question.tag}`)}) { compare(headRef: ${text(question.sha)}) { status } }` : '';
           return `  q${index}: repository(owner: ${text(question.owner)}, name: ${text(question.repo)}) { d: defaultBranchRef { compare(headRef: ${text(question.sha)}) { status } }${tag} }`;
@@ -51,6 +68,7 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
           const statuses = [answer?.d?.compare?.status, answer?.t?.compare?.status].filter((status): status is string => status !== undefined);
           const verdict: Reachability = statuses.some((status) => status === 'BEHIND' || status === 'IDENTICAL') ? 'reachable' : statuses.length > 0 ? 'impostor' : 'unknown';
           answers.set(reachabilityKey(question), verdict);
+          if (verdict !== 'unknown') reachabilityCache.set(reachabilityKey(question), verdict);
         });
       }
       return answers;
@@ -79,6 +97,13 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
         return all;
       })();
       return advisories;
+    },
+
+    repositoriesNamed(owner: string, names: readonly string[]) {
+      // Asked once per owner while the instance lives (an hour in the App): not once per repository.
+      const key = `${owner.toLowerCase()} ${names.join(',')}`;
+      if (!namedRepositories.has(key)) namedRepositories.set(key, askRepositoriesNamed(owner, names));
+      return namedRepositories.get(key)!;
     },
 
     async manifests(questions: readonly ManifestQuestion[]) {

@@ -69,7 +69,7 @@ async function resolveWithRest(octokit: OctokitLike, request: RefRequest, tagLis
   const repo = `${request.owner}/${request.repo}`;
   try {
     const tags = await tagListing;
-    if (tags === undefined) return { status: 'not-found', reason: `repository ${repo} not found, or private and not shared with pinwarden` };
+    if (tags === undefined) return { status: 'not-found', missing: 'repository', reason: `repository ${repo} not found, or private and not shared with pinwarden` };
     const tag = await optional(gitRef(octokit, request, `tags/${request.ref}`));
     const branch = await optional(gitRef(octokit, request, `heads/${request.ref}`));
     const tagCommit = tag ? await peelRest(octokit, request, tag) : undefined;

@@ -1,6 +1,9 @@
 // The pinning use case over a set of files already read: locate → one resolver batch for all
 // files → plan → splice → verify, per file. Shared by the CLI and the GitHub App.
-import type { RefResolver } from '../resolve/types.js';
+import { refKey } from '../resolve/types.js';
+import type { RefResolver, Resolution } from '../resolve/types.js';
+import { twinOf } from '../resolve/version-tags.js';
+import { classifyRefName } from '../workflow/parse-action-ref.js';
 import { collectRefRequests, planPins } from '../rewrite/plan-pins.js';
 import type { IgnoreRef } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
@@ -21,7 +24,11 @@ export type PinnedFile = { readonly path: string; readonly original: string } & 
 
 export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef): Promise<PinnedFile[]> {
   const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), ignore);
-  const resolutions = await resolver.resolve(requests);
+  const first = await resolver.resolve(requests);
+  // A version tag that is not there may have a `v` twin (trivy-action re-created `0.33.1` as
+  // `v0.33.1`): asked only then, so the report can name it instead of only "not found".
+  const twins = requests.filter((request) => isMissingRef(first.get(refKey(request))) && classifyRefName(request.ref) === 'version-tag').map((request) => ({ ...request, ref: twinOf(request.ref) }));
+  const resolutions = twins.length === 0 ? first : new Map([...first, ...(await resolver.resolve(twins))]);
   return files.map((file): PinnedFile => {
     if (!file.located.ok) return { path: file.path, original: file.text, status: 'unreadable', error: file.located.error };
     const input = { text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}) };
@@ -32,4 +39,9 @@ export async function pinFiles(files: readonly FileToPin[], resolver: RefResolve
       return { path: file.path, original: file.text, status: 'rejected', plan: planPins(input), problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
     }
   });
+}
+
+/** The repository answered, but has no such ref: only then is a `v` twin worth asking about. */
+function isMissingRef(resolution: Resolution | undefined): boolean {
+  return resolution?.status === 'not-found' && resolution.missing === 'ref';
 }

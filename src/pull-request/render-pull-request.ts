@@ -51,6 +51,12 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     sections.push(...fitRows(rows, BODY_LIMIT - sections.join('\n').length - 20_000));
   }
 
+  const repairs = plan.pinned.flatMap((file) => ('plan' in file && file.status === 'rewritten' ? file.plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [{ path: file.path, line: entry.site.line, uses: entry.site.value, comment: entry.comment }] : [])) : []));
+  if (repairs.length > 0) {
+    sections.push('', `### Version comments corrected: ${count(repairs.length, 'pin')}`, 'These were already pinned; their comment did not name the pinned commit\u2019s most specific tag (a major tag that moved on, or a tag elsewhere). The commit is unchanged.', '');
+    sections.push(...fitRows(repairs.map(({ path, line, uses, comment }) => `- ${inlineCode(path)} line ${line}, ${inlineCode(uses)}: ${inlineCode(comment.before ?? '')} \u2192 ${inlineCode(comment.after)}`), 6_000));
+  }
+
   const branchPins = pins.filter(({ pin }) => pin.refType === 'branch');
   const confused = pins.filter(({ pin }) => pin.ambiguous);
   if (branchPins.length > 0 || confused.length > 0) {

@@ -14,7 +14,7 @@ export function describePlanEntry(entry: PlanEntry): string {
       return `line ${pin.site.line}: pin ${pin.before} -> ${pin.after}${comment}${flags.length > 0 ? ` (${flags.join('; ')})` : ''}`;
     }
     case 'keep':
-      return `line ${entry.site.line}: keep ${entry.site.value} (${KEEP_REASON[entry.why]})`;
+      return `line ${entry.site.line}: keep ${entry.site.value} (${KEEP_REASON[entry.why]})${entry.comment ? `; comment ${entry.comment.before ?? '(none)'} -> ${entry.comment.after}` : ''}`;
     case 'skip':
       return `line ${entry.site.line}: skip ${entry.site.value || '(empty)'}: ${entry.reason}`;
   }

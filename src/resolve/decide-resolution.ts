@@ -21,7 +21,7 @@ export function decideResolution(facts: RefFacts): Resolution {
   if (facts.tagCommit !== undefined) return resolvedAt(facts, facts.tagCommit, 'tag', facts.branchCommit !== undefined);
   if (facts.branchCommit !== undefined) return resolvedAt(facts, facts.branchCommit, 'branch', false);
   if (facts.commit !== undefined) return resolvedAt(facts, facts.commit, 'commit', false);
-  return { status: 'not-found', reason: `no tag, branch or commit named "${facts.ref}" in ${facts.repo}` };
+  return { status: 'not-found', missing: 'ref', reason: `no tag, branch or commit named "${facts.ref}" in ${facts.repo}` };
 }
 
 function resolvedAt(facts: RefFacts, sha: string, refType: 'tag' | 'branch' | 'commit', ambiguous: boolean): Resolution {

@@ -120,7 +120,7 @@ function missingRepository(repo: string, error: GraphqlError | undefined): Resol
     case 'NOT_FOUND':
     case undefined:
       // GitHub answers NOT_FOUND alike for a missing repository and a private one we cannot see.
-      return { status: 'not-found', reason: `repository ${repo} not found, or private and not shared with pinwarden` };
+      return { status: 'not-found', missing: 'repository', reason: `repository ${repo} not found, or private and not shared with pinwarden` };
     default:
       return { status: 'failed', reason: `looking up ${repo} failed: ${error?.message ?? error?.type}` };
   }

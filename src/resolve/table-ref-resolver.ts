@@ -17,7 +17,7 @@ export function createTableRefResolver(repositories: readonly RepoRefs[]): RefRe
         if (answers.has(key)) continue;
         lookups += 1;
         const refs = byName.get(`${request.owner}/${request.repo}`.toLowerCase());
-        answers.set(key, refs ? resolveFromRefs(refs, request.ref) : { status: 'not-found', reason: `repository ${request.owner}/${request.repo} not found` });
+        answers.set(key, refs ? resolveFromRefs(refs, request.ref) : { status: 'not-found', missing: 'repository', reason: `repository ${request.owner}/${request.repo} not found` });
       }
       return answers;
     },

@@ -55,3 +55,8 @@ function refines(candidate: ParsedVersion, wanted: ParsedVersion): boolean {
 export function isReleaseVersion(name: string): boolean {
   return RELEASE_VERSION.test(name);
 }
+
+/** The `v` twin of a tag name: `0.33.1` ↔ `v0.33.1` (trivy-action re-created its tags with a `v`). */
+export function twinOf(tag: string): string {
+  return tag.startsWith('v') ? tag.slice(1) : `v${tag}`;
+}

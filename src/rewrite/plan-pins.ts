@@ -9,8 +9,9 @@ import type { IgnoreRef } from '../gate/gate.js';
 import type { RemoteRef, UsesReference, UsesSite } from '../workflow/types.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
 import type { RefKey, RefRequest, Resolution, ResolvedRef } from '../resolve/types.js';
+import { mostSpecificVersionTag, twinOf } from '../resolve/version-tags.js';
 import { decideComment, quoteValue } from './format-pin.js';
-import type { PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
+import type { CommentRepair, PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
 export function collectRefRequests(references: readonly UsesReference[], ignore?: IgnoreRef): RefRequest[] {
@@ -51,9 +52,14 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
         if (resolution && resolution.status !== 'resolved') {
           return { action: 'skip', site, ref, reason: `pinned commit could not be confirmed in ${ref.owner}/${ref.repo}: ${resolution.reason}` };
         }
-        return { action: 'keep', site, ref, why: 'pinned' };
+        const comment = resolution ? repairComment(site, resolution.tagsOnCommit) : undefined;
+        return { action: 'keep', site, ref, why: 'pinned', ...(comment ? { comment } : {}) };
       }
       if (!resolution) return { action: 'skip', site, ref, reason: 'not resolved' };
+      if (resolution.status === 'not-found') {
+        const twin = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: twinOf(ref.ref) }));
+        if (twin?.status === 'resolved') return { action: 'skip', site, ref, reason: `${resolution.reason}; its twin ${twinOf(ref.ref)} exists (${twin.sha}): write @${twinOf(ref.ref)} if that is the release you meant` };
+      }
       if (resolution.status !== 'resolved') return { action: 'skip', site, ref, reason: resolution.reason };
       // Never write a pin known to be bad: the tag names a compromised commit today.
       const bad = KNOWN_COMPROMISES.badCommit(`${ref.owner}/${ref.repo}`, resolution.sha);
@@ -101,4 +107,21 @@ function planComment(
     ? { start: site.comment.start, end: site.lineEnd, text: decision.text }
     : { start: site.contentEnd, end: site.contentEnd, text: ` ${decision.text}` };
   return { comment: decision.text, edit };
+}
+
+/**
+ * `@<sha> # v4` where `v4` has moved on and the commit is `v4.1.0`, or a comment naming a tag
+ * that is not on the commit at all: the version word becomes the commit's most specific tag (the
+ * form Dependabot updates), the author's words after it kept. Only where a comment names a
+ * version, the commit has a version tag, and a comment may be written on the line.
+ */
+function repairComment(site: UsesSite, tagsOnCommit: readonly string[]): CommentRepair | undefined {
+  const existing = site.comment?.text;
+  const word = existing?.replace(/^#+/, '').trim().split(/\s+/)[0] ?? '';
+  if (!existing || !site.commentSafe || !/^v?\d+(\.\d+)*$/.test(word)) return undefined;
+  const label = mostSpecificVersionTag(word, tagsOnCommit) ?? mostSpecificVersionTag(tagsOnCommit.find((tag) => /^v?\d/.test(tag)) ?? '', tagsOnCommit);
+  if (!label) return undefined;
+  const decision = decideComment({ existing, label, tagsOnCommit });
+  if (decision.kind === 'keep') return undefined;
+  return { before: existing, after: decision.text, edit: { start: site.comment!.start, end: site.lineEnd, text: decision.text } };
 }

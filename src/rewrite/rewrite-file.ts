@@ -21,8 +21,9 @@ export function rewriteFile(input: {
 }): FileRewrite {
   const plan = planPins(input);
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
-  if (pins.length === 0) return { status: 'unchanged', plan };
-  const text = applyEdits(input.text, pins.flatMap((pin) => pin.edits));
+  const comments = plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [entry.comment.edit] : []));
+  if (pins.length === 0 && comments.length === 0) return { status: 'unchanged', plan };
+  const text = applyEdits(input.text, [...pins.flatMap((pin) => pin.edits), ...comments].sort((a, b) => a.start - b.start));
   const expected = new Map(pins.map((pin) => [pin.site.nodeStart, pin.after]));
   const verification = verifyRewrite({ original: input.text, updated: text, expected });
   if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };

@@ -28,9 +28,23 @@ export interface PlannedPin {
 /** A reference the plan leaves as it is, and why. */
 export type PlanEntry =
   | { readonly action: 'pin'; readonly pin: PlannedPin }
-  | { readonly action: 'keep'; readonly site: UsesSite; readonly ref: ActionRef; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' }
+  | {
+      readonly action: 'keep';
+      readonly site: UsesSite;
+      readonly ref: ActionRef;
+      readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag';
+      /** A pin whose version comment does not name its commit's most specific tag: corrected. */
+      readonly comment?: CommentRepair;
+    }
   | { readonly action: 'skip'; readonly site: UsesSite; readonly ref: ActionRef; readonly reason: string };
 
 export interface PinPlan {
   readonly entries: readonly PlanEntry[];
+}
+
+/** The version comment of an existing pin, made to name what the pinned commit is. */
+export interface CommentRepair {
+  readonly before: string | undefined;
+  readonly after: string;
+  readonly edit: TextEdit;
 }

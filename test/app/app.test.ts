@@ -610,6 +610,20 @@ describe('bad input', () => {
     expect(issue!.state).toBe('closed');
   });
 
+  it('an organisation repository named tpcp-docs (the stealer\u2019s fallback) is a critical finding, asked once per installation', async () => {
+    await start((s) => {
+      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
+      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': WORKFLOW } });
+      seedRepository(s, { fullName: 'octo-org/tpcp-docs', files: { 'README.md': 'x' } });
+    });
+    await install('web', 'api');
+    for (const name of ['web', 'api']) {
+      const issue = [...repo(name).issues.values()].find((entry) => !entry.pull && entry.title === 'pinwarden: security findings');
+      expect(renderedText(issue!.body)).toContain('the organisation has a repository named tpcp-docs');
+    }
+    expect(fake.requests.filter((entry) => entry.route.endsWith('(pinwardenExfiltrationRepositories)'))).toHaveLength(1);
+  });
+
   it('a dependabot.yml that already has github-actions is untouched', async () => {
     const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
     await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));

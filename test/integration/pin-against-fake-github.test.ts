@@ -116,7 +116,8 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
     expect(code).toBe(1);
     expect(report.summary.pinned).toBe(covered);
     expect(counts.byKind['rest-write']).toBe(0);
-    expect(counts.total).toBeLessThanOrEqual(Math.ceil(uniqueRefs / 100));
+    // One query a hundred refs, and one more for the `v` twins of version tags a repository lacks.
+    expect(counts.total).toBeLessThanOrEqual(Math.ceil(uniqueRefs / 100) + 1);
   });
 
   it('gives the same answers as the offline refs resolver', async () => {

@@ -190,3 +190,37 @@ describe('with GitHub\u2019s facts: impostor commits, advisories, actions inside
     expect(requireFullShaPolicy).toEqual({ ready: true, blockers: [] });
   });
 });
+
+describe('a tag that is gone, with a v-prefixed twin', () => {
+  it('is not pinned to the twin (no guessing), and the report names the twin', async () => {
+    const { pinFiles } = await import('../../src/jobs/pin-files.js');
+    const text = workflow('uses: aquasecurity/trivy-action@0.33.1');
+    const [file] = await pinFiles([{ path: 'ci.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow') }], today);
+    expect(file!.status).toBe('unchanged');
+    const entry = 'plan' in file! ? file.plan.entries[0] : undefined;
+    expect(entry).toMatchObject({ action: 'skip', reason: expect.stringMatching(/no tag, branch or commit named "0\.33\.1".*; its twin v0\.33\.1 exists \(b6643a29\S+\): write @v0\.33\.1 if that is the release you meant$/) });
+  });
+});
+
+describe('version comments are corrected in the pull request', () => {
+  it('a major tag that moved on, and a tag the commit does not carry, become the commit\u2019s most specific tag', async () => {
+    const { pinFiles } = await import('../../src/jobs/pin-files.js');
+    const { renderPullRequest } = await import('../../src/pull-request/render-pull-request.js');
+    const text = workflow(
+      'uses: acme/release@3333333333333333333333333333333333333333 # v4 keep my words',
+      'uses: acme/release@4444444444444444444444444444444444444444 # v1.2.3',
+      'uses: acme/release@3333333333333333333333333333333333333333 # v4.1.0',
+    );
+    const [file] = await pinFiles([{ path: 'ci.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow') }], today);
+    if (file?.status !== 'rewritten') throw new Error(`not rewritten: ${file?.status}`);
+    expect(file.text).toBe(
+      workflow(
+        'uses: acme/release@3333333333333333333333333333333333333333 # v4.1.0 keep my words',
+        'uses: acme/release@4444444444444444444444444444444444444444 # v4.2.0',
+        'uses: acme/release@3333333333333333333333333333333333333333 # v4.1.0',
+      ),
+    );
+    const { body } = renderPullRequest({ plan: { pinned: [file], unreadable: [], ignoredPaths: [], dependabot: undefined, changes: [{ path: 'ci.yml', text: file.text }] }, title: 'Pin', webUrl: 'https://github.com' });
+    expect(body).toContain('### Version comments corrected: 2 pins');
+  });
+});

@@ -75,10 +75,10 @@ describe('createCachingResolver', () => {
 
 describe('negative answers', () => {
   it('believes a missing ref for a while, so an install does not ask again for every repository', async () => {
-    const { resolver, batches } = recordingResolver(() => ({ status: 'not-found', reason: 'gone' }));
+    const { resolver, batches } = recordingResolver(() => ({ status: 'not-found', missing: 'ref', reason: 'gone' }));
     const caching = createCachingResolver(resolver);
     await caching.resolve([v1]);
-    expect((await caching.resolve([v1])).get(refKey(v1))).toEqual({ status: 'not-found', reason: 'gone' });
+    expect((await caching.resolve([v1])).get(refKey(v1))).toEqual({ status: 'not-found', missing: 'ref', reason: 'gone' });
     expect(batches).toHaveLength(1);
   });
 });

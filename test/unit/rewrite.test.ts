@@ -86,7 +86,7 @@ describe('planPins', () => {
     if (!located.ok) throw new Error(located.error);
     const resolutions = new Map<RefKey, Resolution>([
       [refKey({ owner: 'a', repo: 'b', ref: 'v4' }), resolved()],
-      [refKey({ owner: 'a', repo: 'b', ref: 'gone' }), { status: 'not-found', reason: 'no tag or branch named "gone"' }],
+      [refKey({ owner: 'a', repo: 'b', ref: 'gone' }), { status: 'not-found', missing: 'ref', reason: 'no tag or branch named "gone"' }],
       [refKey({ owner: 'a', repo: 'b', ref: 'limited' }), { status: 'rate-limited', reason: 'rate limited until 12:00' }],
     ]);
     const plan = planPins({ references: located.references, resolutions });
@@ -102,7 +102,7 @@ describe('planPins', () => {
 
   it('reports a pinned SHA the repository does not hold', () => {
     const text = `jobs:\n  a:\n    steps:\n      - uses: a/b@${SHA}\n`;
-    const result = pinText(text, { [refKey({ owner: 'a', repo: 'b', ref: SHA })]: { status: 'not-found', reason: 'commit not in a/b' } });
+    const result = pinText(text, { [refKey({ owner: 'a', repo: 'b', ref: SHA })]: { status: 'not-found', missing: 'ref', reason: 'commit not in a/b' } });
     expect(result.status).toBe('unchanged');
     expect(result.plan.entries[0]).toMatchObject({ action: 'skip', reason: expect.stringMatching(/could not be confirmed.*commit not in a\/b/) });
   });
