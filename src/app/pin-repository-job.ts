@@ -7,7 +7,8 @@ import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
 import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
 import { decideAttention, decideIssue } from '../attention/attention-issue.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
-import { auditFiles, checkExfiltrationRepositories } from '../audit/audit-files.js';
+import { auditFiles, auditedLockfile, checkExfiltrationRepositories } from '../audit/audit-files.js';
+import type { AuditedFile } from '../audit/audit-files.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
@@ -90,11 +91,11 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     return { status: 'config-invalid', problems: config.problems };
   }
 
-  const snapshot: RepositorySnapshot = { files: read.files, unreadable: read.unreadable, dependabot: read.dependabot };
+  const snapshot: RepositorySnapshot = { files: read.files, unreadable: read.unreadable, dependabot: read.dependabot, actionsLock: read.actionsLock };
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
-  const findings = deps.auditFacts ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await auditFiles(auditedFiles(snapshot), deps.auditFacts)).findings] : [];
+  const findings = deps.auditFacts ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await auditFiles(auditedFiles(snapshot, plan.lockedPaths ?? []), deps.auditFacts)).findings] : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
     const decision = decideIssue('findings', read.findingsIssue, findingsIssueLines(findings, (path) => texts.get(path)));
@@ -182,10 +183,11 @@ export function describeOutcome(outcome: JobOutcome): string {
   }
 }
 
-/** The workflow and action files of a snapshot, located, for the audit. */
-function auditedFiles(snapshot: RepositorySnapshot) {
-  return snapshot.files.flatMap((file) => {
+/** The workflow and action files of a snapshot, located, for the audit, and the lockfile's commits. */
+function auditedFiles(snapshot: RepositorySnapshot, lockedPaths: readonly string[]): AuditedFile[] {
+  const files = snapshot.files.flatMap((file): AuditedFile[] => {
     const kind = fileKindOf(file.path);
-    return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind) }] : [];
+    return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind), locked: lockedPaths.includes(file.path) }] : [];
   });
+  return snapshot.actionsLock ? [...files, auditedLockfile(snapshot.actionsLock)] : files;
 }

@@ -5,6 +5,7 @@ import { ATTENTION_LABEL, issueKindOf } from '../attention/attention-issue.js';
 import type { OpenAttentionIssue } from '../attention/attention-issue.js';
 import type { SnapshotFile } from '../jobs/plan-repository.js';
 import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js';
+import { ACTIONS_LOCK_PATH } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { GitHubClient } from './github-client.js';
 
@@ -25,6 +26,7 @@ const REPOSITORY_FIELDS = `
     dependabot: object(expression: "HEAD:.github/dependabot.yml") { ${BLOB} }
     dependabotYaml: object(expression: "HEAD:.github/dependabot.yaml") { ${BLOB} }
     config: object(expression: "HEAD:.github/pinwarden.yml") { ${BLOB} }
+    actionsLock: object(expression: "HEAD:.github/workflows/actions.lock") { ${BLOB} }
     pinBranch: ref(qualifiedName: "refs/heads/${PIN_BRANCH}") { id target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
     pullRequests(headRefName: "${PIN_BRANCH}", first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state url title body comments(last: 30) { nodes { body } } }
@@ -80,6 +82,7 @@ interface RepositoryFields {
     readonly dependabot: Blob | null;
     readonly dependabotYaml: Blob | null;
     readonly config: Blob | null;
+    readonly actionsLock: Blob | null;
     readonly pinBranch: { readonly id: string; readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
     readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
     readonly attention: { readonly nodes: { number: number; body: string; author: { __typename: string } | null }[] };
@@ -109,6 +112,8 @@ export type RepositoryRead =
       readonly dependabot: SnapshotFile | undefined;
       /** `.github/pinwarden.yml` of this repository, when it has one. */
       readonly configText: string | undefined;
+      /** `.github/workflows/actions.lock`, when the repository has one. */
+      readonly actionsLock: SnapshotFile | undefined;
       readonly pinBranch: PinBranchState | undefined;
       /** The newest pull request from pinwarden's branch, whatever its state. */
       readonly pullRequest: ExistingPullRequest | undefined;
@@ -225,6 +230,7 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
     unreadable,
     dependabot: dependabotBlob?.blob.text != null ? { path: dependabotBlob.path, text: dependabotBlob.blob.text } : undefined,
     configText: repository.config?.text ?? undefined,
+    actionsLock: repository.actionsLock?.text != null ? { path: ACTIONS_LOCK_PATH, text: repository.actionsLock.text } : undefined,
     pinBranch: branch && repository.pinBranch ? { id: repository.pinBranch.id, head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
     pullRequest: pull ? { number: pull.number, state: pull.state, url: pull.url, title: pull.title, body: pull.body, commentBodies: pull.comments.nodes.map((node) => node.body) } : undefined,
     attentionIssue: repository.attention.nodes.filter((issue) => issueKindOf(issue) === 'attention').map(({ number, body }) => ({ number, body }))[0],

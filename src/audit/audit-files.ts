@@ -2,6 +2,7 @@
 // refs in use, the versions the comments name and their `v` twins), then each check, a plain
 // function, per reference and per file. Shared by `pinwarden audit` and, next, the App.
 import { gateReference } from '../gate/gate.js';
+import type { GateVerdict } from '../gate/gate.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/types.js';
 import type { RemoteRef } from '../workflow/types.js';
 import { checkAdvisories } from './advisories.js';
@@ -10,6 +11,7 @@ import { reachabilityKey } from './audit-facts.js';
 import { checkImpostor, reachabilityQuestion } from './impostor.js';
 import { scanTransitive } from './transitive.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
+import { lockedReferences, parseActionsLock } from '../workflow/actions-lock.js';
 import { isRemoteRef, repositoryOf } from '../workflow/parse-action-ref.js';
 import type { LocateResult, UsesReference } from '../workflow/types.js';
 import { COMPROMISES } from './compromise-data.js';
@@ -25,9 +27,17 @@ export interface AuditedFile {
   readonly path: string;
   readonly text: string;
   readonly located: LocateResult;
+  /** Onboarded to actions.lock: its `uses:` are not what runs, so the gate does not judge them. */
+  readonly locked?: boolean;
 }
 
 const BUILT_IN = indexCompromises(COMPROMISES);
+
+/** GitHub's lockfile as the audit reads it: each locked commit a pinned reference at its key's line. */
+export function auditedLockfile(file: { path: string; text: string }): AuditedFile {
+  const lock = parseActionsLock(file.text);
+  return { path: file.path, text: file.text, located: lock.ok ? { ok: true, references: lockedReferences(file.text, lock) } : { ok: false, error: lock.error } };
+}
 
 export interface AuditReport {
   readonly findings: Finding[];
@@ -64,7 +74,7 @@ export async function checkExfiltrationRepositories(owner: string, facts: AuditF
 export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN): Promise<AuditReport> {
   const facts = factsFrom(source);
   const notes: string[] = [];
-  const located = files.flatMap((file) => (file.located.ok ? file.located.references.map((reference) => ({ path: file.path, reference })) : []));
+  const located = files.flatMap((file) => (file.located.ok ? file.located.references.map((reference) => ({ path: file.path, reference, locked: file.locked === true })) : []));
   const resolutions = await facts.resolve([...uniqueRequests(located.flatMap(({ reference }) => requestsFor(reference))).values()]);
   const resolutionOf = (reference: UsesReference) => {
     const ref = reference.ref as RemoteRef;
@@ -88,7 +98,7 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
   const indicators = indicatorsOf(index.data);
   const findings = [
     ...files.flatMap((file) => [...checkIndicators(file.path, file.text, indicators), ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)])]),
-    ...located.flatMap(({ path, reference }) => referenceFindings(path, reference, resolutions, index)),
+    ...located.flatMap(({ path, reference, locked }) => referenceFindings(path, reference, resolutions, index, locked)),
     ...remote.flatMap(({ path, reference }) => {
       const ref = reference.ref as RemoteRef;
       return [
@@ -98,7 +108,7 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
     }),
     ...transitive.findings,
   ];
-  const workflowBlockers = located.filter(({ reference }) => isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
+  const workflowBlockers = located.filter(({ reference, locked }) => !locked && isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
   const blockers = [...workflowBlockers, ...transitive.policyBlockers];
   return {
     findings: findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line),
@@ -115,10 +125,10 @@ function requestsFor({ site, ref }: UsesReference): RefRequest[] {
   return [ref.ref, ...more].map((name) => ({ owner: ref.owner, repo: ref.repo, ref: name }));
 }
 
-function referenceFindings(path: string, reference: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, index: CompromiseIndex): Finding[] {
+function referenceFindings(path: string, reference: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, index: CompromiseIndex, locked: boolean): Finding[] {
   const { ref, site } = reference;
   const at = { path, line: site.line, uses: site.value };
-  const gate = gateReference(reference);
+  const gate: GateVerdict = locked ? { passes: true, why: 'locked' } : gateReference(reference);
   const gateFindings: Finding[] = gate.passes
     ? []
     : [

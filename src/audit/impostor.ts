@@ -13,8 +13,8 @@ import { commentVersion } from './version-comment.js';
 export function reachabilityQuestion(reference: UsesReference, resolution: Resolution | undefined): ReachabilityQuestion | undefined {
   const ref = reference.ref as RemoteRef;
   if (ref.refKind !== 'full-sha') return undefined;
-  // A tag names it: it is in the repository's history.
-  if (resolution?.status === 'resolved' && resolution.tagsOnCommit.length > 0) return undefined;
+  // A commit GitHub does not know is reported as such by the pinning; a tag names it: in the history.
+  if (resolution?.status !== 'resolved' || resolution.tagsOnCommit.length > 0) return undefined;
   const tag = commentVersion(reference);
   return { owner: ref.owner, repo: ref.repo, sha: ref.ref, ...(tag ? { tag } : {}) };
 }

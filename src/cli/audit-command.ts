@@ -1,7 +1,7 @@
 // `pinwarden audit`: every pin and every reference checked against what is known to have gone
 // wrong (compromised commits and moved tags, rewritten releases, comments that lie, actions that
 // must stay on a tag, indicators of compromise). Exit 1 when a finding is high or critical.
-import { auditFiles } from '../audit/audit-files.js';
+import { auditFiles, auditedLockfile } from '../audit/audit-files.js';
 import { renderFindingsJson, renderFindingsSarif, renderFindingsText } from '../audit/render-findings.js';
 import { isSerious } from '../audit/types.js';
 import type { CliIo } from './io.js';
@@ -18,7 +18,9 @@ export interface AuditOptions extends ResolverOption {
 }
 
 export async function auditCommand(options: AuditOptions, io: CliIo): Promise<number> {
-  const { files, notes } = await readLocalFiles(options.paths, io.cwd);
+  const { files: read, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  // The commits a workflow lockfile records are audited like pins.
+  const files = [...read, ...lockfiles.map(auditedLockfile)];
   // Without a token or refs data the checks that need GitHub's answers are skipped, and that is said.
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
   if (!canAsk) notes.push('no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments, impostor commits, advisories and actions called inside actions were not checked');

@@ -32,7 +32,11 @@ export interface PinOptions {
 
 
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
-  const { files, notes } = await readLocalFiles(options.paths, io.cwd);
+  const { files: read, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  // Workflows onboarded to actions.lock are left as they are: the lockfile's keys are their `uses:`.
+  const files = read.filter((file) => !file.locked);
+  const locked = read.filter((file) => file.locked).map((file) => file.path);
+  if (locked.length > 0) notes.push(`left as they are, onboarded to ${lockfiles.map((lockfile) => lockfile.path).join(', ')} (regenerate it with gh actions-lock): ${locked.join(', ')}`);
   const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), options.ignore);
   // Nothing to resolve (all pinned, or nothing remote) and no way to ask: no token demanded, no
   // Octokit loaded; the pinned commits are then not confirmed, and that is said.

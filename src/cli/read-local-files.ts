@@ -1,6 +1,7 @@
 // Reads the files a command works on and locates their references: the CLI's edge to the core.
 import { readFile, stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { ACTIONS_LOCK_PATH, parseActionsLock } from '../workflow/actions-lock.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
 import { collectFiles } from './collect-files.js';
@@ -9,6 +10,8 @@ import { UsageError } from './io.js';
 export interface ScannedFile {
   /** As shown to the user: relative to the working directory. */
   readonly path: string;
+  /** Onboarded to the repository's actions.lock: its `uses:` are the lockfile's keys, left as they are. */
+  readonly locked?: boolean;
   readonly absolutePath: string;
   readonly kind: FileKind;
   readonly text: string;
@@ -18,7 +21,12 @@ export interface ScannedFile {
 /** No workflow comes near this; a larger file is reported, not read into memory. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<{ files: ScannedFile[]; notes: string[] }> {
+export interface LocalLockfile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<{ files: ScannedFile[]; notes: string[]; lockfiles: LocalLockfile[] }> {
   const absolute = (paths.length > 0 ? paths : ['.']).map((path) => resolve(cwd, path));
   let collected;
   try {
@@ -36,5 +44,18 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
       return { path: shown, absolutePath: file.path, kind: file.kind, text, located: locateUsesSites(text, file.kind) };
     }),
   );
-  return { files, notes: collected.notes };
+  // GitHub's workflow lockfile of each repository given: the workflows it lists are marked locked.
+  const lockfiles: LocalLockfile[] = [];
+  for (const root of absolute) {
+    const lockPath = join(root, ...ACTIONS_LOCK_PATH.split('/'));
+    const text = await readFile(lockPath, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    lockfiles.push({ path: relative(cwd, lockPath) || lockPath, text });
+    const lock = parseActionsLock(text);
+    for (const [index, file] of files.entries()) {
+      const inRepository = relative(root, file.absolutePath).split(sep).join('/');
+      if (file.kind === 'workflow' && !inRepository.startsWith('..') && (!lock.ok || lock.workflows.has(inRepository))) files[index] = { ...file, locked: true };
+    }
+  }
+  return { files, notes: collected.notes, lockfiles };
 }

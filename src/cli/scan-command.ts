@@ -28,14 +28,15 @@ interface ScannedRef {
 }
 
 /** Eight characters, as the column is wide. */
-const STATUS: Record<GateVerdictWhy, string> = { pinned: 'pinned  ', local: 'pinned  ', ignored: 'ignored ', 'stays-on-tag': 'on tag  ' };
+const STATUS: Record<GateVerdictWhy, string> = { pinned: 'pinned  ', local: 'pinned  ', ignored: 'ignored ', 'stays-on-tag': 'on tag  ', locked: 'locked  ' };
 
 export async function scanCommand(options: ScanOptions, io: CliIo): Promise<number> {
-  const { files, notes } = await readLocalFiles(options.paths, io.cwd);
+  const { files, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  for (const lockfile of lockfiles) notes.push(`${lockfile.path}: the workflows it lists pass the gate as locked (the runner runs the commits it records)`);
   const report = files.map((file): { path: string; error?: string; refs: ScannedRef[] } => {
     if (!file.located.ok) return { path: file.path, error: file.located.error, refs: [] };
     const refs = file.located.references.map((reference): ScannedRef => {
-      const verdict = gateReference(reference, options.ignore);
+      const verdict: GateVerdict = file.locked ? { passes: true, why: 'locked' } : gateReference(reference, options.ignore);
       return {
         line: reference.site.line,
         uses: reference.site.value,

@@ -4,6 +4,7 @@
 //   - a remote action or reusable workflow pinned to a full 40-hex commit SHA;
 //   - a `docker://` image pinned by `@sha256:` digest;
 //   - an action that refuses to run from a SHA (slsa-github-generator), on a full vX.Y.Z tag;
+//   - a reference of a workflow onboarded to GitHub's actions.lock (the runner runs the locked commit);
 //   - a reference the user chose to leave as it is (`# pinwarden:ignore`, `# ratchet:exclude`,
 //     config `ignore.actions` / `allow_unpinned_owners`, CLI `--ignore`).
 // Everything else fails: a tag, a branch, a short SHA, an image tag, a value GitHub would not run
@@ -14,7 +15,7 @@ import { isRemoteRef } from '../workflow/parse-action-ref.js';
 import type { ActionRef, RemoteRef, UsesReference } from '../workflow/types.js';
 
 export type GateVerdict =
-  | { readonly passes: true; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' }
+  | { readonly passes: true; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' | 'locked' }
   | { readonly passes: false; readonly rule: GateRule; readonly reason: string };
 
 /** Which part of the rule a reference fails. */

@@ -7,6 +7,7 @@ import { matchesAnyGlob } from '../config/glob.js';
 import { planDependabot } from '../dependabot/plan-dependabot.js';
 import type { DependabotPlan } from '../dependabot/plan-dependabot.js';
 import type { RefResolver } from '../resolve/types.js';
+import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { UsesReference } from '../workflow/types.js';
@@ -24,6 +25,8 @@ export interface RepositorySnapshot {
   /** Files that could not be read as text (binary, too large), with the reason. */
   readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
   readonly dependabot: SnapshotFile | undefined;
+  /** `.github/workflows/actions.lock`, GitHub's workflow lockfile, when the repository has one. */
+  readonly actionsLock?: SnapshotFile | undefined;
 }
 
 export interface FileChange {
@@ -36,6 +39,8 @@ export interface RepositoryPlan {
   readonly unreadable: RepositorySnapshot['unreadable'];
   /** Paths the config's `ignore.paths` left out. */
   readonly ignoredPaths: readonly string[];
+  /** Workflows onboarded to actions.lock: their `uses:` are the lockfile's keys, so they are left as they are. */
+  readonly lockedPaths?: readonly string[];
   /** Undefined when the config turns the Dependabot entry off. */
   readonly dependabot: DependabotPlan | undefined;
   /** Every file the pull request writes; empty when nothing needs pinning. */
@@ -69,9 +74,17 @@ export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
 
 export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver): Promise<RepositoryPlan> {
   const ignoredPaths: string[] = [];
+  const lockedPaths: string[] = [];
+  // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
+  const lock = snapshot.actionsLock ? parseActionsLock(snapshot.actionsLock.text) : undefined;
+  const isLocked = (path: string) => lock !== undefined && fileKindOf(path) === 'workflow' && (!lock.ok || lock.workflows.has(path));
   const files = snapshot.files.flatMap((file) => {
     const kind = fileKindOf(file.path);
     if (!kind) return [];
+    if (isLocked(file.path)) {
+      lockedPaths.push(file.path);
+      return [];
+    }
     if (matchesAnyGlob(file.path, config.ignore.paths)) {
       ignoredPaths.push(file.path);
       return [];
@@ -86,5 +99,5 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
     ? planDependabot(snapshot.dependabot, { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days })
     : undefined;
   const dependabotChange = dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry') ? [{ path: dependabot.path, text: dependabot.text }] : [];
-  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, dependabot, changes: [...pinChanges, ...dependabotChange] };
+  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, dependabot, changes: [...pinChanges, ...dependabotChange] };
 }

@@ -84,6 +84,9 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   );
   if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
   if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map((path) => inlineCode(path)).join(', ')}.`);
+  if ((plan.lockedPaths ?? []).length > 0) {
+    sections.push('', `Onboarded to \`.github/workflows/actions.lock\`, so left as they are (the lockfile's keys are the \`uses:\` values as written; changing one breaks the run, and \`gh actions-lock\` regenerates the file, never pinwarden): ${plan.lockedPaths!.map((path) => inlineCode(path)).join(', ')}. The commits the lockfile records are audited instead.`);
+  }
 
   if (plan.dependabot) sections.push('', '### Dependabot', dependabotLine(plan.dependabot));
   sections.push('', '---', 'Opened by pinwarden. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.');

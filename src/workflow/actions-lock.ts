@@ -5,6 +5,8 @@
 // pinwarden leaves those workflows alone and audits the locked commits instead.
 import { parse } from 'yaml';
 import { isFullSha } from '../common/commit-sha.js';
+import { classifyRefName } from './parse-action-ref.js';
+import type { UsesReference } from './types.js';
 
 export const ACTIONS_LOCK_PATH = '.github/workflows/actions.lock';
 
@@ -41,4 +43,38 @@ export function parseActionsLock(text: string): ActionsLock {
     return [{ key, owner, repo, ref: key.slice(at + 1), tag: typeof entry.ref === 'string' ? entry.ref : undefined, commit }];
   });
   return { ok: true, workflows: onboarded, dependencies: locked };
+}
+
+/**
+ * Each locked dependency as a reference pinned to its recorded commit, at the line of its key,
+ * with the tag it was locked at as its comment: what the audit's checks read (known-compromised
+ * commits, impostors, a tag that now names another commit). Never written back.
+ */
+export function lockedReferences(text: string, lock: Extract<ActionsLock, { ok: true }>): UsesReference[] {
+  return lock.dependencies.map((dependency) => {
+    const at = Math.max(0, text.indexOf(`${dependency.key}:`));
+    const line = text.slice(0, at).split('\n').length;
+    const [owner, repo, ...rest] = dependency.key.slice(0, dependency.key.lastIndexOf('@')).split('/');
+    const value = `${owner}/${repo}${rest.length > 0 ? `/${rest.join('/')}` : ''}@${dependency.commit}`;
+    return {
+      site: {
+        value,
+        context: 'step',
+        path: `dependencies.${dependency.key}`,
+        line,
+        column: 1,
+        valueStart: at,
+        valueEnd: at,
+        nodeStart: at,
+        quote: 'plain',
+        lineEnd: at,
+        contentEnd: at,
+        ...(dependency.tag ? { comment: { start: at, text: `# ${dependency.tag}` } } : {}),
+        inFlow: false,
+        commentSafe: false,
+        reachedThroughAlias: false,
+      },
+      ref: { kind: 'action', owner: owner!, repo: repo!, path: rest.length > 0 ? rest.join('/') : undefined, ref: dependency.commit, refKind: classifyRefName(dependency.commit) },
+    };
+  });
 }

@@ -624,6 +624,21 @@ describe('bad input', () => {
     expect(fake.requests.filter((entry) => entry.route.endsWith('(pinwardenExfiltrationRepositories)'))).toHaveLength(1);
   });
 
+  it('leaves workflows onboarded to actions.lock as they are, pins the others, audits the locked commits', async () => {
+    const lock = "version: 'v0.0.2'\nworkflows:\n  .github/workflows/locked.yml:\n    - actions/checkout@v4\ndependencies:\n  aquasecurity/trivy-action@0.34.2:\n    ref: '0.34.2'\n    commit: 'sha1-ddb9da4475c1cef7d5389062bdfdfbdbd1394648'\n";
+    const locked = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/actions.lock': lock, '.github/workflows/locked.yml': locked, '.github/workflows/ci.yml': WORKFLOW } }));
+    await install('web');
+    const web = repo('web');
+    const files = branchFiles(web);
+    expect(files.get('.github/workflows/locked.yml')).toBe(locked);
+    expect(files.get('.github/workflows/actions.lock')).toBe(lock);
+    expect(files.get('.github/workflows/ci.yml')).not.toBe(WORKFLOW);
+    const body = renderedText(pullRequests(web)[0]!.body);
+    expect(body).toContain('Onboarded to .github/workflows/actions.lock, so left as they are');
+    expect(body).toMatch(/critical \.github\/workflows\/actions\.lock line 6 \(known-compromised\)/);
+  });
+
   it('a dependabot.yml that already has github-actions is untouched', async () => {
     const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
     await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));
