@@ -9,6 +9,7 @@ import { decideAttention, decideIssue } from '../attention/attention-issue.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles, auditedLockfile, checkExfiltrationRepositories } from '../audit/audit-files.js';
 import type { AuditedFile } from '../audit/audit-files.js';
+import { checkExposure } from '../audit/exposure.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
@@ -95,7 +96,10 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
-  const findings = deps.auditFacts ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await auditFiles(auditedFiles(snapshot, plan.lockedPaths ?? []), deps.auditFacts)).findings] : [];
+  const audited = auditedFiles(snapshot, plan.lockedPaths ?? []);
+  const findings = deps.auditFacts
+    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts)).findings]
+    : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
     const decision = decideIssue('findings', read.findingsIssue, findingsIssueLines(findings, (path) => texts.get(path)));

@@ -40,6 +40,18 @@ export interface AuditFacts extends RefResolver {
   manifests(questions: readonly ManifestQuestion[]): Promise<ReadonlyMap<string, string | undefined>>;
   /** Which of `names` are repositories of `owner` (the stealer's fallback repositories); undefined when it cannot be asked. */
   repositoriesNamed?(owner: string, names: readonly string[]): Promise<readonly string[] | undefined>;
+  /** The repository's workflow runs created in a window (needs `actions: read`), or why they cannot be listed. */
+  workflowRuns?(owner: string, repo: string, window: { start: string; end: string }): Promise<{ readonly runs: readonly WorkflowRun[] } | { readonly unavailable: string }>;
+  /** Files at commits of one repository (a workflow as it was when it ran); undefined where there is none. */
+  filesAt?(owner: string, repo: string, wanted: readonly { sha: string; path: string }[]): Promise<ReadonlyMap<string, string | undefined>>;
+}
+
+export interface WorkflowRun {
+  readonly id: number;
+  readonly path: string;
+  readonly headSha: string;
+  readonly createdAt: string;
+  readonly url: string;
 }
 
 export function reachabilityKey(question: Pick<ReachabilityQuestion, 'owner' | 'repo' | 'sha'>): string {

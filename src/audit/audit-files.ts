@@ -14,9 +14,9 @@ import { refKey, uniqueRequests } from '../resolve/types.js';
 import { lockedReferences, parseActionsLock } from '../workflow/actions-lock.js';
 import { isRemoteRef, repositoryOf } from '../workflow/parse-action-ref.js';
 import type { LocateResult, UsesReference } from '../workflow/types.js';
-import { COMPROMISES } from './compromise-data.js';
+import { BUILT_IN_COMPROMISES } from './built-in.js';
 import { checkIndicators, indicatorsOf } from './iocs.js';
-import { checkKnownCompromised, indexCompromises } from './known-compromised.js';
+import { checkKnownCompromised } from './known-compromised.js';
 import type { CompromiseIndex } from './known-compromised.js';
 import type { Finding } from './types.js';
 import { severityRank } from './types.js';
@@ -31,7 +31,7 @@ export interface AuditedFile {
   readonly locked?: boolean;
 }
 
-const BUILT_IN = indexCompromises(COMPROMISES);
+const BUILT_IN = BUILT_IN_COMPROMISES;
 
 /** GitHub's lockfile as the audit reads it: each locked commit a pinned reference at its key's line. */
 export function auditedLockfile(file: { path: string; text: string }): AuditedFile {

@@ -35,6 +35,17 @@ export interface FakeRepository {
   readonly labels: Set<string>;
   /** Commits that exist only in a fork of the network (impostors): served, but in no ref's history. */
   readonly forkOnly: Set<string>;
+  /** Workflow runs, as `GET /repos/{owner}/{repo}/actions/runs` lists them. */
+  readonly runs: FakeRun[];
+}
+
+export interface FakeRun {
+  readonly id: number;
+  /** The workflow file, `.github/workflows/ci.yml`. */
+  readonly path: string;
+  readonly headSha: string;
+  /** ISO time. */
+  readonly createdAt: string;
 }
 
 export interface FakeUser {
@@ -157,7 +168,7 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
 }
 
 function emptyCollaboration() {
-  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>() };
+  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>(), runs: [] as FakeRun[] };
 }
 
 /** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */

@@ -1,6 +1,6 @@
 // The fake's issues and labels: create a label (422 when it exists, as GitHub answers), open an
 // issue (labels must exist), edit its title, body and state. Bodies from GitHub's examples.
-import type { FakeIssue, FakeRepository } from './fake-state.js';
+import type { FakeIssue, FakeRepository, FakeRun } from './fake-state.js';
 import { openIssue } from './fake-state.js';
 import { example, labelBody, userBody } from './collaboration-routes.js';
 import type { Json, WithRepository } from './collaboration-routes.js';
@@ -38,8 +38,28 @@ function issueBody(repository: FakeRepository, issue: FakeIssue, api: string): J
 
 const LIMIT = 65_536;
 
+function runBody(repository: FakeRepository, run: FakeRun): Json {
+  const html = `https://github.com/${repository.owner}/${repository.name}/actions/runs/${run.id}`;
+  return { ...example('workflow-run'), id: run.id, path: run.path, head_sha: run.headSha, created_at: run.createdAt, updated_at: run.createdAt, run_started_at: run.createdAt, html_url: html, node_id: nodeId('WorkflowRun', String(run.id)) };
+}
+
 export function issueRoutes(withRepository: WithRepository): RestRoute[] {
   return [
+    {
+      // Runs created in a `created=START..END` window, newest first, as GitHub pages them.
+      name: 'GET /repos/{owner}/{repo}/actions/runs',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs$/,
+      handle: withRepository((repository, _rest, { url }) => {
+        const query = url.searchParams;
+        const [from = '', to = ''] = (query.get('created') ?? '').split('..');
+        const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
+        const page = Math.max(1, Number(query.get('page') ?? 1));
+        const runs = repository.runs.filter((run) => (from === '' || run.createdAt >= from) && (to === '' || run.createdAt <= to)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        const shown = runs.slice((page - 1) * perPage, page * perPage);
+        return { status: 200, body: { total_count: runs.length, workflow_runs: shown.map((run) => runBody(repository, run)) } };
+      }),
+    },
     {
       name: 'POST /repos/{owner}/{repo}/labels',
       method: 'POST',

@@ -2,7 +2,7 @@
 // query per 50, comparing each against the default branch and the tag its comment names, as
 // GitHub's own gh-actions-lock does), the whole advisory database for actions (one query a page
 // of 100, read once per instance), and action manifests at commits (one query per 50).
-import type { ActionAdvisory, AuditFacts, ManifestQuestion, Reachability, ReachabilityQuestion } from '../audit/audit-facts.js';
+import type { ActionAdvisory, AuditFacts, ManifestQuestion, Reachability, ReachabilityQuestion, WorkflowRun } from '../audit/audit-facts.js';
 import { advisorySeverity, manifestKey, reachabilityKey } from '../audit/audit-facts.js';
 import { LRUCache } from 'lru-cache';
 import type { RefResolver } from '../resolve/types.js';
@@ -11,6 +11,7 @@ export const AUDIT_BATCH = 50;
 
 interface GraphqlClient {
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request?(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
 }
 
 /** Octokit throws on a partial answer (a missing repository), but keeps what did come back. */
@@ -37,6 +38,23 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
   // repositories.
   const manifestCache = new LRUCache<string, { text: string | undefined }>({ max: 5_000 });
   const reachabilityCache = new LRUCache<string, Reachability>({ max: 20_000 });
+  const runLists = new Map<string, Promise<{ runs: WorkflowRun[] } | { unavailable: string }>>();
+  const listRuns = async (owner: string, repo: string, window: { start: string; end: string }): Promise<{ runs: WorkflowRun[] } | { unavailable: string }> => {
+    if (!client.request) return { unavailable: 'no REST client' };
+    try {
+      const runs: WorkflowRun[] = [];
+      // A window of hours holds few runs; ten pages (1,000 runs) is the most read.
+      for (let page = 1; page <= 10; page += 1) {
+        const { data } = (await client.request('GET /repos/{owner}/{repo}/actions/runs', { owner, repo, created: `${window.start}..${window.end}`, per_page: 100, page })) as { data: { total_count: number; workflow_runs: { id: number; path: string; head_sha: string; created_at: string; html_url: string }[] } };
+        runs.push(...data.workflow_runs.map((run) => ({ id: run.id, path: run.path, headSha: run.head_sha, createdAt: run.created_at, url: run.html_url })));
+        if (data.workflow_runs.length < 100 || runs.length >= data.total_count) break;
+      }
+      return { runs };
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      return { unavailable: status === 403 || status === 404 ? 'the app cannot read workflow runs here (grant it "actions: read")' : `listing the runs failed (${status ?? (error as Error).message})` };
+    }
+  };
   const namedRepositories = new Map<string, Promise<readonly string[] | undefined>>();
   const askRepositoriesNamed = async (owner: string, names: readonly string[]): Promise<readonly string[] | undefined> => {
     if (names.length === 0) return [];
@@ -104,6 +122,23 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
       const key = `${owner.toLowerCase()} ${names.join(',')}`;
       if (!namedRepositories.has(key)) namedRepositories.set(key, askRepositoriesNamed(owner, names));
       return namedRepositories.get(key)!;
+    },
+
+    workflowRuns(owner: string, repo: string, window: { start: string; end: string }) {
+      // A past window's runs do not change: listed once per repository while the instance lives.
+      const key = `${owner}/${repo} ${window.start}..${window.end}`.toLowerCase();
+      if (!runLists.has(key)) runLists.set(key, listRuns(owner, repo, window));
+      return runLists.get(key)!;
+    },
+
+    async filesAt(owner: string, repo: string, wanted: readonly { sha: string; path: string }[]) {
+      const answers = new Map<string, string | undefined>();
+      for (const batch of batches(wanted)) {
+        const fields = batch.map((file, index) => `f${index}: object(expression: ${text(`${file.sha}:${file.path}`)}) { ... on Blob { text } }`);
+        const data = await partial<{ repository: Record<string, { text: string | null } | null> | null }>(client, `query pinwardenFilesAt { repository(owner: ${text(owner)}, name: ${text(repo)}) { ${fields.join(' ')} } }`);
+        batch.forEach((file, index) => answers.set(`${file.sha}:${file.path}`, data?.repository?.[`f${index}`]?.text ?? undefined));
+      }
+      return answers;
     },
 
     async manifests(questions: readonly ManifestQuestion[]) {

@@ -1,8 +1,7 @@
 // Decides, for every located reference, whether it is rewritten to a commit SHA, kept, or
 // skipped with a reason a reader can act on. No I/O: resolutions arrive as data.
 import { formatRemoteRef, isRemoteRef } from '../workflow/parse-action-ref.js';
-import { COMPROMISES } from '../audit/compromise-data.js';
-import { indexCompromises } from '../audit/known-compromised.js';
+import { BUILT_IN_COMPROMISES as KNOWN_COMPROMISES } from '../audit/built-in.js';
 import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import type { IgnoreRef } from '../gate/gate.js';
@@ -18,8 +17,6 @@ export function collectRefRequests(references: readonly UsesReference[], ignore?
   const requests = references.flatMap(({ site, ref }) => (isRemoteRef(ref) && !ignore?.(ref) && !inlineIgnoreMarker(site) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
   return [...uniqueRequests(requests).values()];
 }
-
-const KNOWN_COMPROMISES = indexCompromises(COMPROMISES);
 
 /** Which remote refs the user asked to leave as they are (config); none by default. */
 export type { IgnoreRef };

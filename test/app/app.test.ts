@@ -639,6 +639,28 @@ describe('bad input', () => {
     expect(body).toMatch(/critical \.github\/workflows\/actions\.lock line 6 \(known-compromised\)/);
   });
 
+  it('were we hit: names the runs of the incident\u2019s hours whose workflow used the moved tag, and says when no run is recorded', async () => {
+    const exposed = 'on: push\njobs:\n  scan:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@0.34.2\n';
+    await start((s) => {
+      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': exposed } });
+      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': exposed } });
+    });
+    const web = repo('web');
+    const head = web.branches.get('main')!;
+    web.runs.push(
+      { id: 4701, path: '.github/workflows/ci.yml', headSha: head, createdAt: '2026-03-19T20:15:00Z' },
+      { id: 4650, path: '.github/workflows/ci.yml', headSha: head, createdAt: '2026-03-18T09:00:00Z' },
+    );
+    await install('web', 'api');
+    const issue = [...web.issues.values()].find((entry) => !entry.pull && entry.title === 'pinwarden: security findings');
+    const said = renderedText(issue!.body);
+    expect(said).toContain('run 4701 (https://github.com/octo-org/web/actions/runs/4701), started 2026-03-19T20:15:00Z, used aquasecurity/trivy-action@0.34.2 while it pointed to malicious code');
+    expect(said).not.toContain('4650');
+    // No run recorded in the window: no exposure claimed (the tag finding still stands).
+    const api = [...repo('api').issues.values()].find((entry) => !entry.pull && entry.title === 'pinwarden: security findings');
+    expect(renderedText(api!.body)).not.toMatch(/run \d+ \(/);
+  });
+
   it('a dependabot.yml that already has github-actions is untouched', async () => {
     const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
     await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));

@@ -253,6 +253,15 @@ describe('fake GitHub pull requests, comments, reactions, labels, permissions, a
     expect(await response.json()).toEqual({ data: { repository: { issues: { nodes: [{ number, body: 'fixed', author: { __typename: 'Bot', login: 'pinwarden[bot]' } }] } } } });
   });
 
+  it('lists workflow runs created in a window, in GitHub\'s shapes', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    const head = repository.branches.get('main')!;
+    repository.runs.push({ id: 11, path: '.github/workflows/ci.yml', headSha: head, createdAt: '2026-03-19T20:00:00Z' }, { id: 12, path: '.github/workflows/ci.yml', headSha: head, createdAt: '2026-04-01T00:00:00Z' });
+    const listed = await get('/repos/octo/app/actions/runs?created=2026-03-19T17:43:00Z..2026-03-20T05:40:00Z&per_page=100');
+    expectValid('/repos/{owner}/{repo}/actions/runs', listed.status, listed.body);
+    expect(listed.body).toMatchObject({ total_count: 1, workflow_runs: [{ id: 11, head_sha: head, path: '.github/workflows/ci.yml', created_at: '2026-03-19T20:00:00Z' }] });
+  });
+
   it('comments, reacts and reports permissions', async () => {
     const repository = findRepository(fake.state, 'octo', 'app')!;
     const issue = openIssue(repository, { title: 'hello', body: '', user: { login: 'dev', type: 'User' } });
