@@ -98,7 +98,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   // high or critical, in the repository's findings issue (closed once the findings are gone).
   const audited = auditedFiles(snapshot, plan.lockedPaths ?? []);
   const findings = deps.auditFacts
-    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts)).findings]
+    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag })).findings]
     : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));

@@ -71,7 +71,7 @@ export async function checkExfiltrationRepositories(owner: string, facts: AuditF
   }));
 }
 
-export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN): Promise<AuditReport> {
+export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[] } = {}): Promise<AuditReport> {
   const facts = factsFrom(source);
   const notes: string[] = [];
   const located = files.flatMap((file) => (file.located.ok ? file.located.references.map((reference) => ({ path: file.path, reference, locked: file.locked === true })) : []));
@@ -98,7 +98,7 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
   const indicators = indicatorsOf(index.data);
   const findings = [
     ...files.flatMap((file) => [...checkIndicators(file.path, file.text, indicators), ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)])]),
-    ...located.flatMap(({ path, reference, locked }) => referenceFindings(path, reference, resolutions, index, locked)),
+    ...located.flatMap(({ path, reference, locked }) => referenceFindings(path, reference, resolutions, index, locked, options.staysOnTag ?? [])),
     ...remote.flatMap(({ path, reference }) => {
       const ref = reference.ref as RemoteRef;
       return [
@@ -125,10 +125,10 @@ function requestsFor({ site, ref }: UsesReference): RefRequest[] {
   return [ref.ref, ...more].map((name) => ({ owner: ref.owner, repo: ref.repo, ref: name }));
 }
 
-function referenceFindings(path: string, reference: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, index: CompromiseIndex, locked: boolean): Finding[] {
+function referenceFindings(path: string, reference: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, index: CompromiseIndex, locked: boolean, staysOnTag: readonly string[]): Finding[] {
   const { ref, site } = reference;
   const at = { path, line: site.line, uses: site.value };
-  const gate: GateVerdict = locked ? { passes: true, why: 'locked' } : gateReference(reference);
+  const gate: GateVerdict = locked ? { passes: true, why: 'locked' } : gateReference(reference, undefined, staysOnTag);
   const gateFindings: Finding[] = gate.passes
     ? []
     : [

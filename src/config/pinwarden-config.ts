@@ -29,6 +29,8 @@ export const PinwardenConfigSchema = z
       })
       .strict()
       .default({ paths: [], actions: [] }),
+    /** Actions that refuse to run from a SHA, besides the built-in list: kept on their vX.Y.Z tag. */
+    must_stay_on_tag: globs.default([]),
     /** Owners whose actions may stay on tags (your own org, say). Default: none. */
     allow_unpinned_owners: z.array(z.string().min(1)).default([]),
     dependabot: z

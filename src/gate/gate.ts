@@ -24,15 +24,15 @@ export type GateRule = 'mutable-ref' | 'short-sha' | 'image-tag' | 'invalid' | '
 /** Which remote references the user asked to leave as they are. */
 export type IgnoreRef = (ref: RemoteRef) => boolean;
 
-export function gateReference(reference: Pick<UsesReference, 'site' | 'ref'>, ignore?: IgnoreRef): GateVerdict {
+export function gateReference(reference: Pick<UsesReference, 'site' | 'ref'>, ignore?: IgnoreRef, staysOnTagGlobs: readonly string[] = []): GateVerdict {
   if (inlineIgnoreMarker(reference.site)) return { passes: true, why: 'ignored' };
-  return gateRef(reference.ref, ignore);
+  return gateRef(reference.ref, ignore, staysOnTagGlobs);
 }
 
-export function gateRef(ref: ActionRef, ignore?: IgnoreRef): GateVerdict {
+export function gateRef(ref: ActionRef, ignore?: IgnoreRef, staysOnTagGlobs: readonly string[] = []): GateVerdict {
   if (isRemoteRef(ref) && ignore?.(ref)) return { passes: true, why: 'ignored' };
   // Some refuse to run from a SHA: for them a full version tag is the pin, and a SHA breaks the run.
-  const staysOnTag = isRemoteRef(ref) ? mustStayOnTag(ref) : undefined;
+  const staysOnTag = isRemoteRef(ref) ? mustStayOnTag(ref, staysOnTagGlobs) : undefined;
   if (staysOnTag && isRemoteRef(ref)) {
     if (isFullVersionTag(ref.ref)) return { passes: true, why: 'stays-on-tag' };
     return { passes: false, rule: 'must-stay-on-tag', reason: ref.refKind === 'full-sha' ? `pinned by SHA, this breaks the run: ${staysOnTag.why}; use its vX.Y.Z tag` : `must stay on a full version tag (vX.Y.Z): ${staysOnTag.why}` };

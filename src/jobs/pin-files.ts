@@ -22,7 +22,7 @@ export type PinnedFile = { readonly path: string; readonly original: string } & 
   | { readonly status: 'unreadable'; readonly error: string }
 );
 
-export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef): Promise<PinnedFile[]> {
+export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef, options: { readonly staysOnTag?: readonly string[] } = {}): Promise<PinnedFile[]> {
   const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), ignore);
   const first = await resolver.resolve(requests);
   // A version tag that is not there may have a `v` twin (trivy-action re-created `0.33.1` as
@@ -31,7 +31,7 @@ export async function pinFiles(files: readonly FileToPin[], resolver: RefResolve
   const resolutions = twins.length === 0 ? first : new Map([...first, ...(await resolver.resolve(twins))]);
   return files.map((file): PinnedFile => {
     if (!file.located.ok) return { path: file.path, original: file.text, status: 'unreadable', error: file.located.error };
-    const input = { text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}) };
+    const input = { text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}), ...(options.staysOnTag ? { staysOnTag: options.staysOnTag } : {}) };
     try {
       return { path: file.path, original: file.text, ...rewriteFile(input) };
     } catch (error) {

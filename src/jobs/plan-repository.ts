@@ -91,7 +91,7 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
     }
     return [{ path: file.path, kind, text: file.text, located: locateUsesSites(file.text, kind) }];
   });
-  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref));
+  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag });
   const pinChanges = pinned.flatMap((file) => (file.status === 'rewritten' ? [{ path: file.path, text: file.text }] : []));
   // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned.
   const pinsRemoteActions = pinned.some((file) => 'plan' in file && file.plan.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker')));

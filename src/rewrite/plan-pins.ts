@@ -25,14 +25,16 @@ export function planPins(input: {
   readonly references: readonly UsesReference[];
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
   readonly ignore?: IgnoreRef;
+  /** Globs of actions that must stay on a tag, besides the built-in list (config `must_stay_on_tag`). */
+  readonly staysOnTag?: readonly string[];
 }): PinPlan {
-  return { entries: input.references.map((reference) => planOne(reference, input.resolutions, input.ignore)) };
+  return { entries: input.references.map((reference) => planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [])) };
 }
 
-function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined): PlanEntry {
+function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined, staysOnTag: readonly string[]): PlanEntry {
   if (inlineIgnoreMarker(site) || (isRemoteRef(ref) && ignore?.(ref))) return { action: 'keep', site, ref, why: 'ignored' };
   // Pinning these by SHA would break the workflow: they stay on their tag (the gate says if it is not a full version).
-  if (isRemoteRef(ref) && ref.refKind !== 'full-sha' && mustStayOnTag(ref)) return { action: 'keep', site, ref, why: 'stays-on-tag' };
+  if (isRemoteRef(ref) && ref.refKind !== 'full-sha' && mustStayOnTag(ref, staysOnTag)) return { action: 'keep', site, ref, why: 'stays-on-tag' };
   switch (ref.kind) {
     case 'local':
       return { action: 'keep', site, ref, why: 'local' };

@@ -18,6 +18,7 @@ export function rewriteFile(input: {
   readonly references: readonly UsesReference[];
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
   readonly ignore?: IgnoreRef;
+  readonly staysOnTag?: readonly string[];
 }): FileRewrite {
   const plan = planPins(input);
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));

@@ -661,6 +661,15 @@ describe('bad input', () => {
     expect(renderedText(api!.body)).not.toMatch(/run \d+ \(/);
   });
 
+  it('config extends the actions that must stay on a tag: left on it, and the audit asks for a full version', async () => {
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/pinwarden.yml': 'must_stay_on_tag: ["actions/setup-node"]\n' } }));
+    await install('web');
+    const ci = branchFiles(repo('web')).get('.github/workflows/ci.yml')!;
+    expect(ci).toContain("      - uses: 'actions/setup-node@v4'\n");
+    expect(ci).not.toContain('actions/checkout@v4');
+    expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(/medium \.github\/workflows\/ci\.yml line 8 \(must-stay-on-tag\): must stay on a full version tag/);
+  });
+
   it('a dependabot.yml that already has github-actions is untouched', async () => {
     const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
     await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));
