@@ -7,6 +7,7 @@ describe('config', () => {
     expect(validateConfig(null)).toEqual({ ok: true, config: DEFAULT_CONFIG });
     expect(DEFAULT_CONFIG).toEqual({
       ignore: { paths: [], actions: [] },
+      must_stay_on_tag: [],
       allow_unpinned_owners: [],
       dependabot: { enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 },
       pull_request: { title: 'Pin GitHub Actions to commit SHAs', labels: [] },
