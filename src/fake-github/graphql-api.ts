@@ -209,10 +209,8 @@ function commitNode(oid: string, repository?: FakeRepository) {
 const PULL_REQUEST_STATE = (issue: FakeIssue) => (issue.pull?.merged ? 'MERGED' : issue.state === 'open' ? 'OPEN' : 'CLOSED');
 
 function pullRequestConnection(repository: FakeRepository, args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
-  const size = pageSize('pullRequests', args);
-  let pulls = pullRequests(repository).filter((issue) => (args.headRefName === undefined || issue.pull!.head === args.headRefName) && (!args.states || args.states.includes(PULL_REQUEST_STATE(issue))));
-  if (args.orderBy?.direction === 'DESC') pulls = pulls.reverse();
-  const page = args.last === undefined ? pulls.slice(0, size) : pulls.slice(-size);
+  const pulls = pullRequests(repository).filter((issue) => (args.headRefName === undefined || issue.pull!.head === args.headRefName) && (!args.states || args.states.includes(PULL_REQUEST_STATE(issue))));
+  const { page, pageInfo } = pageOf('pullRequests', pulls, args);
   const nodes = page.map((issue) => ({
     __typename: 'PullRequest',
     number: issue.number,
@@ -232,17 +230,15 @@ function pullRequestConnection(repository: FakeRepository, args: { headRefName?:
       return { __typename: 'IssueCommentConnection', totalCount: all.length, nodes: chosen.map((comment) => ({ __typename: 'IssueComment', body: comment.body, author: { __typename: comment.user.type, login: comment.user.login } })), pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null } };
     },
   }));
-  return { __typename: 'PullRequestConnection', nodes, totalCount: pulls.length, pageInfo: { hasNextPage: pulls.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+  return { __typename: 'PullRequestConnection', nodes, totalCount: pulls.length, pageInfo };
 }
 
 /** Issues (not pull requests), filtered by label and state, oldest first unless DESC. */
 function issueConnection(repository: FakeRepository, args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
-  const size = pageSize('issues', args);
-  let issues = [...repository.issues.values()].filter(
+  const issues = [...repository.issues.values()].filter(
     (issue) => !issue.pull && (!args.states || args.states.includes(issue.state.toUpperCase())) && (!args.labels || args.labels.some((label) => issue.labels.includes(label))),
   );
-  if (args.orderBy?.direction === 'DESC') issues = issues.reverse();
-  const page = args.last === undefined ? issues.slice(0, size) : issues.slice(-size);
+  const { page, pageInfo } = pageOf('issues', issues, args);
   const nodes = page.map((issue) => ({
     __typename: 'Issue',
     number: issue.number,
@@ -252,7 +248,7 @@ function issueConnection(repository: FakeRepository, args: { labels?: string[]; 
     url: `https://github.com/${repository.owner}/${repository.name}/issues/${issue.number}`,
     author: { __typename: issue.user.type, login: issue.user.login },
   }));
-  return { __typename: 'IssueConnection', nodes, totalCount: issues.length, pageInfo: { hasNextPage: issues.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+  return { __typename: 'IssueConnection', nodes, totalCount: issues.length, pageInfo };
 }
 
 /** A connection's page size, refused as GitHub refuses it: missing, below 1 or over 100. */
@@ -285,4 +281,12 @@ function vulnerabilityConnection(state: FakeState, args: { ecosystem?: string; p
     totalCount: all.length,
     pageInfo: { hasNextPage: start + page.length < all.length, hasPreviousPage: start > 0, startCursor: null, endCursor: page.length > 0 ? Buffer.from(String(endIndex)).toString('base64') : null },
   };
+}
+
+/** One page of a connection's items in creation order (newest first with DESC), as GitHub pages them. */
+function pageOf<T>(connection: string, items: readonly T[], args: { first?: number; last?: number; orderBy?: { direction: string } }) {
+  const size = pageSize(connection, args);
+  const ordered = args.orderBy?.direction === 'DESC' ? [...items].reverse() : items;
+  const page = args.last === undefined ? ordered.slice(0, size) : ordered.slice(-size);
+  return { page, pageInfo: { hasNextPage: ordered.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
 }
