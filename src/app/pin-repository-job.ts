@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
-import type { FileLeftAlone, RepositorySnapshot } from '../jobs/plan-repository.js';
+import type { FileLeftAlone, RepositorySnapshot, SnapshotFile } from '../jobs/plan-repository.js';
 import { decideAttention, decideIssue } from '../attention/attention-issue.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles, auditedLockfile, checkExfiltrationRepositories } from '../audit/audit-files.js';
@@ -189,9 +189,14 @@ export function describeOutcome(outcome: JobOutcome): string {
 
 /** The workflow and action files of a snapshot, located, for the audit, and the lockfile's commits. */
 function auditedFiles(snapshot: RepositorySnapshot, lockedPaths: readonly string[]): AuditedFile[] {
-  const files = snapshot.files.flatMap((file): AuditedFile[] => {
+  const files = auditedSnapshotFiles(snapshot.files, lockedPaths);
+  return snapshot.actionsLock ? [...files, auditedLockfile(snapshot.actionsLock)] : files;
+}
+
+/** Workflow and action files, located, as the audit reads them. */
+export function auditedSnapshotFiles(files: readonly SnapshotFile[], lockedPaths: readonly string[] = []): AuditedFile[] {
+  return files.flatMap((file): AuditedFile[] => {
     const kind = fileKindOf(file.path);
     return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind), locked: lockedPaths.includes(file.path) }] : [];
   });
-  return snapshot.actionsLock ? [...files, auditedLockfile(snapshot.actionsLock)] : files;
 }

@@ -5,7 +5,9 @@ import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
 import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
+import { auditFiles } from '../audit/audit-files.js';
 import { createGitHubAuditFacts } from '../github/github-audit-facts.js';
+import { auditedSnapshotFiles } from './pin-repository-job.js';
 import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
@@ -137,6 +139,9 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
             });
             const files = [...reads.values()].flatMap((read) => (read.status === 'read' ? read.files : []));
             await resolverFor(installationId, github).resolve(collectRefRequests(snapshotReferences(files)));
+            // The audit's questions for the whole wave at once (comment tags, reachability,
+            // manifests): each run then finds the answers in the installation's caches.
+            await auditFiles(auditedSnapshotFiles(files), auditFactsFor(installationId, github)).catch((error: unknown) => log.warn({ err: error }, 'the wave\'s audit warm-up failed; each run asks on its own'));
             const at = Date.now();
             for (const repository of wave) {
               const read = reads.get(repositoryKey(repository));
