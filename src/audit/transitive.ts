@@ -2,6 +2,7 @@
 // at the commit the workflow runs (cached by repository and commit), its own `uses:` checked, and
 // those followed in turn, three levels deep. A SHA-pinned wrapper that calls `setup-trivy@v0.2.1`
 // ran whatever that tag named; GitHub's "require full-length commit SHA" policy fails such runs.
+import { LRUCache } from 'lru-cache';
 import { gateReference } from '../gate/gate.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
@@ -46,11 +47,7 @@ export async function scanTransitive(roots: readonly TransitiveRoot[], facts: Au
     const questions = new Map<string, ManifestQuestion>();
     for (const step of frontier) questions.set(manifestKey(question(step)), question(step));
     const manifests = await facts.manifests([...questions.values()]);
-    const nested = frontier.flatMap((step) => {
-      const text = manifests.get(manifestKey(question(step)));
-      const located = text === undefined ? undefined : locateUsesSites(text, 'action');
-      return located?.ok ? located.references.filter((reference) => isRemoteRef(reference.ref)).map((reference) => ({ step, reference })) : [];
-    });
+    const nested = frontier.flatMap((step) => remoteReferencesOf(manifestKey(question(step)), manifests.get(manifestKey(question(step)))).map((reference) => ({ step, reference })));
     const tagRequests = nested.flatMap(({ reference }) => {
       const ref = reference.ref as RemoteRef;
       return ref.refKind === 'full-sha' ? [] : [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }];
@@ -73,6 +70,20 @@ export async function scanTransitive(roots: readonly TransitiveRoot[], facts: Au
     frontier = next;
   }
   return { findings, policyBlockers: [...policyBlockers].sort() };
+}
+
+// A manifest at a commit never changes: its parse is kept (an installation's repositories use the
+// same actions, and parsing them again for every repository was most of the audit's time).
+const parsedManifests = new LRUCache<string, { references: UsesReference[] }>({ max: 5_000 });
+
+function remoteReferencesOf(key: string, text: string | undefined): UsesReference[] {
+  if (text === undefined) return [];
+  const cached = parsedManifests.get(key);
+  if (cached) return cached.references;
+  const located = locateUsesSites(text, 'action');
+  const references = located.ok ? located.references.filter((reference) => isRemoteRef(reference.ref)) : [];
+  parsedManifests.set(key, { references });
+  return references;
 }
 
 function question(step: Step): ManifestQuestion {
