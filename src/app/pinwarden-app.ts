@@ -22,7 +22,6 @@ import type { JobOutcome } from './pin-repository-job.js';
 import { RepositoryQueue } from './repository-queue.js';
 import { readRepositories, repositoryKey } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
-import { snapshotReferences } from '../jobs/plan-repository.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
 
 export interface PinwardenAppOptions {
@@ -138,10 +137,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
               return new Map<string, RepositoryRead>();
             });
             const files = [...reads.values()].flatMap((read) => (read.status === 'read' ? read.files : []));
-            await resolverFor(installationId, github).resolve(collectRefRequests(snapshotReferences(files)));
-            // The audit's questions for the whole wave at once (comment tags, reachability,
-            // manifests): each run then finds the answers in the installation's caches.
-            await auditFiles(auditedSnapshotFiles(files), auditFactsFor(installationId, github)).catch((error: unknown) => log.warn({ err: error }, 'the wave\'s audit warm-up failed; each run asks on its own'));
+            // Parsed once for both: the wave's refs resolved in one ask, then the audit's questions
+            // for the whole wave (comment tags, reachability, manifests), so each run finds its
+            // answers in the installation's caches.
+            const audited = auditedSnapshotFiles(files);
+            await resolverFor(installationId, github).resolve(collectRefRequests(audited.flatMap((file) => (file.located.ok ? file.located.references : []))));
+            await auditFiles(audited, auditFactsFor(installationId, github)).catch((error: unknown) => log.warn({ err: error }, 'the wave\'s audit warm-up failed; each run asks on its own'));
             const at = Date.now();
             for (const repository of wave) {
               const read = reads.get(repositoryKey(repository));
