@@ -59,9 +59,8 @@ ${EXIT_CODES}
 Resolves each tag or branch reference to its commit through the GitHub API (token from
 GITHUB_TOKEN, needed only when something is to be resolved) and rewrites the line in place
 as \`uses: owner/repo@<sha> # v1.2.3\`, keeping every other byte of the file. A tag that names a
-known-compromised commit is never pinned; the audit's checks that need no further call
-(known-compromised pins, indicators, actions that must stay on a tag) run on the result, and a
-high or critical finding fails the run (\`pinwarden audit\` runs every check).
+known-compromised commit is never pinned; the audit's checks run on the result with the same
+answers (\`pinwarden audit\` for what they say), and a high or critical finding fails the run.
 
 Options:
   --api-url URL        GitHub's API (default https://api.github.com); for GitHub Enterprise

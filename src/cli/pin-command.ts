@@ -17,7 +17,7 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
-import { NOTHING_TO_RESOLVE, chooseResolver } from './resolver-option.js';
+import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
 
 export interface PinOptions {
   readonly paths: readonly string[];
@@ -42,7 +42,7 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   // Octokit loaded; the pinned commits are then not confirmed, and that is said.
   const nothingToResolve = requests.every((request) => isFullSha(request.ref));
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
-  const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseResolver(options, io.env);
+  const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseAuditFacts(options, io.env);
   if (nothingToResolve && !canAsk && requests.length > 0) notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
   const results = await pinFiles(files, resolver, options.ignore);
   if (!options.dryRun) {
@@ -51,11 +51,10 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     );
   }
   const failures = results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore));
-  // The audit's checks that need no further call, over the files as they end (known-compromised
-  // commits and tags, indicators, actions that must stay on a tag): what is serious is said, and
-  // fails the run. `pinwarden audit` asks GitHub the rest.
+  // The audit's checks over the files as they end, with the same answers (and cache) the pinning
+  // used: what is high or critical is said, and fails the run.
   const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
-  const findings = (await auditFiles(audited, NOTHING_TO_RESOLVE)).findings.filter(isSerious);
+  const findings = (await auditFiles(audited, resolver)).findings.filter(isSerious);
   const summary = { ...summarise(results), failing: failures.length, serious: findings.length };
   if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), findings, notes, summary })}\n`);
   else {

@@ -6,7 +6,6 @@ import { parseAdvisoriesFile } from '../audit/advisories-file.js';
 import { createTableAuditFacts } from '../audit/table-audit-facts.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
-import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
 import { UsageError } from './io.js';
 
@@ -21,26 +20,11 @@ export interface ResolverOption {
 
 export const NOTHING_TO_RESOLVE: RefResolver = { resolve: async () => new Map() };
 
-export async function chooseResolver(options: ResolverOption, env: Readonly<Record<string, string | undefined>>): Promise<RefResolver> {
-  if (options.refsDir === undefined) {
-    const token = env.GITHUB_TOKEN;
-    if (!token) throw new UsageError('GITHUB_TOKEN is not set (or pass --refs DIR to resolve from refs data offline)');
-    if (!/^https?:\/\//.test(options.apiUrl)) throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
-    const msPerRetrySecond = env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
-    // Loaded only here: `scan`, and `pin` with nothing to resolve, never pay for Octokit.
-    const [{ createTokenOctokit }, { createOctokitRefResolver }] = await Promise.all([import('../github/create-octokit.js'), import('../github/octokit-ref-resolver.js')]);
-    const octokit = createTokenOctokit({ token, baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
-    return createCachingResolver(createOctokitRefResolver(octokit));
-  }
-  try {
-    return createTableRefResolver(await loadRefsDir(options.refsDir));
-  } catch (error) {
-    throw new UsageError(`cannot read refs from ${options.refsDir}: ${(error as Error).message}`);
-  }
-}
-
-
-/** The audit's facts: the API (batched GraphQL) or refs data with an optional advisories file. */
+/**
+ * Where answers come from, for `pin` and `audit` alike: the API (batched GraphQL, one Octokit,
+ * one resolver cache for the refs and for the audit's questions) or refs data with an optional
+ * advisories file. The facts resolve refs too (AuditFacts is a RefResolver).
+ */
 export async function chooseAuditFacts(options: ResolverOption & { readonly advisoriesFile?: string | undefined }, env: Readonly<Record<string, string | undefined>>): Promise<AuditFacts> {
   const advisories = options.advisoriesFile === undefined ? undefined : await readAdvisories(options.advisoriesFile);
   if (options.refsDir !== undefined) {
@@ -50,11 +34,18 @@ export async function chooseAuditFacts(options: ResolverOption & { readonly advi
       throw new UsageError(`cannot read refs from ${options.refsDir}: ${(error as Error).message}`);
     }
   }
-  const resolver = await chooseResolver(options, env);
-  const [{ createTokenOctokit }, { createGitHubAuditFacts }] = await Promise.all([import('../github/create-octokit.js'), import('../github/github-audit-facts.js')]);
+  const token = env.GITHUB_TOKEN;
+  if (!token) throw new UsageError('GITHUB_TOKEN is not set (or pass --refs DIR to resolve from refs data offline)');
+  if (!/^https?:\/\//.test(options.apiUrl)) throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
   const msPerRetrySecond = env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
-  const octokit = createTokenOctokit({ token: env.GITHUB_TOKEN ?? '', baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
-  const facts = createGitHubAuditFacts(octokit, resolver);
+  // Loaded only here: `scan`, and `pin` with nothing to resolve, never pay for Octokit.
+  const [{ createTokenOctokit }, { createOctokitRefResolver }, { createGitHubAuditFacts }] = await Promise.all([
+    import('../github/create-octokit.js'),
+    import('../github/octokit-ref-resolver.js'),
+    import('../github/github-audit-facts.js'),
+  ]);
+  const octokit = createTokenOctokit({ token, baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
+  const facts = createGitHubAuditFacts(octokit, createCachingResolver(createOctokitRefResolver(octokit)));
   return advisories === undefined ? facts : { ...facts, advisories: async () => advisories };
 }
 
