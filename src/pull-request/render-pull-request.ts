@@ -8,6 +8,8 @@ import type { Finding } from '../audit/types.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 import type { PlannedPin } from '../rewrite/types.js';
+import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
+import { isRemoteRef } from '../workflow/parse-action-ref.js';
 
 /** Marks pinwarden's own pull requests and commits. */
 export const PR_MARKER = '<!-- pinwarden:pin-actions -->';
@@ -55,6 +57,11 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   if (repairs.length > 0) {
     sections.push('', `### Version comments corrected: ${count(repairs.length, 'pin')}`, 'These were already pinned; their comment did not name the pinned commit\u2019s most specific tag (a major tag that moved on, or a tag elsewhere). The commit is unchanged.', '');
     sections.push(...fitRows(repairs.map(({ path, line, uses, comment }) => `- ${inlineCode(path)} line ${line}, ${inlineCode(uses)}: ${inlineCode(comment.before ?? '')} \u2192 ${inlineCode(comment.after)}`), 6_000));
+  }
+
+  const onTag = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.why === 'stays-on-tag' ? [{ path: file.path, entry }] : [])) : []));
+  if (onTag.length > 0) {
+    sections.push('', '### Left on their tag', ...fitRows(onTag.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value)} ${isRemoteRef(entry.ref) ? safeText(`refuses to run from a commit SHA (${mustStayOnTag(entry.ref)?.why ?? 'configured in .github/pinwarden.yml'}), so it stays on its tag; a full version tag (vX.Y.Z) is its pin`) : ''}`), 4_000));
   }
 
   const branchPins = pins.filter(({ pin }) => pin.refType === 'branch');

@@ -604,6 +604,12 @@ describe('bad input', () => {
     fake.resetCounts();
     await pushTo('web', { 'README.md': 'x', '.github/workflows/ci.yml': `${compromised}# touched\n` });
     expect(contentWrites().filter((route) => route.includes('/issues'))).toEqual([]);
+    // Other findings: the same issue, edited.
+    const other = compromised.replace('aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648', 'tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67');
+    await pushTo('web', { '.github/workflows/ci.yml': other });
+    expect(issues()).toHaveLength(1);
+    expect(renderedText(issue!.body)).toContain('tj-actions/changed-files@0e58ed86');
+    expect(renderedText(issue!.body)).not.toContain('trivy-action@ddb9da44');
     // The bad pin removed: the issue is closed.
     await pushTo('web', { '.github/workflows/ci.yml': WORKFLOW });
     expect(issues()).toHaveLength(1);
@@ -667,6 +673,7 @@ describe('bad input', () => {
     const ci = branchFiles(repo('web')).get('.github/workflows/ci.yml')!;
     expect(ci).toContain("      - uses: 'actions/setup-node@v4'\n");
     expect(ci).not.toContain('actions/checkout@v4');
+    expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(/Left on their tag\n\.github\/workflows\/ci\.yml line 8: actions\/setup-node@v4 refuses to run from a commit SHA \(configured in \.github\/pinwarden\.yml\), so it stays on its tag/);
     expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(/medium \.github\/workflows\/ci\.yml line 8 \(must-stay-on-tag\): must stay on a full version tag/);
   });
 
