@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
-import type { FileLeftAlone, RepositorySnapshot, SnapshotFile } from '../jobs/plan-repository.js';
+import type { FileLeftAlone, RepositoryPlan, RepositorySnapshot, SnapshotFile } from '../jobs/plan-repository.js';
 import { decideAttention, decideIssue } from '../attention/attention-issue.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles, auditedLockfile, checkExfiltrationRepositories } from '../audit/audit-files.js';
@@ -96,7 +96,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
-  const audited = auditedFiles(snapshot, plan.lockedPaths ?? []);
+  const audited = auditedFiles(plan, snapshot.actionsLock);
   const findings = deps.auditFacts
     ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag })).findings]
     : [];
@@ -124,7 +124,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       return {
         status: 'nothing-to-pin',
         unpinned,
-        leftAlone: filesLeftAlone(plan),
+        leftAlone,
         pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
       };
     }
@@ -187,16 +187,17 @@ export function describeOutcome(outcome: JobOutcome): string {
   }
 }
 
-/** The workflow and action files of a snapshot, located, for the audit, and the lockfile's commits. */
-function auditedFiles(snapshot: RepositorySnapshot, lockedPaths: readonly string[]): AuditedFile[] {
-  const files = auditedSnapshotFiles(snapshot.files, lockedPaths);
-  return snapshot.actionsLock ? [...files, auditedLockfile(snapshot.actionsLock)] : files;
+/** The files the plan parsed, as the audit reads them, and the lockfile's commits. */
+function auditedFiles(plan: RepositoryPlan, actionsLock: SnapshotFile | undefined): AuditedFile[] {
+  const locked = new Set(plan.lockedPaths);
+  const files = plan.located.map((file): AuditedFile => ({ path: file.path, text: file.text, located: file.located, locked: locked.has(file.path) }));
+  return actionsLock ? [...files, auditedLockfile(actionsLock)] : files;
 }
 
-/** Workflow and action files, located, as the audit reads them. */
-export function auditedSnapshotFiles(files: readonly SnapshotFile[], lockedPaths: readonly string[] = []): AuditedFile[] {
+/** Workflow and action files, located, as the audit reads them (an install wave's warm-up). */
+export function auditedSnapshotFiles(files: readonly SnapshotFile[]): AuditedFile[] {
   return files.flatMap((file): AuditedFile[] => {
     const kind = fileKindOf(file.path);
-    return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind), locked: lockedPaths.includes(file.path) }] : [];
+    return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind) }] : [];
   });
 }

@@ -12,7 +12,7 @@ import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { UsesReference } from '../workflow/types.js';
 import { pinFiles } from './pin-files.js';
-import type { PinnedFile } from './pin-files.js';
+import type { FileToPin, PinnedFile } from './pin-files.js';
 
 export interface SnapshotFile {
   readonly path: string;
@@ -41,6 +41,8 @@ export interface RepositoryPlan {
   readonly ignoredPaths: readonly string[];
   /** Workflows onboarded to actions.lock: their `uses:` are the lockfile's keys, so they are left as they are. */
   readonly lockedPaths?: readonly string[];
+  /** Every workflow and action file of the snapshot as parsed, ignored and locked ones too. */
+  readonly located: readonly FileToPin[];
   /** Undefined when the config turns the Dependabot entry off. */
   readonly dependabot: DependabotPlan | undefined;
   /** Every file the pull request writes; empty when nothing needs pinning. */
@@ -78,18 +80,21 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
   // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
   const lock = snapshot.actionsLock ? parseActionsLock(snapshot.actionsLock.text) : undefined;
   const isLocked = (path: string) => lock !== undefined && fileKindOf(path) === 'workflow' && (!lock.ok || lock.workflows.has(path));
-  const files = snapshot.files.flatMap((file) => {
+  // Every workflow and action file parsed once: for pinning here, for the audit by the caller.
+  const located = snapshot.files.flatMap((file): FileToPin[] => {
     const kind = fileKindOf(file.path);
-    if (!kind) return [];
+    return kind ? [{ path: file.path, kind, text: file.text, located: locateUsesSites(file.text, kind) }] : [];
+  });
+  const files = located.filter((file) => {
     if (isLocked(file.path)) {
       lockedPaths.push(file.path);
-      return [];
+      return false;
     }
     if (matchesAnyGlob(file.path, config.ignore.paths)) {
       ignoredPaths.push(file.path);
-      return [];
+      return false;
     }
-    return [{ path: file.path, kind, text: file.text, located: locateUsesSites(file.text, kind) }];
+    return true;
   });
   const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag });
   const pinChanges = pinned.flatMap((file) => (file.status === 'rewritten' ? [{ path: file.path, text: file.text }] : []));
@@ -99,5 +104,5 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
     ? planDependabot(snapshot.dependabot, { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days })
     : undefined;
   const dependabotChange = dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry') ? [{ path: dependabot.path, text: dependabot.text }] : [];
-  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, dependabot, changes: [...pinChanges, ...dependabotChange] };
+  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, located, dependabot, changes: [...pinChanges, ...dependabotChange] };
 }

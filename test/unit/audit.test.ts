@@ -220,7 +220,7 @@ describe('version comments are corrected in the pull request', () => {
         'uses: acme/release@3333333333333333333333333333333333333333 # v4.1.0',
       ),
     );
-    const { body } = renderPullRequest({ plan: { pinned: [file], unreadable: [], ignoredPaths: [], dependabot: undefined, changes: [{ path: 'ci.yml', text: file.text }] }, title: 'Pin', webUrl: 'https://github.com' });
+    const { body } = renderPullRequest({ plan: { pinned: [file], unreadable: [], ignoredPaths: [], located: [], dependabot: undefined, changes: [{ path: 'ci.yml', text: file.text }] }, title: 'Pin', webUrl: 'https://github.com' });
     expect(body).toContain('### Version comments corrected: 2 pins');
   });
 });
