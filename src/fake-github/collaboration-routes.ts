@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { FakeComment, FakeIssue, FakeRepository, FakeState, FakeUser } from './fake-state.js';
 import { addComment, openIssue } from './fake-state.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
-import { nodeId, notFound, unprocessable } from './rest-answers.js';
+import { bodyTooLong, nodeId, notFound, unprocessable } from './rest-answers.js';
 
 export type WithRepository = (
   handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse,
@@ -187,7 +187,8 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
         const head = input.head.includes(':') ? input.head.split(':')[1]! : input.head;
         if (!repository.branches.has(head)) return unprocessable(`Validation Failed: head ${input.head} does not exist`);
         if (!repository.branches.has(input.base)) return unprocessable(`Validation Failed: base ${input.base} does not exist`);
-        if (input.body && input.body.length > 65_536) return unprocessable('Validation Failed: body is too long (maximum is 65536 characters)');
+        const tooLong = bodyTooLong(input.body);
+        if (tooLong) return tooLong;
         const open = [...repository.issues.values()].find((issue) => issue.pull?.head === head && issue.state === 'open');
         if (open) return unprocessable(`A pull request already exists for ${repository.owner}:${head}.`);
         const issue = openIssue(repository, { title: input.title, body: input.body ?? '', user: state.appUser, pull: { head, base: input.base, merged: false } });

@@ -5,7 +5,7 @@ import { openIssue } from './fake-state.js';
 import { example, labelBody, userBody } from './collaboration-routes.js';
 import type { Json, WithRepository } from './collaboration-routes.js';
 import type { RestRoute } from './rest-api.js';
-import { nodeId, notFound, unprocessable } from './rest-answers.js';
+import { bodyTooLong, nodeId, notFound, unprocessable } from './rest-answers.js';
 
 function issueBody(repository: FakeRepository, issue: FakeIssue, api: string): Json {
   // `state_reason` is given for closed issues only (the schema's enum, as converted, has no null).
@@ -36,7 +36,6 @@ function issueBody(repository: FakeRepository, issue: FakeIssue, api: string): J
   };
 }
 
-const LIMIT = 65_536;
 
 function runBody(repository: FakeRepository, run: FakeRun): Json {
   const html = `https://github.com/${repository.owner}/${repository.name}/actions/runs/${run.id}`;
@@ -79,7 +78,8 @@ export function issueRoutes(withRepository: WithRepository): RestRoute[] {
       handle: withRepository((repository, _rest, { api, body, state }) => {
         const input = body as { title?: unknown; body?: unknown; labels?: unknown };
         if (typeof input?.title !== 'string' || input.title === '') return unprocessable('Validation Failed: title is missing');
-        if (typeof input.body === 'string' && input.body.length > LIMIT) return unprocessable('Validation Failed: body is too long (maximum is 65536 characters)');
+        const tooLong = bodyTooLong(input.body);
+        if (tooLong) return tooLong;
         const labels = Array.isArray(input.labels) ? input.labels.map(String) : [];
         const missing = labels.filter((label) => !repository.labels.has(label));
         if (missing.length > 0) return unprocessable(`Validation Failed: label ${missing.join(', ')} does not exist`);
@@ -95,7 +95,8 @@ export function issueRoutes(withRepository: WithRepository): RestRoute[] {
         const issue = repository.issues.get(Number(number));
         if (!issue || issue.pull) return notFound;
         const input = body as { title?: unknown; body?: unknown; state?: unknown };
-        if (typeof input?.body === 'string' && input.body.length > LIMIT) return unprocessable('Validation Failed: body is too long (maximum is 65536 characters)');
+        const tooLong = bodyTooLong(input?.body);
+        if (tooLong) return tooLong;
         if (input?.state !== undefined && input.state !== 'open' && input.state !== 'closed') return unprocessable('Validation Failed: state is not included in the list');
         if (typeof input?.title === 'string') issue.title = input.title;
         if (typeof input?.body === 'string') issue.body = input.body;
