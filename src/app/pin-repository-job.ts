@@ -25,6 +25,7 @@ import type { LoadConfig } from './load-config.js';
 import { CONFIG_PATH } from './load-config.js';
 import { readRepository } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
+import { count } from '../report/words.js';
 import { writeAttention } from './write-attention.js';
 import { writePullRequest } from './write-pull-request.js';
 
@@ -183,7 +184,7 @@ export function describeOutcome(outcome: JobOutcome): string {
     case 'dry-run':
       return `Dry run: ${outcome.decision === 'write' ? `would write ${outcome.changes} files (${outcome.pins} pins)` : outcome.decision}.`;
     case 'pull-request':
-      return `Pull request ${outcome.action}: ${outcome.pullRequestUrl} (${outcome.pins} ${outcome.pins === 1 ? 'pin' : 'pins'}${outcome.unpinned > 0 ? `, ${outcome.unpinned} left as they are` : ''}).`;
+      return `Pull request ${outcome.action}: ${outcome.pullRequestUrl} (${count(outcome.pins, 'pin')}${outcome.unpinned > 0 ? `, ${outcome.unpinned} left as they are` : ''}).`;
   }
 }
 

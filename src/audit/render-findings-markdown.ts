@@ -3,6 +3,7 @@
 // which runs and hours to check, which secrets to rotate. Everything from a repository is
 // rendered as text (safe-markdown).
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+import { count } from '../report/words.js';
 import type { Finding } from './types.js';
 import { isSerious } from './types.js';
 
@@ -47,7 +48,7 @@ export function findingsIssueLines(findings: readonly Finding[], textOf: (path: 
   const paths = [...new Set(serious.map((finding) => finding.path))].sort();
   const secrets = [...new Set(paths.flatMap((path) => [...(textOf(path) ?? '').matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!)))].sort();
   return [
-    `pinwarden's audit found ${serious.length} high or critical ${serious.length === 1 ? 'problem' : 'problems'} in this repository's workflows.`,
+    `pinwarden's audit found ${count(serious.length, 'high or critical problem')} in this repository's workflows.`,
     '',
     '### What to do',
     ...[...windows.values()].map(({ window, paths: affected }) => `- Check the runs of ${[...affected].sort().map((path) => inlineCode(path)).join(', ')} from ${window.start} to ${window.end} UTC (${safeText(window.precision)}): a run in those hours ran the malicious code.`),

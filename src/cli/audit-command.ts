@@ -4,6 +4,7 @@
 import { auditFiles, auditedLockfile } from '../audit/audit-files.js';
 import { renderFindingsJson, renderFindingsSarif, renderFindingsText } from '../audit/render-findings.js';
 import { isSerious } from '../audit/types.js';
+import { count } from '../report/words.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
@@ -37,5 +38,5 @@ export async function auditCommand(options: AuditOptions, io: CliIo): Promise<nu
 function policyNote(policy: { ready: boolean; blockers: readonly string[] }): string {
   return policy.ready
     ? 'ready for GitHub\'s "require full-length commit SHA" policy: every action, and every action they call, is pinned'
-    : `not ready for GitHub's "require full-length commit SHA" policy: ${policy.blockers.length} reference${policy.blockers.length === 1 ? '' : 's'} would fail the run (${policy.blockers.slice(0, 5).join('; ')}${policy.blockers.length > 5 ? '; …' : ''})`;
+    : `not ready for GitHub's "require full-length commit SHA" policy: ${count(policy.blockers.length, 'reference')} would fail the run (${policy.blockers.slice(0, 5).join('; ')}${policy.blockers.length > 5 ? '; …' : ''})`;
 }
