@@ -1,4 +1,5 @@
 import type { CommitSha } from '../common/commit-sha.js';
+import type { QuoteStyle, ScalarSite } from '../yaml/scalar-site.js';
 
 /** Which schema a file follows: a workflow under .github/workflows, or an action manifest. */
 export type FileKind = 'workflow' | 'action';
@@ -6,36 +7,11 @@ export type FileKind = 'workflow' | 'action';
 /** Where a `uses:` sits in the document. */
 export type SiteContext = 'step' | 'job' | 'composite-step';
 
-export type QuoteStyle = 'plain' | 'single' | 'double';
+export type { QuoteStyle };
 
 /** A `uses:` value found in a file, with the byte positions needed to put new text back. */
-export interface UsesSite {
-  /** The decoded scalar value, as GitHub reads it. */
-  readonly value: string;
+export interface UsesSite extends ScalarSite {
   readonly context: SiteContext;
-  /** Dotted path for messages, e.g. `jobs.build.steps[2].uses`. */
-  readonly path: string;
-  /** 1-based line and column of the value's first character. */
-  readonly line: number;
-  readonly column: number;
-  /** Offsets into the text: the value's source including its quotes, [start, end). */
-  readonly valueStart: number;
-  readonly valueEnd: number;
-  /** Where the YAML node starts: `valueStart`, except for a block scalar (its `|` or `>`). */
-  readonly nodeStart: number;
-  readonly quote: QuoteStyle | 'block';
-  /** Offset where the line holding the value's end stops (before `\r\n` or `\n`). */
-  readonly lineEnd: number;
-  /** Offset just after the line's last non-blank character (never before `valueEnd`). */
-  readonly contentEnd: number;
-  /** The trailing comment on that line, when it is certainly a comment. */
-  readonly comment?: { readonly start: number; readonly text: string };
-  /** Whether the value sits inside a flow collection (`{uses: …}`). */
-  readonly inFlow: boolean;
-  /** True when a comment may be appended at `lineEnd` without changing what the YAML means. */
-  readonly commentSafe: boolean;
-  /** Also reached through an alias: one edit of the anchored text serves every use. */
-  readonly reachedThroughAlias: boolean;
 }
 
 export type RefKind = 'full-sha' | 'short-sha' | 'version-tag' | 'other';
