@@ -1,0 +1,119 @@
+// Cost control in front of the registries: one answer per (registry, repository, tag) shared by
+// every caller and kept for a TTL; a few requests at a time per registry; a 429 or 5xx waited
+// out as `Retry-After` says (within a bound) and asked again; a registry that keeps failing is
+// reported for the images it holds, never guessed.
+import { LRUCache } from 'lru-cache';
+import PQueue from 'p-queue';
+import { canonicalName, effectiveTag } from '../image-reference.js';
+import type { ImageRef } from '../image-reference.js';
+import { endpointFor } from './mirrors.js';
+import type { MirrorTable } from './mirrors.js';
+import { fetchManifestDigest } from './registry-client.js';
+import type { DigestAnswer, RegistryCredentials } from './registry-client.js';
+
+export type ImageKey = string & { readonly __imageKey: unique symbol };
+
+export type ImageResolution = DigestAnswer;
+
+/** `docker.io/library/node:20`: what an answer is cached under. */
+export function imageKey(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'>): ImageKey {
+  return `${canonicalName(image)}:${effectiveTag(image)}` as ImageKey;
+}
+
+export interface ImageDigestResolver {
+  resolve(images: readonly ImageRef[]): Promise<Map<ImageKey, ImageResolution>>;
+  stats(): { readonly asked: number; readonly fromCache: number; readonly requests: number; readonly byMethod: Readonly<Record<string, number>> };
+}
+
+export interface DigestResolverOptions {
+  readonly mirrors?: MirrorTable;
+  /** Per registry host (or mirror host): never logged, never put in an answer. */
+  readonly credentials?: ReadonlyMap<string, RegistryCredentials>;
+  readonly fetch?: typeof fetch;
+  readonly ttlMs?: number;
+  readonly concurrencyPerRegistry?: number;
+  /** The longest `Retry-After` waited out; a longer one fails the lookup with the wait named. */
+  readonly maxRetryWaitMs?: number;
+  readonly retries?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const NEGATIVE_TTL_MS = 60_000;
+
+export function createDigestResolver(options: DigestResolverOptions = {}): ImageDigestResolver {
+  const cache = new LRUCache<ImageKey, ImageResolution>({ max: 10_000, ttl: options.ttlMs ?? 10 * 60_000 });
+  const inFlight = new Map<ImageKey, Promise<ImageResolution>>();
+  const queues = new Map<string, PQueue>();
+  const counts = { asked: 0, fromCache: 0, requests: 0, byMethod: {} as Record<string, number> };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const onRequest = (method: string) => {
+    counts.requests += 1;
+    counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
+  };
+
+  const lookup = async (image: ImageRef): Promise<ImageResolution> => {
+    const endpoint = endpointFor(image.registry, image.repository, options.mirrors ?? new Map());
+    const { host, hostname } = new URL(endpoint.origin);
+    const credentials = options.credentials?.get(host) ?? options.credentials?.get(hostname) ?? options.credentials?.get(image.registry);
+    let queue = queues.get(endpoint.origin);
+    if (!queue) queues.set(endpoint.origin, (queue = new PQueue({ concurrency: options.concurrencyPerRegistry ?? 4 })));
+    const retries = options.retries ?? 2;
+    for (let attempt = 0; ; attempt += 1) {
+      const answer = (await queue.add(() => fetchManifestDigest(endpoint, effectiveTag(image), { credentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) })))!;
+      const retryable = answer.status === 'failed' && (answer.httpStatus === 429 || (answer.httpStatus ?? 0) >= 500);
+      if (!retryable || attempt >= retries) return answer;
+      const wait = answer.retryAfterMs ?? 1000 * 2 ** attempt;
+      const limit = options.maxRetryWaitMs ?? 30_000;
+      if (wait > limit) return { ...answer, reason: `${answer.reason}; it asks to wait ${Math.ceil(wait / 1000)} s, longer than pinwarden waits (${Math.ceil(limit / 1000)} s)` };
+      await sleep(wait);
+    }
+  };
+
+  return {
+    async resolve(images) {
+      const answers = new Map<ImageKey, ImageResolution>();
+      const unique = new Map(images.map((image) => [imageKey(image), image]));
+      await Promise.all(
+        [...unique].map(async ([key, image]) => {
+          counts.asked += 1;
+          const cached = cache.get(key);
+          if (cached) {
+            counts.fromCache += 1;
+            answers.set(key, cached);
+            return;
+          }
+          let pending = inFlight.get(key);
+          if (!pending) {
+            pending = lookup(image).finally(() => inFlight.delete(key));
+            inFlight.set(key, pending);
+          } else counts.fromCache += 1;
+          const answer = await pending;
+          if (answer.status === 'resolved') cache.set(key, answer);
+          else if (answer.status === 'not-found') cache.set(key, answer, { ttl: NEGATIVE_TTL_MS });
+          answers.set(key, answer);
+        }),
+      );
+      return answers;
+    },
+    stats: () => ({ ...counts, byMethod: { ...counts.byMethod } }),
+  };
+}
+
+/** `PINWARDEN_REGISTRY_CREDENTIALS`: `{"docker.io": {"username": …, "password": …}, …}`. */
+export function credentialsFromEnv(value: string | undefined): Map<string, RegistryCredentials> {
+  if (!value) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error('PINWARDEN_REGISTRY_CREDENTIALS is not JSON (expected {"registry": {"username": …, "password": …}})');
+  }
+  const table = new Map<string, RegistryCredentials>();
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('PINWARDEN_REGISTRY_CREDENTIALS must be a JSON object keyed by registry host');
+  for (const [registry, entry] of Object.entries(parsed)) {
+    const { username, password } = (entry ?? {}) as { username?: unknown; password?: unknown };
+    if (typeof username !== 'string' || typeof password !== 'string') throw new Error(`PINWARDEN_REGISTRY_CREDENTIALS: ${registry} needs a string username and password`);
+    table.set(registry, { username, password });
+  }
+  return table;
+}
