@@ -26,6 +26,8 @@ const RULES: Record<CheckName, { name: string; description: string; severity: Se
   'must-stay-on-tag': { name: 'MustStayOnTag', description: 'An action that refuses to run from a commit SHA is pinned by one, or not on a full version tag', severity: 'high' },
   'comment-mismatch': { name: 'CommentMismatch', description: 'The version comment does not describe the pinned commit', severity: 'low' },
   unpinned: { name: 'Unpinned', description: 'A reference that can move under the workflow (tag, branch, image tag)', severity: 'medium' },
+  'latest-image': { name: 'LatestImage', description: 'An image on `latest` (or no tag): whatever was pushed last', severity: 'medium' },
+  'image-tag-moved': { name: 'ImageTagMoved', description: 'The tag of a digest-pinned image now names another digest', severity: 'low' },
 };
 
 /** GitHub code scanning reads `security-severity` (0.0–10.0) on rules. */

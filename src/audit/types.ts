@@ -3,7 +3,7 @@
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type CheckName = 'known-compromised' | 'impostor-commit' | 'tag-moved' | 'advisory' | 'transitive' | 'ioc' | 'must-stay-on-tag' | 'comment-mismatch' | 'unpinned';
+export type CheckName = 'known-compromised' | 'impostor-commit' | 'tag-moved' | 'advisory' | 'transitive' | 'ioc' | 'must-stay-on-tag' | 'comment-mismatch' | 'unpinned' | 'latest-image' | 'image-tag-moved';
 
 export interface Finding {
   readonly path: string;

@@ -258,15 +258,15 @@ function digestKeyEdit(yaml: YamlText, doc: Document, map: YAMLMap): { edit: Ima
     const node = site.node;
     if (node !== null && (!isScalar(node) || (node.value !== null && node.value !== ''))) return { why: 'its `digest` already holds a value' };
     if (!map.items.includes(existing as Pair<unknown, unknown>)) return { why: 'its `digest` comes from a merged map' };
-    return { edit: { how: 'digest-key', existing: buildScalarSite(yaml, site), insertAt: 0, indent: undefined, newline } };
+    return { edit: { how: 'digest-key', mapStart: map.range?.[0] ?? 0, existing: buildScalarSite(yaml, site), insertAt: 0, indent: undefined, newline } };
   }
   const anchor = ['newTag', 'tag', 'repository', 'newName', 'name'].map((key) => map.items.find((pair) => scalarText(pair.key) === key)).find((pair) => pair !== undefined);
   const value = anchor?.value as Node | null | undefined;
   if (!anchor || !isScalar(value) || !value.range || value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED') return { why: 'its keys are not plain one-line values to write a digest beside' };
-  if (map.flow) return { edit: { how: 'digest-key', existing: undefined, insertAt: value.range[1], indent: undefined, newline } };
+  if (map.flow) return { edit: { how: 'digest-key', mapStart: map.range?.[0] ?? 0, existing: undefined, insertAt: value.range[1], indent: undefined, newline } };
   const keyStart = (anchor.key as Node).range?.[0] ?? 0;
   if (yaml.lines.linePos(keyStart).line !== yaml.lines.linePos(value.range[0]).line) return { why: 'its value is not on its key\'s line' };
-  return { edit: { how: 'digest-key', existing: undefined, insertAt: endOfLine(yaml.text, value.range[1]), indent: ' '.repeat(yaml.lines.linePos(keyStart).col - 1), newline } };
+  return { edit: { how: 'digest-key', mapStart: map.range?.[0] ?? 0, existing: undefined, insertAt: endOfLine(yaml.text, value.range[1]), indent: ' '.repeat(yaml.lines.linePos(keyStart).col - 1), newline } };
 }
 
 /** Whether a chart template reads `.Values.<path>.digest`, directly or through a helper given the map. */

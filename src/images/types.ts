@@ -18,7 +18,7 @@ export type ImageEdit =
    * `{name, newName, newTag}`): the digest goes into its `digest` key — the empty one it has, or
    * a new line after its last key (`indent`), or before a flow map's `}` (`indent` undefined).
    */
-  | { readonly how: 'digest-key'; readonly existing: ScalarSite | undefined; readonly insertAt: number; readonly indent: string | undefined; readonly newline: string };
+  | { readonly how: 'digest-key'; readonly mapStart: number; readonly existing: ScalarSite | undefined; readonly insertAt: number; readonly indent: string | undefined; readonly newline: string };
 
 export interface ImageSite {
   readonly kind: ImageSiteKind;

@@ -2,7 +2,7 @@
 // anchors, tags and values everywhere, except the planned `uses` values, which must hold
 // exactly what was planned. Anything else means the splice changed meaning: report, never write.
 import { describeYamlError } from '../common/yaml-error.js';
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node } from 'yaml';
 
 export type Verification = { readonly ok: true } | { readonly ok: false; readonly problem: string };
@@ -12,20 +12,38 @@ export function verifyRewrite(input: {
   readonly updated: string;
   /** Original offset of each rewritten value → the value it must now hold. */
   readonly expected: ReadonlyMap<number, string>;
+  /** Original offset of each map that gained a `digest` key → the digest it must hold. */
+  readonly addedDigests?: ReadonlyMap<number, string>;
 }): Verification {
-  const before = parseDocument(input.original, { uniqueKeys: true });
-  const after = parseDocument(input.updated, { uniqueKeys: true, prettyErrors: true });
-  const error = after.errors[0];
+  const before = documents(input.original);
+  const after = documents(input.updated);
+  const error = after.flatMap((doc) => doc.errors)[0];
   if (error) return { ok: false, problem: `the rewritten file does not parse: ${describeYamlError(error.message)}` };
+  if (before.length !== after.length) return { ok: false, problem: 'the number of YAML documents changed' };
   const seen = new Set<number>();
-  const problem = compare(before.contents as Node | null, after.contents as Node | null, '$', input.expected, seen);
-  if (problem) return { ok: false, problem };
-  const missing = [...input.expected.keys()].filter((offset) => !seen.has(offset));
+  const rules: Rules = { expected: input.expected, added: input.addedDigests ?? new Map(), seen };
+  for (const [index, doc] of before.entries()) {
+    const problem = compare(doc.contents as Node | null, after[index]!.contents as Node | null, index === 0 ? '$' : `$${index}`, rules);
+    if (problem) return { ok: false, problem };
+  }
+  const missing = [...input.expected.keys(), ...rules.added.keys()].filter((offset) => !seen.has(offset));
   if (missing.length > 0) return { ok: false, problem: `planned values not found after the rewrite (offsets ${missing.join(', ')})` };
   return { ok: true };
 }
 
-function compare(a: Node | null, b: Node | null, path: string, expected: ReadonlyMap<number, string>, seen: Set<number>): string | undefined {
+interface Rules {
+  readonly expected: ReadonlyMap<number, string>;
+  readonly added: ReadonlyMap<number, string>;
+  readonly seen: Set<number>;
+}
+
+function documents(text: string) {
+  const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+function compare(a: Node | null, b: Node | null, path: string, rules: Rules): string | undefined {
+  const { expected, seen } = rules;
   if (a === null || b === null) return a === b ? undefined : `${path}: one side is empty`;
   if (a.anchor !== b.anchor) return `${path}: anchor changed`;
   if (a.tag !== b.tag) return `${path}: tag changed`;
@@ -42,14 +60,31 @@ function compare(a: Node | null, b: Node | null, path: string, expected: Readonl
   }
   if (isAlias(a) && isAlias(b)) return a.source === b.source ? undefined : `${path}: alias changed`;
   if (isMap(a) && isMap(b)) {
-    if (a.items.length !== b.items.length) return `${path}: number of keys changed`;
+    const start = a.range?.[0];
+    const digest = start === undefined ? undefined : rules.added.get(start);
+    let items = b.items;
+    if (digest !== undefined && start !== undefined) {
+      // The one `digest` key pinwarden added, holding the planned digest; every other key as it was.
+      const added = b.items.filter((pair) => isScalar(pair.key) && pair.key.value === 'digest');
+      if (added.length !== 1 || !isScalar(added[0]!.value) || added[0]!.value.value !== digest) return `${path}: the added digest is not there as planned`;
+      seen.add(start);
+      items = b.items.filter((pair) => pair !== added[0]);
+    }
+    if (a.items.length !== items.length) return `${path}: number of keys changed`;
     for (const [index, pairA] of a.items.entries()) {
-      const pairB = b.items[index];
+      const pairB = items[index];
       if (!isPair(pairA) || !isPair(pairB)) return `${path}: not a key/value pair`;
       const label = `${path}.${isScalar(pairA.key) ? String(pairA.key.value) : `#${index}`}`;
+      // `digest:` with no value at all, given one: planned by where its key ends.
+      const keyEnd = (pairA.key as Node | null)?.range?.[1];
+      if (pairA.value === null && keyEnd !== undefined && expected.has(keyEnd)) {
+        seen.add(keyEnd);
+        if (!isScalar(pairB.value) || pairB.value.value !== expected.get(keyEnd)) return `${label}: holds ${JSON.stringify(isScalar(pairB.value) ? pairB.value.value : null)}, planned ${JSON.stringify(expected.get(keyEnd))}`;
+        continue;
+      }
       const problem =
-        compare(pairA.key as Node | null, pairB.key as Node | null, `${label}(key)`, expected, seen) ??
-        compare(pairA.value as Node | null, pairB.value as Node | null, label, expected, seen);
+        compare(pairA.key as Node | null, pairB.key as Node | null, `${label}(key)`, rules) ??
+        compare(pairA.value as Node | null, pairB.value as Node | null, label, rules);
       if (problem) return problem;
     }
     return undefined;
@@ -57,7 +92,7 @@ function compare(a: Node | null, b: Node | null, path: string, expected: Readonl
   if (isSeq(a) && isSeq(b)) {
     if (a.items.length !== b.items.length) return `${path}: number of items changed`;
     for (const [index, item] of a.items.entries()) {
-      const problem = compare(item as Node | null, b.items[index] as Node | null, `${path}[${index}]`, expected, seen);
+      const problem = compare(item as Node | null, b.items[index] as Node | null, `${path}[${index}]`, rules);
       if (problem) return problem;
     }
     return undefined;

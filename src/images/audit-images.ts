@@ -1,0 +1,36 @@
+// What the audit says of images: unpinned ones, `latest` (whatever was pushed last), known-bad
+// images (refused, alarmed), a `latest` that served a bad image during an incident, and a pinned
+// digest its tag no longer names (normal for a rebuilt base image; said so Dependabot's update
+// is expected, not alarming). Plain data in: located images and registry answers.
+import type { Finding } from '../audit/types.js';
+import { isLatest } from './image-reference.js';
+import { knownBadImage, latestExposure } from './known-bad-images.js';
+import { imageIgnored } from './plan-images.js';
+import { imageKey } from './registry/digest-resolver.js';
+import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import type { LocatedImage } from './types.js';
+
+export function auditImages(path: string, images: readonly LocatedImage[], resolutions: ReadonlyMap<ImageKey, ImageResolution>): Finding[] {
+  return images.flatMap((located): Finding[] => {
+    if (located.status !== 'image') return [];
+    const { image, site } = located;
+    const at = { path, line: site.line, uses: site.written };
+    const findings: Finding[] = [];
+    const answer = resolutions.get(imageKey(image));
+    const current = answer?.status === 'resolved' ? answer.digest : undefined;
+    const bad = knownBadImage(image, image.digest ?? current);
+    if (bad) {
+      findings.push({ ...at, check: 'known-compromised', severity: 'critical', message: `a known-compromised image: ${bad.incident.title} (${bad.incident.advisories.join(', ')}); anything that ran it had its secrets exposed`, evidence: { incident: bad.incident.id, matched: bad.why, sources: bad.incident.sources } });
+    }
+    for (const incident of latestExposure(image)) {
+      findings.push({ ...at, check: 'known-compromised', severity: 'high', message: `\`latest\` of this image was the malicious build from ${incident.latestDuring!.start} to ${incident.latestDuring!.end} (${incident.title}); a pull then ran it`, evidence: { incident: incident.id, window: incident.latestDuring, sources: incident.sources } });
+    }
+    if (imageIgnored(site)) return findings;
+    if (!image.digest) findings.push({ ...at, check: 'unpinned', severity: 'medium', message: `an image tag can be re-pointed like a git tag; pin it by digest${current ? ` (${image.tag ? '' : ':latest'}@${current} today)` : ''}`, evidence: current ? { digest: current } : {} });
+    if (isLatest(image)) findings.push({ ...at, check: 'latest-image', severity: 'medium', message: '`latest` is whatever was pushed last; name a version', evidence: {} });
+    if (image.digest && image.tag && current && current !== image.digest) {
+      findings.push({ ...at, check: 'image-tag-moved', severity: 'low', message: `the tag ${image.tag} now names ${current}, not the pinned ${image.digest}: a rebuilt image (expected for base images; Dependabot proposes the update) or a re-pointed tag — compare before moving`, evidence: { pinned: image.digest, current } });
+    }
+    return findings;
+  });
+}

@@ -1,0 +1,52 @@
+// Which files hold images, by name — and, for plain YAML, by content: a Kubernetes manifest is
+// any YAML document with `apiVersion` and `kind`. A chart's templates (`{{ … }}`) are not
+// rewritten; its values files are read where a `Chart.yaml` sits beside them.
+import { fileKindOf } from '../workflow/file-kind.js';
+import type { ImageFileKind } from './types.js';
+
+const DOCKERFILE = /(?:^|\/)(?:Dockerfile|Containerfile|[^/]+\.(?:Dockerfile|Containerfile)|(?:Dockerfile|Containerfile)\.[^/]+)$/;
+const DOCKERIGNORE = /\.dockerignore$/;
+const COMPOSE = /(?:^|\/)(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+const KUSTOMIZATION = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
+const VALUES = /(?:^|\/)values[^/]*\.ya?ml$/;
+const YAML = /\.ya?ml$/;
+
+/** Folders never read for images: dependencies, vendored code, git's own. */
+export const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', 'vendor']);
+
+/**
+ * A repository-relative path's kind by name alone; `maybe-kubernetes` for other YAML, decided by
+ * its text. `chartDirs` are the folders holding a `Chart.yaml`.
+ */
+export function imageFileKindByPath(path: string, chartDirs: ReadonlySet<string>): ImageFileKind | 'maybe-kubernetes' | undefined {
+  const actionKind = fileKindOf(path);
+  if (actionKind) return actionKind;
+  if (DOCKERFILE.test(path) && !DOCKERIGNORE.test(path)) return 'dockerfile';
+  if (COMPOSE.test(path)) return 'compose';
+  if (KUSTOMIZATION.test(path)) return 'kustomization';
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  if (VALUES.test(path) && chartDirs.has(dir)) return 'helm-values';
+  if (!YAML.test(path) || path.startsWith('.github/') || /(?:^|\/)Chart\.ya?ml$/.test(path)) return undefined;
+  // Inside a chart: templates are Go templates, and other YAML there is the chart's own.
+  if ([...chartDirs].some((chart) => path.startsWith(chart === '' ? '' : `${chart}/`))) return undefined;
+  return 'maybe-kubernetes';
+}
+
+/** A YAML text some document of which has top-level `apiVersion:` and `kind:` keys. */
+export function looksLikeKubernetes(text: string): boolean {
+  return /^apiVersion:[ \t]*\S/m.test(text) && /^kind:[ \t]*\S/m.test(text);
+}
+
+export function chartDirsOf(paths: readonly string[]): Set<string> {
+  return new Set(paths.filter((path) => /(?:^|\/)Chart\.yaml$/.test(path)).map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')));
+}
+
+/** A chart's templates for the values file at `path`: the texts under `<chart>/templates/`. */
+export function templatesOf(path: string, files: readonly { path: string; text: string }[]): string[] {
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+  return files.filter((file) => file.path.startsWith(`${dir}templates/`)).map((file) => file.text);
+}
+
+export function isChartTemplate(path: string, chartDirs: ReadonlySet<string>): boolean {
+  return [...chartDirs].some((chart) => path.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`));
+}

@@ -1,0 +1,87 @@
+// Decides, for every image a file names, whether a digest is written, the image is kept, or it is
+// skipped with a reason a reader can act on. No I/O: registry answers arrive as data. The tag and
+// the user's spelling are kept and the digest appended (`node:20` → `node:20@sha256:…`), so a
+// reader and Dependabot still see the version, and the runtime pulls exactly the digest.
+import { quoteValue } from '../rewrite/format-pin.js';
+import type { TextEdit } from '../rewrite/types.js';
+import { isLatest } from './image-reference.js';
+import { imageKey } from './registry/digest-resolver.js';
+import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import { knownBadImage } from './known-bad-images.js';
+import type { BadImage } from './known-bad-images.js';
+import type { ImageEdit, ImageSite, LocatedImage } from './types.js';
+
+type Image = Extract<LocatedImage, { status: 'image' }>;
+
+export type ImagePlanEntry =
+  | { readonly action: 'pin'; readonly located: Image; readonly digest: string; readonly after: string; readonly edits: readonly TextEdit[]; readonly latest: boolean }
+  | { readonly action: 'keep'; readonly located: LocatedImage; readonly why: 'pinned' | 'ignored' | 'not-image'; readonly detail?: string }
+  | { readonly action: 'skip'; readonly located: LocatedImage; readonly reason: string; readonly bad?: BadImage };
+
+/** Opt-outs on the image's line: pinwarden's, ratchet's, and zizmor's for this very check. */
+const IGNORE = /(?:^|[\s#])(pinwarden:ignore|ratchet:exclude|zizmor:\s*ignore\[[^\]]*unpinned-images[^\]]*\])/;
+
+export function imageIgnored(site: Pick<ImageSite, 'comment'>): boolean {
+  return site.comment !== undefined && IGNORE.test(site.comment.text);
+}
+
+/** Every image worth asking a registry about: tagged (or untagged) references, digests included to verify them. */
+export function imagesToResolve(images: readonly LocatedImage[], ignore?: (located: Image) => boolean): Image[] {
+  return images.filter((located): located is Image => located.status === 'image' && !imageIgnored(located.site) && !ignore?.(located) && !(located.image.digest && !located.image.tag));
+}
+
+export function planImages(images: readonly LocatedImage[], resolutions: ReadonlyMap<ImageKey, ImageResolution>, ignore?: (located: Image) => boolean): ImagePlanEntry[] {
+  return images.map((located) => planOne(located, resolutions, ignore));
+}
+
+function planOne(located: LocatedImage, resolutions: ReadonlyMap<ImageKey, ImageResolution>, ignore: ((located: Image) => boolean) | undefined): ImagePlanEntry {
+  if (located.status === 'not-image') return { action: 'keep', located, why: 'not-image', detail: located.why };
+  if (imageIgnored(located.site)) return { action: 'keep', located, why: 'ignored' };
+  if (located.status === 'unreadable') return { action: 'skip', located, reason: located.why };
+  if (ignore?.(located)) return { action: 'keep', located, why: 'ignored' };
+  const { image } = located;
+  const badByTag = knownBadImage(image);
+  if (image.digest) {
+    const bad = knownBadImage(image, image.digest);
+    if (bad) return { action: 'skip', located, reason: refusal(bad), bad };
+    return { action: 'keep', located, why: 'pinned' };
+  }
+  if (badByTag) return { action: 'skip', located, reason: refusal(badByTag), bad: badByTag };
+  const answer = resolutions.get(imageKey(image));
+  if (!answer) return { action: 'skip', located, reason: 'not resolved' };
+  if (answer.status !== 'resolved') return { action: 'skip', located, reason: `the digest could not be read: ${answer.reason}` };
+  const bad = knownBadImage(image, answer.digest);
+  if (bad) return { action: 'skip', located, reason: refusal(bad), bad };
+  if (!located.site.edit) return { action: 'skip', located, reason: `${located.site.cannotEdit ?? 'it cannot be rewritten in place'}; its digest is ${answer.digest}` };
+  const after = `${located.site.written}@${answer.digest}`;
+  const edits = editsFor(located.site.edit, located.site.written, answer.digest);
+  if (typeof edits === 'string') return { action: 'skip', located, reason: `${edits}; its digest is ${answer.digest}` };
+  return { action: 'pin', located, digest: answer.digest, after, edits, latest: isLatest(image) };
+}
+
+function editsFor(edit: ImageEdit, written: string, digest: string): TextEdit[] | string {
+  switch (edit.how) {
+    case 'scalar': {
+      const { site } = edit;
+      if (site.quote === 'block') return 'a block scalar holds it';
+      if (site.value !== site.value.trim()) return 'its value has spaces around it';
+      return [{ start: site.valueStart, end: site.valueEnd, text: quoteValue(`${edit.prefix}${written}@${digest}`, site.quote) }];
+    }
+    case 'text':
+      return [{ start: edit.start, end: edit.end, text: `${written}@${digest}` }];
+    case 'digest-key': {
+      if (edit.existing) {
+        const { existing } = edit;
+        if (existing.quote === 'block') return 'its `digest` is a block scalar';
+        const empty = existing.valueStart === existing.valueEnd;
+        return [{ start: existing.valueStart, end: existing.valueEnd, text: empty ? ` ${digest}` : quoteValue(digest, existing.quote) }];
+      }
+      const text = edit.indent === undefined ? `, digest: ${digest}` : `${edit.newline}${edit.indent}digest: ${digest}`;
+      return [{ start: edit.insertAt, end: edit.insertAt, text }];
+    }
+  }
+}
+
+function refusal(bad: BadImage): string {
+  return `refused: a known-compromised image (${bad.incident.title}; ${bad.incident.advisories.join(', ')}); use a version released after the incident`;
+}

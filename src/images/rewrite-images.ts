@@ -1,0 +1,67 @@
+// One file's images through locate → plan → splice → verify. The rewritten text is located again
+// and compared with the plan (every pinned image holds its digest, every other image is as it
+// was), and a YAML file is compared node by node with the original: a file whose rewrite does not
+// verify is reported with the reason and never written.
+import { applyEdits } from '../rewrite/apply-edits.js';
+import { verifyRewrite } from '../rewrite/verify-rewrite.js';
+import { locateDockerfileImages } from './locate-dockerfile-images.js';
+import { locateYamlImages } from './locate-yaml-images.js';
+import type { YamlImageContext } from './locate-yaml-images.js';
+import { planImages } from './plan-images.js';
+import type { ImagePlanEntry } from './plan-images.js';
+import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import type { ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
+
+export type ImageFileRewrite =
+  | { readonly status: 'unchanged'; readonly entries: readonly ImagePlanEntry[] }
+  | { readonly status: 'rewritten'; readonly entries: readonly ImagePlanEntry[]; readonly text: string }
+  | { readonly status: 'rejected'; readonly entries: readonly ImagePlanEntry[]; readonly problem: string };
+
+export function locateImages(text: string, kind: ImageFileKind, context: YamlImageContext = {}): LocateImagesResult {
+  return kind === 'dockerfile' ? locateDockerfileImages(text) : locateYamlImages(text, kind, context);
+}
+
+export function rewriteImages(input: {
+  readonly text: string;
+  readonly kind: ImageFileKind;
+  readonly images: readonly LocatedImage[];
+  readonly resolutions: ReadonlyMap<ImageKey, ImageResolution>;
+  readonly ignore?: (located: Extract<LocatedImage, { status: 'image' }>) => boolean;
+  /** The context to locate the rewritten text with (its `uses:` located again, the chart's templates). */
+  readonly contextOf: (text: string) => YamlImageContext;
+}): ImageFileRewrite {
+  const entries = planImages(input.images, input.resolutions, input.ignore);
+  const pins = entries.flatMap((entry) => (entry.action === 'pin' ? [entry] : []));
+  if (pins.length === 0) return { status: 'unchanged', entries };
+  let text: string;
+  try {
+    text = applyEdits(input.text, pins.flatMap((pin) => pin.edits));
+  } catch (error) {
+    return { status: 'rejected', entries, problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
+  }
+  const problem = verify(input, entries, text);
+  return problem ? { status: 'rejected', entries, problem } : { status: 'rewritten', entries, text };
+}
+
+function verify(input: Parameters<typeof rewriteImages>[0], entries: readonly ImagePlanEntry[], text: string): string | undefined {
+  const again = locateImages(text, input.kind, input.contextOf(text));
+  if (!again.ok) return `the rewritten file cannot be read: ${again.error}`;
+  if (again.images.length !== entries.length) return `the rewritten file names ${again.images.length} images, the original ${entries.length}`;
+  for (const [index, entry] of entries.entries()) {
+    const now = again.images[index]!;
+    const want = entry.action === 'pin' ? entry.after : entry.located.site.written;
+    if (now.site.written !== want) return `line ${now.site.line}: holds ${JSON.stringify(now.site.written)}, planned ${JSON.stringify(want)}`;
+  }
+  if (input.kind === 'dockerfile') return undefined;
+  const expected = new Map<number, string>();
+  const addedDigests = new Map<number, string>();
+  for (const entry of entries) {
+    if (entry.action !== 'pin' || !entry.located.site.edit) continue;
+    const edit = entry.located.site.edit;
+    if (edit.how === 'scalar') expected.set(edit.site.nodeStart, `${edit.prefix}${entry.after}`);
+    else if (edit.how === 'digest-key' && edit.existing) expected.set(edit.existing.nodeStart, entry.digest);
+    else if (edit.how === 'digest-key') addedDigests.set(edit.mapStart, entry.digest);
+  }
+  const verification = verifyRewrite({ original: input.text, updated: text, expected, addedDigests });
+  return verification.ok ? undefined : verification.problem;
+}
