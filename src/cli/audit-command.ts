@@ -10,8 +10,12 @@ import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
 import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
 import type { ResolverOption } from './resolver-option.js';
+import { chooseImageResolver } from './image-resolver-option.js';
+import type { ImageResolverOption } from './image-resolver-option.js';
+import { auditImages } from '../images/audit-images.js';
+import { locateImageFile, resolveImages } from '../images/pin-images.js';
 
-export interface AuditOptions extends ResolverOption {
+export interface AuditOptions extends ResolverOption, ImageResolverOption {
   readonly paths: readonly string[];
   readonly advisoriesFile: string | undefined;
   readonly format: 'text' | 'json' | 'sarif';
@@ -19,13 +23,20 @@ export interface AuditOptions extends ResolverOption {
 }
 
 export async function auditCommand(options: AuditOptions, io: CliIo): Promise<number> {
-  const { files: read, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  const { files: read, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
   // The commits a workflow lockfile records are audited like pins.
   const files = [...read, ...lockfiles.map(auditedLockfile)];
   // Without a token or refs data the checks that need GitHub's answers are skipped, and that is said.
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
   if (!canAsk) notes.push('no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments, impostor commits, advisories and actions called inside actions were not checked');
   const report = await auditFiles(files, canAsk ? await chooseAuditFacts(options, io.env) : NOTHING_TO_RESOLVE);
+  // Images: of the workflows and actions, and of every image file; a digest's tag is asked about too.
+  const imageInputs = [...read.map((file) => ({ path: file.path, kind: file.kind, text: file.text, uses: file.located })), ...imageFiles];
+  const imagesLocated = imageInputs.map(locateImageFile);
+  const resolutions = await resolveImages(imagesLocated, await chooseImageResolver(options, io.env));
+  report.findings.push(...imagesLocated.flatMap((located, index) => (located.ok ? auditImages(imageInputs[index]!.path, located.images, resolutions) : [])));
+  const unaskedImages = [...resolutions.values()].find((answer) => answer.status === 'failed' && answer.reason.startsWith('not asked'));
+  if (unaskedImages?.status === 'failed') notes.push(`image digests ${unaskedImages.reason}`);
   const allNotes = [...notes, ...(canAsk ? report.notes : []), policyNote(report.requireFullShaPolicy)];
   if (options.format === 'json') io.stdout.write(renderFindingsJson(report.findings, allNotes, report.requireFullShaPolicy));
   else if (options.format === 'sarif') {

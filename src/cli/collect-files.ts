@@ -1,9 +1,13 @@
 // Turns CLI path arguments into the files to read: a file is taken as it is (its kind from its
-// name, else a workflow); a directory means its workflows and every action manifest below it.
+// name, else a workflow); a directory means its workflows, every action manifest below it, and
+// every file that names container images (Dockerfiles, compose files, Kubernetes manifests, a
+// chart's values files, kustomization.yaml), skipping .git, node_modules and vendor.
 // A path that holds no such file is a usage error (a typo must not pass a CI gate as "0 files"),
 // and a symbolic link that leads back into the walk is said, not followed for ever.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { chartDirsOf, imageFileKindByPath, SKIPPED_FOLDERS } from '../images/image-file-kind.js';
+import type { ImageFileKind } from '../images/types.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { FileKind } from '../workflow/types.js';
 import { UsageError } from './io.js';
@@ -13,33 +17,65 @@ export interface LocalFile {
   readonly kind: FileKind;
 }
 
+/** A file that may name images; `maybe-kubernetes` YAML is decided by its text. */
+export interface LocalImageFile {
+  readonly path: string;
+  readonly kind: Exclude<ImageFileKind, 'workflow' | 'action'> | 'maybe-kubernetes';
+  /** The folder of the chart a values file belongs to. */
+  readonly chartDir?: string;
+  /** Named on the command line: YAML that is not a manifest is then read as a workflow. */
+  readonly explicit?: boolean;
+}
+
 export interface CollectedFiles {
   readonly files: LocalFile[];
+  readonly imageFiles: LocalImageFile[];
   /** Things the walk skipped and why (symbolic link loops). */
   readonly notes: string[];
 }
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+const SKIPPED_DIRS = SKIPPED_FOLDERS;
 
 export async function collectFiles(paths: readonly string[]): Promise<CollectedFiles> {
   const files: LocalFile[] = [];
+  const imageFiles: LocalImageFile[] = [];
   const notes: string[] = [];
   for (const path of paths) {
     const info = await stat(path);
     if (!info.isDirectory()) {
-      files.push({ path, kind: fileKindOf(toSlashes(path)) ?? 'workflow' });
+      const name = toSlashes(path);
+      const kind = fileKindOf(name);
+      const imageKind = kind ? undefined : imageFileKindByPath(name.slice(name.lastIndexOf('/') + 1), new Set());
+      // Named on the command line: a workflow unless its name or (YAML) its text says it holds images.
+      if (imageKind !== undefined && imageKind !== 'workflow' && imageKind !== 'action') imageFiles.push({ path, kind: imageKind, explicit: true });
+      else files.push({ path, kind: kind ?? 'workflow' });
       continue;
     }
-    const found = await walk(path, path, new Set([await realpath(path)]), notes);
-    if (found.length === 0) throw new UsageError(`no workflow or action file under ${path} (workflows are read from .github/workflows/*.yml|yaml, actions from action.yml|yaml)`);
-    files.push(...found);
+    const found = await walk(path, new Set([await realpath(path)]), notes);
+    const relativePaths = found.map((file) => toSlashes(relative(path, file)));
+    const charts = chartDirsOf(relativePaths);
+    const before = files.length + imageFiles.length;
+    for (const [index, full] of found.entries()) {
+      // Relative to the path given, else as the full path says (`scan .github/workflows` works too).
+      const kind = fileKindOf(relativePaths[index]!) ?? fileKindOf(toSlashes(full));
+      if (kind) {
+        files.push({ path: full, kind });
+        continue;
+      }
+      const imageKind = imageFileKindByPath(relativePaths[index]!, charts);
+      if (imageKind === undefined || imageKind === 'workflow' || imageKind === 'action') continue;
+      const dir = relativePaths[index]!.includes('/') ? relativePaths[index]!.slice(0, relativePaths[index]!.lastIndexOf('/')) : '';
+      imageFiles.push({ path: full, kind: imageKind, ...(imageKind === 'helm-values' ? { chartDir: join(path, dir) } : {}) });
+    }
+    if (files.length + imageFiles.length === before) throw new UsageError(`no workflow, action or image file under ${path} (workflows are read from .github/workflows/*.yml|yaml, actions from action.yml|yaml, images from Dockerfiles, compose files, Kubernetes manifests, chart values and kustomization.yaml)`);
   }
-  return { files, notes };
+  return { files, imageFiles, notes };
 }
 
-async function walk(root: string, dir: string, ancestors: ReadonlySet<string>, notes: string[]): Promise<LocalFile[]> {
+/** Every regular file below `dir` (full paths), skipped folders and symbolic-link loops aside. */
+async function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]): Promise<string[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  const found: LocalFile[] = [];
+  const found: string[] = [];
   for (const entry of entries) {
     const full = join(dir, entry.name);
     let isDirectory = entry.isDirectory();
@@ -60,13 +96,10 @@ async function walk(root: string, dir: string, ancestors: ReadonlySet<string>, n
         notes.push(`${full}: skipped, a symbolic link back to ${real} (a loop)`);
         continue;
       }
-      found.push(...(await walk(root, full, new Set([...ancestors, real]), notes)));
+      found.push(...(await walk(full, new Set([...ancestors, real]), notes)));
       continue;
     }
-    if (!isFile) continue;
-    // Relative to the path given, else as the full path says (`scan .github/workflows` works too).
-    const kind = fileKindOf(toSlashes(relative(root, full))) ?? fileKindOf(toSlashes(full));
-    if (kind) found.push({ path: full, kind });
+    if (isFile) found.push(full);
   }
   return found;
 }

@@ -12,10 +12,22 @@ import { scanCommand } from './scan-command.js';
 
 const GATE = `The gate (exit 0 only when every reference passes it): a reference passes when it is
 local (./…, $/…), a remote action or reusable workflow pinned to a full 40-hex commit SHA, a
-docker:// image pinned by @sha256 digest, or left alone on purpose (# pinwarden:ignore or
-# ratchet:exclude on its line, --ignore). A tag, a branch, a short SHA, an image tag, an
+container image (docker://, job and service containers, Dockerfile FROM, compose, Kubernetes,
+Helm values, kustomize) pinned by @sha256 digest, or left alone on purpose (# pinwarden:ignore
+or # ratchet:exclude on its line, --ignore). A tag, a branch, a short SHA, an image tag, an
 expression pinwarden cannot evaluate or a value GitHub would not run fails it, and so does a
-file that cannot be read.`;
+file that cannot be read. FROM scratch, a build stage and a build argument are not images.`;
+
+const IMAGES = `Images: a directory also means every file below it that names container images
+(Dockerfile, Containerfile, *.Dockerfile, compose files, Kubernetes manifests, values*.yaml of
+a chart, kustomization.yaml), .git, node_modules and vendor skipped. Digests are read from the
+registries (HEAD, anonymous; credentials per registry from PINWARDEN_REGISTRY_CREDENTIALS,
+{"registry": {"username": …, "password": …}}), and written after the tag: node:20@sha256:….
+  --registry-mirror REGISTRY=URL  ask URL for REGISTRY (* for every one; {registry} in URL is
+                                  replaced by the registry host); repeatable; also
+                                  PINWARDEN_REGISTRY_MIRRORS, space-separated
+  --registry-data FILE            answer from a registry data file offline (the fake registry's
+                                  format); with --refs and neither option, no registry is asked`;
 
 const EXIT_CODES = `Exit codes: 0 every reference passes the gate; 1 some do not (each is listed with the
 reason); 2 usage error (bad option, or a path holding no workflow or action file);
@@ -27,8 +39,9 @@ const HELP: Record<string, string> = {
 Usage: pinwarden <command> [options]
 
 Commands:
-  scan [PATH…]   list every \`uses:\` and whether it passes the gate
-  pin [PATH…]    resolve tags and branches to commit SHAs and rewrite the files in place
+  scan [PATH…]   list every \`uses:\` and image and whether it passes the gate
+  pin [PATH…]    resolve tags and branches to commit SHAs, images to digests, and rewrite the
+                 files in place
   audit [PATH…]  check every reference and pin against known compromises, rewritten releases,
                  lying comments and indicators of compromise
 
@@ -40,9 +53,10 @@ Run \`pinwarden <command> --help\` for a command's options.
 `,
   scan: `Usage: pinwarden scan [PATH…] [--ignore PATTERN]… [--format text|json]
 
-Lists every \`uses:\` reference with its file, line, kind and whether it passes the gate.
-A directory means its .github/workflows/*.yml|yaml and every action.yml|yaml below it;
-the default is the current directory.
+Lists every \`uses:\` reference and every container image with its file, line, kind and
+whether it passes the gate. A directory means its .github/workflows/*.yml|yaml, every
+action.yml|yaml below it and every file that names images (below); the default is the
+current directory. Nothing is asked of GitHub or a registry.
 
 Options:
   --ignore PATTERN     leave actions matching PATTERN as they are (owner/repo[/path] glob,
@@ -71,6 +85,8 @@ Options:
   --format text|json   output format (default text)
   -h, --help           this help
 
+${IMAGES}
+
 ${GATE}
 
 ${EXIT_CODES.replace('0 every reference passes the gate', '0 every reference passes the gate once pinned')}
@@ -95,6 +111,8 @@ Options:
                              from GitHub's advisory database)
   --format text|json|sarif   output format (default text); SARIF 2.1.0 is for code scanning
   -h, --help                 this help
+
+${IMAGES.replace('and written after the tag: node:20@sha256:….', 'to tell unpinned, latest and known-bad images, and digests their tag no longer names.')}
 
 JSON: {"findings":[{"path","line","uses","check","severity","message","evidence"}],"notes":[…],
 "requireFullShaPolicy":{"ready","blockers"}}.
@@ -135,6 +153,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             refs: { type: 'string' },
             'api-url': { type: 'string', default: DEFAULT_API_URL },
             ignore: { type: 'string', multiple: true },
+            'registry-mirror': { type: 'string', multiple: true },
+            'registry-data': { type: 'string' },
             help: { type: 'boolean', short: 'h' },
           },
           allowPositionals: true,
@@ -148,6 +168,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             refsDir: stringOption(values.refs),
             apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
             ...ignoreOption(values.ignore),
+            registryMirrors: values['registry-mirror'] ?? [],
+            registryData: stringOption(values['registry-data']),
           },
           io,
         );
@@ -155,12 +177,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'audit': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { format: { type: 'string', default: 'text' }, refs: { type: 'string' }, advisories: { type: 'string' }, 'api-url': { type: 'string', default: DEFAULT_API_URL }, help: { type: 'boolean', short: 'h' } },
+          options: { format: { type: 'string', default: 'text' }, refs: { type: 'string' }, advisories: { type: 'string' }, 'api-url': { type: 'string', default: DEFAULT_API_URL }, 'registry-mirror': { type: 'string', multiple: true }, 'registry-data': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'audit');
         if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${String(values.format)}"`);
-        return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), advisoriesFile: stringOption(values.advisories), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, version: version() }, io);
+        return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), advisoriesFile: stringOption(values.advisories), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, registryMirrors: values['registry-mirror'] ?? [], registryData: stringOption(values['registry-data']), version: version() }, io);
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

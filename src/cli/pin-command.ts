@@ -18,8 +18,14 @@ import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
 import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
+import { chooseImageResolver } from './image-resolver-option.js';
+import type { ImageResolverOption } from './image-resolver-option.js';
+import { auditImages } from '../images/audit-images.js';
+import { pinImageFiles } from '../images/pin-images.js';
+import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
+import type { ImagePlanEntry } from '../images/plan-images.js';
 
-export interface PinOptions {
+export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
   readonly format: 'text' | 'json';
   readonly dryRun: boolean;
@@ -32,7 +38,7 @@ export interface PinOptions {
 
 
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
-  const { files: read, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  const { files: read, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
   // Workflows onboarded to actions.lock are left as they are: the lockfile's keys are their `uses:`.
   const files = read.filter((file) => !file.locked);
   const locked = read.filter((file) => file.locked).map((file) => file.path);
@@ -45,24 +51,79 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseAuditFacts(options, io.env);
   if (nothingToResolve && !canAsk && requests.length > 0) notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
   const results = await pinFiles(files, resolver, options.ignore);
-  if (!options.dryRun) {
-    await Promise.all(
-      results.map((result, index) => (result.status === 'rewritten' ? writeFile(files[index]!.absolutePath, result.text) : undefined)),
-    );
-  }
-  const failures = results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore));
+  // Images next, in the same files as they now read (workflows after their actions were pinned) and in every image file.
+  const imageInputs: ImageFile[] = [
+    ...results.flatMap((result, index): ImageFile[] => (result.status === 'unreadable' ? [] : [{ path: result.path, kind: files[index]!.kind, text: result.status === 'rewritten' ? result.text : result.original, ...(result.status === 'rewritten' ? {} : { uses: files[index]!.located }) }])),
+    ...imageFiles,
+  ];
+  const absolutePathOf = new Map([...files, ...imageFiles].map((file) => [file.path, file.absolutePath]));
+  const images = await pinImageFiles(imageInputs, await chooseImageResolver(options, io.env));
+  const finalText = new Map<string, string>();
+  for (const result of results) if (result.status === 'rewritten') finalText.set(result.path, result.text);
+  for (const image of images.files) if (image.status === 'rewritten') finalText.set(image.path, image.text);
+  if (!options.dryRun) await Promise.all([...finalText].map(([path, text]) => writeFile(absolutePathOf.get(path)!, text)));
+  const imageFailures = images.files.flatMap(imageGateFailures);
+  const failures = [...results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore)), ...imageFailures];
   // The audit's checks over the files as they end, with the same answers (and cache) the pinning
   // used: what is high or critical is said, and fails the run.
   const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
-  const findings = (await auditFiles(audited, resolver)).findings.filter(isSerious);
-  const summary = { ...summarise(results), failing: failures.length, serious: findings.length };
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), findings, notes, summary })}\n`);
+  const imageFindings = images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, finalImages(file), images.resolutions) : []));
+  const findings = [...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious);
+  const summary = { ...summarise(results), ...summariseImages(images.files), failing: failures.length, serious: findings.length };
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), findings, notes, summary })}\n`);
   else {
     for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
-    writeText(results, summary, options.dryRun, io);
+    writeText(results, images.files, finalText, summary, options.dryRun, io);
     if (findings.length > 0) io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
   }
   return failures.length > 0 || findings.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** The images of a file as it ends: the plan's pins applied. */
+function finalImages(file: PinnedImageFile) {
+  if (!file.located.ok) return [];
+  if (file.status !== 'rewritten') return file.located.images;
+  return file.entries.map((entry) => (entry.action === 'pin' ? { ...entry.located, image: { ...entry.located.image, digest: entry.digest } } : entry.located));
+}
+
+/** Images still not pinned once the run is over, and files whose images could not be read or rewritten. */
+function imageGateFailures(file: PinnedImageFile): string[] {
+  if (file.status === 'unreadable') return [`${file.path}: ${file.error}`];
+  const skipped = file.entries.filter((entry) => entry.action === 'skip' && !(entry.located.status === 'image' && entry.located.image.digest)).map((entry) => `${file.path}:${entry.located.site.line}`);
+  if (file.status === 'rejected') return [...skipped, ...file.entries.filter((entry) => entry.action === 'pin').map((entry) => `${file.path}:${entry.located.site.line}`)];
+  return skipped;
+}
+
+function summariseImages(files: readonly PinnedImageFile[]) {
+  const entries = files.flatMap((file) => ('entries' in file ? file.entries : []));
+  return {
+    imagesPinned: files.flatMap((file) => (file.status === 'rewritten' ? file.entries.filter((entry) => entry.action === 'pin') : [])).length,
+    imagesSkipped: entries.filter((entry) => entry.action === 'skip').length,
+  };
+}
+
+function imageFileJson(file: PinnedImageFile) {
+  const entries = 'entries' in file ? file.entries : [];
+  return {
+    path: file.path,
+    kind: file.kind,
+    status: file.status,
+    ...(file.status === 'unreadable' ? { error: file.error } : file.status === 'rejected' ? { error: file.problem } : {}),
+    pins: entries.flatMap((entry) => (entry.action === 'pin' ? [{ line: entry.located.site.line, before: entry.located.site.written, after: entry.after, latest: entry.latest }] : [])),
+    skipped: entries.flatMap((entry) => (entry.action === 'skip' ? [{ line: entry.located.site.line, image: entry.located.site.written, reason: entry.reason }] : [])),
+  };
+}
+
+export function describeImageEntry(entry: ImagePlanEntry): string | undefined {
+  const { site } = entry.located;
+  switch (entry.action) {
+    case 'pin':
+      return `line ${site.line}: pin image ${site.written} -> ${entry.after}${entry.latest ? ' (latest is whatever was pushed last: name a version)' : ''}`;
+    case 'skip':
+      return `line ${site.line}: skip image ${site.written || '(empty)'}: ${entry.reason}`;
+    case 'keep':
+      return undefined;
+  }
 }
 
 function summarise(results: readonly PinnedFile[]) {
@@ -92,19 +153,38 @@ function fileJson(result: PinnedFile) {
   };
 }
 
-function writeText(results: readonly PinnedFile[], summary: ReturnType<typeof summarise> & { failing: number }, dryRun: boolean, io: CliIo): void {
+function writeText(results: readonly PinnedFile[], images: readonly PinnedImageFile[], finalText: ReadonlyMap<string, string>, summary: ReturnType<typeof summarise> & ReturnType<typeof summariseImages> & { failing: number }, dryRun: boolean, io: CliIo): void {
+  const imagesOf = new Map(images.map((file) => [file.path, file]));
+  const shown = new Set<string>();
+  const imageLines = (path: string): string[] => {
+    const file = imagesOf.get(path);
+    if (!file) return [];
+    if (file.status === 'unreadable') return [`images left alone, the file cannot be read: ${file.error}`];
+    const lines = file.entries.flatMap((entry) => describeImageEntry(entry) ?? []);
+    return file.status === 'rejected' ? [...lines, `images left alone: the rewrite did not verify: ${file.problem}`] : lines;
+  };
   for (const result of results) {
+    shown.add(result.path);
     if (result.status === 'unreadable') {
       io.stdout.write(`${printable(result.path)}: left alone, it cannot be read: ${printable(result.error)}\n`);
       continue;
     }
-    const lines = result.plan.entries.filter((entry) => entry.action !== 'keep').map(describePlanEntry);
+    const lines = [...result.plan.entries.filter((entry) => entry.action !== 'keep').map(describePlanEntry), ...imageLines(result.path)];
     if (lines.length === 0) continue;
     io.stdout.write(`${printable(result.path)}\n${lines.map((line) => `  ${printable(line)}\n`).join('')}`);
     if (result.status === 'rejected') io.stdout.write(`  left alone: the rewrite did not verify: ${printable(result.problem)}\n`);
-    if (result.status === 'rewritten' && dryRun) io.stdout.write(renderUnifiedDiff(result.path, result.original, result.text).split('\n').map(printable).join('\n'));
+    const text = finalText.get(result.path);
+    if (text !== undefined && dryRun) io.stdout.write(renderUnifiedDiff(result.path, result.original, text).split('\n').map(printable).join('\n'));
+  }
+  for (const file of images) {
+    if (shown.has(file.path)) continue;
+    const lines = imageLines(file.path);
+    if (lines.length === 0) continue;
+    io.stdout.write(`${printable(file.path)}\n${lines.map((line) => `  ${printable(line)}\n`).join('')}`);
+    const text = finalText.get(file.path);
+    if (text !== undefined && dryRun) io.stdout.write(renderUnifiedDiff(file.path, file.original, text).split('\n').map(printable).join('\n'));
   }
   io.stdout.write(
-    `\n${dryRun ? 'dry run: ' : ''}${count(summary.pinned, 'reference')} pinned in ${count(summary.rewritten, 'file')}; ${summary.failing} still not pinned; ${count(summary.unreadable, 'file')} could not be read\n`,
+    `\n${dryRun ? 'dry run: ' : ''}${count(summary.pinned, 'reference')} and ${count(summary.imagesPinned, 'image')} pinned in ${count(finalText.size, 'file')}; ${summary.failing} still not pinned; ${count(summary.unreadable, 'file')} could not be read\n`,
   );
 }

@@ -1,10 +1,13 @@
 // Reads the files a command works on and locates their references: the CLI's edge to the core.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { looksLikeKubernetes } from '../images/image-file-kind.js';
+import type { ImageFile } from '../images/pin-images.js';
 import { ACTIONS_LOCK_PATH, parseActionsLock } from '../workflow/actions-lock.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
 import { collectFiles } from './collect-files.js';
+import type { LocalImageFile } from './collect-files.js';
 import { UsageError } from './io.js';
 
 export interface ScannedFile {
@@ -26,7 +29,12 @@ export interface LocalLockfile {
   readonly text: string;
 }
 
-export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<{ files: ScannedFile[]; notes: string[]; lockfiles: LocalLockfile[] }> {
+/** A file that names images (besides workflows and actions), as read. */
+export interface LocalImageText extends ImageFile {
+  readonly absolutePath: string;
+}
+
+export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<{ files: ScannedFile[]; imageFiles: LocalImageText[]; notes: string[]; lockfiles: LocalLockfile[] }> {
   const absolute = (paths.length > 0 ? paths : ['.']).map((path) => resolve(cwd, path));
   let collected;
   try {
@@ -35,8 +43,12 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'path'}: ${(error as Error).message}`);
   }
+  const imageReads = await Promise.all(collected.imageFiles.map((file) => readImageFile(file, cwd, collected.notes)));
+  // YAML named on the command line that is not a manifest is a workflow, as before images were read.
+  const asWorkflows = collected.imageFiles.filter((file, index) => imageReads[index] === undefined && file.explicit && file.kind === 'maybe-kubernetes').map((file) => ({ path: file.path, kind: 'workflow' as const }));
+  const imageFiles = imageReads.filter((file): file is LocalImageText => file !== undefined);
   const files = await Promise.all(
-    collected.files.map(async (file): Promise<ScannedFile> => {
+    [...collected.files, ...asWorkflows].map(async (file): Promise<ScannedFile> => {
       const shown = relative(cwd, file.path) || file.path;
       const { size } = await stat(file.path);
       if (size > MAX_FILE_BYTES) return { path: shown, absolutePath: file.path, kind: file.kind, text: '', located: { ok: false, error: `larger than ${MAX_FILE_BYTES} bytes; not read` } };
@@ -57,5 +69,31 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
       if (file.kind === 'workflow' && !inRepository.startsWith('..') && (!lock.ok || lock.workflows.has(inRepository))) files[index] = { ...file, locked: true };
     }
   }
-  return { files, notes: collected.notes, lockfiles };
+  return { files, imageFiles, notes: collected.notes, lockfiles };
+}
+
+async function readImageFile(file: LocalImageFile, cwd: string, notes: string[]): Promise<LocalImageText | undefined> {
+  const shown = relative(cwd, file.path) || file.path;
+  const { size } = await stat(file.path);
+  if (size > MAX_FILE_BYTES) {
+    notes.push(`${shown}: larger than ${MAX_FILE_BYTES} bytes; its images were not read`);
+    return undefined;
+  }
+  const text = await readFile(file.path, 'utf8');
+  if (file.kind === 'maybe-kubernetes') return looksLikeKubernetes(text) ? { path: shown, absolutePath: file.path, kind: 'kubernetes', text } : undefined;
+  const templates = file.kind === 'helm-values' && file.chartDir !== undefined ? await chartTemplates(file.chartDir) : undefined;
+  return { path: shown, absolutePath: file.path, kind: file.kind, text, ...(templates ? { templates } : {}) };
+}
+
+/** The texts of a chart's templates (its `templates/` folder, helpers included), bounded. */
+async function chartTemplates(chartDir: string): Promise<string[]> {
+  const dir = join(chartDir, 'templates');
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const texts: string[] = [];
+  for (const entry of entries.slice(0, 500)) {
+    if (!entry.isFile() || !/\.(?:ya?ml|tpl|txt)$/.test(entry.name)) continue;
+    const full = join(entry.parentPath, entry.name);
+    if ((await stat(full)).size <= MAX_FILE_BYTES) texts.push(await readFile(full, 'utf8'));
+  }
+  return texts;
 }

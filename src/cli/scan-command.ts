@@ -1,6 +1,7 @@
 // `pinwarden scan`: lists every reference and whether it passes the gate; a lint gate for CI.
 import { gateFailuresOf } from '../gate/gate-files.js';
-import { gateReference } from '../gate/gate.js';
+import { gateImage, gateReference } from '../gate/gate.js';
+import { locateImageFile } from '../images/pin-images.js';
 import type { GateVerdict, IgnoreRef } from '../gate/gate.js';
 
 type GateVerdictWhy = Extract<GateVerdict, { passes: true }>['why'];
@@ -28,10 +29,10 @@ interface ScannedRef {
 }
 
 /** Eight characters, as the column is wide. */
-const STATUS: Record<GateVerdictWhy, string> = { pinned: 'pinned  ', local: 'pinned  ', ignored: 'ignored ', 'stays-on-tag': 'on tag  ', locked: 'locked  ' };
+const STATUS: Record<GateVerdictWhy, string> = { pinned: 'pinned  ', local: 'pinned  ', ignored: 'ignored ', 'stays-on-tag': 'on tag  ', locked: 'locked  ', 'not-image': 'no image' };
 
 export async function scanCommand(options: ScanOptions, io: CliIo): Promise<number> {
-  const { files, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  const { files, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
   for (const lockfile of lockfiles) notes.push(`${lockfile.path}: the workflows it lists pass the gate as locked (the runner runs the commits it records)`);
   const report = files.map((file): { path: string; error?: string; refs: ScannedRef[] } => {
     if (!file.located.ok) return { path: file.path, error: file.located.error, refs: [] };
@@ -46,9 +47,15 @@ export async function scanCommand(options: ScanOptions, io: CliIo): Promise<numb
         ...(verdict.passes ? { why: verdict.why } : { reason: verdict.reason }),
       };
     });
-    return { path: file.path, refs };
+    return { path: file.path, refs: [...refs, ...imageRefs(locateImageFile({ path: file.path, kind: file.kind, text: file.text, uses: file.located }))] };
   });
-  const failures = files.flatMap((file) => gateFailuresOf(file, options.ignore));
+  // Files that name only images: Dockerfiles, compose files, manifests, chart values, kustomize.
+  for (const file of imageFiles) {
+    const located = locateImageFile(file);
+    report.push(located.ok ? { path: file.path, refs: imageRefs(located) } : { path: file.path, error: located.error, refs: [] });
+  }
+  const imageFailures = report.flatMap((file) => file.refs.filter((ref) => ref.kind === 'image' && !ref.passes));
+  const failures = [...files.flatMap((file) => gateFailuresOf(file, options.ignore)), ...imageFailures, ...report.slice(files.length).filter((file) => file.error !== undefined)];
   const unreadable = report.filter((file) => file.error !== undefined).length;
 
   if (options.format === 'json') {
@@ -68,4 +75,15 @@ export async function scanCommand(options: ScanOptions, io: CliIo): Promise<numb
     io.stdout.write(`\n${count(report.length, 'file')}, ${count(references, 'reference')}, ${failing} not pinned${unreadable > 0 ? `, ${count(unreadable, 'file')} could not be read` : ''}\n`);
   }
   return failures.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** Every image a file names, judged by the gate; `docker://` steps are listed as `uses:` already. */
+function imageRefs(located: ReturnType<typeof locateImageFile>): ScannedRef[] {
+  if (!located.ok) return [];
+  return located.images
+    .filter((entry) => entry.site.kind !== 'docker-step')
+    .map((entry): ScannedRef => {
+      const verdict = gateImage(entry);
+      return { line: entry.site.line, uses: entry.site.written, kind: 'image', pinned: verdict.passes && verdict.why === 'pinned', passes: verdict.passes, ...(verdict.passes ? { why: verdict.why } : { reason: verdict.reason }) };
+    });
 }

@@ -13,9 +13,11 @@ import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
 import { isFullVersionTag, mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 import type { ActionRef, RemoteRef, UsesReference } from '../workflow/types.js';
+import { imageIgnored } from '../images/plan-images.js';
+import type { LocatedImage } from '../images/types.js';
 
 export type GateVerdict =
-  | { readonly passes: true; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' | 'locked' }
+  | { readonly passes: true; readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' | 'locked' | 'not-image' }
   | { readonly passes: false; readonly rule: GateRule; readonly reason: string };
 
 /** Which part of the rule a reference fails. */
@@ -50,4 +52,16 @@ export function gateRef(ref: ActionRef, ignore?: IgnoreRef, staysOnTagGlobs: rea
       if (ref.refKind === 'short-sha') return { passes: false, rule: 'short-sha', reason: 'a short SHA is not a commit pin; use the full 40-character SHA' };
       return { passes: false, rule: 'mutable-ref', reason: `\`@${ref.ref}\` is a tag or branch, which can be moved` };
   }
+}
+
+/**
+ * An image passes when pinned by digest, when it is not an image to pull (`FROM scratch`, a build
+ * stage, a build argument), or when left alone on its line; a tag, no tag, or a value pinwarden
+ * cannot read fails. (`docker://` steps are judged as `uses:` references, above.)
+ */
+export function gateImage(located: LocatedImage): GateVerdict {
+  if (located.status === 'not-image') return { passes: true, why: 'not-image' };
+  if (imageIgnored(located.site)) return { passes: true, why: 'ignored' };
+  if (located.status === 'unreadable') return { passes: false, rule: 'invalid', reason: located.why };
+  return located.image.digest ? { passes: true, why: 'pinned' } : { passes: false, rule: 'image-tag', reason: 'an image tag can be re-pointed; pin it by digest (`@sha256:…`)' };
 }

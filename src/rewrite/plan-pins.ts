@@ -41,9 +41,8 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
     case 'invalid':
       return { action: 'skip', site, ref, reason: `not a valid \`uses\` value: ${ref.reason}` };
     case 'docker':
-      return ref.digest
-        ? { action: 'keep', site, ref, why: 'pinned' }
-        : { action: 'skip', site, ref, reason: 'a Docker image tag can move; pin it by digest (`@sha256:…`) by hand' };
+      // Its digest is the image pass's to write (images/), with every other image of the file.
+      return { action: 'keep', site, ref, why: ref.digest ? 'pinned' : 'image' };
     case 'action':
     case 'reusable-workflow': {
       const resolution = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));

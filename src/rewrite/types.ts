@@ -32,7 +32,7 @@ export type PlanEntry =
       readonly action: 'keep';
       readonly site: UsesSite;
       readonly ref: ActionRef;
-      readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag';
+      readonly why: 'pinned' | 'local' | 'ignored' | 'stays-on-tag' | 'image';
       /** A pin whose version comment does not name its commit's most specific tag: corrected. */
       readonly comment?: CommentRepair;
     }

@@ -100,7 +100,7 @@ describe('pinwarden scan', () => {
     const empty = tempRepo({ 'README.md': '# nothing here\n' });
     const typo = await runCli(['scan', '--format', 'json'], empty);
     expect(typo.code).toBe(2);
-    expect(JSON.parse(typo.stdout)).toEqual({ error: { kind: 'usage', message: expect.stringMatching(/^no workflow or action file under /) } });
+    expect(JSON.parse(typo.stdout)).toEqual({ error: { kind: 'usage', message: expect.stringMatching(/^no workflow, action or image file under /) } });
     const root = tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n` });
     symlinkSync(root, join(root, 'loop'));
     symlinkSync(join(root, 'missing-target'), join(root, 'dangling'));
@@ -156,7 +156,7 @@ describe('pinwarden pin', () => {
     const first = await runCli(['pin', '--refs', refsDir], root);
     expect(first.code).toBe(0);
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(golden('comments-and-quotes.after.yml'));
-    expect(first.stdout).toContain('8 references pinned in 1 file; 0 still not pinned; 0 files could not be read');
+    expect(first.stdout).toContain('8 references and 0 images pinned in 1 file; 0 still not pinned; 0 files could not be read');
     const second = await runCli(['pin', '--refs', refsDir, '--format', 'json'], root);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).summary).toMatchObject({ pinned: 0, rewritten: 0 });
@@ -190,7 +190,7 @@ describe('pinwarden pin', () => {
     expect(code).toBe(0);
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(before);
     expect(stdout).toContain(`+      - uses: acme/setup@${SHA} # v1.2.3`);
-    expect(stdout).toContain('dry run: 3 references pinned');
+    expect(stdout).toContain('dry run: 3 references and 0 images pinned');
   });
 
   it('exits 1 and says why when references stay unpinned, and leaves broken files byte-identical', async () => {
@@ -213,7 +213,7 @@ describe('pinwarden pin', () => {
     expect(stderr).toContain('GITHUB_TOKEN is not set');
     const pinnedAlready = await runCli(['pin'], tempRepo({ '.github/workflows/ci.yml': `jobs:\n  a:\n    steps:\n      - uses: acme/setup@${SHA}\n      - uses: ./local\n` }));
     expect(pinnedAlready.code).toBe(0);
-    expect(pinnedAlready.stdout).toContain('0 references pinned in 0 files; 0 still not pinned');
+    expect(pinnedAlready.stdout).toContain('0 references and 0 images pinned in 0 files; 0 still not pinned');
     const badUrl = await runCli(['pin', '--api-url', 'ftp://example'], tempRepo(unpinned), { GITHUB_TOKEN: 't' });
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('--api-url must be an http(s) URL');

@@ -96,7 +96,7 @@ describe('planPins', () => {
       `pin a/b@${SHA} # v4.2.2`,
       'skip no tag or branch named "gone"',
       'skip rate limited until 12:00',
-      'skip a Docker image tag can move; pin it by digest (`@sha256:…`) by hand',
+      'keep image',
     ]);
   });
 

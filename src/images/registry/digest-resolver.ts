@@ -117,3 +117,11 @@ export function credentialsFromEnv(value: string | undefined): Map<string, Regis
   }
   return table;
 }
+
+/** No registry may be asked: every image answers with the reason, so each line says it. */
+export function unaskedResolver(why: string): ImageDigestResolver {
+  return {
+    resolve: async (images) => new Map(images.map((image) => [imageKey(image), { status: 'failed', reason: why } as const])),
+    stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }),
+  };
+}

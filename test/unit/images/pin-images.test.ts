@@ -5,7 +5,7 @@ import { auditImages } from '../../../src/images/audit-images.js';
 import { pinImageFiles } from '../../../src/images/pin-images.js';
 import type { ImageFile, PinnedImageFile } from '../../../src/images/pin-images.js';
 import { parseImagesFile } from '../../../src/fake-registry/images-file.js';
-import { imageTableResolver } from '../../support/image-table.js';
+import { imageTableResolver } from '../../../src/images/registry/table-digest-resolver.js';
 import { fixturesDir } from '../../support/paths.js';
 
 const REPO = join(fixturesDir, 'images', 'repo');

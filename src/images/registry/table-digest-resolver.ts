@@ -1,13 +1,17 @@
-// Registry answers from a fake-registry images file, without HTTP: for focused unit tests of the
-// image pipeline (the HTTP path is tested against the loopback fake registry).
+// Registry answers from a fake-registry images file, without HTTP: `--registry-data FILE`, for
+// offline runs (the demo, air-gapped checks) and focused tests of the image pipeline.
 import { readFileSync } from 'node:fs';
-import { parseImagesFile } from '../../src/fake-registry/images-file.js';
-import { canonicalName, effectiveTag } from '../../src/images/image-reference.js';
-import { imageKey } from '../../src/images/registry/digest-resolver.js';
-import type { ImageDigestResolver, ImageKey, ImageResolution } from '../../src/images/registry/digest-resolver.js';
+import { parseImagesFile } from '../../fake-registry/images-file.js';
+import { canonicalName, effectiveTag } from '../image-reference.js';
+import { imageKey } from './digest-resolver.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from './digest-resolver.js';
 
 export function imageTableResolver(imagesFile: string): ImageDigestResolver & { asked: string[] } {
-  const table = new Map(parseImagesFile(readFileSync(imagesFile, 'utf8')).map((image) => [`${image.name}:${image.tag}`, image]));
+  return tableDigestResolver(readFileSync(imagesFile, 'utf8'));
+}
+
+export function tableDigestResolver(imagesText: string): ImageDigestResolver & { asked: string[] } {
+  const table = new Map(parseImagesFile(imagesText).map((image) => [`${image.name}:${image.tag}`, image]));
   const asked: string[] = [];
   return {
     asked,
