@@ -14,6 +14,7 @@ import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
 import { auditImages } from '../images/audit-images.js';
 import { locateImageFile, resolveImages } from '../images/pin-images.js';
+import { NOT_ASKED } from '../images/registry/digest-resolver.js';
 
 export interface AuditOptions extends ResolverOption, ImageResolverOption {
   readonly paths: readonly string[];
@@ -35,7 +36,7 @@ export async function auditCommand(options: AuditOptions, io: CliIo): Promise<nu
   const imagesLocated = imageInputs.map(locateImageFile);
   const resolutions = await resolveImages(imagesLocated, await chooseImageResolver(options, io.env));
   report.findings.push(...imagesLocated.flatMap((located, index) => (located.ok ? auditImages(imageInputs[index]!.path, located.images, resolutions) : [])));
-  const unaskedImages = [...resolutions.values()].find((answer) => answer.status === 'failed' && answer.reason.startsWith('not asked'));
+  const unaskedImages = [...resolutions.values()].find((answer) => answer.status === 'failed' && answer.reason.startsWith(NOT_ASKED));
   if (unaskedImages?.status === 'failed') notes.push(`image digests ${unaskedImages.reason}`);
   const allNotes = [...notes, ...(canAsk ? report.notes : []), policyNote(report.requireFullShaPolicy)];
   if (options.format === 'json') io.stdout.write(renderFindingsJson(report.findings, allNotes, report.requireFullShaPolicy));

@@ -34,8 +34,6 @@ export interface CollectedFiles {
   readonly notes: string[];
 }
 
-const SKIPPED_DIRS = SKIPPED_FOLDERS;
-
 export async function collectFiles(paths: readonly string[]): Promise<CollectedFiles> {
   const files: LocalFile[] = [];
   const imageFiles: LocalImageFile[] = [];
@@ -90,7 +88,7 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]
       isFile = target.isFile();
     }
     if (isDirectory) {
-      if (SKIPPED_DIRS.has(entry.name)) continue;
+      if (SKIPPED_FOLDERS.has(entry.name)) continue;
       const real = await realpath(full);
       if (ancestors.has(real)) {
         notes.push(`${full}: skipped, a symbolic link back to ${real} (a loop)`);

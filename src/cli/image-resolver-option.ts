@@ -28,7 +28,7 @@ export async function chooseImageResolver(options: ImageResolverOption, env: Rea
     }
   }
   const specs = [...(options.registryMirrors ?? []), ...(env.PINWARDEN_REGISTRY_MIRRORS ?? '').split(/\s+/).filter((spec) => spec !== '')];
-  if (specs.length === 0 && options.refsDir !== undefined) return unaskedResolver('not asked: offline (--refs); give --registry-data FILE or --registry-mirror REGISTRY=URL to resolve image digests');
+  if (specs.length === 0 && options.refsDir !== undefined) return unaskedResolver('offline (--refs); give --registry-data FILE or --registry-mirror REGISTRY=URL to resolve image digests');
   try {
     return createDigestResolver({ mirrors: parseRegistryMirrors(specs), credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS) });
   } catch (error) {

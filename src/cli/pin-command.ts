@@ -3,11 +3,12 @@
 import { writeFile } from 'node:fs/promises';
 import { pinFiles } from '../jobs/pin-files.js';
 import type { PinnedFile } from '../jobs/pin-files.js';
-import { describePlanEntry } from '../report/describe-plan.js';
+import { describeImageEntry, describePlanEntry } from '../report/describe-plan.js';
 import { auditFiles } from '../audit/audit-files.js';
 import { renderFindingsText } from '../audit/render-findings.js';
 import { isSerious } from '../audit/types.js';
 import { gateFailuresAfterPinning } from '../gate/gate-files.js';
+import { gateImage } from '../gate/gate.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { IgnoreRef } from '../gate/gate.js';
 import { renderUnifiedDiff } from '../report/render-diff.js';
@@ -23,7 +24,6 @@ import type { ImageResolverOption } from './image-resolver-option.js';
 import { auditImages } from '../images/audit-images.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
-import type { ImagePlanEntry } from '../images/plan-images.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
@@ -89,7 +89,7 @@ function finalImages(file: PinnedImageFile) {
 /** Images still not pinned once the run is over, and files whose images could not be read or rewritten. */
 function imageGateFailures(file: PinnedImageFile): string[] {
   if (file.status === 'unreadable') return [`${file.path}: ${file.error}`];
-  const skipped = file.entries.filter((entry) => entry.action === 'skip' && !(entry.located.status === 'image' && entry.located.image.digest)).map((entry) => `${file.path}:${entry.located.site.line}`);
+  const skipped = file.entries.filter((entry) => entry.action === 'skip' && !gateImage(entry.located).passes).map((entry) => `${file.path}:${entry.located.site.line}`);
   if (file.status === 'rejected') return [...skipped, ...file.entries.filter((entry) => entry.action === 'pin').map((entry) => `${file.path}:${entry.located.site.line}`)];
   return skipped;
 }
@@ -112,18 +112,6 @@ function imageFileJson(file: PinnedImageFile) {
     pins: entries.flatMap((entry) => (entry.action === 'pin' ? [{ line: entry.located.site.line, before: entry.located.site.written, after: entry.after, latest: entry.latest }] : [])),
     skipped: entries.flatMap((entry) => (entry.action === 'skip' ? [{ line: entry.located.site.line, image: entry.located.site.written, reason: entry.reason }] : [])),
   };
-}
-
-export function describeImageEntry(entry: ImagePlanEntry): string | undefined {
-  const { site } = entry.located;
-  switch (entry.action) {
-    case 'pin':
-      return `line ${site.line}: pin image ${site.written} -> ${entry.after}${entry.latest ? ' (latest is whatever was pushed last: name a version)' : ''}`;
-    case 'skip':
-      return `line ${site.line}: skip image ${site.written || '(empty)'}: ${entry.reason}`;
-    case 'keep':
-      return undefined;
-  }
 }
 
 function summarise(results: readonly PinnedFile[]) {

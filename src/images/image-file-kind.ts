@@ -40,13 +40,3 @@ export function looksLikeKubernetes(text: string): boolean {
 export function chartDirsOf(paths: readonly string[]): Set<string> {
   return new Set(paths.filter((path) => /(?:^|\/)Chart\.yaml$/.test(path)).map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')));
 }
-
-/** A chart's templates for the values file at `path`: the texts under `<chart>/templates/`. */
-export function templatesOf(path: string, files: readonly { path: string; text: string }[]): string[] {
-  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-  return files.filter((file) => file.path.startsWith(`${dir}templates/`)).map((file) => file.text);
-}
-
-export function isChartTemplate(path: string, chartDirs: ReadonlySet<string>): boolean {
-  return [...chartDirs].some((chart) => path.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`));
-}

@@ -270,7 +270,7 @@ function digestKeyEdit(yaml: YamlText, doc: Document, map: YAMLMap): { edit: Ima
 }
 
 /** Whether a chart template reads `.Values.<path>.digest`, directly or through a helper given the map. */
-export function helmTemplatesReadDigest(templates: readonly string[], path: string): boolean {
+function helmTemplatesReadDigest(templates: readonly string[], path: string): boolean {
   const values = `.Values.${path}`;
   const direct = templates.some((template) => template.includes(`${values}.digest`));
   const handsOn = templates.some((template) => new RegExp(`${escapeRegExp(values)}(?![\\w.])`).test(template));

@@ -40,13 +40,9 @@ function planOne(located: LocatedImage, resolutions: ReadonlyMap<ImageKey, Image
   if (located.status === 'unreadable') return { action: 'skip', located, reason: located.why };
   if (ignore?.(located)) return { action: 'keep', located, why: 'ignored' };
   const { image } = located;
-  const badByTag = knownBadImage(image);
-  if (image.digest) {
-    const bad = knownBadImage(image, image.digest);
-    if (bad) return { action: 'skip', located, reason: refusal(bad), bad };
-    return { action: 'keep', located, why: 'pinned' };
-  }
-  if (badByTag) return { action: 'skip', located, reason: refusal(badByTag), bad: badByTag };
+  const badAsWritten = knownBadImage(image, image.digest);
+  if (badAsWritten) return { action: 'skip', located, reason: refusal(badAsWritten), bad: badAsWritten };
+  if (image.digest) return { action: 'keep', located, why: 'pinned' };
   const answer = resolutions.get(imageKey(image));
   if (!answer) return { action: 'skip', located, reason: 'not resolved' };
   if (answer.status !== 'resolved') return { action: 'skip', located, reason: `the digest could not be read: ${answer.reason}` };

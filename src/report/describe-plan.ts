@@ -1,4 +1,5 @@
 // Plain-text lines that say what a plan does to one file: one line per reference, in file order.
+import type { ImagePlanEntry } from '../images/plan-images.js';
 import type { PinPlan, PlanEntry } from '../rewrite/types.js';
 
 export function describePlanEntry(entry: PlanEntry): string {
@@ -24,4 +25,17 @@ export const KEEP_REASON = { local: 'local action', pinned: 'already pinned', ig
 
 export function describePlan(plan: PinPlan): string[] {
   return plan.entries.map(describePlanEntry);
+}
+
+/** The line an image plan entry prints; nothing for an image kept as it is. */
+export function describeImageEntry(entry: ImagePlanEntry): string | undefined {
+  const { site } = entry.located;
+  switch (entry.action) {
+    case 'pin':
+      return `line ${site.line}: pin image ${site.written} -> ${entry.after}${entry.latest ? ' (latest is whatever was pushed last: name a version)' : ''}`;
+    case 'skip':
+      return `line ${site.line}: skip image ${site.written || '(empty)'}: ${entry.reason}`;
+    case 'keep':
+      return undefined;
+  }
 }

@@ -118,10 +118,13 @@ export function credentialsFromEnv(value: string | undefined): Map<string, Regis
   return table;
 }
 
+/** How an answer that no registry gave begins. */
+export const NOT_ASKED = 'not asked';
+
 /** No registry may be asked: every image answers with the reason, so each line says it. */
 export function unaskedResolver(why: string): ImageDigestResolver {
   return {
-    resolve: async (images) => new Map(images.map((image) => [imageKey(image), { status: 'failed', reason: why } as const])),
+    resolve: async (images) => new Map(images.map((image) => [imageKey(image), { status: 'failed', reason: `${NOT_ASKED}: ${why}` } as const])),
     stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }),
   };
 }
