@@ -1,6 +1,7 @@
 // `npm start` and the container's command: the GitHub App server. Configured by the variables
 // in the README (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, HOST, PORT,
-// WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, GHE_HOST + GHE_PROTOCOL, PINWARDEN_*). Health: GET /ping.
+// WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, GHE_HOST + GHE_PROTOCOL, PINWARDEN_* — images: PINWARDEN_IMAGES=0,
+// PINWARDEN_REGISTRY_MIRRORS, PINWARDEN_REGISTRY_CREDENTIALS, PINWARDEN_ALLOWED_MIRROR_HOSTS). Health: GET /ping.
 // SIGTERM (docker stop, Kubernetes) stops taking webhooks, lets queued runs finish, then exits.
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot } from 'probot';
@@ -8,6 +9,9 @@ import { PinwardenOctokit } from '../github/create-octokit.js';
 import { createLogger } from '../server/create-logger.js';
 import { startWebhookServer } from '../server/webhook-server.js';
 import { createPinwardenApp } from './pinwarden-app.js';
+import { createImageResolvers } from './image-resolvers.js';
+import type { ImageResolverSettings } from './image-resolvers.js';
+import { credentialsFromEnv } from '../images/registry/digest-resolver.js';
 
 const env = process.env;
 
@@ -37,6 +41,18 @@ try {
 }
 if (!privateKey) fail('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
 
+/** Words of a variable, split on spaces and commas. */
+const words = (name: string): string[] => (env[name] ?? '').split(/[\s,]+/).filter((word) => word !== '');
+let images: ImageResolverSettings | undefined;
+if (env.PINWARDEN_IMAGES !== '0') {
+  try {
+    images = { mirrors: words('PINWARDEN_REGISTRY_MIRRORS'), credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS), allowedMirrorHosts: words('PINWARDEN_ALLOWED_MIRROR_HOSTS') };
+    createImageResolvers(images);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
 const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
 const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
 const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: PinwardenOctokit });
@@ -45,6 +61,7 @@ const pinwarden = createPinwardenApp({
   debounceMs: wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000),
   ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
   dryRun: env.PINWARDEN_DRY_RUN === '1',
+  ...(images ? { images } : {}),
 });
 await probot.load(pinwarden.app);
 const server = await startWebhookServer({

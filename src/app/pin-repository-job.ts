@@ -13,7 +13,7 @@ import { checkExposure } from '../audit/exposure.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import { gateFailuresAfterPinning } from '../gate/gate-files.js';
+import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../gate/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
@@ -24,6 +24,13 @@ import type { GitHubClient } from './github-client.js';
 import type { LoadConfig } from './load-config.js';
 import { CONFIG_PATH } from './load-config.js';
 import { readRepository } from './read-repository.js';
+import { readImageFiles } from './read-image-files.js';
+import type { ImageFilesRead } from './read-image-files.js';
+import { auditImages } from '../images/audit-images.js';
+import type { ImageDigestResolver } from '../images/registry/digest-resolver.js';
+import type { Finding } from '../audit/types.js';
+import { matchesAnyGlob } from '../config/glob.js';
+import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import type { RepositoryRead } from './read-repository.js';
 import { count } from '../report/words.js';
 import { writeAttention } from './write-attention.js';
@@ -41,7 +48,12 @@ export interface RepositoryJobDeps {
   readonly webUrl: string;
   /** What the audit asks of GitHub; without it, no audit runs (benchmarks of pinning alone). */
   readonly auditFacts?: AuditFacts;
+  /** Where image digests are read, for a repository's `images.mirrors`; without it, images are not pinned. */
+  readonly imageResolverFor?: ImageResolverFor;
 }
+
+/** The digest resolver for a repository's mirrors, or why they cannot be used. */
+export type ImageResolverFor = (mirrors: readonly string[]) => { readonly ok: true; readonly resolver: ImageDigestResolver } | { readonly ok: false; readonly problem: string };
 
 export type JobOutcome =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
@@ -78,28 +90,40 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     await writeAttention(github, repository, decision);
   };
 
-  const config = await deps.loadConfig(github, owner, name, read.configText);
-  if (!config.ok) {
-    log.warn({ problems: config.problems }, `${CONFIG_PATH} is invalid; nothing else is done for this repository`);
+  // An invalid config is said on the open pull request, else in the attention issue; nothing else is done.
+  const configInvalid = async (problems: readonly string[]): Promise<JobOutcome> => {
+    log.warn({ problems }, `${CONFIG_PATH} is invalid; nothing else is done for this repository`);
     const pull = read.pullRequest;
     if (pull?.state === 'OPEN') {
-      const marker = `<!-- pinwarden:config ${createHash('sha256').update(config.problems.join('\n')).digest('hex').slice(0, 16)} -->`;
+      const marker = `<!-- pinwarden:config ${createHash('sha256').update(problems.join('\n')).digest('hex').slice(0, 16)} -->`;
       if (!pull.commentBodies.some((body) => body.includes(marker)) && !deps.dryRun) {
-        await github.rest.issues.createComment({ owner, repo: name, issue_number: pull.number, body: configProblemComment(config.problems, marker) });
+        await github.rest.issues.createComment({ owner, repo: name, issue_number: pull.number, body: configProblemComment(problems, marker) });
       }
     } else {
-      await settleAttention({ kind: 'config-invalid', configPath: CONFIG_PATH, problems: config.problems });
+      await settleAttention({ kind: 'config-invalid', configPath: CONFIG_PATH, problems });
     }
-    return { status: 'config-invalid', problems: config.problems };
-  }
+    return { status: 'config-invalid', problems };
+  };
+  const config = await deps.loadConfig(github, owner, name, read.configText);
+  if (!config.ok) return configInvalid(config.problems);
+  // A repository's mirrors are used only where the operator allows their hosts.
+  const images = config.config.images.enabled ? deps.imageResolverFor?.(config.config.images.mirrors) : undefined;
+  if (images?.ok === false) return configInvalid([images.problem]);
 
-  const snapshot: RepositorySnapshot = { files: read.files, unreadable: read.unreadable, dependabot: read.dependabot, actionsLock: read.actionsLock };
-  const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver);
+  const imageRead = images?.ok ? await readRepositoryImages(github, repository, read.headSha, config.config) : undefined;
+  const snapshot: RepositorySnapshot = {
+    files: read.files,
+    unreadable: [...read.unreadable, ...(imageRead?.unreadable ?? [])],
+    dependabot: read.dependabot,
+    actionsLock: read.actionsLock,
+    ...(imageRead ? { imageFiles: imageRead.files, imageNotes: imageRead.notes, kyvernoText: imageRead.also.get(config.config.images.kyverno_path) } : {}),
+  };
+  const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver, images?.ok ? images.resolver : undefined);
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
   const audited = auditedFiles(plan, snapshot.actionsLock);
   const findings = deps.auditFacts
-    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag })).findings]
+    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag })).findings, ...auditRepositoryImages(plan)]
     : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
@@ -107,9 +131,10 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     if (decision.kind !== 'none') log.info({ findings: findings.length, issue: decision.kind }, `findings issue: ${decision.kind}`);
     await writeAttention(github, repository, decision);
   }
-  const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
+  const imageFiles = plan.images?.files ?? [];
+  const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0) + imageFiles.reduce((count, file) => count + (file.status === 'rewritten' ? file.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
   // What will still fail the gate once this pull request merges: the CLI's rule, the same count.
-  const unpinned = plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length;
+  const unpinned = plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length + imageFiles.flatMap((file) => imageGateFailuresAfterPinning(file)).length;
   const fingerprint = planFingerprint(read.headSha, plan.changes);
   const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl, findings });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
@@ -159,6 +184,21 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       return { status: 'pull-request', action: written.action, pullRequestUrl: written.url, number: written.number, pins, unpinned };
     }
   }
+}
+
+/** The repository's image files; a failure to list or read them is said in the pull request, not fatal. */
+async function readRepositoryImages(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
+  try {
+    return await readImageFiles(github, repository, commit, (path) => matchesAnyGlob(path, config.ignore.paths), [config.images.kyverno_path]);
+  } catch (error) {
+    return { files: [], unreadable: [], notes: [`the repository's image files could not be read: ${(error as Error).message}`], also: new Map() };
+  }
+}
+
+/** The audit of the images the default branch names (as they are, before this run's pins). */
+function auditRepositoryImages(plan: RepositoryPlan): Finding[] {
+  const images = plan.images;
+  return images ? images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, file.located.images, images.resolutions) : [])) : [];
 }
 
 function configProblemComment(problems: readonly string[], marker: string): string {

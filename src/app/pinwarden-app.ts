@@ -15,11 +15,14 @@ import type { Trigger } from '../pull-request/decide-pull-request.js';
 import { isPinCommand } from '../command/parse-pin-command.js';
 import { RefusalWindow } from '../command/refusal-window.js';
 import { fileKindOf } from '../workflow/file-kind.js';
+import { imagePathsAmong } from '../images/image-file-kind.js';
 import type { GitHubClient } from './github-client.js';
 import { CONFIG_PATH, createConfigLoader } from './load-config.js';
 import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
 import { RepositoryQueue } from './repository-queue.js';
+import { createImageResolvers } from './image-resolvers.js';
+import type { ImageResolverSettings } from './image-resolvers.js';
 import { readRepositories, repositoryKey } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
@@ -33,6 +36,8 @@ export interface PinwardenAppOptions {
   readonly webUrl?: string;
   /** Read and plan only; write nothing to GitHub (PINWARDEN_DRY_RUN=1). */
   readonly dryRun?: boolean;
+  /** Pin container images too, asking registries as these settings say; without them, images are left alone. */
+  readonly images?: ImageResolverSettings;
   /** Told of every run's outcome (benchmarks count them). */
   readonly onOutcome?: (repository: string, outcome: JobOutcome) => void;
 }
@@ -52,12 +57,15 @@ const AUDIT_FACTS_TTL_MS = 60 * 60_000;
 const PRE_READ_TTL_MS = 10 * 60_000;
 
 
-/** Whether a push changed something pinwarden reads. Without a commit list (over 2,048), assume so. */
-export function pushTouchesWatchedFiles(commits: readonly { added?: string[]; modified?: string[]; removed?: string[] }[]): boolean {
+/**
+ * Whether a push changed something pinwarden reads (with `images`, any file that may name an
+ * image: Dockerfiles, compose files, any YAML). Without a commit list (over 2,048), assume so.
+ */
+export function pushTouchesWatchedFiles(commits: readonly { added?: string[]; modified?: string[]; removed?: string[] }[], options: { readonly images?: boolean } = {}): boolean {
   if (commits.length === 0 || commits.length >= 2048) return true;
   return commits.some((commit) =>
     [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].some(
-      (path) => fileKindOf(path) !== undefined || path === CONFIG_PATH || (DEPENDABOT_PATHS as readonly string[]).includes(path),
+      (path) => fileKindOf(path) !== undefined || path === CONFIG_PATH || (DEPENDABOT_PATHS as readonly string[]).includes(path) || (options.images === true && imagePathsAmong([path]).length > 0),
     ),
   );
 }
@@ -72,6 +80,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const queue = new RepositoryQueue<JobOutcome>({ concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 });
   const loadConfig = createConfigLoader();
   const refusals = new RefusalWindow();
+  const imageResolverFor = options.images ? createImageResolvers(options.images) : undefined;
   // One resolver (and its cache) per installation: refs of public actions repeat across an org.
   const resolvers = new Map<number, RefResolver>();
   const background = new Set<Promise<unknown>>();
@@ -106,7 +115,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         if (!preRead || merged !== 'install' || Date.now() - preRead.at >= PRE_READ_TTL_MS) return undefined;
         return preRead.read.status === 'read' && preRead.read.pinBranch ? undefined : preRead.read;
       };
-      const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false };
+      const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
       return queue.submit(installationId, full, trigger, async (merged) => {
         const outcome = await runRepositoryJob(deps, repository, merged, current(merged));
         options.onOutcome?.(full, outcome);
@@ -175,8 +184,8 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       if (payload.repository.name === '.github' && payload.commits.some((commit) => [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].includes(CONFIG_PATH))) {
         loadConfig.forget(payload.repository.owner.login);
       }
-      if (!pushTouchesWatchedFiles(payload.commits)) {
-        log.debug('ignored: the push changed no workflow, action or pinwarden file');
+      if (!pushTouchesWatchedFiles(payload.commits, { images: imageResolverFor !== undefined })) {
+        log.debug('ignored: the push changed no workflow, action, image or pinwarden file');
         return;
       }
       track(schedule(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name }, 'push'));

@@ -11,7 +11,7 @@ import type { GitHubClient } from './github-client.js';
 
 export const PIN_BRANCH = 'pinwarden/pin-actions';
 
-const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
+export const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
 const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
 
@@ -49,7 +49,7 @@ export function readRepositoriesQuery(repositories: readonly { owner: string; na
   return `query pinwardenReadRepositories {\n${fields.join('\n')}\n}\nfragment pinwardenRepository on Repository {${REPOSITORY_FIELDS}\n}`;
 }
 
-interface Blob {
+export interface Blob {
   readonly text: string | null;
   readonly isBinary: boolean | null;
   readonly isTruncated: boolean;
@@ -160,7 +160,8 @@ export async function readRepositories(github: GitHubClient, repositories: reado
   return reads;
 }
 
-function blobTaker(files: SnapshotFile[], unreadable: { path: string; reason: string }[]) {
+/** Takes a blob's text into `files`, or says in `unreadable` why it cannot. */
+export function blobTaker(files: SnapshotFile[], unreadable: { path: string; reason: string }[]) {
   return (path: string, blob: Partial<Blob> | null | undefined) => {
     if (!blob || blob.isTruncated === undefined) return;
     if (blob.isBinary || blob.text === null || blob.text === undefined) unreadable.push({ path, reason: 'binary content' });

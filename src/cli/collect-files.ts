@@ -6,7 +6,7 @@
 // and a symbolic link that leads back into the walk is said, not followed for ever.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { chartDirsOf, imageFileKindByPath, SKIPPED_FOLDERS } from '../images/image-file-kind.js';
+import { imageFileKindByPath, imagePathsAmong, SKIPPED_FOLDERS } from '../images/image-file-kind.js';
 import type { ImageFileKind } from '../images/types.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { FileKind } from '../workflow/types.js';
@@ -51,19 +51,17 @@ export async function collectFiles(paths: readonly string[]): Promise<CollectedF
     }
     const found = await walk(path, new Set([await realpath(path)]), notes);
     const relativePaths = found.map((file) => toSlashes(relative(path, file)));
-    const charts = chartDirsOf(relativePaths);
     const before = files.length + imageFiles.length;
+    const actionPaths = new Set<string>();
     for (const [index, full] of found.entries()) {
       // Relative to the path given, else as the full path says (`scan .github/workflows` works too).
       const kind = fileKindOf(relativePaths[index]!) ?? fileKindOf(toSlashes(full));
-      if (kind) {
-        files.push({ path: full, kind });
-        continue;
-      }
-      const imageKind = imageFileKindByPath(relativePaths[index]!, charts);
-      if (imageKind === undefined || imageKind === 'workflow' || imageKind === 'action') continue;
-      const dir = relativePaths[index]!.includes('/') ? relativePaths[index]!.slice(0, relativePaths[index]!.lastIndexOf('/')) : '';
-      imageFiles.push({ path: full, kind: imageKind, ...(imageKind === 'helm-values' ? { chartDir: join(path, dir) } : {}) });
+      if (!kind) continue;
+      files.push({ path: full, kind });
+      actionPaths.add(relativePaths[index]!);
+    }
+    for (const image of imagePathsAmong(relativePaths.filter((relativePath) => !actionPaths.has(relativePath)))) {
+      imageFiles.push({ path: join(path, image.path), kind: image.kind, ...(image.chartDir !== undefined ? { chartDir: join(path, image.chartDir) } : {}) });
     }
     if (files.length + imageFiles.length === before) throw new UsageError(`no workflow, action or image file under ${path} (workflows are read from .github/workflows/*.yml|yaml, actions from action.yml|yaml, images from Dockerfiles, compose files, Kubernetes manifests, chart values and kustomization.yaml)`);
   }

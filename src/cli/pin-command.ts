@@ -7,8 +7,7 @@ import { describeImageEntry, describePlanEntry } from '../report/describe-plan.j
 import { auditFiles } from '../audit/audit-files.js';
 import { renderFindingsText } from '../audit/render-findings.js';
 import { isSerious } from '../audit/types.js';
-import { gateFailuresAfterPinning } from '../gate/gate-files.js';
-import { gateImage } from '../gate/gate.js';
+import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../gate/gate-files.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { IgnoreRef } from '../gate/gate.js';
 import { renderUnifiedDiff } from '../report/render-diff.js';
@@ -21,7 +20,7 @@ import { readLocalFiles } from './read-local-files.js';
 import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
 import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
-import { auditImages } from '../images/audit-images.js';
+import { auditImages, imagesAfterPinning } from '../images/audit-images.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
 
@@ -62,12 +61,12 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   for (const result of results) if (result.status === 'rewritten') finalText.set(result.path, result.text);
   for (const image of images.files) if (image.status === 'rewritten') finalText.set(image.path, image.text);
   if (!options.dryRun) await Promise.all([...finalText].map(([path, text]) => writeFile(absolutePathOf.get(path)!, text)));
-  const imageFailures = images.files.flatMap(imageGateFailures);
+  const imageFailures = images.files.flatMap((file) => imageGateFailuresAfterPinning(file).map((failure) => (failure.line === undefined ? `${failure.path}: ${failure.reason}` : `${failure.path}:${failure.line}`)));
   const failures = [...results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore)), ...imageFailures];
   // The audit's checks over the files as they end, with the same answers (and cache) the pinning
   // used: what is high or critical is said, and fails the run.
   const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
-  const imageFindings = images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, finalImages(file), images.resolutions) : []));
+  const imageFindings = images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, imagesAfterPinning(file), images.resolutions) : []));
   const findings = [...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious);
   const summary = { ...summarise(results), ...summariseImages(images.files), failing: failures.length, serious: findings.length };
   if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), findings, notes, summary })}\n`);
@@ -77,21 +76,6 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     if (findings.length > 0) io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
   }
   return failures.length > 0 || findings.length > 0 ? EXIT.findings : EXIT.ok;
-}
-
-/** The images of a file as it ends: the plan's pins applied. */
-function finalImages(file: PinnedImageFile) {
-  if (!file.located.ok) return [];
-  if (file.status !== 'rewritten') return file.located.images;
-  return file.entries.map((entry) => (entry.action === 'pin' ? { ...entry.located, image: { ...entry.located.image, digest: entry.digest } } : entry.located));
-}
-
-/** Images still not pinned once the run is over, and files whose images could not be read or rewritten. */
-function imageGateFailures(file: PinnedImageFile): string[] {
-  if (file.status === 'unreadable') return [`${file.path}: ${file.error}`];
-  const skipped = file.entries.filter((entry) => entry.action === 'skip' && !gateImage(entry.located).passes).map((entry) => `${file.path}:${entry.located.site.line}`);
-  if (file.status === 'rejected') return [...skipped, ...file.entries.filter((entry) => entry.action === 'pin').map((entry) => `${file.path}:${entry.located.site.line}`)];
-  return skipped;
 }
 
 function summariseImages(files: readonly PinnedImageFile[]) {

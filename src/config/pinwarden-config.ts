@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { matchesActionGlobs } from './action-globs.js';
 import type { ActionName } from './action-globs.js';
 
+/** Where the Kyverno image policies go when `images.kyverno` is on. */
+export const KYVERNO_DEFAULT_PATH = 'kyverno/pinwarden-image-policies.yaml';
+
 const globs = z.array(z.string().min(1).max(300)).max(500);
 
 const DependabotSchedule = z
@@ -41,6 +44,23 @@ export const PinwardenConfigSchema = z
       })
       .strict()
       .default({ enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 }),
+    images: z
+      .object({
+        /** Pin container images by digest in the same pull request. */
+        enabled: z.boolean().default(true),
+        /** `REGISTRY=URL` mirrors, as `--registry-mirror`; only hosts the operator allows are used. */
+        mirrors: z.array(z.string().min(1).max(500)).max(20).default([]),
+        /** Add the Kyverno policies (Audit mode) as a file, not only propose them. */
+        kyverno: z.boolean().default(false),
+        kyverno_path: z
+          .string()
+          .max(200)
+          .regex(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+\.ya?ml$/, 'kyverno_path must be a relative path to a .yaml file, without . or .. segments')
+          .refine((path) => !path.startsWith('.github/workflows/'), 'kyverno_path must not be under .github/workflows/')
+          .default(KYVERNO_DEFAULT_PATH),
+      })
+      .strict()
+      .default({ enabled: true, mirrors: [], kyverno: false, kyverno_path: KYVERNO_DEFAULT_PATH }),
     pull_request: z
       .object({
         title: z.string().min(1).max(256).default('Pin GitHub Actions to commit SHAs'),

@@ -1,6 +1,7 @@
-// Keeps pins current: `.github/dependabot.yml` gets a `github-actions` entry. A missing file is
-// created; an existing one without that ecosystem gets the entry spliced in after its last
-// `updates` item, every other byte kept; one that has it is left alone. Whatever is written is
+// Keeps pins current: `.github/dependabot.yml` gets a `github-actions` entry, and `docker`,
+// `docker-compose` and `helm` entries for the folders whose images were pinned by digest. A
+// missing file is created; an existing one gets the entries it lacks spliced in after its last
+// `updates` item, every other byte kept; an ecosystem it already names is left alone. Whatever is written is
 // parsed back and must equal the old document plus exactly the new entry.
 import { describeYamlError } from '../common/yaml-error.js';
 import { isDeepStrictEqual } from 'node:util';
@@ -14,33 +15,56 @@ export interface DependabotSettings {
   readonly cooldownDays: number;
 }
 
+/** Ecosystems whose entries pinwarden proposes: actions, and the images it pins by digest. */
+export type DependabotEcosystem = 'github-actions' | 'docker' | 'docker-compose' | 'helm';
+
+/** An entry pinwarden wants: an ecosystem and the folders (repository-absolute, `/deploy`) it watches. */
+export interface DependabotNeed {
+  readonly ecosystem: DependabotEcosystem;
+  readonly directories: readonly string[];
+}
+
+export const ACTIONS_ENTRY: DependabotNeed = { ecosystem: 'github-actions', directories: ['/'] };
+
+/** `added`: the ecosystems whose entries this plan writes; `present`: those the file already had. */
 export type DependabotPlan =
-  | { readonly action: 'create'; readonly path: string; readonly text: string }
-  | { readonly action: 'add-entry'; readonly path: string; readonly text: string }
-  | { readonly action: 'present'; readonly path: string }
+  | { readonly action: 'create'; readonly path: string; readonly text: string; readonly added: readonly DependabotNeed[]; readonly present: readonly DependabotEcosystem[] }
+  | { readonly action: 'add-entry'; readonly path: string; readonly text: string; readonly added: readonly DependabotNeed[]; readonly present: readonly DependabotEcosystem[] }
+  | { readonly action: 'present'; readonly path: string; readonly present: readonly DependabotEcosystem[] }
   | { readonly action: 'unable'; readonly path: string; readonly reason: string };
 
+/** Group names must start and end with a letter (Dependabot's rule). */
+const GROUP: Record<DependabotEcosystem, string> = { 'github-actions': 'github-actions', docker: 'docker-images', 'docker-compose': 'compose-images', helm: 'helm-charts' };
+
 /** The entry as data: what Dependabot reads. Cooldown uses only `default-days` (Actions has no semver cooldown). */
-export function githubActionsEntry(settings: DependabotSettings): Record<string, unknown> {
+export function dependabotEntry(settings: DependabotSettings, need: DependabotNeed = ACTIONS_ENTRY): Record<string, unknown> {
   const schedule: Record<string, string> = { interval: settings.schedule.interval };
   if (settings.schedule.day) schedule.day = settings.schedule.day;
   if (settings.schedule.time) schedule.time = settings.schedule.time;
   if (settings.schedule.timezone) schedule.timezone = settings.schedule.timezone;
   return {
-    'package-ecosystem': 'github-actions',
-    directory: '/',
+    'package-ecosystem': need.ecosystem,
+    ...(need.directories.length === 1 ? { directory: need.directories[0] } : { directories: [...need.directories] }),
     schedule,
     ...(settings.cooldownDays > 0 ? { cooldown: { 'default-days': settings.cooldownDays } } : {}),
-    groups: { 'github-actions': { patterns: ['*'] } },
+    groups: { [GROUP[need.ecosystem]]: { patterns: ['*'] } },
   };
 }
 
-/** The entry as block YAML lines, each item key indented `indent` spaces past the dash. */
-function entryLines(settings: DependabotSettings): string[] {
+/** The github-actions entry as data. */
+export const githubActionsEntry = (settings: DependabotSettings): Record<string, unknown> => dependabotEntry(settings, ACTIONS_ENTRY);
+
+/** A folder as a YAML scalar: plain when it cannot be misread, else double-quoted. */
+function directoryScalar(directory: string): string {
+  return /^\/[A-Za-z0-9._\/-]*$/.test(directory) ? directory : JSON.stringify(directory);
+}
+
+/** The entry as block YAML lines, each item key indented two spaces past the dash. */
+function entryLines(settings: DependabotSettings, need: DependabotNeed): string[] {
   const { schedule } = settings;
   return [
-    '- package-ecosystem: github-actions',
-    '  directory: /',
+    `- package-ecosystem: ${need.ecosystem}`,
+    ...(need.directories.length === 1 ? [`  directory: ${directoryScalar(need.directories[0]!)}`] : ['  directories:', ...need.directories.map((directory) => `    - ${directoryScalar(directory)}`)]),
     '  schedule:',
     `    interval: ${schedule.interval}`,
     ...(schedule.day ? [`    day: ${schedule.day}`] : []),
@@ -48,15 +72,17 @@ function entryLines(settings: DependabotSettings): string[] {
     ...(schedule.timezone ? [`    timezone: ${JSON.stringify(schedule.timezone)}`] : []),
     ...(settings.cooldownDays > 0 ? ['  cooldown:', `    default-days: ${settings.cooldownDays}`] : []),
     '  groups:',
-    '    github-actions:',
+    `    ${GROUP[need.ecosystem]}:`,
     '      patterns: ["*"]',
   ];
 }
 
-export function planDependabot(existing: { readonly path: string; readonly text: string } | undefined, settings: DependabotSettings): DependabotPlan {
+export function planDependabot(existing: { readonly path: string; readonly text: string } | undefined, settings: DependabotSettings, needs: readonly DependabotNeed[] = [ACTIONS_ENTRY]): DependabotPlan {
+  const linesOf = (wanted: readonly DependabotNeed[]) => wanted.flatMap((need) => entryLines(settings, need));
+  const entriesOf = (wanted: readonly DependabotNeed[]) => wanted.map((need) => dependabotEntry(settings, need));
   if (!existing) {
-    const text = ['version: 2', 'updates:', ...entryLines(settings).map((line) => `  ${line}`), ''].join('\n');
-    return { action: 'create', path: DEPENDABOT_PATH, text };
+    const text = ['version: 2', 'updates:', ...linesOf(needs).map((line) => `  ${line}`), ''].join('\n');
+    return { action: 'create', path: DEPENDABOT_PATH, text, added: needs, present: [] };
   }
   const { path, text } = existing;
   const unable = (reason: string): DependabotPlan => ({ action: 'unable', path, reason });
@@ -66,8 +92,8 @@ export function planDependabot(existing: { readonly path: string; readonly text:
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   if (root === null) {
     // Only comments or blank lines: the comments stay, the document follows them.
-    const updated = appendBlock(text, ['version: 2', 'updates:', ...entryLines(settings).map((line) => `  ${line}`)], newline);
-    return verified(path, updated, { version: 2, updates: [githubActionsEntry(settings)] });
+    const updated = appendBlock(text, ['version: 2', 'updates:', ...linesOf(needs).map((line) => `  ${line}`)], newline);
+    return verified(path, updated, { version: 2, updates: entriesOf(needs) }, needs, []);
   }
   if (!isMap(root)) return unable('its top level is not a mapping; left as it is');
   const updatesPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'updates');
@@ -79,42 +105,50 @@ export function planDependabot(existing: { readonly path: string; readonly text:
     // The yaml library refuses alias bombs ("Excessive alias count …") rather than expand them.
     return unable(`it could not be read safely (${(error as Error).message}); left as it is`);
   }
+  // An ecosystem the file already names is left to the file's owner, whatever folders it lists.
+  const named = new Set(Array.isArray(before.updates) ? before.updates.map((entry) => String((entry as Record<string, unknown> | null)?.['package-ecosystem'])) : []);
+  const present = needs.filter((need) => named.has(need.ecosystem)).map((need) => need.ecosystem);
+  const missing = needs.filter((need) => !named.has(need.ecosystem));
+  if (missing.length === 0) return { action: 'present', path, present };
+  const byHand = addByHand(missing);
 
   let updated: string;
   if (!updatesPair) {
-    const lines = ['updates:', ...entryLines(settings).map((line) => `  ${line}`)];
-    updated = appendBlock(text, lines, newline);
+    updated = appendBlock(text, ['updates:', ...linesOf(missing).map((line) => `  ${line}`)], newline);
   } else if (isSeq(updates) && !updates.flow && updates.range) {
-    const items = updates.items;
-    if (items.some((item) => isMap(item) && String(item.toJSON()?.['package-ecosystem']) === 'github-actions')) return { action: 'present', path };
     const dashOffset = updates.range[0];
     const column = dashOffset - text.lastIndexOf('\n', dashOffset - 1) - 1;
-    const last = items.at(-1) as { range?: [number, number, number] } | undefined;
+    const last = updates.items.at(-1) as { range?: [number, number, number] } | undefined;
     const endOfLastItem = last?.range?.[1] ?? updates.range[1];
     const lineEnd = text.indexOf('\n', endOfLastItem - 1 < 0 ? 0 : Math.max(endOfLastItem - 1, 0));
     const insertAt = lineEnd === -1 ? text.length : lineEnd + 1;
     const prefix = insertAt === text.length && !text.endsWith('\n') ? newline : '';
-    const block = entryLines(settings).map((line) => `${' '.repeat(column)}${line}${newline}`).join('');
+    const block = linesOf(missing).map((line) => `${' '.repeat(column)}${line}${newline}`).join('');
     updated = text.slice(0, insertAt) + prefix + block + text.slice(insertAt);
   } else if (isSeq(updates) && updates.flow && updates.items.length === 0 && updates.range) {
-    // `updates: []`: the empty flow sequence becomes a block one holding the entry.
-    if (updatesPair.key === null || !isScalar(updatesPair.key) || !updatesPair.key.range) return unable('its `updates` key could not be located; left as it is');
+    // `updates: []`: the empty flow sequence becomes a block one holding the entries.
+    if (updatesPair.key === null || !isScalar(updatesPair.key) || !updatesPair.key.range) return unable(`its \`updates\` key could not be located; ${byHand}`);
     const keyColumn = updatesPair.key.range[0] - text.lastIndexOf('\n', updatesPair.key.range[0] - 1) - 1;
-    const block = entryLines(settings).map((line) => `${newline}${' '.repeat(keyColumn + 2)}${line}`).join('');
+    const block = linesOf(missing).map((line) => `${newline}${' '.repeat(keyColumn + 2)}${line}`).join('');
     updated = text.slice(0, updates.range[0]).replace(/[ \t]+$/, '') + block + text.slice(updates.range[1]);
   } else {
-    return unable('its `updates` is not a block list pinwarden can extend without rewriting it; add a github-actions entry by hand');
+    return unable(`its \`updates\` is not a block list pinwarden can extend without rewriting it; ${byHand}`);
   }
 
-  return verified(path, updated, { ...before, updates: [...((before.updates as unknown[] | undefined) ?? []), githubActionsEntry(settings)] });
+  return verified(path, updated, { ...before, updates: [...((before.updates as unknown[] | undefined) ?? []), ...entriesOf(missing)] }, missing, present);
 }
 
-function verified(path: string, updated: string, expected: unknown): DependabotPlan {
+function verified(path: string, updated: string, expected: unknown, added: readonly DependabotNeed[], present: readonly DependabotEcosystem[]): DependabotPlan {
   const check = parseDocument(updated, { uniqueKeys: false });
   if (check.errors.length > 0 || !isDeepStrictEqual(safeToJs(check), expected)) {
-    return { action: 'unable', path, reason: 'adding the entry would not have kept the rest of the file as it is; add a github-actions entry by hand' };
+    return { action: 'unable', path, reason: `adding the entry would not have kept the rest of the file as it is; ${addByHand(added)}` };
   }
-  return { action: 'add-entry', path, text: updated };
+  return { action: 'add-entry', path, text: updated, added, present };
+}
+
+function addByHand(needs: readonly DependabotNeed[]): string {
+  const names = needs.map((need) => need.ecosystem).join(', ');
+  return needs.length === 1 ? `add a ${names} entry by hand` : `add ${names} entries by hand`;
 }
 
 function appendBlock(text: string, lines: readonly string[], newline: string): string {

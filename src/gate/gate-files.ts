@@ -1,7 +1,8 @@
 // The gate over whole files: before pinning (`scan`) and after it (`pin`, the App's report).
+import type { PinnedImageFile } from '../images/pin-images.js';
 import type { PinnedFile } from '../jobs/pin-files.js';
 import type { LocateResult } from '../workflow/types.js';
-import { gateReference } from './gate.js';
+import { gateImage, gateReference } from './gate.js';
 import type { IgnoreRef } from './gate.js';
 
 export interface GateFailure {
@@ -35,5 +36,16 @@ export function gateFailuresAfterPinning(file: PinnedFile, ignore?: IgnoreRef): 
     // A skipped reference stays as it is: it fails when what it names can move.
     const verdict = gateReference(entry, ignore);
     return verdict.passes ? [] : [{ path: file.path, line: entry.site.line, uses: entry.site.value, reason: entry.reason }];
+  });
+}
+
+/** Images still not pinned once the pins planned for `file` are written, and why. */
+export function imageGateFailuresAfterPinning(file: PinnedImageFile): GateFailure[] {
+  if (file.status === 'unreadable') return [{ path: file.path, reason: `the file cannot be read: ${file.error}` }];
+  return file.entries.flatMap((entry): GateFailure[] => {
+    const at = { path: file.path, line: entry.located.site.line, uses: entry.located.site.written };
+    if (entry.action === 'pin') return file.status === 'rewritten' ? [] : [{ ...at, reason: `left as it is: ${file.status === 'rejected' ? file.problem : 'not written'}` }];
+    if (entry.action === 'skip' && !gateImage(entry.located).passes) return [{ ...at, reason: entry.reason }];
+    return [];
   });
 }

@@ -8,7 +8,15 @@ import { knownBadImage, latestExposure } from './known-bad-images.js';
 import { imageIgnored } from './plan-images.js';
 import { imageKey } from './registry/digest-resolver.js';
 import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import type { PinnedImageFile } from './pin-images.js';
 import type { LocatedImage } from './types.js';
+
+/** The images of a file as it ends: the plan's pins applied. */
+export function imagesAfterPinning(file: PinnedImageFile): readonly LocatedImage[] {
+  if (!file.located.ok) return [];
+  if (file.status !== 'rewritten') return file.located.images;
+  return file.entries.map((entry) => (entry.action === 'pin' ? { ...entry.located, image: { ...entry.located.image, digest: entry.digest } } : entry.located));
+}
 
 export function auditImages(path: string, images: readonly LocatedImage[], resolutions: ReadonlyMap<ImageKey, ImageResolution>): Finding[] {
   return images.flatMap((located): Finding[] => {

@@ -40,3 +40,32 @@ export function looksLikeKubernetes(text: string): boolean {
 export function chartDirsOf(paths: readonly string[]): Set<string> {
   return new Set(paths.filter((path) => /(?:^|\/)Chart\.yaml$/.test(path)).map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')));
 }
+
+/** A repository file that may name images, by its path; `maybe-kubernetes` YAML is decided by its text. */
+export interface ImagePath {
+  readonly path: string;
+  readonly kind: Exclude<ImageFileKind, 'workflow' | 'action'> | 'maybe-kubernetes';
+  /** The folder of the chart a values file belongs to (`''` at the top). */
+  readonly chartDir?: string;
+}
+
+/** The files among a repository's relative paths that may name images, skipped folders left out. */
+export function imagePathsAmong(paths: readonly string[]): ImagePath[] {
+  const kept = paths.filter((path) => !path.split('/').slice(0, -1).some((folder) => SKIPPED_FOLDERS.has(folder)));
+  const charts = chartDirsOf(kept);
+  return kept.flatMap((path): ImagePath[] => {
+    const kind = imageFileKindByPath(path, charts);
+    if (kind === undefined || kind === 'workflow' || kind === 'action') return [];
+    return [{ path, kind, ...(kind === 'helm-values' ? { chartDir: folderOf(path) } : {}) }];
+  });
+}
+
+/** The templates (helpers included) of the chart in `chartDir`, among a repository's paths. */
+export function chartTemplatePaths(paths: readonly string[], chartDir: string): string[] {
+  const prefix = chartDir === '' ? 'templates/' : `${chartDir}/templates/`;
+  return paths.filter((path) => path.startsWith(prefix) && /\.(?:ya?ml|tpl|txt)$/.test(path));
+}
+
+export function folderOf(path: string): string {
+  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+}

@@ -4,7 +4,13 @@
 import { isIgnoredAction } from '../config/pinwarden-config.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import { matchesAnyGlob } from '../config/glob.js';
-import { planDependabot } from '../dependabot/plan-dependabot.js';
+import { ACTIONS_ENTRY, planDependabot } from '../dependabot/plan-dependabot.js';
+import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
+import { planKyverno } from '../images/kyverno-policies.js';
+import type { KyvernoPlan } from '../images/kyverno-policies.js';
+import { pinImageFiles } from '../images/pin-images.js';
+import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
 import type { DependabotPlan } from '../dependabot/plan-dependabot.js';
 import type { RefResolver } from '../resolve/types.js';
 import { parseActionsLock } from '../workflow/actions-lock.js';
@@ -27,6 +33,12 @@ export interface RepositorySnapshot {
   readonly dependabot: SnapshotFile | undefined;
   /** `.github/workflows/actions.lock`, GitHub's workflow lockfile, when the repository has one. */
   readonly actionsLock?: SnapshotFile | undefined;
+  /** Files that name container images (Dockerfiles, manifests, charts, …), when they were read. */
+  readonly imageFiles?: readonly ImageFile[];
+  /** What the read of image files left out as a whole. */
+  readonly imageNotes?: readonly string[];
+  /** The text at the Kyverno policies' path, when a file is there. */
+  readonly kyvernoText?: string | undefined;
 }
 
 export interface FileChange {
@@ -47,6 +59,16 @@ export interface RepositoryPlan {
   readonly dependabot: DependabotPlan | undefined;
   /** Every file the pull request writes; empty when nothing needs pinning. */
   readonly changes: readonly FileChange[];
+  /** The image pass: undefined when images are off or no registry can be asked. */
+  readonly images?: RepositoryImages;
+}
+
+export interface RepositoryImages {
+  /** Every file read for images (workflows and actions included), as pinned. */
+  readonly files: readonly PinnedImageFile[];
+  readonly resolutions: ReadonlyMap<ImageKey, ImageResolution>;
+  readonly notes: readonly string[];
+  readonly kyverno: KyvernoPlan | undefined;
 }
 
 /** Every `uses:` reference of the workflow and action files among `files` (unparseable files give none). */
@@ -71,10 +93,13 @@ export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
     ...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [{ path: file.path, why: 'unparseable' as const, detail: file.error }] : [])),
     ...plan.pinned.flatMap((file) => (file.status === 'rejected' ? [{ path: file.path, why: 'rejected' as const, detail: file.problem }] : [])),
     ...plan.unreadable.map((file) => ({ path: file.path, why: 'unread' as const, detail: file.reason })),
+    // Image files on their own (a workflow whose YAML does not parse is said once, above).
+    ...(plan.images?.files ?? []).flatMap((file): FileLeftAlone[] => (file.status === 'unreadable' && file.kind !== 'workflow' && file.kind !== 'action' ? [{ path: file.path, why: 'unparseable', detail: file.error }] : file.status === 'rejected' ? [{ path: file.path, why: 'rejected', detail: `its images: ${file.problem}` }] : [])),
   ];
 }
 
-export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver): Promise<RepositoryPlan> {
+/** `imageResolver`: where image digests are read; without it, images are left to a later run. */
+export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver, imageResolver?: ImageDigestResolver): Promise<RepositoryPlan> {
   const ignoredPaths: string[] = [];
   const lockedPaths: string[] = [];
   // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
@@ -97,12 +122,39 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
     return true;
   });
   const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag });
-  const pinChanges = pinned.flatMap((file) => (file.status === 'rewritten' ? [{ path: file.path, text: file.text }] : []));
-  // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned.
+  const finalText = new Map(pinned.flatMap((file) => (file.status === 'rewritten' ? [[file.path, file.text] as const] : [])));
+  const images = imageResolver && config.images.enabled ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver) : undefined;
+  for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
+  // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned,
+  // and for the folders whose images hold a digest once this merges.
   const pinsRemoteActions = pinned.some((file) => 'plan' in file && file.plan.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker')));
-  const dependabot = config.dependabot.enabled && pinsRemoteActions
-    ? planDependabot(snapshot.dependabot, { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days })
+  const needs = [...(pinsRemoteActions ? [ACTIONS_ENTRY] : []), ...imageDependabotNeeds((images?.files ?? []).filter(holdsDigests))];
+  const dependabot = config.dependabot.enabled && needs.length > 0
+    ? planDependabot(snapshot.dependabot, { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days }, needs)
     : undefined;
   const dependabotChange = dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry') ? [{ path: dependabot.path, text: dependabot.text }] : [];
-  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, located, dependabot, changes: [...pinChanges, ...dependabotChange] };
+  const kyvernoChange = images?.kyverno?.action === 'add' ? [{ path: images.kyverno.path, text: images.kyverno.text }] : [];
+  const changes = [...[...finalText].map(([path, text]) => ({ path, text })), ...dependabotChange, ...kyvernoChange];
+  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, located, dependabot, changes, ...(images ? { images } : {}) };
+}
+
+/**
+ * The image pass: workflows and actions as the action pass left them (locked and ignored ones
+ * stay out), then every image file read; one registry batch for all of them.
+ */
+async function pinRepositoryImages(snapshot: RepositorySnapshot, files: readonly FileToPin[], pinned: readonly PinnedFile[], config: PinwardenConfig, resolver: ImageDigestResolver): Promise<RepositoryImages> {
+  const actionFiles = pinned.flatMap((result, index): ImageFile[] => {
+    if (result.status === 'unreadable') return [];
+    const file = files[index]!;
+    return [{ path: file.path, kind: file.kind, text: result.status === 'rewritten' ? result.text : result.original, ...(result.status === 'rewritten' ? {} : { uses: file.located }) }];
+  });
+  const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !matchesAnyGlob(file.path, config.ignore.paths));
+  const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver);
+  const kyverno = planKyverno(imageFiles.map((file) => file.kind), { add: config.images.kyverno, path: config.images.kyverno_path }, snapshot.kyvernoText);
+  return { files: result.files, resolutions: result.resolutions, notes: snapshot.imageNotes ?? [], kyverno };
+}
+
+/** A file whose images hold a digest once the plan is applied (pinned now or before). */
+function holdsDigests(file: PinnedImageFile): boolean {
+  return file.status !== 'unreadable' && file.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned'));
 }

@@ -4,10 +4,12 @@
 import { filesLeftAlone } from '../jobs/plan-repository.js';
 import type { RepositoryPlan } from '../jobs/plan-repository.js';
 import { findingsSection } from '../audit/render-findings-markdown.js';
+import { imagePins, imagesSection } from './render-images-section.js';
 import type { Finding } from '../audit/types.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 import type { PlannedPin } from '../rewrite/types.js';
+import type { DependabotNeed } from '../dependabot/plan-dependabot.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 
@@ -46,12 +48,15 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   const files = new Set(pins.map((entry) => entry.path)).size;
   const sections: string[] = [PR_MARKER, ...fitRows(findingsSection(input.findings ?? []), 12_000), '### Why', WHY, ''];
 
-  sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
+  const images = imagePins(plan.images);
+  if (pins.length > 0 || images.length === 0) sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
   if (pins.length > 0) {
     sections.push('', '| File | Line | Before | After |', '| --- | ---: | --- | --- |');
     const rows = pins.map(({ path, pin }) => `| ${tableCode(path)} | ${pin.site.line} | ${tableCode(pin.before)} | ${afterCell(pin, input.webUrl)} |`);
     sections.push(...fitRows(rows, BODY_LIMIT - sections.join('\n').length - 20_000));
   }
+
+  sections.push(...imagesSection(plan.images, fitRows));
 
   const repairs = plan.pinned.flatMap((file) => ('plan' in file && file.status === 'rewritten' ? file.plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [{ path: file.path, line: entry.site.line, uses: entry.site.value, comment: entry.comment }] : [])) : []));
   if (repairs.length > 0) {
@@ -103,6 +108,8 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     '',
     ...pins.slice(0, 200).map(({ path, pin }) => `${path}:${pin.site.line} ${pin.before} -> ${pin.after}`),
     ...(pins.length > 200 ? [`… and ${pins.length - 200} more`] : []),
+    ...images.slice(0, 200).map(({ path, entry }) => `${path}:${entry.located.site.line} ${entry.located.site.written} -> ${entry.after}`),
+    ...(images.length > 200 ? [`… and ${images.length - 200} more images`] : []),
     '',
     COMMIT_TRAILER,
   ].join('\n');
@@ -110,13 +117,15 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 }
 
 function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string {
+  const entries = (needs: readonly DependabotNeed[]) => needs.map((need) => `${inlineCode(need.ecosystem)}${need.ecosystem === 'github-actions' ? '' : ` (${need.directories.map((directory) => inlineCode(directory)).join(', ')})`}`).join(', ');
+  const present = 'present' in plan && plan.present.length > 0 ? ` It already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} ${plan.present.length === 1 ? 'an entry' : 'entries'}, left as ${plan.present.length === 1 ? 'it is' : 'they are'}.` : '';
   switch (plan.action) {
     case 'create':
-      return `Adds ${inlineCode(plan.path)} with a weekly \`github-actions\` entry, so Dependabot proposes new versions of these pins (SHA and comment together).`;
+      return `Adds ${inlineCode(plan.path)} with weekly entries for ${entries(plan.added)}, so Dependabot proposes new versions of these pins (SHA or digest, and the version beside it, together).`;
     case 'add-entry':
-      return `Adds a \`github-actions\` entry to ${inlineCode(plan.path)}; the rest of the file is unchanged.`;
+      return `Adds ${plan.added.length === 1 ? 'a ' : ''}${entries(plan.added)} ${plan.added.length === 1 ? 'entry' : 'entries'} to ${inlineCode(plan.path)}; the rest of the file is unchanged.${present}`;
     case 'present':
-      return `${inlineCode(plan.path)} already has a \`github-actions\` entry; it will keep these pins current.`;
+      return plan.present.length === 1 ? `${inlineCode(plan.path)} already has a ${inlineCode(plan.present[0]!)} entry; it will keep these pins current.` : `${inlineCode(plan.path)} already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} entries; they will keep these pins current.`;
     case 'unable':
       return `${inlineCode(plan.path)} was not changed: ${safeText(plan.reason)}.`;
   }

@@ -10,8 +10,17 @@ describe('config', () => {
       must_stay_on_tag: [],
       allow_unpinned_owners: [],
       dependabot: { enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 },
+      images: { enabled: true, mirrors: [], kyverno: false, kyverno_path: 'kyverno/pinwarden-image-policies.yaml' },
       pull_request: { title: 'Pin GitHub Actions to commit SHAs', labels: [] },
     });
+  });
+
+  it('takes a Kyverno path only as a relative .yaml path outside the workflows folder', () => {
+    for (const path of ['policies/images.yaml', 'k8s/kyverno.yml']) expect(validateConfig({ images: { kyverno_path: path } }).ok).toBe(true);
+    for (const path of ['/etc/x.yaml', '../x.yaml', 'a/../../x.yaml', './x.yaml', 'x.json', '.github/workflows/policy.yml', 'a b.yaml']) {
+      const outcome = validateConfig({ images: { kyverno_path: path } });
+      expect(outcome.ok ? path : outcome.problems.join()).toContain('images.kyverno_path');
+    }
   });
 
   it('names every problem with its path', () => {

@@ -1,0 +1,105 @@
+// Reads the files of a repository that may name container images: the whole tree listed once
+// (`git/trees?recursive=1`), the files picked by their paths, and their texts fetched at the run's
+// commit through GraphQL, many per query. Bounded in files and bytes; what is left out is said.
+import { chartTemplatePaths, imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
+import type { ImagePath } from '../images/image-file-kind.js';
+import type { ImageFile } from '../images/pin-images.js';
+import type { SnapshotFile } from '../jobs/plan-repository.js';
+import type { GitHubClient } from './github-client.js';
+import { BLOB, blobTaker } from './read-repository.js';
+import type { Blob } from './read-repository.js';
+
+/** Image files read per repository; a monorepo past this is told which were left out. */
+export const MAX_IMAGE_FILES = 200;
+/** Bytes of image files (and chart templates) read per repository, by the sizes the tree gives. */
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** Templates read per chart, to learn whether it reads `.Values.<image>.digest`. */
+export const MAX_CHART_TEMPLATES = 100;
+/** GitHub's GraphQL answers a blob's text up to this many bytes. */
+const TEXT_LIMIT = 512_000;
+const PATHS_PER_QUERY = 50;
+
+export interface ImageFilesRead {
+  readonly files: readonly ImageFile[];
+  readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
+  /** What the read left out as a whole (a truncated tree, files over the bounds). */
+  readonly notes: readonly string[];
+  /** The texts of the other paths asked for, those that exist. */
+  readonly also: ReadonlyMap<string, string>;
+}
+
+interface TreeEntry {
+  readonly path: string;
+  readonly type: string;
+  readonly size?: number;
+}
+
+/** Which of the tree's paths to read, within the bounds: pure, so the bounds are tested on plain data. */
+export function chooseImagePaths(entries: readonly TreeEntry[], isIgnored: (path: string) => boolean): { files: ImagePath[]; templates: Map<string, string[]>; unreadable: { path: string; reason: string }[]; notes: string[] } {
+  const blobs = entries.filter((entry) => entry.type === 'blob');
+  const sizeOf = new Map(blobs.map((entry) => [entry.path, entry.size ?? 0]));
+  const paths = blobs.map((entry) => entry.path);
+  // Files named for images first; other YAML (maybe Kubernetes) after, smallest first.
+  const found = imagePathsAmong(paths).filter((file) => !isIgnored(file.path));
+  const ranked = [...found.filter((file) => file.kind !== 'maybe-kubernetes'), ...found.filter((file) => file.kind === 'maybe-kubernetes').sort((a, b) => sizeOf.get(a.path)! - sizeOf.get(b.path)!)];
+  const files: ImagePath[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
+  const notes: string[] = [];
+  const templates = new Map<string, string[]>();
+  let bytes = 0;
+  let leftOut = 0;
+  for (const file of ranked) {
+    const size = sizeOf.get(file.path)!;
+    if (size > TEXT_LIMIT) {
+      if (file.kind !== 'maybe-kubernetes') unreadable.push({ path: file.path, reason: `larger than GitHub's ${TEXT_LIMIT.toLocaleString('en-US')}-byte text limit (${size} bytes); its images were not read` });
+      continue;
+    }
+    const chartTemplates = file.chartDir !== undefined && !templates.has(file.chartDir) ? chartTemplatePaths(paths, file.chartDir).slice(0, MAX_CHART_TEMPLATES) : [];
+    const cost = size + chartTemplates.reduce((sum, path) => sum + Math.min(sizeOf.get(path) ?? 0, TEXT_LIMIT), 0);
+    if (files.length >= MAX_IMAGE_FILES || bytes + cost > MAX_IMAGE_BYTES) {
+      leftOut += 1;
+      continue;
+    }
+    bytes += cost;
+    files.push(file);
+    if (file.chartDir !== undefined && !templates.has(file.chartDir)) templates.set(file.chartDir, chartTemplates);
+  }
+  if (leftOut > 0) notes.push(`${leftOut} more files that may name images were not read: pinwarden reads at most ${MAX_IMAGE_FILES} such files (${MAX_IMAGE_BYTES / 1024 / 1024} MiB) per repository`);
+  return { files, templates, unreadable, notes };
+}
+
+/** `alsoRead`: other paths whose text the run wants when they exist (the Kyverno policies' file). */
+export async function readImageFiles(github: GitHubClient, repository: { owner: string; name: string }, commit: string, isIgnored: (path: string) => boolean, alsoRead: readonly string[] = []): Promise<ImageFilesRead> {
+  const { data } = await github.rest.git.getTree({ owner: repository.owner, repo: repository.name, tree_sha: commit, recursive: 'true' });
+  const chosen = chooseImagePaths(data.tree.map((entry) => ({ path: entry.path ?? '', type: entry.type ?? '', ...(entry.size !== undefined ? { size: entry.size } : {}) })), isIgnored);
+  const notes = [...chosen.notes];
+  if (data.truncated) notes.push('the repository has more files than GitHub lists in one answer; images in the files it left out were not read');
+  const inTree = new Set(data.tree.map((entry) => entry.path));
+  const wanted = [...new Set([...chosen.files.map((file) => file.path), ...[...chosen.templates.values()].flat(), ...alsoRead.filter((path) => inTree.has(path))])];
+  const texts = await readTexts(github, repository, commit, wanted);
+  const textOf = new Map(texts.files.map((file) => [file.path, file.text]));
+  const chosenPaths = new Set(chosen.files.map((file) => file.path));
+  const unreadable = [...chosen.unreadable, ...texts.unreadable.filter((file) => chosenPaths.has(file.path))];
+  const files = chosen.files.flatMap((file): ImageFile[] => {
+    const text = textOf.get(file.path);
+    if (text === undefined) return [];
+    if (file.kind === 'maybe-kubernetes') return looksLikeKubernetes(text) ? [{ path: file.path, kind: 'kubernetes', text }] : [];
+    const templates = file.chartDir !== undefined ? (chosen.templates.get(file.chartDir) ?? []).flatMap((path) => textOf.get(path) ?? []) : undefined;
+    return [{ path: file.path, kind: file.kind, text, ...(templates ? { templates } : {}) }];
+  });
+  return { files, unreadable, notes, also: new Map(alsoRead.flatMap((path) => (textOf.has(path) ? [[path, textOf.get(path)!] as const] : []))) };
+}
+
+/** The texts of `paths` at `commit`, `PATHS_PER_QUERY` per GraphQL query. */
+async function readTexts(github: GitHubClient, repository: { owner: string; name: string }, commit: string, paths: readonly string[]): Promise<{ files: SnapshotFile[]; unreadable: { path: string; reason: string }[] }> {
+  const files: SnapshotFile[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
+  const take = blobTaker(files, unreadable);
+  for (let start = 0; start < paths.length; start += PATHS_PER_QUERY) {
+    const batch = paths.slice(start, start + PATHS_PER_QUERY);
+    const objects = batch.map((path, index) => `f${index}: object(expression: ${JSON.stringify(`${commit}:${path}`)}) { ${BLOB} }`);
+    const data = await github.graphql<{ repository: Record<string, Blob | null> | null }>(`query pinwardenReadImageFiles($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) { ${objects.join(' ')} }\n}`, { owner: repository.owner, name: repository.name });
+    batch.forEach((path, index) => take(path, data.repository?.[`f${index}`]));
+  }
+  return { files, unreadable };
+}

@@ -1,0 +1,66 @@
+// The App asks registries that repositories name, so a repository could name an address inside
+// the App's own network (`image: 10.0.0.5:5000/x`, or a token realm or redirect pointing at a
+// cloud metadata endpoint). This fetch refuses any hop whose host is, or resolves to, a loopback,
+// private, link-local or otherwise non-public address, unless the operator allowed the host; it
+// follows redirects itself so every hop is checked, and drops credentials when the origin changes.
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+const NOT_PUBLIC = new BlockList();
+for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+
+/** Whether an IP address is one the public internet routes (IPv4-mapped IPv6 judged by its IPv4). */
+export function isPublicAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return isPublicAddress(mapped);
+  const family = isIP(address);
+  if (family === 0) return false;
+  return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export class RefusedAddressError extends Error {}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_HOPS = 5;
+
+export interface GuardOptions {
+  /** Hosts (`host` or `host:port`) asked whatever their address: the operator's mirrors. */
+  readonly allowedHosts: ReadonlySet<string>;
+  readonly lookup?: (hostname: string) => Promise<readonly string[]>;
+  readonly fetch?: typeof fetch;
+}
+
+export function guardedFetch(options: GuardOptions): typeof fetch {
+  const lookup = options.lookup ?? (async (hostname: string) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address));
+  const send = options.fetch ?? fetch;
+  const check = async (url: URL): Promise<void> => {
+    if (options.allowedHosts.has(url.host.toLowerCase()) || options.allowedHosts.has(url.hostname.toLowerCase())) return;
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const addresses = isIP(hostname) ? [hostname] : await lookup(hostname).catch(() => [] as string[]);
+    if (addresses.length === 0) throw new RefusedAddressError(`${url.host} does not resolve`);
+    if (!addresses.every(isPublicAddress)) throw new RefusedAddressError(`${url.host} is not a public address; pinwarden's App asks only public registries and the mirrors its operator allows`);
+  };
+  return async (input, init) => {
+    let url = new URL(input instanceof Request ? input.url : input.toString());
+    let headers = new Headers(init?.headers);
+    let method = init?.method ?? 'GET';
+    for (let hop = 0; ; hop += 1) {
+      await check(url);
+      const response = await send(url, { ...init, method, headers, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (!REDIRECTS.has(response.status) || !location || init?.redirect === 'manual') return response;
+      await response.body?.cancel();
+      if (hop + 1 >= MAX_HOPS) throw new RefusedAddressError(`${url.host} redirected more than ${MAX_HOPS} times`);
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RefusedAddressError(`${url.host} redirected to a ${next.protocol} URL`);
+      // As fetch does: credentials stay with their origin; a 303 turns into a GET.
+      if (next.origin !== url.origin) {
+        headers = new Headers(headers);
+        headers.delete('authorization');
+      }
+      if (response.status === 303 && method !== 'HEAD') method = 'GET';
+      url = next;
+    }
+  };
+}

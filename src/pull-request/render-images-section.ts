@@ -1,0 +1,71 @@
+// The pull request's part on container images: every digest written (the tag kept beside it),
+// `latest` flagged for review, what was refused or could not be resolved and why, what
+// Dependabot will not keep current, and the Kyverno policies for repositories that deploy to
+// Kubernetes. Plain strings out; every repository value escaped.
+import type { RepositoryImages } from '../jobs/plan-repository.js';
+import { kindsWithoutDependabot } from '../dependabot/image-ecosystems.js';
+import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
+import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { count } from '../report/words.js';
+
+const KIND_NAMES: Record<string, string> = { workflow: 'workflows', action: 'actions', kustomization: 'kustomizations' };
+
+/** Image pins planned in `images`, with their files. */
+export function imagePins(images: RepositoryImages | undefined) {
+  return (images?.files ?? []).flatMap((file) => (file.status === 'rewritten' ? file.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, kind: file.kind, entry }] : [])) : []));
+}
+
+/** `fit` keeps whole rows within a character budget (the body's limit is shared). */
+export function imagesSection(images: RepositoryImages | undefined, fit: (rows: readonly string[], budget: number) => string[]): string[] {
+  if (!images) return [];
+  const pins = imagePins(images);
+  const skipped = images.files.flatMap((file) => (file.status === 'unreadable' ? [] : file.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : []))));
+  const lines: string[] = [];
+  if (pins.length > 0) {
+    lines.push('', `### Container images: ${count(pins.length, 'image')} pinned by digest in ${count(new Set(pins.map((pin) => pin.path)).size, 'file')}`);
+    lines.push('A tag can be re-pointed to another image like a git tag (`aquasec/trivy:latest` served the malicious 0.69.4 build in March 2026); a digest cannot. The tag stays beside the digest, so readers and Dependabot still see the version.', '');
+    lines.push('| File | Line | Before | After |', '| --- | ---: | --- | --- |');
+    lines.push(...fit(pins.map(({ path, entry }) => `| ${tableCode(path)} | ${entry.located.site.line} | ${tableCode(entry.located.site.written)} | ${tableCode(entry.after)}${entry.latest ? ' **latest**' : ''} |`), 10_000));
+    const latest = pins.filter(({ entry }) => entry.latest);
+    if (latest.length > 0) {
+      lines.push('', '#### Review these images');
+      lines.push(...fit(latest.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written)} is \`latest\`, whatever was pushed last; it is pinned to today's digest, but name a version so its updates say what changed.`), 3_000));
+    }
+    const unkept = kindsWithoutDependabot([...new Set(pins.map((pin) => pin.kind))]);
+    if (unkept.length > 0) lines.push('', `Dependabot has no ecosystem for images in ${unkept.map((kind) => KIND_NAMES[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them (or pinwarden runs again after the tag is removed).`);
+  }
+  if (skipped.length > 0) {
+    lines.push('', '#### Images left as they are');
+    lines.push(...fit(skipped.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written || '(empty)')}: ${safeText(entry.reason)}${entry.bad ? ' **(refused: known-compromised)**' : ''}`), 6_000));
+  }
+  for (const note of images.notes) lines.push('', `Images: ${safeText(note)}.`);
+  lines.push(...kyvernoLines(images));
+  return lines;
+}
+
+function kyvernoLines(images: RepositoryImages): string[] {
+  const plan = images.kyverno;
+  if (!plan) return [];
+  const head = ['', '### Kyverno policies for the cluster'];
+  switch (plan.action) {
+    case 'add':
+      return [...head, `Adds ${inlineCode(plan.path)}: Kyverno's \`disallow-latest-tag\` and \`require-image-checksum\` in Audit mode, so the cluster reports an image without a digest or on \`latest\` (it blocks nothing until you switch to Enforce).`];
+    case 'present':
+      return [...head, `${inlineCode(plan.path)} already holds pinwarden's image policies.`];
+    case 'occupied':
+      return [...head, `${inlineCode(plan.path)} holds another file, so the image policies were not added; set \`images.kyverno_path\` in \`.github/pinwarden.yml\` to put them elsewhere.`];
+    case 'propose':
+      return [
+        ...head,
+        `This repository deploys to Kubernetes. These two policies (Kyverno's \`disallow-latest-tag\` and \`require-image-checksum\`, in Audit mode: they report and block nothing) keep the cluster honest about what it runs. Set \`images.kyverno: true\` in \`.github/pinwarden.yml\` to have pinwarden add them as ${inlineCode(plan.path)}.`,
+        '',
+        '<details><summary>The policies</summary>',
+        '',
+        '```yaml',
+        KYVERNO_POLICIES.trimEnd(),
+        '```',
+        '',
+        '</details>',
+      ];
+  }
+}
