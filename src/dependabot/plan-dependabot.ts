@@ -56,7 +56,7 @@ export const githubActionsEntry = (settings: DependabotSettings): Record<string,
 
 /** A folder as a YAML scalar: plain when it cannot be misread, else double-quoted. */
 function directoryScalar(directory: string): string {
-  return /^\/[A-Za-z0-9._\/-]*$/.test(directory) ? directory : JSON.stringify(directory);
+  return /^\/[A-Za-z0-9._/-]*$/.test(directory) ? directory : JSON.stringify(directory);
 }
 
 /** The entry as block YAML lines, each item key indented two spaces past the dash. */
