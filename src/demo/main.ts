@@ -1,6 +1,8 @@
 // `npm run demo`: the whole app with no GitHub account. The fake GitHub is seeded with a small
 // org (fixtures/demo), the real Probot server starts on loopback, a signed installation webhook
-// arrives, and the pull requests the app opened are printed: title, body and diff.
+// arrives, and the pull requests the app opened are printed: title, body and diff. Container images
+// are resolved by the loopback fake registry (fixtures/images/registry.json, fixtures/demo/registry.json)
+// as the operator's mirror for every registry.
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,8 @@ import { renderUnifiedDiff } from '../report/render-diff.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { installationCreated } from '../local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../app/read-repository.js';
+import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../fake-registry/images-file.js';
 
 const demoDir = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url));
 const REPOSITORIES: Record<string, string> = {
@@ -20,7 +24,9 @@ const REPOSITORIES: Record<string, string> = {
   'api-service': join(demoDir, 'repositories', 'api-service'),
   'legacy-tools': join(demoDir, 'repositories', 'legacy-tools'),
   docs: join(demoDir, 'repositories', 'docs'),
+  platform: fileURLToPath(new URL('../../fixtures/images/repo/', import.meta.url)),
 };
+const REGISTRY_FILES = [join(demoDir, 'registry.json'), fileURLToPath(new URL('../../fixtures/images/registry.json', import.meta.url))];
 
 async function readTree(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -32,10 +38,12 @@ const state = createFakeState(await loadRefsDir(join(demoDir, 'refs')));
 const repositories: FakeRepository[] = [];
 for (const [name, dir] of Object.entries(REPOSITORIES)) repositories.push(seedRepository(state, { fullName: `demo-org/${name}`, files: await readTree(dir) }));
 
+const images = (await Promise.all(REGISTRY_FILES.map(async (file) => parseImagesFile(await readFile(file, 'utf8'))))).flat();
+const registry = await startFakeRegistry({ images });
 const fake = await startFakeGitHub({ state });
-const app = await startLocalApp(fake);
+const app = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] } });
 const out = process.stdout;
-out.write(`fake GitHub on ${fake.url}, pinwarden on ${app.url}\n`);
+out.write(`fake GitHub on ${fake.url}, fake registry on ${registry.url}, pinwarden on ${app.url}\n`);
 const delivery = await app.deliver('installation', installationCreated(repositories));
 out.write(`delivered installation.created (${repositories.length} repositories): HTTP ${delivery.status} in ${delivery.ms.toFixed(0)} ms\n`);
 await app.pinwarden.idle();
@@ -58,5 +66,9 @@ const { byKind, total } = fake.counts();
 out.write(
   `\nGitHub API calls: ${total} (GraphQL queries ${byKind.graphql}, GraphQL mutations ${byKind['graphql-write']}, REST reads ${byKind['rest-read']}, REST writes ${byKind['rest-write']}, the installation token included)\n`,
 );
+const lookups = registry.counts();
+const imagesAsked = Object.keys(lookups.manifests).length;
+out.write(`Registry requests: ${lookups.total} for ${imagesAsked} distinct images (${(lookups.total / Math.max(imagesAsked, 1)).toFixed(1)} each: the 401 challenge, the token, the HEAD)\n`);
 await app.stop();
 await fake.close();
+await registry.close();

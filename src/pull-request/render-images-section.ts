@@ -32,7 +32,7 @@ export function imagesSection(images: RepositoryImages | undefined, fit: (rows: 
       lines.push(...fit(latest.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written)} is \`latest\`, whatever was pushed last; it is pinned to today's digest, but name a version so its updates say what changed.`), 3_000));
     }
     const unkept = kindsWithoutDependabot([...new Set(pins.map((pin) => pin.kind))]);
-    if (unkept.length > 0) lines.push('', `Dependabot has no ecosystem for images in ${unkept.map((kind) => KIND_NAMES[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them (or pinwarden runs again after the tag is removed).`);
+    if (unkept.length > 0) lines.push('', `Dependabot has no ecosystem for images in ${unkept.map((kind) => KIND_NAMES[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them; pinwarden's audit says when their tag has moved on.`);
   }
   if (skipped.length > 0) {
     lines.push('', '#### Images left as they are');

@@ -121,7 +121,7 @@ function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string
   const present = 'present' in plan && plan.present.length > 0 ? ` It already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} ${plan.present.length === 1 ? 'an entry' : 'entries'}, left as ${plan.present.length === 1 ? 'it is' : 'they are'}.` : '';
   switch (plan.action) {
     case 'create':
-      return `Adds ${inlineCode(plan.path)} with weekly entries for ${entries(plan.added)}, so Dependabot proposes new versions of these pins (SHA or digest, and the version beside it, together).`;
+      return `Adds ${inlineCode(plan.path)} with ${plan.added.length === 1 ? `a weekly ${entries(plan.added)} entry` : `weekly entries for ${entries(plan.added)}`}, so Dependabot proposes new versions of these pins (the SHA or digest and the version beside it, together).`;
     case 'add-entry':
       return `Adds ${plan.added.length === 1 ? 'a ' : ''}${entries(plan.added)} ${plan.added.length === 1 ? 'entry' : 'entries'} to ${inlineCode(plan.path)}; the rest of the file is unchanged.${present}`;
     case 'present':
