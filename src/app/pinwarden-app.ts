@@ -22,6 +22,9 @@ import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
 import { RepositoryQueue } from './repository-queue.js';
 import { createImageResolvers } from './image-resolvers.js';
+import { applyCheckFix, runCheck } from './run-check.js';
+import type { CheckDeps, CheckTarget } from './run-check.js';
+import { CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
 import { readRepositories, repositoryKey } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
@@ -53,6 +56,8 @@ const WRITERS = new Set(['admin', 'maintain', 'write']);
 const READ_AHEAD_WAVE = 200;
 /** The audit's facts (advisories above all) are read afresh after this. */
 const AUDIT_FACTS_TTL_MS = 60 * 60_000;
+/** A head checked within this is not checked again for a second event of the same push. */
+const RECENT_CHECK_MS = 60_000;
 /** A batched read older than this is read again by its run. */
 const PRE_READ_TTL_MS = 10 * 60_000;
 
@@ -81,6 +86,8 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const loadConfig = createConfigLoader();
   const refusals = new RefusalWindow();
   const imageResolverFor = options.images ? createImageResolvers(options.images) : undefined;
+  /** Heads checked lately (installation/owner/repo@sha → when), so one push is checked once. */
+  const recentChecks = new Map<string, number>();
   // One resolver (and its cache) per installation: refs of public actions repeat across an org.
   const resolvers = new Map<number, RefResolver>();
   const background = new Set<Promise<unknown>>();
@@ -189,6 +196,71 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         return;
       }
       track(schedule(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name }, 'push'));
+    });
+
+    // The pull-request check. A push to a pull request's branch brings both `pull_request.synchronize`
+    // and `check_suite.requested`: a head checked in the last minute is not checked again unless asked.
+    const checkDeps = (github: GitHubClient, log: Logger, installationId: number): CheckDeps => ({ github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), imageResolverFor, loadConfig, log });
+    const check = (github: GitHubClient, log: Logger, installationId: number, target: CheckTarget, force: boolean) => {
+      const key = `${installationId}/${target.owner}/${target.name}@${target.headSha}`.toLowerCase();
+      if (!force && recentChecks.has(key)) return;
+      recentChecks.set(key, Date.now());
+      for (const [seen, at] of recentChecks) if (Date.now() - at > RECENT_CHECK_MS) recentChecks.delete(seen);
+      track(runCheck(checkDeps(github, log, installationId), target).catch((error: unknown) => log.error({ err: error }, 'check failed')));
+    };
+
+    probot.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], async (context) => {
+      const { payload } = context;
+      if (!payload.installation) return;
+      const log = context.log.child({ event: `pull_request.${payload.action}`, repository: payload.repository.full_name }) as unknown as Logger;
+      const sameRepository = payload.pull_request.head.repo?.full_name === payload.repository.full_name;
+      check(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name, pullNumber: payload.pull_request.number, headSha: payload.pull_request.head.sha, headRef: sameRepository ? payload.pull_request.head.ref : undefined }, false);
+    });
+
+    probot.on(['check_suite.requested', 'check_suite.rerequested'], async (context) => {
+      const { payload } = context;
+      if (!payload.installation) return;
+      const log = context.log.child({ event: `check_suite.${payload.action}`, repository: payload.repository.full_name }) as unknown as Logger;
+      // GitHub lists only pull requests from this repository's branches here.
+      for (const pull of payload.check_suite.pull_requests) {
+        check(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name, pullNumber: pull.number, headSha: payload.check_suite.head_sha, headRef: pull.head.ref }, payload.action === 'rerequested');
+      }
+    });
+
+    probot.on('check_run.rerequested', async (context) => {
+      const { payload } = context;
+      if (!payload.installation || payload.check_run.name !== CHECK_NAME) return;
+      const log = context.log.child({ event: 'check_run.rerequested', repository: payload.repository.full_name }) as unknown as Logger;
+      for (const pull of payload.check_run.pull_requests) {
+        check(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name, pullNumber: pull.number, headSha: payload.check_run.head_sha, headRef: pull.head.ref }, true);
+      }
+    });
+
+    probot.on('check_run.requested_action', async (context) => {
+      const { payload } = context;
+      if (!payload.installation || payload.check_run.name !== CHECK_NAME || payload.requested_action?.identifier !== PIN_ACTION.identifier) return;
+      const log = context.log.child({ event: 'check_run.requested_action', repository: payload.repository.full_name }) as unknown as Logger;
+      const github = context.octokit as GitHubClient;
+      const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+      const pull = payload.check_run.pull_requests[0];
+      const sender = payload.sender;
+      const installationId = payload.installation.id;
+      track(
+        (async () => {
+          // GitHub shows the button to people who can write; asked again, as the comment command does.
+          const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: sender.login });
+          if (!WRITERS.has(data.permission) && !WRITERS.has(data.role_name)) {
+            log.info({ sender: sender.login }, 'refused: the sender cannot write to the repository');
+            return;
+          }
+          if (!pull) {
+            log.info('no pull request from this repository for the run; nothing pushed');
+            return;
+          }
+          const outcome = await applyCheckFix(checkDeps(github, log, installationId), { owner: repo.owner, name: repo.repo, pullNumber: pull.number, headSha: payload.check_run.head_sha, headRef: pull.head.ref, checkRunId: payload.check_run.id });
+          log.info({ outcome: outcome.status }, `pin them: ${outcome.status}`);
+        })().catch((error: unknown) => log.error({ err: error }, 'pin them failed')),
+      );
     });
 
     probot.on('issue_comment.created', async (context) => {

@@ -92,14 +92,22 @@ export async function readImageFiles(github: GitHubClient, repository: { owner: 
 
 /** The texts of `paths` at `commit`, `PATHS_PER_QUERY` per GraphQL query. */
 async function readTexts(github: GitHubClient, repository: { owner: string; name: string }, commit: string, paths: readonly string[]): Promise<{ files: SnapshotFile[]; unreadable: { path: string; reason: string }[] }> {
+  const read = await readObjects(github, repository, paths.map((path) => `${commit}:${path}`));
   const files: SnapshotFile[] = [];
   const unreadable: { path: string; reason: string }[] = [];
   const take = blobTaker(files, unreadable);
-  for (let start = 0; start < paths.length; start += PATHS_PER_QUERY) {
-    const batch = paths.slice(start, start + PATHS_PER_QUERY);
-    const objects = batch.map((path, index) => `f${index}: object(expression: ${JSON.stringify(`${commit}:${path}`)}) { ${BLOB} }`);
-    const data = await github.graphql<{ repository: Record<string, Blob | null> | null }>(`query pinwardenReadImageFiles($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) { ${objects.join(' ')} }\n}`, { owner: repository.owner, name: repository.name });
-    batch.forEach((path, index) => take(path, data.repository?.[`f${index}`]));
-  }
+  paths.forEach((path) => take(path, read.get(`${commit}:${path}`)));
   return { files, unreadable };
+}
+
+/** Blobs by git expression (`<commit>:<path>`), `PATHS_PER_QUERY` per GraphQL query; a missing one is null. */
+export async function readObjects(github: GitHubClient, repository: { owner: string; name: string }, expressions: readonly string[]): Promise<Map<string, Blob | null>> {
+  const found = new Map<string, Blob | null>();
+  for (let start = 0; start < expressions.length; start += PATHS_PER_QUERY) {
+    const batch = expressions.slice(start, start + PATHS_PER_QUERY);
+    const objects = batch.map((expression, index) => `f${index}: object(expression: ${JSON.stringify(expression)}) { ${BLOB} }`);
+    const data = await github.graphql<{ repository: Record<string, Blob | null> | null }>(`query pinwardenReadObjects($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) { ${objects.join(' ')} }\n}`, { owner: repository.owner, name: repository.name });
+    batch.forEach((expression, index) => found.set(expression, data.repository?.[`f${index}`] ?? null));
+  }
+  return found;
 }

@@ -36,6 +36,23 @@ const COMMIT = `mutation pinwardenCommit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid } }
 }`;
 
+/**
+ * One signed commit on `branch` holding `changes`, through createCommitOnBranch: GitHub refuses it
+ * (STALE_DATA) when the branch is no longer at `expectedHeadOid`. Returns the commit's id.
+ */
+export async function commitFiles(github: GitHubClient, input: { owner: string; name: string; branch: string; expectedHeadOid: string; message: string; changes: readonly FileChange[] }): Promise<string> {
+  const [headline = '', ...rest] = input.message.split('\n');
+  const answer = await github.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(COMMIT, {
+    input: {
+      branch: { repositoryNameWithOwner: `${input.owner}/${input.name}`, branchName: input.branch },
+      expectedHeadOid: input.expectedHeadOid,
+      message: { headline, body: rest.join('\n').trim() },
+      fileChanges: { additions: input.changes.map((change) => ({ path: change.path, contents: Buffer.from(change.text, 'utf8').toString('base64') })) },
+    },
+  });
+  return answer.createCommitOnBranch.commit.oid;
+}
+
 export interface WrittenPullRequest {
   readonly number: number;
   readonly url: string;
@@ -54,15 +71,7 @@ export async function writePullRequest(
   const repo = { owner: target.owner, repo: target.name };
   if (decision.branch !== 'current') {
     await putBranchOnBase(github, target);
-    const [headline = '', ...rest] = text.commitMessage.split('\n');
-    await github.graphql(COMMIT, {
-      input: {
-        branch: { repositoryNameWithOwner: `${target.owner}/${target.name}`, branchName: PIN_BRANCH },
-        expectedHeadOid: target.headSha,
-        message: { headline, body: rest.join('\n').trim() },
-        fileChanges: { additions: changes.map((change) => ({ path: change.path, contents: Buffer.from(change.text, 'utf8').toString('base64') })) },
-      },
-    });
+    await commitFiles(github, { owner: target.owner, name: target.name, branch: PIN_BRANCH, expectedHeadOid: target.headSha, message: text.commitMessage, changes });
   }
   const committed = decision.branch !== 'current';
   const fields = { title: text.title, body: text.body };

@@ -61,6 +61,13 @@ export const PinwardenConfigSchema = z
       })
       .strict()
       .default({ enabled: true, mirrors: [], kyverno: false, kyverno_path: KYVERNO_DEFAULT_PATH }),
+    check: z
+      .object({
+        /** The pull-request check's conclusion when a line it wrote has a critical or high finding. */
+        conclusion: z.enum(['failure', 'neutral']).default('failure'),
+      })
+      .strict()
+      .default({ conclusion: 'failure' }),
     pull_request: z
       .object({
         title: z.string().min(1).max(256).default('Pin GitHub Actions to commit SHAs'),

@@ -6,14 +6,14 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFakeState, pullRequests, seedRepository } from '../fake-github/fake-state.js';
+import { createFakeState, openPullRequest, pullRequests, seedRepository } from '../fake-github/fake-state.js';
 import type { FakeRepository } from '../fake-github/fake-state.js';
 import { readCommitFiles } from '../fake-github/git-store.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { renderUnifiedDiff } from '../report/render-diff.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
-import { installationCreated } from '../local-run/webhook-payloads.js';
+import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../app/read-repository.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../fake-registry/images-file.js';
@@ -66,6 +66,31 @@ const { byKind, total } = fake.counts();
 out.write(
   `\nGitHub API calls: ${total} (GraphQL queries ${byKind.graphql}, GraphQL mutations ${byKind['graphql-write']}, REST reads ${byKind['rest-read']}, REST writes ${byKind['rest-write']}, the installation token included)\n`,
 );
+// The check scene: a pull request adds `actions/setup-go@v5`; the check fails on that line; someone
+// who can write presses "Pin them"; the branch gets the pin and the check of the new head passes.
+const webApp = repositories[0]!;
+webApp.collaborators.set('maintainer', 'write');
+const developer = { login: 'developer', type: 'User' as const };
+const workflowPath = '.github/workflows/ci.yml';
+const base = readCommitFiles(webApp.git, webApp.branches.get(webApp.defaultBranch)!).get(workflowPath)!;
+const addedStep = base.replace(/\n(\s+)- uses: /, '\n$1- uses: actions/setup-go@v5\n$1- uses: ');
+const pull = openPullRequest(webApp, { title: 'Build with Go', head: 'add-go', user: developer, changes: { [workflowPath]: addedStep } });
+out.write(`\n=== check scene: ${webApp.owner}/${webApp.name}#${pull.number} "${pull.title}" adds actions/setup-go@v5\n`);
+await app.deliver('pull_request', pullRequestEvent(webApp, pull.number, 'opened'));
+await app.pinwarden.idle();
+const failing = webApp.checkRuns.at(-1)!;
+out.write(`check "${failing.name}" on ${failing.headSha.slice(0, 12)}: ${failing.conclusion}, "${failing.output.title}"\n`);
+for (const annotation of failing.annotations) out.write(`  ${annotation.annotation_level} ${annotation.path}:${annotation.start_line} ${annotation.title}: ${annotation.message}\n`);
+out.write(`buttons: ${failing.actions.map((action) => `[${action.label}]`).join(' ') || 'none'}; maintainer presses [Pin them]\n`);
+await app.deliver('check_run', checkRunRequestedAction(webApp, failing, 'pin', [pull.number], { login: 'maintainer', type: 'User' }));
+await app.pinwarden.idle();
+const pinnedHead = webApp.branches.get('add-go')!;
+out.write(renderUnifiedDiff(workflowPath, addedStep, readCommitFiles(webApp.git, pinnedHead).get(workflowPath)!));
+await app.deliver('pull_request', pullRequestEvent(webApp, pull.number, 'synchronize'));
+await app.pinwarden.idle();
+const passing = webApp.checkRuns.at(-1)!;
+out.write(`check "${passing.name}" on ${passing.headSha.slice(0, 12)}: ${passing.conclusion}, "${passing.output.title}"\n`);
+
 const lookups = registry.counts();
 const imagesAsked = Object.keys(lookups.manifests).length;
 out.write(`Registry requests: ${lookups.total} for ${imagesAsked} distinct images (${(lookups.total / Math.max(imagesAsked, 1)).toFixed(1)} each: the 401 challenge, the token, the HEAD)\n`);

@@ -37,6 +37,31 @@ export interface FakeRepository {
   readonly forkOnly: Set<string>;
   /** Workflow runs, as `GET /repos/{owner}/{repo}/actions/runs` lists them. */
   readonly runs: FakeRun[];
+  /** Check runs, as apps create and update them. */
+  readonly checkRuns: FakeCheckRun[];
+}
+
+export interface FakeAnnotation {
+  readonly path: string;
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly annotation_level: 'notice' | 'warning' | 'failure';
+  readonly message: string;
+  readonly title?: string;
+  readonly raw_details?: string;
+}
+
+export interface FakeCheckRun {
+  readonly id: number;
+  readonly headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  readonly annotations: FakeAnnotation[];
+  actions: { label: string; description: string; identifier: string }[];
+  /** Requests that wrote this run, and how many annotations each carried (GitHub takes 50 at most). */
+  readonly writes: number[];
 }
 
 export interface FakeRun {
@@ -60,8 +85,8 @@ export interface FakeIssue {
   state: 'open' | 'closed';
   readonly user: FakeUser;
   labels: string[];
-  /** Present on pull requests. */
-  pull?: { readonly head: string; readonly base: string; merged: boolean };
+  /** Present on pull requests; `fork` when the head branch lives in another repository. */
+  pull?: { readonly head: string; readonly base: string; merged: boolean; readonly fork?: { readonly fullName: string; sha: string } };
 }
 
 export interface FakeComment {
@@ -168,7 +193,7 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
 }
 
 function emptyCollaboration() {
-  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>(), runs: [] as FakeRun[] };
+  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>(), runs: [] as FakeRun[], checkRuns: [] as FakeCheckRun[] };
 }
 
 /** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */
@@ -212,13 +237,9 @@ export function resolveRevision(repository: FakeRepository, revision: string): s
 /** A commit on top of `branch` (created from the default branch if missing), as a person's push would make. */
 export function commitToBranch(repository: FakeRepository, branch: string, changes: Readonly<Record<string, string | null>>, message = 'Update files'): string {
   const parent = repository.branches.get(branch) ?? repository.branches.get(repository.defaultBranch);
-  const base = parent ? repository.git.trees.get(repository.git.commits.get(parent)!.tree)! : new Map<string, TreeEntry>();
-  const entries = new Map(base);
-  for (const [path, text] of Object.entries(changes)) {
-    if (text === null) entries.delete(path);
-    else entries.set(path, { mode: '100644', sha: writeBlob(repository.git, text) });
-  }
-  const commit = writeCommit(repository.git, { tree: writeTree(repository.git, entries), parents: parent ? [parent] : [], message, date: new Date().toISOString() });
+  const commit = parent
+    ? commitOnTopOf(repository, parent, changes, message)
+    : writeCommit(repository.git, { tree: writeTree(repository.git, new Map(Object.entries(changes).flatMap(([path, text]) => (text === null ? [] : [[path, { mode: '100644', sha: writeBlob(repository.git, text) }] as const])))), parents: [], message, date: new Date().toISOString() });
   repository.branches.set(branch, commit);
   return commit;
 }
@@ -227,4 +248,34 @@ export function commitToBranch(repository: FakeRepository, branch: string, chang
 export function toFakeAdvisories(advisories: readonly { ghsaId: string; summary: string; severity: string; package: string; vulnerableVersionRange: string; firstPatchedVersion: string | undefined }[]): FakeAdvisory[] {
   const word = { critical: 'CRITICAL', high: 'HIGH', medium: 'MODERATE', low: 'LOW' } as const;
   return advisories.map((advisory) => ({ ...advisory, severity: word[advisory.severity as keyof typeof word] ?? 'MODERATE', firstPatchedVersion: advisory.firstPatchedVersion ?? null }));
+}
+
+/**
+ * A person's pull request: `changes` committed on `head` (from the default branch) and the pull
+ * request opened. With `fork`, the commit lives only as the pull request's head, as a fork's does.
+ */
+export function openPullRequest(repository: FakeRepository, input: { title: string; head: string; user: FakeUser; changes: Readonly<Record<string, string | null>>; fork?: string }): FakeIssue {
+  const base = repository.defaultBranch;
+  if (!input.fork) {
+    commitToBranch(repository, input.head, input.changes, input.title);
+    return openIssue(repository, { title: input.title, body: '', user: input.user, pull: { head: input.head, base, merged: false } });
+  }
+  const parent = repository.branches.get(base)!;
+  const sha = commitOnTopOf(repository, parent, input.changes, input.title);
+  return openIssue(repository, { title: input.title, body: '', user: input.user, pull: { head: input.head, base, merged: false, fork: { fullName: input.fork, sha } } });
+}
+
+/** The commit a pull request's head names now. */
+export function pullHead(repository: FakeRepository, pull: NonNullable<FakeIssue['pull']>): string | undefined {
+  return pull.fork ? pull.fork.sha : repository.branches.get(pull.head);
+}
+
+/** A new commit with `changes` on top of `parent`, on no branch. */
+export function commitOnTopOf(repository: FakeRepository, parent: string, changes: Readonly<Record<string, string | null>>, message: string): string {
+  const entries = new Map(repository.git.trees.get(repository.git.commits.get(parent)!.tree)!);
+  for (const [path, text] of Object.entries(changes)) {
+    if (text === null) entries.delete(path);
+    else entries.set(path, { mode: '100644', sha: writeBlob(repository.git, text) });
+  }
+  return writeCommit(repository.git, { tree: writeTree(repository.git, entries), parents: [parent], message, date: new Date().toISOString() });
 }

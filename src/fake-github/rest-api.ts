@@ -4,6 +4,7 @@ import type { FakeRepository, FakeState } from './fake-state.js';
 import { findRepository, resolveRevision } from './fake-state.js';
 import { collaborationRoutes } from './collaboration-routes.js';
 import { issueRoutes } from './issue-routes.js';
+import { checkRoutes } from './check-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 import { nodeId, notFound } from './rest-answers.js';
 
@@ -126,6 +127,7 @@ export const restRoutes: readonly RestRoute[] = [
   ...gitDataRoutes(withRepository),
   ...collaborationRoutes(withRepository),
   ...issueRoutes(withRepository),
+  ...checkRoutes(withRepository),
   {
     name: 'GET /rate_limit',
     method: 'GET',

@@ -1,6 +1,7 @@
 // Webhook payloads as GitHub sends them, with the fields pinwarden and Probot read, for the
 // repositories of the fake GitHub.
 import type { FakeRepository } from '../fake-github/fake-state.js';
+import { pullHead } from '../fake-github/fake-state.js';
 import { INSTALLATION_ID } from './start-local-app.js';
 
 const installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
@@ -68,4 +69,50 @@ function hash(text: string): number {
   let value = 7;
   for (const char of text) value = (value * 31 + char.charCodeAt(0)) % 1_000_000_007;
   return value;
+}
+
+/** `pull_request` (opened, synchronize, reopened) for a pull request of the fake. */
+export function pullRequestEvent(repository: FakeRepository, number: number, action: 'opened' | 'synchronize' | 'reopened' = 'opened') {
+  const issue = repository.issues.get(number)!;
+  const pull = issue.pull!;
+  const headSha = pullHead(repository, pull) ?? '0'.repeat(40);
+  const base = repositoryPayload(repository);
+  const [forkOwner = '', forkName = ''] = (pull.fork?.fullName ?? '').split('/');
+  const headRepository = pull.fork ? { ...base, id: hash(pull.fork.fullName), name: forkName, full_name: pull.fork.fullName, owner: owner(forkOwner), fork: true } : base;
+  return {
+    action,
+    number,
+    pull_request: {
+      number,
+      state: issue.state,
+      title: issue.title,
+      user: { login: issue.user.login, id: hash(issue.user.login), type: issue.user.type },
+      head: { ref: pull.head, sha: headSha, repo: headRepository },
+      base: { ref: pull.base, sha: repository.branches.get(pull.base)!, repo: base },
+    },
+    repository: base,
+    installation,
+    sender: { login: issue.user.login, id: hash(issue.user.login), type: issue.user.type },
+  };
+}
+
+/** `check_run.requested_action`: someone pressed one of the run's buttons. */
+export function checkRunRequestedAction(repository: FakeRepository, checkRun: { id: number; headSha: string; name: string }, identifier: string, pullNumbers: readonly number[], sender: { login: string; type: 'User' | 'Bot' }) {
+  return {
+    action: 'requested_action',
+    check_run: {
+      id: checkRun.id,
+      name: checkRun.name,
+      head_sha: checkRun.headSha,
+      status: 'completed',
+      pull_requests: pullNumbers.map((number) => {
+        const pull = repository.issues.get(number)!.pull!;
+        return { number, head: { ref: pull.head, sha: checkRun.headSha, repo: { id: hash(pull.fork?.fullName ?? `${repository.owner}/${repository.name}`), name: repository.name, url: '' } }, base: { ref: pull.base, sha: repository.branches.get(pull.base)!, repo: { id: hash(`${repository.owner}/${repository.name}`), name: repository.name, url: '' } } };
+      }),
+    },
+    requested_action: { identifier },
+    repository: repositoryPayload(repository),
+    installation,
+    sender: { login: sender.login, id: hash(sender.login), type: sender.type },
+  };
 }

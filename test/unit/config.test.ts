@@ -11,6 +11,7 @@ describe('config', () => {
       allow_unpinned_owners: [],
       dependabot: { enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 },
       images: { enabled: true, mirrors: [], kyverno: false, kyverno_path: 'kyverno/pinwarden-image-policies.yaml' },
+      check: { conclusion: 'failure' },
       pull_request: { title: 'Pin GitHub Actions to commit SHAs', labels: [] },
     });
   });

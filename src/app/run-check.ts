@@ -1,0 +1,197 @@
+// The pull-request check at GitHub's edge: the pull request's files list (one request for up to
+// 100 files), their texts at the head and the default branch's config in one GraphQL query, the
+// audit of the lines the pull request wrote (through the installation's caches), and one check run
+// holding the annotations (50 per request; more go in updates). "Pin them" comes back as
+// `check_run.requested_action`: the same reading at the run's head commit, the fix planned, one
+// signed commit pushed to the pull request's branch, refused by GitHub if the branch moved.
+import type { Logger } from 'pino';
+import type { AuditFacts } from '../audit/audit-facts.js';
+import { auditFiles } from '../audit/audit-files.js';
+import { touchedLines } from '../check/changed-lines.js';
+import type { TouchedLines } from '../check/changed-lines.js';
+import { conclusionOf, planFix, touchedReferences, weighForCheck } from '../check/plan-check.js';
+import type { CheckedImageFile, CheckedWorkflow, FileFix } from '../check/plan-check.js';
+import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, PIN_ACTION, renderCheck } from '../check/render-check.js';
+import { isIgnoredAction } from '../config/pinwarden-config.js';
+import type { PinwardenConfig } from '../config/pinwarden-config.js';
+import { matchesAnyGlob } from '../config/glob.js';
+import { gateFailuresOf } from '../gate/gate-files.js';
+import { gateImage } from '../gate/gate.js';
+import { auditImages } from '../images/audit-images.js';
+import { imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
+import { imagesToResolve } from '../images/plan-images.js';
+import { locateImageFile } from '../images/pin-images.js';
+import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import { isTouched } from '../check/changed-lines.js';
+import type { RefResolver } from '../resolve/types.js';
+import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { fileKindOf } from '../workflow/file-kind.js';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import type { GitHubClient } from './github-client.js';
+import type { LoadConfig } from './load-config.js';
+import { CONFIG_PATH } from './load-config.js';
+import type { ImageResolverFor } from './pin-repository-job.js';
+import { readObjects } from './read-image-files.js';
+import { commitFiles } from './write-pull-request.js';
+
+/** Files of one pull request the check reads; a larger one is checked on its first files and says so. */
+export const MAX_CHECKED_FILES = 100;
+
+export interface CheckDeps {
+  readonly github: GitHubClient;
+  readonly resolver: RefResolver;
+  readonly auditFacts: AuditFacts;
+  readonly imageResolverFor?: ImageResolverFor | undefined;
+  readonly loadConfig: LoadConfig;
+  readonly log: Pick<Logger, 'info' | 'warn' | 'debug'>;
+}
+
+export interface CheckTarget {
+  readonly owner: string;
+  readonly name: string;
+  readonly pullNumber: number;
+  readonly headSha: string;
+  /** The pull request's branch in this repository; undefined for a fork's. */
+  readonly headRef: string | undefined;
+}
+
+interface ChangedFiles {
+  readonly workflows: CheckedWorkflow[];
+  readonly images: CheckedImageFile[];
+  readonly config: PinwardenConfig | undefined;
+  readonly configProblems: readonly string[];
+  readonly notes: string[];
+}
+
+/** The pull request's changed workflow, action and image files at its head, with the lines it wrote. */
+async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<ChangedFiles> {
+  const { github } = deps;
+  const listed = await github.paginate(github.rest.pulls.listFiles, { owner: target.owner, repo: target.name, pull_number: target.pullNumber, per_page: 100 });
+  const candidates = listed
+    .filter((file) => file.status !== 'removed')
+    .flatMap((file) => {
+      const kind = fileKindOf(file.filename) ?? imagePathsAmong([file.filename])[0]?.kind;
+      return kind ? [{ path: file.filename, kind, touched: touchedLines(file) }] : [];
+    });
+  const notes = candidates.length > MAX_CHECKED_FILES ? [`${candidates.length - MAX_CHECKED_FILES} more changed files were not checked (at most ${MAX_CHECKED_FILES} per pull request)`] : [];
+  const checked = candidates.slice(0, MAX_CHECKED_FILES);
+  // The config comes from the default branch: a pull request cannot exempt its own lines.
+  const objects = await readObjects(github, { owner: target.owner, name: target.name }, [`HEAD:${CONFIG_PATH}`, ...checked.map((file) => `${target.headSha}:${file.path}`)]);
+  const configText = objects.get(`HEAD:${CONFIG_PATH}`)?.text ?? undefined;
+  const config = await deps.loadConfig(github, target.owner, target.name, configText);
+  const ignoredPaths = config.ok ? config.config.ignore.paths : [];
+  const imagesOn = config.ok && config.config.images.enabled && deps.imageResolverFor !== undefined;
+  const workflows: CheckedWorkflow[] = [];
+  const images: CheckedImageFile[] = [];
+  for (const file of checked) {
+    const blob = objects.get(`${target.headSha}:${file.path}`);
+    if (!blob?.text || blob.isTruncated || matchesAnyGlob(file.path, ignoredPaths)) continue;
+    const text = blob.text;
+    if (file.kind === 'workflow' || file.kind === 'action') {
+      const located = locateUsesSites(text, file.kind);
+      workflows.push({ path: file.path, kind: file.kind, text, located, touched: file.touched });
+      if (imagesOn) images.push({ path: file.path, kind: file.kind, text, uses: located, touched: file.touched });
+    } else if (imagesOn && file.kind !== 'helm-values') {
+      const kind = file.kind === 'maybe-kubernetes' ? (looksLikeKubernetes(text) ? 'kubernetes' : undefined) : file.kind;
+      if (kind) images.push({ path: file.path, kind, text, touched: file.touched });
+    }
+  }
+  return { workflows, images, config: config.ok ? config.config : undefined, configProblems: config.ok ? [] : config.problems, notes };
+}
+
+/** Runs the check and writes its check run. */
+export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ conclusion: string; checkRunId: number; blamed: number }> {
+  const { github } = deps;
+  const changed = await readChangedFiles(deps, target);
+  const config = changed.config;
+  if (!config) {
+    return writeCheckRun(github, target, 'neutral', { title: `${CONFIG_PATH} is invalid`, summary: ['pinwarden did not check this pull request: the default branch\'s config is invalid.', '', ...changed.configProblems.map((problem) => `- ${problem}`)].join('\n'), text: undefined, annotations: [] }, false, 0);
+  }
+  const touchedOf = touchedIndex(changed);
+  const ignore = (ref: Parameters<typeof isIgnoredAction>[1]) => isIgnoredAction(config, ref);
+  const audited = changed.workflows.map((file) => ({ path: file.path, text: file.text, located: file.located.ok ? { ok: true as const, references: touchedReferences(file) } : file.located }));
+  const report = await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.must_stay_on_tag });
+  const imageFindings = changed.images.flatMap((file) => {
+    const located = locateImageFile(file);
+    return located.ok ? auditImages(file.path, located.images.filter((image) => isTouched(file.touched, image.site.line)), new Map()) : [];
+  });
+  const findings = weighForCheck([...report.findings, ...imageFindings], touchedOf);
+  const conclusion = conclusionOf(findings, config.check.conclusion);
+  const fork = target.headRef === undefined;
+  // A fork gets the replacement lines now; a branch here gets the button, and the fix when pressed.
+  const fixes = fork && conclusion !== 'success' ? await fixFor(deps, changed, config) : [];
+  const fixable = findings.some((finding) => finding.touched && finding.check === 'unpinned');
+  const untouchedUnpinned = changed.workflows.flatMap((file) => gateFailuresOf(file, ignore).filter((failure) => failure.line !== undefined && !isTouched(file.touched, failure.line))).length
+    + changed.images.flatMap((file) => {
+      const located = locateImageFile(file);
+      return located.ok ? located.images.filter((image) => !isTouched(file.touched, image.site.line) && !gateImage(image).passes) : [];
+    }).length;
+  const text = renderCheck({ findings, conclusion, fixes, untouchedUnpinned, fork, checkedFiles: changed.workflows.length + changed.images.filter((file) => file.kind !== 'workflow' && file.kind !== 'action').length });
+  const withNotes = changed.notes.length > 0 ? { ...text, summary: `${text.summary}\n\n${changed.notes.join('\n')}` } : text;
+  deps.log.info({ pull: target.pullNumber, conclusion, blamed: text.annotations.length }, `check: ${conclusion}`);
+  return writeCheckRun(github, target, conclusion, withNotes, !fork && fixable, text.annotations.length);
+}
+
+async function writeCheckRun(github: GitHubClient, target: CheckTarget, conclusion: string, text: ReturnType<typeof renderCheck>, offerFix: boolean, blamed: number) {
+  const repo = { owner: target.owner, repo: target.name };
+  const output = (annotations: typeof text.annotations) => ({ title: text.title, summary: text.summary, ...(text.text ? { text: text.text } : {}), annotations: [...annotations] });
+  const { data } = await github.rest.checks.create({
+    ...repo,
+    name: CHECK_NAME,
+    head_sha: target.headSha,
+    status: 'completed',
+    conclusion: conclusion as 'success',
+    output: output(text.annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+    ...(offerFix ? { actions: [{ ...PIN_ACTION }] } : {}),
+  });
+  for (let start = ANNOTATIONS_PER_REQUEST; start < text.annotations.length; start += ANNOTATIONS_PER_REQUEST) {
+    await github.rest.checks.update({ ...repo, check_run_id: data.id, output: output(text.annotations.slice(start, start + ANNOTATIONS_PER_REQUEST)) });
+  }
+  return { conclusion, checkRunId: data.id, blamed };
+}
+
+function touchedIndex(changed: ChangedFiles): (path: string) => TouchedLines {
+  const byPath = new Map<string, TouchedLines>([...changed.workflows, ...changed.images].map((file) => [file.path, file.touched]));
+  return (path) => byPath.get(path) ?? new Set();
+}
+
+/** The flagged lines pinned: refs resolved through the installation's cache, images through the registry. */
+async function fixFor(deps: CheckDeps, changed: ChangedFiles, config: PinwardenConfig): Promise<FileFix[]> {
+  const ignore = (ref: Parameters<typeof isIgnoredAction>[1]) => isIgnoredAction(config, ref);
+  const resolutions = await deps.resolver.resolve(collectRefRequests(changed.workflows.flatMap(touchedReferences), ignore));
+  const imageResolver = deps.imageResolverFor?.(config.images.mirrors);
+  const touchedImages = changed.images.flatMap((file) => {
+    const located = locateImageFile(file);
+    return located.ok ? imagesToResolve(located.images.filter((image) => isTouched(file.touched, image.site.line))) : [];
+  });
+  const imageResolutions: Map<ImageKey, ImageResolution> = imageResolver?.ok && touchedImages.length > 0 ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image)) : new Map();
+  return planFix({ workflows: changed.workflows, images: changed.images, resolutions, imageResolutions, ignore, staysOnTag: config.must_stay_on_tag });
+}
+
+export type FixOutcome = { readonly status: 'pushed'; readonly commit: string; readonly files: number } | { readonly status: 'nothing' } | { readonly status: 'moved' } | { readonly status: 'refused'; readonly why: string };
+
+/** "Pin them": the flagged lines pinned in one commit on the pull request's branch, at the run's head. */
+export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { readonly checkRunId: number }): Promise<FixOutcome> {
+  const { github } = deps;
+  if (!target.headRef) return { status: 'refused', why: 'the pull request comes from a fork, where pinwarden cannot push' };
+  const changed = await readChangedFiles(deps, target);
+  if (!changed.config) return { status: 'refused', why: `${CONFIG_PATH} is invalid` };
+  const fixes = await fixFor(deps, changed, changed.config);
+  const repo = { owner: target.owner, repo: target.name };
+  const say = (title: string, summary: string) => github.rest.checks.update({ ...repo, check_run_id: target.checkRunId, output: { title, summary } });
+  if (fixes.length === 0) {
+    await say('Nothing pinwarden can pin', 'None of the flagged lines could be pinned (see the reasons in the annotations of the last run).');
+    return { status: 'nothing' };
+  }
+  const lines = fixes.reduce((sum, fix) => sum + fix.lines.size, 0);
+  try {
+    const commit = await commitFiles(github, { owner: target.owner, name: target.name, branch: target.headRef, expectedHeadOid: target.headSha, message: `Pin ${lines === 1 ? 'the line' : `${lines} lines`} pinwarden flagged\n\n${fixes.map((fix) => `${fix.path}: lines ${[...fix.lines.keys()].join(', ')}`).join('\n')}\n\nPinned-by: pinwarden`, changes: fixes.map(({ path, text }) => ({ path, text })) });
+    await say('Pinned', `pinwarden pushed ${commit.slice(0, 12)} to \`${target.headRef}\`, pinning ${lines === 1 ? 'one line' : `${lines} lines`}; the check runs again on that commit.`);
+    return { status: 'pushed', commit, files: fixes.length };
+  } catch (error) {
+    const type = (error as { errors?: { type?: string }[] }).errors?.[0]?.type;
+    if (type !== 'STALE_DATA') throw error;
+    await say('The branch moved', 'Someone pushed to this branch after this check ran, so pinwarden did not push; the check of the new commit offers the button again.');
+    return { status: 'moved' };
+  }
+}

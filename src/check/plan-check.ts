@@ -1,0 +1,100 @@
+// The pull-request check, decided on plain data: which findings sit on lines the pull request
+// wrote (only those are annotated; the rest is counted in the summary), how serious each is for a
+// gate (a mutable reference or unpinned image the pull request adds is what the check exists to
+// stop, so it is high here though the audit calls it medium), the conclusion, and the fix: the
+// flagged lines pinned, every other byte kept.
+import type { Finding, Severity } from '../audit/types.js';
+import { severityRank } from '../audit/types.js';
+import type { ImageFile } from '../images/pin-images.js';
+import { locateImageFile } from '../images/pin-images.js';
+import { rewriteImages } from '../images/rewrite-images.js';
+import { contextFor } from '../images/pin-images.js';
+import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import type { RefKey, Resolution } from '../resolve/types.js';
+import { rewriteFile } from '../rewrite/rewrite-file.js';
+import type { IgnoreRef } from '../rewrite/plan-pins.js';
+import type { FileKind, LocateResult, UsesReference } from '../workflow/types.js';
+import { isTouched } from './changed-lines.js';
+import type { TouchedLines } from './changed-lines.js';
+
+export type CheckConclusion = 'success' | 'neutral' | 'failure';
+
+export interface CheckedWorkflow {
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly text: string;
+  readonly located: LocateResult;
+  readonly touched: TouchedLines;
+}
+
+export interface CheckedImageFile extends ImageFile {
+  readonly touched: TouchedLines;
+}
+
+/** The audit's findings as the check weighs them, and whether the pull request wrote their line. */
+export interface CheckFinding extends Finding {
+  readonly touched: boolean;
+}
+
+export function weighForCheck(findings: readonly Finding[], touchedOf: (path: string) => TouchedLines): CheckFinding[] {
+  return findings
+    .map((finding): CheckFinding => ({ ...finding, severity: finding.check === 'unpinned' ? 'high' : finding.severity, touched: isTouched(touchedOf(finding.path), finding.line) }))
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line);
+}
+
+/** `failure` (the default) or `neutral` for critical and high findings on written lines; neutral for the rest; success when none. */
+export function conclusionOf(findings: readonly CheckFinding[], serious: 'failure' | 'neutral'): CheckConclusion {
+  const blamed = findings.filter((finding) => finding.touched);
+  if (blamed.some((finding) => finding.severity === 'critical' || finding.severity === 'high')) return serious;
+  return blamed.some((finding) => finding.severity !== 'info') ? 'neutral' : 'success';
+}
+
+export function annotationLevel(severity: Severity): 'failure' | 'warning' | 'notice' {
+  return severity === 'critical' || severity === 'high' ? 'failure' : severity === 'medium' ? 'warning' : 'notice';
+}
+
+/** The references of a file on lines the pull request wrote. */
+export function touchedReferences(file: CheckedWorkflow): UsesReference[] {
+  return file.located.ok ? file.located.references.filter((reference) => isTouched(file.touched, reference.site.line)) : [];
+}
+
+export interface FileFix {
+  readonly path: string;
+  readonly text: string;
+  /** Line → the line as the fix writes it, for suggestions. */
+  readonly lines: ReadonlyMap<number, string>;
+}
+
+/**
+ * The flagged lines pinned: only references and images on written lines; a file whose rewrite does
+ * not verify is left out. Lines keep their numbers (pins never add or remove lines).
+ */
+export function planFix(input: {
+  readonly workflows: readonly CheckedWorkflow[];
+  readonly images: readonly CheckedImageFile[];
+  readonly resolutions: ReadonlyMap<RefKey, Resolution>;
+  readonly imageResolutions: ReadonlyMap<ImageKey, ImageResolution>;
+  readonly ignore?: IgnoreRef;
+  readonly staysOnTag?: readonly string[];
+}): FileFix[] {
+  const texts = new Map<string, { original: string; text: string }>();
+  for (const file of input.workflows) {
+    const references = touchedReferences(file);
+    if (references.length === 0) continue;
+    const rewritten = rewriteFile({ text: file.text, references, resolutions: input.resolutions, ...(input.ignore ? { ignore: input.ignore } : {}), ...(input.staysOnTag ? { staysOnTag: input.staysOnTag } : {}) });
+    if (rewritten.status === 'rewritten') texts.set(file.path, { original: file.text, text: rewritten.text });
+  }
+  for (const file of input.images) {
+    const current = texts.get(file.path)?.text ?? file.text;
+    const located = locateImageFile({ ...file, text: current, ...(texts.has(file.path) ? { uses: undefined } : {}) });
+    if (!located.ok) continue;
+    const rewritten = rewriteImages({ text: current, kind: file.kind, images: located.images, resolutions: input.imageResolutions, ignore: (image) => !isTouched(file.touched, image.site.line), contextOf: (text) => contextFor(file, text) });
+    if (rewritten.status === 'rewritten') texts.set(file.path, { original: texts.get(file.path)?.original ?? file.text, text: rewritten.text });
+  }
+  return [...texts].map(([path, { original, text }]) => {
+    const before = original.split('\n');
+    const after = text.split('\n');
+    const lines = new Map(after.flatMap((line, index) => (line !== before[index] ? [[index + 1, line] as const] : [])));
+    return { path, text, lines };
+  });
+}

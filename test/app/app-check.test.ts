@@ -1,0 +1,160 @@
+// The pull-request check end to end: the real server on loopback, signed pull_request and
+// check_run webhooks, the fake GitHub's check runs, files list and createCommitOnBranch.
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeState, findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/fake-github/fake-state.js';
+import type { FakeRepository, FakeState } from '../../src/fake-github/fake-state.js';
+import { readCommitFiles } from '../../src/fake-github/git-store.js';
+import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
+import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
+import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { startLocalApp } from '../../src/local-run/start-local-app.js';
+import type { LocalApp } from '../../src/local-run/start-local-app.js';
+import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/local-run/webhook-payloads.js';
+import type { RepoRefs } from '../../src/resolve/repo-refs.js';
+import { fixturesDir } from '../support/paths.js';
+import { renderedText } from '../support/rendered.js';
+
+const PINNED_CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+const WORKFLOW = ['name: ci', 'on: [push]', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: ${PINNED_CHECKOUT}`, '      - uses: actions/setup-node@v4', '      - run: npm test', ''].join('\n');
+const DEVELOPER = { login: 'dev', type: 'User' as const };
+
+let refs: RepoRefs[];
+let fake: FakeGitHub;
+let local: LocalApp;
+let state: FakeState;
+
+beforeAll(async () => {
+  refs = await loadRefsDir(join(fixturesDir, 'demo', 'refs'));
+});
+afterEach(async () => {
+  await local?.stop();
+  await fake?.close();
+});
+
+async function start(files: Record<string, string> = { '.github/workflows/ci.yml': WORKFLOW }) {
+  state = createFakeState(refs);
+  const web = seedRepository(state, { fullName: 'octo-org/web', files });
+  web.collaborators.set('dev', 'write');
+  fake = await startFakeGitHub({ state });
+  local = await startLocalApp(fake);
+}
+
+const web = (): FakeRepository => findRepository(state, 'octo-org', 'web')!;
+const tagSha = (repo: string, tag: string) => refs.find((entry) => entry.repo === repo)!.tags.find((entry) => entry.name === tag)!.sha;
+
+/** The workflow with `lines` added after the checkout step. */
+const withSteps = (...lines: string[]) => WORKFLOW.replace('      - uses: actions/setup-node@v4\n', `      - uses: actions/setup-node@v4\n${lines.map((line) => `      - uses: ${line}\n`).join('')}`);
+
+async function openPull(changes: Record<string, string>, options: { fork?: string } = {}) {
+  const pull = openPullRequest(web(), { title: 'Add a step', head: 'feature', user: DEVELOPER, changes, ...options });
+  await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'opened'));
+  await local.pinwarden.idle();
+  return pull;
+}
+
+const lastRun = () => web().checkRuns.at(-1)!;
+const calls = () => fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length;
+
+describe('the pull-request check', () => {
+  it('fails on the mutable reference the pull request adds, annotates its line only, and offers the button', async () => {
+    await start();
+    await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    const run = lastRun();
+    expect(run.name).toBe('pinwarden');
+    expect(run.headSha).toBe(web().branches.get('feature'));
+    expect(run.conclusion).toBe('failure');
+    // Line 9 is the new step; setup-node@v4 on line 8 was there before: summary only.
+    expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line, annotation.annotation_level])).toEqual([['.github/workflows/ci.yml', 9, 'failure']]);
+    expect(run.annotations[0]!.title).toContain('actions/setup-go@v5');
+    expect(run.actions.map((action) => action.identifier)).toEqual(['pin']);
+    const summary = renderedText(run.output.summary!);
+    expect(summary).toContain('actions/setup-go@v5');
+    expect(summary).toContain('1 other reference in these files is not pinned');
+  });
+
+  it('pins the flagged line when "Pin them" is pressed, and the next check passes', async () => {
+    await start();
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    const run = lastRun();
+    await local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
+    await local.pinwarden.idle();
+    const head = web().branches.get('feature')!;
+    expect(head).not.toBe(run.headSha);
+    expect(web().git.commits.get(head)!.parents).toEqual([run.headSha]);
+    const ci = readCommitFiles(web().git, head).get('.github/workflows/ci.yml')!;
+    // Only the flagged line changes: setup-node@v4, not written by the pull request, stays.
+    expect(ci).toBe(withSteps(`actions/setup-go@${tagSha('actions/setup-go', 'v5')} # ${ci.match(/# (v5\.\d+\.\d+)/)![1]}`));
+    expect(ci).toContain('      - uses: actions/setup-node@v4\n');
+    expect(renderedText(web().checkRuns.find((entry) => entry.id === run.id)!.output.summary!)).toContain('pushed');
+
+    await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
+    await local.pinwarden.idle();
+    expect(lastRun().headSha).toBe(head);
+    expect(lastRun().conclusion).toBe('success');
+    expect(lastRun().annotations).toEqual([]);
+  });
+
+  it('refuses to push when the branch moved after the check, and says so on the run', async () => {
+    await start();
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    const run = lastRun();
+    const moved = commitToBranch(web(), 'feature', { 'README.md': 'more\n' });
+    await local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
+    await local.pinwarden.idle();
+    expect(web().branches.get('feature')).toBe(moved);
+    expect(web().checkRuns.find((entry) => entry.id === run.id)!.output.title).toBe('The branch moved');
+  });
+
+  it('ignores the button from someone who cannot write', async () => {
+    await start();
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    const run = lastRun();
+    await local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'stranger', type: 'User' }));
+    await local.pinwarden.idle();
+    expect(web().branches.get('feature')).toBe(run.headSha);
+  });
+
+  it('shows a fork the replacement lines instead of a button', async () => {
+    await start();
+    await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') }, { fork: 'someone/web' });
+    const run = lastRun();
+    expect(run.headSha).toBe(pullHead(web(), web().issues.get(1)!.pull!));
+    expect(run.conclusion).toBe('failure');
+    expect(run.actions).toEqual([]);
+    expect(run.output.text).toContain(`      - uses: actions/setup-go@${tagSha('actions/setup-go', 'v5')} # v5.`);
+    expect(run.annotations[0]!.raw_details).toContain(`actions/setup-go@${tagSha('actions/setup-go', 'v5')}`);
+  });
+
+  it('is neutral when the config says so, and passes a pull request that touches no workflow', async () => {
+    await start({ '.github/workflows/ci.yml': WORKFLOW, '.github/pinwarden.yml': 'check:\n  conclusion: neutral\n' });
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    expect(lastRun().conclusion).toBe('neutral');
+    commitToBranch(web(), 'feature', { '.github/workflows/ci.yml': WORKFLOW, 'README.md': 'docs\n' });
+    await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
+    await local.pinwarden.idle();
+    expect(lastRun().conclusion).toBe('success');
+    expect(lastRun().output.title).toContain('Nothing to pin');
+  });
+
+  it('sends annotations 50 to a request, as GitHub requires', async () => {
+    await start();
+    const steps = Array.from({ length: 60 }, (_, index) => `acme/tool-${index}@v1`);
+    await openPull({ '.github/workflows/ci.yml': withSteps(...steps) });
+    const run = lastRun();
+    expect(run.annotations).toHaveLength(60);
+    expect(run.writes).toEqual([50, 10]);
+  });
+
+  it('costs three API calls for a pull request touching a few files once the installation has resolved its refs', async () => {
+    await start();
+    await local.deliver('installation', installationCreated([web()]));
+    await local.pinwarden.idle();
+    const before = calls();
+    await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-node@v4'), '.github/workflows/lint.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n' });
+    expect(lastRun().conclusion).toBe('failure');
+    expect(lastRun().annotations).toHaveLength(2);
+    // The files list, one GraphQL read of the texts and the config, the check run.
+    expect(fake.requests.slice(-(calls() - before)).map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/pulls/{pull_number}/files', 'POST /graphql (pinwardenReadObjects)', 'POST /repos/{owner}/{repo}/check-runs']);
+  });
+});
