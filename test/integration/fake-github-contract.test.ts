@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addComment, createFakeState, findRepository, openIssue, seedRepository } from '../../src/fake-github/fake-state.js';
+import { addComment, createFakeState, findRepository, openIssue, openPullRequest, seedRepository } from '../../src/fake-github/fake-state.js';
 import { PIN_BRANCH, READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/app/read-repository.js';
 import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
@@ -65,9 +65,9 @@ async function send(method: string, path: string, body: unknown): Promise<{ stat
   return { status: response.status, body: await response.json() };
 }
 
-async function get(path: string): Promise<{ status: number; body: unknown }> {
+async function get(path: string): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(`${fake.url}${path}`, { headers: { accept: 'application/vnd.github+json', authorization: 'token t' } });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
 const TAG_OBJECT = JSON.parse(readFileSync(join(fixturesDir, 'refs', 'acme__setup.json'), 'utf8')).tags.find((tag: { tag_object_sha: string | null }) => tag.tag_object_sha).tag_object_sha as string;
@@ -369,5 +369,32 @@ describe('fake GitHub GraphQL mutations for a one-commit change', () => {
     // A mutation GitHub's schema does not have is refused before anything runs.
     expect((await graphql('mutation { pinEverything(input: {}) { ok } }')).errors?.[0]?.message).toMatch(/Cannot query field "pinEverything"/);
     expect(fake.counts().byKind['graphql-write']).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('fake GitHub check runs and pull request files', () => {
+  it('creates and updates check runs in GitHub\'s shape, refusing what GitHub refuses', async () => {
+    const head = findRepository(fake.state, 'octo', 'app')!.branches.get('main')!;
+    const annotation = { path: '.github/workflows/ci.yml', start_line: 6, end_line: 6, annotation_level: 'failure', message: 'a tag can move' };
+    const created = await send('POST', '/repos/octo/app/check-runs', { name: 'pinwarden', head_sha: head, status: 'completed', conclusion: 'failure', output: { title: 't', summary: 's', annotations: [annotation] }, actions: [{ label: 'Pin them', description: 'Push one commit pinning these lines', identifier: 'pin' }] });
+    expectValid('/repos/{owner}/{repo}/check-runs', created.status, created.body, 'post');
+    const id = (created.body as { id: number }).id;
+    const updated = await send('PATCH', `/repos/octo/app/check-runs/${id}`, { output: { title: 't2', summary: 's2', annotations: [annotation] } });
+    expectValid('/repos/{owner}/{repo}/check-runs/{check_run_id}', updated.status, updated.body, 'patch');
+    expect((updated.body as { output: { annotations_count: number } }).output.annotations_count).toBe(2);
+    expect((await send('POST', '/repos/octo/app/check-runs', { name: 'x', head_sha: head, output: { title: 't', summary: 's', annotations: Array(51).fill(annotation) } })).status).toBe(422);
+    expect((await send('POST', '/repos/octo/app/check-runs', { name: 'x', head_sha: head, status: 'completed' })).status).toBe(422);
+    expect((await send('POST', '/repos/octo/app/check-runs', { name: 'x', head_sha: head, actions: [{ label: 'A label longer than twenty', description: 'd', identifier: 'i' }] })).status).toBe(422);
+  });
+
+  it('lists a pull request\'s files with hunk patches, as GitHub pages them', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    const pull = openPullRequest(repository, { title: 'change', head: 'contract-files', user: { login: 'dev', type: 'User' }, changes: { '.github/workflows/ci.yml': WORKFLOW.replace('acme/setup@v1', 'acme/setup@v2'), 'new.txt': 'new\n' } });
+    const files = await get(`/repos/octo/app/pulls/${pull.number}/files?per_page=1`);
+    expectValid('/repos/{owner}/{repo}/pulls/{pull_number}/files', files.status, files.body);
+    expect((files.body as { filename: string; status: string; patch: string }[])[0]).toMatchObject({ filename: '.github/workflows/ci.yml', status: 'modified', patch: expect.stringMatching(/^@@ -\d+,\d+ \+\d+,\d+ @@/) });
+    expect(files.headers.get('link')).toContain('page=2');
+    const second = await get(`/repos/octo/app/pulls/${pull.number}/files?per_page=1&page=2`);
+    expect((second.body as { filename: string; status: string }[])[0]).toMatchObject({ filename: 'new.txt', status: 'added' });
   });
 });

@@ -1,0 +1,42 @@
+// The check's pure parts: the lines a patch wrote, the conclusion, and the fix of flagged lines only.
+import { describe, expect, it } from 'vitest';
+import { touchedLines } from '../../src/check/changed-lines.js';
+import { conclusionOf, planFix, weighForCheck } from '../../src/check/plan-check.js';
+import type { Finding } from '../../src/audit/types.js';
+import { refKey } from '../../src/resolve/types.js';
+import type { Resolution } from '../../src/resolve/types.js';
+import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
+
+describe('touchedLines', () => {
+  it('numbers the + lines as in the new file, skipping removed ones, across hunks', () => {
+    const patch = ['@@ -1,4 +1,5 @@', ' a', '-b', '+B', '+C', ' d', '@@ -20,3 +21,3 @@ jobs:', ' x', '-y', '+Y', ' z', '\\ No newline at end of file'].join('\n');
+    expect([...(touchedLines({ status: 'modified', patch }) as Set<number>)]).toEqual([2, 3, 22]);
+    expect(touchedLines({ status: 'added' })).toBe('all');
+    expect((touchedLines({ status: 'modified' }) as Set<number>).size).toBe(0);
+  });
+});
+
+const finding = (line: number, check: Finding['check'], severity: Finding['severity']): Finding => ({ path: 'ci.yml', line, uses: 'x', check, severity, message: 'm', evidence: {} });
+
+describe('conclusionOf', () => {
+  it('weighs a written unpinned line as high, blames only written lines, and follows the config', () => {
+    const touched = new Set([5]);
+    const weighed = weighForCheck([finding(5, 'unpinned', 'medium'), finding(9, 'known-compromised', 'critical')], () => touched);
+    expect(weighed.map((entry) => [entry.line, entry.severity, entry.touched])).toEqual([[9, 'critical', false], [5, 'high', true]]);
+    expect(conclusionOf(weighed, 'failure')).toBe('failure');
+    expect(conclusionOf(weighed, 'neutral')).toBe('neutral');
+    expect(conclusionOf(weighForCheck([finding(5, 'latest-image', 'medium')], () => touched), 'failure')).toBe('neutral');
+    expect(conclusionOf(weighForCheck([finding(9, 'unpinned', 'medium')], () => touched), 'failure')).toBe('success');
+  });
+});
+
+describe('planFix', () => {
+  it('pins only the references on written lines, every other byte kept', () => {
+    const text = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: acme/old@v1\n      - uses: acme/new@v2 # added\n';
+    const sha = 'a'.repeat(40);
+    const resolutions = new Map<ReturnType<typeof refKey>, Resolution>([[refKey({ owner: 'acme', repo: 'new', ref: 'v2' }), { status: 'resolved', sha, refType: 'tag', tag: 'v2.1.0', tagsOnCommit: ['v2', 'v2.1.0'], ambiguous: false } as Resolution]]);
+    const [fix] = planFix({ workflows: [{ path: 'ci.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow'), touched: new Set([7]) }], images: [], resolutions, imageResolutions: new Map() });
+    expect(fix!.text).toBe(text.replace('acme/new@v2 # added', `acme/new@${sha} # v2.1.0 added`));
+    expect([...fix!.lines.keys()]).toEqual([7]);
+  });
+});
