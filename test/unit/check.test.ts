@@ -5,6 +5,7 @@ import { conclusionOf, planFix, weighForCheck } from '../../src/check/plan-check
 import type { Finding } from '../../src/audit/types.js';
 import { refKey } from '../../src/resolve/types.js';
 import type { Resolution } from '../../src/resolve/types.js';
+import { toCommitSha } from '../../src/common/commit-sha.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 
 describe('touchedLines', () => {
@@ -33,8 +34,8 @@ describe('conclusionOf', () => {
 describe('planFix', () => {
   it('pins only the references on written lines, every other byte kept', () => {
     const text = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: acme/old@v1\n      - uses: acme/new@v2 # added\n';
-    const sha = 'a'.repeat(40);
-    const resolutions = new Map<ReturnType<typeof refKey>, Resolution>([[refKey({ owner: 'acme', repo: 'new', ref: 'v2' }), { status: 'resolved', sha, refType: 'tag', tag: 'v2.1.0', tagsOnCommit: ['v2', 'v2.1.0'], ambiguous: false } as Resolution]]);
+    const sha = toCommitSha('a'.repeat(40))!;
+    const resolutions = new Map<ReturnType<typeof refKey>, Resolution>([[refKey({ owner: 'acme', repo: 'new', ref: 'v2' }), { status: 'resolved', sha, refType: 'tag', tag: 'v2.1.0', tagsOnCommit: ['v2', 'v2.1.0'], ambiguous: false }]]);
     const [fix] = planFix({ workflows: [{ path: 'ci.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow'), touched: new Set([7]) }], images: [], resolutions, imageResolutions: new Map() });
     expect(fix!.text).toBe(text.replace('acme/new@v2 # added', `acme/new@${sha} # v2.1.0 added`));
     expect([...fix!.lines.keys()]).toEqual([7]);
