@@ -62,6 +62,7 @@ const pinwarden = createPinwardenApp({
   ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
   dryRun: env.PINWARDEN_DRY_RUN === '1',
   ...(images ? { images } : {}),
+  ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined } } : {}),
 });
 await probot.load(pinwarden.app);
 const server = await startWebhookServer({

@@ -29,6 +29,7 @@ import type { ImageFilesRead } from './read-image-files.js';
 import { auditImages } from '../images/audit-images.js';
 import type { ImageDigestResolver } from '../images/registry/digest-resolver.js';
 import type { Finding } from '../audit/types.js';
+import { isSerious } from '../audit/types.js';
 import { matchesAnyGlob } from '../config/glob.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import type { RepositoryRead } from './read-repository.js';
@@ -58,10 +59,10 @@ export type ImageResolverFor = (mirrors: readonly string[]) => { readonly ok: tr
 export type JobOutcome =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
   | { readonly status: 'config-invalid'; readonly problems: readonly string[] }
-  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly leftAlone: readonly FileLeftAlone[]; readonly pullRequestUrl: string | undefined }
-  | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string }
-  | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined }
-  | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number }
+  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly leftAlone: readonly FileLeftAlone[]; readonly pullRequestUrl: string | undefined; readonly report: RunReport }
+  | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string; readonly report: RunReport }
+  | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined; readonly report: RunReport }
+  | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number; readonly report: RunReport }
   | {
       readonly status: 'pull-request';
       readonly action: 'created' | 'updated' | 'reopened' | 'unchanged';
@@ -69,7 +70,18 @@ export type JobOutcome =
       readonly number: number;
       readonly pins: number;
       readonly unpinned: number;
+      readonly report: RunReport;
     };
+
+/** What the organisation's dashboard keeps of a run. */
+export interface RunReport {
+  /** Critical and high findings of the default branch. */
+  readonly serious: readonly Finding[];
+  /** `covered`: dependabot.yml has every entry pinwarden wants; `in-pull-request`: the pull request adds them. */
+  readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed';
+  /** The newest pinwarden pull request's state, as the run read it. */
+  readonly pullRequestState: 'OPEN' | 'CLOSED' | 'MERGED' | undefined;
+}
 
 /** `preRead`: the repository as an installation's batched read found it, when still current. */
 export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { owner: string; name: string }, trigger: Trigger, preRead?: RepositoryRead): Promise<JobOutcome> {
@@ -140,7 +152,12 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
   const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
   log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
-  if (deps.dryRun) return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned };
+  const report: RunReport = {
+    serious: findings.filter(isSerious),
+    dependabot: !plan.dependabot ? 'not-needed' : plan.dependabot.action === 'present' ? 'covered' : plan.dependabot.action === 'unable' ? 'not-covered' : 'in-pull-request',
+    pullRequestState: read.pullRequest?.state,
+  };
+  if (deps.dryRun) return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned, report };
 
   switch (decision.kind) {
     case 'nothing-to-pin': {
@@ -152,11 +169,12 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
         unpinned,
         leftAlone,
         pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
+        report,
       };
     }
     case 'closed-by-user':
       log.info({ pullRequest: decision.pullRequest.number }, 'pull request was closed without merge; not reopened by this event');
-      return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url };
+      return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url, report };
     case 'human-commits': {
       log.warn({ pullRequest: decision.pullRequest?.number }, 'someone else committed to the pinwarden branch; not overwritten');
       if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
@@ -167,7 +185,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
           body: `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`,
         });
       }
-      return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url };
+      return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url, report };
     }
     case 'write': {
       // The pull request's body carries what could not be done from now on.
@@ -181,7 +199,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
         config.config.pull_request.labels,
       );
       log.info({ pullRequest: written.number, action: written.action, committed: written.committed, pins, unpinned }, `pull request ${written.action}`);
-      return { status: 'pull-request', action: written.action, pullRequestUrl: written.url, number: written.number, pins, unpinned };
+      return { status: 'pull-request', action: written.action, pullRequestUrl: written.url, number: written.number, pins, unpinned, report };
     }
   }
 }

@@ -22,6 +22,7 @@ import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
 import { RepositoryQueue } from './repository-queue.js';
 import { createImageResolvers } from './image-resolvers.js';
+import { OrgDashboards, statusOfOutcome } from './org-dashboard.js';
 import { applyCheckFix, runCheck } from './run-check.js';
 import type { CheckDeps, CheckTarget } from './run-check.js';
 import { CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
@@ -41,6 +42,8 @@ export interface PinwardenAppOptions {
   readonly dryRun?: boolean;
   /** Pin container images too, asking registries as these settings say; without them, images are left alone. */
   readonly images?: ImageResolverSettings;
+  /** The organisation dashboard issue; off unless given (`npm start` turns it on). */
+  readonly dashboard?: { readonly intervalMs?: number; readonly repository?: string | undefined };
   /** Told of every run's outcome (benchmarks count them). */
   readonly onOutcome?: (repository: string, outcome: JobOutcome) => void;
 }
@@ -86,6 +89,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const loadConfig = createConfigLoader();
   const refusals = new RefusalWindow();
   const imageResolverFor = options.images ? createImageResolvers(options.images) : undefined;
+  let dashboards: OrgDashboards | undefined;
   /** Heads checked lately (installation/owner/repo@sha → when), so one push is checked once. */
   const recentChecks = new Map<string, number>();
   // One resolver (and its cache) per installation: refs of public actions repeat across an org.
@@ -98,6 +102,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
 
   const app: ApplicationFunction = (probot: Probot) => {
     const webUrl = options.webUrl;
+    if (options.dashboard) dashboards = new OrgDashboards({ ...options.dashboard, log: probot.log as unknown as Logger });
 
     const resolverFor = (installationId: number, github: GitHubClient): RefResolver => {
       if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
@@ -123,12 +128,15 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         return preRead.read.status === 'read' && preRead.read.pinBranch ? undefined : preRead.read;
       };
       const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
+      const recordOnDashboard = (outcome: JobOutcome | undefined) => dashboards?.record(installationId, github, repository.owner, statusOfOutcome(full, outcome), () => queue.backlog(installationId));
       return queue.submit(installationId, full, trigger, async (merged) => {
         const outcome = await runRepositoryJob(deps, repository, merged, current(merged));
         options.onOutcome?.(full, outcome);
+        recordOnDashboard(outcome);
         return outcome;
       }).catch((error: unknown) => {
         repoLog.error({ err: error }, 'run failed');
+        recordOnDashboard(undefined);
         return undefined;
       });
     };
@@ -145,6 +153,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
             const [owner = '', name = ''] = repository.full_name.split('/');
             return { owner, name };
           });
+          if (all[0]) dashboards?.know(installationId, github, all[0].owner, repositories.map((repository) => repository.full_name), () => queue.backlog(installationId));
           for (let start = 0; start < all.length; start += READ_AHEAD_WAVE) {
             const wave = all.slice(start, start + READ_AHEAD_WAVE);
             await queue.whenBacklogBelow(installationId, READ_AHEAD_WAVE);
@@ -303,6 +312,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       do {
         await Promise.allSettled([...background]);
         await queue.idle();
+        await dashboards?.flush();
       } while (background.size > 0);
     },
   };

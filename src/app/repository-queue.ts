@@ -66,6 +66,12 @@ export class RepositoryQueue<T> {
     await this.#queueFor(installationId).onSizeLessThan(limit);
   }
 
+  /** Runs waiting or running in the installation's queue. */
+  backlog(installationId: number): number {
+    const queue = this.#installations.get(installationId);
+    return queue ? queue.size + queue.pending : 0;
+  }
+
   /** Resolves when no run is waiting or running in any installation. */
   async idle(): Promise<void> {
     while (this.#repositories.size > 0 || [...this.#installations.values()].some((queue) => queue.size + queue.pending > 0)) {

@@ -13,6 +13,8 @@ const MARKER = '<!-- pinwarden:attention -->';
 export const ISSUE_KINDS = {
   attention: { title: ATTENTION_TITLE, marker: MARKER },
   findings: { title: 'pinwarden: security findings', marker: '<!-- pinwarden:findings -->' },
+  /** The organisation's status, in its `.github` repository (or one the operator names). */
+  dashboard: { title: 'pinwarden: organisation status', marker: '<!-- pinwarden:dashboard -->', footer: 'pinwarden edits this issue as its runs go; closing it does not stop them.' },
 } as const;
 export type IssueKind = keyof typeof ISSUE_KINDS;
 /** Lists are cut to stay far inside GitHub's 65,536-character body limit. */
@@ -58,7 +60,8 @@ export function decideIssue(kind: IssueKind, existing: OpenAttentionIssue | unde
 
 function renderIssue(kind: IssueKind, lines: readonly string[]): string {
   const fingerprint = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
-  return [ISSUE_KINDS[kind].marker, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', 'pinwarden edits this issue when what it says changes and closes it when it is all gone. Comment `/pinwarden pin` here to run it again now.'].join('\n');
+  const entry: { marker: string; footer?: string } = ISSUE_KINDS[kind];
+  return [entry.marker, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', entry.footer ?? 'pinwarden edits this issue when what it says changes and closes it when it is all gone. Comment `/pinwarden pin` here to run it again now.'].join('\n');
 }
 
 function configLines(report: Extract<AttentionReport, { kind: 'config-invalid' }>): string[] {

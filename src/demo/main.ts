@@ -25,6 +25,7 @@ const REPOSITORIES: Record<string, string> = {
   'legacy-tools': join(demoDir, 'repositories', 'legacy-tools'),
   docs: join(demoDir, 'repositories', 'docs'),
   platform: fileURLToPath(new URL('../../fixtures/images/repo/', import.meta.url)),
+  '.github': join(demoDir, 'repositories', 'dot-github'),
 };
 const REGISTRY_FILES = [join(demoDir, 'registry.json'), fileURLToPath(new URL('../../fixtures/images/registry.json', import.meta.url))];
 
@@ -41,7 +42,7 @@ for (const [name, dir] of Object.entries(REPOSITORIES)) repositories.push(seedRe
 const images = (await Promise.all(REGISTRY_FILES.map(async (file) => parseImagesFile(await readFile(file, 'utf8'))))).flat();
 const registry = await startFakeRegistry({ images });
 const fake = await startFakeGitHub({ state });
-const app = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] } });
+const app = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] }, dashboard: {} });
 const out = process.stdout;
 out.write(`fake GitHub on ${fake.url}, fake registry on ${registry.url}, pinwarden on ${app.url}\n`);
 const delivery = await app.deliver('installation', installationCreated(repositories));
@@ -90,6 +91,9 @@ await app.deliver('pull_request', pullRequestEvent(webApp, pull.number, 'synchro
 await app.pinwarden.idle();
 const passing = webApp.checkRuns.at(-1)!;
 out.write(`check "${passing.name}" on ${passing.headSha.slice(0, 12)}: ${passing.conclusion}, "${passing.output.title}"\n`);
+
+const dashboard = [...repositories.find((repository) => repository.name === '.github')!.issues.values()].find((issue) => issue.title === 'pinwarden: organisation status');
+out.write(`\n=== ${dashboard ? `demo-org/.github#${dashboard.number} "${dashboard.title}"\n\n${dashboard.body}` : 'no dashboard issue'}\n\n`);
 
 const lookups = registry.counts();
 const imagesAsked = Object.keys(lookups.manifests).length;

@@ -1,4 +1,4 @@
-// The fake's check runs and pull request files: create and update a check run (GitHub takes at
+// The fake's repository answer, check runs and pull request files: create and update a check run (GitHub takes at
 // most 50 annotations and 3 actions per request, and checks their fields), and the files list of a
 // pull request with each file's patch, as `GET /repos/{owner}/{repo}/pulls/{n}/files` pages it.
 import { structuredPatch } from 'diff';
@@ -109,6 +109,18 @@ export function pullRequestFiles(repository: FakeRepository, number: number): { 
 
 export function checkRoutes(withRepository: WithRepository): RestRoute[] {
   return [
+    {
+      // The repository itself (the dashboard asks whether the organisation's `.github` is reachable).
+      name: 'GET /repos/{owner}/{repo}',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)$/,
+      handle: withRepository((repository) => {
+        const full = `${repository.owner}/${repository.name}`;
+        const template = example('full-repository');
+        return { status: 200, body: { ...template, node_id: nodeId('Repository', full), name: repository.name, full_name: full, owner: { ...(template.owner as Json), login: repository.owner, html_url: `https://github.com/${repository.owner}` }, private: repository.private, fork: repository.fork, archived: repository.archived, default_branch: repository.defaultBranch, html_url: `https://github.com/${full}`, url: `https://api.github.com/repos/${full}`, // GitHub's own example lacks this required field.
+          has_discussions: false } };
+      }),
+    },
     {
       name: 'POST /repos/{owner}/{repo}/check-runs',
       method: 'POST',

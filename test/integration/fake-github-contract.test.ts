@@ -387,6 +387,13 @@ describe('fake GitHub check runs and pull request files', () => {
     expect((await send('POST', '/repos/octo/app/check-runs', { name: 'x', head_sha: head, actions: [{ label: 'A label longer than twenty', description: 'd', identifier: 'i' }] })).status).toBe(422);
   });
 
+  it('answers for a repository in GitHub\'s shape', async () => {
+    const repository = await get('/repos/octo/app');
+    expectValid('/repos/{owner}/{repo}', repository.status, repository.body);
+    expect((repository.body as { full_name: string }).full_name).toBe('octo/app');
+    expect((await get('/repos/octo/nope')).status).toBe(404);
+  });
+
   it('lists a pull request\'s files with hunk patches, as GitHub pages them', async () => {
     const repository = findRepository(fake.state, 'octo', 'app')!;
     const pull = openPullRequest(repository, { title: 'change', head: 'contract-files', user: { login: 'dev', type: 'User' }, changes: { '.github/workflows/ci.yml': WORKFLOW.replace('acme/setup@v1', 'acme/setup@v2'), 'new.txt': 'new\n' } });

@@ -1,0 +1,147 @@
+// The organisation dashboard's edge: what each run of an installation ended as is recorded, and
+// one issue ("pinwarden: organisation status") in the organisation's `.github` repository — or the
+// repository the operator names — is created, then edited in place. Each edit is a content write
+// against the 500-an-hour budget, so it is made at most once per interval and only when the
+// issue's text would change; `flush` writes what is pending at once (draining, tests, the demo).
+import type { Logger } from 'pino';
+import { decideIssue, issueKindOf } from '../attention/attention-issue.js';
+import type { OpenAttentionIssue } from '../attention/attention-issue.js';
+import { ATTENTION_LABEL } from '../attention/attention-issue.js';
+import { dashboardLines } from '../dashboard/org-status.js';
+import type { RepositoryStatus, RolloutState } from '../dashboard/org-status.js';
+import type { GitHubClient } from './github-client.js';
+import { statusOf } from './github-client.js';
+import type { JobOutcome } from './pin-repository-job.js';
+import { writeAttention } from './write-attention.js';
+
+export const DASHBOARD_INTERVAL_MS = 10 * 60_000;
+/** A new pull request: branch, commit, pull request. */
+const WRITES_PER_RUN = 3;
+const WRITES_PER_HOUR = 500;
+
+const FIND_ISSUES = `query pinwardenDashboard($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 5, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: DESC }) { nodes { number body author { __typename } } }
+  }
+}`;
+
+/** Where a run left a repository, for the dashboard; undefined when the run says nothing new. */
+export function statusOfOutcome(repository: string, outcome: JobOutcome | undefined): RepositoryStatus {
+  if (!outcome) return { repository, state: 'failed', serious: [], dependabot: undefined };
+  if (outcome.status === 'skipped') return { repository, state: 'skipped', serious: [], dependabot: undefined };
+  if (outcome.status === 'config-invalid') return { repository, state: 'config-invalid', serious: [], dependabot: undefined };
+  const { report } = outcome;
+  const state: RolloutState =
+    outcome.status === 'pull-request' || outcome.status === 'human-commits' ? 'pull-request-open'
+    : outcome.status === 'closed-by-user' ? 'closed-without-merge'
+    : outcome.status === 'dry-run' ? (outcome.decision === 'write' ? 'pull-request-open' : 'nothing-to-pin')
+    : report.pullRequestState === 'MERGED' ? 'merged' : report.pullRequestState === 'OPEN' ? 'pull-request-open' : 'nothing-to-pin';
+  return { repository, state, serious: report.serious, dependabot: report.dependabot };
+}
+
+interface InstallationBoard {
+  owner: string;
+  github: GitHubClient;
+  readonly statuses: Map<string, RepositoryStatus>;
+  repositories: Set<string>;
+  queued: () => number;
+  lastWriteAt: number;
+  timer: NodeJS.Timeout | undefined;
+  target: { owner: string; name: string } | null | undefined;
+  issue: OpenAttentionIssue | undefined;
+  writing: Promise<void> | undefined;
+}
+
+export class OrgDashboards {
+  readonly #boards = new Map<number, InstallationBoard>();
+  readonly #intervalMs: number;
+  readonly #repositoryName: string | undefined;
+  readonly #log: Pick<Logger, 'info' | 'warn'>;
+
+  constructor(options: { intervalMs?: number; repository?: string | undefined; log: Pick<Logger, 'info' | 'warn'> }) {
+    this.#intervalMs = options.intervalMs ?? DASHBOARD_INTERVAL_MS;
+    this.#repositoryName = options.repository;
+    this.#log = options.log;
+  }
+
+  /** The installation's repositories as its install listed them. */
+  know(installationId: number, github: GitHubClient, owner: string, repositories: readonly string[], queued: () => number): void {
+    const board = this.#board(installationId, github, owner, queued);
+    for (const repository of repositories) board.repositories.add(repository.toLowerCase());
+  }
+
+  record(installationId: number, github: GitHubClient, owner: string, status: RepositoryStatus, queued: () => number): void {
+    const board = this.#board(installationId, github, owner, queued);
+    board.github = github;
+    board.repositories.add(status.repository.toLowerCase());
+    board.statuses.set(status.repository.toLowerCase(), status);
+    if (board.timer) return;
+    const wait = Math.max(0, board.lastWriteAt + this.#intervalMs - Date.now());
+    board.timer = setTimeout(() => {
+      board.timer = undefined;
+      void this.#write(board);
+    }, wait);
+    board.timer.unref();
+  }
+
+  /** Writes every pending dashboard now. */
+  async flush(): Promise<void> {
+    await Promise.all(
+      [...this.#boards.values()].map(async (board) => {
+        if (board.timer) {
+          clearTimeout(board.timer);
+          board.timer = undefined;
+          await this.#write(board);
+        }
+        await board.writing;
+      }),
+    );
+  }
+
+  #board(installationId: number, github: GitHubClient, owner: string, queued: () => number): InstallationBoard {
+    let board = this.#boards.get(installationId);
+    if (!board) {
+      board = { owner, github, statuses: new Map(), repositories: new Set(), queued, lastWriteAt: 0, timer: undefined, target: undefined, issue: undefined, writing: undefined };
+      this.#boards.set(installationId, board);
+    }
+    return board;
+  }
+
+  #write(board: InstallationBoard): Promise<void> {
+    const previous = board.writing ?? Promise.resolve();
+    const writing = previous.then(() => this.#writeNow(board)).catch((error: unknown) => this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'));
+    board.writing = writing;
+    return writing;
+  }
+
+  async #writeNow(board: InstallationBoard): Promise<void> {
+    board.lastWriteAt = Date.now();
+    if (board.target === undefined) board.target = await this.#findTarget(board);
+    if (board.target === null) return;
+    const lines = dashboardLines({ statuses: [...board.statuses.values()], repositories: board.repositories.size, queued: board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
+    if (!board.issue) {
+      const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null }[] } } | null }>(FIND_ISSUES, board.target);
+      const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');
+      if (found) board.issue = { number: found.number, body: found.body };
+    }
+    const decision = decideIssue('dashboard', board.issue, lines);
+    const number = await writeAttention(board.github, board.target, decision);
+    if (decision.kind === 'create' || decision.kind === 'update') board.issue = { number: number!, body: decision.body };
+    if (decision.kind !== 'none') this.#log.info({ owner: board.owner, issue: board.issue?.number, action: decision.kind }, `organisation dashboard: ${decision.kind}`);
+  }
+
+  /** The organisation's `.github` repository when the installation can read it, else the operator's choice. */
+  async #findTarget(board: InstallationBoard): Promise<{ owner: string; name: string } | null> {
+    const candidates = [...new Set(['.github', ...(this.#repositoryName ? [this.#repositoryName] : [])])];
+    for (const name of candidates) {
+      try {
+        await board.github.rest.repos.get({ owner: board.owner, repo: name });
+        return { owner: board.owner, name };
+      } catch (error) {
+        if (statusOf(error) !== 404 && statusOf(error) !== 403) throw error;
+      }
+    }
+    this.#log.info({ owner: board.owner }, 'no organisation dashboard: the installation has no .github repository and PINWARDEN_DASHBOARD_REPOSITORY names none it can reach');
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+// The organisation's dashboard, on plain data: where each repository of the installation stands
+// in the rollout, the serious findings by repository (critical first), the repositories Dependabot
+// does not keep current yet, and the queue's ETA under GitHub's write budget. One Markdown body
+// lines out (the issue's marker and footer are added where every pinwarden issue gets them); they
+// change only when the state does (no clock in them), so an unchanged state is not rewritten.
+import type { Finding } from '../audit/types.js';
+import { severityRank } from '../audit/types.js';
+import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+
+export type RolloutState = 'pull-request-open' | 'merged' | 'closed-without-merge' | 'nothing-to-pin' | 'failed' | 'skipped' | 'config-invalid';
+
+export interface RepositoryStatus {
+  readonly repository: string;
+  readonly state: RolloutState;
+  readonly serious: readonly Pick<Finding, 'severity' | 'path' | 'line' | 'check' | 'message'>[];
+  readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed' | undefined;
+}
+
+export interface DashboardInput {
+  readonly statuses: readonly RepositoryStatus[];
+  /** Repositories the installation holds (read or not yet). */
+  readonly repositories: number;
+  /** Runs waiting in the queue. */
+  readonly queued: number;
+  /** Content-creating requests a repository's run takes (branch, commit, pull request). */
+  readonly writesPerRun: number;
+  /** GitHub's hourly budget of content-creating requests per installation. */
+  readonly writesPerHour: number;
+}
+
+const STATE_WORDS: Record<RolloutState, string> = {
+  'pull-request-open': 'pull request open',
+  merged: 'merged',
+  'closed-without-merge': 'closed without merge',
+  'nothing-to-pin': 'nothing to pin',
+  failed: 'failed',
+  skipped: 'skipped (archived, fork or empty)',
+  'config-invalid': 'config invalid',
+};
+
+/** Hours the queue needs at the write budget: every queued run may write. */
+export function etaHours(queued: number, writesPerRun: number, writesPerHour: number): number {
+  return (queued * writesPerRun) / writesPerHour;
+}
+
+export function dashboardLines(input: DashboardInput): string[] {
+  const statuses = [...input.statuses].sort((a, b) => a.repository.localeCompare(b.repository));
+  const counts = new Map<RolloutState, number>();
+  for (const status of statuses) counts.set(status.state, (counts.get(status.state) ?? 0) + 1);
+  const eta = etaHours(input.queued, input.writesPerRun, input.writesPerHour);
+  const lines = [
+    '### Rollout',
+    `${statuses.length} of ${input.repositories} repositories read; ${input.queued} queued${input.queued > 0 ? `, about ${eta < 1 ? `${Math.max(1, Math.round(eta * 60))} minutes` : `${eta.toFixed(1)} hours`} more at GitHub's ${input.writesPerHour} writes an hour` : ''}.`,
+    '',
+    '| State | Repositories |',
+    '| --- | ---: |',
+    ...(Object.keys(STATE_WORDS) as RolloutState[]).filter((state) => counts.has(state)).map((state) => `| ${STATE_WORDS[state]} | ${counts.get(state)} |`),
+  ];
+  const serious = statuses.filter((status) => status.serious.length > 0).sort((a, b) => worst(a) - worst(b) || a.repository.localeCompare(b.repository));
+  lines.push('', '### Security findings (critical and high)');
+  if (serious.length === 0) lines.push('None.');
+  for (const status of serious.slice(0, 100)) {
+    const findings = [...status.serious].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+    lines.push(`- ${inlineCode(status.repository)}: ${findings.slice(0, 5).map((finding) => `**${finding.severity}** ${inlineCode(`${finding.path}:${finding.line}`)} ${safeText(finding.check)}`).join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}`);
+  }
+  if (serious.length > 100) lines.push(`- … and ${serious.length - 100} more repositories`);
+  const uncovered = statuses.filter((status) => status.dependabot === 'not-covered' || status.dependabot === 'in-pull-request');
+  lines.push('', '### Not yet kept current by Dependabot');
+  if (uncovered.length === 0) lines.push('None.');
+  else {
+    lines.push('| Repository | Why |', '| --- | --- |');
+    lines.push(...uncovered.slice(0, 200).map((status) => `| ${tableCode(status.repository)} | ${status.dependabot === 'in-pull-request' ? 'the pinning pull request adds the entries; merge it' : 'dependabot.yml could not be extended; see the pull request'} |`));
+  }
+  const failed = statuses.filter((status) => status.state === 'failed' || status.state === 'config-invalid');
+  if (failed.length > 0) lines.push('', '### Needs a look', ...failed.slice(0, 100).map((status) => `- ${inlineCode(status.repository)}: ${STATE_WORDS[status.state]}`));
+  lines.push('', 'Edited at most every 10 minutes, and only when something here changed.');
+  return lines;
+}
+
+function worst(status: RepositoryStatus): number {
+  return Math.min(...status.serious.map((finding) => severityRank(finding.severity)));
+}
