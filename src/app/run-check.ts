@@ -61,6 +61,8 @@ interface ChangedFiles {
   readonly config: PinwardenConfig | undefined;
   readonly configProblems: readonly string[];
   readonly notes: string[];
+  /** No workflow, action or image file changed. */
+  readonly nothingToCheck?: boolean;
 }
 
 /** The pull request's changed workflow, action and image files at its head, with the lines it wrote. */
@@ -73,6 +75,8 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
       const kind = fileKindOf(file.filename) ?? imagePathsAmong([file.filename])[0]?.kind;
       return kind ? [{ path: file.filename, kind, touched: touchedLines(file) }] : [];
     });
+  // Nothing to read: the check passes at once (so it can be required), without a second request.
+  if (candidates.length === 0) return { workflows: [], images: [], config: undefined, configProblems: [], notes: [], nothingToCheck: true };
   const notes = candidates.length > MAX_CHECKED_FILES ? [`${candidates.length - MAX_CHECKED_FILES} more changed files were not checked (at most ${MAX_CHECKED_FILES} per pull request)`] : [];
   const checked = candidates.slice(0, MAX_CHECKED_FILES);
   // The config comes from the default branch: a pull request cannot exempt its own lines.
@@ -103,6 +107,7 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
 export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ conclusion: string; checkRunId: number; blamed: number }> {
   const { github } = deps;
   const changed = await readChangedFiles(deps, target);
+  if (changed.nothingToCheck) return writeCheckRun(github, target, 'success', renderCheck({ findings: [], conclusion: 'success', fixes: [], untouchedUnpinned: 0, fork: false, checkedFiles: 0 }), false, 0);
   const config = changed.config;
   if (!config) {
     return writeCheckRun(github, target, 'neutral', { title: `${CONFIG_PATH} is invalid`, summary: ['pinwarden did not check this pull request: the default branch\'s config is invalid.', '', ...changed.configProblems.map((problem) => `- ${problem}`)].join('\n'), text: undefined, annotations: [] }, false, 0);
@@ -175,6 +180,7 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
   const { github } = deps;
   if (!target.headRef) return { status: 'refused', why: 'the pull request comes from a fork, where pinwarden cannot push' };
   const changed = await readChangedFiles(deps, target);
+  if (changed.nothingToCheck) return { status: 'nothing' };
   if (!changed.config) return { status: 'refused', why: `${CONFIG_PATH} is invalid` };
   const fixes = await fixFor(deps, changed, changed.config);
   const repo = { owner: target.owner, repo: target.name };

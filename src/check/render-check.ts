@@ -3,7 +3,7 @@
 // request, as GitHub takes them), and, for a fork, the replacement lines as suggestions.
 import type { CheckConclusion, CheckFinding, FileFix } from './plan-check.js';
 import { annotationLevel } from './plan-check.js';
-import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { codeBlock, inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 
 export const CHECK_NAME = 'pinwarden';
@@ -51,7 +51,7 @@ export function renderCheck(input: { readonly findings: readonly CheckFinding[];
     summary.push('', input.fork ? 'This pull request comes from a fork, where pinwarden cannot push: the replacement lines are below, to copy.' : input.fixes.length > 0 ? 'Press **Pin them** above to have pinwarden push one commit to this branch that pins these lines (it refuses if the branch moved meanwhile).' : 'pinwarden cannot pin these lines itself (see each reason); change them by hand.');
   }
   if (input.untouchedUnpinned > 0) summary.push('', `${count(input.untouchedUnpinned, 'other reference')} in these files ${input.untouchedUnpinned === 1 ? 'is' : 'are'} not pinned, on lines this pull request did not write; they are not blamed here (pinwarden's pinning pull request handles them).`);
-  const suggestions = input.fork ? input.fixes.flatMap((fix) => [...fix.lines].map(([line, text]) => `${inlineCode(fix.path)} line ${line}:\n\n\`\`\`yaml\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``)) : [];
+  const suggestions = input.fork ? input.fixes.flatMap((fix) => [...fix.lines].map(([line, text]) => `${inlineCode(fix.path)} line ${line}:\n\n${codeBlock(text, 'yaml')}`)) : [];
   const annotations = blamed.map((finding): Annotation => {
     const fix = fixOf(finding.path, finding.line);
     return {

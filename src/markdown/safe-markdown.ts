@@ -25,6 +25,14 @@ export function inlineCode(text: string): string {
   return `${fence}${pad}${value}${pad}${fence}`;
 }
 
+/** A fenced code block that holds `text` exactly: its fence is longer than any backtick run inside. */
+export function codeBlock(text: string, language = ''): string {
+  const value = text.replace(CONTROL, '');
+  const longestRun = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}${language}\n${value}\n${fence}`;
+}
+
 /** The same, inside a GFM table cell: a pipe must be escaped even within code there. */
 export function tableCode(text: string): string {
   return inlineCode(text).replace(/\|/g, '\\|');

@@ -13,6 +13,8 @@ import type { LocalApp } from '../../src/local-run/start-local-app.js';
 import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/local-run/webhook-payloads.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { fixturesDir } from '../support/paths.js';
+import { startFakeRegistry } from '../../src/fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../../src/fake-registry/images-file.js';
 import { renderedText } from '../support/rendered.js';
 
 const PINNED_CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
@@ -131,10 +133,14 @@ describe('the pull-request check', () => {
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
     expect(lastRun().conclusion).toBe('neutral');
     commitToBranch(web(), 'feature', { '.github/workflows/ci.yml': WORKFLOW, 'README.md': 'docs\n' });
+    const before = calls();
     await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
     await local.pinwarden.idle();
     expect(lastRun().conclusion).toBe('success');
     expect(lastRun().output.title).toContain('Nothing to pin');
+    expect(lastRun().output.summary).toContain('changes no workflow, action or image file');
+    // The files list and the check run: nothing else to read.
+    expect(calls() - before).toBe(2);
   });
 
   it('sends annotations 50 to a request, as GitHub requires', async () => {
@@ -156,5 +162,22 @@ describe('the pull-request check', () => {
     expect(lastRun().annotations).toHaveLength(2);
     // The files list, one GraphQL read of the texts and the config, the check run.
     expect(fake.requests.slice(-(calls() - before)).map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/pulls/{pull_number}/files', 'POST /graphql (pinwardenReadObjects)', 'POST /repos/{owner}/{repo}/check-runs']);
+  });
+
+  it('annotates an unpinned image the pull request adds, and a fork sees its digest', async () => {
+    const registry = await startFakeRegistry({ images: parseImagesFile(JSON.stringify({ images: { 'docker.io/library/node:20': { digest: `sha256:${'1'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json' } } })) });
+    try {
+      state = createFakeState(refs);
+      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
+      fake = await startFakeGitHub({ state });
+      local = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] } });
+      await openPull({ 'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n' }, { fork: 'someone/web' });
+      const run = lastRun();
+      expect(run.conclusion).toBe('failure');
+      expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([['deploy/pod.yaml', 6]]);
+      expect(run.output.text).toContain(`      image: node:20@sha256:${'1'.repeat(64)}`);
+    } finally {
+      await registry.close();
+    }
   });
 });

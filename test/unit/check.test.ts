@@ -6,6 +6,8 @@ import type { Finding } from '../../src/audit/types.js';
 import { refKey } from '../../src/resolve/types.js';
 import type { Resolution } from '../../src/resolve/types.js';
 import { toCommitSha } from '../../src/common/commit-sha.js';
+import { renderCheck } from '../../src/check/render-check.js';
+import { nodeTypes, renderedText } from '../support/rendered.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 
 describe('touchedLines', () => {
@@ -39,5 +41,14 @@ describe('planFix', () => {
     const [fix] = planFix({ workflows: [{ path: 'ci.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow'), touched: new Set([7]) }], images: [], resolutions, imageResolutions: new Map() });
     expect(fix!.text).toBe(text.replace('acme/new@v2 # added', `acme/new@${sha} # v2.1.0 added`));
     expect([...fix!.lines.keys()]).toEqual([7]);
+  });
+});
+
+describe('renderCheck', () => {
+  it('shows a fork its replacement lines verbatim, whatever backticks and HTML a line holds', () => {
+    const line = '      - uses: acme/x@' + 'a'.repeat(40) + ' # v1.0.0 ```` <img src=x onerror=alert(1)> @admin';
+    const text = renderCheck({ findings: [], conclusion: 'failure', fixes: [{ path: '.github/workflows/`x`.yml', text: '', lines: new Map([[3, line]]) }], untouchedUnpinned: 0, fork: true, checkedFiles: 1 }).text!;
+    expect(nodeTypes(text).has('html')).toBe(false);
+    expect(renderedText(text)).toContain(`${line}\n`);
   });
 });
