@@ -1,18 +1,11 @@
 // The pull-request check end to end: the real server on loopback, signed pull_request and
 // check_run webhooks, the fake GitHub's check runs, files list and createCommitOnBranch.
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeState, findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/fake-github/fake-state.js';
-import type { FakeRepository, FakeState } from '../../src/fake-github/fake-state.js';
+import { describe, expect, it } from 'vitest';
+import { findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/fake-github/fake-state.js';
+import type { FakeRepository } from '../../src/fake-github/fake-state.js';
 import { readCommitFiles } from '../../src/fake-github/git-store.js';
-import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
-import { startLocalApp } from '../../src/local-run/start-local-app.js';
-import type { LocalApp } from '../../src/local-run/start-local-app.js';
 import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/local-run/webhook-payloads.js';
-import type { RepoRefs } from '../../src/resolve/repo-refs.js';
-import { fixturesDir } from '../support/paths.js';
+import { useAppBench } from '../support/app-harness.js';
 import { startFakeRegistry } from '../../src/fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../src/fake-registry/images-file.js';
 import { renderedText } from '../support/rendered.js';
@@ -21,42 +14,27 @@ const PINNED_CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af6
 const WORKFLOW = ['name: ci', 'on: [push]', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: ${PINNED_CHECKOUT}`, '      - uses: actions/setup-node@v4', '      - run: npm test', ''].join('\n');
 const DEVELOPER = { login: 'dev', type: 'User' as const };
 
-let refs: RepoRefs[];
-let fake: FakeGitHub;
-let local: LocalApp;
-let state: FakeState;
-
-beforeAll(async () => {
-  refs = await loadRefsDir(join(fixturesDir, 'demo', 'refs'));
-});
-afterEach(async () => {
-  await local?.stop();
-  await fake?.close();
-});
+const bench = useAppBench();
 
 async function start(files: Record<string, string> = { '.github/workflows/ci.yml': WORKFLOW }) {
-  state = createFakeState(refs);
-  const web = seedRepository(state, { fullName: 'octo-org/web', files });
-  web.collaborators.set('dev', 'write');
-  fake = await startFakeGitHub({ state });
-  local = await startLocalApp(fake);
+  await bench.start((state) => void seedRepository(state, { fullName: 'octo-org/web', files }).collaborators.set('dev', 'write'));
 }
 
-const web = (): FakeRepository => findRepository(state, 'octo-org', 'web')!;
-const tagSha = (repo: string, tag: string) => refs.find((entry) => entry.repo === repo)!.tags.find((entry) => entry.name === tag)!.sha;
+const web = (): FakeRepository => findRepository(bench.state, 'octo-org', 'web')!;
+const tagSha = (repo: string, tag: string) => bench.refs.find((entry) => entry.repo === repo)!.tags.find((entry) => entry.name === tag)!.sha;
 
 /** The workflow with `lines` added after the checkout step. */
 const withSteps = (...lines: string[]) => WORKFLOW.replace('      - uses: actions/setup-node@v4\n', `      - uses: actions/setup-node@v4\n${lines.map((line) => `      - uses: ${line}\n`).join('')}`);
 
 async function openPull(changes: Record<string, string>, options: { fork?: string } = {}) {
   const pull = openPullRequest(web(), { title: 'Add a step', head: 'feature', user: DEVELOPER, changes, ...options });
-  await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'opened'));
-  await local.pinwarden.idle();
+  await bench.local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'opened'));
+  await bench.local.pinwarden.idle();
   return pull;
 }
 
 const lastRun = () => web().checkRuns.at(-1)!;
-const calls = () => fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length;
+const calls = () => bench.fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length;
 
 describe('the pull-request check', () => {
   it('fails on the mutable reference the pull request adds, annotates its line only, and offers the button', async () => {
@@ -79,8 +57,8 @@ describe('the pull-request check', () => {
     await start();
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
     const run = lastRun();
-    await local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
-    await local.pinwarden.idle();
+    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
+    await bench.local.pinwarden.idle();
     const head = web().branches.get('feature')!;
     expect(head).not.toBe(run.headSha);
     expect(web().git.commits.get(head)!.parents).toEqual([run.headSha]);
@@ -90,8 +68,8 @@ describe('the pull-request check', () => {
     expect(ci).toContain('      - uses: actions/setup-node@v4\n');
     expect(renderedText(web().checkRuns.find((entry) => entry.id === run.id)!.output.summary!)).toContain('pushed');
 
-    await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
-    await local.pinwarden.idle();
+    await bench.local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
+    await bench.local.pinwarden.idle();
     expect(lastRun().headSha).toBe(head);
     expect(lastRun().conclusion).toBe('success');
     expect(lastRun().annotations).toEqual([]);
@@ -102,8 +80,8 @@ describe('the pull-request check', () => {
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
     const run = lastRun();
     const moved = commitToBranch(web(), 'feature', { 'README.md': 'more\n' });
-    await local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
-    await local.pinwarden.idle();
+    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
+    await bench.local.pinwarden.idle();
     expect(web().branches.get('feature')).toBe(moved);
     expect(web().checkRuns.find((entry) => entry.id === run.id)!.output.title).toBe('The branch moved');
   });
@@ -112,8 +90,8 @@ describe('the pull-request check', () => {
     await start();
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
     const run = lastRun();
-    await local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'stranger', type: 'User' }));
-    await local.pinwarden.idle();
+    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'stranger', type: 'User' }));
+    await bench.local.pinwarden.idle();
     expect(web().branches.get('feature')).toBe(run.headSha);
   });
 
@@ -134,8 +112,8 @@ describe('the pull-request check', () => {
     expect(lastRun().conclusion).toBe('neutral');
     commitToBranch(web(), 'feature', { '.github/workflows/ci.yml': WORKFLOW, 'README.md': 'docs\n' });
     const before = calls();
-    await local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
-    await local.pinwarden.idle();
+    await bench.local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'synchronize'));
+    await bench.local.pinwarden.idle();
     expect(lastRun().conclusion).toBe('success');
     expect(lastRun().output.title).toContain('Nothing to pin');
     expect(lastRun().output.summary).toContain('changes no workflow, action or image file');
@@ -154,23 +132,20 @@ describe('the pull-request check', () => {
 
   it('costs three API calls for a pull request touching a few files once the installation has resolved its refs', async () => {
     await start();
-    await local.deliver('installation', installationCreated([web()]));
-    await local.pinwarden.idle();
+    await bench.local.deliver('installation', installationCreated([web()]));
+    await bench.local.pinwarden.idle();
     const before = calls();
     await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-node@v4'), '.github/workflows/lint.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n' });
     expect(lastRun().conclusion).toBe('failure');
     expect(lastRun().annotations).toHaveLength(2);
     // The files list, one GraphQL read of the texts and the config, the check run.
-    expect(fake.requests.slice(-(calls() - before)).map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/pulls/{pull_number}/files', 'POST /graphql (pinwardenReadObjects)', 'POST /repos/{owner}/{repo}/check-runs']);
+    expect(bench.fake.requests.slice(-(calls() - before)).map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/pulls/{pull_number}/files', 'POST /graphql (pinwardenReadObjects)', 'POST /repos/{owner}/{repo}/check-runs']);
   });
 
   it('annotates an unpinned image the pull request adds, and a fork sees its digest', async () => {
     const registry = await startFakeRegistry({ images: parseImagesFile(JSON.stringify({ images: { 'docker.io/library/node:20': { digest: `sha256:${'1'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json' } } })) });
     try {
-      state = createFakeState(refs);
-      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
-      fake = await startFakeGitHub({ state });
-      local = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] } });
+      await bench.start((state) => void seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }), { images: { mirrors: [`*=${registry.url}/{registry}`] } });
       await openPull({ 'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n' }, { fork: 'someone/web' });
       const run = lastRun();
       expect(run.conclusion).toBe('failure');

@@ -1,52 +1,31 @@
 // The organisation dashboard end to end: one issue in the organisation's `.github` repository,
 // created on the install, edited in place only when its text changes.
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFakeState, findRepository, seedRepository } from '../../src/fake-github/fake-state.js';
-import type { FakeRepository, FakeState } from '../../src/fake-github/fake-state.js';
-import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
-import { startLocalApp } from '../../src/local-run/start-local-app.js';
-import type { LocalApp } from '../../src/local-run/start-local-app.js';
+import { describe, expect, it, vi } from 'vitest';
+import { findRepository, seedRepository } from '../../src/fake-github/fake-state.js';
+import type { FakeRepository } from '../../src/fake-github/fake-state.js';
 import { installationCreated } from '../../src/local-run/webhook-payloads.js';
 import { OrgDashboards } from '../../src/app/org-dashboard.js';
 import type { GitHubClient } from '../../src/app/github-client.js';
-import type { RepoRefs } from '../../src/resolve/repo-refs.js';
-import { fixturesDir } from '../support/paths.js';
+import { useAppBench } from '../support/app-harness.js';
 import { renderedText } from '../support/rendered.js';
 
-let refs: RepoRefs[];
-let fake: FakeGitHub;
-let local: LocalApp;
-let state: FakeState;
-
-beforeAll(async () => {
-  refs = await loadRefsDir(join(fixturesDir, 'demo', 'refs'));
-});
-afterEach(async () => {
-  await local?.stop();
-  await fake?.close();
-  (local as LocalApp | undefined) = undefined;
-  (fake as FakeGitHub | undefined) = undefined;
-});
+const bench = useAppBench();
 
 const workflow = (uses: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
-const repo = (name: string): FakeRepository => findRepository(state, 'octo-org', name)!;
+const repo = (name: string): FakeRepository => findRepository(bench.state, 'octo-org', name)!;
 const dashboardIssues = () => [...repo('.github').issues.values()].filter((issue) => issue.title === 'pinwarden: organisation status');
 
 describe('the organisation dashboard', () => {
   it('says the rollout, the serious findings and the Dependabot gaps in one issue of the .github repository, edited only when it changes', async () => {
-    state = createFakeState(refs);
-    seedRepository(state, { fullName: 'octo-org/.github', files: { 'README.md': 'org\n' } });
-    seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': workflow('actions/checkout@v4') } });
-    seedRepository(state, { fullName: 'octo-org/scanner', files: { '.github/workflows/scan.yml': workflow('aquasecurity/trivy-action@0.34.0') } });
-    seedRepository(state, { fullName: 'octo-org/docs', files: { 'README.md': 'docs\n' } });
-    seedRepository(state, { fullName: 'octo-org/old', files: { 'README.md': 'x\n' }, archived: true });
-    fake = await startFakeGitHub({ state });
-    local = await startLocalApp(fake, { dashboard: {} });
-    await local.deliver('installation', installationCreated(['.github', 'web', 'scanner', 'docs', 'old'].map(repo)));
-    await local.pinwarden.idle();
+    await bench.start((state) => {
+      seedRepository(state, { fullName: 'octo-org/.github', files: { 'README.md': 'org\n' } });
+      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': workflow('actions/checkout@v4') } });
+      seedRepository(state, { fullName: 'octo-org/scanner', files: { '.github/workflows/scan.yml': workflow('aquasecurity/trivy-action@0.34.0') } });
+      seedRepository(state, { fullName: 'octo-org/docs', files: { 'README.md': 'docs\n' } });
+      seedRepository(state, { fullName: 'octo-org/old', files: { 'README.md': 'x\n' }, archived: true });
+    }, { dashboard: {} });
+    await bench.local.deliver('installation', installationCreated(['.github', 'web', 'scanner', 'docs', 'old'].map(repo)));
+    await bench.local.pinwarden.idle();
 
     const [issue] = dashboardIssues();
     expect(dashboardIssues()).toHaveLength(1);
@@ -62,15 +41,15 @@ describe('the organisation dashboard', () => {
     expect(issue!.labels).toEqual(['pinwarden']);
 
     // Nothing changed: a second flush writes nothing.
-    const writes = () => fake.requests.filter((entry) => entry.route.startsWith('PATCH /repos/{owner}/{repo}/issues/') || entry.route === 'POST /repos/{owner}/{repo}/issues').length;
+    const writes = () => bench.fake.requests.filter((entry) => entry.route.startsWith('PATCH /repos/{owner}/{repo}/issues/') || entry.route === 'POST /repos/{owner}/{repo}/issues').length;
     const before = writes();
-    await local.pinwarden.idle();
+    await bench.local.pinwarden.idle();
     expect(writes()).toBe(before);
   });
 });
 
 describe('OrgDashboards pacing', () => {
-  it('writes at most once per interval, with the newest state, and only when it changed', async () => {
+  it('writes at most once per interval, with the newest bench.state, and only when it changed', async () => {
     vi.useFakeTimers();
     try {
       const calls: string[] = [];
