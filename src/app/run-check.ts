@@ -20,7 +20,7 @@ import { gateImage } from '../gate/gate.js';
 import { auditImages } from '../images/audit-images.js';
 import { imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
 import { imagesToResolve } from '../images/plan-images.js';
-import { locateImageFile } from '../images/pin-images.js';
+import { locateImageFile } from '../images/locate-image-file.js';
 import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
 import { isTouched } from '../check/changed-lines.js';
 import type { RefResolver } from '../resolve/types.js';

@@ -6,9 +6,9 @@
 import type { Finding, Severity } from '../audit/types.js';
 import { severityRank } from '../audit/types.js';
 import type { ImageFile } from '../images/pin-images.js';
-import { locateImageFile } from '../images/pin-images.js';
+import { locateImageFile } from '../images/locate-image-file.js';
 import { rewriteImages } from '../images/rewrite-images.js';
-import { contextFor } from '../images/pin-images.js';
+import { contextFor } from '../images/locate-image-file.js';
 import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';

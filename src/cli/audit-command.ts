@@ -13,7 +13,8 @@ import type { ResolverOption } from './resolver-option.js';
 import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
 import { auditImages } from '../images/audit-images.js';
-import { locateImageFile, resolveImages } from '../images/pin-images.js';
+import { locateImageFile } from '../images/locate-image-file.js';
+import { resolveImages } from '../images/pin-images.js';
 import { NOT_ASKED } from '../images/registry/digest-resolver.js';
 
 export interface AuditOptions extends ResolverOption, ImageResolverOption {

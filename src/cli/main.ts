@@ -5,10 +5,8 @@ import type { IgnoreRef } from '../gate/gate.js';
 import { matchesActionGlobs } from '../config/action-globs.js';
 import type { CliIo } from './io.js';
 import { EXIT, UsageError } from './io.js';
-import { auditCommand } from './audit-command.js';
-import { pinCommand } from './pin-command.js';
-import { DEFAULT_API_URL } from './resolver-option.js';
-import { scanCommand } from './scan-command.js';
+
+const DEFAULT_API_URL = 'https://api.github.com';
 
 const GATE = `The gate (exit 0 only when every reference passes it): a reference passes when it is
 local (./…, $/…), a remote action or reusable workflow pinned to a full 40-hex commit SHA, a
@@ -142,6 +140,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           allowPositionals: true,
         });
         if (values.help) return help(io, 'scan');
+        // Each command loads only its own modules: `scan` needs no resolver, audit data or registry client.
+        const { scanCommand } = await import('./scan-command.js');
         return await scanCommand({ paths: positionals, format: format(values.format), ...ignoreOption(values.ignore) }, io);
       }
       case 'pin': {
@@ -160,6 +160,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           allowPositionals: true,
         });
         if (values.help) return help(io, 'pin');
+        const { pinCommand } = await import('./pin-command.js');
         return await pinCommand(
           {
             paths: positionals,
@@ -182,6 +183,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         });
         if (values.help) return help(io, 'audit');
         if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${String(values.format)}"`);
+        const { auditCommand } = await import('./audit-command.js');
         return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), advisoriesFile: stringOption(values.advisories), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, registryMirrors: values['registry-mirror'] ?? [], registryData: stringOption(values['registry-data']), version: version() }, io);
       }
       default:

@@ -9,7 +9,6 @@ import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
 import { UsageError } from './io.js';
 
-export const DEFAULT_API_URL = 'https://api.github.com';
 
 export interface ResolverOption {
   /** Resolve from refs data on disk instead of the GitHub API (offline, reproducible). */

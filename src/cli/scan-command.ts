@@ -1,7 +1,7 @@
 // `pinwarden scan`: lists every reference and whether it passes the gate; a lint gate for CI.
 import { gateFailuresOf } from '../gate/gate-files.js';
 import { gateImage, gateReference } from '../gate/gate.js';
-import { locateImageFile } from '../images/pin-images.js';
+import { locateImageFile } from '../images/locate-image-file.js';
 import type { GateVerdict, IgnoreRef } from '../gate/gate.js';
 
 type GateVerdictWhy = Extract<GateVerdict, { passes: true }>['why'];

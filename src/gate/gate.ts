@@ -13,7 +13,7 @@ import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
 import { isFullVersionTag, mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 import type { ActionRef, RemoteRef, UsesReference } from '../workflow/types.js';
-import { imageIgnored } from '../images/plan-images.js';
+import { imageIgnored } from '../images/image-ignore.js';
 import type { LocatedImage } from '../images/types.js';
 
 export type GateVerdict =

@@ -5,7 +5,7 @@
 import type { Finding } from '../audit/types.js';
 import { isLatest } from './image-reference.js';
 import { knownBadImage, latestExposure } from './known-bad-images.js';
-import { imageIgnored } from './plan-images.js';
+import { imageIgnored } from './image-ignore.js';
 import { imageKey } from './registry/digest-resolver.js';
 import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
 import type { PinnedImageFile } from './pin-images.js';

@@ -1,10 +1,18 @@
 // Every `FROM` of a Dockerfile, read by a real Dockerfile parser (dockerfile-ast) with source
 // ranges: the image token is edited in place, so `--platform=…`, `AS name`, comments, escapes and
 // line endings stay as they are. `FROM scratch`, `FROM <earlier stage>` and `FROM ${ARG}` are not
-// images to pin, and each says why.
-import { DockerfileParser } from 'dockerfile-ast';
+// images to pin, and each says why. The parser is loaded on the first Dockerfile (it is CommonJS,
+// and a run over workflows alone should not pay for it).
+import { createRequire } from 'node:module';
+import type * as DockerfileAst from 'dockerfile-ast';
 import { classifyImage } from './classify-image.js';
 import type { ImageSite, LocateImagesResult, LocatedImage } from './types.js';
+
+let parser: typeof DockerfileAst.DockerfileParser | undefined;
+function dockerfileParser(): typeof DockerfileAst.DockerfileParser {
+  parser ??= (createRequire(import.meta.url)('dockerfile-ast') as typeof DockerfileAst).DockerfileParser;
+  return parser;
+}
 
 interface Position {
   readonly line: number;
@@ -20,7 +28,7 @@ export function locateDockerfileImages(text: string): LocateImagesResult {
 }
 
 function locate(text: string): LocateImagesResult {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = dockerfileParser().parse(text);
   const lineStarts = lineStartsOf(text);
   const offsetOf = (position: Position) => (lineStarts[position.line] ?? text.length) + position.character;
   const stages = new Set<string>();

@@ -2,12 +2,11 @@
 // image of every file → plan → splice → verify, per file. Shared by the CLI and the GitHub App.
 // Workflow and action files come here after their actions were pinned: their `uses:` are
 // located again on that text, so `docker://` steps are read where they now are.
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { LocateResult } from '../workflow/types.js';
-import type { YamlImageContext } from './locate-yaml-images.js';
 import { imagesToResolve } from './plan-images.js';
 import type { ImageDigestResolver, ImageKey, ImageResolution } from './registry/digest-resolver.js';
-import { locateImages, rewriteImages } from './rewrite-images.js';
+import { rewriteImages } from './rewrite-images.js';
+import { contextFor, locateImageFile } from './locate-image-file.js';
 import type { ImageFileRewrite } from './rewrite-images.js';
 import type { ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
 
@@ -27,20 +26,6 @@ export type PinnedImageFile = { readonly path: string; readonly kind: ImageFileK
 );
 
 export type ImageIgnore = (located: Extract<LocatedImage, { status: 'image' }>) => boolean;
-
-/** Workflows and actions without any of these words name no image: not parsed a second time. */
-const MAY_NAME_IMAGE = /image|container|docker:\/\//;
-
-export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: string, uses?: LocateResult): YamlImageContext {
-  if (file.kind !== 'workflow' && file.kind !== 'action') return file.templates ? { helmTemplates: file.templates } : {};
-  const located = uses ?? locateUsesSites(text, file.kind);
-  return { uses: located.ok ? located.references : [] };
-}
-
-export function locateImageFile(file: ImageFile): LocateImagesResult {
-  if ((file.kind === 'workflow' || file.kind === 'action') && !MAY_NAME_IMAGE.test(file.text)) return { ok: true, images: [] };
-  return locateImages(file.text, file.kind, contextFor(file, file.text, file.uses));
-}
 
 export async function resolveImages(located: readonly LocateImagesResult[], resolver: ImageDigestResolver, ignore?: ImageIgnore): Promise<Map<ImageKey, ImageResolution>> {
   const images = located.flatMap((result) => (result.ok ? imagesToResolve(result.images, ignore) : [])).map((entry) => entry.image);

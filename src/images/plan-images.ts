@@ -8,8 +8,9 @@ import { isLatest } from './image-reference.js';
 import { imageKey } from './registry/digest-resolver.js';
 import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
 import { knownBadImage } from './known-bad-images.js';
+import { imageIgnored } from './image-ignore.js';
 import type { BadImage } from './known-bad-images.js';
-import type { ImageEdit, ImageSite, LocatedImage } from './types.js';
+import type { ImageEdit, LocatedImage } from './types.js';
 
 type Image = Extract<LocatedImage, { status: 'image' }>;
 
@@ -18,12 +19,6 @@ export type ImagePlanEntry =
   | { readonly action: 'keep'; readonly located: LocatedImage; readonly why: 'pinned' | 'ignored' | 'not-image'; readonly detail?: string }
   | { readonly action: 'skip'; readonly located: LocatedImage; readonly reason: string; readonly bad?: BadImage };
 
-/** Opt-outs on the image's line: pinwarden's, ratchet's, and zizmor's for this very check. */
-const IGNORE = /(?:^|[\s#])(pinwarden:ignore|ratchet:exclude|zizmor:\s*ignore\[[^\]]*unpinned-images[^\]]*\])/;
-
-export function imageIgnored(site: Pick<ImageSite, 'comment'>): boolean {
-  return site.comment !== undefined && IGNORE.test(site.comment.text);
-}
 
 /** Every image worth asking a registry about: tagged (or untagged) references, digests included to verify them. */
 export function imagesToResolve(images: readonly LocatedImage[], ignore?: (located: Image) => boolean): Image[] {

@@ -4,22 +4,17 @@
 // verify is reported with the reason and never written.
 import { applyEdits } from '../rewrite/apply-edits.js';
 import { verifyRewrite } from '../rewrite/verify-rewrite.js';
-import { locateDockerfileImages } from './locate-dockerfile-images.js';
-import { locateYamlImages } from './locate-yaml-images.js';
+import { locateImages } from './locate-image-file.js';
 import type { YamlImageContext } from './locate-yaml-images.js';
 import { planImages } from './plan-images.js';
 import type { ImagePlanEntry } from './plan-images.js';
 import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
-import type { ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
+import type { ImageFileKind, LocatedImage } from './types.js';
 
 export type ImageFileRewrite =
   | { readonly status: 'unchanged'; readonly entries: readonly ImagePlanEntry[] }
   | { readonly status: 'rewritten'; readonly entries: readonly ImagePlanEntry[]; readonly text: string }
   | { readonly status: 'rejected'; readonly entries: readonly ImagePlanEntry[]; readonly problem: string };
-
-export function locateImages(text: string, kind: ImageFileKind, context: YamlImageContext = {}): LocateImagesResult {
-  return kind === 'dockerfile' ? locateDockerfileImages(text) : locateYamlImages(text, kind, context);
-}
 
 export function rewriteImages(input: {
   readonly text: string;

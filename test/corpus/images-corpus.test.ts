@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { collectFiles } from '../../src/cli/collect-files.js';
 import { tableDigestResolver } from '../../src/images/registry/table-digest-resolver.js';
 import { canonicalName, effectiveTag, parseImageRef } from '../../src/images/image-reference.js';
-import { locateImageFile, pinImageFiles } from '../../src/images/pin-images.js';
+import { locateImageFile } from '../../src/images/locate-image-file.js';
+import { pinImageFiles } from '../../src/images/pin-images.js';
 import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';
 
 type Job = { container?: string | { image?: string }; services?: Record<string, { image?: string }>; steps?: { uses?: string }[] };

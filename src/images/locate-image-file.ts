@@ -1,0 +1,29 @@
+// Where a file's images are, without planning anything: `scan`, the check and the pin pass locate
+// through here, and only the pass that plans loads the known-bad data and the registry client.
+// Workflow and action files come with their `uses:` (located on the same text) so `docker://`
+// steps are read where they are.
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import type { LocateResult } from '../workflow/types.js';
+import { locateDockerfileImages } from './locate-dockerfile-images.js';
+import { locateYamlImages } from './locate-yaml-images.js';
+import type { YamlImageContext } from './locate-yaml-images.js';
+import type { ImageFile } from './pin-images.js';
+import type { ImageFileKind, LocateImagesResult } from './types.js';
+
+export function locateImages(text: string, kind: ImageFileKind, context: YamlImageContext = {}): LocateImagesResult {
+  return kind === 'dockerfile' ? locateDockerfileImages(text) : locateYamlImages(text, kind, context);
+}
+
+/** Workflows and actions without any of these words name no image: not parsed a second time. */
+const MAY_NAME_IMAGE = /image|container|docker:\/\//;
+
+export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: string, uses?: LocateResult): YamlImageContext {
+  if (file.kind !== 'workflow' && file.kind !== 'action') return file.templates ? { helmTemplates: file.templates } : {};
+  const located = uses ?? locateUsesSites(text, file.kind);
+  return { uses: located.ok ? located.references : [] };
+}
+
+export function locateImageFile(file: ImageFile): LocateImagesResult {
+  if ((file.kind === 'workflow' || file.kind === 'action') && !MAY_NAME_IMAGE.test(file.text)) return { ok: true, images: [] };
+  return locateImages(file.text, file.kind, contextFor(file, file.text, file.uses));
+}

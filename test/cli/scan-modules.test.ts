@@ -1,0 +1,29 @@
+// `pinwarden scan` starts fast because it loads only what it uses: no Octokit, no resolver, no
+// audit data, no schema library, no Dockerfile parser for a workflow. Checked on the built CLI in a
+// child process, with a module hook that lists every package it resolves.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturesDir, repoRoot } from '../support/paths.js';
+
+const HOOK = `import { registerHooks } from 'node:module';
+registerHooks({ resolve(specifier, context, next) { const resolved = next(specifier, context); const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(resolved.url); if (match) process.stderr.write('package ' + match[1] + '\\n'); return resolved; } });`;
+
+function packagesLoaded(args: string[]): Set<string> {
+  let stderr = '';
+  try {
+    execFileSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(HOOK)}`, join(repoRoot, 'bin', 'pinwarden.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    stderr = (error as { stderr: string }).stderr;
+  }
+  return new Set([...stderr.matchAll(/^package (\S+)$/gm)].map((match) => match[1]!));
+}
+
+describe('what scan loads', () => {
+  it('reads a workflow with the YAML parser alone, and a Dockerfile with its parser on demand', () => {
+    const workflow = packagesLoaded(['scan', join(fixturesDir, 'demo', 'sample-repo', '.github', 'workflows', 'ci.yml')]);
+    expect(workflow.has('yaml')).toBe(true);
+    for (const heavy of ['@octokit/core', '@octokit/rest', 'probot', 'zod', 'dockerfile-ast', 'p-queue']) expect(workflow.has(heavy), heavy).toBe(false);
+    expect(packagesLoaded(['scan', join(fixturesDir, 'images', 'repo', 'services', 'api', 'Dockerfile')]).has('dockerfile-ast')).toBe(true);
+  });
+});
