@@ -24,8 +24,8 @@ export interface ImageFilesRead {
   readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
   /** What the read left out as a whole (a truncated tree, files over the bounds). */
   readonly notes: readonly string[];
-  /** The texts of the other paths asked for, those that exist. */
-  readonly also: ReadonlyMap<string, string>;
+  /** The texts of the other paths asked for, those that exist; null for one that is a folder or not text. */
+  readonly also: ReadonlyMap<string, string | null>;
 }
 
 interface TreeEntry {
@@ -75,7 +75,8 @@ export async function readImageFiles(github: GitHubClient, repository: { owner: 
   const notes = [...chosen.notes];
   if (data.truncated) notes.push('the repository has more files than GitHub lists in one answer; images in the files it left out were not read');
   const inTree = new Set(data.tree.map((entry) => entry.path));
-  const wanted = [...new Set([...chosen.files.map((file) => file.path), ...[...chosen.templates.values()].flat(), ...alsoRead.filter((path) => inTree.has(path))])];
+  const blobs = new Set(data.tree.filter((entry) => entry.type === 'blob').map((entry) => entry.path));
+  const wanted = [...new Set([...chosen.files.map((file) => file.path), ...[...chosen.templates.values()].flat(), ...alsoRead.filter((path) => blobs.has(path))])];
   const texts = await readTexts(github, repository, commit, wanted);
   const textOf = new Map(texts.files.map((file) => [file.path, file.text]));
   const chosenPaths = new Set(chosen.files.map((file) => file.path));
@@ -87,7 +88,9 @@ export async function readImageFiles(github: GitHubClient, repository: { owner: 
     const templates = file.chartDir !== undefined ? (chosen.templates.get(file.chartDir) ?? []).flatMap((path) => textOf.get(path) ?? []) : undefined;
     return [{ path: file.path, kind: file.kind, text, ...(templates ? { templates } : {}) }];
   });
-  return { files, unreadable, notes, also: new Map(alsoRead.flatMap((path) => (textOf.has(path) ? [[path, textOf.get(path)!] as const] : []))) };
+  // A path that is there but is a folder (or a prefix of other paths) is taken, not free.
+  const taken = (path: string) => inTree.has(path) || [...inTree].some((other) => other !== undefined && other.startsWith(`${path}/`));
+  return { files, unreadable, notes, also: new Map(alsoRead.flatMap((path): [string, string | null][] => (textOf.has(path) ? [[path, textOf.get(path)!]] : taken(path) ? [[path, null]] : []))) };
 }
 
 /** The texts of `paths` at `commit`, `PATHS_PER_QUERY` per GraphQL query. */

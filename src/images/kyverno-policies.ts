@@ -58,10 +58,11 @@ const DEPLOYS_TO_KUBERNETES = new Set<ImageFileKind>(['kubernetes', 'helm-values
 
 /**
  * Kyverno's policies for a repository whose image files include manifests, charts or a
- * kustomization; `existing` is the text at `path` when there is one.
+ * kustomization; `existing` is the text at `path` when there is one (null: something not a text file is there).
  */
-export function planKyverno(kinds: readonly ImageFileKind[], settings: { readonly add: boolean; readonly path: string }, existing: string | undefined): KyvernoPlan | undefined {
+export function planKyverno(kinds: readonly ImageFileKind[], settings: { readonly add: boolean; readonly path: string }, existing: string | null | undefined): KyvernoPlan | undefined {
   if (!kinds.some((kind) => DEPLOYS_TO_KUBERNETES.has(kind))) return undefined;
+  if (existing === null) return { action: 'occupied', path: settings.path };
   if (existing !== undefined) return sameDocuments(existing, KYVERNO_POLICIES) ? { action: 'present', path: settings.path } : { action: 'occupied', path: settings.path };
   return settings.add ? { action: 'add', path: settings.path, text: KYVERNO_POLICIES } : { action: 'propose', path: settings.path };
 }

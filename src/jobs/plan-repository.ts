@@ -37,8 +37,8 @@ export interface RepositorySnapshot {
   readonly imageFiles?: readonly ImageFile[];
   /** What the read of image files left out as a whole. */
   readonly imageNotes?: readonly string[];
-  /** The text at the Kyverno policies' path, when a file is there. */
-  readonly kyvernoText?: string | undefined;
+  /** The text at the Kyverno policies' path, when a file is there; null when something else is (a folder). */
+  readonly kyvernoText?: string | null | undefined;
 }
 
 export interface FileChange {

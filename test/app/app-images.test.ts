@@ -142,6 +142,14 @@ describe('the App pins container images', () => {
     ]);
   });
 
+  it('never writes the Kyverno policies over a folder at their path', async () => {
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  kyverno: true\n  kyverno_path: policy/images.yaml\n', 'policy/images.yaml/README.md': 'a folder\n' } }));
+    await install('platform');
+    const [pull] = pullRequests(repo('platform'));
+    expect(branchFiles(repo('platform')).get('policy/images.yaml/README.md')).toBe('a folder\n');
+    expect(renderedText(pull!.body)).toContain('policy/images.yaml holds another file');
+  });
+
   it('refuses a repository mirror on a host the operator did not allow, and says so in the attention issue', async () => {
     await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  mirrors: ["*=http://169.254.169.254/latest"]\n' } }));
     await install('platform');

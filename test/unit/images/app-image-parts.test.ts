@@ -88,6 +88,8 @@ describe('planKyverno', () => {
     expect(planKyverno(['kubernetes'], { ...settings, add: true }, KYVERNO_POLICIES.replace(/^#.*\n/gm, ''))?.action).toBe('present');
     expect(planKyverno(['kubernetes'], { ...settings, add: true }, 'kind: ConfigMap\n')?.action).toBe('occupied');
     expect(planKyverno(['kubernetes'], { ...settings, add: true }, '{ not yaml')?.action).toBe('occupied');
+    // A folder at the path (or a binary file): occupied, never written over.
+    expect(planKyverno(['kubernetes'], { ...settings, add: true }, null)?.action).toBe('occupied');
   });
 });
 
