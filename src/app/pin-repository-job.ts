@@ -257,6 +257,16 @@ function auditedFiles(plan: RepositoryPlan, actionsLock: SnapshotFile | undefine
 export function auditedSnapshotFiles(files: readonly SnapshotFile[]): AuditedFile[] {
   return files.flatMap((file): AuditedFile[] => {
     const kind = fileKindOf(file.path);
-    return kind ? [{ path: file.path, text: file.text, located: locateUsesSites(file.text, kind) }] : [];
+    return kind ? [{ path: file.path, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }] : [];
   });
+}
+
+/** The read with each file's `uses:` as `audited` located them, so its run does not parse them again. */
+export function withLocated(read: RepositoryRead, audited: readonly AuditedFile[]): RepositoryRead {
+  if (read.status !== 'read') return read;
+  const byPath = new Map(audited.map((file) => [file.path, file]));
+  return { ...read, files: read.files.map((file) => {
+    const found = byPath.get(file.path);
+    return found && found.text === file.text ? { ...file, located: found.located } : file;
+  }) };
 }

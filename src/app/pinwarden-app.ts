@@ -7,7 +7,7 @@ import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles } from '../audit/audit-files.js';
 import { createGitHubAuditFacts } from '../github/github-audit-facts.js';
-import { auditedSnapshotFiles } from './pin-repository-job.js';
+import { auditedSnapshotFiles, withLocated } from './pin-repository-job.js';
 import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
@@ -161,17 +161,17 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
               log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
               return new Map<string, RepositoryRead>();
             });
-            const files = [...reads.values()].flatMap((read) => (read.status === 'read' ? read.files : []));
-            // Parsed once for both: the wave's refs resolved in one ask, then the audit's questions
+            // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions
             // for the whole wave (comment tags, reachability, manifests), so each run finds its
-            // answers in the installation's caches.
-            const audited = auditedSnapshotFiles(files);
+            // answers in the installation's caches — and its files already located.
+            const auditedByRepository = new Map([...reads].map(([key, read]) => [key, read.status === 'read' ? auditedSnapshotFiles(read.files) : []]));
+            const audited = [...auditedByRepository.values()].flat();
             await resolverFor(installationId, github).resolve(collectRefRequests(audited.flatMap((file) => (file.located.ok ? file.located.references : []))));
             await auditFiles(audited, auditFactsFor(installationId, github)).catch((error: unknown) => log.warn({ err: error }, 'the wave\'s audit warm-up failed; each run asks on its own'));
             const at = Date.now();
             for (const repository of wave) {
               const read = reads.get(repositoryKey(repository));
-              track(schedule(github, log, installationId, repository, 'install', read ? { read, at } : undefined));
+              track(schedule(github, log, installationId, repository, 'install', read ? { read: withLocated(read, auditedByRepository.get(repositoryKey(repository)) ?? []), at } : undefined));
             }
           }
         })().catch((error: unknown) => log.error({ err: error }, 'scheduling the installation failed')),

@@ -16,13 +16,15 @@ import type { RefResolver } from '../resolve/types.js';
 import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { UsesReference } from '../workflow/types.js';
+import type { LocateResult, UsesReference } from '../workflow/types.js';
 import { pinFiles } from './pin-files.js';
 import type { FileToPin, PinnedFile } from './pin-files.js';
 
 export interface SnapshotFile {
   readonly path: string;
   readonly text: string;
+  /** Its `uses:`, when already located on this text (an install wave locates its files once, for every run). */
+  readonly located?: LocateResult;
 }
 
 export interface RepositorySnapshot {
@@ -108,7 +110,7 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
   // Every workflow and action file parsed once: for pinning here, for the audit by the caller.
   const located = snapshot.files.flatMap((file): FileToPin[] => {
     const kind = fileKindOf(file.path);
-    return kind ? [{ path: file.path, kind, text: file.text, located: locateUsesSites(file.text, kind) }] : [];
+    return kind ? [{ path: file.path, kind, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }] : [];
   });
   const files = located.filter((file) => {
     if (isLocked(file.path)) {

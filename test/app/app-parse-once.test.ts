@@ -1,0 +1,35 @@
+// An install locates each workflow once: the wave's warm-up parses it, and the repository's run
+// plans and audits from that same parse (issue 10: the App read, located and planned every file
+// twice before the run's own verification).
+import { describe, expect, it, vi } from 'vitest';
+import { findRepository, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
+import { installationCreated } from '../../src/local-run/webhook-payloads.js';
+import { useAppBench } from '../support/app-harness.js';
+
+const located = vi.hoisted(() => new Map<string, number>());
+vi.mock('../../src/workflow/locate-uses-sites.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/workflow/locate-uses-sites.js')>();
+  return {
+    ...original,
+    locateUsesSites: (text: string, kind: Parameters<typeof original.locateUsesSites>[1]) => {
+      located.set(text, (located.get(text) ?? 0) + 1);
+      return original.locateUsesSites(text, kind);
+    },
+  };
+});
+
+const bench = useAppBench();
+
+describe('an install', () => {
+  it('locates each workflow once, for the warm-up, the plan and the audit together', async () => {
+    const workflows = ['web', 'api'].map((name) => `name: ${name}\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`);
+    await bench.start((state) => {
+      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': workflows[0]! } });
+      seedRepository(state, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': workflows[1]! } });
+    });
+    await bench.local.deliver('installation', installationCreated(['web', 'api'].map((name) => findRepository(bench.state, 'octo-org', name)!)));
+    await bench.local.pinwarden.idle();
+    expect(pullRequests(findRepository(bench.state, 'octo-org', 'web')!)).toHaveLength(1);
+    expect(workflows.map((text) => located.get(text))).toEqual([1, 1]);
+  });
+});
