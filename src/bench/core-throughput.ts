@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Parser, parseDocument } from 'yaml';
 import { collectFiles } from '../cli/collect-files.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
@@ -51,11 +52,11 @@ async function main(): Promise<void> {
     return;
   }
   const table = [
-    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; each row repeats for at least ${minSeconds} s after a warm-up pass.`,
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; each row repeats for at least ${minSeconds} s after a warm-up pass, and so does each floor: \`parseDocument\` once per file, and the CST-only \`Parser\`, over the same inputs in the same run. A ratio of 1.0× means pinwarden handles a file in the time one \`parseDocument\` takes.`,
     '',
-    '| input | files | bytes | uses | pinned | files/s | MB/s | ms per file |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} |`),
+    '| input | files | bytes | uses | pinned | files/s | MB/s | ms per file | parseDocument files/s | × parseDocument | CST files/s | × CST |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× |`),
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', table);
@@ -79,28 +80,49 @@ async function main(): Promise<void> {
         pinned += result.plan.entries.filter((entry) => entry.action === 'pin').length;
       }
     };
-    pass(); // warm-up
-    let passes = 0;
-    const started = process.hrtime.bigint();
-    let elapsed = 0;
-    while (elapsed < seconds || passes < 3) {
-      pass();
-      passes += 1;
-      elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-    }
+    // The floor, over the same inputs in the same run: one `parseDocument` per file (the full
+    // parse pinwarden's locate builds on), and the CST-only `Parser` (tokens, no document).
+    const fullParse = () => {
+      for (const sample of samples) parseDocument(sample.text);
+    };
+    const cstParse = () => {
+      for (const sample of samples) for (const token of new Parser().parse(sample.text)) void token;
+    };
+    const ours = timed(pass, seconds);
+    const parse = timed(fullParse, seconds);
+    const cst = timed(cstParse, seconds);
     const bytes = samples.reduce((sum, sample) => sum + Buffer.byteLength(sample.text), 0);
+    const filesPerSecond = (timing: { passes: number; elapsed: number }) => (samples.length * timing.passes) / timing.elapsed;
     return {
       name,
       files: samples.length,
       bytes,
       uses,
       pinned,
-      passes,
-      filesPerSecond: (samples.length * passes) / elapsed,
-      megabytesPerSecond: (bytes * passes) / elapsed / 1e6,
-      msPerFile: (elapsed * 1000) / (samples.length * passes),
+      passes: ours.passes,
+      filesPerSecond: filesPerSecond(ours),
+      megabytesPerSecond: (bytes * ours.passes) / ours.elapsed / 1e6,
+      msPerFile: (ours.elapsed * 1000) / (samples.length * ours.passes),
+      parseDocumentFilesPerSecond: filesPerSecond(parse),
+      cstFilesPerSecond: filesPerSecond(cst),
+      ratioToParseDocument: filesPerSecond(ours) / filesPerSecond(parse),
+      ratioToCst: filesPerSecond(ours) / filesPerSecond(cst),
     };
   }
+}
+
+/** Runs `pass` once to warm up, then again for at least `seconds` (and three times at least). */
+function timed(pass: () => void, seconds: number): { passes: number; elapsed: number } {
+  pass();
+  let passes = 0;
+  const started = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < seconds || passes < 3) {
+    pass();
+    passes += 1;
+    elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  }
+  return { passes, elapsed };
 }
 
 /** One job with `steps` steps cycling through real actions at tags the refs data holds. */
