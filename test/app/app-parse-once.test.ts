@@ -5,10 +5,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { findRepository, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
 import { installationCreated } from '../../src/local-run/webhook-payloads.js';
 import { useAppBench } from '../support/app-harness.js';
+import type * as LocateModule from '../../src/workflow/locate-uses-sites.js';
 
 const located = vi.hoisted(() => new Map<string, number>());
 vi.mock('../../src/workflow/locate-uses-sites.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/workflow/locate-uses-sites.js')>();
+  const original = await importOriginal<typeof LocateModule>();
   return {
     ...original,
     locateUsesSites: (text: string, kind: Parameters<typeof original.locateUsesSites>[1]) => {
