@@ -123,9 +123,9 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   const findings = weighForCheck([...report.findings, ...imageFindings], touchedOf);
   const conclusion = conclusionOf(findings, config.check.conclusion);
   const fork = target.headRef === undefined;
-  // A fork gets the replacement lines now; a branch here gets the button, and the fix when pressed.
-  const fixes = fork && conclusion !== 'success' ? await fixFor(deps, changed, config) : [];
-  const fixable = findings.some((finding) => finding.touched && finding.check === 'unpinned');
+  // The pins the table shows (the audit above resolved these refs, so the cache answers): a fork
+  // gets them as replacement lines; a branch here gets the button, which pushes them when pressed.
+  const fixes = conclusion !== 'success' ? await fixFor(deps, changed, config) : [];
   const untouchedUnpinned = changed.workflows.flatMap((file) => gateFailuresOf(file, ignore).filter((failure) => failure.line !== undefined && !isTouched(file.touched, failure.line))).length
     + changed.images.flatMap((file) => {
       const located = locateImageFile(file);
@@ -134,7 +134,7 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   const text = renderCheck({ findings, conclusion, fixes, untouchedUnpinned, fork, checkedFiles: changed.workflows.length + changed.images.filter((file) => file.kind !== 'workflow' && file.kind !== 'action').length });
   const withNotes = changed.notes.length > 0 ? { ...text, summary: `${text.summary}\n\n${changed.notes.join('\n')}` } : text;
   deps.log.info({ pull: target.pullNumber, conclusion, blamed: text.annotations.length }, `check: ${conclusion}`);
-  return writeCheckRun(github, target, conclusion, withNotes, !fork && fixable, text.annotations.length);
+  return writeCheckRun(github, target, conclusion, withNotes, !fork && fixes.length > 0, text.annotations.length);
 }
 
 async function writeCheckRun(github: GitHubClient, target: CheckTarget, conclusion: string, text: ReturnType<typeof renderCheck>, offerFix: boolean, blamed: number) {

@@ -29,6 +29,11 @@ export interface CheckText {
   readonly annotations: readonly Annotation[];
 }
 
+/** The value a pinned line holds, as the pinning pull request's table shows it (`owner/repo@sha # v1.2.3`). */
+function afterValue(line: string): string {
+  return line.trim().replace(/^-\s+/, '').replace(/^(?:uses|image|container|FROM)\s*:?\s*/, '');
+}
+
 export function renderCheck(input: { readonly findings: readonly CheckFinding[]; readonly conclusion: CheckConclusion; readonly fixes: readonly FileFix[]; readonly untouchedUnpinned: number; readonly fork: boolean; readonly checkedFiles: number }): CheckText {
   const blamed = input.findings.filter((finding) => finding.touched);
   const fixOf = (path: string, line: number) => input.fixes.find((fix) => fix.path === path)?.lines.get(line);
@@ -36,11 +41,12 @@ export function renderCheck(input: { readonly findings: readonly CheckFinding[];
   const summary: string[] = [];
   if (blamed.length === 0) summary.push(input.checkedFiles === 0 ? 'This pull request changes no workflow, action or image file.' : 'Every reference and image this pull request writes is pinned.');
   else {
-    summary.push('| File | Line | Now | Problem | Pin |', '| --- | ---: | --- | --- | --- |');
+    // The pinning pull request's table (file, line, before, after), with the reason beside it.
+    summary.push('| File | Line | Before | After | Why |', '| --- | ---: | --- | --- | --- |');
     let used = 0;
     for (const [index, finding] of blamed.entries()) {
       const fix = fixOf(finding.path, finding.line);
-      const row = `| ${tableCode(finding.path)} | ${finding.line} | ${tableCode(finding.uses)} | **${finding.severity}** ${safeText(finding.message).replaceAll('|', '\\|')} | ${fix ? tableCode(fix.trim()) : ''} |`;
+      const row = `| ${tableCode(finding.path)} | ${finding.line} | ${tableCode(finding.uses)} | ${fix ? tableCode(afterValue(fix)) : '–'} | **${finding.severity}** ${safeText(finding.message).replaceAll('|', '\\|')} |`;
       if (used + row.length > SUMMARY_LIMIT) {
         summary.push(`\n… and ${blamed.length - index} more, in the annotations.`);
         break;
@@ -48,7 +54,7 @@ export function renderCheck(input: { readonly findings: readonly CheckFinding[];
       summary.push(row);
       used += row.length + 1;
     }
-    summary.push('', input.fork ? 'This pull request comes from a fork, where pinwarden cannot push: the replacement lines are below, to copy.' : input.fixes.length > 0 ? 'Press **Pin them** above to have pinwarden push one commit to this branch that pins these lines (it refuses if the branch moved meanwhile).' : 'pinwarden cannot pin these lines itself (see each reason); change them by hand.');
+    summary.push('', input.fork ? 'This pull request comes from a fork, where pinwarden cannot push: the replacement lines are below, to copy.' : input.fixes.length > 0 ? 'Press **Pin them** above to have pinwarden push one commit to this branch that writes the After column (it refuses if the branch moved meanwhile).' : 'pinwarden cannot pin these lines itself (see each reason); change them by hand.');
   }
   if (input.untouchedUnpinned > 0) summary.push('', `${count(input.untouchedUnpinned, 'other reference')} in these files ${input.untouchedUnpinned === 1 ? 'is' : 'are'} not pinned, on lines this pull request did not write; they are not blamed here (pinwarden's pinning pull request handles them).`);
   const suggestions = input.fork ? input.fixes.flatMap((fix) => [...fix.lines].map(([line, text]) => `${inlineCode(fix.path)} line ${line}:\n\n${codeBlock(text, 'yaml')}`)) : [];

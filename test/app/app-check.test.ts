@@ -49,7 +49,9 @@ describe('the pull-request check', () => {
     expect(run.annotations[0]!.title).toContain('actions/setup-go@v5');
     expect(run.actions.map((action) => action.identifier)).toEqual(['pin']);
     const summary = renderedText(run.output.summary!);
-    expect(summary).toContain('actions/setup-go@v5');
+    // The pinning pull request's table: before, and the pin the button writes.
+    expect(summary).toContain('File | Line | Before | After | Why');
+    expect(summary).toMatch(new RegExp(`ci\\.yml \\| 9 \\| actions/setup-go@v5 \\| actions/setup-go@${tagSha('actions/setup-go', 'v5')} # v5\\.\\d+\\.\\d+ \\| high`));
     expect(summary).toContain('1 other reference in these files is not pinned');
   });
 
