@@ -9,7 +9,6 @@ import { PinwardenOctokit } from '../github/create-octokit.js';
 import { createLogger } from '../server/create-logger.js';
 import { startWebhookServer } from '../server/webhook-server.js';
 import { createPinwardenApp } from './pinwarden-app.js';
-import { createImageResolvers } from './image-resolvers.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
 import { credentialsFromEnv } from '../images/registry/digest-resolver.js';
 
@@ -47,7 +46,6 @@ let images: ImageResolverSettings | undefined;
 if (env.PINWARDEN_IMAGES !== '0') {
   try {
     images = { mirrors: words('PINWARDEN_REGISTRY_MIRRORS'), credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS), allowedMirrorHosts: words('PINWARDEN_ALLOWED_MIRROR_HOSTS') };
-    createImageResolvers(images);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -56,14 +54,20 @@ if (env.PINWARDEN_IMAGES !== '0') {
 const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
 const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
 const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: PinwardenOctokit });
-const pinwarden = createPinwardenApp({
-  concurrency: Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4)),
-  debounceMs: wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000),
-  ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
-  dryRun: env.PINWARDEN_DRY_RUN === '1',
-  ...(images ? { images } : {}),
-  ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined } } : {}),
-});
+let pinwarden: ReturnType<typeof createPinwardenApp>;
+try {
+  // Bad registry mirrors stop the start here, with the mirror named.
+  pinwarden = createPinwardenApp({
+    concurrency: Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4)),
+    debounceMs: wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000),
+    ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
+    dryRun: env.PINWARDEN_DRY_RUN === '1',
+    ...(images ? { images } : {}),
+    ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined } } : {}),
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
 await probot.load(pinwarden.app);
 const server = await startWebhookServer({
   probot,

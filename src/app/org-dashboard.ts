@@ -6,12 +6,12 @@
 import type { Logger } from 'pino';
 import { decideIssue, issueKindOf } from '../attention/attention-issue.js';
 import type { OpenAttentionIssue } from '../attention/attention-issue.js';
-import { ATTENTION_LABEL } from '../attention/attention-issue.js';
 import { dashboardLines } from '../dashboard/org-status.js';
 import type { RepositoryStatus, RolloutState } from '../dashboard/org-status.js';
 import type { GitHubClient } from './github-client.js';
 import { statusOf } from './github-client.js';
 import type { JobOutcome } from './pin-repository-job.js';
+import { PINWARDEN_ISSUES_FIELD } from './read-repository.js';
 import { writeAttention } from './write-attention.js';
 
 export const DASHBOARD_INTERVAL_MS = 10 * 60_000;
@@ -21,11 +21,11 @@ const WRITES_PER_HOUR = 500;
 
 const FIND_ISSUES = `query pinwardenDashboard($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {
-    issues(first: 5, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: DESC }) { nodes { number body author { __typename } } }
+    ${PINWARDEN_ISSUES_FIELD}
   }
 }`;
 
-/** Where a run left a repository, for the dashboard; undefined when the run says nothing new. */
+/** Where a run left a repository, for the dashboard; a run that threw (`undefined`) failed. */
 export function statusOfOutcome(repository: string, outcome: JobOutcome | undefined): RepositoryStatus {
   if (!outcome) return { repository, state: 'failed', serious: [], dependabot: undefined };
   if (outcome.status === 'skipped') return { repository, state: 'skipped', serious: [], dependabot: undefined };

@@ -55,6 +55,12 @@ export interface PinwardenApp {
 }
 
 const WRITERS = new Set(['admin', 'maintain', 'write']);
+
+/** Whether `login` may write to the repository (asked through the API), and the role GitHub names. */
+async function writeAccess(github: GitHubClient, repo: { owner: string; repo: string }, login: string): Promise<{ allowed: boolean; role: string }> {
+  const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+  return { allowed: WRITERS.has(data.permission) || WRITERS.has(data.role_name), role: data.role_name };
+}
 /** Repositories read ahead per wave of an installation; bounds the snapshots held in memory. */
 const READ_AHEAD_WAVE = 200;
 /** The audit's facts (advisories above all) are read afresh after this. */
@@ -257,8 +263,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       track(
         (async () => {
           // GitHub shows the button to people who can write; asked again, as the comment command does.
-          const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: sender.login });
-          if (!WRITERS.has(data.permission) && !WRITERS.has(data.role_name)) {
+          if (!(await writeAccess(github, repo, sender.login)).allowed) {
             log.info({ sender: sender.login }, 'refused: the sender cannot write to the repository');
             return;
           }
@@ -287,12 +292,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       const installationId = payload.installation.id;
       track(
         (async () => {
-          const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: commenter.login });
-          if (!WRITERS.has(data.permission) && !WRITERS.has(data.role_name)) {
-            log.info({ commenter: commenter.login, permission: data.role_name }, 'refused: the commenter cannot write to the repository');
+          const access = await writeAccess(github, repo, commenter.login);
+          if (!access.allowed) {
+            log.info({ commenter: commenter.login, permission: access.role }, 'refused: the commenter cannot write to the repository');
             // Told once per issue and window; asking again gets a reaction, never another post.
             if (refusals.firstRefusal(`${installationId}/${payload.repository.full_name}#${payload.issue.number}`, commenter.login)) {
-              await reply(`thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${data.role_name}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
+              await reply(`thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${access.role}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
             } else {
               await github.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content: 'confused' });
             }

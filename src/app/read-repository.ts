@@ -15,6 +15,11 @@ export const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
 const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
 
+/** pinwarden's open issues of a repository (the kinds are told apart by their marker). */
+export const PINWARDEN_ISSUES_FIELD = `issues(first: 5, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: DESC }) {
+      nodes { number body author { __typename } }
+    }`;
+
 const REPOSITORY_FIELDS = `
     id isArchived isFork isEmpty
     defaultBranchRef { name target { oid } }
@@ -31,9 +36,7 @@ const REPOSITORY_FIELDS = `
     pullRequests(headRefName: "${PIN_BRANCH}", first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state url title body comments(last: 30) { nodes { body } } }
     }
-    attention: issues(first: 5, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: DESC }) {
-      nodes { number body author { __typename } }
-    }`;
+    attention: ${PINWARDEN_ISSUES_FIELD}`;
 
 export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {${REPOSITORY_FIELDS}

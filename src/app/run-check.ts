@@ -9,7 +9,7 @@ import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles } from '../audit/audit-files.js';
 import { touchedLines } from '../check/changed-lines.js';
 import type { TouchedLines } from '../check/changed-lines.js';
-import { conclusionOf, planFix, touchedReferences, weighForCheck } from '../check/plan-check.js';
+import { conclusionOf, imagesOnLines, planFix, touchedReferences, weighForCheck } from '../check/plan-check.js';
 import type { CheckedImageFile, CheckedWorkflow, FileFix } from '../check/plan-check.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, PIN_ACTION, renderCheck } from '../check/render-check.js';
 import { isIgnoredAction } from '../config/pinwarden-config.js';
@@ -21,6 +21,8 @@ import { auditImages } from '../images/audit-images.js';
 import { imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
 import { imagesToResolve } from '../images/plan-images.js';
 import { locateImageFile } from '../images/locate-image-file.js';
+import type { ImageFile } from '../images/pin-images.js';
+import type { IgnoreRef } from '../rewrite/plan-pins.js';
 import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
 import { isTouched } from '../check/changed-lines.js';
 import type { RefResolver } from '../resolve/types.js';
@@ -94,13 +96,17 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
     if (file.kind === 'workflow' || file.kind === 'action') {
       const located = locateUsesSites(text, file.kind);
       workflows.push({ path: file.path, kind: file.kind, text, located, touched: file.touched });
-      if (imagesOn) images.push({ path: file.path, kind: file.kind, text, uses: located, touched: file.touched });
+      if (imagesOn) images.push(checkedImageFile({ path: file.path, kind: file.kind, text, uses: located }, file.touched));
     } else if (imagesOn && file.kind !== 'helm-values') {
       const kind = file.kind === 'maybe-kubernetes' ? (looksLikeKubernetes(text) ? 'kubernetes' : undefined) : file.kind;
-      if (kind) images.push({ path: file.path, kind, text, touched: file.touched });
+      if (kind) images.push(checkedImageFile({ path: file.path, kind, text }, file.touched));
     }
   }
   return { workflows, images, config: config.ok ? config.config : undefined, configProblems: config.ok ? [] : config.problems, notes };
+}
+
+function checkedImageFile(file: ImageFile, touched: TouchedLines): CheckedImageFile {
+  return { ...file, touched, located: locateImageFile(file) };
 }
 
 /** Runs the check and writes its check run. */
@@ -116,21 +122,15 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   const ignore = (ref: Parameters<typeof isIgnoredAction>[1]) => isIgnoredAction(config, ref);
   const audited = changed.workflows.map((file) => ({ path: file.path, text: file.text, located: file.located.ok ? { ok: true as const, references: touchedReferences(file) } : file.located }));
   const report = await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.must_stay_on_tag });
-  const imageFindings = changed.images.flatMap((file) => {
-    const located = locateImageFile(file);
-    return located.ok ? auditImages(file.path, located.images.filter((image) => isTouched(file.touched, image.site.line)), new Map()) : [];
-  });
+  const imageFindings = changed.images.flatMap((file) => auditImages(file.path, imagesOnLines(file, true), new Map()));
   const findings = weighForCheck([...report.findings, ...imageFindings], touchedOf);
   const conclusion = conclusionOf(findings, config.check.conclusion);
   const fork = target.headRef === undefined;
   // The pins the table shows (the audit above resolved these refs, so the cache answers): a fork
   // gets them as replacement lines; a branch here gets the button, which pushes them when pressed.
-  const fixes = conclusion !== 'success' ? await fixFor(deps, changed, config) : [];
+  const fixes = conclusion !== 'success' ? await fixFor(deps, changed, config, ignore) : [];
   const untouchedUnpinned = changed.workflows.flatMap((file) => gateFailuresOf(file, ignore).filter((failure) => failure.line !== undefined && !isTouched(file.touched, failure.line))).length
-    + changed.images.flatMap((file) => {
-      const located = locateImageFile(file);
-      return located.ok ? located.images.filter((image) => !isTouched(file.touched, image.site.line) && !gateImage(image).passes) : [];
-    }).length;
+    + changed.images.flatMap((file) => imagesOnLines(file, false).filter((image) => !gateImage(image).passes)).length;
   const text = renderCheck({ findings, conclusion, fixes, untouchedUnpinned, fork, checkedFiles: changed.workflows.length + changed.images.filter((file) => file.kind !== 'workflow' && file.kind !== 'action').length });
   const withNotes = changed.notes.length > 0 ? { ...text, summary: `${text.summary}\n\n${changed.notes.join('\n')}` } : text;
   deps.log.info({ pull: target.pullNumber, conclusion, blamed: text.annotations.length }, `check: ${conclusion}`);
@@ -161,14 +161,10 @@ function touchedIndex(changed: ChangedFiles): (path: string) => TouchedLines {
 }
 
 /** The flagged lines pinned: refs resolved through the installation's cache, images through the registry. */
-async function fixFor(deps: CheckDeps, changed: ChangedFiles, config: PinwardenConfig): Promise<FileFix[]> {
-  const ignore = (ref: Parameters<typeof isIgnoredAction>[1]) => isIgnoredAction(config, ref);
+async function fixFor(deps: CheckDeps, changed: ChangedFiles, config: PinwardenConfig, ignore: IgnoreRef): Promise<FileFix[]> {
   const resolutions = await deps.resolver.resolve(collectRefRequests(changed.workflows.flatMap(touchedReferences), ignore));
   const imageResolver = deps.imageResolverFor?.(config.images.mirrors);
-  const touchedImages = changed.images.flatMap((file) => {
-    const located = locateImageFile(file);
-    return located.ok ? imagesToResolve(located.images.filter((image) => isTouched(file.touched, image.site.line))) : [];
-  });
+  const touchedImages = changed.images.flatMap((file) => imagesToResolve(imagesOnLines(file, true)));
   const imageResolutions: Map<ImageKey, ImageResolution> = imageResolver?.ok && touchedImages.length > 0 ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image)) : new Map();
   return planFix({ workflows: changed.workflows, images: changed.images, resolutions, imageResolutions, ignore, staysOnTag: config.must_stay_on_tag });
 }
@@ -182,7 +178,8 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
   const changed = await readChangedFiles(deps, target);
   if (changed.nothingToCheck) return { status: 'nothing' };
   if (!changed.config) return { status: 'refused', why: `${CONFIG_PATH} is invalid` };
-  const fixes = await fixFor(deps, changed, changed.config);
+  const config = changed.config;
+  const fixes = await fixFor(deps, changed, config, (ref) => isIgnoredAction(config, ref));
   const repo = { owner: target.owner, repo: target.name };
   const say = (title: string, summary: string) => github.rest.checks.update({ ...repo, check_run_id: target.checkRunId, output: { title, summary } });
   if (fixes.length === 0) {

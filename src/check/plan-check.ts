@@ -10,6 +10,7 @@ import { locateImageFile } from '../images/locate-image-file.js';
 import { rewriteImages } from '../images/rewrite-images.js';
 import { contextFor } from '../images/locate-image-file.js';
 import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import type { LocatedImage, LocateImagesResult } from '../images/types.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import type { IgnoreRef } from '../rewrite/plan-pins.js';
@@ -29,6 +30,13 @@ export interface CheckedWorkflow {
 
 export interface CheckedImageFile extends ImageFile {
   readonly touched: TouchedLines;
+  /** Its images, located once when the file was read. */
+  readonly located: LocateImagesResult;
+}
+
+/** The images of a file on lines the pull request wrote (`touched`), or on the others. */
+export function imagesOnLines(file: CheckedImageFile, touched: boolean): LocatedImage[] {
+  return file.located.ok ? file.located.images.filter((image) => isTouched(file.touched, image.site.line) === touched) : [];
 }
 
 /** The audit's findings as the check weighs them, and whether the pull request wrote their line. */
@@ -86,7 +94,8 @@ export function planFix(input: {
   }
   for (const file of input.images) {
     const current = texts.get(file.path)?.text ?? file.text;
-    const located = locateImageFile({ ...file, text: current, ...(texts.has(file.path) ? { uses: undefined } : {}) });
+    // A file the action pass rewrote is located again on its new text (its `uses:` moved).
+    const located = texts.has(file.path) ? locateImageFile({ ...file, text: current, uses: undefined }) : file.located;
     if (!located.ok) continue;
     const rewritten = rewriteImages({ text: current, kind: file.kind, images: located.images, resolutions: input.imageResolutions, ignore: (image) => !isTouched(file.touched, image.site.line), contextOf: (text) => contextFor(file, text) });
     if (rewritten.status === 'rewritten') texts.set(file.path, { original: texts.get(file.path)?.original ?? file.text, text: rewritten.text });

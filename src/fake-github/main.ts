@@ -7,6 +7,7 @@ import { toFakeAdvisories } from './fake-state.js';
 import { createFakeState } from './fake-state.js';
 import { startFakeGitHub } from './fake-github-server.js';
 import { loadRefsDir } from './load-refs.js';
+import { serveUntilStopped } from '../local-run/serve-until-stopped.js';
 
 const { values } = parseArgs({
   options: { refs: { type: 'string' }, advisories: { type: 'string' }, port: { type: 'string', default: '0' }, 'latency-ms': { type: 'string', default: '0' } },
@@ -17,11 +18,4 @@ if (!values.refs) {
 }
 const advisories = values.advisories === undefined ? [] : toFakeAdvisories(parseAdvisoriesFile(await readFile(values.advisories, 'utf8')));
 const fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(values.refs), { advisories }), port: Number(values.port), latencyMs: Number(values['latency-ms']) });
-process.stdout.write(`listening ${fake.url}\n`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    const { byKind, total } = fake.counts();
-    process.stderr.write(`served ${total} requests: ${JSON.stringify(byKind)}\n`);
-    void fake.close().then(() => process.exit(0));
-  });
-}
+serveUntilStopped(fake);

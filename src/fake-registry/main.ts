@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseImagesFile } from './images-file.js';
 import { startFakeRegistry } from './fake-registry-server.js';
+import { serveUntilStopped } from '../local-run/serve-until-stopped.js';
 
 const { values } = parseArgs({ options: { images: { type: 'string' }, port: { type: 'string', default: '0' }, 'latency-ms': { type: 'string', default: '0' } } });
 if (!values.images) {
@@ -12,11 +13,4 @@ if (!values.images) {
   process.exit(2);
 }
 const registry = await startFakeRegistry({ images: parseImagesFile(await readFile(values.images, 'utf8')), port: Number(values.port), latencyMs: Number(values['latency-ms']) });
-process.stdout.write(`listening ${registry.url}\n`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    const { byKind, total } = registry.counts();
-    process.stderr.write(`served ${total} requests: ${JSON.stringify(byKind)}\n`);
-    void registry.close().then(() => process.exit(0));
-  });
-}
+serveUntilStopped(registry);
