@@ -45,41 +45,58 @@ async function main(): Promise<void> {
     return located.ok ? { ...file, text: unpinToTags(file.text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }) } : file;
   });
 
-  const rows = [await measure('corpus as committed', files, minSeconds), await measure('corpus, SHA pins turned back into tags', unpinned, minSeconds)];
+  const resolutions = await resolveAll([...files, ...unpinned]);
+  const changes = (sample: Sample) => {
+    const located = locateUsesSites(sample.text, sample.kind);
+    return located.ok && rewriteFile({ text: sample.text, references: located.references, resolutions }).status !== 'unchanged';
+  };
+  const rows = [
+    await measure('corpus as committed', files, minSeconds),
+    await measure('… its files left unchanged', files.filter((file) => !changes(file)), minSeconds),
+    await measure('corpus, SHA pins turned back into tags', unpinned, minSeconds),
+    await measure('… its rewritten files', unpinned.filter(changes), minSeconds),
+  ];
   for (const steps of [500, 1000, 2000, 5000]) rows.push(await measure(`generated workflow, ${steps} steps`, [generatedWorkflow(steps)], minSeconds));
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
     return;
   }
   const table = [
-    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; each row repeats for at least ${minSeconds} s after a warm-up pass, and so does each floor: \`parseDocument\` once per file, and the CST-only \`Parser\`, over the same inputs in the same run. A ratio of 1.0× means pinwarden handles a file in the time one \`parseDocument\` takes.`,
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; each row runs pinwarden's pass and each floor — \`parseDocument\` once per file, and the CST-only \`Parser\` — over the same inputs, interleaved pass by pass for at least ${minSeconds} s each after a warm-up; figures are median passes. A ratio of 1.0× means pinwarden handles a file in the time one \`parseDocument\` takes. *before*: the same pass the way it ran before the plain-tree fast path and the proof of safe edits (full parse, every rewrite re-parsed), in the same run.`,
     '',
-    '| input | files | bytes | uses | pinned | files/s | MB/s | ms per file | parseDocument files/s | × parseDocument | CST files/s | × CST |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× |`),
+    '| input | files | bytes | uses | pinned | files/s | MB/s | ms per file | parseDocument files/s | × parseDocument | CST files/s | × CST | before: × parseDocument |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× | ${row.beforeRatioToParseDocument.toFixed(2)}× |`),
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', table);
 
-  async function measure(name: string, samples: readonly Sample[], seconds: number) {
+  async function resolveAll(samples: readonly Sample[]): Promise<Map<RefKey, Resolution>> {
     const resolutions = new Map<RefKey, Resolution>();
     for (const sample of samples) {
       const located = locateUsesSites(sample.text, sample.kind);
       if (located.ok) for (const [key, value] of await resolver.resolve(collectRefRequests(located.references))) resolutions.set(key, value);
     }
+    return resolutions;
+  }
+
+  async function measure(name: string, samples: readonly Sample[], seconds: number) {
+    const resolutions = await resolveAll(samples);
     let uses = 0;
     let pinned = 0;
-    const pass = () => {
+    // `before`: how the core ran before issue 10 — the full parse for locate, every rewrite re-parsed to verify.
+    const run = (before: boolean) => () => {
       uses = 0;
       pinned = 0;
       for (const sample of samples) {
-        const located = locateUsesSites(sample.text, sample.kind);
+        const located = locateUsesSites(sample.text, sample.kind, { fastPath: !before });
         if (!located.ok) continue;
         uses += located.references.length;
-        const result = rewriteFile({ text: sample.text, references: located.references, resolutions });
+        const result = rewriteFile({ text: sample.text, references: located.references, resolutions, alwaysVerify: before });
         pinned += result.plan.entries.filter((entry) => entry.action === 'pin').length;
       }
     };
+    const pass = run(false);
     // The floor, over the same inputs in the same run: one `parseDocument` per file (the full
     // parse pinwarden's locate builds on), and the CST-only `Parser` (tokens, no document).
     const fullParse = () => {
@@ -88,41 +105,47 @@ async function main(): Promise<void> {
     const cstParse = () => {
       for (const sample of samples) for (const token of new Parser().parse(sample.text)) void token;
     };
-    const ours = timed(pass, seconds);
-    const parse = timed(fullParse, seconds);
-    const cst = timed(cstParse, seconds);
+    // Interleaved: one pass of each in turn, round after round, so a slow moment of the machine
+    // falls on all four alike; each figure is the median pass.
+    const [ours, parse, cst, before] = interleaved([pass, fullParse, cstParse, run(true)], seconds) as [number, number, number, number];
     const bytes = samples.reduce((sum, sample) => sum + Buffer.byteLength(sample.text), 0);
-    const filesPerSecond = (timing: { passes: number; elapsed: number }) => (samples.length * timing.passes) / timing.elapsed;
+    const filesPerSecond = (secondsPerPass: number) => samples.length / secondsPerPass;
     return {
       name,
       files: samples.length,
       bytes,
       uses,
       pinned,
-      passes: ours.passes,
       filesPerSecond: filesPerSecond(ours),
-      megabytesPerSecond: (bytes * ours.passes) / ours.elapsed / 1e6,
-      msPerFile: (ours.elapsed * 1000) / (samples.length * ours.passes),
+      megabytesPerSecond: bytes / ours / 1e6,
+      msPerFile: (ours * 1000) / samples.length,
       parseDocumentFilesPerSecond: filesPerSecond(parse),
       cstFilesPerSecond: filesPerSecond(cst),
-      ratioToParseDocument: filesPerSecond(ours) / filesPerSecond(parse),
-      ratioToCst: filesPerSecond(ours) / filesPerSecond(cst),
+      ratioToParseDocument: parse / ours,
+      ratioToCst: cst / ours,
+      beforeRatioToParseDocument: parse / before,
     };
   }
 }
 
-/** Runs `pass` once to warm up, then again for at least `seconds` (and three times at least). */
-function timed(pass: () => void, seconds: number): { passes: number; elapsed: number } {
-  pass();
-  let passes = 0;
-  const started = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < seconds || passes < 3) {
-    pass();
-    passes += 1;
-    elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+/**
+ * Runs each pass once to warm up, then round after round, each pass once a round, until every
+ * pass has had `seconds` (and five rounds at least); gives each pass's median time in seconds.
+ */
+function interleaved(passes: readonly (() => void)[], seconds: number): number[] {
+  for (const pass of passes) pass();
+  const times: number[][] = passes.map(() => []);
+  let total = 0;
+  while (total < seconds * passes.length || times[0]!.length < 5) {
+    passes.forEach((pass, index) => {
+      const started = process.hrtime.bigint();
+      pass();
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+      times[index]!.push(elapsed);
+      total += elapsed;
+    });
   }
-  return { passes, elapsed };
+  return times.map((list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)]!);
 }
 
 /** One job with `steps` steps cycling through real actions at tags the refs data holds. */

@@ -4,6 +4,8 @@ import type { RefKey, Resolution } from '../resolve/types.js';
 import type { UsesReference } from '../workflow/types.js';
 import { applyEdits } from './apply-edits.js';
 import { planPins } from './plan-pins.js';
+import { editsAreProvablySafe } from './safe-edits.js';
+import type { SiteEdit } from './safe-edits.js';
 import type { IgnoreRef } from './plan-pins.js';
 import type { PinPlan } from './types.js';
 import { verifyRewrite } from './verify-rewrite.js';
@@ -19,12 +21,19 @@ export function rewriteFile(input: {
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
   readonly ignore?: IgnoreRef;
   readonly staysOnTag?: readonly string[];
+  /** Re-parse even edits the bytes prove (the benchmark's "before" column, and tests comparing the two). */
+  readonly alwaysVerify?: boolean;
 }): FileRewrite {
   const plan = planPins(input);
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
-  const comments = plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [entry.comment.edit] : []));
-  if (pins.length === 0 && comments.length === 0) return { status: 'unchanged', plan };
-  const text = applyEdits(input.text, [...pins.flatMap((pin) => pin.edits), ...comments].sort((a, b) => a.start - b.start));
+  const changes: SiteEdit[] = [
+    ...pins.map((pin) => ({ site: pin.site, after: pin.after, edits: pin.edits })),
+    ...plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [{ site: entry.site, after: undefined, edits: [entry.comment.edit] }] : [])),
+  ];
+  if (changes.length === 0) return { status: 'unchanged', plan };
+  const text = applyEdits(input.text, changes.flatMap((change) => change.edits));
+  // Edits whose meaning the bytes prove skip the re-parse (safe-edits.ts); every other rewrite is verified in full.
+  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes)) return { status: 'rewritten', plan, text };
   const expected = new Map(pins.map((pin) => [pin.site.nodeStart, pin.after]));
   const verification = verifyRewrite({ original: input.text, updated: text, expected });
   if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };

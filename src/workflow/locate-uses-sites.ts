@@ -6,6 +6,7 @@ import type { Document, Node, YAMLMap } from 'yaml';
 import { MAX_NESTING, describeYamlError, nestedTooDeeply } from '../common/yaml-error.js';
 import { buildScalarSite, foundUnder, lookup, markSharedLines, resolveNode, scalarText, scanScalars } from '../yaml/scalar-site.js';
 import type { FoundValue, YamlText } from '../yaml/scalar-site.js';
+import { plainTree } from '../yaml/plain-tree.js';
 import { isYamlGitHubAccepts } from './github-tolerated-yaml.js';
 import { parseActionRef } from './parse-action-ref.js';
 import type { FileKind, LocateResult, SiteContext, UsesReference, UsesSite } from './types.js';
@@ -17,16 +18,26 @@ interface Walk {
   readonly visitedSteps: Set<Node>;
 }
 
-export function locateUsesSites(text: string, kind: FileKind): LocateResult {
+export interface LocateOptions {
+  /** false: always the full parse (the differential tests compare the two paths). */
+  readonly fastPath?: boolean;
+}
+
+export function locateUsesSites(text: string, kind: FileKind, options: LocateOptions = {}): LocateResult {
   try {
-    return locate(text, kind);
+    return locate(text, kind, options.fastPath !== false);
   } catch (error) {
     // One hostile file costs only that file: whatever it does to the walk is its own report.
     return { ok: false, error: `pinwarden could not read this file: ${(error as Error).message}` };
   }
 }
 
-function locate(text: string, kind: FileKind): LocateResult {
+const STRING_KEYS = { stringKeys: new Set(['uses']) };
+
+function locate(text: string, kind: FileKind, fastPath: boolean): LocateResult {
+  // Most files are plain YAML: built from the parser's tokens without the composer (yaml/plain-tree.ts).
+  const plain = fastPath ? plainTree(text, STRING_KEYS) : undefined;
+  if (plain) return walkTree(kind, plain.doc, plain.contents, { text, lines: plain.lines, scalarSpans: plain.spans });
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
@@ -39,12 +50,14 @@ function locate(text: string, kind: FileKind): LocateResult {
   if (!isMap(doc.contents)) return { ok: false, error: 'the document is not a mapping' };
   const shape = scanScalars([doc.contents]);
   if (shape.depth > MAX_NESTING) return { ok: false, error: nestedTooDeeply() };
+  return walkTree(kind, doc, doc.contents, { text, lines, scalarSpans: shape.spans });
+}
 
+function walkTree(kind: FileKind, doc: Document, contents: YAMLMap, yaml: YamlText): LocateResult {
   const walk: Walk = { doc, found: new Map(), visitedSteps: new Set() };
-  if (kind === 'workflow') visitJobs(walk, doc.contents);
-  else visitSteps(walk, lookup(doc, resolveNode(doc, lookup(doc, doc.contents, 'runs')), 'steps'), 'runs.steps', 'composite-step', false);
+  if (kind === 'workflow') visitJobs(walk, contents);
+  else visitSteps(walk, lookup(doc, resolveNode(doc, lookup(doc, contents, 'runs')), 'steps'), 'runs.steps', 'composite-step', false);
 
-  const yaml: YamlText = { text, lines, scalarSpans: shape.spans };
   const sites: UsesSite[] = [...walk.found.values()].map((entry) => ({ ...buildScalarSite(yaml, entry), context: entry.context }));
   const references: UsesReference[] = markSharedLines(sites)
     .sort((a, b) => a.valueStart - b.valueStart)

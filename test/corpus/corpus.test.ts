@@ -21,6 +21,8 @@ import type { RefKey, RefResolver } from '../../src/resolve/types.js';
 import { collectRefRequests } from '../../src/rewrite/plan-pins.js';
 import { applyEdits } from '../../src/rewrite/apply-edits.js';
 import { rewriteFile } from '../../src/rewrite/rewrite-file.js';
+import { editsAreProvablySafe } from '../../src/rewrite/safe-edits.js';
+import { verifyRewrite } from '../../src/rewrite/verify-rewrite.js';
 import type { FileRewrite } from '../../src/rewrite/rewrite-file.js';
 import { mostSpecificVersionTag } from '../../src/resolve/version-tags.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
@@ -179,6 +181,7 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
   it('(d) every rewritten file re-parses equal to the original except the pinned values', async () => {
     let rewritten = 0;
     let pinnedValues = 0;
+    let provedSafe = 0;
     for (const file of files) {
       // Turn every verifiable pin back into its tag, so that most files have real work.
       const unpinned = unpinToTags(file.text, findVerifiablePins(referencesOf(file), refsByRepo), { dropComment: true });
@@ -190,11 +193,15 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
       const expected = parseDocument(unpinned).toJS() as unknown;
       for (const pinned of pins) setAtPath(expected, pinned.site.path, pinned.after);
       expect(parseDocument(result.text).toJS(), file.name).toEqual(expected);
+      // Rewrites that skipped the re-parse (rewrite/safe-edits.ts) pass the full verification too.
+      expect(verifyRewrite({ original: unpinned, updated: result.text, expected: new Map(pins.map((p) => [p.site.nodeStart, p.after])) }), file.name).toEqual({ ok: true });
+      if (editsAreProvablySafe(unpinned, pins.map((p) => ({ site: p.site, after: p.after, edits: p.edits })))) provedSafe += 1;
       const again = referencesOf({ text: result.text, kind: file.kind });
       expect(new Set(again.map((reference) => reference.site.value))).toEqual(new Set([...pins.map((p) => p.after), ...referencesOf({ text: unpinned, kind: file.kind }).filter((r) => !pins.some((p) => p.site.valueStart === r.site.valueStart)).map((r) => r.site.value)]));
     }
-    console.info(`(d) ${rewritten} rewritten files, ${pinnedValues} pinned values, all re-parse equal`);
+    console.info(`(d) ${rewritten} rewritten files (${provedSafe} proved safe without a re-parse), ${pinnedValues} pinned values, all re-parse equal`);
     expect(rewritten).toBeGreaterThan(100);
+    expect(provedSafe).toBeGreaterThan(100);
   });
 });
 
