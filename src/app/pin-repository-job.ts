@@ -13,6 +13,7 @@ import { checkExposure } from '../audit/exposure.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { locateAll } from '../parallel/locate-in-parallel.js';
 import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../gate/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
@@ -259,6 +260,17 @@ export function auditedSnapshotFiles(files: readonly SnapshotFile[]): AuditedFil
     const kind = fileKindOf(file.path);
     return kind ? [{ path: file.path, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }] : [];
   });
+}
+
+/** `auditedSnapshotFiles` for a whole install wave at once: a large batch is located on worker threads. */
+export async function auditedWaveFiles(repositories: readonly (readonly SnapshotFile[])[]): Promise<AuditedFile[][]> {
+  const pending = repositories.map((files) => files.flatMap((file) => {
+    const kind = fileKindOf(file.path);
+    return kind && !file.located ? [{ text: file.text, kind }] : [];
+  }));
+  const located = await locateAll(pending.flat());
+  let next = 0;
+  return repositories.map((files) => auditedSnapshotFiles(files.map((file) => (fileKindOf(file.path) && !file.located ? { ...file, located: located[next++]! } : file))));
 }
 
 /** The read with each file's `uses:` as `audited` located them, so its run does not parse them again. */

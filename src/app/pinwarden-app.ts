@@ -7,7 +7,7 @@ import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles } from '../audit/audit-files.js';
 import { createGitHubAuditFacts } from '../github/github-audit-facts.js';
-import { auditedSnapshotFiles, withLocated } from './pin-repository-job.js';
+import { auditedWaveFiles, withLocated } from './pin-repository-job.js';
 import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
@@ -170,7 +170,9 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
             // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions
             // for the whole wave (comment tags, reachability, manifests), so each run finds its
             // answers in the installation's caches — and its files already located.
-            const auditedByRepository = new Map([...reads].map(([key, read]) => [key, read.status === 'read' ? auditedSnapshotFiles(read.files) : []]));
+            const readEntries = [...reads];
+            const waveFiles = await auditedWaveFiles(readEntries.map(([, read]) => (read.status === 'read' ? read.files : [])));
+            const auditedByRepository = new Map(readEntries.map(([key], index) => [key, waveFiles[index]!]));
             const audited = [...auditedByRepository.values()].flat();
             await resolverFor(installationId, github).resolve(collectRefRequests(audited.flatMap((file) => (file.located.ok ? file.located.references : []))));
             await auditFiles(audited, auditFactsFor(installationId, github)).catch((error: unknown) => log.warn({ err: error }, 'the wave\'s audit warm-up failed; each run asks on its own'));

@@ -43,6 +43,8 @@ export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: Stri
   }
 }`;
 
+/** Batched reads in flight at once for one installation's wave. */
+const READ_CONCURRENCY = 4;
 /** Repositories read per query when an installation brings many at once. */
 export const READ_BATCH_SIZE = 10;
 
@@ -143,24 +145,40 @@ export function repositoryKey(repository: { owner: string; name: string }): stri
  */
 export async function readRepositories(github: GitHubClient, repositories: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
   const reads = new Map<string, RepositoryRead>();
-  for (let start = 0; start < repositories.length; start += READ_BATCH_SIZE) {
-    const batch = repositories.slice(start, start + READ_BATCH_SIZE);
-    let data: Record<string, RepositoryFields | null> | undefined;
-    try {
-      data = await github.graphql<Record<string, RepositoryFields | null>>(readRepositoriesQuery(batch));
-    } catch (error) {
-      // Missing repositories come back as null beside an error; Octokit throws but keeps the data.
-      data = (error as { data?: Record<string, RepositoryFields | null> }).data;
-      if (!data) throw error;
+  const batches: (typeof repositories)[] = [];
+  for (let start = 0; start < repositories.length; start += READ_BATCH_SIZE) batches.push(repositories.slice(start, start + READ_BATCH_SIZE));
+  // A few batches in flight, as many as an installation's runs (each run reads on its own the same
+  // way): the wave's reads wait on latency, not on GitHub, and Octokit's throttling still holds.
+  let next = 0;
+  const reader = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      for (const [key, read] of await readBatch(github, batch)) reads.set(key, read);
     }
-    const found = batch.flatMap((repository, index) => {
-      const fields = data?.[`r${index}`];
-      return fields ? [{ ...repository, read: parseRepository(fields) }] : [];
-    });
-    const completed = await readFoundManifests(github, found);
-    found.forEach((repository, index) => reads.set(repositoryKey(repository), completed[index]!));
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, batches.length) }, reader));
+  // In the order asked, whatever order the batches came back in.
+  return new Map(repositories.flatMap((repository) => {
+    const read = reads.get(repositoryKey(repository));
+    return read ? [[repositoryKey(repository), read] as const] : [];
+  }));
+}
+
+async function readBatch(github: GitHubClient, batch: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
+  let data: Record<string, RepositoryFields | null> | undefined;
+  try {
+    data = await github.graphql<Record<string, RepositoryFields | null>>(readRepositoriesQuery(batch));
+  } catch (error) {
+    // Missing repositories come back as null beside an error; Octokit throws but keeps the data.
+    data = (error as { data?: Record<string, RepositoryFields | null> }).data;
+    if (!data) throw error;
   }
-  return reads;
+  const found = batch.flatMap((repository, index) => {
+    const fields = data?.[`r${index}`];
+    return fields ? [{ ...repository, read: parseRepository(fields) }] : [];
+  });
+  const completed = await readFoundManifests(github, found);
+  return new Map(found.map((repository, index) => [repositoryKey(repository), completed[index]!]));
 }
 
 /** Takes a blob's text into `files`, or says in `unreadable` why it cannot. */

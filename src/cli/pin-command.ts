@@ -1,7 +1,7 @@
 // `pinwarden pin`: resolves every tag and branch to its commit and rewrites files in place
 // (or, with --dry-run, prints what it would change).
 import { writeFile } from 'node:fs/promises';
-import { pinFiles } from '../jobs/pin-files.js';
+import { pinFiles, pinnedAsImageFile, usesAsPinned } from '../jobs/pin-files.js';
 import type { PinnedFile } from '../jobs/pin-files.js';
 import { describeImageEntry, describePlanEntry } from '../report/describe-plan.js';
 import { auditFiles } from '../audit/audit-files.js';
@@ -52,7 +52,7 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const results = await pinFiles(files, resolver, options.ignore);
   // Images next, in the same files as they now read (workflows after their actions were pinned) and in every image file.
   const imageInputs: ImageFile[] = [
-    ...results.flatMap((result, index): ImageFile[] => (result.status === 'unreadable' ? [] : [{ path: result.path, kind: files[index]!.kind, text: result.status === 'rewritten' ? result.text : result.original, ...(result.status === 'rewritten' ? {} : { uses: files[index]!.located }) }])),
+    ...results.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []),
     ...imageFiles,
   ];
   const absolutePathOf = new Map([...files, ...imageFiles].map((file) => [file.path, file.absolutePath]));
@@ -65,7 +65,10 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const failures = [...results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore)), ...imageFailures];
   // The audit's checks over the files as they end, with the same answers (and cache) the pinning
   // used: what is high or critical is said, and fails the run.
-  const audited = results.map((result, index) => (result.status === 'rewritten' ? { path: result.path, text: result.text, located: locateUsesSites(result.text, files[index]!.kind) } : { path: result.path, text: result.original, located: files[index]!.located }));
+  const audited = results.map((result, index) => {
+    const text = result.status === 'rewritten' ? result.text : result.original;
+    return { path: result.path, text, located: usesAsPinned(result, files[index]!.located) ?? locateUsesSites(text, files[index]!.kind) };
+  });
   const imageFindings = images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, imagesAfterPinning(file), images.resolutions) : []));
   const findings = [...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious);
   const summary = { ...summarise(results), ...summariseImages(images.files), failing: failures.length, serious: findings.length };

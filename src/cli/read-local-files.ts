@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { looksLikeKubernetes } from '../images/image-file-kind.js';
 import type { ImageFile } from '../images/pin-images.js';
 import { ACTIONS_LOCK_PATH, parseActionsLock } from '../workflow/actions-lock.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { locateAll } from '../parallel/locate-in-parallel.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
 import { collectFiles } from './collect-files.js';
 import type { LocalImageFile } from './collect-files.js';
@@ -47,15 +47,21 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
   // YAML named on the command line that is not a manifest is a workflow, as before images were read.
   const asWorkflows = collected.imageFiles.filter((file, index) => imageReads[index] === undefined && file.explicit && file.kind === 'maybe-kubernetes').map((file) => ({ path: file.path, kind: 'workflow' as const }));
   const imageFiles = imageReads.filter((file): file is LocalImageText => file !== undefined);
-  const files = await Promise.all(
-    [...collected.files, ...asWorkflows].map(async (file): Promise<ScannedFile> => {
+  const texts = await Promise.all(
+    [...collected.files, ...asWorkflows].map(async (file) => {
       const shown = relative(cwd, file.path) || file.path;
       const { size } = await stat(file.path);
-      if (size > MAX_FILE_BYTES) return { path: shown, absolutePath: file.path, kind: file.kind, text: '', located: { ok: false, error: `larger than ${MAX_FILE_BYTES} bytes; not read` } };
-      const text = await readFile(file.path, 'utf8');
-      return { path: shown, absolutePath: file.path, kind: file.kind, text, located: locateUsesSites(text, file.kind) };
+      return { path: shown, absolutePath: file.path, kind: file.kind, text: size > MAX_FILE_BYTES ? undefined : await readFile(file.path, 'utf8') };
     }),
   );
+  // Every file read first, then located together: a large batch goes to worker threads.
+  const readable = texts.flatMap((file) => (file.text === undefined ? [] : [{ text: file.text, kind: file.kind }]));
+  const located = await locateAll(readable);
+  let next = 0;
+  const files = texts.map((file): ScannedFile => {
+    if (file.text === undefined) return { ...file, text: '', located: { ok: false, error: `larger than ${MAX_FILE_BYTES} bytes; not read` } };
+    return { ...file, text: file.text, located: located[next++]! };
+  });
   // GitHub's workflow lockfile of each repository given: the workflows it lists are marked locked.
   const lockfiles: LocalLockfile[] = [];
   for (const root of absolute) {

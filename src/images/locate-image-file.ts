@@ -14,8 +14,11 @@ export function locateImages(text: string, kind: ImageFileKind, context: YamlIma
   return kind === 'dockerfile' ? locateDockerfileImages(text) : locateYamlImages(text, kind, context);
 }
 
-/** Workflows and actions without any of these words name no image: not parsed a second time. */
-const MAY_NAME_IMAGE = /image|container|docker:\/\//;
+/**
+ * Workflows and actions name images only under an `image` or `container` key, or as `docker://`:
+ * a file without such a key (quoted or not) or that text is not parsed a second time.
+ */
+const MAY_NAME_IMAGE = /\b(?:image|container)['"]?[ \t]*:|docker:\/\//;
 
 export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: string, uses?: LocateResult): YamlImageContext {
   if (file.kind !== 'workflow' && file.kind !== 'action') return file.templates ? { helmTemplates: file.templates } : {};

@@ -9,6 +9,7 @@ import type { IgnoreRef } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import type { FileRewrite } from '../rewrite/rewrite-file.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
+import type { ImageFile } from '../images/pin-images.js';
 
 export interface FileToPin {
   readonly path: string;
@@ -39,6 +40,19 @@ export async function pinFiles(files: readonly FileToPin[], resolver: RefResolve
       return { path: file.path, original: file.text, status: 'rejected', plan: planPins(input), problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
     }
   });
+}
+
+/** The file's `uses:` as it ends: moved by a proved rewrite, as read when unchanged; undefined when only a new parse can tell. */
+export function usesAsPinned(result: PinnedFile, located: LocateResult): LocateResult | undefined {
+  if (result.status !== 'rewritten') return located;
+  return result.references ? { ok: true, references: result.references } : undefined;
+}
+
+/** A workflow or action as the action pass left it, for the image pass (its `uses:` along when known without a parse). */
+export function pinnedAsImageFile(result: PinnedFile, file: Pick<FileToPin, 'kind' | 'located'>): ImageFile | undefined {
+  if (result.status === 'unreadable') return undefined;
+  const uses = usesAsPinned(result, file.located);
+  return { path: result.path, kind: file.kind, text: result.status === 'rewritten' ? result.text : result.original, ...(uses ? { uses } : {}) };
 }
 
 /** The repository answered, but has no such ref: only then is a `v` twin worth asking about. */

@@ -17,7 +17,7 @@ import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { LocateResult, UsesReference } from '../workflow/types.js';
-import { pinFiles } from './pin-files.js';
+import { pinFiles, pinnedAsImageFile } from './pin-files.js';
 import type { FileToPin, PinnedFile } from './pin-files.js';
 
 export interface SnapshotFile {
@@ -145,11 +145,7 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
  * stay out), then every image file read; one registry batch for all of them.
  */
 async function pinRepositoryImages(snapshot: RepositorySnapshot, files: readonly FileToPin[], pinned: readonly PinnedFile[], config: PinwardenConfig, resolver: ImageDigestResolver): Promise<RepositoryImages> {
-  const actionFiles = pinned.flatMap((result, index): ImageFile[] => {
-    if (result.status === 'unreadable') return [];
-    const file = files[index]!;
-    return [{ path: file.path, kind: file.kind, text: result.status === 'rewritten' ? result.text : result.original, ...(result.status === 'rewritten' ? {} : { uses: file.located }) }];
-  });
+  const actionFiles = pinned.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []);
   const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !matchesAnyGlob(file.path, config.ignore.paths));
   const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver);
   const kyverno = planKyverno(imageFiles.map((file) => file.kind), { add: config.images.kyverno, path: config.images.kyverno_path }, snapshot.kyvernoText);

@@ -4,6 +4,7 @@ import type { RefKey, Resolution } from '../resolve/types.js';
 import type { UsesReference } from '../workflow/types.js';
 import { applyEdits } from './apply-edits.js';
 import { planPins } from './plan-pins.js';
+import { referencesAfterEdits } from './references-after-edits.js';
 import { editsAreProvablySafe } from './safe-edits.js';
 import type { SiteEdit } from './safe-edits.js';
 import type { IgnoreRef } from './plan-pins.js';
@@ -12,7 +13,13 @@ import { verifyRewrite } from './verify-rewrite.js';
 
 export type FileRewrite =
   | { readonly status: 'unchanged'; readonly plan: PinPlan }
-  | { readonly status: 'rewritten'; readonly plan: PinPlan; readonly text: string }
+  | {
+      readonly status: 'rewritten';
+      readonly plan: PinPlan;
+      readonly text: string;
+      /** The new text's `uses:`, when the edits were proved safe (moved, not parsed again). */
+      readonly references?: readonly UsesReference[];
+    }
   | { readonly status: 'rejected'; readonly plan: PinPlan; readonly problem: string };
 
 export function rewriteFile(input: {
@@ -33,7 +40,7 @@ export function rewriteFile(input: {
   if (changes.length === 0) return { status: 'unchanged', plan };
   const text = applyEdits(input.text, changes.flatMap((change) => change.edits));
   // Edits whose meaning the bytes prove skip the re-parse (safe-edits.ts); every other rewrite is verified in full.
-  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes)) return { status: 'rewritten', plan, text };
+  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes)) return { status: 'rewritten', plan, text, references: referencesAfterEdits(text, input.references, changes) };
   const expected = new Map(pins.map((pin) => [pin.site.nodeStart, pin.after]));
   const verification = verifyRewrite({ original: input.text, updated: text, expected });
   if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };

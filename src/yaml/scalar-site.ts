@@ -155,7 +155,7 @@ export function endOfLine(text: string, from: number): number {
   return text[newline - 1] === '\r' ? newline - 1 : newline;
 }
 
-function endOfContent(text: string, valueEnd: number, lineEnd: number): number {
+export function endOfContent(text: string, valueEnd: number, lineEnd: number): number {
   let end = lineEnd;
   while (end > valueEnd && (text[end - 1] === ' ' || text[end - 1] === '\t')) end -= 1;
   return end;

@@ -196,6 +196,8 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
       // Rewrites that skipped the re-parse (rewrite/safe-edits.ts) pass the full verification too.
       expect(verifyRewrite({ original: unpinned, updated: result.text, expected: new Map(pins.map((p) => [p.site.nodeStart, p.after])) }), file.name).toEqual({ ok: true });
       if (editsAreProvablySafe(unpinned, pins.map((p) => ({ site: p.site, after: p.after, edits: p.edits })))) provedSafe += 1;
+      // The moved references of a proved rewrite are what locating the new text finds.
+      if (result.references) expect(result.references, file.name).toEqual(referencesOf({ text: result.text, kind: file.kind }));
       const again = referencesOf({ text: result.text, kind: file.kind });
       expect(new Set(again.map((reference) => reference.site.value))).toEqual(new Set([...pins.map((p) => p.after), ...referencesOf({ text: unpinned, kind: file.kind }).filter((r) => !pins.some((p) => p.site.valueStart === r.site.valueStart)).map((r) => r.site.value)]));
     }

@@ -37,6 +37,26 @@ describe('provably safe edits', () => {
     expect(proof('      - uses: "actions/checkout\\\n          @v4"\n')).toBe(false);
   });
 
+  it('give the new text\'s references without parsing it again, equal to locating it', () => {
+    const text = [
+      'jobs:',
+      '  a:',
+      '    steps:',
+      "      - uses: 'actions/checkout@v4'   ",
+      '      - uses: actions/checkout@v4 # checkout, the old way   ',
+      '      - uses: ./local',
+      `      - uses: actions/checkout@${SHA} # v4`,
+      '      - uses: actions/checkout@v4',
+      '',
+    ].join('\r\n');
+    const located = locateUsesSites(text, 'workflow');
+    if (!located.ok) throw new Error(located.error);
+    const result = rewriteFile({ text, references: located.references, resolutions });
+    if (result.status !== 'rewritten') throw new Error(result.status);
+    expect(result.references).toBeDefined();
+    expect(result.references).toEqual((locateUsesSites(result.text, 'workflow') as { references: unknown }).references);
+  });
+
   it('still reach the full verification when not proved, and the result is the same', () => {
     const text = 'jobs:\n  a:\n    steps:\n      - uses: "actions\\/checkout@v4"\n';
     const located = locateUsesSites(text, 'workflow');

@@ -1,0 +1,87 @@
+// Locating is pure CPU and files are independent, so a large batch is spread over worker threads
+// (piscina), one per core; a small one is located in this thread, where a worker's start-up would
+// cost more than it saves. PINWARDEN_WORKERS sets the number of threads (0: never), for
+// benchmarks and for operators who want a core kept free.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Piscina } from 'piscina';
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import type { FileKind, LocateResult } from '../workflow/types.js';
+import type { LocateTask } from './locate-worker.js';
+
+/** Below this many bytes in all, one thread is faster than starting workers. */
+export const PARALLEL_MIN_BYTES = 256 * 1024;
+/** Each task carries about this much text: large enough to amortise the copy, small enough to balance. */
+const CHUNK_BYTES = 32 * 1024;
+
+type File = LocateTask['files'][number];
+
+let pool: Piscina<LocateTask, LocateResult[]> | undefined;
+
+/** How many threads locate a large batch, this one included (1 or 0: this one alone). */
+export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = env.PINWARDEN_WORKERS;
+  if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), 16);
+  const cores = availableParallelism();
+  return cores > 1 ? Math.min(cores, 8) : 0;
+}
+
+export async function locateAll(files: readonly File[], options: { readonly minBytes?: number } = {}): Promise<LocateResult[]> {
+  const bytes = files.reduce((sum, file) => sum + file.text.length, 0);
+  const threads = workerCount();
+  if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return files.map((file) => locateUsesSites(file.text, file.kind));
+  // This thread is one of the workers: the pool has one thread fewer, and every thread takes the
+  // next chunk when it is free, so a thread slow to start (or busy elsewhere) takes less.
+  // Two chunks in flight per worker: the next is already there when one ends, even while this
+  // thread is busy with its own chunk and cannot hand out another.
+  pool ??= new (await import('piscina')).Piscina<LocateTask, LocateResult[]>({ filename: workerUrl(), minThreads: 0, maxThreads: threads - 1, concurrentTasksPerWorker: 2, idleTimeout: 30_000 });
+  const running = pool;
+  const chunks = chunksOf(files);
+  const results: LocateResult[][] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const index = next++;
+      results[index] = await running.run({ files: chunks[index]! });
+    }
+  };
+  const here = async () => {
+    while (next < chunks.length) {
+      const index = next++;
+      results[index] = chunks[index]!.map((file) => locateUsesSites(file.text, file.kind));
+      // Lets the workers' answers in and their next chunks out.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all([here(), ...Array.from({ length: 2 * (threads - 1) }, worker)]);
+  return results.flat();
+}
+
+function chunksOf(files: readonly File[]): File[][] {
+  const chunks: File[][] = [];
+  let size = CHUNK_BYTES;
+  for (const file of files) {
+    if (size >= CHUNK_BYTES) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(file);
+    size += file.text.length;
+  }
+  return chunks;
+}
+
+/** Stops the worker threads (a command-line run ends with this; the App keeps its pool, idle threads exit on their own). */
+export async function closeLocatePool(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.destroy();
+}
+
+/** The compiled worker beside this module; under the test runner (TypeScript sources) the build's copy. */
+function workerUrl(): string {
+  const beside = new URL('./locate-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside.href;
+  return new URL('../../dist/parallel/locate-worker.js', import.meta.url).href;
+}
