@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { FileKind, LocateResult } from '../workflow/types.js';
+import type { LocateResult } from '../workflow/types.js';
 import type { LocateTask } from './locate-worker.js';
 
 /** Below this many bytes in all, one thread is faster than starting workers. */
