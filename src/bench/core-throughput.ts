@@ -14,6 +14,8 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { FileKind } from '../workflow/types.js';
+import { availableParallelism } from 'node:os';
+import { closeLocatePool, locateAll, workerCount } from '../parallel/locate-in-parallel.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
 
@@ -56,7 +58,8 @@ async function main(): Promise<void> {
     await measure('corpus, SHA pins turned back into tags', unpinned, minSeconds),
     await measure('… its rewritten files', unpinned.filter(changes), minSeconds),
   ];
-  for (const steps of [500, 1000, 2000, 5000]) rows.push(await measure(`generated workflow, ${steps} steps`, [generatedWorkflow(steps)], minSeconds));
+  for (const steps of [500, 1000, 2000, 5000, 20000]) rows.push(await measure(`generated workflow, ${steps} steps`, [generatedWorkflow(steps)], minSeconds));
+  const workers = await workerSpeedUp([...unpinned, ...unpinned, ...unpinned, ...unpinned]);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
     return;
@@ -68,8 +71,10 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× | ${row.beforeRatioToParseDocument.toFixed(2)}× |`),
   ].join('\n');
-  process.stdout.write(`${table}\n`);
-  if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', table);
+  const withWorkers = `${table}\n\nLocating ${workers.files} files (four copies of the un-pinned corpus) on ${workers.threads} threads (\`locateAll\`, this thread among them, pool warm) against this thread alone, alternating, median of ${workers.rounds}: ${workers.alone.toFixed(0)} ms against ${workers.pooled.toFixed(0)} ms, **${(workers.alone / workers.pooled).toFixed(2)}×** (${availableParallelism()} cores).`;
+  process.stdout.write(`${withWorkers}\n`);
+  await closeLocatePool();
+  if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', withWorkers);
 
   async function resolveAll(samples: readonly Sample[]): Promise<Map<RefKey, Resolution>> {
     const resolutions = new Map<RefKey, Resolution>();
@@ -126,6 +131,23 @@ async function main(): Promise<void> {
       beforeRatioToParseDocument: parse / before,
     };
   }
+}
+
+/** The same batch located on the worker pool and in this thread, in turns; medians in ms. */
+async function workerSpeedUp(files: readonly Sample[], rounds = 7) {
+  const alone: number[] = [];
+  const pooled: number[] = [];
+  await locateAll(files);
+  for (let round = 0; round < rounds; round += 1) {
+    let started = performance.now();
+    for (const file of files) locateUsesSites(file.text, file.kind);
+    alone.push(performance.now() - started);
+    started = performance.now();
+    await locateAll(files);
+    pooled.push(performance.now() - started);
+  }
+  const median = (list: number[]) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  return { files: files.length, threads: workerCount(), rounds, alone: median(alone), pooled: median(pooled) };
 }
 
 /**

@@ -32,10 +32,10 @@ interface Run {
   readonly maxRssKb: number;
 }
 
-async function timedRun(args: readonly string[], scratch: string): Promise<Run> {
+async function timedRun(args: readonly string[], scratch: string, env: Record<string, string> = {}): Promise<Run> {
   const cpuFile = join(scratch, 'cpu.json');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', join(here, 'report-cpu.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PINWARDEN_BENCH_CPU_FILE: cpuFile } });
+  const child = spawn(process.execPath, ['--import', join(here, 'report-cpu.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, PINWARDEN_BENCH_CPU_FILE: cpuFile } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -69,24 +69,28 @@ try {
   }
   const pinwarden = [join(repoRoot, 'bin', 'pinwarden.js'), 'pin', '--dry-run', '--format', 'json', '--refs', join(corpus, 'refs'), dir];
   const floor = [join(here, 'read-and-parse.js'), dir];
-  const measured: { pinwarden: Run[]; floor: Run[] } = { pinwarden: [], floor: [] };
+  const measured: { pinwarden: Run[]; oneThread: Run[]; floor: Run[] } = { pinwarden: [], oneThread: [], floor: [] };
   await timedRun(floor, scratch);
   await timedRun(pinwarden, scratch);
   for (let run = 0; run < runs; run += 1) {
     measured.pinwarden.push(await timedRun(pinwarden, scratch));
+    measured.oneThread.push(await timedRun(pinwarden, scratch, { PINWARDEN_WORKERS: '1' }));
     measured.floor.push(await timedRun(floor, scratch));
   }
   const summary = (list: readonly Run[]) => ({ wall: median(list.map((run) => run.wallSeconds)), cpu: median(list.map((run) => run.cpuSeconds)), rssMb: median(list.map((run) => run.maxRssKb)) / 1024 });
   const ours = summary(measured.pinwarden);
   const base = summary(measured.floor);
+  const alone = summary(measured.oneThread);
   const table = [
     `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${count} files (${copies} copies of the corpus, SHA pins turned back into tags); medians of ${runs} alternating runs, each a fresh process.`,
     '',
     '| process | wall s | CPU s (all threads) | peak RSS MB |',
     '|---|---:|---:|---:|',
     `| \`pinwarden pin --dry-run --refs …\` | ${ours.wall.toFixed(2)} | ${ours.cpu.toFixed(2)} | ${ours.rssMb.toFixed(0)} |`,
+    `| the same, \`PINWARDEN_WORKERS=1\` (this thread alone) | ${alone.wall.toFixed(2)} | ${alone.cpu.toFixed(2)} | ${alone.rssMb.toFixed(0)} |`,
     `| read each file, \`parseDocument\` once | ${base.wall.toFixed(2)} | ${base.cpu.toFixed(2)} | ${base.rssMb.toFixed(0)} |`,
-    `| ratio | ${(ours.wall / base.wall).toFixed(2)}× | ${(ours.cpu / base.cpu).toFixed(2)}× | |`,
+    `| ratio, workers | ${(ours.wall / base.wall).toFixed(2)}× | ${(ours.cpu / base.cpu).toFixed(2)}× | |`,
+    `| ratio, one thread | ${(alone.wall / base.wall).toFixed(2)}× | ${(alone.cpu / base.cpu).toFixed(2)}× | |`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (values.write) await writeBenchmarkBlock(join(repoRoot, 'BENCHMARKS.md'), 'process-benchmark', 'Whole process: `pinwarden pin` against reading and parsing once', table);

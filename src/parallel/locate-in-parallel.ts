@@ -18,6 +18,12 @@ const CHUNK_BYTES = 32 * 1024;
 type File = LocateTask['files'][number];
 
 let pool: Piscina<LocateTask, LocateResult[]> | undefined;
+let chunksOnWorkers = 0;
+
+/** How many chunks worker threads have located since start (tests and benchmarks read it). */
+export function workerChunks(): number {
+  return chunksOnWorkers;
+}
 
 /** How many threads locate a large batch, this one included (1 or 0: this one alone). */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -44,6 +50,7 @@ export async function locateAll(files: readonly File[], options: { readonly minB
     while (next < chunks.length) {
       const index = next++;
       results[index] = await running.run({ files: chunks[index]! });
+      chunksOnWorkers += 1;
     }
   };
   const here = async () => {

@@ -9,10 +9,10 @@ import type { SiteEdit } from './safe-edits.js';
 import type { TextEdit } from './types.js';
 
 export function referencesAfterEdits(updated: string, references: readonly UsesReference[], changes: readonly SiteEdit[]): UsesReference[] {
-  const edits = changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start);
+  const at = shifter(changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start));
   const bySite = new Map(changes.map((change) => [change.site.valueStart, change]));
   return references.map(({ site, ref }) => {
-    const moved = move(site, edits);
+    const moved = move(site, at);
     const change = bySite.get(site.valueStart);
     if (!change) return { site: moved, ref };
     const valueEdit = change.edits.find((edit) => edit.start === site.valueStart && edit.end === site.valueEnd);
@@ -26,8 +26,7 @@ export function referencesAfterEdits(updated: string, references: readonly UsesR
 }
 
 /** A site's offsets after the edits: each moves by what the edits ending at or before it added or removed. */
-function move(site: UsesSite, edits: readonly TextEdit[]): UsesSite {
-  const at = (offset: number) => offset + edits.reduce((sum, edit) => (edit.end <= offset ? sum + edit.text.length - (edit.end - edit.start) : sum), 0);
+function move(site: UsesSite, at: (offset: number) => number): UsesSite {
   return {
     ...site,
     valueStart: at(site.valueStart),
@@ -36,5 +35,26 @@ function move(site: UsesSite, edits: readonly TextEdit[]): UsesSite {
     lineEnd: at(site.lineEnd),
     contentEnd: at(site.contentEnd),
     ...(site.comment ? { comment: { start: at(site.comment.start), text: site.comment.text } } : {}),
+  };
+}
+
+/**
+ * Where an offset of the old text lands in the new: plus what every edit ending at or before it
+ * added or removed. Binary search over the edits' ends with running totals, so a file of n sites
+ * costs n log n, not n² (a 20,000-step workflow has 40,000 edits).
+ */
+function shifter(edits: readonly TextEdit[]): (offset: number) => number {
+  const ends = edits.map((edit) => edit.end);
+  const totals = [0];
+  for (const edit of edits) totals.push(totals.at(-1)! + edit.text.length - (edit.end - edit.start));
+  return (offset) => {
+    let low = 0;
+    let high = ends.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (ends[middle]! <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return offset + totals[low]!;
   };
 }
