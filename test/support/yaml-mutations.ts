@@ -2,17 +2,8 @@
 // mutation deletes, duplicates, re-indents or inserts YAML's meaningful characters at one place.
 const INSERTS = [' ', '  ', '\n', '#', ' #', ':', ': ', '- ', '"', "'", '&a ', '*a', '!t ', '{', '[', '|', '>', '\t', '<<: ', '? ', '---\n', '%YAML 1.1\n', '\\', '@', '`', 'uses: ', 'null', '1', '\r\n'];
 
-/** A small PRNG (mulberry32) so every run mutates the same way. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark's seeded generator, so every run mutates the same way. */
+export { seededRandom as random } from '../../src/bench/synthesize-org.js';
 
 export function mutate(text: string, next: () => number): string {
   const at = Math.floor(next() * (text.length + 1));
