@@ -12,7 +12,6 @@ import type { AuditedFile } from '../audit/audit-files.js';
 import { checkExposure } from '../audit/exposure.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { fileKindOf } from '../workflow/file-kind.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { locateAll } from '../parallel/locate-in-parallel.js';
 import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../gate/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
@@ -254,23 +253,19 @@ function auditedFiles(plan: RepositoryPlan, actionsLock: SnapshotFile | undefine
   return actionsLock ? [...files, auditedLockfile(actionsLock)] : files;
 }
 
-/** Workflow and action files, located, as the audit reads them (an install wave's warm-up). */
-export function auditedSnapshotFiles(files: readonly SnapshotFile[]): AuditedFile[] {
-  return files.flatMap((file): AuditedFile[] => {
-    const kind = fileKindOf(file.path);
-    return kind ? [{ path: file.path, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }] : [];
-  });
-}
-
-/** `auditedSnapshotFiles` for a whole install wave at once: a large batch is located on worker threads. */
+/**
+ * The workflow and action files of a whole install wave, located, as the audit reads them (the
+ * wave's warm-up): those not located yet are located together, a large batch on worker threads.
+ */
 export async function auditedWaveFiles(repositories: readonly (readonly SnapshotFile[])[]): Promise<AuditedFile[][]> {
-  const pending = repositories.map((files) => files.flatMap((file) => {
+  const ofKind = repositories.map((files) => files.flatMap((file) => {
     const kind = fileKindOf(file.path);
-    return kind && !file.located ? [{ text: file.text, kind }] : [];
+    return kind ? [{ file, kind }] : [];
   }));
-  const located = await locateAll(pending.flat());
-  let next = 0;
-  return repositories.map((files) => auditedSnapshotFiles(files.map((file) => (fileKindOf(file.path) && !file.located ? { ...file, located: located[next++]! } : file))));
+  const pending = ofKind.flat().filter(({ file }) => !file.located);
+  const results = await locateAll(pending.map(({ file, kind }) => ({ text: file.text, kind })));
+  const located = new Map(pending.map(({ file }, index) => [file, results[index]!]));
+  return ofKind.map((entries) => entries.map(({ file }): AuditedFile => ({ path: file.path, text: file.text, located: file.located ?? located.get(file)! })));
 }
 
 /** The read with each file's `uses:` as `audited` located them, so its run does not parse them again. */

@@ -1,6 +1,7 @@
 // One GraphQL query reads everything a repository's run needs from its default branch: the
 // workflows and action manifests with their text, dependabot.yml, pinwarden.yml, whether the
 // repository is archived, a fork or empty, and the state of pinwarden's branch and pull request.
+import PQueue from 'p-queue';
 import { ATTENTION_LABEL, issueKindOf } from '../attention/attention-issue.js';
 import type { OpenAttentionIssue } from '../attention/attention-issue.js';
 import type { SnapshotFile } from '../jobs/plan-repository.js';
@@ -144,24 +145,13 @@ export function repositoryKey(repository: { owner: string; name: string }): stri
  * for (gone, no access) is left out of the map; its run reads it again on its own.
  */
 export async function readRepositories(github: GitHubClient, repositories: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
-  const reads = new Map<string, RepositoryRead>();
   const batches: (typeof repositories)[] = [];
   for (let start = 0; start < repositories.length; start += READ_BATCH_SIZE) batches.push(repositories.slice(start, start + READ_BATCH_SIZE));
   // A few batches in flight, as many as an installation's runs (each run reads on its own the same
   // way): the wave's reads wait on latency, not on GitHub, and Octokit's throttling still holds.
-  let next = 0;
-  const reader = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      for (const [key, read] of await readBatch(github, batch)) reads.set(key, read);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, batches.length) }, reader));
-  // In the order asked, whatever order the batches came back in.
-  return new Map(repositories.flatMap((repository) => {
-    const read = reads.get(repositoryKey(repository));
-    return read ? [[repositoryKey(repository), read] as const] : [];
-  }));
+  const queue = new PQueue({ concurrency: READ_CONCURRENCY });
+  const reads = await Promise.all(batches.map((batch) => queue.add(() => readBatch(github, batch))));
+  return new Map(reads.flatMap((read) => [...read]));
 }
 
 async function readBatch(github: GitHubClient, batch: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
