@@ -16,6 +16,7 @@ import { collectFiles } from '../cli/collect-files.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
+import { median } from './median.js';
 import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,8 +46,6 @@ async function timedRun(args: readonly string[], scratch: string, env: Record<st
   const usage = JSON.parse(await readFile(cpuFile, 'utf8')) as { cpuSeconds: number; maxRssKb: number };
   return { wallSeconds, ...usage };
 }
-
-const median = (numbers: readonly number[]) => numbers.toSorted((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 
 const scratch = await mkdtemp(join(tmpdir(), 'pinwarden-process-'));
 try {
