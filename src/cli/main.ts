@@ -196,10 +196,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (wantsJson(rest)) io.stdout.write(`${JSON.stringify({ error: { kind: 'usage', message } })}\n`);
     io.stderr.write(`pinwarden: ${message}\nRun \`pinwarden --help\` for usage.\n`);
     return EXIT.usage;
-  } finally {
-    // Worker threads a large batch started would keep the process alive: stopped here.
-    const { closeLocatePool } = await import('../parallel/locate-in-parallel.js');
-    await closeLocatePool();
   }
 }
 

@@ -79,7 +79,7 @@ function chunksOf(files: readonly File[]): File[][] {
   return chunks;
 }
 
-/** Stops the worker threads (a command-line run ends with this; the App keeps its pool, idle threads exit on their own). */
+/** Stops the worker threads now (tests and benchmarks; idle threads do not keep a process alive, and exit on their own after `idleTimeout`). */
 export async function closeLocatePool(): Promise<void> {
   const current = pool;
   pool = undefined;
