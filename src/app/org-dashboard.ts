@@ -44,7 +44,7 @@ interface InstallationBoard {
   github: GitHubClient;
   readonly statuses: Map<string, RepositoryStatus>;
   repositories: Set<string>;
-  queued: () => number;
+  queued: () => Promise<number>;
   lastWriteAt: number;
   timer: NodeJS.Timeout | undefined;
   target: { owner: string; name: string } | null | undefined;
@@ -65,12 +65,12 @@ export class OrgDashboards {
   }
 
   /** The installation's repositories as its install listed them. */
-  know(installationId: number, github: GitHubClient, owner: string, repositories: readonly string[], queued: () => number): void {
+  know(installationId: number, github: GitHubClient, owner: string, repositories: readonly string[], queued: () => Promise<number>): void {
     const board = this.#board(installationId, github, owner, queued);
     for (const repository of repositories) board.repositories.add(repository.toLowerCase());
   }
 
-  record(installationId: number, github: GitHubClient, owner: string, status: RepositoryStatus, queued: () => number): void {
+  record(installationId: number, github: GitHubClient, owner: string, status: RepositoryStatus, queued: () => Promise<number>): void {
     const board = this.#board(installationId, github, owner, queued);
     board.github = github;
     board.repositories.add(status.repository.toLowerCase());
@@ -82,6 +82,13 @@ export class OrgDashboards {
       void this.#write(board);
     }, wait);
     board.timer.unref();
+  }
+
+  /** The installation is gone: its board is dropped, nothing more is written. */
+  forget(installationId: number): void {
+    const board = this.#boards.get(installationId);
+    if (board?.timer) clearTimeout(board.timer);
+    this.#boards.delete(installationId);
   }
 
   /** Writes every pending dashboard now. */
@@ -98,7 +105,7 @@ export class OrgDashboards {
     );
   }
 
-  #board(installationId: number, github: GitHubClient, owner: string, queued: () => number): InstallationBoard {
+  #board(installationId: number, github: GitHubClient, owner: string, queued: () => Promise<number>): InstallationBoard {
     let board = this.#boards.get(installationId);
     if (!board) {
       board = { owner, github, statuses: new Map(), repositories: new Set(), queued, lastWriteAt: 0, timer: undefined, target: undefined, issue: undefined, writing: undefined };
@@ -118,7 +125,7 @@ export class OrgDashboards {
     board.lastWriteAt = Date.now();
     if (board.target === undefined) board.target = await this.#findTarget(board);
     if (board.target === null) return;
-    const lines = dashboardLines({ statuses: [...board.statuses.values()], repositories: board.repositories.size, queued: board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
+    const lines = dashboardLines({ statuses: [...board.statuses.values()], repositories: board.repositories.size, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
     if (!board.issue) {
       const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null }[] } } | null }>(FIND_ISSUES, board.target);
       const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');

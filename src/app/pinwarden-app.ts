@@ -5,13 +5,10 @@ import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
 import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
-import { auditFiles } from '../audit/audit-files.js';
 import { createGitHubAuditFacts } from '../github/github-audit-facts.js';
-import { auditedWaveFiles, withLocated } from './pin-repository-job.js';
 import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
-import type { Trigger } from '../pull-request/decide-pull-request.js';
 import { isPinCommand } from '../command/parse-pin-command.js';
 import { RefusalWindow } from '../command/refusal-window.js';
 import { fileKindOf } from '../workflow/file-kind.js';
@@ -20,16 +17,22 @@ import type { GitHubClient } from './github-client.js';
 import { CONFIG_PATH, createConfigLoader } from './load-config.js';
 import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
-import { RepositoryQueue } from './repository-queue.js';
 import { createImageResolvers } from './image-resolvers.js';
 import { OrgDashboards, statusOfOutcome } from './org-dashboard.js';
 import { applyCheckFix, runCheck } from './run-check.js';
 import type { CheckDeps, CheckTarget } from './run-check.js';
 import { CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
-import { readRepositories, repositoryKey } from './read-repository.js';
-import type { RepositoryRead } from './read-repository.js';
-import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { createPreReads } from './pre-reads.js';
+import { scanInstallation } from './scan-installation.js';
+import { createInMemoryRunQueue } from '../scale/in-memory-run-queue.js';
+import type { RunQueue, RunQueueFactory, RunQueueHandlers, RunRepository, ScanInstallation } from '../scale/run-queue.js';
+import type { RunRequest } from '../scale/pending-run.js';
+import type { SharedCache } from '../scale/shared-cache.js';
+import type { PinwardenMetrics } from '../scale/metrics.js';
+import { outcomeLabel } from '../scale/metrics.js';
+import { withSharedAuditFacts, withSharedResolutions } from '../scale/shared-resolutions.js';
+import { queuePriority } from '../rollout/rollout-order.js';
 
 export interface PinwardenAppOptions {
   /** Repositories run at once per installation (default 4). */
@@ -44,6 +47,12 @@ export interface PinwardenAppOptions {
   readonly images?: ImageResolverSettings;
   /** The organisation dashboard issue; off unless given (`npm start` turns it on). */
   readonly dashboard?: { readonly intervalMs?: number; readonly repository?: string | undefined };
+  /** Where runs wait; the default keeps them in this process (createInMemoryRunQueue). */
+  readonly runQueue?: RunQueueFactory;
+  /** The fleet's shared caches (Redis); without it each process keeps its own. */
+  readonly sharedCache?: SharedCache;
+  /** Prometheus counters (`/metrics`). */
+  readonly metrics?: Pick<PinwardenMetrics, 'runs'>;
   /** Told of every run's outcome (benchmarks count them). */
   readonly onOutcome?: (repository: string, outcome: JobOutcome) => void;
 }
@@ -52,6 +61,8 @@ export interface PinwardenApp {
   readonly app: ApplicationFunction;
   /** Resolves when every queued run and reply has finished. */
   idle(): Promise<void>;
+  /** Stops the queue's workers (letting their runs end); in Redis, what waits stays for the fleet. */
+  close(): Promise<void>;
 }
 
 const WRITERS = new Set(['admin', 'maintain', 'write']);
@@ -61,15 +72,10 @@ async function writeAccess(github: GitHubClient, repo: { owner: string; repo: st
   const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
   return { allowed: WRITERS.has(data.permission) || WRITERS.has(data.role_name), role: data.role_name };
 }
-/** Repositories read ahead per wave of an installation; bounds the snapshots held in memory. */
-const READ_AHEAD_WAVE = 200;
 /** The audit's facts (advisories above all) are read afresh after this. */
 const AUDIT_FACTS_TTL_MS = 60 * 60_000;
 /** A head checked within this is not checked again for a second event of the same push. */
 const RECENT_CHECK_MS = 60_000;
-/** A batched read older than this is read again by its run. */
-const PRE_READ_TTL_MS = 10 * 60_000;
-
 
 /**
  * Whether a push changed something pinwarden reads (with `images`, any file that may name an
@@ -91,15 +97,18 @@ export function webUrlFor(apiUrl: string): string {
 }
 
 export function createPinwardenApp(options: PinwardenAppOptions = {}): PinwardenApp {
-  const queue = new RepositoryQueue<JobOutcome>({ concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 });
   const loadConfig = createConfigLoader();
   const refusals = new RefusalWindow();
   const imageResolverFor = options.images ? createImageResolvers(options.images) : undefined;
+  const preReads = createPreReads();
   let dashboards: OrgDashboards | undefined;
+  let queue: RunQueue | undefined;
   /** Heads checked lately (installation/owner/repo@sha → when), so one push is checked once. */
   const recentChecks = new Map<string, number>();
   // One resolver (and its cache) per installation: refs of public actions repeat across an org.
   const resolvers = new Map<number, RefResolver>();
+  // The audit's facts per installation, made anew each hour so the advisory database is fresh.
+  const auditFacts = new Map<number, { facts: AuditFacts; at: number }>();
   const background = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     background.add(work);
@@ -108,92 +117,97 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
 
   const app: ApplicationFunction = (probot: Probot) => {
     const webUrl = options.webUrl;
-    if (options.dashboard) dashboards = new OrgDashboards({ ...options.dashboard, log: probot.log as unknown as Logger });
+    const appLog = probot.log as unknown as Logger;
+    if (options.dashboard) dashboards = new OrgDashboards({ ...options.dashboard, log: appLog });
 
     const resolverFor = (installationId: number, github: GitHubClient): RefResolver => {
-      if (!resolvers.has(installationId)) resolvers.set(installationId, createCachingResolver(createOctokitRefResolver(github), { batchWindowMs: 25 }));
+      if (!resolvers.has(installationId)) {
+        const asked = createOctokitRefResolver(github);
+        resolvers.set(installationId, createCachingResolver(options.sharedCache ? withSharedResolutions(asked, options.sharedCache, installationId) : asked, { batchWindowMs: 25 }));
+      }
       return resolvers.get(installationId)!;
     };
-    // The audit's facts per installation, made anew each hour so the advisory database is fresh.
-    const auditFacts = new Map<number, { facts: AuditFacts; at: number }>();
     const auditFactsFor = (installationId: number, github: GitHubClient): AuditFacts => {
       const held = auditFacts.get(installationId);
       if (held && Date.now() - held.at < AUDIT_FACTS_TTL_MS) return held.facts;
-      const facts = createGitHubAuditFacts(github, resolverFor(installationId, github));
+      const asked = createGitHubAuditFacts(github, resolverFor(installationId, github));
+      const facts = options.sharedCache ? withSharedAuditFacts(asked, options.sharedCache, installationId) : asked;
       auditFacts.set(installationId, { facts, at: Date.now() });
       return facts;
     };
+    const backlogOf = (installationId: number) => queue?.backlog(installationId) ?? Promise.resolve(0);
 
-    const schedule = (github: GitHubClient, log: Logger, installationId: number, repository: { owner: string; name: string }, trigger: Trigger, preRead?: { read: RepositoryRead; at: number }): Promise<JobOutcome | undefined> => {
+    // A queued run, on whichever replica takes it: its own installation client, the read the
+    // scan kept when this replica made it, and the replies its commands asked for.
+    const run: RunRepository = async (installationId, repository, pending) => {
       const full = `${repository.owner}/${repository.name}`;
-      const repoLog = log.child({ repository: full });
-      // A batched read serves the install run it was made for, unless another event joined it, it
-      // aged, or pinwarden's branch exists (whose head must be read just before it is moved).
-      const current = (merged: Trigger) => {
-        if (!preRead || merged !== 'install' || Date.now() - preRead.at >= PRE_READ_TTL_MS) return undefined;
-        return preRead.read.status === 'read' && preRead.read.pinBranch ? undefined : preRead.read;
-      };
-      const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log: repoLog, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
-      const recordOnDashboard = (outcome: JobOutcome | undefined) => dashboards?.record(installationId, github, repository.owner, statusOfOutcome(full, outcome), () => queue.backlog(installationId));
-      return queue.submit(installationId, full, trigger, async (merged) => {
-        const outcome = await runRepositoryJob(deps, repository, merged, current(merged));
+      const log = appLog.child({ installation: installationId, repository: full, trigger: pending.trigger });
+      let outcome: JobOutcome | undefined;
+      let github: GitHubClient | undefined;
+      try {
+        github = (await probot.auth(installationId)) as GitHubClient;
+        const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
+        outcome = await runRepositoryJob(deps, repository, pending.trigger, preReads.take(installationId, full, pending.trigger));
         options.onOutcome?.(full, outcome);
-        recordOnDashboard(outcome);
-        return outcome;
-      }).catch((error: unknown) => {
-        repoLog.error({ err: error }, 'run failed');
-        recordOnDashboard(undefined);
-        return undefined;
-      });
+      } catch (error) {
+        log.error({ err: error }, 'run failed');
+      }
+      options.metrics?.runs.inc({ outcome: outcomeLabel(outcome) });
+      if (github) dashboards?.record(installationId, github, repository.owner, statusOfOutcome(full, outcome), () => backlogOf(installationId));
+      for (const reply of pending.replies) {
+        const body = `@${reply.login} ${outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.'}`;
+        await github?.rest.issues.createComment({ owner: repository.owner, repo: repository.name, issue_number: reply.issueNumber, body }).catch((error: unknown) => log.warn({ err: error }, 'the reply to a command could not be posted'));
+      }
     };
 
-    // An installation brings many repositories at once: read them in waves, several per query,
-    // resolve every ref of a wave in one ask, then queue their runs with what was read.
-    const scheduleAll = (github: GitHubClient, log: Logger, installationId: number, listed: readonly { full_name: string }[] | undefined) => {
-      track(
-        (async () => {
-          // The payload lists the repositories; when it does not, ask the installation.
-          const repositories = listed ?? (await github.paginate('GET /installation/repositories', { per_page: 100 }));
-          log.info({ repositories: repositories.length }, 'scanning the repositories of the installation');
-          const all = repositories.map((repository) => {
-            const [owner = '', name = ''] = repository.full_name.split('/');
-            return { owner, name };
-          });
-          if (all[0]) dashboards?.know(installationId, github, all[0].owner, repositories.map((repository) => repository.full_name), () => queue.backlog(installationId));
-          for (let start = 0; start < all.length; start += READ_AHEAD_WAVE) {
-            const wave = all.slice(start, start + READ_AHEAD_WAVE);
-            await queue.whenBacklogBelow(installationId, READ_AHEAD_WAVE);
-            const reads = await readRepositories(github, wave).catch((error: unknown) => {
-              log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
-              return new Map<string, RepositoryRead>();
-            });
-            // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions
-            // for the whole wave (comment tags, reachability, manifests), so each run finds its
-            // answers in the installation's caches — and its files already located.
-            const readEntries = [...reads];
-            const waveFiles = await auditedWaveFiles(readEntries.map(([, read]) => (read.status === 'read' ? read.files : [])));
-            const auditedByRepository = new Map(readEntries.map(([key], index) => [key, waveFiles[index]!]));
-            const audited = [...auditedByRepository.values()].flat();
-            await resolverFor(installationId, github).resolve(collectRefRequests(audited.flatMap((file) => (file.located.ok ? file.located.references : []))));
-            await auditFiles(audited, auditFactsFor(installationId, github)).catch((error: unknown) => log.warn({ err: error }, 'the wave\'s audit warm-up failed; each run asks on its own'));
-            const at = Date.now();
-            for (const repository of wave) {
-              const read = reads.get(repositoryKey(repository));
-              track(schedule(github, log, installationId, repository, 'install', read ? { read: withLocated(read, auditedByRepository.get(repositoryKey(repository)) ?? []), at } : undefined));
-            }
-          }
-        })().catch((error: unknown) => log.error({ err: error }, 'scheduling the installation failed')),
-      );
+    const scan: ScanInstallation = async (installationId, listed) => {
+      const log = appLog.child({ installation: installationId, event: 'scan' });
+      try {
+        const github = (await probot.auth(installationId)) as GitHubClient;
+        await scanInstallation(
+          {
+            github,
+            log,
+            installationId,
+            resolver: resolverFor(installationId, github),
+            auditFacts: auditFactsFor(installationId, github),
+            preReads,
+            submit: (request) => queue!.submit(request),
+            know: (owner, repositories) => dashboards?.know(installationId, github, owner, repositories, () => backlogOf(installationId)),
+          },
+          listed,
+        );
+      } catch (error) {
+        log.error({ err: error }, 'scanning the installation failed');
+        // Queued again by BullMQ's retries where there are any.
+        throw error;
+      }
     };
 
+    const createQueue = options.runQueue ?? ((handlers: RunQueueHandlers) => createInMemoryRunQueue(handlers, { concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 }));
+    queue = createQueue({ run, scan });
+
+    const submit = (request: Omit<RunRequest, 'priority'>) => queue!.submit({ ...request, priority: queuePriority(request.trigger === 'install' ? 'install' : request.trigger) });
+
+    // An install's scan is queued like a run (in Redis it survives a restart); it queues the runs.
     probot.on('installation.created', async (context) => {
-      const log = context.log.child({ event: 'installation.created' }) as unknown as Logger;
-      scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories);
+      await queue!.scan(context.payload.installation.id, context.payload.repositories?.map((repository) => repository.full_name));
     });
 
     probot.on('installation_repositories.added', async (context) => {
-      const log = context.log.child({ event: 'installation_repositories.added' }) as unknown as Logger;
-      scheduleAll(context.octokit as GitHubClient, log, context.payload.installation.id, context.payload.repositories_added);
+      await queue!.scan(context.payload.installation.id, context.payload.repositories_added.map((repository) => repository.full_name));
+    });
+
+    // Uninstalled: nothing more may be done for it, and nothing of it is kept.
+    probot.on('installation.deleted', async (context) => {
+      const installationId = context.payload.installation.id;
+      (context.log as unknown as Logger).info({ installation: installationId }, 'installation deleted: dropping its queued runs and caches');
+      await queue!.forget(installationId);
+      await options.sharedCache?.forget(installationId);
+      resolvers.delete(installationId);
+      auditFacts.delete(installationId);
+      preReads.forget(installationId);
+      dashboards?.forget(installationId);
     });
 
     probot.on('push', async (context) => {
@@ -212,7 +226,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         log.debug('ignored: the push changed no workflow, action, image or pinwarden file');
         return;
       }
-      track(schedule(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name }, 'push'));
+      await submit({ installationId: payload.installation.id, owner: payload.repository.owner.login, name: payload.repository.name, trigger: 'push' });
     });
 
     // The pull-request check. A push to a pull request's branch brings both `pull_request.synchronize`
@@ -290,7 +304,6 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       }
       const github = context.octokit as GitHubClient;
       const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
-      const reply = (body: string) => github.rest.issues.createComment({ ...repo, issue_number: payload.issue.number, body: `@${commenter.login} ${body}` });
       const installationId = payload.installation.id;
       track(
         (async () => {
@@ -299,15 +312,15 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
             log.info({ commenter: commenter.login, permission: access.role }, 'refused: the commenter cannot write to the repository');
             // Told once per issue and window; asking again gets a reaction, never another post.
             if (refusals.firstRefusal(`${installationId}/${payload.repository.full_name}#${payload.issue.number}`, commenter.login)) {
-              await reply(`thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${access.role}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
+              await github.rest.issues.createComment({ ...repo, issue_number: payload.issue.number, body: `@${commenter.login} thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${access.role}\`). A maintainer can comment \`/pinwarden pin\` instead.` });
             } else {
               await github.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content: 'confused' });
             }
             return;
           }
           await github.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content: 'eyes' });
-          const outcome = await schedule(github, log, installationId, { owner: repo.owner, name: repo.repo }, 'command');
-          await reply(outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.');
+          // The run answers the comment when it ends, on whichever replica runs it.
+          await submit({ installationId, owner: repo.owner, name: repo.repo, trigger: 'command', reply: { issueNumber: payload.issue.number, login: commenter.login } });
         })().catch((error: unknown) => log.error({ err: error }, 'command failed')),
       );
     });
@@ -318,9 +331,14 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     async idle() {
       do {
         await Promise.allSettled([...background]);
-        await queue.idle();
+        await queue?.idle();
+        await Promise.allSettled([...background]);
         await dashboards?.flush();
       } while (background.size > 0);
+    },
+    async close() {
+      await queue?.close();
+      await Promise.allSettled([...background]);
     },
   };
 }

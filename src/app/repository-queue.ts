@@ -3,13 +3,13 @@
 // run for that repository waits join it (ten pushes in a row → one run after the last); events
 // that arrive while it runs start one more run when it ends.
 import PQueue from 'p-queue';
-import type { Trigger } from '../pull-request/decide-pull-request.js';
-
-/** A command outranks an install, which outranks a push (a command may reopen a closed PR). */
-const STRENGTH: Record<Trigger, number> = { push: 0, install: 1, command: 2 };
+import { mergePending } from '../scale/pending-run.js';
+import type { PendingRun, RunRequest } from '../scale/pending-run.js';
 
 interface Waiting<T> {
-  trigger: Trigger;
+  pending: PendingRun;
+  /** The most urgent priority asked (lower runs first). */
+  priority: number;
   promise: Promise<T>;
 }
 
@@ -29,26 +29,32 @@ export class RepositoryQueue<T> {
     this.#options = options;
   }
 
-  /** Runs `run` for the repository, joined with any run still waiting; resolves with its result. */
-  submit(installationId: number, repository: string, trigger: Trigger, run: (trigger: Trigger) => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` for the repository with what every request joined into it asked (strongest
+   * trigger, every reply), joined with any run still waiting; resolves with its result.
+   */
+  submit(installationId: number, repository: string, request: Pick<RunRequest, 'trigger' | 'reply'> & { priority?: number }, run: (pending: PendingRun) => Promise<T>): Promise<T> {
     const key = `${installationId}:${repository.toLowerCase()}`;
     const entry = this.#repositories.get(key) ?? { waiting: undefined, tail: Promise.resolve() };
     this.#repositories.set(key, entry);
+    const priority = request.priority ?? 0;
     if (entry.waiting) {
-      if (STRENGTH[trigger] > STRENGTH[entry.waiting.trigger]) entry.waiting.trigger = trigger;
+      entry.waiting.pending = mergePending(entry.waiting.pending, request);
+      entry.waiting.priority = Math.min(entry.waiting.priority, priority);
       return entry.waiting.promise;
     }
     const queue = this.#queueFor(installationId);
-    const waiting: Waiting<T> = { trigger, promise: Promise.resolve(undefined as T) };
+    const waiting: Waiting<T> = { pending: mergePending(undefined, request), priority, promise: Promise.resolve(undefined as T) };
     const promise: Promise<T> = entry.tail
       .catch(() => undefined)
       .then(() => delay(this.#options.debounceMs))
       .then(() =>
+        // p-queue runs higher numbers first; ours run lower first.
         queue.add(() => {
           // From here on, new events start another run after this one.
           if (entry.waiting === waiting) entry.waiting = undefined;
-          return run(waiting.trigger);
-        }),
+          return run(waiting.pending);
+        }, { priority: -waiting.priority }),
       ) as Promise<T>;
     waiting.promise = promise;
     entry.waiting = waiting;
@@ -59,11 +65,6 @@ export class RepositoryQueue<T> {
         if (entry.tail === promise && !entry.waiting) this.#repositories.delete(key);
       });
     return promise;
-  }
-
-  /** Resolves once fewer than `limit` runs wait in the installation's queue (bounds read-ahead). */
-  async whenBacklogBelow(installationId: number, limit: number): Promise<void> {
-    await this.#queueFor(installationId).onSizeLessThan(limit);
   }
 
   /** Runs waiting or running in the installation's queue. */

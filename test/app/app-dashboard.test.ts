@@ -66,15 +66,15 @@ describe('OrgDashboards pacing', () => {
       } as unknown as GitHubClient;
       const boards = new OrgDashboards({ intervalMs: 600_000, log: { info: () => undefined, warn: () => undefined } });
       const status = (repository: string) => ({ repository, state: 'nothing-to-pin' as const, serious: [], dependabot: 'not-needed' as const });
-      boards.record(1, github, 'octo-org', status('octo-org/a'), () => 0);
+      boards.record(1, github, 'octo-org', status('octo-org/a'), async () => 0);
       await vi.advanceTimersByTimeAsync(0);
       expect(calls).toEqual(['create one']);
-      boards.record(1, github, 'octo-org', status('octo-org/b'), () => 0);
+      boards.record(1, github, 'octo-org', status('octo-org/b'), async () => 0);
       await vi.advanceTimersByTimeAsync(599_000);
       expect(calls).toEqual(['create one']);
       await vi.advanceTimersByTimeAsync(1_000);
       expect(calls).toEqual(['create one', 'update two']);
-      boards.record(1, github, 'octo-org', status('octo-org/b'), () => 0);
+      boards.record(1, github, 'octo-org', status('octo-org/b'), async () => 0);
       await vi.advanceTimersByTimeAsync(600_000);
       expect(calls).toEqual(['create one', 'update two']);
     } finally {

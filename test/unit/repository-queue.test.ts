@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RepositoryQueue } from '../../src/app/repository-queue.js';
 import { pushTouchesWatchedFiles, webUrlFor } from '../../src/app/pinwarden-app.js';
 import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
+import type { PendingRun } from '../../src/scale/pending-run.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -9,11 +10,11 @@ describe('RepositoryQueue', () => {
   it('coalesces events that arrive while a run waits, keeping the strongest trigger', async () => {
     const queue = new RepositoryQueue<string>({ concurrency: 2, debounceMs: 20 });
     const runs: Trigger[] = [];
-    const run = async (trigger: Trigger) => {
+    const run = async ({ trigger }: PendingRun) => {
       runs.push(trigger);
       return trigger;
     };
-    const results = await Promise.all([queue.submit(1, 'o/r', 'push', run), queue.submit(1, 'O/R', 'command', run), queue.submit(1, 'o/r', 'push', run)]);
+    const results = await Promise.all([queue.submit(1, 'o/r', { trigger: 'push' }, run), queue.submit(1, 'O/R', { trigger: 'command' }, run), queue.submit(1, 'o/r', { trigger: 'push' }, run)]);
     expect(runs).toEqual(['command']);
     expect(results).toEqual(['command', 'command', 'command']);
   });
@@ -30,9 +31,9 @@ describe('RepositoryQueue', () => {
       running -= 1;
       return ++count;
     };
-    const first = queue.submit(1, 'o/r', 'push', run);
+    const first = queue.submit(1, 'o/r', { trigger: 'push' }, run);
     await tick(5);
-    const during = [queue.submit(1, 'o/r', 'push', run), queue.submit(1, 'o/r', 'push', run), queue.submit(1, 'o/r', 'push', run)];
+    const during = [queue.submit(1, 'o/r', { trigger: 'push' }, run), queue.submit(1, 'o/r', { trigger: 'push' }, run), queue.submit(1, 'o/r', { trigger: 'push' }, run)];
     expect(await first).toBe(1);
     expect(await Promise.all(during)).toEqual([2, 2, 2]);
     expect(overlap).toBe(false);
@@ -49,14 +50,14 @@ describe('RepositoryQueue', () => {
       await tick(10);
       current.set(installation, current.get(installation)! - 1);
     };
-    await Promise.all([1, 2].flatMap((installation) => Array.from({ length: 6 }, (_, index) => queue.submit(installation, `o/r${index}`, 'install', runFor(installation)))));
+    await Promise.all([1, 2].flatMap((installation) => Array.from({ length: 6 }, (_, index) => queue.submit(installation, `o/r${index}`, { trigger: 'install' }, runFor(installation)))));
     expect(peak).toEqual(new Map([[1, 2], [2, 2]]));
   });
 
   it('a failed run rejects its callers and does not block the next', async () => {
     const queue = new RepositoryQueue<string>({ concurrency: 1, debounceMs: 0 });
-    await expect(queue.submit(1, 'o/r', 'push', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await queue.submit(1, 'o/r', 'push', async () => 'ok')).toBe('ok');
+    await expect(queue.submit(1, 'o/r', { trigger: 'push' }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await queue.submit(1, 'o/r', { trigger: 'push' }, async () => 'ok')).toBe('ok');
     await queue.idle();
   });
 });

@@ -1,0 +1,59 @@
+// What an install's scan read, kept for the runs this process takes so they need not read again:
+// bounded by the text it holds (a 10,000-repository org must not fill the heap) and by age (a
+// read older than ten minutes is read again by its run). Each read serves one install run.
+import type { Trigger } from '../pull-request/decide-pull-request.js';
+import type { RepositoryRead } from './read-repository.js';
+
+/** A batched read older than this is read again by its run. */
+export const PRE_READ_TTL_MS = 10 * 60_000;
+/** File text all kept reads may hold together. */
+export const PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
+
+export interface PreReads {
+  keep(installationId: number, repository: string, read: RepositoryRead, at: number): void;
+  /**
+   * The read for the run, when it may serve it: an install run (another event joining it asks
+   * for a fresh read), young enough, and no pinwarden branch (its head must be read just before
+   * it is moved).
+   */
+  take(installationId: number, repository: string, trigger: Trigger): RepositoryRead | undefined;
+  forget(installationId: number): void;
+}
+
+export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; now?: () => number } = {}): PreReads {
+  const budget = options.budgetBytes ?? PRE_READ_BUDGET_BYTES;
+  const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
+  const now = options.now ?? Date.now;
+  const held = new Map<string, { read: RepositoryRead; at: number; bytes: number }>();
+  let bytes = 0;
+  const key = (installationId: number, repository: string) => `${installationId}:${repository.toLowerCase()}`;
+  const drop = (entryKey: string) => {
+    const entry = held.get(entryKey);
+    if (!entry) return;
+    held.delete(entryKey);
+    bytes -= entry.bytes;
+  };
+  const sweep = () => {
+    for (const [entryKey, entry] of held) if (now() - entry.at >= ttl) drop(entryKey);
+  };
+  return {
+    keep(installationId, repository, read, at) {
+      const size = read.status === 'read' ? read.files.reduce((sum, file) => sum + file.text.length, 0) : 0;
+      drop(key(installationId, repository));
+      if (bytes + size > budget) sweep();
+      if (bytes + size > budget) return;
+      held.set(key(installationId, repository), { read, at, bytes: size });
+      bytes += size;
+    },
+    take(installationId, repository, trigger) {
+      const entryKey = key(installationId, repository);
+      const entry = held.get(entryKey);
+      drop(entryKey);
+      if (!entry || trigger !== 'install' || now() - entry.at >= ttl) return undefined;
+      return entry.read.status === 'read' && entry.read.pinBranch ? undefined : entry.read;
+    },
+    forget(installationId) {
+      for (const entryKey of [...held.keys()]) if (entryKey.startsWith(`${installationId}:`)) drop(entryKey);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// An install's scan: read every repository of the installation in waves (several per GraphQL
+// query), locate their files once, warm the installation's caches for the whole wave, rank each
+// repository by exposure (rollout/rollout-order.ts), then queue every run, riskiest first. What
+// was read is kept, within a byte budget, for the runs this replica takes, so they do not read
+// again.
+import type { Logger } from 'pino';
+import type { AuditFacts } from '../audit/audit-facts.js';
+import { auditFiles } from '../audit/audit-files.js';
+import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
+import type { RefResolver } from '../resolve/types.js';
+import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { queuePriority, rolloutRank } from '../rollout/rollout-order.js';
+import type { RolloutRank } from '../rollout/rollout-order.js';
+import type { RunRequest } from '../scale/pending-run.js';
+import type { GitHubClient } from './github-client.js';
+import { auditedWaveFiles, withLocated } from './pin-repository-job.js';
+import { readRepositories, repositoryKey } from './read-repository.js';
+import type { RepositoryRead } from './read-repository.js';
+import type { PreReads } from './pre-reads.js';
+
+/** Repositories read per wave; bounds what one wave holds while it is located and warmed. */
+export const SCAN_WAVE = 200;
+
+export interface ScanDeps {
+  readonly github: GitHubClient;
+  readonly log: Pick<Logger, 'info' | 'warn'>;
+  readonly installationId: number;
+  readonly resolver: RefResolver;
+  readonly auditFacts: AuditFacts;
+  readonly preReads: PreReads;
+  readonly submit: (request: RunRequest) => Promise<void>;
+  /** Told the installation's repositories once they are known (the dashboard). */
+  readonly know?: (owner: string, repositories: readonly string[]) => void;
+}
+
+export async function scanInstallation(deps: ScanDeps, listed: readonly string[] | undefined): Promise<void> {
+  const { github, log } = deps;
+  // The payload lists the repositories; when it does not, ask the installation.
+  const names = listed ?? (await github.paginate('GET /installation/repositories', { per_page: 100 })).map((repository) => repository.full_name);
+  log.info({ repositories: names.length }, 'scanning the repositories of the installation');
+  const all = names.map((full) => {
+    const [owner = '', name = ''] = full.split('/');
+    return { owner, name };
+  });
+  if (all[0]) deps.know?.(all[0].owner, names);
+  const ranks = new Map<string, RolloutRank>();
+  for (let start = 0; start < all.length; start += SCAN_WAVE) {
+    const wave = all.slice(start, start + SCAN_WAVE);
+    const reads = await readRepositories(github, wave).catch((error: unknown) => {
+      log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
+      return new Map<string, RepositoryRead>();
+    });
+    // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions for
+    // the whole wave (comment tags, reachability, manifests), so each run finds its answers in
+    // the installation's caches — and its files already located.
+    const readEntries = [...reads];
+    const waveFiles = await auditedWaveFiles(readEntries.map(([, read]) => (read.status === 'read' ? read.files : [])));
+    const audited = waveFiles.flat();
+    const references = audited.flatMap((file) => (file.located.ok ? file.located.references : []));
+    await deps.resolver.resolve(collectRefRequests(references));
+    await auditFiles(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
+    const at = Date.now();
+    readEntries.forEach(([key, read], index) => {
+      const files = waveFiles[index]!;
+      ranks.set(key, rolloutRank(files.flatMap((file) => (file.located.ok ? file.located.references : [])), BUILT_IN_COMPROMISES));
+      deps.preReads.keep(deps.installationId, key, withLocated(read, files), at);
+    });
+  }
+  // Riskiest first; a repository that could not be read goes with the riskiest, to be read by its run.
+  const order = all.map((repository, index) => ({ repository, index, rank: ranks.get(repositoryKey(repository)) ?? 0 }));
+  order.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  log.info({ byRank: [0, 1, 2, 3].map((rank) => order.filter((entry) => entry.rank === rank).length) }, 'queueing the installation riskiest first');
+  for (const { repository, rank } of order) {
+    await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
+  }
+}

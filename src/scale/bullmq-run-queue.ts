@@ -1,0 +1,230 @@
+// Runs in Redis, for a fleet of replicas (REDIS_URL): each installation has its own BullMQ
+// queue, so one installation's thousand repositories never starve another installation's single
+// push, and BullMQ's global concurrency holds each installation to `concurrency` runs across
+// every replica. A repository's jobs are deduplicated by its key with `keepLastIfActive`: an
+// event while a job waits joins it (and pushes its start back by the debounce), an event while it
+// runs makes exactly one more job that starts after it ends, and two jobs of one repository never
+// run at once. What the run must do is the pending run in Redis (redis-pending-runs.ts).
+//
+// Every replica runs workers for the installations that have work: a new job is announced on a
+// channel, and a scan every few seconds finds what an announcement missed. A replica that dies
+// leaves its jobs locked; BullMQ's stalled-job check hands them to another replica when the lock
+// runs out, and the claimed pending run goes with them.
+import { Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { repositoryRunKey } from './pending-run.js';
+import type { RunRequest } from './pending-run.js';
+import { claimPendingRun, mergePendingRun, pendingKey, releaseClaim } from './redis-pending-runs.js';
+import { REDIS_PREFIX, redisKey } from './redis-keys.js';
+import type { RunQueue, RunQueueHandlers } from './run-queue.js';
+
+export interface BullRunQueueOptions {
+  readonly connection: Redis;
+  /** Runs at once per installation, across every replica. */
+  readonly concurrency: number;
+  readonly debounceMs: number;
+  /** How long a job's lock lasts without renewal: a dead replica's jobs move on after about this. */
+  readonly lockMs?: number;
+  /** How often this replica looks for installations with work it has no worker for. */
+  readonly rescanMs?: number;
+  /** A worker with nothing to do for this long is closed (each holds a Redis connection). */
+  readonly idleWorkerMs?: number;
+  readonly log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+}
+
+interface RunJobData {
+  readonly installationId: number;
+  readonly owner: string;
+  readonly name: string;
+}
+interface ScanJobData {
+  readonly installationId: number;
+  readonly listed: readonly string[] | null;
+}
+
+const INSTALLATIONS = redisKey('installations');
+const WAKE = redisKey('wake');
+const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+export function queueNameOf(installationId: number): string {
+  return `runs-${installationId}`;
+}
+
+export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQueueOptions): RunQueue & { readonly ready: Promise<void> } {
+  const { connection, log } = options;
+  const lockMs = options.lockMs ?? 30_000;
+  const queues = new Map<number, Queue>();
+  const workers = new Map<number, { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined }>();
+  const subscriber = connection.duplicate();
+  let closed = false;
+
+  const queueFor = (installationId: number): Queue => {
+    let queue = queues.get(installationId);
+    if (!queue) {
+      queue = new Queue(queueNameOf(installationId), { connection, prefix: REDIS_PREFIX });
+      queues.set(installationId, queue);
+    }
+    return queue;
+  };
+
+  const announce = async (installationId: number, queue: Queue) => {
+    await queue.setGlobalConcurrency(options.concurrency);
+    await connection.sadd(INSTALLATIONS, String(installationId));
+    await connection.publish(WAKE, String(installationId));
+    await ensureWorker(installationId);
+  };
+
+  const process = async (job: Job<RunJobData | ScanJobData>) => {
+    if (job.name === 'scan') {
+      const data = job.data as ScanJobData;
+      await handlers.scan(data.installationId, data.listed ?? undefined);
+      return;
+    }
+    const data = job.data as RunJobData;
+    const key = repositoryRunKey(data.installationId, data.owner, data.name);
+    const pending = await claimPendingRun(connection, key, job.queueName, job.id!);
+    // Nothing pending: an event joined the run before this one, which did its work.
+    if (!pending) return;
+    await handlers.run(data.installationId, { owner: data.owner, name: data.name }, pending);
+    await releaseClaim(connection, job.queueName, job.id!);
+  };
+
+  const ensureWorker = async (installationId: number): Promise<void> => {
+    if (closed) return;
+    const held = workers.get(installationId);
+    if (held && !held.closing) return;
+    if (held?.closing) await held.closing;
+    if (workers.has(installationId) || closed) return;
+    const worker = new Worker(queueNameOf(installationId), process, {
+      connection,
+      prefix: REDIS_PREFIX,
+      concurrency: options.concurrency,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1_000, Math.floor(lockMs / 2)),
+      // A replica may die more than once under a job; the job still runs in the end.
+      maxStalledCount: 10,
+    });
+    const entry: { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined } = { worker, idleTimer: undefined, closing: undefined };
+    workers.set(installationId, entry);
+    worker.on('error', (error) => log.warn({ err: error, installation: installationId }, 'queue worker error'));
+    worker.on('failed', (job, error) => log.error({ err: error, installation: installationId, job: job?.name }, 'queued job failed'));
+    worker.on('active', () => {
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer = undefined;
+    });
+    worker.on('drained', () => {
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer = setTimeout(() => void closeIfIdle(installationId, entry), options.idleWorkerMs ?? 60_000);
+      entry.idleTimer.unref();
+    });
+  };
+
+  const closeIfIdle = async (installationId: number, entry: { worker: Worker; closing: Promise<void> | undefined }) => {
+    if (entry.closing || workers.get(installationId) !== entry) return;
+    const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
+    if (Object.values(counts).some((count) => count > 0)) return;
+    entry.closing = entry.worker.close().finally(() => {
+      if (workers.get(installationId) === entry) workers.delete(installationId);
+    });
+  };
+
+  const rescan = async () => {
+    for (const member of await connection.smembers(INSTALLATIONS)) {
+      const installationId = Number(member);
+      if (!Number.isSafeInteger(installationId) || (workers.has(installationId) && !workers.get(installationId)!.closing)) continue;
+      const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
+      if (Object.values(counts).some((count) => count > 0)) await ensureWorker(installationId);
+    }
+  };
+  const rescanTimer = setInterval(() => void rescan().catch((error: unknown) => log.warn({ err: error }, 'looking for queued work failed')), options.rescanMs ?? 5_000);
+  rescanTimer.unref();
+  subscriber.on('message', (_channel, message) => {
+    const installationId = Number(message);
+    if (Number.isSafeInteger(installationId)) void ensureWorker(installationId).catch((error: unknown) => log.warn({ err: error }, 'starting a queue worker failed'));
+  });
+  const ready = (async () => {
+    await subscriber.subscribe(WAKE);
+    await rescan();
+  })();
+
+  const backlog = async (installationId: number) => {
+    const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  };
+
+  return {
+    ready,
+    async submit(request: RunRequest) {
+      const key = repositoryRunKey(request.installationId, request.owner, request.name);
+      await mergePendingRun(connection, key, request);
+      const queue = queueFor(request.installationId);
+      const data: RunJobData = { installationId: request.installationId, owner: request.owner, name: request.name };
+      await queue.add('run', data, {
+        deduplication: { id: key, keepLastIfActive: true, reschedule: true },
+        ...(options.debounceMs > 0 ? { delay: options.debounceMs } : {}),
+        priority: request.priority,
+        removeOnComplete: true,
+        removeOnFail: 1_000,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 5_000 },
+      });
+      await announce(request.installationId, queue);
+    },
+    async scan(installationId, listed) {
+      const queue = queueFor(installationId);
+      const data: ScanJobData = { installationId, listed: listed ? [...listed] : null };
+      // No priority: BullMQ takes unprioritised jobs first, so the scan starts before any run.
+      await queue.add('scan', data, { deduplication: { id: `scan:${installationId}`, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } });
+      await announce(installationId, queue);
+    },
+    backlog,
+    async idle() {
+      for (;;) {
+        const members = (await connection.smembers(INSTALLATIONS)).map(Number);
+        const busy = await Promise.all(members.map((installationId) => backlog(installationId)));
+        if (busy.every((count) => count === 0)) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async forget(installationId) {
+      const held = workers.get(installationId);
+      workers.delete(installationId);
+      if (held) {
+        if (held.idleTimer) clearTimeout(held.idleTimer);
+        await (held.closing ?? held.worker.close());
+      }
+      await queueFor(installationId).obliterate({ force: true });
+      await queueFor(installationId).close();
+      queues.delete(installationId);
+      await connection.srem(INSTALLATIONS, String(installationId));
+      await deleteMatching(connection, `${pendingKey(`${installationId}:`)}*`);
+      await deleteMatching(connection, `${redisKey('claimed', queueNameOf(installationId))}:*`);
+    },
+    async close() {
+      closed = true;
+      clearInterval(rescanTimer);
+      await subscriber.quit().catch(() => undefined);
+      await Promise.all([...workers.values()].map((entry) => {
+        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        return entry.closing ?? entry.worker.close();
+      }));
+      workers.clear();
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      queues.clear();
+    },
+  };
+}
+
+/** Deletes the keys matching `pattern`, a page at a time (SCAN never blocks Redis as KEYS would). */
+export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

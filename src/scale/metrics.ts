@@ -1,0 +1,56 @@
+// Prometheus metrics at GET /metrics (prom-client): what an operator of a fleet watches — work
+// waiting per installation, how runs end, API calls by kind, time spent waiting on GitHub's
+// limits, and the hourly content budget left. One registry per process (per replica).
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobOutcome } from '../app/pin-repository-job.js';
+
+export interface MetricsSources {
+  /** Installations this replica knows of, with their queued and running runs. */
+  readonly queueDepths?: () => Promise<ReadonlyMap<number, number>>;
+  /** Content-creating requests left in the hour, per installation. */
+  readonly budgetLeft?: () => Promise<ReadonlyMap<number, number>>;
+}
+
+export interface PinwardenMetrics {
+  readonly registry: Registry;
+  readonly runs: Counter<'outcome'>;
+  readonly apiCalls: Counter<'kind'>;
+  readonly rateLimitWaits: Counter<'limit'>;
+  readonly rateLimitWaitSeconds: Counter<'limit'>;
+}
+
+export function createMetrics(sources: MetricsSources = {}): PinwardenMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pinwarden_process_' });
+  const runs = new Counter({ name: 'pinwarden_runs_total', help: 'Repository runs, by how they ended', labelNames: ['outcome'] as const, registers: [registry] });
+  const apiCalls = new Counter({ name: 'pinwarden_github_requests_total', help: 'Requests to GitHub, by kind (rest-read, rest-write, graphql, graphql-mutation)', labelNames: ['kind'] as const, registers: [registry] });
+  const rateLimitWaits = new Counter({ name: 'pinwarden_rate_limit_waits_total', help: 'Waits on a GitHub limit, by limit (primary, secondary, content-budget)', labelNames: ['limit'] as const, registers: [registry] });
+  const rateLimitWaitSeconds = new Counter({ name: 'pinwarden_rate_limit_wait_seconds_total', help: 'Seconds spent waiting on GitHub limits (in GitHub seconds, before any time scale)', labelNames: ['limit'] as const, registers: [registry] });
+  new Gauge({
+    name: 'pinwarden_queue_depth',
+    help: 'Runs waiting or running, by installation',
+    labelNames: ['installation'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [installation, depth] of (await sources.queueDepths?.().catch(() => undefined)) ?? []) this.set({ installation: String(installation) }, depth);
+    },
+  });
+  new Gauge({
+    name: 'pinwarden_content_budget_left',
+    help: "Content-creating requests left in the installation's hour (GitHub allows 500)",
+    labelNames: ['installation'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [installation, left] of (await sources.budgetLeft?.().catch(() => undefined)) ?? []) this.set({ installation: String(installation) }, left);
+    },
+  });
+  return { registry, runs, apiCalls, rateLimitWaits, rateLimitWaitSeconds };
+}
+
+/** A run's outcome as a label: its status, a pull request with what was done to it, or `failed`. */
+export function outcomeLabel(outcome: JobOutcome | undefined): string {
+  if (!outcome) return 'failed';
+  return outcome.status === 'pull-request' ? `pull-request-${outcome.action}` : outcome.status;
+}

@@ -1,0 +1,66 @@
+// A repository's pending run in Redis, merged atomically by every replica that receives an event
+// for it, and claimed by the job that runs it. The BullMQ job only says "run this repository";
+// what the run must do lives here, so that events arriving while a job waits join it (strongest
+// trigger, every reply) whichever replica took them.
+//
+//   pending:{repo}        hash: `strength` (the strongest trigger asked), `reply:{issue}:{login}`
+//   claimed:{queue}:{job} the pending hash, renamed when the job starts. A job retried after its
+//                         replica died finds it again, so a SIGKILL loses no command's reply.
+import type { Redis } from 'ioredis';
+import { MAX_REPLIES, TRIGGER_STRENGTH } from './pending-run.js';
+import type { PendingRun, ReplyTarget, RunRequest } from './pending-run.js';
+import type { Trigger } from '../pull-request/decide-pull-request.js';
+import { redisKey } from './redis-keys.js';
+
+/** A pending run older than this is dropped (the job that would take it is long gone). */
+const PENDING_TTL_MS = 7 * 24 * 3600_000;
+
+const MERGE = `
+local strength = tonumber(redis.call('HGET', KEYS[1], 'strength') or '-1')
+if tonumber(ARGV[1]) > strength then redis.call('HSET', KEYS[1], 'strength', ARGV[1]) end
+if ARGV[2] ~= '' and redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], ARGV[2], '1') end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+const CLAIM = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HGETALL', KEYS[2]) end
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return redis.call('HGETALL', KEYS[2])`;
+
+const TRIGGERS = Object.fromEntries(Object.entries(TRIGGER_STRENGTH).map(([trigger, strength]) => [strength, trigger as Trigger]));
+
+export function pendingKey(repositoryKey: string): string {
+  return redisKey('pending', repositoryKey);
+}
+
+function claimedKey(queueName: string, jobId: string): string {
+  return redisKey('claimed', queueName, jobId);
+}
+
+/** Merges one request into the repository's pending run. */
+export async function mergePendingRun(redis: Redis, repositoryKey: string, request: Pick<RunRequest, 'trigger' | 'reply'>): Promise<void> {
+  const reply = request.reply ? `reply:${request.reply.issueNumber}:${request.reply.login}` : '';
+  await redis.eval(MERGE, 1, pendingKey(repositoryKey), TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES);
+}
+
+/** The pending run a job takes on: claimed when it starts, found again when it is retried. */
+export async function claimPendingRun(redis: Redis, repositoryKey: string, queueName: string, jobId: string): Promise<PendingRun | undefined> {
+  const fields = (await redis.eval(CLAIM, 2, pendingKey(repositoryKey), claimedKey(queueName, jobId), PENDING_TTL_MS)) as string[] | null;
+  if (!fields) return undefined;
+  let trigger: Trigger = 'push';
+  const replies: ReplyTarget[] = [];
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    const field = fields[index]!;
+    if (field === 'strength') trigger = TRIGGERS[Number(fields[index + 1])] ?? 'push';
+    const reply = /^reply:(\d+):(.+)$/.exec(field);
+    if (reply) replies.push({ issueNumber: Number(reply[1]), login: reply[2]! });
+  }
+  return { trigger, replies };
+}
+
+/** The job's run ended: its claim is done with. */
+export async function releaseClaim(redis: Redis, queueName: string, jobId: string): Promise<void> {
+  await redis.del(claimedKey(queueName, jobId));
+}

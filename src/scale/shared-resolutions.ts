@@ -1,0 +1,59 @@
+// Ref resolutions and the audit's facts through the fleet's shared cache, per installation (what
+// a private repository's refs say is that installation's to know). TTLs as the process caches
+// keep them: a resolved tag ten minutes (tags are what attackers move), a missing ref one minute,
+// a failure not at all; the advisory database an hour; a commit's manifest a day (it never
+// changes); whether a branch holds a commit an hour.
+import { manifestKey, reachabilityKey } from '../audit/audit-facts.js';
+import type { AuditFacts, Reachability } from '../audit/audit-facts.js';
+import type { RefKey, RefResolver, Resolution } from '../resolve/types.js';
+import { uniqueRequests } from '../resolve/types.js';
+import { throughSharedCache } from './shared-cache.js';
+import type { SharedCache } from './shared-cache.js';
+
+const MINUTE = 60_000;
+export const SHARED_TTL_MS = { resolved: 10 * MINUTE, missing: MINUTE, advisories: 60 * MINUTE, manifest: 24 * 60 * MINUTE, reachability: 60 * MINUTE } as const;
+
+export function withSharedResolutions(inner: RefResolver, cache: SharedCache, installationId: number): RefResolver {
+  return {
+    async resolve(requests) {
+      const unique = uniqueRequests(requests);
+      return throughSharedCache<Resolution>(
+        cache,
+        `${installationId}:refs`,
+        [...unique.keys()],
+        async (missing) => inner.resolve(missing.map((key) => unique.get(key as RefKey)!)),
+        (answer) => (answer.status === 'resolved' ? SHARED_TTL_MS.resolved : answer.status === 'not-found' || answer.status === 'no-access' ? SHARED_TTL_MS.missing : undefined),
+      ) as Promise<Map<RefKey, Resolution>>;
+    },
+  };
+}
+
+export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, installationId: number): AuditFacts {
+  return {
+    resolve: (requests) => inner.resolve(requests),
+    ...(inner.repositoriesNamed ? { repositoriesNamed: inner.repositoriesNamed.bind(inner) } : {}),
+    ...(inner.workflowRuns ? { workflowRuns: inner.workflowRuns.bind(inner) } : {}),
+    ...(inner.filesAt ? { filesAt: inner.filesAt.bind(inner) } : {}),
+    async advisories() {
+      const held = await throughSharedCache(cache, 'global:advisories', ['all'], async () => {
+        const advisories = await inner.advisories();
+        return new Map(advisories ? [['all', advisories]] : []);
+      }, () => SHARED_TTL_MS.advisories);
+      return held.get('all');
+    },
+    async manifests(questions) {
+      const byKey = new Map(questions.map((question) => [manifestKey(question), question]));
+      // No manifest is kept as null: JSON has no undefined.
+      const held = await throughSharedCache<{ text: string | null }>(cache, `${installationId}:manifests`, [...byKey.keys()], async (missing) => {
+        const answers = await inner.manifests(missing.map((key) => byKey.get(key)!));
+        return new Map(missing.map((key) => [key, { text: answers.get(key) ?? null }]));
+      }, () => SHARED_TTL_MS.manifest);
+      return new Map([...held].map(([key, value]) => [key, value.text ?? undefined]));
+    },
+    async reachability(questions) {
+      const byKey = new Map(questions.map((question) => [reachabilityKey(question), question]));
+      // `unknown` is a failure to ask, not an answer: not kept.
+      return throughSharedCache<Reachability>(cache, `${installationId}:reachability`, [...byKey.keys()], async (missing) => inner.reachability(missing.map((key) => byKey.get(key)!)), (answer) => (answer === 'unknown' ? undefined : SHARED_TTL_MS.reachability));
+    },
+  };
+}
