@@ -2,10 +2,17 @@
 // in the README (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, HOST, PORT,
 // WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, GHE_HOST + GHE_PROTOCOL, PINWARDEN_* — images: PINWARDEN_IMAGES=0,
 // PINWARDEN_REGISTRY_MIRRORS, PINWARDEN_REGISTRY_CREDENTIALS, PINWARDEN_ALLOWED_MIRROR_HOSTS). Health: GET /ping.
-// SIGTERM (docker stop, Kubernetes) stops taking webhooks, lets queued runs finish, then exits.
+// REDIS_URL puts the queue, the pacing and the caches in Redis for several replicas (README,
+// "Scale-out"); PINWARDEN_TIME_SCALE speeds every pacing wait up, for tests and demos only.
+// GET /metrics (Prometheus) and GET /ready (fails while Redis cannot be reached).
+// SIGTERM (docker stop, Kubernetes) stops taking webhooks, lets running runs finish, then exits;
+// without Redis it waits for queued runs too (they live only here).
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot } from 'probot';
-import { PinwardenOctokit } from '../github/create-octokit.js';
+import { pinwardenOctokitClass } from '../github/create-octokit.js';
+import { createMetrics } from '../scale/metrics.js';
+import { connectFleet } from '../scale/fleet.js';
+import type { Fleet } from '../scale/fleet.js';
 import { createLogger } from '../server/create-logger.js';
 import { startWebhookServer } from '../server/webhook-server.js';
 import { createPinwardenApp } from './pinwarden-app.js';
@@ -51,15 +58,35 @@ if (env.PINWARDEN_IMAGES !== '0') {
   }
 }
 
+// Tests and demos only: K times faster pacing (write spacing, retry-after, the hourly budget).
+const timeScale = env.PINWARDEN_TIME_SCALE ? Number(env.PINWARDEN_TIME_SCALE) : 1;
+if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1000) fail(`PINWARDEN_TIME_SCALE must be a number from 1 to 1000, not "${env.PINWARDEN_TIME_SCALE}"`);
+const msPerSecond = Math.max(1, Math.round(1000 / timeScale));
+
 const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
+if (timeScale !== 1) log.warn({ timeScale }, 'PINWARDEN_TIME_SCALE is set: GitHub\'s limits are paced faster than GitHub allows (tests and demos only)');
+const concurrency = Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4));
+const debounceMs = wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000);
+let fleet: Fleet | undefined;
+const metrics = createMetrics({ queueDepths: () => fleet?.queueDepths() ?? Promise.resolve(new Map()), budgetLeft: () => fleet?.budgetLeft(msPerSecond) ?? Promise.resolve(new Map()) });
+if (env.REDIS_URL) {
+  try {
+    fleet = await connectFleet(env.REDIS_URL, { concurrency, debounceMs, lockMs: Math.min(30_000, Math.max(5_000, 30_000 / timeScale)), log });
+  } catch (error) {
+    fail(`Redis at REDIS_URL could not be reached: ${(error as Error).message}`);
+  }
+  log.info('REDIS_URL is set: runs, pacing and caches are shared with every replica on this Redis');
+}
 const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
-const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: PinwardenOctokit });
+const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: pinwardenOctokitClass(msPerSecond, { ...(fleet ? { redis: fleet.redis } : {}), metrics }) });
 let pinwarden: ReturnType<typeof createPinwardenApp>;
 try {
   // Bad registry mirrors stop the start here, with the mirror named.
   pinwarden = createPinwardenApp({
-    concurrency: Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4)),
-    debounceMs: wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000),
+    concurrency,
+    debounceMs,
+    metrics,
+    ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache } : {}),
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
     ...(images ? { images } : {}),
@@ -76,16 +103,18 @@ const server = await startWebhookServer({
   port: wholeNumber('PORT', 3000),
   ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   log,
+  metrics: () => metrics.registry.metrics().then((body) => ({ contentType: metrics.registry.contentType, body })),
+  ready: () => fleet?.ready() ?? Promise.resolve(undefined),
 });
 
 let stopping = false;
 const drain = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'draining: no new webhooks; waiting for queued runs to finish');
+  log.info({ signal }, fleet ? 'draining: no new webhooks; letting running runs finish (queued ones stay in Redis for the fleet)' : 'draining: no new webhooks; waiting for queued runs to finish');
   void server
     .close()
-    .then(() => pinwarden.idle())
+    .then(() => (fleet ? pinwarden.close().then(() => fleet!.close()) : pinwarden.idle()))
     .then(
       () => log.info('drained; exiting'),
       (error: unknown) => log.error({ err: error }, 'drain failed'),

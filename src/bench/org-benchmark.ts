@@ -53,7 +53,7 @@ interface Counts {
 }
 
 async function startFake(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(here, 'fake-org-server.js'), '--repos', String(repos), '--seed', String(seed), '--latency-ms', String(latencyMs), '--corpus', join(sharedCorpus, 'workflows'), '--refs', join(sharedCorpus, 'refs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(here, '..', 'fake-github', 'main.js'), '--org-size', String(repos), '--seed', String(seed), '--latency-ms', String(latencyMs), '--corpus', join(sharedCorpus, 'workflows'), '--refs', join(sharedCorpus, 'refs')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const firstLine = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`fake GitHub exited with ${code}`)));

@@ -196,6 +196,19 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       }),
     },
     {
+      // Any client can see the outcome of a rollout here (the cluster demo and its test do).
+      name: 'GET /repos/{owner}/{repo}/pulls',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+      handle: withRepository((repository, _rest, { api, url }) => {
+        const wanted = url.searchParams.get('state') ?? 'open';
+        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
+        const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+        const pulls = [...repository.issues.values()].filter((issue) => issue.pull && (wanted === 'all' || issue.state === wanted)).sort((a, b) => b.number - a.number);
+        return { status: 200, body: pulls.slice((page - 1) * perPage, page * perPage).map((issue) => pullRequestBody(repository, issue, api)) };
+      }),
+    },
+    {
       name: 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}',
       method: 'PATCH',
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,

@@ -4,7 +4,10 @@
 // `retry-after` and try again, so we do, a bounded number of times.
 import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
+import type { Redis } from 'ioredis';
 import { ContentBudget } from './content-budget.js';
+import { createRedisContentBudget } from '../scale/redis-content-budget.js';
+import type { PinwardenMetrics } from '../scale/metrics.js';
 
 export const MAX_RATE_LIMIT_RETRIES = 3;
 
@@ -20,16 +23,28 @@ interface Logger {
   error(message: string): void;
 }
 
+/** What a fleet of replicas shares: Redis for pacing and the content budget, and the replica's metrics. */
+export interface OctokitFleetOptions {
+  readonly redis?: Redis;
+  readonly metrics?: Pick<PinwardenMetrics, 'apiCalls' | 'rateLimitWaits' | 'rateLimitWaitSeconds'>;
+}
+
 /** Bounded waits on both kinds of rate limit; `msPerRetrySecond` scales them (tests shrink it). */
-export function throttleOptions(msPerRetrySecond = 1000) {
+export function throttleOptions(msPerRetrySecond = 1000, metrics?: OctokitFleetOptions['metrics']) {
+  const waited = (limit: 'primary' | 'secondary', retryAfter: number) => {
+    metrics?.rateLimitWaits.inc({ limit });
+    metrics?.rateLimitWaitSeconds.inc({ limit }, retryAfter);
+  };
   return {
     retryAfterBaseValue: msPerRetrySecond,
     onRateLimit: (retryAfter: number, options: ThrottledRequest, octokit: { log: Logger }, retryCount: number) => {
       octokit.log.warn(`rate limit hit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
+      waited('primary', retryAfter);
       return retryCount < MAX_RATE_LIMIT_RETRIES;
     },
     onSecondaryRateLimit: (retryAfter: number, options: ThrottledRequest, octokit: { log: Logger }, retryCount: number) => {
       octokit.log.warn(`secondary rate limit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
+      waited('secondary', retryAfter);
       return retryCount < MAX_RATE_LIMIT_RETRIES;
     },
   };
@@ -38,18 +53,26 @@ export function throttleOptions(msPerRetrySecond = 1000) {
 /**
  * The pacing GitHub asks for, scaled: Octokit's throttling keeps one second between writes (and
  * GraphQL queries) and three between notifying writes (pull requests, comments) per installation.
- * Tests and benchmarks shrink the second; real use keeps 1000 ms. One set of groups per scale,
- * shared by every Octokit of the process, as the plugin shares its own.
+ * Tests and benchmarks shrink the second; real use keeps 1000 ms. With Redis the groups are
+ * Bottleneck's clustered ones, so every replica keeps to the same spacing per installation. One
+ * set per scale and store, shared by every Octokit of the process, as the plugin shares its own.
  */
-const pacingGroups = new Map<number, { write: Bottleneck.Group; notifications: Bottleneck.Group }>();
-function pacing(msPerSecond: number) {
-  if (!pacingGroups.has(msPerSecond)) {
-    pacingGroups.set(msPerSecond, {
-      write: new Bottleneck.Group({ id: `pinwarden-write-${msPerSecond}`, maxConcurrent: 1, minTime: msPerSecond }),
-      notifications: new Bottleneck.Group({ id: `pinwarden-notifications-${msPerSecond}`, maxConcurrent: 1, minTime: 3 * msPerSecond }),
+const pacingGroups = new Map<string, Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group>>();
+function pacing(msPerSecond: number, redis: Redis | undefined) {
+  const key = `${msPerSecond}:${redis ? 'redis' : 'memory'}`;
+  if (!pacingGroups.has(key)) {
+    const store = redis ? { datastore: 'ioredis' as const, connection: new Bottleneck.IORedisConnection({ client: redis }), timeout: 2 * 60 * 1000 } : {};
+    // Whole milliseconds: clustered Bottleneck never runs a job whose minTime has a fraction.
+    const group = (name: string, settings: Bottleneck.ConstructorOptions) => new Bottleneck.Group({ id: `pinwarden-${name}-${msPerSecond}`, ...settings, ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}), ...store });
+    pacingGroups.set(key, {
+      global: group('global', { maxConcurrent: 10 }),
+      auth: group('auth', { maxConcurrent: 1 }),
+      search: group('search', { maxConcurrent: 1, minTime: 2 * msPerSecond }),
+      write: group('write', { maxConcurrent: 1, minTime: msPerSecond }),
+      notifications: group('notifications', { maxConcurrent: 1, minTime: 3 * msPerSecond }),
     });
   }
-  return pacingGroups.get(msPerSecond)!;
+  return pacingGroups.get(key)!;
 }
 
 /**
@@ -57,28 +80,50 @@ function pacing(msPerSecond: number) {
  * run outermost first, so Probot's own handlers (which never retry a secondary limit) arrive in
  * `options.throttle` and ours are put over them; Probot's per-installation `id` is kept.
  */
-export function pinwardenOctokitClass(msPerSecond = 1000) {
-  return ProbotOctokit.plugin(contentPacing(msPerSecond)).defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> } & Record<string, unknown>) => ({
+export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
+  const custom = msPerSecond !== 1000 || fleet.redis !== undefined;
+  return ProbotOctokit.plugin(contentPacing(msPerSecond, fleet)).defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> } & Record<string, unknown>) => ({
     userAgent: 'pinwarden',
     ...options,
-    throttle: { ...options.throttle, ...throttleOptions(msPerSecond), ...(msPerSecond === 1000 ? {} : pacing(msPerSecond)) },
+    throttle: { ...options.throttle, ...throttleOptions(msPerSecond, fleet.metrics), ...(custom ? { Bottleneck, ...pacing(msPerSecond, fleet.redis) } : {}) },
     retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
   }));
 }
 
 const budgets = new Map<number, ContentBudget>();
-/** Holds content-creating requests to GitHub's hourly limit, per installation (Probot's throttle id). */
-function contentPacing(msPerSecond: number) {
+/** The hourly budget's bookkeeping: in Redis for a fleet, else this process's. */
+function budgetFor(msPerSecond: number, redis: Redis | undefined): (key: string) => Promise<number> {
+  if (redis) {
+    const shared = createRedisContentBudget(redis, { msPerSecond });
+    return (key) => shared.reserve(key);
+  }
   if (!budgets.has(msPerSecond)) budgets.set(msPerSecond, new ContentBudget({ msPerSecond }));
   const budget = budgets.get(msPerSecond)!;
+  return async (key) => budget.reserve(key);
+}
+
+/** The kind of a request, for metrics and for the budget: reads, writes, GraphQL queries and mutations. */
+function requestKind(request: { method: string; url: string; query?: unknown }): 'rest-read' | 'rest-write' | 'graphql' | 'graphql-mutation' {
+  if (request.url.startsWith('/graphql')) return /^\s*mutation\b/.test(String(request.query ?? '')) ? 'graphql-mutation' : 'graphql';
+  return request.method === 'GET' || request.method === 'HEAD' ? 'rest-read' : 'rest-write';
+}
+
+/** Holds content-creating requests to GitHub's hourly limit, per installation (Probot's throttle id). */
+function contentPacing(msPerSecond: number, fleet: OctokitFleetOptions) {
+  const reserve = budgetFor(msPerSecond, fleet.redis);
   const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit, options) => {
     const key = String((options as { throttle?: { id?: unknown } }).throttle?.id ?? 'no-id');
     octokit.hook.before('request', async (request) => {
-      if (request.method === 'GET' || request.method === 'HEAD' || /\/access_tokens$/.test(request.url)) return;
-      // GraphQL queries read; only mutations create content.
-      if (request.url.startsWith('/graphql') && !/^\s*mutation\b/.test(String((request as { query?: unknown }).query ?? ''))) return;
-      const wait = budget.reserve(key);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const kind = requestKind(request as { method: string; url: string; query?: unknown });
+      fleet.metrics?.apiCalls.inc({ kind });
+      // Reads, GraphQL queries and the app's own token requests create no content.
+      if (kind === 'rest-read' || kind === 'graphql' || /\/access_tokens$/.test(request.url)) return;
+      const wait = await reserve(key);
+      if (wait > 0) {
+        fleet.metrics?.rateLimitWaits.inc({ limit: 'content-budget' });
+        fleet.metrics?.rateLimitWaitSeconds.inc({ limit: 'content-budget' }, wait / msPerSecond);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     });
   };
   return plugin;

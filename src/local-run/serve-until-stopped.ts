@@ -6,8 +6,9 @@ export interface ServedFake {
   close(): Promise<void>;
 }
 
-export function serveUntilStopped(fake: ServedFake): void {
-  process.stdout.write(`listening ${fake.url}\n`);
+/** `lines` follow the first (the fake GitHub's installation, with --org-size). */
+export function serveUntilStopped(fake: ServedFake, lines: readonly string[] = []): void {
+  process.stdout.write(`listening ${fake.url}\n${lines.map((line) => `${line}\n`).join('')}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       const { byKind, total } = fake.counts();

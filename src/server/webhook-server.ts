@@ -26,6 +26,10 @@ export interface WebhookServerOptions {
   /** Bytes all bodies being read at once may hold together (default: two full-size webhooks). */
   readonly maxPendingBytes?: number;
   readonly bodyTimeoutMs?: number;
+  /** GET /metrics: the Prometheus text; answered from one collection at most once a second. */
+  readonly metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** GET /ready: undefined when ready to take work, else why not (503). Without it, /ready is /ping. */
+  readonly ready?: () => Promise<string | undefined>;
 }
 
 export interface WebhookServer {
@@ -101,10 +105,35 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
   };
 
+  // Anyone can reach this server: a burst of /metrics requests shares one collection.
+  let metricsCache: { at: number; answer: Promise<{ contentType: string; body: string }> } | undefined;
+  const metrics = () => {
+    if (!metricsCache || Date.now() - metricsCache.at > 1_000) metricsCache = { at: Date.now(), answer: options.metrics!() };
+    return metricsCache.answer;
+  };
+  const answerGet = (response: ServerResponse, work: Promise<{ status: number; contentType: string; body: string }>) => {
+    work.then(
+      ({ status, contentType, body }) => response.writeHead(status, { 'content-type': contentType }).end(body),
+      (error: unknown) => {
+        options.log.error({ err: error }, 'answering a GET failed');
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' }).end('failed\n');
+      },
+    );
+  };
+
   const server = createServer((request, response) => {
     const pathname = (request.url ?? '/').split('?')[0];
-    if (pathname === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {
+    const isGet = request.method === 'GET' || request.method === 'HEAD';
+    if (pathname === '/ping' && isGet) {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      return;
+    }
+    if (pathname === '/ready' && isGet) {
+      answerGet(response, (options.ready?.() ?? Promise.resolve(undefined)).then((problem) => (problem ? { status: 503, contentType: 'text/plain', body: `not ready: ${problem}\n` } : { status: 200, contentType: 'text/plain', body: 'READY\n' })));
+      return;
+    }
+    if (pathname === '/metrics' && isGet && options.metrics) {
+      answerGet(response, metrics().then(({ contentType, body }) => ({ status: 200, contentType, body })));
       return;
     }
     if (pathname !== path) {

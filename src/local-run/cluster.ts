@@ -1,0 +1,174 @@
+// A whole fleet on loopback, every part in a process of its own as it runs for real: Debian's
+// redis-server, the fake GitHub serving a synthetic organisation (`npm run fake-github -- --org-size`),
+// and replicas of the built server started as the container starts it. The cluster demo, its
+// integration test and the replicas benchmark use it.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort } from './start-local-app.js';
+
+const root = join(import.meta.dirname, '..', '..');
+/** The container's command (Dockerfile CMD), run from the checkout. */
+export const SERVER_ARGV = ['--max-semi-space-size=8', '--max-old-space-size=256', 'dist/app/main.js'];
+
+export interface Child {
+  readonly child: ChildProcess;
+  output(): string;
+  exited(): Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function track(child: ChildProcess): Child {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited: () => exit,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exit;
+    },
+  };
+}
+
+/** Where redis-server is: PINWARDEN_REDIS_SERVER, else Debian's path, else the PATH. */
+export function redisServerPath(): string | undefined {
+  const candidates = [process.env.PINWARDEN_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/bin/valkey-server'].filter((path): path is string => !!path);
+  return candidates.find((path) => existsSync(path));
+}
+
+export interface RedisServer extends Child {
+  readonly url: string;
+  readonly port: number;
+}
+
+/** A Redis of its own on a free loopback port, nothing saved to disk. */
+export async function startRedisServer(): Promise<RedisServer> {
+  const binary = redisServerPath();
+  if (!binary) throw new Error('redis-server not found (apt-get install redis-server, or set PINWARDEN_REDIS_SERVER)');
+  const port = await freePort();
+  const child = track(spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  await waitUntil(() => child.output().includes('Ready to accept connections'), () => `redis-server (${child.output().slice(-500)})`, 10_000);
+  return { ...child, url: `redis://127.0.0.1:${port}`, port };
+}
+
+export interface FakeOrg extends Child {
+  readonly url: string;
+  readonly host: string;
+  readonly installationId: number;
+  readonly owner: string;
+}
+
+/** `npm run fake-github -- --refs DIR --org-size N --seed S --corpus DIR`, its two lines read. */
+export async function startFakeOrg(options: { refs: string; corpus: string; orgSize: number; seed?: number; latencyMs?: number }): Promise<FakeOrg> {
+  const args = [join(root, 'dist', 'fake-github', 'main.js'), '--refs', options.refs, '--corpus', options.corpus, '--org-size', String(options.orgSize), '--seed', String(options.seed ?? 1), '--latency-ms', String(options.latencyMs ?? 0)];
+  const process_ = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const reader = createInterface({ input: process_.stdout! });
+  const child = track(process_);
+  await new Promise<void>((resolve, reject) => {
+    reader.on('line', (line) => {
+      lines.push(line);
+      if (lines.length === 2) resolve();
+    });
+    process_.once('exit', (code) => reject(new Error(`fake GitHub exited with ${code}: ${child.output()}`)));
+  });
+  const url = lines[0]!.replace(/^listening /, '');
+  const [, id = '0', owner = ''] = /^installation (\d+) (\S+)$/.exec(lines[1]!) ?? [];
+  return { ...child, url, host: new URL(url).host, installationId: Number(id), owner };
+}
+
+export interface Replica extends Child {
+  readonly port: number;
+  readonly url: string;
+}
+
+export interface ReplicaSettings {
+  readonly fake: Pick<FakeOrg, 'host'>;
+  readonly redisUrl?: string;
+  readonly secret: string;
+  readonly privateKey: string;
+  readonly timeScale?: number;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** One replica of the server, as the container starts it, pointed at the fake as an Enterprise host. */
+export async function startReplica(settings: ReplicaSettings): Promise<Replica> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    APP_ID: '1',
+    PRIVATE_KEY: settings.privateKey,
+    WEBHOOK_SECRET: settings.secret,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_FORMAT: 'json',
+    GHE_HOST: settings.fake.host,
+    GHE_PROTOCOL: 'http',
+    PINWARDEN_DEBOUNCE_MS: '0',
+    PINWARDEN_DASHBOARD: '0',
+    ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
+    ...(settings.timeScale ? { PINWARDEN_TIME_SCALE: String(settings.timeScale) } : {}),
+    ...settings.env,
+  };
+  const child = track(spawn(process.execPath, SERVER_ARGV, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilAsync(async () => (await fetch(`${url}/ready`).then((response) => response.ok, () => false)), () => `the replica on ${port} (${child.output().slice(-1000)})`, 30_000);
+  return { ...child, port, url };
+}
+
+export function appPrivateKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+}
+
+/** Delivers a webhook signed as GitHub signs it; resolves with the HTTP status. */
+export async function deliverSigned(url: string, secret: string, event: string, payload: unknown): Promise<number> {
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
+    body,
+  });
+  await response.text();
+  return response.status;
+}
+
+/** The installation's pull requests as any client reads them: REST, with any token. */
+export async function pullRequestsOf(fakeUrl: string, owner: string): Promise<Map<string, { number: number; state: string; head: string }[]>> {
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${fakeUrl}${path}`, { headers: { authorization: 'token any' } });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+    return (await response.json()) as T;
+  };
+  const repositories: string[] = [];
+  for (let page = 1; ; page += 1) {
+    const { repositories: listed } = await get<{ repositories: { full_name: string }[] }>(`/installation/repositories?per_page=100&page=${page}`);
+    repositories.push(...listed.map((repository) => repository.full_name));
+    if (listed.length < 100) break;
+  }
+  const pulls = new Map<string, { number: number; state: string; head: string }[]>();
+  for (const full of repositories.filter((name) => name.startsWith(`${owner}/`))) {
+    const listed = await get<{ number: number; state: string; head: { ref: string } }[]>(`/repos/${full}/pulls?state=all&per_page=100`);
+    pulls.set(full, listed.map((pull) => ({ number: pull.number, state: pull.state, head: pull.head.ref })));
+  }
+  return pulls;
+}
+
+export async function waitUntil(check: () => boolean, what: () => string, timeoutMs: number): Promise<void> {
+  await waitUntilAsync(async () => check(), what, timeoutMs);
+}
+
+export async function waitUntilAsync(check: () => Promise<boolean>, what: () => string, timeoutMs: number, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,79 @@
+// A replica's connection to the fleet (REDIS_URL): one Redis client for the queue, the pacing,
+// the content budget and the caches (BullMQ opens the blocking connections its workers need),
+// and what the server's /ready and /metrics ask of it.
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createBullRunQueue } from './bullmq-run-queue.js';
+import { redisKey } from './redis-keys.js';
+import { createRedisContentBudget } from './redis-content-budget.js';
+import type { RunQueue, RunQueueFactory } from './run-queue.js';
+import { createRedisSharedCache } from './shared-cache.js';
+import type { SharedCache } from './shared-cache.js';
+
+/** /ready fails when Redis has not answered a PING within this. */
+const READY_TIMEOUT_MS = 2_000;
+
+export interface Fleet {
+  readonly redis: Redis;
+  readonly runQueue: RunQueueFactory;
+  readonly sharedCache: SharedCache;
+  /** Runs waiting or running, per installation the fleet knows of. */
+  queueDepths(): Promise<ReadonlyMap<number, number>>;
+  budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
+  /** Undefined when ready; else why not. */
+  ready(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+export async function connectFleet(url: string, options: { concurrency: number; debounceMs: number; lockMs?: number; log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'> }): Promise<Fleet> {
+  // BullMQ's workers need commands to wait for a reconnection rather than fail after retries. Not
+  // lazy: Bottleneck and BullMQ duplicate this client, and a lazy duplicate would never connect.
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on('error', (error) => options.log.warn({ err: error }, 'Redis connection error'));
+  try {
+    await withTimeout(redis.ping(), 10_000, 'connecting to Redis');
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  let queue: RunQueue | undefined;
+  const installations = async () => (await redis.smembers(redisKey('installations'))).map(Number).filter(Number.isSafeInteger);
+  return {
+    redis,
+    runQueue: (handlers) => {
+      queue = createBullRunQueue(handlers, { connection: redis, concurrency: options.concurrency, debounceMs: options.debounceMs, ...(options.lockMs ? { lockMs: options.lockMs } : {}), log: options.log });
+      return queue;
+    },
+    sharedCache: createRedisSharedCache(redis),
+    async queueDepths() {
+      const ids = await installations();
+      const depths = await Promise.all(ids.map((id) => queue?.backlog(id) ?? Promise.resolve(0)));
+      return new Map(ids.map((id, index) => [id, depths[index]!]));
+    },
+    async budgetLeft(msPerSecond) {
+      const budget = createRedisContentBudget(redis, { msPerSecond });
+      const ids = await installations();
+      const left = await Promise.all(ids.map((id) => budget.left(String(id))));
+      return new Map(ids.map((id, index) => [id, left[index]!]));
+    },
+    async ready() {
+      try {
+        const answer = await withTimeout(redis.ping(), READY_TIMEOUT_MS, 'PING');
+        return answer === 'PONG' ? undefined : `Redis answered ${answer}`;
+      } catch (error) {
+        return `Redis cannot be reached: ${(error as Error).message}`;
+      }
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
