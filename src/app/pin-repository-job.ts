@@ -150,7 +150,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const fingerprint = planFingerprint(read.headSha, plan.changes);
   const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl, findings });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
-  const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
+  const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, baseSha: read.headSha, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
   log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
   const report: RunReport = {
     serious: findings.filter(isSerious),

@@ -57,11 +57,12 @@ export function throttleOptions(msPerRetrySecond = 1000, metrics?: OctokitFleetO
  * Bottleneck's clustered ones, so every replica keeps to the same spacing per installation. One
  * set per scale and store, shared by every Octokit of the process, as the plugin shares its own.
  */
-const pacingGroups = new Map<string, Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group>>();
+const pacingGroups = new Map<string, Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group> & { connection?: Bottleneck.IORedisConnection }>();
 function pacing(msPerSecond: number, redis: Redis | undefined) {
   const key = `${msPerSecond}:${redis ? 'redis' : 'memory'}`;
   if (!pacingGroups.has(key)) {
-    const store = redis ? { datastore: 'ioredis' as const, connection: new Bottleneck.IORedisConnection({ client: redis }), timeout: 2 * 60 * 1000 } : {};
+    const connection = redis ? new Bottleneck.IORedisConnection({ client: redis }) : undefined;
+    const store = connection ? { datastore: 'ioredis' as const, connection, timeout: 2 * 60 * 1000 } : {};
     // Whole milliseconds: clustered Bottleneck never runs a job whose minTime has a fraction.
     const group = (name: string, settings: Bottleneck.ConstructorOptions) => new Bottleneck.Group({ id: `pinwarden-${name}-${msPerSecond}`, ...settings, ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}), ...store });
     pacingGroups.set(key, {
@@ -70,6 +71,9 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
       search: group('search', { maxConcurrent: 1, minTime: 2 * msPerSecond }),
       write: group('write', { maxConcurrent: 1, minTime: msPerSecond }),
       notifications: group('notifications', { maxConcurrent: 1, minTime: 3 * msPerSecond }),
+      // Given to the plugin too: with a connection it gives every job an expiration, so a replica
+      // killed while holding a slot frees it after a minute instead of holding it for ever.
+      ...(connection ? { connection } : {}),
     });
   }
   return pacingGroups.get(key)!;
@@ -102,9 +106,13 @@ function budgetFor(msPerSecond: number, redis: Redis | undefined): (key: string)
   return async (key) => budget.reserve(key);
 }
 
-/** The kind of a request, for metrics and for the budget: reads, writes, GraphQL queries and mutations. */
-function requestKind(request: { method: string; url: string; query?: unknown }): 'rest-read' | 'rest-write' | 'graphql' | 'graphql-mutation' {
-  if (request.url.startsWith('/graphql')) return /^\s*mutation\b/.test(String(request.query ?? '')) ? 'graphql-mutation' : 'graphql';
+/**
+ * The kind of a request, for metrics and for the budget: reads, writes, GraphQL queries and
+ * mutations. On GitHub Enterprise the GraphQL URL arrives absolute (`https://host/api/graphql`),
+ * on github.com as `/graphql`: the path decides.
+ */
+export function requestKind(request: { method: string; url: string; query?: unknown }): 'rest-read' | 'rest-write' | 'graphql' | 'graphql-mutation' {
+  if (/\/graphql$/.test(new URL(request.url, 'https://api.github.invalid').pathname)) return /^\s*mutation\b/.test(String(request.query ?? '')) ? 'graphql-mutation' : 'graphql';
   return request.method === 'GET' || request.method === 'HEAD' ? 'rest-read' : 'rest-write';
 }
 

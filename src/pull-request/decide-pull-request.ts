@@ -44,6 +44,8 @@ export function decidePullRequest(input: {
   readonly trigger: Trigger;
   readonly changeCount: number;
   readonly fingerprint: string;
+  /** The default branch's head the plan starts from. */
+  readonly baseSha?: string;
   readonly branch: BranchState | undefined;
   readonly pullRequest: ExistingPullRequest | undefined;
   readonly title: string;
@@ -53,7 +55,9 @@ export function decidePullRequest(input: {
   if (input.changeCount === 0) return { kind: 'nothing-to-pin' };
   if (pullRequest?.state === 'CLOSED' && input.trigger !== 'command') return { kind: 'closed-by-user', pullRequest };
 
-  const branchIsOurs = branch === undefined || branch.message.includes(COMMIT_TRAILER);
+  // A branch still at the default branch's head holds no one's commit: a run that died between
+  // moving the branch and committing to it left it so (a replica killed mid-run).
+  const branchIsOurs = branch === undefined || branch.message.includes(COMMIT_TRAILER) || (input.baseSha !== undefined && branch.head === input.baseSha);
   // After a merge the branch's commits are in the default branch, so they may be replaced.
   if (!branchIsOurs && pullRequest?.state !== 'MERGED') {
     const marker = `<!-- pinwarden:human-commit ${branch.head} -->`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContentBudget, nextWriteAt } from '../../src/github/content-budget.js';
+import { requestKind } from '../../src/github/create-octokit.js';
 
 describe('content-creation budget', () => {
   const limits = { perMinute: 80, perHour: 500 };
@@ -28,5 +29,15 @@ describe('content-creation budget', () => {
     now = 100;
     // The hour (3,600 ms here) holds three writes of `a` already.
     expect(budget.reserve('a')).toBe(3_600 - 100);
+  });
+});
+
+describe('which requests spend the content budget', () => {
+  it('tells GraphQL queries from mutations on github.com and on GitHub Enterprise, where the URL is absolute', () => {
+    expect(requestKind({ method: 'POST', url: '/graphql', query: 'query { viewer { login } }' })).toBe('graphql');
+    expect(requestKind({ method: 'POST', url: 'https://ghe.example/api/graphql', query: 'query pinwardenRead { viewer { login } }' })).toBe('graphql');
+    expect(requestKind({ method: 'POST', url: 'http://127.0.0.1:3000/api/graphql', query: '  mutation pinwardenCommit { x }' })).toBe('graphql-mutation');
+    expect(requestKind({ method: 'GET', url: '/repos/{owner}/{repo}' })).toBe('rest-read');
+    expect(requestKind({ method: 'POST', url: '/repos/{owner}/{repo}/pulls' })).toBe('rest-write');
   });
 });

@@ -94,6 +94,12 @@ describe('decidePullRequest', () => {
   it('opens the pull request for a branch left by a crash', () => {
     expect(decide({ branch: ours })).toMatchObject({ kind: 'write', branch: 'current', pullRequest: { action: 'create' } });
   });
+  it('takes over a branch left at the default head by a run that died before committing', () => {
+    const bare = { head: 'base-head', message: 'Merge pull request #3 from someone/feature' };
+    expect(decide({ branch: bare, baseSha: 'base-head' })).toMatchObject({ kind: 'write', branch: 'update', pullRequest: { action: 'create' } });
+    // Anywhere else, the same commit is someone's work.
+    expect(decide({ branch: bare, baseSha: 'newer-head' }).kind).toBe('human-commits');
+  });
   it('leaves a closed pull request alone on pushes and installs, reopens it on the command', () => {
     expect(decide({ branch: ours, pullRequest: pr('CLOSED') }).kind).toBe('closed-by-user');
     expect(decide({ branch: ours, pullRequest: pr('CLOSED'), trigger: 'install' }).kind).toBe('closed-by-user');
