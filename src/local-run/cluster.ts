@@ -37,7 +37,7 @@ function track(child: ChildProcess): Child {
   };
 }
 
-/** Where redis-server is: PINWARDEN_REDIS_SERVER, else Debian's path, else the PATH. */
+/** Where redis-server is: PINWARDEN_REDIS_SERVER, else Debian's path (redis-server, or valkey-server), else /usr/local/bin. */
 export function redisServerPath(): string | undefined {
   const candidates = [process.env.PINWARDEN_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/bin/valkey-server'].filter((path): path is string => !!path);
   return candidates.find((path) => existsSync(path));
@@ -101,8 +101,9 @@ export interface ReplicaSettings {
 /** One replica of the server, as the container starts it, pointed at the fake as an Enterprise host. */
 export async function startReplica(settings: ReplicaSettings): Promise<Replica> {
   const port = await freePort();
+  // Nothing of this process's environment but where programs are (a stray REDIS_URL must not leak in).
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
+    ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0] === 'PATH' && entry[1] !== undefined)),
     NODE_ENV: 'production',
     APP_ID: '1',
     PRIVATE_KEY: settings.privateKey,

@@ -1,0 +1,95 @@
+// One rollout on a loopback fleet, start to finish: Redis, the fake organisation, N replicas,
+// the installation webhook, optionally a SIGKILL of the first replica once `killAfter` pull
+// requests exist (and its restart), then the wait until every replica's queue is empty, and the
+// check of the outcome. `npm run demo:cluster`, its integration test and the replicas benchmark.
+import { orgRepositoryNames } from '../bench/synthesize-org.js';
+import { appPrivateKey, deliverSigned, pullRequestsOf, startFakeOrg, startRedisServer, startReplica, waitUntilAsync } from './cluster.js';
+import type { Child, FakeOrg, RedisServer, Replica } from './cluster.js';
+import { checkRollout, repositoriesToPin } from './cluster-check.js';
+import type { RolloutCheck } from './cluster-check.js';
+import { installationCreated } from './webhook-payloads.js';
+
+export interface ClusterRolloutOptions {
+  readonly refs: string;
+  readonly corpus: string;
+  readonly orgSize: number;
+  readonly replicas: number;
+  readonly timeScale: number;
+  /** SIGKILL the first replica once this many repositories have a pull request, then start it again. */
+  readonly killAfter?: number;
+  readonly latencyMs?: number;
+  readonly say?: (line: string) => void;
+}
+
+export interface ClusterRollout {
+  readonly redis: RedisServer;
+  readonly fake: FakeOrg;
+  /** Running now (the restarted one in place of the killed one). */
+  readonly replicas: Replica[];
+  readonly killed: Replica | undefined;
+  readonly killedAt: number | undefined;
+  readonly check: RolloutCheck;
+  /** From the webhook to the empty queue. */
+  readonly rolloutMs: number;
+  stop(): Promise<void>;
+}
+
+/** Runs waiting or running, as a replica's /metrics says. */
+export async function queueDepth(replica: Replica): Promise<number> {
+  const text = await (await fetch(`${replica.url}/metrics`)).text();
+  return [...text.matchAll(/^pinwarden_queue_depth\{installation="\d+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<ClusterRollout> {
+  const say = options.say ?? (() => {});
+  const started: Child[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((child) => child.stop('SIGKILL')));
+  };
+  try {
+    say(`working out which of ${options.orgSize} repositories have something to pin (a single-process dry run)…`);
+    const expected = await repositoriesToPin(options);
+    const redis = await startRedisServer();
+    started.push(redis);
+    const fake = await startFakeOrg(options);
+    started.push(fake);
+    say(`redis-server on ${redis.url}; fake GitHub on ${fake.url}, installation ${fake.installationId} of ${fake.owner}, ${expected.size} repositories to pin`);
+    const settings = { fake, redisUrl: redis.url, secret: 'pinwarden-cluster-secret', privateKey: appPrivateKey(), timeScale: options.timeScale };
+    const replicas = await Promise.all(Array.from({ length: options.replicas }, () => startReplica(settings)));
+    started.push(...replicas);
+    say(`${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`);
+    const began = performance.now();
+    const status = await deliverSigned(replicas[0]!.url, settings.secret, 'installation', installationCreated(orgRepositoryNames(options.orgSize)));
+    if (status !== 200) throw new Error(`the installation webhook was answered ${status}`);
+    say('installation webhook delivered');
+    const opened = async () => [...(await pullRequestsOf(fake.url, fake.owner)).values()].filter((pulls) => pulls.length > 0).length;
+    let killed: Replica | undefined;
+    let killedAt: number | undefined;
+    if (options.killAfter !== undefined) {
+      await waitUntilAsync(async () => (await opened()) >= options.killAfter!, () => `${options.killAfter} pull requests`, 120_000, 200);
+      // Both replicas have taken runs before one dies.
+      await waitUntilAsync(async () => replicas.every((replica) => replica.output().includes('"msg":"pull request created"')), () => 'runs on every replica', 60_000, 200);
+      killedAt = await opened();
+      killed = replicas[0]!;
+      await killed.stop('SIGKILL');
+      say(`SIGKILL to replica 1 with ${killedAt} pull requests open`);
+      replicas[0] = await startReplica(settings);
+      started.push(replicas[0]);
+      say(`replica 1 started again on ${replicas[0].url}`);
+    }
+    let depths: number[] = [];
+    await waitUntilAsync(
+      async () => (depths = await Promise.all(replicas.map(queueDepth))).every((count) => count === 0),
+      () => `the queue to empty (depths now ${depths.join(', ')}; ${replicas.map((replica) => replica.output().split('\n').filter((line) => /"level":(40|50)/.test(line)).slice(-3).join('\n')).join('\n')})`,
+      300_000,
+      500,
+    );
+    const rolloutMs = performance.now() - began;
+    const msPerSecond = Math.max(1, Math.round(1000 / options.timeScale));
+    const check = await checkRollout(fake.url, fake.owner, expected, msPerSecond);
+    return { redis, fake, replicas, killed, killedAt, check, rolloutMs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

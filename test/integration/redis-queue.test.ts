@@ -1,0 +1,166 @@
+// The Redis pieces against a real redis-server of the test's own: the fleet's content budget
+// decides exactly as the in-process rule does, pending runs merge and survive a claim, and the
+// BullMQ queue coalesces, serialises, answers every command and forgets an uninstalled
+// installation. Two queue instances on one Redis stand for two replicas.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextWriteAt } from '../../src/github/content-budget.js';
+import { redisServerPath, startRedisServer } from '../../src/local-run/cluster.js';
+import type { RedisServer } from '../../src/local-run/cluster.js';
+import { seededRandom } from '../../src/bench/synthesize-org.js';
+import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
+import type { PendingRun } from '../../src/scale/pending-run.js';
+import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
+import { claimPendingRun, mergePendingRun, releaseClaim } from '../../src/scale/redis-pending-runs.js';
+import type { RunQueue, RunQueueHandlers } from '../../src/scale/run-queue.js';
+import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shared-cache.js';
+
+let server: RedisServer;
+let redis: Redis;
+const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await server?.stop();
+  });
+
+  it('reserves write slots exactly as the in-process rule does, on any history', async () => {
+    const limits = { perMinute: 5, perHour: 12 };
+    const random = seededRandom(7);
+    let now = 1_000_000;
+    const budget = createRedisContentBudget(redis, { limits, msPerSecond: 1, now: () => now });
+    const history: number[] = [];
+    for (let index = 0; index < 400; index += 1) {
+      now += Math.floor(random() * 40);
+      const expected = nextWriteAt(history, now, limits, 1);
+      history.push(expected);
+      history.sort((a, b) => a - b);
+      expect(await budget.reserve('installation-a')).toBe(expected - now);
+    }
+    // Another installation's budget is its own.
+    expect(await budget.reserve('installation-b')).toBe(0);
+  });
+
+  it('merges pending runs atomically: strongest trigger, every reply once, found again after a claim', async () => {
+    await mergePendingRun(redis, '1:o/a', { trigger: 'push' });
+    await mergePendingRun(redis, '1:o/a', { trigger: 'command', reply: { issueNumber: 3, login: 'mona' } });
+    await mergePendingRun(redis, '1:o/a', { trigger: 'install', reply: { issueNumber: 3, login: 'mona' } });
+    await mergePendingRun(redis, '1:o/a', { trigger: 'push', reply: { issueNumber: 4, login: 'hubot' } });
+    const claimed = await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-1');
+    expect(claimed?.trigger).toBe('command');
+    expect(claimed?.replies).toEqual(expect.arrayContaining([{ issueNumber: 3, login: 'mona' }, { issueNumber: 4, login: 'hubot' }]));
+    expect(claimed?.replies).toHaveLength(2);
+    // An event after the claim waits for the next job; the claimed job, retried, finds its own.
+    await mergePendingRun(redis, '1:o/a', { trigger: 'push' });
+    expect(await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-1')).toEqual(claimed);
+    await releaseClaim(redis, 'runs-1', 'job-1');
+    expect((await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-2'))?.trigger).toBe('push');
+    expect(await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-3')).toBeUndefined();
+  });
+
+  it('keeps answers in the shared cache for their TTL and asks only for the rest', async () => {
+    const cache = createRedisSharedCache(redis);
+    const asked: string[][] = [];
+    const ask = async (missing: readonly string[]) => {
+      asked.push([...missing]);
+      return new Map(missing.map((key) => [key, key === 'failing' ? 'failed' : `answer ${key}`]));
+    };
+    const ttl = (answer: string) => (answer === 'failed' ? undefined : 60_000);
+    expect([...(await throughSharedCache(cache, '9:refs', ['a', 'b', 'failing'], ask, ttl))]).toEqual([['a', 'answer a'], ['b', 'answer b'], ['failing', 'failed']]);
+    expect([...(await throughSharedCache(cache, '9:refs', ['a', 'c', 'failing'], ask, ttl)).values()]).toEqual(['answer a', 'answer c', 'failed']);
+    expect(asked).toEqual([['a', 'b', 'failing'], ['c', 'failing']]);
+    await cache.forget(9);
+    expect(await cache.getMany('9:refs', ['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
+  });
+
+  describe('the BullMQ run queue, two replicas on one Redis', () => {
+    const runs: { replica: number; repository: string; pending: PendingRun }[] = [];
+    let running = new Map<string, number>();
+    let overlap = false;
+    let gate: Promise<void> = Promise.resolve();
+    const handlers = (replica: number): RunQueueHandlers => ({
+      async run(_installationId, repository, pending) {
+        const key = `${repository.owner}/${repository.name}`;
+        running.set(key, (running.get(key) ?? 0) + 1);
+        overlap ||= running.get(key)! > 1;
+        await gate;
+        await tick(30);
+        runs.push({ replica, repository: key, pending });
+        running.set(key, running.get(key)! - 1);
+      },
+      scan: async () => {},
+    });
+    let queues: RunQueue[] = [];
+    beforeAll(async () => {
+      await redis.flushall();
+      queues = [1, 2].map((replica) => createBullRunQueue(handlers(replica), { connection: redis, concurrency: 2, debounceMs: 150, lockMs: 5_000, rescanMs: 200, log: quiet }));
+    });
+    afterAll(async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+    });
+
+    it('joins events that arrive while a run waits, whichever replica took them, and answers every command', async () => {
+      runs.length = 0;
+      await queues[0]!.submit({ installationId: 7, owner: 'o', name: 'web', trigger: 'push', priority: 2 });
+      await queues[1]!.submit({ installationId: 7, owner: 'O', name: 'Web', trigger: 'command', reply: { issueNumber: 5, login: 'mona' }, priority: 1 });
+      await queues[0]!.submit({ installationId: 7, owner: 'o', name: 'web', trigger: 'push', reply: { issueNumber: 6, login: 'hubot' }, priority: 2 });
+      await queues[0]!.idle();
+      expect(runs).toHaveLength(1);
+      expect(runs[0]!.pending.trigger).toBe('command');
+      expect(runs[0]!.pending.replies).toHaveLength(2);
+    });
+
+    it('never runs a repository twice at once: an event during a run makes exactly one more after it', async () => {
+      runs.length = 0;
+      running = new Map();
+      overlap = false;
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      await queues[0]!.submit({ installationId: 7, owner: 'o', name: 'api', trigger: 'push', priority: 2 });
+      const deadline = Date.now() + 5_000;
+      while ((running.get('o/api') ?? 0) === 0 && Date.now() < deadline) await tick(20);
+      expect(running.get('o/api')).toBe(1);
+      for (const queue of [queues[0]!, queues[1]!, queues[0]!]) await queue.submit({ installationId: 7, owner: 'o', name: 'api', trigger: 'push', priority: 2 });
+      open();
+      await queues[1]!.idle();
+      expect(overlap).toBe(false);
+      expect(runs.map((run) => run.repository)).toEqual(['o/api', 'o/api']);
+    });
+
+    it('holds an installation to its concurrency across replicas, and runs another installation beside it', async () => {
+      runs.length = 0;
+      running = new Map();
+      gate = Promise.resolve();
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, [...running.entries()].filter(([key, count]) => key.startsWith('big/') && count > 0).length)), 5);
+      for (let index = 0; index < 12; index += 1) await queues[index % 2]!.submit({ installationId: 8, owner: 'big', name: `r${index}`, trigger: 'install', priority: 5 });
+      await queues[1]!.submit({ installationId: 9, owner: 'small', name: 'one', trigger: 'push', priority: 2 });
+      await queues[0]!.idle();
+      clearInterval(sampler);
+      expect(peak).toBeLessThanOrEqual(2);
+      expect(runs.filter((run) => run.repository.startsWith('big/'))).toHaveLength(12);
+      // The small installation's push did not wait for the big one's twelve runs.
+      expect(runs.findIndex((run) => run.repository === 'small/one')).toBeLessThan(8);
+      // Both replicas took runs.
+      expect(new Set(runs.map((run) => run.replica)).size).toBe(2);
+    });
+
+    it('forgets an uninstalled installation: its waiting runs and pending requests are gone', async () => {
+      runs.length = 0;
+      gate = new Promise(() => {});
+      for (let index = 0; index < 6; index += 1) await queues[0]!.submit({ installationId: 10, owner: 'gone', name: `r${index}`, trigger: 'install', priority: 5 });
+      await queues[0]!.forget(10);
+      await queues[1]!.forget(10);
+      expect(await queues[0]!.backlog(10)).toBe(0);
+      expect(await redis.keys('pinwarden:pending:10:*')).toEqual([]);
+      expect(await redis.sismember('pinwarden:installations', '10')).toBe(0);
+      gate = Promise.resolve();
+    });
+  });
+});
