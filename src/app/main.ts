@@ -90,7 +90,7 @@ try {
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
     ...(images ? { images } : {}),
-    ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined } } : {}),
+    ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined, ...(fleet ? { store: fleet.dashboardStore } : {}) } } : {}),
   });
 } catch (error) {
   fail((error as Error).message);

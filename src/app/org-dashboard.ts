@@ -39,11 +39,48 @@ export function statusOfOutcome(repository: string, outcome: JobOutcome | undefi
   return { repository, state, serious: report.serious, dependabot: report.dependabot };
 }
 
+/**
+ * Where the boards' facts live: this process (the default), or Redis for a fleet, so that every
+ * replica writes the whole organisation's dashboard, not the runs it happened to take — and one
+ * replica at a time (`exclusive`), so that two never create the issue twice.
+ */
+export interface DashboardStore {
+  know(installationId: number, repositories: readonly string[]): Promise<void>;
+  record(installationId: number, status: RepositoryStatus): Promise<void>;
+  read(installationId: number): Promise<{ statuses: RepositoryStatus[]; repositories: number }>;
+  exclusive<T>(installationId: number, work: () => Promise<T>): Promise<T | undefined>;
+  forget(installationId: number): Promise<void>;
+}
+
+export function createMemoryDashboardStore(): DashboardStore {
+  const boards = new Map<number, { statuses: Map<string, RepositoryStatus>; repositories: Set<string> }>();
+  const board = (installationId: number) => {
+    if (!boards.has(installationId)) boards.set(installationId, { statuses: new Map(), repositories: new Set() });
+    return boards.get(installationId)!;
+  };
+  return {
+    async know(installationId, repositories) {
+      for (const repository of repositories) board(installationId).repositories.add(repository.toLowerCase());
+    },
+    async record(installationId, status) {
+      board(installationId).repositories.add(status.repository.toLowerCase());
+      board(installationId).statuses.set(status.repository.toLowerCase(), status);
+    },
+    async read(installationId) {
+      const { statuses, repositories } = board(installationId);
+      return { statuses: [...statuses.values()], repositories: repositories.size };
+    },
+    exclusive: (_installationId, work) => work(),
+    async forget(installationId) {
+      boards.delete(installationId);
+    },
+  };
+}
+
 interface InstallationBoard {
+  readonly installationId: number;
   owner: string;
   github: GitHubClient;
-  readonly statuses: Map<string, RepositoryStatus>;
-  repositories: Set<string>;
   queued: () => Promise<number>;
   lastWriteAt: number;
   timer: NodeJS.Timeout | undefined;
@@ -57,8 +94,11 @@ export class OrgDashboards {
   readonly #intervalMs: number;
   readonly #repositoryName: string | undefined;
   readonly #log: Pick<Logger, 'info' | 'warn'>;
+  readonly #store: DashboardStore;
+  readonly #pending = new Set<Promise<unknown>>();
 
-  constructor(options: { intervalMs?: number; repository?: string | undefined; log: Pick<Logger, 'info' | 'warn'> }) {
+  constructor(options: { intervalMs?: number; repository?: string | undefined; log: Pick<Logger, 'info' | 'warn'>; store?: DashboardStore }) {
+    this.#store = options.store ?? createMemoryDashboardStore();
     this.#intervalMs = options.intervalMs ?? DASHBOARD_INTERVAL_MS;
     this.#repositoryName = options.repository;
     this.#log = options.log;
@@ -66,15 +106,14 @@ export class OrgDashboards {
 
   /** The installation's repositories as its install listed them. */
   know(installationId: number, github: GitHubClient, owner: string, repositories: readonly string[], queued: () => Promise<number>): void {
-    const board = this.#board(installationId, github, owner, queued);
-    for (const repository of repositories) board.repositories.add(repository.toLowerCase());
+    this.#board(installationId, github, owner, queued);
+    this.#keep(this.#store.know(installationId, repositories));
   }
 
   record(installationId: number, github: GitHubClient, owner: string, status: RepositoryStatus, queued: () => Promise<number>): void {
     const board = this.#board(installationId, github, owner, queued);
     board.github = github;
-    board.repositories.add(status.repository.toLowerCase());
-    board.statuses.set(status.repository.toLowerCase(), status);
+    this.#keep(this.#store.record(installationId, status));
     if (board.timer) return;
     const wait = Math.max(0, board.lastWriteAt + this.#intervalMs - Date.now());
     board.timer = setTimeout(() => {
@@ -89,10 +128,19 @@ export class OrgDashboards {
     const board = this.#boards.get(installationId);
     if (board?.timer) clearTimeout(board.timer);
     this.#boards.delete(installationId);
+    this.#keep(this.#store.forget(installationId));
+  }
+
+  /** A store update in flight; a failed one is logged, and the next run's record tries again. */
+  #keep(work: Promise<unknown>): void {
+    const kept = work.catch((error: unknown) => this.#log.warn({ err: error }, 'the dashboard store could not be updated'));
+    this.#pending.add(kept);
+    void kept.finally(() => this.#pending.delete(kept));
   }
 
   /** Writes every pending dashboard now. */
   async flush(): Promise<void> {
+    await Promise.all([...this.#pending]);
     await Promise.all(
       [...this.#boards.values()].map(async (board) => {
         if (board.timer) {
@@ -108,7 +156,7 @@ export class OrgDashboards {
   #board(installationId: number, github: GitHubClient, owner: string, queued: () => Promise<number>): InstallationBoard {
     let board = this.#boards.get(installationId);
     if (!board) {
-      board = { owner, github, statuses: new Map(), repositories: new Set(), queued, lastWriteAt: 0, timer: undefined, target: undefined, issue: undefined, writing: undefined };
+      board = { installationId, owner, github, queued, lastWriteAt: 0, timer: undefined, target: undefined, issue: undefined, writing: undefined };
       this.#boards.set(installationId, board);
     }
     return board;
@@ -116,7 +164,7 @@ export class OrgDashboards {
 
   #write(board: InstallationBoard): Promise<void> {
     const previous = board.writing ?? Promise.resolve();
-    const writing = previous.then(() => this.#writeNow(board)).catch((error: unknown) => this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'));
+    const writing = previous.then(() => this.#store.exclusive(board.installationId, () => this.#writeNow(board))).catch((error: unknown) => this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'));
     board.writing = writing;
     return writing;
   }
@@ -125,12 +173,13 @@ export class OrgDashboards {
     board.lastWriteAt = Date.now();
     if (board.target === undefined) board.target = await this.#findTarget(board);
     if (board.target === null) return;
-    const lines = dashboardLines({ statuses: [...board.statuses.values()], repositories: board.repositories.size, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
-    if (!board.issue) {
-      const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null }[] } } | null }>(FIND_ISSUES, board.target);
-      const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');
-      if (found) board.issue = { number: found.number, body: found.body };
-    }
+    await Promise.all([...this.#pending]);
+    const { statuses, repositories } = await this.#store.read(board.installationId);
+    const lines = dashboardLines({ statuses, repositories, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
+    // Looked up each time (once an interval at most): another replica may have created or edited it.
+    const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null }[] } } | null }>(FIND_ISSUES, board.target);
+    const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');
+    board.issue = found ? { number: found.number, body: found.body } : undefined;
     const decision = decideIssue('dashboard', board.issue, lines);
     const number = await writeAttention(board.github, board.target, decision);
     if (decision.kind === 'create' || decision.kind === 'update') board.issue = { number: number!, body: decision.body };

@@ -19,6 +19,7 @@ import { describeOutcome, runRepositoryJob } from './pin-repository-job.js';
 import type { JobOutcome } from './pin-repository-job.js';
 import { createImageResolvers } from './image-resolvers.js';
 import { OrgDashboards, statusOfOutcome } from './org-dashboard.js';
+import type { DashboardStore } from './org-dashboard.js';
 import { applyCheckFix, runCheck } from './run-check.js';
 import type { CheckDeps, CheckTarget } from './run-check.js';
 import { CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
@@ -45,8 +46,8 @@ export interface PinwardenAppOptions {
   readonly dryRun?: boolean;
   /** Pin container images too, asking registries as these settings say; without them, images are left alone. */
   readonly images?: ImageResolverSettings;
-  /** The organisation dashboard issue; off unless given (`npm start` turns it on). */
-  readonly dashboard?: { readonly intervalMs?: number; readonly repository?: string | undefined };
+  /** The organisation dashboard issue; off unless given (`npm start` turns it on). `store`: a fleet's (Redis). */
+  readonly dashboard?: { readonly intervalMs?: number; readonly repository?: string | undefined; readonly store?: DashboardStore };
   /** Where runs wait; the default keeps them in this process (createInMemoryRunQueue). */
   readonly runQueue?: RunQueueFactory;
   /** The fleet's shared caches (Redis); without it each process keeps its own. */

@@ -25,7 +25,7 @@ const rollout = await rollOutOnCluster({
   killAfter: 30,
   say,
 });
-const { check } = rollout;
+const check = rollout.check!;
 say(`rollout done in ${(rollout.rolloutMs / 1000).toFixed(1)} s (scaled: GitHub's hour is ${((3600 * Math.round(1000 / 600)) / 1000).toFixed(1)} s here)`);
 say(`${check.expected} repositories to pin; forgotten ${check.forgotten.length}, unexpected ${check.unexpected.length}, with two pull requests ${check.duplicated.length}, stray ${check.stray.length}`);
 say(`${check.writes} writes; the most in one scaled minute ${check.mostInMinute} (GitHub allows 80), in one scaled hour ${check.mostInHour} (500)`);

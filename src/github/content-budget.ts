@@ -10,12 +10,21 @@ export interface ContentLimits {
 export const GITHUB_CONTENT_LIMITS: ContentLimits = { perMinute: 80, perHour: 500 };
 
 /**
+ * The minute and the hour as the budget counts them: 1 % longer than GitHub's, because GitHub
+ * counts writes as they arrive, and a write's way there (the event loop, the network) is not
+ * always as long as the one an hour before it. Measured: without the margin, 600 writes at once on
+ * a scaled clock reached the fake GitHub 503 in one scaled hour.
+ */
+export function budgetWindows(msPerSecond: number): { minute: number; hour: number } {
+  return { minute: Math.ceil(60 * msPerSecond * 1.01), hour: Math.ceil(3600 * msPerSecond * 1.01) };
+}
+
+/**
  * When the next write may go, given the times of earlier writes (ascending) and `now`, with
- * a minute and an hour of `msPerSecond * 60` and `msPerSecond * 3600` milliseconds.
+ * a minute and an hour of `budgetWindows(msPerSecond)` milliseconds.
  */
 export function nextWriteAt(history: readonly number[], now: number, limits: ContentLimits, msPerSecond: number): number {
-  const minute = 60 * msPerSecond;
-  const hour = 3600 * msPerSecond;
+  const { minute, hour } = budgetWindows(msPerSecond);
   let at = now;
   const inHour = history.filter((time) => time > now - hour);
   if (inHour.length >= limits.perHour) at = Math.max(at, inHour[inHour.length - limits.perHour]! + hour);
@@ -43,7 +52,7 @@ export class ContentBudget {
     const now = this.#now();
     const at = nextWriteAt(history, now, this.#limits, this.#msPerSecond);
     history.push(at);
-    const horizon = now - 3600 * this.#msPerSecond;
+    const horizon = now - budgetWindows(this.#msPerSecond).hour;
     while (history.length > 0 && history[0]! <= horizon) history.shift();
     this.#history.set(key, history);
     return at - now;

@@ -86,9 +86,11 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
  */
 export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
   const custom = msPerSecond !== 1000 || fleet.redis !== undefined;
-  return ProbotOctokit.plugin(contentPacing(msPerSecond, fleet)).defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> } & Record<string, unknown>) => ({
+  const reserve = budgetFor(msPerSecond, fleet.redis);
+  return ProbotOctokit.plugin(countRequests(fleet)).defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; request?: { fetch?: typeof fetch } & Record<string, unknown> } & Record<string, unknown>) => ({
     userAgent: 'pinwarden',
     ...options,
+    request: { ...options.request, fetch: budgetedFetch(reserve, String(options.throttle?.id ?? 'no-id'), options.request?.fetch ?? globalThis.fetch, msPerSecond, fleet) },
     throttle: { ...options.throttle, ...throttleOptions(msPerSecond, fleet.metrics), ...(custom ? { Bottleneck, ...pacing(msPerSecond, fleet.redis) } : {}) },
     retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
   }));
@@ -116,25 +118,46 @@ export function requestKind(request: { method: string; url: string; query?: unkn
   return request.method === 'GET' || request.method === 'HEAD' ? 'rest-read' : 'rest-write';
 }
 
-/** Holds content-creating requests to GitHub's hourly limit, per installation (Probot's throttle id). */
-function contentPacing(msPerSecond: number, fleet: OctokitFleetOptions) {
-  const reserve = budgetFor(msPerSecond, fleet.redis);
-  const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit, options) => {
-    const key = String((options as { throttle?: { id?: unknown } }).throttle?.id ?? 'no-id');
-    octokit.hook.before('request', async (request) => {
-      const kind = requestKind(request as { method: string; url: string; query?: unknown });
-      fleet.metrics?.apiCalls.inc({ kind });
-      // Reads, GraphQL queries and the app's own token requests create no content.
-      if (kind === 'rest-read' || kind === 'graphql' || /\/access_tokens$/.test(request.url)) return;
+/** Counts every request by kind (metrics). */
+function countRequests(fleet: OctokitFleetOptions) {
+  const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
+    octokit.hook.before('request', (request) => {
+      fleet.metrics?.apiCalls.inc({ kind: requestKind(request as { method: string; url: string; query?: unknown }) });
+    });
+  };
+  return plugin;
+}
+
+/**
+ * Holds content-creating requests to GitHub's hourly limit, per installation (Probot's throttle
+ * id), at the last moment: in the fetch itself, after Octokit's throttling has queued the request.
+ * A slot taken earlier (in a request hook) could be sent long after, behind the throttling's queue,
+ * and writes reserved an hour apart would then reach GitHub less than an hour apart.
+ */
+function budgetedFetch(reserve: (key: string) => Promise<number>, key: string, inner: typeof fetch, msPerSecond: number, fleet: OctokitFleetOptions): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? 'GET').toUpperCase();
+    let query: unknown;
+    if (typeof init?.body === 'string' && /\/graphql$/.test(new URL(url, 'https://api.github.invalid').pathname)) {
+      try {
+        query = (JSON.parse(init.body) as { query?: unknown }).query;
+      } catch {
+        query = undefined;
+      }
+    }
+    const kind = requestKind({ method, url, query });
+    // Reads, GraphQL queries and the app's own token requests create no content.
+    if (kind !== 'rest-read' && kind !== 'graphql' && !/\/access_tokens$/.test(new URL(url, 'https://api.github.invalid').pathname)) {
       const wait = await reserve(key);
       if (wait > 0) {
         fleet.metrics?.rateLimitWaits.inc({ limit: 'content-budget' });
         fleet.metrics?.rateLimitWaitSeconds.inc({ limit: 'content-budget' }, wait / msPerSecond);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
-    });
+    }
+    return inner(input, init);
   };
-  return plugin;
 }
 
 export const PinwardenOctokit = pinwardenOctokitClass();

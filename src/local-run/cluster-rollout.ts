@@ -18,6 +18,8 @@ export interface ClusterRolloutOptions {
   /** SIGKILL the first replica once this many repositories have a pull request, then start it again. */
   readonly killAfter?: number;
   readonly latencyMs?: number;
+  /** Read and plan only (PINWARDEN_DRY_RUN=1): no pull requests, so no check of them. */
+  readonly dryRun?: boolean;
   readonly say?: (line: string) => void;
 }
 
@@ -28,7 +30,8 @@ export interface ClusterRollout {
   readonly replicas: Replica[];
   readonly killed: Replica | undefined;
   readonly killedAt: number | undefined;
-  readonly check: RolloutCheck;
+  /** Undefined for a dry run. */
+  readonly check: RolloutCheck | undefined;
   /** From the webhook to the empty queue. */
   readonly rolloutMs: number;
   stop(): Promise<void>;
@@ -47,14 +50,14 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     await Promise.all(started.map((child) => child.stop('SIGKILL')));
   };
   try {
-    say(`working out which of ${options.orgSize} repositories have something to pin (a single-process dry run)…`);
-    const expected = await repositoriesToPin(options);
+    if (!options.dryRun) say(`working out which of ${options.orgSize} repositories have something to pin (a single-process dry run)…`);
+    const expected = options.dryRun ? new Set<string>() : await repositoriesToPin(options);
     const redis = await startRedisServer();
     started.push(redis);
     const fake = await startFakeOrg(options);
     started.push(fake);
     say(`redis-server on ${redis.url}; fake GitHub on ${fake.url}, installation ${fake.installationId} of ${fake.owner}, ${expected.size} repositories to pin`);
-    const settings = { fake, redisUrl: redis.url, secret: 'pinwarden-cluster-secret', privateKey: appPrivateKey(), timeScale: options.timeScale };
+    const settings = { fake, redisUrl: redis.url, secret: 'pinwarden-cluster-secret', privateKey: appPrivateKey(), timeScale: options.timeScale, ...(options.dryRun ? { env: { PINWARDEN_DRY_RUN: '1' } } : {}) };
     const replicas = await Promise.all(Array.from({ length: options.replicas }, () => startReplica(settings)));
     started.push(...replicas);
     say(`${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`);
@@ -86,7 +89,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     );
     const rolloutMs = performance.now() - began;
     const msPerSecond = Math.max(1, Math.round(1000 / options.timeScale));
-    const check = await checkRollout(fake.url, fake.owner, expected, msPerSecond);
+    const check = options.dryRun ? undefined : await checkRollout(fake.url, fake.owner, expected, msPerSecond);
     return { redis, fake, replicas, killed, killedAt, check, rolloutMs, stop };
   } catch (error) {
     await stop();

@@ -69,7 +69,11 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     return queue;
   };
 
+  // An install's scan submits a thousand runs in a row: the fleet is told once a second, not each time.
+  const announced = new Map<number, number>();
   const announce = async (installationId: number, queue: Queue) => {
+    if (Date.now() - (announced.get(installationId) ?? 0) < 1_000 && workers.has(installationId)) return;
+    announced.set(installationId, Date.now());
     await queue.setGlobalConcurrency(options.concurrency);
     await connection.sadd(INSTALLATIONS, String(installationId));
     await connection.publish(WAKE, String(installationId));
@@ -189,6 +193,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       }
     },
     async forget(installationId) {
+      announced.delete(installationId);
       const held = workers.get(installationId);
       workers.delete(installationId);
       if (held) {

@@ -9,6 +9,8 @@ import { createRedisContentBudget } from './redis-content-budget.js';
 import type { RunQueue, RunQueueFactory } from './run-queue.js';
 import { createRedisSharedCache } from './shared-cache.js';
 import type { SharedCache } from './shared-cache.js';
+import { createRedisDashboardStore } from './redis-dashboard-store.js';
+import type { DashboardStore } from '../app/org-dashboard.js';
 
 /** /ready fails when Redis has not answered a PING within this. */
 const READY_TIMEOUT_MS = 2_000;
@@ -17,6 +19,7 @@ export interface Fleet {
   readonly redis: Redis;
   readonly runQueue: RunQueueFactory;
   readonly sharedCache: SharedCache;
+  readonly dashboardStore: DashboardStore;
   /** Runs waiting or running, per installation the fleet knows of. */
   queueDepths(): Promise<ReadonlyMap<number, number>>;
   budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
@@ -45,6 +48,7 @@ export async function connectFleet(url: string, options: { concurrency: number; 
       return queue;
     },
     sharedCache: createRedisSharedCache(redis),
+    dashboardStore: createRedisDashboardStore(redis),
     async queueDepths() {
       const ids = await installations();
       const depths = await Promise.all(ids.map((id) => queue?.backlog(id) ?? Promise.resolve(0)));

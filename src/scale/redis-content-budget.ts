@@ -4,7 +4,7 @@
 // rule is content-budget.ts's `nextWriteAt` (its tests pin it down; a test holds the two equal),
 // on Redis's clock so that replicas' clocks need not agree.
 import type { Redis } from 'ioredis';
-import { GITHUB_CONTENT_LIMITS } from '../github/content-budget.js';
+import { GITHUB_CONTENT_LIMITS, budgetWindows } from '../github/content-budget.js';
 import type { ContentLimits } from '../github/content-budget.js';
 import { redisKey } from './redis-keys.js';
 
@@ -51,8 +51,7 @@ export interface SharedContentBudget {
 export function createRedisContentBudget(redis: Redis, options: { limits?: ContentLimits; msPerSecond?: number; now?: () => number } = {}): SharedContentBudget {
   const limits = options.limits ?? GITHUB_CONTENT_LIMITS;
   const msPerSecond = options.msPerSecond ?? 1000;
-  const hour = 3600 * msPerSecond;
-  const minute = 60 * msPerSecond;
+  const { minute, hour } = budgetWindows(msPerSecond);
   return {
     async reserve(key) {
       // `now` is for tests only; without it Redis's clock decides.

@@ -53,16 +53,18 @@ describe('OrgDashboards pacing', () => {
     vi.useFakeTimers();
     try {
       const calls: string[] = [];
+      // The issue as GitHub keeps it: the dashboard looks it up before each write.
+      const issues: { number: number; body: string; author: { __typename: string } }[] = [];
       const github = {
         rest: {
           repos: { get: async () => ({ data: {} }) },
           issues: {
             createLabel: async () => ({}),
-            create: async (input: { body: string }) => (calls.push(`create ${input.body.includes('2 of') ? 'two' : 'one'}`), { data: { number: 7 } }),
-            update: async (input: { body: string }) => (calls.push(`update ${input.body.includes('2 of') ? 'two' : 'one'}`), { data: {} }),
+            create: async (input: { body: string }) => (calls.push(`create ${input.body.includes('2 of') ? 'two' : 'one'}`), issues.push({ number: 7, body: input.body, author: { __typename: 'Bot' } }), { data: { number: 7 } }),
+            update: async (input: { body: string }) => (calls.push(`update ${input.body.includes('2 of') ? 'two' : 'one'}`), (issues[0]!.body = input.body), { data: {} }),
           },
         },
-        graphql: async () => ({ repository: { issues: { nodes: [] } } }),
+        graphql: async () => ({ repository: { issues: { nodes: issues } } }),
       } as unknown as GitHubClient;
       const boards = new OrgDashboards({ intervalMs: 600_000, log: { info: () => undefined, warn: () => undefined } });
       const status = (repository: string) => ({ repository, state: 'nothing-to-pin' as const, serious: [], dependabot: 'not-needed' as const });

@@ -34,3 +34,25 @@ describe('an install', () => {
     expect(workflows.map((text) => located.get(text))).toEqual([1, 1]);
   });
 });
+
+describe('an install’s order', () => {
+  it('runs the riskiest repositories first, whatever order the installation lists them in', async () => {
+    const workflow = (uses: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
+    const repositories: [string, string][] = [
+      ['only-pinned', 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683'],
+      ['first-party', 'actions/checkout@v4'],
+      ['third-party', 'docker/login-action@v3'],
+      ['compromised', 'aquasecurity/trivy-action@0.28.0'],
+    ];
+    const ran: string[] = [];
+    await bench.start(
+      (state) => {
+        for (const [name, uses] of repositories) seedRepository(state, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': workflow(uses) } });
+      },
+      { concurrency: 1, dryRun: true, onOutcome: (repository) => ran.push(repository) },
+    );
+    await bench.local.deliver('installation', installationCreated(repositories.map(([name]) => findRepository(bench.state, 'octo-org', name)!)));
+    await bench.local.pinwarden.idle();
+    expect(ran).toEqual(['octo-org/compromised', 'octo-org/third-party', 'octo-org/first-party', 'octo-org/only-pinned']);
+  });
+});

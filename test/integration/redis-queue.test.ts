@@ -14,6 +14,9 @@ import { createRedisContentBudget } from '../../src/scale/redis-content-budget.j
 import { claimPendingRun, mergePendingRun, releaseClaim } from '../../src/scale/redis-pending-runs.js';
 import type { RunQueue, RunQueueHandlers } from '../../src/scale/run-queue.js';
 import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shared-cache.js';
+import { createRedisDashboardStore } from '../../src/scale/redis-dashboard-store.js';
+import { OrgDashboards } from '../../src/app/org-dashboard.js';
+import type { GitHubClient } from '../../src/app/github-client.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -77,6 +80,37 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     expect(asked).toEqual([['a', 'b', 'failing'], ['c', 'failing']]);
     await cache.forget(9);
     expect(await cache.getMany('9:refs', ['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('writes one organisation dashboard from both replicas\' runs', async () => {
+    const issues: { number: number; body: string; author: { __typename: string } }[] = [];
+    const writes: string[] = [];
+    const github = {
+      rest: {
+        repos: { get: async () => ({ data: {} }) },
+        issues: {
+          createLabel: async () => ({}),
+          create: async (input: { body: string }) => (writes.push('create'), issues.push({ number: issues.length + 1, body: input.body, author: { __typename: 'Bot' } }), { data: { number: issues.length } }),
+          update: async (input: { issue_number: number; body: string }) => (writes.push('update'), (issues.find((issue) => issue.number === input.issue_number)!.body = input.body), { data: {} }),
+        },
+      },
+      graphql: async () => ({ repository: { issues: { nodes: issues } } }),
+    } as unknown as GitHubClient;
+    const store = createRedisDashboardStore(redis);
+    const [one, two] = [1, 2].map(() => new OrgDashboards({ intervalMs: 0, log: quiet, store }));
+    const status = (repository: string) => ({ repository, state: 'pull-request-open' as const, serious: [], dependabot: 'in-pull-request' as const });
+    one!.know(11, github, 'octo-org', ['octo-org/a', 'octo-org/b', 'octo-org/c'], async () => 1);
+    one!.record(11, github, 'octo-org', status('octo-org/a'), async () => 1);
+    two!.record(11, github, 'octo-org', status('octo-org/b'), async () => 1);
+    await Promise.all([one!.flush(), two!.flush()]);
+    await one!.flush();
+    await two!.flush();
+    // One issue, however the two replicas' writes fell, and it counts both replicas' runs.
+    expect(issues).toHaveLength(1);
+    expect(writes.filter((write) => write === 'create')).toHaveLength(1);
+    expect(issues[0]!.body).toContain('2 of 3 repositories read');
+    await store.forget(11);
+    expect(await store.read(11)).toEqual({ statuses: [], repositories: 0 });
   });
 
   describe('the BullMQ run queue, two replicas on one Redis', () => {

@@ -10,25 +10,25 @@ describe('content-creation budget', () => {
     expect(nextWriteAt(Array.from({ length: 79 }, (_, index) => index * 100), 10_000, limits, 1000)).toBe(10_000);
   });
 
-  it('holds the 81st write of a minute until the first of those 80 is a minute old', () => {
+  it('holds the 81st write of a minute until the first of those 80 is a minute old (and 1 % more)', () => {
     const history = Array.from({ length: 80 }, (_, index) => 1_000 + index * 100);
-    expect(nextWriteAt(history, 9_000, limits, 1000)).toBe(1_000 + 60_000);
+    expect(nextWriteAt(history, 9_000, limits, 1000)).toBe(1_000 + 60_600);
   });
 
-  it('holds the 501st write of an hour until the first of those 500 is an hour old', () => {
+  it('holds the 501st write of an hour until the first of those 500 is an hour old (and 1 % more)', () => {
     // 500 writes spaced 2 s apart: never 80 in a minute, but 500 within the hour.
     const history = Array.from({ length: 500 }, (_, index) => index * 2_000);
-    expect(nextWriteAt(history, 1_000_000, limits, 1000)).toBe(3_600_000);
+    expect(nextWriteAt(history, 1_000_000, limits, 1000)).toBe(3_636_000);
   });
 
   it('reserves slots per installation, on a scaled clock', () => {
     let now = 0;
     const budget = new ContentBudget({ limits: { perMinute: 2, perHour: 3 }, msPerSecond: 1, now: () => now });
-    expect([budget.reserve('a'), budget.reserve('a'), budget.reserve('a')]).toEqual([0, 0, 60]);
+    expect([budget.reserve('a'), budget.reserve('a'), budget.reserve('a')]).toEqual([0, 0, 61]);
     expect(budget.reserve('b')).toBe(0);
     now = 100;
-    // The hour (3,600 ms here) holds three writes of `a` already.
-    expect(budget.reserve('a')).toBe(3_600 - 100);
+    // The hour (3,600 ms here, 3,636 with the margin) holds three writes of `a` already.
+    expect(budget.reserve('a')).toBe(3_636 - 100);
   });
 });
 
