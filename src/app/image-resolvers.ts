@@ -9,6 +9,8 @@ import type { ImageDigestResolver } from '../images/registry/digest-resolver.js'
 import { guardedFetch } from '../images/registry/guarded-fetch.js';
 import { parseRegistryMirrors } from '../images/registry/mirrors.js';
 import type { RegistryCredentials } from '../images/registry/registry-client.js';
+import type { SharedCache } from '../scale/shared-cache.js';
+import { withSharedDigests } from '../scale/shared-resolutions.js';
 
 export interface ImageResolverSettings {
   /** `REGISTRY=URL` mirrors every lookup goes through (PINWARDEN_REGISTRY_MIRRORS). */
@@ -18,6 +20,8 @@ export interface ImageResolverSettings {
   readonly allowedMirrorHosts?: readonly string[];
   /** Tests and the demo: the fetch under the guard. */
   readonly fetch?: typeof fetch;
+  /** A fleet's shared cache (Redis): digests one replica read serve the others. */
+  readonly sharedCache?: SharedCache;
 }
 
 /** Distinct repository mirror sets kept; the oldest is dropped past this. */
@@ -27,7 +31,10 @@ export function createImageResolvers(settings: ImageResolverSettings): ImageReso
   const operatorMirrors = parseRegistryMirrors(settings.mirrors ?? []);
   const allowed = new Set([...(settings.allowedMirrorHosts ?? []), ...[...operatorMirrors.values()].map(hostOf)].map((host) => host.toLowerCase()));
   const fetch = guardedFetch({ allowedHosts: allowed, ...(settings.fetch ? { fetch: settings.fetch } : {}) });
-  const make = (mirrors: ReadonlyMap<string, string>): ImageDigestResolver => createDigestResolver({ mirrors, fetch, ...(settings.credentials ? { credentials: settings.credentials } : {}) });
+  const make = (mirrors: ReadonlyMap<string, string>): ImageDigestResolver => {
+    const asked = createDigestResolver({ mirrors, fetch, ...(settings.credentials ? { credentials: settings.credentials } : {}) });
+    return settings.sharedCache ? withSharedDigests(asked, settings.sharedCache, JSON.stringify([...mirrors].sort())) : asked;
+  };
   const shared = make(operatorMirrors);
   const byMirrors = new Map<string, ImageDigestResolver>();
 

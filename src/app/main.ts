@@ -89,7 +89,7 @@ try {
     ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache } : {}),
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
-    ...(images ? { images } : {}),
+    ...(images ? { images: { ...images, ...(fleet ? { sharedCache: fleet.sharedCache } : {}) } } : {}),
     ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined, ...(fleet ? { store: fleet.dashboardStore } : {}) } } : {}),
   });
 } catch (error) {

@@ -1,10 +1,13 @@
 // Ref resolutions and the audit's facts through the fleet's shared cache, per installation (what
 // a private repository's refs say is that installation's to know). TTLs as the process caches
 // keep them: a resolved tag ten minutes (tags are what attackers move), a missing ref one minute,
-// a failure not at all; the advisory database an hour; a commit's manifest a day (it never
+// a failure not at all (registry digests likewise); the advisory database an hour; a commit's manifest a day (it never
 // changes); whether a branch holds a commit an hour.
 import { manifestKey, reachabilityKey } from '../audit/audit-facts.js';
 import type { AuditFacts, Reachability } from '../audit/audit-facts.js';
+import { createHash } from 'node:crypto';
+import { imageKey } from '../images/registry/digest-resolver.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
 import type { RefKey, RefResolver, Resolution } from '../resolve/types.js';
 import { uniqueRequests } from '../resolve/types.js';
 import { throughSharedCache } from './shared-cache.js';
@@ -54,6 +57,28 @@ export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, inst
       const byKey = new Map(questions.map((question) => [reachabilityKey(question), question]));
       // `unknown` is a failure to ask, not an answer: not kept.
       return throughSharedCache<Reachability>(cache, `${installationId}:reachability`, [...byKey.keys()], async (missing) => inner.reachability(missing.map((key) => byKey.get(key)!)), (answer) => (answer === 'unknown' ? undefined : SHARED_TTL_MS.reachability));
+    },
+  };
+}
+
+/**
+ * Registry digests through the shared cache, in a namespace per mirror set (`scope`): the same
+ * image through another mirror is asked again. A tag's digest ten minutes, as a ref's; a missing
+ * image a minute; a failure not at all.
+ */
+export function withSharedDigests(inner: ImageDigestResolver, cache: SharedCache, scope: string): ImageDigestResolver {
+  const namespace = `global:digests:${createHash('sha256').update(scope).digest('hex').slice(0, 16)}`;
+  return {
+    stats: () => inner.stats(),
+    async resolve(images) {
+      const byKey = new Map(images.map((image) => [imageKey(image), image]));
+      return throughSharedCache<ImageResolution>(
+        cache,
+        namespace,
+        [...byKey.keys()],
+        async (missing) => inner.resolve(missing.map((key) => byKey.get(key as ImageKey)!)),
+        (answer) => (answer.status === 'resolved' ? SHARED_TTL_MS.resolved : answer.status === 'not-found' ? SHARED_TTL_MS.missing : undefined),
+      ) as Promise<Map<ImageKey, ImageResolution>>;
     },
   };
 }

@@ -17,6 +17,18 @@ import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shar
 import { createRedisDashboardStore } from '../../src/scale/redis-dashboard-store.js';
 import { OrgDashboards } from '../../src/app/org-dashboard.js';
 import type { GitHubClient } from '../../src/app/github-client.js';
+import { withSharedDigests, withSharedResolutions } from '../../src/scale/shared-resolutions.js';
+import { refKey } from '../../src/resolve/types.js';
+import type { RefRequest } from '../../src/resolve/types.js';
+import type { CommitSha } from '../../src/common/commit-sha.js';
+import { imageKey } from '../../src/images/registry/digest-resolver.js';
+import { parseImageRef } from '../../src/images/image-reference.js';
+import type { ImageRef } from '../../src/images/image-reference.js';
+import { connectFleet } from '../../src/scale/fleet.js';
+import { createFakeState, seedRepository } from '../../src/fake-github/fake-state.js';
+import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
+import { INSTALLATION_ID, startLocalApp } from '../../src/local-run/start-local-app.js';
+import { installationCreated, push } from '../../src/local-run/webhook-payloads.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -82,6 +94,22 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     expect(await cache.getMany('9:refs', ['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
   });
 
+  it('lets a second replica use the refs and digests the first resolved, not the failures', async () => {
+    const cache = createRedisSharedCache(redis);
+    const asked: string[] = [];
+    const refs = { resolve: async (requests: readonly RefRequest[]) => new Map(requests.map((request) => (asked.push(refKey(request)), [refKey(request), request.ref === 'gone' ? { status: 'failed' as const, reason: 'x' } : { status: 'resolved' as const, sha: 'a'.repeat(40) as CommitSha, refType: 'tag' as const, tag: request.ref, tagsOnCommit: [request.ref], ambiguous: false }]))) };
+    const digests = { stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }), resolve: async (images: readonly ImageRef[]) => new Map(images.map((image) => (asked.push(imageKey(image)), [imageKey(image), { status: 'resolved' as const, digest: `sha256:${'b'.repeat(64)}`, mediaType: undefined, method: 'HEAD' as const }]))) };
+    const wanted = [{ owner: 'actions', repo: 'checkout', ref: 'v4' }, { owner: 'actions', repo: 'checkout', ref: 'gone' }];
+    const image = parseImageRef('node:24');
+    if (!image.ok) throw new Error(image.reason);
+    for (const _replica of [1, 2]) {
+      await withSharedResolutions(refs, cache, 12).resolve(wanted);
+      await withSharedDigests(digests, cache, '[]').resolve([image.image]);
+    }
+    expect(asked).toEqual(['actions/checkout@v4', 'actions/checkout@gone', 'docker.io/library/node:24', 'actions/checkout@gone']);
+    await cache.forget(12);
+  });
+
   it('writes one organisation dashboard from both replicas\' runs', async () => {
     const issues: { number: number; body: string; author: { __typename: string } }[] = [];
     const writes: string[] = [];
@@ -111,6 +139,31 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     expect(issues[0]!.body).toContain('2 of 3 repositories read');
     await store.forget(11);
     expect(await store.read(11)).toEqual({ statuses: [], repositories: 0 });
+  });
+
+  it('drops an uninstalled installation\'s queued runs and cached answers when GitHub says so', async () => {
+    const fleet = await connectFleet(server.url, { concurrency: 2, debounceMs: 60_000, log: quiet });
+    const state = createFakeState();
+    const repositories = ['web', 'api'].map((name) => seedRepository(state, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n' } }));
+    const fake = await startFakeGitHub({ state });
+    const app = await startLocalApp(fake, { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, debounceMs: 60_000 });
+    try {
+      for (const repository of repositories) expect((await app.deliver('push', push(repository, { modified: ['.github/workflows/ci.yml'] }))).status).toBe(200);
+      await fleet.sharedCache.setMany(`${INSTALLATION_ID}:refs`, [{ key: 'actions/checkout@v4', value: { status: 'resolved' }, ttlMs: 60_000 }]);
+      expect((await fleet.queueDepths()).get(INSTALLATION_ID)).toBe(2);
+      expect(await redis.keys(`pinwarden:pending:${INSTALLATION_ID}:*`)).toHaveLength(2);
+      const deleted = { ...installationCreated([]), action: 'deleted' };
+      expect((await app.deliver('installation', deleted)).status).toBe(200);
+      expect((await fleet.queueDepths()).get(INSTALLATION_ID)).toBeUndefined();
+      expect(await redis.keys(`pinwarden:pending:${INSTALLATION_ID}:*`)).toEqual([]);
+      expect(await redis.keys(`pinwarden:cache:${INSTALLATION_ID}:*`)).toEqual([]);
+      expect(await redis.keys(`pinwarden:runs-${INSTALLATION_ID}:*`)).toEqual([]);
+    } finally {
+      await app.stop();
+      await app.pinwarden.close();
+      await fake.close();
+      await fleet.close();
+    }
   });
 
   describe('the BullMQ run queue, two replicas on one Redis', () => {
