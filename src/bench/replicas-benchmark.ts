@@ -1,4 +1,4 @@
-// `npm run bench:replicas [-- --repos N --write-repos N --replicas 1,2,4 --latency-ms MS --time-scale K]`:
+// `npm run bench:replicas [-- --repos N --write-repos N --replicas 1,2,4 --phases read,rollout --latency-ms MS --time-scale K]`:
 // the same organisation rolled out by 1, 2 and 4 replicas on one Redis (src/local-run/cluster-rollout.ts),
 // twice each: reading and planning every repository (PINWARDEN_DRY_RUN=1), which should scale
 // with replicas, and a real rollout on a scaled clock, whose writes should stay at GitHub's bound
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '1,2,4' },
     'latency-ms': { type: 'string', default: '30' },
     'time-scale': { type: 'string', default: '100' },
+    phases: { type: 'string', default: 'read,rollout' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -55,7 +56,7 @@ interface Row {
 
 const rows: Row[] = [];
 for (const replicas of counts) {
-  for (const dryRun of [true, false]) {
+  for (const dryRun of [true, false].filter((dry) => values.phases.split(',').includes(dry ? 'read' : 'rollout'))) {
     const orgSize = Number(dryRun ? values.repos : values['write-repos']);
     process.stderr.write(`${replicas} replica(s), ${dryRun ? 'read and plan' : 'rollout'} of ${orgSize} repositories…\n`);
     // Reading and planning paces GraphQL queries as writes (Octokit's throttling does), so it runs

@@ -64,13 +64,16 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
     const connection = redis ? new Bottleneck.IORedisConnection({ client: redis }) : undefined;
     const store = connection ? { datastore: 'ioredis' as const, connection, timeout: 2 * 60 * 1000 } : {};
     // Whole milliseconds: clustered Bottleneck never runs a job whose minTime has a fraction.
-    const group = (name: string, settings: Bottleneck.ConstructorOptions) => new Bottleneck.Group({ id: `pinwarden-${name}-${msPerSecond}`, ...settings, ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}), ...store });
+    // Only the write spacing is the fleet's: every read through a clustered limiter costs Redis
+    // round trips, and ten reads at once per installation and replica stay far below GitHub's
+    // hundred concurrent requests.
+    const group = (name: string, settings: Bottleneck.ConstructorOptions, shared: boolean) => new Bottleneck.Group({ id: `pinwarden-${name}-${msPerSecond}`, ...settings, ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}), ...(shared ? store : {}) });
     pacingGroups.set(key, {
-      global: group('global', { maxConcurrent: 10 }),
-      auth: group('auth', { maxConcurrent: 1 }),
-      search: group('search', { maxConcurrent: 1, minTime: 2 * msPerSecond }),
-      write: group('write', { maxConcurrent: 1, minTime: msPerSecond }),
-      notifications: group('notifications', { maxConcurrent: 1, minTime: 3 * msPerSecond }),
+      global: group('global', { maxConcurrent: 10 }, false),
+      auth: group('auth', { maxConcurrent: 1 }, false),
+      search: group('search', { maxConcurrent: 1, minTime: 2 * msPerSecond }, true),
+      write: group('write', { maxConcurrent: 1, minTime: msPerSecond }, true),
+      notifications: group('notifications', { maxConcurrent: 1, minTime: 3 * msPerSecond }, true),
       // Given to the plugin too: with a connection it gives every job an expiration, so a replica
       // killed while holding a slot frees it after a minute instead of holding it for ever.
       ...(connection ? { connection } : {}),
