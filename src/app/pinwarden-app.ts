@@ -75,6 +75,8 @@ async function writeAccess(github: GitHubClient, repo: { owner: string; repo: st
 }
 /** The audit's facts (advisories above all) are read afresh after this. */
 const AUDIT_FACTS_TTL_MS = 60 * 60_000;
+/** A run's installation client is made anew after this. */
+const CLIENT_TTL_MS = 10 * 60_000;
 /** A head checked within this is not checked again for a second event of the same push. */
 const RECENT_CHECK_MS = 60_000;
 
@@ -137,6 +139,17 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       return facts;
     };
     const backlogOf = (installationId: number) => queue?.backlog(installationId) ?? Promise.resolve(0);
+    // One installation client for many runs (it renews its own token): making one per run cost
+    // about a third of a 1,000-repository dry run.
+    const clients = new Map<number, { github: Promise<GitHubClient>; at: number }>();
+    const clientFor = (installationId: number): Promise<GitHubClient> => {
+      const held = clients.get(installationId);
+      if (held && Date.now() - held.at < CLIENT_TTL_MS) return held.github;
+      const github = probot.auth(installationId) as Promise<GitHubClient>;
+      clients.set(installationId, { github, at: Date.now() });
+      void github.catch(() => clients.delete(installationId));
+      return github;
+    };
 
     // A queued run, on whichever replica takes it: its own installation client, the read the
     // scan kept when this replica made it, and the replies its commands asked for.
@@ -146,7 +159,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       let outcome: JobOutcome | undefined;
       let github: GitHubClient | undefined;
       try {
-        github = (await probot.auth(installationId)) as GitHubClient;
+        github = await clientFor(installationId);
         const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
         outcome = await runRepositoryJob(deps, repository, pending.trigger, preReads.take(installationId, full, pending.trigger));
         options.onOutcome?.(full, outcome);
@@ -164,7 +177,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     const scan: ScanInstallation = async (installationId, listed) => {
       const log = appLog.child({ installation: installationId, event: 'scan' });
       try {
-        const github = (await probot.auth(installationId)) as GitHubClient;
+        const github = await clientFor(installationId);
         await scanInstallation(
           {
             github,
@@ -207,6 +220,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       await options.sharedCache?.forget(installationId);
       resolvers.delete(installationId);
       auditFacts.delete(installationId);
+      clients.delete(installationId);
       preReads.forget(installationId);
       dashboards?.forget(installationId);
     });

@@ -1,8 +1,8 @@
 // An install's scan: read every repository of the installation in waves (several per GraphQL
 // query), locate their files once, warm the installation's caches for the whole wave, rank each
-// repository by exposure (rollout/rollout-order.ts), then queue every run, riskiest first. What
-// was read is kept, within a byte budget, for the runs this replica takes, so they do not read
-// again.
+// repository by exposure (rollout/rollout-order.ts) and queue the wave's runs by priority, riskiest
+// first. What was read is kept, within a byte budget, for the runs this replica takes, so they do
+// not read again.
 import type { Logger } from 'pino';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles } from '../audit/audit-files.js';
@@ -43,7 +43,7 @@ export async function scanInstallation(deps: ScanDeps, listed: readonly string[]
     return { owner, name };
   });
   if (all[0]) deps.know?.(all[0].owner, names);
-  const ranks = new Map<string, RolloutRank>();
+  const byRank = [0, 0, 0, 0];
   for (let start = 0; start < all.length; start += SCAN_WAVE) {
     const wave = all.slice(start, start + SCAN_WAVE);
     const reads = await readRepositories(github, wave).catch((error: unknown) => {
@@ -60,17 +60,21 @@ export async function scanInstallation(deps: ScanDeps, listed: readonly string[]
     await deps.resolver.resolve(collectRefRequests(references));
     await auditFiles(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
     const at = Date.now();
+    const ranks = new Map<string, RolloutRank>();
     readEntries.forEach(([key, read], index) => {
       const files = waveFiles[index]!;
       ranks.set(key, rolloutRank(files.flatMap((file) => (file.located.ok ? file.located.references : [])), BUILT_IN_COMPROMISES));
       deps.preReads.keep(deps.installationId, key, withLocated(read, files), at);
     });
+    // Queued wave by wave, so runs start while later waves are read; the queue's priority puts a
+    // later wave's riskier repositories before an earlier wave's safer ones still waiting. A
+    // repository that could not be read goes with the riskiest, to be read by its run.
+    const order = wave.map((repository, index) => ({ repository, index, rank: ranks.get(repositoryKey(repository)) ?? 0 }));
+    order.sort((a, b) => a.rank - b.rank || a.index - b.index);
+    for (const { repository, rank } of order) {
+      byRank[rank] = byRank[rank]! + 1;
+      await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
+    }
   }
-  // Riskiest first; a repository that could not be read goes with the riskiest, to be read by its run.
-  const order = all.map((repository, index) => ({ repository, index, rank: ranks.get(repositoryKey(repository)) ?? 0 }));
-  order.sort((a, b) => a.rank - b.rank || a.index - b.index);
-  log.info({ byRank: [0, 1, 2, 3].map((rank) => order.filter((entry) => entry.rank === rank).length) }, 'queueing the installation riskiest first');
-  for (const { repository, rank } of order) {
-    await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
-  }
+  log.info({ byRank }, 'the installation is queued, riskiest first');
 }

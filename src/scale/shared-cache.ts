@@ -3,6 +3,7 @@
 // under `pinwarden:cache:{namespace}:{key}`; a namespace that starts with an installation's id is
 // that installation's (dropped with it), `global:` ones are public data (the advisory database).
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { deleteMatching } from './bullmq-run-queue.js';
 import { redisKey } from './redis-keys.js';
 
@@ -44,16 +45,28 @@ export function createRedisSharedCache(redis: Redis): SharedCache {
 /**
  * Answers for `keys` through the shared cache: those it holds come from it, the rest from `ask`,
  * then kept for `ttlOf(answer)` ms (undefined: not kept — a failure or a rate limit).
- * A cache that fails is passed by: the answer is asked, never lost.
+ * A cache that fails is passed by: the answer is asked, never lost. `local`, when given, is this
+ * process's copy in front of Redis, kept for the same TTLs.
  */
-export async function throughSharedCache<V>(cache: SharedCache, namespace: string, keys: readonly string[], ask: (missing: readonly string[]) => Promise<ReadonlyMap<string, V>>, ttlOf: (answer: V) => number | undefined): Promise<Map<string, V>> {
-  const held = await cache.getMany<V>(namespace, keys).catch(() => keys.map(() => undefined));
+export async function throughSharedCache<V extends {}>(cache: SharedCache, namespace: string, keys: readonly string[], ask: (missing: readonly string[]) => Promise<ReadonlyMap<string, V>>, ttlOf: (answer: V) => number | undefined, local?: LRUCache<string, V>): Promise<Map<string, V>> {
   const answers = new Map<string, V>();
+  // This process's copy first: a run asks the same few keys again and again.
+  const notHere = keys.filter((key) => {
+    const value = local?.get(key);
+    if (value !== undefined) answers.set(key, value);
+    return value === undefined;
+  });
+  if (notHere.length === 0) return answers;
+  const held = await cache.getMany<V>(namespace, notHere).catch(() => notHere.map(() => undefined));
   const missing: string[] = [];
-  keys.forEach((key, index) => {
+  notHere.forEach((key, index) => {
     const value = held[index];
     if (value === undefined) missing.push(key);
-    else answers.set(key, value);
+    else {
+      answers.set(key, value);
+      const ttl = ttlOf(value);
+      if (ttl !== undefined) local?.set(key, value, { ttl });
+    }
   });
   if (missing.length === 0) return answers;
   const asked = await ask(missing);
@@ -61,8 +74,15 @@ export async function throughSharedCache<V>(cache: SharedCache, namespace: strin
   for (const [key, value] of asked) {
     answers.set(key, value);
     const ttlMs = ttlOf(value);
-    if (ttlMs !== undefined) keep.push({ key, value, ttlMs });
+    if (ttlMs === undefined) continue;
+    keep.push({ key, value, ttlMs });
+    local?.set(key, value, { ttl: ttlMs });
   }
   await cache.setMany(namespace, keep).catch(() => undefined);
   return answers;
+}
+
+/** This process's copy of a shared namespace, in front of Redis. */
+export function localCopy<V extends {}>(max = 10_000): LRUCache<string, V> {
+  return new LRUCache<string, V>({ max, ttl: 60_000, allowStale: false });
 }

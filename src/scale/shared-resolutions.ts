@@ -4,13 +4,13 @@
 // a failure not at all (registry digests likewise); the advisory database an hour; a commit's manifest a day (it never
 // changes); whether a branch holds a commit an hour.
 import { manifestKey, reachabilityKey } from '../audit/audit-facts.js';
-import type { AuditFacts, Reachability } from '../audit/audit-facts.js';
+import type { ActionAdvisory, AuditFacts, Reachability } from '../audit/audit-facts.js';
 import { createHash } from 'node:crypto';
 import { imageKey } from '../images/registry/digest-resolver.js';
 import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
 import type { RefKey, RefResolver, Resolution } from '../resolve/types.js';
 import { uniqueRequests } from '../resolve/types.js';
-import { throughSharedCache } from './shared-cache.js';
+import { localCopy, throughSharedCache } from './shared-cache.js';
 import type { SharedCache } from './shared-cache.js';
 
 const MINUTE = 60_000;
@@ -32,6 +32,9 @@ export function withSharedResolutions(inner: RefResolver, cache: SharedCache, in
 }
 
 export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, installationId: number): AuditFacts {
+  const advisories = localCopy<readonly ActionAdvisory[]>(1);
+  const manifests = localCopy<{ text: string | null }>();
+  const reachable = localCopy<Reachability>();
   return {
     resolve: (requests) => inner.resolve(requests),
     ...(inner.repositoriesNamed ? { repositoriesNamed: inner.repositoriesNamed.bind(inner) } : {}),
@@ -41,7 +44,7 @@ export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, inst
       const held = await throughSharedCache(cache, 'global:advisories', ['all'], async () => {
         const advisories = await inner.advisories();
         return new Map(advisories ? [['all', advisories]] : []);
-      }, () => SHARED_TTL_MS.advisories);
+      }, () => SHARED_TTL_MS.advisories, advisories);
       return held.get('all');
     },
     async manifests(questions) {
@@ -50,13 +53,13 @@ export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, inst
       const held = await throughSharedCache<{ text: string | null }>(cache, `${installationId}:manifests`, [...byKey.keys()], async (missing) => {
         const answers = await inner.manifests(missing.map((key) => byKey.get(key)!));
         return new Map(missing.map((key) => [key, { text: answers.get(key) ?? null }]));
-      }, () => SHARED_TTL_MS.manifest);
+      }, () => SHARED_TTL_MS.manifest, manifests);
       return new Map([...held].map(([key, value]) => [key, value.text ?? undefined]));
     },
     async reachability(questions) {
       const byKey = new Map(questions.map((question) => [reachabilityKey(question), question]));
       // `unknown` is a failure to ask, not an answer: not kept.
-      return throughSharedCache<Reachability>(cache, `${installationId}:reachability`, [...byKey.keys()], async (missing) => inner.reachability(missing.map((key) => byKey.get(key)!)), (answer) => (answer === 'unknown' ? undefined : SHARED_TTL_MS.reachability));
+      return throughSharedCache<Reachability>(cache, `${installationId}:reachability`, [...byKey.keys()], async (missing) => inner.reachability(missing.map((key) => byKey.get(key)!)), (answer) => (answer === 'unknown' ? undefined : SHARED_TTL_MS.reachability), reachable);
     },
   };
 }
@@ -68,6 +71,7 @@ export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, inst
  */
 export function withSharedDigests(inner: ImageDigestResolver, cache: SharedCache, scope: string): ImageDigestResolver {
   const namespace = `global:digests:${createHash('sha256').update(scope).digest('hex').slice(0, 16)}`;
+  const held = localCopy<ImageResolution>();
   return {
     stats: () => inner.stats(),
     async resolve(images) {
@@ -78,6 +82,7 @@ export function withSharedDigests(inner: ImageDigestResolver, cache: SharedCache
         [...byKey.keys()],
         async (missing) => inner.resolve(missing.map((key) => byKey.get(key as ImageKey)!)),
         (answer) => (answer.status === 'resolved' ? SHARED_TTL_MS.resolved : answer.status === 'not-found' ? SHARED_TTL_MS.missing : undefined),
+        held,
       ) as Promise<Map<ImageKey, ImageResolution>>;
     },
   };
