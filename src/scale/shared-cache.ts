@@ -48,7 +48,7 @@ export function createRedisSharedCache(redis: Redis): SharedCache {
  * A cache that fails is passed by: the answer is asked, never lost. `local`, when given, is this
  * process's copy in front of Redis, kept for the same TTLs.
  */
-export async function throughSharedCache<V extends {}>(cache: SharedCache, namespace: string, keys: readonly string[], ask: (missing: readonly string[]) => Promise<ReadonlyMap<string, V>>, ttlOf: (answer: V) => number | undefined, local?: LRUCache<string, V>): Promise<Map<string, V>> {
+export async function throughSharedCache<V extends NonNullable<unknown>>(cache: SharedCache, namespace: string, keys: readonly string[], ask: (missing: readonly string[]) => Promise<ReadonlyMap<string, V>>, ttlOf: (answer: V) => number | undefined, local?: LRUCache<string, V>): Promise<Map<string, V>> {
   const answers = new Map<string, V>();
   // This process's copy first: a run asks the same few keys again and again.
   const notHere = keys.filter((key) => {
@@ -83,6 +83,6 @@ export async function throughSharedCache<V extends {}>(cache: SharedCache, names
 }
 
 /** This process's copy of a shared namespace, in front of Redis. */
-export function localCopy<V extends {}>(max = 10_000): LRUCache<string, V> {
+export function localCopy<V extends NonNullable<unknown>>(max = 10_000): LRUCache<string, V> {
   return new LRUCache<string, V>({ max, ttl: 60_000, allowStale: false });
 }
