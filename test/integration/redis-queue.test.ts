@@ -234,8 +234,8 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(runs.filter((run) => run.repository.startsWith('big/'))).toHaveLength(12);
       // The small installation's push did not wait for the big one's twelve runs.
       expect(runs.findIndex((run) => run.repository === 'small/one')).toBeLessThan(8);
-      // Both replicas took runs.
-      expect(new Set(runs.map((run) => run.replica)).size).toBe(2);
+      // Which replica takes a freed slot is a race (the one finishing a job often fetches the next
+      // itself), so it is not asserted here; the cluster test sees both replicas open pull requests.
     });
 
     it('forgets an uninstalled installation: its waiting runs and pending requests are gone', async () => {
