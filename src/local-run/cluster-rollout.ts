@@ -3,7 +3,8 @@
 // requests exist (and its restart), then the wait until every replica's queue is empty, and the
 // check of the outcome. `npm run demo:cluster`, its integration test and the replicas benchmark.
 import { orgRepositoryNames } from '../bench/synthesize-org.js';
-import { appPrivateKey, deliverSigned, pullRequestsOf, startFakeOrg, startRedisServer, startReplica, waitUntilAsync } from './cluster.js';
+import { pullRequestsOf, startFakeOrg, startRedisServer, startReplica, waitFor } from './cluster.js';
+import { appPrivateKey, deliverWebhook } from './start-local-app.js';
 import type { Child, FakeOrg, RedisServer, Replica } from './cluster.js';
 import { checkRollout, repositoriesToPin } from './cluster-check.js';
 import type { RolloutCheck } from './cluster-check.js';
@@ -62,16 +63,16 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     started.push(...replicas);
     say(`${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`);
     const began = performance.now();
-    const status = await deliverSigned(replicas[0]!.url, settings.secret, 'installation', installationCreated(orgRepositoryNames(options.orgSize)));
+    const { status } = await deliverWebhook(replicas[0]!.url, settings.secret, 'installation', installationCreated(orgRepositoryNames(options.orgSize)));
     if (status !== 200) throw new Error(`the installation webhook was answered ${status}`);
     say('installation webhook delivered');
     const opened = async () => [...(await pullRequestsOf(fake.url, fake.owner)).values()].filter((pulls) => pulls.length > 0).length;
     let killed: Replica | undefined;
     let killedAt: number | undefined;
     if (options.killAfter !== undefined) {
-      await waitUntilAsync(async () => (await opened()) >= options.killAfter!, () => `${options.killAfter} pull requests`, 120_000, 200);
+      await waitFor(async () => (await opened()) >= options.killAfter! || undefined, () => `${options.killAfter} pull requests`, 120_000, 200);
       // Both replicas have taken runs before one dies.
-      await waitUntilAsync(async () => replicas.every((replica) => replica.output().includes('"msg":"pull request created"')), () => 'runs on every replica', 60_000, 200);
+      await waitFor(async () => replicas.every((replica) => replica.output().includes('"msg":"pull request created"')) || undefined, () => 'runs on every replica', 60_000, 200);
       killedAt = await opened();
       killed = replicas[0]!;
       await killed.stop('SIGKILL');
@@ -81,8 +82,8 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
       say(`replica 1 started again on ${replicas[0].url}`);
     }
     let depths: number[] = [];
-    await waitUntilAsync(
-      async () => (depths = await Promise.all(replicas.map(queueDepth))).every((count) => count === 0),
+    await waitFor(
+      async () => (depths = await Promise.all(replicas.map(queueDepth))).every((count) => count === 0) || undefined,
       () => `the queue to empty (depths now ${depths.join(', ')}; ${replicas.map((replica) => replica.output().split('\n').filter((line) => /"level":(40|50)/.test(line)).slice(-3).join('\n')).join('\n')})`,
       300_000,
       500,

@@ -4,7 +4,6 @@
 // integration test and the replicas benchmark use it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,8 +22,8 @@ export interface Child {
 
 function track(child: ChildProcess): Child {
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -54,7 +53,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   if (!binary) throw new Error('redis-server not found (apt-get install redis-server, or set PINWARDEN_REDIS_SERVER)');
   const port = await freePort();
   const child = track(spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  await waitUntil(() => child.output().includes('Ready to accept connections'), () => `redis-server (${child.output().slice(-500)})`, 10_000);
+  await waitFor(async () => child.output().includes('Ready to accept connections') || undefined, () => `redis-server (${child.output().slice(-500)})`, 10_000);
   return { ...child, url: `redis://127.0.0.1:${port}`, port };
 }
 
@@ -98,18 +97,30 @@ export interface ReplicaSettings {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** One replica of the server, as the container starts it, pointed at the fake as an Enterprise host. */
-export async function startReplica(settings: ReplicaSettings): Promise<Replica> {
+/**
+ * The built server in a process of its own, as an operator or the container starts it: `argv`
+ * (the container's command by default) with `env` and nothing of this process's environment but
+ * where programs are (a stray REDIS_URL must not leak in), on a free loopback port; resolves once
+ * `health` answers.
+ */
+export async function startServer(env: Readonly<Record<string, string>>, options: { argv?: readonly string[]; health?: '/ready' | '/ping'; timeoutMs?: number } = {}): Promise<Replica> {
   const port = await freePort();
-  // Nothing of this process's environment but where programs are (a stray REDIS_URL must not leak in).
-  const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0] === 'PATH' && entry[1] !== undefined)),
-    NODE_ENV: 'production',
+  const [first, ...rest] = options.argv ?? SERVER_ARGV;
+  const args = first === 'node' ? rest : [first!, ...rest];
+  const path = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0] === 'PATH' && entry[1] !== undefined));
+  const child = track(spawn(process.execPath, args, { cwd: root, env: { ...path, NODE_ENV: 'production', ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const url = `http://127.0.0.1:${port}`;
+  const health = options.health ?? '/ready';
+  await waitFor(async () => (await fetch(`${url}${health}`).then((response) => response.ok, () => false)) || undefined, () => `${health} on ${port} (output so far: ${child.output().slice(-1000)})`, options.timeoutMs ?? 30_000);
+  return { ...child, port, url };
+}
+
+/** One replica of the server, as the container starts it, pointed at the fake as an Enterprise host. */
+export function startReplica(settings: ReplicaSettings): Promise<Replica> {
+  return startServer({
     APP_ID: '1',
     PRIVATE_KEY: settings.privateKey,
     WEBHOOK_SECRET: settings.secret,
-    HOST: '127.0.0.1',
-    PORT: String(port),
     LOG_FORMAT: 'json',
     GHE_HOST: settings.fake.host,
     GHE_PROTOCOL: 'http',
@@ -118,27 +129,7 @@ export async function startReplica(settings: ReplicaSettings): Promise<Replica> 
     ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
     ...(settings.timeScale ? { PINWARDEN_TIME_SCALE: String(settings.timeScale) } : {}),
     ...settings.env,
-  };
-  const child = track(spawn(process.execPath, SERVER_ARGV, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilAsync(async () => (await fetch(`${url}/ready`).then((response) => response.ok, () => false)), () => `the replica on ${port} (${child.output().slice(-1000)})`, 30_000);
-  return { ...child, port, url };
-}
-
-export function appPrivateKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
-}
-
-/** Delivers a webhook signed as GitHub signs it; resolves with the HTTP status. */
-export async function deliverSigned(url: string, secret: string, event: string, payload: unknown): Promise<number> {
-  const body = JSON.stringify(payload);
-  const response = await fetch(`${url}/api/github/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
-    body,
   });
-  await response.text();
-  return response.status;
 }
 
 /** The installation's pull requests as any client reads them: REST, with any token. */
@@ -162,13 +153,12 @@ export async function pullRequestsOf(fakeUrl: string, owner: string): Promise<Ma
   return pulls;
 }
 
-export async function waitUntil(check: () => boolean, what: () => string, timeoutMs: number): Promise<void> {
-  await waitUntilAsync(async () => check(), what, timeoutMs);
-}
-
-export async function waitUntilAsync(check: () => Promise<boolean>, what: () => string, timeoutMs: number, intervalMs = 100): Promise<void> {
+/** Asks `check` until it answers (errors count as no answer); fails after `timeoutMs`, naming `what`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, what: () => string, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -25,7 +25,7 @@ export interface LocalApp {
 }
 
 export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: PinwardenAppOptions & { log?: Logger; msPerSecond?: number } = {}): Promise<LocalApp> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const privateKey = appPrivateKey();
   const log = options.log ?? pino({ level: 'silent' });
   const pinwarden = createPinwardenApp({ webUrl: 'https://github.com', debounceMs: 0, ...options });
   const probot = new Probot({ appId: 1, privateKey, secret: WEBHOOK_SECRET, baseUrl: fake.url, log, Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1) });
@@ -35,21 +35,28 @@ export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: Pinw
   return {
     url,
     pinwarden,
-    async deliver(event, payload, deliveryOptions = {}) {
-      const body = JSON.stringify(payload);
-      const deliveryId = deliveryOptions.deliveryId ?? randomUUID();
-      const signature = `sha256=${createHmac('sha256', deliveryOptions.secret ?? WEBHOOK_SECRET).update(body).digest('hex')}`;
-      const started = performance.now();
-      const response = await fetch(`${url}/api/github/webhooks`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': deliveryId, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/pinwarden-local' },
-        body,
-      });
-      await response.text();
-      return { status: response.status, ms: performance.now() - started, deliveryId };
-    },
+    deliver: (event, payload, deliveryOptions = {}) => deliverWebhook(url, deliveryOptions.secret ?? WEBHOOK_SECRET, event, payload, deliveryOptions.deliveryId),
     stop: () => server.close(),
   };
+}
+
+/** A GitHub App private key of its own, for a server on loopback. */
+export function appPrivateKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+}
+
+/** A webhook delivered to a server at `url` as GitHub delivers it, signed with `secret`. */
+export async function deliverWebhook(url: string, secret: string, event: string, payload: unknown, deliveryId: string = randomUUID()): Promise<{ status: number; ms: number; deliveryId: string }> {
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const started = performance.now();
+  const response = await fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': deliveryId, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/pinwarden-local' },
+    body,
+  });
+  await response.text();
+  return { status: response.status, ms: performance.now() - started, deliveryId };
 }
 
 /** A loopback port nothing listens on now, for servers started in another process. */

@@ -2,7 +2,6 @@
 // in its own process, configured only by environment variables, pointed at the fake GitHub as
 // a GitHub Enterprise host. Health check, a signed webhook, and a pull request at the end.
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/fake-github/load-refs.js';
 import { installationCreated } from '../../src/local-run/webhook-payloads.js';
+import { deliverWebhook } from '../../src/local-run/start-local-app.js';
 import { duplicateKeys } from '../support/json-keys.js';
 import { fixturesDir, repoRoot } from '../support/paths.js';
 import { ping, startServerProcess, streamBody, waitFor } from '../support/server-process.js';
@@ -38,14 +38,7 @@ function fakeEnv(github: FakeGitHub, secret: string): Record<string, string> {
 }
 
 async function deliverInstall(port: number, github: FakeGitHub, secret: string): Promise<number> {
-  const body = JSON.stringify(installationCreated([findRepository(github.state, 'octo-org', 'web')!]));
-  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'installation', 'x-github-delivery': 'start-1', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
-    body,
-  });
-  await response.text();
-  return response.status;
+  return (await deliverWebhook(`http://127.0.0.1:${port}`, secret, 'installation', installationCreated([findRepository(github.state, 'octo-org', 'web')!]), 'start-1')).status;
 }
 
 it('starts from environment variables, answers /ping, and opens a pull request for a signed webhook', async () => {

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { GITHUB_CONTENT_LIMITS } from '../../src/github/content-budget.js';
-import { redisServerPath, waitUntilAsync } from '../../src/local-run/cluster.js';
+import { redisServerPath, waitFor } from '../../src/local-run/cluster.js';
 import { rollOutOnCluster } from '../../src/local-run/cluster-rollout.js';
 import type { ClusterRollout } from '../../src/local-run/cluster-rollout.js';
 import { corpusAvailable, corpusRefsDir, corpusWorkflowsDir, fixturesDir } from '../support/paths.js';
@@ -47,5 +47,5 @@ it.skipIf(!redisServerPath())('two replicas on one Redis pin a 200-repository or
   expect(metrics).toMatch(/^pinwarden_content_budget_left\{installation="4242"\} \d+$/m);
   expect((await fetch(`${replicas[1]!.url}/ready`)).status).toBe(200);
   await rollout.redis.stop('SIGKILL');
-  await waitUntilAsync(async () => (await fetch(`${replicas[1]!.url}/ready`)).status === 503, () => '/ready to fail without Redis', 10_000);
+  await waitFor(async () => (await fetch(`${replicas[1]!.url}/ready`)).status === 503 || undefined, () => '/ready to fail without Redis', 10_000);
 }, 400_000);
