@@ -90,7 +90,7 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
 export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
   const custom = msPerSecond !== 1000 || fleet.redis !== undefined;
   const reserve = budgetFor(msPerSecond, fleet.redis);
-  return ProbotOctokit.plugin(countRequests(fleet)).defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; request?: { fetch?: typeof fetch } & Record<string, unknown> } & Record<string, unknown>) => ({
+  return ProbotOctokit.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; request?: { fetch?: typeof fetch } & Record<string, unknown> } & Record<string, unknown>) => ({
     userAgent: 'pinwarden',
     ...options,
     request: { ...options.request, fetch: budgetedFetch(reserve, String(options.throttle?.id ?? 'no-id'), options.request?.fetch ?? globalThis.fetch, msPerSecond, fleet) },
@@ -111,47 +111,47 @@ function budgetFor(msPerSecond: number, redis: Redis | undefined): (key: string)
   return async (key) => budget.reserve(key);
 }
 
+type RequestKind = 'rest-read' | 'rest-write' | 'graphql' | 'graphql-mutation';
+
 /**
  * The kind of a request, for metrics and for the budget: reads, writes, GraphQL queries and
  * mutations. On GitHub Enterprise the GraphQL URL arrives absolute (`https://host/api/graphql`),
  * on github.com as `/graphql`: the path decides.
  */
-export function requestKind(request: { method: string; url: string; query?: unknown }): 'rest-read' | 'rest-write' | 'graphql' | 'graphql-mutation' {
-  if (/\/graphql$/.test(new URL(request.url, 'https://api.github.invalid').pathname)) return /^\s*mutation\b/.test(String(request.query ?? '')) ? 'graphql-mutation' : 'graphql';
-  return request.method === 'GET' || request.method === 'HEAD' ? 'rest-read' : 'rest-write';
+export function requestKind(request: { method: string; url: string; query?: unknown }): RequestKind {
+  return kindOf(request.method, pathOf(request.url), request.query);
 }
 
-/** Counts every request by kind (metrics). */
-function countRequests(fleet: OctokitFleetOptions) {
-  const plugin: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
-    octokit.hook.before('request', (request) => {
-      fleet.metrics?.apiCalls.inc({ kind: requestKind(request as { method: string; url: string; query?: unknown }) });
-    });
-  };
-  return plugin;
+const pathOf = (url: string) => new URL(url, 'https://api.github.invalid').pathname;
+const isGraphqlPath = (path: string) => /\/graphql$/.test(path);
+
+function kindOf(method: string, path: string, query: unknown): RequestKind {
+  if (isGraphqlPath(path)) return /^\s*mutation\b/.test(String(query ?? '')) ? 'graphql-mutation' : 'graphql';
+  return method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
 }
 
 /**
- * Holds content-creating requests to GitHub's hourly limit, per installation (Probot's throttle
- * id), at the last moment: in the fetch itself, after Octokit's throttling has queued the request.
- * A slot taken earlier (in a request hook) could be sent long after, behind the throttling's queue,
- * and writes reserved an hour apart would then reach GitHub less than an hour apart.
+ * Every request as it is sent: counted by kind (metrics), and, when it creates content, held to
+ * GitHub's hourly limit per installation (Probot's throttle id). Held at the last moment, in the
+ * fetch itself, after Octokit's throttling has queued the request: a slot taken earlier (in a
+ * request hook) could be sent long after, behind the throttling's queue, and writes reserved an
+ * hour apart would then reach GitHub less than an hour apart.
  */
 function budgetedFetch(reserve: (key: string) => Promise<number>, key: string, inner: typeof fetch, msPerSecond: number, fleet: OctokitFleetOptions): typeof fetch {
   return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = (init?.method ?? 'GET').toUpperCase();
+    const path = pathOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     let query: unknown;
-    if (typeof init?.body === 'string' && /\/graphql$/.test(new URL(url, 'https://api.github.invalid').pathname)) {
+    if (typeof init?.body === 'string' && isGraphqlPath(path)) {
       try {
         query = (JSON.parse(init.body) as { query?: unknown }).query;
       } catch {
         query = undefined;
       }
     }
-    const kind = requestKind({ method, url, query });
+    const kind = kindOf((init?.method ?? 'GET').toUpperCase(), path, query);
+    fleet.metrics?.apiCalls.inc({ kind });
     // Reads, GraphQL queries and the app's own token requests create no content.
-    if (kind !== 'rest-read' && kind !== 'graphql' && !/\/access_tokens$/.test(new URL(url, 'https://api.github.invalid').pathname)) {
+    if (kind !== 'rest-read' && kind !== 'graphql' && !/\/access_tokens$/.test(path)) {
       const wait = await reserve(key);
       if (wait > 0) {
         fleet.metrics?.rateLimitWaits.inc({ limit: 'content-budget' });
