@@ -5,7 +5,6 @@
 // issue's text would change; `flush` writes what is pending at once (draining, tests, the demo).
 import type { Logger } from 'pino';
 import { decideIssue, issueKindOf } from '../attention/attention-issue.js';
-import type { OpenAttentionIssue } from '../attention/attention-issue.js';
 import { dashboardLines } from '../dashboard/org-status.js';
 import type { RepositoryStatus, RolloutState } from '../dashboard/org-status.js';
 import type { GitHubClient } from './github-client.js';
@@ -85,7 +84,6 @@ interface InstallationBoard {
   lastWriteAt: number;
   timer: NodeJS.Timeout | undefined;
   target: { owner: string; name: string } | null | undefined;
-  issue: OpenAttentionIssue | undefined;
   writing: Promise<void> | undefined;
 }
 
@@ -156,7 +154,7 @@ export class OrgDashboards {
   #board(installationId: number, github: GitHubClient, owner: string, queued: () => Promise<number>): InstallationBoard {
     let board = this.#boards.get(installationId);
     if (!board) {
-      board = { installationId, owner, github, queued, lastWriteAt: 0, timer: undefined, target: undefined, issue: undefined, writing: undefined };
+      board = { installationId, owner, github, queued, lastWriteAt: 0, timer: undefined, target: undefined, writing: undefined };
       this.#boards.set(installationId, board);
     }
     return board;
@@ -179,11 +177,9 @@ export class OrgDashboards {
     // Looked up each time (once an interval at most): another replica may have created or edited it.
     const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null }[] } } | null }>(FIND_ISSUES, board.target);
     const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');
-    board.issue = found ? { number: found.number, body: found.body } : undefined;
-    const decision = decideIssue('dashboard', board.issue, lines);
+    const decision = decideIssue('dashboard', found ? { number: found.number, body: found.body } : undefined, lines);
     const number = await writeAttention(board.github, board.target, decision);
-    if (decision.kind === 'create' || decision.kind === 'update') board.issue = { number: number!, body: decision.body };
-    if (decision.kind !== 'none') this.#log.info({ owner: board.owner, issue: board.issue?.number, action: decision.kind }, `organisation dashboard: ${decision.kind}`);
+    if (decision.kind !== 'none') this.#log.info({ owner: board.owner, issue: number ?? found?.number, action: decision.kind }, `organisation dashboard: ${decision.kind}`);
   }
 
   /** The organisation's `.github` repository when the installation can read it, else the operator's choice. */

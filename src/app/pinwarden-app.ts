@@ -201,7 +201,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     const createQueue = options.runQueue ?? ((handlers: RunQueueHandlers) => createInMemoryRunQueue(handlers, { concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 }));
     queue = createQueue({ run, scan });
 
-    const submit = (request: Omit<RunRequest, 'priority'>) => queue!.submit({ ...request, priority: queuePriority(request.trigger === 'install' ? 'install' : request.trigger) });
+    const submit = (request: Omit<RunRequest, 'priority'>) => queue!.submit({ ...request, priority: queuePriority(request.trigger) });
 
     // An install's scan is queued like a run (in Redis it survives a restart); it queues the runs.
     probot.on('installation.created', async (context) => {
@@ -347,7 +347,6 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       do {
         await Promise.allSettled([...background]);
         await queue?.idle();
-        await Promise.allSettled([...background]);
         await dashboards?.flush();
       } while (background.size > 0);
     },

@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import { repositoryRunKey } from './pending-run.js';
 import type { RunRequest } from './pending-run.js';
 import { claimPendingRun, mergePendingRun, pendingKey, releaseClaim } from './redis-pending-runs.js';
-import { REDIS_PREFIX, redisKey } from './redis-keys.js';
+import { REDIS_PREFIX, deleteMatching, redisKey } from './redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from './run-queue.js';
 
 export interface BullRunQueueOptions {
@@ -52,7 +52,7 @@ export function queueNameOf(installationId: number): string {
   return `runs-${installationId}`;
 }
 
-export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQueueOptions): RunQueue & { readonly ready: Promise<void> } {
+export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQueueOptions): RunQueue {
   const { connection, log } = options;
   const lockMs = options.lockMs ?? 30_000;
   const queues = new Map<number, Queue>();
@@ -80,7 +80,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     await ensureWorker(installationId);
   };
 
-  const process = async (job: Job<RunJobData | ScanJobData>) => {
+  const processJob = async (job: Job<RunJobData | ScanJobData>) => {
     if (job.name === 'scan') {
       const data = job.data as ScanJobData;
       await handlers.scan(data.installationId, data.listed ?? undefined);
@@ -101,7 +101,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     if (held && !held.closing) return;
     if (held?.closing) await held.closing;
     if (workers.has(installationId) || closed) return;
-    const worker = new Worker(queueNameOf(installationId), process, {
+    const worker = new Worker(queueNameOf(installationId), processJob, {
       connection,
       prefix: REDIS_PREFIX,
       concurrency: options.concurrency,
@@ -148,10 +148,11 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     const installationId = Number(message);
     if (Number.isSafeInteger(installationId)) void ensureWorker(installationId).catch((error: unknown) => log.warn({ err: error }, 'starting a queue worker failed'));
   });
-  const ready = (async () => {
+  // Work queued before this replica started is found by the first scan.
+  void (async () => {
     await subscriber.subscribe(WAKE);
     await rescan();
-  })();
+  })().catch((error: unknown) => log.warn({ err: error }, 'listening for queued work failed; the periodic scan finds it'));
 
   const backlog = async (installationId: number) => {
     const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
@@ -159,7 +160,6 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   };
 
   return {
-    ready,
     async submit(request: RunRequest) {
       const key = repositoryRunKey(request.installationId, request.owner, request.name);
       await mergePendingRun(connection, key, request);
@@ -220,16 +220,4 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       queues.clear();
     },
   };
-}
-
-/** Deletes the keys matching `pattern`, a page at a time (SCAN never blocks Redis as KEYS would). */
-export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
 }

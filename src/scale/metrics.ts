@@ -26,27 +26,23 @@ export function createMetrics(sources: MetricsSources = {}): PinwardenMetrics {
   const apiCalls = new Counter({ name: 'pinwarden_github_requests_total', help: 'Requests to GitHub, by kind (rest-read, rest-write, graphql, graphql-mutation)', labelNames: ['kind'] as const, registers: [registry] });
   const rateLimitWaits = new Counter({ name: 'pinwarden_rate_limit_waits_total', help: 'Waits on a GitHub limit, by limit (primary, secondary, content-budget)', labelNames: ['limit'] as const, registers: [registry] });
   const rateLimitWaitSeconds = new Counter({ name: 'pinwarden_rate_limit_wait_seconds_total', help: 'Seconds spent waiting on GitHub limits (in GitHub seconds, before any time scale)', labelNames: ['limit'] as const, registers: [registry] });
-  new Gauge({
-    name: 'pinwarden_queue_depth',
-    help: 'Runs waiting or running, by installation',
-    labelNames: ['installation'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const [installation, depth] of (await sources.queueDepths?.().catch(() => undefined)) ?? []) this.set({ installation: String(installation) }, depth);
-    },
-  });
-  new Gauge({
-    name: 'pinwarden_content_budget_left',
-    help: "Content-creating requests left in the installation's hour (GitHub allows 500)",
-    labelNames: ['installation'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const [installation, left] of (await sources.budgetLeft?.().catch(() => undefined)) ?? []) this.set({ installation: String(installation) }, left);
-    },
-  });
+  gaugeByInstallation(registry, 'pinwarden_queue_depth', 'Runs waiting or running, by installation', sources.queueDepths);
+  gaugeByInstallation(registry, 'pinwarden_content_budget_left', "Content-creating requests left in the installation's hour (GitHub allows 500)", sources.budgetLeft);
   return { registry, runs, apiCalls, rateLimitWaits, rateLimitWaitSeconds };
+}
+
+/** A gauge per installation, read from `source` at each collection (none when it fails). */
+function gaugeByInstallation(registry: Registry, name: string, help: string, source: (() => Promise<ReadonlyMap<number, number>>) | undefined): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['installation'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [installation, value] of (await source?.().catch(() => undefined)) ?? []) this.set({ installation: String(installation) }, value);
+    },
+  });
 }
 
 /** A run's outcome as a label: its status, a pull request with what was done to it, or `failed`. */

@@ -4,8 +4,7 @@
 // that installation's (dropped with it), `global:` ones are public data (the advisory database).
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { deleteMatching } from './bullmq-run-queue.js';
-import { redisKey } from './redis-keys.js';
+import { deleteMatching, redisKey } from './redis-keys.js';
 
 export interface SharedCache {
   getMany<T>(namespace: string, keys: readonly string[]): Promise<(T | undefined)[]>;
