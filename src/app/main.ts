@@ -68,7 +68,9 @@ if (timeScale !== 1) log.warn({ timeScale }, 'PINWARDEN_TIME_SCALE is set: GitHu
 const concurrency = Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4));
 const debounceMs = wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000);
 let fleet: Fleet | undefined;
-const metrics = createMetrics({ queueDepths: () => fleet?.queueDepths() ?? Promise.resolve(new Map()), budgetLeft: () => fleet?.budgetLeft(msPerSecond) ?? Promise.resolve(new Map()) });
+// The app is made below, once the metrics it counts into exist.
+let pinwarden: ReturnType<typeof createPinwardenApp> | undefined;
+const metrics = createMetrics({ queueDepths: () => pinwarden?.queueDepths() ?? Promise.resolve(new Map()), budgetLeft: () => fleet?.budgetLeft(msPerSecond) ?? Promise.resolve(new Map()) });
 if (env.REDIS_URL) {
   try {
     fleet = await connectFleet(env.REDIS_URL, { concurrency, debounceMs, lockMs: Math.min(30_000, Math.max(5_000, 30_000 / timeScale)), log });
@@ -79,14 +81,13 @@ if (env.REDIS_URL) {
 }
 const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
 const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: pinwardenOctokitClass(msPerSecond, { ...(fleet ? { redis: fleet.redis } : {}), metrics }) });
-let pinwarden: ReturnType<typeof createPinwardenApp>;
 try {
   // Bad registry mirrors stop the start here, with the mirror named.
   pinwarden = createPinwardenApp({
     concurrency,
     debounceMs,
     metrics,
-    ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache } : {}),
+    ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, preReads: fleet.preReads } : {}),
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
     ...(images ? { images: { ...images, ...(fleet ? { sharedCache: fleet.sharedCache } : {}) } } : {}),

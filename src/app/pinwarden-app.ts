@@ -25,9 +25,10 @@ import type { CheckDeps, CheckTarget } from './run-check.js';
 import { CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
 import { createPreReads } from './pre-reads.js';
-import { scanInstallation } from './scan-installation.js';
+import type { PreReads } from './pre-reads.js';
+import { listInstallation, scanWave } from './scan-installation.js';
 import { createInMemoryRunQueue } from '../scale/in-memory-run-queue.js';
-import type { RunQueue, RunQueueFactory, RunQueueHandlers, RunRepository, ScanInstallation } from '../scale/run-queue.js';
+import type { RunQueue, RunQueueFactory, RunQueueHandlers, RunRepository, ScanInstallation, ScanWave } from '../scale/run-queue.js';
 import type { RunRequest } from '../scale/pending-run.js';
 import type { SharedCache } from '../scale/shared-cache.js';
 import type { PinwardenMetrics } from '../scale/metrics.js';
@@ -52,6 +53,8 @@ export interface PinwardenAppOptions {
   readonly runQueue?: RunQueueFactory;
   /** The fleet's shared caches (Redis); without it each process keeps its own. */
   readonly sharedCache?: SharedCache;
+  /** Where a scan keeps what it read for the runs; the default keeps it in this process. */
+  readonly preReads?: PreReads;
   /** Prometheus counters (`/metrics`). */
   readonly metrics?: Pick<PinwardenMetrics, 'runs'>;
   /** Told of every run's outcome (benchmarks count them). */
@@ -62,6 +65,8 @@ export interface PinwardenApp {
   readonly app: ApplicationFunction;
   /** Resolves when every queued run and reply has finished. */
   idle(): Promise<void>;
+  /** Runs waiting or running (and scans), per installation with work: the queue-depth gauge. */
+  queueDepths(): Promise<ReadonlyMap<number, number>>;
   /** Stops the queue's workers (letting their runs end); in Redis, what waits stays for the fleet. */
   close(): Promise<void>;
 }
@@ -103,7 +108,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const loadConfig = createConfigLoader();
   const refusals = new RefusalWindow();
   const imageResolverFor = options.images ? createImageResolvers(options.images) : undefined;
-  const preReads = createPreReads();
+  const preReads = options.preReads ?? createPreReads();
   let dashboards: OrgDashboards | undefined;
   let queue: RunQueue | undefined;
   /** Heads checked lately (installation/owner/repo@sha → when), so one push is checked once. */
@@ -161,7 +166,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       try {
         github = await clientFor(installationId);
         const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
-        outcome = await runRepositoryJob(deps, repository, pending.trigger, preReads.take(installationId, full, pending.trigger));
+        outcome = await runRepositoryJob(deps, repository, pending.trigger, await preReads.take(installationId, full, pending.trigger));
         options.onOutcome?.(full, outcome);
       } catch (error) {
         log.error({ err: error }, 'run failed');
@@ -174,32 +179,40 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       }
     };
 
-    const scan: ScanInstallation = async (installationId, listed) => {
-      const log = appLog.child({ installation: installationId, event: 'scan' });
+    // The install's scan lists the repositories; its waves read them, on any replica in Redis.
+    const scanDeps = async (installationId: number, log: Logger) => {
+      const github = await clientFor(installationId);
+      return {
+        github,
+        log,
+        installationId,
+        resolver: resolverFor(installationId, github),
+        auditFacts: auditFactsFor(installationId, github),
+        preReads,
+        submit: (request: RunRequest) => queue!.submit(request),
+        know: (owner: string, repositories: readonly string[]) => dashboards?.know(installationId, github, owner, repositories, () => backlogOf(installationId)),
+      };
+    };
+    // A failure is logged and thrown again: BullMQ's retries queue it again where there are any.
+    const logged = async <T>(log: Logger, what: string, work: () => Promise<T>): Promise<T> => {
       try {
-        const github = await clientFor(installationId);
-        await scanInstallation(
-          {
-            github,
-            log,
-            installationId,
-            resolver: resolverFor(installationId, github),
-            auditFacts: auditFactsFor(installationId, github),
-            preReads,
-            submit: (request) => queue!.submit(request),
-            know: (owner, repositories) => dashboards?.know(installationId, github, owner, repositories, () => backlogOf(installationId)),
-          },
-          listed,
-        );
+        return await work();
       } catch (error) {
-        log.error({ err: error }, 'scanning the installation failed');
-        // Queued again by BullMQ's retries where there are any.
+        log.error({ err: error }, what);
         throw error;
       }
     };
+    const scan: ScanInstallation = async (installationId, listed) => {
+      const log = appLog.child({ installation: installationId, event: 'scan' });
+      return logged(log, 'listing the repositories of the installation failed', async () => listInstallation(await scanDeps(installationId, log), listed));
+    };
+    const wave: ScanWave = async (installationId, names) => {
+      const log = appLog.child({ installation: installationId, event: 'scan' });
+      await logged(log, 'scanning a wave of the installation failed', async () => scanWave(await scanDeps(installationId, log), names));
+    };
 
     const createQueue = options.runQueue ?? ((handlers: RunQueueHandlers) => createInMemoryRunQueue(handlers, { concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 }));
-    queue = createQueue({ run, scan });
+    queue = createQueue({ run, scan, scanWave: wave });
 
     const submit = (request: Omit<RunRequest, 'priority'>) => queue!.submit({ ...request, priority: queuePriority(request.trigger) });
 
@@ -221,7 +234,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       resolvers.delete(installationId);
       auditFacts.delete(installationId);
       clients.delete(installationId);
-      preReads.forget(installationId);
+      await preReads.forget(installationId);
       dashboards?.forget(installationId);
     });
 
@@ -350,6 +363,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         await dashboards?.flush();
       } while (background.size > 0);
     },
+    queueDepths: () => queue?.depths() ?? Promise.resolve(new Map()),
     async close() {
       await queue?.close();
       await Promise.allSettled([...background]);

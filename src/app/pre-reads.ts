@@ -10,14 +10,28 @@ export const PRE_READ_TTL_MS = 10 * 60_000;
 export const PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 
 export interface PreReads {
-  keep(installationId: number, repository: string, read: RepositoryRead, at: number): void;
-  /**
-   * The read for the run, when it may serve it: an install run (another event joining it asks
-   * for a fresh read), young enough, and no pinwarden branch (its head must be read just before
-   * it is moved).
-   */
-  take(installationId: number, repository: string, trigger: Trigger): RepositoryRead | undefined;
-  forget(installationId: number): void;
+  keep(installationId: number, repository: string, read: RepositoryRead, at: number): Promise<void>;
+  /** The read for the run when it may serve it (`servesRun`); taken either way, so it serves once. */
+  take(installationId: number, repository: string, trigger: Trigger): Promise<RepositoryRead | undefined>;
+  forget(installationId: number): Promise<void>;
+}
+
+/**
+ * Whether a kept read may serve a run: an install run (another event joining it asks for a fresh
+ * read), and no pinwarden branch (its head must be read just before it is moved).
+ */
+export function servesRun(read: RepositoryRead, trigger: Trigger): boolean {
+  return trigger === 'install' && !(read.status === 'read' && read.pinBranch);
+}
+
+/** How kept reads are keyed: owner and name are case-insensitive on GitHub. */
+export function preReadKey(installationId: number, repository: string): string {
+  return `${installationId}:${repository.toLowerCase()}`;
+}
+
+/** The text a kept read holds, which its budget counts. */
+export function readBytes(read: RepositoryRead): number {
+  return read.status === 'read' ? read.files.reduce((sum, file) => sum + file.text.length, 0) : 0;
 }
 
 export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; now?: () => number } = {}): PreReads {
@@ -26,7 +40,7 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
   const now = options.now ?? Date.now;
   const held = new Map<string, { read: RepositoryRead; at: number; bytes: number }>();
   let bytes = 0;
-  const key = (installationId: number, repository: string) => `${installationId}:${repository.toLowerCase()}`;
+  const key = preReadKey;
   const drop = (entryKey: string) => {
     const entry = held.get(entryKey);
     if (!entry) return;
@@ -37,22 +51,22 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
     for (const [entryKey, entry] of held) if (now() - entry.at >= ttl) drop(entryKey);
   };
   return {
-    keep(installationId, repository, read, at) {
-      const size = read.status === 'read' ? read.files.reduce((sum, file) => sum + file.text.length, 0) : 0;
+    async keep(installationId, repository, read, at) {
+      const size = readBytes(read);
       drop(key(installationId, repository));
       if (bytes + size > budget) sweep();
       if (bytes + size > budget) return;
       held.set(key(installationId, repository), { read, at, bytes: size });
       bytes += size;
     },
-    take(installationId, repository, trigger) {
+    async take(installationId, repository, trigger) {
       const entryKey = key(installationId, repository);
       const entry = held.get(entryKey);
       drop(entryKey);
-      if (!entry || trigger !== 'install' || now() - entry.at >= ttl) return undefined;
-      return entry.read.status === 'read' && entry.read.pinBranch ? undefined : entry.read;
+      if (!entry || now() - entry.at >= ttl) return undefined;
+      return servesRun(entry.read, trigger) ? entry.read : undefined;
     },
-    forget(installationId) {
+    async forget(installationId) {
       for (const entryKey of [...held.keys()]) if (entryKey.startsWith(`${installationId}:`)) drop(entryKey);
     },
   };

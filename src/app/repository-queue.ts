@@ -73,6 +73,11 @@ export class RepositoryQueue<T> {
     return queue ? queue.size + queue.pending : 0;
   }
 
+  /** Installations this queue has held work for. */
+  installations(): number[] {
+    return [...this.#installations.keys()];
+  }
+
   /** Resolves when no run is waiting or running in any installation. */
   async idle(): Promise<void> {
     while (this.#repositories.size > 0 || [...this.#installations.values()].some((queue) => queue.size + queue.pending > 0)) {

@@ -1,8 +1,8 @@
-// An install's scan: read every repository of the installation in waves (several per GraphQL
-// query), locate their files once, warm the installation's caches for the whole wave, rank each
-// repository by exposure (rollout/rollout-order.ts) and queue the wave's runs by priority, riskiest
-// first. What was read is kept, within a byte budget, for the runs this replica takes, so they do
-// not read again.
+// An install's scan: the installation's repositories listed, then read in waves (several per
+// GraphQL query; in Redis each wave is a job of its own, so replicas share the reading), their
+// files located once, the installation's caches warmed for the whole wave, each repository ranked
+// by exposure (rollout/rollout-order.ts) and the wave's runs queued by priority, riskiest first.
+// What was read is kept, within a byte budget, for the runs, so they do not read again.
 import type { Logger } from 'pino';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles } from '../audit/audit-files.js';
@@ -33,48 +33,57 @@ export interface ScanDeps {
   readonly know?: (owner: string, repositories: readonly string[]) => void;
 }
 
-export async function scanInstallation(deps: ScanDeps, listed: readonly string[] | undefined): Promise<void> {
-  const { github, log } = deps;
+/** The installation's repositories (the payload's list, else asked), in waves of `SCAN_WAVE`. */
+export async function listInstallation(deps: Pick<ScanDeps, 'github' | 'log' | 'know'>, listed: readonly string[] | undefined): Promise<string[][]> {
   // The payload lists the repositories; when it does not, ask the installation.
-  const names = listed ?? (await github.paginate('GET /installation/repositories', { per_page: 100 })).map((repository) => repository.full_name);
-  log.info({ repositories: names.length }, 'scanning the repositories of the installation');
-  const all = names.map((full) => {
+  const names = listed ?? (await deps.github.paginate('GET /installation/repositories', { per_page: 100 })).map((repository) => repository.full_name);
+  deps.log.info({ repositories: names.length }, 'scanning the repositories of the installation');
+  const owner = names[0]?.split('/')[0];
+  if (owner) deps.know?.(owner, names);
+  const waves: string[][] = [];
+  for (let start = 0; start < names.length; start += SCAN_WAVE) waves.push(names.slice(start, start + SCAN_WAVE));
+  return waves;
+}
+
+/**
+ * One wave: read its repositories (several per GraphQL query), locate their files once, warm the
+ * installation's caches for the whole wave, rank each repository and queue the runs, riskiest first.
+ */
+export async function scanWave(deps: ScanDeps, names: readonly string[]): Promise<void> {
+  const { github, log } = deps;
+  const wave = names.map((full) => {
     const [owner = '', name = ''] = full.split('/');
     return { owner, name };
   });
-  if (all[0]) deps.know?.(all[0].owner, names);
+  const reads = await readRepositories(github, wave).catch((error: unknown) => {
+    log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
+    return new Map<string, RepositoryRead>();
+  });
+  // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions for
+  // the whole wave (comment tags, reachability, manifests), so each run finds its answers in
+  // the installation's caches — and its files already located.
+  const readEntries = [...reads];
+  const waveFiles = await auditedWaveFiles(readEntries.map(([, read]) => (read.status === 'read' ? read.files : [])));
+  const audited = waveFiles.flat();
+  const references = audited.flatMap((file) => (file.located.ok ? file.located.references : []));
+  await deps.resolver.resolve(collectRefRequests(references));
+  await auditFiles(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
+  const at = Date.now();
+  const ranks = new Map<string, RolloutRank>();
+  await Promise.all(readEntries.map(([key, read], index) => {
+    const files = waveFiles[index]!;
+    ranks.set(key, rolloutRank(files.flatMap((file) => (file.located.ok ? file.located.references : [])), BUILT_IN_COMPROMISES));
+    return deps.preReads.keep(deps.installationId, key, withLocated(read, files), at);
+  }));
+  // Queued as soon as the wave is read, so runs start while other waves are read; the queue's
+  // priority puts a later wave's riskier repositories before an earlier wave's safer ones still
+  // waiting. A repository that could not be read goes with the riskiest, to be read by its run.
+  const order = wave.map((repository, index) => ({ repository, index, rank: ranks.get(repositoryKey(repository)) ?? 0 }));
+  order.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const byRank = [0, 0, 0, 0];
-  for (let start = 0; start < all.length; start += SCAN_WAVE) {
-    const wave = all.slice(start, start + SCAN_WAVE);
-    const reads = await readRepositories(github, wave).catch((error: unknown) => {
-      log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
-      return new Map<string, RepositoryRead>();
-    });
-    // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions for
-    // the whole wave (comment tags, reachability, manifests), so each run finds its answers in
-    // the installation's caches — and its files already located.
-    const readEntries = [...reads];
-    const waveFiles = await auditedWaveFiles(readEntries.map(([, read]) => (read.status === 'read' ? read.files : [])));
-    const audited = waveFiles.flat();
-    const references = audited.flatMap((file) => (file.located.ok ? file.located.references : []));
-    await deps.resolver.resolve(collectRefRequests(references));
-    await auditFiles(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
-    const at = Date.now();
-    const ranks = new Map<string, RolloutRank>();
-    readEntries.forEach(([key, read], index) => {
-      const files = waveFiles[index]!;
-      ranks.set(key, rolloutRank(files.flatMap((file) => (file.located.ok ? file.located.references : [])), BUILT_IN_COMPROMISES));
-      deps.preReads.keep(deps.installationId, key, withLocated(read, files), at);
-    });
-    // Queued wave by wave, so runs start while later waves are read; the queue's priority puts a
-    // later wave's riskier repositories before an earlier wave's safer ones still waiting. A
-    // repository that could not be read goes with the riskiest, to be read by its run.
-    const order = wave.map((repository, index) => ({ repository, index, rank: ranks.get(repositoryKey(repository)) ?? 0 }));
-    order.sort((a, b) => a.rank - b.rank || a.index - b.index);
-    for (const { repository, rank } of order) {
-      byRank[rank] = byRank[rank]! + 1;
-      await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
-    }
+  for (const { repository, rank } of order) {
+    byRank[rank] = byRank[rank]! + 1;
+    await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
   }
-  log.info({ byRank }, 'the installation is queued, riskiest first');
+  log.info({ repositories: wave.length, byRank }, 'a wave of the installation is queued, riskiest first');
 }

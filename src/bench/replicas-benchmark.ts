@@ -4,6 +4,7 @@
 // with replicas, and a real rollout on a scaled clock, whose writes should stay at GitHub's bound
 // whatever the replica count. Peak RSS per replica (VmHWM) and Redis commands per repository.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -35,6 +36,13 @@ async function peakRssMb(replica: Replica): Promise<number> {
   return Math.round(kb / 1024);
 }
 
+/** CPU time the process has used so far, user and system (Linux: /proc/PID/stat, in clock ticks of 10 ms). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
 async function redisCommands(rollout: ClusterRollout): Promise<number> {
   const redis = new Redis(rollout.redis.url);
   const info = await redis.info('stats');
@@ -48,6 +56,10 @@ interface Row {
   readonly repositories: number;
   readonly seconds: number;
   readonly peakRssMb: readonly number[];
+  /** CPU seconds of the replicas together, of the fake GitHub and of Redis. */
+  readonly cpu: { readonly replicas: number; readonly fake: number; readonly redis: number };
+  /** Cores the whole fleet kept busy on average (CPU seconds over wall seconds). */
+  readonly coresBusy: number;
   readonly redisCommandsPerRepository: number;
   readonly writes: number | undefined;
   readonly mostInHour: number | undefined;
@@ -63,6 +75,8 @@ for (const replicas of counts) {
     // on the org benchmark's clock (1 ms a GitHub second); the rollout on the given one.
     const rollout = await rollOutOnCluster({ refs: join(shared, 'refs'), corpus: join(shared, 'workflows'), orgSize, replicas, timeScale: dryRun ? 1000 : timeScale, dryRun, latencyMs: Number(values['latency-ms']) });
     const peaks = await Promise.all(rollout.replicas.map(peakRssMb));
+    const round = (value: number) => Math.round(value * 10) / 10;
+    const cpu = { replicas: round((await Promise.all(rollout.replicas.map((replica) => cpuSeconds(replica.child.pid)))).reduce((sum, value) => sum + value, 0)), fake: round(await cpuSeconds(rollout.fake.child.pid)), redis: round(await cpuSeconds(rollout.redis.child.pid)) };
     const commands = await redisCommands(rollout);
     const seconds = rollout.rolloutMs / 1000;
     const hourSeconds = (3600 * Math.max(1, Math.round(1000 / timeScale))) / 1000;
@@ -72,6 +86,8 @@ for (const replicas of counts) {
       repositories: orgSize,
       seconds: Math.round(seconds * 10) / 10,
       peakRssMb: peaks,
+      cpu,
+      coresBusy: round((cpu.replicas + cpu.fake + cpu.redis) / seconds),
       redisCommandsPerRepository: Math.round(commands / orgSize),
       writes: rollout.check?.writes,
       mostInHour: rollout.check?.mostInHour,
@@ -86,9 +102,9 @@ for (const replicas of counts) {
 const table = [
   `Replicas on one Redis, same organisation: reading and planning ${values.repos} repositories (no writes, ${values['latency-ms']} ms a request, 1 ms a GitHub second as in the org benchmark above), and rolling out ${values['write-repos']} at PINWARDEN_TIME_SCALE=${timeScale} (GitHub's hour is ${(3600 * Math.max(1, Math.round(1000 / timeScale))) / 1000} s). Commands: \`npm run build && npm run bench:replicas\`.`,
   '',
-  '| replicas | phase | repositories | wall s | peak RSS MB per replica | Redis commands / repository | writes | most writes in a scaled hour (GitHub: 500) | writes per scaled hour, average |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((row) => `| ${row.replicas} | ${row.kind} | ${row.repositories} | ${row.seconds} | ${row.peakRssMb.join(', ')} | ${row.redisCommandsPerRepository} | ${row.writes ?? '–'} | ${row.mostInHour ?? '–'} | ${row.writesPerScaledHour ?? '–'} |`),
+  '| replicas | phase | repositories | wall s | CPU s: replicas, fake GitHub, Redis | cores busy (of ' + String(availableParallelism()) + ') | peak RSS MB per replica | Redis commands / repository | writes | most writes in a scaled hour (GitHub: 500) | writes per scaled hour, average |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((row) => `| ${row.replicas} | ${row.kind} | ${row.repositories} | ${row.seconds} | ${row.cpu.replicas}, ${row.cpu.fake}, ${row.cpu.redis} | ${row.coresBusy} | ${row.peakRssMb.join(', ')} | ${row.redisCommandsPerRepository} | ${row.writes ?? '–'} | ${row.mostInHour ?? '–'} | ${row.writesPerScaledHour ?? '–'} |`),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 if (values.write) await writeBenchmarkBlock(join(root, 'BENCHMARKS.md'), 'replicas', 'Replicas (issue 12)', table);

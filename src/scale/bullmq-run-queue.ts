@@ -10,6 +10,7 @@
 // channel, and a scan every few seconds finds what an announcement missed. A replica that dies
 // leaves its jobs locked; BullMQ's stalled-job check hands them to another replica when the lock
 // runs out, and the claimed pending run goes with them.
+import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -43,10 +44,17 @@ interface ScanJobData {
   readonly installationId: number;
   readonly listed: readonly string[] | null;
 }
+interface ScanWaveJobData {
+  readonly installationId: number;
+  readonly wave: readonly string[];
+}
 
 const INSTALLATIONS = redisKey('installations');
 const WAKE = redisKey('wake');
 const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** No priority: BullMQ takes unprioritised jobs first, so scans and their waves go before any run. */
+const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } as const;
 
 export function queueNameOf(installationId: number): string {
   return `runs-${installationId}`;
@@ -80,10 +88,22 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     await ensureWorker(installationId);
   };
 
-  const processJob = async (job: Job<RunJobData | ScanJobData>) => {
+  const processJob = async (job: Job<RunJobData | ScanJobData | ScanWaveJobData>) => {
     if (job.name === 'scan') {
       const data = job.data as ScanJobData;
-      await handlers.scan(data.installationId, data.listed ?? undefined);
+      const waves = await handlers.scan(data.installationId, data.listed ?? undefined);
+      // Each wave a job: replicas read waves side by side, and a replica that dies loses only its
+      // wave, which another takes. A wave's id is its content, so a retried scan adds none twice.
+      await queueFor(data.installationId).addBulk(waves.map((wave) => ({
+        name: 'scan-wave',
+        data: { installationId: data.installationId, wave: [...wave] } satisfies ScanWaveJobData,
+        opts: { deduplication: { id: `scan-wave:${data.installationId}:${createHash('sha256').update(wave.join('\n')).digest('hex')}` }, ...SCAN_JOB_OPTIONS },
+      })));
+      return;
+    }
+    if (job.name === 'scan-wave') {
+      const data = job.data as ScanWaveJobData;
+      await handlers.scanWave(data.installationId, data.wave);
       return;
     }
     const data = job.data as RunJobData;
@@ -160,6 +180,11 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   };
 
   return {
+    async depths() {
+      const installationIds = (await connection.smembers(INSTALLATIONS)).map(Number).filter(Number.isSafeInteger);
+      const counts = await Promise.all(installationIds.map(backlog));
+      return new Map(installationIds.map((installationId, index) => [installationId, counts[index]!]));
+    },
     async submit(request: RunRequest) {
       const key = repositoryRunKey(request.installationId, request.owner, request.name);
       await mergePendingRun(connection, key, request);
@@ -179,8 +204,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     async scan(installationId, listed) {
       const queue = queueFor(installationId);
       const data: ScanJobData = { installationId, listed: listed ? [...listed] : null };
-      // No priority: BullMQ takes unprioritised jobs first, so the scan starts before any run.
-      await queue.add('scan', data, { deduplication: { id: `scan:${installationId}`, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } });
+      await queue.add('scan', data, { deduplication: { id: `scan:${installationId}`, keepLastIfActive: true }, ...SCAN_JOB_OPTIONS });
       await announce(installationId, queue);
     },
     backlog,

@@ -6,11 +6,14 @@ import type { Logger } from 'pino';
 import { createBullRunQueue } from './bullmq-run-queue.js';
 import { redisKey } from './redis-keys.js';
 import { createRedisContentBudget } from './redis-content-budget.js';
-import type { RunQueue, RunQueueFactory } from './run-queue.js';
+import type { RunQueueFactory } from './run-queue.js';
 import { createRedisSharedCache } from './shared-cache.js';
 import type { SharedCache } from './shared-cache.js';
 import { createRedisDashboardStore } from './redis-dashboard-store.js';
 import type { DashboardStore } from '../app/org-dashboard.js';
+import { createPreReads } from '../app/pre-reads.js';
+import type { PreReads } from '../app/pre-reads.js';
+import { withSharedPreReads } from './redis-pre-reads.js';
 
 /** /ready fails when Redis has not answered a PING within this. */
 const READY_TIMEOUT_MS = 2_000;
@@ -20,8 +23,8 @@ export interface Fleet {
   readonly runQueue: RunQueueFactory;
   readonly sharedCache: SharedCache;
   readonly dashboardStore: DashboardStore;
-  /** Runs waiting or running, per installation the fleet knows of. */
-  queueDepths(): Promise<ReadonlyMap<number, number>>;
+  /** What scan waves read, for the runs of every replica. */
+  readonly preReads: PreReads;
   budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
   /** Undefined when ready; else why not. */
   ready(): Promise<string | undefined>;
@@ -39,21 +42,13 @@ export async function connectFleet(url: string, options: { concurrency: number; 
     redis.disconnect();
     throw error;
   }
-  let queue: RunQueue | undefined;
   const installations = async () => (await redis.smembers(redisKey('installations'))).map(Number).filter(Number.isSafeInteger);
   return {
     redis,
-    runQueue: (handlers) => {
-      queue = createBullRunQueue(handlers, { connection: redis, concurrency: options.concurrency, debounceMs: options.debounceMs, ...(options.lockMs ? { lockMs: options.lockMs } : {}), log: options.log });
-      return queue;
-    },
+    runQueue: (handlers) => createBullRunQueue(handlers, { connection: redis, concurrency: options.concurrency, debounceMs: options.debounceMs, ...(options.lockMs ? { lockMs: options.lockMs } : {}), log: options.log }),
     sharedCache: createRedisSharedCache(redis),
     dashboardStore: createRedisDashboardStore(redis),
-    async queueDepths() {
-      const ids = await installations();
-      const depths = await Promise.all(ids.map((id) => queue?.backlog(id) ?? Promise.resolve(0)));
-      return new Map(ids.map((id, index) => [id, depths[index]!]));
-    },
+    preReads: withSharedPreReads(createPreReads(), redis),
     async budgetLeft(msPerSecond) {
       const budget = createRedisContentBudget(redis, { msPerSecond });
       const ids = await installations();

@@ -6,20 +6,29 @@ import type { RunRequest } from './pending-run.js';
 
 export function createInMemoryRunQueue(handlers: RunQueueHandlers, options: { concurrency: number; debounceMs: number }): RunQueue {
   const queue = new RepositoryQueue<void>(options);
-  const scans = new Set<Promise<void>>();
+  const scans = new Map<Promise<void>, number>();
+  // A scan counts as work of its installation, as it does in Redis (a job), so a depth of 0
+  // means the installation is done rather than not yet queued.
+  const backlog = (installationId: number) => queue.backlog(installationId) + [...scans.values()].filter((id) => id === installationId).length;
   return {
     async submit(request: RunRequest) {
       void queue.submit(request.installationId, `${request.owner}/${request.name}`, request, (pending) => handlers.run(request.installationId, { owner: request.owner, name: request.name }, pending));
     },
     async scan(installationId, listed) {
-      const scan = handlers.scan(installationId, listed);
-      scans.add(scan);
+      const scan = (async () => {
+        for (const wave of await handlers.scan(installationId, listed)) await handlers.scanWave(installationId, wave);
+      })();
+      scans.set(scan, installationId);
       void scan.finally(() => scans.delete(scan));
     },
-    backlog: async (installationId) => queue.backlog(installationId),
+    backlog: async (installationId) => backlog(installationId),
+    async depths() {
+      const installations = new Set([...queue.installations(), ...scans.values()]);
+      return new Map([...installations].map((installationId) => [installationId, backlog(installationId)]));
+    },
     async idle() {
       do {
-        await Promise.allSettled([...scans]);
+        await Promise.allSettled([...scans.keys()]);
         await queue.idle();
       } while (scans.size > 0);
     },

@@ -6,16 +6,24 @@ import type { PendingRun, RunRequest } from './pending-run.js';
 /** Runs one repository with what its requests merged into; never throws (failures are outcomes). */
 export type RunRepository = (installationId: number, repository: { owner: string; name: string }, pending: PendingRun) => Promise<void>;
 
-/** Reads an installation's repositories and submits their runs (the install's scan). */
-export type ScanInstallation = (installationId: number, listed: readonly string[] | undefined) => Promise<void>;
+/** Lists an installation's repositories (the install's scan), in waves to read. */
+export type ScanInstallation = (installationId: number, listed: readonly string[] | undefined) => Promise<readonly (readonly string[])[]>;
+
+/** Reads one wave of an installation's repositories and submits their runs. */
+export type ScanWave = (installationId: number, wave: readonly string[]) => Promise<void>;
 
 export interface RunQueue {
   /** Resolves once the request is queued (durably, with Redis); not when it has run. */
   submit(request: RunRequest): Promise<void>;
-  /** Queues an installation's scan: in Redis it survives a restart and any replica may take it. */
+  /**
+   * Queues an installation's scan: in Redis it survives a restart, and its waves are jobs of their
+   * own that any replica may take; in this process they are read one after another.
+   */
   scan(installationId: number, listed: readonly string[] | undefined): Promise<void>;
   /** Runs waiting or running for the installation. */
   backlog(installationId: number): Promise<number>;
+  /** The backlog of every installation with queued work (the queue-depth gauge). */
+  depths(): Promise<ReadonlyMap<number, number>>;
   /** Resolves when nothing waits or runs (tests, the demo, the single-process drain). */
   idle(): Promise<void>;
   /** Drops the installation's waiting runs and what the queue keeps for it (installation.deleted). */
@@ -27,6 +35,7 @@ export interface RunQueue {
 export interface RunQueueHandlers {
   readonly run: RunRepository;
   readonly scan: ScanInstallation;
+  readonly scanWave: ScanWave;
 }
 
 /** How the app gets its queue once it knows how to run and scan. */

@@ -25,6 +25,10 @@ import { imageKey } from '../../src/images/registry/digest-resolver.js';
 import { parseImageRef } from '../../src/images/image-reference.js';
 import type { ImageRef } from '../../src/images/image-reference.js';
 import { connectFleet } from '../../src/scale/fleet.js';
+import { createPreReads } from '../../src/app/pre-reads.js';
+import type { RepositoryRead } from '../../src/app/read-repository.js';
+import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
+import { withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
 import { createFakeState, seedRepository } from '../../src/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
 import { INSTALLATION_ID, startLocalApp } from '../../src/local-run/start-local-app.js';
@@ -150,11 +154,11 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     try {
       for (const repository of repositories) expect((await app.deliver('push', push(repository, { modified: ['.github/workflows/ci.yml'] }))).status).toBe(200);
       await fleet.sharedCache.setMany(`${INSTALLATION_ID}:refs`, [{ key: 'actions/checkout@v4', value: { status: 'resolved' }, ttlMs: 60_000 }]);
-      expect((await fleet.queueDepths()).get(INSTALLATION_ID)).toBe(2);
+      expect((await app.pinwarden.queueDepths()).get(INSTALLATION_ID)).toBe(2);
       expect(await redis.keys(`pinwarden:pending:${INSTALLATION_ID}:*`)).toHaveLength(2);
       const deleted = { ...installationCreated([]), action: 'deleted' };
       expect((await app.deliver('installation', deleted)).status).toBe(200);
-      expect((await fleet.queueDepths()).get(INSTALLATION_ID)).toBeUndefined();
+      expect((await app.pinwarden.queueDepths()).get(INSTALLATION_ID)).toBeUndefined();
       expect(await redis.keys(`pinwarden:pending:${INSTALLATION_ID}:*`)).toEqual([]);
       expect(await redis.keys(`pinwarden:cache:${INSTALLATION_ID}:*`)).toEqual([]);
       expect(await redis.keys(`pinwarden:runs-${INSTALLATION_ID}:*`)).toEqual([]);
@@ -164,6 +168,51 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       await fake.close();
       await fleet.close();
     }
+  });
+
+  describe('what a scan wave read, shared by the fleet', () => {
+    const read = (text: string): RepositoryRead => ({
+      status: 'read', repositoryId: 'R_1', defaultBranch: 'main', headSha: 'a'.repeat(40),
+      files: [{ path: '.github/workflows/ci.yml', text, located: locateUsesSites(text, 'workflow') }],
+      unreadPaths: [], unreadable: [], dependabot: undefined, configText: undefined, actionsLock: undefined, pinBranch: undefined, pullRequest: undefined, attentionIssue: undefined, findingsIssue: undefined,
+    });
+    const replicas = (budgetBytes?: number) => [0, 1].map(() => withSharedPreReads(createPreReads(), redis, budgetBytes === undefined ? {} : { budgetBytes }));
+
+    it('serves one run in the fleet: the replica that read it with the files located, any other from Redis', async () => {
+      await redis.flushall();
+      const [a, b] = replicas();
+      await a!.keep(12, 'O/Web', read('on: push\n'), Date.now());
+      const taken = await b!.take(12, 'o/web', 'install');
+      expect(taken?.status === 'read' && taken.files).toEqual([{ path: '.github/workflows/ci.yml', text: 'on: push\n' }]);
+      // Served once: the replica that read it finds its own copy spent.
+      expect(await a!.take(12, 'o/web', 'install')).toBeUndefined();
+      expect(await b!.take(12, 'o/web', 'install')).toBeUndefined();
+
+      await a!.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
+      const here = await a!.take(12, 'o/web', 'install');
+      expect(here?.status === 'read' && here.files[0]!.located).toBeDefined();
+      expect(await b!.take(12, 'o/web', 'install')).toBeUndefined();
+      expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
+    });
+
+    it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
+      await redis.flushall();
+      const [a, b] = replicas(40);
+      await a!.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
+      expect(await redis.exists('pinwarden:pre-read:12:o/big')).toBe(0);
+      expect(await b!.take(12, 'o/big', 'install')).toBeUndefined();
+      // Over the fleet's budget it stays with the replica that read it.
+      expect(await a!.take(12, 'o/big', 'install')).toBeDefined();
+
+      const [c, d] = replicas();
+      await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
+      expect(await d!.take(12, 'o/api', 'push')).toBeUndefined();
+      expect(await c!.take(12, 'o/api', 'install')).toBeUndefined();
+      await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
+      await c!.forget(12);
+      expect(await redis.keys('pinwarden:pre-read:12:*')).toEqual([]);
+      expect(await d!.take(12, 'o/api', 'install')).toBeUndefined();
+    });
   });
 
   describe('the BullMQ run queue, two replicas on one Redis', () => {
@@ -181,8 +230,14 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
         runs.push({ replica, repository: key, pending });
         running.set(key, running.get(key)! - 1);
       },
-      scan: async () => {},
+      scan: async () => scanWaves,
+      async scanWave(_installationId, wave) {
+        waves.push({ replica, wave: wave.join(',') });
+        if (wave.includes('o/slow')) await gate;
+      },
     });
+    let scanWaves: string[][] = [];
+    const waves: { replica: number; wave: string }[] = [];
     let queues: RunQueue[] = [];
     beforeAll(async () => {
       await redis.flushall();
@@ -234,8 +289,24 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(runs.filter((run) => run.repository.startsWith('big/'))).toHaveLength(12);
       // The small installation's push did not wait for the big one's twelve runs.
       expect(runs.findIndex((run) => run.repository === 'small/one')).toBeLessThan(8);
-      // Which replica takes a freed slot is a race (the one finishing a job often fetches the next
-      // itself), so it is not asserted here; the cluster test sees both replicas open pull requests.
+    });
+
+    it('reads a scan\'s waves as jobs of their own, and a wave still queued or running is not added again', async () => {
+      waves.length = 0;
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      scanWaves = [['o/slow', 'o/b'], ['o/c'], ['o/d']];
+      await queues[0]!.scan(14, undefined);
+      const deadline = Date.now() + 5_000;
+      while (waves.length < 3 && Date.now() < deadline) await tick(20);
+      expect(waves.map((wave) => wave.wave).sort()).toEqual(['o/c', 'o/d', 'o/slow,o/b']);
+      // Queued again while the first wave still runs: the others run again, that one does not.
+      await queues[1]!.scan(14, undefined);
+      while (waves.length < 5 && Date.now() < deadline) await tick(20);
+      open();
+      await queues[0]!.idle();
+      expect(waves.filter((wave) => wave.wave === 'o/slow,o/b')).toHaveLength(1);
+      expect(waves.filter((wave) => wave.wave === 'o/c')).toHaveLength(2);
     });
 
     it('forgets an uninstalled installation: its waiting runs and pending requests are gone', async () => {

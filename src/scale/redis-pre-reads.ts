@@ -1,0 +1,84 @@
+// What a scan wave read, shared with the fleet: the replica that read the wave keeps its reads (the
+// files already located) for the runs it takes itself, and a gzipped copy goes to Redis for the
+// runs other replicas take, so no run reads its repository again whichever replica runs it.
+//
+//   pre-read:{installation}:{repo}  the read as gzipped JSON (without what locating added), for as
+//                                   long as a kept read may serve (PRE_READ_TTL_MS)
+//   pre-read-bytes                  the bytes the fleet holds, bounded by a budget; it only ever
+//                                   overcounts (a copy that expires is not subtracted) and it
+//                                   expires a TTL after the last copy kept, with every copy it counts
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Redis } from 'ioredis';
+import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../app/pre-reads.js';
+import type { PreReads } from '../app/pre-reads.js';
+import type { RepositoryRead } from '../app/read-repository.js';
+import { deleteMatching, redisKey } from './redis-keys.js';
+
+/** Compressed bytes the whole fleet keeps for runs; past it a run reads its repository itself. */
+export const SHARED_PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
+
+const KEEP = `
+local previous = redis.call('GET', KEYS[1])
+if previous then
+  redis.call('DEL', KEYS[1])
+  redis.call('DECRBY', KEYS[2], string.len(previous))
+end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+if used + string.len(ARGV[1]) > tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('INCRBY', KEYS[2], string.len(ARGV[1]))
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1`;
+
+const TAKE = `
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+redis.call('DEL', KEYS[1])
+if redis.call('DECRBY', KEYS[2], string.len(value)) < 0 then redis.call('SET', KEYS[2], '0', 'KEEPTTL') end
+return value`;
+
+const BYTES = redisKey('pre-read-bytes');
+
+function sharedKey(installationId: number, repository: string): string {
+  return redisKey('pre-read', preReadKey(installationId, repository));
+}
+
+/** The read as it travels: what locating added stays on the replica that located it. */
+function withoutLocated(read: RepositoryRead): RepositoryRead {
+  if (read.status !== 'read') return read;
+  return { ...read, files: read.files.map(({ path, text }) => ({ path, text })) };
+}
+
+export function withSharedPreReads(local: PreReads, redis: Redis, options: { budgetBytes?: number; ttlMs?: number } = {}): PreReads {
+  const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
+  const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
+  /** Reads kept here whose copy Redis also took (the others, over the fleet's budget, are only here). */
+  const shared = new Set<string>();
+  return {
+    async keep(installationId, repository, read, at) {
+      await local.keep(installationId, repository, read, at);
+      const key = preReadKey(installationId, repository);
+      shared.delete(key);
+      const left = ttl - (Date.now() - at);
+      if (left <= 0) return;
+      const kept = await redis.eval(KEEP, 2, sharedKey(installationId, repository), BYTES, gzipSync(JSON.stringify(withoutLocated(read))), left, budget);
+      if (kept === 1) shared.add(key);
+    },
+    async take(installationId, repository, trigger) {
+      const key = preReadKey(installationId, repository);
+      const [here, value] = await Promise.all([local.take(installationId, repository, trigger), redis.callBuffer('EVAL', TAKE, 2, sharedKey(installationId, repository), BYTES) as Promise<Buffer | null>]);
+      const wasShared = shared.delete(key);
+      // The copy in Redis is the token: gone means another replica's run used the read (or it
+      // expired), so this replica's copy is stale as well. A read serves one run in the fleet.
+      if (here && (value || !wasShared)) return here;
+      if (!value) return undefined;
+      const read = JSON.parse(gunzipSync(value).toString('utf8')) as RepositoryRead;
+      return servesRun(read, trigger) ? read : undefined;
+    },
+    async forget(installationId) {
+      await local.forget(installationId);
+      for (const key of [...shared]) if (key.startsWith(preReadKey(installationId, ''))) shared.delete(key);
+      await deleteMatching(redis, `${sharedKey(installationId, '')}*`);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createPreReads } from '../../src/app/pre-reads.js';
+import type { RepositoryRead } from '../../src/app/read-repository.js';
+
+const read = (text: string, pinBranch = false): RepositoryRead => ({
+  status: 'read', repositoryId: 'R_1', defaultBranch: 'main', headSha: 'a'.repeat(40),
+  files: [{ path: '.github/workflows/ci.yml', text }],
+  unreadPaths: [], unreadable: [], dependabot: undefined, configText: undefined, actionsLock: undefined,
+  pinBranch: pinBranch ? { id: 'REF_1', head: 'b'.repeat(40), message: 'pin', parents: [] } : undefined,
+  pullRequest: undefined, attentionIssue: undefined, findingsIssue: undefined,
+});
+
+describe('the reads a scan keeps for its runs', () => {
+  it('serves one install run, young enough, without a pinwarden branch; anything else reads afresh', async () => {
+    let now = 0;
+    const preReads = createPreReads({ ttlMs: 1_000, now: () => now });
+    await preReads.keep(1, 'O/Web', read('a'), 0);
+    expect(await preReads.take(1, 'o/web', 'install')).toBeDefined();
+    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    await preReads.keep(1, 'o/web', read('a'), 0);
+    expect(await preReads.take(1, 'o/web', 'push')).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    await preReads.keep(1, 'o/web', read('a', true), 0);
+    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    await preReads.keep(1, 'o/web', read('a'), 0);
+    now = 1_000;
+    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+  });
+
+  it('holds no more text than its budget, and forgets an installation', async () => {
+    const preReads = createPreReads({ budgetBytes: 10 });
+    await preReads.keep(1, 'o/a', read('12345678'), Date.now());
+    await preReads.keep(1, 'o/b', read('12345678'), Date.now());
+    expect(await preReads.take(1, 'o/b', 'install')).toBeUndefined();
+    await preReads.keep(2, 'o/c', read('12'), Date.now());
+    await preReads.forget(1);
+    expect(await preReads.take(1, 'o/a', 'install')).toBeUndefined();
+    expect(await preReads.take(2, 'o/c', 'install')).toBeDefined();
+  });
+});
