@@ -30,7 +30,7 @@ export function preReadKey(installationId: number, repository: string): string {
 }
 
 /** The text a kept read holds, which its budget counts. */
-export function readBytes(read: RepositoryRead): number {
+function readBytes(read: RepositoryRead): number {
   return read.status === 'read' ? read.files.reduce((sum, file) => sum + file.text.length, 0) : 0;
 }
 
@@ -40,7 +40,6 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
   const now = options.now ?? Date.now;
   const held = new Map<string, { read: RepositoryRead; at: number; bytes: number }>();
   let bytes = 0;
-  const key = preReadKey;
   const drop = (entryKey: string) => {
     const entry = held.get(entryKey);
     if (!entry) return;
@@ -53,21 +52,21 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
   return {
     async keep(installationId, repository, read, at) {
       const size = readBytes(read);
-      drop(key(installationId, repository));
+      drop(preReadKey(installationId, repository));
       if (bytes + size > budget) sweep();
       if (bytes + size > budget) return;
-      held.set(key(installationId, repository), { read, at, bytes: size });
+      held.set(preReadKey(installationId, repository), { read, at, bytes: size });
       bytes += size;
     },
     async take(installationId, repository, trigger) {
-      const entryKey = key(installationId, repository);
+      const entryKey = preReadKey(installationId, repository);
       const entry = held.get(entryKey);
       drop(entryKey);
       if (!entry || now() - entry.at >= ttl) return undefined;
       return servesRun(entry.read, trigger) ? entry.read : undefined;
     },
     async forget(installationId) {
-      for (const entryKey of [...held.keys()]) if (entryKey.startsWith(`${installationId}:`)) drop(entryKey);
+      for (const entryKey of [...held.keys()]) if (entryKey.startsWith(preReadKey(installationId, ''))) drop(entryKey);
     },
   };
 }

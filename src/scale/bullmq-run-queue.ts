@@ -53,8 +53,15 @@ const INSTALLATIONS = redisKey('installations');
 const WAKE = redisKey('wake');
 const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 
+/** A failed job is tried again, twice, after 5 then 10 s. */
+const RETRIES = { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } as const;
 /** No priority: BullMQ takes unprioritised jobs first, so scans and their waves go before any run. */
-const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } as const;
+const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, ...RETRIES } as const;
+
+/** The installations that have had queued work on this Redis (and were not forgotten since). */
+export async function knownInstallations(redis: Redis): Promise<number[]> {
+  return (await redis.smembers(INSTALLATIONS)).map(Number).filter(Number.isSafeInteger);
+}
 
 export function queueNameOf(installationId: number): string {
   return `runs-${installationId}`;
@@ -75,6 +82,12 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       queues.set(installationId, queue);
     }
     return queue;
+  };
+
+  /** Jobs waiting or running in the installation's queue. */
+  const backlog = async (installationId: number) => {
+    const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
   };
 
   // An install's scan submits a thousand runs in a row: the fleet is told once a second, not each time.
@@ -147,19 +160,16 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
 
   const closeIfIdle = async (installationId: number, entry: { worker: Worker; closing: Promise<void> | undefined }) => {
     if (entry.closing || workers.get(installationId) !== entry) return;
-    const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
-    if (Object.values(counts).some((count) => count > 0)) return;
+    if ((await backlog(installationId)) > 0) return;
     entry.closing = entry.worker.close().finally(() => {
       if (workers.get(installationId) === entry) workers.delete(installationId);
     });
   };
 
   const rescan = async () => {
-    for (const member of await connection.smembers(INSTALLATIONS)) {
-      const installationId = Number(member);
-      if (!Number.isSafeInteger(installationId) || (workers.has(installationId) && !workers.get(installationId)!.closing)) continue;
-      const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
-      if (Object.values(counts).some((count) => count > 0)) await ensureWorker(installationId);
+    for (const installationId of await knownInstallations(connection)) {
+      if (workers.has(installationId) && !workers.get(installationId)!.closing) continue;
+      if ((await backlog(installationId)) > 0) await ensureWorker(installationId);
     }
   };
   const rescanTimer = setInterval(() => void rescan().catch((error: unknown) => log.warn({ err: error }, 'looking for queued work failed')), options.rescanMs ?? 5_000);
@@ -174,17 +184,14 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     await rescan();
   })().catch((error: unknown) => log.warn({ err: error }, 'listening for queued work failed; the periodic scan finds it'));
 
-  const backlog = async (installationId: number) => {
-    const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
-    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const depths = async () => {
+    const installationIds = await knownInstallations(connection);
+    const counts = await Promise.all(installationIds.map(backlog));
+    return new Map(installationIds.map((installationId, index) => [installationId, counts[index]!]));
   };
 
   return {
-    async depths() {
-      const installationIds = (await connection.smembers(INSTALLATIONS)).map(Number).filter(Number.isSafeInteger);
-      const counts = await Promise.all(installationIds.map(backlog));
-      return new Map(installationIds.map((installationId, index) => [installationId, counts[index]!]));
-    },
+    depths,
     async submit(request: RunRequest) {
       const key = repositoryRunKey(request.installationId, request.owner, request.name);
       await mergePendingRun(connection, key, request);
@@ -196,8 +203,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
         priority: request.priority,
         removeOnComplete: true,
         removeOnFail: 1_000,
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 5_000 },
+        ...RETRIES,
       });
       await announce(request.installationId, queue);
     },
@@ -209,12 +215,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     },
     backlog,
     async idle() {
-      for (;;) {
-        const members = (await connection.smembers(INSTALLATIONS)).map(Number);
-        const busy = await Promise.all(members.map((installationId) => backlog(installationId)));
-        if (busy.every((count) => count === 0)) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      while ([...(await depths()).values()].some((count) => count > 0)) await new Promise((resolve) => setTimeout(resolve, 50));
     },
     async forget(installationId) {
       announced.delete(installationId);

@@ -3,8 +3,7 @@
 // and what the server's /ready and /metrics ask of it.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createBullRunQueue } from './bullmq-run-queue.js';
-import { redisKey } from './redis-keys.js';
+import { createBullRunQueue, knownInstallations } from './bullmq-run-queue.js';
 import { createRedisContentBudget } from './redis-content-budget.js';
 import type { RunQueueFactory } from './run-queue.js';
 import { createRedisSharedCache } from './shared-cache.js';
@@ -42,7 +41,6 @@ export async function connectFleet(url: string, options: { concurrency: number; 
     redis.disconnect();
     throw error;
   }
-  const installations = async () => (await redis.smembers(redisKey('installations'))).map(Number).filter(Number.isSafeInteger);
   return {
     redis,
     runQueue: (handlers) => createBullRunQueue(handlers, { connection: redis, concurrency: options.concurrency, debounceMs: options.debounceMs, ...(options.lockMs ? { lockMs: options.lockMs } : {}), log: options.log }),
@@ -51,7 +49,7 @@ export async function connectFleet(url: string, options: { concurrency: number; 
     preReads: withSharedPreReads(createPreReads(), redis),
     async budgetLeft(msPerSecond) {
       const budget = createRedisContentBudget(redis, { msPerSecond });
-      const ids = await installations();
+      const ids = await knownInstallations(redis);
       const left = await Promise.all(ids.map((id) => budget.left(String(id))));
       return new Map(ids.map((id, index) => [id, left[index]!]));
     },

@@ -5,7 +5,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobOutcome } from '../app/pin-repository-job.js';
 
 export interface MetricsSources {
-  /** Installations this replica knows of, with their queued and running runs. */
+  /** Installations with queued work, with their runs (and scans) waiting or running. */
   readonly queueDepths?: () => Promise<ReadonlyMap<number, number>>;
   /** Content-creating requests left in the hour, per installation. */
   readonly budgetLeft?: () => Promise<ReadonlyMap<number, number>>;
@@ -26,7 +26,7 @@ export function createMetrics(sources: MetricsSources = {}): PinwardenMetrics {
   const apiCalls = new Counter({ name: 'pinwarden_github_requests_total', help: 'Requests to GitHub, by kind (rest-read, rest-write, graphql, graphql-mutation)', labelNames: ['kind'] as const, registers: [registry] });
   const rateLimitWaits = new Counter({ name: 'pinwarden_rate_limit_waits_total', help: 'Waits on a GitHub limit, by limit (primary, secondary, content-budget)', labelNames: ['limit'] as const, registers: [registry] });
   const rateLimitWaitSeconds = new Counter({ name: 'pinwarden_rate_limit_wait_seconds_total', help: 'Seconds spent waiting on GitHub limits (in GitHub seconds, before any time scale)', labelNames: ['limit'] as const, registers: [registry] });
-  gaugeByInstallation(registry, 'pinwarden_queue_depth', 'Runs waiting or running, by installation', sources.queueDepths);
+  gaugeByInstallation(registry, 'pinwarden_queue_depth', 'Runs and install scans waiting or running, by installation', sources.queueDepths);
   gaugeByInstallation(registry, 'pinwarden_content_budget_left', "Content-creating requests left in the installation's hour (GitHub allows 500)", sources.budgetLeft);
   return { registry, runs, apiCalls, rateLimitWaits, rateLimitWaitSeconds };
 }
