@@ -118,17 +118,16 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   };
   const config = await deps.loadConfig(github, owner, name, read.configText);
   if (!config.ok) return configInvalid(config.problems);
-  // A repository's mirrors are used only where the operator allows their hosts.
-  const images = config.config.images.enabled ? deps.imageResolverFor?.(config.config.images.mirrors) : undefined;
+  const images = imageResolverOf(deps, config.config);
   if (images?.ok === false) return configInvalid([images.problem]);
 
-  const imageRead = images?.ok ? await readRepositoryImages(github, repository, read.headSha, config.config) : undefined;
+  const imageRead = images?.ok ? (keptImageRead(read, config.config) ?? (await readRepositoryImages(github, repository, read.headSha, config.config))) : undefined;
   const snapshot: RepositorySnapshot = {
     files: read.files,
     unreadable: [...read.unreadable, ...(imageRead?.unreadable ?? [])],
     dependabot: read.dependabot,
     actionsLock: read.actionsLock,
-    ...(imageRead ? { imageFiles: imageRead.files, imageNotes: imageRead.notes, kyvernoText: imageRead.also.get(config.config.images.kyverno_path) } : {}),
+    ...(imageRead ? { imageFiles: imageRead.files, imageNotes: imageRead.notes, kyvernoText: imageRead.also.find((file) => file.path === config.config.images.kyverno_path)?.text } : {}),
   };
   const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver, images?.ok ? images.resolver : undefined);
   // The audit of what the default branch holds: said at the top of the pull request and, when
@@ -205,12 +204,36 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
 }
 
 /** The repository's image files; a failure to list or read them is said in the pull request, not fatal. */
+/**
+ * Whether a run pins the repository's images: its config turns them on, and the operator allows
+ * the hosts of its mirrors (a repository's mirrors are used only there). Undefined: images are off.
+ */
+export function imageResolverOf(deps: Pick<RepositoryJobDeps, 'imageResolverFor'>, config: PinwardenConfig): ReturnType<ImageResolverFor> | undefined {
+  return config.images.enabled ? deps.imageResolverFor?.(config.images.mirrors) : undefined;
+}
+
+/** What chose the image files to read: the paths ignored and the Kyverno policies' path. */
+export function imageReadSettings(config: PinwardenConfig): string {
+  return JSON.stringify([config.ignore.paths, config.images.kyverno_path]);
+}
+
+/** The image files the install's wave read for this run, when chosen with the run's own settings. */
+export function keptImageRead(read: Extract<RepositoryRead, { status: 'read' }>, config: PinwardenConfig): ImageFilesRead | undefined {
+  return read.images?.settings === imageReadSettings(config) ? read.images.read : undefined;
+}
+
+/** The repository's image files at `commit`; a failure is said in the run's notes. */
 async function readRepositoryImages(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
   try {
-    return await readImageFiles(github, repository, commit, (path) => matchesAnyGlob(path, config.ignore.paths), [config.images.kyverno_path]);
+    return await readImagesFor(github, repository, commit, config);
   } catch (error) {
-    return { files: [], unreadable: [], notes: [`the repository's image files could not be read: ${(error as Error).message}`], also: new Map() };
+    return { files: [], unreadable: [], notes: [`the repository's image files could not be read: ${(error as Error).message}`], also: [] };
   }
+}
+
+/** The image files `config` asks for, read at `commit`: the run's read and the install wave's. */
+export function readImagesFor(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
+  return readImageFiles(github, repository, commit, (path) => matchesAnyGlob(path, config.ignore.paths), [config.images.kyverno_path]);
 }
 
 /** The audit of the images the default branch names (as they are, before this run's pins). */

@@ -189,6 +189,8 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
         resolver: resolverFor(installationId, github),
         auditFacts: auditFactsFor(installationId, github),
         preReads,
+        loadConfig,
+        imageResolverFor,
         submit: (request: RunRequest) => queue!.submit(request),
         know: (owner: string, repositories: readonly string[]) => dashboards?.know(installationId, github, owner, repositories, () => backlogOf(installationId)),
       };

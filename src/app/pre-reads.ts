@@ -29,9 +29,12 @@ export function preReadKey(installationId: number, repository: string): string {
   return `${installationId}:${repository.toLowerCase()}`;
 }
 
-/** The text a kept read holds, which its budget counts. */
+/** The text a kept read holds, which its budget counts: workflows and actions, image files and their charts' templates. */
 function readBytes(read: RepositoryRead): number {
-  return read.status === 'read' ? read.files.reduce((sum, file) => sum + file.text.length, 0) : 0;
+  if (read.status !== 'read') return 0;
+  const images = read.images?.read;
+  const texts = [...read.files.map((file) => file.text), ...(images?.files ?? []).flatMap((file) => [file.text, ...(file.templates ?? [])]), ...(images?.also ?? []).map((file) => file.text ?? '')];
+  return texts.reduce((sum, text) => sum + text.length, 0);
 }
 
 export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; now?: () => number } = {}): PreReads {

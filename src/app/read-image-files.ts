@@ -24,8 +24,15 @@ export interface ImageFilesRead {
   readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
   /** What the read left out as a whole (a truncated tree, files over the bounds). */
   readonly notes: readonly string[];
-  /** The texts of the other paths asked for, those that exist; null for one that is a folder or not text. */
-  readonly also: ReadonlyMap<string, string | null>;
+  /** The texts of the other paths asked for, those that exist; null for one that is a folder or not text (plain data: a kept read travels as JSON). */
+  readonly also: readonly { readonly path: string; readonly text: string | null }[];
+}
+
+/** A repository's image files as an install wave read them for its run, with the settings that chose them. */
+export interface KeptImageRead {
+  /** `imageReadSettings` of the config they were chosen with: a run with other settings reads again. */
+  readonly settings: string;
+  readonly read: ImageFilesRead;
 }
 
 interface TreeEntry {
@@ -90,7 +97,7 @@ export async function readImageFiles(github: GitHubClient, repository: { owner: 
   });
   // A path that is there but is a folder (or a prefix of other paths) is taken, not free.
   const taken = (path: string) => inTree.has(path) || [...inTree].some((other) => other !== undefined && other.startsWith(`${path}/`));
-  return { files, unreadable, notes, also: new Map(alsoRead.flatMap((path): [string, string | null][] => (textOf.has(path) ? [[path, textOf.get(path)!]] : taken(path) ? [[path, null]] : []))) };
+  return { files, unreadable, notes, also: alsoRead.flatMap((path): ImageFilesRead['also'] => (textOf.has(path) ? [{ path, text: textOf.get(path)! }] : taken(path) ? [{ path, text: null }] : [])) };
 }
 
 /** The texts of `paths` at `commit`, `PATHS_PER_QUERY` per GraphQL query. */

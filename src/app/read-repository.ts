@@ -9,6 +9,7 @@ import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js
 import { ACTIONS_LOCK_PATH } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { GitHubClient } from './github-client.js';
+import type { KeptImageRead } from './read-image-files.js';
 
 export const PIN_BRANCH = 'pinwarden/pin-actions';
 
@@ -45,7 +46,7 @@ export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: Stri
 }`;
 
 /** Batched reads in flight at once for one installation's wave. */
-const READ_CONCURRENCY = 4;
+export const READ_CONCURRENCY = 4;
 /** Repositories read per query when an installation brings many at once. */
 export const READ_BATCH_SIZE = 10;
 
@@ -127,6 +128,8 @@ export type RepositoryRead =
       readonly attentionIssue: OpenAttentionIssue | undefined;
       /** pinwarden's open "security findings" issue, when there is one. */
       readonly findingsIssue: OpenAttentionIssue | undefined;
+      /** The image files, when an install's wave read them for the run (scan-installation.ts). */
+      readonly images?: KeptImageRead;
     };
 
 export async function readRepository(github: GitHubClient, owner: string, name: string): Promise<RepositoryRead> {

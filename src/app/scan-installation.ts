@@ -2,7 +2,10 @@
 // GraphQL query; in Redis each wave is a job of its own, so replicas share the reading), their
 // files located once, the installation's caches warmed for the whole wave, each repository ranked
 // by exposure (rollout/rollout-order.ts) and the wave's runs queued by priority, riskiest first.
-// What was read is kept, within a byte budget, for the runs, so they do not read again.
+// What was read is kept, within a byte budget, for the runs, so they do not read again: with
+// images on, that includes each repository's image files (its tree listed, their texts read), so
+// an install's runs make no read of their own and the reading is done where the waves are.
+import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles } from '../audit/audit-files.js';
@@ -13,9 +16,13 @@ import { queuePriority, rolloutRank } from '../rollout/rollout-order.js';
 import type { RolloutRank } from '../rollout/rollout-order.js';
 import type { RunRequest } from '../scale/pending-run.js';
 import type { GitHubClient } from './github-client.js';
-import { auditedWaveFiles, withLocated } from './pin-repository-job.js';
-import { readRepositories, repositoryKey } from './read-repository.js';
+import type { LoadConfig } from './load-config.js';
+import { auditedWaveFiles, imageReadSettings, imageResolverOf, readImagesFor, withLocated } from './pin-repository-job.js';
+import type { ImageResolverFor } from './pin-repository-job.js';
+import type { KeptImageRead } from './read-image-files.js';
+import { READ_CONCURRENCY, readRepositories, repositoryKey } from './read-repository.js';
 import type { RepositoryRead } from './read-repository.js';
+import { servesRun } from './pre-reads.js';
 import type { PreReads } from './pre-reads.js';
 
 /** Repositories read per wave; bounds what one wave holds while it is located and warmed. */
@@ -28,6 +35,9 @@ export interface ScanDeps {
   readonly resolver: RefResolver;
   readonly auditFacts: AuditFacts;
   readonly preReads: PreReads;
+  readonly loadConfig: LoadConfig;
+  /** Set when the App pins images: the wave reads each repository's image files for its run. */
+  readonly imageResolverFor?: ImageResolverFor | undefined;
   readonly submit: (request: RunRequest) => Promise<void>;
   /** Told the installation's repositories once they are known (the dashboard). */
   readonly know?: (owner: string, repositories: readonly string[]) => void;
@@ -59,6 +69,8 @@ export async function scanWave(deps: ScanDeps, names: readonly string[]): Promis
     log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
     return new Map<string, RepositoryRead>();
   });
+  // The image files are read while the wave's workflows are located and its caches warmed.
+  const imageReads = readWaveImages(deps, wave, reads);
   // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions for
   // the whole wave (comment tags, reachability, manifests), so each run finds its answers in
   // the installation's caches — and its files already located.
@@ -68,12 +80,14 @@ export async function scanWave(deps: ScanDeps, names: readonly string[]): Promis
   const references = audited.flatMap((file) => (file.located.ok ? file.located.references : []));
   await deps.resolver.resolve(collectRefRequests(references));
   await auditFiles(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
+  const images = await imageReads;
   const at = Date.now();
   const ranks = new Map<string, RolloutRank>();
   await Promise.all(readEntries.map(([key, read], index) => {
     const files = waveFiles[index]!;
     ranks.set(key, rolloutRank(files.flatMap((file) => (file.located.ok ? file.located.references : [])), BUILT_IN_COMPROMISES));
-    return deps.preReads.keep(deps.installationId, key, withLocated(read, files), at);
+    const kept = images.get(key);
+    return deps.preReads.keep(deps.installationId, key, withLocated(kept && read.status === 'read' ? { ...read, images: kept } : read, files), at);
   }));
   // Queued as soon as the wave is read, so runs start while other waves are read; the queue's
   // priority puts a later wave's riskier repositories before an earlier wave's safer ones still
@@ -86,4 +100,28 @@ export async function scanWave(deps: ScanDeps, names: readonly string[]): Promis
     await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
   }
   log.info({ repositories: wave.length, byRank }, 'a wave of the installation is queued, riskiest first');
+}
+
+/**
+ * The image files of the wave's repositories whose runs will pin images, read as their runs would
+ * (same config, same commit), a few at once. One that cannot be read is left to its run, which
+ * reads it again and says what failed.
+ */
+async function readWaveImages(deps: ScanDeps, wave: readonly { owner: string; name: string }[], reads: ReadonlyMap<string, RepositoryRead>): Promise<Map<string, KeptImageRead>> {
+  const found = new Map<string, KeptImageRead>();
+  if (!deps.imageResolverFor) return found;
+  const queue = new PQueue({ concurrency: READ_CONCURRENCY });
+  await Promise.all(wave.map((repository) => queue.add(async () => {
+    const key = repositoryKey(repository);
+    const read = reads.get(key);
+    if (read?.status !== 'read' || !servesRun(read, 'install')) return;
+    const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
+    if (!config.ok || imageResolverOf(deps, config.config)?.ok !== true) return;
+    try {
+      found.set(key, { settings: imageReadSettings(config.config), read: await readImagesFor(deps.github, repository, read.headSha, config.config) });
+    } catch (error) {
+      deps.log.warn({ err: error, repository: key }, "the wave could not read a repository's image files; its run reads them");
+    }
+  })));
+  return found;
 }

@@ -1,5 +1,5 @@
-// One file's images through locate → plan → splice → verify. The rewritten text is located again
-// and compared with the plan (every pinned image holds its digest, every other image is as it
+// One file's images through locate → plan → splice → verify. Unless every edit is provably safe
+// (safe-image-edits.ts), the rewritten text is located again and compared with the plan (every pinned image holds its digest, every other image is as it
 // was), and a YAML file is compared node by node with the original: a file whose rewrite does not
 // verify is reported with the reason and never written.
 import { applyEdits } from '../rewrite/apply-edits.js';
@@ -7,6 +7,7 @@ import { verifyRewrite } from '../rewrite/verify-rewrite.js';
 import { locateImages } from './locate-image-file.js';
 import type { YamlImageContext } from './locate-yaml-images.js';
 import { planImages } from './plan-images.js';
+import { imageEditsAreProvablySafe } from './safe-image-edits.js';
 import type { ImagePlanEntry } from './plan-images.js';
 import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
 import type { ImageFileKind, LocatedImage } from './types.js';
@@ -34,11 +35,14 @@ export function rewriteImages(input: {
   } catch (error) {
     return { status: 'rejected', entries, problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
   }
-  const problem = verify(input, entries, text);
+  // A Dockerfile is always read again (it is not YAML); a YAML file only when an edit could mean more than it says.
+  if (input.kind !== 'dockerfile' && imageEditsAreProvablySafe(input.text, pins)) return { status: 'rewritten', entries, text };
+  const problem = verifyImageRewrite(input, entries, text);
   return problem ? { status: 'rejected', entries, problem } : { status: 'rewritten', entries, text };
 }
 
-function verify(input: Parameters<typeof rewriteImages>[0], entries: readonly ImagePlanEntry[], text: string): string | undefined {
+/** The full check of a rewrite: the new text located again and, for YAML, compared node by node with the original. */
+export function verifyImageRewrite(input: Parameters<typeof rewriteImages>[0], entries: readonly ImagePlanEntry[], text: string): string | undefined {
   const again = locateImages(text, input.kind, input.contextOf(text));
   if (!again.ok) return `the rewritten file cannot be read: ${again.error}`;
   if (again.images.length !== entries.length) return `the rewritten file names ${again.images.length} images, the original ${entries.length}`;

@@ -8,11 +8,12 @@ import { startFakeGitHub } from '../fake-github/fake-github-server.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
 import { GITHUB_CONTENT_LIMITS } from '../github/content-budget.js';
 import { PIN_BRANCH } from '../app/read-repository.js';
-import { pullRequestsOf } from './cluster.js';
+import { pullRequestsOf, registryMirror } from './cluster.js';
 import { installationCreated } from './webhook-payloads.js';
 import { startLocalApp } from './start-local-app.js';
 
-export async function repositoriesToPin(options: { refs: string; corpus: string; orgSize: number; seed?: number }): Promise<Set<string>> {
+/** `registryUrl`: the registry the fleet asks for images, which the oracle asks too. */
+export async function repositoriesToPin(options: { refs: string; corpus: string; orgSize: number; seed?: number; registryUrl: string }): Promise<Set<string>> {
   const refs = await loadRefsDir(options.refs);
   const state = createFakeState(refs);
   for (const repository of await synthesizeOrg({ repos: options.orgSize, seed: options.seed ?? 1, corpusDir: options.corpus, refs })) {
@@ -20,7 +21,7 @@ export async function repositoriesToPin(options: { refs: string; corpus: string;
   }
   const fake = await startFakeGitHub({ state });
   const writes = new Set<string>();
-  const app = await startLocalApp(fake, { dryRun: true, onOutcome: (repository, outcome) => outcome.status === 'dry-run' && outcome.decision === 'write' && writes.add(repository) });
+  const app = await startLocalApp(fake, { dryRun: true, images: { mirrors: [registryMirror(options.registryUrl)] }, onOutcome: (repository, outcome) => outcome.status === 'dry-run' && outcome.decision === 'write' && writes.add(repository) });
   await app.deliver('installation', installationCreated(orgRepositoryNames(options.orgSize)));
   await app.pinwarden.idle();
   await app.stop();

@@ -3,7 +3,10 @@
 // requests exist (and its restart), then the wait until every replica's queue is empty, and the
 // check of the outcome. `npm run demo:cluster`, its integration test and the replicas benchmark.
 import { orgRepositoryNames } from '../bench/synthesize-org.js';
-import { pullRequestsOf, startFakeOrg, startRedisServer, startReplica, waitFor } from './cluster.js';
+import { corpusImages } from '../fake-registry/corpus-images.js';
+import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
+import type { FakeRegistry } from '../fake-registry/fake-registry-server.js';
+import { pullRequestsOf, registryMirror, startFakeOrg, startRedisServer, startReplica, waitFor } from './cluster.js';
 import { appPrivateKey, deliverWebhook } from './start-local-app.js';
 import type { Child, FakeOrg, RedisServer, Replica } from './cluster.js';
 import { checkRollout, repositoriesToPin } from './cluster-check.js';
@@ -27,6 +30,8 @@ export interface ClusterRolloutOptions {
 export interface ClusterRollout {
   readonly redis: RedisServer;
   readonly fake: FakeOrg;
+  /** The loopback registry serving the corpus's images, which every replica asks. */
+  readonly registry: FakeRegistry;
   /** Running now (the restarted one in place of the killed one). */
   readonly replicas: Replica[];
   readonly killed: Replica | undefined;
@@ -47,18 +52,20 @@ export async function queueDepth(replica: Replica): Promise<number> {
 export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<ClusterRollout> {
   const say = options.say ?? (() => {});
   const started: Child[] = [];
+  let registry: FakeRegistry | undefined;
   const stop = async () => {
-    await Promise.all(started.map((child) => child.stop('SIGKILL')));
+    await Promise.all([...started.map((child) => child.stop('SIGKILL')), registry?.close()]);
   };
   try {
+    registry = await startFakeRegistry({ images: await corpusImages(options.corpus) });
     if (!options.dryRun) say(`working out which of ${options.orgSize} repositories have something to pin (a single-process dry run)…`);
-    const expected = options.dryRun ? new Set<string>() : await repositoriesToPin(options);
+    const expected = options.dryRun ? new Set<string>() : await repositoriesToPin({ ...options, registryUrl: registry.url });
     const redis = await startRedisServer();
     started.push(redis);
     const fake = await startFakeOrg(options);
     started.push(fake);
-    say(`redis-server on ${redis.url}; fake GitHub on ${fake.url}, installation ${fake.installationId} of ${fake.owner}, ${expected.size} repositories to pin`);
-    const settings = { fake, redisUrl: redis.url, secret: 'pinwarden-cluster-secret', privateKey: appPrivateKey(), timeScale: options.timeScale, ...(options.dryRun ? { env: { PINWARDEN_DRY_RUN: '1' } } : {}) };
+    say(`redis-server on ${redis.url}; fake GitHub on ${fake.url}, installation ${fake.installationId} of ${fake.owner}, ${expected.size} repositories to pin; fake registry on ${registry.url}`);
+    const settings = { fake, redisUrl: redis.url, registryUrl: registry.url, secret: 'pinwarden-cluster-secret', privateKey: appPrivateKey(), timeScale: options.timeScale, ...(options.dryRun ? { env: { PINWARDEN_DRY_RUN: '1' } } : {}) };
     const replicas = await Promise.all(Array.from({ length: options.replicas }, () => startReplica(settings)));
     started.push(...replicas);
     say(`${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`);
@@ -91,7 +98,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     const rolloutMs = performance.now() - began;
     const msPerSecond = Math.max(1, Math.round(1000 / options.timeScale));
     const check = options.dryRun ? undefined : await checkRollout(fake.url, fake.owner, expected, msPerSecond);
-    return { redis, fake, replicas, killed, killedAt, check, rolloutMs, stop };
+    return { redis, fake, registry, replicas, killed, killedAt, check, rolloutMs, stop };
   } catch (error) {
     await stop();
     throw error;

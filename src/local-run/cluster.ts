@@ -91,6 +91,8 @@ export interface Replica extends Child {
 export interface ReplicaSettings {
   readonly fake: Pick<FakeOrg, 'host'>;
   readonly redisUrl?: string;
+  /** The registry every image is asked of (a loopback fake); without it, images are left alone. */
+  readonly registryUrl?: string;
   readonly secret: string;
   readonly privateKey: string;
   readonly timeScale?: number;
@@ -115,6 +117,11 @@ export async function startServer(env: Readonly<Record<string, string>>, options
   return { ...child, port, url };
 }
 
+/** Every image asked of `registryUrl` (`{registry}`: its original host, a path there). */
+export function registryMirror(registryUrl: string): string {
+  return `*=${registryUrl}/{registry}`;
+}
+
 /** One replica of the server, as the container starts it, pointed at the fake as an Enterprise host. */
 export function startReplica(settings: ReplicaSettings): Promise<Replica> {
   return startServer({
@@ -127,6 +134,8 @@ export function startReplica(settings: ReplicaSettings): Promise<Replica> {
     PINWARDEN_DEBOUNCE_MS: '0',
     PINWARDEN_DASHBOARD: '0',
     ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
+    // A fleet on loopback never asks a registry on the internet.
+    ...(settings.registryUrl ? { PINWARDEN_REGISTRY_MIRRORS: registryMirror(settings.registryUrl) } : { PINWARDEN_IMAGES: '0' }),
     ...(settings.timeScale ? { PINWARDEN_TIME_SCALE: String(settings.timeScale) } : {}),
     ...settings.env,
   });

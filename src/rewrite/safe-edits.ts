@@ -9,6 +9,7 @@
 //    or replacing a trailing comment from its `#`.
 // Anything else keeps the full check.
 import type { UsesSite } from '../workflow/types.js';
+import type { ScalarSite } from '../yaml/scalar-site.js';
 import { quoteValue } from './format-pin.js';
 import type { TextEdit } from './types.js';
 
@@ -25,7 +26,8 @@ export function editsAreProvablySafe(text: string, changes: readonly SiteEdit[])
   return changes.every((change) => siteIsPlain(text, change.site) && change.edits.every((edit) => editIsSafe(change, edit)));
 }
 
-function siteIsPlain(text: string, site: UsesSite): boolean {
+/** A value on one line, outside flow collections and aliases, whose source is exactly its value in its quoting. */
+export function siteIsPlain(text: string, site: ScalarSite): boolean {
   // A one-line block scalar is edited inside its content (nodeStart is its `|`): left to the full check.
   if (site.quote === 'block' || site.nodeStart !== site.valueStart || site.inFlow || site.reachedThroughAlias) return false;
   const source = text.slice(site.valueStart, site.valueEnd);

@@ -17,7 +17,10 @@ import { loadRefsDir } from '../../src/fake-github/load-refs.js';
 import { startLocalApp } from '../../src/local-run/start-local-app.js';
 import type { LocalApp } from '../../src/local-run/start-local-app.js';
 import { installationCreated, issueCommentCreated } from '../../src/local-run/webhook-payloads.js';
+import { createPreReads } from '../../src/app/pre-reads.js';
+import type { PreReads } from '../../src/app/pre-reads.js';
 import { PIN_BRANCH } from '../../src/app/read-repository.js';
+import type { RepositoryRead } from '../../src/app/read-repository.js';
 import { KYVERNO_POLICIES } from '../../src/images/kyverno-policies.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { fixturesDir } from '../support/paths.js';
@@ -52,11 +55,11 @@ afterEach(async () => {
   await fake?.close();
 });
 
-async function start(seed: (state: FakeState) => void, images: { mirrors?: string[] } = { mirrors: [`*=${registry.url}/{registry}`] }) {
+async function start(seed: (state: FakeState) => void, images: { mirrors?: string[] } = { mirrors: [`*=${registry.url}/{registry}`] }, preReads?: PreReads) {
   state = createFakeState(refs);
   seed(state);
   fake = await startFakeGitHub({ state });
-  local = await startLocalApp(fake, { images });
+  local = await startLocalApp(fake, { images, ...(preReads ? { preReads } : {}) });
 }
 
 const repo = (name: string): FakeRepository => findRepository(state, 'octo-org', name)!;
@@ -109,6 +112,22 @@ describe('the App pins container images', () => {
     // Asked once per unique image across every file of the repository.
     const counts = registry.counts();
     expect(Object.values(counts.manifests).every((n) => n <= 2)).toBe(true);
+  });
+
+  it("reads a repository's image files in the install's wave, and its run uses that read instead of listing the tree again", async () => {
+    const kept = new Map<string, RepositoryRead>();
+    const preReads = createPreReads();
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: FIXTURE }), undefined, { ...preReads, keep: async (installationId, repository, read, at) => {
+      kept.set(repository, read);
+      await preReads.keep(installationId, repository, read, at);
+    } });
+    await install('platform');
+    const read = kept.get('octo-org/platform');
+    const imageFiles = read?.status === 'read' ? read.images?.read.files.map((file) => file.path).sort() : undefined;
+    expect(imageFiles).toEqual(['chart/values.yaml', 'compose.yaml', 'deploy/app.yaml', 'deploy/kustomization.yaml', 'services/api/Dockerfile']);
+    // Listed once, by the wave: the run read nothing of its own.
+    expect(fake.requests.filter((entry) => entry.route.includes('/git/trees/'))).toHaveLength(1);
+    expect(branchFiles(repo('platform')).get('deploy/app.yaml')).toContain(`image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`);
   });
 
   it('runs again without writing anything when nothing changed', async () => {

@@ -4,7 +4,7 @@
 // demo:cluster` runs it). The installation webhook goes to one replica; both take runs; one is
 // SIGKILLed mid-rollout and started again. At the end every repository with something to pin has
 // exactly one pinwarden pull request, none has two, none was forgotten, and no scaled minute or
-// hour saw more writes than GitHub allows an installation.
+// hour saw more writes than GitHub allows an installation. Images are pinned against a loopback registry.
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { GITHUB_CONTENT_LIMITS } from '../../src/github/content-budget.js';
@@ -38,6 +38,9 @@ it.skipIf(!redisServerPath())('two replicas on one Redis pin a 200-repository or
   expect(check.mostInMinute).toBeLessThanOrEqual(GITHUB_CONTENT_LIMITS.perMinute);
   expect(check.mostInHour).toBeLessThanOrEqual(GITHUB_CONTENT_LIMITS.perHour);
   expect(check.ok).toBe(true);
+  // The images the organisation names (the corpus has some, the demo's repositories none) were
+  // asked of the loopback registry: a fleet under test asks no registry on the internet.
+  expect(Object.keys(rollout.registry.counts().manifests).length > 0).toBe(corpusAvailable);
 
   // The operator's view: runs counted by outcome, GitHub requests by kind, readiness that follows Redis.
   const metrics = await (await fetch(`${replicas[1]!.url}/metrics`)).text();

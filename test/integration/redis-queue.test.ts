@@ -171,7 +171,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
   });
 
   describe('what a scan wave read, shared by the fleet', () => {
-    const read = (text: string): RepositoryRead => ({
+    const read = (text: string): Extract<RepositoryRead, { status: 'read' }> => ({
       status: 'read', repositoryId: 'R_1', defaultBranch: 'main', headSha: 'a'.repeat(40),
       files: [{ path: '.github/workflows/ci.yml', text, located: locateUsesSites(text, 'workflow') }],
       unreadPaths: [], unreadable: [], dependabot: undefined, configText: undefined, actionsLock: undefined, pinBranch: undefined, pullRequest: undefined, attentionIssue: undefined, findingsIssue: undefined,
@@ -181,9 +181,12 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     it('serves one run in the fleet: the replica that read it with the files located, any other from Redis', async () => {
       await redis.flushall();
       const [a, b] = replicas();
-      await a!.keep(12, 'O/Web', read('on: push\n'), Date.now());
+      // With the image files its run will pin: they travel whole, the Kyverno path's answer too.
+      const images = { settings: '[[],"k.yaml"]', read: { files: [{ path: 'Dockerfile', kind: 'dockerfile' as const, text: 'FROM node:20\n' }], unreadable: [], notes: ['a note'], also: [{ path: 'k.yaml', text: null }] } };
+      await a!.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
       const taken = await b!.take(12, 'o/web', 'install');
       expect(taken?.status === 'read' && taken.files).toEqual([{ path: '.github/workflows/ci.yml', text: 'on: push\n' }]);
+      expect(taken?.status === 'read' && taken.images).toEqual(images);
       // Served once: the replica that read it finds its own copy spent.
       expect(await a!.take(12, 'o/web', 'install')).toBeUndefined();
       expect(await b!.take(12, 'o/web', 'install')).toBeUndefined();

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { imageReadSettings, keptImageRead } from '../../src/app/pin-repository-job.js';
 import { createPreReads } from '../../src/app/pre-reads.js';
+import type { ImageFilesRead } from '../../src/app/read-image-files.js';
+import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
 import type { RepositoryRead } from '../../src/app/read-repository.js';
 
 const read = (text: string, pinBranch = false): RepositoryRead => ({
@@ -36,5 +39,27 @@ describe('the reads a scan keeps for its runs', () => {
     await preReads.forget(1);
     expect(await preReads.take(1, 'o/a', 'install')).toBeUndefined();
     expect(await preReads.take(2, 'o/c', 'install')).toBeDefined();
+  });
+
+  it('counts the image files a read holds in its budget', async () => {
+    const preReads = createPreReads({ budgetBytes: 10 });
+    const images: ImageFilesRead = { files: [{ path: 'Dockerfile', kind: 'dockerfile', text: 'FROM node:20\n' }], unreadable: [], notes: [], also: [] };
+    const withImages = read('1');
+    if (withImages.status !== 'read') throw new Error('a read');
+    await preReads.keep(1, 'o/a', { ...withImages, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } }, Date.now());
+    expect(await preReads.take(1, 'o/a', 'install')).toBeUndefined();
+    await preReads.keep(1, 'o/a', withImages, Date.now());
+    expect(await preReads.take(1, 'o/a', 'install')).toBeDefined();
+  });
+
+  it("serves its image files to a run whose config chose the same files, and to no other", () => {
+    const images: ImageFilesRead = { files: [], unreadable: [], notes: ['kept'], also: [{ path: DEFAULT_CONFIG.images.kyverno_path, text: null }] };
+    const base = read('1');
+    if (base.status !== 'read') throw new Error('a read');
+    const kept = { ...base, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } };
+    expect(keptImageRead(kept, DEFAULT_CONFIG)).toBe(images);
+    expect(keptImageRead(kept, { ...DEFAULT_CONFIG, ignore: { ...DEFAULT_CONFIG.ignore, paths: ['deploy/**'] } })).toBeUndefined();
+    expect(keptImageRead(kept, { ...DEFAULT_CONFIG, images: { ...DEFAULT_CONFIG.images, kyverno_path: 'policy/images.yaml' } })).toBeUndefined();
+    expect(keptImageRead(base, DEFAULT_CONFIG)).toBeUndefined();
   });
 });
