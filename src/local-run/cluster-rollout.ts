@@ -6,7 +6,7 @@ import { orgRepositoryNames } from '../bench/synthesize-org.js';
 import { corpusImages } from '../fake-registry/corpus-images.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import type { FakeRegistry } from '../fake-registry/fake-registry-server.js';
-import { pullRequestsOf, registryMirror, startFakeOrg, startRedisServer, startReplica, waitFor } from './cluster.js';
+import { pullRequestsOf, startFakeOrg, startRedisServer, startReplica, waitFor } from './cluster.js';
 import { appPrivateKey, deliverWebhook } from './start-local-app.js';
 import type { Child, FakeOrg, RedisServer, Replica } from './cluster.js';
 import { checkRollout, repositoriesToPin } from './cluster-check.js';
