@@ -203,7 +203,6 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   }
 }
 
-/** The repository's image files; a failure to list or read them is said in the pull request, not fatal. */
 /**
  * Whether a run pins the repository's images: its config turns them on, and the operator allows
  * the hosts of its mirrors (a repository's mirrors are used only there). Undefined: images are off.
@@ -222,7 +221,7 @@ export function keptImageRead(read: Extract<RepositoryRead, { status: 'read' }>,
   return read.images?.settings === imageReadSettings(config) ? read.images.read : undefined;
 }
 
-/** The repository's image files at `commit`; a failure is said in the run's notes. */
+/** The repository's image files at `commit`; a failure to list or read them is said in the pull request, not fatal. */
 async function readRepositoryImages(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
   try {
     return await readImagesFor(github, repository, commit, config);

@@ -115,9 +115,10 @@ async function readWaveImages(deps: ScanDeps, wave: readonly { owner: string; na
     const key = repositoryKey(repository);
     const read = reads.get(key);
     if (read?.status !== 'read' || !servesRun(read, 'install')) return;
-    const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
-    if (!config.ok || imageResolverOf(deps, config.config)?.ok !== true) return;
+    // Never rejects: the wave may have failed already, with nobody left to catch it.
     try {
+      const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
+      if (!config.ok || imageResolverOf(deps, config.config)?.ok !== true) return;
       found.set(key, { settings: imageReadSettings(config.config), read: await readImagesFor(deps.github, repository, read.headSha, config.config) });
     } catch (error) {
       deps.log.warn({ err: error, repository: key }, "the wave could not read a repository's image files; its run reads them");

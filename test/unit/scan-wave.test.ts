@@ -1,0 +1,42 @@
+// An install wave on plain stand-ins: what it does when part of it fails.
+import { describe, expect, it } from 'vitest';
+import { createPreReads } from '../../src/app/pre-reads.js';
+import { scanWave } from '../../src/app/scan-installation.js';
+import type { ScanDeps } from '../../src/app/scan-installation.js';
+import type { GitHubClient } from '../../src/app/github-client.js';
+import type { RefResolver } from '../../src/resolve/types.js';
+import type { AuditFacts } from '../../src/audit/audit-facts.js';
+
+/** A repository as the batched GraphQL read answers it: nothing in it but a default branch. */
+const EMPTY_REPOSITORY = {
+  id: 'R_1', isArchived: false, isFork: false, isEmpty: false, defaultBranchRef: { name: 'main', target: { oid: 'a'.repeat(40) } },
+  workflows: null, actions: null, root: null, rootAction: null, rootActionYaml: null, dependabot: null, dependabotYaml: null, config: null, actionsLock: null,
+  pinBranch: null, pullRequests: { nodes: [] }, attention: { nodes: [] },
+};
+
+describe('an install wave', () => {
+  it("fails as a whole when its warm-up fails, and its image reads still pending end without an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const listen = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      const deps: ScanDeps = {
+        github: { graphql: async () => ({ r0: EMPTY_REPOSITORY }) } as unknown as GitHubClient,
+        log: { info: () => {}, warn: () => {} },
+        installationId: 1,
+        resolver: { resolve: async () => { throw new Error('resolver down'); } } as unknown as RefResolver,
+        auditFacts: {} as AuditFacts,
+        preReads: createPreReads(),
+        // The image read is still waiting on the config when the warm-up fails, and then fails too.
+        loadConfig: () => new Promise((_, reject) => setTimeout(() => reject(new Error('config down')), 30)),
+        imageResolverFor: () => ({ ok: false, problem: 'not asked' }),
+        submit: async () => {},
+      };
+      await expect(scanWave(deps, ['o/web'])).rejects.toThrow('resolver down');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+  });
+});
