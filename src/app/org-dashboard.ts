@@ -1,8 +1,9 @@
 // The organisation dashboard's edge: what each run of an installation ended as is recorded, and
 // one issue ("pinwarden: organisation status") in the organisation's `.github` repository — or the
 // repository the operator names — is created, then edited in place. Each edit is a content write
-// against the 500-an-hour budget, so it is made at most once per interval and only when the
-// issue's text would change; `flush` writes what is pending at once (draining, tests, the demo).
+// against the 500-an-hour budget, so it is made at most once per interval — per installation
+// across the whole fleet: a replica whose interval another replica took writes after it — and only
+// when the issue's text would change; `flush` writes what is pending at once (draining, tests, the demo).
 import type { Logger } from 'pino';
 import { decideIssue, issueKindOf } from '../attention/attention-issue.js';
 import { dashboardLines } from '../dashboard/org-status.js';
@@ -14,6 +15,8 @@ import { PINWARDEN_ISSUES_FIELD } from './read-repository.js';
 import { writeAttention } from './write-attention.js';
 
 export const DASHBOARD_INTERVAL_MS = 10 * 60_000;
+/** A write that found another replica writing the same dashboard tries again after this. */
+const BUSY_RETRY_MS = 5_000;
 /** A new pull request: branch, commit, pull request. */
 const WRITES_PER_RUN = 3;
 const WRITES_PER_HOUR = 500;
@@ -47,12 +50,16 @@ export interface DashboardStore {
   know(installationId: number, repositories: readonly string[]): Promise<void>;
   record(installationId: number, status: RepositoryStatus): Promise<void>;
   read(installationId: number): Promise<{ statuses: RepositoryStatus[]; repositories: number }>;
+  /** Takes the installation's next write interval: 0 when it is this replica's now, else the ms until it is free. */
+  claimWrite(installationId: number, intervalMs: number): Promise<number>;
+  /** `work` alone, or undefined without running it while another replica writes the dashboard. */
   exclusive<T>(installationId: number, work: () => Promise<T>): Promise<T | undefined>;
   forget(installationId: number): Promise<void>;
 }
 
 export function createMemoryDashboardStore(): DashboardStore {
   const boards = new Map<number, { statuses: Map<string, RepositoryStatus>; repositories: Set<string> }>();
+  const intervals = new Map<number, number>();
   const board = (installationId: number) => {
     if (!boards.has(installationId)) boards.set(installationId, { statuses: new Map(), repositories: new Set() });
     return boards.get(installationId)!;
@@ -69,9 +76,17 @@ export function createMemoryDashboardStore(): DashboardStore {
       const { statuses, repositories } = board(installationId);
       return { statuses: [...statuses.values()], repositories: repositories.size };
     },
+    async claimWrite(installationId, intervalMs) {
+      const now = Date.now();
+      const free = intervals.get(installationId) ?? 0;
+      if (now < free) return free - now;
+      intervals.set(installationId, now + intervalMs);
+      return 0;
+    },
     exclusive: (_installationId, work) => work(),
     async forget(installationId) {
       boards.delete(installationId);
+      intervals.delete(installationId);
     },
   };
 }
@@ -112,12 +127,16 @@ export class OrgDashboards {
     const board = this.#board(installationId, github, owner, queued);
     board.github = github;
     this.#keep(this.#store.record(installationId, status));
-    if (board.timer) return;
-    const wait = Math.max(0, board.lastWriteAt + this.#intervalMs - Date.now());
+    this.#schedule(board, board.lastWriteAt + this.#intervalMs - Date.now());
+  }
+
+  /** A write of the board after `wait` ms, unless one is due already. */
+  #schedule(board: InstallationBoard, wait: number): void {
+    if (board.timer || this.#boards.get(board.installationId) !== board) return;
     board.timer = setTimeout(() => {
       board.timer = undefined;
       void this.#write(board);
-    }, wait);
+    }, Math.max(0, wait));
     board.timer.unref();
   }
 
@@ -144,7 +163,7 @@ export class OrgDashboards {
         if (board.timer) {
           clearTimeout(board.timer);
           board.timer = undefined;
-          await this.#write(board);
+          await this.#write(board, true);
         }
         await board.writing;
       }),
@@ -160,17 +179,29 @@ export class OrgDashboards {
     return board;
   }
 
-  #write(board: InstallationBoard): Promise<void> {
+  /**
+   * Writes the board when the fleet's interval for it is this replica's (`now`: at once, as a
+   * flush asks); otherwise the write waits for the interval's end, or for the replica writing it
+   * now, so the last runs recorded on any replica are written in the end.
+   */
+  #write(board: InstallationBoard, now = false): Promise<void> {
     const previous = board.writing ?? Promise.resolve();
-    const writing = previous.then(() => this.#store.exclusive(board.installationId, () => this.#writeNow(board))).catch((error: unknown) => this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'));
+    const writing = previous
+      .then(async () => {
+        const wait = now ? 0 : await this.#store.claimWrite(board.installationId, Math.max(1, this.#intervalMs));
+        if (wait > 0) return this.#schedule(board, wait);
+        const written = await this.#store.exclusive(board.installationId, () => this.#writeNow(board));
+        if (written === undefined && !now) this.#schedule(board, BUSY_RETRY_MS);
+      })
+      .catch((error: unknown) => this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'));
     board.writing = writing;
     return writing;
   }
 
-  async #writeNow(board: InstallationBoard): Promise<void> {
+  async #writeNow(board: InstallationBoard): Promise<true> {
     board.lastWriteAt = Date.now();
     if (board.target === undefined) board.target = await this.#findTarget(board);
-    if (board.target === null) return;
+    if (board.target === null) return true;
     await Promise.all([...this.#pending]);
     const { statuses, repositories } = await this.#store.read(board.installationId);
     const lines = dashboardLines({ statuses, repositories, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
@@ -180,6 +211,7 @@ export class OrgDashboards {
     const decision = decideIssue('dashboard', found ? { number: found.number, body: found.body } : undefined, lines);
     const number = await writeAttention(board.github, board.target, decision);
     if (decision.kind !== 'none') this.#log.info({ owner: board.owner, issue: number ?? found?.number, action: decision.kind }, `organisation dashboard: ${decision.kind}`);
+    return true;
   }
 
   /** The organisation's `.github` repository when the installation can read it, else the operator's choice. */

@@ -1,6 +1,7 @@
 // The organisation dashboard's facts for a fleet: every replica records its runs' outcomes in one
 // hash per installation and writes the dashboard from all of them, one replica at a time (a lock
-// that expires, so a replica killed while writing holds nobody up for long).
+// that expires, so a replica killed while writing holds nobody up for long) and once an interval
+// for the whole fleet (a key that lives as long as the interval, taken by the replica that writes).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DashboardStore } from '../app/org-dashboard.js';
@@ -16,6 +17,7 @@ export function createRedisDashboardStore(redis: Redis): DashboardStore {
   const statuses = (installationId: number) => redisKey('dashboard', installationId, 'statuses');
   const repositories = (installationId: number) => redisKey('dashboard', installationId, 'repositories');
   const lock = (installationId: number) => redisKey('dashboard', installationId, 'lock');
+  const interval = (installationId: number) => redisKey('dashboard', installationId, 'interval');
   return {
     async know(installationId, names) {
       if (names.length === 0) return;
@@ -29,6 +31,11 @@ export function createRedisDashboardStore(redis: Redis): DashboardStore {
       const [held, count] = await Promise.all([redis.hvals(statuses(installationId)), redis.scard(repositories(installationId))]);
       return { statuses: held.map((value) => JSON.parse(value) as RepositoryStatus), repositories: count };
     },
+    async claimWrite(installationId, intervalMs) {
+      if ((await redis.set(interval(installationId), '1', 'PX', intervalMs, 'NX')) === 'OK') return 0;
+      // Gone between the two calls: free now, and the next claim takes it.
+      return Math.max(1, await redis.pttl(interval(installationId)));
+    },
     async exclusive(installationId, work) {
       const token = randomUUID();
       if ((await redis.set(lock(installationId), token, 'PX', LOCK_MS, 'NX')) !== 'OK') return undefined;
@@ -39,7 +46,7 @@ export function createRedisDashboardStore(redis: Redis): DashboardStore {
       }
     },
     async forget(installationId) {
-      await redis.del(statuses(installationId), repositories(installationId), lock(installationId));
+      await redis.del(statuses(installationId), repositories(installationId), lock(installationId), interval(installationId));
     },
   };
 }

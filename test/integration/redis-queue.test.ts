@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
-import { redisServerPath, startRedisServer } from '../../src/local-run/cluster.js';
+import { redisServerPath, startRedisServer, waitFor } from '../../src/local-run/cluster.js';
 import type { RedisServer } from '../../src/local-run/cluster.js';
 import { seededRandom } from '../../src/bench/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
@@ -114,7 +114,8 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     await cache.forget(12);
   });
 
-  it('writes one organisation dashboard from both replicas\' runs', async () => {
+  /** The dashboard's repository as GitHub keeps it: its issues, and every write in order. */
+  const dashboardGitHub = () => {
     const issues: { number: number; body: string; author: { __typename: string } }[] = [];
     const writes: string[] = [];
     const github = {
@@ -128,9 +129,15 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       },
       graphql: async () => ({ repository: { issues: { nodes: issues } } }),
     } as unknown as GitHubClient;
+    return { github, issues, writes };
+  };
+  const dashboardStatus = (repository: string) => ({ repository, state: 'pull-request-open' as const, serious: [], dependabot: 'in-pull-request' as const });
+
+  it('writes one organisation dashboard from both replicas\' runs', async () => {
+    const { github, issues, writes } = dashboardGitHub();
     const store = createRedisDashboardStore(redis);
     const [one, two] = [1, 2].map(() => new OrgDashboards({ intervalMs: 0, log: quiet, store }));
-    const status = (repository: string) => ({ repository, state: 'pull-request-open' as const, serious: [], dependabot: 'in-pull-request' as const });
+    const status = dashboardStatus;
     one!.know(11, github, 'octo-org', ['octo-org/a', 'octo-org/b', 'octo-org/c'], async () => 1);
     one!.record(11, github, 'octo-org', status('octo-org/a'), async () => 1);
     two!.record(11, github, 'octo-org', status('octo-org/b'), async () => 1);
@@ -143,6 +150,25 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     expect(issues[0]!.body).toContain('2 of 3 repositories read');
     await store.forget(11);
     expect(await store.read(11)).toEqual({ statuses: [], repositories: 0 });
+  });
+
+  it("writes an installation's dashboard once an interval from the whole fleet, and the runs of the interval after it", async () => {
+    await redis.flushall();
+    const { github, issues, writes } = dashboardGitHub();
+    const store = createRedisDashboardStore(redis);
+    const [one, two] = [1, 2].map(() => new OrgDashboards({ intervalMs: 1_500, log: quiet, store }));
+    one!.know(13, github, 'octo-org', ['octo-org/a', 'octo-org/b'], async () => 0);
+    one!.record(13, github, 'octo-org', dashboardStatus('octo-org/a'), async () => 0);
+    await waitFor(async () => writes.length === 1 || undefined, () => 'the first write', 5_000, 20);
+    // The other replica's run ends within the interval: not written now, however soon it asks...
+    two!.record(13, github, 'octo-org', dashboardStatus('octo-org/b'), async () => 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(writes).toEqual(['create']);
+    // ...but once the interval is over, with both replicas' runs.
+    await waitFor(async () => writes.length === 2 || undefined, () => 'the second write', 5_000, 50);
+    expect(writes).toEqual(['create', 'update']);
+    expect(issues[0]!.body).toContain('2 of 2 repositories read');
+    await store.forget(13);
   });
 
   it('drops an uninstalled installation\'s queued runs and cached answers when GitHub says so', async () => {
