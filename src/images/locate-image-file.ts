@@ -5,7 +5,7 @@
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { LocateResult } from '../workflow/types.js';
 import { locateDockerfileImages } from './locate-dockerfile-images.js';
-import { locateYamlImages } from './locate-yaml-images.js';
+import { locateYamlImages, withDockerSteps } from './locate-yaml-images.js';
 import type { YamlImageContext } from './locate-yaml-images.js';
 import type { ImageFile } from './pin-images.js';
 import type { ImageFileKind, LocateImagesResult } from './types.js';
@@ -27,6 +27,8 @@ export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: st
 }
 
 export function locateImageFile(file: ImageFile): LocateImagesResult {
+  // Read with the file's `uses:` from the same parse (workflow/locate-workflow-file.ts): nothing to parse.
+  if (file.uses?.ok && file.uses.images) return { ok: true, images: withDockerSteps(file.uses.images, file.uses.references) };
   if ((file.kind === 'workflow' || file.kind === 'action') && !MAY_NAME_IMAGE.test(file.text)) return { ok: true, images: [] };
   return locateImages(file.text, file.kind, contextFor(file, file.text, file.uses));
 }

@@ -7,6 +7,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { MAX_NESTING, describeYamlError, nestedTooDeeply } from '../common/yaml-error.js';
 import type { UsesReference } from '../workflow/types.js';
+import type { WorkflowTree } from '../workflow/workflow-tree.js';
 import { buildScalarSite, endOfLine, findPair, foundUnder, lookup, markSharedLines, resolveNode, scalarText, scanScalars } from '../yaml/scalar-site.js';
 import type { FoundValue, ScalarSite, YamlText } from '../yaml/scalar-site.js';
 import { classifyImage } from './classify-image.js';
@@ -69,8 +70,27 @@ function locate(text: string, kind: Exclude<ImageFileKind, 'dockerfile'>, contex
     VISITORS[kind](walk, root);
   });
   const yaml: YamlText = { text, lines, scalarSpans: shape.spans };
-  const images = [...dockerSteps(context.uses ?? []), ...toImages(yaml, list, found, context)];
-  return { ok: true, images: images.sort((a, b) => a.site.line - b.site.line || a.site.column - b.site.column) };
+  return { ok: true, images: withDockerSteps(toImages(yaml, list, found, context), context.uses ?? []) };
+}
+
+/**
+ * The images a workflow's or action's YAML names (job containers, services, a Docker action's
+ * `runs.image`), from the tree its `uses:` were located on: the file is not parsed again. The
+ * `docker://` steps are the caller's, read off the `uses:` (`withDockerSteps`).
+ */
+export function imagesInWorkflowTree(kind: 'workflow' | 'action', tree: WorkflowTree): LocatedImage[] {
+  const found: Found[] = [];
+  VISITORS[kind]({ doc: tree.doc, document: 0, found }, tree.contents);
+  return toImages(tree.yaml, [tree.doc], found, {});
+}
+
+/** A workflow's images in text order: its YAML's and its `uses: docker://…` steps. */
+export function withDockerSteps(images: readonly LocatedImage[], uses: readonly UsesReference[]): LocatedImage[] {
+  return [...dockerSteps(uses), ...images].sort(byPosition);
+}
+
+function byPosition(a: LocatedImage, b: LocatedImage): number {
+  return a.site.line - b.site.line || a.site.column - b.site.column;
 }
 
 const VISITORS: Record<Exclude<ImageFileKind, 'dockerfile'>, (walk: Walk, root: YAMLMap) => void> = {

@@ -9,6 +9,7 @@ import type { IgnoreRef } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import type { FileRewrite } from '../rewrite/rewrite-file.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
+import { imagesAfterEdits } from '../images/images-after-edits.js';
 import type { ImageFile } from '../images/pin-images.js';
 
 export interface FileToPin {
@@ -45,7 +46,9 @@ export async function pinFiles(files: readonly FileToPin[], resolver: RefResolve
 /** The file's `uses:` as it ends: moved by a proved rewrite, as read when unchanged; undefined when only a new parse can tell. */
 export function usesAsPinned(result: PinnedFile, located: LocateResult): LocateResult | undefined {
   if (result.status !== 'rewritten') return located;
-  return result.references ? { ok: true, references: result.references } : undefined;
+  if (!result.references) return undefined;
+  const images = located.ok && located.images && result.edits ? imagesAfterEdits(located.images, result.edits) : undefined;
+  return { ok: true, references: result.references, ...(images ? { images } : {}) };
 }
 
 /** A workflow or action as the action pass left it, for the image pass (its `uses:` along when known without a parse). */

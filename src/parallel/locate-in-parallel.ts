@@ -1,12 +1,12 @@
-// Locating is pure CPU and files are independent, so a large batch is spread over worker threads
-// (piscina), one per core; a small one is located in this thread, where a worker's start-up would
-// cost more than it saves. PINWARDEN_WORKERS sets the number of threads (0: never), for
-// benchmarks and for operators who want a core kept free.
+// Locating (`uses:` and the images beside them) is pure CPU and files are independent, so a
+// large batch is spread over worker threads (piscina), one per core; a small one is located in
+// this thread, where a worker's start-up would cost more than it saves. PINWARDEN_WORKERS sets
+// the number of threads (0: never), for benchmarks and for operators who want a core kept free.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { locateWorkflowFile } from '../workflow/locate-workflow-file.js';
 import type { LocateResult } from '../workflow/types.js';
 import type { LocateTask } from './locate-worker.js';
 
@@ -36,7 +36,7 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
 export async function locateAll(files: readonly File[], options: { readonly minBytes?: number } = {}): Promise<LocateResult[]> {
   const bytes = files.reduce((sum, file) => sum + file.text.length, 0);
   const threads = workerCount();
-  if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return files.map((file) => locateUsesSites(file.text, file.kind));
+  if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return files.map((file) => locateWorkflowFile(file.text, file.kind));
   // This thread is one of the workers: the pool has one thread fewer, and every thread takes the
   // next chunk when it is free, so a thread slow to start (or busy elsewhere) takes less.
   // Two chunks in flight per worker: the next is already there when one ends, even while this
@@ -56,7 +56,7 @@ export async function locateAll(files: readonly File[], options: { readonly minB
   const here = async () => {
     while (next < chunks.length) {
       const index = next++;
-      results[index] = chunks[index]!.map((file) => locateUsesSites(file.text, file.kind));
+      results[index] = chunks[index]!.map((file) => locateWorkflowFile(file.text, file.kind));
       // Lets the workers' answers in and their next chunks out.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -1,5 +1,5 @@
-// Runs in a worker thread: locates the `uses:` of a chunk of files (see locate-in-parallel.ts).
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+// Runs in a worker thread: locates the `uses:` and images of a chunk of files (see locate-in-parallel.ts).
+import { locateWorkflowFile } from '../workflow/locate-workflow-file.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
 
 export interface LocateTask {
@@ -7,5 +7,5 @@ export interface LocateTask {
 }
 
 export default function locateChunk(task: LocateTask): LocateResult[] {
-  return task.files.map((file) => locateUsesSites(file.text, file.kind));
+  return task.files.map((file) => locateWorkflowFile(file.text, file.kind));
 }

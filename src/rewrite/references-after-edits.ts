@@ -3,16 +3,17 @@
 // moved by the edits before it; a pinned value holds what was written, its comment is read off
 // the new line. Held equal to locating the new text by the corpus and unit tests.
 import { endOfContent } from '../yaml/scalar-site.js';
+import type { ScalarSite } from '../yaml/scalar-site.js';
 import { parseActionRef } from '../workflow/parse-action-ref.js';
 import type { UsesReference, UsesSite } from '../workflow/types.js';
 import type { SiteEdit } from './safe-edits.js';
 import type { TextEdit } from './types.js';
 
 export function referencesAfterEdits(updated: string, references: readonly UsesReference[], changes: readonly SiteEdit[]): UsesReference[] {
-  const at = shifter(changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start));
+  const at = offsetShifter(changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start));
   const bySite = new Map(changes.map((change) => [change.site.valueStart, change]));
   return references.map(({ site, ref }) => {
-    const moved = move(site, at);
+    const moved = moveSite(site, at);
     const change = bySite.get(site.valueStart);
     if (!change) return { site: moved, ref };
     const valueEdit = change.edits.find((edit) => edit.start === site.valueStart && edit.end === site.valueEnd);
@@ -26,7 +27,7 @@ export function referencesAfterEdits(updated: string, references: readonly UsesR
 }
 
 /** A site's offsets after the edits: each moves by what the edits ending at or before it added or removed. */
-function move(site: UsesSite, at: (offset: number) => number): UsesSite {
+export function moveSite<Site extends ScalarSite>(site: Site, at: (offset: number) => number): Site {
   return {
     ...site,
     valueStart: at(site.valueStart),
@@ -39,11 +40,11 @@ function move(site: UsesSite, at: (offset: number) => number): UsesSite {
 }
 
 /**
- * Where an offset of the old text lands in the new: plus what every edit ending at or before it
+ * Where an offset of the old text lands in the new (edits sorted by start): plus what every edit ending at or before it
  * added or removed. Binary search over the edits' ends with running totals, so a file of n sites
  * costs n log n, not n² (a 20,000-step workflow has 40,000 edits).
  */
-function shifter(edits: readonly TextEdit[]): (offset: number) => number {
+export function offsetShifter(edits: readonly TextEdit[]): (offset: number) => number {
   const ends = edits.map((edit) => edit.end);
   const totals = [0];
   for (const edit of edits) totals.push(totals.at(-1)! + edit.text.length - (edit.end - edit.start));

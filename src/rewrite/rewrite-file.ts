@@ -8,7 +8,7 @@ import { referencesAfterEdits } from './references-after-edits.js';
 import { editsAreProvablySafe } from './safe-edits.js';
 import type { SiteEdit } from './safe-edits.js';
 import type { IgnoreRef } from './plan-pins.js';
-import type { PinPlan } from './types.js';
+import type { PinPlan, TextEdit } from './types.js';
 import { verifyRewrite } from './verify-rewrite.js';
 
 export type FileRewrite =
@@ -19,6 +19,8 @@ export type FileRewrite =
       readonly text: string;
       /** The new text's `uses:`, when the edits were proved safe (moved, not parsed again). */
       readonly references?: readonly UsesReference[];
+      /** The edits made, sorted, when they were proved safe: what moves every other site of the file. */
+      readonly edits?: readonly TextEdit[];
     }
   | { readonly status: 'rejected'; readonly plan: PinPlan; readonly problem: string };
 
@@ -38,9 +40,10 @@ export function rewriteFile(input: {
     ...plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [{ site: entry.site, after: undefined, edits: [entry.comment.edit] }] : [])),
   ];
   if (changes.length === 0) return { status: 'unchanged', plan };
-  const text = applyEdits(input.text, changes.flatMap((change) => change.edits));
+  const edits = changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start || a.end - b.end);
+  const text = applyEdits(input.text, edits);
   // Edits whose meaning the bytes prove skip the re-parse (safe-edits.ts); every other rewrite is verified in full.
-  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes)) return { status: 'rewritten', plan, text, references: referencesAfterEdits(text, input.references, changes) };
+  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes)) return { status: 'rewritten', plan, text, references: referencesAfterEdits(text, input.references, changes), edits };
   const expected = new Map(pins.map((pin) => [pin.site.nodeStart, pin.after]));
   const verification = verifyRewrite({ original: input.text, updated: text, expected });
   if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };

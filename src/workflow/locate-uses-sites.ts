@@ -1,15 +1,14 @@
 // Finds every `uses:` a workflow or action manifest holds, from the YAML AST rather than line
 // patterns: flow style, quoted keys, values on the next line, anchors and CRLF all parse the
 // same way GitHub parses them, and text inside `run: |` blocks can never be mistaken for a step.
-import { LineCounter, isAlias, isMap, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
-import { MAX_NESTING, describeYamlError, nestedTooDeeply } from '../common/yaml-error.js';
-import { buildScalarSite, foundUnder, lookup, markSharedLines, resolveNode, scalarText, scanScalars } from '../yaml/scalar-site.js';
-import type { FoundValue, YamlText } from '../yaml/scalar-site.js';
-import { plainTree } from '../yaml/plain-tree.js';
-import { isYamlGitHubAccepts } from './github-tolerated-yaml.js';
+import { buildScalarSite, foundUnder, lookup, markSharedLines, resolveNode, scalarText } from '../yaml/scalar-site.js';
+import type { FoundValue } from '../yaml/scalar-site.js';
 import { parseActionRef } from './parse-action-ref.js';
 import type { FileKind, LocateResult, SiteContext, UsesReference, UsesSite } from './types.js';
+import { readWorkflowTree } from './workflow-tree.js';
+import type { WorkflowTree } from './workflow-tree.js';
 
 interface Walk {
   readonly doc: Document;
@@ -28,41 +27,31 @@ export function locateUsesSites(text: string, kind: FileKind, options: LocateOpt
     return locate(text, kind, options.fastPath !== false);
   } catch (error) {
     // One hostile file costs only that file: whatever it does to the walk is its own report.
-    return { ok: false, error: `pinwarden could not read this file: ${(error as Error).message}` };
+    return unreadable(error);
   }
 }
 
-const STRING_KEYS = { stringKeys: new Set(['uses']) };
+export function unreadable(error: unknown): { readonly ok: false; readonly error: string } {
+  return { ok: false, error: `pinwarden could not read this file: ${(error as Error).message}` };
+}
 
 function locate(text: string, kind: FileKind, fastPath: boolean): LocateResult {
-  // Most files are plain YAML: built from the parser's tokens without the composer (yaml/plain-tree.ts).
-  const plain = fastPath ? plainTree(text, STRING_KEYS) : undefined;
-  if (plain) return walkTree(kind, plain.doc, plain.contents, { text, lines: plain.lines, scalarSpans: plain.spans });
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  const problem = doc.errors[0];
-  if (problem) {
-    if (problem.code === 'MULTIPLE_DOCS') return { ok: false, error: `several YAML documents in one file (the second starts at line ${problem.linePos?.[0].line ?? '?'}); a workflow or action manifest is one document` };
-    const message = describeYamlError(problem.message);
-    return { ok: false, error: isYamlGitHubAccepts(text) ? `YAML GitHub accepts but pinwarden cannot read: ${message}` : message };
-  }
-  if (doc.contents === null) return { ok: true, references: [] };
-  if (!isMap(doc.contents)) return { ok: false, error: 'the document is not a mapping' };
-  const shape = scanScalars([doc.contents]);
-  if (shape.depth > MAX_NESTING) return { ok: false, error: nestedTooDeeply() };
-  return walkTree(kind, doc, doc.contents, { text, lines, scalarSpans: shape.spans });
+  const read = readWorkflowTree(text, { fastPath });
+  if (!read.ok) return read;
+  return { ok: true, references: read.tree ? usesInTree(kind, read.tree) : [] };
 }
 
-function walkTree(kind: FileKind, doc: Document, contents: YAMLMap, yaml: YamlText): LocateResult {
+/** The `uses:` of a tree read by `readWorkflowTree`, in text order. */
+export function usesInTree(kind: FileKind, tree: WorkflowTree): UsesReference[] {
+  const { doc, contents } = tree;
   const walk: Walk = { doc, found: new Map(), visitedSteps: new Set() };
   if (kind === 'workflow') visitJobs(walk, contents);
   else visitSteps(walk, lookup(doc, resolveNode(doc, lookup(doc, contents, 'runs')), 'steps'), 'runs.steps', 'composite-step', false);
 
-  const sites: UsesSite[] = [...walk.found.values()].map((entry) => ({ ...buildScalarSite(yaml, entry), context: entry.context }));
-  const references: UsesReference[] = markSharedLines(sites)
+  const sites: UsesSite[] = [...walk.found.values()].map((entry) => ({ ...buildScalarSite(tree.yaml, entry), context: entry.context }));
+  return markSharedLines(sites)
     .sort((a, b) => a.valueStart - b.valueStart)
     .map((site) => ({ site, ref: site.quote === 'block' ? { kind: 'invalid', reason: 'a block scalar (`|` or `>`) of several lines holds this `uses`' } : parseActionRef(site.value) }));
-  return { ok: true, references };
 }
 
 function visitJobs(walk: Walk, root: YAMLMap): void {

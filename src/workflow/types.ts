@@ -1,5 +1,6 @@
 import type { CommitSha } from '../common/commit-sha.js';
 import type { QuoteStyle, ScalarSite } from '../yaml/scalar-site.js';
+import type { LocatedImage } from '../images/types.js';
 
 /** Which schema a file follows: a workflow under .github/workflows, or an action manifest. */
 export type FileKind = 'workflow' | 'action';
@@ -48,7 +49,16 @@ export interface UsesReference {
 
 /** Result of reading one file: its references, or why it could not be read. */
 export type LocateResult =
-  | { readonly ok: true; readonly references: readonly UsesReference[] }
+  | {
+      readonly ok: true;
+      readonly references: readonly UsesReference[];
+      /**
+       * The images the file's YAML names (job containers, services, `runs.image`; not the
+       * `docker://` steps, which are among `references`), when read from the same parse
+       * (`locateWorkflowFile`): the image pass then parses nothing. Absent: unknown.
+       */
+      readonly images?: readonly LocatedImage[];
+    }
   | { readonly ok: false; readonly error: string };
 
 export type { CommitSha };

@@ -27,6 +27,12 @@ export interface PlainTreeOptions {
    * checked and its span recorded, but left out of the tree (null): no node is built for it.
    */
   readonly stringKeys: ReadonlySet<string>;
+  /**
+   * Keys whose value the caller reads when it is a scalar (`container: node:20` or a map with
+   * `image:`): a scalar there must read as a non-empty string, as under `stringKeys`; a
+   * collection there is built as any other.
+   */
+  readonly scalarKeys?: ReadonlySet<string>;
 }
 
 type Token = CST.Token;
@@ -184,7 +190,7 @@ class Builder {
     const name = String(keyNode.value);
     if ((keyNode.type === 'PLAIN' && NOT_PLAIN_STRING.test(name)) || keys.has(name)) throw new NotPlain();
     keys.add(name);
-    const wanted = this.options.stringKeys.has(name);
+    const wanted = this.options.stringKeys.has(name) || (this.options.scalarKeys?.has(name) === true && !isCollection(value));
     if (wanted && !isStringValue(value)) throw new NotPlain();
     return new Pair(keyNode, value ? this.node(value, level + 1, wanted) : null);
   }
@@ -226,6 +232,10 @@ class Builder {
 
 function isFlowScalar(token: Token): token is CST.FlowScalar {
   return token.type === 'scalar' || token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar';
+}
+
+function isCollection(token: Token | undefined): boolean {
+  return token?.type === 'block-map' || token?.type === 'block-seq' || token?.type === 'flow-collection';
 }
 
 /** A value that reads as the same non-empty string with or without a schema. */

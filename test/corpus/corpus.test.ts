@@ -25,7 +25,10 @@ import { editsAreProvablySafe } from '../../src/rewrite/safe-edits.js';
 import { verifyRewrite } from '../../src/rewrite/verify-rewrite.js';
 import type { FileRewrite } from '../../src/rewrite/rewrite-file.js';
 import { mostSpecificVersionTag } from '../../src/resolve/version-tags.js';
+import { locateImageFile } from '../../src/images/locate-image-file.js';
+import { usesAsPinned } from '../../src/jobs/pin-files.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
+import { locateWorkflowFile } from '../../src/workflow/locate-workflow-file.js';
 import type { UsesReference } from '../../src/workflow/types.js';
 import { corpusAvailable, corpusRefsDir, corpusWorkflowsDir } from '../support/paths.js';
 
@@ -182,6 +185,7 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
     let rewritten = 0;
     let pinnedValues = 0;
     let provedSafe = 0;
+    let movedImages = 0;
     for (const file of files) {
       // Turn every verifiable pin back into its tag, so that most files have real work.
       const unpinned = unpinToTags(file.text, findVerifiablePins(referencesOf(file), refsByRepo), { dropComment: true });
@@ -196,13 +200,19 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
       // Rewrites that skipped the re-parse (rewrite/safe-edits.ts) pass the full verification too.
       expect(verifyRewrite({ original: unpinned, updated: result.text, expected: new Map(pins.map((p) => [p.site.nodeStart, p.after])) }), file.name).toEqual({ ok: true });
       if (editsAreProvablySafe(unpinned, pins.map((p) => ({ site: p.site, after: p.after, edits: p.edits })))) provedSafe += 1;
-      // The moved references of a proved rewrite are what locating the new text finds.
+      // The moved references of a proved rewrite are what locating the new text finds; so are its moved images.
       if (result.references) expect(result.references, file.name).toEqual(referencesOf({ text: result.text, kind: file.kind }));
+      const asPinned = usesAsPinned({ path: file.name, original: unpinned, ...result }, locateWorkflowFile(unpinned, file.kind));
+      if (asPinned?.ok && asPinned.images) {
+        movedImages += asPinned.images.length;
+        expect(locateImageFile({ path: file.name, kind: file.kind, text: result.text, uses: asPinned }), file.name).toEqual(locateImageFile({ path: file.name, kind: file.kind, text: result.text }));
+      }
       const again = referencesOf({ text: result.text, kind: file.kind });
       expect(new Set(again.map((reference) => reference.site.value))).toEqual(new Set([...pins.map((p) => p.after), ...referencesOf({ text: unpinned, kind: file.kind }).filter((r) => !pins.some((p) => p.site.valueStart === r.site.valueStart)).map((r) => r.site.value)]));
     }
-    console.info(`(d) ${rewritten} rewritten files (${provedSafe} proved safe without a re-parse), ${pinnedValues} pinned values, all re-parse equal`);
+    console.info(`(d) ${rewritten} rewritten files (${provedSafe} proved safe without a re-parse), ${pinnedValues} pinned values, all re-parse equal; ${movedImages} images moved, not read again`);
     expect(rewritten).toBeGreaterThan(100);
+    expect(movedImages).toBeGreaterThan(20);
     expect(provedSafe).toBeGreaterThan(100);
   });
 });

@@ -1,9 +1,10 @@
 // The fast path against the full parse over the real corpus, as committed and mutated: locate
-// gives exactly what the full parse gives, and most real files take the fast path.
+// gives exactly what the full parse gives (`uses:` and images), and most real files take the fast path.
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles } from '../../src/cli/collect-files.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
+import { locateWorkflowFile } from '../../src/workflow/locate-workflow-file.js';
 import type { FileKind } from '../../src/workflow/types.js';
 import { plainTree } from '../../src/yaml/plain-tree.js';
 import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';
@@ -19,7 +20,10 @@ beforeAll(async () => {
 
 describe.skipIf(!corpusAvailable)('the plain-tree fast path on the corpus', () => {
   it('agrees with the full parse on every file, and most files take it', () => {
-    for (const file of files) expect(locateUsesSites(file.text, file.kind), file.path).toEqual(locateUsesSites(file.text, file.kind, { fastPath: false }));
+    for (const file of files) {
+      expect(locateUsesSites(file.text, file.kind), file.path).toEqual(locateUsesSites(file.text, file.kind, { fastPath: false }));
+      expect(locateWorkflowFile(file.text, file.kind), file.path).toEqual(locateWorkflowFile(file.text, file.kind, { fastPath: false }));
+    }
     expect(files.filter((file) => plainTree(file.text, options)).length / files.length).toBeGreaterThan(0.6);
   });
 
@@ -29,6 +33,7 @@ describe.skipIf(!corpusAvailable)('the plain-tree fast path on the corpus', () =
       const file = files[Math.floor(next() * files.length)]!;
       const text = mutate(file.text, next);
       expect(locateUsesSites(text, file.kind), `${file.path}\n${text}`).toEqual(locateUsesSites(text, file.kind, { fastPath: false }));
+      expect(locateWorkflowFile(text, file.kind), `${file.path}\n${text}`).toEqual(locateWorkflowFile(text, file.kind, { fastPath: false }));
     }
   });
 });

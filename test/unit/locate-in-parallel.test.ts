@@ -1,10 +1,10 @@
-// Worker threads give exactly what locating in this thread gives, in the same order; a small
-// batch, or PINWARDEN_WORKERS=0, never starts a worker. (Needs the build: the worker is dist's.)
+// Worker threads give exactly what locating in this thread gives (`uses:` and images), in the
+// same order; a small batch, or PINWARDEN_WORKERS=0, never starts a worker. (Needs the build: the worker is dist's.)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeLocatePool, locateAll, workerChunks, workerCount } from '../../src/parallel/locate-in-parallel.js';
-import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
+import { locateWorkflowFile } from '../../src/workflow/locate-workflow-file.js';
 import { fixturesDir } from '../support/paths.js';
 
 const golden = readdirSync(join(fixturesDir, 'golden'))
@@ -25,7 +25,7 @@ describe('locating on worker threads', () => {
     const before = workerChunks();
     const results = await locateAll(many, { minBytes: 0 });
     expect(workerChunks()).toBeGreaterThan(before);
-    expect(results).toEqual(many.map((file) => locateUsesSites(file.text, file.kind)));
+    expect(results).toEqual(many.map((file) => locateWorkflowFile(file.text, file.kind)));
     expect(results.filter((result) => result.ok).length).toBeGreaterThan(many.length / 2);
   });
 
@@ -38,9 +38,9 @@ describe('locating on worker threads', () => {
   it('keeps a small batch, or any batch with PINWARDEN_WORKERS=0, in this thread', async () => {
     const before = workerChunks();
     process.env.PINWARDEN_WORKERS = '0';
-    expect(await locateAll(many, { minBytes: 0 })).toEqual(many.map((file) => locateUsesSites(file.text, file.kind)));
+    expect(await locateAll(many, { minBytes: 0 })).toEqual(many.map((file) => locateWorkflowFile(file.text, file.kind)));
     delete process.env.PINWARDEN_WORKERS;
-    expect(await locateAll(golden.slice(0, 2))).toEqual(golden.slice(0, 2).map((file) => locateUsesSites(file.text, file.kind)));
+    expect(await locateAll(golden.slice(0, 2))).toEqual(golden.slice(0, 2).map((file) => locateWorkflowFile(file.text, file.kind)));
     expect(workerChunks()).toBe(before);
   });
 });
