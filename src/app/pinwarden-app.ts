@@ -26,9 +26,9 @@ import { CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
 import { createPreReads } from './pre-reads.js';
 import type { PreReads } from './pre-reads.js';
-import { listInstallation, scanWave } from './scan-installation.js';
+import { listInstallation, readWave, scanWave } from './scan-installation.js';
 import { createInMemoryRunQueue } from '../scale/in-memory-run-queue.js';
-import type { RunQueue, RunQueueFactory, RunQueueHandlers, RunRepository, ScanInstallation, ScanWave } from '../scale/run-queue.js';
+import type { ReadWave, RunQueue, RunQueueFactory, RunQueueHandlers, RunRepository, ScanInstallation, ScanWave } from '../scale/run-queue.js';
 import type { RunRequest } from '../scale/pending-run.js';
 import type { SharedCache } from '../scale/shared-cache.js';
 import type { PinwardenMetrics } from '../scale/metrics.js';
@@ -208,13 +208,24 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       const log = appLog.child({ installation: installationId, event: 'scan' });
       return logged(log, 'listing the repositories of the installation failed', async () => listInstallation(await scanDeps(installationId, log), listed));
     };
-    const wave: ScanWave = async (installationId, names) => {
+    const wave: ScanWave = async (installationId, names, read) => {
       const log = appLog.child({ installation: installationId, event: 'scan' });
-      await logged(log, 'scanning a wave of the installation failed', async () => scanWave(await scanDeps(installationId, log), names));
+      await logged(log, 'scanning a wave of the installation failed', async () => scanWave(await scanDeps(installationId, log), names, read));
+    };
+    const readAhead: ReadWave = async (installationId, names) => {
+      const log = appLog.child({ installation: installationId, event: 'scan' });
+      // readWave never rejects; only the client can, and then the wave's runs read for themselves.
+      return clientFor(installationId).then(
+        (github) => readWave({ github, log }, names),
+        (error: unknown) => {
+          log.warn({ err: error }, 'reading a wave ahead failed: no installation client');
+          return new Map();
+        },
+      );
     };
 
     const createQueue = options.runQueue ?? ((handlers: RunQueueHandlers) => createInMemoryRunQueue(handlers, { concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 }));
-    queue = createQueue({ run, scan, scanWave: wave });
+    queue = createQueue({ run, scan, scanWave: wave, readWave: readAhead });
 
     const submit = (request: Omit<RunRequest, 'priority'>) => queue!.submit({ ...request, priority: queuePriority(request.trigger) });
 

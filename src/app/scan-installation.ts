@@ -15,6 +15,7 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { queuePriority, rolloutRank } from '../rollout/rollout-order.js';
 import type { RolloutRank } from '../rollout/rollout-order.js';
 import type { RunRequest } from '../scale/pending-run.js';
+import type { WaveReads } from '../scale/run-queue.js';
 import type { GitHubClient } from './github-client.js';
 import type { LoadConfig } from './load-config.js';
 import { auditedWaveFiles, imageReadSettings, imageResolverOf, readImagesFor, withLocated } from './pin-repository-job.js';
@@ -55,20 +56,29 @@ export async function listInstallation(deps: Pick<ScanDeps, 'github' | 'log' | '
   return waves;
 }
 
-/**
- * One wave: read its repositories (several per GraphQL query), locate their files once, warm the
- * installation's caches for the whole wave, rank each repository and queue the runs, riskiest first.
- */
-export async function scanWave(deps: ScanDeps, names: readonly string[]): Promise<void> {
-  const { github, log } = deps;
-  const wave = names.map((full) => {
+/** A wave's repositories read, several per GraphQL query; never rejects: a repository not read is read by its run. */
+export async function readWave(deps: Pick<ScanDeps, 'github' | 'log'>, names: readonly string[]): Promise<WaveReads> {
+  return readRepositories(deps.github, waveOf(names)).catch((error: unknown) => {
+    deps.log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
+    return new Map<string, RepositoryRead>();
+  });
+}
+
+function waveOf(names: readonly string[]): { owner: string; name: string }[] {
+  return names.map((full) => {
     const [owner = '', name = ''] = full.split('/');
     return { owner, name };
   });
-  const reads = await readRepositories(github, wave).catch((error: unknown) => {
-    log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
-    return new Map<string, RepositoryRead>();
-  });
+}
+
+/**
+ * One wave: read its repositories (unless read ahead) (several per GraphQL query), locate their files once, warm the
+ * installation's caches for the whole wave, rank each repository and queue the runs, riskiest first.
+ */
+export async function scanWave(deps: ScanDeps, names: readonly string[], read?: Promise<WaveReads>): Promise<void> {
+  const { log } = deps;
+  const wave = waveOf(names);
+  const reads = await (read ?? readWave(deps, names));
   // The image files are read while the wave's workflows are located and its caches warmed.
   const imageReads = readWaveImages(deps, wave, reads);
   // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions for

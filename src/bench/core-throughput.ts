@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { Parser, parseDocument } from 'yaml';
 import { collectFiles } from '../cli/collect-files.js';
 import { loadRefsDir } from '../fake-github/load-refs.js';
@@ -13,6 +14,7 @@ import type { RefKey, Resolution } from '../resolve/types.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { locateWorkflowFile } from '../workflow/locate-workflow-file.js';
 import type { FileKind } from '../workflow/types.js';
 import { availableParallelism } from 'node:os';
 import { closeLocatePool, locateAll, workerCount } from '../parallel/locate-in-parallel.js';
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× | ${row.beforeRatioToParseDocument.toFixed(2)}× |`),
   ].join('\n');
-  const withWorkers = `${table}\n\nLocating ${workers.files} files (four copies of the un-pinned corpus) on ${workers.threads} threads (\`locateAll\`, this thread among them, pool warm) against this thread alone, alternating, median of ${workers.rounds}: ${workers.alone.toFixed(0)} ms against ${workers.pooled.toFixed(0)} ms, **${(workers.alone / workers.pooled).toFixed(2)}×** (${availableParallelism()} cores).`;
+  const speedUp = workers.alone / workers.pooled;
+  const floorSpeedUp = workers.floorAlone / workers.floorSplit;
+  const withWorkers = `${table}\n\nLocating ${workers.files} files (four copies of the un-pinned corpus) on ${workers.threads} threads (\`locateAll\`, this thread among them, pool warm) against this thread alone, alternating, median of ${workers.rounds}: ${workers.alone.toFixed(0)} ms against ${workers.pooled.toFixed(0)} ms, **${speedUp.toFixed(2)}×** (${availableParallelism()} cores). How far this machine scales such work, in the same rounds: the floor (\`parseDocument\` of the same files, nothing else) on this thread against split evenly over ${workers.threads} threads, ${workers.floorAlone.toFixed(0)} ms against ${workers.floorSplit.toFixed(0)} ms, **${floorSpeedUp.toFixed(2)}×**.`;
   process.stdout.write(`${withWorkers}\n`);
   await closeLocatePool();
   if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', withWorkers);
@@ -135,20 +139,45 @@ async function main(): Promise<void> {
   }
 }
 
-/** The same batch located on the worker pool and in this thread, in turns; medians in ms. */
-async function workerSpeedUp(files: readonly Sample[], rounds = 7) {
-  const alone: number[] = [];
-  const pooled: number[] = [];
-  await locateAll(files);
-  for (let round = 0; round < rounds; round += 1) {
-    let started = performance.now();
-    for (const file of files) locateUsesSites(file.text, file.kind);
-    alone.push(performance.now() - started);
-    started = performance.now();
-    await locateAll(files);
-    pooled.push(performance.now() - started);
+/**
+ * The same batch located on the worker pool and in this thread, in turns; medians in ms. Beside
+ * it, how far the machine scales parsing at all: the floor alone (`parseDocument` of every file,
+ * nothing else) on this thread against the same files split evenly over as many threads.
+ */
+async function workerSpeedUp(files: readonly Sample[], rounds = 9) {
+  const threads = workerCount();
+  const texts = files.map((file) => file.text);
+  const helpers = Array.from({ length: Math.max(threads - 1, 0) }, () => new Worker(new URL('./parse-worker.js', import.meta.url)));
+  const share = Math.ceil(texts.length / (helpers.length + 1));
+  const onHelper = (helper: Worker, part: readonly string[]) => new Promise((resolve) => {
+    helper.once('message', resolve);
+    helper.postMessage(part);
+  });
+  const floorSplit = async () => {
+    const away = helpers.map((helper, index) => onHelper(helper, texts.slice((index + 1) * share, (index + 2) * share)));
+    for (const text of texts.slice(0, share)) parseDocument(text);
+    await Promise.all(away);
+  };
+  const time = async (pass: () => unknown) => {
+    const started = performance.now();
+    await pass();
+    return performance.now() - started;
+  };
+  const passes = {
+    alone: () => files.forEach((file) => locateWorkflowFile(file.text, file.kind)),
+    pooled: () => locateAll(files),
+    floorAlone: () => texts.forEach((text) => parseDocument(text)),
+    floorSplit,
+  };
+  const times = { alone: [] as number[], pooled: [] as number[], floorAlone: [] as number[], floorSplit: [] as number[] };
+  for (let round = -1; round < rounds; round += 1) {
+    for (const [name, pass] of Object.entries(passes) as [keyof typeof passes, () => unknown][]) {
+      const took = await time(pass);
+      if (round >= 0) times[name].push(took); // round -1 warms every pass up
+    }
   }
-  return { files: files.length, threads: workerCount(), rounds, alone: median(alone), pooled: median(pooled) };
+  await Promise.all(helpers.map((helper) => helper.terminate()));
+  return { files: files.length, threads, rounds, alone: median(times.alone), pooled: median(times.pooled), floorAlone: median(times.floorAlone), floorSplit: median(times.floorSplit) };
 }
 
 /**

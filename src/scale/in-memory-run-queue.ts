@@ -16,7 +16,17 @@ export function createInMemoryRunQueue(handlers: RunQueueHandlers, options: { co
     },
     async scan(installationId, listed) {
       const scan = (async () => {
-        for (const wave of await handlers.scan(installationId, listed)) await handlers.scanWave(installationId, wave);
+        const waves = await handlers.scan(installationId, listed);
+        // One wave read ahead: the next is read (on the network) while this one is located and
+        // planned (on the CPU); reads stay one wave at a time, and so do the caches' warm-ups.
+        const { readWave } = handlers;
+        let ahead = readWave && waves[0] ? readWave(installationId, waves[0]) : undefined;
+        for (const [index, wave] of waves.entries()) {
+          const read = ahead;
+          const next = waves[index + 1];
+          ahead = readWave && next ? (read ?? Promise.resolve()).then(() => readWave(installationId, next)) : undefined;
+          await handlers.scanWave(installationId, wave, read);
+        }
       })();
       scans.set(scan, installationId);
       void scan.finally(() => scans.delete(scan));

@@ -1,6 +1,7 @@
 // Where runs wait: in this process (the default), or in Redis for a fleet of replicas
 // (bullmq-run-queue.ts). The app submits requests and gives the queue one function that runs a
 // repository; the queue decides when, coalescing requests for the same repository.
+import type { RepositoryRead } from '../app/read-repository.js';
 import type { PendingRun, RunRequest } from './pending-run.js';
 
 /** Runs one repository with what its requests merged into; never throws (failures are outcomes). */
@@ -9,15 +10,22 @@ export type RunRepository = (installationId: number, repository: { owner: string
 /** Lists an installation's repositories (the install's scan), in waves to read. */
 export type ScanInstallation = (installationId: number, listed: readonly string[] | undefined) => Promise<readonly (readonly string[])[]>;
 
-/** Reads one wave of an installation's repositories and submits their runs. */
-export type ScanWave = (installationId: number, wave: readonly string[]) => Promise<void>;
+/** What one wave read of its repositories (the app's business; the queue only hands it on). */
+export type WaveReads = ReadonlyMap<string, RepositoryRead>;
+
+/** Reads one wave's repositories ahead of its scan; never rejects (what failed is read by its run). */
+export type ReadWave = (installationId: number, wave: readonly string[]) => Promise<WaveReads>;
+
+/** Scans one wave of an installation's repositories (reading them, unless `read` already did) and submits their runs. */
+export type ScanWave = (installationId: number, wave: readonly string[], read?: Promise<WaveReads>) => Promise<void>;
 
 export interface RunQueue {
   /** Resolves once the request is queued (durably, with Redis); not when it has run. */
   submit(request: RunRequest): Promise<void>;
   /**
    * Queues an installation's scan: in Redis it survives a restart, and its waves are jobs of their
-   * own that any replica may take; in this process they are read one after another.
+   * own that any replica may take; in this process they are scanned one after another, the next
+   * read while this one is located and planned.
    */
   scan(installationId: number, listed: readonly string[] | undefined): Promise<void>;
   /** Runs waiting or running for the installation. */
@@ -36,6 +44,8 @@ export interface RunQueueHandlers {
   readonly run: RunRepository;
   readonly scan: ScanInstallation;
   readonly scanWave: ScanWave;
+  /** Reads a wave ahead: the in-process queue reads the next wave while this one is located and planned. */
+  readonly readWave?: ReadWave;
 }
 
 /** How the app gets its queue once it knows how to run and scan. */

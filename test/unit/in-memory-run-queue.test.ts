@@ -32,4 +32,52 @@ describe('the in-memory run queue', () => {
     await queue.idle();
     expect(await queue.depths()).toEqual(new Map([[7, 0]]));
   });
+
+  it('reads the next wave while this one is scanned, one wave ahead at most, and hands each wave its read', async () => {
+    const events: string[] = [];
+    const gates = new Map<string, () => void>();
+    const gate = (name: string) => new Promise<void>((resolve) => gates.set(name, resolve));
+    const reads = new Map<string, Promise<void>>();
+    const queue = createInMemoryRunQueue(
+      {
+        run: async () => {},
+        scan: async () => [['a'], ['b'], ['c']],
+        readWave: async (_installationId, wave) => {
+          events.push(`read ${wave[0]} starts`);
+          const read = gate(`read ${wave[0]}`);
+          reads.set(wave[0]!, read);
+          await read;
+          events.push(`read ${wave[0]} ends`);
+          return new Map([[wave[0]!, { status: 'missing' } as never]]);
+        },
+        scanWave: async (_installationId, wave, read) => {
+          const got = await read;
+          events.push(`scan ${wave[0]} with ${[...(got?.keys() ?? ['nothing'])].join()}`);
+          await gate(`scan ${wave[0]}`);
+        },
+      },
+      { concurrency: 1, debounceMs: 0 },
+    );
+    const release = async (name: string) => {
+      while (!gates.has(name)) await new Promise((resolve) => setTimeout(resolve, 1));
+      gates.get(name)!();
+    };
+    await queue.scan(7, undefined);
+    await release('read a');
+    await release('read b');
+    const until = async (event: string) => {
+      while (!events.includes(event)) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    await until('read b ends');
+    // Wave a is being scanned and wave b was read meanwhile; c waits: one wave ahead, no more.
+    expect(events).toEqual(['read a starts', 'read a ends', 'read b starts', 'scan a with a', 'read b ends']);
+    await release('scan a');
+    await until('read c starts');
+    expect(events.slice(5).toSorted()).toEqual(['read c starts', 'scan b with b']);
+    await release('read c');
+    await release('scan b');
+    await release('scan c');
+    await queue.idle();
+    expect(events.filter((event) => event.startsWith('scan'))).toEqual(['scan a with a', 'scan b with b', 'scan c with c']);
+  });
 });

@@ -1,7 +1,7 @@
-// An install wave on plain stand-ins: what it does when part of it fails.
+// An install wave on plain stand-ins: what it does when part of it fails, and with a read ahead.
 import { describe, expect, it } from 'vitest';
 import { createPreReads } from '../../src/app/pre-reads.js';
-import { scanWave } from '../../src/app/scan-installation.js';
+import { readWave, scanWave } from '../../src/app/scan-installation.js';
 import type { ScanDeps } from '../../src/app/scan-installation.js';
 import type { GitHubClient } from '../../src/app/github-client.js';
 import type { RefResolver } from '../../src/resolve/types.js';
@@ -38,5 +38,29 @@ describe('an install wave', () => {
     } finally {
       process.off('unhandledRejection', listen);
     }
+  });
+
+  it('reads nothing of its own when its repositories were read ahead', async () => {
+    let queries = 0;
+    const queued: string[] = [];
+    const deps: ScanDeps = {
+      github: { graphql: async () => ((queries += 1), { r0: EMPTY_REPOSITORY }) } as unknown as GitHubClient,
+      log: { info: () => {}, warn: () => {} },
+      installationId: 1,
+      resolver: { resolve: async () => new Map() } as unknown as RefResolver,
+      auditFacts: { advisories: async () => [], reachable: async () => new Map(), manifests: async () => new Map() } as unknown as AuditFacts,
+      preReads: createPreReads(),
+      loadConfig: async () => ({ ok: true, config: {} }) as never,
+      submit: async (request) => void queued.push(`${request.owner}/${request.name}`),
+    };
+    const ahead = readWave(deps, ['o/web']);
+    await ahead;
+    expect(queries).toBe(1);
+    await scanWave(deps, ['o/web'], ahead);
+    expect(queries).toBe(1);
+    expect(queued).toEqual(['o/web']);
+    // Without a read ahead, the wave reads for itself.
+    await scanWave(deps, ['o/web']);
+    expect(queries).toBe(2);
   });
 });
