@@ -8,7 +8,7 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { AuditFacts } from '../audit/audit-facts.js';
-import { auditFiles } from '../audit/audit-files.js';
+import { askAuditQuestions } from '../audit/audit-files.js';
 import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
 import type { RefResolver } from '../resolve/types.js';
 import { collectRefRequests } from '../rewrite/plan-pins.js';
@@ -89,7 +89,8 @@ export async function scanWave(deps: ScanDeps, names: readonly string[], read?: 
   const audited = waveFiles.flat();
   const references = audited.flatMap((file) => (file.located.ok ? file.located.references : []));
   await deps.resolver.resolve(collectRefRequests(references));
-  await auditFiles(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
+  // Only the questions: the checks are the runs' (asking is the network part, judging the CPU part).
+  await askAuditQuestions(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
   const images = await imageReads;
   const at = Date.now();
   const ranks = new Map<string, RolloutRank>();

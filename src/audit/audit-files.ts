@@ -71,9 +71,15 @@ export async function checkExfiltrationRepositories(owner: string, facts: AuditF
   }));
 }
 
-export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[] } = {}): Promise<AuditReport> {
+/**
+ * Everything the checks need to know from GitHub about these files, asked in batches: the refs
+ * (and the versions comments name), reachability of SHA pins no tag names, the advisory database,
+ * and the actions called inside, manifest by manifest. An install wave asks this for all of its
+ * repositories at once, so each run finds the answers in the installation's caches; the checks
+ * themselves, plain functions, are left to the runs.
+ */
+export async function askAuditQuestions(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN) {
   const facts = factsFrom(source);
-  const notes: string[] = [];
   const located = files.flatMap((file) => (file.located.ok ? file.located.references.map((reference) => ({ path: file.path, reference, locked: file.locked === true })) : []));
   const resolutions = await facts.resolve([...uniqueRequests(located.flatMap(({ reference }) => requestsFor(reference))).values()]);
   const resolutionOf = (reference: UsesReference) => {
@@ -81,12 +87,9 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
     return resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
   };
   const remote = located.filter(({ reference }) => isRemoteRef(reference.ref));
-
-  // Batched questions: reachability of SHA pins no tag names, the advisory database, manifests.
   const questions = remote.flatMap(({ reference }) => reachabilityQuestion(reference, resolutionOf(reference)) ?? []);
   const reachable: ReadonlyMap<string, Reachability> = questions.length > 0 ? await facts.reachability(questions) : new Map();
   const advisories = await facts.advisories();
-  if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
   const roots = remote.flatMap(({ path, reference }) => {
     const resolution = resolutionOf(reference);
     const ref = reference.ref as RemoteRef;
@@ -94,7 +97,13 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
     return sha ? [{ path, reference, sha }] : [];
   });
   const transitive = await scanTransitive(roots, facts, index);
+  return { located, remote, resolutions, resolutionOf, reachable, advisories, transitive };
+}
 
+export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[] } = {}): Promise<AuditReport> {
+  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive } = await askAuditQuestions(files, source, index);
+  const notes: string[] = [];
+  if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
   const indicators = indicatorsOf(index.data);
   const findings = [
     ...files.flatMap((file) => [...checkIndicators(file.path, file.text, indicators), ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)])]),
