@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -227,6 +227,20 @@ describe('the installed bin', () => {
     const run = spawnSync(process.execPath, ['--import', breakJson, join(repoRoot, 'bin', 'pinwarden.js'), 'scan', '--format', 'json', join(fixturesDir, 'golden', 'basic.before.yml')], { encoding: 'utf8', cwd: repoRoot });
     expect(run.status).toBe(3);
     expect(run.stderr).toMatch(/^pinwarden: internal error: Error: injected bug/);
+  });
+
+  it('a reader that goes away (`pinwarden scan | head`) drops the rest of the output: no crash, the exit code is the verdict', async () => {
+    const args = [join(repoRoot, 'bin', 'pinwarden.js'), 'scan', join(fixturesDir, 'golden', 'basic.before.yml')];
+    const verdict = spawnSync(process.execPath, args, { stdio: 'ignore' }).status;
+    // The pipe's reading end is closed before pinwarden writes: every write it makes meets EPIPE.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(verdict).toBe(1);
+    expect(code).toBe(verdict);
   });
 
   it('runs the built CLI on the runtime npm put on the PATH', () => {
