@@ -3,9 +3,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeLocatePool, locateAll, workerChunks, workerCount } from '../../src/parallel/locate-in-parallel.js';
+import { readLocalFiles } from '../../src/cli/read-local-files.js';
+import { closeLocatePool, locateAll, ONE_SHOT_MIN_BYTES, PARALLEL_MIN_BYTES, workerChunks, workerCount } from '../../src/parallel/locate-in-parallel.js';
 import { locateWorkflowFile } from '../../src/workflow/locate-workflow-file.js';
 import { fixturesDir } from '../support/paths.js';
+import { tempRepo } from '../support/temp-repo.js';
 
 const golden = readdirSync(join(fixturesDir, 'golden'))
   .filter((name) => name.endsWith('.yml'))
@@ -42,5 +44,21 @@ describe('locating on worker threads', () => {
     delete process.env.PINWARDEN_WORKERS;
     expect(await locateAll(golden.slice(0, 2))).toEqual(golden.slice(0, 2).map((file) => locateWorkflowFile(file.text, file.kind)));
     expect(workerChunks()).toBe(before);
+  });
+
+  it('the CLI, whose pool is always cold, starts workers only for a batch worth their start-up', async () => {
+    process.env.PINWARDEN_WORKERS = '2';
+    const workflows = (bytes: number) => {
+      const step = '      - uses: actions/checkout@v4\n';
+      const text = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${step.repeat(Math.ceil(512 * 1024 / step.length))}`;
+      return tempRepo(Object.fromEntries(Array.from({ length: Math.ceil(bytes / text.length) }, (_, index) => [`.github/workflows/w${index}.yml`, text])));
+    };
+    const before = workerChunks();
+    const medium = await readLocalFiles([workflows(4 * PARALLEL_MIN_BYTES)], '/');
+    expect(medium.files.every((file) => file.located.ok)).toBe(true);
+    expect(workerChunks()).toBe(before);
+    const large = await readLocalFiles([workflows(ONE_SHOT_MIN_BYTES + 1)], '/');
+    expect(large.files.every((file) => file.located.ok && file.located.references.length > 10_000)).toBe(true);
+    expect(workerChunks()).toBeGreaterThan(before);
   });
 });
