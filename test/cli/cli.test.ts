@@ -118,6 +118,18 @@ describe('pinwarden scan', () => {
     expect(stdout.includes('\u001b') || stdout.includes('\u202e')).toBe(false);
   });
 
+  it('reads no file over 5 MB: a workflow is reported unreadable (failing the gate), a Dockerfile is said in a note', async () => {
+    const padding = `# ${'x'.repeat(5 * 1024 * 1024)}\n`;
+    const root = tempRepo({ '.github/workflows/huge.yml': `${padding}on: push\n`, 'Dockerfile': `${padding}FROM node:20\n`, '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n' });
+    const run = await runCli(['scan', '--format', 'json', '.'], root);
+    const report = JSON.parse(run.stdout) as { files: { path: string; error?: string; refs: unknown[] }[]; notes: string[] };
+    expect(report.files.find((file) => file.path.endsWith('huge.yml'))).toEqual({ path: '.github/workflows/huge.yml', error: 'larger than 5242880 bytes; not read', refs: [] });
+    expect(report.files.find((file) => file.path.endsWith('ci.yml'))?.refs).toHaveLength(1);
+    expect(report.files.some((file) => file.path === 'Dockerfile')).toBe(false);
+    expect(report.notes).toContain('Dockerfile: larger than 5242880 bytes; its images were not read');
+    expect(run.code).toBe(1);
+  });
+
   it('reports a file whose YAML does not parse and fails the gate', async () => {
     const root = tempRepo({ '.github/workflows/bad.yml': golden('broken.before.yml') });
     const { code, stdout } = await runCli(['scan', '--format', 'json'], root);
