@@ -3,6 +3,7 @@
 // action's manifest at a commit. A port with two adapters: refs data offline
 // (`table-audit-facts.ts`) and GitHub's GraphQL API (`github/github-audit-facts.ts`).
 import type { RefResolver } from '../resolve/types.js';
+import type { TrustSource } from '../trust/sources.js';
 
 export type Reachability = 'reachable' | 'impostor' | 'unknown';
 
@@ -42,6 +43,8 @@ export interface AuditFacts extends RefResolver {
   repositoriesNamed?(owner: string, names: readonly string[]): Promise<readonly string[] | undefined>;
   /** The repository's workflow runs created in a window (needs `actions: read`), or why they cannot be listed. */
   workflowRuns?(owner: string, repo: string, window: { start: string; end: string }): Promise<{ readonly runs: readonly WorkflowRun[] } | { readonly unavailable: string }>;
+  /** What pin-time trust asks (listings, compare); without it, tags are not judged before pinning. */
+  readonly trust?: TrustSource;
   /** Files at commits of one repository (a workflow as it was when it ran); undefined where there is none. */
   filesAt?(owner: string, repo: string, wanted: readonly { sha: string; path: string }[]): Promise<ReadonlyMap<string, string | undefined>>;
 }

@@ -104,3 +104,9 @@ function transitiveFindings(at: Pick<Finding, 'path' | 'line' | 'uses'>, ref: Re
     ];
   });
 }
+
+/** Commits the data lists as good (a maintainers' cleanup may put several release tags on one): never held for that. */
+export function knownGoodOf(index: CompromiseIndex): (repository: string, sha: string) => boolean {
+  const good = new Set(index.data.incidents.flatMap((incident) => incident.knownGood.map((entry) => `${incident.repository.toLowerCase()}@${entry.sha}`)));
+  return (repository, sha) => good.has(`${repository.toLowerCase()}@${sha.toLowerCase()}`);
+}

@@ -28,6 +28,12 @@ const RULES: Record<CheckName, { name: string; description: string; severity: Se
   unpinned: { name: 'Unpinned', description: 'A reference that can move under the workflow (tag, branch, image tag)', severity: 'medium' },
   'latest-image': { name: 'LatestImage', description: 'An image on `latest` (or no tag): whatever was pushed last', severity: 'medium' },
   'image-tag-moved': { name: 'ImageTagMoved', description: 'The tag of a digest-pinned image now names another digest', severity: 'low' },
+  'impostor-tag': { name: 'ImpostorTag', description: 'A tag names a commit that no branch holds and no other tag contains (it may exist only in a fork): not pinned', severity: 'critical' },
+  'mass-retag': { name: 'MassRetag', description: 'Three or more releases name one commit, the shape of a hijacked repository: not pinned', severity: 'critical' },
+  'release-not-descendant': { name: 'ReleaseNotDescendant', description: 'A release whose history does not hold the release before it', severity: 'high' },
+  'fresh-release': { name: 'FreshRelease', description: 'A release younger than pin.min_release_age_days', severity: 'low' },
+  'tag-moved-since-seen': { name: 'TagMovedSinceSeen', description: 'A release tag names another commit than when pinwarden first saw it: not pinned', severity: 'critical' },
+  'downloads-latest': { name: 'DownloadsLatest', description: 'A pinned action told to download the latest version of its tool, which a pin does not hold still', severity: 'medium' },
 };
 
 /** GitHub code scanning reads `security-severity` (0.0–10.0) on rules. */

@@ -5,6 +5,7 @@ import { reachabilityFromRefs } from '../resolve/repo-refs.js';
 import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
 import type { ActionAdvisory, AuditFacts } from './audit-facts.js';
 import { manifestKey, reachabilityKey } from './audit-facts.js';
+import { createTableTrustSource } from '../trust/table-trust-source.js';
 
 export function createTableAuditFacts(repositories: readonly RepoRefs[], advisories?: readonly ActionAdvisory[]): AuditFacts {
   const resolver = createTableRefResolver(repositories);
@@ -12,6 +13,7 @@ export function createTableAuditFacts(repositories: readonly RepoRefs[], advisor
   const refsOf = (owner: string, repo: string) => byName.get(`${owner}/${repo}`.toLowerCase());
   return {
     resolve: (requests) => resolver.resolve(requests),
+    trust: createTableTrustSource(repositories),
     async reachability(questions) {
       return new Map(questions.map((question) => {
         const refs = refsOf(question.owner, question.repo);

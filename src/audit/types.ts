@@ -1,9 +1,11 @@
 // What the audit says of a repository: findings, each tied to a line and a check, with the facts
 // that made it (evidence) so a maintainer can verify it and a machine can act on it.
+import type { TrustCheck } from '../trust/types.js';
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type CheckName = 'known-compromised' | 'impostor-commit' | 'tag-moved' | 'advisory' | 'transitive' | 'ioc' | 'must-stay-on-tag' | 'comment-mismatch' | 'unpinned' | 'latest-image' | 'image-tag-moved';
+export type CheckName = 'known-compromised' | 'impostor-commit' | 'tag-moved' | 'advisory' | 'transitive' | 'ioc' | 'must-stay-on-tag' | 'comment-mismatch' | 'unpinned' | 'latest-image' | 'image-tag-moved' | TrustCheck;
 
 export interface Finding {
   readonly path: string;

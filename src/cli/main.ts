@@ -71,8 +71,12 @@ ${EXIT_CODES}
 Resolves each tag or branch reference to its commit through the GitHub API (token from
 GITHUB_TOKEN, needed only when something is to be resolved) and rewrites the line in place
 as \`uses: owner/repo@<sha> # v1.2.3\`, keeping every other byte of the file. A tag that names a
-known-compromised commit is never pinned; the audit's checks run on the result with the same
-answers (\`pinwarden audit\` for what they say), and a high or critical finding fails the run.
+known-compromised commit is never pinned, nor one held back by pin-time trust: a commit no
+branch holds (impostor-tag), three or more releases on one commit (mass-retag). A release that
+does not descend from the one before it is pinned with a high finding; a floating ref (@v3)
+whose newest release is younger than --min-release-age days is pinned to the newest release
+old enough. The audit's checks run on the result with the same answers (\`pinwarden audit\`
+for what they say), and a high or critical finding fails the run.
 
 Options:
   --api-url URL        GitHub's API (default https://api.github.com); for GitHub Enterprise
@@ -80,6 +84,8 @@ Options:
   --refs DIR           resolve offline from refs data files (the schema of shared/corpus/refs)
   --ignore PATTERN     leave actions matching PATTERN as they are; repeatable
   --dry-run            print the plan and the diff; write nothing
+  --min-release-age D  pin a floating ref to its newest release at least D days old (default
+                       7, as the Dependabot cooldown pinwarden writes; 0 turns it off)
   --format text|json   output format (default text)
   -h, --help           this help
 
@@ -155,11 +161,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             ignore: { type: 'string', multiple: true },
             'registry-mirror': { type: 'string', multiple: true },
             'registry-data': { type: 'string' },
+            'min-release-age': { type: 'string' },
             help: { type: 'boolean', short: 'h' },
           },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'pin');
+        const minAge = stringOption(values['min-release-age']);
+        if (minAge !== undefined && !/^\d{1,3}$/.test(minAge)) throw new UsageError(`--min-release-age takes a whole number of days (0 to 999), not "${minAge}"`);
         const { pinCommand } = await import('./pin-command.js');
         return await pinCommand(
           {
@@ -171,6 +180,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             ...ignoreOption(values.ignore),
             registryMirrors: values['registry-mirror'] ?? [],
             registryData: stringOption(values['registry-data']),
+            ...(minAge === undefined ? {} : { minReleaseAgeDays: Number(minAge) }),
           },
           io,
         );

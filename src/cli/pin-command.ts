@@ -23,6 +23,13 @@ import type { ImageResolverOption } from './image-resolver-option.js';
 import { auditImages, imagesAfterPinning } from '../images/audit-images.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
+import type { RefResolver } from '../resolve/types.js';
+import type { TrustOption } from '../jobs/pin-files.js';
+import { createPinTrust } from '../trust/pin-trust.js';
+import { trustFindings } from '../trust/trust-findings.js';
+import { DEFAULT_TRUST_POLICY } from '../trust/types.js';
+import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
+import { knownGoodOf } from '../audit/known-compromised.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
@@ -33,6 +40,17 @@ export interface PinOptions extends ImageResolverOption {
   /** GitHub's API, or GitHub Enterprise's `https://HOST/api/v3`. */
   readonly apiUrl: string;
   readonly ignore?: IgnoreRef;
+  /** Releases younger than this many days are not pinned from a floating ref (`pin.min_release_age_days`). */
+  readonly minReleaseAgeDays?: number;
+}
+
+/** Pin-time trust over what the facts can ask; `PINWARDEN_NOW` fixes the clock for reproducible runs. */
+export function cliTrust(resolver: RefResolver, env: Readonly<Record<string, string | undefined>>, minReleaseAgeDays = DEFAULT_TRUST_POLICY.minReleaseAgeDays): TrustOption | undefined {
+  const source = 'trust' in resolver ? (resolver as { trust?: Parameters<typeof createPinTrust>[0] }).trust : undefined;
+  if (!source) return undefined;
+  const fixed = env.PINWARDEN_NOW ? Date.parse(env.PINWARDEN_NOW) : undefined;
+  const now = fixed !== undefined && !Number.isNaN(fixed) ? () => fixed : undefined;
+  return { trust: createPinTrust(source, { isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES), ...(now ? { now } : {}) }), policy: { ...DEFAULT_TRUST_POLICY, minReleaseAgeDays } };
 }
 
 
@@ -49,7 +67,8 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
   const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseAuditFacts(options, io.env);
   if (nothingToResolve && !canAsk && requests.length > 0) notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
-  const results = await pinFiles(files, resolver, options.ignore);
+  const trust = cliTrust(resolver, io.env, options.minReleaseAgeDays);
+  const results = await pinFiles(files, resolver, options.ignore, trust ? { trust } : {});
   // Images next, in the same files as they now read (workflows after their actions were pinned) and in every image file.
   const imageInputs: ImageFile[] = [
     ...results.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []),
@@ -70,15 +89,17 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     return { path: result.path, text, located: usesAsPinned(result, files[index]!.located) ?? locateUsesSites(text, files[index]!.kind) };
   });
   const imageFindings = images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, imagesAfterPinning(file), images.resolutions) : []));
-  const findings = [...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious);
-  const summary = { ...summarise(results), ...summariseImages(images.files), failing: failures.length, serious: findings.length };
+  // What trust held back or said of a pin, then the audit's serious findings of the files as they end.
+  const held = results.flatMap((result) => ('plan' in result ? trustFindings(result.path, result.plan) : []));
+  const findings = [...held, ...[...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious)];
+  const summary = { ...summarise(results), ...summariseImages(images.files), failing: failures.length, serious: findings.filter(isSerious).length };
   if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), findings, notes, summary })}\n`);
   else {
     for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
     writeText(results, images.files, finalText, summary, options.dryRun, io);
     if (findings.length > 0) io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
   }
-  return failures.length > 0 || findings.length > 0 ? EXIT.findings : EXIT.ok;
+  return failures.length > 0 || findings.some(isSerious) ? EXIT.findings : EXIT.ok;
 }
 
 function summariseImages(files: readonly PinnedImageFile[]) {
@@ -108,6 +129,7 @@ function summarise(results: readonly PinnedFile[]) {
     rewritten: results.filter((result) => result.status === 'rewritten').length,
     pinned: entries.filter((entry) => entry.action === 'pin').length,
     skipped: entries.filter((entry) => entry.action === 'skip').length,
+    held: entries.filter((entry) => entry.action === 'skip' && entry.held !== undefined).length,
     unreadable: results.filter((result) => result.status === 'unreadable').length,
     rejected: results.filter((result) => result.status === 'rejected').length,
   };
@@ -160,6 +182,6 @@ function writeText(results: readonly PinnedFile[], images: readonly PinnedImageF
     if (text !== undefined && dryRun) io.stdout.write(renderUnifiedDiff(file.path, file.original, text).split('\n').map(printable).join('\n'));
   }
   io.stdout.write(
-    `\n${dryRun ? 'dry run: ' : ''}${count(summary.pinned, 'reference')} and ${count(summary.imagesPinned, 'image')} pinned in ${count(finalText.size, 'file')}; ${summary.failing} still not pinned; ${count(summary.unreadable, 'file')} could not be read\n`,
+    `\n${dryRun ? 'dry run: ' : ''}${count(summary.pinned, 'reference')} and ${count(summary.imagesPinned, 'image')} pinned in ${count(finalText.size, 'file')}; ${summary.failing} still not pinned${summary.held > 0 ? ` (${summary.held} held back: see the findings)` : ''}; ${count(summary.unreadable, 'file')} could not be read\n`,
   );
 }

@@ -6,6 +6,7 @@ import type { ActionAdvisory, AuditFacts, ManifestQuestion, Reachability, Reacha
 import { advisorySeverity, manifestKey, reachabilityKey } from '../audit/audit-facts.js';
 import { LRUCache } from 'lru-cache';
 import type { RefResolver } from '../resolve/types.js';
+import { createGitHubTrustSource } from './github-trust-source.js';
 
 export const AUDIT_BATCH = 50;
 
@@ -66,6 +67,7 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
 
   return {
     resolve: (requests) => resolver.resolve(requests),
+    trust: createGitHubTrustSource(client),
 
     async reachability(questions: readonly ReachabilityQuestion[]) {
       const answers = new Map<string, Reachability>();

@@ -4,8 +4,11 @@ import { refKey } from '../resolve/types.js';
 import type { RefResolver, Resolution } from '../resolve/types.js';
 import { twinOf } from '../resolve/version-tags.js';
 import { classifyRefName } from '../workflow/parse-action-ref.js';
-import { collectRefRequests, planPins } from '../rewrite/plan-pins.js';
-import type { IgnoreRef } from '../rewrite/plan-pins.js';
+import { collectRefRequests, planPins, trustCandidates } from '../rewrite/plan-pins.js';
+import type { IgnoreRef, Judgements } from '../rewrite/plan-pins.js';
+import type { PinTrust } from '../trust/pin-trust.js';
+import type { TrustPolicy } from '../trust/types.js';
+import type { RefKey } from '../resolve/types.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
 import type { FileRewrite } from '../rewrite/rewrite-file.js';
 import type { FileKind, LocateResult } from '../workflow/types.js';
@@ -24,16 +27,24 @@ export type PinnedFile = { readonly path: string; readonly original: string } & 
   | { readonly status: 'unreadable'; readonly error: string }
 );
 
-export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef, options: { readonly staysOnTag?: readonly string[] } = {}): Promise<PinnedFile[]> {
+/** Pin-time trust for a run: who judges, and the repository's policy. */
+export interface TrustOption {
+  readonly trust: PinTrust;
+  readonly policy: TrustPolicy;
+}
+
+export async function pinFiles(files: readonly FileToPin[], resolver: RefResolver, ignore?: IgnoreRef, options: { readonly staysOnTag?: readonly string[]; readonly trust?: TrustOption } = {}): Promise<PinnedFile[]> {
   const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), ignore);
   const first = await resolver.resolve(requests);
   // A version tag that is not there may have a `v` twin (trivy-action re-created `0.33.1` as
   // `v0.33.1`): asked only then, so the report can name it instead of only "not found".
   const twins = requests.filter((request) => isMissingRef(first.get(refKey(request))) && classifyRefName(request.ref) === 'version-tag').map((request) => ({ ...request, ref: twinOf(request.ref) }));
   const resolutions = twins.length === 0 ? first : new Map([...first, ...(await resolver.resolve(twins))]);
+  const references = files.flatMap((file) => (file.located.ok ? file.located.references : []));
+  const judgements = options.trust ? await judgeAll(options.trust, { references, resolutions, ...(ignore ? { ignore } : {}), ...(options.staysOnTag ? { staysOnTag: options.staysOnTag } : {}) }) : undefined;
   return files.map((file): PinnedFile => {
     if (!file.located.ok) return { path: file.path, original: file.text, status: 'unreadable', error: file.located.error };
-    const input = { text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}), ...(options.staysOnTag ? { staysOnTag: options.staysOnTag } : {}) };
+    const input = { text: file.text, references: file.located.references, resolutions, ...(ignore ? { ignore } : {}), ...(options.staysOnTag ? { staysOnTag: options.staysOnTag } : {}), ...(judgements ? { judgements } : {}) };
     try {
       return { path: file.path, original: file.text, ...rewriteFile(input) };
     } catch (error) {
@@ -61,4 +72,12 @@ export function pinnedAsImageFile(result: PinnedFile, file: Pick<FileToPin, 'kin
 /** The repository answered, but has no such ref: only then is a `v` twin worth asking about. */
 function isMissingRef(resolution: Resolution | undefined): boolean {
   return resolution?.status === 'not-found' && resolution.missing === 'ref';
+}
+
+/** Every candidate of the run judged in one batch (one listing per action repository). */
+export async function judgeAll(option: TrustOption, input: Parameters<typeof trustCandidates>[0]): Promise<Judgements> {
+  const candidates = trustCandidates(input);
+  if (candidates.length === 0) return new Map();
+  const judged = await option.trust.judge(candidates.map(({ candidate }) => candidate), option.policy);
+  return new Map(candidates.flatMap(({ key }, index): [RefKey, NonNullable<(typeof judged)[number]>][] => (judged[index] ? [[key, judged[index]]] : [])));
 }

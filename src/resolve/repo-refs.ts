@@ -12,9 +12,12 @@ export interface RepoRefs {
   readonly branches: readonly { readonly name: string; readonly sha: string }[];
   /**
    * Commits the repository's network holds beyond its ref tips (optional): `reachable: false`
-   * means only in a fork — an impostor commit. Tags and branch tips are reachable.
+   * means only in a fork — an impostor commit, even when a tag names it. With `parents`, history
+   * is known and compare is computed from the graph; `date` is the commit date.
    */
-  readonly commits?: readonly { readonly sha: string; readonly reachable: boolean }[];
+  readonly commits?: readonly { readonly sha: string; readonly reachable: boolean; readonly parents?: readonly string[]; readonly date?: string }[];
+  /** Releases (optional), as GitHub's REST releases API gives them. */
+  readonly releases?: readonly { readonly tag: string; readonly publishedAt: string; readonly immutable?: boolean; readonly draft?: boolean; readonly prerelease?: boolean }[];
   /** Files at a commit (optional): `{ "<sha>": { "action.yml": "<text>" } }`. */
   readonly files?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
@@ -42,6 +45,64 @@ export function commitsMatching(refs: RepoRefs, ref: string): string[] {
 }
 
 export type Reachability = 'reachable' | 'impostor' | 'unknown';
+
+/** What compare needs of a repository's commits, from refs data or the fake's store. */
+export interface CommitGraph {
+  /** The commit's parents, when its history is known. */
+  parentsOf(sha: string): readonly string[] | undefined;
+  /** Listed as existing only in a fork. */
+  isForkOnly(sha: string): boolean;
+  /** A ref tip, or listed reachable, with no history known. */
+  isKnownReachable(sha: string): boolean;
+}
+
+export type CompareStatus = 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED';
+
+/**
+ * Where `head` stands against `base`, as GitHub's compare says it: BEHIND when base's history
+ * holds head. From the graph when both histories are known; without history, a reachable commit
+ * counts as in the default branch and nothing else is said (undefined).
+ */
+export function compareCommits(graph: CommitGraph, base: string, head: string, baseIsDefaultBranch: boolean): CompareStatus | undefined {
+  if (base === head) return 'IDENTICAL';
+  if (graph.isForkOnly(head)) return 'DIVERGED';
+  if (graph.parentsOf(base) !== undefined && graph.parentsOf(head) !== undefined) {
+    if (isAncestor(graph, head, base)) return 'BEHIND';
+    return isAncestor(graph, base, head) ? 'AHEAD' : 'DIVERGED';
+  }
+  return baseIsDefaultBranch && graph.isKnownReachable(head) ? 'BEHIND' : undefined;
+}
+
+/** Whether `ancestor` is in the history of `descendant` (bounded by the commits the graph holds). */
+function isAncestor(graph: CommitGraph, ancestor: string, descendant: string): boolean {
+  const seen = new Set<string>();
+  const pending = [descendant];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (current === ancestor) return true;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    pending.push(...(graph.parentsOf(current) ?? []));
+  }
+  return false;
+}
+
+export function graphOfRefs(refs: RepoRefs): CommitGraph {
+  const listed = new Map((refs.commits ?? []).map((commit) => [commit.sha, commit]));
+  const tips = new Set([refs.head, ...refs.tags.map((tag) => tag.sha), ...refs.branches.map((branch) => branch.sha)]);
+  return {
+    parentsOf: (sha) => listed.get(sha)?.parents,
+    isForkOnly: (sha) => listed.get(sha)?.reachable === false,
+    isKnownReachable: (sha) => (listed.has(sha) ? listed.get(sha)!.reachable : tips.has(sha)),
+  };
+}
+
+/** `refs/heads/x` or `refs/tags/y` → the commit it names in the refs data. */
+export function commitOfQualifiedRef(refs: RepoRefs, qualified: string): string | undefined {
+  if (qualified.startsWith('refs/heads/')) return refs.branches.find((branch) => branch.name === qualified.slice(11))?.sha;
+  if (qualified.startsWith('refs/tags/')) return refs.tags.find((tag) => tag.name === qualified.slice(10))?.sha;
+  return undefined;
+}
 
 /** Whether a commit is in the repository's history (a tip, or listed reachable), only in a fork, or not known. */
 export function reachabilityFromRefs(refs: RepoRefs, sha: string): Reachability {

@@ -1,6 +1,7 @@
 // Decides, for every located reference, whether it is rewritten to a commit SHA, kept, or
 // skipped with a reason a reader can act on. No I/O: resolutions arrive as data.
 import { formatRemoteRef, isRemoteRef } from '../workflow/parse-action-ref.js';
+import { toCommitSha } from '../common/commit-sha.js';
 import { BUILT_IN_COMPROMISES as KNOWN_COMPROMISES } from '../audit/built-in.js';
 import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
@@ -11,6 +12,10 @@ import type { RefKey, RefRequest, Resolution, ResolvedRef } from '../resolve/typ
 import { mostSpecificVersionTag, twinOf } from '../resolve/version-tags.js';
 import { decideComment, quoteValue } from './format-pin.js';
 import type { CommentRepair, PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
+import type { PinCandidate, TrustJudgement } from '../trust/judge-pin.js';
+
+/** Pin-time trust's judgements, by the refKey of the reference (a tag's, or a SHA pin's for its comment repair). */
+export type Judgements = ReadonlyMap<RefKey, TrustJudgement>;
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
 export function collectRefRequests(references: readonly UsesReference[], ignore?: IgnoreRef): RefRequest[] {
@@ -27,11 +32,40 @@ export function planPins(input: {
   readonly ignore?: IgnoreRef;
   /** Globs of actions that must stay on a tag, besides the built-in list (config `must_stay_on_tag`). */
   readonly staysOnTag?: readonly string[];
+  readonly judgements?: Judgements;
 }): PinPlan {
-  return { entries: input.references.map((reference) => planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [])) };
+  return { entries: input.references.map((reference) => planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [], input.judgements ?? new Map())) };
 }
 
-function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined, staysOnTag: readonly string[]): PlanEntry {
+/**
+ * What pin-time trust must judge before these references are planned: every tag or branch the
+ * plan would write as a commit, and every SHA pin whose comment it would repair (a comment must
+ * not name a release on a commit that is held). Keyed as `planPins` reads the judgements.
+ */
+export function trustCandidates(input: { readonly references: readonly UsesReference[]; readonly resolutions: ReadonlyMap<RefKey, Resolution>; readonly ignore?: IgnoreRef; readonly staysOnTag?: readonly string[] }): { key: RefKey; candidate: PinCandidate }[] {
+  const found = new Map<RefKey, PinCandidate>();
+  for (const reference of input.references) {
+    const entry = planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [], new Map());
+    const { ref } = reference;
+    if (!isRemoteRef(ref)) continue;
+    const key = refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref });
+    const resolution = input.resolutions.get(key);
+    if (resolution?.status !== 'resolved' || found.has(key)) continue;
+    const repository = `${ref.owner}/${ref.repo}`;
+    if (entry.action === 'pin') found.set(key, { repository, path: ref.path, requested: ref.ref, refType: resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit });
+    else if (entry.action === 'keep' && entry.comment) {
+      const label = entry.comment.after.replace(/^#+/, '').trim().split(/\s+/)[0] ?? '';
+      found.set(key, { repository, path: ref.path, requested: label, refType: 'tag', sha: resolution.sha, label, tagsOnCommit: resolution.tagsOnCommit });
+    }
+  }
+  return [...found].map(([key, candidate]) => ({ key, candidate }));
+}
+
+function heldReason(ref: string, judgement: TrustJudgement): string {
+  return `held back: pinning @${ref} now could write a commit that must not run. ${judgement.verdicts.filter((verdict) => verdict.held).map((verdict) => verdict.message).join(' ')}`;
+}
+
+function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined, staysOnTag: readonly string[], judgements: Judgements): PlanEntry {
   if (inlineIgnoreMarker(site) || (isRemoteRef(ref) && ignore?.(ref))) return { action: 'keep', site, ref, why: 'ignored' };
   // Pinning these by SHA would break the workflow: they stay on their tag (the gate says if it is not a full version).
   if (isRemoteRef(ref) && ref.refKind !== 'full-sha' && mustStayOnTag(ref, staysOnTag)) return { action: 'keep', site, ref, why: 'stays-on-tag' };
@@ -50,7 +84,9 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
         if (resolution && resolution.status !== 'resolved') {
           return { action: 'skip', site, ref, reason: `pinned commit could not be confirmed in ${ref.owner}/${ref.repo}: ${resolution.reason}` };
         }
-        const comment = resolution ? repairComment(site, resolution.tagsOnCommit) : undefined;
+        // A comment is not made to name a release whose commit trust holds (a hijacked tag's).
+        const held = judgements.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }))?.held === true;
+        const comment = resolution && !held ? repairComment(site, resolution.tagsOnCommit) : undefined;
         return { action: 'keep', site, ref, why: 'pinned', ...(comment ? { comment } : {}) };
       }
       if (!resolution) return { action: 'skip', site, ref, reason: 'not resolved' };
@@ -62,7 +98,13 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
       // Never write a pin known to be bad: the tag names a compromised commit today.
       const bad = KNOWN_COMPROMISES.badCommit(`${ref.owner}/${ref.repo}`, resolution.sha);
       if (bad) return { action: 'skip', site, ref, reason: `refused: ${ref.ref} names ${resolution.sha}, a known-compromised commit (${bad.incident.title}; ${bad.incident.advisories.join(', ')})` };
-      return { action: 'pin', pin: planPin(site, ref, resolution) };
+      const judgement = judgements.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+      if (judgement?.held) return { action: 'skip', site, ref, reason: heldReason(ref.ref, judgement), held: judgement.verdicts.filter((verdict) => verdict.held) };
+      if (!judgement) return { action: 'pin', pin: planPin(site, ref, resolution) };
+      const instead = judgement.pinInstead;
+      const pinned = instead ? { ...resolution, sha: toCommitSha(instead.sha) ?? resolution.sha, tag: instead.tag, tagsOnCommit: [instead.tag] } : resolution;
+      const pin = planPin(site, ref, pinned);
+      return { action: 'pin', pin: { ...pin, ...(judgement.verdicts.length > 0 ? { trust: judgement.verdicts } : {}), ...(judgement.immutable === undefined ? {} : { immutable: judgement.immutable }), ...(instead ? { insteadOf: resolution.tag ?? ref.ref } : {}) } };
     }
   }
 }

@@ -7,7 +7,7 @@ import { planPins } from './plan-pins.js';
 import { referencesAfterEdits } from './references-after-edits.js';
 import { editsAreProvablySafe } from './safe-edits.js';
 import type { SiteEdit } from './safe-edits.js';
-import type { IgnoreRef } from './plan-pins.js';
+import type { IgnoreRef, Judgements } from './plan-pins.js';
 import type { PinPlan, TextEdit } from './types.js';
 import { verifyRewrite } from './verify-rewrite.js';
 
@@ -30,6 +30,7 @@ export function rewriteFile(input: {
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
   readonly ignore?: IgnoreRef;
   readonly staysOnTag?: readonly string[];
+  readonly judgements?: Judgements;
   /** Re-parse even edits the bytes prove (the benchmark's "before" column, and tests comparing the two). */
   readonly alwaysVerify?: boolean;
 }): FileRewrite {

@@ -1,5 +1,6 @@
 import type { CommitSha } from '../common/commit-sha.js';
 import type { ActionRef, RemoteRef, UsesSite } from '../workflow/types.js';
+import type { TrustVerdict } from '../trust/types.js';
 
 /** Replace text[start, end) with `text`. */
 export interface TextEdit {
@@ -23,6 +24,12 @@ export interface PlannedPin {
   /** Why no comment could be written, when none was. */
   readonly note?: string;
   readonly edits: readonly TextEdit[];
+  /** What pin-time trust said that does not hold the pin back (a fresh release, a release off the line). */
+  readonly trust?: readonly TrustVerdict[];
+  /** Whether the release the comment names is immutable (its tag cannot move); absent when not known. */
+  readonly immutable?: boolean;
+  /** The release the ref names today when an older one was pinned instead (too fresh). */
+  readonly insteadOf?: string;
 }
 
 /** A reference the plan leaves as it is, and why. */
@@ -36,7 +43,14 @@ export type PlanEntry =
       /** A pin whose version comment does not name its commit's most specific tag: corrected. */
       readonly comment?: CommentRepair;
     }
-  | { readonly action: 'skip'; readonly site: UsesSite; readonly ref: ActionRef; readonly reason: string };
+  | {
+      readonly action: 'skip';
+      readonly site: UsesSite;
+      readonly ref: ActionRef;
+      readonly reason: string;
+      /** Held back by pin-time trust: the commit the ref names now must not be written. */
+      readonly held?: readonly TrustVerdict[];
+    };
 
 export interface PinPlan {
   readonly entries: readonly PlanEntry[];

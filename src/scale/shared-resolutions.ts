@@ -40,6 +40,7 @@ export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, inst
     ...(inner.repositoriesNamed ? { repositoriesNamed: inner.repositoriesNamed.bind(inner) } : {}),
     ...(inner.workflowRuns ? { workflowRuns: inner.workflowRuns.bind(inner) } : {}),
     ...(inner.filesAt ? { filesAt: inner.filesAt.bind(inner) } : {}),
+    ...(inner.trust ? { trust: inner.trust } : {}),
     async advisories() {
       const held = await throughSharedCache(cache, 'global:advisories', ['all'], async () => {
         const advisories = await inner.advisories();

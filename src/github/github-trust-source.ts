@@ -1,0 +1,127 @@
+// Pin-time trust from GitHub: each action repository's tags (peeled, with commit dates), branches
+// and default branch in one batched GraphQL query, its releases in one REST call, and
+// `Ref.compare` answers batched 50 refs a query (what GitHub's gh-actions-lock does). Listings are
+// kept for ten minutes per instance: an installation's repositories call the same actions.
+import { LRUCache } from 'lru-cache';
+import { compareKey, repositoryKey } from '../trust/sources.js';
+import type { CompareQuestion, RepositoryListing, TrustSource } from '../trust/sources.js';
+import type { CompareStatus, ReleaseFacts } from '../trust/types.js';
+
+const REPOSITORIES_PER_QUERY = 20;
+const REFS_PER_QUERY = 50;
+const LISTING_TTL_MS = 10 * 60_000;
+
+interface Client {
+  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request?(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
+}
+
+const text = (value: string) => JSON.stringify(value);
+const PEEL = 'fragment trustPeel on GitObject { __typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } } } } } }';
+
+interface GitObject { readonly __typename?: string; readonly oid?: string; readonly committedDate?: string; readonly target?: GitObject | null }
+interface RefNode { readonly name?: string; readonly target?: GitObject | null }
+
+function peel(object: GitObject | null | undefined): GitObject | undefined {
+  let current = object;
+  for (let depth = 0; current && depth < 8; depth += 1) {
+    if (current.__typename === 'Commit') return current;
+    if (current.__typename !== 'Tag') return undefined;
+    current = current.target;
+  }
+  return undefined;
+}
+
+async function partial<T>(client: Client, query: string): Promise<T | undefined> {
+  try {
+    return await client.graphql<T>(query);
+  } catch (error) {
+    return (error as { data?: T }).data;
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+export function createGitHubTrustSource(client: Client): TrustSource {
+  const listings = new LRUCache<string, { listing: RepositoryListing | null }>({ max: 5_000, ttl: LISTING_TTL_MS });
+  const compares = new LRUCache<string, CompareStatus>({ max: 50_000, ttl: LISTING_TTL_MS });
+
+  const listRefs = async (batch: readonly { owner: string; repo: string }[]) => {
+    const fields = batch.map(({ owner, repo }, index) => `  r${index}: repository(owner: ${text(owner)}, name: ${text(repo)}) { defaultBranchRef { name } branches: refs(refPrefix: "refs/heads/", first: 100) { nodes { name target { oid } } } tags: refs(refPrefix: "refs/tags/", first: 100, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...trustPeel } } } }`);
+    type Answer = Record<string, { defaultBranchRef: { name: string } | null; branches: { nodes: RefNode[] }; tags: { nodes: RefNode[] } } | null>;
+    return partial<Answer>(client, `query pinwardenTrustListing {\n${fields.join('\n')}\n}\n${PEEL}`);
+  };
+
+  const listReleases = async (owner: string, repo: string): Promise<ReleaseFacts[] | undefined> => {
+    if (!client.request) return undefined;
+    try {
+      const { data } = await client.request('GET /repos/{owner}/{repo}/releases', { owner, repo, per_page: 100 });
+      return (data as { tag_name: string; published_at: string | null; immutable?: boolean; draft: boolean; prerelease: boolean }[]).map((release) => ({ tag: release.tag_name, publishedAt: release.published_at ?? undefined, immutable: release.immutable === true, draft: release.draft, prerelease: release.prerelease }));
+    } catch {
+      return undefined;
+    }
+  };
+
+  return {
+    async listings(wanted) {
+      const result = new Map<string, RepositoryListing>();
+      const missing = [...new Map(wanted.map((entry) => [repositoryKey(entry.owner, entry.repo), entry])).values()].filter((entry) => {
+        const cached = listings.get(repositoryKey(entry.owner, entry.repo));
+        if (cached?.listing) result.set(repositoryKey(entry.owner, entry.repo), cached.listing);
+        return cached === undefined;
+      });
+      for (const batch of chunks(missing, REPOSITORIES_PER_QUERY)) {
+        const [data, releases] = await Promise.all([listRefs(batch), Promise.all(batch.map(({ owner, repo }) => listReleases(owner, repo)))]);
+        batch.forEach(({ owner, repo }, index) => {
+          const node = data?.[`r${index}`];
+          if (!node) return;
+          const commitDates = new Map<string, string>();
+          const tags = node.tags.nodes.flatMap((tag) => {
+            const commit = peel(tag.target);
+            if (!tag.name || !commit?.oid) return [];
+            if (commit.committedDate) commitDates.set(commit.oid, commit.committedDate);
+            return [{ name: tag.name, commit: commit.oid }];
+          });
+          const listing: RepositoryListing = {
+            defaultBranch: node.defaultBranchRef?.name,
+            branches: node.branches.nodes.flatMap((branch) => (branch.name && branch.target?.oid ? [{ name: branch.name, commit: branch.target.oid }] : [])),
+            tags,
+            releases: releases[index],
+            commitDates,
+          };
+          listings.set(repositoryKey(owner, repo), { listing });
+          result.set(repositoryKey(owner, repo), listing);
+        });
+      }
+      return result;
+    },
+
+    async compare(questions) {
+      const answers = new Map<string, CompareStatus>();
+      const open = [...new Map(questions.map((question) => [compareKey(question), question])).values()].filter((question) => {
+        const cached = compares.get(compareKey(question));
+        if (cached) answers.set(compareKey(question), cached);
+        return !cached;
+      });
+      for (const batch of chunks(open, REFS_PER_QUERY)) {
+        const byRepository = new Map<string, CompareQuestion[]>();
+        for (const question of batch) byRepository.set(repositoryKey(question.owner, question.repo), [...(byRepository.get(repositoryKey(question.owner, question.repo)) ?? []), question]);
+        const groups = [...byRepository.values()];
+        const fields = groups.map((group, index) => `  q${index}: repository(owner: ${text(group[0]!.owner)}, name: ${text(group[0]!.repo)}) { ${group.map((question, refIndex) => `c${refIndex}: ref(qualifiedName: ${text(question.base)}) { compare(headRef: ${text(question.head)}) { status } }`).join(' ')} }`);
+        const data = await partial<Record<string, Record<string, { compare: { status: string } | null } | null> | null>>(client, `query pinwardenTrustCompare {\n${fields.join('\n')}\n}`);
+        groups.forEach((group, index) => group.forEach((question, refIndex) => {
+          const status = data?.[`q${index}`]?.[`c${refIndex}`]?.compare?.status;
+          if (status === 'IDENTICAL' || status === 'BEHIND' || status === 'AHEAD' || status === 'DIVERGED') {
+            answers.set(compareKey(question), status);
+            compares.set(compareKey(question), status);
+          }
+        }));
+      }
+      return answers;
+    },
+  };
+}
