@@ -87,7 +87,7 @@ try {
     concurrency,
     debounceMs,
     metrics,
-    ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, preReads: fleet.preReads } : {}),
+    ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, preReads: fleet.preReads, seenTags: fleet.seenTags } : {}),
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
     ...(images ? { images: { ...images, ...(fleet ? { sharedCache: fleet.sharedCache } : {}) } } : {}),

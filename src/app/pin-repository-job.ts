@@ -32,6 +32,8 @@ import type { Finding } from '../audit/types.js';
 import { isSerious } from '../audit/types.js';
 import { matchesAnyGlob } from '../config/glob.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
+import { trustPolicyOf } from '../config/pinwarden-config.js';
+import type { PinTrust } from '../trust/pin-trust.js';
 import type { RepositoryRead } from './read-repository.js';
 import { count } from '../report/words.js';
 import { writeAttention } from './write-attention.js';
@@ -51,6 +53,8 @@ export interface RepositoryJobDeps {
   readonly auditFacts?: AuditFacts;
   /** Where image digests are read, for a repository's `images.mirrors`; without it, images are not pinned. */
   readonly imageResolverFor?: ImageResolverFor;
+  /** Pin-time trust (the installation's); without it, tags are written as they resolve. */
+  readonly trust?: PinTrust;
 }
 
 /** The digest resolver for a repository's mirrors, or why they cannot be used. */
@@ -129,12 +133,12 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     actionsLock: read.actionsLock,
     ...(imageRead ? { imageFiles: imageRead.files, imageNotes: imageRead.notes, kyvernoText: imageRead.also.find((file) => file.path === config.config.images.kyverno_path)?.text } : {}),
   };
-  const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver, images?.ok ? images.resolver : undefined);
+  const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver, images?.ok ? images.resolver : undefined, deps.trust);
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
   const audited = auditedFiles(plan, snapshot.actionsLock);
   const findings = deps.auditFacts
-    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag })).findings, ...auditRepositoryImages(plan)]
+    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag, ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config.config) } } : {}) })).findings, ...auditRepositoryImages(plan)]
     : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));

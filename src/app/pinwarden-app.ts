@@ -5,6 +5,12 @@ import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
 import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
+import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
+import { knownGoodOf } from '../audit/known-compromised.js';
+import { createPinTrust } from '../trust/pin-trust.js';
+import type { PinTrust } from '../trust/pin-trust.js';
+import { createMemorySeenTags } from '../trust/seen-tags.js';
+import type { SeenTags } from '../trust/sources.js';
 import { createGitHubAuditFacts } from '../github/github-audit-facts.js';
 import { createOctokitRefResolver } from '../github/octokit-ref-resolver.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
@@ -59,6 +65,8 @@ export interface PinwardenAppOptions {
   readonly metrics?: Pick<PinwardenMetrics, 'runs'>;
   /** Told of every run's outcome (benchmarks count them). */
   readonly onOutcome?: (repository: string, outcome: JobOutcome) => void;
+  /** Where the first commit of each release tag is remembered (a fleet's Redis); the default keeps it in this process. */
+  readonly seenTags?: SeenTags;
 }
 
 export interface PinwardenApp {
@@ -117,6 +125,9 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const resolvers = new Map<number, RefResolver>();
   // The audit's facts per installation, made anew each hour so the advisory database is fresh.
   const auditFacts = new Map<number, { facts: AuditFacts; at: number }>();
+  // Pin-time trust per installation's facts; the tags seen are remembered for every installation.
+  const seenTags = options.seenTags ?? createMemorySeenTags();
+  const trusts = new WeakMap<AuditFacts, PinTrust>();
   const background = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     background.add(work);
@@ -143,6 +154,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       auditFacts.set(installationId, { facts, at: Date.now() });
       return facts;
     };
+    const trustFor = (installationId: number, github: GitHubClient): PinTrust | undefined => {
+      const facts = auditFactsFor(installationId, github);
+      if (!facts.trust) return undefined;
+      if (!trusts.has(facts)) trusts.set(facts, createPinTrust(facts.trust, { seen: seenTags, isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES) }));
+      return trusts.get(facts);
+    };
     const backlogOf = (installationId: number) => queue?.backlog(installationId) ?? Promise.resolve(0);
     // One installation client for many runs (it renews its own token): making one per run cost
     // about a third of a 1,000-repository dry run.
@@ -165,7 +182,8 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       let github: GitHubClient | undefined;
       try {
         github = await clientFor(installationId);
-        const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), loadConfig, log, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
+        const trust = trustFor(installationId, github);
+        const deps = { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), ...(trust ? { trust } : {}), loadConfig, log, webUrl: webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false, ...(imageResolverFor ? { imageResolverFor } : {}) };
         outcome = await runRepositoryJob(deps, repository, pending.trigger, await preReads.take(installationId, full, pending.trigger));
         options.onOutcome?.(full, outcome);
       } catch (error) {
@@ -272,7 +290,10 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
 
     // The pull-request check. A push to a pull request's branch brings both `pull_request.synchronize`
     // and `check_suite.requested`: a head checked in the last minute is not checked again unless asked.
-    const checkDeps = (github: GitHubClient, log: Logger, installationId: number): CheckDeps => ({ github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), imageResolverFor, loadConfig, log });
+    const checkDeps = (github: GitHubClient, log: Logger, installationId: number): CheckDeps => {
+      const trust = trustFor(installationId, github);
+      return { github, resolver: resolverFor(installationId, github), auditFacts: auditFactsFor(installationId, github), ...(trust ? { trust } : {}), imageResolverFor, loadConfig, log };
+    };
     const check = (github: GitHubClient, log: Logger, installationId: number, target: CheckTarget, force: boolean) => {
       const key = `${installationId}/${target.owner}/${target.name}@${target.headSha}`.toLowerCase();
       if (!force && recentChecks.has(key)) return;

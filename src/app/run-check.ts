@@ -30,6 +30,9 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { GitHubClient } from './github-client.js';
+import { judgeAll } from '../jobs/pin-files.js';
+import type { PinTrust } from '../trust/pin-trust.js';
+import { trustPolicyOf } from '../config/pinwarden-config.js';
 import type { LoadConfig } from './load-config.js';
 import { CONFIG_PATH } from './load-config.js';
 import type { ImageResolverFor } from './pin-repository-job.js';
@@ -43,6 +46,8 @@ export interface CheckDeps {
   readonly github: GitHubClient;
   readonly resolver: RefResolver;
   readonly auditFacts: AuditFacts;
+  /** Pin-time trust: a held line is neither suggested nor pushed. */
+  readonly trust?: PinTrust;
   readonly imageResolverFor?: ImageResolverFor | undefined;
   readonly loadConfig: LoadConfig;
   readonly log: Pick<Logger, 'info' | 'warn' | 'debug'>;
@@ -121,7 +126,7 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   const touchedOf = touchedIndex(changed);
   const ignore = (ref: Parameters<typeof isIgnoredAction>[1]) => isIgnoredAction(config, ref);
   const audited = changed.workflows.map((file) => ({ path: file.path, text: file.text, located: file.located.ok ? { ok: true as const, references: touchedReferences(file) } : file.located }));
-  const report = await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.must_stay_on_tag });
+  const report = await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.must_stay_on_tag, ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config) } } : {}) });
   const imageFindings = changed.images.flatMap((file) => auditImages(file.path, imagesOnLines(file, true), new Map()));
   const findings = weighForCheck([...report.findings, ...imageFindings], touchedOf);
   const conclusion = conclusionOf(findings, config.check.conclusion);
@@ -162,11 +167,13 @@ function touchedIndex(changed: ChangedFiles): (path: string) => TouchedLines {
 
 /** The flagged lines pinned: refs resolved through the installation's cache, images through the registry. */
 async function fixFor(deps: CheckDeps, changed: ChangedFiles, config: PinwardenConfig, ignore: IgnoreRef): Promise<FileFix[]> {
-  const resolutions = await deps.resolver.resolve(collectRefRequests(changed.workflows.flatMap(touchedReferences), ignore));
+  const references = changed.workflows.flatMap(touchedReferences);
+  const resolutions = await deps.resolver.resolve(collectRefRequests(references, ignore));
+  const judgements = deps.trust ? await judgeAll({ trust: deps.trust, policy: trustPolicyOf(config) }, { references, resolutions, ignore, staysOnTag: config.must_stay_on_tag }) : undefined;
   const imageResolver = deps.imageResolverFor?.(config.images.mirrors);
   const touchedImages = changed.images.flatMap((file) => imagesToResolve(imagesOnLines(file, true)));
   const imageResolutions: Map<ImageKey, ImageResolution> = imageResolver?.ok && touchedImages.length > 0 ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image)) : new Map();
-  return planFix({ workflows: changed.workflows, images: changed.images, resolutions, imageResolutions, ignore, staysOnTag: config.must_stay_on_tag });
+  return planFix({ workflows: changed.workflows, images: changed.images, resolutions, imageResolutions, ignore, staysOnTag: config.must_stay_on_tag, ...(judgements ? { judgements } : {}) });
 }
 
 export type FixOutcome = { readonly status: 'pushed'; readonly commit: string; readonly files: number } | { readonly status: 'nothing' } | { readonly status: 'moved' } | { readonly status: 'refused'; readonly why: string };

@@ -22,6 +22,10 @@ import type { Finding } from './types.js';
 import { severityRank } from './types.js';
 import { twinOf } from '../resolve/version-tags.js';
 import { checkVersionComment, commentVersion } from './version-comment.js';
+import type { PinCandidate } from '../trust/judge-pin.js';
+import type { PinTrust } from '../trust/pin-trust.js';
+import type { TrustPolicy } from '../trust/types.js';
+import type { TrustSource } from '../trust/sources.js';
 
 export interface AuditedFile {
   readonly path: string;
@@ -100,8 +104,9 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
   return { located, remote, resolutions, resolutionOf, reachable, advisories, transitive };
 }
 
-export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[] } = {}): Promise<AuditReport> {
+export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[]; readonly trust?: { readonly trust: PinTrust; readonly policy: TrustPolicy } } = {}): Promise<AuditReport> {
   const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive } = await askAuditQuestions(files, source, index);
+  const trusted = options.trust ? await judgeTagsInUse(remote.filter(({ locked }) => !locked), resolutionOf, options.trust) : [];
   const notes: string[] = [];
   if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
   const indicators = indicatorsOf(index.data);
@@ -116,7 +121,9 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
       ];
     }),
     ...transitive.findings,
+    ...trusted,
   ];
+  if (source && 'trust' in source && source.trust) await reclassifyImmutable(findings, source.trust);
   const workflowBlockers = located.filter(({ reference, locked }) => !locked && isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
   const blockers = [...workflowBlockers, ...transitive.policyBlockers];
   return {
@@ -158,4 +165,53 @@ function referenceFindings(path: string, reference: UsesReference, resolutions: 
 
 function unreadable(path: string, error: string): Finding {
   return { path, line: 0, uses: '', check: 'unpinned', severity: 'medium', message: `the file cannot be read, so nothing in it was audited: ${error}`, evidence: {} };
+}
+
+/**
+ * What pin-time trust would say of the tags and branches in use today, were they pinned now:
+ * the same judgement the pinning asks, said in the audit ("pinning @v1 now would write …").
+ */
+async function judgeTagsInUse(remote: readonly { path: string; reference: UsesReference }[], resolutionOf: (reference: UsesReference) => Resolution | undefined, option: { readonly trust: PinTrust; readonly policy: TrustPolicy }): Promise<Finding[]> {
+  const entries = remote.flatMap(({ path, reference }) => {
+    const ref = reference.ref as RemoteRef;
+    const resolution = resolutionOf(reference);
+    if (ref.refKind === 'full-sha' || resolution?.status !== 'resolved' || resolution.refType === 'commit') return [];
+    const candidate: PinCandidate = { repository: repositoryOf(ref), path: ref.path, requested: ref.ref, refType: resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit };
+    return [{ path, reference, candidate }];
+  });
+  if (entries.length === 0) return [];
+  const judged = await option.trust.judge(entries.map(({ candidate }) => candidate), option.policy);
+  return entries.flatMap(({ path, reference }, index) => (judged[index]?.verdicts ?? []).map((verdict): Finding => ({
+    path,
+    line: reference.site.line,
+    uses: reference.site.value,
+    check: verdict.check,
+    severity: verdict.severity,
+    message: verdict.held ? `pinning @${(reference.ref as RemoteRef).ref} now would write a commit that must not run: ${verdict.message}` : verdict.message,
+    evidence: { ...verdict.evidence, held: verdict.held },
+  })));
+}
+
+/**
+ * A "moved" release tag whose release is immutable cannot have moved: GitHub forbids it, so the
+ * pin or its comment was wrong from the start. Said as a mismatch, not as a rewritten release.
+ * Asked only when some tag looks moved (one listing per such repository).
+ */
+async function reclassifyImmutable(findings: Finding[], trust: TrustSource): Promise<void> {
+  const moved = findings.flatMap((finding, index) => (finding.check === 'tag-moved' && typeof finding.evidence.repository === 'string' && typeof finding.evidence.tag === 'string' ? [{ index, repository: finding.evidence.repository, tag: finding.evidence.tag }] : []));
+  if (moved.length === 0) return;
+  const wanted = [...new Set(moved.map(({ repository }) => repository.toLowerCase()))].map((repository) => ({ owner: repository.split('/')[0] ?? '', repo: repository.split('/')[1] ?? '' }));
+  const listings = await trust.listings(wanted);
+  for (const { index, repository, tag } of moved) {
+    const release = listings.get(repository.toLowerCase())?.releases?.find((candidate) => candidate.tag === tag);
+    if (!release?.immutable) continue;
+    const finding = findings[index]!;
+    findings[index] = {
+      ...finding,
+      check: 'comment-mismatch',
+      severity: 'medium',
+      message: `the comment names ${tag}, an immutable release of ${repository} whose tag cannot move, and it names ${String(finding.evidence.tagNow)}, not the pinned ${String(finding.evidence.pinned)}: the pin or its comment was wrong from the start. Find out which commit you meant to run.`,
+      evidence: { ...finding.evidence, immutable: true },
+    };
+  }
 }

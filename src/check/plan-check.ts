@@ -13,7 +13,7 @@ import type { ImageKey, ImageResolution } from '../images/registry/digest-resolv
 import type { LocatedImage, LocateImagesResult } from '../images/types.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
 import { rewriteFile } from '../rewrite/rewrite-file.js';
-import type { IgnoreRef } from '../rewrite/plan-pins.js';
+import type { IgnoreRef, Judgements } from '../rewrite/plan-pins.js';
 import type { FileKind, LocateResult, UsesReference } from '../workflow/types.js';
 import { isTouched } from './changed-lines.js';
 import type { TouchedLines } from './changed-lines.js';
@@ -84,12 +84,14 @@ export function planFix(input: {
   readonly imageResolutions: ReadonlyMap<ImageKey, ImageResolution>;
   readonly ignore?: IgnoreRef;
   readonly staysOnTag?: readonly string[];
+  /** Pin-time trust's judgements: a held line is not suggested, nor pushed by "Pin them". */
+  readonly judgements?: Judgements;
 }): FileFix[] {
   const texts = new Map<string, { original: string; text: string }>();
   for (const file of input.workflows) {
     const references = touchedReferences(file);
     if (references.length === 0) continue;
-    const rewritten = rewriteFile({ text: file.text, references, resolutions: input.resolutions, ...(input.ignore ? { ignore: input.ignore } : {}), ...(input.staysOnTag ? { staysOnTag: input.staysOnTag } : {}) });
+    const rewritten = rewriteFile({ text: file.text, references, resolutions: input.resolutions, ...(input.ignore ? { ignore: input.ignore } : {}), ...(input.staysOnTag ? { staysOnTag: input.staysOnTag } : {}), ...(input.judgements ? { judgements: input.judgements } : {}) });
     if (rewritten.status === 'rewritten') texts.set(file.path, { original: file.text, text: rewritten.text });
   }
   for (const file of input.images) {

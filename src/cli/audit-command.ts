@@ -8,7 +8,7 @@ import { count } from '../report/words.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
-import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
+import { NOTHING_TO_RESOLVE, chooseAuditFacts, cliTrust } from './resolver-option.js';
 import type { ResolverOption } from './resolver-option.js';
 import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
@@ -31,7 +31,10 @@ export async function auditCommand(options: AuditOptions, io: CliIo): Promise<nu
   // Without a token or refs data the checks that need GitHub's answers are skipped, and that is said.
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
   if (!canAsk) notes.push('no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments, impostor commits, advisories and actions called inside actions were not checked');
-  const report = await auditFiles(files, canAsk ? await chooseAuditFacts(options, io.env) : NOTHING_TO_RESOLVE);
+  const facts = canAsk ? await chooseAuditFacts(options, io.env) : NOTHING_TO_RESOLVE;
+  // The tags in use are judged as pinning them now would be ("pinning @v1 now would write …").
+  const trust = cliTrust(facts, io.env);
+  const report = await auditFiles(files, facts, undefined, trust ? { trust } : {});
   // Images: of the workflows and actions, and of every image file; a digest's tag is asked about too.
   const imageInputs = [...read.map((file) => ({ path: file.path, kind: file.kind, text: file.text, uses: file.located })), ...imageFiles];
   const imagesLocated = imageInputs.map(locateImageFile);

@@ -17,19 +17,13 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
-import { NOTHING_TO_RESOLVE, chooseAuditFacts } from './resolver-option.js';
+import { NOTHING_TO_RESOLVE, chooseAuditFacts, cliTrust } from './resolver-option.js';
 import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
 import { auditImages, imagesAfterPinning } from '../images/audit-images.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
-import type { RefResolver } from '../resolve/types.js';
-import type { TrustOption } from '../jobs/pin-files.js';
-import { createPinTrust } from '../trust/pin-trust.js';
 import { trustFindings } from '../trust/trust-findings.js';
-import { DEFAULT_TRUST_POLICY } from '../trust/types.js';
-import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
-import { knownGoodOf } from '../audit/known-compromised.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
@@ -43,16 +37,6 @@ export interface PinOptions extends ImageResolverOption {
   /** Releases younger than this many days are not pinned from a floating ref (`pin.min_release_age_days`). */
   readonly minReleaseAgeDays?: number;
 }
-
-/** Pin-time trust over what the facts can ask; `PINWARDEN_NOW` fixes the clock for reproducible runs. */
-export function cliTrust(resolver: RefResolver, env: Readonly<Record<string, string | undefined>>, minReleaseAgeDays = DEFAULT_TRUST_POLICY.minReleaseAgeDays): TrustOption | undefined {
-  const source = 'trust' in resolver ? (resolver as { trust?: Parameters<typeof createPinTrust>[0] }).trust : undefined;
-  if (!source) return undefined;
-  const fixed = env.PINWARDEN_NOW ? Date.parse(env.PINWARDEN_NOW) : undefined;
-  const now = fixed !== undefined && !Number.isNaN(fixed) ? () => fixed : undefined;
-  return { trust: createPinTrust(source, { isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES), ...(now ? { now } : {}) }), policy: { ...DEFAULT_TRUST_POLICY, minReleaseAgeDays } };
-}
-
 
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
   const { files: read, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);

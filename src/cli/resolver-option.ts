@@ -8,6 +8,11 @@ import { loadRefsDir } from '../fake-github/load-refs.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
 import { UsageError } from './io.js';
+import type { TrustOption } from '../jobs/pin-files.js';
+import { createPinTrust } from '../trust/pin-trust.js';
+import { DEFAULT_TRUST_POLICY } from '../trust/types.js';
+import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
+import { knownGoodOf } from '../audit/known-compromised.js';
 
 
 export interface ResolverOption {
@@ -54,4 +59,13 @@ async function readAdvisories(file: string) {
   } catch (error) {
     throw new UsageError(`cannot read advisories from ${file}: ${(error as Error).message.split('\n')[0]}`);
   }
+}
+
+/** Pin-time trust over what the facts can ask; `PINWARDEN_NOW` fixes the clock for reproducible runs. */
+export function cliTrust(resolver: RefResolver, env: Readonly<Record<string, string | undefined>>, minReleaseAgeDays = DEFAULT_TRUST_POLICY.minReleaseAgeDays): TrustOption | undefined {
+  const source = 'trust' in resolver ? (resolver as { trust?: Parameters<typeof createPinTrust>[0] }).trust : undefined;
+  if (!source) return undefined;
+  const fixed = env.PINWARDEN_NOW ? Date.parse(env.PINWARDEN_NOW) : undefined;
+  const now = fixed !== undefined && !Number.isNaN(fixed) ? () => fixed : undefined;
+  return { trust: createPinTrust(source, { isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES), ...(now ? { now } : {}) }), policy: { ...DEFAULT_TRUST_POLICY, minReleaseAgeDays } };
 }

@@ -61,6 +61,20 @@ export const PinwardenConfigSchema = z
       })
       .strict()
       .default({ enabled: true, mirrors: [], kyverno: false, kyverno_path: KYVERNO_DEFAULT_PATH }),
+    pin: z
+      .object({
+        /** A floating ref whose newest release is younger than this is pinned to the newest release old enough (as Dependabot's cooldown). */
+        min_release_age_days: z.number().int().min(0).max(90).default(7),
+      })
+      .strict()
+      .default({ min_release_age_days: 7 }),
+    trust: z
+      .object({
+        /** Actions (`owner/repo[/path]` globs) whose releases do not descend one from another by design: no release-not-descendant finding. */
+        allow: globs.default([]),
+      })
+      .strict()
+      .default({ allow: [] }),
     check: z
       .object({
         /** The pull-request check's conclusion when a line it wrote has a critical or high finding. */
@@ -130,4 +144,9 @@ export function deepMerge(base: object, override: object): object {
 
 function isPlainObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The repository's pin-time trust policy. */
+export function trustPolicyOf(config: PinwardenConfig): { minReleaseAgeDays: number; allow: readonly string[] } {
+  return { minReleaseAgeDays: config.pin.min_release_age_days, allow: config.trust.allow };
 }

@@ -12,7 +12,7 @@ export type RolloutState = 'pull-request-open' | 'merged' | 'closed-without-merg
 export interface RepositoryStatus {
   readonly repository: string;
   readonly state: RolloutState;
-  readonly serious: readonly Pick<Finding, 'severity' | 'path' | 'line' | 'check' | 'message'>[];
+  readonly serious: readonly (Pick<Finding, 'severity' | 'path' | 'line' | 'check' | 'message'> & { readonly uses?: string })[];
   readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed' | undefined;
 }
 
@@ -56,6 +56,7 @@ export function dashboardLines(input: DashboardInput): string[] {
     '| --- | ---: |',
     ...(Object.keys(STATE_WORDS) as RolloutState[]).filter((state) => counts.has(state)).map((state) => `| ${STATE_WORDS[state]} | ${counts.get(state)} |`),
   ];
+  lines.push(...incidentLines(statuses));
   const serious = statuses.filter((status) => status.serious.length > 0).sort((a, b) => worst(a) - worst(b) || a.repository.localeCompare(b.repository));
   lines.push('', '### Security findings (critical and high)');
   if (serious.length === 0) lines.push('None.');
@@ -79,4 +80,29 @@ export function dashboardLines(input: DashboardInput): string[] {
 
 function worst(status: RepositoryStatus): number {
   return Math.min(...status.serious.map((finding) => severityRank(finding.severity)));
+}
+
+/** Checks that say an action's releases are being tampered with now: an incident for the whole organisation. */
+const INCIDENT_CHECKS: ReadonlySet<string> = new Set(['tag-moved-since-seen', 'impostor-tag', 'mass-retag']);
+
+/** Each action with an incident, and the repositories that use it (held in every one of them). */
+function incidentLines(statuses: readonly RepositoryStatus[]): string[] {
+  const byAction = new Map<string, { checks: Set<string>; repositories: Set<string> }>();
+  for (const status of statuses) {
+    for (const finding of status.serious) {
+      if (!INCIDENT_CHECKS.has(finding.check) || !finding.uses) continue;
+      const action = finding.uses.split('@')[0]!.split('/').slice(0, 2).join('/').toLowerCase();
+      const entry = byAction.get(action) ?? { checks: new Set<string>(), repositories: new Set<string>() };
+      entry.checks.add(finding.check);
+      entry.repositories.add(status.repository);
+      byAction.set(action, entry);
+    }
+  }
+  if (byAction.size === 0) return [];
+  return [
+    '',
+    '### Incidents',
+    'The releases of these actions look tampered with right now; pinwarden writes no pin to them in any repository. Check the runs that used them since, and rotate what those runs could read.',
+    ...[...byAction].sort(([a], [b]) => a.localeCompare(b)).slice(0, 50).map(([action, { checks, repositories }]) => `- ${inlineCode(action)} (${[...checks].sort().join(', ')}): used by ${[...repositories].sort().slice(0, 20).map((repository) => inlineCode(repository)).join(', ')}${repositories.size > 20 ? ` and ${repositories.size - 20} more` : ''}`),
+  ];
 }

@@ -39,6 +39,20 @@ export interface FakeRepository {
   readonly runs: FakeRun[];
   /** Check runs, as apps create and update them. */
   readonly checkRuns: FakeCheckRun[];
+  /** History given by refs data (`commits[].parents`), and commit dates. */
+  readonly parents: Map<string, readonly string[]>;
+  readonly commitDates: Map<string, string>;
+  /** Releases, newest first, as `GET /repos/{owner}/{repo}/releases` lists them. */
+  readonly releases: FakeRelease[];
+}
+
+export interface FakeRelease {
+  readonly id: number;
+  readonly tag: string;
+  readonly publishedAt: string;
+  readonly immutable: boolean;
+  readonly draft: boolean;
+  readonly prerelease: boolean;
 }
 
 export interface FakeAnnotation {
@@ -143,7 +157,12 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
   for (const commit of refs.commits ?? []) {
     repository.commits.add(commit.sha);
     if (!commit.reachable) repository.forkOnly.add(commit.sha);
+    if (commit.parents) repository.parents.set(commit.sha, commit.parents);
+    if (commit.date) repository.commitDates.set(commit.sha, commit.date);
   }
+  (refs.releases ?? []).forEach((release, index) => {
+    repository.releases.push({ id: 9_000 + index, tag: release.tag, publishedAt: release.publishedAt, immutable: release.immutable ?? false, draft: release.draft ?? false, prerelease: release.prerelease ?? false });
+  });
   // Files at a commit (an action's action.yml at the pinned SHA) live in the git store under that id.
   for (const [sha, files] of Object.entries(refs.files ?? {})) {
     const tree = writeTree(repository.git, new Map(Object.entries(files).map(([path, text]) => [path, { mode: '100644', sha: writeBlob(repository.git, text) }])));
@@ -193,7 +212,7 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
 }
 
 function emptyCollaboration() {
-  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>(), runs: [] as FakeRun[], checkRuns: [] as FakeCheckRun[] };
+  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>(), runs: [] as FakeRun[], checkRuns: [] as FakeCheckRun[], parents: new Map<string, readonly string[]>(), commitDates: new Map<string, string>(), releases: [] as FakeRelease[] };
 }
 
 /** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */

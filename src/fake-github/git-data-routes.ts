@@ -4,10 +4,11 @@ import type { FakeRepository, FakeState } from './fake-state.js';
 import { resolveRevision } from './fake-state.js';
 import { descendsFrom, impliedDirectories, writeBlob, writeCommit, writeTree } from './git-store.js';
 import type { TreeEntry } from './git-store.js';
+import { moveTag } from './release-routes.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
 import { nodeId, notFound, unprocessable } from './rest-answers.js';
 
-type WithRepository = (
+export type WithRepository = (
   handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string }) => RestResponse,
 ) => (state: FakeState, params: string[], request: RestRequest) => RestResponse;
 
@@ -149,6 +150,7 @@ export function gitDataRoutes(withRepository: WithRepository): RestRoute[] {
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/refs\/(.+)$/,
       handle: withRepository((repository, [ref = ''], { body, api }) => {
         const input = body as { sha?: string; force?: boolean };
+        if (ref.startsWith('tags/')) return moveTag(repository, ref.slice('tags/'.length), input, api);
         if (!ref.startsWith('heads/')) return notFound;
         const branch = ref.slice('heads/'.length);
         const current = repository.branches.get(branch);

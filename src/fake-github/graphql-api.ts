@@ -7,6 +7,7 @@ import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
 import type { FakeIssue, FakeRepository, FakeState, FakeTag } from './fake-state.js';
 import { findRepository, pullRequests, repositoryCommits, resolveRevision } from './fake-state.js';
 import { descendsFrom } from './git-store.js';
+import { compareCommits } from '../resolve/repo-refs.js';
 import { impliedDirectories } from './git-store.js';
 import { mutationFields, refNodeId, repositoryNodeId } from './graphql-mutations.js';
 
@@ -89,26 +90,28 @@ interface RefNode {
 
 /**
  * `Ref.compare(headRef:)`: where `headRef` stands against this ref. The ref contains it when the
- * head is BEHIND or IDENTICAL. History is known for seeded repositories; for refs data, a commit
- * listed reachable counts as in the default branch's history, a fork-only one as DIVERGED.
+ * head is BEHIND or IDENTICAL. History is known for seeded repositories and for refs data with
+ * `parents` (computed as `compareCommits` computes it for refs data offline); without history a
+ * reachable commit counts as in the default branch, a fork-only one as DIVERGED, and anything
+ * else is not answered (null), never guessed.
  */
 function comparison(repository: FakeRepository, base: string, isDefaultBranch: boolean, headRef: string) {
   const head = resolveRevision(repository, headRef);
   if (!head) return null;
   const node = (status: 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED') => ({ __typename: 'Comparison', status, aheadBy: status === 'AHEAD' || status === 'DIVERGED' ? 1 : 0, behindBy: status === 'BEHIND' || status === 'DIVERGED' ? 1 : 0 });
-  if (head === base) return node('IDENTICAL');
-  if (repository.forkOnly.has(head)) return node('DIVERGED');
-  if (repository.git.commits.has(base) && repository.git.commits.has(head)) {
-    if (descendsFrom(repository.git, base, head)) return node('BEHIND');
+  if (repository.git.commits.has(base) && repository.git.commits.has(head) && !repository.forkOnly.has(head)) {
+    if (head === base || descendsFrom(repository.git, base, head)) return node(head === base ? 'IDENTICAL' : 'BEHIND');
     return node(descendsFrom(repository.git, head, base) ? 'AHEAD' : 'DIVERGED');
   }
-  return node(isDefaultBranch && repository.commits.has(head) ? 'BEHIND' : 'DIVERGED');
+  const known = repositoryCommits(repository);
+  const status = compareCommits({ parentsOf: (sha) => repository.parents.get(sha), isForkOnly: (sha) => repository.forkOnly.has(sha), isKnownReachable: (sha) => known.has(sha) && !repository.forkOnly.has(sha) }, base, head, isDefaultBranch);
+  return status ? node(status) : null;
 }
 
 function refNode(repository: FakeRepository, qualifiedName: string): RefNode | null {
   if (qualifiedName.startsWith('refs/tags/')) {
     const tag = repository.tags.get(qualifiedName.slice('refs/tags/'.length));
-    return tag ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag), compare: ({ headRef }) => comparison(repository, tag.commit, false, headRef) } : null;
+    return tag ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag, repository), compare: ({ headRef }) => comparison(repository, tag.commit, false, headRef) } : null;
   }
   if (qualifiedName.startsWith('refs/heads/')) {
     const name = qualifiedName.slice('refs/heads/'.length);
@@ -124,7 +127,7 @@ function refsConnection(repository: FakeRepository, args: { refPrefix: string; q
   let nodes: { __typename: string; name: string; prefix: string; target: unknown }[];
   if (args.refPrefix === 'refs/tags/') {
     // The refs data carries no commit dates; its own order (oldest first) stands in for them.
-    nodes = [...repository.tags.values()].map((tag) => ({ __typename: 'Ref', name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag) }));
+    nodes = [...repository.tags.values()].map((tag) => ({ __typename: 'Ref', name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag, repository) }));
   } else if (args.refPrefix === 'refs/heads/') {
     nodes = [...repository.branches].map(([name, commit]) => ({ __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit) }));
   } else {
@@ -181,17 +184,19 @@ function blobNode(repository: FakeRepository, oid: string) {
   return { __typename: 'Blob', oid, byteSize: bytes.length, isBinary, isTruncated: bytes.length > BLOB_TEXT_LIMIT, text: isBinary ? null : bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8') };
 }
 
-function tagTarget(tag: FakeTag) {
-  if (!tag.tagObject) return commitNode(tag.commit);
-  return { __typename: 'Tag', oid: tag.tagObject, abbreviatedOid: tag.tagObject.slice(0, 7), name: tag.name, message: '', target: commitNode(tag.commit) };
+function tagTarget(tag: FakeTag, repository?: FakeRepository) {
+  if (!tag.tagObject) return commitNode(tag.commit, repository);
+  return { __typename: 'Tag', oid: tag.tagObject, abbreviatedOid: tag.tagObject.slice(0, 7), name: tag.name, message: '', target: commitNode(tag.commit, repository) };
 }
 
 function commitNode(oid: string, repository?: FakeRepository) {
   const commit = repository?.git.commits.get(oid);
+  const date = repository?.commitDates.get(oid);
   return {
     __typename: 'Commit',
     oid,
     abbreviatedOid: oid.slice(0, 7),
+    ...(date ? { committedDate: date } : {}),
     ...(commit
       ? {
           tree: { __typename: 'Tree', oid: commit.tree },

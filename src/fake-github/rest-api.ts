@@ -6,6 +6,7 @@ import { collaborationRoutes } from './collaboration-routes.js';
 import { issueRoutes } from './issue-routes.js';
 import { checkRoutes } from './check-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
+import { releaseRoutes } from './release-routes.js';
 import { nodeId, notFound } from './rest-answers.js';
 
 export interface RestResponse {
@@ -125,6 +126,7 @@ export const restRoutes: readonly RestRoute[] = [
     }),
   },
   ...gitDataRoutes(withRepository),
+  ...releaseRoutes(withRepository),
   ...collaborationRoutes(withRepository),
   ...issueRoutes(withRepository),
   ...checkRoutes(withRepository),

@@ -66,37 +66,52 @@ export function createGitHubTrustSource(client: Client): TrustSource {
     }
   };
 
+  const inFlight = new Map<string, Promise<RepositoryListing | undefined>>();
+  /** One query (and one releases call each) for a batch; answers in the batch's order, kept for the TTL. */
+  const askListings = async (batch: readonly { owner: string; repo: string }[]): Promise<(RepositoryListing | undefined)[]> => {
+    const [data, releases] = await Promise.all([listRefs(batch), Promise.all(batch.map(({ owner, repo }) => listReleases(owner, repo)))]);
+    return batch.map(({ owner, repo }, index) => {
+      const node = data?.[`r${index}`];
+      if (!node) return undefined;
+      const commitDates = new Map<string, string>();
+      const tags = node.tags.nodes.flatMap((tag) => {
+        const commit = peel(tag.target);
+        if (!tag.name || !commit?.oid) return [];
+        if (commit.committedDate) commitDates.set(commit.oid, commit.committedDate);
+        return [{ name: tag.name, commit: commit.oid }];
+      });
+      const listing: RepositoryListing = {
+        defaultBranch: node.defaultBranchRef?.name,
+        branches: node.branches.nodes.flatMap((branch) => (branch.name && branch.target?.oid ? [{ name: branch.name, commit: branch.target.oid }] : [])),
+        tags,
+        releases: releases[index],
+        commitDates,
+      };
+      listings.set(repositoryKey(owner, repo), { listing });
+      return listing;
+    });
+  };
+
   return {
     async listings(wanted) {
-      const result = new Map<string, RepositoryListing>();
-      const missing = [...new Map(wanted.map((entry) => [repositoryKey(entry.owner, entry.repo), entry])).values()].filter((entry) => {
-        const cached = listings.get(repositoryKey(entry.owner, entry.repo));
-        if (cached?.listing) result.set(repositoryKey(entry.owner, entry.repo), cached.listing);
-        return cached === undefined;
-      });
+      const unique = [...new Map(wanted.map((entry) => [repositoryKey(entry.owner, entry.repo), entry])).values()];
+      // Concurrent runs of an installation ask for the same actions: one ask in flight per repository.
+      const missing = unique.filter((entry) => !listings.has(repositoryKey(entry.owner, entry.repo)) && !inFlight.has(repositoryKey(entry.owner, entry.repo)));
       for (const batch of chunks(missing, REPOSITORIES_PER_QUERY)) {
-        const [data, releases] = await Promise.all([listRefs(batch), Promise.all(batch.map(({ owner, repo }) => listReleases(owner, repo)))]);
-        batch.forEach(({ owner, repo }, index) => {
-          const node = data?.[`r${index}`];
-          if (!node) return;
-          const commitDates = new Map<string, string>();
-          const tags = node.tags.nodes.flatMap((tag) => {
-            const commit = peel(tag.target);
-            if (!tag.name || !commit?.oid) return [];
-            if (commit.committedDate) commitDates.set(commit.oid, commit.committedDate);
-            return [{ name: tag.name, commit: commit.oid }];
-          });
-          const listing: RepositoryListing = {
-            defaultBranch: node.defaultBranchRef?.name,
-            branches: node.branches.nodes.flatMap((branch) => (branch.name && branch.target?.oid ? [{ name: branch.name, commit: branch.target.oid }] : [])),
-            tags,
-            releases: releases[index],
-            commitDates,
-          };
-          listings.set(repositoryKey(owner, repo), { listing });
-          result.set(repositoryKey(owner, repo), listing);
+        const asked = askListings(batch);
+        batch.forEach((entry, index) => {
+          const key = repositoryKey(entry.owner, entry.repo);
+          const one = asked.then((answers) => answers[index]);
+          inFlight.set(key, one);
+          void one.finally(() => inFlight.delete(key));
         });
       }
+      const result = new Map<string, RepositoryListing>();
+      await Promise.all(unique.map(async (entry) => {
+        const key = repositoryKey(entry.owner, entry.repo);
+        const listing = listings.get(key)?.listing ?? (await inFlight.get(key));
+        if (listing) result.set(key, listing);
+      }));
       return result;
     },
 

@@ -1,7 +1,8 @@
 // One repository's pinning change, decided from a snapshot of its files: which workflow and
 // action files change and how, and what happens to dependabot.yml. Plain data in and out; the
 // app reads the snapshot and writes the result through GitHub.
-import { isIgnoredAction } from '../config/pinwarden-config.js';
+import { isIgnoredAction, trustPolicyOf } from '../config/pinwarden-config.js';
+import type { PinTrust } from '../trust/pin-trust.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import { matchesAnyGlob } from '../config/glob.js';
 import { ACTIONS_ENTRY, planDependabot } from '../dependabot/plan-dependabot.js';
@@ -101,7 +102,7 @@ export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
 }
 
 /** `imageResolver`: where image digests are read; without it, images are left to a later run. */
-export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver, imageResolver?: ImageDigestResolver): Promise<RepositoryPlan> {
+export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver, imageResolver?: ImageDigestResolver, trust?: PinTrust): Promise<RepositoryPlan> {
   const ignoredPaths: string[] = [];
   const lockedPaths: string[] = [];
   // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
@@ -123,7 +124,7 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
     }
     return true;
   });
-  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag });
+  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag, ...(trust ? { trust: { trust, policy: trustPolicyOf(config) } } : {}) });
   const finalText = new Map(pinned.flatMap((file) => (file.status === 'rewritten' ? [[file.path, file.text] as const] : [])));
   const images = imageResolver && config.images.enabled ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver) : undefined;
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);

@@ -48,6 +48,8 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   const files = new Set(pins.map((entry) => entry.path)).size;
   const sections: string[] = [PR_MARKER, ...fitRows(findingsSection(input.findings ?? []), 12_000), '### Why', WHY, ''];
 
+  sections.push(...heldSection(plan, input.webUrl));
+
   const images = imagePins(plan.images);
   if (pins.length > 0 || images.length === 0) sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
   if (pins.length > 0) {
@@ -71,8 +73,10 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 
   const branchPins = pins.filter(({ pin }) => pin.refType === 'branch');
   const confused = pins.filter(({ pin }) => pin.ambiguous);
-  if (branchPins.length > 0 || confused.length > 0) {
+  const trusted = pins.flatMap(({ path, pin }) => (pin.trust ?? []).map((verdict) => ({ path, pin, verdict })));
+  if (branchPins.length > 0 || confused.length > 0 || trusted.length > 0) {
     sections.push('', '### Review these');
+    sections.push(...fitRows(trusted.map(({ path, pin, verdict }) => `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)}, ${verdict.check} (${verdict.severity}): ${safeText(verdict.message)}`), 6_000));
     for (const { path, pin } of branchPins) {
       sections.push(`- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)} names a **branch**; it is pinned to the branch head of today, which no release vouches for. Prefer a release tag if the action has one.`);
     }
@@ -81,7 +85,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     }
   }
 
-  const unpinned = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : [])) : []));
+  const unpinned = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' && !entry.held ? [{ path: file.path, entry }] : [])) : []));
   if (unpinned.length > 0) {
     sections.push('', '### Left as they are');
     sections.push(...fitRows(unpinned.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value || '(empty)')}: ${safeText(entry.reason)}`), 8_000));
@@ -136,7 +140,36 @@ function afterCell(pin: PlannedPin, webUrl: string): string {
   const commit = `[${tableCode(pin.after)}](${repository}/commit/${pin.sha})`;
   const tag = pin.tag ? ` [${tableCode(pin.tag)}](${repository}/releases/tag/${urlSegment(pin.tag)})` : '';
   const branch = pin.refType === 'branch' ? ' **branch head**' : '';
-  return `${commit}${tag}${branch}`;
+  const immutable = pin.immutable ? ' (immutable release)' : '';
+  const instead = pin.insteadOf ? ` (not ${tableCode(pin.insteadOf)}: too new)` : '';
+  return `${commit}${tag}${immutable}${instead}${branch}`;
+}
+
+/**
+ * References pin-time trust would not write: what, why, the evidence to check, and what to do.
+ * Above the table, because a held reference is the one that needs a person today.
+ */
+function heldSection(plan: RepositoryPlan, webUrl: string): string[] {
+  const held = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' && entry.held ? [{ path: file.path, entry, verdicts: entry.held }] : [])) : []));
+  if (held.length === 0) return [];
+  const rows = held.map(({ path, entry, verdicts }) => {
+    const why = verdicts.map((verdict) => {
+      const repository = String(verdict.evidence.repository ?? '');
+      const commit = String(verdict.evidence.commit ?? '');
+      const link = /^[^/\s]+\/[^/\s]+$/.test(repository) && /^[0-9a-f]{40}$/.test(commit) ? ` ([the commit](${webUrl}/${repository.split('/').map(urlSegment).join('/')}/commit/${commit}))` : '';
+      return `**${verdict.check}** (${verdict.severity}): ${safeText(verdict.message)}${link}`;
+    });
+    return `- ${inlineCode(path)} line ${entry.site.line}, ${inlineCode(entry.site.value)}: ${why.join(' ')}`;
+  });
+  return [
+    `### Held back: ${count(held.length, 'reference')} not pinned`,
+    'pinwarden did not write these: the commit each tag names **now** has the shape of a hijacked release, and a pin written during an attack keeps the malware after the maintainers restore their tags. The lines are left as they are.',
+    '',
+    ...fitRows(rows, 10_000),
+    '',
+    'What to do: wait for the action\u2019s maintainers to say what happened (their security advisories and issues); if you know the last good release, pin it by hand (`uses: owner/repo@<its commit> # vX.Y.Z`); put `# pinwarden:ignore` on the line to stop pinwarden asking. The next run pins these once the tags name commits that pass.',
+    '',
+  ];
 }
 
 /** A tag name as one URL path segment: nothing in it can end the link's destination. */

@@ -13,6 +13,8 @@ import type { DashboardStore } from '../app/org-dashboard.js';
 import { createPreReads } from '../app/pre-reads.js';
 import type { PreReads } from '../app/pre-reads.js';
 import { withSharedPreReads } from './redis-pre-reads.js';
+import { createRedisSeenTags } from './redis-seen-tags.js';
+import type { SeenTags } from '../trust/sources.js';
 
 /** /ready fails when Redis has not answered a PING within this. */
 const READY_TIMEOUT_MS = 2_000;
@@ -24,6 +26,8 @@ export interface Fleet {
   readonly dashboardStore: DashboardStore;
   /** What scan waves read, for the runs of every replica. */
   readonly preReads: PreReads;
+  /** The first commit of each release tag, for every replica. */
+  readonly seenTags: SeenTags;
   budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
   /** Undefined when ready; else why not. */
   ready(): Promise<string | undefined>;
@@ -47,6 +51,7 @@ export async function connectFleet(url: string, options: { concurrency: number; 
     sharedCache: createRedisSharedCache(redis),
     dashboardStore: createRedisDashboardStore(redis),
     preReads: withSharedPreReads(createPreReads(), redis),
+    seenTags: createRedisSeenTags(redis),
     async budgetLeft(msPerSecond) {
       const budget = createRedisContentBudget(redis, { msPerSecond });
       const ids = await knownInstallations(redis);

@@ -53,12 +53,13 @@ it('reports every finding with its evidence as JSON, and fails on high and criti
   expect(report.findings.every((finding) => finding.path === '.github/workflows/ci.yml')).toBe(true);
   expect(report.requireFullShaPolicy.ready).toBe(false);
   // The budget: refs in one batched query, the advisory database in one, reachability and
-  // manifests batched; no REST call at all.
+  // manifests batched; the only REST call is the releases of the repository whose tag looks moved
+  // (an immutable release's tag cannot move), with its listing.
   const operations = fake.requests.filter((entry) => entry.kind === 'graphql').map((entry) => entry.route.replace('POST /graphql ', ''));
   expect(operations.filter((name) => name === '(pinwardenAdvisories)')).toHaveLength(1);
   expect(operations.filter((name) => name === '(pinwardenReachability)').length).toBeLessThanOrEqual(1);
-  expect(operations.length).toBeLessThanOrEqual(6);
-  expect(fake.counts().byKind['rest-read']).toBe(0);
+  expect(operations.length).toBeLessThanOrEqual(7);
+  expect(fake.requests.filter((entry) => entry.kind === 'rest-read').map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/releases']);
 });
 
 it('finds an impostor commit through the API', async () => {

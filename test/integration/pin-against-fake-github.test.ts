@@ -122,7 +122,15 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
     console.info(`pin and its audit: ${JSON.stringify(counts.byRoute)}`);
     const pinning = fake.requests.filter((request) => request.route.endsWith('(PinwardenRefs)')).slice(0, Math.ceil(uniqueRefs / 100) + 1);
     expect(pinning.length).toBeLessThanOrEqual(Math.ceil(uniqueRefs / 100) + 1);
-    expect(counts.total).toBeLessThanOrEqual(Math.ceil(uniqueRefs / 100) + 1 + 12);
+    // Pin-time trust: one REST call (releases) per action repository, the listings batched twenty
+    // repositories a query, and compare in at most two rounds (issue 25's budget: 2 GraphQL + 1 REST a repository).
+    const repositories = new Set(before.flatMap((file) => file.references.flatMap(({ ref }) => (isRemoteRef(ref) ? [`${ref.owner}/${ref.repo}`.toLowerCase()] : [])))).size;
+    const trustRest = counts.byRoute['GET /repos/{owner}/{repo}/releases'] ?? 0;
+    const trustGraphql = (counts.byRoute['POST /graphql (pinwardenTrustListing)'] ?? 0) + (counts.byRoute['POST /graphql (pinwardenTrustCompare)'] ?? 0);
+    expect(trustRest).toBeGreaterThan(0);
+    expect(trustRest).toBeLessThanOrEqual(repositories);
+    expect(trustGraphql).toBeLessThanOrEqual(Math.ceil(repositories / 20) + 2);
+    expect(counts.total - trustRest - trustGraphql).toBeLessThanOrEqual(Math.ceil(uniqueRefs / 100) + 1 + 12);
   });
 
   it('gives the same answers as the offline refs resolver', async () => {

@@ -11,6 +11,8 @@ describe('config', () => {
       allow_unpinned_owners: [],
       dependabot: { enabled: true, schedule: { interval: 'weekly' }, cooldown_days: 7 },
       images: { enabled: true, mirrors: [], kyverno: false, kyverno_path: 'kyverno/pinwarden-image-policies.yaml' },
+      pin: { min_release_age_days: 7 },
+      trust: { allow: [] },
       check: { conclusion: 'failure' },
       pull_request: { title: 'Pin GitHub Actions to commit SHAs', labels: [] },
     });
