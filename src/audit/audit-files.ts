@@ -7,7 +7,10 @@ import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/typ
 import type { RemoteRef } from '../workflow/types.js';
 import { checkAdvisories } from './advisories.js';
 import type { AuditFacts, Reachability } from './audit-facts.js';
-import { reachabilityKey } from './audit-facts.js';
+import { manifestKey, reachabilityKey } from './audit-facts.js';
+import { checkDownloadsLatest, stepVersionInput, versionInputDefault } from './downloads-latest.js';
+import { parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { checkImpostor, reachabilityQuestion } from './impostor.js';
 import { scanTransitive } from './transitive.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
@@ -101,11 +104,11 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
     return sha ? [{ path, reference, sha }] : [];
   });
   const transitive = await scanTransitive(roots, facts, index);
-  return { located, remote, resolutions, resolutionOf, reachable, advisories, transitive };
+  return { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots };
 }
 
 export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[]; readonly trust?: { readonly trust: PinTrust; readonly policy: TrustPolicy } } = {}): Promise<AuditReport> {
-  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive } = await askAuditQuestions(files, source, index);
+  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots } = await askAuditQuestions(files, source, index);
   const trusted = options.trust ? await judgeTagsInUse(remote.filter(({ locked }) => !locked), resolutionOf, options.trust) : [];
   const notes: string[] = [];
   if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
@@ -122,6 +125,7 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
     }),
     ...transitive.findings,
     ...trusted,
+    ...(await latestDownloads(files, roots, factsFrom(source))),
   ];
   if (source && 'trust' in source && source.trust) await reclassifyImmutable(findings, source.trust);
   const workflowBlockers = located.filter(({ reference, locked }) => !locked && isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
@@ -214,4 +218,25 @@ async function reclassifyImmutable(findings: Finding[], trust: TrustSource): Pro
       evidence: { ...finding.evidence, immutable: true },
     };
   }
+}
+
+/** Steps that ask an action with a `version` input for its latest release (the manifests are the transitive scan's, cached). */
+async function latestDownloads(files: readonly AuditedFile[], roots: readonly { path: string; reference: UsesReference; sha: string }[], facts: AuditFacts): Promise<Finding[]> {
+  const actions = roots.filter(({ reference }) => reference.ref.kind === 'action');
+  if (actions.length === 0) return [];
+  const question = ({ reference, sha }: { reference: UsesReference; sha: string }) => {
+    const ref = reference.ref as RemoteRef;
+    return { owner: ref.owner, repo: ref.repo, sha, path: ref.path };
+  };
+  const manifests = await facts.manifests(actions.map(question));
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const documents = new Map<string, Document>();
+  return actions.flatMap((root) => {
+    const manifest = manifests.get(manifestKey(question(root)));
+    const input = manifest === undefined ? undefined : versionInputDefault(manifest);
+    const text = texts.get(root.path);
+    if (!input || text === undefined) return [];
+    if (!documents.has(root.path)) documents.set(root.path, parseDocument(text));
+    return checkDownloadsLatest(root.path, root.reference, stepVersionInput(documents.get(root.path)!, text, root.reference.site.valueStart), input.default);
+  });
 }
