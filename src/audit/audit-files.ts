@@ -94,6 +94,13 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
     return resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
   };
   const remote = located.filter(({ reference }) => isRemoteRef(reference.ref));
+  // Pin-time trust's listings of the actions named by tag, all at once (an install wave asks this
+  // for all of its repositories: its runs then find them in the installation's cache).
+  const tagged = remote.flatMap(({ reference }) => {
+    const ref = reference.ref as RemoteRef;
+    return ref.refKind !== 'full-sha' && resolutionOf(reference)?.status === 'resolved' ? [{ owner: ref.owner, repo: ref.repo }] : [];
+  });
+  if (facts.trust && tagged.length > 0) await facts.trust.listings(tagged);
   const questions = remote.flatMap(({ reference }) => reachabilityQuestion(reference, resolutionOf(reference)) ?? []);
   const reachable: ReadonlyMap<string, Reachability> = questions.length > 0 ? await facts.reachability(questions) : new Map();
   const advisories = await facts.advisories();

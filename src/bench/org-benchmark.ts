@@ -103,6 +103,7 @@ async function runPeer(url: string, org: readonly SyntheticRepository[]): Promis
 /** Distinct `owner/repo@ref` among the remote references of the repositories pinwarden scans. */
 function orgStatistics(org: readonly SyntheticRepository[]) {
   const unique = new Set<string>();
+  const actionRepositories = new Set<string>();
   let occurrences = 0;
   let files = 0;
   for (const repository of org.filter((entry) => !entry.archived)) {
@@ -112,9 +113,10 @@ function orgStatistics(org: readonly SyntheticRepository[]) {
       if (!isRemoteRef(ref)) continue;
       occurrences += 1;
       unique.add(refKey(ref));
+      actionRepositories.add(`${ref.owner}/${ref.repo}`.toLowerCase());
     }
   }
-  return { repositories: org.length, scanned: org.filter((entry) => !entry.archived).length, files, occurrences, uniqueRefs: unique.size };
+  return { repositories: org.length, scanned: org.filter((entry) => !entry.archived).length, files, occurrences, uniqueRefs: unique.size, actionRepositories: actionRepositories.size };
 }
 
 const SCAN_ROUTES = [/pinwardenRead/, /contents/, /git\/trees/, /git\/blobs/];
@@ -158,6 +160,13 @@ function measure(variant: Variant, counts: Counts, run: { wallMs: number; peakRs
       advisories: auditCalls.filter((entry) => /pinwardenAdvisories/.test(entry.route)).length,
       reachability: auditCalls.filter((entry) => /pinwardenReachability/.test(entry.route)).length,
       manifests: auditCalls.filter((entry) => /pinwardenManifests/.test(entry.route)).length,
+    },
+    // Pin-time trust: each action repository's listing and releases, and Ref.compare (issue 25's budget: 2 GraphQL + 1 REST a repository).
+    trust: {
+      listings: requests.filter((entry) => /pinwardenTrustListing/.test(entry.route)).length,
+      compares: requests.filter((entry) => /pinwardenTrustCompare/.test(entry.route)).length,
+      releases: requests.filter((entry) => entry.route === 'GET /repos/{owner}/{repo}/releases').length,
+      actionRepositories: stats.actionRepositories,
     },
     pullRequests,
     writesPerPullRequest: pullRequests > 0 ? round(writes.length / pullRequests, 2) : null,

@@ -67,6 +67,24 @@ export function createGitHubTrustSource(client: Client): TrustSource {
   };
 
   const inFlight = new Map<string, Promise<RepositoryListing | undefined>>();
+  const comparing = new Map<string, Promise<CompareStatus | undefined>>();
+  /** One query for up to 50 refs, grouped by repository; answers kept for the TTL. */
+  const askCompare = async (batch: readonly CompareQuestion[]): Promise<Map<string, CompareStatus>> => {
+    const byRepository = new Map<string, CompareQuestion[]>();
+    for (const question of batch) byRepository.set(repositoryKey(question.owner, question.repo), [...(byRepository.get(repositoryKey(question.owner, question.repo)) ?? []), question]);
+    const groups = [...byRepository.values()];
+    const fields = groups.map((group, index) => `  q${index}: repository(owner: ${text(group[0]!.owner)}, name: ${text(group[0]!.repo)}) { ${group.map((question, refIndex) => `c${refIndex}: ref(qualifiedName: ${text(question.base)}) { compare(headRef: ${text(question.head)}) { status } }`).join(' ')} }`);
+    const data = await partial<Record<string, Record<string, { compare: { status: string } | null } | null> | null>>(client, `query pinwardenTrustCompare {\n${fields.join('\n')}\n}`);
+    const answers = new Map<string, CompareStatus>();
+    groups.forEach((group, index) => group.forEach((question, refIndex) => {
+      const status = data?.[`q${index}`]?.[`c${refIndex}`]?.compare?.status;
+      if (status === 'IDENTICAL' || status === 'BEHIND' || status === 'AHEAD' || status === 'DIVERGED') {
+        answers.set(compareKey(question), status);
+        compares.set(compareKey(question), status);
+      }
+    }));
+    return answers;
+  };
   /** One query (and one releases call each) for a batch; answers in the batch's order, kept for the TTL. */
   const askListings = async (batch: readonly { owner: string; repo: string }[]): Promise<(RepositoryListing | undefined)[]> => {
     const [data, releases] = await Promise.all([listRefs(batch), Promise.all(batch.map(({ owner, repo }) => listReleases(owner, repo)))]);
@@ -116,26 +134,24 @@ export function createGitHubTrustSource(client: Client): TrustSource {
     },
 
     async compare(questions) {
-      const answers = new Map<string, CompareStatus>();
-      const open = [...new Map(questions.map((question) => [compareKey(question), question])).values()].filter((question) => {
-        const cached = compares.get(compareKey(question));
-        if (cached) answers.set(compareKey(question), cached);
-        return !cached;
-      });
+      const unique = [...new Map(questions.map((question) => [compareKey(question), question])).values()];
+      // Concurrent runs compare the same commits: one ask in flight per question; an unanswered one is asked again later.
+      const open = unique.filter((question) => !compares.has(compareKey(question)) && !comparing.has(compareKey(question)));
       for (const batch of chunks(open, REFS_PER_QUERY)) {
-        const byRepository = new Map<string, CompareQuestion[]>();
-        for (const question of batch) byRepository.set(repositoryKey(question.owner, question.repo), [...(byRepository.get(repositoryKey(question.owner, question.repo)) ?? []), question]);
-        const groups = [...byRepository.values()];
-        const fields = groups.map((group, index) => `  q${index}: repository(owner: ${text(group[0]!.owner)}, name: ${text(group[0]!.repo)}) { ${group.map((question, refIndex) => `c${refIndex}: ref(qualifiedName: ${text(question.base)}) { compare(headRef: ${text(question.head)}) { status } }`).join(' ')} }`);
-        const data = await partial<Record<string, Record<string, { compare: { status: string } | null } | null> | null>>(client, `query pinwardenTrustCompare {\n${fields.join('\n')}\n}`);
-        groups.forEach((group, index) => group.forEach((question, refIndex) => {
-          const status = data?.[`q${index}`]?.[`c${refIndex}`]?.compare?.status;
-          if (status === 'IDENTICAL' || status === 'BEHIND' || status === 'AHEAD' || status === 'DIVERGED') {
-            answers.set(compareKey(question), status);
-            compares.set(compareKey(question), status);
-          }
-        }));
+        const asked = askCompare(batch);
+        for (const question of batch) {
+          const key = compareKey(question);
+          const one = asked.then((answers) => answers.get(key));
+          comparing.set(key, one);
+          void one.finally(() => comparing.delete(key));
+        }
       }
+      const answers = new Map<string, CompareStatus>();
+      await Promise.all(unique.map(async (question) => {
+        const key = compareKey(question);
+        const status = compares.get(key) ?? (await comparing.get(key));
+        if (status) answers.set(key, status);
+      }));
       return answers;
     },
   };

@@ -42,12 +42,12 @@ export function createPinTrust(source: TrustSource, options: PinTrustOptions): P
         const older = freshness(candidate, bare(candidate), context)?.pinInstead;
         return [{ candidate, tag: candidate.label, sha: candidate.sha }, ...(older ? [{ candidate, tag: older.tag, sha: older.sha }] : [])];
       });
-      const containment = await askContainment(source, targets.map(({ candidate, sha }) => ({ candidate, sha, listing: listings.get(candidate.repository.toLowerCase())! })), containmentCache);
+      // Whether each release descends from the one before it is asked with the first round of containment.
       const ancestryQuestions = targets.flatMap(({ candidate, tag, sha }) => {
         const previous = tag ? previousRelease(bare(candidate), tag) : undefined;
         return previous ? [{ ...splitRepository(candidate.repository), base: `refs/tags/${previous.name}`, head: sha, previous: previous.name }] : [];
       });
-      const ancestryAnswers = ancestryQuestions.length > 0 ? await source.compare(ancestryQuestions) : new Map<string, CompareStatus>();
+      const { containment, alsoAnswered: ancestryAnswers } = await askContainment(source, targets.map(({ candidate, sha }) => ({ candidate, sha, listing: listings.get(candidate.repository.toLowerCase())! })), containmentCache, ancestryQuestions);
       const firstSeen = await rememberTags(options.seen, listed.map((candidate) => ({ candidate, tags: fullVersionsOn(candidate, bare(candidate)) })));
       const judgements = new Map<PinCandidate, TrustJudgement>();
       for (const candidate of listed) {
@@ -76,7 +76,7 @@ function trustOf(repository: string, listing: RepositoryListing, containment: Re
 const holds = (status: CompareStatus | undefined) => status === 'BEHIND' || status === 'IDENTICAL';
 
 /** Containment per repository and commit: a branch tip holds itself; else the default branch, then every other ref. */
-async function askContainment(source: TrustSource, targets: readonly { candidate: PinCandidate; sha: string; listing: RepositoryListing }[], cache: LRUCache<string, Containment>): Promise<Map<string, Map<string, Containment>>> {
+async function askContainment(source: TrustSource, targets: readonly { candidate: PinCandidate; sha: string; listing: RepositoryListing }[], cache: LRUCache<string, Containment>, alsoAsk: readonly CompareQuestion[]): Promise<{ containment: Map<string, Map<string, Containment>>; alsoAnswered: ReadonlyMap<string, CompareStatus> }> {
   const result = new Map<string, Map<string, Containment>>();
   const set = (repository: string, sha: string, value: Containment) => {
     const key = repository.toLowerCase();
@@ -93,7 +93,7 @@ async function askContainment(source: TrustSource, targets: readonly { candidate
     else open.set(key, target);
   }
   const first = [...open.values()].flatMap(({ candidate, sha, listing }) => (listing.defaultBranch ? [{ ...splitRepository(candidate.repository), base: `refs/heads/${listing.defaultBranch}`, head: sha }] : []));
-  const firstAnswers = first.length > 0 ? await source.compare(first) : new Map<string, CompareStatus>();
+  const firstAnswers = first.length + alsoAsk.length > 0 ? await source.compare([...first, ...alsoAsk]) : new Map<string, CompareStatus>();
   const second: { target: { candidate: PinCandidate; sha: string }; questions: CompareQuestion[] }[] = [];
   for (const target of open.values()) {
     const { candidate, sha, listing } = target;
@@ -119,7 +119,7 @@ async function askContainment(source: TrustSource, targets: readonly { candidate
     // Only a full set of answers says "no ref holds it"; a gap leaves it unknown.
     else if (answers.every((answer) => answer !== undefined)) set(target.candidate.repository, target.sha, 'not-contained');
   }
-  return result;
+  return { containment: result, alsoAnswered: firstAnswers };
 }
 
 async function rememberTags(seen: SeenTags | undefined, entries: readonly { candidate: PinCandidate; tags: readonly string[] }[]): Promise<Map<string, Map<string, string>>> {

@@ -27,7 +27,7 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats.default(ajv);
 
 beforeAll(async () => {
-  const state = createFakeState(await loadRefsDir(join(fixturesDir, 'refs')));
+  const state = createFakeState([...(await loadRefsDir(join(fixturesDir, 'refs'))), ...(await loadRefsDir(join(fixturesDir, 'trust', 'refs')))]);
   seedRepository(state, { fullName: 'octo/app', files: { '.github/workflows/ci.yml': WORKFLOW, 'README.md': '# app\n', 'tools/action.yml': 'runs:\n  using: composite\n' } });
   seedRepository(state, { fullName: 'octo/empty' });
   fake = await startFakeGitHub({ state });
@@ -88,6 +88,25 @@ describe('fake GitHub REST answers follow the OpenAPI description', () => {
     expect(validate(response.body) ? [] : validate.errors).toEqual([]);
   });
 
+  it('lists releases with published_at and immutable, and finds one by tag', async () => {
+    const listed = await get('/repos/acme/sideways/releases?per_page=100');
+    expectValid('/repos/{owner}/{repo}/releases', listed.status, listed.body);
+    expect((listed.body as { tag_name: string; immutable: boolean; published_at: string }[]).map((release) => [release.tag_name, release.immutable, release.published_at])).toEqual([['v3.0.0', true, '2026-01-10T00:00:00Z'], ['v3.1.0', false, '2026-02-10T00:00:00Z']]);
+    const one = await get('/repos/acme/sideways/releases/tags/v3.1.0');
+    expectValid('/repos/{owner}/{repo}/releases/tags/{tag}', one.status, one.body);
+    expect((await get('/repos/acme/sideways/releases/tags/v9.9.9')).status).toBe(404);
+  });
+
+  it('moves a tag only when forced, and never the tag of an immutable release', async () => {
+    const sideways = findRepository(fake.state, 'acme', 'sideways')!;
+    const target = sideways.branches.get('main')!;
+    expect((await send('PATCH', '/repos/acme/sideways/git/refs/tags/v3.0.0', { sha: target, force: true })).status).toBe(422);
+    expect((await send('PATCH', '/repos/acme/sideways/git/refs/tags/v3.1.0', { sha: target })).status).toBe(422);
+    const moved = await send('PATCH', '/repos/acme/sideways/git/refs/tags/v3.1.0', { sha: target, force: true });
+    expectValid('/repos/{owner}/{repo}/git/refs/{ref}', moved.status, moved.body, 'patch');
+    expect(sideways.tags.get('v3.1.0')?.commit).toBe(target);
+  });
+
   it('pages tag listings with a Link header, as GitHub does', async () => {
     const response = await fetch(`${fake.url}/repos/acme/setup/tags?per_page=2`);
     expect(response.headers.get('link')).toMatch(/<[^>]+page=2>; rel="next"/);
@@ -117,6 +136,14 @@ describe('fake GitHub GraphQL is GitHub’s schema', () => {
     const result = await graphql('query { a: repository(owner: "acme", name: "setup") { name } b: repository(owner: "acme", name: "nope") { name } }');
     expect(result.data).toEqual({ a: { name: 'setup' }, b: null });
     expect(result.errors).toMatchObject([{ type: 'NOT_FOUND', path: ['b'] }]);
+  });
+
+  it('compares from the refs data\'s commit graph, and answers null where it cannot know', async () => {
+    const refs = JSON.parse(readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__fresh.json'), 'utf8')) as { tags: { name: string; sha: string }[] };
+    const commit = (tag: string) => refs.tags.find((entry) => entry.name === tag)!.sha;
+    const { data, errors } = await graphql(`{ fresh: repository(owner: "acme", name: "fresh") { main: ref(qualifiedName: "refs/heads/main") { compare(headRef: "${commit('v4.0.0')}") { status } } older: ref(qualifiedName: "refs/tags/v4.0.0") { compare(headRef: "${commit('v4.2.0')}") { status } } } hijacked: repository(owner: "acme", name: "hijacked") { tag: ref(qualifiedName: "refs/tags/v1.2.0") { compare(headRef: "v1.3.0") { status } } } setup: repository(owner: "acme", name: "setup") { tag: ref(qualifiedName: "refs/tags/v1.2.3") { compare(headRef: "main") { status } } } }`);
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({ fresh: { main: { compare: { status: 'BEHIND' } }, older: { compare: { status: 'AHEAD' } } }, hijacked: { tag: { compare: { status: 'DIVERGED' } } }, setup: { tag: { compare: null } } });
   });
 
   it('peels an annotated tag through its Tag object', async () => {

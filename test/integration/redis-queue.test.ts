@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/local-run/cluster.js';
+import { createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
 import type { RedisServer } from '../../src/local-run/cluster.js';
 import { seededRandom } from '../../src/bench/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
@@ -64,6 +65,20 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     }
     // Another installation's budget is its own.
     expect(await budget.reserve('installation-b')).toBe(0);
+  });
+
+  it('remembers the first commit of each release tag for the whole fleet, whichever replica saw it first', async () => {
+    const replicaA = createRedisSeenTags(redis);
+    const other = new Redis(server.url, { maxRetriesPerRequest: null });
+    const replicaB = createRedisSeenTags(other);
+    const first = 'a'.repeat(40);
+    const moved = 'b'.repeat(40);
+    expect(await replicaA.remember('Acme/Tool', [{ tag: 'v1.0.0', commit: first }])).toEqual(new Map([['v1.0.0', first]]));
+    // Another replica, later, after the tag moved: it is told the first commit, and a new tag is recorded.
+    expect(await replicaB.remember('acme/tool', [{ tag: 'v1.0.0', commit: moved }, { tag: 'v1.1.0', commit: moved }])).toEqual(new Map([['v1.0.0', first], ['v1.1.0', moved]]));
+    expect(await redis.pttl('pinwarden:seen-tags:acme/tool')).toBeGreaterThan(100 * 86_400_000);
+    expect(await replicaA.remember('acme/other', [])).toEqual(new Map());
+    await other.quit();
   });
 
   it('merges pending runs atomically: strongest trigger, every reply once, found again after a claim', async () => {
