@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflow/**/*.ts', 'src/gate/**/*.ts', 'src/rewrite/**/*.ts', 'src/resolve/types.ts', 'src/report/**/*.ts', 'src/dependabot/**/*.ts', 'src/config/**/*.ts', 'src/pull-request/**/*.ts', 'src/jobs/**/*.ts'],
+    files: ['src/workflow/**/*.ts', 'src/gate/**/*.ts', 'src/rewrite/**/*.ts', 'src/resolve/types.ts', 'src/report/**/*.ts', 'src/dependabot/**/*.ts', 'src/config/**/*.ts', 'src/pull-request/**/*.ts', 'src/jobs/**/*.ts', 'src/trust/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', pureCoreRestrictions] },
   },
 );
