@@ -1,7 +1,11 @@
 // The pull-request check end to end: the real server on loopback, signed pull_request and
 // check_run webhooks, the fake GitHub's check runs, files list and createCommitOnBranch.
 import { describe, expect, it } from 'vitest';
-import { findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/fake-github/fake-state.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addRepository, findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/fake-github/fake-state.js';
+import type { RepoRefs } from '../../src/resolve/repo-refs.js';
+import { fixturesDir } from '../support/paths.js';
 import type { FakeRepository } from '../../src/fake-github/fake-state.js';
 import { readCommitFiles } from '../../src/fake-github/git-store.js';
 import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/local-run/webhook-payloads.js';
@@ -75,6 +79,24 @@ describe('the pull-request check', () => {
     expect(lastRun().headSha).toBe(head);
     expect(lastRun().conclusion).toBe('success');
     expect(lastRun().annotations).toEqual([]);
+  });
+
+  it('fails on a tag pin-time trust holds, and "Pin them" pins the other flagged line, never that one', async () => {
+    const hijacked = JSON.parse(readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__hijacked.json'), 'utf8')) as RepoRefs;
+    await bench.start((state) => {
+      addRepository(state, hijacked);
+      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }).collaborators.set('dev', 'write');
+    });
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5', 'acme/hijacked@v1') });
+    const run = lastRun();
+    expect(run.conclusion).toBe('failure');
+    const held = run.annotations.find((annotation) => annotation.start_line === 10);
+    expect(held?.message).toMatch(/impostor-tag|no branch of acme\/hijacked holds/);
+    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
+    await bench.local.pinwarden.idle();
+    const ci = readCommitFiles(web().git, web().branches.get('feature')!).get('.github/workflows/ci.yml')!;
+    expect(ci).toContain(`actions/setup-go@${tagSha('actions/setup-go', 'v5')}`);
+    expect(ci).toContain('      - uses: acme/hijacked@v1\n');
   });
 
   it('refuses to push when the branch moved after the check, and says so on the run', async () => {

@@ -31,6 +31,18 @@ describe('pinwarden pin: pin-time trust', () => {
     expect(report.summary).toMatchObject({ held: 3, pinned: 4 });
   });
 
+  it('does not repair a comment to name a release on a commit trust holds', async () => {
+    const bad = JSON.parse(readFileSync(join(refsDir, 'acme__hijacked.json'), 'utf8')).tags.find((tag: { name: string }) => tag.name === 'v1.3.0').sha as string;
+    const good = JSON.parse(readFileSync(join(refsDir, 'acme__hijacked.json'), 'utf8')).tags.find((tag: { name: string }) => tag.name === 'v1.2.0').sha as string;
+    const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: acme/hijacked@${bad} # v1\n      - uses: acme/hijacked@${good} # v1\n`;
+    const root = tempRepo({ '.github/workflows/ci.yml': text });
+    await runCli(['pin', '--refs', refsDir], root, env);
+    const written = readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8');
+    // The good commit's comment is made to name its release; the fork-only commit's is left alone.
+    expect(written).toContain(`acme/hijacked@${bad} # v1\n`);
+    expect(written).toContain(`acme/hijacked@${good} # v1.2.0\n`);
+  });
+
   it('--min-release-age 0 pins the newest release; a healthy action alone exits 0', async () => {
     const root = tempRepo({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: acme/fresh@v4\n      - uses: acme/healthy@v5\n' });
     const run = await runCli(['pin', '--refs', refsDir, '--min-release-age', '0'], root, env);
