@@ -18,7 +18,7 @@ import { matchesAnyGlob } from '../config/glob.js';
 import { gateFailuresOf } from '../gate/gate-files.js';
 import { gateImage } from '../gate/gate.js';
 import { auditImages } from '../images/audit-images.js';
-import { imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
+import { imagePathsAmong, isValuesFileName, looksLikeKubernetes } from '../images/image-file-kind.js';
 import { imagesToResolve } from '../images/plan-images.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import type { ImageFile } from '../images/pin-images.js';
@@ -30,6 +30,7 @@ import { collectRefRequests } from '../rewrite/plan-pins.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { GitHubClient } from './github-client.js';
+import { inlineCode } from '../markdown/safe-markdown.js';
 import { judgeAll } from '../jobs/pin-files.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import { trustPolicyOf } from '../config/pinwarden-config.js';
@@ -41,6 +42,8 @@ import { commitFiles } from './write-pull-request.js';
 
 /** Files of one pull request the check reads; a larger one is checked on its first files and says so. */
 export const MAX_CHECKED_FILES = 100;
+/** GitHub's list of a pull request's files stops at 3,000 entries. */
+const MAX_LISTED_FILES = 3_000;
 
 export interface CheckDeps {
   readonly github: GitHubClient;
@@ -68,6 +71,8 @@ interface ChangedFiles {
   readonly config: PinwardenConfig | undefined;
   readonly configProblems: readonly string[];
   readonly notes: string[];
+  /** Changed files the check could not read in full (too many, too large, not text): it cannot pass them. */
+  readonly unread: readonly { readonly path: string; readonly why: string }[];
   /** No workflow, action or image file changed. */
   readonly nothingToCheck?: boolean;
 }
@@ -83,11 +88,17 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
       return kind ? [{ path: file.filename, kind, touched: touchedLines(file) }] : [];
     });
   // Nothing to read: the check passes at once (so it can be required), without a second request.
-  if (candidates.length === 0) return { workflows: [], images: [], config: undefined, configProblems: [], notes: [], nothingToCheck: true };
-  const notes = candidates.length > MAX_CHECKED_FILES ? [`${candidates.length - MAX_CHECKED_FILES} more changed files were not checked (at most ${MAX_CHECKED_FILES} per pull request)`] : [];
+  if (candidates.length === 0) return { workflows: [], images: [], config: undefined, configProblems: [], notes: [], unread: [], nothingToCheck: true };
+  const notes: string[] = [];
+  const unread: { path: string; why: string }[] = candidates.slice(MAX_CHECKED_FILES).map((file) => ({ path: file.path, why: `beyond the ${MAX_CHECKED_FILES} files a check reads` }));
+  // GitHub lists at most 3,000 files of a pull request: past that, what else changed is not known.
+  if (listed.length >= MAX_LISTED_FILES) unread.push({ path: `(files past the first ${MAX_LISTED_FILES})`, why: 'GitHub lists no more files of a pull request' });
   const checked = candidates.slice(0, MAX_CHECKED_FILES);
+  // A values file is a chart's when a Chart.yaml sits beside it at the head.
+  const chartOf = (path: string) => `${target.headSha}:${path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : ''}Chart.yaml`;
+  const charts = checked.filter((file) => file.kind === 'maybe-kubernetes' && isValuesFileName(file.path)).map((file) => chartOf(file.path));
   // The config comes from the default branch: a pull request cannot exempt its own lines.
-  const objects = await readObjects(github, { owner: target.owner, name: target.name }, [`HEAD:${CONFIG_PATH}`, ...checked.map((file) => `${target.headSha}:${file.path}`)]);
+  const objects = await readObjects(github, { owner: target.owner, name: target.name }, [`HEAD:${CONFIG_PATH}`, ...checked.map((file) => `${target.headSha}:${file.path}`), ...new Set(charts)]);
   const configText = objects.get(`HEAD:${CONFIG_PATH}`)?.text ?? undefined;
   const config = await deps.loadConfig(github, target.owner, target.name, configText);
   const ignoredPaths = config.ok ? config.config.ignore.paths : [];
@@ -95,9 +106,18 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
   const workflows: CheckedWorkflow[] = [];
   const images: CheckedImageFile[] = [];
   for (const file of checked) {
+    if (matchesAnyGlob(file.path, ignoredPaths)) continue;
     const blob = objects.get(`${target.headSha}:${file.path}`);
-    if (!blob?.text || blob.isTruncated || matchesAnyGlob(file.path, ignoredPaths)) continue;
+    if (!blob || blob.text === null || blob.text === undefined || blob.isTruncated) {
+      unread.push({ path: file.path, why: blob?.isTruncated ? 'larger than GitHub gives in one read' : blob ? 'not text' : 'not found at the head' });
+      continue;
+    }
     const text = blob.text;
+    if (file.kind === 'maybe-kubernetes' && isValuesFileName(file.path) && objects.get(chartOf(file.path))) {
+      // A chart's values: its images are checked; "Pin them" leaves them to the pinning pull request, which reads the templates.
+      if (imagesOn) images.push(checkedImageFile({ path: file.path, kind: 'helm-values', text }, file.touched));
+      continue;
+    }
     if (file.kind === 'workflow' || file.kind === 'action') {
       const located = locateUsesSites(text, file.kind);
       workflows.push({ path: file.path, kind: file.kind, text, located, touched: file.touched });
@@ -107,7 +127,8 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
       if (kind) images.push(checkedImageFile({ path: file.path, kind, text }, file.touched));
     }
   }
-  return { workflows, images, config: config.ok ? config.config : undefined, configProblems: config.ok ? [] : config.problems, notes };
+  if (unread.length > 0) notes.push(`Not read in full, so this check cannot pass them: ${unread.slice(0, 20).map((file) => `${inlineCode(file.path)} (${file.why})`).join(', ')}${unread.length > 20 ? ` and ${unread.length - 20} more` : ''}.`);
+  return { workflows, images, config: config.ok ? config.config : undefined, configProblems: config.ok ? [] : config.problems, notes, unread };
 }
 
 function checkedImageFile(file: ImageFile, touched: TouchedLines): CheckedImageFile {
@@ -129,7 +150,9 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   const report = await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.must_stay_on_tag, ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config) } } : {}) });
   const imageFindings = changed.images.flatMap((file) => auditImages(file.path, imagesOnLines(file, true), new Map()));
   const findings = weighForCheck([...report.findings, ...imageFindings], touchedOf);
-  const conclusion = conclusionOf(findings, config.check.conclusion);
+  // What was not read is never passed: success becomes neutral, and the summary names the files.
+  const judged = conclusionOf(findings, config.check.conclusion);
+  const conclusion = judged === 'success' && changed.unread.length > 0 ? 'neutral' : judged;
   const fork = target.headRef === undefined;
   // The pins the table shows (the audit above resolved these refs, so the cache answers): a fork
   // gets them as replacement lines; a branch here gets the button, which pushes them when pressed.

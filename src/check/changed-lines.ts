@@ -1,12 +1,14 @@
 // Which lines of a file a pull request wrote: the `+` lines of the hunks GitHub's files list gives
-// (hunks only, `@@ -a,b +c,d @@`), numbered as in the new file. A new file is all new; a file
-// GitHub sends no patch for (too large, binary) has no line the check may blame.
+// (hunks only, `@@ -a,b +c,d @@`), numbered as in the new file. A new file is all new, and so is
+// a file GitHub sends no patch for (too large, or renamed without a change).
 export type TouchedLines = ReadonlySet<number> | 'all';
 
 export function touchedLines(file: { readonly status: string; readonly patch?: string | undefined }): TouchedLines {
   if (file.status === 'added') return 'all';
+  // No patch: GitHub left the diff out (too large), or a pure rename brought the file in. Nothing
+  // says which lines are new, so every line is: the check never passes lines it could not see.
+  if (!file.patch) return 'all';
   const touched = new Set<number>();
-  if (!file.patch) return touched;
   let line = 0;
   for (const text of file.patch.split('\n')) {
     const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);

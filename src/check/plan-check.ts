@@ -95,6 +95,8 @@ export function planFix(input: {
     if (rewritten.status === 'rewritten') texts.set(file.path, { original: file.text, text: rewritten.text });
   }
   for (const file of input.images) {
+    // A chart's values are pinned where its templates read a digest: the pinning pull request's work, not a line fix.
+    if (file.kind === 'helm-values') continue;
     const current = texts.get(file.path)?.text ?? file.text;
     // A file the action pass rewrote is located again on its new text (its `uses:` moved).
     const located = texts.has(file.path) ? locateImageFile({ ...file, text: current, uses: undefined }) : file.located;

@@ -88,7 +88,8 @@ function checkRunBody(repository: FakeRepository, run: FakeCheckRun, api: string
 }
 
 /** The files a pull request changes against its base branch, with hunks-only patches, as GitHub lists them. */
-export function pullRequestFiles(repository: FakeRepository, number: number): { filename: string; status: string; additions: number; deletions: number; patch: string; sha: string }[] | undefined {
+/** A pull request's files as GitHub lists them (a file moved unchanged is `renamed`, with no patch). */
+export function pullRequestFiles(repository: FakeRepository, number: number): { filename: string; previous_filename?: string; status: string; additions: number; deletions: number; patch?: string; sha: string }[] | undefined {
   const pull = repository.issues.get(number)?.pull;
   const head = pull ? pullHead(repository, pull) : undefined;
   const base = pull ? repository.branches.get(pull.base) : undefined;
@@ -96,7 +97,17 @@ export function pullRequestFiles(repository: FakeRepository, number: number): { 
   const before = readCommitFiles(repository.git, base);
   const after = readCommitFiles(repository.git, head);
   const paths = [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
-  return paths.map((path) => {
+  // A path gone and another added with the same bytes: git's rename, which GitHub lists once.
+  const removed = paths.filter((path) => !after.has(path));
+  const renamedFrom = new Map<string, string>();
+  for (const path of paths.filter((candidate) => !before.has(candidate))) {
+    const source = removed.find((old) => before.get(old) === after.get(path) && ![...renamedFrom.values()].includes(old));
+    if (source !== undefined) renamedFrom.set(path, source);
+  }
+  const sources = new Set(renamedFrom.values());
+  return paths.filter((path) => !sources.has(path)).map((path) => {
+    const from = renamedFrom.get(path);
+    if (from !== undefined) return { filename: path, previous_filename: from, status: 'renamed', additions: 0, deletions: 0, sha: '' };
     const old = before.get(path);
     const now = after.get(path);
     const hunks = structuredPatch(path, path, old ?? '', now ?? '', undefined, undefined, { context: 3 }).hunks;
@@ -104,6 +115,32 @@ export function pullRequestFiles(repository: FakeRepository, number: number): { 
     const additions = hunks.reduce((sum, hunk) => sum + hunk.lines.filter((line) => line.startsWith('+')).length, 0);
     const deletions = hunks.reduce((sum, hunk) => sum + hunk.lines.filter((line) => line.startsWith('-')).length, 0);
     return { filename: path, status: old === undefined ? 'added' : now === undefined ? 'removed' : 'modified', additions, deletions, patch, sha: '' };
+  });
+}
+
+/**
+ * GitHub stops sending patches once those in one response add up to about 20,000 lines: the
+ * files after that come without `patch` and with zero counts, nothing marking them
+ * (github.com/orgs/community/discussions/213491, seen 2026-11-19).
+ */
+export const PATCH_LINES_PER_RESPONSE = 20_000;
+
+/** The example's fields but its patch, which only a file that has one shows. */
+function withoutPatch(template: Json): Json {
+  const { patch: _example, ...rest } = template as Record<string, unknown>;
+  return rest as Json;
+}
+
+function withinPatchBudget<T extends { patch?: string; additions: number; deletions: number }>(files: readonly T[]): T[] {
+  let lines = 0;
+  return files.map((file) => {
+    if (file.patch === undefined) return file;
+    if (lines < PATCH_LINES_PER_RESPONSE) {
+      lines += file.patch.split('\n').length;
+      return file;
+    }
+    const { patch: _dropped, ...rest } = file;
+    return { ...rest, additions: 0, deletions: 0 } as T;
   });
 }
 
@@ -159,14 +196,14 @@ export function checkRoutes(withRepository: WithRepository): RestRoute[] {
         if (!files) return notFound;
         const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
         const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
-        const shown = files.slice((page - 1) * perPage, page * perPage);
+        const shown = withinPatchBudget(files.slice((page - 1) * perPage, page * perPage));
         const template = (example('diff-entry') as unknown as Json[])[0]!;
         const head = pullHead(repository, repository.issues.get(Number(number))!.pull!)!;
         const next = page * perPage < files.length ? { link: `<${api}/pulls/${number}/files?per_page=${perPage}&page=${page + 1}>; rel="next"` } : undefined;
         return {
           status: 200,
           body: shown.map((file) => ({
-            ...template,
+            ...withoutPatch(template),
             ...file,
             changes: file.additions + file.deletions,
             sha: file.sha || head,

@@ -32,6 +32,11 @@ export function imageFileKindByPath(path: string, chartDirs: ReadonlySet<string>
   return 'maybe-kubernetes';
 }
 
+/** A chart values file's name (`values.yaml`, `values-prod.yml`): one, when a `Chart.yaml` sits beside it. */
+export function isValuesFileName(path: string): boolean {
+  return VALUES.test(path);
+}
+
 /** A YAML text some document of which has top-level `apiVersion:` and `kind:` keys. */
 export function looksLikeKubernetes(text: string): boolean {
   return /^apiVersion:[ \t]*\S/m.test(text) && /^kind:[ \t]*\S/m.test(text);

@@ -99,6 +99,59 @@ describe('the pull-request check', () => {
     expect(ci).toContain('      - uses: acme/hijacked@v1\n');
   });
 
+  describe('never passes what it did not read', () => {
+    const pinnedWorkflow = (n: number) => `on: push\njobs:\n  a${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${PINNED_CHECKOUT}\n`;
+
+    it('more than a hundred changed files: neutral, naming those it did not read', async () => {
+      await start();
+      const changes = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`.github/workflows/w${String(index).padStart(3, '0')}.yml`, pinnedWorkflow(index)]));
+      await openPull(changes);
+      expect(lastRun().conclusion).toBe('neutral');
+      expect(renderedText(lastRun().output.summary!)).toMatch(/Not read in full, so this check cannot pass them: \.github\/workflows\/w100\.yml \(beyond the 100 files a check reads\)/);
+    });
+
+    it('a file GitHub sends no patch for (past its diff budget) counts as written in full', async () => {
+      const big = (word: string) => Array.from({ length: 20_100 }, (_, index) => `${word} ${index}`).join('\n');
+      await start({ '.github/workflows/ci.yml': WORKFLOW, '.github/data.txt': 'old\n' });
+      // The data file's patch fills GitHub's budget; the workflow listed after it comes without a patch.
+      await openPull({ '.github/data.txt': big('new'), '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+      const files = (await (await fetch(`${bench.fake.url}/repos/octo-org/web/pulls/1/files?per_page=100`)).json()) as { filename: string; patch?: string }[];
+      expect(files.map((file) => [file.filename, file.patch === undefined])).toEqual([['.github/data.txt', false], ['.github/workflows/ci.yml', true]]);
+      expect(lastRun().conclusion).toBe('failure');
+      // Both mutable references are blamed: nothing says which lines the pull request wrote.
+      expect(lastRun().annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([['.github/workflows/ci.yml', 8], ['.github/workflows/ci.yml', 9]]);
+    });
+
+    it('a pure rename into .github/workflows is checked in full', async () => {
+      const moved = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n';
+      await start({ '.github/workflows/ci.yml': WORKFLOW, 'drafts/deploy.yml': moved });
+      await openPull({ 'drafts/deploy.yml': null, '.github/workflows/deploy.yml': moved });
+      const files = (await (await fetch(`${bench.fake.url}/repos/octo-org/web/pulls/1/files`)).json()) as { filename: string; status: string; patch?: string }[];
+      expect(files).toMatchObject([{ filename: '.github/workflows/deploy.yml', status: 'renamed', previous_filename: 'drafts/deploy.yml' }]);
+      expect(lastRun().conclusion).toBe('failure');
+      expect(lastRun().annotations.map((annotation) => annotation.start_line)).toEqual([6]);
+    });
+
+    it('a workflow over 512,000 bytes, which GitHub truncates, is not passed', async () => {
+      await start();
+      await openPull({ '.github/workflows/huge.yml': `${pinnedWorkflow(1)}${'# padding\n'.repeat(60_000)}` });
+      expect(lastRun().conclusion).toBe('neutral');
+      expect(renderedText(lastRun().output.summary!)).toContain('.github/workflows/huge.yml (larger than GitHub gives in one read)');
+    });
+
+    it("a chart's changed values.yaml is read for images", async () => {
+      const registry = await startFakeRegistry({ images: parseImagesFile(JSON.stringify({ images: { 'docker.io/library/nginx:1.27.0': { digest: `sha256:${'2'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json' } } })) });
+      try {
+        await bench.start((state) => void seedRepository(state, { fullName: 'octo-org/web', files: { 'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n', 'charts/app/values.yaml': 'image:\n  repository: nginx\n  tag: "1.26.0"\n' } }).collaborators.set('dev', 'write'), { images: { mirrors: [`*=${registry.url}/{registry}`] } });
+        await openPull({ 'charts/app/values.yaml': 'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.0"\n' });
+        expect(lastRun().conclusion).not.toBe('success');
+        expect(lastRun().annotations.map((annotation) => annotation.path)).toEqual(['charts/app/values.yaml']);
+      } finally {
+        await registry.close();
+      }
+    });
+  });
+
   it('refuses to push when the branch moved after the check, and says so on the run', async () => {
     await start();
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
