@@ -30,7 +30,7 @@ import { auditImages } from '../images/audit-images.js';
 import type { ImageDigestResolver } from '../images/registry/digest-resolver.js';
 import type { Finding } from '../audit/types.js';
 import { isSerious } from '../audit/types.js';
-import { matchesAnyGlob } from '../config/glob.js';
+import { globMatcher } from '../config/glob.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import { trustPolicyOf } from '../config/pinwarden-config.js';
 import type { PinTrust } from '../trust/pin-trust.js';
@@ -236,7 +236,8 @@ async function readRepositoryImages(github: GitHubClient, repository: { owner: s
 
 /** The image files `config` asks for, read at `commit`: the run's read and the install wave's. */
 export function readImagesFor(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
-  return readImageFiles(github, repository, commit, (path) => matchesAnyGlob(path, config.ignore.paths), [config.images.kyverno_path]);
+  const ignore = globMatcher(config.ignore.paths);
+  return readImageFiles(github, repository, commit, (path) => ignore.matches(path), [config.images.kyverno_path]);
 }
 
 /** The audit of the images the default branch names (as they are, before this run's pins). */

@@ -14,7 +14,7 @@ import type { CheckedImageFile, CheckedWorkflow, FileFix } from '../check/plan-c
 import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, PIN_ACTION, renderCheck } from '../check/render-check.js';
 import { isIgnoredAction } from '../config/pinwarden-config.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
-import { matchesAnyGlob } from '../config/glob.js';
+import { globMatcher } from '../config/glob.js';
 import { gateFailuresOf } from '../gate/gate-files.js';
 import { gateImage } from '../gate/gate.js';
 import { auditImages } from '../images/audit-images.js';
@@ -101,12 +101,12 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
   const objects = await readObjects(github, { owner: target.owner, name: target.name }, [`HEAD:${CONFIG_PATH}`, ...checked.map((file) => `${target.headSha}:${file.path}`), ...new Set(charts)]);
   const configText = objects.get(`HEAD:${CONFIG_PATH}`)?.text ?? undefined;
   const config = await deps.loadConfig(github, target.owner, target.name, configText);
-  const ignoredPaths = config.ok ? config.config.ignore.paths : [];
+  const ignored = globMatcher(config.ok ? config.config.ignore.paths : []);
   const imagesOn = config.ok && config.config.images.enabled && deps.imageResolverFor !== undefined;
   const workflows: CheckedWorkflow[] = [];
   const images: CheckedImageFile[] = [];
   for (const file of checked) {
-    if (matchesAnyGlob(file.path, ignoredPaths)) continue;
+    if (ignored.matches(file.path)) continue;
     const blob = objects.get(`${target.headSha}:${file.path}`);
     if (!blob || blob.text === null || blob.text === undefined || blob.isTruncated) {
       unread.push({ path: file.path, why: blob?.isTruncated ? 'larger than GitHub gives in one read' : blob ? 'not text' : 'not found at the head' });

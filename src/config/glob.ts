@@ -4,14 +4,41 @@
 // from `*a*a*a*…` would let one of them stall the app for every installation. Segments are
 // matched with the two-pointer wildcard algorithm and `**` by memoised search over segments,
 // both polynomial. Case-sensitive; callers lowercase action names (GitHub's are case-insensitive).
+// Polynomial is not enough: 500 globs of `**/*aaaa…b` against a deep tree still stalled the event
+// loop for a minute. So each list of globs (one config's) gets a budget of character steps; once
+// spent, its globs match nothing more — the files are read and pinned as if not ignored (the
+// safe side) — and the matcher says so for the report.
+
+/** Character steps one list of globs may take, across all its matches (about 50 ms of work). */
+export const GLOB_STEP_BUDGET = 5_000_000;
+
+interface Budget {
+  steps: number;
+}
+
+export interface GlobMatcher {
+  matches(value: string): boolean;
+  /** Whether the budget ran out: some value was not matched, and counted as not matching. */
+  spent(): boolean;
+}
+
+/** One config's globs for one run, with one budget for all its matches. */
+export function globMatcher(globs: readonly string[], steps = GLOB_STEP_BUDGET): GlobMatcher {
+  const budget: Budget = { steps };
+  return {
+    matches: (value) => globs.length > 0 && budget.steps > 0 && globs.some((glob) => matchGlob(glob, value, budget) && budget.steps > 0),
+    spent: () => budget.steps <= 0,
+  };
+}
 
 /** One segment against one pattern segment with `*` (any run) and `?` (one character). */
-function matchSegment(pattern: string, text: string): boolean {
+function matchSegment(pattern: string, text: string, budget: Budget): boolean {
   let p = 0;
   let t = 0;
   let star = -1;
   let resume = 0;
   while (t < text.length) {
+    if ((budget.steps -= 1) <= 0) return false;
     if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
       p += 1;
       t += 1;
@@ -32,7 +59,7 @@ function matchSegment(pattern: string, text: string): boolean {
   return p === pattern.length;
 }
 
-export function matchGlob(glob: string, value: string): boolean {
+export function matchGlob(glob: string, value: string, budget: Budget = { steps: GLOB_STEP_BUDGET }): boolean {
   // Repeated `**` segments mean the same as one.
   const patterns = glob.split('/').filter((segment, index, all) => !(segment === '**' && all[index - 1] === '**'));
   const segments = value.split('/');
@@ -42,15 +69,17 @@ export function matchGlob(glob: string, value: string): boolean {
     const known = memo.get(key);
     if (known !== undefined) return known;
     let result: boolean;
-    if (i === patterns.length) result = j === segments.length;
+    if ((budget.steps -= 1) <= 0) result = false;
+    else if (i === patterns.length) result = j === segments.length;
     else if (patterns[i] === '**') result = from(i + 1, j) || (j < segments.length && from(i, j + 1));
-    else result = j < segments.length && matchSegment(patterns[i]!, segments[j]!) && from(i + 1, j + 1);
+    else result = j < segments.length && matchSegment(patterns[i]!, segments[j]!, budget) && from(i + 1, j + 1);
     memo.set(key, result);
     return result;
   };
   return from(0, 0);
 }
 
+/** One value against a list of globs, with a budget of its own (a run matching many values uses `globMatcher`). */
 export function matchesAnyGlob(value: string, globs: readonly string[]): boolean {
-  return globs.some((glob) => matchGlob(glob, value));
+  return globMatcher(globs).matches(value);
 }

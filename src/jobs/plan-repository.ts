@@ -4,7 +4,8 @@
 import { isIgnoredAction, trustPolicyOf } from '../config/pinwarden-config.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
-import { matchesAnyGlob } from '../config/glob.js';
+import { globMatcher } from '../config/glob.js';
+import type { GlobMatcher } from '../config/glob.js';
 import { ACTIONS_ENTRY, planDependabot } from '../dependabot/plan-dependabot.js';
 import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
 import { planKyverno } from '../images/kyverno-policies.js';
@@ -54,6 +55,8 @@ export interface RepositoryPlan {
   readonly unreadable: RepositorySnapshot['unreadable'];
   /** Paths the config's `ignore.paths` left out. */
   readonly ignoredPaths: readonly string[];
+  /** `ignore.paths` spent its matching budget: later files were not ignored (said in the pull request). */
+  readonly ignoreBudgetSpent?: boolean;
   /** Workflows onboarded to actions.lock: their `uses:` are the lockfile's keys, so they are left as they are. */
   readonly lockedPaths?: readonly string[];
   /** Every workflow and action file of the snapshot as parsed, ignored and locked ones too. */
@@ -104,6 +107,7 @@ export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
 /** `imageResolver`: where image digests are read; without it, images are left to a later run. */
 export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver, imageResolver?: ImageDigestResolver, trust?: PinTrust): Promise<RepositoryPlan> {
   const ignoredPaths: string[] = [];
+  const ignore = globMatcher(config.ignore.paths);
   const lockedPaths: string[] = [];
   // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
   const lock = snapshot.actionsLock ? parseActionsLock(snapshot.actionsLock.text) : undefined;
@@ -118,7 +122,7 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
       lockedPaths.push(file.path);
       return false;
     }
-    if (matchesAnyGlob(file.path, config.ignore.paths)) {
+    if (ignore.matches(file.path)) {
       ignoredPaths.push(file.path);
       return false;
     }
@@ -126,7 +130,7 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
   });
   const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag, ...(trust ? { trust: { trust, policy: trustPolicyOf(config) } } : {}) });
   const finalText = new Map(pinned.flatMap((file) => (file.status === 'rewritten' ? [[file.path, file.text] as const] : [])));
-  const images = imageResolver && config.images.enabled ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver) : undefined;
+  const images = imageResolver && config.images.enabled ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver, ignore) : undefined;
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
   // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned,
   // and for the folders whose images hold a digest once this merges.
@@ -138,16 +142,16 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
   const dependabotChange = dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry') ? [{ path: dependabot.path, text: dependabot.text }] : [];
   const kyvernoChange = images?.kyverno?.action === 'add' ? [{ path: images.kyverno.path, text: images.kyverno.text }] : [];
   const changes = [...[...finalText].map(([path, text]) => ({ path, text })), ...dependabotChange, ...kyvernoChange];
-  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, located, dependabot, changes, ...(images ? { images } : {}) };
+  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, located, dependabot, changes, ...(images ? { images } : {}), ...(ignore.spent() ? { ignoreBudgetSpent: true } : {}) };
 }
 
 /**
  * The image pass: workflows and actions as the action pass left them (locked and ignored ones
  * stay out), then every image file read; one registry batch for all of them.
  */
-async function pinRepositoryImages(snapshot: RepositorySnapshot, files: readonly FileToPin[], pinned: readonly PinnedFile[], config: PinwardenConfig, resolver: ImageDigestResolver): Promise<RepositoryImages> {
+async function pinRepositoryImages(snapshot: RepositorySnapshot, files: readonly FileToPin[], pinned: readonly PinnedFile[], config: PinwardenConfig, resolver: ImageDigestResolver, ignore: GlobMatcher): Promise<RepositoryImages> {
   const actionFiles = pinned.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []);
-  const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !matchesAnyGlob(file.path, config.ignore.paths));
+  const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !ignore.matches(file.path));
   const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver);
   const kyverno = planKyverno(imageFiles.map((file) => file.kind), { add: config.images.kyverno, path: config.images.kyverno_path }, snapshot.kyvernoText);
   return { files: result.files, resolutions: result.resolutions, notes: snapshot.imageNotes ?? [], kyverno };

@@ -100,6 +100,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   );
   if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
   if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map((path) => inlineCode(path)).join(', ')}.`);
+  if (plan.ignoreBudgetSpent) sections.push('', '`ignore.paths` in `.github/pinwarden.yml` took too long to match against this repository\u2019s files, so the files after that were not ignored. Use fewer or simpler globs (a `*` followed by a long run of literal text against deep folders is what costs).');
   if ((plan.lockedPaths ?? []).length > 0) {
     sections.push('', `Onboarded to \`.github/workflows/actions.lock\`, so left as they are (the lockfile's keys are the \`uses:\` values as written; changing one breaks the run, and \`gh actions-lock\` regenerates the file, never pinwarden): ${plan.lockedPaths!.map((path) => inlineCode(path)).join(', ')}. The commits the lockfile records are audited instead.`);
   }

@@ -30,7 +30,7 @@ const tagSha = (repo: string, tag: string) => bench.refs.find((entry) => entry.r
 /** The workflow with `lines` added after the checkout step. */
 const withSteps = (...lines: string[]) => WORKFLOW.replace('      - uses: actions/setup-node@v4\n', `      - uses: actions/setup-node@v4\n${lines.map((line) => `      - uses: ${line}\n`).join('')}`);
 
-async function openPull(changes: Record<string, string>, options: { fork?: string } = {}) {
+async function openPull(changes: Record<string, string | null>, options: { fork?: string } = {}) {
   const pull = openPullRequest(web(), { title: 'Add a step', head: 'feature', user: DEVELOPER, changes, ...options });
   await bench.local.deliver('pull_request', pullRequestEvent(web(), pull.number, 'opened'));
   await bench.local.pinwarden.idle();

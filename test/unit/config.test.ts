@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, deepMerge, isIgnoredAction, parseConfigText, validateConfig } from '../../src/config/pinwarden-config.js';
-import { matchGlob, matchesAnyGlob } from '../../src/config/glob.js';
+import { globMatcher, matchGlob, matchesAnyGlob } from '../../src/config/glob.js';
+import { createConfigLoader } from '../../src/app/load-config.js';
 
 describe('config', () => {
   it('no file means the defaults: nothing ignored, Dependabot weekly with a 7-day cooldown', () => {
@@ -52,6 +53,28 @@ describe('config', () => {
     expect(ignored('acme', 'monorepo', 'build')).toBe(false);
   });
 
+  it('globs: one config\'s matching is bounded for a whole run; past the budget nothing more is ignored, and that is known', () => {
+    // 500 globs at the schema's limits, `**/*aaaa…b`, against a deep tree of `aaaa…a` folders.
+    const globs = Array.from({ length: 500 }, (_, index) => `**/*${'a'.repeat(290)}${index}b`);
+    const deep = Array.from({ length: 40 }, () => 'a'.repeat(250)).join('/');
+    const ignore = globMatcher(globs, 200_000);
+    const paths = Array.from({ length: 2_000 }, (_, index) => `${deep}/${'a'.repeat(200)}${index}`);
+    let steps = 0;
+    const counting = globMatcher(['**/x'], 1_000_000_000);
+    for (const path of paths) expect(ignore.matches(path)).toBe(false);
+    expect(ignore.spent()).toBe(true);
+    // A budget that is not spent leaves matching as it was.
+    for (const path of ['a/b/x', 'x', 'a/y']) steps += Number(counting.matches(path));
+    expect(steps).toBe(2);
+    expect(counting.spent()).toBe(false);
+    // Once spent, a path that would match is not ignored: it is read and pinned (the safe side).
+    const small = globMatcher(['**/ignored.yml', `**/*${'a'.repeat(100)}b`], 5_000);
+    expect(small.matches('x/ignored.yml')).toBe(true);
+    small.matches(`${'a'.repeat(300)}/${'a'.repeat(300)}`);
+    expect(small.spent()).toBe(true);
+    expect(small.matches('x/ignored.yml')).toBe(false);
+  });
+
   it('globs: * and ? stay in a segment, a ** segment spans any number of them', () => {
     expect(matchesAnyGlob('.github/workflows/legacy-a.yml', ['.github/workflows/legacy-*.yml'])).toBe(true);
     expect(matchesAnyGlob('.github/workflows/x/legacy-a.yml', ['.github/workflows/legacy-*.yml'])).toBe(false);
@@ -81,5 +104,19 @@ describe('config', () => {
       pull_request: { title: 'org', labels: ['a', 'b'] },
       ignore: { paths: ['x'] },
     });
+  });
+});
+
+describe('loading a repository config', () => {
+  const github = {} as never;
+  it('refuses a config over 64 KiB with the reason, and parses a text once', async () => {
+    const load = createConfigLoader();
+    const big = await load(github, 'o', 'r', `ignore:\n  paths:\n${'    - "a"\n'.repeat(7_000)}`);
+    expect(big).toEqual({ ok: false, problems: [expect.stringMatching(/^\.github\/pinwarden\.yml is larger than 65,536 bytes \(70,0\d\d\); pinwarden reads no config that large$/)] });
+    const text = 'ignore:\n  paths: ["legacy/*"]\n';
+    const first = await load(github, 'o', 'r', text);
+    expect(first.ok).toBe(true);
+    // The same text (another run, another repository of the same commit's config) is not parsed again.
+    expect(await load(github, 'o', 'other', text)).toBe(first);
   });
 });
