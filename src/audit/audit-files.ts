@@ -175,7 +175,7 @@ function referenceFindings(path: string, reference: UsesReference, resolutions: 
 }
 
 function unreadable(path: string, error: string): Finding {
-  return { path, line: 0, uses: '', check: 'unpinned', severity: 'medium', message: `the file cannot be read, so nothing in it was audited: ${error}`, evidence: {} };
+  return { path, line: 0, uses: '', check: 'unreadable', severity: 'medium', message: `the file cannot be read, so nothing in it was audited: ${error}`, evidence: {} };
 }
 
 /**

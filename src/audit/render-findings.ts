@@ -26,6 +26,7 @@ const RULES: Record<CheckName, { name: string; description: string; severity: Se
   'must-stay-on-tag': { name: 'MustStayOnTag', description: 'An action that refuses to run from a commit SHA is pinned by one, or not on a full version tag', severity: 'high' },
   'comment-mismatch': { name: 'CommentMismatch', description: 'The version comment does not describe the pinned commit', severity: 'low' },
   unpinned: { name: 'Unpinned', description: 'A reference that can move under the workflow (tag, branch, image tag)', severity: 'medium' },
+  unreadable: { name: 'Unreadable', description: 'A file that could not be read, so nothing in it was checked', severity: 'medium' },
   'latest-image': { name: 'LatestImage', description: 'An image on `latest` (or no tag): whatever was pushed last', severity: 'medium' },
   'image-tag-moved': { name: 'ImageTagMoved', description: 'The tag of a digest-pinned image now names another digest', severity: 'low' },
   'impostor-tag': { name: 'ImpostorTag', description: 'A tag names a commit that no branch holds and no other tag contains (it may exist only in a fork): not pinned', severity: 'critical' },
@@ -66,11 +67,16 @@ export function renderFindingsSarif(findings: readonly Finding[], version: strin
           ruleIndex: checks.indexOf(finding.check),
           level: LEVEL[finding.severity],
           message: { text: finding.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: finding.path.split('\\').join('/') }, region: { startLine: Math.max(1, finding.line) } } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(finding.path) }, region: { startLine: Math.max(1, finding.line) } } }],
           properties: { severity: finding.severity, evidence: finding.evidence },
         })),
       },
     ],
   };
   return `${JSON.stringify(sarif)}\n`;
+}
+
+/** A repository path as SARIF's `uri` (a URI reference): each segment percent-encoded, so `#`, `%` and spaces stay in the path. */
+export function sarifUri(path: string): string {
+  return path.split(/[\\/]/).map((segment) => encodeURIComponent(segment)).join('/');
 }

@@ -2,7 +2,7 @@
 // Files are read with the synchronous calls, one after another: a one-shot process has nothing
 // else to do meanwhile, and 1,016 small files took 16-17 ms against 98-110 ms as promises
 // (each an open, a stat, reads and a close on libuv's thread pool), 2026-12-05.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { looksLikeKubernetes } from '../images/image-file-kind.js';
@@ -61,7 +61,7 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
   const located = await locateAll(readable, { minBytes: ONE_SHOT_MIN_BYTES });
   let next = 0;
   const files = texts.map((file): ScannedFile => {
-    if (file.text === undefined) return { ...file, text: '', located: { ok: false, error: `larger than ${MAX_FILE_BYTES} bytes; not read` } };
+    if (file.text === undefined) return { ...file, text: '', located: { ok: false, error: whyUnread(file.absolutePath) } };
     return { ...file, text: file.text, located: located[next++]! };
   });
   // GitHub's workflow lockfile of each repository given: the workflows it lists are marked locked.
@@ -81,8 +81,32 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
 }
 
 /** The file's text, or undefined when it is larger than MAX_FILE_BYTES (not read into memory). */
+/**
+ * A regular file's text, read to at most MAX_FILE_BYTES; undefined for a larger one, and for
+ * anything that is not a regular file (`/dev/zero` never ends, a FIFO blocks until a writer comes).
+ * The read itself is bounded too: a file that grows after its size was read is not read past it.
+ */
 function readBounded(path: string): string | undefined {
-  return statSync(path).size > MAX_FILE_BYTES ? undefined : readFileSync(path, 'utf8');
+  const stats = statSync(path);
+  if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    return length > MAX_FILE_BYTES ? undefined : buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why a file was not read: too large, or not a regular file. */
+function whyUnread(path: string): string {
+  try {
+    return statSync(path).isFile() ? `larger than ${MAX_FILE_BYTES} bytes; not read` : 'not a regular file (a device, a pipe or a socket); not read';
+  } catch (error) {
+    return `cannot be read: ${(error as Error).message}`;
+  }
 }
 
 function readIfThere(path: string): string | undefined {
@@ -97,7 +121,7 @@ function readImageFile(file: LocalImageFile, cwd: string, notes: string[]): Loca
   const shown = relative(cwd, file.path) || file.path;
   const text = readBounded(file.path);
   if (text === undefined) {
-    notes.push(`${shown}: larger than ${MAX_FILE_BYTES} bytes; its images were not read`);
+    notes.push(`${shown}: ${whyUnread(file.path).replace(/; not read$/, '')}; its images were not read`);
     return undefined;
   }
   if (file.kind === 'maybe-kubernetes') return looksLikeKubernetes(text) ? { path: shown, absolutePath: file.path, kind: 'kubernetes', text } : undefined;

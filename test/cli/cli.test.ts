@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,6 +128,16 @@ describe('pinwarden scan', () => {
     expect(report.files.find((file) => file.path.endsWith('ci.yml'))?.refs).toHaveLength(1);
     expect(report.files.some((file) => file.path === 'Dockerfile')).toBe(false);
     expect(report.notes).toContain('Dockerfile: larger than 5242880 bytes; its images were not read');
+    expect(run.code).toBe(1);
+  });
+
+  it('reads no device or pipe: /dev/zero and a FIFO named on the command line are reported, never read', async () => {
+    const root = tempRepo({ '.github/workflows/ci.yml': 'on: push\n' });
+    const fifo = join(root, 'pipe.yml');
+    execFileSync('mkfifo', [fifo]);
+    const run = await runCli(['scan', '--format', 'json', '/dev/zero', fifo], root);
+    const report = JSON.parse(run.stdout) as { files: { path: string; error?: string }[] };
+    expect(report.files.map((file) => file.error)).toEqual(['not a regular file (a device, a pipe or a socket); not read', 'not a regular file (a device, a pipe or a socket); not read']);
     expect(run.code).toBe(1);
   });
 

@@ -144,6 +144,13 @@ describe('data and output', () => {
     expect(run.tool.driver.rules.find((rule: { id: string }) => rule.id === 'known-compromised').properties['security-severity']).toBe('9.5');
     expect(run.results).toEqual([expect.objectContaining({ ruleId: 'known-compromised', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'ci.yml' }, region: { startLine: 6 } } }] })]);
   });
+
+  it('percent-encodes SARIF uris, so a path with a space, # or % stays one path', () => {
+    const finding = { path: '.github/workflows/my ci#1 100%.yml', line: 3, uses: 'a/b@v1', check: 'unpinned' as const, severity: 'medium' as const, message: 'm', evidence: {} };
+    const uri = JSON.parse(renderFindingsSarif([finding], '1.0.0')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri as string;
+    expect(uri).toBe('.github/workflows/my%20ci%231%20100%25.yml');
+    expect(decodeURIComponent(new URL(uri, 'file:///repo/').pathname.slice('/repo/'.length))).toBe(finding.path);
+  });
 });
 
 describe('with GitHub\u2019s facts: impostor commits, advisories, actions inside actions', () => {

@@ -8,15 +8,27 @@ import { BlockList, isIP } from 'node:net';
 
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+// `::/96` holds the deprecated IPv4-compatible addresses (`::7f00:1` is 127.0.0.1), `::ffff:0:0:0/96`
+// the IPv4-translated ones; `64:ff9b:1::/48` is local NAT64, `fec0::/10` the old site-local range,
+// `100::/64` the discard prefix.
+for (const [network, prefix] of [['::', 96], ['::ffff:0:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 
-/** Whether an IP address is one the public internet routes (IPv4-mapped IPv6 judged by its IPv4). */
+/** Whether an IP address is one the public internet routes (IPv4-mapped IPv6 judged by its IPv4, dotted or hex). */
 export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? hexMapped(address);
   if (mapped) return isPublicAddress(mapped);
   const family = isIP(address);
   if (family === 0) return false;
   return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** `::ffff:7f00:1` → `127.0.0.1`: an IPv4-mapped address written in hex. */
+function hexMapped(address: string): string | undefined {
+  const match = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!match) return undefined;
+  const high = parseInt(match[1]!, 16);
+  const low = parseInt(match[2]!, 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 export class RefusedAddressError extends Error {}

@@ -95,8 +95,8 @@ describe('planKyverno', () => {
 
 describe('the address guard', () => {
   it('knows which addresses are public', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.100.100.200', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1', 'not-an-ip']) expect(isPublicAddress(address), address).toBe(false);
-    for (const address of ['8.8.8.8', '140.82.112.3', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isPublicAddress(address), address).toBe(true);
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.100.100.200', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1', 'not-an-ip', '::7f00:1', '::ffff:0:7f00:1', '::ffff:7f00:1', '0:0:0:0:0:ffff:7f00:1', '64:ff9b:1::a00:1', 'fec0::1', '100::1', '::']) expect(isPublicAddress(address), address).toBe(false);
+    for (const address of ['8.8.8.8', '140.82.112.3', '2606:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808', '100:0:0:1::1', '2001:4860:4860::8888']) expect(isPublicAddress(address), address).toBe(true);
   });
 
   it('refuses private hosts and names that resolve to them, follows redirects itself and checks each hop', async () => {
