@@ -54,12 +54,16 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
   const lookup = async (image: ImageRef): Promise<ImageResolution> => {
     const endpoint = endpointFor(image.registry, image.repository, options.mirrors ?? new Map());
     const { host, hostname } = new URL(endpoint.origin);
-    const credentials = options.credentials?.get(host) ?? options.credentials?.get(hostname) ?? options.credentials?.get(image.registry);
+    // Credentials keyed by the registry go to that registry itself, never to a mirror in its place;
+    // a mirror gets only those keyed by its own host.
+    const own = endpoint.origin === endpointFor(image.registry, image.repository, new Map()).origin;
+    const credentials = options.credentials?.get(host) ?? options.credentials?.get(hostname) ?? (own ? options.credentials?.get(image.registry) : undefined);
+    const mayCarryCredentials = (url: URL) => carriesCredentials(url, hostname, own);
     let queue = queues.get(endpoint.origin);
     if (!queue) queues.set(endpoint.origin, (queue = new PQueue({ concurrency: options.concurrencyPerRegistry ?? 4 })));
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt += 1) {
-      const answer = (await queue.add(() => fetchManifestDigest(endpoint, effectiveTag(image), { credentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) })))!;
+      const answer = (await queue.add(() => fetchManifestDigest(endpoint, effectiveTag(image), { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) })))!;
       const retryable = answer.status === 'failed' && (answer.httpStatus === 429 || (answer.httpStatus ?? 0) >= 500);
       if (!retryable || attempt >= retries) return answer;
       const wait = answer.retryAfterMs ?? 1000 * 2 ** attempt;
@@ -97,6 +101,19 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     },
     stats: () => ({ ...counts, byMethod: { ...counts.byMethod } }),
   };
+}
+
+/**
+ * Whether credentials for an endpoint on `hostname` may be sent to `url`: over https (plain http
+ * on loopback only, for tests), to the endpoint's own host — or, for a registry asked directly,
+ * to its own site (Docker Hub's tokens come from auth.docker.io for registry-1.docker.io).
+ */
+export function carriesCredentials(url: URL, hostname: string, registryItself: boolean): boolean {
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return false;
+  if (url.hostname === hostname) return true;
+  const site = (name: string) => name.split('.').slice(-2).join('.');
+  return registryItself && !loopback && site(url.hostname) === site(hostname) && hostname.includes('.');
 }
 
 /** `PINWARDEN_REGISTRY_CREDENTIALS`: `{"docker.io": {"username": …, "password": …}, …}`. */

@@ -38,6 +38,8 @@ export type DigestAnswer =
 
 export interface RegistryRequestOptions {
   readonly credentials?: RegistryCredentials | undefined;
+  /** Where the credentials may go (an origin they are keyed by, over https); anywhere else gets none. */
+  readonly mayCarryCredentials?: (url: URL) => boolean;
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
   /** Counts every HTTP request made, for the cost report. */
@@ -91,7 +93,7 @@ class Session {
     if (first.status !== 401 || this.token !== undefined) return first;
     await first.body?.cancel();
     const challenge = parseChallenge(first.headers.get('www-authenticate'));
-    if (challenge.scheme === 'basic' && this.options.credentials) {
+    if (challenge.scheme === 'basic' && this.options.credentials && this.mayCarry(new URL(url))) {
       this.token = `Basic ${basic(this.options.credentials)}`;
       return this.send(method, url);
     }
@@ -113,7 +115,8 @@ class Session {
     if (service) tokenUrl.searchParams.set('service', service);
     if (scope) tokenUrl.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
-    if (this.options.credentials) headers.authorization = `Basic ${basic(this.options.credentials)}`;
+    // Only to a realm the credentials are keyed by: a mirror a repository names may name any realm.
+    if (this.options.credentials && this.mayCarry(tokenUrl)) headers.authorization = `Basic ${basic(this.options.credentials)}`;
     this.options.onRequest?.('GET', tokenUrl.origin + tokenUrl.pathname);
     const response = await this.fetcher()(tokenUrl, { headers, redirect: 'follow', signal: this.signal() });
     if (response.status !== 200) {
@@ -137,6 +140,10 @@ class Session {
     if (this.token) headers.authorization = this.token;
     // fetch drops the Authorization header when a redirect leaves the origin (registry.k8s.io → a bucket).
     return this.fetcher()(url, { method, headers, redirect: 'follow', signal: this.signal() });
+  }
+
+  private mayCarry(url: URL): boolean {
+    return this.options.mayCarryCredentials?.(url) ?? false;
   }
 
   private fetcher(): typeof fetch {

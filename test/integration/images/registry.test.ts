@@ -7,7 +7,7 @@ import type { FakeRegistry } from '../../../src/fake-registry/fake-registry-serv
 import { parseImagesFile } from '../../../src/fake-registry/images-file.js';
 import { parseImageRef } from '../../../src/images/image-reference.js';
 import type { ImageRef } from '../../../src/images/image-reference.js';
-import { createDigestResolver, imageKey } from '../../../src/images/registry/digest-resolver.js';
+import { carriesCredentials, createDigestResolver, imageKey } from '../../../src/images/registry/digest-resolver.js';
 import { parseRegistryMirrors } from '../../../src/images/registry/mirrors.js';
 import { MANIFEST_MEDIA_TYPES, fetchManifestDigest } from '../../../src/images/registry/registry-client.js';
 
@@ -121,6 +121,37 @@ describe('createDigestResolver', () => {
     const basic = Buffer.from('robot:s3cret-pass').toString('base64');
     expect(seen.filter((line) => line.includes(basic)).every((line) => line.includes('/token'))).toBe(true);
     expect(seen.some((line) => line.includes(basic))).toBe(true);
+  });
+});
+
+describe('registry credentials go only where they are keyed', () => {
+  it('never sends a registry\'s credentials to a mirror in its place, nor to the realm the mirror names', async () => {
+    const seen: string[] = [];
+    const resolver = createDigestResolver({
+      mirrors: mirrors(),
+      credentials: new Map([['docker.io', { username: 'robot', password: 's3cret-pass' }]]),
+      fetch: (input, init) => {
+        seen.push(JSON.stringify(init?.headers ?? {}));
+        return fetch(input, init);
+      },
+    });
+    const answer = (await resolver.resolve([image('docker.io/library/node:20')])).get(imageKey(image('docker.io/library/node:20')));
+    expect(answer).toMatchObject({ status: 'resolved', digest: NODE });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.some((headers) => headers.toLowerCase().includes('basic'))).toBe(false);
+  });
+
+  it.each([
+    ['https://registry-1.docker.io/v2/', 'registry-1.docker.io', true, true],
+    ['https://auth.docker.io/token', 'registry-1.docker.io', true, true],
+    ['https://auth.docker.io/token', 'registry-1.docker.io', false, false],
+    ['http://registry-1.docker.io/v2/', 'registry-1.docker.io', true, false],
+    ['https://evil.example/token', 'mirror.example', false, false],
+    ['https://mirror.example/token', 'mirror.example', false, true],
+    ['http://127.0.0.1:5000/token', '127.0.0.1', false, true],
+    ['http://10.0.0.5/token', '10.0.0.5', false, false],
+  ])('%s for an endpoint on %s (the registry itself: %s): %s', (url, hostname, itself, expected) => {
+    expect(carriesCredentials(new URL(url), hostname, itself)).toBe(expected);
   });
 });
 
