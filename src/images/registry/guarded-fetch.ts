@@ -3,8 +3,13 @@
 // cloud metadata endpoint). This fetch refuses any hop whose host is, or resolves to, a loopback,
 // private, link-local or otherwise non-public address, unless the operator allowed the host; it
 // follows redirects itself so every hop is checked, and drops credentials when the origin changes.
+// The connection goes to the address that was checked: a name that resolves to a public address
+// for the check and to a private one a moment later (DNS rebinding) is never asked again.
 import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupAddress, LookupOneOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { LRUCache } from 'lru-cache';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
@@ -40,18 +45,44 @@ export interface GuardOptions {
   /** Hosts (`host` or `host:port`) asked whatever their address: the operator's mirrors. */
   readonly allowedHosts: ReadonlySet<string>;
   readonly lookup?: (hostname: string) => Promise<readonly string[]>;
+  /** Tests: a fetch to send through instead (then the connection's address is that fetch's own). */
   readonly fetch?: typeof fetch;
+  /** Tests: which addresses count as allowed (default: public ones). */
+  readonly isAllowedAddress?: (address: string) => boolean;
+}
+
+/** An undici dispatcher whose connections go to the addresses `pinned` holds for a host name. */
+function pinningAgent(pinned: LRUCache<string, readonly string[]>): Agent {
+  const lookup = (hostname: string, options: LookupOneOptions & { all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    const addresses = pinned.get(hostname.replace(/^\[|\]$/g, ''));
+    if (!addresses || addresses.length === 0) {
+      callback(new RefusedAddressError(`${hostname} was not checked before connecting`), '', 4);
+      return;
+    }
+    if (options.all) callback(null, addresses.map((address) => ({ address, family: isIP(address) })));
+    else callback(null, addresses[0]!, isIP(addresses[0]!));
+  };
+  return new Agent({ connect: { lookup: lookup as never } });
 }
 
 export function guardedFetch(options: GuardOptions): typeof fetch {
   const lookup = options.lookup ?? (async (hostname: string) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address));
-  const send = options.fetch ?? fetch;
+  const allowed = options.isAllowedAddress ?? isPublicAddress;
+  // The addresses each host name was checked at; connections are made to these and no others.
+  const pinned = new LRUCache<string, readonly string[]>({ max: 2_000 });
+  const agent = options.fetch ? undefined : pinningAgent(pinned);
+  const send: typeof fetch = options.fetch ?? ((url, init) => undiciFetch(url as never, { ...(init as object), dispatcher: agent } as never) as unknown as Promise<Response>);
   const check = async (url: URL): Promise<void> => {
-    if (options.allowedHosts.has(url.host.toLowerCase()) || options.allowedHosts.has(url.hostname.toLowerCase())) return;
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    if (options.allowedHosts.has(url.host.toLowerCase()) || options.allowedHosts.has(url.hostname.toLowerCase())) {
+      // The operator's own hosts: whatever they resolve to.
+      if (!isIP(hostname) && agent) pinned.set(hostname, await lookup(hostname).catch(() => [] as string[]));
+      return;
+    }
     const addresses = isIP(hostname) ? [hostname] : await lookup(hostname).catch(() => [] as string[]);
     if (addresses.length === 0) throw new RefusedAddressError(`${url.host} does not resolve`);
-    if (!addresses.every(isPublicAddress)) throw new RefusedAddressError(`${url.host} is not a public address; pinwarden's App asks only public registries and the mirrors its operator allows`);
+    if (!addresses.every(allowed)) throw new RefusedAddressError(`${url.host} is not a public address; pinwarden's App asks only public registries and the mirrors its operator allows`);
+    if (!isIP(hostname)) pinned.set(hostname, addresses);
   };
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : input.toString());

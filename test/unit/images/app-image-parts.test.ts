@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 // The App's image parts on plain data: which tree paths are read (and the bounds), the Dependabot
 // entries images bring, the Kyverno plan, the address guard and the mirror allow-list.
 import { describe, expect, it } from 'vitest';
@@ -121,6 +123,26 @@ describe('the address guard', () => {
     expect(asked.slice(-2).map((entry) => entry.authorization)).toEqual(['Bearer secret', null]);
     // The operator's mirror is asked whatever its address.
     expect((await guarded('http://127.0.0.1:5000/v2/')).status).toBe(200);
+  });
+});
+
+describe('DNS rebinding', () => {
+  it('connects to the address it checked, never to what the name resolves to a moment later', async () => {
+    // A server on 127.0.0.2 only; the name is unknown to the system's resolver.
+    const server = createServer((_request, response) => response.end('from the checked address'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      let asked = 0;
+      // The first answer is the one checked; a rebinding resolver would answer a private address next.
+      const lookup = async () => (asked++ === 0 ? ['127.0.0.2'] : ['10.0.0.9']);
+      const guarded = guardedFetch({ allowedHosts: new Set(), lookup, isAllowedAddress: (address) => address === '127.0.0.2' });
+      const response = await guarded(`http://rebind.invalid:${port}/v2/`);
+      expect(await response.text()).toBe('from the checked address');
+      expect(asked).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
