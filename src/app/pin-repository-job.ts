@@ -36,6 +36,7 @@ import { trustPolicyOf } from '../config/pinwarden-config.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import type { RepositoryRead } from './read-repository.js';
 import { count } from '../report/words.js';
+import { withinBodyLimit } from '../markdown/github-limits.js';
 import { writeAttention } from './write-attention.js';
 import { writePullRequest } from './write-pull-request.js';
 
@@ -247,7 +248,7 @@ function auditRepositoryImages(plan: RepositoryPlan): Finding[] {
 }
 
 function configProblemComment(problems: readonly string[], marker: string): string {
-  return [marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${safeText(problem)}`)].join('\n');
+  return withinBodyLimit([marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${safeText(problem)}`)].join('\n'));
 }
 
 /** One line for a comment reply or a log: what the run did. */

@@ -5,6 +5,7 @@ import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
 import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
+import { withinBodyLimit } from '../markdown/github-limits.js';
 import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
 import { knownGoodOf } from '../audit/known-compromised.js';
 import { createPinTrust } from '../trust/pin-trust.js';
@@ -192,7 +193,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       options.metrics?.runs.inc({ outcome: outcomeLabel(outcome) });
       if (github) dashboards?.record(installationId, github, repository.owner, statusOfOutcome(full, outcome), () => backlogOf(installationId));
       for (const reply of pending.replies) {
-        const body = `@${reply.login} ${outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.'}`;
+        const body = withinBodyLimit(`@${reply.login} ${outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.'}`);
         await github?.rest.issues.createComment({ owner: repository.owner, repo: repository.name, issue_number: reply.issueNumber, body }).catch((error: unknown) => log.warn({ err: error }, 'the reply to a command could not be posted'));
       }
     };

@@ -31,6 +31,7 @@ import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { GitHubClient } from './github-client.js';
 import { inlineCode } from '../markdown/safe-markdown.js';
+import { withinBodyLimit } from '../markdown/github-limits.js';
 import { judgeAll } from '../jobs/pin-files.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import { trustPolicyOf } from '../config/pinwarden-config.js';
@@ -42,6 +43,8 @@ import { commitFiles } from './write-pull-request.js';
 
 /** Files of one pull request the check reads; a larger one is checked on its first files and says so. */
 export const MAX_CHECKED_FILES = 100;
+/** A check run's summary and text: 65,535 characters each. */
+const CHECK_TEXT_LIMIT = 65_535;
 /** GitHub's list of a pull request's files stops at 3,000 entries. */
 const MAX_LISTED_FILES = 3_000;
 
@@ -160,7 +163,7 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   const untouchedUnpinned = changed.workflows.flatMap((file) => gateFailuresOf(file, ignore).filter((failure) => failure.line !== undefined && !isTouched(file.touched, failure.line))).length
     + changed.images.flatMap((file) => imagesOnLines(file, false).filter((image) => !gateImage(image).passes)).length;
   const text = renderCheck({ findings, conclusion, fixes, untouchedUnpinned, fork, checkedFiles: changed.workflows.length + changed.images.filter((file) => file.kind !== 'workflow' && file.kind !== 'action').length });
-  const withNotes = changed.notes.length > 0 ? { ...text, summary: `${text.summary}\n\n${changed.notes.join('\n')}` } : text;
+  const withNotes = changed.notes.length > 0 ? { ...text, summary: withinBodyLimit(`${text.summary}\n\n${changed.notes.join('\n')}`, CHECK_TEXT_LIMIT) } : text;
   deps.log.info({ pull: target.pullNumber, conclusion, blamed: text.annotations.length }, `check: ${conclusion}`);
   return writeCheckRun(github, target, conclusion, withNotes, !fork && fixes.length > 0, text.annotations.length);
 }

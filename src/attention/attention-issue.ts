@@ -4,6 +4,7 @@
 // when the problems change and closed by pinwarden when they are gone. Plain data in and out.
 import { createHash } from 'node:crypto';
 import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+import { withinBodyLimit } from '../markdown/github-limits.js';
 
 export const ATTENTION_LABEL = 'pinwarden';
 export const ATTENTION_TITLE = 'pinwarden: needs attention';
@@ -50,7 +51,7 @@ export function decideAttention(existing: OpenAttentionIssue | undefined, report
 export function decideIssue(kind: IssueKind, existing: OpenAttentionIssue | undefined, lines: readonly string[] | undefined): AttentionDecision {
   if (!lines) {
     if (!existing) return { kind: 'none' };
-    return { kind: 'close', number: existing.number, body: `${existing.body}\n\n---\nResolved: pinwarden's last run found none of this any more, so it closed this issue.` };
+    return { kind: 'close', number: existing.number, body: withinBodyLimit(`${existing.body}\n\n---\nResolved: pinwarden's last run found none of this any more, so it closed this issue.`) };
   }
   const body = renderIssue(kind, lines);
   if (!existing) return { kind: 'create', title: ISSUE_KINDS[kind].title, body };
@@ -61,7 +62,7 @@ export function decideIssue(kind: IssueKind, existing: OpenAttentionIssue | unde
 function renderIssue(kind: IssueKind, lines: readonly string[]): string {
   const fingerprint = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
   const entry: { marker: string; footer?: string } = ISSUE_KINDS[kind];
-  return [entry.marker, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', entry.footer ?? 'pinwarden edits this issue when what it says changes and closes it when it is all gone. Comment `/pinwarden pin` here to run it again now.'].join('\n');
+  return withinBodyLimit([entry.marker, `<!-- pinwarden:fingerprint ${fingerprint} -->`, ...lines, '', '---', entry.footer ?? 'pinwarden edits this issue when what it says changes and closes it when it is all gone. Comment `/pinwarden pin` here to run it again now.'].join('\n'));
 }
 
 function configLines(report: Extract<AttentionReport, { kind: 'config-invalid' }>): string[] {

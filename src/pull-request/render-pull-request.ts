@@ -8,6 +8,7 @@ import { imagePins, imagesSection } from './render-images-section.js';
 import type { Finding } from '../audit/types.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
+import { withinBodyLimit } from '../markdown/github-limits.js';
 import type { PlannedPin } from '../rewrite/types.js';
 import type { DependabotNeed } from '../dependabot/plan-dependabot.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
@@ -118,7 +119,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     '',
     COMMIT_TRAILER,
   ].join('\n');
-  return { title: input.title, body: sections.join('\n'), commitMessage };
+  return { title: input.title, body: withinBodyLimit(sections.join('\n')), commitMessage };
 }
 
 function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string {

@@ -152,6 +152,20 @@ describe('the pull-request check', () => {
     });
   });
 
+  it('writes its check run whatever the text: a 70,000-character line is cut to GitHub\'s limits and said to be cut', async () => {
+    await start();
+    const long = `actions/setup-go@v5-${'x'.repeat(70_000)}`;
+    await openPull({ '.github/workflows/ci.yml': withSteps(long, `acme/${'y'.repeat(70_000)}@v1`) });
+    const run = lastRun();
+    expect(run.conclusion).toBe('failure');
+    expect(run.output.summary!.length).toBeLessThanOrEqual(65_535);
+    expect(run.annotations.length).toBeGreaterThan(0);
+    for (const annotation of run.annotations) {
+      expect(annotation.message.length).toBeLessThanOrEqual(65_535);
+      expect((annotation.title ?? '').length).toBeLessThanOrEqual(255);
+    }
+  });
+
   it('refuses to push when the branch moved after the check, and says so on the run', async () => {
     await start();
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
