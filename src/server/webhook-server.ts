@@ -26,6 +26,8 @@ export interface WebhookServerOptions {
   /** Bytes all bodies being read at once may hold together (default: two full-size webhooks). */
   readonly maxPendingBytes?: number;
   readonly bodyTimeoutMs?: number;
+  /** How long a body may trickle or stall before it is cut off (tests shorten it). */
+  readonly slowSenderGraceMs?: number;
   /** GET /metrics: the Prometheus text; answered from one collection at most once a second. */
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** GET /ready: undefined when ready to take work, else why not (503). Without it, /ready is /ping. */
@@ -82,7 +84,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (!delivery || !DELIVERY_ID.test(delivery)) return refuse(request, response, 400, 'missing or malformed x-github-delivery', true);
     if (!signature || !SIGNATURE.test(signature)) return refuse(request, response, 401, 'missing or malformed x-hub-signature-256', true);
 
-    const read = await readBoundedBody(request, { maxBytes, pool, timeoutMs: options.bodyTimeoutMs ?? 30_000 });
+    const read = await readBoundedBody(request, { maxBytes, pool, timeoutMs: options.bodyTimeoutMs ?? 30_000, ...(options.slowSenderGraceMs ? { graceMs: options.slowSenderGraceMs } : {}) });
     if (!read.ok) return refuse(request, response, read.status, read.reason, true);
     const expected = createHmac('sha256', options.secret).update(read.body).digest();
     if (!timingSafeEqual(expected, Buffer.from(signature.slice('sha256='.length), 'hex'))) return refuse(request, response, 401, 'signature does not match');

@@ -16,7 +16,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(limits: { maxBodyBytes?: number; maxPendingBytes?: number } = {}) {
+async function start(limits: { maxBodyBytes?: number; maxPendingBytes?: number; slowSenderGraceMs?: number } = {}) {
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: 'trace' }, new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) }));
   const received: { id: string; name: string; payload: unknown }[] = [];
@@ -90,6 +90,24 @@ describe('the webhook edge', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     // What they held is given back: the same body is read (and refused only for its signature).
     expect(await streamBody(port, 2 * 1024 * 1024)).toBe(401);
+  });
+
+  it('two unsigned senders that send most of a body and stall cannot starve a signed delivery', async () => {
+    const { url, port, received } = await start({ maxBodyBytes: 3 * 1024 * 1024, maxPendingBytes: 4 * 1024 * 1024, slowSenderGraceMs: 400 });
+    const holders = [1, 2].map(() => {
+      const held = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/github/webhooks', headers: { ...signed('{}'), 'content-length': String(3 * 1024 * 1024) } });
+      held.on('error', () => {});
+      held.write(Buffer.alloc(1.9 * 1024 * 1024, 0x20));
+      return held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const body = JSON.stringify({ padding: 'p'.repeat(512 * 1024) });
+    expect((await fetch(url, { method: 'POST', headers: signed(body), body })).status).toBe(503);
+    // Past the grace the stalled bodies are cut off and what they held is given back.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect((await fetch(url, { method: 'POST', headers: signed(body), body })).status).toBe(200);
+    expect(received).toHaveLength(1);
+    for (const held of holders) held.destroy();
   });
 
   it('answers /ping while a slow sender holds a body open', async () => {
