@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { DEPENDABOT_PATHS } from '../dependabot/plan-dependabot.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
+import { inlineCode } from '../markdown/safe-markdown.js';
 import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
 import { knownGoodOf } from '../audit/known-compromised.js';
 import { createPinTrust } from '../trust/pin-trust.js';
@@ -342,8 +343,11 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       track(
         (async () => {
           // GitHub shows the button to people who can write; asked again, as the comment command does.
-          if (!(await writeAccess(github, repo, sender.login)).allowed) {
+          const access = await writeAccess(github, repo, sender.login);
+          if (!access.allowed) {
             log.info({ sender: sender.login }, 'refused: the sender cannot write to the repository');
+            // Said where it was pressed: the button stays for those who can write.
+            await github.rest.checks.update({ ...repo, check_run_id: payload.check_run.id, output: { title: 'Not pinned: write access needed', summary: `Only people who can write to this repository can pin from here; ${inlineCode(sender.login)} has ${inlineCode(access.role)}. A maintainer can press the button, or comment \`/pinwarden pin\`.` } });
             return;
           }
           if (!pull) {

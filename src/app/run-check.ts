@@ -214,7 +214,8 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
   const config = changed.config;
   const fixes = await fixFor(deps, changed, config, (ref) => isIgnoredAction(config, ref));
   const repo = { owner: target.owner, repo: target.name };
-  const say = (title: string, summary: string) => github.rest.checks.update({ ...repo, check_run_id: target.checkRunId, output: { title, summary } });
+  // Once pushed (or found done), the button goes: pressing it again could only say the branch moved.
+  const say = (title: string, summary: string, done = false) => github.rest.checks.update({ ...repo, check_run_id: target.checkRunId, output: { title, summary }, ...(done ? { actions: [] } : {}) });
   if (fixes.length === 0) {
     await say('Nothing pinwarden can pin', 'None of the flagged lines could be pinned (see the reasons in the annotations of the last run).');
     return { status: 'nothing' };
@@ -222,12 +223,34 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
   const lines = fixes.reduce((sum, fix) => sum + fix.lines.size, 0);
   try {
     const commit = await commitFiles(github, { owner: target.owner, name: target.name, branch: target.headRef, expectedHeadOid: target.headSha, message: `Pin ${lines === 1 ? 'the line' : `${lines} lines`} pinwarden flagged\n\n${fixes.map((fix) => `${fix.path}: lines ${[...fix.lines.keys()].join(', ')}`).join('\n')}\n\nPinned-by: pinwarden`, changes: fixes.map(({ path, text }) => ({ path, text })) });
-    await say('Pinned', `pinwarden pushed ${commit.slice(0, 12)} to \`${target.headRef}\`, pinning ${lines === 1 ? 'one line' : `${lines} lines`}; the check runs again on that commit.`);
+    await say('Pinned', `pinwarden pushed ${commit.slice(0, 12)} to ${inlineCode(target.headRef)}, pinning ${lines === 1 ? 'one line' : `${lines} lines`}; the check runs again on that commit.`, true);
     return { status: 'pushed', commit, files: fixes.length };
   } catch (error) {
     const type = (error as { errors?: { type?: string }[] }).errors?.[0]?.type;
     if (type !== 'STALE_DATA') throw error;
+    // Pressed twice, or after the pull request moved on: pinned already, or really moved?
+    const current = await branchHead(github, repo, target.headRef);
+    if (current === undefined) {
+      await say('The branch is gone', `${inlineCode(target.headRef)} no longer exists (merged and deleted, or closed), so there is nothing to pin here.`, true);
+      return { status: 'nothing' };
+    }
+    const left = await fixFor(deps, await readChangedFiles(deps, { ...target, headSha: current }), config, (ref) => isIgnoredAction(config, ref));
+    if (left.length === 0) {
+      await say('Already pinned', `The branch's head, ${current.slice(0, 12)}, has none of the lines this check flagged left to pin; its own check says the rest.`, true);
+      return { status: 'nothing' };
+    }
     await say('The branch moved', 'Someone pushed to this branch after this check ran, so pinwarden did not push; the check of the new commit offers the button again.');
     return { status: 'moved' };
+  }
+}
+
+/** The commit a branch of the repository names now; undefined when there is no such branch. */
+async function branchHead(github: GitHubClient, repo: { owner: string; repo: string }, branch: string): Promise<string | undefined> {
+  try {
+    const { data } = await github.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
   }
 }

@@ -166,6 +166,38 @@ describe('the pull-request check', () => {
     }
   });
 
+  it('takes the button away once it pinned; pressed again it says the lines are pinned already, not that the branch moved', async () => {
+    await start();
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    const run = lastRun();
+    const press = async () => {
+      await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], DEVELOPER));
+      await bench.local.pinwarden.idle();
+      return web().checkRuns.find((entry) => entry.id === run.id)!;
+    };
+    const first = await press();
+    expect(first.output.title).toBe('Pinned');
+    expect(first.actions).toEqual([]);
+    const head = web().branches.get('feature');
+    const second = await press();
+    expect(second.output.title).toBe('Already pinned');
+    expect(web().branches.get('feature')).toBe(head);
+  });
+
+  it('tells someone without write access who pressed the button why nothing happened', async () => {
+    await start();
+    web().collaborators.set('reader', 'read');
+    const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
+    const run = lastRun();
+    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'reader', type: 'User' }));
+    await bench.local.pinwarden.idle();
+    const after = web().checkRuns.find((entry) => entry.id === run.id)!;
+    expect(after.output.title).toBe('Not pinned: write access needed');
+    expect(renderedText(after.output.summary!)).toContain('reader has read');
+    expect(after.actions.map((action) => action.identifier)).toEqual(['pin']);
+    expect(web().branches.get('feature')).toBe(run.headSha);
+  });
+
   it('refuses to push when the branch moved after the check, and says so on the run', async () => {
     await start();
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
