@@ -206,7 +206,7 @@ export class OrgDashboards {
     const { statuses, repositories } = await this.#store.read(board.installationId);
     const lines = dashboardLines({ statuses, repositories, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
     // Looked up each time (once an interval at most): another replica may have created or edited it.
-    const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null }[] } } | null }>(FIND_ISSUES, board.target);
+    const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null; viewerDidAuthor?: boolean }[] } } | null }>(FIND_ISSUES, board.target);
     const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');
     const decision = decideIssue('dashboard', found ? { number: found.number, body: found.body } : undefined, lines);
     const number = await writeAttention(board.github, board.target, decision);

@@ -17,9 +17,14 @@ export const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
 const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
 
-/** pinwarden's open issues of a repository (the kinds are told apart by their marker). */
-export const PINWARDEN_ISSUES_FIELD = `issues(first: 5, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: DESC }) {
-      nodes { number body author { __typename } }
+/**
+ * pinwarden's open issues of a repository (the kinds are told apart by their marker, and only
+ * those this App wrote count: `viewerDidAuthor`, as the installation token is the App's bot).
+ * Oldest first and thirty of them: a handful of people's issues with the label cannot bury
+ * pinwarden's, which is opened on the first run.
+ */
+export const PINWARDEN_ISSUES_FIELD = `issues(first: 30, states: [OPEN], labels: ["${ATTENTION_LABEL}"], orderBy: { field: CREATED_AT, direction: ASC }) {
+      nodes { number body author { __typename } viewerDidAuthor }
     }`;
 
 const REPOSITORY_FIELDS = `
@@ -92,7 +97,7 @@ interface RepositoryFields {
     readonly actionsLock: Blob | null;
     readonly pinBranch: { readonly id: string; readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
     readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
-    readonly attention: { readonly nodes: { number: number; body: string; author: { __typename: string } | null }[] };
+    readonly attention: { readonly nodes: { number: number; body: string; author: { __typename: string } | null; viewerDidAuthor?: boolean }[] };
 }
 
 export interface PinBranchState {

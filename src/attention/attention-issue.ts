@@ -38,8 +38,9 @@ export type AttentionDecision =
   | { readonly kind: 'close'; readonly number: number; readonly body: string };
 
 /** Which of pinwarden's issues this open issue is, if it is one (its marker, opened by a bot). */
-export function issueKindOf(issue: { body: string; author: { __typename: string } | null }): IssueKind | undefined {
-  if (issue.author?.__typename !== 'Bot') return undefined;
+export function issueKindOf(issue: { body: string; author: { __typename: string } | null; viewerDidAuthor?: boolean }): IssueKind | undefined {
+  // Another bot's issue with pinwarden's marker is not pinwarden's: only this App's own count.
+  if (issue.author?.__typename !== 'Bot' || issue.viewerDidAuthor === false) return undefined;
   return (Object.keys(ISSUE_KINDS) as IssueKind[]).find((kind) => issue.body.startsWith(ISSUE_KINDS[kind].marker));
 }
 

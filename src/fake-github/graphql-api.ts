@@ -52,7 +52,7 @@ function rootFields(state: FakeState) {
       if (!repository || repository.private) {
         throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, { extensions: { type: 'NOT_FOUND' } });
       }
-      return repositoryNode(repository);
+      return repositoryNode(repository, state);
     },
     rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, nodeCount: 0, resetAt: new Date(Date.now() + 3_600_000).toISOString() }),
     securityVulnerabilities: (args: { ecosystem?: string; package?: string; first?: number; last?: number; after?: string | null }) => vulnerabilityConnection(state, args),
@@ -60,7 +60,7 @@ function rootFields(state: FakeState) {
   };
 }
 
-function repositoryNode(repository: FakeRepository) {
+function repositoryNode(repository: FakeRepository, state: FakeState) {
   return {
     __typename: 'Repository',
     id: repositoryNodeId(repository),
@@ -74,7 +74,7 @@ function repositoryNode(repository: FakeRepository) {
     isPrivate: repository.private,
     isEmpty: repository.branches.size === 0,
     pullRequests: (args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => pullRequestConnection(repository, args),
-    issues: (args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => issueConnection(repository, args),
+    issues: (args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => issueConnection(repository, args, state.appUser.login),
     defaultBranchRef: () => refNode(repository, `refs/heads/${repository.defaultBranch}`),
   };
 }
@@ -239,10 +239,12 @@ function pullRequestConnection(repository: FakeRepository, args: { headRefName?:
 }
 
 /** Issues (not pull requests), filtered by label and state, oldest first unless DESC. */
-function issueConnection(repository: FakeRepository, args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
+function issueConnection(repository: FakeRepository, args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }, viewer: string) {
   const issues = [...repository.issues.values()].filter(
     (issue) => !issue.pull && (!args.states || args.states.includes(issue.state.toUpperCase())) && (!args.labels || args.labels.some((label) => issue.labels.includes(label))),
   );
+  // Issues are numbered as they are created: newest first unless asked otherwise.
+  issues.sort((a, b) => (args.orderBy?.direction === 'ASC' ? a.number - b.number : b.number - a.number));
   const { page, pageInfo } = pageOf('issues', issues, args);
   const nodes = page.map((issue) => ({
     __typename: 'Issue',
@@ -252,6 +254,7 @@ function issueConnection(repository: FakeRepository, args: { labels?: string[]; 
     state: issue.state.toUpperCase(),
     url: `https://github.com/${repository.owner}/${repository.name}/issues/${issue.number}`,
     author: { __typename: issue.user.type, login: issue.user.login },
+    viewerDidAuthor: issue.user.login === viewer,
   }));
   return { __typename: 'IssueConnection', nodes, totalCount: issues.length, pageInfo };
 }
