@@ -106,12 +106,19 @@ const server = await startWebhookServer({
   log,
   metrics: () => metrics.registry.metrics().then((body) => ({ contentType: metrics.registry.contentType, body })),
   ready: () => fleet?.ready() ?? Promise.resolve(undefined),
+  ...(fleet ? { accepting: () => fleet!.accepting() } : {}),
 });
 
 let stopping = false;
+/** A drain that has not ended by then (Redis gone, a run stuck) exits anyway: an orchestrator would kill it. */
+const DRAIN_LIMIT_MS = wholeNumber('PINWARDEN_DRAIN_MS', 25_000);
 const drain = (signal: string) => {
   if (stopping) return;
   stopping = true;
+  setTimeout(() => {
+    log.warn({ limitMs: DRAIN_LIMIT_MS }, 'drain did not end in time; exiting (queued work stays in Redis for the fleet)');
+    process.exit(0);
+  }, DRAIN_LIMIT_MS).unref();
   log.info({ signal }, fleet ? 'draining: no new webhooks; letting running runs finish (queued ones stay in Redis for the fleet)' : 'draining: no new webhooks; waiting for queued runs to finish');
   void server
     .close()

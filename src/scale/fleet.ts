@@ -31,6 +31,8 @@ export interface Fleet {
   budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
   /** Undefined when ready; else why not. */
   ready(): Promise<string | undefined>;
+  /** Synchronously: why a webhook cannot be taken now (the connection to Redis is down), else undefined. */
+  accepting(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export async function connectFleet(url: string, options: { concurrency: number; 
       const ids = await knownInstallations(redis);
       const left = await Promise.all(ids.map((id) => budget.left(String(id))));
       return new Map(ids.map((id, index) => [id, left[index]!]));
+    },
+    accepting() {
+      return redis.status === 'ready' ? undefined : `Redis is not connected (${redis.status}); the work could not be queued`;
     },
     async ready() {
       try {

@@ -32,6 +32,10 @@ export interface WebhookServerOptions {
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** GET /ready: undefined when ready to take work, else why not (503). Without it, /ready is /ping. */
   readonly ready?: () => Promise<string | undefined>;
+  /** Asked before each webhook, synchronously: why it cannot be taken now (Redis not connected), answered 503 at once. */
+  readonly accepting?: () => string | undefined;
+  /** A handler that has not answered within this is answered 503 (GitHub gives up after 10 s). */
+  readonly handlerTimeoutMs?: number;
 }
 
 export interface WebhookServer {
@@ -46,6 +50,8 @@ const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 const DISCARD_GRACE_MS = 2_000;
+/** GitHub waits 10 s for an answer; what is not handed on by 8 s is answered 503 instead of timing out. */
+const HANDLER_TIMEOUT_MS = 8_000;
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const path = options.path ?? '/api/github/webhooks';
@@ -83,6 +89,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (!event || !EVENT_NAME.test(event)) return refuse(request, response, 400, 'missing or malformed x-github-event', true);
     if (!delivery || !DELIVERY_ID.test(delivery)) return refuse(request, response, 400, 'missing or malformed x-github-delivery', true);
     if (!signature || !SIGNATURE.test(signature)) return refuse(request, response, 401, 'missing or malformed x-hub-signature-256', true);
+    // Nowhere to put the work: said at once (GitHub shows the 503 and can redeliver), never a hang past its 10 s.
+    const busy = options.accepting?.();
+    if (busy) return refuse(request, response, 503, busy, true);
 
     const read = await readBoundedBody(request, { maxBytes, pool, timeoutMs: options.bodyTimeoutMs ?? 30_000, ...(options.slowSenderGraceMs ? { graceMs: options.slowSenderGraceMs } : {}) });
     if (!read.ok) return refuse(request, response, read.status, read.reason, true);
@@ -98,7 +107,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse(request, response, 400, 'payload is not a JSON object');
 
     try {
-      await options.probot.receive({ id: delivery, name: event, payload } as Parameters<Probot['receive']>[0]);
+      const handled = options.probot.receive({ id: delivery, name: event, payload } as Parameters<Probot['receive']>[0]);
+      const limit = options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
+      const outcome = await Promise.race([handled.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
+      if (outcome === 'late') {
+        handled.catch((error: unknown) => options.log.error({ err: error, event, id: delivery }, 'a webhook handler failed after its answer'));
+        return refuse(request, response, 503, `the handler did not finish within ${limit} ms`);
+      }
     } catch (error) {
       options.log.error({ err: error, event, id: delivery }, 'a webhook handler failed');
       response.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"handler failed"}\n');

@@ -110,6 +110,25 @@ describe('the webhook edge', () => {
     for (const held of holders) held.destroy();
   });
 
+  it('answers 503 at once when the work cannot be queued, and when a handler does not finish in time', async () => {
+    let reason: string | undefined = 'Redis is not connected (reconnecting); the work could not be queued';
+    let hang = false;
+    const received: unknown[] = [];
+    const log = pino({ level: 'silent' });
+    server = await startWebhookServer({ probot: { receive: async (event) => { received.push(event); if (hang) await new Promise(() => undefined); } }, secret: SECRET, host: '127.0.0.1', port: 0, log, accepting: () => reason, handlerTimeoutMs: 200 });
+    const url = `${server.url}/api/github/webhooks`;
+    const refused = await fetch(url, { method: 'POST', headers: signed('{}'), body: '{}' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(received).toHaveLength(0);
+    reason = undefined;
+    expect((await fetch(url, { method: 'POST', headers: signed('{}'), body: '{}' })).status).toBe(200);
+    hang = true;
+    const late = await fetch(url, { method: 'POST', headers: signed('{}'), body: '{}' });
+    expect(late.status).toBe(503);
+    expect(await late.json()).toEqual({ error: 'the handler did not finish within 200 ms' });
+  });
+
   it('answers /ping while a slow sender holds a body open', async () => {
     const { url, port } = await start();
     const controller = new AbortController();
