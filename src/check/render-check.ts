@@ -2,6 +2,7 @@
 // request (file, line, what is there, what to write), the annotations on the exact lines (50 to a
 // request, as GitHub takes them), and, for a fork, the replacement lines as suggestions.
 import type { CheckConclusion, CheckFinding, FileFix } from './plan-check.js';
+import { withinBodyLimit } from '../markdown/github-limits.js';
 import { annotationLevel } from './plan-check.js';
 import { codeBlock, inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
@@ -70,5 +71,5 @@ export function renderCheck(input: { readonly findings: readonly CheckFinding[];
       ...(fix ? { raw_details: `Pinned, this line reads:\n${fix}` } : {}),
     };
   });
-  return { title, summary: summary.join('\n'), text: suggestions.length > 0 ? ['### Replacement lines', ...suggestions].join('\n\n').slice(0, SUMMARY_LIMIT) : undefined, annotations };
+  return { title, summary: summary.join('\n'), text: suggestions.length > 0 ? withinBodyLimit(['### Replacement lines', ...suggestions].join('\n\n'), SUMMARY_LIMIT) : undefined, annotations };
 }

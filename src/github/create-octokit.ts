@@ -57,11 +57,32 @@ export function throttleOptions(msPerRetrySecond = 1000, metrics?: OctokitFleetO
  * Bottleneck's clustered ones, so every replica keeps to the same spacing per installation. One
  * set per scale and store, shared by every Octokit of the process, as the plugin shares its own.
  */
+/**
+ * Bottleneck recreates a clustered limiter's state when Redis has lost it (a restart without
+ * persistence) only when the script's error message is exactly `SETTINGS_KEY_NOT_FOUND`; Redis 7
+ * says `ERR SETTINGS_KEY_NOT_FOUND`, so every run failed instead, and was dropped. The connection
+ * hands Bottleneck the message it recognises, and Bottleneck does the rest.
+ */
+export function recoveringConnection(connection: Bottleneck.IORedisConnection): Bottleneck.IORedisConnection {
+  const scriptArgs = (connection as unknown as { __scriptArgs__: (name: string, id: string, args: unknown[], cb: (error: Error | null, replies: unknown) => void) => unknown[] }).__scriptArgs__.bind(connection);
+  Object.assign(connection, {
+    __scriptArgs__: (name: string, id: string, args: unknown[], cb: (error: Error | null, replies: unknown) => void) =>
+      scriptArgs(name, id, args, (error, replies) => {
+        const known = error ? /\b(SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT)\b/.exec(error.message)?.[1] : undefined;
+        cb(known && error!.message !== known ? new Error(known) : error, replies);
+      }),
+  });
+  // Its duplicated subscriber's errors (Redis down) would otherwise reach the console as plain
+  // text; the fleet's own client logs the same outage as JSON.
+  connection.on('error', () => undefined);
+  return connection;
+}
+
 const pacingGroups = new Map<string, Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group> & { connection?: Bottleneck.IORedisConnection }>();
 function pacing(msPerSecond: number, redis: Redis | undefined) {
   const key = `${msPerSecond}:${redis ? 'redis' : 'memory'}`;
   if (!pacingGroups.has(key)) {
-    const connection = redis ? new Bottleneck.IORedisConnection({ client: redis }) : undefined;
+    const connection = redis ? recoveringConnection(new Bottleneck.IORedisConnection({ client: redis })) : undefined;
     const store = connection ? { datastore: 'ioredis' as const, connection, timeout: 2 * 60 * 1000 } : {};
     // Whole milliseconds: clustered Bottleneck never runs a job whose minTime has a fraction.
     // Only the write spacing is the fleet's: every read through a clustered limiter costs Redis

@@ -73,12 +73,16 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   const queues = new Map<number, Queue>();
   const workers = new Map<number, { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined }>();
   const subscriber = connection.duplicate();
+  // Its errors are the outage the fleet's own client already logs; unheard, ioredis prints them as plain text.
+  subscriber.on('error', () => undefined);
   let closed = false;
 
   const queueFor = (installationId: number): Queue => {
     let queue = queues.get(installationId);
     if (!queue) {
       queue = new Queue(queueNameOf(installationId), { connection, prefix: REDIS_PREFIX });
+      // Without a listener, the connection's errors while Redis is down go to the console as plain text.
+      queue.on('error', (error) => log.warn({ err: error, installation: installationId }, 'queue error'));
       queues.set(installationId, queue);
     }
     return queue;

@@ -14,6 +14,7 @@ import { deliverWebhook } from '../../src/local-run/start-local-app.js';
 import { duplicateKeys } from '../support/json-keys.js';
 import { fixturesDir, repoRoot } from '../support/paths.js';
 import { ping, startServerProcess, streamBody, waitFor } from '../support/server-process.js';
+import { redisServerPath, startRedisServer } from '../../src/local-run/cluster.js';
 import type { ServerProcess } from '../support/server-process.js';
 
 let server: ServerProcess | undefined;
@@ -124,4 +125,38 @@ it('the container command: SIGTERM lets the queued run finish, then the process 
   const log = server.output();
   expect(log.indexOf('draining')).toBeGreaterThan(-1);
   expect(log.indexOf('drained; exiting')).toBeGreaterThan(log.indexOf('draining'));
+});
+
+it.skipIf(!redisServerPath())('with Redis gone: a webhook is answered 503 at once, the log stays JSON, and SIGTERM exits within the drain limit', async () => {
+  const redis = await startRedisServer();
+  try {
+    fake = await fakeWithRepository();
+    server = await startServerProcess({ ...fakeEnv(fake, 'redis-secret'), REDIS_URL: redis.url, PINWARDEN_DRAIN_MS: '3000' });
+    await redis.stop();
+    await waitFor(async () => (server!.output().includes('Redis connection error') ? true : undefined), () => 'the server to see Redis go', 10_000);
+    const started = performance.now();
+    expect(await deliverInstall(server.port, fake, 'redis-secret')).toBe(503);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const lines = server.output().trim().split('\n').filter((line) => line.trim() !== '');
+    // Every line pino's: no plain-text stack trace from a Redis client without a listener.
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+    server.child.kill('SIGTERM');
+    expect(await server.exited()).toBe(0);
+    expect(server.output()).toMatch(/drain did not end in time|drained; exiting/);
+  } finally {
+    await redis.stop().catch(() => undefined);
+  }
+});
+
+it('SIGTERM exits after PINWARDEN_DRAIN_MS even when a run is still going', async () => {
+  fake = await fakeWithRepository(3_000);
+  server = await startServerProcess({ ...fakeEnv(fake, 'slow-secret'), PINWARDEN_DRAIN_MS: '1000' });
+  expect(await deliverInstall(server.port, fake, 'slow-secret')).toBe(200);
+  await waitFor(async () => (fake!.requests.some((entry) => entry.kind === 'graphql') ? true : undefined), () => 'the run to start', 20_000);
+  const stopped = performance.now();
+  server.child.kill('SIGTERM');
+  expect(await server.exited()).toBe(0);
+  // Every request of the run takes 3 s: the run could not have finished, the bound ended it.
+  expect(server.output()).toContain('drain did not end in time');
+  expect(performance.now() - stopped).toBeLessThan(2_900);
 });

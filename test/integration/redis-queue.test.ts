@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/local-run/cluster.js';
 import { createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
+import { recoveringConnection } from '../../src/github/create-octokit.js';
+import Bottleneck from 'bottleneck';
 import type { RedisServer } from '../../src/local-run/cluster.js';
 import { seededRandom } from '../../src/bench/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
@@ -65,6 +67,20 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     }
     // Another installation's budget is its own.
     expect(await budget.reserve('installation-b')).toBe(0);
+  });
+
+  it('a clustered limiter whose state Redis lost (restarted empty) recreates it instead of failing every job', async () => {
+    const client = new Redis(server.url, { maxRetriesPerRequest: null });
+    const connection = recoveringConnection(new Bottleneck.IORedisConnection({ client }));
+    const limiter = new Bottleneck({ id: 'pinwarden-test-recover', datastore: 'ioredis', connection, minTime: 2 });
+    try {
+      expect(await limiter.schedule(async () => 'before')).toBe('before');
+      await redis.flushall();
+      expect(await limiter.schedule(async () => 'after')).toBe('after');
+    } finally {
+      await connection.disconnect(false);
+      client.disconnect();
+    }
   });
 
   it('remembers the first commit of each release tag for the whole fleet, whichever replica saw it first', async () => {
