@@ -40,12 +40,14 @@ it('holds the 501st write of a scaled hour, not the reads', async () => {
 
 it('keeps every scaled hour to 500 writes as GitHub sees them, however long the throttling queue', async () => {
   fake.resetCounts();
-  const octokit = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 2 });
+  // 4 ms a GitHub second: the budget's 1 % margin is 144 ms of this clock. At 2 ms (72 ms) a busy
+  // machine's scheduling jitter alone broke the count now and then (501, 507 of 500 under the full suite).
+  const octokit = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 4 });
   // 600 at once: Octokit's throttling sends them 2 ms apart, so the 500th leaves a second after the
   // first. A slot taken before that queue (as pinwarden once did) let writes 501+ go an hour after
   // the first 500 were *taken*, less than an hour after most of them were *sent*.
   await Promise.all(Array.from({ length: 600 }, (_, index) => octokit.rest.git.createTree({ owner: 'octo', repo: 'pace', tree: [{ path: `g${index}`, mode: '100644', type: 'blob', content: `${index}` }] })));
   const times = fake.requests.filter((entry) => entry.kind === 'rest-write').map((entry) => entry.at).sort((a, b) => a - b);
   expect(times).toHaveLength(600);
-  expect(mostIn(times, 3600 * 2)).toBeLessThanOrEqual(500);
+  expect(mostIn(times, 3600 * 4)).toBeLessThanOrEqual(500);
 }, 60_000);
