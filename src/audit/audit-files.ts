@@ -98,7 +98,9 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
   // for all of its repositories: its runs then find them in the installation's cache).
   const tagged = remote.flatMap(({ reference }) => {
     const ref = reference.ref as RemoteRef;
-    return ref.refKind !== 'full-sha' && resolutionOf(reference)?.status === 'resolved' ? [{ owner: ref.owner, repo: ref.repo }] : [];
+    const resolution = resolutionOf(reference);
+    // Tags in use, and pins whose commit a tag names (judged too: the tag does not vouch for it).
+    return resolution?.status === 'resolved' && (ref.refKind !== 'full-sha' || resolution.tagsOnCommit.length > 0) ? [{ owner: ref.owner, repo: ref.repo }] : [];
   });
   if (facts.trust && tagged.length > 0) await facts.trust.listings(tagged);
   const questions = remote.flatMap(({ reference }) => reachabilityQuestion(reference, resolutionOf(reference)) ?? []);
@@ -179,26 +181,36 @@ function unreadable(path: string, error: string): Finding {
 }
 
 /**
- * What pin-time trust would say of the tags and branches in use today, were they pinned now:
- * the same judgement the pinning asks, said in the audit ("pinning @v1 now would write …").
+ * What pin-time trust would say of the tags and branches in use today, were they pinned now
+ * ("pinning @v1 now would write …"), and of the commits pinned by SHA that release tags name: a
+ * pin written while a tag was hijacked names a commit no branch holds, or one many releases were
+ * moved onto, and a tag naming it does not make it trusted (the impostor check asks only of
+ * commits no tag names). For existing pins only the checks that would have held the pin are said.
  */
+const PIN_CHECKS: ReadonlySet<string> = new Set(['impostor-tag', 'mass-retag', 'tag-moved-since-seen']);
+
 async function judgeTagsInUse(remote: readonly { path: string; reference: UsesReference }[], resolutionOf: (reference: UsesReference) => Resolution | undefined, option: { readonly trust: PinTrust; readonly policy: TrustPolicy }): Promise<Finding[]> {
   const entries = remote.flatMap(({ path, reference }) => {
     const ref = reference.ref as RemoteRef;
     const resolution = resolutionOf(reference);
-    if (ref.refKind === 'full-sha' || resolution?.status !== 'resolved' || resolution.refType === 'commit') return [];
-    const candidate: PinCandidate = { repository: repositoryOf(ref), path: ref.path, requested: ref.ref, refType: resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit };
-    return [{ path, reference, candidate }];
+    if (resolution?.status !== 'resolved') return [];
+    const pinned = ref.refKind === 'full-sha';
+    const tag = pinned ? resolution.tag ?? resolution.tagsOnCommit[0] : ref.ref;
+    if (tag === undefined || (!pinned && resolution.refType === 'commit')) return [];
+    const candidate: PinCandidate = { repository: repositoryOf(ref), path: ref.path, requested: tag, refType: pinned ? 'tag' : resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit };
+    return [{ path, reference, candidate, pinned }];
   });
   if (entries.length === 0) return [];
   const judged = await option.trust.judge(entries.map(({ candidate }) => candidate), option.policy);
-  return entries.flatMap(({ path, reference }, index) => (judged[index]?.verdicts ?? []).map((verdict): Finding => ({
+  return entries.flatMap(({ path, reference, candidate, pinned }, index) => (judged[index]?.verdicts ?? []).filter((verdict) => !pinned || PIN_CHECKS.has(verdict.check)).map((verdict): Finding => ({
     path,
     line: reference.site.line,
     uses: reference.site.value,
     check: verdict.check,
     severity: verdict.severity,
-    message: verdict.held ? `pinning @${(reference.ref as RemoteRef).ref} now would write a commit that must not run: ${verdict.message}` : verdict.message,
+    message: pinned
+      ? `the pinned commit is what @${candidate.requested} names, and that does not make it trusted: ${verdict.message.replace(/ Not pinned\.$/, '')} Find out which commit the maintainers released before trusting this pin.`
+      : verdict.held ? `pinning @${(reference.ref as RemoteRef).ref} now would write a commit that must not run: ${verdict.message}` : verdict.message,
     evidence: { ...verdict.evidence, held: verdict.held },
   })));
 }

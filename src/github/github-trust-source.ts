@@ -90,7 +90,11 @@ export function createGitHubTrustSource(client: Client): TrustSource {
     const [data, releases] = await Promise.all([listRefs(batch), Promise.all(batch.map(({ owner, repo }) => listReleases(owner, repo)))]);
     return batch.map(({ owner, repo }, index) => {
       const node = data?.[`r${index}`];
-      if (!node) return undefined;
+      // A repository GitHub did not answer for (missing, private) is not asked again for a minute.
+      if (!node) {
+        if (data) listings.set(repositoryKey(owner, repo), { listing: null }, { ttl: 60_000 });
+        return undefined;
+      }
       const commitDates = new Map<string, string>();
       const tags = node.tags.nodes.flatMap((tag) => {
         const commit = peel(tag.target);
@@ -127,7 +131,8 @@ export function createGitHubTrustSource(client: Client): TrustSource {
       const result = new Map<string, RepositoryListing>();
       await Promise.all(unique.map(async (entry) => {
         const key = repositoryKey(entry.owner, entry.repo);
-        const listing = listings.get(key)?.listing ?? (await inFlight.get(key));
+        const cached = listings.get(key);
+        const listing = cached ? cached.listing : await inFlight.get(key);
         if (listing) result.set(key, listing);
       }));
       return result;

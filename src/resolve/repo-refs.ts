@@ -106,8 +106,10 @@ export function commitOfQualifiedRef(refs: RepoRefs, qualified: string): string 
 
 /** Whether a commit is in the repository's history (a tip, or listed reachable), only in a fork, or not known. */
 export function reachabilityFromRefs(refs: RepoRefs, sha: string): Reachability {
-  if (refs.head === sha || refs.tags.some((tag) => tag.sha === sha) || refs.branches.some((branch) => branch.sha === sha)) return 'reachable';
   const listed = refs.commits?.find((commit) => commit.sha === sha);
+  // A tag may name a fork-only commit (a hijacked tag): what the data says of the commit comes first.
+  if (listed?.reachable === false) return 'impostor';
+  if (refs.head === sha || refs.tags.some((tag) => tag.sha === sha) || refs.branches.some((branch) => branch.sha === sha)) return 'reachable';
   if (!listed) return 'unknown';
   return listed.reachable ? 'reachable' : 'impostor';
 }

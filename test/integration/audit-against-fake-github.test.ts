@@ -53,13 +53,18 @@ it('reports every finding with its evidence as JSON, and fails on high and criti
   expect(report.findings.every((finding) => finding.path === '.github/workflows/ci.yml')).toBe(true);
   expect(report.requireFullShaPolicy.ready).toBe(false);
   // The budget: refs in one batched query, the advisory database in one, reachability and
-  // manifests batched; the only REST call is the releases of the repository whose tag looks moved
-  // (an immutable release's tag cannot move), with its listing.
+  // manifests batched; pin-time trust's listings and compare batched too (a release tag naming a
+  // pinned commit does not make it trusted), and the only REST calls are the releases, one per
+  // action repository at most.
   const operations = fake.requests.filter((entry) => entry.kind === 'graphql').map((entry) => entry.route.replace('POST /graphql ', ''));
   expect(operations.filter((name) => name === '(pinwardenAdvisories)')).toHaveLength(1);
   expect(operations.filter((name) => name === '(pinwardenReachability)').length).toBeLessThanOrEqual(1);
-  expect(operations.length).toBeLessThanOrEqual(7);
-  expect(fake.requests.filter((entry) => entry.kind === 'rest-read').map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/releases']);
+  // One listing for the tags and tagged pins, one for the release whose tag looks moved (is it immutable?).
+  expect(operations.filter((name) => name === '(pinwardenTrustListing)').length).toBeLessThanOrEqual(2);
+  expect(operations.length).toBeLessThanOrEqual(9);
+  const releases = fake.requests.filter((entry) => entry.kind === 'rest-read').map((entry) => entry.route);
+  expect(new Set(releases)).toEqual(new Set(['GET /repos/{owner}/{repo}/releases']));
+  expect(releases.length).toBeLessThanOrEqual(new Set(WORKFLOW.split('\n').flatMap((line) => /uses: ([^/@\s]+\/[^/@\s]+)/.exec(line)?.[1] ?? [])).size);
 });
 
 it('finds an impostor commit through the API', async () => {

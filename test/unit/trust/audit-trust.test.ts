@@ -45,4 +45,18 @@ describe('the audit and pin-time trust', () => {
     const without = await auditFiles([file('acme/hijacked@v1')], facts);
     expect(without.findings.map((finding) => finding.check)).not.toContain('impostor-tag');
   });
+
+  it('is not silent about a pin written while the tag was hijacked: a tag naming the commit does not make it trusted', async () => {
+    const hijacked = JSON.parse(readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__hijacked.json'), 'utf8')) as RepoRefs;
+    const bad = hijacked.tags.find((tag) => tag.name === 'v1.3.0')!.sha;
+    const good = hijacked.tags.find((tag) => tag.name === 'v1.2.0')!.sha;
+    const facts = createTableAuditFacts([hijacked]);
+    const trust = { trust: createPinTrust(facts.trust!, { isKnownGood: () => false }), policy: DEFAULT_TRUST_POLICY };
+    const report = await auditFiles([file(`acme/hijacked@${bad} # v1.3.0`, `acme/hijacked@${good} # v1.2.0`)], facts, undefined, { trust });
+    const held = report.findings.filter((finding) => finding.check === 'impostor-tag');
+    expect(held.map((finding) => [finding.line, finding.severity])).toEqual([[6, 'critical']]);
+    expect(held[0]!.message).toMatch(/^the pinned commit is what @v1\.3\.0 names, and that does not make it trusted: /);
+    // Only the checks that would have held it: no release-not-descendant or fresh-release noise on existing pins.
+    expect(report.findings.filter((finding) => finding.line === 7 && ['release-not-descendant', 'fresh-release'].includes(finding.check))).toEqual([]);
+  });
 });
