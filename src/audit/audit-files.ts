@@ -9,7 +9,7 @@ import { checkAdvisories } from './advisories.js';
 import type { AuditFacts, Reachability } from './audit-facts.js';
 import { manifestKey, reachabilityKey } from './audit-facts.js';
 import { checkDownloadsLatest, stepVersionInput, versionInputDefault } from './downloads-latest.js';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { checkImpostor, reachabilityQuestion } from './impostor.js';
 import { scanTransitive } from './transitive.js';
@@ -117,7 +117,8 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
 }
 
 export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[]; readonly trust?: { readonly trust: PinTrust; readonly policy: TrustPolicy } } = {}): Promise<AuditReport> {
-  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots } = await askAuditQuestions(files, source, index);
+  const facts = factsFrom(source);
+  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots } = await askAuditQuestions(files, facts, index);
   const trusted = options.trust ? await judgeTagsInUse(remote.filter(({ locked }) => !locked), resolutionOf, options.trust) : [];
   const notes: string[] = [];
   if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
@@ -134,9 +135,9 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
     }),
     ...transitive.findings,
     ...trusted,
-    ...(await latestDownloads(files, roots, factsFrom(source))),
+    ...(await latestDownloads(files, roots, facts)),
   ];
-  if (source && 'trust' in source && source.trust) await reclassifyImmutable(findings, source.trust);
+  if (facts.trust) await reclassifyImmutable(findings, facts.trust);
   const workflowBlockers = located.filter(({ reference, locked }) => !locked && isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
   const blockers = [...workflowBlockers, ...transitive.policyBlockers];
   return {
@@ -223,8 +224,7 @@ async function judgeTagsInUse(remote: readonly { path: string; reference: UsesRe
 async function reclassifyImmutable(findings: Finding[], trust: TrustSource): Promise<void> {
   const moved = findings.flatMap((finding, index) => (finding.check === 'tag-moved' && typeof finding.evidence.repository === 'string' && typeof finding.evidence.tag === 'string' ? [{ index, repository: finding.evidence.repository, tag: finding.evidence.tag }] : []));
   if (moved.length === 0) return;
-  const wanted = [...new Set(moved.map(({ repository }) => repository.toLowerCase()))].map((repository) => ({ owner: repository.split('/')[0] ?? '', repo: repository.split('/')[1] ?? '' }));
-  const listings = await trust.listings(wanted);
+  const listings = await trust.listings(moved.map(({ repository }) => ({ owner: repository.split('/')[0] ?? '', repo: repository.split('/')[1] ?? '' })));
   for (const { index, repository, tag } of moved) {
     const release = listings.get(repository.toLowerCase())?.releases?.find((candidate) => candidate.tag === tag);
     if (!release?.immutable) continue;
@@ -249,13 +249,21 @@ async function latestDownloads(files: readonly AuditedFile[], roots: readonly { 
   };
   const manifests = await facts.manifests(actions.map(question));
   const texts = new Map(files.map((file) => [file.path, file.text]));
-  const documents = new Map<string, Document>();
+  // Parsed only when an action called there has a version input, once per file.
+  const parsed = new Map<string, { document: Document; lines: LineCounter }>();
+  const parse = (path: string, text: string) => {
+    if (!parsed.has(path)) {
+      const lines = new LineCounter();
+      parsed.set(path, { document: parseDocument(text, { lineCounter: lines }), lines });
+    }
+    return parsed.get(path)!;
+  };
   return actions.flatMap((root) => {
     const manifest = manifests.get(manifestKey(question(root)));
     const input = manifest === undefined ? undefined : versionInputDefault(manifest);
     const text = texts.get(root.path);
     if (!input || text === undefined) return [];
-    if (!documents.has(root.path)) documents.set(root.path, parseDocument(text));
-    return checkDownloadsLatest(root.path, root.reference, stepVersionInput(documents.get(root.path)!, text, root.reference.site.valueStart), input.default);
+    const { document, lines } = parse(root.path, text);
+    return checkDownloadsLatest(root.path, root.reference, stepVersionInput(document, lines, root.reference.site.valueStart), input.default);
   });
 }

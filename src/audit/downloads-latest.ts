@@ -3,7 +3,7 @@
 // 2026-03-19 with a clean, SHA-pinned action. A step that asks an action with a `version` input
 // for `latest` — or leaves it out where the action's own default is `latest` or empty — is said.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node, YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import { repositoryOf } from '../workflow/parse-action-ref.js';
 import type { RemoteRef, UsesReference } from '../workflow/types.js';
 import type { Finding } from './types.js';
@@ -20,8 +20,8 @@ export function versionInputDefault(manifest: string): { readonly default: strin
   }
 }
 
-/** The `with.version` of the step whose `uses:` value starts at `valueStart`: its text and line, or absent. */
-export function stepVersionInput(document: Document, text: string, valueStart: number): { readonly value: string | undefined; readonly line: number } | undefined {
+/** The `with.version` of the step whose `uses:` value starts at `valueStart`: its text and line (`lines` the parse's), or absent. */
+export function stepVersionInput(document: Document, lines: LineCounter, valueStart: number): { readonly value: string | undefined; readonly line: number } | undefined {
   let found: { value: string | undefined; line: number } | undefined;
   const visit = (node: Node | null | undefined, depth: number): void => {
     if (found || !node || depth > 12) return;
@@ -30,7 +30,7 @@ export function stepVersionInput(document: Document, text: string, valueStart: n
     const uses = node.get('uses', true);
     if (isScalar(uses) && uses.range?.[0] === valueStart) {
       const input = (node.get('with', true) as YAMLMap | undefined)?.get?.('version', true);
-      const line = isScalar(input) && input.range ? lineOf(text, input.range[0]) : lineOf(text, valueStart);
+      const line = lines.linePos(isScalar(input) && input.range ? input.range[0] : valueStart).line;
       found = { value: isScalar(input) ? String(input.value ?? '') : undefined, line };
       return;
     }
@@ -38,12 +38,6 @@ export function stepVersionInput(document: Document, text: string, valueStart: n
   };
   visit(document.contents as Node, 0);
   return found;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let index = 0; index < offset && index < text.length; index += 1) if (text.charCodeAt(index) === 10) line += 1;
-  return line;
 }
 
 export function checkDownloadsLatest(path: string, reference: UsesReference, input: { readonly value: string | undefined; readonly line: number } | undefined, manifestDefault: string): Finding[] {

@@ -8,7 +8,7 @@ import { readCommitFiles } from './git-store.js';
 import { example } from './collaboration-routes.js';
 import type { Json, WithRepository } from './collaboration-routes.js';
 import type { RestResponse, RestRoute } from './rest-api.js';
-import { nodeId, notFound, unprocessable } from './rest-answers.js';
+import { nextPageHeaders, nodeId, notFound, restPage, unprocessable } from './rest-answers.js';
 
 const LEVELS = new Set(['notice', 'warning', 'failure']);
 const CONCLUSIONS = new Set(['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out']);
@@ -194,12 +194,11 @@ export function checkRoutes(withRepository: WithRepository): RestRoute[] {
       handle: withRepository((repository, [number = ''], { api, url }) => {
         const files = pullRequestFiles(repository, Number(number));
         if (!files) return notFound;
-        const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
-        const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
-        const shown = withinPatchBudget(files.slice((page - 1) * perPage, page * perPage));
+        const page = restPage(url, files);
+        const shown = withinPatchBudget(page.items);
         const template = (example('diff-entry') as unknown as Json[])[0]!;
         const head = pullHead(repository, repository.issues.get(Number(number))!.pull!)!;
-        const next = page * perPage < files.length ? { link: `<${api}/pulls/${number}/files?per_page=${perPage}&page=${page + 1}>; rel="next"` } : undefined;
+        const next = page.next ? nextPageHeaders(`${api}/pulls/${number}/files`, page.next) : undefined;
         return {
           status: 200,
           body: shown.map((file) => ({

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { FakeComment, FakeIssue, FakeRepository, FakeState, FakeUser } from './fake-state.js';
 import { addComment, openIssue } from './fake-state.js';
 import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
-import { bodyTooLong, nodeId, notFound, unprocessable } from './rest-answers.js';
+import { bodyTooLong, nextPageHeaders, nodeId, notFound, restPage, unprocessable } from './rest-answers.js';
 
 export type WithRepository = (
   handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse,
@@ -100,12 +100,10 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       method: 'GET',
       pattern: /^\/installation\/repositories$/,
       handle: (state, _params, { url, baseUrl }) => {
-        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
-        const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
         const installed = [...state.repositories.values()].filter((repository) => repository.installed);
-        const repositories = installed.slice((page - 1) * perPage, page * perPage).map((repository, index) => repositoryBody(repository, (page - 1) * perPage + index + 1));
-        const headers: Record<string, string> = page * perPage < installed.length ? { link: `<${baseUrl}/installation/repositories?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
-        return { status: 200, body: { total_count: installed.length, repositories }, headers };
+        const shown = restPage(url, installed);
+        const repositories = shown.items.map((repository, index) => repositoryBody(repository, shown.offset + index + 1));
+        return { status: 200, body: { total_count: installed.length, repositories }, headers: nextPageHeaders(`${baseUrl}/installation/repositories`, shown.next) };
       },
     },
     {
@@ -202,10 +200,9 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
       handle: withRepository((repository, _rest, { api, url }) => {
         const wanted = url.searchParams.get('state') ?? 'open';
-        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
-        const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
         const pulls = [...repository.issues.values()].filter((issue) => issue.pull && (wanted === 'all' || issue.state === wanted)).sort((a, b) => b.number - a.number);
-        return { status: 200, body: pulls.slice((page - 1) * perPage, page * perPage).map((issue) => pullRequestBody(repository, issue, api)) };
+        const shown = restPage(url, pulls);
+        return { status: 200, body: shown.items.map((issue) => pullRequestBody(repository, issue, api)) };
       }),
     },
     {

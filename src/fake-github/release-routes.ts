@@ -4,7 +4,7 @@
 import type { FakeRelease, FakeRepository } from './fake-state.js';
 import { repositoryCommits } from './fake-state.js';
 import { userBody } from './collaboration-routes.js';
-import { nodeId, notFound, unprocessable } from './rest-answers.js';
+import { nextPageHeaders, nodeId, notFound, restPage, unprocessable } from './rest-answers.js';
 import type { RestResponse, RestRoute } from './rest-api.js';
 import type { WithRepository } from './git-data-routes.js';
 
@@ -35,25 +35,24 @@ function releaseBody(release: FakeRelease, repository: FakeRepository, api: stri
 
 export function releaseRoutes(withRepository: WithRepository): RestRoute[] {
   return [
-  {
-    name: 'GET /repos/{owner}/{repo}/releases',
-    method: 'GET',
-    pattern: /^\/repos\/([^/]+)\/([^/]+)\/releases$/,
-    handle: withRepository((repository, _rest, { url, api }) => {
-      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
-      const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
-      return { status: 200, body: repository.releases.slice((page - 1) * perPage, page * perPage).map((release) => releaseBody(release, repository, api)) };
-    }),
-  },
-  {
-    name: 'GET /repos/{owner}/{repo}/releases/tags/{tag}',
-    method: 'GET',
-    pattern: /^\/repos\/([^/]+)\/([^/]+)\/releases\/tags\/(.+)$/,
-    handle: withRepository((repository, [tag = ''], { api }) => {
-      const release = repository.releases.find((candidate) => candidate.tag === decodeURIComponent(tag));
-      return release ? { status: 200, body: releaseBody(release, repository, api) } : notFound;
-    }),
-  },
+    {
+      name: 'GET /repos/{owner}/{repo}/releases',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/releases$/,
+      handle: withRepository((repository, _rest, { url, api }) => {
+        const shown = restPage(url, repository.releases);
+        return { status: 200, body: shown.items.map((release) => releaseBody(release, repository, api)), headers: nextPageHeaders(`${api}/releases`, shown.next) };
+      }),
+    },
+    {
+      name: 'GET /repos/{owner}/{repo}/releases/tags/{tag}',
+      method: 'GET',
+      pattern: /^\/repos\/([^/]+)\/([^/]+)\/releases\/tags\/(.+)$/,
+      handle: withRepository((repository, [tag = ''], { api }) => {
+        const release = repository.releases.find((candidate) => candidate.tag === decodeURIComponent(tag));
+        return release ? { status: 200, body: releaseBody(release, repository, api) } : notFound;
+      }),
+    },
   ];
 }
 

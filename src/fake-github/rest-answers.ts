@@ -16,3 +16,19 @@ export function bodyTooLong(body: unknown): RestResponse | undefined {
 export function nodeId(kind: string, key: string): string {
   return Buffer.from(`${kind}:${key}`).toString('base64');
 }
+
+/**
+ * One page of a listing as GitHub serves it: `per_page` (30 when absent or not a number, at most
+ * 100) and `page` (from 1); `next` is the query of the following page, for the Link header.
+ */
+export function restPage<T>(url: URL, items: readonly T[]): { readonly items: T[]; readonly offset: number; readonly next: string | undefined } {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
+  const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+  const offset = (page - 1) * perPage;
+  return { items: items.slice(offset, offset + perPage), offset, next: offset + perPage < items.length ? `?per_page=${perPage}&page=${page + 1}` : undefined };
+}
+
+/** The Link header of a page whose listing lives at `listingUrl`, when there is a next one. */
+export function nextPageHeaders(listingUrl: string, next: string | undefined): Record<string, string> {
+  return next ? { link: `<${listingUrl}${next}>; rel="next"` } : {};
+}

@@ -7,7 +7,7 @@ import { issueRoutes } from './issue-routes.js';
 import { checkRoutes } from './check-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 import { releaseRoutes } from './release-routes.js';
-import { nodeId, notFound } from './rest-answers.js';
+import { nextPageHeaders, nodeId, notFound, restPage } from './rest-answers.js';
 
 export interface RestResponse {
   readonly status: number;
@@ -86,17 +86,15 @@ export const restRoutes: readonly RestRoute[] = [
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/tags$/,
     handle: withRepository((repository, _rest, { url, api }) => {
-      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
-      const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
-      const tags = [...repository.tags.values()].reverse();
-      const body = tags.slice((page - 1) * perPage, page * perPage).map((tag) => ({
+      const shown = restPage(url, [...repository.tags.values()].reverse());
+      const body = shown.items.map((tag) => ({
         name: tag.name,
         commit: { sha: tag.commit, url: `${api}/commits/${tag.commit}` },
         zipball_url: `${api}/zipball/refs/tags/${tag.name}`,
         tarball_url: `${api}/tarball/refs/tags/${tag.name}`,
         node_id: nodeId('Ref', tag.name),
       }));
-      const headers: Record<string, string> = page * perPage < tags.length ? { link: `<${api}/tags?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+      const headers = nextPageHeaders(`${api}/tags`, shown.next);
       return { status: 200, body, headers };
     }),
   },

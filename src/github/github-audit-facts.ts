@@ -7,6 +7,7 @@ import { advisorySeverity, manifestKey, reachabilityKey } from '../audit/audit-f
 import { LRUCache } from 'lru-cache';
 import type { RefResolver } from '../resolve/types.js';
 import { createGitHubTrustSource } from './github-trust-source.js';
+import { chunks, partial } from './graphql-batches.js';
 
 export const AUDIT_BATCH = 50;
 
@@ -15,20 +16,7 @@ interface GraphqlClient {
   request?(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
 }
 
-/** Octokit throws on a partial answer (a missing repository), but keeps what did come back. */
-async function partial<T>(client: GraphqlClient, query: string, variables?: Record<string, unknown>): Promise<T | undefined> {
-  try {
-    return await client.graphql<T>(query, variables);
-  } catch (error) {
-    return (error as { data?: T }).data;
-  }
-}
-
-function batches<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += AUDIT_BATCH) out.push(items.slice(start, start + AUDIT_BATCH));
-  return out;
-}
+const batches = <T>(items: readonly T[]) => chunks(items, AUDIT_BATCH);
 
 const text = (value: string) => JSON.stringify(value);
 

@@ -6,6 +6,9 @@ import { LRUCache } from 'lru-cache';
 import { compareKey, repositoryKey } from '../trust/sources.js';
 import type { CompareQuestion, RepositoryListing, TrustSource } from '../trust/sources.js';
 import type { CompareStatus, ReleaseFacts } from '../trust/types.js';
+import { peeledCommit } from '../resolve/graphql-refs-query.js';
+import type { GitObject } from '../resolve/graphql-refs-query.js';
+import { chunks, partial } from './graphql-batches.js';
 
 const REPOSITORIES_PER_QUERY = 20;
 const REFS_PER_QUERY = 50;
@@ -19,32 +22,7 @@ interface Client {
 const text = (value: string) => JSON.stringify(value);
 const PEEL = 'fragment trustPeel on GitObject { __typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } ... on Tag { target { __typename oid ... on Commit { committedDate } } } } } }';
 
-interface GitObject { readonly __typename?: string; readonly oid?: string; readonly committedDate?: string; readonly target?: GitObject | null }
 interface RefNode { readonly name?: string; readonly target?: GitObject | null }
-
-function peel(object: GitObject | null | undefined): GitObject | undefined {
-  let current = object;
-  for (let depth = 0; current && depth < 8; depth += 1) {
-    if (current.__typename === 'Commit') return current;
-    if (current.__typename !== 'Tag') return undefined;
-    current = current.target;
-  }
-  return undefined;
-}
-
-async function partial<T>(client: Client, query: string): Promise<T | undefined> {
-  try {
-    return await client.graphql<T>(query);
-  } catch (error) {
-    return (error as { data?: T }).data;
-  }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}
 
 export function createGitHubTrustSource(client: Client): TrustSource {
   const listings = new LRUCache<string, { listing: RepositoryListing | null }>({ max: 5_000, ttl: LISTING_TTL_MS });
@@ -97,7 +75,7 @@ export function createGitHubTrustSource(client: Client): TrustSource {
       }
       const commitDates = new Map<string, string>();
       const tags = node.tags.nodes.flatMap((tag) => {
-        const commit = peel(tag.target);
+        const commit = peeledCommit(tag.target);
         if (!tag.name || !commit?.oid) return [];
         if (commit.committedDate) commitDates.set(commit.oid, commit.committedDate);
         return [{ name: tag.name, commit: commit.oid }];

@@ -49,9 +49,11 @@ export function buildRefsQuery(requests: readonly RefRequest[]): RefsQuery {
   return { query: `query PinwardenRefs { ${body.join(' ')} rateLimit { cost remaining resetAt } } ${PEEL_FRAGMENT}`, repositories };
 }
 
-interface GitObject {
+export interface GitObject {
   readonly __typename?: string;
   readonly oid?: string;
+  /** Asked by pin-time trust's listing (a commit's date), not by the refs query. */
+  readonly committedDate?: string;
   readonly target?: GitObject | null;
 }
 
@@ -84,7 +86,7 @@ function resolveOne(repo: string, ref: string, node: Record<string, unknown>, al
   const tag = node[`t${alias}`] as RefNode | null | undefined;
   const branch = node[`b${alias}`] as RefNode | null | undefined;
   const object = node[`c${alias}`] as GitObject | null | undefined;
-  const tagCommit = tag ? peel(tag.target) : undefined;
+  const tagCommit = tag ? peeledCommit(tag.target)?.oid : undefined;
   if (tag && tagCommit === undefined) return { status: 'failed', reason: `tag "${ref}" in ${repo} does not point at a commit` };
   const listed = [node[`v${alias}`], node.recent].flatMap((connection) => ((connection as { nodes?: RefNode[] } | null)?.nodes ?? []));
   return decideResolution({
@@ -94,17 +96,17 @@ function resolveOne(repo: string, ref: string, node: Record<string, unknown>, al
     branchCommit: branch?.target?.oid,
     commit: object?.__typename === 'Commit' && object.oid?.startsWith(ref) ? object.oid : undefined,
     tags: listed.flatMap((entry) => {
-      const commit = peel(entry.target);
+      const commit = peeledCommit(entry.target)?.oid;
       return entry.name && commit ? [{ name: entry.name, commit }] : [];
     }),
   });
 }
 
 /** Follows tag objects to the commit they finally name; undefined for a tree or blob. */
-function peel(object: GitObject | null | undefined): string | undefined {
+export function peeledCommit(object: GitObject | null | undefined): GitObject | undefined {
   let current = object;
   for (let depth = 0; current && depth < 8; depth += 1) {
-    if (current.__typename === 'Commit') return current.oid;
+    if (current.__typename === 'Commit') return current;
     if (current.__typename !== 'Tag') return undefined;
     current = current.target;
   }

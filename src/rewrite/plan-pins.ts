@@ -54,7 +54,7 @@ export function trustCandidates(input: { readonly references: readonly UsesRefer
     const repository = `${ref.owner}/${ref.repo}`;
     if (entry.action === 'pin') found.set(key, { repository, path: ref.path, requested: ref.ref, refType: resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit });
     else if (entry.action === 'keep' && entry.comment) {
-      const label = entry.comment.after.replace(/^#+/, '').trim().split(/\s+/)[0] ?? '';
+      const label = entry.comment.tag;
       found.set(key, { repository, path: ref.path, requested: label, refType: 'tag', sha: resolution.sha, label, tagsOnCommit: resolution.tagsOnCommit });
     }
   }
@@ -163,5 +163,5 @@ function repairComment(site: UsesSite, tagsOnCommit: readonly string[]): Comment
   if (!label) return undefined;
   const decision = decideComment({ existing, label, tagsOnCommit });
   if (decision.kind === 'keep') return undefined;
-  return { before: existing, after: decision.text, edit: { start: site.comment!.start, end: site.lineEnd, text: decision.text } };
+  return { before: existing, after: decision.text, tag: label, edit: { start: site.comment!.start, end: site.lineEnd, text: decision.text } };
 }

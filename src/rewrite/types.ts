@@ -60,5 +60,7 @@ export interface PinPlan {
 export interface CommentRepair {
   readonly before: string | undefined;
   readonly after: string;
+  /** The release the new comment names. */
+  readonly tag: string;
   readonly edit: TextEdit;
 }

@@ -5,6 +5,7 @@ import { matchesActionGlobs } from '../config/action-globs.js';
 import { ancestryKey } from './types.js';
 import type { ReleaseFacts, RepositoryTrust, TrustPolicy, TrustVerdict } from './types.js';
 import { compareFull, floatingParts, fullVersion, inLine, isFullVersion, releaseKey } from './versions.js';
+import type { FullVersion } from './versions.js';
 
 const DAY_MS = 86_400_000;
 
@@ -112,17 +113,27 @@ function movedSinceSeen(candidate: PinCandidate, facts: RepositoryTrust): TrustV
   }];
 }
 
+/**
+ * The newest full release (no pre-release) older than `label` that `keep` accepts; between `v`
+ * twins, the one spelled like the label.
+ */
+function newestReleaseBefore(facts: RepositoryTrust, label: string, keep: (version: FullVersion, tag: { name: string; commit: string }) => boolean): { name: string; commit: string } | undefined {
+  const labelVersion = fullVersion(label);
+  if (!labelVersion) return undefined;
+  const spelledLike = (name: string) => Number(name.startsWith('v') === label.startsWith('v'));
+  const earlier = facts.tags.flatMap((tag) => {
+    const version = fullVersion(tag.name);
+    return version && !version.prerelease && compareFull(version, labelVersion) < 0 && keep(version, tag) ? [{ tag, version }] : [];
+  });
+  earlier.sort((a, b) => compareFull(b.version, a.version) || spelledLike(b.tag.name) - spelledLike(a.tag.name));
+  return earlier[0]?.tag;
+}
+
 /** The full version released before `label` in the same major, by version order. */
 export function previousRelease(facts: RepositoryTrust, label: string): { name: string; commit: string } | undefined {
   const version = fullVersion(label);
   if (!version || version.prerelease) return undefined;
-  const earlier = facts.tags.flatMap((tag) => {
-    const other = fullVersion(tag.name);
-    return other && !other.prerelease && other.parts[0] === version.parts[0] && compareFull(other, version) < 0 ? [{ tag, other }] : [];
-  });
-  // The highest earlier version; between twins, the one spelled like the label.
-  earlier.sort((a, b) => compareFull(b.other, a.other) || Number(b.tag.name.startsWith('v') === label.startsWith('v')) - Number(a.tag.name.startsWith('v') === label.startsWith('v')));
-  return earlier[0]?.tag;
+  return newestReleaseBefore(facts, label, (other) => other.parts[0] === version.parts[0]);
 }
 
 function notDescendant(candidate: PinCandidate, facts: RepositoryTrust, policy: TrustPolicy): TrustVerdict[] {
@@ -193,15 +204,10 @@ export function freshness(candidate: PinCandidate, facts: RepositoryTrust, conte
 
 /** The newest full release of `line`, older than `label`, at least `minDays` old. */
 function olderRelease(facts: RepositoryTrust, line: readonly number[], label: string, now: number, minDays: number): { tag: string; sha: string } | undefined {
-  const labelVersion = fullVersion(label);
-  if (!labelVersion) return undefined;
-  const candidates = facts.tags.flatMap((tag) => {
-    const version = fullVersion(tag.name);
-    if (!version || version.prerelease || !inLine(version, line) || compareFull(version, labelVersion) >= 0) return [];
+  const best = newestReleaseBefore(facts, label, (version, tag) => {
+    if (!inLine(version, line)) return false;
     const age = ageOf(facts, tag.name, tag.commit, now);
-    return age && age.days >= minDays ? [{ tag, version }] : [];
+    return age !== undefined && age.days >= minDays;
   });
-  candidates.sort((a, b) => compareFull(b.version, a.version) || Number(b.tag.name.startsWith('v') === label.startsWith('v')) - Number(a.tag.name.startsWith('v') === label.startsWith('v')));
-  const best = candidates[0];
-  return best ? { tag: best.tag.name, sha: best.tag.commit } : undefined;
+  return best ? { tag: best.name, sha: best.commit } : undefined;
 }

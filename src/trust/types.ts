@@ -1,5 +1,5 @@
 // Pin-time trust: what is known of an action repository when a tag is about to be written as a
-// commit, and what the judge says of it. Plain data; gathered by `gather-trust.ts` through the
+// commit, and what the judge says of it. Plain data; gathered by `pin-trust.ts` through the
 // `TrustSource` port, judged by `judge-pin.ts`.
 
 export type TrustCheck = 'impostor-tag' | 'mass-retag' | 'release-not-descendant' | 'fresh-release' | 'tag-moved-since-seen' | 'downloads-latest';
