@@ -39,6 +39,20 @@ beforeAll(async () => {
 });
 afterAll(() => registry.close());
 
+/** A resolver through the mirrors with robot's credentials keyed by `key`, and every request it made (URL and headers). */
+function resolverWithCredentials(key: string) {
+  const seen: string[] = [];
+  const resolver = createDigestResolver({
+    mirrors: mirrors(),
+    credentials: new Map([[key, { username: 'robot', password: 's3cret-pass' }]]),
+    fetch: (input, init) => {
+      seen.push(`${String(input)} ${JSON.stringify(init?.headers ?? {})}`);
+      return fetch(input, init);
+    },
+  });
+  return { seen, resolver };
+}
+
 describe('fetchManifestDigest', () => {
   it('gets a token through the 401 challenge and reads the digest from a HEAD', async () => {
     const before = registry.counts().byKind;
@@ -107,15 +121,7 @@ describe('createDigestResolver', () => {
   });
 
   it('sends credentials only to the token endpoint and never puts them in an answer', async () => {
-    const seen: string[] = [];
-    const resolver = createDigestResolver({
-      mirrors: mirrors(),
-      credentials: new Map([['127.0.0.1', { username: 'robot', password: 's3cret-pass' }]]),
-      fetch: (input, init) => {
-        seen.push(`${String(input)} ${JSON.stringify(init?.headers ?? {})}`);
-        return fetch(input, init);
-      },
-    });
+    const { seen, resolver } = resolverWithCredentials('127.0.0.1');
     const answer = (await resolver.resolve([image('docker.io/library/node:404')])).get(imageKey(image('docker.io/library/node:404')));
     expect(JSON.stringify(answer)).not.toContain('s3cret');
     const basic = Buffer.from('robot:s3cret-pass').toString('base64');
@@ -126,15 +132,7 @@ describe('createDigestResolver', () => {
 
 describe('registry credentials go only where they are keyed', () => {
   it('never sends a registry\'s credentials to a mirror in its place, nor to the realm the mirror names', async () => {
-    const seen: string[] = [];
-    const resolver = createDigestResolver({
-      mirrors: mirrors(),
-      credentials: new Map([['docker.io', { username: 'robot', password: 's3cret-pass' }]]),
-      fetch: (input, init) => {
-        seen.push(JSON.stringify(init?.headers ?? {}));
-        return fetch(input, init);
-      },
-    });
+    const { seen, resolver } = resolverWithCredentials('docker.io');
     const answer = (await resolver.resolve([image('docker.io/library/node:20')])).get(imageKey(image('docker.io/library/node:20')));
     expect(answer).toMatchObject({ status: 'resolved', digest: NODE });
     expect(seen.length).toBeGreaterThan(1);
