@@ -3,9 +3,10 @@
 # `docker` entry in .github/dependabot.yml proposes the new digest when the tag moves.
 FROM node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.dev.json ./
 COPY src ./src
-# `npm ci` runs `prepare`, which compiles: once.
+# `npm ci` runs `prepare`, which compiles: the product to dist/, the tools (src/dev) to dist-dev/.
+# Only dist/ is copied below: the image ships the product, none of the tools.
 RUN npm ci
 
 FROM node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d

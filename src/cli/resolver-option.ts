@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { parseAdvisoriesFile } from '../audit/advisories-file.js';
 import { createTableAuditFacts } from '../audit/table-audit-facts.js';
-import { loadRefsDir } from '../fake-github/load-refs.js';
+import { loadRefsDir } from '../resolve/load-refs.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
 import type { RefResolver } from '../resolve/types.js';
 import { UsageError } from './io.js';

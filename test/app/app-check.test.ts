@@ -3,15 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addRepository, findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/fake-github/fake-state.js';
+import { addRepository, findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/dev/fake-github/fake-state.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { fixturesDir } from '../support/paths.js';
-import type { FakeRepository } from '../../src/fake-github/fake-state.js';
-import { readCommitFiles } from '../../src/fake-github/git-store.js';
-import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/local-run/webhook-payloads.js';
+import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
+import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
+import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/dev/local-run/webhook-payloads.js';
 import { useAppBench } from '../support/app-harness.js';
-import { startFakeRegistry } from '../../src/fake-registry/fake-registry-server.js';
-import { parseImagesFile } from '../../src/fake-registry/images-file.js';
+import { startFakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../../src/images/registry/images-file.js';
 import { renderedText } from '../support/rendered.js';
 
 const PINNED_CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';

@@ -1,9 +1,9 @@
 // The organisation dashboard end to end: one issue in the organisation's `.github` repository,
 // created on the install, edited in place only when its text changes.
 import { describe, expect, it, vi } from 'vitest';
-import { findRepository, seedRepository } from '../../src/fake-github/fake-state.js';
-import type { FakeRepository } from '../../src/fake-github/fake-state.js';
-import { installationCreated } from '../../src/local-run/webhook-payloads.js';
+import { findRepository, seedRepository } from '../../src/dev/fake-github/fake-state.js';
+import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
+import { installationCreated } from '../../src/dev/local-run/webhook-payloads.js';
 import { OrgDashboards } from '../../src/app/org-dashboard.js';
 import type { GitHubClient } from '../../src/app/github-client.js';
 import { useAppBench } from '../support/app-harness.js';

@@ -2,9 +2,9 @@
 // issues carrying the label, and another bot's issue carrying pinwarden's marker, are never taken
 // for pinwarden's (which would bury it, open a duplicate, or edit someone else's issue).
 import { describe, expect, it } from 'vitest';
-import { findRepository, openIssue, seedRepository } from '../../src/fake-github/fake-state.js';
-import type { FakeRepository } from '../../src/fake-github/fake-state.js';
-import { installationCreated, push } from '../../src/local-run/webhook-payloads.js';
+import { findRepository, openIssue, seedRepository } from '../../src/dev/fake-github/fake-state.js';
+import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
+import { installationCreated, push } from '../../src/dev/local-run/webhook-payloads.js';
 import { useAppBench } from '../support/app-harness.js';
 
 const bench = useAppBench();

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addRepository, findRepository, pullRequests, seedRepository } from '../../src/fake-github/fake-state.js';
-import type { FakeRepository } from '../../src/fake-github/fake-state.js';
-import { readCommitFiles } from '../../src/fake-github/git-store.js';
-import { startLocalApp } from '../../src/local-run/start-local-app.js';
-import { installationCreated, push } from '../../src/local-run/webhook-payloads.js';
+import { addRepository, findRepository, pullRequests, seedRepository } from '../../src/dev/fake-github/fake-state.js';
+import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
+import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
+import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
+import { installationCreated, push } from '../../src/dev/local-run/webhook-payloads.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { createMemorySeenTags } from '../../src/trust/seen-tags.js';
 import { useAppBench } from '../support/app-harness.js';

@@ -10,10 +10,10 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { parseDocument } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findVerifiablePins, unpinToTags } from '../../src/bench/unpin-to-tags.js';
+import { findVerifiablePins, unpinToTags } from '../../src/dev/bench/unpin-to-tags.js';
 import { collectFiles } from '../../src/cli/collect-files.js';
 import type { LocalFile } from '../../src/cli/collect-files.js';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { loadRefsDir } from '../../src/resolve/load-refs.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import { refKey } from '../../src/resolve/types.js';

@@ -1,6 +1,6 @@
 // The fleet as it runs for real: Debian's redis-server, the fake GitHub serving a 200-repository
 // organisation (`fake-github --org-size`), and two replicas of the built server started as the
-// container starts it, on a scaled clock (src/local-run/cluster-rollout.ts, as `npm run
+// container starts it, on a scaled clock (src/dev/local-run/cluster-rollout.ts, as `npm run
 // demo:cluster` runs it). The installation webhook goes to one replica; both take runs; one is
 // SIGKILLed mid-rollout and started again. At the end every repository with something to pin has
 // exactly one pinwarden pull request, none has two, none was forgotten, and no scaled minute or
@@ -8,9 +8,9 @@
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { GITHUB_CONTENT_LIMITS } from '../../src/github/content-budget.js';
-import { redisServerPath, waitFor } from '../../src/local-run/cluster.js';
-import { rollOutOnCluster } from '../../src/local-run/cluster-rollout.js';
-import type { ClusterRollout } from '../../src/local-run/cluster-rollout.js';
+import { redisServerPath, waitFor } from '../../src/dev/local-run/cluster.js';
+import { rollOutOnCluster } from '../../src/dev/local-run/cluster-rollout.js';
+import type { ClusterRollout } from '../../src/dev/local-run/cluster-rollout.js';
 import { corpusAvailable, corpusRefsDir, corpusWorkflowsDir, fixturesDir } from '../support/paths.js';
 
 const ORG_SIZE = 200;

@@ -2,11 +2,11 @@
 // clock (2 ms per GitHub second, so an "hour" is 7.2 s), the 501st content-creating request of
 // an installation waits until the first is an hour old, while reads go straight through.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addComment, createFakeState, openIssue, seedRepository } from '../../src/fake-github/fake-state.js';
-import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
+import { addComment, createFakeState, openIssue, seedRepository } from '../../src/dev/fake-github/fake-state.js';
+import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
+import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { createTokenOctokit } from '../../src/github/create-octokit.js';
-import { mostIn } from '../../src/local-run/cluster-check.js';
+import { mostIn } from '../../src/dev/local-run/cluster-check.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {

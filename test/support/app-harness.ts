@@ -3,13 +3,13 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll } from 'vitest';
 import type { PinwardenAppOptions } from '../../src/app/pinwarden-app.js';
-import { createFakeState } from '../../src/fake-github/fake-state.js';
-import type { FakeState } from '../../src/fake-github/fake-state.js';
-import { startFakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import type { FakeGitHub } from '../../src/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
-import { startLocalApp } from '../../src/local-run/start-local-app.js';
-import type { LocalApp } from '../../src/local-run/start-local-app.js';
+import { createFakeState } from '../../src/dev/fake-github/fake-state.js';
+import type { FakeState } from '../../src/dev/fake-github/fake-state.js';
+import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
+import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
+import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
+import type { LocalApp } from '../../src/dev/local-run/start-local-app.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { fixturesDir } from './paths.js';
 

@@ -1,11 +1,11 @@
 // The built server (dist/) in a process of its own, started as an operator or the container
 // starts it, with helpers to wait for it and read what it logged.
 import { request } from 'node:http';
-import { startServer } from '../../src/local-run/cluster.js';
-import type { Replica } from '../../src/local-run/cluster.js';
-import { appPrivateKey } from '../../src/local-run/start-local-app.js';
+import { startServer } from '../../src/dev/local-run/cluster.js';
+import type { Replica } from '../../src/dev/local-run/cluster.js';
+import { appPrivateKey } from '../../src/dev/local-run/start-local-app.js';
 
-export { waitFor } from '../../src/local-run/cluster.js';
+export { waitFor } from '../../src/dev/local-run/cluster.js';
 
 export type ServerProcess = Pick<Replica, 'child' | 'port' | 'output' | 'exited'>;
 

@@ -8,7 +8,7 @@ import { COMPROMISES } from '../../src/audit/compromise-data.js';
 import { renderFindingsSarif } from '../../src/audit/render-findings.js';
 import type { Finding } from '../../src/audit/types.js';
 import { inVersionRange } from '../../src/audit/version-range.js';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { loadRefsDir } from '../../src/resolve/load-refs.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';
 import { collectRefRequests, planPins } from '../../src/rewrite/plan-pins.js';

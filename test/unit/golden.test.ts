@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { loadRefsDir } from '../../src/resolve/load-refs.js';
 import { describePlan } from '../../src/report/describe-plan.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';

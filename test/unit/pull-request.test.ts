@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
-import { loadRefsDir } from '../../src/fake-github/load-refs.js';
+import { loadRefsDir } from '../../src/resolve/load-refs.js';
 import { planRepository } from '../../src/jobs/plan-repository.js';
 import type { RepositoryPlan } from '../../src/jobs/plan-repository.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../../src/pull-request/decide-pull-request.js';

@@ -1,7 +1,7 @@
 // Registry answers from a fake-registry images file, without HTTP: `--registry-data FILE`, for
 // offline runs (the demo, air-gapped checks) and focused tests of the image pipeline.
 import { readFileSync } from 'node:fs';
-import { parseImagesFile } from '../../fake-registry/images-file.js';
+import { parseImagesFile } from './images-file.js';
 import { canonicalName, effectiveTag } from '../image-reference.js';
 import { imageKey } from './digest-resolver.js';
 import type { ImageDigestResolver, ImageKey, ImageResolution } from './digest-resolver.js';

@@ -4,9 +4,9 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeRegistry } from '../../../src/fake-registry/fake-registry-server.js';
-import type { FakeRegistry } from '../../../src/fake-registry/fake-registry-server.js';
-import { parseImagesFile } from '../../../src/fake-registry/images-file.js';
+import { startFakeRegistry } from '../../../src/dev/fake-registry/fake-registry-server.js';
+import type { FakeRegistry } from '../../../src/dev/fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../../../src/images/registry/images-file.js';
 import { fixturesDir } from '../../support/paths.js';
 import { runCli } from '../../support/run-cli.js';
 

@@ -2,9 +2,9 @@
 // fallback, Accept negotiation, faults, the cache and mirrors, over real HTTP.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeRegistry } from '../../../src/fake-registry/fake-registry-server.js';
-import type { FakeRegistry } from '../../../src/fake-registry/fake-registry-server.js';
-import { parseImagesFile } from '../../../src/fake-registry/images-file.js';
+import { startFakeRegistry } from '../../../src/dev/fake-registry/fake-registry-server.js';
+import type { FakeRegistry } from '../../../src/dev/fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../../../src/images/registry/images-file.js';
 import { parseImageRef } from '../../../src/images/image-reference.js';
 import type { ImageRef } from '../../../src/images/image-reference.js';
 import { carriesCredentials, createDigestResolver, imageKey } from '../../../src/images/registry/digest-resolver.js';

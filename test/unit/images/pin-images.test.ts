@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auditImages } from '../../../src/images/audit-images.js';
 import { pinImageFiles } from '../../../src/images/pin-images.js';
 import type { ImageFile, PinnedImageFile } from '../../../src/images/pin-images.js';
-import { parseImagesFile } from '../../../src/fake-registry/images-file.js';
+import { parseImagesFile } from '../../../src/images/registry/images-file.js';
 import { imageTableResolver } from '../../../src/images/registry/table-digest-resolver.js';
 import { fixturesDir } from '../../support/paths.js';
 

@@ -7,17 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { Parser, parseDocument } from 'yaml';
-import { collectFiles } from '../cli/collect-files.js';
-import { loadRefsDir } from '../fake-github/load-refs.js';
-import { createTableRefResolver } from '../resolve/table-ref-resolver.js';
-import type { RefKey, Resolution } from '../resolve/types.js';
-import { collectRefRequests } from '../rewrite/plan-pins.js';
-import { rewriteFile } from '../rewrite/rewrite-file.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import { locateWorkflowFile } from '../workflow/locate-workflow-file.js';
-import type { FileKind } from '../workflow/types.js';
+import { collectFiles } from '../../cli/collect-files.js';
+import { loadRefsDir } from '../../resolve/load-refs.js';
+import { createTableRefResolver } from '../../resolve/table-ref-resolver.js';
+import type { RefKey, Resolution } from '../../resolve/types.js';
+import { collectRefRequests } from '../../rewrite/plan-pins.js';
+import { rewriteFile } from '../../rewrite/rewrite-file.js';
+import { locateUsesSites } from '../../workflow/locate-uses-sites.js';
+import { locateWorkflowFile } from '../../workflow/locate-workflow-file.js';
+import type { FileKind } from '../../workflow/types.js';
 import { availableParallelism } from 'node:os';
-import { closeLocatePool, locateAll, workerCount } from '../parallel/locate-in-parallel.js';
+import { closeLocatePool, locateAll, workerCount } from '../../parallel/locate-in-parallel.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { median } from './median.js';
 import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
@@ -27,7 +27,7 @@ interface Sample {
   readonly kind: FileKind;
 }
 
-const sharedDir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const sharedDir = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const withWorkers = `${table}\n\nLocating ${workers.files} files (four copies of the un-pinned corpus) on ${workers.threads} threads (\`locateAll\`, this thread among them, pool warm) against this thread alone, alternating, median of ${workers.rounds}: ${workers.alone.toFixed(0)} ms against ${workers.pooled.toFixed(0)} ms, **${speedUp.toFixed(2)}×** (${availableParallelism()} cores). How far this machine scales such work, in the same rounds: the floor (\`parseDocument\` of the same files, nothing else) on this thread against split evenly over ${workers.threads} threads, ${workers.floorAlone.toFixed(0)} ms against ${workers.floorSplit.toFixed(0)} ms, **${floorSpeedUp.toFixed(2)}×**.`;
   process.stdout.write(`${withWorkers}\n`);
   await closeLocatePool();
-  if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', withWorkers);
+  if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', withWorkers);
 
   async function resolveAll(samples: readonly Sample[]): Promise<Map<RefKey, Resolution>> {
     const resolutions = new Map<RefKey, Resolution>();

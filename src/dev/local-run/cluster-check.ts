@@ -5,9 +5,9 @@
 import { orgRepositoryNames, synthesizeOrg } from '../bench/synthesize-org.js';
 import { createFakeState, seedRepository } from '../fake-github/fake-state.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
-import { loadRefsDir } from '../fake-github/load-refs.js';
-import { GITHUB_CONTENT_LIMITS } from '../github/content-budget.js';
-import { PIN_BRANCH } from '../app/read-repository.js';
+import { loadRefsDir } from '../../resolve/load-refs.js';
+import { GITHUB_CONTENT_LIMITS } from '../../github/content-budget.js';
+import { PIN_BRANCH } from '../../app/read-repository.js';
 import { pullRequestsOf, registryMirror } from './cluster.js';
 import { installationCreated } from './webhook-payloads.js';
 import { startLocalApp } from './start-local-app.js';

@@ -1,5 +1,5 @@
 // `npm run bench:replicas [-- --repos N --write-repos N --replicas 1,2,4 --phases read,rollout --latency-ms MS --time-scale K]`:
-// the same organisation rolled out by 1, 2 and 4 replicas on one Redis (src/local-run/cluster-rollout.ts),
+// the same organisation rolled out by 1, 2 and 4 replicas on one Redis (src/dev/local-run/cluster-rollout.ts),
 // twice each: reading and planning every repository (PINWARDEN_DRY_RUN=1), which should scale
 // with replicas, and a real rollout on a scaled clock, whose writes should stay at GitHub's bound
 // whatever the replica count. Peak RSS per replica (VmHWM) and Redis commands per repository.
@@ -13,7 +13,7 @@ import { rollOutOnCluster } from '../local-run/cluster-rollout.js';
 import type { ClusterRollout } from '../local-run/cluster-rollout.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..');
 const shared = join(root, '..', 'shared', 'corpus');
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
 // pinwarden at it with `--registry-mirror '*=http://127.0.0.1:PORT/{registry}'`.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseImagesFile } from './images-file.js';
+import { parseImagesFile } from '../../images/registry/images-file.js';
 import { startFakeRegistry } from './fake-registry-server.js';
 import { serveUntilStopped } from '../local-run/serve-until-stopped.js';
 

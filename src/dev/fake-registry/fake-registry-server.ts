@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { FakeImage } from './images-file.js';
+import type { FakeImage } from '../../images/registry/images-file.js';
 
 export interface FakeRegistry {
   readonly url: string;

@@ -10,24 +10,24 @@ import { createFakeState, openPullRequest, pullRequests, seedRepository } from '
 import type { FakeRepository } from '../fake-github/fake-state.js';
 import { readCommitFiles } from '../fake-github/git-store.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
-import { loadRefsDir } from '../fake-github/load-refs.js';
-import { renderUnifiedDiff } from '../report/render-diff.js';
+import { loadRefsDir } from '../../resolve/load-refs.js';
+import { renderUnifiedDiff } from '../../report/render-diff.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../local-run/webhook-payloads.js';
-import { PIN_BRANCH } from '../app/read-repository.js';
+import { PIN_BRANCH } from '../../app/read-repository.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
-import { parseImagesFile } from '../fake-registry/images-file.js';
+import { parseImagesFile } from '../../images/registry/images-file.js';
 
-const demoDir = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url));
+const demoDir = fileURLToPath(new URL('../../../fixtures/demo/', import.meta.url));
 const REPOSITORIES: Record<string, string> = {
   'web-app': join(demoDir, 'sample-repo'),
   'api-service': join(demoDir, 'repositories', 'api-service'),
   'legacy-tools': join(demoDir, 'repositories', 'legacy-tools'),
   docs: join(demoDir, 'repositories', 'docs'),
-  platform: fileURLToPath(new URL('../../fixtures/images/repo/', import.meta.url)),
+  platform: fileURLToPath(new URL('../../../fixtures/images/repo/', import.meta.url)),
   '.github': join(demoDir, 'repositories', 'dot-github'),
 };
-const REGISTRY_FILES = [join(demoDir, 'registry.json'), fileURLToPath(new URL('../../fixtures/images/registry.json', import.meta.url))];
+const REGISTRY_FILES = [join(demoDir, 'registry.json'), fileURLToPath(new URL('../../../fixtures/images/registry.json', import.meta.url))];
 
 async function readTree(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

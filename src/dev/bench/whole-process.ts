@@ -12,15 +12,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { collectFiles } from '../cli/collect-files.js';
-import { loadRefsDir } from '../fake-github/load-refs.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { collectFiles } from '../../cli/collect-files.js';
+import { loadRefsDir } from '../../resolve/load-refs.js';
+import { locateUsesSites } from '../../workflow/locate-uses-sites.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { median } from './median.js';
 import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
+const repoRoot = join(here, '..', '..', '..');
 const corpus = join(repoRoot, '..', 'shared', 'corpus');
 
 const { values } = parseArgs({ options: { copies: { type: 'string', default: '4' }, runs: { type: 'string', default: '5' }, write: { type: 'boolean', default: false } } });

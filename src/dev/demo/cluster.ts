@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { redisServerPath } from '../local-run/cluster.js';
 import { rollOutOnCluster } from '../local-run/cluster-rollout.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..');
 const shared = join(root, '..', 'shared', 'corpus');
 const fromCorpus = existsSync(join(shared, 'workflows')) && existsSync(join(shared, 'refs'));
 if (!redisServerPath()) {

@@ -4,9 +4,9 @@
 // seed gives the same org, so the fake (one process) and the runners (others) agree.
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { RepoRefs } from '../resolve/repo-refs.js';
-import { fileKindOf } from '../workflow/file-kind.js';
-import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import type { RepoRefs } from '../../resolve/repo-refs.js';
+import { fileKindOf } from '../../workflow/file-kind.js';
+import { locateUsesSites } from '../../workflow/locate-uses-sites.js';
 import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
 
 export const ORG = 'bench-org';

@@ -1,11 +1,11 @@
 // Turns verified `@<sha> # <tag>` pins back into `@<tag>`, giving tests and benchmarks real
 // files with real work whose correct answer is known: the bytes they started from.
-import type { RepoRefs } from '../resolve/repo-refs.js';
-import { applyEdits } from '../rewrite/apply-edits.js';
-import { quoteValue } from '../rewrite/format-pin.js';
-import type { TextEdit } from '../rewrite/types.js';
-import { formatRemoteRef } from '../workflow/parse-action-ref.js';
-import type { RemoteRef, UsesReference } from '../workflow/types.js';
+import type { RepoRefs } from '../../resolve/repo-refs.js';
+import { applyEdits } from '../../rewrite/apply-edits.js';
+import { quoteValue } from '../../rewrite/format-pin.js';
+import type { TextEdit } from '../../rewrite/types.js';
+import { formatRemoteRef } from '../../workflow/parse-action-ref.js';
+import type { RemoteRef, UsesReference } from '../../workflow/types.js';
 
 export interface VerifiablePin {
   readonly reference: UsesReference;

@@ -16,7 +16,7 @@ export type Json = Record<string, unknown>;
 
 const examples = new Map<string, Json>();
 export function example(name: string): Json {
-  if (!examples.has(name)) examples.set(name, JSON.parse(readFileSync(new URL(`../../fixtures/github-examples/${name}.json`, import.meta.url), 'utf8')) as Json);
+  if (!examples.has(name)) examples.set(name, JSON.parse(readFileSync(new URL(`../../../fixtures/github-examples/${name}.json`, import.meta.url), 'utf8')) as Json);
   return structuredClone(examples.get(name)!);
 }
 

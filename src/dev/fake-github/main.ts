@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAdvisoriesFile } from '../audit/advisories-file.js';
+import { parseAdvisoriesFile } from '../../audit/advisories-file.js';
 import { createFakeState, seedRepository, toFakeAdvisories } from './fake-state.js';
 import { startFakeGitHub } from './fake-github-server.js';
-import { loadRefsDir } from './load-refs.js';
+import { loadRefsDir } from '../../resolve/load-refs.js';
 import { serveUntilStopped } from '../local-run/serve-until-stopped.js';
 import { INSTALLATION_ID } from '../local-run/start-local-app.js';
 import { ORG, synthesizeOrg } from '../bench/synthesize-org.js';

@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { Probot } from 'probot';
-import { createPinwardenApp } from '../app/pinwarden-app.js';
-import type { PinwardenApp, PinwardenAppOptions } from '../app/pinwarden-app.js';
+import { createPinwardenApp } from '../../app/pinwarden-app.js';
+import type { PinwardenApp, PinwardenAppOptions } from '../../app/pinwarden-app.js';
 import type { FakeGitHub } from '../fake-github/fake-github-server.js';
-import { pinwardenOctokitClass } from '../github/create-octokit.js';
-import { startWebhookServer } from '../server/webhook-server.js';
+import { pinwardenOctokitClass } from '../../github/create-octokit.js';
+import { startWebhookServer } from '../../server/webhook-server.js';
 
 export const WEBHOOK_SECRET = 'pinwarden-local-secret';
 export const INSTALLATION_ID = 4242;

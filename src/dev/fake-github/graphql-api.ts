@@ -7,7 +7,7 @@ import type { GraphQLSchema, IntrospectionQuery } from 'graphql';
 import type { FakeIssue, FakeRepository, FakeState, FakeTag } from './fake-state.js';
 import { findRepository, pullRequests, repositoryCommits, resolveRevision } from './fake-state.js';
 import { descendsFrom } from './git-store.js';
-import { compareCommits } from '../resolve/repo-refs.js';
+import { compareCommits } from '../../resolve/repo-refs.js';
 import { impliedDirectories } from './git-store.js';
 import { mutationFields, refNodeId, repositoryNodeId } from './graphql-mutations.js';
 

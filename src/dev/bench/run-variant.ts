@@ -3,14 +3,14 @@
 // requests), `pinwarden-dry` (the same, reading and planning only) or `naive` (the same pipeline
 // with the per-occurrence REST resolver). Prints one JSON line with what it measured.
 import { parseArgs } from 'node:util';
-import type { JobOutcome } from '../app/pin-repository-job.js';
-import { createConfigLoader } from '../app/load-config.js';
-import { runRepositoryJob } from '../app/pin-repository-job.js';
+import type { JobOutcome } from '../../app/pin-repository-job.js';
+import { createConfigLoader } from '../../app/load-config.js';
+import { runRepositoryJob } from '../../app/pin-repository-job.js';
 import PQueue from 'p-queue';
-import { createTokenOctokit } from '../github/create-octokit.js';
+import { createTokenOctokit } from '../../github/create-octokit.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { installationCreated } from '../local-run/webhook-payloads.js';
-import type { GitHubClient } from '../app/github-client.js';
+import type { GitHubClient } from '../../app/github-client.js';
 import { naiveResolverFor } from './naive-resolver.js';
 import { orgRepositoryNames } from './synthesize-org.js';
 

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { canonicalName, effectiveTag } from '../images/image-reference.js';
-import { locateImageFile } from '../images/locate-image-file.js';
-import { fileKindOf } from '../workflow/file-kind.js';
-import { parseImagesFile } from './images-file.js';
-import type { FakeImage } from './images-file.js';
+import { canonicalName, effectiveTag } from '../../images/image-reference.js';
+import { locateImageFile } from '../../images/locate-image-file.js';
+import { fileKindOf } from '../../workflow/file-kind.js';
+import { parseImagesFile } from '../../images/registry/images-file.js';
+import type { FakeImage } from '../../images/registry/images-file.js';
 
 /** The images `files` name, as the fake registry serves them. */
 export function imagesNamedIn(files: readonly { path: string; text: string }[]): FakeImage[] {

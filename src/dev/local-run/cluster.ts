@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from './start-local-app.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..');
 /** The container's command (Dockerfile CMD), run from the checkout. */
 export const SERVER_ARGV = ['--max-semi-space-size=8', '--max-old-space-size=256', 'dist/app/main.js'];
 
@@ -66,7 +66,7 @@ export interface FakeOrg extends Child {
 
 /** `npm run fake-github -- --refs DIR --org-size N --seed S --corpus DIR`, its two lines read. */
 export async function startFakeOrg(options: { refs: string; corpus: string; orgSize: number; seed?: number; latencyMs?: number }): Promise<FakeOrg> {
-  const args = [join(root, 'dist', 'fake-github', 'main.js'), '--refs', options.refs, '--corpus', options.corpus, '--org-size', String(options.orgSize), '--seed', String(options.seed ?? 1), '--latency-ms', String(options.latencyMs ?? 0)];
+  const args = [join(root, 'dist-dev', 'dev', 'fake-github', 'main.js'), '--refs', options.refs, '--corpus', options.corpus, '--org-size', String(options.orgSize), '--seed', String(options.seed ?? 1), '--latency-ms', String(options.latencyMs ?? 0)];
   const process_ = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const reader = createInterface({ input: process_.stdout! });

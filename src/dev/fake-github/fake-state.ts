@@ -1,6 +1,6 @@
 // What the fake GitHub knows: repositories with their tags (annotated ones as tag objects, as
 // git stores them) and branches, loaded from refs data or seeded by tests.
-import type { RepoRefs } from '../resolve/repo-refs.js';
+import type { RepoRefs } from '../../resolve/repo-refs.js';
 import { createGitStore, writeBlob, writeCommit, writeTree } from './git-store.js';
 import type { GitStore, TreeEntry } from './git-store.js';
 
