@@ -3,9 +3,9 @@
 // repository asks for — allowed only when the operator allows each mirror's host, because the App
 // would otherwise fetch whatever URL a repository writes. Every request goes through the address
 // guard: a repository cannot point the App at its own network.
-import type { ImageResolverFor } from './pin-repository-job.js';
+import type { ImageResolverFor } from '../jobs/repository-images.js';
 import { createDigestResolver } from '../images/registry/digest-resolver.js';
-import type { ImageDigestResolver } from '../images/registry/digest-resolver.js';
+import type { ImageDigestResolver } from '../images/image-digests.js';
 import { guardedFetch } from '../images/registry/guarded-fetch.js';
 import { parseRegistryMirrors } from '../images/registry/mirrors.js';
 import type { RegistryCredentials } from '../images/registry/registry-client.js';

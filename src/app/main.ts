@@ -10,7 +10,7 @@
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot } from 'probot';
 import { pinwardenOctokitClass } from '../github/create-octokit.js';
-import { createMetrics } from '../scale/metrics.js';
+import { createMetrics } from '../server/metrics.js';
 import { connectFleet } from '../scale/fleet.js';
 import type { Fleet } from '../scale/fleet.js';
 import { createLogger } from '../server/create-logger.js';
@@ -80,7 +80,7 @@ if (env.REDIS_URL) {
   log.info('REDIS_URL is set: runs, pacing and caches are shared with every replica on this Redis');
 }
 const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
-const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: pinwardenOctokitClass(msPerSecond, { ...(fleet ? { redis: fleet.redis } : {}), metrics }) });
+const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: pinwardenOctokitClass(msPerSecond, { ...(fleet ? { redis: fleet.redis, contentBudget: fleet.contentBudget(msPerSecond) } : {}), metrics }) });
 try {
   // Bad registry mirrors stop the start here, with the mirror named.
   pinwarden = createPinwardenApp({

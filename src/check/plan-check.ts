@@ -5,15 +5,16 @@
 // flagged lines pinned, every other byte kept.
 import type { Finding, Severity } from '../audit/types.js';
 import { severityRank } from '../audit/types.js';
-import type { ImageFile } from '../images/pin-images.js';
+import type { ImageFile } from '../images/types.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import { rewriteImages } from '../images/rewrite-images.js';
 import { contextFor } from '../images/locate-image-file.js';
-import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import type { ImageKey, ImageResolution } from '../images/image-digests.js';
 import type { LocatedImage, LocateImagesResult } from '../images/types.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
-import { rewriteFile } from '../rewrite/rewrite-file.js';
-import type { IgnoreRef, Judgements } from '../rewrite/plan-pins.js';
+import { rewriteFile } from '../plan/rewrite-file.js';
+import type { Judgements } from '../trust/judge-pin.js';
+import type { IgnoreRef } from '../workflow/types.js';
 import type { FileKind, LocateResult, UsesReference } from '../workflow/types.js';
 import { isTouched } from './changed-lines.js';
 import type { TouchedLines } from './changed-lines.js';

@@ -12,10 +12,10 @@ import { NOTHING_TO_RESOLVE, chooseAuditFacts, cliTrust } from './resolver-optio
 import type { ResolverOption } from './resolver-option.js';
 import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
-import { auditImages } from '../images/audit-images.js';
+import { auditImages } from '../audit/audit-images.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import { resolveImages } from '../images/pin-images.js';
-import { NOT_ASKED } from '../images/registry/digest-resolver.js';
+import { NOT_ASKED } from '../images/image-digests.js';
 
 export interface AuditOptions extends ResolverOption, ImageResolverOption {
   readonly paths: readonly string[];

@@ -3,8 +3,9 @@
 // PINWARDEN_REGISTRY_MIRRORS, space-separated), or the registries themselves. An offline run
 // (`--refs DIR`) asks no registry unless told where: images are then reported, not resolved.
 import { readFile } from 'node:fs/promises';
-import { credentialsFromEnv, createDigestResolver, unaskedResolver } from '../images/registry/digest-resolver.js';
-import type { ImageDigestResolver } from '../images/registry/digest-resolver.js';
+import { credentialsFromEnv, createDigestResolver } from '../images/registry/digest-resolver.js';
+import { unaskedResolver } from '../images/image-digests.js';
+import type { ImageDigestResolver } from '../images/image-digests.js';
 import { MirrorError, parseRegistryMirrors } from '../images/registry/mirrors.js';
 import { tableDigestResolver } from '../images/registry/table-digest-resolver.js';
 import { UsageError } from './io.js';

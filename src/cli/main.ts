@@ -1,7 +1,7 @@
 // The `pinwarden` command line: argument parsing and dispatch only.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { IgnoreRef } from '../gate/gate.js';
+import type { IgnoreRef } from '../workflow/types.js';
 import { matchesActionGlobs } from '../config/action-globs.js';
 import type { CliIo } from './io.js';
 import { EXIT, UsageError } from './io.js';

@@ -1,29 +1,30 @@
 // `pinwarden pin`: resolves every tag and branch to its commit and rewrites files in place
 // (or, with --dry-run, prints what it would change).
 import { writeFile } from 'node:fs/promises';
-import { pinFiles, pinnedAsImageFile, usesAsPinned } from '../jobs/pin-files.js';
-import type { PinnedFile } from '../jobs/pin-files.js';
+import { pinFiles, pinnedAsImageFile, usesAsPinned } from '../plan/pin-files.js';
+import type { PinnedFile } from '../plan/pin-files.js';
 import { describeImageEntry, describePlanEntry } from '../report/describe-plan.js';
 import { auditFiles } from '../audit/audit-files.js';
 import { renderFindingsText } from '../audit/render-findings.js';
 import { isSerious } from '../audit/types.js';
-import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../gate/gate-files.js';
+import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../plan/gate-files.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { IgnoreRef } from '../gate/gate.js';
+import type { IgnoreRef } from '../workflow/types.js';
 import { renderUnifiedDiff } from '../report/render-diff.js';
 import { count, printable } from '../report/words.js';
 import { isFullSha } from '../common/commit-sha.js';
-import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { collectRefRequests } from '../plan/plan-pins.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { readLocalFiles } from './read-local-files.js';
 import { NOTHING_TO_RESOLVE, chooseAuditFacts, cliTrust } from './resolver-option.js';
 import { chooseImageResolver } from './image-resolver-option.js';
 import type { ImageResolverOption } from './image-resolver-option.js';
-import { auditImages, imagesAfterPinning } from '../images/audit-images.js';
+import { auditImages, imagesAfterPinning } from '../audit/audit-images.js';
 import { pinImageFiles } from '../images/pin-images.js';
-import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
-import { trustFindings } from '../trust/trust-findings.js';
+import type { PinnedImageFile } from '../images/pin-images.js';
+import type { ImageFile } from '../images/types.js';
+import { trustFindings } from '../plan/trust-findings.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];

@@ -6,13 +6,14 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } fr
 import type { Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { looksLikeKubernetes } from '../images/image-file-kind.js';
-import type { ImageFile } from '../images/pin-images.js';
+import type { ImageFile } from '../images/types.js';
 import { ACTIONS_LOCK_PATH, parseActionsLock } from '../workflow/actions-lock.js';
 import { locateAll, ONE_SHOT_MIN_BYTES } from '../parallel/locate-in-parallel.js';
-import type { FileKind, LocateResult } from '../workflow/types.js';
+import type { FileKind } from '../workflow/types.js';
 import { collectFiles } from './collect-files.js';
 import type { LocalImageFile } from './collect-files.js';
 import { UsageError } from './io.js';
+import type { LocatedWorkflowFile } from '../images/types.js';
 
 export interface ScannedFile {
   /** As shown to the user: relative to the working directory. */
@@ -22,7 +23,7 @@ export interface ScannedFile {
   readonly absolutePath: string;
   readonly kind: FileKind;
   readonly text: string;
-  readonly located: LocateResult;
+  readonly located: LocatedWorkflowFile;
 }
 
 /** No workflow comes near this; a larger file is reported, not read into memory. */

@@ -1,8 +1,9 @@
 // `pinwarden scan`: lists every reference and whether it passes the gate; a lint gate for CI.
-import { gateFailuresOf } from '../gate/gate-files.js';
+import { gateFailuresOf } from '../plan/gate-files.js';
 import { gateImage, gateReference } from '../gate/gate.js';
 import { locateImageFile } from '../images/locate-image-file.js';
-import type { GateVerdict, IgnoreRef } from '../gate/gate.js';
+import type { GateVerdict } from '../gate/gate.js';
+import type { IgnoreRef } from '../workflow/types.js';
 
 type GateVerdictWhy = Extract<GateVerdict, { passes: true }>['why'];
 import { count, printable } from '../report/words.js';

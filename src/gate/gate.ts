@@ -12,7 +12,7 @@
 import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
 import { isFullVersionTag, mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
-import type { ActionRef, RemoteRef, UsesReference } from '../workflow/types.js';
+import type { ActionRef, IgnoreRef, UsesReference } from '../workflow/types.js';
 import { imageIgnored } from '../images/image-ignore.js';
 import type { LocatedImage } from '../images/types.js';
 
@@ -22,9 +22,6 @@ export type GateVerdict =
 
 /** Which part of the rule a reference fails. */
 export type GateRule = 'mutable-ref' | 'short-sha' | 'image-tag' | 'invalid' | 'must-stay-on-tag';
-
-/** Which remote references the user asked to leave as they are. */
-export type IgnoreRef = (ref: RemoteRef) => boolean;
 
 export function gateReference(reference: Pick<UsesReference, 'site' | 'ref'>, ignore?: IgnoreRef, staysOnTagGlobs: readonly string[] = []): GateVerdict {
   if (inlineIgnoreMarker(reference.site)) return { passes: true, why: 'ignored' };

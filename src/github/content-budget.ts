@@ -43,8 +43,13 @@ export function nextWriteAt(history: readonly number[], now: number, limits: Con
   return at;
 }
 
+/** Where an installation's content writes reserve their slots: each answer is how long to wait (ms). */
+export interface WriteReservations {
+  reserve(key: string): number | Promise<number>;
+}
+
 /** Write times per installation; each list is trimmed to the last hour as it grows. */
-export class ContentBudget {
+export class ContentBudget implements WriteReservations {
   readonly #history = new Map<string, number[]>();
   readonly #limits: ContentLimits;
   readonly #msPerSecond: number;

@@ -6,8 +6,8 @@ import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
 import type { Redis } from 'ioredis';
 import { ContentBudget } from './content-budget.js';
-import { createRedisContentBudget } from '../scale/redis-content-budget.js';
-import type { PinwardenMetrics } from '../scale/metrics.js';
+import type { WriteReservations } from './content-budget.js';
+import type { PinwardenMetrics } from '../server/metrics.js';
 
 export const MAX_RATE_LIMIT_RETRIES = 3;
 
@@ -23,9 +23,11 @@ interface Logger {
   error(message: string): void;
 }
 
-/** What a fleet of replicas shares: Redis for pacing and the content budget, and the replica's metrics. */
+/** What a fleet of replicas shares: Redis for pacing, the content budget, and the replica's metrics. */
 export interface OctokitFleetOptions {
   readonly redis?: Redis;
+  /** The fleet's content budget (scale/redis-content-budget.ts); without it, this process keeps its own. */
+  readonly contentBudget?: WriteReservations;
   readonly metrics?: Pick<PinwardenMetrics, 'apiCalls' | 'rateLimitWaits' | 'rateLimitWaitSeconds'>;
 }
 
@@ -110,7 +112,7 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
  */
 export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
   const custom = msPerSecond !== 1000 || fleet.redis !== undefined;
-  const reserve = budgetFor(msPerSecond, fleet.redis);
+  const reserve = budgetFor(msPerSecond, fleet.contentBudget);
   return ProbotOctokit.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; request?: { fetch?: typeof fetch } & Record<string, unknown> } & Record<string, unknown>) => ({
     userAgent: 'pinwarden',
     ...options,
@@ -121,12 +123,9 @@ export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOpt
 }
 
 const budgets = new Map<number, ContentBudget>();
-/** The hourly budget's bookkeeping: in Redis for a fleet, else this process's. */
-function budgetFor(msPerSecond: number, redis: Redis | undefined): (key: string) => Promise<number> {
-  if (redis) {
-    const shared = createRedisContentBudget(redis, { msPerSecond });
-    return (key) => shared.reserve(key);
-  }
+/** The hourly budget's bookkeeping: the fleet's when handed one, else this process's. */
+function budgetFor(msPerSecond: number, shared: WriteReservations | undefined): (key: string) => Promise<number> {
+  if (shared) return async (key) => shared.reserve(key);
   if (!budgets.has(msPerSecond)) budgets.set(msPerSecond, new ContentBudget({ msPerSecond }));
   const budget = budgets.get(msPerSecond)!;
   return async (key) => budget.reserve(key);

@@ -3,12 +3,11 @@
 // Workflow and action files come with their `uses:` (located on the same text) so `docker://`
 // steps are read where they are.
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { LocateResult } from '../workflow/types.js';
 import { locateDockerfileImages } from './locate-dockerfile-images.js';
 import { locateYamlImages, withDockerSteps } from './locate-yaml-images.js';
 import type { YamlImageContext } from './locate-yaml-images.js';
-import type { ImageFile } from './pin-images.js';
-import type { ImageFileKind, LocateImagesResult } from './types.js';
+import type { ImageFile } from './types.js';
+import type { ImageFileKind, LocatedWorkflowFile, LocateImagesResult } from './types.js';
 
 export function locateImages(text: string, kind: ImageFileKind, context: YamlImageContext = {}): LocateImagesResult {
   return kind === 'dockerfile' ? locateDockerfileImages(text) : locateYamlImages(text, kind, context);
@@ -20,7 +19,7 @@ export function locateImages(text: string, kind: ImageFileKind, context: YamlIma
  */
 const MAY_NAME_IMAGE = /\b(?:image|container)['"]?[ \t]*:|docker:\/\//;
 
-export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: string, uses?: LocateResult): YamlImageContext {
+export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: string, uses?: LocatedWorkflowFile): YamlImageContext {
   if (file.kind !== 'workflow' && file.kind !== 'action') return file.templates ? { helmTemplates: file.templates } : {};
   const located = uses ?? locateUsesSites(text, file.kind);
   return { uses: located.ok ? located.references : [] };

@@ -2,23 +2,13 @@
 // image of every file → plan → splice → verify, per file. Shared by the CLI and the GitHub App.
 // Workflow and action files come here after their actions were pinned: their `uses:` are
 // located again on that text, so `docker://` steps are read where they now are.
-import type { LocateResult } from '../workflow/types.js';
 import { imagesToResolve } from './plan-images.js';
-import type { ImageDigestResolver, ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from './image-digests.js';
 import { rewriteImages } from './rewrite-images.js';
 import { contextFor, locateImageFile } from './locate-image-file.js';
 import type { ImageFileRewrite } from './rewrite-images.js';
-import type { ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
+import type { ImageFile, ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
 
-export interface ImageFile {
-  readonly path: string;
-  readonly kind: ImageFileKind;
-  readonly text: string;
-  /** The file's `uses:` when already located on this very text (workflows and actions). */
-  readonly uses?: LocateResult;
-  /** A values file's chart templates. */
-  readonly templates?: readonly string[];
-}
 
 export type PinnedImageFile = { readonly path: string; readonly kind: ImageFileKind; readonly original: string; readonly located: LocateImagesResult } & (
   | ImageFileRewrite

@@ -5,8 +5,8 @@
 import { quoteValue } from '../rewrite/format-pin.js';
 import type { TextEdit } from '../rewrite/types.js';
 import { isLatest } from './image-reference.js';
-import { imageKey } from './registry/digest-resolver.js';
-import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import { imageKey } from './image-digests.js';
+import type { ImageKey, ImageResolution } from './image-digests.js';
 import { knownBadImage } from './known-bad-images.js';
 import { imageIgnored } from './image-ignore.js';
 import type { BadImage } from './known-bad-images.js';

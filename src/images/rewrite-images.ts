@@ -9,7 +9,7 @@ import type { YamlImageContext } from './locate-yaml-images.js';
 import { planImages } from './plan-images.js';
 import { imageEditsAreProvablySafe } from './safe-image-edits.js';
 import type { ImagePlanEntry } from './plan-images.js';
-import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
+import type { ImageKey, ImageResolution } from './image-digests.js';
 import type { ImageFileKind, LocatedImage } from './types.js';
 
 export type ImageFileRewrite =

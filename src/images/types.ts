@@ -1,5 +1,6 @@
 import type { ScalarSite } from '../yaml/scalar-site.js';
 import type { ImageRef } from './image-reference.js';
+import type { LocateResult } from '../workflow/types.js';
 
 /** Which files hold images, and how each is read. */
 export type ImageFileKind = 'workflow' | 'action' | 'dockerfile' | 'compose' | 'kubernetes' | 'helm-values' | 'kustomization';
@@ -45,3 +46,21 @@ export type LocatedImage =
   | { readonly status: 'unreadable'; readonly site: ImageSite; readonly why: string };
 
 export type LocateImagesResult = { readonly ok: true; readonly images: readonly LocatedImage[] } | { readonly ok: false; readonly error: string };
+
+/**
+ * A workflow or action file's `uses:` and, read from the same parse (`locateWorkflowFile`), the
+ * images its YAML names (job containers, services, `runs.image`; not the `docker://` steps, which
+ * are among `references`): the image pass then parses nothing. Absent images: unknown.
+ */
+export type LocatedWorkflowFile = (Extract<LocateResult, { readonly ok: true }> & { readonly images?: readonly LocatedImage[] }) | Extract<LocateResult, { readonly ok: false }>;
+
+/** A file that may name images, as read: its kind decides how it is located. */
+export interface ImageFile {
+  readonly path: string;
+  readonly kind: ImageFileKind;
+  readonly text: string;
+  /** The file's `uses:` when already located on this very text (workflows and actions). */
+  readonly uses?: LocatedWorkflowFile;
+  /** A values file's chart templates. */
+  readonly templates?: readonly string[];
+}

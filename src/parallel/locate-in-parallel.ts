@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
-import { locateWorkflowFile } from '../workflow/locate-workflow-file.js';
-import type { LocateResult } from '../workflow/types.js';
+import { locateWorkflowFile } from '../images/locate-workflow-file.js';
 import type { LocateTask } from './locate-worker.js';
+import type { LocatedWorkflowFile } from '../images/types.js';
 
 /** Below this many bytes in all, one thread is faster than starting workers. */
 export const PARALLEL_MIN_BYTES = 256 * 1024;
@@ -24,7 +24,7 @@ const CHUNK_BYTES = 32 * 1024;
 
 type File = LocateTask['files'][number];
 
-let pool: Piscina<LocateTask, LocateResult[]> | undefined;
+let pool: Piscina<LocateTask, LocatedWorkflowFile[]> | undefined;
 let chunksOnWorkers = 0;
 
 /** How many chunks worker threads have located since start (tests and benchmarks read it). */
@@ -40,7 +40,7 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
   return cores > 1 ? Math.min(cores, 8) : 0;
 }
 
-export async function locateAll(files: readonly File[], options: { readonly minBytes?: number } = {}): Promise<LocateResult[]> {
+export async function locateAll(files: readonly File[], options: { readonly minBytes?: number } = {}): Promise<LocatedWorkflowFile[]> {
   const bytes = files.reduce((sum, file) => sum + file.text.length, 0);
   const threads = workerCount();
   if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return files.map((file) => locateWorkflowFile(file.text, file.kind));
@@ -48,10 +48,10 @@ export async function locateAll(files: readonly File[], options: { readonly minB
   // next chunk when it is free, so a thread slow to start (or busy elsewhere) takes less.
   // Two chunks in flight per worker: the next is already there when one ends, even while this
   // thread is busy with its own chunk and cannot hand out another.
-  pool ??= new (await import('piscina')).Piscina<LocateTask, LocateResult[]>({ filename: workerUrl(), minThreads: 0, maxThreads: threads - 1, concurrentTasksPerWorker: 2, idleTimeout: 30_000 });
+  pool ??= new (await import('piscina')).Piscina<LocateTask, LocatedWorkflowFile[]>({ filename: workerUrl(), minThreads: 0, maxThreads: threads - 1, concurrentTasksPerWorker: 2, idleTimeout: 30_000 });
   const running = pool;
   const chunks = chunksOf(files);
-  const results: LocateResult[][] = [];
+  const results: LocatedWorkflowFile[][] = [];
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {

@@ -2,7 +2,7 @@
 // `latest` flagged for review, what was refused or could not be resolved and why, what
 // Dependabot will not keep current, and the Kyverno policies for repositories that deploy to
 // Kubernetes. Plain strings out; every repository value escaped.
-import type { RepositoryImages } from '../jobs/plan-repository.js';
+import type { RepositoryImages } from '../plan/plan-repository.js';
 import { kindsWithoutDependabot } from '../dependabot/image-ecosystems.js';
 import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';

@@ -1,8 +1,8 @@
 // The pull request a reviewer reads: why, a table of every change with links to the tag and
 // the commit, what needs a closer look (branch pins, ref confusion), what could not be done and
 // why, and what happened to dependabot.yml. Plain strings out; GitHub's limits respected.
-import { filesLeftAlone } from '../jobs/plan-repository.js';
-import type { RepositoryPlan } from '../jobs/plan-repository.js';
+import { filesLeftAlone } from '../plan/plan-repository.js';
+import type { RepositoryPlan } from '../plan/plan-repository.js';
 import { findingsSection } from '../audit/render-findings-markdown.js';
 import { imagePins, imagesSection } from './render-images-section.js';
 import type { Finding } from '../audit/types.js';

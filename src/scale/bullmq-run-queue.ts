@@ -15,11 +15,11 @@ import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { repositoryRunKey } from './pending-run.js';
-import type { RunRequest } from './pending-run.js';
+import { repositoryRunKey } from '../queue/pending-run.js';
+import type { RunRequest } from '../queue/pending-run.js';
 import { claimPendingRun, mergePendingRun, pendingKey, releaseClaim } from './redis-pending-runs.js';
 import { REDIS_PREFIX, deleteMatching, redisKey } from './redis-keys.js';
-import type { RunQueue, RunQueueHandlers } from './run-queue.js';
+import type { RunQueue, RunQueueHandlers } from '../queue/run-queue.js';
 
 export interface BullRunQueueOptions {
   readonly connection: Redis;

@@ -5,13 +5,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createBullRunQueue, knownInstallations } from './bullmq-run-queue.js';
 import { createRedisContentBudget } from './redis-content-budget.js';
-import type { RunQueueFactory } from './run-queue.js';
+import type { SharedContentBudget } from './redis-content-budget.js';
+import type { RunQueueFactory } from '../queue/run-queue.js';
 import { createRedisSharedCache } from './shared-cache.js';
 import type { SharedCache } from './shared-cache.js';
 import { createRedisDashboardStore } from './redis-dashboard-store.js';
-import type { DashboardStore } from '../app/org-dashboard.js';
-import { createPreReads } from '../app/pre-reads.js';
-import type { PreReads } from '../app/pre-reads.js';
+import type { DashboardStore } from '../dashboard/dashboard-store.js';
+import { createPreReads } from '../queue/pre-reads.js';
+import type { PreReads } from '../queue/pre-reads.js';
 import { withSharedPreReads } from './redis-pre-reads.js';
 import { createRedisSeenTags } from './redis-seen-tags.js';
 import type { SeenTags } from '../trust/sources.js';
@@ -28,6 +29,8 @@ export interface Fleet {
   readonly preReads: PreReads;
   /** The first commit of each release tag, for every replica. */
   readonly seenTags: SeenTags;
+  /** The content budget every replica's writes reserve from, on a time scale. */
+  contentBudget(msPerSecond: number): SharedContentBudget;
   budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
   /** Undefined when ready; else why not. */
   ready(): Promise<string | undefined>;
@@ -54,6 +57,7 @@ export async function connectFleet(url: string, options: { concurrency: number; 
     dashboardStore: createRedisDashboardStore(redis),
     preReads: withSharedPreReads(createPreReads(), redis),
     seenTags: createRedisSeenTags(redis),
+    contentBudget: (msPerSecond) => createRedisContentBudget(redis, { msPerSecond }),
     async budgetLeft(msPerSecond) {
       const budget = createRedisContentBudget(redis, { msPerSecond });
       const ids = await knownInstallations(redis);

@@ -4,7 +4,7 @@
 // for the whole fleet (a key that lives as long as the interval, taken by the replica that writes).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { DashboardStore } from '../app/org-dashboard.js';
+import type { DashboardStore } from '../dashboard/dashboard-store.js';
 import type { RepositoryStatus } from '../dashboard/org-status.js';
 import { redisKey } from './redis-keys.js';
 

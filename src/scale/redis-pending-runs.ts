@@ -7,8 +7,8 @@
 //   claimed:{queue}:{job} the pending hash, renamed when the job starts. A job retried after its
 //                         replica died finds it again, so a SIGKILL loses no command's reply.
 import type { Redis } from 'ioredis';
-import { MAX_REPLIES, TRIGGER_STRENGTH } from './pending-run.js';
-import type { PendingRun, ReplyTarget, RunRequest } from './pending-run.js';
+import { MAX_REPLIES, TRIGGER_STRENGTH } from '../queue/pending-run.js';
+import type { PendingRun, ReplyTarget, RunRequest } from '../queue/pending-run.js';
 import type { Trigger } from '../pull-request/decide-pull-request.js';
 import { redisKey } from './redis-keys.js';
 

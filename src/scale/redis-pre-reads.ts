@@ -9,9 +9,9 @@
 //                                   expires a TTL after the last copy kept, with every copy it counts
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../app/pre-reads.js';
-import type { PreReads } from '../app/pre-reads.js';
-import type { RepositoryRead } from '../app/read-repository.js';
+import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../queue/pre-reads.js';
+import type { PreReads } from '../queue/pre-reads.js';
+import type { RepositoryRead } from '../github/read-repository.js';
 import { deleteMatching, redisKey } from './redis-keys.js';
 
 /** Compressed bytes the whole fleet keeps for runs; past it a run reads its repository itself. */

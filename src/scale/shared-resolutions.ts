@@ -6,8 +6,8 @@
 import { manifestKey, reachabilityKey } from '../audit/audit-facts.js';
 import type { ActionAdvisory, AuditFacts, Reachability } from '../audit/audit-facts.js';
 import { createHash } from 'node:crypto';
-import { imageKey } from '../images/registry/digest-resolver.js';
-import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import { imageKey } from '../images/image-digests.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/image-digests.js';
 import type { RefKey, RefResolver, Resolution } from '../resolve/types.js';
 import { uniqueRequests } from '../resolve/types.js';
 import { localCopy, throughSharedCache } from './shared-cache.js';

@@ -2,6 +2,7 @@
 // request, "Pin them", the check's suggested lines, comment repair): may the commit this tag
 // names now be written, and what must the reader be told? Pure: facts in, verdicts out.
 import { matchesActionGlobs } from '../config/action-globs.js';
+import type { RefKey } from '../resolve/types.js';
 import { ancestryKey } from './types.js';
 import type { ReleaseFacts, RepositoryTrust, TrustPolicy, TrustVerdict } from './types.js';
 import { compareFull, floatingParts, fullVersion, inLine, isFullVersion, releaseKey } from './versions.js';
@@ -42,6 +43,9 @@ export interface TrustJudgement {
   /** Whether the release the comment names is immutable; undefined when not known. */
   readonly immutable?: boolean | undefined;
 }
+
+/** Pin-time trust's judgements, by the refKey of the reference (a tag's, or a SHA pin's for its comment repair). */
+export type Judgements = ReadonlyMap<RefKey, TrustJudgement>;
 
 export function judgePin(candidate: PinCandidate, facts: RepositoryTrust | undefined, context: TrustContext): TrustJudgement {
   if (!facts || candidate.refType === 'commit') return { verdicts: [], held: false };

@@ -1,6 +1,5 @@
 import type { CommitSha } from '../common/commit-sha.js';
 import type { QuoteStyle, ScalarSite } from '../yaml/scalar-site.js';
-import type { LocatedImage } from '../images/types.js';
 
 /** Which schema a file follows: a workflow under .github/workflows, or an action manifest. */
 export type FileKind = 'workflow' | 'action';
@@ -52,13 +51,10 @@ export type LocateResult =
   | {
       readonly ok: true;
       readonly references: readonly UsesReference[];
-      /**
-       * The images the file's YAML names (job containers, services, `runs.image`; not the
-       * `docker://` steps, which are among `references`), when read from the same parse
-       * (`locateWorkflowFile`): the image pass then parses nothing. Absent: unknown.
-       */
-      readonly images?: readonly LocatedImage[];
     }
   | { readonly ok: false; readonly error: string };
+
+/** Which remote references the user asked to leave as they are. */
+export type IgnoreRef = (ref: RemoteRef) => boolean;
 
 export type { CommitSha };

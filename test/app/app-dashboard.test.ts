@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { findRepository, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
 import { installationCreated } from '../../src/dev/local-run/webhook-payloads.js';
-import { OrgDashboards } from '../../src/app/org-dashboard.js';
-import type { GitHubClient } from '../../src/app/github-client.js';
+import { OrgDashboards } from '../../src/jobs/org-dashboard.js';
+import type { GitHubClient } from '../../src/github/github-client.js';
 import { useAppBench } from '../support/app-harness.js';
 import { renderedText } from '../support/rendered.js';
 

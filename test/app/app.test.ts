@@ -9,16 +9,16 @@ import type { FakeIssue, FakeRepository, FakeState } from '../../src/dev/fake-gi
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { secondaryRateLimit, startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
 import type { LocalApp } from '../../src/dev/local-run/start-local-app.js';
 import { installationCreated, installationRepositoriesAdded, issueCommentCreated, push } from '../../src/dev/local-run/webhook-payloads.js';
-import { PIN_BRANCH } from '../../src/app/read-repository.js';
+import { PIN_BRANCH } from '../../src/github/read-repository.js';
 import { fixturesDir } from '../support/paths.js';
 import { renderedText } from '../support/rendered.js';
 import { createTokenOctokit } from '../../src/github/create-octokit.js';
-import type { GitHubClient } from '../../src/app/github-client.js';
+import type { GitHubClient } from '../../src/github/github-client.js';
 
 const CHECKOUT_V4 = 'uses: actions/checkout@v4';
 const WORKFLOW = [
@@ -427,7 +427,7 @@ describe('the branch is never taken from a person', () => {
     const web = repo('web');
     const ours = web.branches.get(PIN_BRANCH)!;
     const human = commitToBranch(web, PIN_BRANCH, { 'notes.txt': 'mine\n' }, 'my change');
-    const { writePullRequest } = await import('../../src/app/write-pull-request.js');
+    const { writePullRequest } = await import('../../src/github/write-pull-request.js');
     const github = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 1 }) as unknown as GitHubClient;
     const repositoryId = Buffer.from('Repository:octo-org/web').toString('base64');
     const stale = writePullRequest(

@@ -8,7 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createFakeState, findRepository, pullRequests, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { installationCreated } from '../../src/dev/local-run/webhook-payloads.js';
 import { deliverWebhook } from '../../src/dev/local-run/start-local-app.js';
 import { duplicateKeys } from '../support/json-keys.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles } from '../../src/cli/collect-files.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
-import { locateWorkflowFile } from '../../src/workflow/locate-workflow-file.js';
+import { locateWorkflowFile } from '../../src/images/locate-workflow-file.js';
 import type { FileKind } from '../../src/workflow/types.js';
 import { plainTree } from '../../src/yaml/plain-tree.js';
 import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';

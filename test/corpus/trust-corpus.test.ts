@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_COMPROMISES } from '../../src/audit/built-in.js';
 import { knownGoodOf } from '../../src/audit/known-compromised.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { resolveFromRefs } from '../../src/resolve/repo-refs.js';
 import { createPinTrust } from '../../src/trust/pin-trust.js';
 import type { PinCandidate } from '../../src/trust/judge-pin.js';

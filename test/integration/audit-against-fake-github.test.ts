@@ -7,7 +7,7 @@ import { parseAdvisoriesFile } from '../../src/audit/advisories-file.js';
 import { createFakeState, toFakeAdvisories } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { fixturesDir } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 import { tempRepo } from '../support/temp-repo.js';

@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { naiveResolverFor } from '../../src/dev/bench/naive-resolver.js';
-import { synthesizeOrg } from '../../src/dev/bench/synthesize-org.js';
-import type { GitHubClient } from '../../src/app/github-client.js';
+import { synthesizeOrg } from '../../src/dev/fake-github/synthesize-org.js';
+import type { GitHubClient } from '../../src/github/github-client.js';
 import { createFakeState } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { createTokenOctokit } from '../../src/github/create-octokit.js';
-import { snapshotReferences } from '../../src/jobs/plan-repository.js';
+import { snapshotReferences } from '../../src/plan/plan-repository.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { corpusAvailable, corpusRefsDir, corpusWorkflowsDir, fixturesDir } from '../support/paths.js';
 

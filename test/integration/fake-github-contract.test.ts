@@ -9,11 +9,11 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addComment, createFakeState, findRepository, openIssue, openPullRequest, seedRepository } from '../../src/dev/fake-github/fake-state.js';
-import { PIN_BRANCH, READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/app/read-repository.js';
+import { PIN_BRANCH, READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/github/read-repository.js';
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { fixturesDir } from '../support/paths.js';
 
 interface OpenApi {

@@ -7,7 +7,7 @@ import { createFakeState } from '../../src/dev/fake-github/fake-state.js';
 import type { FakeState } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
 import type { LocalApp } from '../../src/dev/local-run/start-local-app.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';

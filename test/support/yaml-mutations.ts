@@ -3,7 +3,7 @@
 const INSERTS = [' ', '  ', '\n', '#', ' #', ':', ': ', '- ', '"', "'", '&a ', '*a', '!t ', '{', '[', '|', '>', '\t', '<<: ', '? ', '---\n', '%YAML 1.1\n', '\\', '@', '`', 'uses: ', 'null', '1', '\r\n'];
 
 /** The benchmark's seeded generator, so every run mutates the same way. */
-export { seededRandom as random } from '../../src/dev/bench/synthesize-org.js';
+export { seededRandom as random } from '../../src/dev/fake-github/synthesize-org.js';
 
 export function mutate(text: string, next: () => number): string {
   const at = Math.floor(next() * (text.length + 1));

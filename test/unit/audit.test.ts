@@ -8,10 +8,10 @@ import { COMPROMISES } from '../../src/audit/compromise-data.js';
 import { renderFindingsSarif } from '../../src/audit/render-findings.js';
 import type { Finding } from '../../src/audit/types.js';
 import { inVersionRange } from '../../src/audit/version-range.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';
-import { collectRefRequests, planPins } from '../../src/rewrite/plan-pins.js';
+import { collectRefRequests, planPins } from '../../src/plan/plan-pins.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 import { fixturesDir } from '../support/paths.js';
 
@@ -200,7 +200,7 @@ describe('with GitHub\u2019s facts: impostor commits, advisories, actions inside
 
 describe('a tag that is gone, with a v-prefixed twin', () => {
   it('is not pinned to the twin (no guessing), and the report names the twin', async () => {
-    const { pinFiles } = await import('../../src/jobs/pin-files.js');
+    const { pinFiles } = await import('../../src/plan/pin-files.js');
     const text = workflow('uses: aquasecurity/trivy-action@0.33.1');
     const [file] = await pinFiles([{ path: 'ci.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow') }], today);
     expect(file!.status).toBe('unchanged');
@@ -211,7 +211,7 @@ describe('a tag that is gone, with a v-prefixed twin', () => {
 
 describe('version comments are corrected in the pull request', () => {
   it('a major tag that moved on, and a tag the commit does not carry, become the commit\u2019s most specific tag', async () => {
-    const { pinFiles } = await import('../../src/jobs/pin-files.js');
+    const { pinFiles } = await import('../../src/plan/pin-files.js');
     const { renderPullRequest } = await import('../../src/pull-request/render-pull-request.js');
     const text = workflow(
       'uses: acme/release@3333333333333333333333333333333333333333 # v4 keep my words',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, deepMerge, isIgnoredAction, parseConfigText, validateConfig } from '../../src/config/pinwarden-config.js';
 import { globMatcher, matchGlob, matchesAnyGlob } from '../../src/config/glob.js';
-import { createConfigLoader } from '../../src/app/load-config.js';
+import { createConfigLoader } from '../../src/github/load-config.js';
 
 describe('config', () => {
   it('no file means the defaults: nothing ignored, Dependabot weekly with a 7-day cooldown', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideIssue } from '../../src/attention/attention-issue.js';
 import { BODY_LIMIT, withinBodyLimit } from '../../src/markdown/github-limits.js';
 import { renderPullRequest } from '../../src/pull-request/render-pull-request.js';
-import { planRepository } from '../../src/jobs/plan-repository.js';
+import { planRepository } from '../../src/plan/plan-repository.js';
 import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 

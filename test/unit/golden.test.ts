@@ -4,12 +4,12 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { describePlan } from '../../src/report/describe-plan.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';
-import { collectRefRequests } from '../../src/rewrite/plan-pins.js';
-import { rewriteFile } from '../../src/rewrite/rewrite-file.js';
+import { collectRefRequests } from '../../src/plan/plan-pins.js';
+import { rewriteFile } from '../../src/plan/rewrite-file.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 import { fixturesDir } from '../support/paths.js';
 

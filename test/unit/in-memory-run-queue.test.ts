@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInMemoryRunQueue } from '../../src/scale/in-memory-run-queue.js';
+import { createInMemoryRunQueue } from '../../src/queue/in-memory-run-queue.js';
 
 describe('the in-memory run queue', () => {
   it('counts a running scan, then the runs it queues, in the installation\'s depth', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readLocalFiles } from '../../src/cli/read-local-files.js';
 import { closeLocatePool, locateAll, ONE_SHOT_MIN_BYTES, PARALLEL_MIN_BYTES, workerChunks, workerCount } from '../../src/parallel/locate-in-parallel.js';
-import { locateWorkflowFile } from '../../src/workflow/locate-workflow-file.js';
+import { locateWorkflowFile } from '../../src/images/locate-workflow-file.js';
 import { fixturesDir } from '../support/paths.js';
 import { tempRepo } from '../support/temp-repo.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { imageReadSettings, keptImageRead } from '../../src/app/pin-repository-job.js';
-import { createPreReads } from '../../src/app/pre-reads.js';
-import type { ImageFilesRead } from '../../src/app/read-image-files.js';
+import { imageReadSettings, keptImageRead } from '../../src/jobs/repository-images.js';
+import { createPreReads } from '../../src/queue/pre-reads.js';
+import type { ImageFilesRead } from '../../src/github/read-image-files.js';
 import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
-import type { RepositoryRead } from '../../src/app/read-repository.js';
+import type { RepositoryRead } from '../../src/github/read-repository.js';
 
 const read = (text: string, pinBranch = false): RepositoryRead => ({
   status: 'read', repositoryId: 'R_1', defaultBranch: 'main', headSha: 'a'.repeat(40),

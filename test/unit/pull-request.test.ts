@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
-import { loadRefsDir } from '../../src/resolve/load-refs.js';
-import { planRepository } from '../../src/jobs/plan-repository.js';
-import type { RepositoryPlan } from '../../src/jobs/plan-repository.js';
+import { loadRefsDir } from '../../src/cli/load-refs.js';
+import { planRepository } from '../../src/plan/plan-repository.js';
+import type { RepositoryPlan } from '../../src/plan/plan-repository.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../../src/pull-request/decide-pull-request.js';
 import type { ExistingPullRequest } from '../../src/pull-request/decide-pull-request.js';
 import { COMMIT_TRAILER, PR_MARKER, renderPullRequest } from '../../src/pull-request/render-pull-request.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RepositoryQueue } from '../../src/app/repository-queue.js';
+import { RepositoryQueue } from '../../src/queue/repository-queue.js';
 import { pushTouchesWatchedFiles, webUrlFor } from '../../src/app/pinwarden-app.js';
 import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
-import type { PendingRun } from '../../src/scale/pending-run.js';
+import type { PendingRun } from '../../src/queue/pending-run.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 // Which rewrites skip the verifying re-parse: only edits whose meaning the bytes prove.
 import { describe, expect, it } from 'vitest';
-import { planPins } from '../../src/rewrite/plan-pins.js';
-import { rewriteFile } from '../../src/rewrite/rewrite-file.js';
+import { planPins } from '../../src/plan/plan-pins.js';
+import { rewriteFile } from '../../src/plan/rewrite-file.js';
 import { editsAreProvablySafe } from '../../src/rewrite/safe-edits.js';
 import { refKey } from '../../src/resolve/types.js';
 import type { Resolution } from '../../src/resolve/types.js';

@@ -1,9 +1,9 @@
 // An install wave on plain stand-ins: what it does when part of it fails, and with a read ahead.
 import { describe, expect, it } from 'vitest';
-import { createPreReads } from '../../src/app/pre-reads.js';
-import { readWave, scanWave } from '../../src/app/scan-installation.js';
-import type { ScanDeps } from '../../src/app/scan-installation.js';
-import type { GitHubClient } from '../../src/app/github-client.js';
+import { createPreReads } from '../../src/queue/pre-reads.js';
+import { readWave, scanWave } from '../../src/jobs/scan-installation.js';
+import type { ScanDeps } from '../../src/jobs/scan-installation.js';
+import type { GitHubClient } from '../../src/github/github-client.js';
 import type { RefResolver } from '../../src/resolve/types.js';
 import type { AuditFacts } from '../../src/audit/audit-facts.js';
 

@@ -8,19 +8,19 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { Parser, parseDocument } from 'yaml';
 import { collectFiles } from '../../cli/collect-files.js';
-import { loadRefsDir } from '../../resolve/load-refs.js';
+import { loadRefsDir } from '../../cli/load-refs.js';
 import { createTableRefResolver } from '../../resolve/table-ref-resolver.js';
 import type { RefKey, Resolution } from '../../resolve/types.js';
-import { collectRefRequests } from '../../rewrite/plan-pins.js';
-import { rewriteFile } from '../../rewrite/rewrite-file.js';
+import { collectRefRequests } from '../../plan/plan-pins.js';
+import { rewriteFile } from '../../plan/rewrite-file.js';
 import { locateUsesSites } from '../../workflow/locate-uses-sites.js';
-import { locateWorkflowFile } from '../../workflow/locate-workflow-file.js';
+import { locateWorkflowFile } from '../../images/locate-workflow-file.js';
 import type { FileKind } from '../../workflow/types.js';
 import { availableParallelism } from 'node:os';
 import { closeLocatePool, locateAll, workerCount } from '../../parallel/locate-in-parallel.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { median } from './median.js';
-import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
+import { findVerifiablePins, unpinToTags } from '../fake-github/unpin-to-tags.js';
 
 interface Sample {
   readonly text: string;

@@ -1,10 +1,10 @@
 // The baseline the benchmark compares against: what a straightforward script does. Every `uses:`
 // occurrence is resolved on its own over REST — tag, else branch, else commit, an annotated tag
 // peeled — with no cache and no batching.
-import type { GitHubClient } from '../../app/github-client.js';
-import { statusOf } from '../../app/github-client.js';
-import { snapshotReferences } from '../../jobs/plan-repository.js';
-import type { RepositorySnapshot } from '../../jobs/plan-repository.js';
+import type { GitHubClient } from '../../github/github-client.js';
+import { statusOf } from '../../github/github-client.js';
+import { snapshotReferences } from '../../plan/plan-repository.js';
+import type { RepositorySnapshot } from '../../plan/plan-repository.js';
 import type { CommitSha } from '../../common/commit-sha.js';
 import { refKey } from '../../resolve/types.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from '../../resolve/types.js';

@@ -14,14 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import type { RequestLog } from '../fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../resolve/load-refs.js';
+import { loadRefsDir } from '../../cli/load-refs.js';
 import { refKey } from '../../resolve/types.js';
 import { fileKindOf } from '../../workflow/file-kind.js';
-import { snapshotReferences } from '../../jobs/plan-repository.js';
+import { snapshotReferences } from '../../plan/plan-repository.js';
 import { isRemoteRef } from '../../workflow/parse-action-ref.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
-import { synthesizeOrg } from './synthesize-org.js';
-import type { SyntheticRepository } from './synthesize-org.js';
+import { synthesizeOrg } from '../fake-github/synthesize-org.js';
+import type { SyntheticRepository } from '../fake-github/synthesize-org.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');

@@ -3,16 +3,16 @@
 // requests), `pinwarden-dry` (the same, reading and planning only) or `naive` (the same pipeline
 // with the per-occurrence REST resolver). Prints one JSON line with what it measured.
 import { parseArgs } from 'node:util';
-import type { JobOutcome } from '../../app/pin-repository-job.js';
-import { createConfigLoader } from '../../app/load-config.js';
-import { runRepositoryJob } from '../../app/pin-repository-job.js';
+import type { JobOutcome } from '../../jobs/job-outcome.js';
+import { createConfigLoader } from '../../github/load-config.js';
+import { runRepositoryJob } from '../../jobs/pin-repository-job.js';
 import PQueue from 'p-queue';
 import { createTokenOctokit } from '../../github/create-octokit.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { installationCreated } from '../local-run/webhook-payloads.js';
-import type { GitHubClient } from '../../app/github-client.js';
+import type { GitHubClient } from '../../github/github-client.js';
 import { naiveResolverFor } from './naive-resolver.js';
-import { orgRepositoryNames } from './synthesize-org.js';
+import { orgRepositoryNames } from '../fake-github/synthesize-org.js';
 
 const { values } = parseArgs({ options: { variant: { type: 'string' }, fake: { type: 'string' }, repos: { type: 'string' }, concurrency: { type: 'string', default: '4' } } });
 const repositories = orgRepositoryNames(Number(values.repos));

@@ -13,11 +13,11 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectFiles } from '../../cli/collect-files.js';
-import { loadRefsDir } from '../../resolve/load-refs.js';
+import { loadRefsDir } from '../../cli/load-refs.js';
 import { locateUsesSites } from '../../workflow/locate-uses-sites.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { median } from './median.js';
-import { findVerifiablePins, unpinToTags } from './unpin-to-tags.js';
+import { findVerifiablePins, unpinToTags } from '../fake-github/unpin-to-tags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');

@@ -10,11 +10,11 @@ import { createFakeState, openPullRequest, pullRequests, seedRepository } from '
 import type { FakeRepository } from '../fake-github/fake-state.js';
 import { readCommitFiles } from '../fake-github/git-store.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../resolve/load-refs.js';
+import { loadRefsDir } from '../../cli/load-refs.js';
 import { renderUnifiedDiff } from '../../report/render-diff.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../local-run/webhook-payloads.js';
-import { PIN_BRANCH } from '../../app/read-repository.js';
+import { PIN_BRANCH } from '../../github/read-repository.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../images/registry/images-file.js';
 

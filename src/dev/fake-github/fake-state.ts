@@ -4,6 +4,9 @@ import type { RepoRefs } from '../../resolve/repo-refs.js';
 import { createGitStore, writeBlob, writeCommit, writeTree } from './git-store.js';
 import type { GitStore, TreeEntry } from './git-store.js';
 
+/** The one installation of the fake (the local app's, the demo's, the benchmarks'). */
+export const INSTALLATION_ID = 4242;
+
 export interface FakeTag {
   readonly name: string;
   readonly commit: string;

@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { parseAdvisoriesFile } from '../../audit/advisories-file.js';
 import { createFakeState, seedRepository, toFakeAdvisories } from './fake-state.js';
 import { startFakeGitHub } from './fake-github-server.js';
-import { loadRefsDir } from '../../resolve/load-refs.js';
-import { serveUntilStopped } from '../local-run/serve-until-stopped.js';
-import { INSTALLATION_ID } from '../local-run/start-local-app.js';
-import { ORG, synthesizeOrg } from '../bench/synthesize-org.js';
+import { loadRefsDir } from '../../cli/load-refs.js';
+import { serveUntilStopped } from '../serve-until-stopped.js';
+import { INSTALLATION_ID } from './fake-state.js';
+import { ORG, synthesizeOrg } from './synthesize-org.js';
 
 const USAGE = 'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N]\n';
 const { values } = parseArgs({

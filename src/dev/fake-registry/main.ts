@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseImagesFile } from '../../images/registry/images-file.js';
 import { startFakeRegistry } from './fake-registry-server.js';
-import { serveUntilStopped } from '../local-run/serve-until-stopped.js';
+import { serveUntilStopped } from '../serve-until-stopped.js';
 
 const { values } = parseArgs({ options: { images: { type: 'string' }, port: { type: 'string', default: '0' }, 'latency-ms': { type: 'string', default: '0' } } });
 if (!values.images) {

@@ -2,12 +2,12 @@
 // repositories a single process would open a pull request for (the oracle: the default in-memory
 // app, dry run, on a fresh fake of the same seed), the pull requests each repository has, and the
 // most writes any window of time saw at the fake.
-import { orgRepositoryNames, synthesizeOrg } from '../bench/synthesize-org.js';
+import { orgRepositoryNames, synthesizeOrg } from '../fake-github/synthesize-org.js';
 import { createFakeState, seedRepository } from '../fake-github/fake-state.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
-import { loadRefsDir } from '../../resolve/load-refs.js';
+import { loadRefsDir } from '../../cli/load-refs.js';
 import { GITHUB_CONTENT_LIMITS } from '../../github/content-budget.js';
-import { PIN_BRANCH } from '../../app/read-repository.js';
+import { PIN_BRANCH } from '../../github/read-repository.js';
 import { pullRequestsOf, registryMirror } from './cluster.js';
 import { installationCreated } from './webhook-payloads.js';
 import { startLocalApp } from './start-local-app.js';

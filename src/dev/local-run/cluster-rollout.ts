@@ -2,7 +2,7 @@
 // the installation webhook, optionally a SIGKILL of the first replica once `killAfter` pull
 // requests exist (and its restart), then the wait until every replica's queue is empty, and the
 // check of the outcome. `npm run demo:cluster`, its integration test and the replicas benchmark.
-import { orgRepositoryNames } from '../bench/synthesize-org.js';
+import { orgRepositoryNames } from '../fake-github/synthesize-org.js';
 import { corpusImages } from '../fake-registry/corpus-images.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import type { FakeRegistry } from '../fake-registry/fake-registry-server.js';

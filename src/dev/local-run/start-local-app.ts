@@ -14,7 +14,6 @@ import { pinwardenOctokitClass } from '../../github/create-octokit.js';
 import { startWebhookServer } from '../../server/webhook-server.js';
 
 export const WEBHOOK_SECRET = 'pinwarden-local-secret';
-export const INSTALLATION_ID = 4242;
 
 export interface LocalApp {
   readonly url: string;

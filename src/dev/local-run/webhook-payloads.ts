@@ -2,7 +2,7 @@
 // repositories of the fake GitHub.
 import type { FakeRepository } from '../fake-github/fake-state.js';
 import { pullHead } from '../fake-github/fake-state.js';
-import { INSTALLATION_ID } from './start-local-app.js';
+import { INSTALLATION_ID } from '../fake-github/fake-state.js';
 
 const installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
 const owner = (login: string) => ({ login, id: 1, type: 'Organization' });

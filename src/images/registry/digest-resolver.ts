@@ -4,26 +4,14 @@
 // reported for the images it holds, never guessed.
 import { LRUCache } from 'lru-cache';
 import PQueue from 'p-queue';
-import { canonicalName, effectiveTag } from '../image-reference.js';
+import { effectiveTag } from '../image-reference.js';
 import type { ImageRef } from '../image-reference.js';
 import { endpointFor } from './mirrors.js';
 import type { MirrorTable } from './mirrors.js';
 import { fetchManifestDigest } from './registry-client.js';
-import type { DigestAnswer, RegistryCredentials } from './registry-client.js';
-
-export type ImageKey = string & { readonly __imageKey: unique symbol };
-
-export type ImageResolution = DigestAnswer;
-
-/** `docker.io/library/node:20`: what an answer is cached under. */
-export function imageKey(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'>): ImageKey {
-  return `${canonicalName(image)}:${effectiveTag(image)}` as ImageKey;
-}
-
-export interface ImageDigestResolver {
-  resolve(images: readonly ImageRef[]): Promise<Map<ImageKey, ImageResolution>>;
-  stats(): { readonly asked: number; readonly fromCache: number; readonly requests: number; readonly byMethod: Readonly<Record<string, number>> };
-}
+import type { RegistryCredentials } from './registry-client.js';
+import { imageKey } from '../image-digests.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from '../image-digests.js';
 
 export interface DigestResolverOptions {
   readonly mirrors?: MirrorTable;
@@ -133,15 +121,4 @@ export function credentialsFromEnv(value: string | undefined): Map<string, Regis
     table.set(registry, { username, password });
   }
   return table;
-}
-
-/** How an answer that no registry gave begins. */
-export const NOT_ASKED = 'not asked';
-
-/** No registry may be asked: every image answers with the reason, so each line says it. */
-export function unaskedResolver(why: string): ImageDigestResolver {
-  return {
-    resolve: async (images) => new Map(images.map((image) => [imageKey(image), { status: 'failed', reason: `${NOT_ASKED}: ${why}` } as const])),
-    stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }),
-  };
 }

@@ -6,6 +6,7 @@
 // given for the registry); credentials never appear in an answer or a log line.
 import { createHash } from 'node:crypto';
 import { parseChallenge } from './challenge.js';
+import type { ImageResolution } from '../image-digests.js';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -31,11 +32,6 @@ export interface RegistryCredentials {
   readonly password: string;
 }
 
-export type DigestAnswer =
-  | { readonly status: 'resolved'; readonly digest: string; readonly mediaType: string | undefined; readonly method: 'HEAD' | 'GET' }
-  | { readonly status: 'not-found'; readonly reason: string }
-  | { readonly status: 'failed'; readonly reason: string; readonly retryAfterMs?: number; readonly httpStatus?: number };
-
 export interface RegistryRequestOptions {
   readonly credentials?: RegistryCredentials | undefined;
   /** Where the credentials may go (an origin they are keyed by, over https); anywhere else gets none. */
@@ -46,7 +42,7 @@ export interface RegistryRequestOptions {
   readonly onRequest?: (method: string, url: string) => void;
 }
 
-export async function fetchManifestDigest(endpoint: RegistryEndpoint, reference: string, options: RegistryRequestOptions = {}): Promise<DigestAnswer> {
+export async function fetchManifestDigest(endpoint: RegistryEndpoint, reference: string, options: RegistryRequestOptions = {}): Promise<ImageResolution> {
   const url = `${endpoint.origin}/v2/${endpoint.name}/manifests/${encodeURIComponent(reference)}`;
   const session = new Session(options);
   try {
@@ -63,7 +59,7 @@ export async function fetchManifestDigest(endpoint: RegistryEndpoint, reference:
   }
 }
 
-async function digestByGet(session: Session, url: string): Promise<DigestAnswer> {
+async function digestByGet(session: Session, url: string): Promise<ImageResolution> {
   const response = await session.request('GET', url);
   if (response.status !== 200) return describeFailure(response, url);
   const bytes = await readBounded(response, MAX_MANIFEST_BYTES);
@@ -74,7 +70,7 @@ async function digestByGet(session: Session, url: string): Promise<DigestAnswer>
   return { status: 'resolved', digest, mediaType: mediaTypeOf(response), method: 'GET' };
 }
 
-function describeFailure(response: Response, url: string): DigestAnswer {
+function describeFailure(response: Response, url: string): ImageResolution {
   const host = hostOf(url);
   if (response.status === 404) return { status: 'not-found', reason: `${host} has no such image or tag (404)` };
   if (response.status === 401 || response.status === 403) return { status: 'failed', httpStatus: response.status, reason: `${host} refused access (${response.status}); a private image needs credentials for ${host}` };

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { parseImagesFile } from './images-file.js';
 import { canonicalName, effectiveTag } from '../image-reference.js';
-import { imageKey } from './digest-resolver.js';
-import type { ImageDigestResolver, ImageKey, ImageResolution } from './digest-resolver.js';
+import { imageKey } from '../image-digests.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from '../image-digests.js';
 
 export function imageTableResolver(imagesFile: string): ImageDigestResolver & { asked: string[] } {
   return tableDigestResolver(readFileSync(imagesFile, 'utf8'));

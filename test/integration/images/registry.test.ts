@@ -7,7 +7,8 @@ import type { FakeRegistry } from '../../../src/dev/fake-registry/fake-registry-
 import { parseImagesFile } from '../../../src/images/registry/images-file.js';
 import { parseImageRef } from '../../../src/images/image-reference.js';
 import type { ImageRef } from '../../../src/images/image-reference.js';
-import { carriesCredentials, createDigestResolver, imageKey } from '../../../src/images/registry/digest-resolver.js';
+import { carriesCredentials, createDigestResolver } from '../../../src/images/registry/digest-resolver.js';
+import { imageKey } from '../../../src/images/image-digests.js';
 import { parseRegistryMirrors } from '../../../src/images/registry/mirrors.js';
 import { MANIFEST_MEDIA_TYPES, fetchManifestDigest } from '../../../src/images/registry/registry-client.js';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 // entries images bring, the Kyverno plan, the address guard and the mirror allow-list.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chooseImagePaths, MAX_IMAGE_FILES } from '../../../src/app/read-image-files.js';
+import { chooseImagePaths, MAX_IMAGE_FILES } from '../../../src/github/read-image-files.js';
 import { createImageResolvers } from '../../../src/app/image-resolvers.js';
 import { pushTouchesWatchedFiles } from '../../../src/app/pinwarden-app.js';
 import { imageDependabotNeeds } from '../../../src/dependabot/image-ecosystems.js';

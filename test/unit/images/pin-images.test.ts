@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditImages } from '../../../src/images/audit-images.js';
+import { auditImages } from '../../../src/audit/audit-images.js';
 import { pinImageFiles } from '../../../src/images/pin-images.js';
-import type { ImageFile, PinnedImageFile } from '../../../src/images/pin-images.js';
+import type { PinnedImageFile } from '../../../src/images/pin-images.js';
+import type { ImageFile } from '../../../src/images/types.js';
 import { parseImagesFile } from '../../../src/images/registry/images-file.js';
 import { imageTableResolver } from '../../../src/images/registry/table-digest-resolver.js';
 import { fixturesDir } from '../../support/paths.js';

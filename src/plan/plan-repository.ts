@@ -11,22 +11,24 @@ import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
 import { planKyverno } from '../images/kyverno-policies.js';
 import type { KyvernoPlan } from '../images/kyverno-policies.js';
 import { pinImageFiles } from '../images/pin-images.js';
-import type { ImageFile, PinnedImageFile } from '../images/pin-images.js';
-import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import type { PinnedImageFile } from '../images/pin-images.js';
+import type { ImageFile } from '../images/types.js';
+import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/image-digests.js';
 import type { DependabotPlan } from '../dependabot/plan-dependabot.js';
 import type { RefResolver } from '../resolve/types.js';
 import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { LocateResult, UsesReference } from '../workflow/types.js';
+import type { UsesReference } from '../workflow/types.js';
 import { pinFiles, pinnedAsImageFile } from './pin-files.js';
 import type { FileToPin, PinnedFile } from './pin-files.js';
+import type { LocatedWorkflowFile } from '../images/types.js';
 
 export interface SnapshotFile {
   readonly path: string;
   readonly text: string;
   /** Its `uses:`, when already located on this text (an install wave locates its files once, for every run). */
-  readonly located?: LocateResult;
+  readonly located?: LocatedWorkflowFile;
 }
 
 export interface RepositorySnapshot {

@@ -3,42 +3,36 @@
 // logs and for the reply to a comment command; expected situations are outcomes, not errors.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { filesLeftAlone, planRepository } from '../jobs/plan-repository.js';
-import type { FileLeftAlone, RepositoryPlan, RepositorySnapshot, SnapshotFile } from '../jobs/plan-repository.js';
+import { filesLeftAlone, planRepository } from '../plan/plan-repository.js';
+import type { RepositoryPlan, RepositorySnapshot, SnapshotFile } from '../plan/plan-repository.js';
 import { decideAttention, decideIssue } from '../attention/attention-issue.js';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { auditFiles, auditedLockfile, checkExfiltrationRepositories } from '../audit/audit-files.js';
 import type { AuditedFile } from '../audit/audit-files.js';
 import { checkExposure } from '../audit/exposure.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
-import { fileKindOf } from '../workflow/file-kind.js';
-import { locateAll } from '../parallel/locate-in-parallel.js';
-import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../gate/gate-files.js';
+import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../plan/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
-import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+import { safeText } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
-import type { PullRequestDecision, Trigger } from '../pull-request/decide-pull-request.js';
+import type { Trigger } from '../pull-request/decide-pull-request.js';
 import { renderPullRequest } from '../pull-request/render-pull-request.js';
 import type { RefResolver } from '../resolve/types.js';
-import type { GitHubClient } from './github-client.js';
-import type { LoadConfig } from './load-config.js';
-import { CONFIG_PATH } from './load-config.js';
-import { readRepository } from './read-repository.js';
-import { readImageFiles } from './read-image-files.js';
-import type { ImageFilesRead } from './read-image-files.js';
-import { auditImages } from '../images/audit-images.js';
-import type { ImageDigestResolver } from '../images/registry/digest-resolver.js';
-import type { Finding } from '../audit/types.js';
+import type { GitHubClient } from '../github/github-client.js';
+import type { LoadConfig } from '../github/load-config.js';
+import { CONFIG_PATH } from '../github/load-config.js';
+import { readRepository } from '../github/read-repository.js';
 import { isSerious } from '../audit/types.js';
-import { globMatcher } from '../config/glob.js';
-import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import { trustPolicyOf } from '../config/pinwarden-config.js';
 import type { PinTrust } from '../trust/pin-trust.js';
-import type { RepositoryRead } from './read-repository.js';
-import { count } from '../report/words.js';
+import type { RepositoryRead } from '../github/read-repository.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
-import { writeAttention } from './write-attention.js';
-import { writePullRequest } from './write-pull-request.js';
+import { postComment } from '../github/comments.js';
+import { writeAttention } from '../github/write-attention.js';
+import { writePullRequest } from '../github/write-pull-request.js';
+import type { JobOutcome, RunReport } from './job-outcome.js';
+import { auditRepositoryImages, imageResolverOf, keptImageRead, readRepositoryImages } from './repository-images.js';
+import type { ImageResolverFor } from './repository-images.js';
 
 export interface RepositoryJobDeps {
   readonly github: GitHubClient;
@@ -56,36 +50,6 @@ export interface RepositoryJobDeps {
   readonly imageResolverFor?: ImageResolverFor;
   /** Pin-time trust (the installation's); without it, tags are written as they resolve. */
   readonly trust?: PinTrust;
-}
-
-/** The digest resolver for a repository's mirrors, or why they cannot be used. */
-export type ImageResolverFor = (mirrors: readonly string[]) => { readonly ok: true; readonly resolver: ImageDigestResolver } | { readonly ok: false; readonly problem: string };
-
-export type JobOutcome =
-  | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
-  | { readonly status: 'config-invalid'; readonly problems: readonly string[] }
-  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly leftAlone: readonly FileLeftAlone[]; readonly pullRequestUrl: string | undefined; readonly report: RunReport }
-  | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string; readonly report: RunReport }
-  | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined; readonly report: RunReport }
-  | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number; readonly report: RunReport }
-  | {
-      readonly status: 'pull-request';
-      readonly action: 'created' | 'updated' | 'reopened' | 'unchanged';
-      readonly pullRequestUrl: string;
-      readonly number: number;
-      readonly pins: number;
-      readonly unpinned: number;
-      readonly report: RunReport;
-    };
-
-/** What the organisation's dashboard keeps of a run. */
-export interface RunReport {
-  /** Critical and high findings of the default branch. */
-  readonly serious: readonly Finding[];
-  /** `covered`: dependabot.yml has every entry pinwarden wants; `in-pull-request`: the pull request adds them. */
-  readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed';
-  /** The newest pinwarden pull request's state, as the run read it. */
-  readonly pullRequestState: 'OPEN' | 'CLOSED' | 'MERGED' | undefined;
 }
 
 /** `preRead`: the repository as an installation's batched read found it, when still current. */
@@ -114,7 +78,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     if (pull?.state === 'OPEN') {
       const marker = `<!-- pinwarden:config ${createHash('sha256').update(problems.join('\n')).digest('hex').slice(0, 16)} -->`;
       if (!pull.commentBodies.some((body) => body.includes(marker)) && !deps.dryRun) {
-        await github.rest.issues.createComment({ owner, repo: name, issue_number: pull.number, body: configProblemComment(problems, marker) });
+        await postComment(github, repository, pull.number, configProblemComment(problems, marker));
       }
     } else {
       await settleAttention({ kind: 'config-invalid', configPath: CONFIG_PATH, problems });
@@ -182,12 +146,7 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
     case 'human-commits': {
       log.warn({ pullRequest: decision.pullRequest?.number }, 'someone else committed to the pinwarden branch; not overwritten');
       if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
-        await github.rest.issues.createComment({
-          owner,
-          repo: name,
-          issue_number: decision.pullRequest.number,
-          body: `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`,
-        });
+        await postComment(github, repository, decision.pullRequest.number, `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`);
       }
       return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url, report };
     }
@@ -208,70 +167,8 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   }
 }
 
-/**
- * Whether a run pins the repository's images: its config turns them on, and the operator allows
- * the hosts of its mirrors (a repository's mirrors are used only there). Undefined: images are off.
- */
-export function imageResolverOf(deps: Pick<RepositoryJobDeps, 'imageResolverFor'>, config: PinwardenConfig): ReturnType<ImageResolverFor> | undefined {
-  return config.images.enabled ? deps.imageResolverFor?.(config.images.mirrors) : undefined;
-}
-
-/** What chose the image files to read: the paths ignored and the Kyverno policies' path. */
-export function imageReadSettings(config: PinwardenConfig): string {
-  return JSON.stringify([config.ignore.paths, config.images.kyverno_path]);
-}
-
-/** The image files the install's wave read for this run, when chosen with the run's own settings. */
-export function keptImageRead(read: Extract<RepositoryRead, { status: 'read' }>, config: PinwardenConfig): ImageFilesRead | undefined {
-  return read.images?.settings === imageReadSettings(config) ? read.images.read : undefined;
-}
-
-/** The repository's image files at `commit`; a failure to list or read them is said in the pull request, not fatal. */
-async function readRepositoryImages(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
-  try {
-    return await readImagesFor(github, repository, commit, config);
-  } catch (error) {
-    return { files: [], unreadable: [], notes: [`the repository's image files could not be read: ${(error as Error).message}`], also: [] };
-  }
-}
-
-/** The image files `config` asks for, read at `commit`: the run's read and the install wave's. */
-export function readImagesFor(github: GitHubClient, repository: { owner: string; name: string }, commit: string, config: PinwardenConfig): Promise<ImageFilesRead> {
-  const ignore = globMatcher(config.ignore.paths);
-  return readImageFiles(github, repository, commit, (path) => ignore.matches(path), [config.images.kyverno_path]);
-}
-
-/** The audit of the images the default branch names (as they are, before this run's pins). */
-function auditRepositoryImages(plan: RepositoryPlan): Finding[] {
-  const images = plan.images;
-  return images ? images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, file.located.images, images.resolutions) : [])) : [];
-}
-
 function configProblemComment(problems: readonly string[], marker: string): string {
   return withinBodyLimit([marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${safeText(problem)}`)].join('\n'));
-}
-
-/** One line for a comment reply or a log: what the run did. */
-export function describeOutcome(outcome: JobOutcome): string {
-  switch (outcome.status) {
-    case 'skipped':
-      return `Nothing done: the repository is ${outcome.reason === 'empty' ? 'empty' : outcome.reason === 'fork' ? 'a fork' : 'archived'}.`;
-    case 'config-invalid':
-      return [`Nothing done: \`${CONFIG_PATH}\` is invalid.`, '', ...outcome.problems.map((problem) => `- ${safeText(problem)}`)].join('\n');
-    case 'nothing-to-pin':
-      return [
-        `Nothing to pin: every action is already pinned to a commit${outcome.unpinned > 0 ? ` or could not be resolved (${outcome.unpinned} left as they are)` : ''}.${outcome.pullRequestUrl ? ` Open pull request: ${outcome.pullRequestUrl}` : ''}`,
-        ...(outcome.leftAlone.length > 0 ? ['', 'Files left alone:', ...outcome.leftAlone.map(({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`)] : []),
-      ].join('\n');
-    case 'closed-by-user':
-      return `The pinning pull request was closed without merge: ${outcome.pullRequestUrl}`;
-    case 'human-commits':
-      return `Someone else committed to pinwarden's branch, so it was not overwritten${outcome.pullRequestUrl ? `: ${outcome.pullRequestUrl}` : '.'}`;
-    case 'dry-run':
-      return `Dry run: ${outcome.decision === 'write' ? `would write ${outcome.changes} files (${outcome.pins} pins)` : outcome.decision}.`;
-    case 'pull-request':
-      return `Pull request ${outcome.action}: ${outcome.pullRequestUrl} (${count(outcome.pins, 'pin')}${outcome.unpinned > 0 ? `, ${outcome.unpinned} left as they are` : ''}).`;
-  }
 }
 
 /** The files the plan parsed, as the audit reads them, and the lockfile's commits. */
@@ -279,29 +176,4 @@ function auditedFiles(plan: RepositoryPlan, actionsLock: SnapshotFile | undefine
   const locked = new Set(plan.lockedPaths);
   const files = plan.located.map((file): AuditedFile => ({ path: file.path, text: file.text, located: file.located, locked: locked.has(file.path) }));
   return actionsLock ? [...files, auditedLockfile(actionsLock)] : files;
-}
-
-/**
- * The workflow and action files of a whole install wave, located, as the audit reads them (the
- * wave's warm-up): those not located yet are located together, a large batch on worker threads.
- */
-export async function auditedWaveFiles(repositories: readonly (readonly SnapshotFile[])[]): Promise<AuditedFile[][]> {
-  const ofKind = repositories.map((files) => files.flatMap((file) => {
-    const kind = fileKindOf(file.path);
-    return kind ? [{ file, kind }] : [];
-  }));
-  const pending = ofKind.flat().filter(({ file }) => !file.located);
-  const results = await locateAll(pending.map(({ file, kind }) => ({ text: file.text, kind })));
-  const located = new Map(pending.map(({ file }, index) => [file, results[index]!]));
-  return ofKind.map((entries) => entries.map(({ file }): AuditedFile => ({ path: file.path, text: file.text, located: file.located ?? located.get(file)! })));
-}
-
-/** The read with each file's `uses:` as `audited` located them, so its run does not parse them again. */
-export function withLocated(read: RepositoryRead, audited: readonly AuditedFile[]): RepositoryRead {
-  if (read.status !== 'read') return read;
-  const byPath = new Map(audited.map((file) => [file.path, file]));
-  return { ...read, files: read.files.map((file) => {
-    const found = byPath.get(file.path);
-    return found && found.text === file.text ? { ...file, located: found.located } : file;
-  }) };
 }

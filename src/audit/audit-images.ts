@@ -2,14 +2,14 @@
 // images (refused, alarmed), a `latest` that served a bad image during an incident, and a pinned
 // digest its tag no longer names (normal for a rebuilt base image; said so Dependabot's update
 // is expected, not alarming). Plain data in: located images and registry answers.
-import type { Finding } from '../audit/types.js';
-import { isLatest } from './image-reference.js';
-import { knownBadImage, latestExposure } from './known-bad-images.js';
-import { imageIgnored } from './image-ignore.js';
-import { imageKey } from './registry/digest-resolver.js';
-import type { ImageKey, ImageResolution } from './registry/digest-resolver.js';
-import type { PinnedImageFile } from './pin-images.js';
-import type { LocatedImage } from './types.js';
+import type { Finding } from './types.js';
+import { isLatest } from '../images/image-reference.js';
+import { knownBadImage, latestExposure } from '../images/known-bad-images.js';
+import { imageIgnored } from '../images/image-ignore.js';
+import { imageKey } from '../images/image-digests.js';
+import type { ImageKey, ImageResolution } from '../images/image-digests.js';
+import type { PinnedImageFile } from '../images/pin-images.js';
+import type { LocatedImage } from '../images/types.js';
 
 /** The images of a file as it ends: the plan's pins applied. */
 export function imagesAfterPinning(file: PinnedImageFile): readonly LocatedImage[] {

@@ -1,7 +1,7 @@
 // Reads a folder of refs files (the schema of ../shared/corpus/refs) into memory.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RepoRefs } from './repo-refs.js';
+import type { RepoRefs } from '../resolve/repo-refs.js';
 
 export async function loadRefsDir(dir: string): Promise<RepoRefs[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();

@@ -4,22 +4,24 @@ import { refKey } from '../resolve/types.js';
 import type { RefResolver, Resolution } from '../resolve/types.js';
 import { twinOf } from '../resolve/version-tags.js';
 import { classifyRefName } from '../workflow/parse-action-ref.js';
-import { collectRefRequests, planPins, trustCandidates } from '../rewrite/plan-pins.js';
-import type { IgnoreRef, Judgements } from '../rewrite/plan-pins.js';
+import { collectRefRequests, planPins, trustCandidates } from './plan-pins.js';
+import type { Judgements } from '../trust/judge-pin.js';
+import type { IgnoreRef } from '../workflow/types.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import type { TrustPolicy } from '../trust/types.js';
 import type { RefKey } from '../resolve/types.js';
-import { rewriteFile } from '../rewrite/rewrite-file.js';
-import type { FileRewrite } from '../rewrite/rewrite-file.js';
-import type { FileKind, LocateResult } from '../workflow/types.js';
+import { rewriteFile } from './rewrite-file.js';
+import type { FileRewrite } from './rewrite-file.js';
+import type { FileKind } from '../workflow/types.js';
 import { imagesAfterEdits } from '../images/images-after-edits.js';
-import type { ImageFile } from '../images/pin-images.js';
+import type { ImageFile } from '../images/types.js';
+import type { LocatedWorkflowFile } from '../images/types.js';
 
 export interface FileToPin {
   readonly path: string;
   readonly kind: FileKind;
   readonly text: string;
-  readonly located: LocateResult;
+  readonly located: LocatedWorkflowFile;
 }
 
 export type PinnedFile = { readonly path: string; readonly original: string } & (
@@ -55,7 +57,7 @@ export async function pinFiles(files: readonly FileToPin[], resolver: RefResolve
 }
 
 /** The file's `uses:` as it ends: moved by a proved rewrite, as read when unchanged; undefined when only a new parse can tell. */
-export function usesAsPinned(result: PinnedFile, located: LocateResult): LocateResult | undefined {
+export function usesAsPinned(result: PinnedFile, located: LocatedWorkflowFile): LocatedWorkflowFile | undefined {
   if (result.status !== 'rewritten') return located;
   if (!result.references) return undefined;
   const images = located.ok && located.images && result.edits ? imagesAfterEdits(located.images, result.edits) : undefined;

@@ -3,7 +3,7 @@
 // createCommitOnBranch (GitHub signs it; it refuses if the branch moved meanwhile), and the pull
 // request opened, updated or reopened over REST. Three writes for a new pull request; none when
 // everything is current.
-import type { FileChange } from '../jobs/plan-repository.js';
+import type { FileChange } from '../plan/plan-repository.js';
 import type { PullRequestDecision } from '../pull-request/decide-pull-request.js';
 import type { PullRequestText } from '../pull-request/render-pull-request.js';
 import type { GitHubClient } from './github-client.js';

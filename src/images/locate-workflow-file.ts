@@ -2,14 +2,14 @@
 // come from one tree (workflow-tree.ts), so the image pass does not parse the file again. When
 // the image walk cannot read the tree, the images are left unknown and the image pass reads the
 // file itself, with its own report.
-import { imagesInWorkflowTree } from '../images/locate-yaml-images.js';
-import type { LocatedImage } from '../images/types.js';
-import { unreadable, usesInTree } from './locate-uses-sites.js';
-import type { FileKind, LocateResult, UsesReference } from './types.js';
-import { readWorkflowTree } from './workflow-tree.js';
-import type { WorkflowTree } from './workflow-tree.js';
+import { imagesInWorkflowTree } from './locate-yaml-images.js';
+import type { LocatedImage, LocatedWorkflowFile } from './types.js';
+import { unreadable, usesInTree } from '../workflow/locate-uses-sites.js';
+import type { FileKind, UsesReference } from '../workflow/types.js';
+import { readWorkflowTree } from '../workflow/workflow-tree.js';
+import type { WorkflowTree } from '../workflow/workflow-tree.js';
 
-export function locateWorkflowFile(text: string, kind: FileKind, options: { readonly fastPath?: boolean } = {}): LocateResult {
+export function locateWorkflowFile(text: string, kind: FileKind, options: { readonly fastPath?: boolean } = {}): LocatedWorkflowFile {
   let tree: WorkflowTree | undefined;
   let references: UsesReference[];
   try {

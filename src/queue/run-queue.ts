@@ -1,7 +1,7 @@
 // Where runs wait: in this process (the default), or in Redis for a fleet of replicas
 // (bullmq-run-queue.ts). The app submits requests and gives the queue one function that runs a
 // repository; the queue decides when, coalescing requests for the same repository.
-import type { RepositoryRead } from '../app/read-repository.js';
+import type { RepositoryRead } from '../github/read-repository.js';
 import type { PendingRun, RunRequest } from './pending-run.js';
 
 /** Runs one repository with what its requests merged into; never throws (failures are outcomes). */

@@ -1,6 +1,6 @@
 // The default queue: runs wait in this process (RepositoryQueue), as a small install needs. A
 // restart forgets them; the next push or command asks again.
-import { RepositoryQueue } from '../app/repository-queue.js';
+import { RepositoryQueue } from './repository-queue.js';
 import type { RunQueue, RunQueueHandlers } from './run-queue.js';
 import type { RunRequest } from './pending-run.js';
 

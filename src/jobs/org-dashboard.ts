@@ -8,11 +8,12 @@ import type { Logger } from 'pino';
 import { decideIssue, issueKindOf } from '../attention/attention-issue.js';
 import { dashboardLines } from '../dashboard/org-status.js';
 import type { RepositoryStatus, RolloutState } from '../dashboard/org-status.js';
-import type { GitHubClient } from './github-client.js';
-import { statusOf } from './github-client.js';
-import type { JobOutcome } from './pin-repository-job.js';
-import { PINWARDEN_ISSUES_FIELD } from './read-repository.js';
-import { writeAttention } from './write-attention.js';
+import { createMemoryDashboardStore } from '../dashboard/dashboard-store.js';
+import type { DashboardStore } from '../dashboard/dashboard-store.js';
+import { canRead, pinwardenIssues } from '../github/dashboard-issue.js';
+import type { GitHubClient } from '../github/github-client.js';
+import type { JobOutcome } from './job-outcome.js';
+import { writeAttention } from '../github/write-attention.js';
 
 export const DASHBOARD_INTERVAL_MS = 10 * 60_000;
 /** A write that found another replica writing the same dashboard tries again after this. */
@@ -21,11 +22,6 @@ const BUSY_RETRY_MS = 5_000;
 const WRITES_PER_RUN = 3;
 const WRITES_PER_HOUR = 500;
 
-const FIND_ISSUES = `query pinwardenDashboard($owner: String!, $name: String!) {
-  repository(owner: $owner, name: $name) {
-    ${PINWARDEN_ISSUES_FIELD}
-  }
-}`;
 
 /** Where a run left a repository, for the dashboard; a run that threw (`undefined`) failed. */
 export function statusOfOutcome(repository: string, outcome: JobOutcome | undefined): RepositoryStatus {
@@ -39,56 +35,6 @@ export function statusOfOutcome(repository: string, outcome: JobOutcome | undefi
     : outcome.status === 'dry-run' ? (outcome.decision === 'write' ? 'pull-request-open' : 'nothing-to-pin')
     : report.pullRequestState === 'MERGED' ? 'merged' : report.pullRequestState === 'OPEN' ? 'pull-request-open' : 'nothing-to-pin';
   return { repository, state, serious: report.serious, dependabot: report.dependabot };
-}
-
-/**
- * Where the boards' facts live: this process (the default), or Redis for a fleet, so that every
- * replica writes the whole organisation's dashboard, not the runs it happened to take — and one
- * replica at a time (`exclusive`), so that two never create the issue twice.
- */
-export interface DashboardStore {
-  know(installationId: number, repositories: readonly string[]): Promise<void>;
-  record(installationId: number, status: RepositoryStatus): Promise<void>;
-  read(installationId: number): Promise<{ statuses: RepositoryStatus[]; repositories: number }>;
-  /** Takes the installation's next write interval: 0 when it is this replica's now, else the ms until it is free. */
-  claimWrite(installationId: number, intervalMs: number): Promise<number>;
-  /** `work` alone, or undefined without running it while another replica writes the dashboard. */
-  exclusive<T>(installationId: number, work: () => Promise<T>): Promise<T | undefined>;
-  forget(installationId: number): Promise<void>;
-}
-
-export function createMemoryDashboardStore(): DashboardStore {
-  const boards = new Map<number, { statuses: Map<string, RepositoryStatus>; repositories: Set<string> }>();
-  const intervals = new Map<number, number>();
-  const board = (installationId: number) => {
-    if (!boards.has(installationId)) boards.set(installationId, { statuses: new Map(), repositories: new Set() });
-    return boards.get(installationId)!;
-  };
-  return {
-    async know(installationId, repositories) {
-      for (const repository of repositories) board(installationId).repositories.add(repository.toLowerCase());
-    },
-    async record(installationId, status) {
-      board(installationId).repositories.add(status.repository.toLowerCase());
-      board(installationId).statuses.set(status.repository.toLowerCase(), status);
-    },
-    async read(installationId) {
-      const { statuses, repositories } = board(installationId);
-      return { statuses: [...statuses.values()], repositories: repositories.size };
-    },
-    async claimWrite(installationId, intervalMs) {
-      const now = Date.now();
-      const free = intervals.get(installationId) ?? 0;
-      if (now < free) return free - now;
-      intervals.set(installationId, now + intervalMs);
-      return 0;
-    },
-    exclusive: (_installationId, work) => work(),
-    async forget(installationId) {
-      boards.delete(installationId);
-      intervals.delete(installationId);
-    },
-  };
 }
 
 interface InstallationBoard {
@@ -206,8 +152,7 @@ export class OrgDashboards {
     const { statuses, repositories } = await this.#store.read(board.installationId);
     const lines = dashboardLines({ statuses, repositories, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
     // Looked up each time (once an interval at most): another replica may have created or edited it.
-    const { repository } = await board.github.graphql<{ repository: { issues: { nodes: { number: number; body: string; author: { __typename: string } | null; viewerDidAuthor?: boolean }[] } } | null }>(FIND_ISSUES, board.target);
-    const found = repository?.issues.nodes.find((issue) => issueKindOf(issue) === 'dashboard');
+    const found = (await pinwardenIssues(board.github, board.target)).find((issue) => issueKindOf(issue) === 'dashboard');
     const decision = decideIssue('dashboard', found ? { number: found.number, body: found.body } : undefined, lines);
     const number = await writeAttention(board.github, board.target, decision);
     if (decision.kind !== 'none') this.#log.info({ owner: board.owner, issue: number ?? found?.number, action: decision.kind }, `organisation dashboard: ${decision.kind}`);
@@ -217,14 +162,7 @@ export class OrgDashboards {
   /** The organisation's `.github` repository when the installation can read it, else the operator's choice. */
   async #findTarget(board: InstallationBoard): Promise<{ owner: string; name: string } | null> {
     const candidates = [...new Set(['.github', ...(this.#repositoryName ? [this.#repositoryName] : [])])];
-    for (const name of candidates) {
-      try {
-        await board.github.rest.repos.get({ owner: board.owner, repo: name });
-        return { owner: board.owner, name };
-      } catch (error) {
-        if (statusOf(error) !== 404 && statusOf(error) !== 403) throw error;
-      }
-    }
+    for (const name of candidates) if (await canRead(board.github, { owner: board.owner, name })) return { owner: board.owner, name };
     this.#log.info({ owner: board.owner }, 'no organisation dashboard: the installation has no .github repository and PINWARDEN_DASHBOARD_REPOSITORY names none it can reach');
     return null;
   }

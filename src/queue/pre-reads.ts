@@ -2,7 +2,7 @@
 // bounded by the text it holds (a 10,000-repository org must not fill the heap) and by age (a
 // read older than ten minutes is read again by its run). Each read serves one install run.
 import type { Trigger } from '../pull-request/decide-pull-request.js';
-import type { RepositoryRead } from './read-repository.js';
+import type { RepositoryRead } from '../github/read-repository.js';
 
 /** A batched read older than this is read again by its run. */
 export const PRE_READ_TTL_MS = 10 * 60_000;

@@ -2,7 +2,6 @@
 // waiting per installation, how runs end, API calls by kind, time spent waiting on GitHub's
 // limits, and the hourly content budget left. One registry per process (per replica).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobOutcome } from '../app/pin-repository-job.js';
 
 export interface MetricsSources {
   /** Installations with queued work, with their runs (and scans) waiting or running. */
@@ -43,10 +42,4 @@ function gaugeByInstallation(registry: Registry, name: string, help: string, sou
       for (const [installation, value] of (await source?.().catch(() => undefined)) ?? []) this.set({ installation: String(installation) }, value);
     },
   });
-}
-
-/** A run's outcome as a label: its status, a pull request with what was done to it, or `failed`. */
-export function outcomeLabel(outcome: JobOutcome | undefined): string {
-  if (!outcome) return 'failed';
-  return outcome.status === 'pull-request' ? `pull-request-${outcome.action}` : outcome.status;
 }

@@ -1,9 +1,9 @@
 // The gate over whole files: before pinning (`scan`) and after it (`pin`, the App's report).
 import type { PinnedImageFile } from '../images/pin-images.js';
-import type { PinnedFile } from '../jobs/pin-files.js';
+import type { PinnedFile } from './pin-files.js';
 import type { LocateResult } from '../workflow/types.js';
-import { gateImage, gateReference } from './gate.js';
-import type { IgnoreRef } from './gate.js';
+import { gateImage, gateReference } from '../gate/gate.js';
+import type { IgnoreRef } from '../workflow/types.js';
 
 export interface GateFailure {
   readonly path: string;

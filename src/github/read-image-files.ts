@@ -3,11 +3,11 @@
 // commit through GraphQL, many per query. Bounded in files and bytes; what is left out is said.
 import { chartTemplatePaths, imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
 import type { ImagePath } from '../images/image-file-kind.js';
-import type { ImageFile } from '../images/pin-images.js';
-import type { SnapshotFile } from '../jobs/plan-repository.js';
+import type { ImageFile } from '../images/types.js';
+import type { SnapshotFile } from '../plan/plan-repository.js';
 import type { GitHubClient } from './github-client.js';
-import { BLOB, blobTaker } from './read-repository.js';
-import type { Blob } from './read-repository.js';
+import { BLOB, blobTaker } from './blobs.js';
+import type { Blob } from './blobs.js';
 
 /** Image files read per repository; a monorepo past this is told which were left out. */
 export const MAX_IMAGE_FILES = 200;

@@ -5,17 +5,14 @@ import { toCommitSha } from '../common/commit-sha.js';
 import { BUILT_IN_COMPROMISES as KNOWN_COMPROMISES } from '../audit/built-in.js';
 import { inlineIgnoreMarker } from '../workflow/inline-ignore.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
-import type { IgnoreRef } from '../gate/gate.js';
+import type { IgnoreRef } from '../workflow/types.js';
 import type { RemoteRef, UsesReference, UsesSite } from '../workflow/types.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
 import type { RefKey, RefRequest, Resolution, ResolvedRef } from '../resolve/types.js';
 import { mostSpecificVersionTag, twinOf } from '../resolve/version-tags.js';
-import { decideComment, quoteValue } from './format-pin.js';
-import type { CommentRepair, PinPlan, PlanEntry, PlannedPin, TextEdit } from './types.js';
-import type { PinCandidate, TrustJudgement } from '../trust/judge-pin.js';
-
-/** Pin-time trust's judgements, by the refKey of the reference (a tag's, or a SHA pin's for its comment repair). */
-export type Judgements = ReadonlyMap<RefKey, TrustJudgement>;
+import { decideComment, quoteValue } from '../rewrite/format-pin.js';
+import type { CommentRepair, PinPlan, PlanEntry, PlannedPin, TextEdit } from '../rewrite/types.js';
+import type { Judgements, PinCandidate, TrustJudgement } from '../trust/judge-pin.js';
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
 export function collectRefRequests(references: readonly UsesReference[], ignore?: IgnoreRef): RefRequest[] {
@@ -24,7 +21,6 @@ export function collectRefRequests(references: readonly UsesReference[], ignore?
 }
 
 /** Which remote refs the user asked to leave as they are (config); none by default. */
-export type { IgnoreRef };
 
 export function planPins(input: {
   readonly references: readonly UsesReference[];

@@ -4,16 +4,17 @@
 import PQueue from 'p-queue';
 import { ATTENTION_LABEL, issueKindOf } from '../attention/attention-issue.js';
 import type { OpenAttentionIssue } from '../attention/attention-issue.js';
-import type { SnapshotFile } from '../jobs/plan-repository.js';
+import type { SnapshotFile } from '../plan/plan-repository.js';
 import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js';
 import { ACTIONS_LOCK_PATH } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { GitHubClient } from './github-client.js';
 import type { KeptImageRead } from './read-image-files.js';
+import { BLOB, blobTaker } from './blobs.js';
+import type { Blob } from './blobs.js';
 
 export const PIN_BRANCH = 'pinwarden/pin-actions';
 
-export const BLOB = '... on Blob { text isBinary isTruncated byteSize }';
 const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;
 
@@ -61,12 +62,6 @@ export function readRepositoriesQuery(repositories: readonly { owner: string; na
   return `query pinwardenReadRepositories {\n${fields.join('\n')}\n}\nfragment pinwardenRepository on Repository {${REPOSITORY_FIELDS}\n}`;
 }
 
-export interface Blob {
-  readonly text: string | null;
-  readonly isBinary: boolean | null;
-  readonly isTruncated: boolean;
-  readonly byteSize: number;
-}
 interface TreeEntry {
   readonly path: string;
   readonly type: string;
@@ -107,7 +102,6 @@ export interface PinBranchState {
   readonly message: string;
   readonly parents: readonly string[];
 }
-
 
 export type RepositoryRead =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
@@ -177,16 +171,6 @@ async function readBatch(github: GitHubClient, batch: readonly { owner: string; 
   });
   const completed = await readFoundManifests(github, found);
   return new Map(found.map((repository, index) => [repositoryKey(repository), completed[index]!]));
-}
-
-/** Takes a blob's text into `files`, or says in `unreadable` why it cannot. */
-export function blobTaker(files: SnapshotFile[], unreadable: { path: string; reason: string }[]) {
-  return (path: string, blob: Partial<Blob> | null | undefined) => {
-    if (!blob || blob.isTruncated === undefined) return;
-    if (blob.isBinary || blob.text === null || blob.text === undefined) unreadable.push({ path, reason: 'binary content' });
-    else if (blob.isTruncated) unreadable.push({ path, reason: `larger than GitHub's 512,000-byte text limit (${blob.byteSize} bytes)` });
-    else files.push({ path, text: blob.text });
-  };
 }
 
 type Found = { readonly owner: string; readonly name: string; readonly read: RepositoryRead };

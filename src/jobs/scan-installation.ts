@@ -11,20 +11,22 @@ import type { AuditFacts } from '../audit/audit-facts.js';
 import { askAuditQuestions } from '../audit/audit-files.js';
 import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
 import type { RefResolver } from '../resolve/types.js';
-import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { collectRefRequests } from '../plan/plan-pins.js';
 import { queuePriority, rolloutRank } from '../rollout/rollout-order.js';
 import type { RolloutRank } from '../rollout/rollout-order.js';
-import type { RunRequest } from '../scale/pending-run.js';
-import type { WaveReads } from '../scale/run-queue.js';
-import type { GitHubClient } from './github-client.js';
-import type { LoadConfig } from './load-config.js';
-import { auditedWaveFiles, imageReadSettings, imageResolverOf, readImagesFor, withLocated } from './pin-repository-job.js';
-import type { ImageResolverFor } from './pin-repository-job.js';
-import type { KeptImageRead } from './read-image-files.js';
-import { READ_CONCURRENCY, readRepositories, repositoryKey } from './read-repository.js';
-import type { RepositoryRead } from './read-repository.js';
-import { servesRun } from './pre-reads.js';
-import type { PreReads } from './pre-reads.js';
+import type { RunRequest } from '../queue/pending-run.js';
+import type { WaveReads } from '../queue/run-queue.js';
+import type { GitHubClient } from '../github/github-client.js';
+import { installationRepositories } from '../github/installation-repositories.js';
+import type { LoadConfig } from '../github/load-config.js';
+import { auditedWaveFiles, withLocated } from './wave-files.js';
+import { imageReadSettings, imageResolverOf, readImagesFor } from './repository-images.js';
+import type { ImageResolverFor } from './repository-images.js';
+import type { KeptImageRead } from '../github/read-image-files.js';
+import { READ_CONCURRENCY, readRepositories, repositoryKey } from '../github/read-repository.js';
+import type { RepositoryRead } from '../github/read-repository.js';
+import { servesRun } from '../queue/pre-reads.js';
+import type { PreReads } from '../queue/pre-reads.js';
 
 /** Repositories read per wave; bounds what one wave holds while it is located and warmed. */
 export const SCAN_WAVE = 200;
@@ -47,7 +49,7 @@ export interface ScanDeps {
 /** The installation's repositories (the payload's list, else asked), in waves of `SCAN_WAVE`. */
 export async function listInstallation(deps: Pick<ScanDeps, 'github' | 'log' | 'know'>, listed: readonly string[] | undefined): Promise<string[][]> {
   // The payload lists the repositories; when it does not, ask the installation.
-  const names = listed ?? (await deps.github.paginate('GET /installation/repositories', { per_page: 100 })).map((repository) => repository.full_name);
+  const names = listed ?? (await installationRepositories(deps.github));
   deps.log.info({ repositories: names.length }, 'scanning the repositories of the installation');
   const owner = names[0]?.split('/')[0];
   if (owner) deps.know?.(owner, names);

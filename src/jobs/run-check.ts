@@ -11,35 +11,36 @@ import { touchedLines } from '../check/changed-lines.js';
 import type { TouchedLines } from '../check/changed-lines.js';
 import { conclusionOf, imagesOnLines, planFix, touchedReferences, weighForCheck } from '../check/plan-check.js';
 import type { CheckedImageFile, CheckedWorkflow, FileFix } from '../check/plan-check.js';
-import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, PIN_ACTION, renderCheck } from '../check/render-check.js';
+import { renderCheck } from '../check/render-check.js';
 import { isIgnoredAction } from '../config/pinwarden-config.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import { globMatcher } from '../config/glob.js';
-import { gateFailuresOf } from '../gate/gate-files.js';
+import { gateFailuresOf } from '../plan/gate-files.js';
 import { gateImage } from '../gate/gate.js';
-import { auditImages } from '../images/audit-images.js';
+import { auditImages } from '../audit/audit-images.js';
 import { imagePathsAmong, isValuesFileName, looksLikeKubernetes } from '../images/image-file-kind.js';
 import { imagesToResolve } from '../images/plan-images.js';
 import { locateImageFile } from '../images/locate-image-file.js';
-import type { ImageFile } from '../images/pin-images.js';
-import type { IgnoreRef } from '../rewrite/plan-pins.js';
-import type { ImageKey, ImageResolution } from '../images/registry/digest-resolver.js';
+import type { ImageFile } from '../images/types.js';
+import type { IgnoreRef } from '../workflow/types.js';
+import type { ImageKey, ImageResolution } from '../images/image-digests.js';
 import { isTouched } from '../check/changed-lines.js';
 import type { RefResolver } from '../resolve/types.js';
-import { collectRefRequests } from '../rewrite/plan-pins.js';
+import { collectRefRequests } from '../plan/plan-pins.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
-import type { GitHubClient } from './github-client.js';
+import type { GitHubClient } from '../github/github-client.js';
 import { inlineCode } from '../markdown/safe-markdown.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
-import { judgeAll } from '../jobs/pin-files.js';
+import { judgeAll } from '../plan/pin-files.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import { trustPolicyOf } from '../config/pinwarden-config.js';
-import type { LoadConfig } from './load-config.js';
-import { CONFIG_PATH } from './load-config.js';
-import type { ImageResolverFor } from './pin-repository-job.js';
-import { readObjects } from './read-image-files.js';
-import { commitFiles } from './write-pull-request.js';
+import type { LoadConfig } from '../github/load-config.js';
+import { CONFIG_PATH } from '../github/load-config.js';
+import type { ImageResolverFor } from './repository-images.js';
+import { readObjects } from '../github/read-image-files.js';
+import { branchHead, pullRequestFiles, sayOnCheckRun, writeCheckRun } from '../github/check-runs.js';
+import { commitFiles } from '../github/write-pull-request.js';
 
 /** Files of one pull request the check reads; a larger one is checked on its first files and says so. */
 export const MAX_CHECKED_FILES = 100;
@@ -83,7 +84,7 @@ interface ChangedFiles {
 /** The pull request's changed workflow, action and image files at its head, with the lines it wrote. */
 async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<ChangedFiles> {
   const { github } = deps;
-  const listed = await github.paginate(github.rest.pulls.listFiles, { owner: target.owner, repo: target.name, pull_number: target.pullNumber, per_page: 100 });
+  const listed = await pullRequestFiles(github, target);
   const candidates = listed
     .filter((file) => file.status !== 'removed')
     .flatMap((file) => {
@@ -168,24 +169,6 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   return writeCheckRun(github, target, conclusion, withNotes, !fork && fixes.length > 0, text.annotations.length);
 }
 
-async function writeCheckRun(github: GitHubClient, target: CheckTarget, conclusion: string, text: ReturnType<typeof renderCheck>, offerFix: boolean, blamed: number) {
-  const repo = { owner: target.owner, repo: target.name };
-  const output = (annotations: typeof text.annotations) => ({ title: text.title, summary: text.summary, ...(text.text ? { text: text.text } : {}), annotations: [...annotations] });
-  const { data } = await github.rest.checks.create({
-    ...repo,
-    name: CHECK_NAME,
-    head_sha: target.headSha,
-    status: 'completed',
-    conclusion: conclusion as 'success',
-    output: output(text.annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
-    ...(offerFix ? { actions: [{ ...PIN_ACTION }] } : {}),
-  });
-  for (let start = ANNOTATIONS_PER_REQUEST; start < text.annotations.length; start += ANNOTATIONS_PER_REQUEST) {
-    await github.rest.checks.update({ ...repo, check_run_id: data.id, output: output(text.annotations.slice(start, start + ANNOTATIONS_PER_REQUEST)) });
-  }
-  return { conclusion, checkRunId: data.id, blamed };
-}
-
 function touchedIndex(changed: ChangedFiles): (path: string) => TouchedLines {
   const byPath = new Map<string, TouchedLines>([...changed.workflows, ...changed.images].map((file) => [file.path, file.touched]));
   return (path) => byPath.get(path) ?? new Set();
@@ -215,7 +198,7 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
   const fixes = await fixFor(deps, changed, config, (ref) => isIgnoredAction(config, ref));
   const repo = { owner: target.owner, repo: target.name };
   // Once pushed (or found done), the button goes: pressing it again could only say the branch moved.
-  const say = (title: string, summary: string, done = false) => github.rest.checks.update({ ...repo, check_run_id: target.checkRunId, output: { title, summary }, ...(done ? { actions: [] } : {}) });
+  const say = (title: string, summary: string, done = false) => sayOnCheckRun(github, target, { title, summary }, done);
   if (fixes.length === 0) {
     await say('Nothing pinwarden can pin', 'None of the flagged lines could be pinned (see the reasons in the annotations of the last run).');
     return { status: 'nothing' };
@@ -241,16 +224,5 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
     }
     await say('The branch moved', 'Someone pushed to this branch after this check ran, so pinwarden did not push; the check of the new commit offers the button again.');
     return { status: 'moved' };
-  }
-}
-
-/** The commit a branch of the repository names now; undefined when there is no such branch. */
-async function branchHead(github: GitHubClient, repo: { owner: string; repo: string }, branch: string): Promise<string | undefined> {
-  try {
-    const { data } = await github.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
-    return data.object.sha;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
   }
 }

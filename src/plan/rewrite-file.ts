@@ -2,14 +2,15 @@
 // file whose rewrite fails verification is reported with the reason and never written.
 import type { RefKey, Resolution } from '../resolve/types.js';
 import type { UsesReference } from '../workflow/types.js';
-import { applyEdits } from './apply-edits.js';
+import { applyEdits } from '../rewrite/apply-edits.js';
 import { planPins } from './plan-pins.js';
-import { referencesAfterEdits } from './references-after-edits.js';
-import { editsAreProvablySafe } from './safe-edits.js';
-import type { SiteEdit } from './safe-edits.js';
-import type { IgnoreRef, Judgements } from './plan-pins.js';
-import type { PinPlan, TextEdit } from './types.js';
-import { verifyRewrite } from './verify-rewrite.js';
+import { referencesAfterEdits } from '../rewrite/references-after-edits.js';
+import { editsAreProvablySafe } from '../rewrite/safe-edits.js';
+import type { SiteEdit } from '../rewrite/safe-edits.js';
+import type { Judgements } from '../trust/judge-pin.js';
+import type { IgnoreRef } from '../workflow/types.js';
+import type { PinPlan, TextEdit } from '../rewrite/types.js';
+import { verifyRewrite } from '../rewrite/verify-rewrite.js';
 
 export type FileRewrite =
   | { readonly status: 'unchanged'; readonly plan: PinPlan }

@@ -3,8 +3,8 @@
 // run for that repository waits join it (ten pushes in a row → one run after the last); events
 // that arrive while it runs start one more run when it ends.
 import PQueue from 'p-queue';
-import { mergePending } from '../scale/pending-run.js';
-import type { PendingRun, RunRequest } from '../scale/pending-run.js';
+import { mergePending } from './pending-run.js';
+import type { PendingRun, RunRequest } from './pending-run.js';
 
 interface Waiting<T> {
   pending: PendingRun;

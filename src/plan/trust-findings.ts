@@ -1,7 +1,7 @@
 // What pin-time trust said of a plan, as findings with their place: the held references and the
 // verdicts that rode along with a pin. The CLI prints them, the App puts them in its pull request.
 import type { PinPlan } from '../rewrite/types.js';
-import type { TrustVerdict } from './types.js';
+import type { TrustVerdict } from '../trust/types.js';
 
 export interface TrustFinding extends TrustVerdict {
   readonly path: string;
