@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RepositoryQueue } from '../../src/queue/repository-queue.js';
-import { pushTouchesWatchedFiles, webUrlFor } from '../../src/app/pinwarden-app.js';
+import { webUrlFor } from '../../src/app/pinwarden-app.js';
+import { pushTouchesWatchedFiles } from '../../src/handlers/push.js';
 import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
 

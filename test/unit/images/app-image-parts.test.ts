@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { chooseImagePaths, MAX_IMAGE_FILES } from '../../../src/github/read-image-files.js';
 import { createImageResolvers } from '../../../src/app/image-resolvers.js';
-import { pushTouchesWatchedFiles } from '../../../src/app/pinwarden-app.js';
+import { pushTouchesWatchedFiles } from '../../../src/handlers/push.js';
 import { imageDependabotNeeds } from '../../../src/dependabot/image-ecosystems.js';
 import { ACTIONS_ENTRY, dependabotEntry, planDependabot } from '../../../src/dependabot/plan-dependabot.js';
 import { KYVERNO_POLICIES, planKyverno } from '../../../src/images/kyverno-policies.js';
