@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 // The layers, top to bottom. A folder of src/ imports only folders of the rows below its own:
 // never a row above (that import runs back up), never a neighbour in its own row. The tools
@@ -31,8 +32,47 @@ export const LAYERS = [
 ];
 
 /** Folders that do no I/O: plain functions on plain data. */
-export const PURE = ['check', 'pull-request', 'plan', 'dashboard', 'attention', 'rollout', 'command', 'audit', 'dependabot', 'report', 'gate', 'images', 'rewrite', 'trust', 'resolve', 'workflow', 'config', 'yaml', 'markdown', 'common'];
-const IO_PACKAGES = ['probot', '@octokit/rest', '@octokit/core', 'pino', 'node:fs', 'node:fs/promises', 'fs', 'node:child_process', 'node:http', 'node:net', 'node:worker_threads', 'undici', 'ioredis', 'bullmq', 'piscina', 'prom-client', 'bottleneck'];
+export const PURE = [
+  'check',
+  'pull-request',
+  'plan',
+  'dashboard',
+  'attention',
+  'rollout',
+  'command',
+  'audit',
+  'dependabot',
+  'report',
+  'gate',
+  'images',
+  'rewrite',
+  'trust',
+  'resolve',
+  'workflow',
+  'config',
+  'yaml',
+  'markdown',
+  'common',
+];
+const IO_PACKAGES = [
+  'probot',
+  '@octokit/rest',
+  '@octokit/core',
+  'pino',
+  'node:fs',
+  'node:fs/promises',
+  'fs',
+  'node:child_process',
+  'node:http',
+  'node:net',
+  'node:worker_threads',
+  'undici',
+  'ioredis',
+  'bullmq',
+  'piscina',
+  'prom-client',
+  'bottleneck',
+];
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An import of `folder` from anywhere in src/ (`../jobs/x.js`), or of a subfolder from its parent (`./registry/x.js`). */
@@ -54,7 +94,13 @@ const layerRules = LAYERS.flatMap((row, index) =>
           'error',
           {
             ...(PURE.includes(folder) ? { paths: IO_PACKAGES } : {}),
-            patterns: forbidden.map((other) => ({ regex: importOf(other, folder), message: other === 'dev' ? 'The product does not import the tools (src/dev).' : `${folder}/ sits below ${other}/ (eslint.config.js LAYERS): the import runs back up.` })),
+            patterns: forbidden.map((other) => ({
+              regex: importOf(other, folder),
+              message:
+                other === 'dev'
+                  ? 'The product does not import the tools (src/dev).'
+                  : `${folder}/ sits below ${other}/ (eslint.config.js LAYERS): the import runs back up.`,
+            })),
           },
         ],
       },
@@ -66,6 +112,8 @@ export default tseslint.config(
   { ignores: ['dist/**', 'dist-dev/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Layout is Prettier's (npm run format; `npm run lint` checks it): no ESLint rule argues with it.
+  prettier,
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly' } } },
   {
     rules: {

@@ -29,11 +29,21 @@ const MAX_RESOLVERS = 50;
 
 export function createImageResolvers(settings: ImageResolverSettings): ImageResolverFor {
   const operatorMirrors = parseRegistryMirrors(settings.mirrors ?? []);
-  const allowed = new Set([...(settings.allowedMirrorHosts ?? []), ...[...operatorMirrors.values()].map(hostOf)].map((host) => host.toLowerCase()));
+  const allowed = new Set(
+    [...(settings.allowedMirrorHosts ?? []), ...[...operatorMirrors.values()].map(hostOf)].map((host) =>
+      host.toLowerCase(),
+    ),
+  );
   const fetch = guardedFetch({ allowedHosts: allowed, ...(settings.fetch ? { fetch: settings.fetch } : {}) });
   const make = (mirrors: ReadonlyMap<string, string>): ImageDigestResolver => {
-    const asked = createDigestResolver({ mirrors, fetch, ...(settings.credentials ? { credentials: settings.credentials } : {}) });
-    return settings.sharedCache ? withSharedDigests(asked, settings.sharedCache, JSON.stringify([...mirrors].sort())) : asked;
+    const asked = createDigestResolver({
+      mirrors,
+      fetch,
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    });
+    return settings.sharedCache
+      ? withSharedDigests(asked, settings.sharedCache, JSON.stringify([...mirrors].sort()))
+      : asked;
   };
   const shared = make(operatorMirrors);
   const byMirrors = new Map<string, ImageDigestResolver>();
@@ -47,7 +57,11 @@ export function createImageResolvers(settings: ImageResolverSettings): ImageReso
       return { ok: false, problem: `images.mirrors: ${(error as Error).message}` };
     }
     const refused = [...repositoryMirrors.values()].map(hostOf).filter((host) => !allowed.has(host.toLowerCase()));
-    if (refused.length > 0) return { ok: false, problem: `images.mirrors: ${[...new Set(refused)].join(', ')} ${refused.length === 1 ? 'is not a mirror host' : 'are not mirror hosts'} this pinwarden's operator allows (PINWARDEN_ALLOWED_MIRROR_HOSTS)` };
+    if (refused.length > 0)
+      return {
+        ok: false,
+        problem: `images.mirrors: ${[...new Set(refused)].join(', ')} ${refused.length === 1 ? 'is not a mirror host' : 'are not mirror hosts'} this pinwarden's operator allows (PINWARDEN_ALLOWED_MIRROR_HOSTS)`,
+      };
     const key = JSON.stringify([...repositoryMirrors].sort());
     let resolver = byMirrors.get(key);
     if (!resolver) {

@@ -33,7 +33,10 @@ export interface InstallationServices {
   forget(installationId: number): void;
 }
 
-export function createInstallationServices(probot: Probot, options: { readonly sharedCache?: SharedCache | undefined; readonly seenTags: SeenTags }): InstallationServices {
+export function createInstallationServices(
+  probot: Probot,
+  options: { readonly sharedCache?: SharedCache | undefined; readonly seenTags: SeenTags },
+): InstallationServices {
   const clients = new Map<number, { github: Promise<GitHubClient>; at: number }>();
   const resolvers = new Map<number, RefResolver>();
   const facts = new Map<number, { facts: AuditFacts; at: number }>();
@@ -50,7 +53,13 @@ export function createInstallationServices(probot: Probot, options: { readonly s
     resolver(installationId, github) {
       if (!resolvers.has(installationId)) {
         const asked = createOctokitRefResolver(github);
-        resolvers.set(installationId, createCachingResolver(options.sharedCache ? withSharedResolutions(asked, options.sharedCache, installationId) : asked, { batchWindowMs: 25 }));
+        resolvers.set(
+          installationId,
+          createCachingResolver(
+            options.sharedCache ? withSharedResolutions(asked, options.sharedCache, installationId) : asked,
+            { batchWindowMs: 25 },
+          ),
+        );
       }
       return resolvers.get(installationId)!;
     },
@@ -65,7 +74,11 @@ export function createInstallationServices(probot: Probot, options: { readonly s
     trust(installationId, github) {
       const held = services.auditFacts(installationId, github);
       if (!held.trust) return undefined;
-      if (!trusts.has(held)) trusts.set(held, createPinTrust(held.trust, { seen: options.seenTags, isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES) }));
+      if (!trusts.has(held))
+        trusts.set(
+          held,
+          createPinTrust(held.trust, { seen: options.seenTags, isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES) }),
+        );
       return trusts.get(held);
     },
     forget(installationId) {

@@ -52,7 +52,11 @@ const words = (name: string): string[] => (env[name] ?? '').split(/[\s,]+/).filt
 let images: ImageResolverSettings | undefined;
 if (env.PINWARDEN_IMAGES !== '0') {
   try {
-    images = { mirrors: words('PINWARDEN_REGISTRY_MIRRORS'), credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS), allowedMirrorHosts: words('PINWARDEN_ALLOWED_MIRROR_HOSTS') };
+    images = {
+      mirrors: words('PINWARDEN_REGISTRY_MIRRORS'),
+      credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS),
+      allowedMirrorHosts: words('PINWARDEN_ALLOWED_MIRROR_HOSTS'),
+    };
   } catch (error) {
     fail((error as Error).message);
   }
@@ -60,38 +64,70 @@ if (env.PINWARDEN_IMAGES !== '0') {
 
 // Tests and demos only: K times faster pacing (write spacing, retry-after, the hourly budget).
 const timeScale = env.PINWARDEN_TIME_SCALE ? Number(env.PINWARDEN_TIME_SCALE) : 1;
-if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1000) fail(`PINWARDEN_TIME_SCALE must be a number from 1 to 1000, not "${env.PINWARDEN_TIME_SCALE}"`);
+if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1000)
+  fail(`PINWARDEN_TIME_SCALE must be a number from 1 to 1000, not "${env.PINWARDEN_TIME_SCALE}"`);
 const msPerSecond = Math.max(1, Math.round(1000 / timeScale));
 
 const log = await createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
-if (timeScale !== 1) log.warn({ timeScale }, 'PINWARDEN_TIME_SCALE is set: GitHub\'s limits are paced faster than GitHub allows (tests and demos only)');
+if (timeScale !== 1)
+  log.warn(
+    { timeScale },
+    "PINWARDEN_TIME_SCALE is set: GitHub's limits are paced faster than GitHub allows (tests and demos only)",
+  );
 const concurrency = Math.max(1, wholeNumber('PINWARDEN_CONCURRENCY', 4));
 const debounceMs = wholeNumber('PINWARDEN_DEBOUNCE_MS', 5_000);
 let fleet: Fleet | undefined;
 // The app is made below, once the metrics it counts into exist.
 let pinwarden: ReturnType<typeof createPinwardenApp> | undefined;
-const metrics = createMetrics({ queueDepths: () => pinwarden?.queueDepths() ?? Promise.resolve(new Map()), budgetLeft: () => fleet?.budgetLeft(msPerSecond) ?? Promise.resolve(new Map()) });
+const metrics = createMetrics({
+  queueDepths: () => pinwarden?.queueDepths() ?? Promise.resolve(new Map()),
+  budgetLeft: () => fleet?.budgetLeft(msPerSecond) ?? Promise.resolve(new Map()),
+});
 if (env.REDIS_URL) {
   try {
-    fleet = await connectFleet(env.REDIS_URL, { concurrency, debounceMs, lockMs: Math.min(30_000, Math.max(5_000, 30_000 / timeScale)), log });
+    fleet = await connectFleet(env.REDIS_URL, {
+      concurrency,
+      debounceMs,
+      lockMs: Math.min(30_000, Math.max(5_000, 30_000 / timeScale)),
+      log,
+    });
   } catch (error) {
     fail(`Redis at REDIS_URL could not be reached: ${(error as Error).message}`);
   }
   log.info('REDIS_URL is set: runs, pacing and caches are shared with every replica on this Redis');
 }
 const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : 'https://api.github.com';
-const probot = new Probot({ appId, privateKey, secret, baseUrl, log, Octokit: pinwardenOctokitClass(msPerSecond, { ...(fleet ? { redis: fleet.redis, contentBudget: fleet.contentBudget(msPerSecond) } : {}), metrics }) });
+const probot = new Probot({
+  appId,
+  privateKey,
+  secret,
+  baseUrl,
+  log,
+  Octokit: pinwardenOctokitClass(msPerSecond, {
+    ...(fleet ? { redis: fleet.redis, contentBudget: fleet.contentBudget(msPerSecond) } : {}),
+    metrics,
+  }),
+});
 try {
   // Bad registry mirrors stop the start here, with the mirror named.
   pinwarden = createPinwardenApp({
     concurrency,
     debounceMs,
     metrics,
-    ...(fleet ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, preReads: fleet.preReads, seenTags: fleet.seenTags } : {}),
+    ...(fleet
+      ? { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, preReads: fleet.preReads, seenTags: fleet.seenTags }
+      : {}),
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
     ...(images ? { images: { ...images, ...(fleet ? { sharedCache: fleet.sharedCache } : {}) } } : {}),
-    ...(env.PINWARDEN_DASHBOARD !== '0' ? { dashboard: { repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined, ...(fleet ? { store: fleet.dashboardStore } : {}) } } : {}),
+    ...(env.PINWARDEN_DASHBOARD !== '0'
+      ? {
+          dashboard: {
+            repository: env.PINWARDEN_DASHBOARD_REPOSITORY || undefined,
+            ...(fleet ? { store: fleet.dashboardStore } : {}),
+          },
+        }
+      : {}),
   });
 } catch (error) {
   fail((error as Error).message);
@@ -116,10 +152,18 @@ const drain = (signal: string) => {
   if (stopping) return;
   stopping = true;
   setTimeout(() => {
-    log.warn({ limitMs: DRAIN_LIMIT_MS }, 'drain did not end in time; exiting (queued work stays in Redis for the fleet)');
+    log.warn(
+      { limitMs: DRAIN_LIMIT_MS },
+      'drain did not end in time; exiting (queued work stays in Redis for the fleet)',
+    );
     process.exit(0);
   }, DRAIN_LIMIT_MS).unref();
-  log.info({ signal }, fleet ? 'draining: no new webhooks; letting running runs finish (queued ones stay in Redis for the fleet)' : 'draining: no new webhooks; waiting for queued runs to finish');
+  log.info(
+    { signal },
+    fleet
+      ? 'draining: no new webhooks; letting running runs finish (queued ones stay in Redis for the fleet)'
+      : 'draining: no new webhooks; waiting for queued runs to finish',
+  );
   void server
     .close()
     .then(() => (fleet ? pinwarden.close().then(() => fleet!.close()) : pinwarden.idle()))

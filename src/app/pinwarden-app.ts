@@ -43,7 +43,11 @@ export interface PinwardenAppOptions {
   /** Pin container images too, asking registries as these settings say; without them, images are left alone. */
   readonly images?: ImageResolverSettings;
   /** The organisation dashboard issue; off unless given (`npm start` turns it on). `store`: a fleet's (Redis). */
-  readonly dashboard?: { readonly intervalMs?: number; readonly repository?: string | undefined; readonly store?: DashboardStore };
+  readonly dashboard?: {
+    readonly intervalMs?: number;
+    readonly repository?: string | undefined;
+    readonly store?: DashboardStore;
+  };
   /** Where runs wait; the default keeps them in this process (createInMemoryRunQueue). */
   readonly runQueue?: RunQueueFactory;
   /** The fleet's shared caches (Redis); without it each process keeps its own. */
@@ -90,21 +94,51 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const app: ApplicationFunction = (probot: Probot) => {
     const appLog = probot.log as unknown as Logger;
     if (options.dashboard) dashboards = new OrgDashboards({ ...options.dashboard, log: appLog });
-    const installations = createInstallationServices(probot, { sharedCache: options.sharedCache, seenTags: options.seenTags ?? createMemorySeenTags() });
+    const installations = createInstallationServices(probot, {
+      sharedCache: options.sharedCache,
+      seenTags: options.seenTags ?? createMemorySeenTags(),
+    });
     const backlog = (installationId: number) => queue?.backlog(installationId) ?? Promise.resolve(0);
     const facts = (installationId: number, github: GitHubClient) => {
       const trust = installations.trust(installationId, github);
-      return { github, resolver: installations.resolver(installationId, github), auditFacts: installations.auditFacts(installationId, github), ...(trust ? { trust } : {}), loadConfig, imageResolverFor };
+      return {
+        github,
+        resolver: installations.resolver(installationId, github),
+        auditFacts: installations.auditFacts(installationId, github),
+        ...(trust ? { trust } : {}),
+        loadConfig,
+        imageResolverFor,
+      };
     };
-    const submit = (request: Parameters<HandlerServices['submit']>[0]) => queue!.submit({ ...request, priority: queuePriority(request.trigger) });
+    const submit = (request: Parameters<HandlerServices['submit']>[0]) =>
+      queue!.submit({ ...request, priority: queuePriority(request.trigger) });
 
-    const createQueue = options.runQueue ?? ((handlers: RunQueueHandlers) => createInMemoryRunQueue(handlers, { concurrency: options.concurrency ?? 4, debounceMs: options.debounceMs ?? 5_000 }));
+    const createQueue =
+      options.runQueue ??
+      ((handlers: RunQueueHandlers) =>
+        createInMemoryRunQueue(handlers, {
+          concurrency: options.concurrency ?? 4,
+          debounceMs: options.debounceMs ?? 5_000,
+        }));
     queue = createQueue(
       queueWork({
         log: appLog,
         client: (installationId) => installations.client(installationId),
-        jobDeps: (installationId, github, log) => ({ ...facts(installationId, github), log, webUrl: options.webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl), dryRun: options.dryRun ?? false }),
-        scanDeps: (installationId, github, log) => ({ ...facts(installationId, github), log, installationId, preReads, submit: (request) => queue!.submit(request), know: (owner, repositories) => dashboards?.know(installationId, github, owner, repositories, () => backlog(installationId)) }),
+        jobDeps: (installationId, github, log) => ({
+          ...facts(installationId, github),
+          log,
+          webUrl: options.webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl),
+          dryRun: options.dryRun ?? false,
+        }),
+        scanDeps: (installationId, github, log) => ({
+          ...facts(installationId, github),
+          log,
+          installationId,
+          preReads,
+          submit: (request) => queue!.submit(request),
+          know: (owner, repositories) =>
+            dashboards?.know(installationId, github, owner, repositories, () => backlog(installationId)),
+        }),
         preReads,
         dashboards,
         backlog,
@@ -125,8 +159,16 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
       submit,
       forgetConfig: (owner) => loadConfig.forget(owner),
       imagesOn: imageResolverFor !== undefined,
-      checks: pullRequestChecks({ checkDeps: (installationId, github, log) => ({ ...facts(installationId, github), log }), track }),
-      pinCommand: (github, log, command) => track(answerPinCommand({ github, log, refusals, submit }, command).catch((error: unknown) => log.error({ err: error }, 'command failed'))),
+      checks: pullRequestChecks({
+        checkDeps: (installationId, github, log) => ({ ...facts(installationId, github), log }),
+        track,
+      }),
+      pinCommand: (github, log, command) =>
+        track(
+          answerPinCommand({ github, log, refusals, submit }, command).catch((error: unknown) =>
+            log.error({ err: error }, 'command failed'),
+          ),
+        ),
     };
     probot.on('installation.created', onInstallationCreated(services));
     probot.on('installation_repositories.added', onRepositoriesAdded(services));

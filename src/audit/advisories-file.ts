@@ -23,5 +23,9 @@ const AdvisoriesFile = z
 
 export function parseAdvisoriesFile(text: string): ActionAdvisory[] {
   const parsed = AdvisoriesFile.parse(JSON.parse(text));
-  return parsed.advisories.map((advisory) => ({ ...advisory, severity: advisorySeverity(advisory.severity), firstPatchedVersion: advisory.firstPatchedVersion ?? undefined }));
+  return parsed.advisories.map((advisory) => ({
+    ...advisory,
+    severity: advisorySeverity(advisory.severity),
+    firstPatchedVersion: advisory.firstPatchedVersion ?? undefined,
+  }));
 }

@@ -17,13 +17,21 @@ export function runningVersion(ref: RemoteRef, resolution: Resolution | undefine
   return ref.refKind === 'version-tag' ? ref.ref : undefined;
 }
 
-export function checkAdvisories(path: string, reference: UsesReference, resolution: Resolution | undefined, advisories: readonly ActionAdvisory[]): Finding[] {
+export function checkAdvisories(
+  path: string,
+  reference: UsesReference,
+  resolution: Resolution | undefined,
+  advisories: readonly ActionAdvisory[],
+): Finding[] {
   const ref = reference.ref as RemoteRef;
   const repository = repositoryOf(ref).toLowerCase();
   const version = runningVersion(ref, resolution);
   if (!version) return [];
   return advisories
-    .filter((advisory) => advisory.package.toLowerCase() === repository && inVersionRange(version, advisory.vulnerableVersionRange))
+    .filter(
+      (advisory) =>
+        advisory.package.toLowerCase() === repository && inVersionRange(version, advisory.vulnerableVersionRange),
+    )
     .map((advisory) => ({
       path,
       line: reference.site.line,
@@ -31,6 +39,12 @@ export function checkAdvisories(path: string, reference: UsesReference, resoluti
       check: 'advisory' as const,
       severity: advisory.severity,
       message: `${repositoryOf(ref)} ${version} is affected by ${advisory.ghsaId}: ${advisory.summary}${advisory.firstPatchedVersion ? `; first patched version: ${advisory.firstPatchedVersion}` : '; no patched version yet'}.`,
-      evidence: { ghsaId: advisory.ghsaId, version, vulnerableVersionRange: advisory.vulnerableVersionRange, firstPatchedVersion: advisory.firstPatchedVersion ?? null, link: `https://github.com/advisories/${advisory.ghsaId}` },
+      evidence: {
+        ghsaId: advisory.ghsaId,
+        version,
+        vulnerableVersionRange: advisory.vulnerableVersionRange,
+        firstPatchedVersion: advisory.firstPatchedVersion ?? null,
+        link: `https://github.com/advisories/${advisory.ghsaId}`,
+      },
     }));
 }

@@ -42,11 +42,19 @@ export interface AuditFacts extends RefResolver {
   /** Which of `names` are repositories of `owner` (the stealer's fallback repositories); undefined when it cannot be asked. */
   repositoriesNamed?(owner: string, names: readonly string[]): Promise<readonly string[] | undefined>;
   /** The repository's workflow runs created in a window (needs `actions: read`), or why they cannot be listed. */
-  workflowRuns?(owner: string, repo: string, window: { start: string; end: string }): Promise<{ readonly runs: readonly WorkflowRun[] } | { readonly unavailable: string }>;
+  workflowRuns?(
+    owner: string,
+    repo: string,
+    window: { start: string; end: string },
+  ): Promise<{ readonly runs: readonly WorkflowRun[] } | { readonly unavailable: string }>;
   /** What pin-time trust asks (listings, compare); without it, tags are not judged before pinning. */
   readonly trust?: TrustSource;
   /** Files at commits of one repository (a workflow as it was when it ran); undefined where there is none. */
-  filesAt?(owner: string, repo: string, wanted: readonly { sha: string; path: string }[]): Promise<ReadonlyMap<string, string | undefined>>;
+  filesAt?(
+    owner: string,
+    repo: string,
+    wanted: readonly { sha: string; path: string }[],
+  ): Promise<ReadonlyMap<string, string | undefined>>;
 }
 
 export interface WorkflowRun {

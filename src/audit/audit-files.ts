@@ -43,7 +43,11 @@ const BUILT_IN = BUILT_IN_COMPROMISES;
 /** GitHub's lockfile as the audit reads it: each locked commit a pinned reference at its key's line. */
 export function auditedLockfile(file: { path: string; text: string }): AuditedFile {
   const lock = parseActionsLock(file.text);
-  return { path: file.path, text: file.text, located: lock.ok ? { ok: true, references: lockedReferences(file.text, lock) } : { ok: false, error: lock.error } };
+  return {
+    path: file.path,
+    text: file.text,
+    located: lock.ok ? { ok: true, references: lockedReferences(file.text, lock) } : { ok: false, error: lock.error },
+  };
 }
 
 export interface AuditReport {
@@ -57,14 +61,23 @@ export interface AuditReport {
 /** A plain resolver as audit facts: nothing known beyond what refs name (said in the notes). */
 export function factsFrom(resolver: RefResolver): AuditFacts {
   if ('reachability' in resolver) return resolver as AuditFacts;
-  return { resolve: (requests) => resolver.resolve(requests), reachability: async () => new Map(), advisories: async () => undefined, manifests: async () => new Map() };
+  return {
+    resolve: (requests) => resolver.resolve(requests),
+    reachability: async () => new Map(),
+    advisories: async () => undefined,
+    manifests: async () => new Map(),
+  };
 }
 
 /**
  * The stealer's fallback: with a victim's token it created a repository named `tpcp-docs` (or
  * `docs-tpcp`) in the victim's organisation. Such a repository means secrets were stolen.
  */
-export async function checkExfiltrationRepositories(owner: string, facts: AuditFacts, index: CompromiseIndex = BUILT_IN): Promise<Finding[]> {
+export async function checkExfiltrationRepositories(
+  owner: string,
+  facts: AuditFacts,
+  index: CompromiseIndex = BUILT_IN,
+): Promise<Finding[]> {
   const names = [...new Set(index.data.incidents.flatMap((incident) => incident.iocs.repositoryNames))];
   const found = (await facts.repositoriesNamed?.(owner, names)) ?? [];
   return found.map((name) => ({
@@ -85,10 +98,20 @@ export async function checkExfiltrationRepositories(owner: string, facts: AuditF
  * repositories at once, so each run finds the answers in the installation's caches; the checks
  * themselves, plain functions, are left to the runs.
  */
-export async function askAuditQuestions(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN) {
+export async function askAuditQuestions(
+  files: readonly AuditedFile[],
+  source: RefResolver | AuditFacts,
+  index: CompromiseIndex = BUILT_IN,
+) {
   const facts = factsFrom(source);
-  const located = files.flatMap((file) => (file.located.ok ? file.located.references.map((reference) => ({ path: file.path, reference, locked: file.locked === true })) : []));
-  const resolutions = await facts.resolve([...uniqueRequests(located.flatMap(({ reference }) => requestsFor(reference))).values()]);
+  const located = files.flatMap((file) =>
+    file.located.ok
+      ? file.located.references.map((reference) => ({ path: file.path, reference, locked: file.locked === true }))
+      : [],
+  );
+  const resolutions = await facts.resolve([
+    ...uniqueRequests(located.flatMap(({ reference }) => requestsFor(reference))).values(),
+  ]);
   const resolutionOf = (reference: UsesReference) => {
     const ref = reference.ref as RemoteRef;
     return resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
@@ -100,11 +123,14 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
     const ref = reference.ref as RemoteRef;
     const resolution = resolutionOf(reference);
     // Tags in use, and pins whose commit a tag names (judged too: the tag does not vouch for it).
-    return resolution?.status === 'resolved' && (ref.refKind !== 'full-sha' || resolution.tagsOnCommit.length > 0) ? [{ owner: ref.owner, repo: ref.repo }] : [];
+    return resolution?.status === 'resolved' && (ref.refKind !== 'full-sha' || resolution.tagsOnCommit.length > 0)
+      ? [{ owner: ref.owner, repo: ref.repo }]
+      : [];
   });
   if (facts.trust && tagged.length > 0) await facts.trust.listings(tagged);
   const questions = remote.flatMap(({ reference }) => reachabilityQuestion(reference, resolutionOf(reference)) ?? []);
-  const reachable: ReadonlyMap<string, Reachability> = questions.length > 0 ? await facts.reachability(questions) : new Map();
+  const reachable: ReadonlyMap<string, Reachability> =
+    questions.length > 0 ? await facts.reachability(questions) : new Map();
   const advisories = await facts.advisories();
   const roots = remote.flatMap(({ path, reference }) => {
     const resolution = resolutionOf(reference);
@@ -116,20 +142,47 @@ export async function askAuditQuestions(files: readonly AuditedFile[], source: R
   return { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots };
 }
 
-export async function auditFiles(files: readonly AuditedFile[], source: RefResolver | AuditFacts, index: CompromiseIndex = BUILT_IN, options: { readonly staysOnTag?: readonly string[]; readonly trust?: { readonly trust: PinTrust; readonly policy: TrustPolicy } } = {}): Promise<AuditReport> {
+export async function auditFiles(
+  files: readonly AuditedFile[],
+  source: RefResolver | AuditFacts,
+  index: CompromiseIndex = BUILT_IN,
+  options: {
+    readonly staysOnTag?: readonly string[];
+    readonly trust?: { readonly trust: PinTrust; readonly policy: TrustPolicy };
+  } = {},
+): Promise<AuditReport> {
   const facts = factsFrom(source);
-  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots } = await askAuditQuestions(files, facts, index);
-  const trusted = options.trust ? await judgeTagsInUse(remote.filter(({ locked }) => !locked), resolutionOf, options.trust) : [];
+  const { located, remote, resolutions, resolutionOf, reachable, advisories, transitive, roots } =
+    await askAuditQuestions(files, facts, index);
+  const trusted = options.trust
+    ? await judgeTagsInUse(
+        remote.filter(({ locked }) => !locked),
+        resolutionOf,
+        options.trust,
+      )
+    : [];
   const notes: string[] = [];
-  if (advisories === undefined) notes.push('GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked');
+  if (advisories === undefined)
+    notes.push(
+      'GitHub advisories were not read (no API, or no --advisories file): known-vulnerable versions were not checked',
+    );
   const indicators = indicatorsOf(index.data);
   const findings = [
-    ...files.flatMap((file) => [...checkIndicators(file.path, file.text, indicators), ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)])]),
-    ...located.flatMap(({ path, reference, locked }) => referenceFindings(path, reference, resolutions, index, locked, options.staysOnTag ?? [])),
+    ...files.flatMap((file) => [
+      ...checkIndicators(file.path, file.text, indicators),
+      ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)]),
+    ]),
+    ...located.flatMap(({ path, reference, locked }) =>
+      referenceFindings(path, reference, resolutions, index, locked, options.staysOnTag ?? []),
+    ),
     ...remote.flatMap(({ path, reference }) => {
       const ref = reference.ref as RemoteRef;
       return [
-        ...checkImpostor(path, reference, reachable.get(reachabilityKey({ owner: ref.owner, repo: ref.repo, sha: ref.ref }))),
+        ...checkImpostor(
+          path,
+          reference,
+          reachable.get(reachabilityKey({ owner: ref.owner, repo: ref.repo, sha: ref.ref })),
+        ),
         ...checkAdvisories(path, reference, resolutionOf(reference), advisories ?? []),
       ];
     }),
@@ -138,10 +191,14 @@ export async function auditFiles(files: readonly AuditedFile[], source: RefResol
     ...(await latestDownloads(files, roots, facts)),
   ];
   if (facts.trust) await reclassifyImmutable(findings, facts.trust);
-  const workflowBlockers = located.filter(({ reference, locked }) => !locked && isRemoteRef(reference.ref) && !gateReference(reference).passes).map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
+  const workflowBlockers = located
+    .filter(({ reference, locked }) => !locked && isRemoteRef(reference.ref) && !gateReference(reference).passes)
+    .map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
   const blockers = [...workflowBlockers, ...transitive.policyBlockers];
   return {
-    findings: findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line),
+    findings: findings.sort(
+      (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
+    ),
     notes,
     requireFullShaPolicy: { ready: blockers.length === 0, blockers },
   };
@@ -155,7 +212,14 @@ function requestsFor({ site, ref }: UsesReference): RefRequest[] {
   return [ref.ref, ...more].map((name) => ({ owner: ref.owner, repo: ref.repo, ref: name }));
 }
 
-function referenceFindings(path: string, reference: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, index: CompromiseIndex, locked: boolean, staysOnTag: readonly string[]): Finding[] {
+function referenceFindings(
+  path: string,
+  reference: UsesReference,
+  resolutions: ReadonlyMap<RefKey, Resolution>,
+  index: CompromiseIndex,
+  locked: boolean,
+  staysOnTag: readonly string[],
+): Finding[] {
   const { ref, site } = reference;
   const at = { path, line: site.line, uses: site.value };
   const gate: GateVerdict = locked ? { passes: true, why: 'locked' } : gateReference(reference, undefined, staysOnTag);
@@ -163,7 +227,13 @@ function referenceFindings(path: string, reference: UsesReference, resolutions: 
     ? []
     : [
         isRemoteRef(ref) && gate.rule === 'must-stay-on-tag'
-          ? { ...at, check: 'must-stay-on-tag', severity: ref.refKind === 'full-sha' ? 'high' : 'medium', message: gate.reason, evidence: { repository: repositoryOf(ref), ref: ref.ref } }
+          ? {
+              ...at,
+              check: 'must-stay-on-tag',
+              severity: ref.refKind === 'full-sha' ? 'high' : 'medium',
+              message: gate.reason,
+              evidence: { repository: repositoryOf(ref), ref: ref.ref },
+            }
           : { ...at, check: 'unpinned', severity: 'medium', message: gate.reason, evidence: {} },
       ];
   if (!isRemoteRef(ref)) return gateFindings;
@@ -172,13 +242,23 @@ function referenceFindings(path: string, reference: UsesReference, resolutions: 
   const named = commentVersion(reference);
   return [
     ...checkKnownCompromised(path, reference, index, own?.status === 'resolved' ? own.sha : undefined),
-    ...(named ? checkVersionComment(path, reference, { pinned: own, named: lookup(named), twin: lookup(twinOf(named)) }) : []),
+    ...(named
+      ? checkVersionComment(path, reference, { pinned: own, named: lookup(named), twin: lookup(twinOf(named)) })
+      : []),
     ...gateFindings,
   ];
 }
 
 function unreadable(path: string, error: string): Finding {
-  return { path, line: 0, uses: '', check: 'unreadable', severity: 'medium', message: `the file cannot be read, so nothing in it was audited: ${error}`, evidence: {} };
+  return {
+    path,
+    line: 0,
+    uses: '',
+    check: 'unreadable',
+    severity: 'medium',
+    message: `the file cannot be read, so nothing in it was audited: ${error}`,
+    evidence: {},
+  };
 }
 
 /**
@@ -190,30 +270,51 @@ function unreadable(path: string, error: string): Finding {
  */
 const PIN_CHECKS: ReadonlySet<string> = new Set(['impostor-tag', 'mass-retag', 'tag-moved-since-seen']);
 
-async function judgeTagsInUse(remote: readonly { path: string; reference: UsesReference }[], resolutionOf: (reference: UsesReference) => Resolution | undefined, option: { readonly trust: PinTrust; readonly policy: TrustPolicy }): Promise<Finding[]> {
+async function judgeTagsInUse(
+  remote: readonly { path: string; reference: UsesReference }[],
+  resolutionOf: (reference: UsesReference) => Resolution | undefined,
+  option: { readonly trust: PinTrust; readonly policy: TrustPolicy },
+): Promise<Finding[]> {
   const entries = remote.flatMap(({ path, reference }) => {
     const ref = reference.ref as RemoteRef;
     const resolution = resolutionOf(reference);
     if (resolution?.status !== 'resolved') return [];
     const pinned = ref.refKind === 'full-sha';
-    const tag = pinned ? resolution.tag ?? resolution.tagsOnCommit[0] : ref.ref;
+    const tag = pinned ? (resolution.tag ?? resolution.tagsOnCommit[0]) : ref.ref;
     if (tag === undefined || (!pinned && resolution.refType === 'commit')) return [];
-    const candidate: PinCandidate = { repository: repositoryOf(ref), path: ref.path, requested: tag, refType: pinned ? 'tag' : resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit };
+    const candidate: PinCandidate = {
+      repository: repositoryOf(ref),
+      path: ref.path,
+      requested: tag,
+      refType: pinned ? 'tag' : resolution.refType,
+      sha: resolution.sha,
+      label: resolution.tag,
+      tagsOnCommit: resolution.tagsOnCommit,
+    };
     return [{ path, reference, candidate, pinned }];
   });
   if (entries.length === 0) return [];
-  const judged = await option.trust.judge(entries.map(({ candidate }) => candidate), option.policy);
-  return entries.flatMap(({ path, reference, candidate, pinned }, index) => (judged[index]?.verdicts ?? []).filter((verdict) => !pinned || PIN_CHECKS.has(verdict.check)).map((verdict): Finding => ({
-    path,
-    line: reference.site.line,
-    uses: reference.site.value,
-    check: verdict.check,
-    severity: verdict.severity,
-    message: pinned
-      ? `the pinned commit is what @${candidate.requested} names, and that does not make it trusted: ${verdict.message.replace(/ Not pinned\.$/, '')} Find out which commit the maintainers released before trusting this pin.`
-      : verdict.held ? `pinning @${(reference.ref as RemoteRef).ref} now would write a commit that must not run: ${verdict.message}` : verdict.message,
-    evidence: { ...verdict.evidence, held: verdict.held },
-  })));
+  const judged = await option.trust.judge(
+    entries.map(({ candidate }) => candidate),
+    option.policy,
+  );
+  return entries.flatMap(({ path, reference, candidate, pinned }, index) =>
+    (judged[index]?.verdicts ?? [])
+      .filter((verdict) => !pinned || PIN_CHECKS.has(verdict.check))
+      .map((verdict): Finding => ({
+        path,
+        line: reference.site.line,
+        uses: reference.site.value,
+        check: verdict.check,
+        severity: verdict.severity,
+        message: pinned
+          ? `the pinned commit is what @${candidate.requested} names, and that does not make it trusted: ${verdict.message.replace(/ Not pinned\.$/, '')} Find out which commit the maintainers released before trusting this pin.`
+          : verdict.held
+            ? `pinning @${(reference.ref as RemoteRef).ref} now would write a commit that must not run: ${verdict.message}`
+            : verdict.message,
+        evidence: { ...verdict.evidence, held: verdict.held },
+      })),
+  );
 }
 
 /**
@@ -222,9 +323,17 @@ async function judgeTagsInUse(remote: readonly { path: string; reference: UsesRe
  * Asked only when some tag looks moved (one listing per such repository).
  */
 async function reclassifyImmutable(findings: Finding[], trust: TrustSource): Promise<void> {
-  const moved = findings.flatMap((finding, index) => (finding.check === 'tag-moved' && typeof finding.evidence.repository === 'string' && typeof finding.evidence.tag === 'string' ? [{ index, repository: finding.evidence.repository, tag: finding.evidence.tag }] : []));
+  const moved = findings.flatMap((finding, index) =>
+    finding.check === 'tag-moved' &&
+    typeof finding.evidence.repository === 'string' &&
+    typeof finding.evidence.tag === 'string'
+      ? [{ index, repository: finding.evidence.repository, tag: finding.evidence.tag }]
+      : [],
+  );
   if (moved.length === 0) return;
-  const listings = await trust.listings(moved.map(({ repository }) => ({ owner: repository.split('/')[0] ?? '', repo: repository.split('/')[1] ?? '' })));
+  const listings = await trust.listings(
+    moved.map(({ repository }) => ({ owner: repository.split('/')[0] ?? '', repo: repository.split('/')[1] ?? '' })),
+  );
   for (const { index, repository, tag } of moved) {
     const release = listings.get(repository.toLowerCase())?.releases?.find((candidate) => candidate.tag === tag);
     if (!release?.immutable) continue;
@@ -240,7 +349,11 @@ async function reclassifyImmutable(findings: Finding[], trust: TrustSource): Pro
 }
 
 /** Steps that ask an action with a `version` input for its latest release (the manifests are the transitive scan's, cached). */
-async function latestDownloads(files: readonly AuditedFile[], roots: readonly { path: string; reference: UsesReference; sha: string }[], facts: AuditFacts): Promise<Finding[]> {
+async function latestDownloads(
+  files: readonly AuditedFile[],
+  roots: readonly { path: string; reference: UsesReference; sha: string }[],
+  facts: AuditFacts,
+): Promise<Finding[]> {
   const actions = roots.filter(({ reference }) => reference.ref.kind === 'action');
   if (actions.length === 0) return [];
   const question = ({ reference, sha }: { reference: UsesReference; sha: string }) => {
@@ -264,6 +377,11 @@ async function latestDownloads(files: readonly AuditedFile[], roots: readonly { 
     const text = texts.get(root.path);
     if (!input || text === undefined) return [];
     const { document, lines } = parse(root.path, text);
-    return checkDownloadsLatest(root.path, root.reference, stepVersionInput(document, lines, root.reference.site.valueStart), input.default);
+    return checkDownloadsLatest(
+      root.path,
+      root.reference,
+      stepVersionInput(document, lines, root.reference.site.valueStart),
+      input.default,
+    );
   });
 }

@@ -15,10 +15,18 @@ import type { LocatedImage } from '../images/types.js';
 export function imagesAfterPinning(file: PinnedImageFile): readonly LocatedImage[] {
   if (!file.located.ok) return [];
   if (file.status !== 'rewritten') return file.located.images;
-  return file.entries.map((entry) => (entry.action === 'pin' ? { ...entry.located, image: { ...entry.located.image, digest: entry.digest } } : entry.located));
+  return file.entries.map((entry) =>
+    entry.action === 'pin'
+      ? { ...entry.located, image: { ...entry.located.image, digest: entry.digest } }
+      : entry.located,
+  );
 }
 
-export function auditImages(path: string, images: readonly LocatedImage[], resolutions: ReadonlyMap<ImageKey, ImageResolution>): Finding[] {
+export function auditImages(
+  path: string,
+  images: readonly LocatedImage[],
+  resolutions: ReadonlyMap<ImageKey, ImageResolution>,
+): Finding[] {
   return images.flatMap((located): Finding[] => {
     if (located.status !== 'image') return [];
     const { image, site } = located;
@@ -28,16 +36,48 @@ export function auditImages(path: string, images: readonly LocatedImage[], resol
     const current = answer?.status === 'resolved' ? answer.digest : undefined;
     const bad = knownBadImage(image, image.digest ?? current);
     if (bad) {
-      findings.push({ ...at, check: 'known-compromised', severity: 'critical', message: `a known-compromised image: ${bad.incident.title} (${bad.incident.advisories.join(', ')}); anything that ran it had its secrets exposed`, evidence: { incident: bad.incident.id, matched: bad.why, sources: bad.incident.sources } });
+      findings.push({
+        ...at,
+        check: 'known-compromised',
+        severity: 'critical',
+        message: `a known-compromised image: ${bad.incident.title} (${bad.incident.advisories.join(', ')}); anything that ran it had its secrets exposed`,
+        evidence: { incident: bad.incident.id, matched: bad.why, sources: bad.incident.sources },
+      });
     }
     for (const incident of latestExposure(image)) {
-      findings.push({ ...at, check: 'known-compromised', severity: 'high', message: `\`latest\` of this image was the malicious build from ${incident.latestDuring!.start} to ${incident.latestDuring!.end} (${incident.title}); a pull then ran it`, evidence: { incident: incident.id, window: incident.latestDuring, sources: incident.sources } });
+      findings.push({
+        ...at,
+        check: 'known-compromised',
+        severity: 'high',
+        message: `\`latest\` of this image was the malicious build from ${incident.latestDuring!.start} to ${incident.latestDuring!.end} (${incident.title}); a pull then ran it`,
+        evidence: { incident: incident.id, window: incident.latestDuring, sources: incident.sources },
+      });
     }
     if (imageIgnored(site)) return findings;
-    if (!image.digest) findings.push({ ...at, check: 'unpinned', severity: 'medium', message: `an image tag can be re-pointed like a git tag; pin it by digest${current ? ` (${image.tag ? '' : ':latest'}@${current} today)` : ''}`, evidence: current ? { digest: current } : {} });
-    if (isLatest(image)) findings.push({ ...at, check: 'latest-image', severity: 'medium', message: '`latest` is whatever was pushed last; name a version', evidence: {} });
+    if (!image.digest)
+      findings.push({
+        ...at,
+        check: 'unpinned',
+        severity: 'medium',
+        message: `an image tag can be re-pointed like a git tag; pin it by digest${current ? ` (${image.tag ? '' : ':latest'}@${current} today)` : ''}`,
+        evidence: current ? { digest: current } : {},
+      });
+    if (isLatest(image))
+      findings.push({
+        ...at,
+        check: 'latest-image',
+        severity: 'medium',
+        message: '`latest` is whatever was pushed last; name a version',
+        evidence: {},
+      });
     if (image.digest && image.tag && current && current !== image.digest) {
-      findings.push({ ...at, check: 'image-tag-moved', severity: 'low', message: `the tag ${image.tag} now names ${current}, not the pinned ${image.digest}: a rebuilt image (expected for base images; Dependabot proposes the update) or a re-pointed tag — compare before moving`, evidence: { pinned: image.digest, current } });
+      findings.push({
+        ...at,
+        check: 'image-tag-moved',
+        severity: 'low',
+        message: `the tag ${image.tag} now names ${current}, not the pinned ${image.digest}: a rebuilt image (expected for base images; Dependabot proposes the update) or a re-pointed tag — compare before moving`,
+        evidence: { pinned: image.digest, current },
+      });
     }
     return findings;
   });

@@ -15,14 +15,31 @@ const Incident = z
     advisories: z.array(z.string()),
     window: z.object({ start: instant, end: instant, precision: z.string().min(1) }).strict(),
     /** Which refs were moved: a version range over tags (`>= 0.0.1 <= 0.34.2`, `v` optional), or names. */
-    movedTags: z.object({ versions: z.string().optional(), names: z.array(z.string()).optional(), note: z.string() }).strict(),
+    movedTags: z
+      .object({ versions: z.string().optional(), names: z.array(z.string()).optional(), note: z.string() })
+      .strict(),
     badCommits: z.array(z.object({ sha, tag: z.string(), thirdParty: z.boolean(), source: z.url() }).strict()),
     knownGood: z.array(z.object({ ref: z.string(), sha, note: z.string().optional() }).strict()),
     /** Wrappers whose own action.yml called a moved tag: pinning the wrapper by SHA did not help. */
     transitive: z.array(
-      z.object({ wrapper: z.string(), ref: z.string().optional(), sha: sha.optional(), calls: z.string(), incident: z.string(), certainty: z.string() }).strict(),
+      z
+        .object({
+          wrapper: z.string(),
+          ref: z.string().optional(),
+          sha: sha.optional(),
+          calls: z.string(),
+          incident: z.string(),
+          certainty: z.string(),
+        })
+        .strict(),
     ),
-    iocs: z.object({ domains: z.array(z.string()), repositoryNames: z.array(z.string()), strings: z.array(z.string()).optional() }).strict(),
+    iocs: z
+      .object({
+        domains: z.array(z.string()),
+        repositoryNames: z.array(z.string()),
+        strings: z.array(z.string()).optional(),
+      })
+      .strict(),
     sources: z.array(z.url()).min(1),
   })
   .strict();

@@ -11,7 +11,11 @@ import type { Finding } from './types.js';
 /** The manifest's `inputs.version.default`: undefined when the action has no `version` input. */
 export function versionInputDefault(manifest: string): { readonly default: string } | undefined {
   try {
-    const inputs = (parseDocument(manifest).toJS({ maxAliasCount: 50 }) as { inputs?: Record<string, { default?: unknown } | null> } | null)?.inputs;
+    const inputs = (
+      parseDocument(manifest).toJS({ maxAliasCount: 50 }) as {
+        inputs?: Record<string, { default?: unknown } | null>;
+      } | null
+    )?.inputs;
     if (!inputs || typeof inputs !== 'object' || !('version' in inputs)) return undefined;
     const value = inputs.version?.default;
     return { default: value === undefined || value === null ? '' : String(value) };
@@ -21,7 +25,11 @@ export function versionInputDefault(manifest: string): { readonly default: strin
 }
 
 /** The `with.version` of the step whose `uses:` value starts at `valueStart`: its text and line (`lines` the parse's), or absent. */
-export function stepVersionInput(document: Document, lines: LineCounter, valueStart: number): { readonly value: string | undefined; readonly line: number } | undefined {
+export function stepVersionInput(
+  document: Document,
+  lines: LineCounter,
+  valueStart: number,
+): { readonly value: string | undefined; readonly line: number } | undefined {
   let found: { value: string | undefined; line: number } | undefined;
   const visit = (node: Node | null | undefined, depth: number): void => {
     if (found || !node || depth > 12) return;
@@ -40,20 +48,32 @@ export function stepVersionInput(document: Document, lines: LineCounter, valueSt
   return found;
 }
 
-export function checkDownloadsLatest(path: string, reference: UsesReference, input: { readonly value: string | undefined; readonly line: number } | undefined, manifestDefault: string): Finding[] {
+export function checkDownloadsLatest(
+  path: string,
+  reference: UsesReference,
+  input: { readonly value: string | undefined; readonly line: number } | undefined,
+  manifestDefault: string,
+): Finding[] {
   if (!input) return [];
   const asked = input.value?.trim().toLowerCase();
-  const latest = asked === 'latest' || (asked === undefined && (manifestDefault.trim() === '' || manifestDefault.trim().toLowerCase() === 'latest'));
+  const latest =
+    asked === 'latest' ||
+    (asked === undefined && (manifestDefault.trim() === '' || manifestDefault.trim().toLowerCase() === 'latest'));
   if (!latest) return [];
   const repository = repositoryOf(reference.ref as RemoteRef);
-  const how = asked === 'latest' ? '`version: latest`' : `no \`version\`, and the action's default is ${manifestDefault.trim() === '' ? 'empty (its newest release)' : '`latest`'}`;
-  return [{
-    path,
-    line: input.line,
-    uses: reference.site.value,
-    check: 'downloads-latest',
-    severity: 'medium',
-    message: `${repository} is called with ${how}: it downloads whatever was published last, which a pin of the action does not hold still (trivy-action users pinned by SHA still pulled the malicious trivy 0.69.4 this way). Name a version.`,
-    evidence: { repository, input: 'version', value: input.value ?? null, default: manifestDefault },
-  }];
+  const how =
+    asked === 'latest'
+      ? '`version: latest`'
+      : `no \`version\`, and the action's default is ${manifestDefault.trim() === '' ? 'empty (its newest release)' : '`latest`'}`;
+  return [
+    {
+      path,
+      line: input.line,
+      uses: reference.site.value,
+      check: 'downloads-latest',
+      severity: 'medium',
+      message: `${repository} is called with ${how}: it downloads whatever was published last, which a pin of the action does not hold still (trivy-action users pinned by SHA still pulled the malicious trivy 0.69.4 this way). Name a version.`,
+      evidence: { repository, input: 'version', value: input.value ?? null, default: manifestDefault },
+    },
+  ];
 }

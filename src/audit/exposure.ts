@@ -19,9 +19,19 @@ export interface ExposureReport {
   readonly notes: string[];
 }
 
-export async function checkExposure(owner: string, repo: string, files: readonly AuditedFile[], facts: AuditFacts, index: CompromiseIndex = BUILT_IN_COMPROMISES): Promise<ExposureReport> {
+export async function checkExposure(
+  owner: string,
+  repo: string,
+  files: readonly AuditedFile[],
+  facts: AuditFacts,
+  index: CompromiseIndex = BUILT_IN_COMPROMISES,
+): Promise<ExposureReport> {
   if (!facts.workflowRuns || !facts.filesAt) return { findings: [], notes: [] };
-  const named = new Set(files.flatMap((file) => (file.located.ok ? file.located.references : [])).flatMap(({ ref }) => (isRemoteRef(ref) ? [repositoryOf(ref).toLowerCase()] : [])));
+  const named = new Set(
+    files
+      .flatMap((file) => (file.located.ok ? file.located.references : []))
+      .flatMap(({ ref }) => (isRemoteRef(ref) ? [repositoryOf(ref).toLowerCase()] : [])),
+  );
   const incidents = index.data.incidents.filter((incident) => named.has(incident.repository.toLowerCase()));
   const findings: Finding[] = [];
   const notes: string[] = [];
@@ -32,10 +42,16 @@ export async function checkExposure(owner: string, repo: string, files: readonly
       continue;
     }
     if (listed.runs.length === 0) {
-      notes.push(`no workflow run is recorded from ${incident.window.start} to ${incident.window.end}: none ran then, or GitHub no longer keeps run records that old — this does not show the repository was not hit`);
+      notes.push(
+        `no workflow run is recorded from ${incident.window.start} to ${incident.window.end}: none ran then, or GitHub no longer keeps run records that old — this does not show the repository was not hit`,
+      );
       continue;
     }
-    const texts = await facts.filesAt(owner, repo, listed.runs.map((run) => ({ sha: run.headSha, path: run.path })));
+    const texts = await facts.filesAt(
+      owner,
+      repo,
+      listed.runs.map((run) => ({ sha: run.headSha, path: run.path })),
+    );
     for (const run of listed.runs) {
       const text = texts.get(`${run.headSha}:${run.path}`);
       const located = text === undefined ? undefined : locateUsesSites(text, 'workflow');
@@ -43,7 +59,10 @@ export async function checkExposure(owner: string, repo: string, files: readonly
       for (const { site, ref } of located.references) {
         if (!isRemoteRef(ref) || repositoryOf(ref).toLowerCase() !== incident.repository.toLowerCase()) continue;
         const remote = ref as RemoteRef;
-        const ran = remote.refKind === 'full-sha' ? index.badCommit(incident.repository, remote.ref) !== undefined : tagWasMoved(incident, remote.ref);
+        const ran =
+          remote.refKind === 'full-sha'
+            ? index.badCommit(incident.repository, remote.ref) !== undefined
+            : tagWasMoved(incident, remote.ref);
         if (!ran) continue;
         findings.push({
           path: run.path,
@@ -52,7 +71,14 @@ export async function checkExposure(owner: string, repo: string, files: readonly
           check: 'known-compromised',
           severity: 'critical',
           message: `run ${run.id} (${run.url}), started ${run.createdAt}, used ${site.value} while it pointed to malicious code (${incident.advisories.join(', ')}): that run's secrets were exposed. Rotate every secret it could read.`,
-          evidence: { run: run.id, url: run.url, createdAt: run.createdAt, commit: run.headSha, incident: incident.id, window: incident.window },
+          evidence: {
+            run: run.id,
+            url: run.url,
+            createdAt: run.createdAt,
+            commit: run.headSha,
+            incident: incident.id,
+            window: incident.window,
+          },
         });
       }
     }

@@ -10,7 +10,10 @@ import type { Finding } from './types.js';
 import { commentVersion } from './version-comment.js';
 
 /** The question to ask about a SHA pin, or undefined when its answer is already known. */
-export function reachabilityQuestion(reference: UsesReference, resolution: Resolution | undefined): ReachabilityQuestion | undefined {
+export function reachabilityQuestion(
+  reference: UsesReference,
+  resolution: Resolution | undefined,
+): ReachabilityQuestion | undefined {
   const ref = reference.ref as RemoteRef;
   if (ref.refKind !== 'full-sha') return undefined;
   // A commit GitHub does not know is reported as such by the pinning; a tag names it: in the history.
@@ -19,7 +22,11 @@ export function reachabilityQuestion(reference: UsesReference, resolution: Resol
   return { owner: ref.owner, repo: ref.repo, sha: ref.ref, ...(tag ? { tag } : {}) };
 }
 
-export function checkImpostor(path: string, reference: UsesReference, reachability: Reachability | undefined): Finding[] {
+export function checkImpostor(
+  path: string,
+  reference: UsesReference,
+  reachability: Reachability | undefined,
+): Finding[] {
   if (reachability !== 'impostor') return [];
   const ref = reference.ref as RemoteRef;
   return [
@@ -30,7 +37,11 @@ export function checkImpostor(path: string, reference: UsesReference, reachabili
       check: 'impostor-commit',
       severity: 'high',
       message: `the pinned commit ${ref.ref} is not in the history of ${repositoryOf(ref)}'s default branch${commentVersion(reference) ? ` or of ${commentVersion(reference)}` : ''}, and no tag names it: it may exist only in a fork, which GitHub serves under the same name. Pin a commit of a release instead.`,
-      evidence: { repository: repositoryOf(ref), commit: ref.ref, link: `https://github.com/${repositoryOf(ref)}/commit/${ref.ref}` },
+      evidence: {
+        repository: repositoryOf(ref),
+        commit: ref.ref,
+        link: `https://github.com/${repositoryOf(ref)}/commit/${ref.ref}`,
+      },
     },
   ];
 }

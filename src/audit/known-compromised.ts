@@ -10,7 +10,10 @@ import { inVersionRange } from './version-range.js';
 
 export interface CompromiseIndex {
   /** The incident whose bad commit `sha` of `repository` is, if any. */
-  badCommit(repository: string, sha: string): { incident: Incident; commit: Incident['badCommits'][number] } | undefined;
+  badCommit(
+    repository: string,
+    sha: string,
+  ): { incident: Incident; commit: Incident['badCommits'][number] } | undefined;
   incidentsOf(repository: string): readonly Incident[];
   transitiveOf(repository: string): readonly { incident: Incident; entry: Incident['transitive'][number] }[];
   readonly data: CompromiseData;
@@ -23,7 +26,8 @@ export function indexCompromises(data: CompromiseData): CompromiseIndex {
   const wrappers = new Map<string, { incident: Incident; entry: Incident['transitive'][number] }[]>();
   const byId = new Map(data.incidents.map((incident) => [incident.id, incident]));
   for (const incident of data.incidents) {
-    for (const commit of incident.badCommits) bad.set(`${key(incident.repository)}@${commit.sha}`, { incident, commit });
+    for (const commit of incident.badCommits)
+      bad.set(`${key(incident.repository)}@${commit.sha}`, { incident, commit });
     byRepository.set(key(incident.repository), [...(byRepository.get(key(incident.repository)) ?? []), incident]);
     for (const entry of incident.transitive) {
       const via = byId.get(entry.incident) ?? incident;
@@ -56,7 +60,12 @@ function evidenceOf(incident: Incident): Record<string, unknown> {
  * Findings for one reference. `resolvedSha` is what a tag or branch names today, when known:
  * a tag that names a bad commit now is as critical as a pin to it.
  */
-export function checkKnownCompromised(path: string, reference: UsesReference, index: CompromiseIndex, resolvedSha?: string): Finding[] {
+export function checkKnownCompromised(
+  path: string,
+  reference: UsesReference,
+  index: CompromiseIndex,
+  resolvedSha?: string,
+): Finding[] {
   const { site, ref } = reference;
   if (!isRemoteRef(ref)) return [];
   const repository = repositoryOf(ref);
@@ -65,12 +74,21 @@ export function checkKnownCompromised(path: string, reference: UsesReference, in
   const pinned = ref.refKind === 'full-sha' ? ref.ref : resolvedSha;
   const bad = pinned ? index.badCommit(repository, pinned) : undefined;
   if (bad) {
-    const how = ref.refKind === 'full-sha' ? 'is pinned to' : `names, today, the commit ${pinned} — pinwarden will not pin it, and`;
+    const how =
+      ref.refKind === 'full-sha'
+        ? 'is pinned to'
+        : `names, today, the commit ${pinned} — pinwarden will not pin it, and`;
     findings.push({
       ...at,
       severity: 'critical',
       message: `${site.value} ${how} a known-compromised commit of ${repository} (${bad.incident.title}; ${bad.incident.advisories.join(', ')}). Remove it, treat every secret this workflow could read as stolen, and check its runs.`,
-      evidence: { ...evidenceOf(bad.incident), commit: bad.commit.sha, tag: bad.commit.tag, thirdParty: bad.commit.thirdParty, source: bad.commit.source },
+      evidence: {
+        ...evidenceOf(bad.incident),
+        commit: bad.commit.sha,
+        tag: bad.commit.tag,
+        thirdParty: bad.commit.thirdParty,
+        source: bad.commit.source,
+      },
     });
   }
   if (ref.refKind !== 'full-sha') {
@@ -88,7 +106,11 @@ export function checkKnownCompromised(path: string, reference: UsesReference, in
   return findings;
 }
 
-function transitiveFindings(at: Pick<Finding, 'path' | 'line' | 'uses'>, ref: RemoteRef, index: CompromiseIndex): Finding[] {
+function transitiveFindings(
+  at: Pick<Finding, 'path' | 'line' | 'uses'>,
+  ref: RemoteRef,
+  index: CompromiseIndex,
+): Finding[] {
   return index.transitiveOf(repositoryOf(ref)).flatMap(({ incident, entry }): Finding[] => {
     // An entry naming a commit applies to that commit (or the tag naming it); one without, to any version.
     if (entry.sha !== undefined && entry.sha !== ref.ref && entry.ref !== ref.ref) return [];
@@ -99,7 +121,13 @@ function transitiveFindings(at: Pick<Finding, 'path' | 'line' | 'uses'>, ref: Re
         check: 'transitive',
         severity: certain && entry.sha !== undefined ? 'high' : 'medium',
         message: `${at.uses} ${entry.sha !== undefined ? 'calls' : 'called (in its versions of the time)'} ${entry.calls} inside its own action.yml, a tag that was moved to malicious code from ${window(incident)}: pinning the wrapper by SHA did not protect runs in those hours${certain ? '' : ` (${entry.certainty})`}. Check those runs; upgrade to a version that pins its own dependencies.`,
-        evidence: { ...evidenceOf(incident), wrapper: entry.wrapper, calls: entry.calls, certainty: entry.certainty, ...(entry.sha ? { commit: entry.sha } : {}) },
+        evidence: {
+          ...evidenceOf(incident),
+          wrapper: entry.wrapper,
+          calls: entry.calls,
+          certainty: entry.certainty,
+          ...(entry.sha ? { commit: entry.sha } : {}),
+        },
       },
     ];
   });
@@ -107,6 +135,10 @@ function transitiveFindings(at: Pick<Finding, 'path' | 'line' | 'uses'>, ref: Re
 
 /** Commits the data lists as good (a maintainers' cleanup may put several release tags on one): never held for that. */
 export function knownGoodOf(index: CompromiseIndex): (repository: string, sha: string) => boolean {
-  const good = new Set(index.data.incidents.flatMap((incident) => incident.knownGood.map((entry) => `${incident.repository.toLowerCase()}@${entry.sha}`)));
+  const good = new Set(
+    index.data.incidents.flatMap((incident) =>
+      incident.knownGood.map((entry) => `${incident.repository.toLowerCase()}@${entry.sha}`),
+    ),
+  );
   return (repository, sha) => good.has(`${repository.toLowerCase()}@${sha.toLowerCase()}`);
 }

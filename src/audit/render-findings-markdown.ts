@@ -15,7 +15,9 @@ function findingLine(finding: Finding): string {
 
 function listed(findings: readonly Finding[]): string[] {
   const lines = findings.slice(0, MAX_LISTED).map(findingLine);
-  return findings.length > MAX_LISTED ? [...lines, `- … and ${findings.length - MAX_LISTED} more; \`pinwarden audit\` lists them all.`] : lines;
+  return findings.length > MAX_LISTED
+    ? [...lines, `- … and ${findings.length - MAX_LISTED} more; \`pinwarden audit\` lists them all.`]
+    : lines;
 }
 
 /** The pull request's section; empty when there is nothing to say. */
@@ -24,7 +26,15 @@ export function findingsSection(findings: readonly Finding[]): string[] {
   const shown = findings.filter((finding) => finding.severity !== 'info' && finding.check !== 'unpinned');
   if (shown.length === 0) return [];
   const serious = shown.filter(isSerious).length;
-  return ['### Security findings', serious > 0 ? `${serious} serious: see the issue pinwarden opened for what to do.` : 'Nothing serious; worth a look.', '', ...listed(shown), ''];
+  return [
+    '### Security findings',
+    serious > 0
+      ? `${serious} serious: see the issue pinwarden opened for what to do.`
+      : 'Nothing serious; worth a look.',
+    '',
+    ...listed(shown),
+    '',
+  ];
 }
 
 interface Window {
@@ -34,7 +44,10 @@ interface Window {
 }
 
 /** The findings issue's lines, or undefined when nothing is high or critical (the issue closes). */
-export function findingsIssueLines(findings: readonly Finding[], textOf: (path: string) => string | undefined): string[] | undefined {
+export function findingsIssueLines(
+  findings: readonly Finding[],
+  textOf: (path: string) => string | undefined,
+): string[] | undefined {
   const serious = findings.filter(isSerious);
   if (serious.length === 0) return undefined;
   const windows = new Map<string, { window: Window; paths: Set<string> }>();
@@ -46,12 +59,26 @@ export function findingsIssueLines(findings: readonly Finding[], textOf: (path: 
     windows.get(key)!.paths.add(finding.path);
   }
   const paths = [...new Set(serious.map((finding) => finding.path))].sort();
-  const secrets = [...new Set(paths.flatMap((path) => [...(textOf(path) ?? '').matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!)))].sort();
+  const secrets = [
+    ...new Set(
+      paths.flatMap((path) =>
+        [...(textOf(path) ?? '').matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
+      ),
+    ),
+  ].sort();
   return [
     `pinwarden's audit found ${count(serious.length, 'high or critical problem')} in this repository's workflows.`,
     '',
     '### What to do',
-    ...[...windows.values()].map(({ window, paths: affected }) => `- Check the runs of ${[...affected].sort().map((path) => inlineCode(path)).join(', ')} from ${window.start} to ${window.end} UTC (${safeText(window.precision)}): a run in those hours ran the malicious code.`),
+    ...[...windows.values()].map(
+      ({ window, paths: affected }) =>
+        `- Check the runs of ${[...affected]
+          .sort()
+          .map((path) => inlineCode(path))
+          .join(
+            ', ',
+          )} from ${window.start} to ${window.end} UTC (${safeText(window.precision)}): a run in those hours ran the malicious code.`,
+    ),
     `- Treat as stolen every secret those workflows could read, and rotate it: ${[...secrets.map((name) => inlineCode(name)), inlineCode('GITHUB_TOKEN')].join(', ')}${secrets.length === 0 ? ' (no other `secrets.` named in them; check environment and organisation secrets too)' : ', and any environment or organisation secret they reach'}.`,
     '- Remove or re-pin the references below; the pinning pull request never writes a known-bad pin.',
     '',

@@ -7,7 +7,10 @@ import type { ActionAdvisory, AuditFacts } from './audit-facts.js';
 import { manifestKey, reachabilityKey } from './audit-facts.js';
 import { createTableTrustSource } from '../trust/table-trust-source.js';
 
-export function createTableAuditFacts(repositories: readonly RepoRefs[], advisories?: readonly ActionAdvisory[]): AuditFacts {
+export function createTableAuditFacts(
+  repositories: readonly RepoRefs[],
+  advisories?: readonly ActionAdvisory[],
+): AuditFacts {
   const resolver = createTableRefResolver(repositories);
   const byName = new Map(repositories.map((refs) => [refs.repo.toLowerCase(), refs]));
   const refsOf = (owner: string, repo: string) => byName.get(`${owner}/${repo}`.toLowerCase());
@@ -15,18 +18,22 @@ export function createTableAuditFacts(repositories: readonly RepoRefs[], advisor
     resolve: (requests) => resolver.resolve(requests),
     trust: createTableTrustSource(repositories),
     async reachability(questions) {
-      return new Map(questions.map((question) => {
-        const refs = refsOf(question.owner, question.repo);
-        return [reachabilityKey(question), refs ? reachabilityFromRefs(refs, question.sha) : 'unknown'] as const;
-      }));
+      return new Map(
+        questions.map((question) => {
+          const refs = refsOf(question.owner, question.repo);
+          return [reachabilityKey(question), refs ? reachabilityFromRefs(refs, question.sha) : 'unknown'] as const;
+        }),
+      );
     },
     advisories: async () => advisories,
     async manifests(questions) {
-      return new Map(questions.map((question) => {
-        const files = refsOf(question.owner, question.repo)?.files?.[question.sha];
-        const folder = question.path ? `${question.path}/` : '';
-        return [manifestKey(question), files?.[`${folder}action.yml`] ?? files?.[`${folder}action.yaml`]] as const;
-      }));
+      return new Map(
+        questions.map((question) => {
+          const files = refsOf(question.owner, question.repo)?.files?.[question.sha];
+          const folder = question.path ? `${question.path}/` : '';
+          return [manifestKey(question), files?.[`${folder}action.yml`] ?? files?.[`${folder}action.yaml`]] as const;
+        }),
+      );
     },
   };
 }

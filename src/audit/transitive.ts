@@ -38,29 +38,48 @@ export interface TransitiveResult {
   readonly policyBlockers: string[];
 }
 
-export async function scanTransitive(roots: readonly TransitiveRoot[], facts: AuditFacts, index: CompromiseIndex, depth = TRANSITIVE_DEPTH): Promise<TransitiveResult> {
+export async function scanTransitive(
+  roots: readonly TransitiveRoot[],
+  facts: AuditFacts,
+  index: CompromiseIndex,
+  depth = TRANSITIVE_DEPTH,
+): Promise<TransitiveResult> {
   const findings: Finding[] = [];
   const policyBlockers = new Set<string>();
-  let frontier: Step[] = roots.flatMap((root) => (root.reference.ref.kind === 'action' ? [{ root, ref: root.reference.ref as RemoteRef, sha: root.sha, chain: [root.reference.site.value] }] : []));
+  let frontier: Step[] = roots.flatMap((root) =>
+    root.reference.ref.kind === 'action'
+      ? [{ root, ref: root.reference.ref as RemoteRef, sha: root.sha, chain: [root.reference.site.value] }]
+      : [],
+  );
   const seen = new Set<string>();
   for (let level = 0; level < depth && frontier.length > 0; level += 1) {
     const questions = new Map<string, ManifestQuestion>();
     for (const step of frontier) questions.set(manifestKey(question(step)), question(step));
     const manifests = await facts.manifests([...questions.values()]);
-    const nested = frontier.flatMap((step) => remoteReferencesOf(manifestKey(question(step)), manifests.get(manifestKey(question(step)))).map((reference) => ({ step, reference })));
+    const nested = frontier.flatMap((step) =>
+      remoteReferencesOf(manifestKey(question(step)), manifests.get(manifestKey(question(step)))).map((reference) => ({
+        step,
+        reference,
+      })),
+    );
     const tagRequests = nested.flatMap(({ reference }) => {
       const ref = reference.ref as RemoteRef;
       return ref.refKind === 'full-sha' ? [] : [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }];
     });
-    const resolutions: ReadonlyMap<RefKey, Resolution> = tagRequests.length > 0 ? await facts.resolve([...uniqueRequests(tagRequests).values()]) : new Map();
+    const resolutions: ReadonlyMap<RefKey, Resolution> =
+      tagRequests.length > 0 ? await facts.resolve([...uniqueRequests(tagRequests).values()]) : new Map();
     const next: Step[] = [];
     for (const { step, reference } of nested) {
       const ref = reference.ref as RemoteRef;
-      const resolution = ref.refKind === 'full-sha' ? undefined : resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+      const resolution =
+        ref.refKind === 'full-sha'
+          ? undefined
+          : resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
       const sha = ref.refKind === 'full-sha' ? ref.ref : resolution?.status === 'resolved' ? resolution.sha : undefined;
       const chain = [...step.chain, reference.site.value];
       findings.push(...nestedFindings(step, reference, chain, index, sha));
-      if (!gateReference(reference).passes) policyBlockers.add(`${step.ref.owner}/${step.ref.repo}@${step.sha.slice(0, 12)} calls ${reference.site.value}`);
+      if (!gateReference(reference).passes)
+        policyBlockers.add(`${step.ref.owner}/${step.ref.repo}@${step.sha.slice(0, 12)} calls ${reference.site.value}`);
       const key = `${repositoryOf(ref)}@${sha}`.toLowerCase();
       if (sha && ref.kind === 'action' && !seen.has(key)) {
         seen.add(key);
@@ -90,13 +109,33 @@ function question(step: Step): ManifestQuestion {
   return { owner: step.ref.owner, repo: step.ref.repo, sha: step.sha, path: step.ref.path };
 }
 
-function nestedFindings(step: Step, reference: UsesReference, chain: readonly string[], index: CompromiseIndex, sha: string | undefined): Finding[] {
+function nestedFindings(
+  step: Step,
+  reference: UsesReference,
+  chain: readonly string[],
+  index: CompromiseIndex,
+  sha: string | undefined,
+): Finding[] {
   const at = { path: step.root.path, line: step.root.reference.site.line, uses: step.root.reference.site.value };
   const inside = `inside ${chain.slice(0, -1).join(' → ')}'s action.yml`;
-  const known = checkKnownCompromised(step.root.path, reference, index, sha).map((finding): Finding => ({ ...finding, ...at, check: 'transitive', message: `${inside}: ${finding.message}`, evidence: { ...finding.evidence, chain } }));
+  const known = checkKnownCompromised(step.root.path, reference, index, sha).map((finding): Finding => ({
+    ...finding,
+    ...at,
+    check: 'transitive',
+    message: `${inside}: ${finding.message}`,
+    evidence: { ...finding.evidence, chain },
+  }));
   const gate = gateReference(reference);
   const mutable: Finding[] = gate.passes
     ? []
-    : [{ ...at, check: 'transitive', severity: 'medium', message: `${inside}: ${reference.site.value} — ${gate.reason}. Whatever that names when the workflow runs is what runs, whatever this workflow pins; GitHub's "require full-length commit SHA" policy fails such runs.`, evidence: { chain, nested: reference.site.value } }];
+    : [
+        {
+          ...at,
+          check: 'transitive',
+          severity: 'medium',
+          message: `${inside}: ${reference.site.value} — ${gate.reason}. Whatever that names when the workflow runs is what runs, whatever this workflow pins; GitHub's "require full-length commit SHA" policy fails such runs.`,
+          evidence: { chain, nested: reference.site.value },
+        },
+      ];
   return [...known, ...mutable];
 }

@@ -5,7 +5,20 @@ import type { TrustCheck } from '../trust/types.js';
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type CheckName = 'known-compromised' | 'impostor-commit' | 'tag-moved' | 'advisory' | 'transitive' | 'ioc' | 'must-stay-on-tag' | 'comment-mismatch' | 'unpinned' | 'latest-image' | 'image-tag-moved' | 'unreadable' | TrustCheck;
+export type CheckName =
+  | 'known-compromised'
+  | 'impostor-commit'
+  | 'tag-moved'
+  | 'advisory'
+  | 'transitive'
+  | 'ioc'
+  | 'must-stay-on-tag'
+  | 'comment-mismatch'
+  | 'unpinned'
+  | 'latest-image'
+  | 'image-tag-moved'
+  | 'unreadable'
+  | TrustCheck;
 
 export interface Finding {
   readonly path: string;

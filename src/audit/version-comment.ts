@@ -20,7 +20,6 @@ export function commentVersion(reference: UsesReference): string | undefined {
   return VERSION_WORD.test(word) ? word : undefined;
 }
 
-
 export function checkVersionComment(
   path: string,
   reference: UsesReference,
@@ -46,7 +45,14 @@ export function checkVersionComment(
           check: 'tag-moved',
           severity: 'high',
           message: `the release tag ${named} of ${repository} now names ${now.sha}, not the pinned ${pinned}: the release was rewritten. Find out which commit is genuine before trusting either (compare them on GitHub); keep the pin until then.`,
-          evidence: { repository, tag: named, pinned, tagNow: now.sha, compare: `https://github.com/${repository}/compare/${pinned}...${now.sha}`, ...fix },
+          evidence: {
+            repository,
+            tag: named,
+            pinned,
+            tagNow: now.sha,
+            compare: `https://github.com/${repository}/compare/${pinned}...${now.sha}`,
+            ...fix,
+          },
         },
       ];
     }

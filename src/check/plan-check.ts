@@ -37,7 +37,9 @@ export interface CheckedImageFile extends ImageFile {
 
 /** The images of a file on lines the pull request wrote (`touched`), or on the others. */
 export function imagesOnLines(file: CheckedImageFile, touched: boolean): LocatedImage[] {
-  return file.located.ok ? file.located.images.filter((image) => isTouched(file.touched, image.site.line) === touched) : [];
+  return file.located.ok
+    ? file.located.images.filter((image) => isTouched(file.touched, image.site.line) === touched)
+    : [];
 }
 
 /** The audit's findings as the check weighs them, and whether the pull request wrote their line. */
@@ -47,8 +49,14 @@ export interface CheckFinding extends Finding {
 
 export function weighForCheck(findings: readonly Finding[], touchedOf: (path: string) => TouchedLines): CheckFinding[] {
   return findings
-    .map((finding): CheckFinding => ({ ...finding, severity: finding.check === 'unpinned' ? 'high' : finding.severity, touched: isTouched(touchedOf(finding.path), finding.line) }))
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line);
+    .map((finding): CheckFinding => ({
+      ...finding,
+      severity: finding.check === 'unpinned' ? 'high' : finding.severity,
+      touched: isTouched(touchedOf(finding.path), finding.line),
+    }))
+    .sort(
+      (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
+    );
 }
 
 /** `failure` (the default) or `neutral` for critical and high findings on written lines; neutral for the rest; success when none. */
@@ -64,7 +72,9 @@ export function annotationLevel(severity: Severity): 'failure' | 'warning' | 'no
 
 /** The references of a file on lines the pull request wrote. */
 export function touchedReferences(file: CheckedWorkflow): UsesReference[] {
-  return file.located.ok ? file.located.references.filter((reference) => isTouched(file.touched, reference.site.line)) : [];
+  return file.located.ok
+    ? file.located.references.filter((reference) => isTouched(file.touched, reference.site.line))
+    : [];
 }
 
 export interface FileFix {
@@ -92,7 +102,14 @@ export function planFix(input: {
   for (const file of input.workflows) {
     const references = touchedReferences(file);
     if (references.length === 0) continue;
-    const rewritten = rewriteFile({ text: file.text, references, resolutions: input.resolutions, ...(input.ignore ? { ignore: input.ignore } : {}), ...(input.staysOnTag ? { staysOnTag: input.staysOnTag } : {}), ...(input.judgements ? { judgements: input.judgements } : {}) });
+    const rewritten = rewriteFile({
+      text: file.text,
+      references,
+      resolutions: input.resolutions,
+      ...(input.ignore ? { ignore: input.ignore } : {}),
+      ...(input.staysOnTag ? { staysOnTag: input.staysOnTag } : {}),
+      ...(input.judgements ? { judgements: input.judgements } : {}),
+    });
     if (rewritten.status === 'rewritten') texts.set(file.path, { original: file.text, text: rewritten.text });
   }
   for (const file of input.images) {
@@ -102,8 +119,16 @@ export function planFix(input: {
     // A file the action pass rewrote is located again on its new text (its `uses:` moved).
     const located = texts.has(file.path) ? locateImageFile({ ...file, text: current, uses: undefined }) : file.located;
     if (!located.ok) continue;
-    const rewritten = rewriteImages({ text: current, kind: file.kind, images: located.images, resolutions: input.imageResolutions, ignore: (image) => !isTouched(file.touched, image.site.line), contextOf: (text) => contextFor(file, text) });
-    if (rewritten.status === 'rewritten') texts.set(file.path, { original: texts.get(file.path)?.original ?? file.text, text: rewritten.text });
+    const rewritten = rewriteImages({
+      text: current,
+      kind: file.kind,
+      images: located.images,
+      resolutions: input.imageResolutions,
+      ignore: (image) => !isTouched(file.touched, image.site.line),
+      contextOf: (text) => contextFor(file, text),
+    });
+    if (rewritten.status === 'rewritten')
+      texts.set(file.path, { original: texts.get(file.path)?.original ?? file.text, text: rewritten.text });
   }
   return [...texts].map(([path, { original, text }]) => {
     const before = original.split('\n');

@@ -8,7 +8,11 @@ import { codeBlock, inlineCode, safeText, tableCode } from '../markdown/safe-mar
 import { count } from '../report/words.js';
 
 export const CHECK_NAME = 'pinwarden';
-export const PIN_ACTION = { label: 'Pin them', description: 'Push one commit pinning these lines', identifier: 'pin' } as const;
+export const PIN_ACTION = {
+  label: 'Pin them',
+  description: 'Push one commit pinning these lines',
+  identifier: 'pin',
+} as const;
 /** GitHub takes at most this many annotations per check run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 const SUMMARY_LIMIT = 60_000;
@@ -32,15 +36,33 @@ export interface CheckText {
 
 /** The value a pinned line holds, as the pinning pull request's table shows it (`owner/repo@sha # v1.2.3`). */
 function afterValue(line: string): string {
-  return line.trim().replace(/^-\s+/, '').replace(/^(?:uses|image|container|FROM)\s*:?\s*/, '');
+  return line
+    .trim()
+    .replace(/^-\s+/, '')
+    .replace(/^(?:uses|image|container|FROM)\s*:?\s*/, '');
 }
 
-export function renderCheck(input: { readonly findings: readonly CheckFinding[]; readonly conclusion: CheckConclusion; readonly fixes: readonly FileFix[]; readonly untouchedUnpinned: number; readonly fork: boolean; readonly checkedFiles: number }): CheckText {
+export function renderCheck(input: {
+  readonly findings: readonly CheckFinding[];
+  readonly conclusion: CheckConclusion;
+  readonly fixes: readonly FileFix[];
+  readonly untouchedUnpinned: number;
+  readonly fork: boolean;
+  readonly checkedFiles: number;
+}): CheckText {
   const blamed = input.findings.filter((finding) => finding.touched);
   const fixOf = (path: string, line: number) => input.fixes.find((fix) => fix.path === path)?.lines.get(line);
-  const title = blamed.length === 0 ? `Nothing to pin in ${count(input.checkedFiles, 'changed file')}` : `${count(blamed.length, 'problem')} on lines this pull request wrote`;
+  const title =
+    blamed.length === 0
+      ? `Nothing to pin in ${count(input.checkedFiles, 'changed file')}`
+      : `${count(blamed.length, 'problem')} on lines this pull request wrote`;
   const summary: string[] = [];
-  if (blamed.length === 0) summary.push(input.checkedFiles === 0 ? 'This pull request changes no workflow, action or image file.' : 'Every reference and image this pull request writes is pinned.');
+  if (blamed.length === 0)
+    summary.push(
+      input.checkedFiles === 0
+        ? 'This pull request changes no workflow, action or image file.'
+        : 'Every reference and image this pull request writes is pinned.',
+    );
   else {
     // The pinning pull request's table (file, line, before, after), with the reason beside it.
     summary.push('| File | Line | Before | After | Why |', '| --- | ---: | --- | --- | --- |');
@@ -55,10 +77,25 @@ export function renderCheck(input: { readonly findings: readonly CheckFinding[];
       summary.push(row);
       used += row.length + 1;
     }
-    summary.push('', input.fork ? 'This pull request comes from a fork, where pinwarden cannot push: the replacement lines are below, to copy.' : input.fixes.length > 0 ? 'Press **Pin them** above to have pinwarden push one commit to this branch that writes the After column (it refuses if the branch moved meanwhile).' : 'pinwarden cannot pin these lines itself (see each reason); change them by hand.');
+    summary.push(
+      '',
+      input.fork
+        ? 'This pull request comes from a fork, where pinwarden cannot push: the replacement lines are below, to copy.'
+        : input.fixes.length > 0
+          ? 'Press **Pin them** above to have pinwarden push one commit to this branch that writes the After column (it refuses if the branch moved meanwhile).'
+          : 'pinwarden cannot pin these lines itself (see each reason); change them by hand.',
+    );
   }
-  if (input.untouchedUnpinned > 0) summary.push('', `${count(input.untouchedUnpinned, 'other reference')} in these files ${input.untouchedUnpinned === 1 ? 'is' : 'are'} not pinned, on lines this pull request did not write; they are not blamed here (pinwarden's pinning pull request handles them).`);
-  const suggestions = input.fork ? input.fixes.flatMap((fix) => [...fix.lines].map(([line, text]) => `${inlineCode(fix.path)} line ${line}:\n\n${codeBlock(text, 'yaml')}`)) : [];
+  if (input.untouchedUnpinned > 0)
+    summary.push(
+      '',
+      `${count(input.untouchedUnpinned, 'other reference')} in these files ${input.untouchedUnpinned === 1 ? 'is' : 'are'} not pinned, on lines this pull request did not write; they are not blamed here (pinwarden's pinning pull request handles them).`,
+    );
+  const suggestions = input.fork
+    ? input.fixes.flatMap((fix) =>
+        [...fix.lines].map(([line, text]) => `${inlineCode(fix.path)} line ${line}:\n\n${codeBlock(text, 'yaml')}`),
+      )
+    : [];
   const annotations = blamed.map((finding): Annotation => {
     const fix = fixOf(finding.path, finding.line);
     return {
@@ -71,5 +108,13 @@ export function renderCheck(input: { readonly findings: readonly CheckFinding[];
       ...(fix ? { raw_details: `Pinned, this line reads:\n${fix}` } : {}),
     };
   });
-  return { title, summary: summary.join('\n'), text: suggestions.length > 0 ? withinBodyLimit(['### Replacement lines', ...suggestions].join('\n\n'), SUMMARY_LIMIT) : undefined, annotations };
+  return {
+    title,
+    summary: summary.join('\n'),
+    text:
+      suggestions.length > 0
+        ? withinBodyLimit(['### Replacement lines', ...suggestions].join('\n\n'), SUMMARY_LIMIT)
+        : undefined,
+    annotations,
+  };
 }

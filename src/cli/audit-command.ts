@@ -30,20 +30,33 @@ export async function auditCommand(options: AuditOptions, io: CliIo): Promise<nu
   const files = [...read, ...lockfiles.map(auditedLockfile)];
   // Without a token or refs data the checks that need GitHub's answers are skipped, and that is said.
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
-  if (!canAsk) notes.push('no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments, impostor commits, advisories and actions called inside actions were not checked');
+  if (!canAsk)
+    notes.push(
+      'no GITHUB_TOKEN or --refs: what tags and commits name today was not asked, so rewritten releases, lying comments, impostor commits, advisories and actions called inside actions were not checked',
+    );
   const facts = canAsk ? await chooseAuditFacts(options, io.env) : NOTHING_TO_RESOLVE;
   // The tags in use are judged as pinning them now would be ("pinning @v1 now would write …").
   const trust = cliTrust(facts, io.env);
   const report = await auditFiles(files, facts, undefined, trust ? { trust } : {});
   // Images: of the workflows and actions, and of every image file; a digest's tag is asked about too.
-  const imageInputs = [...read.map((file) => ({ path: file.path, kind: file.kind, text: file.text, uses: file.located })), ...imageFiles];
+  const imageInputs = [
+    ...read.map((file) => ({ path: file.path, kind: file.kind, text: file.text, uses: file.located })),
+    ...imageFiles,
+  ];
   const imagesLocated = imageInputs.map(locateImageFile);
   const resolutions = await resolveImages(imagesLocated, await chooseImageResolver(options, io.env));
-  report.findings.push(...imagesLocated.flatMap((located, index) => (located.ok ? auditImages(imageInputs[index]!.path, located.images, resolutions) : [])));
-  const unaskedImages = [...resolutions.values()].find((answer) => answer.status === 'failed' && answer.reason.startsWith(NOT_ASKED));
+  report.findings.push(
+    ...imagesLocated.flatMap((located, index) =>
+      located.ok ? auditImages(imageInputs[index]!.path, located.images, resolutions) : [],
+    ),
+  );
+  const unaskedImages = [...resolutions.values()].find(
+    (answer) => answer.status === 'failed' && answer.reason.startsWith(NOT_ASKED),
+  );
   if (unaskedImages?.status === 'failed') notes.push(`image digests ${unaskedImages.reason}`);
   const allNotes = [...notes, ...(canAsk ? report.notes : []), policyNote(report.requireFullShaPolicy)];
-  if (options.format === 'json') io.stdout.write(renderFindingsJson(report.findings, allNotes, report.requireFullShaPolicy));
+  if (options.format === 'json')
+    io.stdout.write(renderFindingsJson(report.findings, allNotes, report.requireFullShaPolicy));
   else if (options.format === 'sarif') {
     io.stdout.write(renderFindingsSarif(report.findings, options.version));
     for (const note of allNotes) io.stderr.write(`pinwarden: ${note}\n`);

@@ -45,7 +45,8 @@ export async function collectFiles(paths: readonly string[]): Promise<CollectedF
       const kind = fileKindOf(name);
       const imageKind = kind ? undefined : imageFileKindByPath(name.slice(name.lastIndexOf('/') + 1), new Set());
       // Named on the command line: a workflow unless its name or (YAML) its text says it holds images.
-      if (imageKind !== undefined && imageKind !== 'workflow' && imageKind !== 'action') imageFiles.push({ path, kind: imageKind, explicit: true });
+      if (imageKind !== undefined && imageKind !== 'workflow' && imageKind !== 'action')
+        imageFiles.push({ path, kind: imageKind, explicit: true });
       else files.push({ path, kind: kind ?? 'workflow' });
       continue;
     }
@@ -61,9 +62,16 @@ export async function collectFiles(paths: readonly string[]): Promise<CollectedF
       actionPaths.add(relativePaths[index]!);
     }
     for (const image of imagePathsAmong(relativePaths.filter((relativePath) => !actionPaths.has(relativePath)))) {
-      imageFiles.push({ path: join(path, image.path), kind: image.kind, ...(image.chartDir !== undefined ? { chartDir: join(path, image.chartDir) } : {}) });
+      imageFiles.push({
+        path: join(path, image.path),
+        kind: image.kind,
+        ...(image.chartDir !== undefined ? { chartDir: join(path, image.chartDir) } : {}),
+      });
     }
-    if (files.length + imageFiles.length === before) throw new UsageError(`no workflow, action or image file under ${path} (workflows are read from .github/workflows/*.yml|yaml, actions from action.yml|yaml, images from Dockerfiles, compose files, Kubernetes manifests, chart values and kustomization.yaml)`);
+    if (files.length + imageFiles.length === before)
+      throw new UsageError(
+        `no workflow, action or image file under ${path} (workflows are read from .github/workflows/*.yml|yaml, actions from action.yml|yaml, images from Dockerfiles, compose files, Kubernetes manifests, chart values and kustomization.yaml)`,
+      );
   }
   return { files, imageFiles, notes };
 }

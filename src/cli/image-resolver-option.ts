@@ -16,8 +16,10 @@ export interface ImageResolverOption {
   readonly refsDir: string | undefined;
 }
 
-
-export async function chooseImageResolver(options: ImageResolverOption, env: Readonly<Record<string, string | undefined>>): Promise<ImageDigestResolver> {
+export async function chooseImageResolver(
+  options: ImageResolverOption,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ImageDigestResolver> {
   if (options.registryData !== undefined) {
     const text = await readFile(options.registryData, 'utf8').catch((error: Error) => {
       throw new UsageError(`cannot read --registry-data ${options.registryData}: ${error.message}`);
@@ -25,13 +27,24 @@ export async function chooseImageResolver(options: ImageResolverOption, env: Rea
     try {
       return tableDigestResolver(text);
     } catch (error) {
-      throw new UsageError(`--registry-data ${options.registryData} is not a registry data file: ${(error as Error).message.split('\n')[0]}`);
+      throw new UsageError(
+        `--registry-data ${options.registryData} is not a registry data file: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
   }
-  const specs = [...(options.registryMirrors ?? []), ...(env.PINWARDEN_REGISTRY_MIRRORS ?? '').split(/\s+/).filter((spec) => spec !== '')];
-  if (specs.length === 0 && options.refsDir !== undefined) return unaskedResolver('offline (--refs); give --registry-data FILE or --registry-mirror REGISTRY=URL to resolve image digests');
+  const specs = [
+    ...(options.registryMirrors ?? []),
+    ...(env.PINWARDEN_REGISTRY_MIRRORS ?? '').split(/\s+/).filter((spec) => spec !== ''),
+  ];
+  if (specs.length === 0 && options.refsDir !== undefined)
+    return unaskedResolver(
+      'offline (--refs); give --registry-data FILE or --registry-mirror REGISTRY=URL to resolve image digests',
+    );
   try {
-    return createDigestResolver({ mirrors: parseRegistryMirrors(specs), credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS) });
+    return createDigestResolver({
+      mirrors: parseRegistryMirrors(specs),
+      credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS),
+    });
   } catch (error) {
     if (error instanceof MirrorError) throw new UsageError(error.message);
     throw new UsageError((error as Error).message);

@@ -142,13 +142,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'scan': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { format: { type: 'string', default: 'text' }, ignore: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+          options: {
+            format: { type: 'string', default: 'text' },
+            ignore: { type: 'string', multiple: true },
+            help: { type: 'boolean', short: 'h' },
+          },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'scan');
         // Each command loads only its own modules: `scan` needs no resolver, audit data or registry client.
         const { scanCommand } = await import('./scan-command.js');
-        return await scanCommand({ paths: positionals, format: format(values.format), ...ignoreOption(values.ignore) }, io);
+        return await scanCommand(
+          { paths: positionals, format: format(values.format), ...ignoreOption(values.ignore) },
+          io,
+        );
       }
       case 'pin': {
         const { values, positionals } = parseArgs({
@@ -168,7 +175,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         });
         if (values.help) return help(io, 'pin');
         const minAge = stringOption(values['min-release-age']);
-        if (minAge !== undefined && !/^\d{1,3}$/.test(minAge)) throw new UsageError(`--min-release-age takes a whole number of days (0 to 999), not "${minAge}"`);
+        if (minAge !== undefined && !/^\d{1,3}$/.test(minAge))
+          throw new UsageError(`--min-release-age takes a whole number of days (0 to 999), not "${minAge}"`);
         const { pinCommand } = await import('./pin-command.js');
         return await pinCommand(
           {
@@ -188,13 +196,34 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'audit': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { format: { type: 'string', default: 'text' }, refs: { type: 'string' }, advisories: { type: 'string' }, 'api-url': { type: 'string', default: DEFAULT_API_URL }, 'registry-mirror': { type: 'string', multiple: true }, 'registry-data': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+          options: {
+            format: { type: 'string', default: 'text' },
+            refs: { type: 'string' },
+            advisories: { type: 'string' },
+            'api-url': { type: 'string', default: DEFAULT_API_URL },
+            'registry-mirror': { type: 'string', multiple: true },
+            'registry-data': { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+          },
           allowPositionals: true,
         });
         if (values.help) return help(io, 'audit');
-        if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${String(values.format)}"`);
+        if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif')
+          throw new UsageError(`--format must be text, json or sarif, not "${String(values.format)}"`);
         const { auditCommand } = await import('./audit-command.js');
-        return await auditCommand({ paths: positionals, format: values.format, refsDir: stringOption(values.refs), advisoriesFile: stringOption(values.advisories), apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL, registryMirrors: values['registry-mirror'] ?? [], registryData: stringOption(values['registry-data']), version: version() }, io);
+        return await auditCommand(
+          {
+            paths: positionals,
+            format: values.format,
+            refsDir: stringOption(values.refs),
+            advisoriesFile: stringOption(values.advisories),
+            apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
+            registryMirrors: values['registry-mirror'] ?? [],
+            registryData: stringOption(values['registry-data']),
+            version: version(),
+          },
+          io,
+        );
       }
       default:
         throw new UsageError(`unknown command "${command}"`);
@@ -215,7 +244,9 @@ function help(io: CliIo, command: string): number {
 }
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -225,7 +256,12 @@ function format(value: unknown): 'text' | 'json' {
 }
 
 function wantsJson(args: readonly string[]): boolean {
-  return args.some((arg, index) => arg === '--format=json' || arg === '--format=sarif' || (arg === '--format' && (args[index + 1] === 'json' || args[index + 1] === 'sarif')));
+  return args.some(
+    (arg, index) =>
+      arg === '--format=json' ||
+      arg === '--format=sarif' ||
+      (arg === '--format' && (args[index + 1] === 'json' || args[index + 1] === 'sarif')),
+  );
 }
 
 function ignoreOption(patterns: unknown): { ignore?: IgnoreRef } {

@@ -44,14 +44,21 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   // Workflows onboarded to actions.lock are left as they are: the lockfile's keys are their `uses:`.
   const files = read.filter((file) => !file.locked);
   const locked = read.filter((file) => file.locked).map((file) => file.path);
-  if (locked.length > 0) notes.push(`left as they are, onboarded to ${lockfiles.map((lockfile) => lockfile.path).join(', ')} (regenerate it with gh actions-lock): ${locked.join(', ')}`);
-  const requests = collectRefRequests(files.flatMap((file) => (file.located.ok ? file.located.references : [])), options.ignore);
+  if (locked.length > 0)
+    notes.push(
+      `left as they are, onboarded to ${lockfiles.map((lockfile) => lockfile.path).join(', ')} (regenerate it with gh actions-lock): ${locked.join(', ')}`,
+    );
+  const requests = collectRefRequests(
+    files.flatMap((file) => (file.located.ok ? file.located.references : [])),
+    options.ignore,
+  );
   // Nothing to resolve (all pinned, or nothing remote) and no way to ask: no token demanded, no
   // Octokit loaded; the pinned commits are then not confirmed, and that is said.
   const nothingToResolve = requests.every((request) => isFullSha(request.ref));
   const canAsk = options.refsDir !== undefined || Boolean(io.env.GITHUB_TOKEN);
   const resolver = nothingToResolve && !canAsk ? NOTHING_TO_RESOLVE : await chooseAuditFacts(options, io.env);
-  if (nothingToResolve && !canAsk && requests.length > 0) notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
+  if (nothingToResolve && !canAsk && requests.length > 0)
+    notes.push(`${count(requests.length, 'pinned commit')} not confirmed to exist (no GITHUB_TOKEN or --refs)`);
   const trust = cliTrust(resolver, io.env, options.minReleaseAgeDays);
   const results = await pinFiles(files, resolver, options.ignore, trust ? { trust } : {});
   // Images next, in the same files as they now read (workflows after their actions were pinned) and in every image file.
@@ -64,25 +71,48 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const finalText = new Map<string, string>();
   for (const result of results) if (result.status === 'rewritten') finalText.set(result.path, result.text);
   for (const image of images.files) if (image.status === 'rewritten') finalText.set(image.path, image.text);
-  if (!options.dryRun) await Promise.all([...finalText].map(([path, text]) => writeFile(absolutePathOf.get(path)!, text)));
-  const imageFailures = images.files.flatMap((file) => imageGateFailuresAfterPinning(file).map((failure) => (failure.line === undefined ? `${failure.path}: ${failure.reason}` : `${failure.path}:${failure.line}`)));
+  if (!options.dryRun)
+    await Promise.all([...finalText].map(([path, text]) => writeFile(absolutePathOf.get(path)!, text)));
+  const imageFailures = images.files.flatMap((file) =>
+    imageGateFailuresAfterPinning(file).map((failure) =>
+      failure.line === undefined ? `${failure.path}: ${failure.reason}` : `${failure.path}:${failure.line}`,
+    ),
+  );
   const failures = [...results.flatMap((result) => gateFailuresAfterPinning(result, options.ignore)), ...imageFailures];
   // The audit's checks over the files as they end, with the same answers (and cache) the pinning
   // used: what is high or critical is said, and fails the run.
   const audited = results.map((result, index) => {
     const text = result.status === 'rewritten' ? result.text : result.original;
-    return { path: result.path, text, located: usesAsPinned(result, files[index]!.located) ?? locateUsesSites(text, files[index]!.kind) };
+    return {
+      path: result.path,
+      text,
+      located: usesAsPinned(result, files[index]!.located) ?? locateUsesSites(text, files[index]!.kind),
+    };
   });
-  const imageFindings = images.files.flatMap((file) => (file.located.ok ? auditImages(file.path, imagesAfterPinning(file), images.resolutions) : []));
+  const imageFindings = images.files.flatMap((file) =>
+    file.located.ok ? auditImages(file.path, imagesAfterPinning(file), images.resolutions) : [],
+  );
   // What trust held back or said of a pin, then the audit's serious findings of the files as they end.
   const held = results.flatMap((result) => ('plan' in result ? trustFindings(result.path, result.plan) : []));
-  const findings = [...held, ...[...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious)];
-  const summary = { ...summarise(results), ...summariseImages(images.files), failing: failures.length, serious: findings.filter(isSerious).length };
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), findings, notes, summary })}\n`);
+  const findings = [
+    ...held,
+    ...[...(await auditFiles(audited, resolver)).findings, ...imageFindings].filter(isSerious),
+  ];
+  const summary = {
+    ...summarise(results),
+    ...summariseImages(images.files),
+    failing: failures.length,
+    serious: findings.filter(isSerious).length,
+  };
+  if (options.format === 'json')
+    io.stdout.write(
+      `${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), findings, notes, summary })}\n`,
+    );
   else {
     for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
     writeText(results, images.files, finalText, summary, options.dryRun, io);
-    if (findings.length > 0) io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
+    if (findings.length > 0)
+      io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
   }
   return failures.length > 0 || findings.some(isSerious) ? EXIT.findings : EXIT.ok;
 }
@@ -90,7 +120,9 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
 function summariseImages(files: readonly PinnedImageFile[]) {
   const entries = files.flatMap((file) => ('entries' in file ? file.entries : []));
   return {
-    imagesPinned: files.flatMap((file) => (file.status === 'rewritten' ? file.entries.filter((entry) => entry.action === 'pin') : [])).length,
+    imagesPinned: files.flatMap((file) =>
+      file.status === 'rewritten' ? file.entries.filter((entry) => entry.action === 'pin') : [],
+    ).length,
     imagesSkipped: entries.filter((entry) => entry.action === 'skip').length,
   };
 }
@@ -101,9 +133,28 @@ function imageFileJson(file: PinnedImageFile) {
     path: file.path,
     kind: file.kind,
     status: file.status,
-    ...(file.status === 'unreadable' ? { error: file.error } : file.status === 'rejected' ? { error: file.problem } : {}),
-    pins: entries.flatMap((entry) => (entry.action === 'pin' ? [{ line: entry.located.site.line, before: entry.located.site.written, after: entry.after, latest: entry.latest }] : [])),
-    skipped: entries.flatMap((entry) => (entry.action === 'skip' ? [{ line: entry.located.site.line, image: entry.located.site.written, reason: entry.reason }] : [])),
+    ...(file.status === 'unreadable'
+      ? { error: file.error }
+      : file.status === 'rejected'
+        ? { error: file.problem }
+        : {}),
+    pins: entries.flatMap((entry) =>
+      entry.action === 'pin'
+        ? [
+            {
+              line: entry.located.site.line,
+              before: entry.located.site.written,
+              after: entry.after,
+              latest: entry.latest,
+            },
+          ]
+        : [],
+    ),
+    skipped: entries.flatMap((entry) =>
+      entry.action === 'skip'
+        ? [{ line: entry.located.site.line, image: entry.located.site.written, reason: entry.reason }]
+        : [],
+    ),
   };
 }
 
@@ -128,14 +179,32 @@ function fileJson(result: PinnedFile) {
     ...(result.status === 'rejected' ? { error: result.problem } : {}),
     pins: result.plan.entries.flatMap((entry) =>
       entry.action === 'pin'
-        ? [{ line: entry.pin.site.line, before: entry.pin.before, after: entry.pin.after, comment: entry.pin.comment ?? null, refType: entry.pin.refType, ambiguous: entry.pin.ambiguous }]
+        ? [
+            {
+              line: entry.pin.site.line,
+              before: entry.pin.before,
+              after: entry.pin.after,
+              comment: entry.pin.comment ?? null,
+              refType: entry.pin.refType,
+              ambiguous: entry.pin.ambiguous,
+            },
+          ]
         : [],
     ),
-    skipped: result.plan.entries.flatMap((entry) => (entry.action === 'skip' ? [{ line: entry.site.line, uses: entry.site.value, reason: entry.reason }] : [])),
+    skipped: result.plan.entries.flatMap((entry) =>
+      entry.action === 'skip' ? [{ line: entry.site.line, uses: entry.site.value, reason: entry.reason }] : [],
+    ),
   };
 }
 
-function writeText(results: readonly PinnedFile[], images: readonly PinnedImageFile[], finalText: ReadonlyMap<string, string>, summary: ReturnType<typeof summarise> & ReturnType<typeof summariseImages> & { failing: number }, dryRun: boolean, io: CliIo): void {
+function writeText(
+  results: readonly PinnedFile[],
+  images: readonly PinnedImageFile[],
+  finalText: ReadonlyMap<string, string>,
+  summary: ReturnType<typeof summarise> & ReturnType<typeof summariseImages> & { failing: number },
+  dryRun: boolean,
+  io: CliIo,
+): void {
   const imagesOf = new Map(images.map((file) => [file.path, file]));
   const shown = new Set<string>();
   const imageLines = (path: string): string[] => {
@@ -143,7 +212,9 @@ function writeText(results: readonly PinnedFile[], images: readonly PinnedImageF
     if (!file) return [];
     if (file.status === 'unreadable') return [`images left alone, the file cannot be read: ${file.error}`];
     const lines = file.entries.flatMap((entry) => describeImageEntry(entry) ?? []);
-    return file.status === 'rejected' ? [...lines, `images left alone: the rewrite did not verify: ${file.problem}`] : lines;
+    return file.status === 'rejected'
+      ? [...lines, `images left alone: the rewrite did not verify: ${file.problem}`]
+      : lines;
   };
   for (const result of results) {
     shown.add(result.path);
@@ -151,12 +222,17 @@ function writeText(results: readonly PinnedFile[], images: readonly PinnedImageF
       io.stdout.write(`${printable(result.path)}: left alone, it cannot be read: ${printable(result.error)}\n`);
       continue;
     }
-    const lines = [...result.plan.entries.filter((entry) => entry.action !== 'keep').map(describePlanEntry), ...imageLines(result.path)];
+    const lines = [
+      ...result.plan.entries.filter((entry) => entry.action !== 'keep').map(describePlanEntry),
+      ...imageLines(result.path),
+    ];
     if (lines.length === 0) continue;
     io.stdout.write(`${printable(result.path)}\n${lines.map((line) => `  ${printable(line)}\n`).join('')}`);
-    if (result.status === 'rejected') io.stdout.write(`  left alone: the rewrite did not verify: ${printable(result.problem)}\n`);
+    if (result.status === 'rejected')
+      io.stdout.write(`  left alone: the rewrite did not verify: ${printable(result.problem)}\n`);
     const text = finalText.get(result.path);
-    if (text !== undefined && dryRun) io.stdout.write(renderUnifiedDiff(result.path, result.original, text).split('\n').map(printable).join('\n'));
+    if (text !== undefined && dryRun)
+      io.stdout.write(renderUnifiedDiff(result.path, result.original, text).split('\n').map(printable).join('\n'));
   }
   for (const file of images) {
     if (shown.has(file.path)) continue;
@@ -164,7 +240,8 @@ function writeText(results: readonly PinnedFile[], images: readonly PinnedImageF
     if (lines.length === 0) continue;
     io.stdout.write(`${printable(file.path)}\n${lines.map((line) => `  ${printable(line)}\n`).join('')}`);
     const text = finalText.get(file.path);
-    if (text !== undefined && dryRun) io.stdout.write(renderUnifiedDiff(file.path, file.original, text).split('\n').map(printable).join('\n'));
+    if (text !== undefined && dryRun)
+      io.stdout.write(renderUnifiedDiff(file.path, file.original, text).split('\n').map(printable).join('\n'));
   }
   io.stdout.write(
     `\n${dryRun ? 'dry run: ' : ''}${count(summary.pinned, 'reference')} and ${count(summary.imagesPinned, 'image')} pinned in ${count(finalText.size, 'file')}; ${summary.failing} still not pinned${summary.held > 0 ? ` (${summary.held} held back: see the findings)` : ''}; ${count(summary.unreadable, 'file')} could not be read\n`,

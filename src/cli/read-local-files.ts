@@ -39,7 +39,10 @@ export interface LocalImageText extends ImageFile {
   readonly absolutePath: string;
 }
 
-export async function readLocalFiles(paths: readonly string[], cwd: string): Promise<{ files: ScannedFile[]; imageFiles: LocalImageText[]; notes: string[]; lockfiles: LocalLockfile[] }> {
+export async function readLocalFiles(
+  paths: readonly string[],
+  cwd: string,
+): Promise<{ files: ScannedFile[]; imageFiles: LocalImageText[]; notes: string[]; lockfiles: LocalLockfile[] }> {
   const absolute = (paths.length > 0 ? paths : ['.']).map((path) => resolve(cwd, path));
   let collected;
   try {
@@ -50,7 +53,9 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
   }
   const imageReads = collected.imageFiles.map((file) => readImageFile(file, cwd, collected.notes));
   // YAML named on the command line that is not a manifest is a workflow, as before images were read.
-  const asWorkflows = collected.imageFiles.filter((file, index) => imageReads[index] === undefined && file.explicit && file.kind === 'maybe-kubernetes').map((file) => ({ path: file.path, kind: 'workflow' as const }));
+  const asWorkflows = collected.imageFiles
+    .filter((file, index) => imageReads[index] === undefined && file.explicit && file.kind === 'maybe-kubernetes')
+    .map((file) => ({ path: file.path, kind: 'workflow' as const }));
   const imageFiles = imageReads.filter((file): file is LocalImageText => file !== undefined);
   const texts = [...collected.files, ...asWorkflows].map((file) => {
     const shown = relative(cwd, file.path) || file.path;
@@ -62,7 +67,8 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
   const located = await locateAll(readable, { minBytes: ONE_SHOT_MIN_BYTES });
   let next = 0;
   const files = texts.map((file): ScannedFile => {
-    if (file.text === undefined) return { ...file, text: '', located: { ok: false, error: whyUnread(file.absolutePath) } };
+    if (file.text === undefined)
+      return { ...file, text: '', located: { ok: false, error: whyUnread(file.absolutePath) } };
     return { ...file, text: file.text, located: located[next++]! };
   });
   // GitHub's workflow lockfile of each repository given: the workflows it lists are marked locked.
@@ -75,7 +81,8 @@ export async function readLocalFiles(paths: readonly string[], cwd: string): Pro
     const lock = parseActionsLock(text);
     for (const [index, file] of files.entries()) {
       const inRepository = relative(root, file.absolutePath).split(sep).join('/');
-      if (file.kind === 'workflow' && !inRepository.startsWith('..') && (!lock.ok || lock.workflows.has(inRepository))) files[index] = { ...file, locked: true };
+      if (file.kind === 'workflow' && !inRepository.startsWith('..') && (!lock.ok || lock.workflows.has(inRepository)))
+        files[index] = { ...file, locked: true };
     }
   }
   return { files, imageFiles, notes: collected.notes, lockfiles };
@@ -94,7 +101,8 @@ function readBounded(path: string): string | undefined {
   try {
     const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
     let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    for (let read = -1; read !== 0 && length < buffer.length; length += read)
+      read = readSync(fd, buffer, length, buffer.length - length, null);
     return length > MAX_FILE_BYTES ? undefined : buffer.toString('utf8', 0, length);
   } finally {
     closeSync(fd);
@@ -104,7 +112,9 @@ function readBounded(path: string): string | undefined {
 /** Why a file was not read: too large, or not a regular file. */
 function whyUnread(path: string): string {
   try {
-    return statSync(path).isFile() ? `larger than ${MAX_FILE_BYTES} bytes; not read` : 'not a regular file (a device, a pipe or a socket); not read';
+    return statSync(path).isFile()
+      ? `larger than ${MAX_FILE_BYTES} bytes; not read`
+      : 'not a regular file (a device, a pipe or a socket); not read';
   } catch (error) {
     return `cannot be read: ${(error as Error).message}`;
   }
@@ -125,8 +135,10 @@ function readImageFile(file: LocalImageFile, cwd: string, notes: string[]): Loca
     notes.push(`${shown}: ${whyUnread(file.path).replace(/; not read$/, '')}; its images were not read`);
     return undefined;
   }
-  if (file.kind === 'maybe-kubernetes') return looksLikeKubernetes(text) ? { path: shown, absolutePath: file.path, kind: 'kubernetes', text } : undefined;
-  const templates = file.kind === 'helm-values' && file.chartDir !== undefined ? chartTemplates(file.chartDir) : undefined;
+  if (file.kind === 'maybe-kubernetes')
+    return looksLikeKubernetes(text) ? { path: shown, absolutePath: file.path, kind: 'kubernetes', text } : undefined;
+  const templates =
+    file.kind === 'helm-values' && file.chartDir !== undefined ? chartTemplates(file.chartDir) : undefined;
   return { path: shown, absolutePath: file.path, kind: file.kind, text, ...(templates ? { templates } : {}) };
 }
 

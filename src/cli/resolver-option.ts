@@ -14,7 +14,6 @@ import { DEFAULT_TRUST_POLICY } from '../trust/types.js';
 import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
 import { knownGoodOf } from '../audit/known-compromised.js';
 
-
 export interface ResolverOption {
   /** Resolve from refs data on disk instead of the GitHub API (offline, reproducible). */
   readonly refsDir: string | undefined;
@@ -29,7 +28,10 @@ export const NOTHING_TO_RESOLVE: RefResolver = { resolve: async () => new Map() 
  * one resolver cache for the refs and for the audit's questions) or refs data with an optional
  * advisories file. The facts resolve refs too (AuditFacts is a RefResolver).
  */
-export async function chooseAuditFacts(options: ResolverOption & { readonly advisoriesFile?: string | undefined }, env: Readonly<Record<string, string | undefined>>): Promise<AuditFacts> {
+export async function chooseAuditFacts(
+  options: ResolverOption & { readonly advisoriesFile?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<AuditFacts> {
   const advisories = options.advisoriesFile === undefined ? undefined : await readAdvisories(options.advisoriesFile);
   if (options.refsDir !== undefined) {
     try {
@@ -40,7 +42,8 @@ export async function chooseAuditFacts(options: ResolverOption & { readonly advi
   }
   const token = env.GITHUB_TOKEN;
   if (!token) throw new UsageError('GITHUB_TOKEN is not set (or pass --refs DIR to resolve from refs data offline)');
-  if (!/^https?:\/\//.test(options.apiUrl)) throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
+  if (!/^https?:\/\//.test(options.apiUrl))
+    throw new UsageError(`--api-url must be an http(s) URL, not "${options.apiUrl}"`);
   const msPerRetrySecond = env.PINWARDEN_MS_PER_RETRY_SECOND ? Number(env.PINWARDEN_MS_PER_RETRY_SECOND) : undefined;
   // Loaded only here: `scan`, and `pin` with nothing to resolve, never pay for Octokit.
   const [{ createTokenOctokit }, { createOctokitRefResolver }, { createGitHubAuditFacts }] = await Promise.all([
@@ -48,7 +51,11 @@ export async function chooseAuditFacts(options: ResolverOption & { readonly advi
     import('../github/octokit-ref-resolver.js'),
     import('../github/github-audit-facts.js'),
   ]);
-  const octokit = createTokenOctokit({ token, baseUrl: options.apiUrl, ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }) });
+  const octokit = createTokenOctokit({
+    token,
+    baseUrl: options.apiUrl,
+    ...(msPerRetrySecond === undefined ? {} : { msPerRetrySecond }),
+  });
   const facts = createGitHubAuditFacts(octokit, createCachingResolver(createOctokitRefResolver(octokit)));
   return advisories === undefined ? facts : { ...facts, advisories: async () => advisories };
 }
@@ -62,10 +69,17 @@ async function readAdvisories(file: string) {
 }
 
 /** Pin-time trust over what the facts can ask; `PINWARDEN_NOW` fixes the clock for reproducible runs. */
-export function cliTrust(resolver: RefResolver, env: Readonly<Record<string, string | undefined>>, minReleaseAgeDays = DEFAULT_TRUST_POLICY.minReleaseAgeDays): TrustOption | undefined {
+export function cliTrust(
+  resolver: RefResolver,
+  env: Readonly<Record<string, string | undefined>>,
+  minReleaseAgeDays = DEFAULT_TRUST_POLICY.minReleaseAgeDays,
+): TrustOption | undefined {
   const source = 'trust' in resolver ? (resolver as { trust?: Parameters<typeof createPinTrust>[0] }).trust : undefined;
   if (!source) return undefined;
   const fixed = env.PINWARDEN_NOW ? Date.parse(env.PINWARDEN_NOW) : undefined;
   const now = fixed !== undefined && !Number.isNaN(fixed) ? () => fixed : undefined;
-  return { trust: createPinTrust(source, { isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES), ...(now ? { now } : {}) }), policy: { ...DEFAULT_TRUST_POLICY, minReleaseAgeDays } };
+  return {
+    trust: createPinTrust(source, { isKnownGood: knownGoodOf(BUILT_IN_COMPROMISES), ...(now ? { now } : {}) }),
+    policy: { ...DEFAULT_TRUST_POLICY, minReleaseAgeDays },
+  };
 }

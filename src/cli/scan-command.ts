@@ -30,15 +30,27 @@ interface ScannedRef {
 }
 
 /** Eight characters, as the column is wide. */
-const STATUS: Record<GateVerdictWhy, string> = { pinned: 'pinned  ', local: 'pinned  ', ignored: 'ignored ', 'stays-on-tag': 'on tag  ', locked: 'locked  ', 'not-image': 'no image' };
+const STATUS: Record<GateVerdictWhy, string> = {
+  pinned: 'pinned  ',
+  local: 'pinned  ',
+  ignored: 'ignored ',
+  'stays-on-tag': 'on tag  ',
+  locked: 'locked  ',
+  'not-image': 'no image',
+};
 
 export async function scanCommand(options: ScanOptions, io: CliIo): Promise<number> {
   const { files, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
-  for (const lockfile of lockfiles) notes.push(`${lockfile.path}: the workflows it lists pass the gate as locked (the runner runs the commits it records)`);
+  for (const lockfile of lockfiles)
+    notes.push(
+      `${lockfile.path}: the workflows it lists pass the gate as locked (the runner runs the commits it records)`,
+    );
   const report = files.map((file): { path: string; error?: string; refs: ScannedRef[] } => {
     if (!file.located.ok) return { path: file.path, error: file.located.error, refs: [] };
     const refs = file.located.references.map((reference): ScannedRef => {
-      const verdict: GateVerdict = file.locked ? { passes: true, why: 'locked' } : gateReference(reference, options.ignore);
+      const verdict: GateVerdict = file.locked
+        ? { passes: true, why: 'locked' }
+        : gateReference(reference, options.ignore);
       return {
         line: reference.site.line,
         uses: reference.site.value,
@@ -48,15 +60,27 @@ export async function scanCommand(options: ScanOptions, io: CliIo): Promise<numb
         ...(verdict.passes ? { why: verdict.why } : { reason: verdict.reason }),
       };
     });
-    return { path: file.path, refs: [...refs, ...imageRefs(locateImageFile({ path: file.path, kind: file.kind, text: file.text, uses: file.located }))] };
+    return {
+      path: file.path,
+      refs: [
+        ...refs,
+        ...imageRefs(locateImageFile({ path: file.path, kind: file.kind, text: file.text, uses: file.located })),
+      ],
+    };
   });
   // Files that name only images: Dockerfiles, compose files, manifests, chart values, kustomize.
   for (const file of imageFiles) {
     const located = locateImageFile(file);
-    report.push(located.ok ? { path: file.path, refs: imageRefs(located) } : { path: file.path, error: located.error, refs: [] });
+    report.push(
+      located.ok ? { path: file.path, refs: imageRefs(located) } : { path: file.path, error: located.error, refs: [] },
+    );
   }
   const imageFailures = report.flatMap((file) => file.refs.filter((ref) => ref.kind === 'image' && !ref.passes));
-  const failures = [...files.flatMap((file) => gateFailuresOf(file, options.ignore)), ...imageFailures, ...report.slice(files.length).filter((file) => file.error !== undefined)];
+  const failures = [
+    ...files.flatMap((file) => gateFailuresOf(file, options.ignore)),
+    ...imageFailures,
+    ...report.slice(files.length).filter((file) => file.error !== undefined),
+  ];
   const unreadable = report.filter((file) => file.error !== undefined).length;
 
   if (options.format === 'json') {
@@ -68,12 +92,16 @@ export async function scanCommand(options: ScanOptions, io: CliIo): Promise<numb
       if (file.error !== undefined) io.stdout.write(`  error: ${printable(file.error)}\n`);
       for (const ref of file.refs) {
         const status = ref.passes ? STATUS[ref.why ?? 'pinned'] : 'UNPINNED';
-        io.stdout.write(`  line ${String(ref.line).padEnd(5)} ${ref.kind.padEnd(17)} ${status}  ${printable(ref.uses)}${ref.passes ? '' : `  (${printable(ref.reason ?? '')})`}\n`);
+        io.stdout.write(
+          `  line ${String(ref.line).padEnd(5)} ${ref.kind.padEnd(17)} ${status}  ${printable(ref.uses)}${ref.passes ? '' : `  (${printable(ref.reason ?? '')})`}\n`,
+        );
       }
     }
     const references = report.reduce((sum, file) => sum + file.refs.length, 0);
     const failing = failures.length - unreadable;
-    io.stdout.write(`\n${count(report.length, 'file')}, ${count(references, 'reference')}, ${failing} not pinned${unreadable > 0 ? `, ${count(unreadable, 'file')} could not be read` : ''}\n`);
+    io.stdout.write(
+      `\n${count(report.length, 'file')}, ${count(references, 'reference')}, ${failing} not pinned${unreadable > 0 ? `, ${count(unreadable, 'file')} could not be read` : ''}\n`,
+    );
   }
   return failures.length > 0 ? EXIT.findings : EXIT.ok;
 }
@@ -85,6 +113,13 @@ function imageRefs(located: ReturnType<typeof locateImageFile>): ScannedRef[] {
     .filter((entry) => entry.site.kind !== 'docker-step')
     .map((entry): ScannedRef => {
       const verdict = gateImage(entry);
-      return { line: entry.site.line, uses: entry.site.written, kind: 'image', pinned: verdict.passes && verdict.why === 'pinned', passes: verdict.passes, ...(verdict.passes ? { why: verdict.why } : { reason: verdict.reason }) };
+      return {
+        line: entry.site.line,
+        uses: entry.site.written,
+        kind: 'image',
+        pinned: verdict.passes && verdict.why === 'pinned',
+        passes: verdict.passes,
+        ...(verdict.passes ? { why: verdict.why } : { reason: verdict.reason }),
+      };
     });
 }

@@ -18,7 +18,9 @@ const MAX_COMMENT = 65_536;
 export function isPinCommand(body: string): boolean {
   if (!/\/pinwarden pin/i.test(body) || body.length > MAX_COMMENT) return false;
   const tree = fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  return tree.children.some((node) => node.type === 'paragraph' && paragraphLines(node).some((line) => COMMAND_LINE.test(line.trim())));
+  return tree.children.some(
+    (node) => node.type === 'paragraph' && paragraphLines(node).some((line) => COMMAND_LINE.test(line.trim())),
+  );
 }
 
 /** The paragraph's lines as plain text; every non-text inline becomes NOT_TEXT. */

@@ -26,7 +26,8 @@ export interface GlobMatcher {
 export function globMatcher(globs: readonly string[], steps = GLOB_STEP_BUDGET): GlobMatcher {
   const budget: Budget = { steps };
   return {
-    matches: (value) => globs.length > 0 && budget.steps > 0 && globs.some((glob) => matchGlob(glob, value, budget) && budget.steps > 0),
+    matches: (value) =>
+      globs.length > 0 && budget.steps > 0 && globs.some((glob) => matchGlob(glob, value, budget) && budget.steps > 0),
     spent: () => budget.steps <= 0,
   };
 }

@@ -16,7 +16,10 @@ const DependabotSchedule = z
   .object({
     interval: z.enum(['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly']),
     day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).optional(),
-    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be hh:mm (24-hour)').optional(),
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be hh:mm (24-hour)')
+      .optional(),
     timezone: z.string().min(1).optional(),
   })
   .strict();
@@ -55,7 +58,10 @@ export const PinwardenConfigSchema = z
         kyverno_path: z
           .string()
           .max(200)
-          .regex(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+\.ya?ml$/, 'kyverno_path must be a relative path to a .yaml file, without . or .. segments')
+          .regex(
+            /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+\.ya?ml$/,
+            'kyverno_path must be a relative path to a .yaml file, without . or .. segments',
+          )
           .refine((path) => !path.startsWith('.github/workflows/'), 'kyverno_path must not be under .github/workflows/')
           .default(KYVERNO_DEFAULT_PATH),
       })
@@ -96,12 +102,16 @@ export type PinwardenConfig = z.infer<typeof PinwardenConfigSchema>;
 
 export const DEFAULT_CONFIG: PinwardenConfig = PinwardenConfigSchema.parse({});
 
-export type ConfigOutcome = { readonly ok: true; readonly config: PinwardenConfig } | { readonly ok: false; readonly problems: readonly string[] };
+export type ConfigOutcome =
+  | { readonly ok: true; readonly config: PinwardenConfig }
+  | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Validates a config object (already merged across `_extends`); `null` means no file: defaults. */
 export function validateConfig(raw: unknown): ConfigOutcome {
   if (raw === null || raw === undefined) return { ok: true, config: DEFAULT_CONFIG };
-  const { _extends: _ignored, ...rest } = (typeof raw === 'object' && !Array.isArray(raw) ? raw : { '(file)': raw }) as Record<string, unknown>;
+  const { _extends: _ignored, ...rest } = (
+    typeof raw === 'object' && !Array.isArray(raw) ? raw : { '(file)': raw }
+  ) as Record<string, unknown>;
   const result = PinwardenConfigSchema.safeParse(rest);
   if (result.success) return { ok: true, config: result.data };
   return {
@@ -135,7 +145,8 @@ export function deepMerge(base: object, override: object): object {
   const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(override)) {
     const current = merged[key];
-    if (Array.isArray(current) && Array.isArray(value)) merged[key] = [...(current as unknown[]), ...(value as unknown[])];
+    if (Array.isArray(current) && Array.isArray(value))
+      merged[key] = [...(current as unknown[]), ...(value as unknown[])];
     else if (isPlainObject(current) && isPlainObject(value)) merged[key] = deepMerge(current, value);
     else merged[key] = value;
   }

@@ -7,12 +7,15 @@ import type { Finding } from '../audit/types.js';
 import { severityRank } from '../audit/types.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 
-export type RolloutState = 'pull-request-open' | 'merged' | 'closed-without-merge' | 'nothing-to-pin' | 'failed' | 'skipped' | 'config-invalid';
+export type RolloutState =
+  'pull-request-open' | 'merged' | 'closed-without-merge' | 'nothing-to-pin' | 'failed' | 'skipped' | 'config-invalid';
 
 export interface RepositoryStatus {
   readonly repository: string;
   readonly state: RolloutState;
-  readonly serious: readonly (Pick<Finding, 'severity' | 'path' | 'line' | 'check' | 'message'> & { readonly uses?: string })[];
+  readonly serious: readonly (Pick<Finding, 'severity' | 'path' | 'line' | 'check' | 'message'> & {
+    readonly uses?: string;
+  })[];
   readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed' | undefined;
 }
 
@@ -54,26 +57,52 @@ export function dashboardLines(input: DashboardInput): string[] {
     '',
     '| State | Repositories |',
     '| --- | ---: |',
-    ...(Object.keys(STATE_WORDS) as RolloutState[]).filter((state) => counts.has(state)).map((state) => `| ${STATE_WORDS[state]} | ${counts.get(state)} |`),
+    ...(Object.keys(STATE_WORDS) as RolloutState[])
+      .filter((state) => counts.has(state))
+      .map((state) => `| ${STATE_WORDS[state]} | ${counts.get(state)} |`),
   ];
   lines.push(...incidentLines(statuses));
-  const serious = statuses.filter((status) => status.serious.length > 0).sort((a, b) => worst(a) - worst(b) || a.repository.localeCompare(b.repository));
+  const serious = statuses
+    .filter((status) => status.serious.length > 0)
+    .sort((a, b) => worst(a) - worst(b) || a.repository.localeCompare(b.repository));
   lines.push('', '### Security findings (critical and high)');
   if (serious.length === 0) lines.push('None.');
   for (const status of serious.slice(0, 100)) {
     const findings = [...status.serious].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-    lines.push(`- ${inlineCode(status.repository)}: ${findings.slice(0, 5).map((finding) => `**${finding.severity}** ${inlineCode(`${finding.path}:${finding.line}`)} ${safeText(finding.check)}`).join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}`);
+    lines.push(
+      `- ${inlineCode(status.repository)}: ${findings
+        .slice(0, 5)
+        .map(
+          (finding) =>
+            `**${finding.severity}** ${inlineCode(`${finding.path}:${finding.line}`)} ${safeText(finding.check)}`,
+        )
+        .join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}`,
+    );
   }
   if (serious.length > 100) lines.push(`- … and ${serious.length - 100} more repositories`);
-  const uncovered = statuses.filter((status) => status.dependabot === 'not-covered' || status.dependabot === 'in-pull-request');
+  const uncovered = statuses.filter(
+    (status) => status.dependabot === 'not-covered' || status.dependabot === 'in-pull-request',
+  );
   lines.push('', '### Not yet kept current by Dependabot');
   if (uncovered.length === 0) lines.push('None.');
   else {
     lines.push('| Repository | Why |', '| --- | --- |');
-    lines.push(...uncovered.slice(0, 200).map((status) => `| ${tableCode(status.repository)} | ${status.dependabot === 'in-pull-request' ? 'the pinning pull request adds the entries; merge it' : 'dependabot.yml could not be extended; see the pull request'} |`));
+    lines.push(
+      ...uncovered
+        .slice(0, 200)
+        .map(
+          (status) =>
+            `| ${tableCode(status.repository)} | ${status.dependabot === 'in-pull-request' ? 'the pinning pull request adds the entries; merge it' : 'dependabot.yml could not be extended; see the pull request'} |`,
+        ),
+    );
   }
   const failed = statuses.filter((status) => status.state === 'failed' || status.state === 'config-invalid');
-  if (failed.length > 0) lines.push('', '### Needs a look', ...failed.slice(0, 100).map((status) => `- ${inlineCode(status.repository)}: ${STATE_WORDS[status.state]}`));
+  if (failed.length > 0)
+    lines.push(
+      '',
+      '### Needs a look',
+      ...failed.slice(0, 100).map((status) => `- ${inlineCode(status.repository)}: ${STATE_WORDS[status.state]}`),
+    );
   lines.push('', 'Edited at most every 10 minutes, and only when something here changed.');
   return lines;
 }
@@ -103,6 +132,16 @@ function incidentLines(statuses: readonly RepositoryStatus[]): string[] {
     '',
     '### Incidents',
     'The releases of these actions look tampered with right now; pinwarden writes no pin to them in any repository. Check the runs that used them since, and rotate what those runs could read.',
-    ...[...byAction].sort(([a], [b]) => a.localeCompare(b)).slice(0, 50).map(([action, { checks, repositories }]) => `- ${inlineCode(action)} (${[...checks].sort().join(', ')}): used by ${[...repositories].sort().slice(0, 20).map((repository) => inlineCode(repository)).join(', ')}${repositories.size > 20 ? ` and ${repositories.size - 20} more` : ''}`),
+    ...[...byAction]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .slice(0, 50)
+      .map(
+        ([action, { checks, repositories }]) =>
+          `- ${inlineCode(action)} (${[...checks].sort().join(', ')}): used by ${[...repositories]
+            .sort()
+            .slice(0, 20)
+            .map((repository) => inlineCode(repository))
+            .join(', ')}${repositories.size > 20 ? ` and ${repositories.size - 20} more` : ''}`,
+      ),
   ];
 }

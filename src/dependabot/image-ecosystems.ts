@@ -6,10 +6,17 @@ import { folderOf } from '../images/image-file-kind.js';
 import type { ImageFileKind } from '../images/types.js';
 import type { DependabotEcosystem, DependabotNeed } from './plan-dependabot.js';
 
-const ECOSYSTEM: Partial<Record<ImageFileKind, DependabotEcosystem>> = { dockerfile: 'docker', kubernetes: 'docker', compose: 'docker-compose', 'helm-values': 'helm' };
+const ECOSYSTEM: Partial<Record<ImageFileKind, DependabotEcosystem>> = {
+  dockerfile: 'docker',
+  kubernetes: 'docker',
+  compose: 'docker-compose',
+  'helm-values': 'helm',
+};
 
 /** The entries for the files that hold digests once the pull request merges, folders sorted. */
-export function imageDependabotNeeds(files: readonly { readonly path: string; readonly kind: ImageFileKind }[]): DependabotNeed[] {
+export function imageDependabotNeeds(
+  files: readonly { readonly path: string; readonly kind: ImageFileKind }[],
+): DependabotNeed[] {
   const folders = new Map<DependabotEcosystem, Set<string>>();
   for (const file of files) {
     const ecosystem = ECOSYSTEM[file.kind];
@@ -17,7 +24,9 @@ export function imageDependabotNeeds(files: readonly { readonly path: string; re
     if (!folders.has(ecosystem)) folders.set(ecosystem, new Set());
     folders.get(ecosystem)!.add(`/${folderOf(file.path)}`);
   }
-  return (['docker', 'docker-compose', 'helm'] as const).flatMap((ecosystem) => (folders.has(ecosystem) ? [{ ecosystem, directories: [...folders.get(ecosystem)!].sort() }] : []));
+  return (['docker', 'docker-compose', 'helm'] as const).flatMap((ecosystem) =>
+    folders.has(ecosystem) ? [{ ecosystem, directories: [...folders.get(ecosystem)!].sort() }] : [],
+  );
 }
 
 /** Kinds whose digests Dependabot does not update. */

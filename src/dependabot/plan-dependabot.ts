@@ -11,7 +11,12 @@ export const DEPENDABOT_PATH = '.github/dependabot.yml';
 export const DEPENDABOT_PATHS = ['.github/dependabot.yml', '.github/dependabot.yaml'] as const;
 
 export interface DependabotSettings {
-  readonly schedule: { readonly interval: string; readonly day?: string | undefined; readonly time?: string | undefined; readonly timezone?: string | undefined };
+  readonly schedule: {
+    readonly interval: string;
+    readonly day?: string | undefined;
+    readonly time?: string | undefined;
+    readonly timezone?: string | undefined;
+  };
   readonly cooldownDays: number;
 }
 
@@ -28,16 +33,36 @@ export const ACTIONS_ENTRY: DependabotNeed = { ecosystem: 'github-actions', dire
 
 /** `added`: the ecosystems whose entries this plan writes; `present`: those the file already had. */
 export type DependabotPlan =
-  | { readonly action: 'create'; readonly path: string; readonly text: string; readonly added: readonly DependabotNeed[]; readonly present: readonly DependabotEcosystem[] }
-  | { readonly action: 'add-entry'; readonly path: string; readonly text: string; readonly added: readonly DependabotNeed[]; readonly present: readonly DependabotEcosystem[] }
+  | {
+      readonly action: 'create';
+      readonly path: string;
+      readonly text: string;
+      readonly added: readonly DependabotNeed[];
+      readonly present: readonly DependabotEcosystem[];
+    }
+  | {
+      readonly action: 'add-entry';
+      readonly path: string;
+      readonly text: string;
+      readonly added: readonly DependabotNeed[];
+      readonly present: readonly DependabotEcosystem[];
+    }
   | { readonly action: 'present'; readonly path: string; readonly present: readonly DependabotEcosystem[] }
   | { readonly action: 'unable'; readonly path: string; readonly reason: string };
 
 /** Group names must start and end with a letter (Dependabot's rule). */
-const GROUP: Record<DependabotEcosystem, string> = { 'github-actions': 'github-actions', docker: 'docker-images', 'docker-compose': 'compose-images', helm: 'helm-charts' };
+const GROUP: Record<DependabotEcosystem, string> = {
+  'github-actions': 'github-actions',
+  docker: 'docker-images',
+  'docker-compose': 'compose-images',
+  helm: 'helm-charts',
+};
 
 /** The entry as data: what Dependabot reads. Cooldown uses only `default-days` (Actions has no semver cooldown). */
-export function dependabotEntry(settings: DependabotSettings, need: DependabotNeed = ACTIONS_ENTRY): Record<string, unknown> {
+export function dependabotEntry(
+  settings: DependabotSettings,
+  need: DependabotNeed = ACTIONS_ENTRY,
+): Record<string, unknown> {
   const schedule: Record<string, string> = { interval: settings.schedule.interval };
   if (settings.schedule.day) schedule.day = settings.schedule.day;
   if (settings.schedule.time) schedule.time = settings.schedule.time;
@@ -52,7 +77,8 @@ export function dependabotEntry(settings: DependabotSettings, need: DependabotNe
 }
 
 /** The github-actions entry as data. */
-export const githubActionsEntry = (settings: DependabotSettings): Record<string, unknown> => dependabotEntry(settings, ACTIONS_ENTRY);
+export const githubActionsEntry = (settings: DependabotSettings): Record<string, unknown> =>
+  dependabotEntry(settings, ACTIONS_ENTRY);
 
 /** A folder as a YAML scalar: plain when it cannot be misread, else double-quoted. */
 function directoryScalar(directory: string): string {
@@ -64,7 +90,9 @@ function entryLines(settings: DependabotSettings, need: DependabotNeed): string[
   const { schedule } = settings;
   return [
     `- package-ecosystem: ${need.ecosystem}`,
-    ...(need.directories.length === 1 ? [`  directory: ${directoryScalar(need.directories[0]!)}`] : ['  directories:', ...need.directories.map((directory) => `    - ${directoryScalar(directory)}`)]),
+    ...(need.directories.length === 1
+      ? [`  directory: ${directoryScalar(need.directories[0]!)}`]
+      : ['  directories:', ...need.directories.map((directory) => `    - ${directoryScalar(directory)}`)]),
     '  schedule:',
     `    interval: ${schedule.interval}`,
     ...(schedule.day ? [`    day: ${schedule.day}`] : []),
@@ -77,7 +105,11 @@ function entryLines(settings: DependabotSettings, need: DependabotNeed): string[
   ];
 }
 
-export function planDependabot(existing: { readonly path: string; readonly text: string } | undefined, settings: DependabotSettings, needs: readonly DependabotNeed[] = [ACTIONS_ENTRY]): DependabotPlan {
+export function planDependabot(
+  existing: { readonly path: string; readonly text: string } | undefined,
+  settings: DependabotSettings,
+  needs: readonly DependabotNeed[] = [ACTIONS_ENTRY],
+): DependabotPlan {
   const linesOf = (wanted: readonly DependabotNeed[]) => wanted.flatMap((need) => entryLines(settings, need));
   const entriesOf = (wanted: readonly DependabotNeed[]) => wanted.map((need) => dependabotEntry(settings, need));
   if (!existing) {
@@ -87,12 +119,17 @@ export function planDependabot(existing: { readonly path: string; readonly text:
   const { path, text } = existing;
   const unable = (reason: string): DependabotPlan => ({ action: 'unable', path, reason });
   const document = parseDocument(text, { uniqueKeys: false });
-  if (document.errors.length > 0) return unable(`it does not parse as YAML (${describeYamlError(document.errors[0]!.message)}); left as it is`);
+  if (document.errors.length > 0)
+    return unable(`it does not parse as YAML (${describeYamlError(document.errors[0]!.message)}); left as it is`);
   const root = document.contents;
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   if (root === null) {
     // Only comments or blank lines: the comments stay, the document follows them.
-    const updated = appendBlock(text, ['version: 2', 'updates:', ...linesOf(needs).map((line) => `  ${line}`)], newline);
+    const updated = appendBlock(
+      text,
+      ['version: 2', 'updates:', ...linesOf(needs).map((line) => `  ${line}`)],
+      newline,
+    );
     return verified(path, updated, { version: 2, updates: entriesOf(needs) }, needs, []);
   }
   if (!isMap(root)) return unable('its top level is not a mapping; left as it is');
@@ -106,7 +143,11 @@ export function planDependabot(existing: { readonly path: string; readonly text:
     return unable(`it could not be read safely (${(error as Error).message}); left as it is`);
   }
   // An ecosystem the file already names is left to the file's owner, whatever folders it lists.
-  const named = new Set(Array.isArray(before.updates) ? before.updates.map((entry) => String((entry as Record<string, unknown> | null)?.['package-ecosystem'])) : []);
+  const named = new Set(
+    Array.isArray(before.updates)
+      ? before.updates.map((entry) => String((entry as Record<string, unknown> | null)?.['package-ecosystem']))
+      : [],
+  );
   const present = needs.filter((need) => named.has(need.ecosystem)).map((need) => need.ecosystem);
   const missing = needs.filter((need) => !named.has(need.ecosystem));
   if (missing.length === 0) return { action: 'present', path, present };
@@ -123,25 +164,46 @@ export function planDependabot(existing: { readonly path: string; readonly text:
     const lineEnd = text.indexOf('\n', endOfLastItem - 1 < 0 ? 0 : Math.max(endOfLastItem - 1, 0));
     const insertAt = lineEnd === -1 ? text.length : lineEnd + 1;
     const prefix = insertAt === text.length && !text.endsWith('\n') ? newline : '';
-    const block = linesOf(missing).map((line) => `${' '.repeat(column)}${line}${newline}`).join('');
+    const block = linesOf(missing)
+      .map((line) => `${' '.repeat(column)}${line}${newline}`)
+      .join('');
     updated = text.slice(0, insertAt) + prefix + block + text.slice(insertAt);
   } else if (isSeq(updates) && updates.flow && updates.items.length === 0 && updates.range) {
     // `updates: []`: the empty flow sequence becomes a block one holding the entries.
-    if (updatesPair.key === null || !isScalar(updatesPair.key) || !updatesPair.key.range) return unable(`its \`updates\` key could not be located; ${byHand}`);
+    if (updatesPair.key === null || !isScalar(updatesPair.key) || !updatesPair.key.range)
+      return unable(`its \`updates\` key could not be located; ${byHand}`);
     const keyColumn = updatesPair.key.range[0] - text.lastIndexOf('\n', updatesPair.key.range[0] - 1) - 1;
-    const block = linesOf(missing).map((line) => `${newline}${' '.repeat(keyColumn + 2)}${line}`).join('');
+    const block = linesOf(missing)
+      .map((line) => `${newline}${' '.repeat(keyColumn + 2)}${line}`)
+      .join('');
     updated = text.slice(0, updates.range[0]).replace(/[ \t]+$/, '') + block + text.slice(updates.range[1]);
   } else {
     return unable(`its \`updates\` is not a block list pinwarden can extend without rewriting it; ${byHand}`);
   }
 
-  return verified(path, updated, { ...before, updates: [...((before.updates as unknown[] | undefined) ?? []), ...entriesOf(missing)] }, missing, present);
+  return verified(
+    path,
+    updated,
+    { ...before, updates: [...((before.updates as unknown[] | undefined) ?? []), ...entriesOf(missing)] },
+    missing,
+    present,
+  );
 }
 
-function verified(path: string, updated: string, expected: unknown, added: readonly DependabotNeed[], present: readonly DependabotEcosystem[]): DependabotPlan {
+function verified(
+  path: string,
+  updated: string,
+  expected: unknown,
+  added: readonly DependabotNeed[],
+  present: readonly DependabotEcosystem[],
+): DependabotPlan {
   const check = parseDocument(updated, { uniqueKeys: false });
   if (check.errors.length > 0 || !isDeepStrictEqual(safeToJs(check), expected)) {
-    return { action: 'unable', path, reason: `adding the entry would not have kept the rest of the file as it is; ${addByHand(added)}` };
+    return {
+      action: 'unable',
+      path,
+      reason: `adding the entry would not have kept the rest of the file as it is; ${addByHand(added)}`,
+    };
   }
   return { action: 'add-entry', path, text: updated, added, present };
 }

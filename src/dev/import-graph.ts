@@ -12,7 +12,8 @@ export interface FolderGraph {
   readonly edges: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 }
 
-const RELATIVE_IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const RELATIVE_IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 export function folderGraph(srcDir: string): FolderGraph {
   const files = tsFiles(srcDir);
@@ -51,7 +52,8 @@ export function upwardImports(graph: FolderGraph, layers: readonly (readonly str
       const tool = to === 'dev' || to.startsWith('dev/');
       // A folder and its own subfolder (images → images/data) are one capability.
       const sameFolder = from.startsWith(`${to}/`) || to.startsWith(`${from}/`);
-      if (tool || (!sameFolder && (fromRow === undefined || toRow === undefined || toRow <= fromRow))) found.push(`${from} -> ${to}: ${files[0]}`);
+      if (tool || (!sameFolder && (fromRow === undefined || toRow === undefined || toRow <= fromRow)))
+        found.push(`${from} -> ${to}: ${files[0]}`);
     }
   }
   return found.sort();
@@ -64,7 +66,12 @@ export function importCircles(graph: FolderGraph): string[][] {
 
 /** Circles of files importing each other (within a folder or across), relative to src/. */
 export function fileCircles(srcDir: string): string[][] {
-  const imports = new Map(tsFiles(srcDir).map((file) => [relative(srcDir, file), relativeImports(file).map((target) => relative(srcDir, target))]));
+  const imports = new Map(
+    tsFiles(srcDir).map((file) => [
+      relative(srcDir, file),
+      relativeImports(file).map((target) => relative(srcDir, target)),
+    ]),
+  );
   return circlesOf([...imports.keys()].sort(), (file) => imports.get(file) ?? []);
 }
 
@@ -102,7 +109,9 @@ function circlesOf(nodes: readonly string[], next: (node: string) => Iterable<st
 
 /** The .ts files a file imports by relative path. */
 function relativeImports(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)].map((match) => resolve(dirname(file), (match[1] ?? match[2])!).replace(/\.js$/, '.ts'));
+  return [...readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)].map((match) =>
+    resolve(dirname(file), (match[1] ?? match[2])!).replace(/\.js$/, '.ts'),
+  );
 }
 
 function tsFiles(dir: string): string[] {
@@ -112,14 +121,20 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url).replace(/\.ts$/, '.js') === resolve(process.argv[1]).replace(/\.ts$/, '.js')) {
+if (
+  process.argv[1] &&
+  fileURLToPath(import.meta.url).replace(/\.ts$/, '.js') === resolve(process.argv[1]).replace(/\.ts$/, '.js')
+) {
   const root = join(import.meta.dirname, '..', '..');
   const { LAYERS } = (await import(join(root, 'eslint.config.js'))) as { LAYERS: string[][] };
   const graph = folderGraph(join(root, 'src'));
-  for (const [from, targets] of [...graph.edges].sort(([a], [b]) => a.localeCompare(b))) console.log(`${from} -> ${[...targets.keys()].sort().join(', ')}`);
+  for (const [from, targets] of [...graph.edges].sort(([a], [b]) => a.localeCompare(b)))
+    console.log(`${from} -> ${[...targets.keys()].sort().join(', ')}`);
   const upward = upwardImports(graph, LAYERS);
   const circles = importCircles(graph);
-  console.log(`\n${graph.folders.length} folders; ${upward.length} imports run back up; ${circles.length} import circles`);
+  console.log(
+    `\n${graph.folders.length} folders; ${upward.length} imports run back up; ${circles.length} import circles`,
+  );
   for (const line of upward) console.log(`  up: ${line}`);
   for (const circle of circles) console.log(`  circle: ${circle.join(' ')}`);
   const files = fileCircles(join(root, 'src'));

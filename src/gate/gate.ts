@@ -23,7 +23,11 @@ export type GateVerdict =
 /** Which part of the rule a reference fails. */
 export type GateRule = 'mutable-ref' | 'short-sha' | 'image-tag' | 'invalid' | 'must-stay-on-tag';
 
-export function gateReference(reference: Pick<UsesReference, 'site' | 'ref'>, ignore?: IgnoreRef, staysOnTagGlobs: readonly string[] = []): GateVerdict {
+export function gateReference(
+  reference: Pick<UsesReference, 'site' | 'ref'>,
+  ignore?: IgnoreRef,
+  staysOnTagGlobs: readonly string[] = [],
+): GateVerdict {
   if (inlineIgnoreMarker(reference.site)) return { passes: true, why: 'ignored' };
   return gateRef(reference.ref, ignore, staysOnTagGlobs);
 }
@@ -34,19 +38,33 @@ export function gateRef(ref: ActionRef, ignore?: IgnoreRef, staysOnTagGlobs: rea
   const staysOnTag = isRemoteRef(ref) ? mustStayOnTag(ref, staysOnTagGlobs) : undefined;
   if (staysOnTag && isRemoteRef(ref)) {
     if (isFullVersionTag(ref.ref)) return { passes: true, why: 'stays-on-tag' };
-    return { passes: false, rule: 'must-stay-on-tag', reason: ref.refKind === 'full-sha' ? `pinned by SHA, this breaks the run: ${staysOnTag.why}; use its vX.Y.Z tag` : `must stay on a full version tag (vX.Y.Z): ${staysOnTag.why}` };
+    return {
+      passes: false,
+      rule: 'must-stay-on-tag',
+      reason:
+        ref.refKind === 'full-sha'
+          ? `pinned by SHA, this breaks the run: ${staysOnTag.why}; use its vX.Y.Z tag`
+          : `must stay on a full version tag (vX.Y.Z): ${staysOnTag.why}`,
+    };
   }
   switch (ref.kind) {
     case 'local':
       return { passes: true, why: 'local' };
     case 'docker':
-      return ref.digest ? { passes: true, why: 'pinned' } : { passes: false, rule: 'image-tag', reason: 'a Docker image tag can move; pin it by digest (`@sha256:…`)' };
+      return ref.digest
+        ? { passes: true, why: 'pinned' }
+        : { passes: false, rule: 'image-tag', reason: 'a Docker image tag can move; pin it by digest (`@sha256:…`)' };
     case 'invalid':
       return { passes: false, rule: 'invalid', reason: ref.reason };
     case 'action':
     case 'reusable-workflow':
       if (ref.refKind === 'full-sha') return { passes: true, why: 'pinned' };
-      if (ref.refKind === 'short-sha') return { passes: false, rule: 'short-sha', reason: 'a short SHA is not a commit pin; use the full 40-character SHA' };
+      if (ref.refKind === 'short-sha')
+        return {
+          passes: false,
+          rule: 'short-sha',
+          reason: 'a short SHA is not a commit pin; use the full 40-character SHA',
+        };
       return { passes: false, rule: 'mutable-ref', reason: `\`@${ref.ref}\` is a tag or branch, which can be moved` };
   }
 }
@@ -60,5 +78,7 @@ export function gateImage(located: LocatedImage): GateVerdict {
   if (located.status === 'not-image') return { passes: true, why: 'not-image' };
   if (imageIgnored(located.site)) return { passes: true, why: 'ignored' };
   if (located.status === 'unreadable') return { passes: false, rule: 'invalid', reason: located.why };
-  return located.image.digest ? { passes: true, why: 'pinned' } : { passes: false, rule: 'image-tag', reason: 'an image tag can be re-pointed; pin it by digest (`@sha256:…`)' };
+  return located.image.digest
+    ? { passes: true, why: 'pinned' }
+    : { passes: false, rule: 'image-tag', reason: 'an image tag can be re-pointed; pin it by digest (`@sha256:…`)' };
 }

@@ -15,8 +15,10 @@ export interface Blob {
 export function blobTaker(files: SnapshotFile[], unreadable: { path: string; reason: string }[]) {
   return (path: string, blob: Partial<Blob> | null | undefined) => {
     if (!blob || blob.isTruncated === undefined) return;
-    if (blob.isBinary || blob.text === null || blob.text === undefined) unreadable.push({ path, reason: 'binary content' });
-    else if (blob.isTruncated) unreadable.push({ path, reason: `larger than GitHub's 512,000-byte text limit (${blob.byteSize} bytes)` });
+    if (blob.isBinary || blob.text === null || blob.text === undefined)
+      unreadable.push({ path, reason: 'binary content' });
+    else if (blob.isTruncated)
+      unreadable.push({ path, reason: `larger than GitHub's 512,000-byte text limit (${blob.byteSize} bytes)` });
     else files.push({ path, text: blob.text });
   };
 }

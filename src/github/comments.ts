@@ -7,11 +7,31 @@ export interface RepositoryName {
   readonly name: string;
 }
 
-export async function postComment(github: GitHubClient, repository: RepositoryName, issueNumber: number, body: string): Promise<void> {
-  await github.rest.issues.createComment({ owner: repository.owner, repo: repository.name, issue_number: issueNumber, body });
+export async function postComment(
+  github: GitHubClient,
+  repository: RepositoryName,
+  issueNumber: number,
+  body: string,
+): Promise<void> {
+  await github.rest.issues.createComment({
+    owner: repository.owner,
+    repo: repository.name,
+    issue_number: issueNumber,
+    body,
+  });
 }
 
 /** 👀 when a command is taken, 😕 when it is refused again. */
-export async function reactToComment(github: GitHubClient, repository: RepositoryName, commentId: number, content: 'eyes' | 'confused'): Promise<void> {
-  await github.rest.reactions.createForIssueComment({ owner: repository.owner, repo: repository.name, comment_id: commentId, content });
+export async function reactToComment(
+  github: GitHubClient,
+  repository: RepositoryName,
+  commentId: number,
+  content: 'eyes' | 'confused',
+): Promise<void> {
+  await github.rest.reactions.createForIssueComment({
+    owner: repository.owner,
+    repo: repository.name,
+    comment_id: commentId,
+    content,
+  });
 }

@@ -33,7 +33,12 @@ const MIN_MARGIN_MS = 250;
  * When the next write may go, given the times of earlier writes (ascending) and `now`, with
  * a minute and an hour of `budgetWindows(msPerSecond)` milliseconds.
  */
-export function nextWriteAt(history: readonly number[], now: number, limits: ContentLimits, msPerSecond: number): number {
+export function nextWriteAt(
+  history: readonly number[],
+  now: number,
+  limits: ContentLimits,
+  msPerSecond: number,
+): number {
   const { minute, hour } = budgetWindows(msPerSecond);
   let at = now;
   const inHour = history.filter((time) => time > now - hour);

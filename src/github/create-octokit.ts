@@ -44,8 +44,15 @@ export function throttleOptions(msPerRetrySecond = 1000, metrics?: OctokitFleetO
       waited('primary', retryAfter);
       return retryCount < MAX_RATE_LIMIT_RETRIES;
     },
-    onSecondaryRateLimit: (retryAfter: number, options: ThrottledRequest, octokit: { log: Logger }, retryCount: number) => {
-      octokit.log.warn(`secondary rate limit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      options: ThrottledRequest,
+      octokit: { log: Logger },
+      retryCount: number,
+    ) => {
+      octokit.log.warn(
+        `secondary rate limit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`,
+      );
       waited('secondary', retryAfter);
       return retryCount < MAX_RATE_LIMIT_RETRIES;
     },
@@ -66,7 +73,16 @@ export function throttleOptions(msPerRetrySecond = 1000, metrics?: OctokitFleetO
  * hands Bottleneck the message it recognises, and Bottleneck does the rest.
  */
 export function recoveringConnection(connection: Bottleneck.IORedisConnection): Bottleneck.IORedisConnection {
-  const scriptArgs = (connection as unknown as { __scriptArgs__: (name: string, id: string, args: unknown[], cb: (error: Error | null, replies: unknown) => void) => unknown[] }).__scriptArgs__.bind(connection);
+  const scriptArgs = (
+    connection as unknown as {
+      __scriptArgs__: (
+        name: string,
+        id: string,
+        args: unknown[],
+        cb: (error: Error | null, replies: unknown) => void,
+      ) => unknown[];
+    }
+  ).__scriptArgs__.bind(connection);
   Object.assign(connection, {
     __scriptArgs__: (name: string, id: string, args: unknown[], cb: (error: Error | null, replies: unknown) => void) =>
       scriptArgs(name, id, args, (error, replies) => {
@@ -80,7 +96,12 @@ export function recoveringConnection(connection: Bottleneck.IORedisConnection): 
   return connection;
 }
 
-const pacingGroups = new Map<string, Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group> & { connection?: Bottleneck.IORedisConnection }>();
+const pacingGroups = new Map<
+  string,
+  Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group> & {
+    connection?: Bottleneck.IORedisConnection;
+  }
+>();
 function pacing(msPerSecond: number, redis: Redis | undefined) {
   const key = `${msPerSecond}:${redis ? 'redis' : 'memory'}`;
   if (!pacingGroups.has(key)) {
@@ -90,7 +111,13 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
     // Only the write spacing is the fleet's: every read through a clustered limiter costs Redis
     // round trips, and ten reads at once per installation and replica stay far below GitHub's
     // hundred concurrent requests.
-    const group = (name: string, settings: Bottleneck.ConstructorOptions, shared: boolean) => new Bottleneck.Group({ id: `pinwarden-${name}-${msPerSecond}`, ...settings, ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}), ...(shared ? store : {}) });
+    const group = (name: string, settings: Bottleneck.ConstructorOptions, shared: boolean) =>
+      new Bottleneck.Group({
+        id: `pinwarden-${name}-${msPerSecond}`,
+        ...settings,
+        ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}),
+        ...(shared ? store : {}),
+      });
     pacingGroups.set(key, {
       global: group('global', { maxConcurrent: 10 }, false),
       auth: group('auth', { maxConcurrent: 1 }, false),
@@ -113,13 +140,34 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
 export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
   const custom = msPerSecond !== 1000 || fleet.redis !== undefined;
   const reserve = budgetFor(msPerSecond, fleet.contentBudget);
-  return ProbotOctokit.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; request?: { fetch?: typeof fetch } & Record<string, unknown> } & Record<string, unknown>) => ({
-    userAgent: 'pinwarden',
-    ...options,
-    request: { ...options.request, fetch: budgetedFetch(reserve, String(options.throttle?.id ?? 'no-id'), options.request?.fetch ?? globalThis.fetch, msPerSecond, fleet) },
-    throttle: { ...options.throttle, ...throttleOptions(msPerSecond, fleet.metrics), ...(custom ? { Bottleneck, ...pacing(msPerSecond, fleet.redis) } : {}) },
-    retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
-  }));
+  return ProbotOctokit.defaults(
+    (
+      options: {
+        throttle?: Record<string, unknown>;
+        retry?: Record<string, unknown>;
+        request?: { fetch?: typeof fetch } & Record<string, unknown>;
+      } & Record<string, unknown>,
+    ) => ({
+      userAgent: 'pinwarden',
+      ...options,
+      request: {
+        ...options.request,
+        fetch: budgetedFetch(
+          reserve,
+          String(options.throttle?.id ?? 'no-id'),
+          options.request?.fetch ?? globalThis.fetch,
+          msPerSecond,
+          fleet,
+        ),
+      },
+      throttle: {
+        ...options.throttle,
+        ...throttleOptions(msPerSecond, fleet.metrics),
+        ...(custom ? { Bottleneck, ...pacing(msPerSecond, fleet.redis) } : {}),
+      },
+      retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
+    }),
+  );
 }
 
 const budgets = new Map<number, ContentBudget>();
@@ -157,7 +205,13 @@ function kindOf(method: string, path: string, query: unknown): RequestKind {
  * request hook) could be sent long after, behind the throttling's queue, and writes reserved an
  * hour apart would then reach GitHub less than an hour apart.
  */
-function budgetedFetch(reserve: (key: string) => Promise<number>, key: string, inner: typeof fetch, msPerSecond: number, fleet: OctokitFleetOptions): typeof fetch {
+function budgetedFetch(
+  reserve: (key: string) => Promise<number>,
+  key: string,
+  inner: typeof fetch,
+  msPerSecond: number,
+  fleet: OctokitFleetOptions,
+): typeof fetch {
   return async (input, init) => {
     const path = pathOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     let query: unknown;
@@ -193,7 +247,16 @@ const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: 
  * An Octokit for the CLI: a token, GitHub's API or an Enterprise/fake base URL.
  * `msPerRetrySecond` scales every wait GitHub asks for (tests shrink it; real use keeps 1000).
  */
-export function createTokenOctokit(options: { token: string; baseUrl: string; log?: Logger; msPerRetrySecond?: number }): PinwardenOctokitInstance {
+export function createTokenOctokit(options: {
+  token: string;
+  baseUrl: string;
+  log?: Logger;
+  msPerRetrySecond?: number;
+}): PinwardenOctokitInstance {
   const Octokit = pinwardenOctokitClass(options.msPerRetrySecond ?? 1000);
-  return new Octokit({ auth: { token: options.token }, baseUrl: options.baseUrl.replace(/\/+$/, ''), log: options.log ?? quiet });
+  return new Octokit({
+    auth: { token: options.token },
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    log: options.log ?? quiet,
+  });
 }

@@ -18,13 +18,22 @@ export interface PinwardenIssue {
   readonly viewerDidAuthor?: boolean;
 }
 
-export async function pinwardenIssues(github: GitHubClient, target: { readonly owner: string; readonly name: string }): Promise<readonly PinwardenIssue[]> {
-  const { repository } = await github.graphql<{ repository: { issues: { nodes: PinwardenIssue[] } } | null }>(FIND_ISSUES, target);
+export async function pinwardenIssues(
+  github: GitHubClient,
+  target: { readonly owner: string; readonly name: string },
+): Promise<readonly PinwardenIssue[]> {
+  const { repository } = await github.graphql<{ repository: { issues: { nodes: PinwardenIssue[] } } | null }>(
+    FIND_ISSUES,
+    target,
+  );
   return repository?.issues.nodes ?? [];
 }
 
 /** Whether the installation can read the repository (404 and 403: it cannot; anything else is thrown). */
-export async function canRead(github: GitHubClient, target: { readonly owner: string; readonly name: string }): Promise<boolean> {
+export async function canRead(
+  github: GitHubClient,
+  target: { readonly owner: string; readonly name: string },
+): Promise<boolean> {
   try {
     await github.rest.repos.get({ owner: target.owner, repo: target.name });
     return true;

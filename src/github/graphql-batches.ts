@@ -6,7 +6,11 @@ export interface GraphqlClient {
 }
 
 /** Octokit throws on a partial answer (a missing repository), but keeps what did come back. */
-export async function partial<T>(client: GraphqlClient, query: string, variables?: Record<string, unknown>): Promise<T | undefined> {
+export async function partial<T>(
+  client: GraphqlClient,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T | undefined> {
   try {
     return await client.graphql<T>(query, variables);
   } catch (error) {

@@ -14,7 +14,12 @@ export const CONFIG_PATH = '.github/pinwarden.yml';
 /** A config larger than this is refused: the schema's limits fit in a few kilobytes, and parsing 500 KB took seconds. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
 
-export type LoadConfig = (github: GitHubClient, owner: string, name: string, ownText: string | undefined) => Promise<ConfigOutcome>;
+export type LoadConfig = (
+  github: GitHubClient,
+  owner: string,
+  name: string,
+  ownText: string | undefined,
+) => Promise<ConfigOutcome>;
 
 export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig & { forget(owner: string): void } {
   const orgConfigs = new LRUCache<string, Promise<ConfigOutcome>>({ max: 1_000, ttl: options.ttlMs ?? 5 * 60_000 });
@@ -24,7 +29,16 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
   const viaPlugin = async (github: GitHubClient, owner: string, repo: string): Promise<ConfigOutcome> => {
     try {
       // Merged deeply, as `context.config` merges (the plugin alone merges top-level keys only).
-      const { config } = await github.config.get({ owner, repo, path: CONFIG_PATH, defaults: (configs: Record<string, unknown>[]) => configs.reduce<Record<string, unknown>>((merged, config) => deepMerge(merged, config) as Record<string, unknown>, {}) });
+      const { config } = await github.config.get({
+        owner,
+        repo,
+        path: CONFIG_PATH,
+        defaults: (configs: Record<string, unknown>[]) =>
+          configs.reduce<Record<string, unknown>>(
+            (merged, config) => deepMerge(merged, config) as Record<string, unknown>,
+            {},
+          ),
+      });
       return validateConfig(Object.keys(config).length === 0 ? null : config);
     } catch (error) {
       return { ok: false, problems: [describeConfigReadError((error as Error).message)] };
@@ -51,7 +65,13 @@ export function createConfigLoader(options: { ttlMs?: number } = {}): LoadConfig
 
 /** A repository's own config text: its outcome, or `extends` when `_extends` names another file to merge. */
 function parseOwnConfig(text: string): ConfigOutcome | 'extends' {
-  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) return { ok: false, problems: [`${CONFIG_PATH} is larger than ${MAX_CONFIG_BYTES.toLocaleString('en')} bytes (${Buffer.byteLength(text).toLocaleString('en')}); pinwarden reads no config that large`] };
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES)
+    return {
+      ok: false,
+      problems: [
+        `${CONFIG_PATH} is larger than ${MAX_CONFIG_BYTES.toLocaleString('en')} bytes (${Buffer.byteLength(text).toLocaleString('en')}); pinwarden reads no config that large`,
+      ],
+    };
   const parsed = parseConfigText(text);
   if (!parsed.ok) return parsed;
   const extendsOther = typeof parsed.value === 'object' && parsed.value !== null && '_extends' in parsed.value;
@@ -64,12 +84,15 @@ function parseOwnConfig(text: string): ConfigOutcome | 'extends' {
  */
 export function describeConfigReadError(message: string): string {
   const loop = /Recursion detected\..* from (\S+) because (\S+) was already loaded/.exec(message);
-  if (loop) return `${CONFIG_PATH}: \`_extends\` loops: ${configFileName(loop[1]!)} extends ${configFileName(loop[2]!)}, which is already part of the chain`;
+  if (loop)
+    return `${CONFIG_PATH}: \`_extends\` loops: ${configFileName(loop[1]!)} extends ${configFileName(loop[2]!)}, which is already part of the chain`;
   return `${CONFIG_PATH} could not be read: ${message.split('\n')[0]}`;
 }
 
 /** `https://api.github.com/repos/o/r/contents/.github/x.yml` → `o/r:.github/x.yml`. */
 function configFileName(url: string): string {
   const match = /\/repos\/([^/]+)\/([^/]+)\/contents\/([^?]+)/.exec(url);
-  return match ? `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}:${decodeURIComponent(match[3]!)}` : url;
+  return match
+    ? `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}:${decodeURIComponent(match[3]!)}`
+    : url;
 }

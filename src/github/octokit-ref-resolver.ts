@@ -28,7 +28,8 @@ export function createOctokitRefResolver(octokit: OctokitLike, options: OctokitR
     async resolve(requests: readonly RefRequest[]): Promise<ReadonlyMap<RefKey, Resolution>> {
       const unique = [...uniqueRequests(requests).values()];
       const batches: RefRequest[][] = [];
-      for (let start = 0; start < unique.length; start += batchSize) batches.push(unique.slice(start, start + batchSize));
+      for (let start = 0; start < unique.length; start += batchSize)
+        batches.push(unique.slice(start, start + batchSize));
       const answers = await Promise.all(batches.map((batch) => queue.add(() => resolveBatch(octokit, batch))));
       return new Map(answers.flatMap((answer) => [...answer!]));
     },
@@ -41,20 +42,34 @@ async function resolveBatch(octokit: OctokitLike, batch: readonly RefRequest[]):
     const data = (await octokit.graphql(query.query)) as Record<string, unknown>;
     return readRefsResponse(query, data);
   } catch (error) {
-    const partial = error as { name?: string; data?: Record<string, unknown>; errors?: GraphqlError[]; status?: number; message?: string };
+    const partial = error as {
+      name?: string;
+      data?: Record<string, unknown>;
+      errors?: GraphqlError[];
+      status?: number;
+      message?: string;
+    };
     // GitHub answers missing repositories with null plus an error; Octokit throws but keeps both.
     if (partial.name === 'GraphqlResponseError') {
-      if (partial.errors?.some((entry) => entry.type === 'RATE_LIMITED')) return allRateLimited(batch, 'GitHub GraphQL rate limit exhausted');
+      if (partial.errors?.some((entry) => entry.type === 'RATE_LIMITED'))
+        return allRateLimited(batch, 'GitHub GraphQL rate limit exhausted');
       return readRefsResponse(query, partial.data, partial.errors);
     }
-    if (partial.status === 403 || partial.status === 429) return allRateLimited(batch, `GitHub refused with ${partial.status} after retries: ${partial.message ?? ''}`.trim());
+    if (partial.status === 403 || partial.status === 429)
+      return allRateLimited(
+        batch,
+        `GitHub refused with ${partial.status} after retries: ${partial.message ?? ''}`.trim(),
+      );
     if (partial.status === 401) return allWith(batch, { status: 'failed', reason: 'GitHub rejected the token (401)' });
     return resolveBatchWithRest(octokit, batch);
   }
 }
 
 /** One ref at a time over REST: tag, then branch, then commit, with annotated tags peeled. */
-async function resolveBatchWithRest(octokit: OctokitLike, batch: readonly RefRequest[]): Promise<Map<RefKey, Resolution>> {
+async function resolveBatchWithRest(
+  octokit: OctokitLike,
+  batch: readonly RefRequest[],
+): Promise<Map<RefKey, Resolution>> {
   const tagLists = new Map<string, Promise<TagList | undefined>>();
   const answers = new Map<RefKey, Resolution>();
   for (const request of batch) {
@@ -65,20 +80,33 @@ async function resolveBatchWithRest(octokit: OctokitLike, batch: readonly RefReq
   return answers;
 }
 
-async function resolveWithRest(octokit: OctokitLike, request: RefRequest, tagListing: Promise<TagList | undefined>): Promise<Resolution> {
+async function resolveWithRest(
+  octokit: OctokitLike,
+  request: RefRequest,
+  tagListing: Promise<TagList | undefined>,
+): Promise<Resolution> {
   const repo = `${request.owner}/${request.repo}`;
   try {
     const tags = await tagListing;
-    if (tags === undefined) return { status: 'not-found', missing: 'repository', reason: `repository ${repo} not found, or private and not shared with pinwarden` };
+    if (tags === undefined)
+      return {
+        status: 'not-found',
+        missing: 'repository',
+        reason: `repository ${repo} not found, or private and not shared with pinwarden`,
+      };
     const tag = await optional(gitRef(octokit, request, `tags/${request.ref}`));
     const branch = await optional(gitRef(octokit, request, `heads/${request.ref}`));
     const tagCommit = tag ? await peelRest(octokit, request, tag) : undefined;
     // GitHub answers 422 for a SHA it does not hold, 404 for a name it does not know.
-    const commit = !tag && !branch && /^[0-9a-f]{7,40}$/.test(request.ref) ? await optional(commitSha(octokit, request), [404, 422]) : undefined;
+    const commit =
+      !tag && !branch && /^[0-9a-f]{7,40}$/.test(request.ref)
+        ? await optional(commitSha(octokit, request), [404, 422])
+        : undefined;
     return decideResolution({ repo, ref: request.ref, tagCommit, branchCommit: branch?.sha, commit, tags });
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 403 || status === 429) return { status: 'rate-limited', reason: `GitHub refused with ${status} after retries` };
+    if (status === 403 || status === 429)
+      return { status: 'rate-limited', reason: `GitHub refused with ${status} after retries` };
     return { status: 'failed', reason: `looking up ${repo}@${request.ref} failed: ${(error as Error).message}` };
   }
 }
@@ -89,7 +117,11 @@ interface GitObjectRef {
 }
 
 async function gitRef(octokit: OctokitLike, request: RefRequest, ref: string): Promise<GitObjectRef> {
-  const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: request.owner, repo: request.repo, ref });
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+    owner: request.owner,
+    repo: request.repo,
+    ref,
+  });
   return (data as { object: GitObjectRef }).object;
 }
 
@@ -98,14 +130,22 @@ async function peelRest(octokit: OctokitLike, request: RefRequest, object: GitOb
   for (let depth = 0; depth < 8; depth += 1) {
     if (current.type === 'commit') return current.sha;
     if (current.type !== 'tag') return undefined;
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { owner: request.owner, repo: request.repo, tag_sha: current.sha });
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', {
+      owner: request.owner,
+      repo: request.repo,
+      tag_sha: current.sha,
+    });
     current = (data as { object: GitObjectRef }).object;
   }
   return undefined;
 }
 
 async function commitSha(octokit: OctokitLike, request: RefRequest): Promise<string> {
-  const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner: request.owner, repo: request.repo, ref: request.ref });
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', {
+    owner: request.owner,
+    repo: request.repo,
+    ref: request.ref,
+  });
   return (data as { sha: string }).sha;
 }
 
@@ -113,8 +153,15 @@ type TagList = { name: string; commit: string }[];
 
 /** The first 100 tags with their (already peeled) commits; undefined when the repository is not there. */
 async function listTags(octokit: OctokitLike, request: RefRequest): Promise<TagList | undefined> {
-  const data = await optional(octokit.request('GET /repos/{owner}/{repo}/tags', { owner: request.owner, repo: request.repo, per_page: 100 }).then((response) => response.data));
-  return (data as { name: string; commit: { sha: string } }[] | undefined)?.map((tag) => ({ name: tag.name, commit: tag.commit.sha }));
+  const data = await optional(
+    octokit
+      .request('GET /repos/{owner}/{repo}/tags', { owner: request.owner, repo: request.repo, per_page: 100 })
+      .then((response) => response.data),
+  );
+  return (data as { name: string; commit: { sha: string } }[] | undefined)?.map((tag) => ({
+    name: tag.name,
+    commit: tag.commit.sha,
+  }));
 }
 
 /** A 404 is an answer ("there is none"), not a failure. */

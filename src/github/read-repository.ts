@@ -58,7 +58,10 @@ export const READ_BATCH_SIZE = 10;
 
 /** Several repositories in one query, one alias each; owner and name go in as JSON strings. */
 export function readRepositoriesQuery(repositories: readonly { owner: string; name: string }[]): string {
-  const fields = repositories.map((repository, index) => `  r${index}: repository(owner: ${JSON.stringify(repository.owner)}, name: ${JSON.stringify(repository.name)}) { ...pinwardenRepository }`);
+  const fields = repositories.map(
+    (repository, index) =>
+      `  r${index}: repository(owner: ${JSON.stringify(repository.owner)}, name: ${JSON.stringify(repository.name)}) { ...pinwardenRepository }`,
+  );
   return `query pinwardenReadRepositories {\n${fields.join('\n')}\n}\nfragment pinwardenRepository on Repository {${REPOSITORY_FIELDS}\n}`;
 }
 
@@ -76,23 +79,48 @@ interface ReadRepositoryResponse {
 }
 
 interface RepositoryFields {
+  readonly id: string;
+  readonly isArchived: boolean;
+  readonly isFork: boolean;
+  readonly isEmpty: boolean;
+  readonly defaultBranchRef: { readonly name: string; readonly target: { readonly oid: string } } | null;
+  readonly workflows: Folder | null;
+  readonly actions: Folder | null;
+  readonly root: {
+    readonly entries?: { name: string; type: string; object: { entries?: { name: string; type: string }[] } | null }[];
+  } | null;
+  readonly rootAction: Blob | null;
+  readonly rootActionYaml: Blob | null;
+  readonly dependabot: Blob | null;
+  readonly dependabotYaml: Blob | null;
+  readonly config: Blob | null;
+  readonly actionsLock: Blob | null;
+  readonly pinBranch: {
     readonly id: string;
-    readonly isArchived: boolean;
-    readonly isFork: boolean;
-    readonly isEmpty: boolean;
-    readonly defaultBranchRef: { readonly name: string; readonly target: { readonly oid: string } } | null;
-    readonly workflows: Folder | null;
-    readonly actions: Folder | null;
-    readonly root: { readonly entries?: { name: string; type: string; object: { entries?: { name: string; type: string }[] } | null }[] } | null;
-    readonly rootAction: Blob | null;
-    readonly rootActionYaml: Blob | null;
-    readonly dependabot: Blob | null;
-    readonly dependabotYaml: Blob | null;
-    readonly config: Blob | null;
-    readonly actionsLock: Blob | null;
-    readonly pinBranch: { readonly id: string; readonly target: { readonly oid: string; readonly message?: string; readonly parents?: { readonly nodes: { readonly oid: string }[] } } } | null;
-    readonly pullRequests: { readonly nodes: { number: number; state: 'OPEN' | 'CLOSED' | 'MERGED'; url: string; title: string; body: string; comments: { nodes: { body: string }[] } }[] };
-    readonly attention: { readonly nodes: { number: number; body: string; author: { __typename: string } | null; viewerDidAuthor?: boolean }[] };
+    readonly target: {
+      readonly oid: string;
+      readonly message?: string;
+      readonly parents?: { readonly nodes: { readonly oid: string }[] };
+    };
+  } | null;
+  readonly pullRequests: {
+    readonly nodes: {
+      number: number;
+      state: 'OPEN' | 'CLOSED' | 'MERGED';
+      url: string;
+      title: string;
+      body: string;
+      comments: { nodes: { body: string }[] };
+    }[];
+  };
+  readonly attention: {
+    readonly nodes: {
+      number: number;
+      body: string;
+      author: { __typename: string } | null;
+      viewerDidAuthor?: boolean;
+    }[];
+  };
 }
 
 export interface PinBranchState {
@@ -146,9 +174,13 @@ export function repositoryKey(repository: { owner: string; name: string }): stri
  * Many repositories in one query each `READ_BATCH_SIZE`. A repository GitHub could not answer
  * for (gone, no access) is left out of the map; its run reads it again on its own.
  */
-export async function readRepositories(github: GitHubClient, repositories: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
+export async function readRepositories(
+  github: GitHubClient,
+  repositories: readonly { owner: string; name: string }[],
+): Promise<Map<string, RepositoryRead>> {
   const batches: (typeof repositories)[] = [];
-  for (let start = 0; start < repositories.length; start += READ_BATCH_SIZE) batches.push(repositories.slice(start, start + READ_BATCH_SIZE));
+  for (let start = 0; start < repositories.length; start += READ_BATCH_SIZE)
+    batches.push(repositories.slice(start, start + READ_BATCH_SIZE));
   // A few batches in flight, as many as an installation's runs (each run reads on its own the same
   // way): the wave's reads wait on latency, not on GitHub, and Octokit's throttling still holds.
   const queue = new PQueue({ concurrency: READ_CONCURRENCY });
@@ -156,7 +188,10 @@ export async function readRepositories(github: GitHubClient, repositories: reado
   return new Map(reads.flatMap((read) => [...read]));
 }
 
-async function readBatch(github: GitHubClient, batch: readonly { owner: string; name: string }[]): Promise<Map<string, RepositoryRead>> {
+async function readBatch(
+  github: GitHubClient,
+  batch: readonly { owner: string; name: string }[],
+): Promise<Map<string, RepositoryRead>> {
   let data: Record<string, RepositoryFields | null> | undefined;
   try {
     data = await github.graphql<Record<string, RepositoryFields | null>>(readRepositoriesQuery(batch));
@@ -180,14 +215,20 @@ type Found = { readonly owner: string; readonly name: string; readonly read: Rep
  * query at the commit each was read at; returns the reads completed.
  */
 async function readFoundManifests(github: GitHubClient, found: readonly Found[]): Promise<RepositoryRead[]> {
-  const pending = found.flatMap((entry, index) => (entry.read.status === 'read' && entry.read.unreadPaths.length > 0 ? [{ ...entry, index, read: entry.read }] : []));
+  const pending = found.flatMap((entry, index) =>
+    entry.read.status === 'read' && entry.read.unreadPaths.length > 0 ? [{ ...entry, index, read: entry.read }] : [],
+  );
   const reads = found.map((entry) => entry.read);
   if (pending.length === 0) return reads;
   const fields = pending.map(({ owner, name, read }, repository) => {
-    const objects = read.unreadPaths.map((path, file) => `f${file}: object(expression: ${JSON.stringify(`${read.headSha}:${path}`)}) { ${BLOB} }`);
+    const objects = read.unreadPaths.map(
+      (path, file) => `f${file}: object(expression: ${JSON.stringify(`${read.headSha}:${path}`)}) { ${BLOB} }`,
+    );
     return `  r${repository}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { ${objects.join(' ')} }`;
   });
-  const data = await github.graphql<Record<string, Record<string, Blob | null> | null>>(`query pinwardenReadManifests {\n${fields.join('\n')}\n}`);
+  const data = await github.graphql<Record<string, Record<string, Blob | null> | null>>(
+    `query pinwardenReadManifests {\n${fields.join('\n')}\n}`,
+  );
   pending.forEach(({ index, read }, repository) => {
     const files = [...read.files];
     const unreadable = [...read.unreadable];
@@ -218,10 +259,18 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
   take('action.yaml', repository.rootActionYaml);
   // Composite actions also live in top-level folders (release-drafter's `drafter/action.yml`).
   const unreadPaths = (repository.root?.entries ?? []).flatMap((folder) =>
-    folder.type === 'tree' && folder.name !== '.github' ? (folder.object?.entries ?? []).filter((entry) => entry.type === 'blob' && /^action\.ya?ml$/.test(entry.name)).map((entry) => `${folder.name}/${entry.name}`) : [],
+    folder.type === 'tree' && folder.name !== '.github'
+      ? (folder.object?.entries ?? [])
+          .filter((entry) => entry.type === 'blob' && /^action\.ya?ml$/.test(entry.name))
+          .map((entry) => `${folder.name}/${entry.name}`)
+      : [],
   );
 
-  const dependabotBlob = repository.dependabot ? { path: '.github/dependabot.yml', blob: repository.dependabot } : repository.dependabotYaml ? { path: '.github/dependabot.yaml', blob: repository.dependabotYaml } : undefined;
+  const dependabotBlob = repository.dependabot
+    ? { path: '.github/dependabot.yml', blob: repository.dependabot }
+    : repository.dependabotYaml
+      ? { path: '.github/dependabot.yaml', blob: repository.dependabotYaml }
+      : undefined;
   const pull = repository.pullRequests.nodes[0];
   const branch = repository.pinBranch?.target;
   return {
@@ -232,12 +281,35 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
     files,
     unreadPaths,
     unreadable,
-    dependabot: dependabotBlob?.blob.text != null ? { path: dependabotBlob.path, text: dependabotBlob.blob.text } : undefined,
+    dependabot:
+      dependabotBlob?.blob.text != null ? { path: dependabotBlob.path, text: dependabotBlob.blob.text } : undefined,
     configText: repository.config?.text ?? undefined,
-    actionsLock: repository.actionsLock?.text != null ? { path: ACTIONS_LOCK_PATH, text: repository.actionsLock.text } : undefined,
-    pinBranch: branch && repository.pinBranch ? { id: repository.pinBranch.id, head: branch.oid, message: branch.message ?? '', parents: branch.parents?.nodes.map((node) => node.oid) ?? [] } : undefined,
-    pullRequest: pull ? { number: pull.number, state: pull.state, url: pull.url, title: pull.title, body: pull.body, commentBodies: pull.comments.nodes.map((node) => node.body) } : undefined,
-    attentionIssue: repository.attention.nodes.filter((issue) => issueKindOf(issue) === 'attention').map(({ number, body }) => ({ number, body }))[0],
-    findingsIssue: repository.attention.nodes.filter((issue) => issueKindOf(issue) === 'findings').map(({ number, body }) => ({ number, body }))[0],
+    actionsLock:
+      repository.actionsLock?.text != null ? { path: ACTIONS_LOCK_PATH, text: repository.actionsLock.text } : undefined,
+    pinBranch:
+      branch && repository.pinBranch
+        ? {
+            id: repository.pinBranch.id,
+            head: branch.oid,
+            message: branch.message ?? '',
+            parents: branch.parents?.nodes.map((node) => node.oid) ?? [],
+          }
+        : undefined,
+    pullRequest: pull
+      ? {
+          number: pull.number,
+          state: pull.state,
+          url: pull.url,
+          title: pull.title,
+          body: pull.body,
+          commentBodies: pull.comments.nodes.map((node) => node.body),
+        }
+      : undefined,
+    attentionIssue: repository.attention.nodes
+      .filter((issue) => issueKindOf(issue) === 'attention')
+      .map(({ number, body }) => ({ number, body }))[0],
+    findingsIssue: repository.attention.nodes
+      .filter((issue) => issueKindOf(issue) === 'findings')
+      .map(({ number, body }) => ({ number, body }))[0],
   };
 }

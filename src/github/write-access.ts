@@ -6,7 +6,15 @@ import type { GitHubClient } from './github-client.js';
 const WRITERS = new Set(['admin', 'maintain', 'write']);
 
 /** Whether `login` may write to the repository, and the role GitHub names. */
-export async function writeAccess(github: GitHubClient, repository: RepositoryName, login: string): Promise<{ allowed: boolean; role: string }> {
-  const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ owner: repository.owner, repo: repository.name, username: login });
+export async function writeAccess(
+  github: GitHubClient,
+  repository: RepositoryName,
+  login: string,
+): Promise<{ allowed: boolean; role: string }> {
+  const { data } = await github.rest.repos.getCollaboratorPermissionLevel({
+    owner: repository.owner,
+    repo: repository.name,
+    username: login,
+  });
   return { allowed: WRITERS.has(data.permission) || WRITERS.has(data.role_name), role: data.role_name };
 }

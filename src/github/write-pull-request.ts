@@ -40,14 +40,29 @@ const COMMIT = `mutation pinwardenCommit($input: CreateCommitOnBranchInput!) {
  * One signed commit on `branch` holding `changes`, through createCommitOnBranch: GitHub refuses it
  * (STALE_DATA) when the branch is no longer at `expectedHeadOid`. Returns the commit's id.
  */
-export async function commitFiles(github: GitHubClient, input: { owner: string; name: string; branch: string; expectedHeadOid: string; message: string; changes: readonly FileChange[] }): Promise<string> {
+export async function commitFiles(
+  github: GitHubClient,
+  input: {
+    owner: string;
+    name: string;
+    branch: string;
+    expectedHeadOid: string;
+    message: string;
+    changes: readonly FileChange[];
+  },
+): Promise<string> {
   const [headline = '', ...rest] = input.message.split('\n');
   const answer = await github.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(COMMIT, {
     input: {
       branch: { repositoryNameWithOwner: `${input.owner}/${input.name}`, branchName: input.branch },
       expectedHeadOid: input.expectedHeadOid,
       message: { headline, body: rest.join('\n').trim() },
-      fileChanges: { additions: input.changes.map((change) => ({ path: change.path, contents: Buffer.from(change.text, 'utf8').toString('base64') })) },
+      fileChanges: {
+        additions: input.changes.map((change) => ({
+          path: change.path,
+          contents: Buffer.from(change.text, 'utf8').toString('base64'),
+        })),
+      },
     },
   });
   return answer.createCommitOnBranch.commit.oid;
@@ -71,12 +86,20 @@ export async function writePullRequest(
   const repo = { owner: target.owner, repo: target.name };
   if (decision.branch !== 'current') {
     await putBranchOnBase(github, target);
-    await commitFiles(github, { owner: target.owner, name: target.name, branch: PIN_BRANCH, expectedHeadOid: target.headSha, message: text.commitMessage, changes });
+    await commitFiles(github, {
+      owner: target.owner,
+      name: target.name,
+      branch: PIN_BRANCH,
+      expectedHeadOid: target.headSha,
+      message: text.commitMessage,
+      changes,
+    });
   }
   const committed = decision.branch !== 'current';
   const fields = { title: text.title, body: text.body };
   const { pullRequest } = decision;
-  if (pullRequest.action === 'keep') return { number: pullRequest.existing.number, url: pullRequest.existing.url, action: 'unchanged', committed };
+  if (pullRequest.action === 'keep')
+    return { number: pullRequest.existing.number, url: pullRequest.existing.url, action: 'unchanged', committed };
   if (pullRequest.action === 'update') {
     await github.rest.pulls.update({ ...repo, pull_number: pullRequest.existing.number, ...fields });
     return { number: pullRequest.existing.number, url: pullRequest.existing.url, action: 'updated', committed };
@@ -92,13 +115,24 @@ export async function writePullRequest(
     }
   }
   try {
-    const { data } = await github.rest.pulls.create({ ...repo, ...fields, head: PIN_BRANCH, base: target.defaultBranch, maintainer_can_modify: true });
+    const { data } = await github.rest.pulls.create({
+      ...repo,
+      ...fields,
+      head: PIN_BRANCH,
+      base: target.defaultBranch,
+      maintainer_can_modify: true,
+    });
     await addLabels(github, repo, data.number, labels);
     return { number: data.number, url: data.html_url, action: 'created', committed };
   } catch (error) {
     // An earlier run opened it after this run read the repository: update that one.
     if (statusOf(error) !== 422) throw error;
-    const { data: open } = await github.rest.pulls.list({ ...repo, head: `${target.owner}:${PIN_BRANCH}`, state: 'open', per_page: 1 });
+    const { data: open } = await github.rest.pulls.list({
+      ...repo,
+      head: `${target.owner}:${PIN_BRANCH}`,
+      state: 'open',
+      per_page: 1,
+    });
     const existing = open[0];
     if (!existing) throw error;
     await github.rest.pulls.update({ ...repo, pull_number: existing.number, ...fields });
@@ -112,7 +146,12 @@ export async function writePullRequest(
  */
 async function putBranchOnBase(github: GitHubClient, target: RepositoryTarget): Promise<void> {
   try {
-    await github.graphql(PUT_BRANCH, { repositoryId: target.repositoryId, name: `refs/heads/${PIN_BRANCH}`, before: target.branch?.head ?? ZERO_OID, after: target.headSha });
+    await github.graphql(PUT_BRANCH, {
+      repositoryId: target.repositoryId,
+      name: `refs/heads/${PIN_BRANCH}`,
+      before: target.branch?.head ?? ZERO_OID,
+      after: target.headSha,
+    });
     return;
   } catch (error) {
     if (!isMissingMutation(error, 'updateRefs')) throw error;
@@ -123,20 +162,37 @@ async function putBranchOnBase(github: GitHubClient, target: RepositoryTarget): 
     return;
   }
   try {
-    await github.graphql(CREATE_BRANCH, { repositoryId: target.repositoryId, name: `refs/heads/${PIN_BRANCH}`, oid: target.headSha });
+    await github.graphql(CREATE_BRANCH, {
+      repositoryId: target.repositoryId,
+      name: `refs/heads/${PIN_BRANCH}`,
+      oid: target.headSha,
+    });
   } catch (error) {
     // Created since this run read the repository (a crash, a race): move it instead.
     if ((error as { name?: string }).name !== 'GraphqlResponseError') throw error;
-    await github.rest.git.updateRef({ owner: target.owner, repo: target.name, ref: `heads/${PIN_BRANCH}`, sha: target.headSha, force: true });
+    await github.rest.git.updateRef({
+      owner: target.owner,
+      repo: target.name,
+      ref: `heads/${PIN_BRANCH}`,
+      sha: target.headSha,
+      force: true,
+    });
   }
 }
 
 /** GitHub's answer when its schema lacks a mutation (`Field 'x' doesn't exist on type 'Mutation'`). */
 function isMissingMutation(error: unknown, field: string): boolean {
   const messages = ((error as { errors?: { message?: string }[] }).errors ?? []).map((entry) => entry.message ?? '');
-  return messages.some((message) => message.includes(field) && /doesn't exist on type|Cannot query field/.test(message));
+  return messages.some(
+    (message) => message.includes(field) && /doesn't exist on type|Cannot query field/.test(message),
+  );
 }
 
-async function addLabels(github: GitHubClient, repo: { owner: string; repo: string }, number: number, labels: readonly string[]): Promise<void> {
+async function addLabels(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  number: number,
+  labels: readonly string[],
+): Promise<void> {
   if (labels.length > 0) await github.rest.issues.addLabels({ ...repo, issue_number: number, labels: [...labels] });
 }

@@ -7,40 +7,85 @@ import type { GitHubClient } from '../github/github-client.js';
 import { eventLog } from './services.js';
 import type { HandlerServices } from './services.js';
 
-export const onPullRequest = (services: HandlerServices) => async (context: Context<'pull_request.opened' | 'pull_request.synchronize' | 'pull_request.reopened'>) => {
-  const { payload } = context;
-  if (!payload.installation) return;
-  const log = eventLog(context, `pull_request.${payload.action}`, payload.repository.full_name);
-  const sameRepository = payload.pull_request.head.repo?.full_name === payload.repository.full_name;
-  const target = { owner: payload.repository.owner.login, name: payload.repository.name, pullNumber: payload.pull_request.number, headSha: payload.pull_request.head.sha, headRef: sameRepository ? payload.pull_request.head.ref : undefined };
-  services.checks.check(context.octokit as GitHubClient, log, payload.installation.id, target, false);
-};
+export const onPullRequest =
+  (services: HandlerServices) =>
+  async (context: Context<'pull_request.opened' | 'pull_request.synchronize' | 'pull_request.reopened'>) => {
+    const { payload } = context;
+    if (!payload.installation) return;
+    const log = eventLog(context, `pull_request.${payload.action}`, payload.repository.full_name);
+    const sameRepository = payload.pull_request.head.repo?.full_name === payload.repository.full_name;
+    const target = {
+      owner: payload.repository.owner.login,
+      name: payload.repository.name,
+      pullNumber: payload.pull_request.number,
+      headSha: payload.pull_request.head.sha,
+      headRef: sameRepository ? payload.pull_request.head.ref : undefined,
+    };
+    services.checks.check(context.octokit as GitHubClient, log, payload.installation.id, target, false);
+  };
 
-export const onCheckSuite = (services: HandlerServices) => async (context: Context<'check_suite.requested' | 'check_suite.rerequested'>) => {
-  const { payload } = context;
-  if (!payload.installation) return;
-  const log = eventLog(context, `check_suite.${payload.action}`, payload.repository.full_name);
-  for (const pull of payload.check_suite.pull_requests) {
-    const target = { owner: payload.repository.owner.login, name: payload.repository.name, pullNumber: pull.number, headSha: payload.check_suite.head_sha, headRef: pull.head.ref };
-    services.checks.check(context.octokit as GitHubClient, log, payload.installation.id, target, payload.action === 'rerequested');
-  }
-};
+export const onCheckSuite =
+  (services: HandlerServices) => async (context: Context<'check_suite.requested' | 'check_suite.rerequested'>) => {
+    const { payload } = context;
+    if (!payload.installation) return;
+    const log = eventLog(context, `check_suite.${payload.action}`, payload.repository.full_name);
+    for (const pull of payload.check_suite.pull_requests) {
+      const target = {
+        owner: payload.repository.owner.login,
+        name: payload.repository.name,
+        pullNumber: pull.number,
+        headSha: payload.check_suite.head_sha,
+        headRef: pull.head.ref,
+      };
+      services.checks.check(
+        context.octokit as GitHubClient,
+        log,
+        payload.installation.id,
+        target,
+        payload.action === 'rerequested',
+      );
+    }
+  };
 
-export const onCheckRunRerequested = (services: HandlerServices) => async (context: Context<'check_run.rerequested'>) => {
-  const { payload } = context;
-  if (!payload.installation || payload.check_run.name !== CHECK_NAME) return;
-  const log = eventLog(context, 'check_run.rerequested', payload.repository.full_name);
-  for (const pull of payload.check_run.pull_requests) {
-    const target = { owner: payload.repository.owner.login, name: payload.repository.name, pullNumber: pull.number, headSha: payload.check_run.head_sha, headRef: pull.head.ref };
-    services.checks.check(context.octokit as GitHubClient, log, payload.installation.id, target, true);
-  }
-};
+export const onCheckRunRerequested =
+  (services: HandlerServices) => async (context: Context<'check_run.rerequested'>) => {
+    const { payload } = context;
+    if (!payload.installation || payload.check_run.name !== CHECK_NAME) return;
+    const log = eventLog(context, 'check_run.rerequested', payload.repository.full_name);
+    for (const pull of payload.check_run.pull_requests) {
+      const target = {
+        owner: payload.repository.owner.login,
+        name: payload.repository.name,
+        pullNumber: pull.number,
+        headSha: payload.check_run.head_sha,
+        headRef: pull.head.ref,
+      };
+      services.checks.check(context.octokit as GitHubClient, log, payload.installation.id, target, true);
+    }
+  };
 
-export const onPinThemPressed = (services: HandlerServices) => async (context: Context<'check_run.requested_action'>) => {
-  const { payload } = context;
-  if (!payload.installation || payload.check_run.name !== CHECK_NAME || payload.requested_action?.identifier !== PIN_ACTION.identifier) return;
-  const log = eventLog(context, 'check_run.requested_action', payload.repository.full_name);
-  const pull = payload.check_run.pull_requests[0];
-  const press = { checkRunId: payload.check_run.id, headSha: payload.check_run.head_sha, sender: payload.sender.login, pull: pull ? { number: pull.number, headRef: pull.head.ref } : undefined };
-  services.checks.pinThem(context.octokit as GitHubClient, log, payload.installation.id, { owner: payload.repository.owner.login, name: payload.repository.name }, press);
-};
+export const onPinThemPressed =
+  (services: HandlerServices) => async (context: Context<'check_run.requested_action'>) => {
+    const { payload } = context;
+    if (
+      !payload.installation ||
+      payload.check_run.name !== CHECK_NAME ||
+      payload.requested_action?.identifier !== PIN_ACTION.identifier
+    )
+      return;
+    const log = eventLog(context, 'check_run.requested_action', payload.repository.full_name);
+    const pull = payload.check_run.pull_requests[0];
+    const press = {
+      checkRunId: payload.check_run.id,
+      headSha: payload.check_run.head_sha,
+      sender: payload.sender.login,
+      pull: pull ? { number: pull.number, headRef: pull.head.ref } : undefined,
+    };
+    services.checks.pinThem(
+      context.octokit as GitHubClient,
+      log,
+      payload.installation.id,
+      { owner: payload.repository.owner.login, name: payload.repository.name },
+      press,
+    );
+  };

@@ -11,7 +11,14 @@ export const onPinCommand = (services: HandlerServices) => async (context: Conte
   if (!payload.installation || !isPinCommand(payload.comment.body)) return;
   const log = eventLog(context, 'issue_comment.created', payload.repository.full_name);
   const commenter = payload.comment.user;
-  if (!commenter || commenter.type === 'Bot') return log.info({ commenter: commenter?.login }, 'ignored: the command came from a bot');
+  if (!commenter || commenter.type === 'Bot')
+    return log.info({ commenter: commenter?.login }, 'ignored: the command came from a bot');
   const repository = { owner: payload.repository.owner.login, name: payload.repository.name };
-  services.pinCommand(context.octokit as GitHubClient, log, { installationId: payload.installation.id, repository, issueNumber: payload.issue.number, commentId: payload.comment.id, commenter: commenter.login });
+  services.pinCommand(context.octokit as GitHubClient, log, {
+    installationId: payload.installation.id,
+    repository,
+    issueNumber: payload.issue.number,
+    commentId: payload.comment.id,
+    commenter: commenter.login,
+  });
 };

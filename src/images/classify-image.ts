@@ -5,5 +5,7 @@ import type { ImageSite, LocatedImage } from './types.js';
 
 export function classifyImage(site: ImageSite): LocatedImage {
   const parsed = parseImageRef(site.written.trim());
-  return parsed.ok ? { status: 'image', site, image: parsed.image } : { status: 'unreadable', site, why: parsed.reason };
+  return parsed.ok
+    ? { status: 'image', site, image: parsed.image }
+    : { status: 'unreadable', site, why: parsed.reason };
 }

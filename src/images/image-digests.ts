@@ -7,9 +7,19 @@ import type { ImageRef } from './image-reference.js';
 export type ImageKey = string & { readonly __imageKey: unique symbol };
 
 export type ImageResolution =
-  | { readonly status: 'resolved'; readonly digest: string; readonly mediaType: string | undefined; readonly method: 'HEAD' | 'GET' }
+  | {
+      readonly status: 'resolved';
+      readonly digest: string;
+      readonly mediaType: string | undefined;
+      readonly method: 'HEAD' | 'GET';
+    }
   | { readonly status: 'not-found'; readonly reason: string }
-  | { readonly status: 'failed'; readonly reason: string; readonly retryAfterMs?: number; readonly httpStatus?: number };
+  | {
+      readonly status: 'failed';
+      readonly reason: string;
+      readonly retryAfterMs?: number;
+      readonly httpStatus?: number;
+    };
 
 /** `docker.io/library/node:20`: what an answer is cached under. */
 export function imageKey(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'>): ImageKey {
@@ -18,7 +28,12 @@ export function imageKey(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'
 
 export interface ImageDigestResolver {
   resolve(images: readonly ImageRef[]): Promise<Map<ImageKey, ImageResolution>>;
-  stats(): { readonly asked: number; readonly fromCache: number; readonly requests: number; readonly byMethod: Readonly<Record<string, number>> };
+  stats(): {
+    readonly asked: number;
+    readonly fromCache: number;
+    readonly requests: number;
+    readonly byMethod: Readonly<Record<string, number>>;
+  };
 }
 
 /** How an answer that no registry gave begins. */
@@ -27,7 +42,8 @@ export const NOT_ASKED = 'not asked';
 /** No registry may be asked: every image answers with the reason, so each line says it. */
 export function unaskedResolver(why: string): ImageDigestResolver {
   return {
-    resolve: async (images) => new Map(images.map((image) => [imageKey(image), { status: 'failed', reason: `${NOT_ASKED}: ${why}` } as const])),
+    resolve: async (images) =>
+      new Map(images.map((image) => [imageKey(image), { status: 'failed', reason: `${NOT_ASKED}: ${why}` } as const])),
     stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }),
   };
 }

@@ -4,7 +4,8 @@
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { ImageFileKind } from './types.js';
 
-const DOCKERFILE = /(?:^|\/)(?:Dockerfile|Containerfile|[^/]+\.(?:Dockerfile|Containerfile)|(?:Dockerfile|Containerfile)\.[^/]+)$/;
+const DOCKERFILE =
+  /(?:^|\/)(?:Dockerfile|Containerfile|[^/]+\.(?:Dockerfile|Containerfile)|(?:Dockerfile|Containerfile)\.[^/]+)$/;
 const DOCKERIGNORE = /\.dockerignore$/;
 const COMPOSE = /(?:^|\/)(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
 const KUSTOMIZATION = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
@@ -18,7 +19,10 @@ export const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', 'vendor']);
  * A repository-relative path's kind by name alone; `maybe-kubernetes` for other YAML, decided by
  * its text. `chartDirs` are the folders holding a `Chart.yaml`.
  */
-export function imageFileKindByPath(path: string, chartDirs: ReadonlySet<string>): ImageFileKind | 'maybe-kubernetes' | undefined {
+export function imageFileKindByPath(
+  path: string,
+  chartDirs: ReadonlySet<string>,
+): ImageFileKind | 'maybe-kubernetes' | undefined {
   const actionKind = fileKindOf(path);
   if (actionKind) return actionKind;
   if (DOCKERFILE.test(path) && !DOCKERIGNORE.test(path)) return 'dockerfile';
@@ -43,7 +47,11 @@ export function looksLikeKubernetes(text: string): boolean {
 }
 
 export function chartDirsOf(paths: readonly string[]): Set<string> {
-  return new Set(paths.filter((path) => /(?:^|\/)Chart\.yaml$/.test(path)).map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')));
+  return new Set(
+    paths
+      .filter((path) => /(?:^|\/)Chart\.yaml$/.test(path))
+      .map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')),
+  );
 }
 
 /** A repository file that may name images, by its path; `maybe-kubernetes` YAML is decided by its text. */
@@ -56,7 +64,13 @@ export interface ImagePath {
 
 /** The files among a repository's relative paths that may name images, skipped folders left out. */
 export function imagePathsAmong(paths: readonly string[]): ImagePath[] {
-  const kept = paths.filter((path) => !path.split('/').slice(0, -1).some((folder) => SKIPPED_FOLDERS.has(folder)));
+  const kept = paths.filter(
+    (path) =>
+      !path
+        .split('/')
+        .slice(0, -1)
+        .some((folder) => SKIPPED_FOLDERS.has(folder)),
+  );
   const charts = chartDirsOf(kept);
   return kept.flatMap((path): ImagePath[] => {
     const kind = imageFileKindByPath(path, charts);

@@ -8,7 +8,10 @@ import type { TextEdit } from '../rewrite/types.js';
 import type { LocatedImage } from './types.js';
 
 /** `edits` sorted by start, as `rewriteFile` gives them. */
-export function imagesAfterEdits(images: readonly LocatedImage[], edits: readonly TextEdit[]): LocatedImage[] | undefined {
+export function imagesAfterEdits(
+  images: readonly LocatedImage[],
+  edits: readonly TextEdit[],
+): LocatedImage[] | undefined {
   const at = offsetShifter(edits);
   const moved: LocatedImage[] = [];
   for (const image of images) {
@@ -18,7 +21,10 @@ export function imagesAfterEdits(images: readonly LocatedImage[], edits: readonl
     const from = Math.min(edit.site.nodeStart, edit.site.valueStart - (edit.site.column - 1));
     if (edits.some((change) => change.start <= edit.site.lineEnd && change.end >= from)) return undefined;
     const site = moveSite(edit.site, at);
-    moved.push({ ...image, site: { ...image.site, edit: { ...edit, site }, ...(site.comment ? { comment: site.comment } : {}) } });
+    moved.push({
+      ...image,
+      site: { ...image.site, edit: { ...edit, site }, ...(site.comment ? { comment: site.comment } : {}) },
+    });
   }
   return moved;
 }

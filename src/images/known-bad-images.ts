@@ -20,7 +20,9 @@ const Incident = z
   })
   .strict();
 
-const Data = z.object({ $comment: z.string(), version: z.literal(1), updated: z.iso.date(), incidents: z.array(Incident).min(1) }).strict();
+const Data = z
+  .object({ $comment: z.string(), version: z.literal(1), updated: z.iso.date(), incidents: z.array(Incident).min(1) })
+  .strict();
 
 export type ImageIncident = z.infer<typeof Incident>;
 
@@ -32,7 +34,10 @@ export interface BadImage {
 }
 
 /** Why this image, or the digest it resolved to, is known bad; undefined when nothing is known. */
-export function knownBadImage(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'>, digest?: string): BadImage | undefined {
+export function knownBadImage(
+  image: Pick<ImageRef, 'registry' | 'repository' | 'tag'>,
+  digest?: string,
+): BadImage | undefined {
   const name = canonicalName(image);
   const tag = effectiveTag(image).replace(/^v(?=\d)/, '');
   for (const incident of DATA.incidents) {
@@ -46,5 +51,7 @@ export function knownBadImage(image: Pick<ImageRef, 'registry' | 'repository' | 
 /** `latest` of a listed repository served the bad image for a while: said, not refused. */
 export function latestExposure(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'>): ImageIncident[] {
   if (effectiveTag(image) !== 'latest') return [];
-  return DATA.incidents.filter((incident) => incident.latestDuring && incident.repositories.includes(canonicalName(image)));
+  return DATA.incidents.filter(
+    (incident) => incident.latestDuring && incident.repositories.includes(canonicalName(image)),
+  );
 }

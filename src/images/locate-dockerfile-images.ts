@@ -50,13 +50,21 @@ function locate(text: string): LocateImagesResult {
     };
     if (stage) stages.add(stage.toLowerCase());
     if (written !== from.getImage()) {
-      images.push({ status: 'unreadable', site: { ...site, edit: undefined, cannotEdit: 'the image is split over lines' }, why: 'the image is split over lines with escapes' });
+      images.push({
+        status: 'unreadable',
+        site: { ...site, edit: undefined, cannotEdit: 'the image is split over lines' },
+        why: 'the image is split over lines with escapes',
+      });
     } else if (written.toLowerCase() === 'scratch') {
       images.push({ status: 'not-image', site, why: '`scratch` is the empty image: nothing is pulled' });
     } else if (stages.has(written.toLowerCase()) && written.toLowerCase() !== stage?.toLowerCase()) {
       images.push({ status: 'not-image', site, why: `\`${written}\` is an earlier build stage of this file` });
     } else if (written.includes('$')) {
-      images.push({ status: 'not-image', site, why: 'a build argument names it (`${…}`); its value is only known at build time: pin the ARG default instead' });
+      images.push({
+        status: 'not-image',
+        site,
+        why: 'a build argument names it (`${…}`); its value is only known at build time: pin the ARG default instead',
+      });
     } else {
       images.push(classifyImage(site));
     }

@@ -19,15 +19,22 @@ export function locateImages(text: string, kind: ImageFileKind, context: YamlIma
  */
 const MAY_NAME_IMAGE = /\b(?:image|container)['"]?[ \t]*:|docker:\/\//;
 
-export function contextFor(file: Pick<ImageFile, 'kind' | 'templates'>, text: string, uses?: LocatedWorkflowFile): YamlImageContext {
-  if (file.kind !== 'workflow' && file.kind !== 'action') return file.templates ? { helmTemplates: file.templates } : {};
+export function contextFor(
+  file: Pick<ImageFile, 'kind' | 'templates'>,
+  text: string,
+  uses?: LocatedWorkflowFile,
+): YamlImageContext {
+  if (file.kind !== 'workflow' && file.kind !== 'action')
+    return file.templates ? { helmTemplates: file.templates } : {};
   const located = uses ?? locateUsesSites(text, file.kind);
   return { uses: located.ok ? located.references : [] };
 }
 
 export function locateImageFile(file: ImageFile): LocateImagesResult {
   // Read with the file's `uses:` from the same parse (workflow/locate-workflow-file.ts): nothing to parse.
-  if (file.uses?.ok && file.uses.images) return { ok: true, images: withDockerSteps(file.uses.images, file.uses.references) };
-  if ((file.kind === 'workflow' || file.kind === 'action') && !MAY_NAME_IMAGE.test(file.text)) return { ok: true, images: [] };
+  if (file.uses?.ok && file.uses.images)
+    return { ok: true, images: withDockerSteps(file.uses.images, file.uses.references) };
+  if ((file.kind === 'workflow' || file.kind === 'action') && !MAY_NAME_IMAGE.test(file.text))
+    return { ok: true, images: [] };
   return locateImages(file.text, file.kind, contextFor(file, file.text, file.uses));
 }

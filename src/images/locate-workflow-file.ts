@@ -9,7 +9,11 @@ import type { FileKind, UsesReference } from '../workflow/types.js';
 import { readWorkflowTree } from '../workflow/workflow-tree.js';
 import type { WorkflowTree } from '../workflow/workflow-tree.js';
 
-export function locateWorkflowFile(text: string, kind: FileKind, options: { readonly fastPath?: boolean } = {}): LocatedWorkflowFile {
+export function locateWorkflowFile(
+  text: string,
+  kind: FileKind,
+  options: { readonly fastPath?: boolean } = {},
+): LocatedWorkflowFile {
   let tree: WorkflowTree | undefined;
   let references: UsesReference[];
   try {

@@ -8,7 +8,17 @@ import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { MAX_NESTING, describeYamlError, nestedTooDeeply } from '../common/yaml-error.js';
 import type { UsesReference } from '../workflow/types.js';
 import type { WorkflowTree } from '../workflow/workflow-tree.js';
-import { buildScalarSite, endOfLine, findPair, foundUnder, lookup, markSharedLines, resolveNode, scalarText, scanScalars } from '../yaml/scalar-site.js';
+import {
+  buildScalarSite,
+  endOfLine,
+  findPair,
+  foundUnder,
+  lookup,
+  markSharedLines,
+  resolveNode,
+  scalarText,
+  scanScalars,
+} from '../yaml/scalar-site.js';
 import type { FoundValue, ScalarSite, YamlText } from '../yaml/scalar-site.js';
 import { classifyImage } from './classify-image.js';
 import type { ImageEdit, ImageFileKind, ImageSite, ImageSiteKind, LocateImagesResult, LocatedImage } from './types.js';
@@ -35,8 +45,20 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
 type Found =
-  | { readonly shape: 'scalar'; readonly kind: ImageSiteKind; readonly found: FoundValue; readonly prefix: string; readonly document: number }
-  | { readonly shape: 'parts'; readonly kind: ImageSiteKind; readonly map: YAMLMap; readonly path: string; readonly document: number };
+  | {
+      readonly shape: 'scalar';
+      readonly kind: ImageSiteKind;
+      readonly found: FoundValue;
+      readonly prefix: string;
+      readonly document: number;
+    }
+  | {
+      readonly shape: 'parts';
+      readonly kind: ImageSiteKind;
+      readonly map: YAMLMap;
+      readonly path: string;
+      readonly document: number;
+    };
 
 interface Walk {
   readonly doc: Document;
@@ -44,7 +66,11 @@ interface Walk {
   readonly found: Found[];
 }
 
-export function locateYamlImages(text: string, kind: Exclude<ImageFileKind, 'dockerfile'>, context: YamlImageContext = {}): LocateImagesResult {
+export function locateYamlImages(
+  text: string,
+  kind: Exclude<ImageFileKind, 'dockerfile'>,
+  context: YamlImageContext = {},
+): LocateImagesResult {
   try {
     return locate(text, kind, context);
   } catch (error) {
@@ -52,13 +78,21 @@ export function locateYamlImages(text: string, kind: Exclude<ImageFileKind, 'doc
   }
 }
 
-function locate(text: string, kind: Exclude<ImageFileKind, 'dockerfile'>, context: YamlImageContext): LocateImagesResult {
+function locate(
+  text: string,
+  kind: Exclude<ImageFileKind, 'dockerfile'>,
+  context: YamlImageContext,
+): LocateImagesResult {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [];
   const problem = list.flatMap((doc) => doc.errors)[0];
   if (problem) return { ok: false, error: describeYamlError(problem.message) };
-  if (list.length > 1 && kind !== 'kubernetes') return { ok: false, error: `several YAML documents in one file; a ${kind === 'helm-values' ? 'values file' : kind} file is one document` };
+  if (list.length > 1 && kind !== 'kubernetes')
+    return {
+      ok: false,
+      error: `several YAML documents in one file; a ${kind === 'helm-values' ? 'values file' : kind} file is one document`,
+    };
   const shape = scanScalars(list.map((doc) => doc.contents));
   if (shape.depth > MAX_NESTING) return { ok: false, error: nestedTooDeeply() };
 
@@ -96,7 +130,10 @@ function byPosition(a: LocatedImage, b: LocatedImage): number {
 const VISITORS: Record<Exclude<ImageFileKind, 'dockerfile'>, (walk: Walk, root: YAMLMap) => void> = {
   workflow: visitWorkflow,
   action: visitAction,
-  compose: (walk, root) => eachEntry(walk, lookup(walk.doc, root, 'services'), (service, id) => scalar(walk, service, 'image', `services.${id}.image`, 'compose-service')),
+  compose: (walk, root) =>
+    eachEntry(walk, lookup(walk.doc, root, 'services'), (service, id) =>
+      scalar(walk, service, 'image', `services.${id}.image`, 'compose-service'),
+    ),
   kubernetes: visitKubernetesObject,
   'helm-values': (walk, root) => visitHelmValues(walk, root, ''),
   kustomization: visitKustomization,
@@ -107,7 +144,9 @@ function visitWorkflow(walk: Walk, root: YAMLMap): void {
     const container = resolveNode(walk.doc, lookup(walk.doc, job, 'container'));
     if (isMap(container)) scalar(walk, container, 'image', `jobs.${jobId}.container.image`, 'job-container');
     else scalar(walk, job, 'container', `jobs.${jobId}.container`, 'job-container');
-    eachEntry(walk, lookup(walk.doc, job, 'services'), (service, id) => scalar(walk, service, 'image', `jobs.${jobId}.services.${id}.image`, 'service'));
+    eachEntry(walk, lookup(walk.doc, job, 'services'), (service, id) =>
+      scalar(walk, service, 'image', `jobs.${jobId}.services.${id}.image`, 'service'),
+    );
   });
 }
 
@@ -120,13 +159,15 @@ function visitAction(walk: Walk, root: YAMLMap): void {
 
 function visitKubernetesObject(walk: Walk, object: YAMLMap, path = ''): void {
   const kind = scalarText(resolveNode(walk.doc, lookup(walk.doc, object, 'kind')));
-  if (scalarText(resolveNode(walk.doc, lookup(walk.doc, object, 'apiVersion'))) === undefined || kind === undefined) return;
+  if (scalarText(resolveNode(walk.doc, lookup(walk.doc, object, 'apiVersion'))) === undefined || kind === undefined)
+    return;
   if (kind === 'List' || kind.endsWith('List')) {
     const items = resolveNode(walk.doc, lookup(walk.doc, object, 'items'));
-    if (isSeq(items)) items.items.forEach((item, index) => {
-      const resolved = resolveNode(walk.doc, item as Node | null);
-      if (isMap(resolved)) visitKubernetesObject(walk, resolved, `${path}items[${index}].`);
-    });
+    if (isSeq(items))
+      items.items.forEach((item, index) => {
+        const resolved = resolveNode(walk.doc, item as Node | null);
+        if (isMap(resolved)) visitKubernetesObject(walk, resolved, `${path}items[${index}].`);
+      });
     return;
   }
   const specPath = POD_SPEC_PATHS[kind];
@@ -139,7 +180,8 @@ function visitKubernetesObject(walk: Walk, object: YAMLMap, path = ''): void {
     if (!isSeq(containers)) continue;
     containers.items.forEach((item, index) => {
       const container = resolveNode(walk.doc, item as Node | null);
-      if (isMap(container)) scalar(walk, container, 'image', `${path}${specPath.join('.')}.${list}[${index}].image`, 'pod-container');
+      if (isMap(container))
+        scalar(walk, container, 'image', `${path}${specPath.join('.')}.${list}[${index}].image`, 'pod-container');
     });
   }
 }
@@ -164,12 +206,14 @@ function visitHelmValues(walk: Walk, root: YAMLMap, prefix: string): void {
       if (key === undefined) continue;
       const value = resolveNode(walk.doc, pair.value as Node | null);
       const here = path ? `${path}.${key}` : key;
-      if (isScalar(value) && /image$/i.test(key) && typeof value.value === 'string' && value.value.trim() !== '') scalar(walk, map, key, here, 'helm-image');
+      if (isScalar(value) && /image$/i.test(key) && typeof value.value === 'string' && value.value.trim() !== '')
+        scalar(walk, map, key, here, 'helm-image');
       else if (isMap(value)) pending.push([value, here]);
-      else if (isSeq(value)) value.items.forEach((item, index) => {
-        const resolved = resolveNode(walk.doc, item as Node | null);
-        if (isMap(resolved)) pending.push([resolved, `${here}[${index}]`]);
-      });
+      else if (isSeq(value))
+        value.items.forEach((item, index) => {
+          const resolved = resolveNode(walk.doc, item as Node | null);
+          if (isMap(resolved)) pending.push([resolved, `${here}[${index}]`]);
+        });
     }
   }
 }
@@ -184,7 +228,14 @@ function visitKustomization(walk: Walk, root: YAMLMap): void {
   if (!isSeq(images)) return;
   images.items.forEach((item, index) => {
     const entry = resolveNode(walk.doc, item as Node | null);
-    if (isMap(entry)) walk.found.push({ shape: 'parts', kind: 'kustomize-image', map: entry, path: `images[${index}]`, document: walk.document });
+    if (isMap(entry))
+      walk.found.push({
+        shape: 'parts',
+        kind: 'kustomize-image',
+        map: entry,
+        path: `images[${index}]`,
+        document: walk.document,
+      });
   });
 }
 
@@ -199,23 +250,41 @@ function eachEntry(walk: Walk, node: Node | null, visit: (map: YAMLMap, id: stri
 
 function scalar(walk: Walk, map: YAMLMap, key: string, path: string, kind: ImageSiteKind): void {
   const found = foundUnder(walk.doc, map, key, path, false);
-  if (found && isScalar(found.node)) walk.found.push({ shape: 'scalar', kind, found, prefix: '', document: walk.document });
+  if (found && isScalar(found.node))
+    walk.found.push({ shape: 'scalar', kind, found, prefix: '', document: walk.document });
 }
 
-function toImages(yaml: YamlText, docs: readonly Document[], found: readonly Found[], context: YamlImageContext): LocatedImage[] {
+function toImages(
+  yaml: YamlText,
+  docs: readonly Document[],
+  found: readonly Found[],
+  context: YamlImageContext,
+): LocatedImage[] {
   // An anchored value reached again through an alias is one place in the text.
   const unique = new Map<number, Found>();
   for (const entry of found) {
-    const start = entry.shape === 'scalar' ? (entry.found.node?.range?.[0] ?? entry.found.keyEnd) : (entry.map.range?.[0] ?? 0);
+    const start =
+      entry.shape === 'scalar' ? (entry.found.node?.range?.[0] ?? entry.found.keyEnd) : (entry.map.range?.[0] ?? 0);
     if (!unique.has(start)) unique.set(start, entry);
   }
-  const scalars = markSharedLines([...unique.values()].flatMap((entry) => (entry.shape === 'scalar' ? [{ ...buildScalarSite(yaml, entry.found), entry }] : [])));
+  const scalars = markSharedLines(
+    [...unique.values()].flatMap((entry) =>
+      entry.shape === 'scalar' ? [{ ...buildScalarSite(yaml, entry.found), entry }] : [],
+    ),
+  );
   const fromScalars = scalars.map(({ entry, ...site }) => scalarImage(site, entry.kind, entry.document, ''));
-  const fromParts = [...unique.values()].flatMap((entry) => (entry.shape === 'parts' ? [partsImage(yaml, docs[entry.document]!, entry, context)] : []));
+  const fromParts = [...unique.values()].flatMap((entry) =>
+    entry.shape === 'parts' ? [partsImage(yaml, docs[entry.document]!, entry, context)] : [],
+  );
   return [...fromScalars, ...fromParts];
 }
 
-function scalarImage(site: ScalarSite, kind: ImageSiteKind, document: number | undefined, prefix: string): LocatedImage {
+function scalarImage(
+  site: ScalarSite,
+  kind: ImageSiteKind,
+  document: number | undefined,
+  prefix: string,
+): LocatedImage {
   const written = prefix && site.value.startsWith(prefix) ? site.value.slice(prefix.length) : site.value;
   const edit: ImageEdit | undefined = site.quote === 'block' ? undefined : { how: 'scalar', site, prefix };
   const imageSite: ImageSite = {
@@ -229,23 +298,39 @@ function scalarImage(site: ScalarSite, kind: ImageSiteKind, document: number | u
     ...(site.comment ? { comment: site.comment } : {}),
     ...(document !== undefined && document > 0 ? { document } : {}),
   };
-  if (kind === 'docker-action' && !site.value.startsWith('docker://')) return { status: 'not-image', site: imageSite, why: 'the action is built from its own Dockerfile (pinned where that file is read)' };
+  if (kind === 'docker-action' && !site.value.startsWith('docker://'))
+    return {
+      status: 'not-image',
+      site: imageSite,
+      why: 'the action is built from its own Dockerfile (pinned where that file is read)',
+    };
   return classifyImage(imageSite);
 }
 
 /** `uses: docker://alpine:3.20` steps, located with every other `uses:`. */
 function dockerSteps(uses: readonly UsesReference[]): LocatedImage[] {
-  return uses.flatMap(({ site, ref }) => (ref.kind === 'docker' ? [scalarImage(site, 'docker-step', undefined, 'docker://')] : []));
+  return uses.flatMap(({ site, ref }) =>
+    ref.kind === 'docker' ? [scalarImage(site, 'docker-step', undefined, 'docker://')] : [],
+  );
 }
 
-function partsImage(yaml: YamlText, doc: Document, entry: Extract<Found, { shape: 'parts' }>, context: YamlImageContext): LocatedImage {
+function partsImage(
+  yaml: YamlText,
+  doc: Document,
+  entry: Extract<Found, { shape: 'parts' }>,
+  context: YamlImageContext,
+): LocatedImage {
   const part = (key: string) => {
     const node = resolveNode(doc, lookup(doc, entry.map, key));
-    return isScalar(node) && node.value !== null && node.range ? yaml.text.slice(node.range[0], node.range[1]).replace(/^(['"])(.*)\1$/s, '$2') : undefined;
+    return isScalar(node) && node.value !== null && node.range
+      ? yaml.text.slice(node.range[0], node.range[1]).replace(/^(['"])(.*)\1$/s, '$2')
+      : undefined;
   };
   const position = yaml.lines.linePos(entry.map.range?.[0] ?? 0);
   const kustomize = entry.kind === 'kustomize-image';
-  const name = kustomize ? (part('newName') ?? part('name')) : [part('registry'), part('repository')].filter((piece) => piece !== undefined && piece !== '').join('/');
+  const name = kustomize
+    ? (part('newName') ?? part('name'))
+    : [part('registry'), part('repository')].filter((piece) => piece !== undefined && piece !== '').join('/');
   const tag = kustomize ? part('newTag') : part('tag');
   const digest = part('digest');
   const written = `${name ?? ''}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
@@ -258,35 +343,86 @@ function partsImage(yaml: YamlText, doc: Document, entry: Extract<Found, { shape
     column: position.col,
     written,
     edit: reads && edit.edit ? edit.edit : undefined,
-    ...(reads ? (edit.edit ? {} : { cannotEdit: edit.why }) : { cannotEdit: `the chart's templates do not read \`.Values.${entry.path}.digest\`; pin it in the template, or make the template read a digest` }),
+    ...(reads
+      ? edit.edit
+        ? {}
+        : { cannotEdit: edit.why }
+      : {
+          cannotEdit: `the chart's templates do not read \`.Values.${entry.path}.digest\`; pin it in the template, or make the template read a digest`,
+        }),
     ...(entry.document > 0 ? { document: entry.document } : {}),
   };
   if (!tag && !digest) {
     return kustomize
-      ? { status: 'not-image', site, why: 'no newTag: the tag comes from the manifests this entry rewrites, where it is pinned' }
-      : { status: 'unreadable', site, why: "no tag: the chart's appVersion names it; set `tag` so a digest can be checked against it" };
+      ? {
+          status: 'not-image',
+          site,
+          why: 'no newTag: the tag comes from the manifests this entry rewrites, where it is pinned',
+        }
+      : {
+          status: 'unreadable',
+          site,
+          why: "no tag: the chart's appVersion names it; set `tag` so a digest can be checked against it",
+        };
   }
   return classifyImage(site);
 }
 
 /** Where a `digest:` goes in a map that names an image in parts. */
-function digestKeyEdit(yaml: YamlText, doc: Document, map: YAMLMap): { edit: ImageEdit; why?: never } | { edit?: never; why: string } {
+function digestKeyEdit(
+  yaml: YamlText,
+  doc: Document,
+  map: YAMLMap,
+): { edit: ImageEdit; why?: never } | { edit?: never; why: string } {
   const newline = yaml.text.includes('\r\n') ? '\r\n' : '\n';
   const existing = findPair(doc, map, 'digest');
   if (existing) {
     const site = foundUnder(doc, map, 'digest', 'digest', false)!;
     const node = site.node;
-    if (node !== null && (!isScalar(node) || (node.value !== null && node.value !== ''))) return { why: 'its `digest` already holds a value' };
+    if (node !== null && (!isScalar(node) || (node.value !== null && node.value !== '')))
+      return { why: 'its `digest` already holds a value' };
     if (!map.items.includes(existing as Pair<unknown, unknown>)) return { why: 'its `digest` comes from a merged map' };
-    return { edit: { how: 'digest-key', mapStart: map.range?.[0] ?? 0, existing: buildScalarSite(yaml, site), insertAt: 0, indent: undefined, newline } };
+    return {
+      edit: {
+        how: 'digest-key',
+        mapStart: map.range?.[0] ?? 0,
+        existing: buildScalarSite(yaml, site),
+        insertAt: 0,
+        indent: undefined,
+        newline,
+      },
+    };
   }
-  const anchor = ['newTag', 'tag', 'repository', 'newName', 'name'].map((key) => map.items.find((pair) => scalarText(pair.key) === key)).find((pair) => pair !== undefined);
+  const anchor = ['newTag', 'tag', 'repository', 'newName', 'name']
+    .map((key) => map.items.find((pair) => scalarText(pair.key) === key))
+    .find((pair) => pair !== undefined);
   const value = anchor?.value as Node | null | undefined;
-  if (!anchor || !isScalar(value) || !value.range || value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED') return { why: 'its keys are not plain one-line values to write a digest beside' };
-  if (map.flow) return { edit: { how: 'digest-key', mapStart: map.range?.[0] ?? 0, existing: undefined, insertAt: value.range[1], indent: undefined, newline } };
+  if (!anchor || !isScalar(value) || !value.range || value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED')
+    return { why: 'its keys are not plain one-line values to write a digest beside' };
+  if (map.flow)
+    return {
+      edit: {
+        how: 'digest-key',
+        mapStart: map.range?.[0] ?? 0,
+        existing: undefined,
+        insertAt: value.range[1],
+        indent: undefined,
+        newline,
+      },
+    };
   const keyStart = (anchor.key as Node).range?.[0] ?? 0;
-  if (yaml.lines.linePos(keyStart).line !== yaml.lines.linePos(value.range[0]).line) return { why: 'its value is not on its key\'s line' };
-  return { edit: { how: 'digest-key', mapStart: map.range?.[0] ?? 0, existing: undefined, insertAt: endOfLine(yaml.text, value.range[1]), indent: ' '.repeat(yaml.lines.linePos(keyStart).col - 1), newline } };
+  if (yaml.lines.linePos(keyStart).line !== yaml.lines.linePos(value.range[0]).line)
+    return { why: "its value is not on its key's line" };
+  return {
+    edit: {
+      how: 'digest-key',
+      mapStart: map.range?.[0] ?? 0,
+      existing: undefined,
+      insertAt: endOfLine(yaml.text, value.range[1]),
+      indent: ' '.repeat(yaml.lines.linePos(keyStart).col - 1),
+      newline,
+    },
+  };
 }
 
 /** Whether a chart template reads `.Values.<path>.digest`, directly or through a helper given the map. */

@@ -9,20 +9,31 @@ import { contextFor, locateImageFile } from './locate-image-file.js';
 import type { ImageFileRewrite } from './rewrite-images.js';
 import type { ImageFile, ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
 
-
-export type PinnedImageFile = { readonly path: string; readonly kind: ImageFileKind; readonly original: string; readonly located: LocateImagesResult } & (
-  | ImageFileRewrite
-  | { readonly status: 'unreadable'; readonly error: string }
-);
+export type PinnedImageFile = {
+  readonly path: string;
+  readonly kind: ImageFileKind;
+  readonly original: string;
+  readonly located: LocateImagesResult;
+} & (ImageFileRewrite | { readonly status: 'unreadable'; readonly error: string });
 
 export type ImageIgnore = (located: Extract<LocatedImage, { status: 'image' }>) => boolean;
 
-export async function resolveImages(located: readonly LocateImagesResult[], resolver: ImageDigestResolver, ignore?: ImageIgnore): Promise<Map<ImageKey, ImageResolution>> {
-  const images = located.flatMap((result) => (result.ok ? imagesToResolve(result.images, ignore) : [])).map((entry) => entry.image);
+export async function resolveImages(
+  located: readonly LocateImagesResult[],
+  resolver: ImageDigestResolver,
+  ignore?: ImageIgnore,
+): Promise<Map<ImageKey, ImageResolution>> {
+  const images = located
+    .flatMap((result) => (result.ok ? imagesToResolve(result.images, ignore) : []))
+    .map((entry) => entry.image);
   return images.length === 0 ? new Map() : resolver.resolve(images);
 }
 
-export async function pinImageFiles(files: readonly ImageFile[], resolver: ImageDigestResolver, ignore?: ImageIgnore): Promise<{ files: PinnedImageFile[]; resolutions: Map<ImageKey, ImageResolution> }> {
+export async function pinImageFiles(
+  files: readonly ImageFile[],
+  resolver: ImageDigestResolver,
+  ignore?: ImageIgnore,
+): Promise<{ files: PinnedImageFile[]; resolutions: Map<ImageKey, ImageResolution> }> {
   const located = files.map(locateImageFile);
   const resolutions = await resolveImages(located, resolver, ignore);
   const pinned = files.map((file, index): PinnedImageFile => {
@@ -30,9 +41,24 @@ export async function pinImageFiles(files: readonly ImageFile[], resolver: Image
     const base = { path: file.path, kind: file.kind, original: file.text, located: result };
     if (!result.ok) return { ...base, status: 'unreadable', error: result.error };
     try {
-      return { ...base, ...rewriteImages({ text: file.text, kind: file.kind, images: result.images, resolutions, ...(ignore ? { ignore } : {}), contextOf: (text) => contextFor(file, text) }) };
+      return {
+        ...base,
+        ...rewriteImages({
+          text: file.text,
+          kind: file.kind,
+          images: result.images,
+          resolutions,
+          ...(ignore ? { ignore } : {}),
+          contextOf: (text) => contextFor(file, text),
+        }),
+      };
     } catch (error) {
-      return { ...base, status: 'rejected', entries: [], problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
+      return {
+        ...base,
+        status: 'rejected',
+        entries: [],
+        problem: `pinwarden could not rewrite this file: ${(error as Error).message}`,
+      };
     }
   });
   return { files: pinned, resolutions };

@@ -15,21 +15,46 @@ import type { ImageEdit, LocatedImage } from './types.js';
 type Image = Extract<LocatedImage, { status: 'image' }>;
 
 export type ImagePlanEntry =
-  | { readonly action: 'pin'; readonly located: Image; readonly digest: string; readonly after: string; readonly edits: readonly TextEdit[]; readonly latest: boolean }
-  | { readonly action: 'keep'; readonly located: LocatedImage; readonly why: 'pinned' | 'ignored' | 'not-image'; readonly detail?: string }
+  | {
+      readonly action: 'pin';
+      readonly located: Image;
+      readonly digest: string;
+      readonly after: string;
+      readonly edits: readonly TextEdit[];
+      readonly latest: boolean;
+    }
+  | {
+      readonly action: 'keep';
+      readonly located: LocatedImage;
+      readonly why: 'pinned' | 'ignored' | 'not-image';
+      readonly detail?: string;
+    }
   | { readonly action: 'skip'; readonly located: LocatedImage; readonly reason: string; readonly bad?: BadImage };
-
 
 /** Every image worth asking a registry about: tagged (or untagged) references, digests included to verify them. */
 export function imagesToResolve(images: readonly LocatedImage[], ignore?: (located: Image) => boolean): Image[] {
-  return images.filter((located): located is Image => located.status === 'image' && !imageIgnored(located.site) && !ignore?.(located) && !(located.image.digest && !located.image.tag));
+  return images.filter(
+    (located): located is Image =>
+      located.status === 'image' &&
+      !imageIgnored(located.site) &&
+      !ignore?.(located) &&
+      !(located.image.digest && !located.image.tag),
+  );
 }
 
-export function planImages(images: readonly LocatedImage[], resolutions: ReadonlyMap<ImageKey, ImageResolution>, ignore?: (located: Image) => boolean): ImagePlanEntry[] {
+export function planImages(
+  images: readonly LocatedImage[],
+  resolutions: ReadonlyMap<ImageKey, ImageResolution>,
+  ignore?: (located: Image) => boolean,
+): ImagePlanEntry[] {
   return images.map((located) => planOne(located, resolutions, ignore));
 }
 
-function planOne(located: LocatedImage, resolutions: ReadonlyMap<ImageKey, ImageResolution>, ignore: ((located: Image) => boolean) | undefined): ImagePlanEntry {
+function planOne(
+  located: LocatedImage,
+  resolutions: ReadonlyMap<ImageKey, ImageResolution>,
+  ignore: ((located: Image) => boolean) | undefined,
+): ImagePlanEntry {
   if (located.status === 'not-image') return { action: 'keep', located, why: 'not-image', detail: located.why };
   if (imageIgnored(located.site)) return { action: 'keep', located, why: 'ignored' };
   if (located.status === 'unreadable') return { action: 'skip', located, reason: located.why };
@@ -40,10 +65,16 @@ function planOne(located: LocatedImage, resolutions: ReadonlyMap<ImageKey, Image
   if (image.digest) return { action: 'keep', located, why: 'pinned' };
   const answer = resolutions.get(imageKey(image));
   if (!answer) return { action: 'skip', located, reason: 'not resolved' };
-  if (answer.status !== 'resolved') return { action: 'skip', located, reason: `the digest could not be read: ${answer.reason}` };
+  if (answer.status !== 'resolved')
+    return { action: 'skip', located, reason: `the digest could not be read: ${answer.reason}` };
   const bad = knownBadImage(image, answer.digest);
   if (bad) return { action: 'skip', located, reason: refusal(bad), bad };
-  if (!located.site.edit) return { action: 'skip', located, reason: `${located.site.cannotEdit ?? 'it cannot be rewritten in place'}; its digest is ${answer.digest}` };
+  if (!located.site.edit)
+    return {
+      action: 'skip',
+      located,
+      reason: `${located.site.cannotEdit ?? 'it cannot be rewritten in place'}; its digest is ${answer.digest}`,
+    };
   const after = `${located.site.written}@${answer.digest}`;
   const edits = editsFor(located.site.edit, located.site.written, answer.digest);
   if (typeof edits === 'string') return { action: 'skip', located, reason: `${edits}; its digest is ${answer.digest}` };
@@ -56,7 +87,13 @@ function editsFor(edit: ImageEdit, written: string, digest: string): TextEdit[] 
       const { site } = edit;
       if (site.quote === 'block') return 'a block scalar holds it';
       if (site.value !== site.value.trim()) return 'its value has spaces around it';
-      return [{ start: site.valueStart, end: site.valueEnd, text: quoteValue(`${edit.prefix}${written}@${digest}`, site.quote) }];
+      return [
+        {
+          start: site.valueStart,
+          end: site.valueEnd,
+          text: quoteValue(`${edit.prefix}${written}@${digest}`, site.quote),
+        },
+      ];
     }
     case 'text':
       return [{ start: edit.start, end: edit.end, text: `${written}@${digest}` }];
@@ -65,7 +102,13 @@ function editsFor(edit: ImageEdit, written: string, digest: string): TextEdit[] 
         const { existing } = edit;
         if (existing.quote === 'block') return 'its `digest` is a block scalar';
         const empty = existing.valueStart === existing.valueEnd;
-        return [{ start: existing.valueStart, end: existing.valueEnd, text: empty ? ` ${digest}` : quoteValue(digest, existing.quote) }];
+        return [
+          {
+            start: existing.valueStart,
+            end: existing.valueEnd,
+            text: empty ? ` ${digest}` : quoteValue(digest, existing.quote),
+          },
+        ];
       }
       const text = edit.indent === undefined ? `, digest: ${digest}` : `${edit.newline}${edit.indent}digest: ${digest}`;
       return [{ start: edit.insertAt, end: edit.insertAt, text }];

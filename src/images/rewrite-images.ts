@@ -31,25 +31,39 @@ export function rewriteImages(input: {
   if (pins.length === 0) return { status: 'unchanged', entries };
   let text: string;
   try {
-    text = applyEdits(input.text, pins.flatMap((pin) => pin.edits));
+    text = applyEdits(
+      input.text,
+      pins.flatMap((pin) => pin.edits),
+    );
   } catch (error) {
-    return { status: 'rejected', entries, problem: `pinwarden could not rewrite this file: ${(error as Error).message}` };
+    return {
+      status: 'rejected',
+      entries,
+      problem: `pinwarden could not rewrite this file: ${(error as Error).message}`,
+    };
   }
   // A Dockerfile is always read again (it is not YAML); a YAML file only when an edit could mean more than it says.
-  if (input.kind !== 'dockerfile' && imageEditsAreProvablySafe(input.text, pins)) return { status: 'rewritten', entries, text };
+  if (input.kind !== 'dockerfile' && imageEditsAreProvablySafe(input.text, pins))
+    return { status: 'rewritten', entries, text };
   const problem = verifyImageRewrite(input, entries, text);
   return problem ? { status: 'rejected', entries, problem } : { status: 'rewritten', entries, text };
 }
 
 /** The full check of a rewrite: the new text located again and, for YAML, compared node by node with the original. */
-export function verifyImageRewrite(input: Parameters<typeof rewriteImages>[0], entries: readonly ImagePlanEntry[], text: string): string | undefined {
+export function verifyImageRewrite(
+  input: Parameters<typeof rewriteImages>[0],
+  entries: readonly ImagePlanEntry[],
+  text: string,
+): string | undefined {
   const again = locateImages(text, input.kind, input.contextOf(text));
   if (!again.ok) return `the rewritten file cannot be read: ${again.error}`;
-  if (again.images.length !== entries.length) return `the rewritten file names ${again.images.length} images, the original ${entries.length}`;
+  if (again.images.length !== entries.length)
+    return `the rewritten file names ${again.images.length} images, the original ${entries.length}`;
   for (const [index, entry] of entries.entries()) {
     const now = again.images[index]!;
     const want = entry.action === 'pin' ? entry.after : entry.located.site.written;
-    if (now.site.written !== want) return `line ${now.site.line}: holds ${JSON.stringify(now.site.written)}, planned ${JSON.stringify(want)}`;
+    if (now.site.written !== want)
+      return `line ${now.site.line}: holds ${JSON.stringify(now.site.written)}, planned ${JSON.stringify(want)}`;
   }
   if (input.kind === 'dockerfile') return undefined;
   const expected = new Map<number, string>();

@@ -20,6 +20,13 @@ export function imageEditsAreProvablySafe(text: string, pins: readonly Pin[]): b
     if (edit?.how !== 'scalar' || !siteIsPlain(text, edit.site) || edit.site.quote === 'block') return false;
     const value = `${edit.prefix}${pin.after}`;
     const [only, ...more] = pin.edits;
-    return SAFE_PINNED_IMAGE.test(value) && more.length === 0 && only !== undefined && only.start === edit.site.valueStart && only.end === edit.site.valueEnd && only.text === quoteValue(value, edit.site.quote);
+    return (
+      SAFE_PINNED_IMAGE.test(value) &&
+      more.length === 0 &&
+      only !== undefined &&
+      only.start === edit.site.valueStart &&
+      only.end === edit.site.valueEnd &&
+      only.text === quoteValue(value, edit.site.quote)
+    );
   });
 }

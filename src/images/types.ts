@@ -3,10 +3,20 @@ import type { ImageRef } from './image-reference.js';
 import type { LocateResult } from '../workflow/types.js';
 
 /** Which files hold images, and how each is read. */
-export type ImageFileKind = 'workflow' | 'action' | 'dockerfile' | 'compose' | 'kubernetes' | 'helm-values' | 'kustomization';
+export type ImageFileKind =
+  'workflow' | 'action' | 'dockerfile' | 'compose' | 'kubernetes' | 'helm-values' | 'kustomization';
 
 /** Where an image sits, in the words of its file's format. */
-export type ImageSiteKind = 'job-container' | 'service' | 'docker-step' | 'docker-action' | 'from' | 'compose-service' | 'pod-container' | 'helm-image' | 'kustomize-image';
+export type ImageSiteKind =
+  | 'job-container'
+  | 'service'
+  | 'docker-step'
+  | 'docker-action'
+  | 'from'
+  | 'compose-service'
+  | 'pod-container'
+  | 'helm-image'
+  | 'kustomize-image';
 
 /** How a digest is put into the text. */
 export type ImageEdit =
@@ -19,7 +29,14 @@ export type ImageEdit =
    * `{name, newName, newTag}`): the digest goes into its `digest` key — the empty one it has, or
    * a new line after its last key (`indent`), or before a flow map's `}` (`indent` undefined).
    */
-  | { readonly how: 'digest-key'; readonly mapStart: number; readonly existing: ScalarSite | undefined; readonly insertAt: number; readonly indent: string | undefined; readonly newline: string };
+  | {
+      readonly how: 'digest-key';
+      readonly mapStart: number;
+      readonly existing: ScalarSite | undefined;
+      readonly insertAt: number;
+      readonly indent: string | undefined;
+      readonly newline: string;
+    };
 
 export interface ImageSite {
   readonly kind: ImageSiteKind;
@@ -45,14 +62,17 @@ export type LocatedImage =
   /** An image pinwarden cannot read: a variable, a template, an invalid reference. */
   | { readonly status: 'unreadable'; readonly site: ImageSite; readonly why: string };
 
-export type LocateImagesResult = { readonly ok: true; readonly images: readonly LocatedImage[] } | { readonly ok: false; readonly error: string };
+export type LocateImagesResult =
+  { readonly ok: true; readonly images: readonly LocatedImage[] } | { readonly ok: false; readonly error: string };
 
 /**
  * A workflow or action file's `uses:` and, read from the same parse (`locateWorkflowFile`), the
  * images its YAML names (job containers, services, `runs.image`; not the `docker://` steps, which
  * are among `references`): the image pass then parses nothing. Absent images: unknown.
  */
-export type LocatedWorkflowFile = (Extract<LocateResult, { readonly ok: true }> & { readonly images?: readonly LocatedImage[] }) | Extract<LocateResult, { readonly ok: false }>;
+export type LocatedWorkflowFile =
+  | (Extract<LocateResult, { readonly ok: true }> & { readonly images?: readonly LocatedImage[] })
+  | Extract<LocateResult, { readonly ok: false }>;
 
 /** A file that may name images, as read: its kind decides how it is located. */
 export interface ImageFile {

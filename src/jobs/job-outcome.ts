@@ -10,10 +10,23 @@ import { count } from '../report/words.js';
 export type JobOutcome =
   | { readonly status: 'skipped'; readonly reason: 'archived' | 'fork' | 'empty' }
   | { readonly status: 'config-invalid'; readonly problems: readonly string[] }
-  | { readonly status: 'nothing-to-pin'; readonly unpinned: number; readonly leftAlone: readonly FileLeftAlone[]; readonly pullRequestUrl: string | undefined; readonly report: RunReport }
+  | {
+      readonly status: 'nothing-to-pin';
+      readonly unpinned: number;
+      readonly leftAlone: readonly FileLeftAlone[];
+      readonly pullRequestUrl: string | undefined;
+      readonly report: RunReport;
+    }
   | { readonly status: 'closed-by-user'; readonly pullRequestUrl: string; readonly report: RunReport }
   | { readonly status: 'human-commits'; readonly pullRequestUrl: string | undefined; readonly report: RunReport }
-  | { readonly status: 'dry-run'; readonly decision: PullRequestDecision['kind']; readonly changes: number; readonly pins: number; readonly unpinned: number; readonly report: RunReport }
+  | {
+      readonly status: 'dry-run';
+      readonly decision: PullRequestDecision['kind'];
+      readonly changes: number;
+      readonly pins: number;
+      readonly unpinned: number;
+      readonly report: RunReport;
+    }
   | {
       readonly status: 'pull-request';
       readonly action: 'created' | 'updated' | 'reopened' | 'unchanged';
@@ -40,11 +53,23 @@ export function describeOutcome(outcome: JobOutcome): string {
     case 'skipped':
       return `Nothing done: the repository is ${outcome.reason === 'empty' ? 'empty' : outcome.reason === 'fork' ? 'a fork' : 'archived'}.`;
     case 'config-invalid':
-      return [`Nothing done: \`${CONFIG_PATH}\` is invalid.`, '', ...outcome.problems.map((problem) => `- ${safeText(problem)}`)].join('\n');
+      return [
+        `Nothing done: \`${CONFIG_PATH}\` is invalid.`,
+        '',
+        ...outcome.problems.map((problem) => `- ${safeText(problem)}`),
+      ].join('\n');
     case 'nothing-to-pin':
       return [
         `Nothing to pin: every action is already pinned to a commit${outcome.unpinned > 0 ? ` or could not be resolved (${outcome.unpinned} left as they are)` : ''}.${outcome.pullRequestUrl ? ` Open pull request: ${outcome.pullRequestUrl}` : ''}`,
-        ...(outcome.leftAlone.length > 0 ? ['', 'Files left alone:', ...outcome.leftAlone.map(({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`)] : []),
+        ...(outcome.leftAlone.length > 0
+          ? [
+              '',
+              'Files left alone:',
+              ...outcome.leftAlone.map(
+                ({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`,
+              ),
+            ]
+          : []),
       ].join('\n');
     case 'closed-by-user':
       return `The pinning pull request was closed without merge: ${outcome.pullRequestUrl}`;

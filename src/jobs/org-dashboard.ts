@@ -22,18 +22,27 @@ const BUSY_RETRY_MS = 5_000;
 const WRITES_PER_RUN = 3;
 const WRITES_PER_HOUR = 500;
 
-
 /** Where a run left a repository, for the dashboard; a run that threw (`undefined`) failed. */
 export function statusOfOutcome(repository: string, outcome: JobOutcome | undefined): RepositoryStatus {
   if (!outcome) return { repository, state: 'failed', serious: [], dependabot: undefined };
   if (outcome.status === 'skipped') return { repository, state: 'skipped', serious: [], dependabot: undefined };
-  if (outcome.status === 'config-invalid') return { repository, state: 'config-invalid', serious: [], dependabot: undefined };
+  if (outcome.status === 'config-invalid')
+    return { repository, state: 'config-invalid', serious: [], dependabot: undefined };
   const { report } = outcome;
   const state: RolloutState =
-    outcome.status === 'pull-request' || outcome.status === 'human-commits' ? 'pull-request-open'
-    : outcome.status === 'closed-by-user' ? 'closed-without-merge'
-    : outcome.status === 'dry-run' ? (outcome.decision === 'write' ? 'pull-request-open' : 'nothing-to-pin')
-    : report.pullRequestState === 'MERGED' ? 'merged' : report.pullRequestState === 'OPEN' ? 'pull-request-open' : 'nothing-to-pin';
+    outcome.status === 'pull-request' || outcome.status === 'human-commits'
+      ? 'pull-request-open'
+      : outcome.status === 'closed-by-user'
+        ? 'closed-without-merge'
+        : outcome.status === 'dry-run'
+          ? outcome.decision === 'write'
+            ? 'pull-request-open'
+            : 'nothing-to-pin'
+          : report.pullRequestState === 'MERGED'
+            ? 'merged'
+            : report.pullRequestState === 'OPEN'
+              ? 'pull-request-open'
+              : 'nothing-to-pin';
   return { repository, state, serious: report.serious, dependabot: report.dependabot };
 }
 
@@ -56,7 +65,12 @@ export class OrgDashboards {
   readonly #store: DashboardStore;
   readonly #pending = new Set<Promise<unknown>>();
 
-  constructor(options: { intervalMs?: number; repository?: string | undefined; log: Pick<Logger, 'info' | 'warn'>; store?: DashboardStore }) {
+  constructor(options: {
+    intervalMs?: number;
+    repository?: string | undefined;
+    log: Pick<Logger, 'info' | 'warn'>;
+    store?: DashboardStore;
+  }) {
     this.#store = options.store ?? createMemoryDashboardStore();
     this.#intervalMs = options.intervalMs ?? DASHBOARD_INTERVAL_MS;
     this.#repositoryName = options.repository;
@@ -64,12 +78,24 @@ export class OrgDashboards {
   }
 
   /** The installation's repositories as its install listed them. */
-  know(installationId: number, github: GitHubClient, owner: string, repositories: readonly string[], queued: () => Promise<number>): void {
+  know(
+    installationId: number,
+    github: GitHubClient,
+    owner: string,
+    repositories: readonly string[],
+    queued: () => Promise<number>,
+  ): void {
     this.#board(installationId, github, owner, queued);
     this.#keep(this.#store.know(installationId, repositories));
   }
 
-  record(installationId: number, github: GitHubClient, owner: string, status: RepositoryStatus, queued: () => Promise<number>): void {
+  record(
+    installationId: number,
+    github: GitHubClient,
+    owner: string,
+    status: RepositoryStatus,
+    queued: () => Promise<number>,
+  ): void {
     const board = this.#board(installationId, github, owner, queued);
     board.github = github;
     this.#keep(this.#store.record(installationId, status));
@@ -79,10 +105,13 @@ export class OrgDashboards {
   /** A write of the board after `wait` ms, unless one is due already. */
   #schedule(board: InstallationBoard, wait: number): void {
     if (board.timer || this.#boards.get(board.installationId) !== board) return;
-    board.timer = setTimeout(() => {
-      board.timer = undefined;
-      void this.#write(board);
-    }, Math.max(0, wait));
+    board.timer = setTimeout(
+      () => {
+        board.timer = undefined;
+        void this.#write(board);
+      },
+      Math.max(0, wait),
+    );
     board.timer.unref();
   }
 
@@ -96,7 +125,9 @@ export class OrgDashboards {
 
   /** A store update in flight; a failed one is logged, and the next run's record tries again. */
   #keep(work: Promise<unknown>): void {
-    const kept = work.catch((error: unknown) => this.#log.warn({ err: error }, 'the dashboard store could not be updated'));
+    const kept = work.catch((error: unknown) =>
+      this.#log.warn({ err: error }, 'the dashboard store could not be updated'),
+    );
     this.#pending.add(kept);
     void kept.finally(() => this.#pending.delete(kept));
   }
@@ -116,10 +147,24 @@ export class OrgDashboards {
     );
   }
 
-  #board(installationId: number, github: GitHubClient, owner: string, queued: () => Promise<number>): InstallationBoard {
+  #board(
+    installationId: number,
+    github: GitHubClient,
+    owner: string,
+    queued: () => Promise<number>,
+  ): InstallationBoard {
     let board = this.#boards.get(installationId);
     if (!board) {
-      board = { installationId, owner, github, queued, lastWriteAt: 0, timer: undefined, target: undefined, writing: undefined };
+      board = {
+        installationId,
+        owner,
+        github,
+        queued,
+        lastWriteAt: 0,
+        timer: undefined,
+        target: undefined,
+        writing: undefined,
+      };
       this.#boards.set(installationId, board);
     }
     return board;
@@ -139,7 +184,9 @@ export class OrgDashboards {
         const written = await this.#store.exclusive(board.installationId, () => this.#writeNow(board));
         if (written === undefined && !now) this.#schedule(board, BUSY_RETRY_MS);
       })
-      .catch((error: unknown) => this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'));
+      .catch((error: unknown) =>
+        this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'),
+      );
     board.writing = writing;
     return writing;
   }
@@ -150,20 +197,36 @@ export class OrgDashboards {
     if (board.target === null) return true;
     await Promise.all([...this.#pending]);
     const { statuses, repositories } = await this.#store.read(board.installationId);
-    const lines = dashboardLines({ statuses, repositories, queued: await board.queued(), writesPerRun: WRITES_PER_RUN, writesPerHour: WRITES_PER_HOUR });
+    const lines = dashboardLines({
+      statuses,
+      repositories,
+      queued: await board.queued(),
+      writesPerRun: WRITES_PER_RUN,
+      writesPerHour: WRITES_PER_HOUR,
+    });
     // Looked up each time (once an interval at most): another replica may have created or edited it.
-    const found = (await pinwardenIssues(board.github, board.target)).find((issue) => issueKindOf(issue) === 'dashboard');
+    const found = (await pinwardenIssues(board.github, board.target)).find(
+      (issue) => issueKindOf(issue) === 'dashboard',
+    );
     const decision = decideIssue('dashboard', found ? { number: found.number, body: found.body } : undefined, lines);
     const number = await writeAttention(board.github, board.target, decision);
-    if (decision.kind !== 'none') this.#log.info({ owner: board.owner, issue: number ?? found?.number, action: decision.kind }, `organisation dashboard: ${decision.kind}`);
+    if (decision.kind !== 'none')
+      this.#log.info(
+        { owner: board.owner, issue: number ?? found?.number, action: decision.kind },
+        `organisation dashboard: ${decision.kind}`,
+      );
     return true;
   }
 
   /** The organisation's `.github` repository when the installation can read it, else the operator's choice. */
   async #findTarget(board: InstallationBoard): Promise<{ owner: string; name: string } | null> {
     const candidates = [...new Set(['.github', ...(this.#repositoryName ? [this.#repositoryName] : [])])];
-    for (const name of candidates) if (await canRead(board.github, { owner: board.owner, name })) return { owner: board.owner, name };
-    this.#log.info({ owner: board.owner }, 'no organisation dashboard: the installation has no .github repository and PINWARDEN_DASHBOARD_REPOSITORY names none it can reach');
+    for (const name of candidates)
+      if (await canRead(board.github, { owner: board.owner, name })) return { owner: board.owner, name };
+    this.#log.info(
+      { owner: board.owner },
+      'no organisation dashboard: the installation has no .github repository and PINWARDEN_DASHBOARD_REPOSITORY names none it can reach',
+    );
     return null;
   }
 }

@@ -17,19 +17,43 @@ export interface PinCommand {
   readonly commenter: string;
 }
 
-export async function answerPinCommand(deps: { readonly github: GitHubClient; readonly log: Pick<Logger, 'info'>; readonly refusals: RefusalWindow; readonly submit: (request: Omit<RunRequest, 'priority'>) => Promise<void> }, command: PinCommand): Promise<void> {
+export async function answerPinCommand(
+  deps: {
+    readonly github: GitHubClient;
+    readonly log: Pick<Logger, 'info'>;
+    readonly refusals: RefusalWindow;
+    readonly submit: (request: Omit<RunRequest, 'priority'>) => Promise<void>;
+  },
+  command: PinCommand,
+): Promise<void> {
   const { github, log } = deps;
   const { owner, name } = command.repository;
   const access = await writeAccess(github, command.repository, command.commenter);
   if (!access.allowed) {
-    log.info({ commenter: command.commenter, permission: access.role }, 'refused: the commenter cannot write to the repository');
-    if (deps.refusals.firstRefusal(`${command.installationId}/${owner}/${name}#${command.issueNumber}`, command.commenter)) {
-      await postComment(github, command.repository, command.issueNumber, `@${command.commenter} thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${access.role}\`). A maintainer can comment \`/pinwarden pin\` instead.`);
+    log.info(
+      { commenter: command.commenter, permission: access.role },
+      'refused: the commenter cannot write to the repository',
+    );
+    if (
+      deps.refusals.firstRefusal(`${command.installationId}/${owner}/${name}#${command.issueNumber}`, command.commenter)
+    ) {
+      await postComment(
+        github,
+        command.repository,
+        command.issueNumber,
+        `@${command.commenter} thanks for asking; only people with write access to this repository can run pinwarden (your access here is \`${access.role}\`). A maintainer can comment \`/pinwarden pin\` instead.`,
+      );
     } else {
       await reactToComment(github, command.repository, command.commentId, 'confused');
     }
     return;
   }
   await reactToComment(github, command.repository, command.commentId, 'eyes');
-  await deps.submit({ installationId: command.installationId, owner, name, trigger: 'command', reply: { issueNumber: command.issueNumber, login: command.commenter } });
+  await deps.submit({
+    installationId: command.installationId,
+    owner,
+    name,
+    trigger: 'command',
+    reply: { issueNumber: command.issueNumber, login: command.commenter },
+  });
 }

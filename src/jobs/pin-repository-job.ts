@@ -53,7 +53,12 @@ export interface RepositoryJobDeps {
 }
 
 /** `preRead`: the repository as an installation's batched read found it, when still current. */
-export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { owner: string; name: string }, trigger: Trigger, preRead?: RepositoryRead): Promise<JobOutcome> {
+export async function runRepositoryJob(
+  deps: RepositoryJobDeps,
+  repository: { owner: string; name: string },
+  trigger: Trigger,
+  preRead?: RepositoryRead,
+): Promise<JobOutcome> {
   const { github, log } = deps;
   const { owner, name } = repository;
   const read = preRead ?? (await readRepository(github, owner, name));
@@ -90,48 +95,110 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
   const images = imageResolverOf(deps, config.config);
   if (images?.ok === false) return configInvalid([images.problem]);
 
-  const imageRead = images?.ok ? (keptImageRead(read, config.config) ?? (await readRepositoryImages(github, repository, read.headSha, config.config))) : undefined;
+  const imageRead = images?.ok
+    ? (keptImageRead(read, config.config) ??
+      (await readRepositoryImages(github, repository, read.headSha, config.config)))
+    : undefined;
   const snapshot: RepositorySnapshot = {
     files: read.files,
     unreadable: [...read.unreadable, ...(imageRead?.unreadable ?? [])],
     dependabot: read.dependabot,
     actionsLock: read.actionsLock,
-    ...(imageRead ? { imageFiles: imageRead.files, imageNotes: imageRead.notes, kyvernoText: imageRead.also.find((file) => file.path === config.config.images.kyverno_path)?.text } : {}),
+    ...(imageRead
+      ? {
+          imageFiles: imageRead.files,
+          imageNotes: imageRead.notes,
+          kyvernoText: imageRead.also.find((file) => file.path === config.config.images.kyverno_path)?.text,
+        }
+      : {}),
   };
-  const plan = await planRepository(snapshot, config.config, typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver, images?.ok ? images.resolver : undefined, deps.trust);
+  const plan = await planRepository(
+    snapshot,
+    config.config,
+    typeof deps.resolver === 'function' ? deps.resolver(snapshot) : deps.resolver,
+    images?.ok ? images.resolver : undefined,
+    deps.trust,
+  );
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
   const audited = auditedFiles(plan, snapshot.actionsLock);
   const findings = deps.auditFacts
-    ? [...(await checkExfiltrationRepositories(owner, deps.auditFacts)), ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings, ...(await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.config.must_stay_on_tag, ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config.config) } } : {}) })).findings, ...auditRepositoryImages(plan)]
+    ? [
+        ...(await checkExfiltrationRepositories(owner, deps.auditFacts)),
+        ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings,
+        ...(
+          await auditFiles(audited, deps.auditFacts, undefined, {
+            staysOnTag: config.config.must_stay_on_tag,
+            ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config.config) } } : {}),
+          })
+        ).findings,
+        ...auditRepositoryImages(plan),
+      ]
     : [];
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
-    const decision = decideIssue('findings', read.findingsIssue, findingsIssueLines(findings, (path) => texts.get(path)));
-    if (decision.kind !== 'none') log.info({ findings: findings.length, issue: decision.kind }, `findings issue: ${decision.kind}`);
+    const decision = decideIssue(
+      'findings',
+      read.findingsIssue,
+      findingsIssueLines(findings, (path) => texts.get(path)),
+    );
+    if (decision.kind !== 'none')
+      log.info({ findings: findings.length, issue: decision.kind }, `findings issue: ${decision.kind}`);
     await writeAttention(github, repository, decision);
   }
   const imageFiles = plan.images?.files ?? [];
-  const pins = plan.pinned.reduce((count, file) => count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0), 0) + imageFiles.reduce((count, file) => count + (file.status === 'rewritten' ? file.entries.filter((entry) => entry.action === 'pin').length : 0), 0);
+  const pins =
+    plan.pinned.reduce(
+      (count, file) =>
+        count + (file.status === 'rewritten' ? file.plan.entries.filter((entry) => entry.action === 'pin').length : 0),
+      0,
+    ) +
+    imageFiles.reduce(
+      (count, file) =>
+        count + (file.status === 'rewritten' ? file.entries.filter((entry) => entry.action === 'pin').length : 0),
+      0,
+    );
   // What will still fail the gate once this pull request merges: the CLI's rule, the same count.
-  const unpinned = plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length + imageFiles.flatMap((file) => imageGateFailuresAfterPinning(file)).length;
+  const unpinned =
+    plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length +
+    imageFiles.flatMap((file) => imageGateFailuresAfterPinning(file)).length;
   const fingerprint = planFingerprint(read.headSha, plan.changes);
   const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl, findings });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
-  const decision = decidePullRequest({ trigger, changeCount: plan.changes.length, fingerprint, baseSha: read.headSha, branch: read.pinBranch, pullRequest: read.pullRequest, title: text.title, body: text.body });
+  const decision = decidePullRequest({
+    trigger,
+    changeCount: plan.changes.length,
+    fingerprint,
+    baseSha: read.headSha,
+    branch: read.pinBranch,
+    pullRequest: read.pullRequest,
+    title: text.title,
+    body: text.body,
+  });
   log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
   const report: RunReport = {
     serious: findings.filter(isSerious),
-    dependabot: !plan.dependabot ? 'not-needed' : plan.dependabot.action === 'present' ? 'covered' : plan.dependabot.action === 'unable' ? 'not-covered' : 'in-pull-request',
+    dependabot: !plan.dependabot
+      ? 'not-needed'
+      : plan.dependabot.action === 'present'
+        ? 'covered'
+        : plan.dependabot.action === 'unable'
+          ? 'not-covered'
+          : 'in-pull-request',
     pullRequestState: read.pullRequest?.state,
   };
-  if (deps.dryRun) return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned, report };
+  if (deps.dryRun)
+    return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned, report };
 
   switch (decision.kind) {
     case 'nothing-to-pin': {
       log.info({ unpinned }, 'nothing to pin');
       const leftAlone = filesLeftAlone(plan);
-      await settleAttention(leftAlone.length > 0 && read.pullRequest?.state !== 'OPEN' ? { kind: 'files-left-alone', files: leftAlone } : undefined);
+      await settleAttention(
+        leftAlone.length > 0 && read.pullRequest?.state !== 'OPEN'
+          ? { kind: 'files-left-alone', files: leftAlone }
+          : undefined,
+      );
       return {
         status: 'nothing-to-pin',
         unpinned,
@@ -141,12 +208,23 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       };
     }
     case 'closed-by-user':
-      log.info({ pullRequest: decision.pullRequest.number }, 'pull request was closed without merge; not reopened by this event');
+      log.info(
+        { pullRequest: decision.pullRequest.number },
+        'pull request was closed without merge; not reopened by this event',
+      );
       return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url, report };
     case 'human-commits': {
-      log.warn({ pullRequest: decision.pullRequest?.number }, 'someone else committed to the pinwarden branch; not overwritten');
+      log.warn(
+        { pullRequest: decision.pullRequest?.number },
+        'someone else committed to the pinwarden branch; not overwritten',
+      );
       if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
-        await postComment(github, repository, decision.pullRequest.number, `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`);
+        await postComment(
+          github,
+          repository,
+          decision.pullRequest.number,
+          `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`,
+        );
       }
       return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url, report };
     }
@@ -155,25 +233,55 @@ export async function runRepositoryJob(deps: RepositoryJobDeps, repository: { ow
       await settleAttention(undefined);
       const written = await writePullRequest(
         github,
-        { owner, name, repositoryId: read.repositoryId, defaultBranch: read.defaultBranch, headSha: read.headSha, branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined },
+        {
+          owner,
+          name,
+          repositoryId: read.repositoryId,
+          defaultBranch: read.defaultBranch,
+          headSha: read.headSha,
+          branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined,
+        },
         decision,
         plan.changes,
         { ...text, commitMessage },
         config.config.pull_request.labels,
       );
-      log.info({ pullRequest: written.number, action: written.action, committed: written.committed, pins, unpinned }, `pull request ${written.action}`);
-      return { status: 'pull-request', action: written.action, pullRequestUrl: written.url, number: written.number, pins, unpinned, report };
+      log.info(
+        { pullRequest: written.number, action: written.action, committed: written.committed, pins, unpinned },
+        `pull request ${written.action}`,
+      );
+      return {
+        status: 'pull-request',
+        action: written.action,
+        pullRequestUrl: written.url,
+        number: written.number,
+        pins,
+        unpinned,
+        report,
+      };
     }
   }
 }
 
 function configProblemComment(problems: readonly string[], marker: string): string {
-  return withinBodyLimit([marker, `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`, '', ...problems.map((problem) => `- ${safeText(problem)}`)].join('\n'));
+  return withinBodyLimit(
+    [
+      marker,
+      `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`,
+      '',
+      ...problems.map((problem) => `- ${safeText(problem)}`),
+    ].join('\n'),
+  );
 }
 
 /** The files the plan parsed, as the audit reads them, and the lockfile's commits. */
 function auditedFiles(plan: RepositoryPlan, actionsLock: SnapshotFile | undefined): AuditedFile[] {
   const locked = new Set(plan.lockedPaths);
-  const files = plan.located.map((file): AuditedFile => ({ path: file.path, text: file.text, located: file.located, locked: locked.has(file.path) }));
+  const files = plan.located.map((file): AuditedFile => ({
+    path: file.path,
+    text: file.text,
+    located: file.located,
+    locked: locked.has(file.path),
+  }));
   return actionsLock ? [...files, auditedLockfile(actionsLock)] : files;
 }

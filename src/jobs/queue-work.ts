@@ -43,21 +43,40 @@ export function queueWork(deps: QueueWorkDeps): RunQueueHandlers {
       let github: GitHubClient | undefined;
       try {
         github = await deps.client(installationId);
-        outcome = await runRepositoryJob(deps.jobDeps(installationId, github, log), repository, pending.trigger, await deps.preReads.take(installationId, full, pending.trigger));
+        outcome = await runRepositoryJob(
+          deps.jobDeps(installationId, github, log),
+          repository,
+          pending.trigger,
+          await deps.preReads.take(installationId, full, pending.trigger),
+        );
         deps.onOutcome?.(full, outcome);
       } catch (error) {
         log.error({ err: error }, 'run failed');
       }
       deps.metrics?.runs.inc({ outcome: outcomeLabel(outcome) });
-      if (github) deps.dashboards?.record(installationId, github, repository.owner, statusOfOutcome(full, outcome), () => deps.backlog(installationId));
+      if (github)
+        deps.dashboards?.record(installationId, github, repository.owner, statusOfOutcome(full, outcome), () =>
+          deps.backlog(installationId),
+        );
       for (const reply of pending.replies) {
-        const body = withinBodyLimit(`@${reply.login} ${outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.'}`);
-        if (github) await postComment(github, repository, reply.issueNumber, body).catch((error: unknown) => log.warn({ err: error }, 'the reply to a command could not be posted'));
+        const body = withinBodyLimit(
+          `@${reply.login} ${outcome ? describeOutcome(outcome) : 'the run failed; the app logged the error. Comment `/pinwarden pin` to try again.'}`,
+        );
+        if (github)
+          await postComment(github, repository, reply.issueNumber, body).catch((error: unknown) =>
+            log.warn({ err: error }, 'the reply to a command could not be posted'),
+          );
       }
     },
     // A failure is logged and thrown again: BullMQ's retries queue it again where there are any.
-    scan: (installationId, listed) => logged(scanLog(installationId), 'listing the repositories of the installation failed', async (log) => listInstallation(deps.scanDeps(installationId, await deps.client(installationId), log), listed)),
-    scanWave: (installationId, names, read) => logged(scanLog(installationId), 'scanning a wave of the installation failed', async (log) => scanWave(deps.scanDeps(installationId, await deps.client(installationId), log), names, read)),
+    scan: (installationId, listed) =>
+      logged(scanLog(installationId), 'listing the repositories of the installation failed', async (log) =>
+        listInstallation(deps.scanDeps(installationId, await deps.client(installationId), log), listed),
+      ),
+    scanWave: (installationId, names, read) =>
+      logged(scanLog(installationId), 'scanning a wave of the installation failed', async (log) =>
+        scanWave(deps.scanDeps(installationId, await deps.client(installationId), log), names, read),
+      ),
     // readWave never rejects; only the client can, and then the wave's runs read for themselves.
     readWave: (installationId, names) =>
       deps.client(installationId).then(

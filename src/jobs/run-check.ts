@@ -92,17 +92,39 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
       return kind ? [{ path: file.filename, kind, touched: touchedLines(file) }] : [];
     });
   // Nothing to read: the check passes at once (so it can be required), without a second request.
-  if (candidates.length === 0) return { workflows: [], images: [], config: undefined, configProblems: [], notes: [], unread: [], nothingToCheck: true };
+  if (candidates.length === 0)
+    return {
+      workflows: [],
+      images: [],
+      config: undefined,
+      configProblems: [],
+      notes: [],
+      unread: [],
+      nothingToCheck: true,
+    };
   const notes: string[] = [];
-  const unread: { path: string; why: string }[] = candidates.slice(MAX_CHECKED_FILES).map((file) => ({ path: file.path, why: `beyond the ${MAX_CHECKED_FILES} files a check reads` }));
+  const unread: { path: string; why: string }[] = candidates
+    .slice(MAX_CHECKED_FILES)
+    .map((file) => ({ path: file.path, why: `beyond the ${MAX_CHECKED_FILES} files a check reads` }));
   // GitHub lists at most 3,000 files of a pull request: past that, what else changed is not known.
-  if (listed.length >= MAX_LISTED_FILES) unread.push({ path: `(files past the first ${MAX_LISTED_FILES})`, why: 'GitHub lists no more files of a pull request' });
+  if (listed.length >= MAX_LISTED_FILES)
+    unread.push({
+      path: `(files past the first ${MAX_LISTED_FILES})`,
+      why: 'GitHub lists no more files of a pull request',
+    });
   const checked = candidates.slice(0, MAX_CHECKED_FILES);
   // A values file is a chart's when a Chart.yaml sits beside it at the head.
-  const chartOf = (path: string) => `${target.headSha}:${path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : ''}Chart.yaml`;
-  const charts = checked.filter((file) => file.kind === 'maybe-kubernetes' && isValuesFileName(file.path)).map((file) => chartOf(file.path));
+  const chartOf = (path: string) =>
+    `${target.headSha}:${path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : ''}Chart.yaml`;
+  const charts = checked
+    .filter((file) => file.kind === 'maybe-kubernetes' && isValuesFileName(file.path))
+    .map((file) => chartOf(file.path));
   // The config comes from the default branch: a pull request cannot exempt its own lines.
-  const objects = await readObjects(github, { owner: target.owner, name: target.name }, [`HEAD:${CONFIG_PATH}`, ...checked.map((file) => `${target.headSha}:${file.path}`), ...new Set(charts)]);
+  const objects = await readObjects(github, { owner: target.owner, name: target.name }, [
+    `HEAD:${CONFIG_PATH}`,
+    ...checked.map((file) => `${target.headSha}:${file.path}`),
+    ...new Set(charts),
+  ]);
   const configText = objects.get(`HEAD:${CONFIG_PATH}`)?.text ?? undefined;
   const config = await deps.loadConfig(github, target.owner, target.name, configText);
   const ignored = globMatcher(config.ok ? config.config.ignore.paths : []);
@@ -113,7 +135,10 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
     if (ignored.matches(file.path)) continue;
     const blob = objects.get(`${target.headSha}:${file.path}`);
     if (!blob || blob.text === null || blob.text === undefined || blob.isTruncated) {
-      unread.push({ path: file.path, why: blob?.isTruncated ? 'larger than GitHub gives in one read' : blob ? 'not text' : 'not found at the head' });
+      unread.push({
+        path: file.path,
+        why: blob?.isTruncated ? 'larger than GitHub gives in one read' : blob ? 'not text' : 'not found at the head',
+      });
       continue;
     }
     const text = blob.text;
@@ -125,14 +150,29 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
     if (file.kind === 'workflow' || file.kind === 'action') {
       const located = locateUsesSites(text, file.kind);
       workflows.push({ path: file.path, kind: file.kind, text, located, touched: file.touched });
-      if (imagesOn) images.push(checkedImageFile({ path: file.path, kind: file.kind, text, uses: located }, file.touched));
+      if (imagesOn)
+        images.push(checkedImageFile({ path: file.path, kind: file.kind, text, uses: located }, file.touched));
     } else if (imagesOn && file.kind !== 'helm-values') {
-      const kind = file.kind === 'maybe-kubernetes' ? (looksLikeKubernetes(text) ? 'kubernetes' : undefined) : file.kind;
+      const kind =
+        file.kind === 'maybe-kubernetes' ? (looksLikeKubernetes(text) ? 'kubernetes' : undefined) : file.kind;
       if (kind) images.push(checkedImageFile({ path: file.path, kind, text }, file.touched));
     }
   }
-  if (unread.length > 0) notes.push(`Not read in full, so this check cannot pass them: ${unread.slice(0, 20).map((file) => `${inlineCode(file.path)} (${file.why})`).join(', ')}${unread.length > 20 ? ` and ${unread.length - 20} more` : ''}.`);
-  return { workflows, images, config: config.ok ? config.config : undefined, configProblems: config.ok ? [] : config.problems, notes, unread };
+  if (unread.length > 0)
+    notes.push(
+      `Not read in full, so this check cannot pass them: ${unread
+        .slice(0, 20)
+        .map((file) => `${inlineCode(file.path)} (${file.why})`)
+        .join(', ')}${unread.length > 20 ? ` and ${unread.length - 20} more` : ''}.`,
+    );
+  return {
+    workflows,
+    images,
+    config: config.ok ? config.config : undefined,
+    configProblems: config.ok ? [] : config.problems,
+    notes,
+    unread,
+  };
 }
 
 function checkedImageFile(file: ImageFile, touched: TouchedLines): CheckedImageFile {
@@ -140,18 +180,59 @@ function checkedImageFile(file: ImageFile, touched: TouchedLines): CheckedImageF
 }
 
 /** Runs the check and writes its check run. */
-export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ conclusion: string; checkRunId: number; blamed: number }> {
+export async function runCheck(
+  deps: CheckDeps,
+  target: CheckTarget,
+): Promise<{ conclusion: string; checkRunId: number; blamed: number }> {
   const { github } = deps;
   const changed = await readChangedFiles(deps, target);
-  if (changed.nothingToCheck) return writeCheckRun(github, target, 'success', renderCheck({ findings: [], conclusion: 'success', fixes: [], untouchedUnpinned: 0, fork: false, checkedFiles: 0 }), false, 0);
+  if (changed.nothingToCheck)
+    return writeCheckRun(
+      github,
+      target,
+      'success',
+      renderCheck({
+        findings: [],
+        conclusion: 'success',
+        fixes: [],
+        untouchedUnpinned: 0,
+        fork: false,
+        checkedFiles: 0,
+      }),
+      false,
+      0,
+    );
   const config = changed.config;
   if (!config) {
-    return writeCheckRun(github, target, 'neutral', { title: `${CONFIG_PATH} is invalid`, summary: ['pinwarden did not check this pull request: the default branch\'s config is invalid.', '', ...changed.configProblems.map((problem) => `- ${problem}`)].join('\n'), text: undefined, annotations: [] }, false, 0);
+    return writeCheckRun(
+      github,
+      target,
+      'neutral',
+      {
+        title: `${CONFIG_PATH} is invalid`,
+        summary: [
+          "pinwarden did not check this pull request: the default branch's config is invalid.",
+          '',
+          ...changed.configProblems.map((problem) => `- ${problem}`),
+        ].join('\n'),
+        text: undefined,
+        annotations: [],
+      },
+      false,
+      0,
+    );
   }
   const touchedOf = touchedIndex(changed);
   const ignore = (ref: Parameters<typeof isIgnoredAction>[1]) => isIgnoredAction(config, ref);
-  const audited = changed.workflows.map((file) => ({ path: file.path, text: file.text, located: file.located.ok ? { ok: true as const, references: touchedReferences(file) } : file.located }));
-  const report = await auditFiles(audited, deps.auditFacts, undefined, { staysOnTag: config.must_stay_on_tag, ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config) } } : {}) });
+  const audited = changed.workflows.map((file) => ({
+    path: file.path,
+    text: file.text,
+    located: file.located.ok ? { ok: true as const, references: touchedReferences(file) } : file.located,
+  }));
+  const report = await auditFiles(audited, deps.auditFacts, undefined, {
+    staysOnTag: config.must_stay_on_tag,
+    ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config) } } : {}),
+  });
   const imageFindings = changed.images.flatMap((file) => auditImages(file.path, imagesOnLines(file, true), new Map()));
   const findings = weighForCheck([...report.findings, ...imageFindings], touchedOf);
   // What was not read is never passed: success becomes neutral, and the summary names the files.
@@ -161,36 +242,84 @@ export async function runCheck(deps: CheckDeps, target: CheckTarget): Promise<{ 
   // The pins the table shows (the audit above resolved these refs, so the cache answers): a fork
   // gets them as replacement lines; a branch here gets the button, which pushes them when pressed.
   const fixes = conclusion !== 'success' ? await fixFor(deps, changed, config, ignore) : [];
-  const untouchedUnpinned = changed.workflows.flatMap((file) => gateFailuresOf(file, ignore).filter((failure) => failure.line !== undefined && !isTouched(file.touched, failure.line))).length
-    + changed.images.flatMap((file) => imagesOnLines(file, false).filter((image) => !gateImage(image).passes)).length;
-  const text = renderCheck({ findings, conclusion, fixes, untouchedUnpinned, fork, checkedFiles: changed.workflows.length + changed.images.filter((file) => file.kind !== 'workflow' && file.kind !== 'action').length });
-  const withNotes = changed.notes.length > 0 ? { ...text, summary: withinBodyLimit(`${text.summary}\n\n${changed.notes.join('\n')}`, CHECK_TEXT_LIMIT) } : text;
+  const untouchedUnpinned =
+    changed.workflows.flatMap((file) =>
+      gateFailuresOf(file, ignore).filter(
+        (failure) => failure.line !== undefined && !isTouched(file.touched, failure.line),
+      ),
+    ).length +
+    changed.images.flatMap((file) => imagesOnLines(file, false).filter((image) => !gateImage(image).passes)).length;
+  const text = renderCheck({
+    findings,
+    conclusion,
+    fixes,
+    untouchedUnpinned,
+    fork,
+    checkedFiles:
+      changed.workflows.length +
+      changed.images.filter((file) => file.kind !== 'workflow' && file.kind !== 'action').length,
+  });
+  const withNotes =
+    changed.notes.length > 0
+      ? { ...text, summary: withinBodyLimit(`${text.summary}\n\n${changed.notes.join('\n')}`, CHECK_TEXT_LIMIT) }
+      : text;
   deps.log.info({ pull: target.pullNumber, conclusion, blamed: text.annotations.length }, `check: ${conclusion}`);
   return writeCheckRun(github, target, conclusion, withNotes, !fork && fixes.length > 0, text.annotations.length);
 }
 
 function touchedIndex(changed: ChangedFiles): (path: string) => TouchedLines {
-  const byPath = new Map<string, TouchedLines>([...changed.workflows, ...changed.images].map((file) => [file.path, file.touched]));
+  const byPath = new Map<string, TouchedLines>(
+    [...changed.workflows, ...changed.images].map((file) => [file.path, file.touched]),
+  );
   return (path) => byPath.get(path) ?? new Set();
 }
 
 /** The flagged lines pinned: refs resolved through the installation's cache, images through the registry. */
-async function fixFor(deps: CheckDeps, changed: ChangedFiles, config: PinwardenConfig, ignore: IgnoreRef): Promise<FileFix[]> {
+async function fixFor(
+  deps: CheckDeps,
+  changed: ChangedFiles,
+  config: PinwardenConfig,
+  ignore: IgnoreRef,
+): Promise<FileFix[]> {
   const references = changed.workflows.flatMap(touchedReferences);
   const resolutions = await deps.resolver.resolve(collectRefRequests(references, ignore));
-  const judgements = deps.trust ? await judgeAll({ trust: deps.trust, policy: trustPolicyOf(config) }, { references, resolutions, ignore, staysOnTag: config.must_stay_on_tag }) : undefined;
+  const judgements = deps.trust
+    ? await judgeAll(
+        { trust: deps.trust, policy: trustPolicyOf(config) },
+        { references, resolutions, ignore, staysOnTag: config.must_stay_on_tag },
+      )
+    : undefined;
   const imageResolver = deps.imageResolverFor?.(config.images.mirrors);
   const touchedImages = changed.images.flatMap((file) => imagesToResolve(imagesOnLines(file, true)));
-  const imageResolutions: Map<ImageKey, ImageResolution> = imageResolver?.ok && touchedImages.length > 0 ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image)) : new Map();
-  return planFix({ workflows: changed.workflows, images: changed.images, resolutions, imageResolutions, ignore, staysOnTag: config.must_stay_on_tag, ...(judgements ? { judgements } : {}) });
+  const imageResolutions: Map<ImageKey, ImageResolution> =
+    imageResolver?.ok && touchedImages.length > 0
+      ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image))
+      : new Map();
+  return planFix({
+    workflows: changed.workflows,
+    images: changed.images,
+    resolutions,
+    imageResolutions,
+    ignore,
+    staysOnTag: config.must_stay_on_tag,
+    ...(judgements ? { judgements } : {}),
+  });
 }
 
-export type FixOutcome = { readonly status: 'pushed'; readonly commit: string; readonly files: number } | { readonly status: 'nothing' } | { readonly status: 'moved' } | { readonly status: 'refused'; readonly why: string };
+export type FixOutcome =
+  | { readonly status: 'pushed'; readonly commit: string; readonly files: number }
+  | { readonly status: 'nothing' }
+  | { readonly status: 'moved' }
+  | { readonly status: 'refused'; readonly why: string };
 
 /** "Pin them": the flagged lines pinned in one commit on the pull request's branch, at the run's head. */
-export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { readonly checkRunId: number }): Promise<FixOutcome> {
+export async function applyCheckFix(
+  deps: CheckDeps,
+  target: CheckTarget & { readonly checkRunId: number },
+): Promise<FixOutcome> {
   const { github } = deps;
-  if (!target.headRef) return { status: 'refused', why: 'the pull request comes from a fork, where pinwarden cannot push' };
+  if (!target.headRef)
+    return { status: 'refused', why: 'the pull request comes from a fork, where pinwarden cannot push' };
   const changed = await readChangedFiles(deps, target);
   if (changed.nothingToCheck) return { status: 'nothing' };
   if (!changed.config) return { status: 'refused', why: `${CONFIG_PATH} is invalid` };
@@ -200,13 +329,27 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
   // Once pushed (or found done), the button goes: pressing it again could only say the branch moved.
   const say = (title: string, summary: string, done = false) => sayOnCheckRun(github, target, { title, summary }, done);
   if (fixes.length === 0) {
-    await say('Nothing pinwarden can pin', 'None of the flagged lines could be pinned (see the reasons in the annotations of the last run).');
+    await say(
+      'Nothing pinwarden can pin',
+      'None of the flagged lines could be pinned (see the reasons in the annotations of the last run).',
+    );
     return { status: 'nothing' };
   }
   const lines = fixes.reduce((sum, fix) => sum + fix.lines.size, 0);
   try {
-    const commit = await commitFiles(github, { owner: target.owner, name: target.name, branch: target.headRef, expectedHeadOid: target.headSha, message: `Pin ${lines === 1 ? 'the line' : `${lines} lines`} pinwarden flagged\n\n${fixes.map((fix) => `${fix.path}: lines ${[...fix.lines.keys()].join(', ')}`).join('\n')}\n\nPinned-by: pinwarden`, changes: fixes.map(({ path, text }) => ({ path, text })) });
-    await say('Pinned', `pinwarden pushed ${commit.slice(0, 12)} to ${inlineCode(target.headRef)}, pinning ${lines === 1 ? 'one line' : `${lines} lines`}; the check runs again on that commit.`, true);
+    const commit = await commitFiles(github, {
+      owner: target.owner,
+      name: target.name,
+      branch: target.headRef,
+      expectedHeadOid: target.headSha,
+      message: `Pin ${lines === 1 ? 'the line' : `${lines} lines`} pinwarden flagged\n\n${fixes.map((fix) => `${fix.path}: lines ${[...fix.lines.keys()].join(', ')}`).join('\n')}\n\nPinned-by: pinwarden`,
+      changes: fixes.map(({ path, text }) => ({ path, text })),
+    });
+    await say(
+      'Pinned',
+      `pinwarden pushed ${commit.slice(0, 12)} to ${inlineCode(target.headRef)}, pinning ${lines === 1 ? 'one line' : `${lines} lines`}; the check runs again on that commit.`,
+      true,
+    );
     return { status: 'pushed', commit, files: fixes.length };
   } catch (error) {
     const type = (error as { errors?: { type?: string }[] }).errors?.[0]?.type;
@@ -214,15 +357,28 @@ export async function applyCheckFix(deps: CheckDeps, target: CheckTarget & { rea
     // Pressed twice, or after the pull request moved on: pinned already, or really moved?
     const current = await branchHead(github, repo, target.headRef);
     if (current === undefined) {
-      await say('The branch is gone', `${inlineCode(target.headRef)} no longer exists (merged and deleted, or closed), so there is nothing to pin here.`, true);
+      await say(
+        'The branch is gone',
+        `${inlineCode(target.headRef)} no longer exists (merged and deleted, or closed), so there is nothing to pin here.`,
+        true,
+      );
       return { status: 'nothing' };
     }
-    const left = await fixFor(deps, await readChangedFiles(deps, { ...target, headSha: current }), config, (ref) => isIgnoredAction(config, ref));
+    const left = await fixFor(deps, await readChangedFiles(deps, { ...target, headSha: current }), config, (ref) =>
+      isIgnoredAction(config, ref),
+    );
     if (left.length === 0) {
-      await say('Already pinned', `The branch's head, ${current.slice(0, 12)}, has none of the lines this check flagged left to pin; its own check says the rest.`, true);
+      await say(
+        'Already pinned',
+        `The branch's head, ${current.slice(0, 12)}, has none of the lines this check flagged left to pin; its own check says the rest.`,
+        true,
+      );
       return { status: 'nothing' };
     }
-    await say('The branch moved', 'Someone pushed to this branch after this check ran, so pinwarden did not push; the check of the new commit offers the button again.');
+    await say(
+      'The branch moved',
+      'Someone pushed to this branch after this check ran, so pinwarden did not push; the check of the new commit offers the button again.',
+    );
     return { status: 'moved' };
   }
 }

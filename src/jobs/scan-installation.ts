@@ -47,7 +47,10 @@ export interface ScanDeps {
 }
 
 /** The installation's repositories (the payload's list, else asked), in waves of `SCAN_WAVE`. */
-export async function listInstallation(deps: Pick<ScanDeps, 'github' | 'log' | 'know'>, listed: readonly string[] | undefined): Promise<string[][]> {
+export async function listInstallation(
+  deps: Pick<ScanDeps, 'github' | 'log' | 'know'>,
+  listed: readonly string[] | undefined,
+): Promise<string[][]> {
   // The payload lists the repositories; when it does not, ask the installation.
   const names = listed ?? (await installationRepositories(deps.github));
   deps.log.info({ repositories: names.length }, 'scanning the repositories of the installation');
@@ -92,25 +95,50 @@ export async function scanWave(deps: ScanDeps, names: readonly string[], read?: 
   const references = audited.flatMap((file) => (file.located.ok ? file.located.references : []));
   await deps.resolver.resolve(collectRefRequests(references));
   // Only the questions: the checks are the runs' (asking is the network part, judging the CPU part).
-  await askAuditQuestions(audited, deps.auditFacts).catch((error: unknown) => log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"));
+  await askAuditQuestions(audited, deps.auditFacts).catch((error: unknown) =>
+    log.warn({ err: error }, "the wave's audit warm-up failed; each run asks on its own"),
+  );
   const images = await imageReads;
   const at = Date.now();
   const ranks = new Map<string, RolloutRank>();
-  await Promise.all(readEntries.map(([key, read], index) => {
-    const files = waveFiles[index]!;
-    ranks.set(key, rolloutRank(files.flatMap((file) => (file.located.ok ? file.located.references : [])), BUILT_IN_COMPROMISES));
-    const kept = images.get(key);
-    return deps.preReads.keep(deps.installationId, key, withLocated(kept && read.status === 'read' ? { ...read, images: kept } : read, files), at);
-  }));
+  await Promise.all(
+    readEntries.map(([key, read], index) => {
+      const files = waveFiles[index]!;
+      ranks.set(
+        key,
+        rolloutRank(
+          files.flatMap((file) => (file.located.ok ? file.located.references : [])),
+          BUILT_IN_COMPROMISES,
+        ),
+      );
+      const kept = images.get(key);
+      return deps.preReads.keep(
+        deps.installationId,
+        key,
+        withLocated(kept && read.status === 'read' ? { ...read, images: kept } : read, files),
+        at,
+      );
+    }),
+  );
   // Queued as soon as the wave is read, so runs start while other waves are read; the queue's
   // priority puts a later wave's riskier repositories before an earlier wave's safer ones still
   // waiting. A repository that could not be read goes with the riskiest, to be read by its run.
-  const order = wave.map((repository, index) => ({ repository, index, rank: ranks.get(repositoryKey(repository)) ?? 0 }));
+  const order = wave.map((repository, index) => ({
+    repository,
+    index,
+    rank: ranks.get(repositoryKey(repository)) ?? 0,
+  }));
   order.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const byRank = [0, 0, 0, 0];
   for (const { repository, rank } of order) {
     byRank[rank] = byRank[rank]! + 1;
-    await deps.submit({ installationId: deps.installationId, owner: repository.owner, name: repository.name, trigger: 'install', priority: queuePriority('install', rank) });
+    await deps.submit({
+      installationId: deps.installationId,
+      owner: repository.owner,
+      name: repository.name,
+      trigger: 'install',
+      priority: queuePriority('install', rank),
+    });
   }
   log.info({ repositories: wave.length, byRank }, 'a wave of the installation is queued, riskiest first');
 }
@@ -120,22 +148,36 @@ export async function scanWave(deps: ScanDeps, names: readonly string[], read?: 
  * (same config, same commit), a few at once. One that cannot be read is left to its run, which
  * reads it again and says what failed.
  */
-async function readWaveImages(deps: ScanDeps, wave: readonly { owner: string; name: string }[], reads: ReadonlyMap<string, RepositoryRead>): Promise<Map<string, KeptImageRead>> {
+async function readWaveImages(
+  deps: ScanDeps,
+  wave: readonly { owner: string; name: string }[],
+  reads: ReadonlyMap<string, RepositoryRead>,
+): Promise<Map<string, KeptImageRead>> {
   const found = new Map<string, KeptImageRead>();
   if (!deps.imageResolverFor) return found;
   const queue = new PQueue({ concurrency: READ_CONCURRENCY });
-  await Promise.all(wave.map((repository) => queue.add(async () => {
-    const key = repositoryKey(repository);
-    const read = reads.get(key);
-    if (read?.status !== 'read' || !servesRun(read, 'install')) return;
-    // Never rejects: the wave may have failed already, with nobody left to catch it.
-    try {
-      const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
-      if (!config.ok || imageResolverOf(deps, config.config)?.ok !== true) return;
-      found.set(key, { settings: imageReadSettings(config.config), read: await readImagesFor(deps.github, repository, read.headSha, config.config) });
-    } catch (error) {
-      deps.log.warn({ err: error, repository: key }, "the wave could not read a repository's image files; its run reads them");
-    }
-  })));
+  await Promise.all(
+    wave.map((repository) =>
+      queue.add(async () => {
+        const key = repositoryKey(repository);
+        const read = reads.get(key);
+        if (read?.status !== 'read' || !servesRun(read, 'install')) return;
+        // Never rejects: the wave may have failed already, with nobody left to catch it.
+        try {
+          const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
+          if (!config.ok || imageResolverOf(deps, config.config)?.ok !== true) return;
+          found.set(key, {
+            settings: imageReadSettings(config.config),
+            read: await readImagesFor(deps.github, repository, read.headSha, config.config),
+          });
+        } catch (error) {
+          deps.log.warn(
+            { err: error, repository: key },
+            "the wave could not read a repository's image files; its run reads them",
+          );
+        }
+      }),
+    ),
+  );
   return found;
 }

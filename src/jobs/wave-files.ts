@@ -11,22 +11,33 @@ import { fileKindOf } from '../workflow/file-kind.js';
  * wave's warm-up): those not located yet are located together, a large batch on worker threads.
  */
 export async function auditedWaveFiles(repositories: readonly (readonly SnapshotFile[])[]): Promise<AuditedFile[][]> {
-  const ofKind = repositories.map((files) => files.flatMap((file) => {
-    const kind = fileKindOf(file.path);
-    return kind ? [{ file, kind }] : [];
-  }));
+  const ofKind = repositories.map((files) =>
+    files.flatMap((file) => {
+      const kind = fileKindOf(file.path);
+      return kind ? [{ file, kind }] : [];
+    }),
+  );
   const pending = ofKind.flat().filter(({ file }) => !file.located);
   const results = await locateAll(pending.map(({ file, kind }) => ({ text: file.text, kind })));
   const located = new Map(pending.map(({ file }, index) => [file, results[index]!]));
-  return ofKind.map((entries) => entries.map(({ file }): AuditedFile => ({ path: file.path, text: file.text, located: file.located ?? located.get(file)! })));
+  return ofKind.map((entries) =>
+    entries.map(({ file }): AuditedFile => ({
+      path: file.path,
+      text: file.text,
+      located: file.located ?? located.get(file)!,
+    })),
+  );
 }
 
 /** The read with each file's `uses:` as `audited` located them, so its run does not parse them again. */
 export function withLocated(read: RepositoryRead, audited: readonly AuditedFile[]): RepositoryRead {
   if (read.status !== 'read') return read;
   const byPath = new Map(audited.map((file) => [file.path, file]));
-  return { ...read, files: read.files.map((file) => {
-    const found = byPath.get(file.path);
-    return found && found.text === file.text ? { ...file, located: found.located } : file;
-  }) };
+  return {
+    ...read,
+    files: read.files.map((file) => {
+      const found = byPath.get(file.path);
+      return found && found.text === file.text ? { ...file, located: found.located } : file;
+    }),
+  };
 }

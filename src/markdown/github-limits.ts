@@ -7,7 +7,8 @@ export const BODY_LIMIT = 65_536;
 
 export function withinBodyLimit(body: string, limit = BODY_LIMIT): string {
   if (body.length <= limit) return body;
-  const notice = (left: number) => `\n\n… cut here: GitHub takes at most ${limit.toLocaleString('en')} characters in a body, so the last ${left.toLocaleString('en')} were left out.`;
+  const notice = (left: number) =>
+    `\n\n… cut here: GitHub takes at most ${limit.toLocaleString('en')} characters in a body, so the last ${left.toLocaleString('en')} were left out.`;
   const room = limit - notice(body.length).length;
   // A whole line, when one ends near the cut; else the cut falls inside the line (never inside a surrogate pair).
   const newline = body.lastIndexOf('\n', room);

@@ -40,15 +40,25 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
   return cores > 1 ? Math.min(cores, 8) : 0;
 }
 
-export async function locateAll(files: readonly File[], options: { readonly minBytes?: number } = {}): Promise<LocatedWorkflowFile[]> {
+export async function locateAll(
+  files: readonly File[],
+  options: { readonly minBytes?: number } = {},
+): Promise<LocatedWorkflowFile[]> {
   const bytes = files.reduce((sum, file) => sum + file.text.length, 0);
   const threads = workerCount();
-  if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return files.map((file) => locateWorkflowFile(file.text, file.kind));
+  if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES))
+    return files.map((file) => locateWorkflowFile(file.text, file.kind));
   // This thread is one of the workers: the pool has one thread fewer, and every thread takes the
   // next chunk when it is free, so a thread slow to start (or busy elsewhere) takes less.
   // Two chunks in flight per worker: the next is already there when one ends, even while this
   // thread is busy with its own chunk and cannot hand out another.
-  pool ??= new (await import('piscina')).Piscina<LocateTask, LocatedWorkflowFile[]>({ filename: workerUrl(), minThreads: 0, maxThreads: threads - 1, concurrentTasksPerWorker: 2, idleTimeout: 30_000 });
+  pool ??= new (await import('piscina')).Piscina<LocateTask, LocatedWorkflowFile[]>({
+    filename: workerUrl(),
+    minThreads: 0,
+    maxThreads: threads - 1,
+    concurrentTasksPerWorker: 2,
+    idleTimeout: 30_000,
+  });
   const running = pool;
   const chunks = chunksOf(files);
   const results: LocatedWorkflowFile[][] = [];

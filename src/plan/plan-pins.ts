@@ -16,7 +16,11 @@ import type { Judgements, PinCandidate, TrustJudgement } from '../trust/judge-pi
 
 /** Every distinct remote ref the references name; full SHAs too, to check they exist. */
 export function collectRefRequests(references: readonly UsesReference[], ignore?: IgnoreRef): RefRequest[] {
-  const requests = references.flatMap(({ site, ref }) => (isRemoteRef(ref) && !ignore?.(ref) && !inlineIgnoreMarker(site) ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }] : []));
+  const requests = references.flatMap(({ site, ref }) =>
+    isRemoteRef(ref) && !ignore?.(ref) && !inlineIgnoreMarker(site)
+      ? [{ owner: ref.owner, repo: ref.repo, ref: ref.ref }]
+      : [],
+  );
   return [...uniqueRequests(requests).values()];
 }
 
@@ -30,7 +34,11 @@ export function planPins(input: {
   readonly staysOnTag?: readonly string[];
   readonly judgements?: Judgements;
 }): PinPlan {
-  return { entries: input.references.map((reference) => planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [], input.judgements ?? new Map())) };
+  return {
+    entries: input.references.map((reference) =>
+      planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [], input.judgements ?? new Map()),
+    ),
+  };
 }
 
 /**
@@ -38,7 +46,12 @@ export function planPins(input: {
  * plan would write as a commit, and every SHA pin whose comment it would repair (a comment must
  * not name a release on a commit that is held). Keyed as `planPins` reads the judgements.
  */
-export function trustCandidates(input: { readonly references: readonly UsesReference[]; readonly resolutions: ReadonlyMap<RefKey, Resolution>; readonly ignore?: IgnoreRef; readonly staysOnTag?: readonly string[] }): { key: RefKey; candidate: PinCandidate }[] {
+export function trustCandidates(input: {
+  readonly references: readonly UsesReference[];
+  readonly resolutions: ReadonlyMap<RefKey, Resolution>;
+  readonly ignore?: IgnoreRef;
+  readonly staysOnTag?: readonly string[];
+}): { key: RefKey; candidate: PinCandidate }[] {
   const found = new Map<RefKey, PinCandidate>();
   for (const reference of input.references) {
     const entry = planOne(reference, input.resolutions, input.ignore, input.staysOnTag ?? [], new Map());
@@ -48,23 +61,51 @@ export function trustCandidates(input: { readonly references: readonly UsesRefer
     const resolution = input.resolutions.get(key);
     if (resolution?.status !== 'resolved' || found.has(key)) continue;
     const repository = `${ref.owner}/${ref.repo}`;
-    if (entry.action === 'pin') found.set(key, { repository, path: ref.path, requested: ref.ref, refType: resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit });
+    if (entry.action === 'pin')
+      found.set(key, {
+        repository,
+        path: ref.path,
+        requested: ref.ref,
+        refType: resolution.refType,
+        sha: resolution.sha,
+        label: resolution.tag,
+        tagsOnCommit: resolution.tagsOnCommit,
+      });
     else if (entry.action === 'keep' && entry.comment) {
       const label = entry.comment.tag;
-      found.set(key, { repository, path: ref.path, requested: label, refType: 'tag', sha: resolution.sha, label, tagsOnCommit: resolution.tagsOnCommit });
+      found.set(key, {
+        repository,
+        path: ref.path,
+        requested: label,
+        refType: 'tag',
+        sha: resolution.sha,
+        label,
+        tagsOnCommit: resolution.tagsOnCommit,
+      });
     }
   }
   return [...found].map(([key, candidate]) => ({ key, candidate }));
 }
 
 function heldReason(ref: string, judgement: TrustJudgement): string {
-  return `held back: pinning @${ref} now could write a commit that must not run. ${judgement.verdicts.filter((verdict) => verdict.held).map((verdict) => verdict.message).join(' ')}`;
+  return `held back: pinning @${ref} now could write a commit that must not run. ${judgement.verdicts
+    .filter((verdict) => verdict.held)
+    .map((verdict) => verdict.message)
+    .join(' ')}`;
 }
 
-function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, Resolution>, ignore: IgnoreRef | undefined, staysOnTag: readonly string[], judgements: Judgements): PlanEntry {
-  if (inlineIgnoreMarker(site) || (isRemoteRef(ref) && ignore?.(ref))) return { action: 'keep', site, ref, why: 'ignored' };
+function planOne(
+  { site, ref }: UsesReference,
+  resolutions: ReadonlyMap<RefKey, Resolution>,
+  ignore: IgnoreRef | undefined,
+  staysOnTag: readonly string[],
+  judgements: Judgements,
+): PlanEntry {
+  if (inlineIgnoreMarker(site) || (isRemoteRef(ref) && ignore?.(ref)))
+    return { action: 'keep', site, ref, why: 'ignored' };
   // Pinning these by SHA would break the workflow: they stay on their tag (the gate says if it is not a full version).
-  if (isRemoteRef(ref) && ref.refKind !== 'full-sha' && mustStayOnTag(ref, staysOnTag)) return { action: 'keep', site, ref, why: 'stays-on-tag' };
+  if (isRemoteRef(ref) && ref.refKind !== 'full-sha' && mustStayOnTag(ref, staysOnTag))
+    return { action: 'keep', site, ref, why: 'stays-on-tag' };
   switch (ref.kind) {
     case 'local':
       return { action: 'keep', site, ref, why: 'local' };
@@ -78,7 +119,12 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
       const resolution = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
       if (ref.refKind === 'full-sha') {
         if (resolution && resolution.status !== 'resolved') {
-          return { action: 'skip', site, ref, reason: `pinned commit could not be confirmed in ${ref.owner}/${ref.repo}: ${resolution.reason}` };
+          return {
+            action: 'skip',
+            site,
+            ref,
+            reason: `pinned commit could not be confirmed in ${ref.owner}/${ref.repo}: ${resolution.reason}`,
+          };
         }
         // A comment is not made to name a release whose commit trust holds (a hijacked tag's).
         const held = judgements.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }))?.held === true;
@@ -88,19 +134,53 @@ function planOne({ site, ref }: UsesReference, resolutions: ReadonlyMap<RefKey, 
       if (!resolution) return { action: 'skip', site, ref, reason: 'not resolved' };
       if (resolution.status === 'not-found') {
         const twin = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: twinOf(ref.ref) }));
-        if (twin?.status === 'resolved') return { action: 'skip', site, ref, reason: `${resolution.reason}; its twin ${twinOf(ref.ref)} exists (${twin.sha}): write @${twinOf(ref.ref)} if that is the release you meant` };
+        if (twin?.status === 'resolved')
+          return {
+            action: 'skip',
+            site,
+            ref,
+            reason: `${resolution.reason}; its twin ${twinOf(ref.ref)} exists (${twin.sha}): write @${twinOf(ref.ref)} if that is the release you meant`,
+          };
       }
       if (resolution.status !== 'resolved') return { action: 'skip', site, ref, reason: resolution.reason };
       // Never write a pin known to be bad: the tag names a compromised commit today.
       const bad = KNOWN_COMPROMISES.badCommit(`${ref.owner}/${ref.repo}`, resolution.sha);
-      if (bad) return { action: 'skip', site, ref, reason: `refused: ${ref.ref} names ${resolution.sha}, a known-compromised commit (${bad.incident.title}; ${bad.incident.advisories.join(', ')})` };
+      if (bad)
+        return {
+          action: 'skip',
+          site,
+          ref,
+          reason: `refused: ${ref.ref} names ${resolution.sha}, a known-compromised commit (${bad.incident.title}; ${bad.incident.advisories.join(', ')})`,
+        };
       const judgement = judgements.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
-      if (judgement?.held) return { action: 'skip', site, ref, reason: heldReason(ref.ref, judgement), held: judgement.verdicts.filter((verdict) => verdict.held) };
+      if (judgement?.held)
+        return {
+          action: 'skip',
+          site,
+          ref,
+          reason: heldReason(ref.ref, judgement),
+          held: judgement.verdicts.filter((verdict) => verdict.held),
+        };
       if (!judgement) return { action: 'pin', pin: planPin(site, ref, resolution) };
       const instead = judgement.pinInstead;
-      const pinned = instead ? { ...resolution, sha: toCommitSha(instead.sha) ?? resolution.sha, tag: instead.tag, tagsOnCommit: [instead.tag] } : resolution;
+      const pinned = instead
+        ? {
+            ...resolution,
+            sha: toCommitSha(instead.sha) ?? resolution.sha,
+            tag: instead.tag,
+            tagsOnCommit: [instead.tag],
+          }
+        : resolution;
       const pin = planPin(site, ref, pinned);
-      return { action: 'pin', pin: { ...pin, ...(judgement.verdicts.length > 0 ? { trust: judgement.verdicts } : {}), ...(judgement.immutable === undefined ? {} : { immutable: judgement.immutable }), ...(instead ? { insteadOf: resolution.tag ?? ref.ref } : {}) } };
+      return {
+        action: 'pin',
+        pin: {
+          ...pin,
+          ...(judgement.verdicts.length > 0 ? { trust: judgement.verdicts } : {}),
+          ...(judgement.immutable === undefined ? {} : { immutable: judgement.immutable }),
+          ...(instead ? { insteadOf: resolution.tag ?? ref.ref } : {}),
+        },
+      };
     }
   }
 }
@@ -134,7 +214,10 @@ function planComment(
   const existing = site.comment?.text;
   if (label === undefined) return { comment: existing };
   if (!site.commentSafe) {
-    return { comment: existing, note: `no \`# ${label}\` comment written: another value shares this line or continues past it` };
+    return {
+      comment: existing,
+      note: `no \`# ${label}\` comment written: another value shares this line or continues past it`,
+    };
   }
   const decision = decideComment({ existing, label, tagsOnCommit });
   if (decision.kind === 'keep') return { comment: existing };
@@ -155,9 +238,16 @@ function repairComment(site: UsesSite, tagsOnCommit: readonly string[]): Comment
   const existing = site.comment?.text;
   const word = existing?.replace(/^#+/, '').trim().split(/\s+/)[0] ?? '';
   if (!existing || !site.commentSafe || !/^v?\d+(\.\d+)*$/.test(word)) return undefined;
-  const label = mostSpecificVersionTag(word, tagsOnCommit) ?? mostSpecificVersionTag(tagsOnCommit.find((tag) => /^v?\d/.test(tag)) ?? '', tagsOnCommit);
+  const label =
+    mostSpecificVersionTag(word, tagsOnCommit) ??
+    mostSpecificVersionTag(tagsOnCommit.find((tag) => /^v?\d/.test(tag)) ?? '', tagsOnCommit);
   if (!label) return undefined;
   const decision = decideComment({ existing, label, tagsOnCommit });
   if (decision.kind === 'keep') return undefined;
-  return { before: existing, after: decision.text, tag: label, edit: { start: site.comment!.start, end: site.lineEnd, text: decision.text } };
+  return {
+    before: existing,
+    after: decision.text,
+    tag: label,
+    edit: { start: site.comment!.start, end: site.lineEnd, text: decision.text },
+  };
 }

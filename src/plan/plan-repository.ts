@@ -98,26 +98,45 @@ export interface FileLeftAlone {
 
 export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
   return [
-    ...plan.pinned.flatMap((file) => (file.status === 'unreadable' ? [{ path: file.path, why: 'unparseable' as const, detail: file.error }] : [])),
-    ...plan.pinned.flatMap((file) => (file.status === 'rejected' ? [{ path: file.path, why: 'rejected' as const, detail: file.problem }] : [])),
+    ...plan.pinned.flatMap((file) =>
+      file.status === 'unreadable' ? [{ path: file.path, why: 'unparseable' as const, detail: file.error }] : [],
+    ),
+    ...plan.pinned.flatMap((file) =>
+      file.status === 'rejected' ? [{ path: file.path, why: 'rejected' as const, detail: file.problem }] : [],
+    ),
     ...plan.unreadable.map((file) => ({ path: file.path, why: 'unread' as const, detail: file.reason })),
     // Image files on their own (a workflow whose YAML does not parse is said once, above).
-    ...(plan.images?.files ?? []).flatMap((file): FileLeftAlone[] => (file.status === 'unreadable' && file.kind !== 'workflow' && file.kind !== 'action' ? [{ path: file.path, why: 'unparseable', detail: file.error }] : file.status === 'rejected' ? [{ path: file.path, why: 'rejected', detail: `its images: ${file.problem}` }] : [])),
+    ...(plan.images?.files ?? []).flatMap((file): FileLeftAlone[] =>
+      file.status === 'unreadable' && file.kind !== 'workflow' && file.kind !== 'action'
+        ? [{ path: file.path, why: 'unparseable', detail: file.error }]
+        : file.status === 'rejected'
+          ? [{ path: file.path, why: 'rejected', detail: `its images: ${file.problem}` }]
+          : [],
+    ),
   ];
 }
 
 /** `imageResolver`: where image digests are read; without it, images are left to a later run. */
-export async function planRepository(snapshot: RepositorySnapshot, config: PinwardenConfig, resolver: RefResolver, imageResolver?: ImageDigestResolver, trust?: PinTrust): Promise<RepositoryPlan> {
+export async function planRepository(
+  snapshot: RepositorySnapshot,
+  config: PinwardenConfig,
+  resolver: RefResolver,
+  imageResolver?: ImageDigestResolver,
+  trust?: PinTrust,
+): Promise<RepositoryPlan> {
   const ignoredPaths: string[] = [];
   const ignore = globMatcher(config.ignore.paths);
   const lockedPaths: string[] = [];
   // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
   const lock = snapshot.actionsLock ? parseActionsLock(snapshot.actionsLock.text) : undefined;
-  const isLocked = (path: string) => lock !== undefined && fileKindOf(path) === 'workflow' && (!lock.ok || lock.workflows.has(path));
+  const isLocked = (path: string) =>
+    lock !== undefined && fileKindOf(path) === 'workflow' && (!lock.ok || lock.workflows.has(path));
   // Every workflow and action file parsed once: for pinning here, for the audit by the caller.
   const located = snapshot.files.flatMap((file): FileToPin[] => {
     const kind = fileKindOf(file.path);
-    return kind ? [{ path: file.path, kind, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }] : [];
+    return kind
+      ? [{ path: file.path, kind, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }]
+      : [];
   });
   const files = located.filter((file) => {
     if (isLocked(file.path)) {
@@ -130,36 +149,87 @@ export async function planRepository(snapshot: RepositorySnapshot, config: Pinwa
     }
     return true;
   });
-  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), { staysOnTag: config.must_stay_on_tag, ...(trust ? { trust: { trust, policy: trustPolicyOf(config) } } : {}) });
-  const finalText = new Map(pinned.flatMap((file) => (file.status === 'rewritten' ? [[file.path, file.text] as const] : [])));
-  const images = imageResolver && config.images.enabled ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver, ignore) : undefined;
+  const pinned = await pinFiles(files, resolver, (ref) => isIgnoredAction(config, ref), {
+    staysOnTag: config.must_stay_on_tag,
+    ...(trust ? { trust: { trust, policy: trustPolicyOf(config) } } : {}),
+  });
+  const finalText = new Map(
+    pinned.flatMap((file) => (file.status === 'rewritten' ? [[file.path, file.text] as const] : [])),
+  );
+  const images =
+    imageResolver && config.images.enabled
+      ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver, ignore)
+      : undefined;
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
   // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned,
   // and for the folders whose images hold a digest once this merges.
-  const pinsRemoteActions = pinned.some((file) => 'plan' in file && file.plan.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker')));
-  const needs = [...(pinsRemoteActions ? [ACTIONS_ENTRY] : []), ...imageDependabotNeeds((images?.files ?? []).filter(holdsDigests))];
-  const dependabot = config.dependabot.enabled && needs.length > 0
-    ? planDependabot(snapshot.dependabot, { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days }, needs)
-    : undefined;
-  const dependabotChange = dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry') ? [{ path: dependabot.path, text: dependabot.text }] : [];
-  const kyvernoChange = images?.kyverno?.action === 'add' ? [{ path: images.kyverno.path, text: images.kyverno.text }] : [];
+  const pinsRemoteActions = pinned.some(
+    (file) =>
+      'plan' in file &&
+      file.plan.entries.some(
+        (entry) =>
+          entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker'),
+      ),
+  );
+  const needs = [
+    ...(pinsRemoteActions ? [ACTIONS_ENTRY] : []),
+    ...imageDependabotNeeds((images?.files ?? []).filter(holdsDigests)),
+  ];
+  const dependabot =
+    config.dependabot.enabled && needs.length > 0
+      ? planDependabot(
+          snapshot.dependabot,
+          { schedule: config.dependabot.schedule, cooldownDays: config.dependabot.cooldown_days },
+          needs,
+        )
+      : undefined;
+  const dependabotChange =
+    dependabot && (dependabot.action === 'create' || dependabot.action === 'add-entry')
+      ? [{ path: dependabot.path, text: dependabot.text }]
+      : [];
+  const kyvernoChange =
+    images?.kyverno?.action === 'add' ? [{ path: images.kyverno.path, text: images.kyverno.text }] : [];
   const changes = [...[...finalText].map(([path, text]) => ({ path, text })), ...dependabotChange, ...kyvernoChange];
-  return { pinned, unreadable: snapshot.unreadable, ignoredPaths, lockedPaths, located, dependabot, changes, ...(images ? { images } : {}), ...(ignore.spent() ? { ignoreBudgetSpent: true } : {}) };
+  return {
+    pinned,
+    unreadable: snapshot.unreadable,
+    ignoredPaths,
+    lockedPaths,
+    located,
+    dependabot,
+    changes,
+    ...(images ? { images } : {}),
+    ...(ignore.spent() ? { ignoreBudgetSpent: true } : {}),
+  };
 }
 
 /**
  * The image pass: workflows and actions as the action pass left them (locked and ignored ones
  * stay out), then every image file read; one registry batch for all of them.
  */
-async function pinRepositoryImages(snapshot: RepositorySnapshot, files: readonly FileToPin[], pinned: readonly PinnedFile[], config: PinwardenConfig, resolver: ImageDigestResolver, ignore: GlobMatcher): Promise<RepositoryImages> {
+async function pinRepositoryImages(
+  snapshot: RepositorySnapshot,
+  files: readonly FileToPin[],
+  pinned: readonly PinnedFile[],
+  config: PinwardenConfig,
+  resolver: ImageDigestResolver,
+  ignore: GlobMatcher,
+): Promise<RepositoryImages> {
   const actionFiles = pinned.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []);
   const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !ignore.matches(file.path));
   const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver);
-  const kyverno = planKyverno(imageFiles.map((file) => file.kind), { add: config.images.kyverno, path: config.images.kyverno_path }, snapshot.kyvernoText);
+  const kyverno = planKyverno(
+    imageFiles.map((file) => file.kind),
+    { add: config.images.kyverno, path: config.images.kyverno_path },
+    snapshot.kyvernoText,
+  );
   return { files: result.files, resolutions: result.resolutions, notes: snapshot.imageNotes ?? [], kyverno };
 }
 
 /** A file whose images hold a digest once the plan is applied (pinned now or before). */
 function holdsDigests(file: PinnedImageFile): boolean {
-  return file.status !== 'unreadable' && file.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned'));
+  return (
+    file.status !== 'unreadable' &&
+    file.entries.some((entry) => entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned'))
+  );
 }

@@ -39,13 +39,24 @@ export function rewriteFile(input: {
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
   const changes: SiteEdit[] = [
     ...pins.map((pin) => ({ site: pin.site, after: pin.after, edits: pin.edits })),
-    ...plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [{ site: entry.site, after: undefined, edits: [entry.comment.edit] }] : [])),
+    ...plan.entries.flatMap((entry) =>
+      entry.action === 'keep' && entry.comment
+        ? [{ site: entry.site, after: undefined, edits: [entry.comment.edit] }]
+        : [],
+    ),
   ];
   if (changes.length === 0) return { status: 'unchanged', plan };
   const edits = changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start || a.end - b.end);
   const text = applyEdits(input.text, edits);
   // Edits whose meaning the bytes prove skip the re-parse (safe-edits.ts); every other rewrite is verified in full.
-  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes)) return { status: 'rewritten', plan, text, references: referencesAfterEdits(text, input.references, changes), edits };
+  if (!input.alwaysVerify && editsAreProvablySafe(input.text, changes))
+    return {
+      status: 'rewritten',
+      plan,
+      text,
+      references: referencesAfterEdits(text, input.references, changes),
+      edits,
+    };
   const expected = new Map(pins.map((pin) => [pin.site.nodeStart, pin.after]));
   const verification = verifyRewrite({ original: input.text, updated: text, expected });
   if (!verification.ok) return { status: 'rejected', plan, problem: verification.problem };

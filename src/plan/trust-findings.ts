@@ -12,7 +12,8 @@ export interface TrustFinding extends TrustVerdict {
 export function trustFindings(path: string, plan: PinPlan): TrustFinding[] {
   return plan.entries.flatMap((entry) => {
     const at = entry.action === 'pin' ? entry.pin.site : entry.site;
-    const verdicts = entry.action === 'pin' ? (entry.pin.trust ?? []) : entry.action === 'skip' ? (entry.held ?? []) : [];
+    const verdicts =
+      entry.action === 'pin' ? (entry.pin.trust ?? []) : entry.action === 'skip' ? (entry.held ?? []) : [];
     return verdicts.map((verdict) => ({ path, line: at.line, uses: at.value, ...verdict }));
   });
 }

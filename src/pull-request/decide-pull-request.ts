@@ -24,17 +24,28 @@ export interface ExistingPullRequest {
 export type PullRequestDecision =
   | { readonly kind: 'nothing-to-pin' }
   | { readonly kind: 'closed-by-user'; readonly pullRequest: ExistingPullRequest }
-  | { readonly kind: 'human-commits'; readonly pullRequest: ExistingPullRequest | undefined; readonly alreadyNoted: boolean; readonly marker: string }
+  | {
+      readonly kind: 'human-commits';
+      readonly pullRequest: ExistingPullRequest | undefined;
+      readonly alreadyNoted: boolean;
+      readonly marker: string;
+    }
   | {
       readonly kind: 'write';
       readonly branch: 'create' | 'update' | 'current';
-      readonly pullRequest: { readonly action: 'create' } | { readonly action: 'update' | 'keep' | 'reopen'; readonly existing: ExistingPullRequest };
+      readonly pullRequest:
+        | { readonly action: 'create' }
+        | { readonly action: 'update' | 'keep' | 'reopen'; readonly existing: ExistingPullRequest };
     };
 
 /** The plan's identity: the default branch commit it starts from and every file it writes. */
-export function planFingerprint(baseSha: string, changes: readonly { readonly path: string; readonly text: string }[]): string {
+export function planFingerprint(
+  baseSha: string,
+  changes: readonly { readonly path: string; readonly text: string }[],
+): string {
   const hash = createHash('sha256').update(baseSha);
-  for (const change of [...changes].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`\0${change.path}\0${change.text}`);
+  for (const change of [...changes].sort((a, b) => (a.path < b.path ? -1 : 1)))
+    hash.update(`\0${change.path}\0${change.text}`);
   return hash.digest('hex').slice(0, 20);
 }
 
@@ -57,18 +68,36 @@ export function decidePullRequest(input: {
 
   // A branch still at the default branch's head holds no one's commit: a run that died between
   // moving the branch and committing to it left it so (a replica killed mid-run).
-  const branchIsOurs = branch === undefined || branch.message.includes(COMMIT_TRAILER) || (input.baseSha !== undefined && branch.head === input.baseSha);
+  const branchIsOurs =
+    branch === undefined ||
+    branch.message.includes(COMMIT_TRAILER) ||
+    (input.baseSha !== undefined && branch.head === input.baseSha);
   // After a merge the branch's commits are in the default branch, so they may be replaced.
   if (!branchIsOurs && pullRequest?.state !== 'MERGED') {
     const marker = `<!-- pinwarden:human-commit ${branch.head} -->`;
-    return { kind: 'human-commits', pullRequest, alreadyNoted: pullRequest?.commentBodies.some((body) => body.includes(marker)) ?? false, marker };
+    return {
+      kind: 'human-commits',
+      pullRequest,
+      alreadyNoted: pullRequest?.commentBodies.some((body) => body.includes(marker)) ?? false,
+      marker,
+    };
   }
 
-  const branchAction = branch === undefined ? 'create' : branch.message.includes(fingerprintTrailer(input.fingerprint)) ? 'current' : 'update';
+  const branchAction =
+    branch === undefined
+      ? 'create'
+      : branch.message.includes(fingerprintTrailer(input.fingerprint))
+        ? 'current'
+        : 'update';
   if (pullRequest?.state === 'OPEN') {
     const same = pullRequest.title === input.title && pullRequest.body === input.body;
-    return { kind: 'write', branch: branchAction, pullRequest: { action: same ? 'keep' : 'update', existing: pullRequest } };
+    return {
+      kind: 'write',
+      branch: branchAction,
+      pullRequest: { action: same ? 'keep' : 'update', existing: pullRequest },
+    };
   }
-  if (pullRequest?.state === 'CLOSED') return { kind: 'write', branch: branchAction, pullRequest: { action: 'reopen', existing: pullRequest } };
+  if (pullRequest?.state === 'CLOSED')
+    return { kind: 'write', branch: branchAction, pullRequest: { action: 'reopen', existing: pullRequest } };
   return { kind: 'write', branch: branchAction, pullRequest: { action: 'create' } };
 }

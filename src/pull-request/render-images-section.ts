@@ -8,35 +8,84 @@ import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
 import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 
-const KIND_NAMES: Record<string, string> = { workflow: 'workflows', action: 'actions', kustomization: 'kustomizations' };
+const KIND_NAMES: Record<string, string> = {
+  workflow: 'workflows',
+  action: 'actions',
+  kustomization: 'kustomizations',
+};
 
 /** Image pins planned in `images`, with their files. */
 export function imagePins(images: RepositoryImages | undefined) {
-  return (images?.files ?? []).flatMap((file) => (file.status === 'rewritten' ? file.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, kind: file.kind, entry }] : [])) : []));
+  return (images?.files ?? []).flatMap((file) =>
+    file.status === 'rewritten'
+      ? file.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, kind: file.kind, entry }] : []))
+      : [],
+  );
 }
 
 /** `fit` keeps whole rows within a character budget (the body's limit is shared). */
-export function imagesSection(images: RepositoryImages | undefined, fit: (rows: readonly string[], budget: number) => string[]): string[] {
+export function imagesSection(
+  images: RepositoryImages | undefined,
+  fit: (rows: readonly string[], budget: number) => string[],
+): string[] {
   if (!images) return [];
   const pins = imagePins(images);
-  const skipped = images.files.flatMap((file) => (file.status === 'unreadable' ? [] : file.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : []))));
+  const skipped = images.files.flatMap((file) =>
+    file.status === 'unreadable'
+      ? []
+      : file.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : [])),
+  );
   const lines: string[] = [];
   if (pins.length > 0) {
-    lines.push('', `### Container images: ${count(pins.length, 'image')} pinned by digest in ${count(new Set(pins.map((pin) => pin.path)).size, 'file')}`);
-    lines.push('A tag can be re-pointed to another image like a git tag (`aquasec/trivy:latest` served the malicious 0.69.4 build in March 2026); a digest cannot. The tag stays beside the digest, so readers and Dependabot still see the version.', '');
+    lines.push(
+      '',
+      `### Container images: ${count(pins.length, 'image')} pinned by digest in ${count(new Set(pins.map((pin) => pin.path)).size, 'file')}`,
+    );
+    lines.push(
+      'A tag can be re-pointed to another image like a git tag (`aquasec/trivy:latest` served the malicious 0.69.4 build in March 2026); a digest cannot. The tag stays beside the digest, so readers and Dependabot still see the version.',
+      '',
+    );
     lines.push('| File | Line | Before | After |', '| --- | ---: | --- | --- |');
-    lines.push(...fit(pins.map(({ path, entry }) => `| ${tableCode(path)} | ${entry.located.site.line} | ${tableCode(entry.located.site.written)} | ${tableCode(entry.after)}${entry.latest ? ' **latest**' : ''} |`), 10_000));
+    lines.push(
+      ...fit(
+        pins.map(
+          ({ path, entry }) =>
+            `| ${tableCode(path)} | ${entry.located.site.line} | ${tableCode(entry.located.site.written)} | ${tableCode(entry.after)}${entry.latest ? ' **latest**' : ''} |`,
+        ),
+        10_000,
+      ),
+    );
     const latest = pins.filter(({ entry }) => entry.latest);
     if (latest.length > 0) {
       lines.push('', '#### Review these images');
-      lines.push(...fit(latest.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written)} is \`latest\`, whatever was pushed last; it is pinned to today's digest, but name a version so its updates say what changed.`), 3_000));
+      lines.push(
+        ...fit(
+          latest.map(
+            ({ path, entry }) =>
+              `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written)} is \`latest\`, whatever was pushed last; it is pinned to today's digest, but name a version so its updates say what changed.`,
+          ),
+          3_000,
+        ),
+      );
     }
     const unkept = kindsWithoutDependabot([...new Set(pins.map((pin) => pin.kind))]);
-    if (unkept.length > 0) lines.push('', `Dependabot has no ecosystem for images in ${unkept.map((kind) => KIND_NAMES[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them; pinwarden's audit says when their tag has moved on.`);
+    if (unkept.length > 0)
+      lines.push(
+        '',
+        `Dependabot has no ecosystem for images in ${unkept.map((kind) => KIND_NAMES[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them; pinwarden's audit says when their tag has moved on.`,
+      );
   }
   if (skipped.length > 0) {
     lines.push('', '#### Images left as they are');
-    lines.push(...fit(skipped.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written || '(empty)')}: ${safeText(entry.reason)}${entry.bad ? ' **(refused: known-compromised)**' : ''}`), 6_000));
+    lines.push(
+      ...fit(
+        skipped.map(
+          ({ path, entry }) =>
+            `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written || '(empty)')}: ${safeText(entry.reason)}${entry.bad ? ' **(refused: known-compromised)**' : ''}`,
+        ),
+        6_000,
+      ),
+    );
   }
   for (const note of images.notes) lines.push('', `Images: ${safeText(note)}.`);
   lines.push(...kyvernoLines(images));
@@ -49,11 +98,17 @@ function kyvernoLines(images: RepositoryImages): string[] {
   const head = ['', '### Kyverno policies for the cluster'];
   switch (plan.action) {
     case 'add':
-      return [...head, `Adds ${inlineCode(plan.path)}: Kyverno's \`disallow-latest-tag\` and \`require-image-checksum\` in Audit mode, so the cluster reports an image without a digest or on \`latest\` (it blocks nothing until you switch to Enforce).`];
+      return [
+        ...head,
+        `Adds ${inlineCode(plan.path)}: Kyverno's \`disallow-latest-tag\` and \`require-image-checksum\` in Audit mode, so the cluster reports an image without a digest or on \`latest\` (it blocks nothing until you switch to Enforce).`,
+      ];
     case 'present':
       return [...head, `${inlineCode(plan.path)} already holds pinwarden's image policies.`];
     case 'occupied':
-      return [...head, `${inlineCode(plan.path)} holds another file, so the image policies were not added; set \`images.kyverno_path\` in \`.github/pinwarden.yml\` to put them elsewhere.`];
+      return [
+        ...head,
+        `${inlineCode(plan.path)} holds another file, so the image policies were not added; set \`images.kyverno_path\` in \`.github/pinwarden.yml\` to put them elsewhere.`,
+      ];
     case 'propose':
       return [
         ...head,

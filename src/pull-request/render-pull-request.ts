@@ -45,31 +45,76 @@ const WHY =
 
 export function renderPullRequest(input: RenderInput): PullRequestText {
   const { plan } = input;
-  const pins = plan.pinned.flatMap((file) => ('plan' in file && file.status === 'rewritten' ? file.plan.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, pin: entry.pin }] : [])) : []));
+  const pins = plan.pinned.flatMap((file) =>
+    'plan' in file && file.status === 'rewritten'
+      ? file.plan.entries.flatMap((entry) => (entry.action === 'pin' ? [{ path: file.path, pin: entry.pin }] : []))
+      : [],
+  );
   const files = new Set(pins.map((entry) => entry.path)).size;
   const sections: string[] = [PR_MARKER, ...fitRows(findingsSection(input.findings ?? []), 12_000), '### Why', WHY, ''];
 
   sections.push(...heldSection(plan, input.webUrl));
 
   const images = imagePins(plan.images);
-  if (pins.length > 0 || images.length === 0) sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
+  if (pins.length > 0 || images.length === 0)
+    sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
   if (pins.length > 0) {
     sections.push('', '| File | Line | Before | After |', '| --- | ---: | --- | --- |');
-    const rows = pins.map(({ path, pin }) => `| ${tableCode(path)} | ${pin.site.line} | ${tableCode(pin.before)} | ${afterCell(pin, input.webUrl)} |`);
+    const rows = pins.map(
+      ({ path, pin }) =>
+        `| ${tableCode(path)} | ${pin.site.line} | ${tableCode(pin.before)} | ${afterCell(pin, input.webUrl)} |`,
+    );
     sections.push(...fitRows(rows, BODY_LIMIT - sections.join('\n').length - 20_000));
   }
 
   sections.push(...imagesSection(plan.images, fitRows));
 
-  const repairs = plan.pinned.flatMap((file) => ('plan' in file && file.status === 'rewritten' ? file.plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.comment ? [{ path: file.path, line: entry.site.line, uses: entry.site.value, comment: entry.comment }] : [])) : []));
+  const repairs = plan.pinned.flatMap((file) =>
+    'plan' in file && file.status === 'rewritten'
+      ? file.plan.entries.flatMap((entry) =>
+          entry.action === 'keep' && entry.comment
+            ? [{ path: file.path, line: entry.site.line, uses: entry.site.value, comment: entry.comment }]
+            : [],
+        )
+      : [],
+  );
   if (repairs.length > 0) {
-    sections.push('', `### Version comments corrected: ${count(repairs.length, 'pin')}`, 'These were already pinned; their comment did not name the pinned commit\u2019s most specific tag (a major tag that moved on, or a tag elsewhere). The commit is unchanged.', '');
-    sections.push(...fitRows(repairs.map(({ path, line, uses, comment }) => `- ${inlineCode(path)} line ${line}, ${inlineCode(uses)}: ${inlineCode(comment.before ?? '')} \u2192 ${inlineCode(comment.after)}`), 6_000));
+    sections.push(
+      '',
+      `### Version comments corrected: ${count(repairs.length, 'pin')}`,
+      'These were already pinned; their comment did not name the pinned commit\u2019s most specific tag (a major tag that moved on, or a tag elsewhere). The commit is unchanged.',
+      '',
+    );
+    sections.push(
+      ...fitRows(
+        repairs.map(
+          ({ path, line, uses, comment }) =>
+            `- ${inlineCode(path)} line ${line}, ${inlineCode(uses)}: ${inlineCode(comment.before ?? '')} \u2192 ${inlineCode(comment.after)}`,
+        ),
+        6_000,
+      ),
+    );
   }
 
-  const onTag = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'keep' && entry.why === 'stays-on-tag' ? [{ path: file.path, entry }] : [])) : []));
+  const onTag = plan.pinned.flatMap((file) =>
+    'plan' in file
+      ? file.plan.entries.flatMap((entry) =>
+          entry.action === 'keep' && entry.why === 'stays-on-tag' ? [{ path: file.path, entry }] : [],
+        )
+      : [],
+  );
   if (onTag.length > 0) {
-    sections.push('', '### Left on their tag', ...fitRows(onTag.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value)} ${isRemoteRef(entry.ref) ? safeText(`refuses to run from a commit SHA (${mustStayOnTag(entry.ref)?.why ?? 'configured in .github/pinwarden.yml'}), so it stays on its tag; a full version tag (vX.Y.Z) is its pin`) : ''}`), 4_000));
+    sections.push(
+      '',
+      '### Left on their tag',
+      ...fitRows(
+        onTag.map(
+          ({ path, entry }) =>
+            `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value)} ${isRemoteRef(entry.ref) ? safeText(`refuses to run from a commit SHA (${mustStayOnTag(entry.ref)?.why ?? 'configured in .github/pinwarden.yml'}), so it stays on its tag; a full version tag (vX.Y.Z) is its pin`) : ''}`,
+        ),
+        4_000,
+      ),
+    );
   }
 
   const branchPins = pins.filter(({ pin }) => pin.refType === 'branch');
@@ -77,19 +122,45 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   const trusted = pins.flatMap(({ path, pin }) => (pin.trust ?? []).map((verdict) => ({ path, pin, verdict })));
   if (branchPins.length > 0 || confused.length > 0 || trusted.length > 0) {
     sections.push('', '### Review these');
-    sections.push(...fitRows(trusted.map(({ path, pin, verdict }) => `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)}, ${verdict.check} (${verdict.severity}): ${safeText(verdict.message)}`), 6_000));
+    sections.push(
+      ...fitRows(
+        trusted.map(
+          ({ path, pin, verdict }) =>
+            `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)}, ${verdict.check} (${verdict.severity}): ${safeText(verdict.message)}`,
+        ),
+        6_000,
+      ),
+    );
     for (const { path, pin } of branchPins) {
-      sections.push(`- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)} names a **branch**; it is pinned to the branch head of today, which no release vouches for. Prefer a release tag if the action has one.`);
+      sections.push(
+        `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)} names a **branch**; it is pinned to the branch head of today, which no release vouches for. Prefer a release tag if the action has one.`,
+      );
     }
     for (const { path, pin } of confused) {
-      sections.push(`- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.ref.ref)} is both a tag and a branch of ${inlineCode(`${pin.ref.owner}/${pin.ref.repo}`)}; the tag's commit was used, as GitHub Actions does. Check that this is the commit you meant.`);
+      sections.push(
+        `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.ref.ref)} is both a tag and a branch of ${inlineCode(`${pin.ref.owner}/${pin.ref.repo}`)}; the tag's commit was used, as GitHub Actions does. Check that this is the commit you meant.`,
+      );
     }
   }
 
-  const unpinned = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' && !entry.held ? [{ path: file.path, entry }] : [])) : []));
+  const unpinned = plan.pinned.flatMap((file) =>
+    'plan' in file
+      ? file.plan.entries.flatMap((entry) =>
+          entry.action === 'skip' && !entry.held ? [{ path: file.path, entry }] : [],
+        )
+      : [],
+  );
   if (unpinned.length > 0) {
     sections.push('', '### Left as they are');
-    sections.push(...fitRows(unpinned.map(({ path, entry }) => `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value || '(empty)')}: ${safeText(entry.reason)}`), 8_000));
+    sections.push(
+      ...fitRows(
+        unpinned.map(
+          ({ path, entry }) =>
+            `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value || '(empty)')}: ${safeText(entry.reason)}`,
+        ),
+        8_000,
+      ),
+    );
   }
 
   const problems = filesLeftAlone(plan).map(({ path, why, detail }) =>
@@ -100,21 +171,38 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
         : `- ${inlineCode(path)}: not read: ${safeText(detail)}`,
   );
   if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
-  if (plan.ignoredPaths.length > 0) sections.push('', `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map((path) => inlineCode(path)).join(', ')}.`);
-  if (plan.ignoreBudgetSpent) sections.push('', '`ignore.paths` in `.github/pinwarden.yml` took too long to match against this repository\u2019s files, so the files after that were not ignored. Use fewer or simpler globs (a `*` followed by a long run of literal text against deep folders is what costs).');
+  if (plan.ignoredPaths.length > 0)
+    sections.push(
+      '',
+      `Ignored by \`.github/pinwarden.yml\`: ${plan.ignoredPaths.map((path) => inlineCode(path)).join(', ')}.`,
+    );
+  if (plan.ignoreBudgetSpent)
+    sections.push(
+      '',
+      '`ignore.paths` in `.github/pinwarden.yml` took too long to match against this repository\u2019s files, so the files after that were not ignored. Use fewer or simpler globs (a `*` followed by a long run of literal text against deep folders is what costs).',
+    );
   if ((plan.lockedPaths ?? []).length > 0) {
-    sections.push('', `Onboarded to \`.github/workflows/actions.lock\`, so left as they are (the lockfile's keys are the \`uses:\` values as written; changing one breaks the run, and \`gh actions-lock\` regenerates the file, never pinwarden): ${plan.lockedPaths!.map((path) => inlineCode(path)).join(', ')}. The commits the lockfile records are audited instead.`);
+    sections.push(
+      '',
+      `Onboarded to \`.github/workflows/actions.lock\`, so left as they are (the lockfile's keys are the \`uses:\` values as written; changing one breaks the run, and \`gh actions-lock\` regenerates the file, never pinwarden): ${plan.lockedPaths!.map((path) => inlineCode(path)).join(', ')}. The commits the lockfile records are audited instead.`,
+    );
   }
 
   if (plan.dependabot) sections.push('', '### Dependabot', dependabotLine(plan.dependabot));
-  sections.push('', '---', 'Opened by pinwarden. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.');
+  sections.push(
+    '',
+    '---',
+    'Opened by pinwarden. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.',
+  );
 
   const commitMessage = [
     input.title,
     '',
     ...pins.slice(0, 200).map(({ path, pin }) => `${path}:${pin.site.line} ${pin.before} -> ${pin.after}`),
     ...(pins.length > 200 ? [`… and ${pins.length - 200} more`] : []),
-    ...images.slice(0, 200).map(({ path, entry }) => `${path}:${entry.located.site.line} ${entry.located.site.written} -> ${entry.after}`),
+    ...images
+      .slice(0, 200)
+      .map(({ path, entry }) => `${path}:${entry.located.site.line} ${entry.located.site.written} -> ${entry.after}`),
     ...(images.length > 200 ? [`… and ${images.length - 200} more images`] : []),
     '',
     COMMIT_TRAILER,
@@ -123,15 +211,26 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 }
 
 function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string {
-  const entries = (needs: readonly DependabotNeed[]) => needs.map((need) => `${inlineCode(need.ecosystem)}${need.ecosystem === 'github-actions' ? '' : ` (${need.directories.map((directory) => inlineCode(directory)).join(', ')})`}`).join(', ');
-  const present = 'present' in plan && plan.present.length > 0 ? ` It already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} ${plan.present.length === 1 ? 'an entry' : 'entries'}, left as ${plan.present.length === 1 ? 'it is' : 'they are'}.` : '';
+  const entries = (needs: readonly DependabotNeed[]) =>
+    needs
+      .map(
+        (need) =>
+          `${inlineCode(need.ecosystem)}${need.ecosystem === 'github-actions' ? '' : ` (${need.directories.map((directory) => inlineCode(directory)).join(', ')})`}`,
+      )
+      .join(', ');
+  const present =
+    'present' in plan && plan.present.length > 0
+      ? ` It already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} ${plan.present.length === 1 ? 'an entry' : 'entries'}, left as ${plan.present.length === 1 ? 'it is' : 'they are'}.`
+      : '';
   switch (plan.action) {
     case 'create':
       return `Adds ${inlineCode(plan.path)} with ${plan.added.length === 1 ? `a weekly ${entries(plan.added)} entry` : `weekly entries for ${entries(plan.added)}`}, so Dependabot proposes new versions of these pins (the SHA or digest and the version beside it, together).`;
     case 'add-entry':
       return `Adds ${plan.added.length === 1 ? 'a ' : ''}${entries(plan.added)} ${plan.added.length === 1 ? 'entry' : 'entries'} to ${inlineCode(plan.path)}; the rest of the file is unchanged.${present}`;
     case 'present':
-      return plan.present.length === 1 ? `${inlineCode(plan.path)} already has a ${inlineCode(plan.present[0]!)} entry; it will keep these pins current.` : `${inlineCode(plan.path)} already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} entries; they will keep these pins current.`;
+      return plan.present.length === 1
+        ? `${inlineCode(plan.path)} already has a ${inlineCode(plan.present[0]!)} entry; it will keep these pins current.`
+        : `${inlineCode(plan.path)} already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} entries; they will keep these pins current.`;
     case 'unable':
       return `${inlineCode(plan.path)} was not changed: ${safeText(plan.reason)}.`;
   }
@@ -152,13 +251,22 @@ function afterCell(pin: PlannedPin, webUrl: string): string {
  * Above the table, because a held reference is the one that needs a person today.
  */
 function heldSection(plan: RepositoryPlan, webUrl: string): string[] {
-  const held = plan.pinned.flatMap((file) => ('plan' in file ? file.plan.entries.flatMap((entry) => (entry.action === 'skip' && entry.held ? [{ path: file.path, entry, verdicts: entry.held }] : [])) : []));
+  const held = plan.pinned.flatMap((file) =>
+    'plan' in file
+      ? file.plan.entries.flatMap((entry) =>
+          entry.action === 'skip' && entry.held ? [{ path: file.path, entry, verdicts: entry.held }] : [],
+        )
+      : [],
+  );
   if (held.length === 0) return [];
   const rows = held.map(({ path, entry, verdicts }) => {
     const why = verdicts.map((verdict) => {
       const repository = String(verdict.evidence.repository ?? '');
       const commit = String(verdict.evidence.commit ?? '');
-      const link = /^[^/\s]+\/[^/\s]+$/.test(repository) && /^[0-9a-f]{40}$/.test(commit) ? ` ([the commit](${webUrl}/${repository.split('/').map(urlSegment).join('/')}/commit/${commit}))` : '';
+      const link =
+        /^[^/\s]+\/[^/\s]+$/.test(repository) && /^[0-9a-f]{40}$/.test(commit)
+          ? ` ([the commit](${webUrl}/${repository.split('/').map(urlSegment).join('/')}/commit/${commit}))`
+          : '';
       return `**${verdict.check}** (${verdict.severity}): ${safeText(verdict.message)}${link}`;
     });
     return `- ${inlineCode(path)} line ${entry.site.line}, ${inlineCode(entry.site.value)}: ${why.join(' ')}`;
@@ -185,7 +293,9 @@ function fitRows(rows: readonly string[], budget: number): string[] {
   let used = 0;
   for (const row of rows) {
     if (used + row.length + 1 > Math.max(budget, 2_000)) {
-      kept.push(`\n… and ${rows.length - kept.length} more, not listed here to stay within GitHub's size limit; the diff has them all.`);
+      kept.push(
+        `\n… and ${rows.length - kept.length} more, not listed here to stay within GitHub's size limit; the diff has them all.`,
+      );
       break;
     }
     kept.push(row);

@@ -4,15 +4,21 @@ import { RepositoryQueue } from './repository-queue.js';
 import type { RunQueue, RunQueueHandlers } from './run-queue.js';
 import type { RunRequest } from './pending-run.js';
 
-export function createInMemoryRunQueue(handlers: RunQueueHandlers, options: { concurrency: number; debounceMs: number }): RunQueue {
+export function createInMemoryRunQueue(
+  handlers: RunQueueHandlers,
+  options: { concurrency: number; debounceMs: number },
+): RunQueue {
   const queue = new RepositoryQueue<void>(options);
   const scans = new Map<Promise<void>, number>();
   // A scan counts as work of its installation, as it does in Redis (a job), so a depth of 0
   // means the installation is done rather than not yet queued.
-  const backlog = (installationId: number) => queue.backlog(installationId) + [...scans.values()].filter((id) => id === installationId).length;
+  const backlog = (installationId: number) =>
+    queue.backlog(installationId) + [...scans.values()].filter((id) => id === installationId).length;
   return {
     async submit(request: RunRequest) {
-      void queue.submit(request.installationId, `${request.owner}/${request.name}`, request, (pending) => handlers.run(request.installationId, { owner: request.owner, name: request.name }, pending));
+      void queue.submit(request.installationId, `${request.owner}/${request.name}`, request, (pending) =>
+        handlers.run(request.installationId, { owner: request.owner, name: request.name }, pending),
+      );
     },
     async scan(installationId, listed) {
       const scan = (async () => {

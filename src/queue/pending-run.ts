@@ -36,7 +36,12 @@ export function stronger(a: Trigger, b: Trigger): Trigger {
 export function mergePending(into: PendingRun | undefined, request: Pick<RunRequest, 'trigger' | 'reply'>): PendingRun {
   const replies = [...(into?.replies ?? [])];
   const reply = request.reply;
-  if (reply && replies.length < MAX_REPLIES && !replies.some((known) => known.issueNumber === reply.issueNumber && known.login === reply.login)) replies.push(reply);
+  if (
+    reply &&
+    replies.length < MAX_REPLIES &&
+    !replies.some((known) => known.issueNumber === reply.issueNumber && known.login === reply.login)
+  )
+    replies.push(reply);
   return { trigger: into ? stronger(into.trigger, request.trigger) : request.trigger, replies };
 }
 

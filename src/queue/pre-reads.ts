@@ -33,7 +33,11 @@ export function preReadKey(installationId: number, repository: string): string {
 function readBytes(read: RepositoryRead): number {
   if (read.status !== 'read') return 0;
   const images = read.images?.read;
-  const texts = [...read.files.map((file) => file.text), ...(images?.files ?? []).flatMap((file) => [file.text, ...(file.templates ?? [])]), ...(images?.also ?? []).map((file) => file.text ?? '')];
+  const texts = [
+    ...read.files.map((file) => file.text),
+    ...(images?.files ?? []).flatMap((file) => [file.text, ...(file.templates ?? [])]),
+    ...(images?.also ?? []).map((file) => file.text ?? ''),
+  ];
   return texts.reduce((sum, text) => sum + text.length, 0);
 }
 

@@ -33,7 +33,12 @@ export class RepositoryQueue<T> {
    * Runs `run` for the repository with what every request joined into it asked (strongest
    * trigger, every reply), joined with any run still waiting; resolves with its result.
    */
-  submit(installationId: number, repository: string, request: Pick<RunRequest, 'trigger' | 'reply'> & { priority?: number }, run: (pending: PendingRun) => Promise<T>): Promise<T> {
+  submit(
+    installationId: number,
+    repository: string,
+    request: Pick<RunRequest, 'trigger' | 'reply'> & { priority?: number },
+    run: (pending: PendingRun) => Promise<T>,
+  ): Promise<T> {
     const key = `${installationId}:${repository.toLowerCase()}`;
     const entry = this.#repositories.get(key) ?? { waiting: undefined, tail: Promise.resolve() };
     this.#repositories.set(key, entry);
@@ -44,17 +49,24 @@ export class RepositoryQueue<T> {
       return entry.waiting.promise;
     }
     const queue = this.#queueFor(installationId);
-    const waiting: Waiting<T> = { pending: mergePending(undefined, request), priority, promise: Promise.resolve(undefined as T) };
+    const waiting: Waiting<T> = {
+      pending: mergePending(undefined, request),
+      priority,
+      promise: Promise.resolve(undefined as T),
+    };
     const promise: Promise<T> = entry.tail
       .catch(() => undefined)
       .then(() => delay(this.#options.debounceMs))
       .then(() =>
         // p-queue runs higher numbers first; ours run lower first.
-        queue.add(() => {
-          // From here on, new events start another run after this one.
-          if (entry.waiting === waiting) entry.waiting = undefined;
-          return run(waiting.pending);
-        }, { priority: -waiting.priority }),
+        queue.add(
+          () => {
+            // From here on, new events start another run after this one.
+            if (entry.waiting === waiting) entry.waiting = undefined;
+            return run(waiting.pending);
+          },
+          { priority: -waiting.priority },
+        ),
       ) as Promise<T>;
     waiting.promise = promise;
     entry.waiting = waiting;
@@ -80,7 +92,10 @@ export class RepositoryQueue<T> {
 
   /** Resolves when no run is waiting or running in any installation. */
   async idle(): Promise<void> {
-    while (this.#repositories.size > 0 || [...this.#installations.values()].some((queue) => queue.size + queue.pending > 0)) {
+    while (
+      this.#repositories.size > 0 ||
+      [...this.#installations.values()].some((queue) => queue.size + queue.pending > 0)
+    ) {
       await Promise.allSettled([...this.#repositories.values()].map((entry) => entry.tail));
       await Promise.all([...this.#installations.values()].map((queue) => queue.onIdle()));
       await delay(0);
@@ -88,7 +103,8 @@ export class RepositoryQueue<T> {
   }
 
   #queueFor(installationId: number): PQueue {
-    if (!this.#installations.has(installationId)) this.#installations.set(installationId, new PQueue({ concurrency: this.#options.concurrency }));
+    if (!this.#installations.has(installationId))
+      this.#installations.set(installationId, new PQueue({ concurrency: this.#options.concurrency }));
     return this.#installations.get(installationId)!;
   }
 }

@@ -5,10 +5,17 @@ import type { RepositoryRead } from '../github/read-repository.js';
 import type { PendingRun, RunRequest } from './pending-run.js';
 
 /** Runs one repository with what its requests merged into; never throws (failures are outcomes). */
-export type RunRepository = (installationId: number, repository: { owner: string; name: string }, pending: PendingRun) => Promise<void>;
+export type RunRepository = (
+  installationId: number,
+  repository: { owner: string; name: string },
+  pending: PendingRun,
+) => Promise<void>;
 
 /** Lists an installation's repositories (the install's scan), in waves to read. */
-export type ScanInstallation = (installationId: number, listed: readonly string[] | undefined) => Promise<readonly (readonly string[])[]>;
+export type ScanInstallation = (
+  installationId: number,
+  listed: readonly string[] | undefined,
+) => Promise<readonly (readonly string[])[]>;
 
 /** What one wave read of its repositories (the app's business; the queue only hands it on). */
 export type WaveReads = ReadonlyMap<string, RepositoryRead>;

@@ -21,7 +21,13 @@ export function describePlanEntry(entry: PlanEntry): string {
   }
 }
 
-export const KEEP_REASON = { local: 'local action', pinned: 'already pinned', ignored: 'left unpinned on purpose', 'stays-on-tag': 'refuses to run from a SHA; stays on its tag', image: 'a container image: pinned by digest with the other images' } as const;
+export const KEEP_REASON = {
+  local: 'local action',
+  pinned: 'already pinned',
+  ignored: 'left unpinned on purpose',
+  'stays-on-tag': 'refuses to run from a SHA; stays on its tag',
+  image: 'a container image: pinned by digest with the other images',
+} as const;
 
 export function describePlan(plan: PinPlan): string[] {
   return plan.entries.map(describePlanEntry);

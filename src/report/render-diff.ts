@@ -5,9 +5,17 @@ import { structuredPatch } from 'diff';
 export function renderUnifiedDiff(path: string, before: string | undefined, after: string): string {
   const created = before === undefined || before === '';
   const patch = structuredPatch(`a/${path}`, `b/${path}`, before ?? '', after, undefined, undefined, { context: 3 });
-  const lines = [`diff --git a/${path} b/${path}`, ...(created ? ['new file mode 100644'] : []), `--- ${created ? '/dev/null' : `a/${path}`}`, `+++ b/${path}`];
+  const lines = [
+    `diff --git a/${path} b/${path}`,
+    ...(created ? ['new file mode 100644'] : []),
+    `--- ${created ? '/dev/null' : `a/${path}`}`,
+    `+++ b/${path}`,
+  ];
   for (const hunk of patch.hunks) {
-    lines.push(`@@ -${created ? '0,0' : range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
+    lines.push(
+      `@@ -${created ? '0,0' : range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`,
+      ...hunk.lines,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -52,7 +52,8 @@ export function createCachingResolver(
           const key = refKey(request);
           const answer = answers.get(key) ?? { status: 'failed', reason: `no answer for ${key}` };
           if (answer.status === 'resolved') shared.set(key, answer);
-          else if (answer.status === 'not-found' || answer.status === 'no-access') shared.set(key, answer, { ttl: Math.min(NEGATIVE_TTL_MS, shared.ttl || NEGATIVE_TTL_MS) });
+          else if (answer.status === 'not-found' || answer.status === 'no-access')
+            shared.set(key, answer, { ttl: Math.min(NEGATIVE_TTL_MS, shared.ttl || NEGATIVE_TTL_MS) });
           memo.delete(key);
           settle(answer);
         }
@@ -84,7 +85,14 @@ export function createCachingResolver(
         }
       }
       const keys = [...unique.keys()];
-      const answers = await Promise.all(keys.map((key) => memo.get(key) ?? shared.get(key) ?? Promise.resolve<Resolution>({ status: 'failed', reason: `no answer for ${key}` })));
+      const answers = await Promise.all(
+        keys.map(
+          (key) =>
+            memo.get(key) ??
+            shared.get(key) ??
+            Promise.resolve<Resolution>({ status: 'failed', reason: `no answer for ${key}` }),
+        ),
+      );
       return new Map(keys.map((key, index) => [key, answers[index]!]));
     },
   };

@@ -21,12 +21,25 @@ export function decideResolution(facts: RefFacts): Resolution {
   if (facts.tagCommit !== undefined) return resolvedAt(facts, facts.tagCommit, 'tag', facts.branchCommit !== undefined);
   if (facts.branchCommit !== undefined) return resolvedAt(facts, facts.branchCommit, 'branch', false);
   if (facts.commit !== undefined) return resolvedAt(facts, facts.commit, 'commit', false);
-  return { status: 'not-found', missing: 'ref', reason: `no tag, branch or commit named "${facts.ref}" in ${facts.repo}` };
+  return {
+    status: 'not-found',
+    missing: 'ref',
+    reason: `no tag, branch or commit named "${facts.ref}" in ${facts.repo}`,
+  };
 }
 
-function resolvedAt(facts: RefFacts, sha: string, refType: 'tag' | 'branch' | 'commit', ambiguous: boolean): Resolution {
+function resolvedAt(
+  facts: RefFacts,
+  sha: string,
+  refType: 'tag' | 'branch' | 'commit',
+  ambiguous: boolean,
+): Resolution {
   const commit = toCommitSha(sha);
-  if (!commit) return { status: 'failed', reason: `${facts.repo} answered "${sha}" for "${facts.ref}", which is not a commit SHA` };
+  if (!commit)
+    return {
+      status: 'failed',
+      reason: `${facts.repo} answered "${sha}" for "${facts.ref}", which is not a commit SHA`,
+    };
   const tagsOnCommit = [...new Set(facts.tags.filter((tag) => tag.commit === commit).map((tag) => tag.name))];
   // The ref itself is a tag on this commit even when the listing did not reach it.
   if (refType === 'tag' && !tagsOnCommit.includes(facts.ref)) tagsOnCommit.push(facts.ref);

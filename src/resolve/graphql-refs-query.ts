@@ -15,7 +15,12 @@ const PEEL_FRAGMENT = `fragment peel on GitObject { __typename oid ... on Tag { 
 export interface RefsQuery {
   readonly query: string;
   /** alias of each repository → its requests with their ref aliases. */
-  readonly repositories: readonly { readonly alias: string; readonly owner: string; readonly repo: string; readonly refs: readonly { readonly alias: string; readonly request: RefRequest }[] }[];
+  readonly repositories: readonly {
+    readonly alias: string;
+    readonly owner: string;
+    readonly repo: string;
+    readonly refs: readonly { readonly alias: string; readonly request: RefRequest }[];
+  }[];
 }
 
 export function buildRefsQuery(requests: readonly RefRequest[]): RefsQuery {
@@ -38,15 +43,23 @@ export function buildRefsQuery(requests: readonly RefRequest[]): RefsQuery {
         `b${alias}: ref(qualifiedName: ${JSON.stringify(`refs/heads/${request.ref}`)}) { target { oid } }`,
       ];
       // Tags whose name contains the ref (`v4` → `v4.2.2`), to name the most specific one.
-      if (!isFullSha(request.ref)) parts.push(`v${alias}: refs(refPrefix: "refs/tags/", query: ${name}, first: 100) { nodes { name target { ...peel } } }`);
+      if (!isFullSha(request.ref))
+        parts.push(
+          `v${alias}: refs(refPrefix: "refs/tags/", query: ${name}, first: 100) { nodes { name target { ...peel } } }`,
+        );
       if (SHA_LIKE.test(request.ref)) parts.push(`c${alias}: object(expression: ${name}) { __typename oid }`);
       return parts.join(' ');
     });
     // The newest tags, for commits named by SHA or by a tag whose name the versions do not contain.
-    fields.push('recent: refs(refPrefix: "refs/tags/", first: 100, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...peel } } }');
+    fields.push(
+      'recent: refs(refPrefix: "refs/tags/", first: 100, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...peel } } }',
+    );
     return `${repository.alias}: repository(owner: ${JSON.stringify(repository.owner)}, name: ${JSON.stringify(repository.repo)}) { ${fields.join(' ')} }`;
   });
-  return { query: `query PinwardenRefs { ${body.join(' ')} rateLimit { cost remaining resetAt } } ${PEEL_FRAGMENT}`, repositories };
+  return {
+    query: `query PinwardenRefs { ${body.join(' ')} rateLimit { cost remaining resetAt } } ${PEEL_FRAGMENT}`,
+    repositories,
+  };
 }
 
 export interface GitObject {
@@ -69,14 +82,21 @@ export interface GraphqlError {
 }
 
 /** Reads a (possibly partial) response: data for what GitHub answered, errors for the rest. */
-export function readRefsResponse(query: RefsQuery, data: Record<string, unknown> | null | undefined, errors: readonly GraphqlError[] = []): Map<RefKey, Resolution> {
+export function readRefsResponse(
+  query: RefsQuery,
+  data: Record<string, unknown> | null | undefined,
+  errors: readonly GraphqlError[] = [],
+): Map<RefKey, Resolution> {
   const answers = new Map<RefKey, Resolution>();
   for (const repository of query.repositories) {
     const name = `${repository.owner}/${repository.repo}`;
     const node = (data?.[repository.alias] ?? null) as Record<string, unknown> | null;
     const error = errors.find((candidate) => candidate.path?.[0] === repository.alias);
     for (const { alias, request } of repository.refs) {
-      answers.set(refKey(request), node === null ? missingRepository(name, error) : resolveOne(name, request.ref, node, alias));
+      answers.set(
+        refKey(request),
+        node === null ? missingRepository(name, error) : resolveOne(name, request.ref, node, alias),
+      );
     }
   }
   return answers;
@@ -87,8 +107,11 @@ function resolveOne(repo: string, ref: string, node: Record<string, unknown>, al
   const branch = node[`b${alias}`] as RefNode | null | undefined;
   const object = node[`c${alias}`] as GitObject | null | undefined;
   const tagCommit = tag ? peeledCommit(tag.target)?.oid : undefined;
-  if (tag && tagCommit === undefined) return { status: 'failed', reason: `tag "${ref}" in ${repo} does not point at a commit` };
-  const listed = [node[`v${alias}`], node.recent].flatMap((connection) => ((connection as { nodes?: RefNode[] } | null)?.nodes ?? []));
+  if (tag && tagCommit === undefined)
+    return { status: 'failed', reason: `tag "${ref}" in ${repo} does not point at a commit` };
+  const listed = [node[`v${alias}`], node.recent].flatMap(
+    (connection) => (connection as { nodes?: RefNode[] } | null)?.nodes ?? [],
+  );
   return decideResolution({
     repo,
     ref,
@@ -122,7 +145,11 @@ function missingRepository(repo: string, error: GraphqlError | undefined): Resol
     case 'NOT_FOUND':
     case undefined:
       // GitHub answers NOT_FOUND alike for a missing repository and a private one we cannot see.
-      return { status: 'not-found', missing: 'repository', reason: `repository ${repo} not found, or private and not shared with pinwarden` };
+      return {
+        status: 'not-found',
+        missing: 'repository',
+        reason: `repository ${repo} not found, or private and not shared with pinwarden`,
+      };
     default:
       return { status: 'failed', reason: `looking up ${repo} failed: ${error?.message ?? error?.type}` };
   }

@@ -15,9 +15,20 @@ export interface RepoRefs {
    * means only in a fork — an impostor commit, even when a tag names it. With `parents`, history
    * is known and compare is computed from the graph; `date` is the commit date.
    */
-  readonly commits?: readonly { readonly sha: string; readonly reachable: boolean; readonly parents?: readonly string[]; readonly date?: string }[];
+  readonly commits?: readonly {
+    readonly sha: string;
+    readonly reachable: boolean;
+    readonly parents?: readonly string[];
+    readonly date?: string;
+  }[];
   /** Releases (optional), as GitHub's REST releases API gives them. */
-  readonly releases?: readonly { readonly tag: string; readonly publishedAt: string; readonly immutable?: boolean; readonly draft?: boolean; readonly prerelease?: boolean }[];
+  readonly releases?: readonly {
+    readonly tag: string;
+    readonly publishedAt: string;
+    readonly immutable?: boolean;
+    readonly draft?: boolean;
+    readonly prerelease?: boolean;
+  }[];
   /** Files at a commit (optional): `{ "<sha>": { "action.yml": "<text>" } }`. */
   readonly files?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
@@ -40,7 +51,12 @@ export function resolveFromRefs(refs: RepoRefs, ref: string): Resolution {
 /** Commits of the refs data that a full or short SHA names (refs data knows only ref tips). */
 export function commitsMatching(refs: RepoRefs, ref: string): string[] {
   if (!isFullSha(ref) && !SHORT_SHA.test(ref)) return [];
-  const known = new Set([refs.head, ...refs.tags.map((tag) => tag.sha), ...refs.branches.map((branch) => branch.sha), ...(refs.commits ?? []).map((commit) => commit.sha)]);
+  const known = new Set([
+    refs.head,
+    ...refs.tags.map((tag) => tag.sha),
+    ...refs.branches.map((branch) => branch.sha),
+    ...(refs.commits ?? []).map((commit) => commit.sha),
+  ]);
   return [...known].filter((sha) => sha.startsWith(ref));
 }
 
@@ -63,7 +79,12 @@ export type CompareStatus = 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED';
  * holds head. From the graph when both histories are known; without history, a reachable commit
  * counts as in the default branch and nothing else is said (undefined).
  */
-export function compareCommits(graph: CommitGraph, base: string, head: string, baseIsDefaultBranch: boolean): CompareStatus | undefined {
+export function compareCommits(
+  graph: CommitGraph,
+  base: string,
+  head: string,
+  baseIsDefaultBranch: boolean,
+): CompareStatus | undefined {
   if (base === head) return 'IDENTICAL';
   if (graph.isForkOnly(head)) return 'DIVERGED';
   if (graph.parentsOf(base) !== undefined && graph.parentsOf(head) !== undefined) {
@@ -99,7 +120,8 @@ export function graphOfRefs(refs: RepoRefs): CommitGraph {
 
 /** `refs/heads/x` or `refs/tags/y` → the commit it names in the refs data. */
 export function commitOfQualifiedRef(refs: RepoRefs, qualified: string): string | undefined {
-  if (qualified.startsWith('refs/heads/')) return refs.branches.find((branch) => branch.name === qualified.slice(11))?.sha;
+  if (qualified.startsWith('refs/heads/'))
+    return refs.branches.find((branch) => branch.name === qualified.slice(11))?.sha;
   if (qualified.startsWith('refs/tags/')) return refs.tags.find((tag) => tag.name === qualified.slice(10))?.sha;
   return undefined;
 }
@@ -109,7 +131,12 @@ export function reachabilityFromRefs(refs: RepoRefs, sha: string): Reachability 
   const listed = refs.commits?.find((commit) => commit.sha === sha);
   // A tag may name a fork-only commit (a hijacked tag): what the data says of the commit comes first.
   if (listed?.reachable === false) return 'impostor';
-  if (refs.head === sha || refs.tags.some((tag) => tag.sha === sha) || refs.branches.some((branch) => branch.sha === sha)) return 'reachable';
+  if (
+    refs.head === sha ||
+    refs.tags.some((tag) => tag.sha === sha) ||
+    refs.branches.some((branch) => branch.sha === sha)
+  )
+    return 'reachable';
   if (!listed) return 'unknown';
   return listed.reachable ? 'reachable' : 'impostor';
 }

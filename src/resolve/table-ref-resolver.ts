@@ -5,7 +5,9 @@ import { resolveFromRefs } from './repo-refs.js';
 import { refKey } from './types.js';
 import type { RefKey, RefRequest, RefResolver, Resolution } from './types.js';
 
-export function createTableRefResolver(repositories: readonly RepoRefs[]): RefResolver & { readonly lookups: () => number } {
+export function createTableRefResolver(
+  repositories: readonly RepoRefs[],
+): RefResolver & { readonly lookups: () => number } {
   const byName = new Map(repositories.map((refs) => [refs.repo.toLowerCase(), refs]));
   let lookups = 0;
   return {
@@ -17,7 +19,16 @@ export function createTableRefResolver(repositories: readonly RepoRefs[]): RefRe
         if (answers.has(key)) continue;
         lookups += 1;
         const refs = byName.get(`${request.owner}/${request.repo}`.toLowerCase());
-        answers.set(key, refs ? resolveFromRefs(refs, request.ref) : { status: 'not-found', missing: 'repository', reason: `repository ${request.owner}/${request.repo} not found` });
+        answers.set(
+          key,
+          refs
+            ? resolveFromRefs(refs, request.ref)
+            : {
+                status: 'not-found',
+                missing: 'repository',
+                reason: `repository ${request.owner}/${request.repo} not found`,
+              },
+        );
       }
       return answers;
     },

@@ -38,7 +38,11 @@ export type Resolution =
       /** The name is both a tag and a branch; Actions takes the tag (ref confusion). */
       readonly ambiguous: boolean;
     }
-  | { readonly status: 'not-found'; readonly reason: string; /** What is missing: the repository, or the ref in it. */ readonly missing: 'repository' | 'ref' }
+  | {
+      readonly status: 'not-found';
+      readonly reason: string;
+      /** What is missing: the repository, or the ref in it. */ readonly missing: 'repository' | 'ref';
+    }
   | { readonly status: 'no-access'; readonly reason: string }
   | { readonly status: 'rate-limited'; readonly reason: string; readonly retryAfterSeconds?: number }
   | { readonly status: 'failed'; readonly reason: string };

@@ -7,7 +7,9 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let cursor = 0;
   for (const edit of ordered) {
     if (edit.start < cursor || edit.end < edit.start || edit.end > text.length) {
-      throw new Error(`applyEdits: edit [${edit.start}, ${edit.end}) overlaps or leaves the text (cursor ${cursor}, length ${text.length})`);
+      throw new Error(
+        `applyEdits: edit [${edit.start}, ${edit.end}) overlaps or leaves the text (cursor ${cursor}, length ${text.length})`,
+      );
     }
     parts.push(text.slice(cursor, edit.start), edit.text);
     cursor = edit.end;

@@ -15,9 +15,7 @@ export function quoteValue(value: string, quote: QuoteStyle): string {
 
 const VERSION_LIKE = /^v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]+)?$/;
 
-export type CommentDecision =
-  | { readonly kind: 'keep' }
-  | { readonly kind: 'write'; readonly text: string };
+export type CommentDecision = { readonly kind: 'keep' } | { readonly kind: 'write'; readonly text: string };
 
 /**
  * An existing comment that already names a tag on the pinned commit is kept byte for byte;
@@ -35,7 +33,8 @@ export function decideComment(input: {
   const [first = '', ...rest] = body.split(/\s+/);
   // Another tag on the same commit is kept only when it says as much as the label does
   // (`1.2.3` beside `v1.2.3`); a vaguer one (`v3` where the table says v3.1.6) gives way.
-  if (first === label || (tagsOnCommit.includes(first) && specificity(first) >= specificity(label))) return { kind: 'keep' };
+  if (first === label || (tagsOnCommit.includes(first) && specificity(first) >= specificity(label)))
+    return { kind: 'keep' };
   const words = VERSION_LIKE.test(first) ? rest : [first, ...rest].filter((word) => word !== '');
   return { kind: 'write', text: ['#', label, ...words].join(' ') };
 }

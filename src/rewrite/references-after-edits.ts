@@ -9,7 +9,11 @@ import type { UsesReference, UsesSite } from '../workflow/types.js';
 import type { SiteEdit } from './safe-edits.js';
 import type { TextEdit } from './types.js';
 
-export function referencesAfterEdits(updated: string, references: readonly UsesReference[], changes: readonly SiteEdit[]): UsesReference[] {
+export function referencesAfterEdits(
+  updated: string,
+  references: readonly UsesReference[],
+  changes: readonly SiteEdit[],
+): UsesReference[] {
   const at = offsetShifter(changes.flatMap((change) => change.edits).toSorted((a, b) => a.start - b.start));
   const bySite = new Map(changes.map((change) => [change.site.valueStart, change]));
   return references.map(({ site, ref }) => {
@@ -19,9 +23,16 @@ export function referencesAfterEdits(updated: string, references: readonly UsesR
     const valueEdit = change.edits.find((edit) => edit.start === site.valueStart && edit.end === site.valueEnd);
     const valueEnd = valueEdit ? moved.valueStart + valueEdit.text.length : moved.valueEnd;
     const hash = updated.indexOf('#', valueEnd);
-    const comment = hash >= 0 && hash < moved.lineEnd ? { start: hash, text: updated.slice(hash, moved.lineEnd) } : undefined;
+    const comment =
+      hash >= 0 && hash < moved.lineEnd ? { start: hash, text: updated.slice(hash, moved.lineEnd) } : undefined;
     const { comment: _old, ...rest } = moved;
-    const site2: UsesSite = { ...rest, ...(change.after !== undefined ? { value: change.after } : {}), valueEnd, contentEnd: endOfContent(updated, valueEnd, moved.lineEnd), ...(comment ? { comment } : {}) };
+    const site2: UsesSite = {
+      ...rest,
+      ...(change.after !== undefined ? { value: change.after } : {}),
+      valueEnd,
+      contentEnd: endOfContent(updated, valueEnd, moved.lineEnd),
+      ...(comment ? { comment } : {}),
+    };
     return { site: site2, ref: change.after !== undefined ? parseActionRef(change.after) : ref };
   });
 }

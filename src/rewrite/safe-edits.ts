@@ -23,20 +23,29 @@ export interface SiteEdit {
 }
 
 export function editsAreProvablySafe(text: string, changes: readonly SiteEdit[]): boolean {
-  return changes.every((change) => siteIsPlain(text, change.site) && change.edits.every((edit) => editIsSafe(change, edit)));
+  return changes.every(
+    (change) => siteIsPlain(text, change.site) && change.edits.every((edit) => editIsSafe(change, edit)),
+  );
 }
 
 /** A value on one line, outside flow collections and aliases, whose source is exactly its value in its quoting. */
 export function siteIsPlain(text: string, site: ScalarSite): boolean {
   // A one-line block scalar is edited inside its content (nodeStart is its `|`): left to the full check.
-  if (site.quote === 'block' || site.nodeStart !== site.valueStart || site.inFlow || site.reachedThroughAlias) return false;
+  if (site.quote === 'block' || site.nodeStart !== site.valueStart || site.inFlow || site.reachedThroughAlias)
+    return false;
   const source = text.slice(site.valueStart, site.valueEnd);
   return source === quoteValue(site.value, site.quote) && !/[\r\n]/.test(source);
 }
 
 function editIsSafe({ site, after }: SiteEdit, edit: TextEdit): boolean {
   if (edit.start === site.valueStart && edit.end === site.valueEnd) {
-    return site.quote !== 'block' && after !== undefined && SAFE_VALUE.test(after) && after.includes('/') && edit.text === quoteValue(after, site.quote);
+    return (
+      site.quote !== 'block' &&
+      after !== undefined &&
+      SAFE_VALUE.test(after) &&
+      after.includes('/') &&
+      edit.text === quoteValue(after, site.quote)
+    );
   }
   if (!site.commentSafe || /[\r\n]/.test(edit.text)) return false;
   if (site.comment && edit.start === site.comment.start && edit.end === site.lineEnd) return edit.text.startsWith('#');

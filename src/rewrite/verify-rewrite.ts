@@ -23,11 +23,17 @@ export function verifyRewrite(input: {
   const seen = new Set<number>();
   const rules: Rules = { expected: input.expected, added: input.addedDigests ?? new Map(), seen };
   for (const [index, doc] of before.entries()) {
-    const problem = compare(doc.contents as Node | null, after[index]!.contents as Node | null, index === 0 ? '$' : `$${index}`, rules);
+    const problem = compare(
+      doc.contents as Node | null,
+      after[index]!.contents as Node | null,
+      index === 0 ? '$' : `$${index}`,
+      rules,
+    );
     if (problem) return { ok: false, problem };
   }
   const missing = [...input.expected.keys(), ...rules.added.keys()].filter((offset) => !seen.has(offset));
-  if (missing.length > 0) return { ok: false, problem: `planned values not found after the rewrite (offsets ${missing.join(', ')})` };
+  if (missing.length > 0)
+    return { ok: false, problem: `planned values not found after the rewrite (offsets ${missing.join(', ')})` };
   return { ok: true };
 }
 
@@ -66,7 +72,8 @@ function compare(a: Node | null, b: Node | null, path: string, rules: Rules): st
     if (digest !== undefined && start !== undefined) {
       // The one `digest` key pinwarden added, holding the planned digest; every other key as it was.
       const added = b.items.filter((pair) => isScalar(pair.key) && pair.key.value === 'digest');
-      if (added.length !== 1 || !isScalar(added[0]!.value) || added[0]!.value.value !== digest) return `${path}: the added digest is not there as planned`;
+      if (added.length !== 1 || !isScalar(added[0]!.value) || added[0]!.value.value !== digest)
+        return `${path}: the added digest is not there as planned`;
       seen.add(start);
       items = b.items.filter((pair) => pair !== added[0]);
     }
@@ -79,7 +86,8 @@ function compare(a: Node | null, b: Node | null, path: string, rules: Rules): st
       const keyEnd = (pairA.key as Node | null)?.range?.[1];
       if (pairA.value === null && keyEnd !== undefined && expected.has(keyEnd)) {
         seen.add(keyEnd);
-        if (!isScalar(pairB.value) || pairB.value.value !== expected.get(keyEnd)) return `${label}: holds ${JSON.stringify(isScalar(pairB.value) ? pairB.value.value : null)}, planned ${JSON.stringify(expected.get(keyEnd))}`;
+        if (!isScalar(pairB.value) || pairB.value.value !== expected.get(keyEnd))
+          return `${label}: holds ${JSON.stringify(isScalar(pairB.value) ? pairB.value.value : null)}, planned ${JSON.stringify(expected.get(keyEnd))}`;
         continue;
       }
       const problem =

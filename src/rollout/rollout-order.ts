@@ -19,7 +19,8 @@ export function rolloutRank(references: readonly UsesReference[], compromises: C
     if (!isRemoteRef(ref)) continue;
     const repository = repositoryOf(ref);
     const mutable = ref.refKind !== 'full-sha';
-    if (compromises.incidentsOf(repository).length > 0 && (mutable || compromises.badCommit(repository, ref.ref))) return 0;
+    if (compromises.incidentsOf(repository).length > 0 && (mutable || compromises.badCommit(repository, ref.ref)))
+      return 0;
     if (!mutable) continue;
     rank = Math.min(rank, FIRST_PARTY_OWNERS.has(ref.owner.toLowerCase()) ? 2 : 1) as RolloutRank;
   }

@@ -71,7 +71,10 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   const { connection, log } = options;
   const lockMs = options.lockMs ?? 30_000;
   const queues = new Map<number, Queue>();
-  const workers = new Map<number, { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined }>();
+  const workers = new Map<
+    number,
+    { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined }
+  >();
   const subscriber = connection.duplicate();
   // Its errors are the outage the fleet's own client already logs; unheard, ioredis prints them as plain text.
   subscriber.on('error', () => undefined);
@@ -111,11 +114,18 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       const waves = await handlers.scan(data.installationId, data.listed ?? undefined);
       // Each wave a job: replicas read waves side by side, and a replica that dies loses only its
       // wave, which another takes. A wave's id is its content, so a retried scan adds none twice.
-      await queueFor(data.installationId).addBulk(waves.map((wave) => ({
-        name: 'scan-wave',
-        data: { installationId: data.installationId, wave: [...wave] } satisfies ScanWaveJobData,
-        opts: { deduplication: { id: `scan-wave:${data.installationId}:${createHash('sha256').update(wave.join('\n')).digest('hex')}` }, ...SCAN_JOB_OPTIONS },
-      })));
+      await queueFor(data.installationId).addBulk(
+        waves.map((wave) => ({
+          name: 'scan-wave',
+          data: { installationId: data.installationId, wave: [...wave] } satisfies ScanWaveJobData,
+          opts: {
+            deduplication: {
+              id: `scan-wave:${data.installationId}:${createHash('sha256').update(wave.join('\n')).digest('hex')}`,
+            },
+            ...SCAN_JOB_OPTIONS,
+          },
+        })),
+      );
       return;
     }
     if (job.name === 'scan-wave') {
@@ -147,10 +157,16 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       // A replica may die more than once under a job; the job still runs in the end.
       maxStalledCount: 10,
     });
-    const entry: { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined } = { worker, idleTimer: undefined, closing: undefined };
+    const entry: { worker: Worker; idleTimer: NodeJS.Timeout | undefined; closing: Promise<void> | undefined } = {
+      worker,
+      idleTimer: undefined,
+      closing: undefined,
+    };
     workers.set(installationId, entry);
     worker.on('error', (error) => log.warn({ err: error, installation: installationId }, 'queue worker error'));
-    worker.on('failed', (job, error) => log.error({ err: error, installation: installationId, job: job?.name }, 'queued job failed'));
+    worker.on('failed', (job, error) =>
+      log.error({ err: error, installation: installationId, job: job?.name }, 'queued job failed'),
+    );
     worker.on('active', () => {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       entry.idleTimer = undefined;
@@ -176,17 +192,25 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       if ((await backlog(installationId)) > 0) await ensureWorker(installationId);
     }
   };
-  const rescanTimer = setInterval(() => void rescan().catch((error: unknown) => log.warn({ err: error }, 'looking for queued work failed')), options.rescanMs ?? 5_000);
+  const rescanTimer = setInterval(
+    () => void rescan().catch((error: unknown) => log.warn({ err: error }, 'looking for queued work failed')),
+    options.rescanMs ?? 5_000,
+  );
   rescanTimer.unref();
   subscriber.on('message', (_channel, message) => {
     const installationId = Number(message);
-    if (Number.isSafeInteger(installationId)) void ensureWorker(installationId).catch((error: unknown) => log.warn({ err: error }, 'starting a queue worker failed'));
+    if (Number.isSafeInteger(installationId))
+      void ensureWorker(installationId).catch((error: unknown) =>
+        log.warn({ err: error }, 'starting a queue worker failed'),
+      );
   });
   // Work queued before this replica started is found by the first scan.
   void (async () => {
     await subscriber.subscribe(WAKE);
     await rescan();
-  })().catch((error: unknown) => log.warn({ err: error }, 'listening for queued work failed; the periodic scan finds it'));
+  })().catch((error: unknown) =>
+    log.warn({ err: error }, 'listening for queued work failed; the periodic scan finds it'),
+  );
 
   const depths = async () => {
     const installationIds = await knownInstallations(connection);
@@ -214,12 +238,16 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     async scan(installationId, listed) {
       const queue = queueFor(installationId);
       const data: ScanJobData = { installationId, listed: listed ? [...listed] : null };
-      await queue.add('scan', data, { deduplication: { id: `scan:${installationId}`, keepLastIfActive: true }, ...SCAN_JOB_OPTIONS });
+      await queue.add('scan', data, {
+        deduplication: { id: `scan:${installationId}`, keepLastIfActive: true },
+        ...SCAN_JOB_OPTIONS,
+      });
       await announce(installationId, queue);
     },
     backlog,
     async idle() {
-      while ([...(await depths()).values()].some((count) => count > 0)) await new Promise((resolve) => setTimeout(resolve, 50));
+      while ([...(await depths()).values()].some((count) => count > 0))
+        await new Promise((resolve) => setTimeout(resolve, 50));
     },
     async forget(installationId) {
       announced.delete(installationId);
@@ -240,10 +268,12 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       closed = true;
       clearInterval(rescanTimer);
       await subscriber.quit().catch(() => undefined);
-      await Promise.all([...workers.values()].map((entry) => {
-        if (entry.idleTimer) clearTimeout(entry.idleTimer);
-        return entry.closing ?? entry.worker.close();
-      }));
+      await Promise.all(
+        [...workers.values()].map((entry) => {
+          if (entry.idleTimer) clearTimeout(entry.idleTimer);
+          return entry.closing ?? entry.worker.close();
+        }),
+      );
       workers.clear();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       queues.clear();

@@ -39,7 +39,15 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-export async function connectFleet(url: string, options: { concurrency: number; debounceMs: number; lockMs?: number; log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'> }): Promise<Fleet> {
+export async function connectFleet(
+  url: string,
+  options: {
+    concurrency: number;
+    debounceMs: number;
+    lockMs?: number;
+    log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  },
+): Promise<Fleet> {
   // BullMQ's workers need commands to wait for a reconnection rather than fail after retries. Not
   // lazy: Bottleneck and BullMQ duplicate this client, and a lazy duplicate would never connect.
   const redis = new Redis(url, { maxRetriesPerRequest: null });
@@ -52,7 +60,14 @@ export async function connectFleet(url: string, options: { concurrency: number; 
   }
   return {
     redis,
-    runQueue: (handlers) => createBullRunQueue(handlers, { connection: redis, concurrency: options.concurrency, debounceMs: options.debounceMs, ...(options.lockMs ? { lockMs: options.lockMs } : {}), log: options.log }),
+    runQueue: (handlers) =>
+      createBullRunQueue(handlers, {
+        connection: redis,
+        concurrency: options.concurrency,
+        debounceMs: options.debounceMs,
+        ...(options.lockMs ? { lockMs: options.lockMs } : {}),
+        log: options.log,
+      }),
     sharedCache: createRedisSharedCache(redis),
     dashboardStore: createRedisDashboardStore(redis),
     preReads: withSharedPreReads(createPreReads(), redis),
@@ -65,7 +80,9 @@ export async function connectFleet(url: string, options: { concurrency: number; 
       return new Map(ids.map((id, index) => [id, left[index]!]));
     },
     accepting() {
-      return redis.status === 'ready' ? undefined : `Redis is not connected (${redis.status}); the work could not be queued`;
+      return redis.status === 'ready'
+        ? undefined
+        : `Redis is not connected (${redis.status}); the work could not be queued`;
     },
     async ready() {
       try {

@@ -48,14 +48,27 @@ export interface SharedContentBudget {
   left(key: string): Promise<number>;
 }
 
-export function createRedisContentBudget(redis: Redis, options: { limits?: ContentLimits; msPerSecond?: number; now?: () => number } = {}): SharedContentBudget {
+export function createRedisContentBudget(
+  redis: Redis,
+  options: { limits?: ContentLimits; msPerSecond?: number; now?: () => number } = {},
+): SharedContentBudget {
   const limits = options.limits ?? GITHUB_CONTENT_LIMITS;
   const msPerSecond = options.msPerSecond ?? 1000;
   const { minute, hour } = budgetWindows(msPerSecond);
   return {
     async reserve(key) {
       // `now` is for tests only; without it Redis's clock decides.
-      const wait = await redis.eval(RESERVE, 2, redisKey('budget', key), redisKey('budget-seq', key), hour, minute, limits.perHour, limits.perMinute, options.now ? options.now() : -1);
+      const wait = await redis.eval(
+        RESERVE,
+        2,
+        redisKey('budget', key),
+        redisKey('budget-seq', key),
+        hour,
+        minute,
+        limits.perHour,
+        limits.perMinute,
+        options.now ? options.now() : -1,
+      );
       return Number(wait);
     },
     async left(key) {

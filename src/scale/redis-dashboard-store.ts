@@ -21,14 +21,27 @@ export function createRedisDashboardStore(redis: Redis): DashboardStore {
   return {
     async know(installationId, names) {
       if (names.length === 0) return;
-      await redis.multi().sadd(repositories(installationId), ...names.map((name) => name.toLowerCase())).pexpire(repositories(installationId), KEEP_MS).exec();
+      await redis
+        .multi()
+        .sadd(repositories(installationId), ...names.map((name) => name.toLowerCase()))
+        .pexpire(repositories(installationId), KEEP_MS)
+        .exec();
     },
     async record(installationId, status) {
       const name = status.repository.toLowerCase();
-      await redis.multi().hset(statuses(installationId), name, JSON.stringify(status)).pexpire(statuses(installationId), KEEP_MS).sadd(repositories(installationId), name).pexpire(repositories(installationId), KEEP_MS).exec();
+      await redis
+        .multi()
+        .hset(statuses(installationId), name, JSON.stringify(status))
+        .pexpire(statuses(installationId), KEEP_MS)
+        .sadd(repositories(installationId), name)
+        .pexpire(repositories(installationId), KEEP_MS)
+        .exec();
     },
     async read(installationId) {
-      const [held, count] = await Promise.all([redis.hvals(statuses(installationId)), redis.scard(repositories(installationId))]);
+      const [held, count] = await Promise.all([
+        redis.hvals(statuses(installationId)),
+        redis.scard(repositories(installationId)),
+      ]);
       return { statuses: held.map((value) => JSON.parse(value) as RepositoryStatus), repositories: count };
     },
     async claimWrite(installationId, intervalMs) {
@@ -46,7 +59,12 @@ export function createRedisDashboardStore(redis: Redis): DashboardStore {
       }
     },
     async forget(installationId) {
-      await redis.del(statuses(installationId), repositories(installationId), lock(installationId), interval(installationId));
+      await redis.del(
+        statuses(installationId),
+        repositories(installationId),
+        lock(installationId),
+        interval(installationId),
+      );
     },
   };
 }

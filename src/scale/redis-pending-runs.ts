@@ -29,7 +29,9 @@ redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return redis.call('HGETALL', KEYS[2])`;
 
-const TRIGGERS = Object.fromEntries(Object.entries(TRIGGER_STRENGTH).map(([trigger, strength]) => [strength, trigger as Trigger]));
+const TRIGGERS = Object.fromEntries(
+  Object.entries(TRIGGER_STRENGTH).map(([trigger, strength]) => [strength, trigger as Trigger]),
+);
 
 export function pendingKey(repositoryKey: string): string {
   return redisKey('pending', repositoryKey);
@@ -40,14 +42,37 @@ function claimedKey(queueName: string, jobId: string): string {
 }
 
 /** Merges one request into the repository's pending run. */
-export async function mergePendingRun(redis: Redis, repositoryKey: string, request: Pick<RunRequest, 'trigger' | 'reply'>): Promise<void> {
+export async function mergePendingRun(
+  redis: Redis,
+  repositoryKey: string,
+  request: Pick<RunRequest, 'trigger' | 'reply'>,
+): Promise<void> {
   const reply = request.reply ? `reply:${request.reply.issueNumber}:${request.reply.login}` : '';
-  await redis.eval(MERGE, 1, pendingKey(repositoryKey), TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES);
+  await redis.eval(
+    MERGE,
+    1,
+    pendingKey(repositoryKey),
+    TRIGGER_STRENGTH[request.trigger],
+    reply,
+    PENDING_TTL_MS,
+    MAX_REPLIES,
+  );
 }
 
 /** The pending run a job takes on: claimed when it starts, found again when it is retried. */
-export async function claimPendingRun(redis: Redis, repositoryKey: string, queueName: string, jobId: string): Promise<PendingRun | undefined> {
-  const fields = (await redis.eval(CLAIM, 2, pendingKey(repositoryKey), claimedKey(queueName, jobId), PENDING_TTL_MS)) as string[] | null;
+export async function claimPendingRun(
+  redis: Redis,
+  repositoryKey: string,
+  queueName: string,
+  jobId: string,
+): Promise<PendingRun | undefined> {
+  const fields = (await redis.eval(
+    CLAIM,
+    2,
+    pendingKey(repositoryKey),
+    claimedKey(queueName, jobId),
+    PENDING_TTL_MS,
+  )) as string[] | null;
   if (!fields) return undefined;
   let trigger: Trigger = 'push';
   const replies: ReplyTarget[] = [];

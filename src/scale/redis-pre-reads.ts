@@ -49,7 +49,11 @@ function withoutLocated(read: RepositoryRead): RepositoryRead {
   return { ...read, files: read.files.map(({ path, text }) => ({ path, text })) };
 }
 
-export function withSharedPreReads(local: PreReads, redis: Redis, options: { budgetBytes?: number; ttlMs?: number } = {}): PreReads {
+export function withSharedPreReads(
+  local: PreReads,
+  redis: Redis,
+  options: { budgetBytes?: number; ttlMs?: number } = {},
+): PreReads {
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
   /** Reads kept here whose copy Redis also took (the others, over the fleet's budget, are only here). */
@@ -61,12 +65,23 @@ export function withSharedPreReads(local: PreReads, redis: Redis, options: { bud
       shared.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
-      const kept = await redis.eval(KEEP, 2, sharedKey(installationId, repository), BYTES, gzipSync(JSON.stringify(withoutLocated(read))), left, budget);
+      const kept = await redis.eval(
+        KEEP,
+        2,
+        sharedKey(installationId, repository),
+        BYTES,
+        gzipSync(JSON.stringify(withoutLocated(read))),
+        left,
+        budget,
+      );
       if (kept === 1) shared.add(key);
     },
     async take(installationId, repository, trigger) {
       const key = preReadKey(installationId, repository);
-      const [here, value] = await Promise.all([local.take(installationId, repository, trigger), redis.callBuffer('EVAL', TAKE, 2, sharedKey(installationId, repository), BYTES) as Promise<Buffer | null>]);
+      const [here, value] = await Promise.all([
+        local.take(installationId, repository, trigger),
+        redis.callBuffer('EVAL', TAKE, 2, sharedKey(installationId, repository), BYTES) as Promise<Buffer | null>,
+      ]);
       const wasShared = shared.delete(key);
       // The copy in Redis is the token: gone means another replica's run used the read (or it
       // expired), so this replica's copy is stale as well. A read serves one run in the fleet.

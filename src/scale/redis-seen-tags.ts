@@ -18,10 +18,12 @@ export function createRedisSeenTags(redis: Redis): SeenTags {
       const results = (await pipeline.exec()) ?? [];
       const [error, values] = results[tags.length] ?? [new Error('no answer')];
       if (error) throw error;
-      return new Map(tags.flatMap(({ tag }, index) => {
-        const first = (values as (string | null)[])[index];
-        return first ? [[tag, first] as const] : [];
-      }));
+      return new Map(
+        tags.flatMap(({ tag }, index) => {
+          const first = (values as (string | null)[])[index];
+          return first ? [[tag, first] as const] : [];
+        }),
+      );
     },
   };
 }

@@ -32,7 +32,8 @@ export function createRedisSharedCache(redis: Redis): SharedCache {
     async setMany(namespace, entries) {
       if (entries.length === 0) return;
       const pipeline = redis.pipeline();
-      for (const { key, value, ttlMs } of entries) pipeline.set(cacheKey(namespace, key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+      for (const { key, value, ttlMs } of entries)
+        pipeline.set(cacheKey(namespace, key), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
       await pipeline.exec();
     },
     async forget(installationId) {
@@ -47,7 +48,14 @@ export function createRedisSharedCache(redis: Redis): SharedCache {
  * A cache that fails is passed by: the answer is asked, never lost. `local`, when given, is this
  * process's copy in front of Redis, kept for the same TTLs.
  */
-export async function throughSharedCache<V extends NonNullable<unknown>>(cache: SharedCache, namespace: string, keys: readonly string[], ask: (missing: readonly string[]) => Promise<ReadonlyMap<string, V>>, ttlOf: (answer: V) => number | undefined, local?: LRUCache<string, V>): Promise<Map<string, V>> {
+export async function throughSharedCache<V extends NonNullable<unknown>>(
+  cache: SharedCache,
+  namespace: string,
+  keys: readonly string[],
+  ask: (missing: readonly string[]) => Promise<ReadonlyMap<string, V>>,
+  ttlOf: (answer: V) => number | undefined,
+  local?: LRUCache<string, V>,
+): Promise<Map<string, V>> {
   const answers = new Map<string, V>();
   // This process's copy first: a run asks the same few keys again and again.
   const notHere = keys.filter((key) => {

@@ -14,7 +14,13 @@ import { localCopy, throughSharedCache } from './shared-cache.js';
 import type { SharedCache } from './shared-cache.js';
 
 const MINUTE = 60_000;
-export const SHARED_TTL_MS = { resolved: 10 * MINUTE, missing: MINUTE, advisories: 60 * MINUTE, manifest: 24 * 60 * MINUTE, reachability: 60 * MINUTE } as const;
+export const SHARED_TTL_MS = {
+  resolved: 10 * MINUTE,
+  missing: MINUTE,
+  advisories: 60 * MINUTE,
+  manifest: 24 * 60 * MINUTE,
+  reachability: 60 * MINUTE,
+} as const;
 
 export function withSharedResolutions(inner: RefResolver, cache: SharedCache, installationId: number): RefResolver {
   return {
@@ -25,7 +31,12 @@ export function withSharedResolutions(inner: RefResolver, cache: SharedCache, in
         `${installationId}:refs`,
         [...unique.keys()],
         async (missing) => inner.resolve(missing.map((key) => unique.get(key as RefKey)!)),
-        (answer) => (answer.status === 'resolved' ? SHARED_TTL_MS.resolved : answer.status === 'not-found' || answer.status === 'no-access' ? SHARED_TTL_MS.missing : undefined),
+        (answer) =>
+          answer.status === 'resolved'
+            ? SHARED_TTL_MS.resolved
+            : answer.status === 'not-found' || answer.status === 'no-access'
+              ? SHARED_TTL_MS.missing
+              : undefined,
       ) as Promise<Map<RefKey, Resolution>>;
     },
   };
@@ -42,25 +53,46 @@ export function withSharedAuditFacts(inner: AuditFacts, cache: SharedCache, inst
     ...(inner.filesAt ? { filesAt: inner.filesAt.bind(inner) } : {}),
     ...(inner.trust ? { trust: inner.trust } : {}),
     async advisories() {
-      const held = await throughSharedCache(cache, 'global:advisories', ['all'], async () => {
-        const advisories = await inner.advisories();
-        return new Map(advisories ? [['all', advisories]] : []);
-      }, () => SHARED_TTL_MS.advisories, advisories);
+      const held = await throughSharedCache(
+        cache,
+        'global:advisories',
+        ['all'],
+        async () => {
+          const advisories = await inner.advisories();
+          return new Map(advisories ? [['all', advisories]] : []);
+        },
+        () => SHARED_TTL_MS.advisories,
+        advisories,
+      );
       return held.get('all');
     },
     async manifests(questions) {
       const byKey = new Map(questions.map((question) => [manifestKey(question), question]));
       // No manifest is kept as null: JSON has no undefined.
-      const held = await throughSharedCache<{ text: string | null }>(cache, `${installationId}:manifests`, [...byKey.keys()], async (missing) => {
-        const answers = await inner.manifests(missing.map((key) => byKey.get(key)!));
-        return new Map(missing.map((key) => [key, { text: answers.get(key) ?? null }]));
-      }, () => SHARED_TTL_MS.manifest, manifests);
+      const held = await throughSharedCache<{ text: string | null }>(
+        cache,
+        `${installationId}:manifests`,
+        [...byKey.keys()],
+        async (missing) => {
+          const answers = await inner.manifests(missing.map((key) => byKey.get(key)!));
+          return new Map(missing.map((key) => [key, { text: answers.get(key) ?? null }]));
+        },
+        () => SHARED_TTL_MS.manifest,
+        manifests,
+      );
       return new Map([...held].map(([key, value]) => [key, value.text ?? undefined]));
     },
     async reachability(questions) {
       const byKey = new Map(questions.map((question) => [reachabilityKey(question), question]));
       // `unknown` is a failure to ask, not an answer: not kept.
-      return throughSharedCache<Reachability>(cache, `${installationId}:reachability`, [...byKey.keys()], async (missing) => inner.reachability(missing.map((key) => byKey.get(key)!)), (answer) => (answer === 'unknown' ? undefined : SHARED_TTL_MS.reachability), reachable);
+      return throughSharedCache<Reachability>(
+        cache,
+        `${installationId}:reachability`,
+        [...byKey.keys()],
+        async (missing) => inner.reachability(missing.map((key) => byKey.get(key)!)),
+        (answer) => (answer === 'unknown' ? undefined : SHARED_TTL_MS.reachability),
+        reachable,
+      );
     },
   };
 }
@@ -82,7 +114,12 @@ export function withSharedDigests(inner: ImageDigestResolver, cache: SharedCache
         namespace,
         [...byKey.keys()],
         async (missing) => inner.resolve(missing.map((key) => byKey.get(key as ImageKey)!)),
-        (answer) => (answer.status === 'resolved' ? SHARED_TTL_MS.resolved : answer.status === 'not-found' ? SHARED_TTL_MS.missing : undefined),
+        (answer) =>
+          answer.status === 'resolved'
+            ? SHARED_TTL_MS.resolved
+            : answer.status === 'not-found'
+              ? SHARED_TTL_MS.missing
+              : undefined,
         held,
       ) as Promise<Map<ImageKey, ImageResolution>>;
     },

@@ -6,7 +6,9 @@ import { getTransformStream } from '@probot/pino';
 import { pino } from 'pino';
 import type { ChildLoggerOptions, Logger } from 'pino';
 
-export async function createLogger(options: { level?: string | undefined; format?: 'json' | 'pretty' } = {}): Promise<Logger> {
+export async function createLogger(
+  options: { level?: string | undefined; format?: 'json' | 'pretty' } = {},
+): Promise<Logger> {
   const level = options.level || 'info';
   if (options.format === 'pretty') {
     const transform = await getTransformStream({ logFormat: 'pretty' });

@@ -31,7 +31,16 @@ export type BodyRead =
 export const MIN_BYTES_PER_SECOND = 64 * 1024;
 export const SLOW_SENDER_GRACE_MS = 2_000;
 
-export async function readBoundedBody(request: IncomingMessage, limits: { readonly maxBytes: number; readonly pool: BodyPool; readonly timeoutMs: number; readonly minBytesPerSecond?: number; readonly graceMs?: number }): Promise<BodyRead> {
+export async function readBoundedBody(
+  request: IncomingMessage,
+  limits: {
+    readonly maxBytes: number;
+    readonly pool: BodyPool;
+    readonly timeoutMs: number;
+    readonly minBytesPerSecond?: number;
+    readonly graceMs?: number;
+  },
+): Promise<BodyRead> {
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > limits.maxBytes) {
     return { ok: false, status: 413, reason: `body of ${declared} bytes is over the ${limits.maxBytes}-byte limit` };
@@ -54,8 +63,10 @@ export async function readBoundedBody(request: IncomingMessage, limits: { readon
         resolve(result);
       };
       const onData = (chunk: Buffer) => {
-        if (held + chunk.length > limits.maxBytes) return finish({ ok: false, status: 413, reason: `body over the ${limits.maxBytes}-byte limit` });
-        if (!limits.pool.take(chunk.length)) return finish({ ok: false, status: 503, reason: 'too many webhook bodies being read at once' });
+        if (held + chunk.length > limits.maxBytes)
+          return finish({ ok: false, status: 413, reason: `body over the ${limits.maxBytes}-byte limit` });
+        if (!limits.pool.take(chunk.length))
+          return finish({ ok: false, status: 503, reason: 'too many webhook bodies being read at once' });
         held += chunk.length;
         lastData = Date.now();
         chunks.push(chunk);
@@ -63,14 +74,25 @@ export async function readBoundedBody(request: IncomingMessage, limits: { readon
       const onEnd = () => finish({ ok: true, body: Buffer.concat(chunks, held) });
       const onError = () => finish({ ok: false, status: 400, reason: 'the request failed while its body was read' });
       const onAborted = () => finish({ ok: false, status: 400, reason: 'the sender aborted the request' });
-      const timer = setTimeout(() => finish({ ok: false, status: 408, reason: `body not received within ${limits.timeoutMs} ms` }), limits.timeoutMs);
+      const timer = setTimeout(
+        () => finish({ ok: false, status: 408, reason: `body not received within ${limits.timeoutMs} ms` }),
+        limits.timeoutMs,
+      );
       const minRate = limits.minBytesPerSecond ?? MIN_BYTES_PER_SECOND;
       const grace = limits.graceMs ?? SLOW_SENDER_GRACE_MS;
       // A burst and then nothing holds the pool as surely as a trickle: both are cut after the grace.
-      const watchdog = setInterval(() => {
-        const now = Date.now();
-        if (now - started > grace && (held < (minRate * (now - started)) / 1000 || now - lastData > grace)) finish({ ok: false, status: 408, reason: `body arriving slower than ${minRate} bytes a second, or stalled` });
-      }, Math.max(50, Math.min(250, grace / 4)));
+      const watchdog = setInterval(
+        () => {
+          const now = Date.now();
+          if (now - started > grace && (held < (minRate * (now - started)) / 1000 || now - lastData > grace))
+            finish({
+              ok: false,
+              status: 408,
+              reason: `body arriving slower than ${minRate} bytes a second, or stalled`,
+            });
+        },
+        Math.max(50, Math.min(250, grace / 4)),
+      );
       request.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
     });
   } finally {

@@ -11,7 +11,10 @@ export interface Refusal {
   readonly remote: string | undefined;
 }
 
-export function createRefusalLog(log: RefusalLogger, options: { perWindow?: number; windowMs?: number; now?: () => number } = {}): (refusal: Refusal) => void {
+export function createRefusalLog(
+  log: RefusalLogger,
+  options: { perWindow?: number; windowMs?: number; now?: () => number } = {},
+): (refusal: Refusal) => void {
   const perWindow = options.perWindow ?? 20;
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;

@@ -21,7 +21,10 @@ export interface WebhookServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly path?: string;
-  readonly log: RefusalLogger & { info(fields: Record<string, unknown>, message: string): void; error(fields: Record<string, unknown>, message: string): void };
+  readonly log: RefusalLogger & {
+    info(fields: Record<string, unknown>, message: string): void;
+    error(fields: Record<string, unknown>, message: string): void;
+  };
   readonly maxBodyBytes?: number;
   /** Bytes all bodies being read at once may hold together (default: two full-size webhooks). */
   readonly maxPendingBytes?: number;
@@ -59,7 +62,13 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const pool = new BodyPool(options.maxPendingBytes ?? 2 * maxBytes);
   const refused = createRefusalLog(options.log);
 
-  const refuse = (request: IncomingMessage, response: ServerResponse, status: number, reason: string, close = false) => {
+  const refuse = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    status: number,
+    reason: string,
+    close = false,
+  ) => {
     const refusal: Refusal = { status, reason, remote: request.socket.remoteAddress };
     refused(refusal);
     if (status === 503) response.setHeader('retry-after', '5');
@@ -85,18 +94,28 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const event = header('x-github-event');
     const delivery = header('x-github-delivery');
     const signature = header('x-hub-signature-256');
-    if (!/^application\/json\s*(;|$)/i.test(header('content-type') ?? '')) return refuse(request, response, 415, 'content-type must be application/json', true);
-    if (!event || !EVENT_NAME.test(event)) return refuse(request, response, 400, 'missing or malformed x-github-event', true);
-    if (!delivery || !DELIVERY_ID.test(delivery)) return refuse(request, response, 400, 'missing or malformed x-github-delivery', true);
-    if (!signature || !SIGNATURE.test(signature)) return refuse(request, response, 401, 'missing or malformed x-hub-signature-256', true);
+    if (!/^application\/json\s*(;|$)/i.test(header('content-type') ?? ''))
+      return refuse(request, response, 415, 'content-type must be application/json', true);
+    if (!event || !EVENT_NAME.test(event))
+      return refuse(request, response, 400, 'missing or malformed x-github-event', true);
+    if (!delivery || !DELIVERY_ID.test(delivery))
+      return refuse(request, response, 400, 'missing or malformed x-github-delivery', true);
+    if (!signature || !SIGNATURE.test(signature))
+      return refuse(request, response, 401, 'missing or malformed x-hub-signature-256', true);
     // Nowhere to put the work: said at once (GitHub shows the 503 and can redeliver), never a hang past its 10 s.
     const busy = options.accepting?.();
     if (busy) return refuse(request, response, 503, busy, true);
 
-    const read = await readBoundedBody(request, { maxBytes, pool, timeoutMs: options.bodyTimeoutMs ?? 30_000, ...(options.slowSenderGraceMs ? { graceMs: options.slowSenderGraceMs } : {}) });
+    const read = await readBoundedBody(request, {
+      maxBytes,
+      pool,
+      timeoutMs: options.bodyTimeoutMs ?? 30_000,
+      ...(options.slowSenderGraceMs ? { graceMs: options.slowSenderGraceMs } : {}),
+    });
     if (!read.ok) return refuse(request, response, read.status, read.reason, true);
     const expected = createHmac('sha256', options.secret).update(read.body).digest();
-    if (!timingSafeEqual(expected, Buffer.from(signature.slice('sha256='.length), 'hex'))) return refuse(request, response, 401, 'signature does not match');
+    if (!timingSafeEqual(expected, Buffer.from(signature.slice('sha256='.length), 'hex')))
+      return refuse(request, response, 401, 'signature does not match');
 
     let payload: unknown;
     try {
@@ -104,16 +123,23 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     } catch {
       return refuse(request, response, 400, 'body is not JSON');
     }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse(request, response, 400, 'payload is not a JSON object');
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return refuse(request, response, 400, 'payload is not a JSON object');
 
     try {
-      const handled = options.probot.receive({ id: delivery, name: event, payload } as Parameters<Probot['receive']>[0]);
+      const handled = options.probot.receive({ id: delivery, name: event, payload } as Parameters<
+        Probot['receive']
+      >[0]);
       const limit = options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
-      const outcome = await Promise.race([handled.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
+      const outcome = await Promise.race([handled.then(() => 'done' as const), late]).finally(() =>
+        clearTimeout(timer),
+      );
       if (outcome === 'late') {
-        handled.catch((error: unknown) => options.log.error({ err: error, event, id: delivery }, 'a webhook handler failed after its answer'));
+        handled.catch((error: unknown) =>
+          options.log.error({ err: error, event, id: delivery }, 'a webhook handler failed after its answer'),
+        );
         return refuse(request, response, 503, `the handler did not finish within ${limit} ms`);
       }
     } catch (error) {
@@ -127,10 +153,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   // Anyone can reach this server: a burst of /metrics requests shares one collection.
   let metricsCache: { at: number; answer: Promise<{ contentType: string; body: string }> } | undefined;
   const metrics = () => {
-    if (!metricsCache || Date.now() - metricsCache.at > 1_000) metricsCache = { at: Date.now(), answer: options.metrics!() };
+    if (!metricsCache || Date.now() - metricsCache.at > 1_000)
+      metricsCache = { at: Date.now(), answer: options.metrics!() };
     return metricsCache.answer;
   };
-  const answerGet = (response: ServerResponse, work: Promise<{ status: number; contentType: string; body: string }>) => {
+  const answerGet = (
+    response: ServerResponse,
+    work: Promise<{ status: number; contentType: string; body: string }>,
+  ) => {
     work.then(
       ({ status, contentType, body }) => response.writeHead(status, { 'content-type': contentType }).end(body),
       (error: unknown) => {
@@ -148,11 +178,21 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return;
     }
     if (pathname === '/ready' && isGet) {
-      answerGet(response, (options.ready?.() ?? Promise.resolve(undefined)).then((problem) => (problem ? { status: 503, contentType: 'text/plain', body: `not ready: ${problem}\n` } : { status: 200, contentType: 'text/plain', body: 'READY\n' })));
+      answerGet(
+        response,
+        (options.ready?.() ?? Promise.resolve(undefined)).then((problem) =>
+          problem
+            ? { status: 503, contentType: 'text/plain', body: `not ready: ${problem}\n` }
+            : { status: 200, contentType: 'text/plain', body: 'READY\n' },
+        ),
+      );
       return;
     }
     if (pathname === '/metrics' && isGet && options.metrics) {
-      answerGet(response, metrics().then(({ contentType, body }) => ({ status: 200, contentType, body })));
+      answerGet(
+        response,
+        metrics().then(({ contentType, body }) => ({ status: 200, contentType, body })),
+      );
       return;
     }
     if (pathname !== path) {

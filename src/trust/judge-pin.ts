@@ -47,7 +47,11 @@ export interface TrustJudgement {
 /** Pin-time trust's judgements, by the refKey of the reference (a tag's, or a SHA pin's for its comment repair). */
 export type Judgements = ReadonlyMap<RefKey, TrustJudgement>;
 
-export function judgePin(candidate: PinCandidate, facts: RepositoryTrust | undefined, context: TrustContext): TrustJudgement {
+export function judgePin(
+  candidate: PinCandidate,
+  facts: RepositoryTrust | undefined,
+  context: TrustContext,
+): TrustJudgement {
   if (!facts || candidate.refType === 'commit') return { verdicts: [], held: false };
   const fresh = freshness(candidate, facts, context);
   const verdicts = [
@@ -62,14 +66,25 @@ export function judgePin(candidate: PinCandidate, facts: RepositoryTrust | undef
   if (held || !fresh?.pinInstead) return { verdicts, held, immutable: release?.immutable };
   // The older release is judged as well (its age aside): a line whose older release is held is held.
   const { tag, sha } = fresh.pinInstead;
-  const older = judgePin({ ...candidate, requested: tag, sha, label: tag, tagsOnCommit: [] }, facts, { ...context, policy: { ...context.policy, minReleaseAgeDays: 0 } });
+  const older = judgePin({ ...candidate, requested: tag, sha, label: tag, tagsOnCommit: [] }, facts, {
+    ...context,
+    policy: { ...context.policy, minReleaseAgeDays: 0 },
+  });
   if (older.held) return { verdicts: [...verdicts, ...older.verdicts], held: true, immutable: release?.immutable };
-  return { verdicts: [...verdicts, ...older.verdicts], held: false, pinInstead: fresh.pinInstead, immutable: older.immutable };
+  return {
+    verdicts: [...verdicts, ...older.verdicts],
+    held: false,
+    pinInstead: fresh.pinInstead,
+    immutable: older.immutable,
+  };
 }
 
 /** Every full-version tag that names the candidate's commit (the listing's, the resolution's and the ref itself). */
 export function fullVersionsOn(candidate: PinCandidate, facts: RepositoryTrust): string[] {
-  const names = new Set([...facts.tags.filter((tag) => tag.commit === candidate.sha).map((tag) => tag.name), ...candidate.tagsOnCommit]);
+  const names = new Set([
+    ...facts.tags.filter((tag) => tag.commit === candidate.sha).map((tag) => tag.name),
+    ...candidate.tagsOnCommit,
+  ]);
   if (candidate.refType === 'tag') names.add(candidate.requested);
   return [...names].filter(isFullVersion).sort();
 }
@@ -80,26 +95,40 @@ function link(repository: string, sha: string): string {
 
 function impostorTag(candidate: PinCandidate, facts: RepositoryTrust): TrustVerdict[] {
   if (candidate.refType !== 'tag' || facts.containment.get(candidate.sha) !== 'not-contained') return [];
-  return [{
-    check: 'impostor-tag',
-    severity: 'critical',
-    held: true,
-    message: `${candidate.repository}@${candidate.requested} names ${candidate.sha}, a commit that no branch of ${candidate.repository} holds and no other tag's history contains: it may exist only in a fork, which GitHub serves under the same name (tj-actions/changed-files 2025, KICS 2026). Not pinned.`,
-    evidence: { repository: candidate.repository, tag: candidate.requested, commit: candidate.sha, link: link(candidate.repository, candidate.sha) },
-  }];
+  return [
+    {
+      check: 'impostor-tag',
+      severity: 'critical',
+      held: true,
+      message: `${candidate.repository}@${candidate.requested} names ${candidate.sha}, a commit that no branch of ${candidate.repository} holds and no other tag's history contains: it may exist only in a fork, which GitHub serves under the same name (tj-actions/changed-files 2025, KICS 2026). Not pinned.`,
+      evidence: {
+        repository: candidate.repository,
+        tag: candidate.requested,
+        commit: candidate.sha,
+        link: link(candidate.repository, candidate.sha),
+      },
+    },
+  ];
 }
 
 function massRetag(candidate: PinCandidate, facts: RepositoryTrust, context: TrustContext): TrustVerdict[] {
   const versions = fullVersionsOn(candidate, facts);
   const releases = new Set(versions.flatMap((tag) => releaseKey(tag) ?? []));
   if (releases.size < 3 || context.isKnownGood(candidate.repository, candidate.sha)) return [];
-  return [{
-    check: 'mass-retag',
-    severity: 'critical',
-    held: true,
-    message: `${releases.size} releases of ${candidate.repository} (${versions.join(', ')}) name one commit, ${candidate.sha}: releases are made one commit at a time, and many moved onto one is how tj-actions/changed-files and trivy-action were hijacked. Not pinned.`,
-    evidence: { repository: candidate.repository, commit: candidate.sha, tags: versions, link: link(candidate.repository, candidate.sha) },
-  }];
+  return [
+    {
+      check: 'mass-retag',
+      severity: 'critical',
+      held: true,
+      message: `${releases.size} releases of ${candidate.repository} (${versions.join(', ')}) name one commit, ${candidate.sha}: releases are made one commit at a time, and many moved onto one is how tj-actions/changed-files and trivy-action were hijacked. Not pinned.`,
+      evidence: {
+        repository: candidate.repository,
+        commit: candidate.sha,
+        tags: versions,
+        link: link(candidate.repository, candidate.sha),
+      },
+    },
+  ];
 }
 
 function movedSinceSeen(candidate: PinCandidate, facts: RepositoryTrust): TrustVerdict[] {
@@ -108,26 +137,39 @@ function movedSinceSeen(candidate: PinCandidate, facts: RepositoryTrust): TrustV
     return first !== undefined && first !== candidate.sha ? [{ tag, first }] : [];
   });
   if (moved.length === 0) return [];
-  return [{
-    check: 'tag-moved-since-seen',
-    severity: 'critical',
-    held: true,
-    message: `${moved.map(({ tag, first }) => `${tag} named ${first} when pinwarden first saw it`).join('; ')}, and now names ${candidate.sha}: a release tag moved. Not pinned; treat it as an incident until the maintainers say otherwise.`,
-    evidence: { repository: candidate.repository, commit: candidate.sha, moved: moved.map(({ tag, first }) => ({ tag, before: first, now: candidate.sha })), link: link(candidate.repository, candidate.sha) },
-  }];
+  return [
+    {
+      check: 'tag-moved-since-seen',
+      severity: 'critical',
+      held: true,
+      message: `${moved.map(({ tag, first }) => `${tag} named ${first} when pinwarden first saw it`).join('; ')}, and now names ${candidate.sha}: a release tag moved. Not pinned; treat it as an incident until the maintainers say otherwise.`,
+      evidence: {
+        repository: candidate.repository,
+        commit: candidate.sha,
+        moved: moved.map(({ tag, first }) => ({ tag, before: first, now: candidate.sha })),
+        link: link(candidate.repository, candidate.sha),
+      },
+    },
+  ];
 }
 
 /**
  * The newest full release (no pre-release) older than `label` that `keep` accepts; between `v`
  * twins, the one spelled like the label.
  */
-function newestReleaseBefore(facts: RepositoryTrust, label: string, keep: (version: FullVersion, tag: { name: string; commit: string }) => boolean): { name: string; commit: string } | undefined {
+function newestReleaseBefore(
+  facts: RepositoryTrust,
+  label: string,
+  keep: (version: FullVersion, tag: { name: string; commit: string }) => boolean,
+): { name: string; commit: string } | undefined {
   const labelVersion = fullVersion(label);
   if (!labelVersion) return undefined;
   const spelledLike = (name: string) => Number(name.startsWith('v') === label.startsWith('v'));
   const earlier = facts.tags.flatMap((tag) => {
     const version = fullVersion(tag.name);
-    return version && !version.prerelease && compareFull(version, labelVersion) < 0 && keep(version, tag) ? [{ tag, version }] : [];
+    return version && !version.prerelease && compareFull(version, labelVersion) < 0 && keep(version, tag)
+      ? [{ tag, version }]
+      : [];
   });
   earlier.sort((a, b) => compareFull(b.version, a.version) || spelledLike(b.tag.name) - spelledLike(a.tag.name));
   return earlier[0]?.tag;
@@ -148,13 +190,23 @@ function notDescendant(candidate: PinCandidate, facts: RepositoryTrust, policy: 
   if (status !== 'BEHIND' && status !== 'DIVERGED') return [];
   const [owner = '', repo = ''] = candidate.repository.split('/');
   if (matchesActionGlobs(policy.allow, { owner, repo, path: candidate.path })) return [];
-  return [{
-    check: 'release-not-descendant',
-    severity: 'high',
-    held: false,
-    message: `${candidate.label} (${candidate.sha}) does not descend from the release before it, ${previous.name} (${previous.commit}): GitHub compares it as ${status.toLowerCase()}. A release cut from another history is what a moved tag looks like; review it before merging, or add ${candidate.repository} to \`trust.allow\` if its releases are made that way.`,
-    evidence: { repository: candidate.repository, release: candidate.label, commit: candidate.sha, previous: previous.name, previousCommit: previous.commit, compare: status, link: `https://github.com/${candidate.repository}/compare/${previous.name}...${candidate.sha}` },
-  }];
+  return [
+    {
+      check: 'release-not-descendant',
+      severity: 'high',
+      held: false,
+      message: `${candidate.label} (${candidate.sha}) does not descend from the release before it, ${previous.name} (${previous.commit}): GitHub compares it as ${status.toLowerCase()}. A release cut from another history is what a moved tag looks like; review it before merging, or add ${candidate.repository} to \`trust.allow\` if its releases are made that way.`,
+      evidence: {
+        repository: candidate.repository,
+        release: candidate.label,
+        commit: candidate.sha,
+        previous: previous.name,
+        previousCommit: previous.commit,
+        compare: status,
+        link: `https://github.com/${candidate.repository}/compare/${previous.name}...${candidate.sha}`,
+      },
+    },
+  ];
 }
 
 function releaseOf(facts: RepositoryTrust, tag: string): ReleaseFacts | undefined {
@@ -180,7 +232,9 @@ export function ageOf(facts: RepositoryTrust, tag: string, sha: string, now: num
 function describeAge(tag: string, age: Age): string {
   const days = Math.max(0, Math.floor(age.days));
   const words = days === 0 ? 'less than a day old' : `${days} day${days === 1 ? '' : 's'} old`;
-  return age.source === 'release' ? `${tag} is ${words}` : `${tag} is ${words} by its commit date (unverified: it has no release, and commit dates are written by whoever pushes)`;
+  return age.source === 'release'
+    ? `${tag} is ${words}`
+    : `${tag} is ${words} by its commit date (unverified: it has no release, and commit dates are written by whoever pushes)`;
 }
 
 /**
@@ -188,26 +242,59 @@ function describeAge(tag: string, age: Age): string {
  * release of its line that is old enough (the release the candidate would replace stays
  * Dependabot's to propose after its cooldown); a version asked for by name is pinned as asked.
  */
-export function freshness(candidate: PinCandidate, facts: RepositoryTrust, context: TrustContext): { verdict?: TrustVerdict; pinInstead?: { tag: string; sha: string } } | undefined {
+export function freshness(
+  candidate: PinCandidate,
+  facts: RepositoryTrust,
+  context: TrustContext,
+): { verdict?: TrustVerdict; pinInstead?: { tag: string; sha: string } } | undefined {
   const minDays = context.policy.minReleaseAgeDays;
   if (minDays <= 0 || !candidate.label || candidate.refType !== 'tag') return undefined;
   const age = ageOf(facts, candidate.label, candidate.sha, context.now);
   if (!age || age.days >= minDays) return undefined;
-  const evidence = { repository: candidate.repository, release: candidate.label, commit: candidate.sha, ageDays: Math.floor(age.days), ageFrom: age.source, minReleaseAgeDays: minDays };
+  const evidence = {
+    repository: candidate.repository,
+    release: candidate.label,
+    commit: candidate.sha,
+    ageDays: Math.floor(age.days),
+    ageFrom: age.source,
+    minReleaseAgeDays: minDays,
+  };
   const line = floatingParts(candidate.requested);
   const older = line ? olderRelease(facts, line, candidate.label, context.now, minDays) : undefined;
   if (older) {
     return {
       pinInstead: older,
-      verdict: { check: 'fresh-release', severity: 'low', held: false, message: `${describeAge(candidate.label, age)}; pinned ${older.tag}, the newest release of @${candidate.requested} at least ${minDays} days old. Dependabot proposes ${candidate.label} after its cooldown.`, evidence: { ...evidence, pinned: older.tag, pinnedCommit: older.sha } },
+      verdict: {
+        check: 'fresh-release',
+        severity: 'low',
+        held: false,
+        message: `${describeAge(candidate.label, age)}; pinned ${older.tag}, the newest release of @${candidate.requested} at least ${minDays} days old. Dependabot proposes ${candidate.label} after its cooldown.`,
+        evidence: { ...evidence, pinned: older.tag, pinnedCommit: older.sha },
+      },
     };
   }
-  const why = line ? `no release of @${candidate.requested} is ${minDays} days old, so it is pinned as it is` : 'it was asked for by name, so it is pinned as asked';
-  return { verdict: { check: 'fresh-release', severity: 'low', held: false, message: `${describeAge(candidate.label, age)} (younger than the ${minDays} days of \`pin.min_release_age_days\`); ${why}. A hijacked release is usually found within days: review it.`, evidence } };
+  const why = line
+    ? `no release of @${candidate.requested} is ${minDays} days old, so it is pinned as it is`
+    : 'it was asked for by name, so it is pinned as asked';
+  return {
+    verdict: {
+      check: 'fresh-release',
+      severity: 'low',
+      held: false,
+      message: `${describeAge(candidate.label, age)} (younger than the ${minDays} days of \`pin.min_release_age_days\`); ${why}. A hijacked release is usually found within days: review it.`,
+      evidence,
+    },
+  };
 }
 
 /** The newest full release of `line`, older than `label`, at least `minDays` old. */
-function olderRelease(facts: RepositoryTrust, line: readonly number[], label: string, now: number, minDays: number): { tag: string; sha: string } | undefined {
+function olderRelease(
+  facts: RepositoryTrust,
+  line: readonly number[],
+  label: string,
+  now: number,
+  minDays: number,
+): { tag: string; sha: string } | undefined {
   const best = newestReleaseBefore(facts, label, (version, tag) => {
     if (!inLine(version, line)) return false;
     const age = ageOf(facts, tag.name, tag.commit, now);

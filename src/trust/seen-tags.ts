@@ -6,9 +6,14 @@ import type { SeenTags } from './sources.js';
 /** Months: a release tag that moves after that is still worth an alarm, but memory is bounded. */
 export const SEEN_TAGS_TTL_MS = 180 * 86_400_000;
 
-export function createMemorySeenTags(options: { maxRepositories?: number; maxTagsPerRepository?: number } = {}): SeenTags {
+export function createMemorySeenTags(
+  options: { maxRepositories?: number; maxTagsPerRepository?: number } = {},
+): SeenTags {
   const maxTags = options.maxTagsPerRepository ?? 2_000;
-  const repositories = new LRUCache<string, Map<string, string>>({ max: options.maxRepositories ?? 5_000, ttl: SEEN_TAGS_TTL_MS });
+  const repositories = new LRUCache<string, Map<string, string>>({
+    max: options.maxRepositories ?? 5_000,
+    ttl: SEEN_TAGS_TTL_MS,
+  });
   return {
     async remember(repository, tags) {
       const key = repository.toLowerCase();

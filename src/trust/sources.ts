@@ -31,7 +31,9 @@ export function repositoryKey(owner: string, repo: string): string {
 
 export interface TrustSource {
   /** One listing per repository it could read (keyed by `repositoryKey`); others are absent. */
-  listings(repositories: readonly { readonly owner: string; readonly repo: string }[]): Promise<ReadonlyMap<string, RepositoryListing>>;
+  listings(
+    repositories: readonly { readonly owner: string; readonly repo: string }[],
+  ): Promise<ReadonlyMap<string, RepositoryListing>>;
   /** By `compareKey`; a question GitHub did not answer is absent. */
   compare(questions: readonly CompareQuestion[]): Promise<ReadonlyMap<string, CompareStatus>>;
 }
@@ -39,5 +41,8 @@ export interface TrustSource {
 /** Where the first commit each full-version tag named is kept (the App's shared cache, or memory). */
 export interface SeenTags {
   /** Records each tag's commit where none is recorded yet; answers the commit recorded first, per tag. */
-  remember(repository: string, tags: readonly { readonly tag: string; readonly commit: string }[]): Promise<ReadonlyMap<string, string>>;
+  remember(
+    repository: string,
+    tags: readonly { readonly tag: string; readonly commit: string }[],
+  ): Promise<ReadonlyMap<string, string>>;
 }

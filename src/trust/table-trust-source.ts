@@ -13,8 +13,16 @@ export function listingOfRefs(refs: RepoRefs): RepositoryListing {
     branches: refs.branches.map((branch) => ({ name: branch.name, commit: branch.sha })),
     tags: refs.tags.map((tag) => ({ name: tag.name, commit: tag.sha })),
     // Refs data without a releases list says nothing of releases: the same as GitHub listing none.
-    releases: (refs.releases ?? []).map((release) => ({ tag: release.tag, publishedAt: release.publishedAt, immutable: release.immutable ?? false, draft: release.draft ?? false, prerelease: release.prerelease ?? false })),
-    commitDates: new Map((refs.commits ?? []).flatMap((commit) => (commit.date ? [[commit.sha, commit.date] as const] : []))),
+    releases: (refs.releases ?? []).map((release) => ({
+      tag: release.tag,
+      publishedAt: release.publishedAt,
+      immutable: release.immutable ?? false,
+      draft: release.draft ?? false,
+      prerelease: release.prerelease ?? false,
+    })),
+    commitDates: new Map(
+      (refs.commits ?? []).flatMap((commit) => (commit.date ? [[commit.sha, commit.date] as const] : [])),
+    ),
   };
 }
 
@@ -22,17 +30,27 @@ export function createTableTrustSource(repositories: readonly RepoRefs[]): Trust
   const byName = new Map(repositories.map((refs) => [refs.repo.toLowerCase(), refs]));
   return {
     async listings(wanted) {
-      return new Map(wanted.flatMap(({ owner, repo }) => {
-        const refs = byName.get(repositoryKey(owner, repo));
-        return refs ? [[repositoryKey(owner, repo), listingOfRefs(refs)] as const] : [];
-      }));
+      return new Map(
+        wanted.flatMap(({ owner, repo }) => {
+          const refs = byName.get(repositoryKey(owner, repo));
+          return refs ? [[repositoryKey(owner, repo), listingOfRefs(refs)] as const] : [];
+        }),
+      );
     },
     async compare(questions) {
       const answers = new Map<string, CompareStatus>();
       for (const question of questions) {
         const refs = byName.get(repositoryKey(question.owner, question.repo));
         const base = refs ? commitOfQualifiedRef(refs, question.base) : undefined;
-        const status = refs && base ? compareCommits(graphOfRefs(refs), base, question.head, question.base === `refs/heads/${refs.default_branch}`) : undefined;
+        const status =
+          refs && base
+            ? compareCommits(
+                graphOfRefs(refs),
+                base,
+                question.head,
+                question.base === `refs/heads/${refs.default_branch}`,
+              )
+            : undefined;
         if (status) answers.set(compareKey(question), status);
       }
       return answers;

@@ -2,7 +2,13 @@
 // commit, and what the judge says of it. Plain data; gathered by `pin-trust.ts` through the
 // `TrustSource` port, judged by `judge-pin.ts`.
 
-export type TrustCheck = 'impostor-tag' | 'mass-retag' | 'release-not-descendant' | 'fresh-release' | 'tag-moved-since-seen' | 'downloads-latest';
+export type TrustCheck =
+  | 'impostor-tag'
+  | 'mass-retag'
+  | 'release-not-descendant'
+  | 'fresh-release'
+  | 'tag-moved-since-seen'
+  | 'downloads-latest';
 
 /** Where a head commit stands against a base ref, as GitHub's `Ref.compare(headRef:)` says. */
 export type CompareStatus = 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED';

@@ -34,13 +34,17 @@ export function parseActionsLock(text: string): ActionsLock {
   if (typeof data !== 'object' || data === null) return { ok: false, error: 'the lockfile is not a mapping' };
   const { workflows, dependencies } = data as { workflows?: unknown; dependencies?: unknown };
   const onboarded = new Set(typeof workflows === 'object' && workflows !== null ? Object.keys(workflows) : []);
-  const locked = Object.entries(typeof dependencies === 'object' && dependencies !== null ? (dependencies as Record<string, unknown>) : {}).flatMap(([key, value]): LockedDependency[] => {
+  const locked = Object.entries(
+    typeof dependencies === 'object' && dependencies !== null ? (dependencies as Record<string, unknown>) : {},
+  ).flatMap(([key, value]): LockedDependency[] => {
     const entry = (value ?? {}) as { ref?: unknown; commit?: unknown };
     const commit = typeof entry.commit === 'string' ? entry.commit.replace(/^sha1-/, '') : '';
     const at = key.lastIndexOf('@');
     const [owner = '', repo = ''] = key.slice(0, at).split('/');
     if (at < 0 || !isFullSha(commit) || owner === '' || repo === '' || owner === '$') return [];
-    return [{ key, owner, repo, ref: key.slice(at + 1), tag: typeof entry.ref === 'string' ? entry.ref : undefined, commit }];
+    return [
+      { key, owner, repo, ref: key.slice(at + 1), tag: typeof entry.ref === 'string' ? entry.ref : undefined, commit },
+    ];
   });
   return { ok: true, workflows: onboarded, dependencies: locked };
 }
@@ -74,7 +78,14 @@ export function lockedReferences(text: string, lock: Extract<ActionsLock, { ok: 
         commentSafe: false,
         reachedThroughAlias: false,
       },
-      ref: { kind: 'action', owner: owner!, repo: repo!, path: rest.length > 0 ? rest.join('/') : undefined, ref: dependency.commit, refKind: classifyRefName(dependency.commit) },
+      ref: {
+        kind: 'action',
+        owner: owner!,
+        repo: repo!,
+        path: rest.length > 0 ? rest.join('/') : undefined,
+        ref: dependency.commit,
+        refKind: classifyRefName(dependency.commit),
+      },
     };
   });
 }

@@ -46,12 +46,28 @@ export function usesInTree(kind: FileKind, tree: WorkflowTree): UsesReference[] 
   const { doc, contents } = tree;
   const walk: Walk = { doc, found: new Map(), visitedSteps: new Set() };
   if (kind === 'workflow') visitJobs(walk, contents);
-  else visitSteps(walk, lookup(doc, resolveNode(doc, lookup(doc, contents, 'runs')), 'steps'), 'runs.steps', 'composite-step', false);
+  else
+    visitSteps(
+      walk,
+      lookup(doc, resolveNode(doc, lookup(doc, contents, 'runs')), 'steps'),
+      'runs.steps',
+      'composite-step',
+      false,
+    );
 
-  const sites: UsesSite[] = [...walk.found.values()].map((entry) => ({ ...buildScalarSite(tree.yaml, entry), context: entry.context }));
+  const sites: UsesSite[] = [...walk.found.values()].map((entry) => ({
+    ...buildScalarSite(tree.yaml, entry),
+    context: entry.context,
+  }));
   return markSharedLines(sites)
     .sort((a, b) => a.valueStart - b.valueStart)
-    .map((site) => ({ site, ref: site.quote === 'block' ? { kind: 'invalid', reason: 'a block scalar (`|` or `>`) of several lines holds this `uses`' } : parseActionRef(site.value) }));
+    .map((site) => ({
+      site,
+      ref:
+        site.quote === 'block'
+          ? { kind: 'invalid', reason: 'a block scalar (`|` or `>`) of several lines holds this `uses`' }
+          : parseActionRef(site.value),
+    }));
 }
 
 function visitJobs(walk: Walk, root: YAMLMap): void {

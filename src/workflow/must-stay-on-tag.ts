@@ -26,7 +26,13 @@ export function mustStayOnTag(ref: RemoteRef, extra: readonly string[] = []): Mu
   const builtIn = MUST_STAY_ON_TAG.find((entry) => matchesActionGlobs([entry.pattern], ref));
   if (builtIn) return builtIn;
   const configured = extra.find((glob) => matchesActionGlobs([glob], ref));
-  return configured ? { pattern: configured, why: 'the repository\u2019s config says it must stay on a tag', source: '.github/pinwarden.yml' } : undefined;
+  return configured
+    ? {
+        pattern: configured,
+        why: 'the repository\u2019s config says it must stay on a tag',
+        source: '.github/pinwarden.yml',
+      }
+    : undefined;
 }
 
 export function isFullVersionTag(ref: string): boolean {

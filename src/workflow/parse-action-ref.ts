@@ -22,9 +22,11 @@ export function parseActionRef(raw: string): ActionRef {
   const folded = foldLiteralExpressions(raw);
   if (!folded.ok) return { kind: 'invalid', reason: folded.reason };
   const value = folded.value;
-  if (value.trim() !== value || value === '') return { kind: 'invalid', reason: 'empty value or surrounding white space' };
+  if (value.trim() !== value || value === '')
+    return { kind: 'invalid', reason: 'empty value or surrounding white space' };
   // `$/path` names a file of the same repository at the same commit, as `./path` does.
-  if (value.startsWith('./') || value.startsWith('.\\') || value.startsWith('$/')) return { kind: 'local', path: value };
+  if (value.startsWith('./') || value.startsWith('.\\') || value.startsWith('$/'))
+    return { kind: 'local', path: value };
   if (value.startsWith('docker://')) {
     const digest = DOCKER_DIGEST.exec(value)?.[1];
     return { kind: 'docker', image: value.slice('docker://'.length), digest };
@@ -37,8 +39,10 @@ export function parseActionRef(raw: string): ActionRef {
   if (/\s/.test(ref)) return { kind: 'invalid', reason: 'white space in the ref' };
   const [owner = '', repo = '', ...rest] = name.split('/');
   if (!OWNER.test(owner)) return { kind: 'invalid', reason: `not a GitHub owner name: "${owner}"` };
-  if (!REPO.test(repo) || repo === '.' || repo === '..') return { kind: 'invalid', reason: `not a GitHub repository name: "${repo}"` };
-  if (rest.some((segment) => segment === '' || segment === '..')) return { kind: 'invalid', reason: 'empty or `..` path segment' };
+  if (!REPO.test(repo) || repo === '.' || repo === '..')
+    return { kind: 'invalid', reason: `not a GitHub repository name: "${repo}"` };
+  if (rest.some((segment) => segment === '' || segment === '..'))
+    return { kind: 'invalid', reason: 'empty or `..` path segment' };
   const path = rest.length > 0 ? rest.join('/') : undefined;
   const refKind = classifyRefName(ref);
   if (path !== undefined && REUSABLE_WORKFLOW_PATH.test(path)) {

@@ -18,26 +18,41 @@ export interface WorkflowTree {
 }
 
 /** `tree` is undefined for an empty document (nothing in it to read). */
-export type ReadWorkflowTree = { readonly ok: true; readonly tree: WorkflowTree | undefined } | { readonly ok: false; readonly error: string };
+export type ReadWorkflowTree =
+  { readonly ok: true; readonly tree: WorkflowTree | undefined } | { readonly ok: false; readonly error: string };
 
 /**
  * What the walks read as scalars: `uses` always; `image`, `container` (a string or a map holding
  * `image`) and an action's `using` when they are scalars. Every other scalar is checked by the
  * fast path but not built.
  */
-export const WORKFLOW_READ_KEYS: PlainTreeOptions = { stringKeys: new Set(['uses']), scalarKeys: new Set(['image', 'container', 'using']) };
+export const WORKFLOW_READ_KEYS: PlainTreeOptions = {
+  stringKeys: new Set(['uses']),
+  scalarKeys: new Set(['image', 'container', 'using']),
+};
 
 /** May throw on hostile input (the callers turn that into the file's report). */
 export function readWorkflowTree(text: string, options: { readonly fastPath?: boolean } = {}): ReadWorkflowTree {
   const plain = options.fastPath === false ? undefined : plainTree(text, WORKFLOW_READ_KEYS);
-  if (plain) return { ok: true, tree: { doc: plain.doc, contents: plain.contents, yaml: { text, lines: plain.lines, scalarSpans: plain.spans } } };
+  if (plain)
+    return {
+      ok: true,
+      tree: { doc: plain.doc, contents: plain.contents, yaml: { text, lines: plain.lines, scalarSpans: plain.spans } },
+    };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
-    if (problem.code === 'MULTIPLE_DOCS') return { ok: false, error: `several YAML documents in one file (the second starts at line ${problem.linePos?.[0].line ?? '?'}); a workflow or action manifest is one document` };
+    if (problem.code === 'MULTIPLE_DOCS')
+      return {
+        ok: false,
+        error: `several YAML documents in one file (the second starts at line ${problem.linePos?.[0].line ?? '?'}); a workflow or action manifest is one document`,
+      };
     const message = describeYamlError(problem.message);
-    return { ok: false, error: isYamlGitHubAccepts(text) ? `YAML GitHub accepts but pinwarden cannot read: ${message}` : message };
+    return {
+      ok: false,
+      error: isYamlGitHubAccepts(text) ? `YAML GitHub accepts but pinwarden cannot read: ${message}` : message,
+    };
   }
   if (doc.contents === null) return { ok: true, tree: undefined };
   if (!isMap(doc.contents)) return { ok: false, error: 'the document is not a mapping' };

@@ -78,7 +78,12 @@ function documentEdgesArePlain(document: CST.Document): boolean {
     } else if (token.type === 'newline') newlineAfterStart = true;
     else if (token.type !== 'space' && token.type !== 'comment') return false;
   }
-  return newlineAfterStart && (document.end ?? []).every((token) => token.type === 'newline' || token.type === 'space' || token.type === 'comment');
+  return (
+    newlineAfterStart &&
+    (document.end ?? []).every(
+      (token) => token.type === 'newline' || token.type === 'space' || token.type === 'comment',
+    )
+  );
 }
 
 /** Plain scalars the core schema reads as something other than a string, or that start with an indicator. */
@@ -101,7 +106,8 @@ class Builder {
       const { start, key, sep, value } = items[index]!;
       this.separator(start, undefined);
       if (!key && !sep && !value && index === items.length - 1) break; // trailing comments
-      if (!key || !sep || !isFlowScalar(key) || key.indent !== token.indent || key.source.includes('\n')) throw new NotPlain();
+      if (!key || !sep || !isFlowScalar(key) || key.indent !== token.indent || key.source.includes('\n'))
+        throw new NotPlain();
       if (key.end) for (const part of key.end) if (part.type !== 'space') throw new NotPlain();
       const indicator = this.separator(sep, 'map-value-ind');
       if (indicator < 0 || sep[indicator]!.offset - key.offset > 1000) throw new NotPlain();
@@ -163,13 +169,14 @@ class Builder {
     if (level > MAX_NESTING) throw new NotPlain();
     const isMap = token.start.source === '{';
     const [close, ...after] = token.end;
-    if (close?.source !== (isMap ? '}' : ']') || this.text.slice(token.start.offset, close.offset).includes('\n')) throw new NotPlain();
+    if (close?.source !== (isMap ? '}' : ']') || this.text.slice(token.start.offset, close.offset).includes('\n'))
+      throw new NotPlain();
     this.separator(after, undefined);
     const collection = isMap ? new YAMLMap() : new YAMLSeq();
     collection.flow = true;
     const keys = new Set<string>();
     token.items.forEach((item, index) => {
-      if ((this.separator(item.start, index === 0 ? undefined : 'comma') < 0) !== (index === 0)) throw new NotPlain();
+      if (this.separator(item.start, index === 0 ? undefined : 'comma') < 0 !== (index === 0)) throw new NotPlain();
       const { key, sep, value } = item;
       if (!value || (value.type !== 'flow-collection' && !isFlowScalar(value))) throw new NotPlain();
       if (!isMap) {
@@ -190,7 +197,8 @@ class Builder {
     const name = String(keyNode.value);
     if ((keyNode.type === 'PLAIN' && NOT_PLAIN_STRING.test(name)) || keys.has(name)) throw new NotPlain();
     keys.add(name);
-    const wanted = this.options.stringKeys.has(name) || (this.options.scalarKeys?.has(name) === true && !isCollection(value));
+    const wanted =
+      this.options.stringKeys.has(name) || (this.options.scalarKeys?.has(name) === true && !isCollection(value));
     if (wanted && !isStringValue(value)) throw new NotPlain();
     return new Pair(keyNode, value ? this.node(value, level + 1, wanted) : null);
   }
@@ -241,6 +249,7 @@ function isCollection(token: Token | undefined): boolean {
 /** A value that reads as the same non-empty string with or without a schema. */
 function isStringValue(token: Token | undefined): boolean {
   if (!token) return false;
-  if (token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar' || token.type === 'block-scalar') return true;
+  if (token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar' || token.type === 'block-scalar')
+    return true;
   return token.type === 'scalar' && token.source !== '' && !/^(?:~|[Nn]ull|NULL)$/.test(token.source);
 }

@@ -92,7 +92,13 @@ export function markSharedLines<T extends ScalarSite>(sites: readonly T[]): T[] 
 }
 
 function placeOf(entry: FoundValue, position: { line: number; col: number }) {
-  return { path: entry.path, line: position.line, column: position.col, inFlow: entry.inFlow, reachedThroughAlias: entry.viaAlias };
+  return {
+    path: entry.path,
+    line: position.line,
+    column: position.col,
+    inFlow: entry.inFlow,
+    reachedThroughAlias: entry.viaAlias,
+  };
 }
 
 /**
@@ -162,7 +168,11 @@ export function endOfContent(text: string, valueEnd: number, lineEnd: number): n
 }
 
 /** A `#` after white space, outside every scalar, is a comment that runs to the line's end. */
-function findTrailingComment(yaml: YamlText, from: number, lineEnd: number): { start: number; text: string } | undefined {
+function findTrailingComment(
+  yaml: YamlText,
+  from: number,
+  lineEnd: number,
+): { start: number; text: string } | undefined {
   const { text } = yaml;
   for (let index = from + 1; index < lineEnd; index += 1) {
     if (text[index] !== '#') continue;
@@ -175,7 +185,10 @@ function findTrailingComment(yaml: YamlText, from: number, lineEnd: number): { s
 }
 
 /** The scalar whose source covers `offset`; spans come in document order and never nest. */
-function scalarSpanAt(spans: readonly (readonly [number, number])[], offset: number): readonly [number, number] | undefined {
+function scalarSpanAt(
+  spans: readonly (readonly [number, number])[],
+  offset: number,
+): readonly [number, number] | undefined {
   let low = 0;
   let high = spans.length - 1;
   while (low <= high) {
@@ -241,11 +254,23 @@ export function findPair(doc: Document, map: YAMLMap, key: string, depth = 0): P
 }
 
 /** A value under `key` of `map`, as a FoundValue (undefined when the key is absent). */
-export function foundUnder(doc: Document, map: YAMLMap, key: string, path: string, viaAlias: boolean): FoundValue | undefined {
+export function foundUnder(
+  doc: Document,
+  map: YAMLMap,
+  key: string,
+  path: string,
+  viaAlias: boolean,
+): FoundValue | undefined {
   const pair = findPair(doc, map, key);
   if (!pair) return undefined;
   const valueNode = pair.value as Node | null;
-  return { node: resolveNode(doc, valueNode), keyEnd: (pair.key as Node).range?.[1] ?? 0, path, viaAlias: viaAlias || isAlias(valueNode), inFlow: map.flow === true };
+  return {
+    node: resolveNode(doc, valueNode),
+    keyEnd: (pair.key as Node).range?.[1] ?? 0,
+    path,
+    viaAlias: viaAlias || isAlias(valueNode),
+    inFlow: map.flow === true,
+  };
 }
 
 export function scalarText(node: unknown): string | undefined {

@@ -3,32 +3,61 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addRepository, findRepository, openPullRequest, pullHead, seedRepository, commitToBranch } from '../../src/dev/fake-github/fake-state.js';
+import {
+  addRepository,
+  findRepository,
+  openPullRequest,
+  pullHead,
+  seedRepository,
+  commitToBranch,
+} from '../../src/dev/fake-github/fake-state.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { fixturesDir } from '../support/paths.js';
 import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
-import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../../src/dev/local-run/webhook-payloads.js';
+import {
+  checkRunRequestedAction,
+  installationCreated,
+  pullRequestEvent,
+} from '../../src/dev/local-run/webhook-payloads.js';
 import { useAppBench } from '../support/app-harness.js';
 import { startFakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../src/images/registry/images-file.js';
 import { renderedText } from '../support/rendered.js';
 
 const PINNED_CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
-const WORKFLOW = ['name: ci', 'on: [push]', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: ${PINNED_CHECKOUT}`, '      - uses: actions/setup-node@v4', '      - run: npm test', ''].join('\n');
+const WORKFLOW = [
+  'name: ci',
+  'on: [push]',
+  'jobs:',
+  '  build:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  `      - uses: ${PINNED_CHECKOUT}`,
+  '      - uses: actions/setup-node@v4',
+  '      - run: npm test',
+  '',
+].join('\n');
 const DEVELOPER = { login: 'dev', type: 'User' as const };
 
 const bench = useAppBench();
 
 async function start(files: Record<string, string> = { '.github/workflows/ci.yml': WORKFLOW }) {
-  await bench.start((state) => void seedRepository(state, { fullName: 'octo-org/web', files }).collaborators.set('dev', 'write'));
+  await bench.start(
+    (state) => void seedRepository(state, { fullName: 'octo-org/web', files }).collaborators.set('dev', 'write'),
+  );
 }
 
 const web = (): FakeRepository => findRepository(bench.state, 'octo-org', 'web')!;
-const tagSha = (repo: string, tag: string) => bench.refs.find((entry) => entry.repo === repo)!.tags.find((entry) => entry.name === tag)!.sha;
+const tagSha = (repo: string, tag: string) =>
+  bench.refs.find((entry) => entry.repo === repo)!.tags.find((entry) => entry.name === tag)!.sha;
 
 /** The workflow with `lines` added after the checkout step. */
-const withSteps = (...lines: string[]) => WORKFLOW.replace('      - uses: actions/setup-node@v4\n', `      - uses: actions/setup-node@v4\n${lines.map((line) => `      - uses: ${line}\n`).join('')}`);
+const withSteps = (...lines: string[]) =>
+  WORKFLOW.replace(
+    '      - uses: actions/setup-node@v4\n',
+    `      - uses: actions/setup-node@v4\n${lines.map((line) => `      - uses: ${line}\n`).join('')}`,
+  );
 
 async function openPull(changes: Record<string, string | null>, options: { fork?: string } = {}) {
   const pull = openPullRequest(web(), { title: 'Add a step', head: 'feature', user: DEVELOPER, changes, ...options });
@@ -38,7 +67,9 @@ async function openPull(changes: Record<string, string | null>, options: { fork?
 }
 
 const lastRun = () => web().checkRuns.at(-1)!;
-const calls = () => bench.fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length;
+const calls = () =>
+  bench.fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens')
+    .length;
 
 describe('the pull-request check', () => {
   it('fails on the mutable reference the pull request adds, annotates its line only, and offers the button', async () => {
@@ -49,13 +80,19 @@ describe('the pull-request check', () => {
     expect(run.headSha).toBe(web().branches.get('feature'));
     expect(run.conclusion).toBe('failure');
     // Line 9 is the new step; setup-node@v4 on line 8 was there before: summary only.
-    expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line, annotation.annotation_level])).toEqual([['.github/workflows/ci.yml', 9, 'failure']]);
+    expect(
+      run.annotations.map((annotation) => [annotation.path, annotation.start_line, annotation.annotation_level]),
+    ).toEqual([['.github/workflows/ci.yml', 9, 'failure']]);
     expect(run.annotations[0]!.title).toContain('actions/setup-go@v5');
     expect(run.actions.map((action) => action.identifier)).toEqual(['pin']);
     const summary = renderedText(run.output.summary!);
     // The pinning pull request's table: before, and the pin the button writes.
     expect(summary).toContain('File | Line | Before | After | Why');
-    expect(summary).toMatch(new RegExp(`ci\\.yml \\| 9 \\| actions/setup-go@v5 \\| actions/setup-go@${tagSha('actions/setup-go', 'v5')} # v5\\.\\d+\\.\\d+ \\| high`));
+    expect(summary).toMatch(
+      new RegExp(
+        `ci\\.yml \\| 9 \\| actions/setup-go@v5 \\| actions/setup-go@${tagSha('actions/setup-go', 'v5')} # v5\\.\\d+\\.\\d+ \\| high`,
+      ),
+    );
     expect(summary).toContain('1 other reference in these files is not pinned');
   });
 
@@ -70,7 +107,9 @@ describe('the pull-request check', () => {
     expect(web().git.commits.get(head)!.parents).toEqual([run.headSha]);
     const ci = readCommitFiles(web().git, head).get('.github/workflows/ci.yml')!;
     // Only the flagged line changes: setup-node@v4, not written by the pull request, stays.
-    expect(ci).toBe(withSteps(`actions/setup-go@${tagSha('actions/setup-go', 'v5')} # ${ci.match(/# (v5\.\d+\.\d+)/)![1]}`));
+    expect(ci).toBe(
+      withSteps(`actions/setup-go@${tagSha('actions/setup-go', 'v5')} # ${ci.match(/# (v5\.\d+\.\d+)/)![1]}`),
+    );
     expect(ci).toContain('      - uses: actions/setup-node@v4\n');
     expect(renderedText(web().checkRuns.find((entry) => entry.id === run.id)!.output.summary!)).toContain('pushed');
 
@@ -82,10 +121,15 @@ describe('the pull-request check', () => {
   });
 
   it('fails on a tag pin-time trust holds, and "Pin them" pins the other flagged line, never that one', async () => {
-    const hijacked = JSON.parse(readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__hijacked.json'), 'utf8')) as RepoRefs;
+    const hijacked = JSON.parse(
+      readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__hijacked.json'), 'utf8'),
+    ) as RepoRefs;
     await bench.start((state) => {
       addRepository(state, hijacked);
-      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }).collaborators.set('dev', 'write');
+      seedRepository(state, {
+        fullName: 'octo-org/web',
+        files: { '.github/workflows/ci.yml': WORKFLOW },
+      }).collaborators.set('dev', 'write');
     });
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5', 'acme/hijacked@v1') });
     const run = lastRun();
@@ -100,14 +144,22 @@ describe('the pull-request check', () => {
   });
 
   describe('never passes what it did not read', () => {
-    const pinnedWorkflow = (n: number) => `on: push\njobs:\n  a${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${PINNED_CHECKOUT}\n`;
+    const pinnedWorkflow = (n: number) =>
+      `on: push\njobs:\n  a${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${PINNED_CHECKOUT}\n`;
 
     it('more than a hundred changed files: neutral, naming those it did not read', async () => {
       await start();
-      const changes = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`.github/workflows/w${String(index).padStart(3, '0')}.yml`, pinnedWorkflow(index)]));
+      const changes = Object.fromEntries(
+        Array.from({ length: 101 }, (_, index) => [
+          `.github/workflows/w${String(index).padStart(3, '0')}.yml`,
+          pinnedWorkflow(index),
+        ]),
+      );
       await openPull(changes);
       expect(lastRun().conclusion).toBe('neutral');
-      expect(renderedText(lastRun().output.summary!)).toMatch(/Not read in full, so this check cannot pass them: \.github\/workflows\/w100\.yml \(beyond the 100 files a check reads\)/);
+      expect(renderedText(lastRun().output.summary!)).toMatch(
+        /Not read in full, so this check cannot pass them: \.github\/workflows\/w100\.yml \(beyond the 100 files a check reads\)/,
+      );
     });
 
     it('a file GitHub sends no patch for (past its diff budget) counts as written in full', async () => {
@@ -115,19 +167,35 @@ describe('the pull-request check', () => {
       await start({ '.github/workflows/ci.yml': WORKFLOW, '.github/data.txt': 'old\n' });
       // The data file's patch fills GitHub's budget; the workflow listed after it comes without a patch.
       await openPull({ '.github/data.txt': big('new'), '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
-      const files = (await (await fetch(`${bench.fake.url}/repos/octo-org/web/pulls/1/files?per_page=100`)).json()) as { filename: string; patch?: string }[];
-      expect(files.map((file) => [file.filename, file.patch === undefined])).toEqual([['.github/data.txt', false], ['.github/workflows/ci.yml', true]]);
+      const files = (await (await fetch(`${bench.fake.url}/repos/octo-org/web/pulls/1/files?per_page=100`)).json()) as {
+        filename: string;
+        patch?: string;
+      }[];
+      expect(files.map((file) => [file.filename, file.patch === undefined])).toEqual([
+        ['.github/data.txt', false],
+        ['.github/workflows/ci.yml', true],
+      ]);
       expect(lastRun().conclusion).toBe('failure');
       // Both mutable references are blamed: nothing says which lines the pull request wrote.
-      expect(lastRun().annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([['.github/workflows/ci.yml', 8], ['.github/workflows/ci.yml', 9]]);
+      expect(lastRun().annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([
+        ['.github/workflows/ci.yml', 8],
+        ['.github/workflows/ci.yml', 9],
+      ]);
     });
 
     it('a pure rename into .github/workflows is checked in full', async () => {
-      const moved = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n';
+      const moved =
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n';
       await start({ '.github/workflows/ci.yml': WORKFLOW, 'drafts/deploy.yml': moved });
       await openPull({ 'drafts/deploy.yml': null, '.github/workflows/deploy.yml': moved });
-      const files = (await (await fetch(`${bench.fake.url}/repos/octo-org/web/pulls/1/files`)).json()) as { filename: string; status: string; patch?: string }[];
-      expect(files).toMatchObject([{ filename: '.github/workflows/deploy.yml', status: 'renamed', previous_filename: 'drafts/deploy.yml' }]);
+      const files = (await (await fetch(`${bench.fake.url}/repos/octo-org/web/pulls/1/files`)).json()) as {
+        filename: string;
+        status: string;
+        patch?: string;
+      }[];
+      expect(files).toMatchObject([
+        { filename: '.github/workflows/deploy.yml', status: 'renamed', previous_filename: 'drafts/deploy.yml' },
+      ]);
       expect(lastRun().conclusion).toBe('failure');
       expect(lastRun().annotations.map((annotation) => annotation.start_line)).toEqual([6]);
     });
@@ -136,14 +204,39 @@ describe('the pull-request check', () => {
       await start();
       await openPull({ '.github/workflows/huge.yml': `${pinnedWorkflow(1)}${'# padding\n'.repeat(60_000)}` });
       expect(lastRun().conclusion).toBe('neutral');
-      expect(renderedText(lastRun().output.summary!)).toContain('.github/workflows/huge.yml (larger than GitHub gives in one read)');
+      expect(renderedText(lastRun().output.summary!)).toContain(
+        '.github/workflows/huge.yml (larger than GitHub gives in one read)',
+      );
     });
 
     it("a chart's changed values.yaml is read for images", async () => {
-      const registry = await startFakeRegistry({ images: parseImagesFile(JSON.stringify({ images: { 'docker.io/library/nginx:1.27.0': { digest: `sha256:${'2'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json' } } })) });
+      const registry = await startFakeRegistry({
+        images: parseImagesFile(
+          JSON.stringify({
+            images: {
+              'docker.io/library/nginx:1.27.0': {
+                digest: `sha256:${'2'.repeat(64)}`,
+                mediaType: 'application/vnd.oci.image.index.v1+json',
+              },
+            },
+          }),
+        ),
+      });
       try {
-        await bench.start((state) => void seedRepository(state, { fullName: 'octo-org/web', files: { 'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n', 'charts/app/values.yaml': 'image:\n  repository: nginx\n  tag: "1.26.0"\n' } }).collaborators.set('dev', 'write'), { images: { mirrors: [`*=${registry.url}/{registry}`] } });
-        await openPull({ 'charts/app/values.yaml': 'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.0"\n' });
+        await bench.start(
+          (state) =>
+            void seedRepository(state, {
+              fullName: 'octo-org/web',
+              files: {
+                'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n',
+                'charts/app/values.yaml': 'image:\n  repository: nginx\n  tag: "1.26.0"\n',
+              },
+            }).collaborators.set('dev', 'write'),
+          { images: { mirrors: [`*=${registry.url}/{registry}`] } },
+        );
+        await openPull({
+          'charts/app/values.yaml': 'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.0"\n',
+        });
         expect(lastRun().conclusion).not.toBe('success');
         expect(lastRun().annotations.map((annotation) => annotation.path)).toEqual(['charts/app/values.yaml']);
       } finally {
@@ -152,7 +245,7 @@ describe('the pull-request check', () => {
     });
   });
 
-  it('writes its check run whatever the text: a 70,000-character line is cut to GitHub\'s limits and said to be cut', async () => {
+  it("writes its check run whatever the text: a 70,000-character line is cut to GitHub's limits and said to be cut", async () => {
     await start();
     const long = `actions/setup-go@v5-${'x'.repeat(70_000)}`;
     await openPull({ '.github/workflows/ci.yml': withSteps(long, `acme/${'y'.repeat(70_000)}@v1`) });
@@ -189,7 +282,10 @@ describe('the pull-request check', () => {
     web().collaborators.set('reader', 'read');
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
     const run = lastRun();
-    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'reader', type: 'User' }));
+    await bench.local.deliver(
+      'check_run',
+      checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'reader', type: 'User' }),
+    );
     await bench.local.pinwarden.idle();
     const after = web().checkRuns.find((entry) => entry.id === run.id)!;
     expect(after.output.title).toBe('Not pinned: write access needed');
@@ -213,7 +309,10 @@ describe('the pull-request check', () => {
     await start();
     const pull = await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
     const run = lastRun();
-    await bench.local.deliver('check_run', checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'stranger', type: 'User' }));
+    await bench.local.deliver(
+      'check_run',
+      checkRunRequestedAction(web(), run, 'pin', [pull.number], { login: 'stranger', type: 'User' }),
+    );
     await bench.local.pinwarden.idle();
     expect(web().branches.get('feature')).toBe(run.headSha);
   });
@@ -258,21 +357,51 @@ describe('the pull-request check', () => {
     await bench.local.deliver('installation', installationCreated([web()]));
     await bench.local.pinwarden.idle();
     const before = calls();
-    await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-node@v4'), '.github/workflows/lint.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n' });
+    await openPull({
+      '.github/workflows/ci.yml': withSteps('actions/setup-node@v4'),
+      '.github/workflows/lint.yml':
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n',
+    });
     expect(lastRun().conclusion).toBe('failure');
     expect(lastRun().annotations).toHaveLength(2);
     // The files list, one GraphQL read of the texts and the config, the check run.
-    expect(bench.fake.requests.slice(-(calls() - before)).map((entry) => entry.route)).toEqual(['GET /repos/{owner}/{repo}/pulls/{pull_number}/files', 'POST /graphql (pinwardenReadObjects)', 'POST /repos/{owner}/{repo}/check-runs']);
+    expect(bench.fake.requests.slice(-(calls() - before)).map((entry) => entry.route)).toEqual([
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+      'POST /graphql (pinwardenReadObjects)',
+      'POST /repos/{owner}/{repo}/check-runs',
+    ]);
   });
 
   it('annotates an unpinned image the pull request adds, and a fork sees its digest', async () => {
-    const registry = await startFakeRegistry({ images: parseImagesFile(JSON.stringify({ images: { 'docker.io/library/node:20': { digest: `sha256:${'1'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json' } } })) });
+    const registry = await startFakeRegistry({
+      images: parseImagesFile(
+        JSON.stringify({
+          images: {
+            'docker.io/library/node:20': {
+              digest: `sha256:${'1'.repeat(64)}`,
+              mediaType: 'application/vnd.oci.image.index.v1+json',
+            },
+          },
+        }),
+      ),
+    });
     try {
-      await bench.start((state) => void seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }), { images: { mirrors: [`*=${registry.url}/{registry}`] } });
-      await openPull({ 'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n' }, { fork: 'someone/web' });
+      await bench.start(
+        (state) =>
+          void seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }),
+        { images: { mirrors: [`*=${registry.url}/{registry}`] } },
+      );
+      await openPull(
+        {
+          'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n',
+        },
+        { fork: 'someone/web' },
+      );
       const run = lastRun();
       expect(run.conclusion).toBe('failure');
-      expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([['deploy/pod.yaml', 6]]);
+      expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([
+        ['deploy/pod.yaml', 6],
+      ]);
       expect(run.output.text).toContain(`      image: node:20@sha256:${'1'.repeat(64)}`);
     } finally {
       await registry.close();

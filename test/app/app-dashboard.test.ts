@@ -11,20 +11,34 @@ import { renderedText } from '../support/rendered.js';
 
 const bench = useAppBench();
 
-const workflow = (uses: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
+const workflow = (uses: string) =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
 const repo = (name: string): FakeRepository => findRepository(bench.state, 'octo-org', name)!;
-const dashboardIssues = () => [...repo('.github').issues.values()].filter((issue) => issue.title === 'pinwarden: organisation status');
+const dashboardIssues = () =>
+  [...repo('.github').issues.values()].filter((issue) => issue.title === 'pinwarden: organisation status');
 
 describe('the organisation dashboard', () => {
   it('says the rollout, the serious findings and the Dependabot gaps in one issue of the .github repository, edited only when it changes', async () => {
-    await bench.start((state) => {
-      seedRepository(state, { fullName: 'octo-org/.github', files: { 'README.md': 'org\n' } });
-      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': workflow('actions/checkout@v4') } });
-      seedRepository(state, { fullName: 'octo-org/scanner', files: { '.github/workflows/scan.yml': workflow('aquasecurity/trivy-action@0.34.0') } });
-      seedRepository(state, { fullName: 'octo-org/docs', files: { 'README.md': 'docs\n' } });
-      seedRepository(state, { fullName: 'octo-org/old', files: { 'README.md': 'x\n' }, archived: true });
-    }, { dashboard: {} });
-    await bench.local.deliver('installation', installationCreated(['.github', 'web', 'scanner', 'docs', 'old'].map(repo)));
+    await bench.start(
+      (state) => {
+        seedRepository(state, { fullName: 'octo-org/.github', files: { 'README.md': 'org\n' } });
+        seedRepository(state, {
+          fullName: 'octo-org/web',
+          files: { '.github/workflows/ci.yml': workflow('actions/checkout@v4') },
+        });
+        seedRepository(state, {
+          fullName: 'octo-org/scanner',
+          files: { '.github/workflows/scan.yml': workflow('aquasecurity/trivy-action@0.34.0') },
+        });
+        seedRepository(state, { fullName: 'octo-org/docs', files: { 'README.md': 'docs\n' } });
+        seedRepository(state, { fullName: 'octo-org/old', files: { 'README.md': 'x\n' }, archived: true });
+      },
+      { dashboard: {} },
+    );
+    await bench.local.deliver(
+      'installation',
+      installationCreated(['.github', 'web', 'scanner', 'docs', 'old'].map(repo)),
+    );
     await bench.local.pinwarden.idle();
 
     const [issue] = dashboardIssues();
@@ -41,7 +55,12 @@ describe('the organisation dashboard', () => {
     expect(issue!.labels).toEqual(['pinwarden']);
 
     // Nothing changed: a second flush writes nothing.
-    const writes = () => bench.fake.requests.filter((entry) => entry.route.startsWith('PATCH /repos/{owner}/{repo}/issues/') || entry.route === 'POST /repos/{owner}/{repo}/issues').length;
+    const writes = () =>
+      bench.fake.requests.filter(
+        (entry) =>
+          entry.route.startsWith('PATCH /repos/{owner}/{repo}/issues/') ||
+          entry.route === 'POST /repos/{owner}/{repo}/issues',
+      ).length;
     const before = writes();
     await bench.local.pinwarden.idle();
     expect(writes()).toBe(before);
@@ -60,14 +79,27 @@ describe('OrgDashboards pacing', () => {
           repos: { get: async () => ({ data: {} }) },
           issues: {
             createLabel: async () => ({}),
-            create: async (input: { body: string }) => (calls.push(`create ${input.body.includes('2 of') ? 'two' : 'one'}`), issues.push({ number: 7, body: input.body, author: { __typename: 'Bot' } }), { data: { number: 7 } }),
-            update: async (input: { body: string }) => (calls.push(`update ${input.body.includes('2 of') ? 'two' : 'one'}`), (issues[0]!.body = input.body), { data: {} }),
+            create: async (input: { body: string }) => (
+              calls.push(`create ${input.body.includes('2 of') ? 'two' : 'one'}`),
+              issues.push({ number: 7, body: input.body, author: { __typename: 'Bot' } }),
+              { data: { number: 7 } }
+            ),
+            update: async (input: { body: string }) => (
+              calls.push(`update ${input.body.includes('2 of') ? 'two' : 'one'}`),
+              (issues[0]!.body = input.body),
+              { data: {} }
+            ),
           },
         },
         graphql: async () => ({ repository: { issues: { nodes: issues } } }),
       } as unknown as GitHubClient;
       const boards = new OrgDashboards({ intervalMs: 600_000, log: { info: () => undefined, warn: () => undefined } });
-      const status = (repository: string) => ({ repository, state: 'nothing-to-pin' as const, serious: [], dependabot: 'not-needed' as const });
+      const status = (repository: string) => ({
+        repository,
+        state: 'nothing-to-pin' as const,
+        serious: [],
+        dependabot: 'not-needed' as const,
+      });
       boards.record(1, github, 'octo-org', status('octo-org/a'), async () => 0);
       await vi.advanceTimersByTimeAsync(0);
       expect(calls).toEqual(['create one']);

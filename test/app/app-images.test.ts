@@ -5,7 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { addComment, createFakeState, findRepository, openIssue, pullRequests, seedRepository } from '../../src/dev/fake-github/fake-state.js';
+import {
+  addComment,
+  createFakeState,
+  findRepository,
+  openIssue,
+  pullRequests,
+  seedRepository,
+} from '../../src/dev/fake-github/fake-state.js';
 import type { FakeRepository, FakeState } from '../../src/dev/fake-github/fake-state.js';
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
@@ -33,7 +40,11 @@ const digest = (name: string) => IMAGES.find((image) => `${image.name}:${image.t
 function filesOf(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/')] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile())
+      files[relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/')] = readFileSync(
+        join(entry.parentPath, entry.name),
+        'utf8',
+      );
   }
   return files;
 }
@@ -55,7 +66,11 @@ afterEach(async () => {
   await fake?.close();
 });
 
-async function start(seed: (state: FakeState) => void, images: { mirrors?: string[] } = { mirrors: [`*=${registry.url}/{registry}`] }, preReads?: PreReads) {
+async function start(
+  seed: (state: FakeState) => void,
+  images: { mirrors?: string[] } = { mirrors: [`*=${registry.url}/{registry}`] },
+  preReads?: PreReads,
+) {
   state = createFakeState(refs);
   seed(state);
   fake = await startFakeGitHub({ state });
@@ -63,7 +78,8 @@ async function start(seed: (state: FakeState) => void, images: { mirrors?: strin
 }
 
 const repo = (name: string): FakeRepository => findRepository(state, 'octo-org', name)!;
-const branchFiles = (repository: FakeRepository) => readCommitFiles(repository.git, repository.branches.get(PIN_BRANCH)!);
+const branchFiles = (repository: FakeRepository) =>
+  readCommitFiles(repository.git, repository.branches.get(PIN_BRANCH)!);
 
 async function install(...names: string[]) {
   await local.deliver('installation', installationCreated(names.map(repo)));
@@ -80,19 +96,30 @@ describe('the App pins container images', () => {
     const files = branchFiles(platform);
 
     expect(files.get('deploy/app.yaml')).toContain(`image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`);
-    expect(files.get('services/api/Dockerfile')).toContain(`FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`);
-    expect(files.get('.github/workflows/ci.yml')).toContain(`container: node:20@${digest('docker.io/library/node:20')}\n`);
+    expect(files.get('services/api/Dockerfile')).toContain(
+      `FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`,
+    );
+    expect(files.get('.github/workflows/ci.yml')).toContain(
+      `container: node:20@${digest('docker.io/library/node:20')}\n`,
+    );
     expect(files.get('deploy/kustomization.yaml')).toMatch(/digest: sha256:[0-9a-f]{64}/);
     // The known-bad image is refused, and the file around it otherwise pinned.
     expect(files.get('compose.yaml')).toContain('image: aquasec/trivy:0.69.4\n');
     // Every byte outside the digests is kept: removing them gives the original back.
     for (const [path, text] of files) {
-      const strip = (yaml: string) => yaml.replace(/\n *digest: sha256:[0-9a-f]{64}|, digest: sha256:[0-9a-f]{64}/g, '').replace(/@?sha256:[0-9a-f]{64}/g, '');
+      const strip = (yaml: string) =>
+        yaml
+          .replace(/\n *digest: sha256:[0-9a-f]{64}|, digest: sha256:[0-9a-f]{64}/g, '')
+          .replace(/@?sha256:[0-9a-f]{64}/g, '');
       if (path in FIXTURE) expect(strip(text), path).toBe(strip(FIXTURE[path]!));
     }
 
-    const dependabot = parse(files.get('.github/dependabot.yml')!) as { updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[] };
-    expect(dependabot.updates.map((entry) => [entry['package-ecosystem'], entry.directory ?? entry.directories])).toEqual([
+    const dependabot = parse(files.get('.github/dependabot.yml')!) as {
+      updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[];
+    };
+    expect(
+      dependabot.updates.map((entry) => [entry['package-ecosystem'], entry.directory ?? entry.directories]),
+    ).toEqual([
       ['docker', ['/deploy', '/services/api']],
       ['docker-compose', '/'],
       ['helm', '/chart'],
@@ -117,52 +144,96 @@ describe('the App pins container images', () => {
   it("reads a repository's image files in the install's wave, and its run uses that read instead of listing the tree again", async () => {
     const kept = new Map<string, RepositoryRead>();
     const preReads = createPreReads();
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: FIXTURE }), undefined, { ...preReads, keep: async (installationId, repository, read, at) => {
-      kept.set(repository, read);
-      await preReads.keep(installationId, repository, read, at);
-    } });
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: FIXTURE }), undefined, {
+      ...preReads,
+      keep: async (installationId, repository, read, at) => {
+        kept.set(repository, read);
+        await preReads.keep(installationId, repository, read, at);
+      },
+    });
     await install('platform');
     const read = kept.get('octo-org/platform');
     const imageFiles = read?.status === 'read' ? read.images?.read.files.map((file) => file.path).sort() : undefined;
-    expect(imageFiles).toEqual(['chart/values.yaml', 'compose.yaml', 'deploy/app.yaml', 'deploy/kustomization.yaml', 'services/api/Dockerfile']);
+    expect(imageFiles).toEqual([
+      'chart/values.yaml',
+      'compose.yaml',
+      'deploy/app.yaml',
+      'deploy/kustomization.yaml',
+      'services/api/Dockerfile',
+    ]);
     // Listed once, by the wave: the run read nothing of its own.
     expect(fake.requests.filter((entry) => entry.route.includes('/git/trees/'))).toHaveLength(1);
-    expect(branchFiles(repo('platform')).get('deploy/app.yaml')).toContain(`image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`);
+    expect(branchFiles(repo('platform')).get('deploy/app.yaml')).toContain(
+      `image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`,
+    );
   });
 
   it('runs again without writing anything when nothing changed', async () => {
     await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: FIXTURE }));
     await install('platform');
-    const writes = () => fake.requests.filter((entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.route.startsWith('POST /app/')).length;
+    const writes = () =>
+      fake.requests.filter(
+        (entry) =>
+          (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.route.startsWith('POST /app/'),
+      ).length;
     const before = writes();
     const platform = repo('platform');
     platform.collaborators.set('maintainer', 'maintain');
     const user = { login: 'maintainer', type: 'User' as const };
     const issue = openIssue(platform, { title: 'Pin again', body: '', user });
     const comment = addComment(state, platform, { issueNumber: issue.number, body: '/pinwarden pin', user });
-    await local.deliver('issue_comment', issueCommentCreated(platform, { id: comment.id, issueNumber: issue.number, body: '/pinwarden pin', user }));
+    await local.deliver(
+      'issue_comment',
+      issueCommentCreated(platform, { id: comment.id, issueNumber: issue.number, body: '/pinwarden pin', user }),
+    );
     await local.pinwarden.idle();
     // The command's reaction and reply only: no commit, no branch move, no pull request edit.
     expect(writes() - before).toBe(2);
-    const reply = platform.comments.filter((entry) => entry.issueNumber === issue.number && entry.user.type === 'Bot').at(-1)!;
+    const reply = platform.comments
+      .filter((entry) => entry.issueNumber === issue.number && entry.user.type === 'Bot')
+      .at(-1)!;
     expect(reply.body).toContain('Pull request unchanged');
   });
 
   it('adds the Kyverno policies as a file when the config asks, at the configured path', async () => {
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  kyverno: true\n  kyverno_path: policy/images.yaml\n' } }));
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/platform',
+          files: {
+            ...FIXTURE,
+            '.github/pinwarden.yml': 'images:\n  kyverno: true\n  kyverno_path: policy/images.yaml\n',
+          },
+        }),
+    );
     await install('platform');
     const files = branchFiles(repo('platform'));
     const policies = files.get('policy/images.yaml')!;
     expect(policies).toBe(KYVERNO_POLICIES);
-    const documents = parseAllDocuments(policies).map((document) => document.toJS() as { kind: string; metadata: { name: string }; spec: { validationFailureAction: string } });
-    expect(documents.map((document) => [document.kind, document.metadata.name, document.spec.validationFailureAction])).toEqual([
+    const documents = parseAllDocuments(policies).map(
+      (document) =>
+        document.toJS() as { kind: string; metadata: { name: string }; spec: { validationFailureAction: string } },
+    );
+    expect(
+      documents.map((document) => [document.kind, document.metadata.name, document.spec.validationFailureAction]),
+    ).toEqual([
       ['ClusterPolicy', 'disallow-latest-tag', 'Audit'],
       ['ClusterPolicy', 'require-image-checksum', 'Audit'],
     ]);
   });
 
   it('never writes the Kyverno policies over a folder at their path', async () => {
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  kyverno: true\n  kyverno_path: policy/images.yaml\n', 'policy/images.yaml/README.md': 'a folder\n' } }));
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/platform',
+          files: {
+            ...FIXTURE,
+            '.github/pinwarden.yml': 'images:\n  kyverno: true\n  kyverno_path: policy/images.yaml\n',
+            'policy/images.yaml/README.md': 'a folder\n',
+          },
+        }),
+    );
     await install('platform');
     const [pull] = pullRequests(repo('platform'));
     expect(branchFiles(repo('platform')).get('policy/images.yaml/README.md')).toBe('a folder\n');
@@ -170,7 +241,13 @@ describe('the App pins container images', () => {
   });
 
   it('refuses a repository mirror on a host the operator did not allow, and says so in the attention issue', async () => {
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/platform', files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  mirrors: ["*=http://169.254.169.254/latest"]\n' } }));
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/platform',
+          files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  mirrors: ["*=http://169.254.169.254/latest"]\n' },
+        }),
+    );
     await install('platform');
     const platform = repo('platform');
     expect(pullRequests(platform)).toHaveLength(0);
@@ -180,21 +257,45 @@ describe('the App pins container images', () => {
 
   it('leaves images alone with images.enabled: false, and pins them by default beside actions', async () => {
     await start((s) => {
-      seedRepository(s, { fullName: 'octo-org/off', files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  enabled: false\n' } });
-      seedRepository(s, { fullName: 'octo-org/both', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps:\n      - uses: actions/checkout@v4\n' } });
+      seedRepository(s, {
+        fullName: 'octo-org/off',
+        files: { ...FIXTURE, '.github/pinwarden.yml': 'images:\n  enabled: false\n' },
+      });
+      seedRepository(s, {
+        fullName: 'octo-org/both',
+        files: {
+          '.github/workflows/ci.yml':
+            'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps:\n      - uses: actions/checkout@v4\n',
+        },
+      });
     });
     await install('off', 'both');
     expect(pullRequests(repo('off'))).toHaveLength(0);
     const ci = branchFiles(repo('both')).get('.github/workflows/ci.yml')!;
     expect(ci).toContain(`container: node:20@${digest('docker.io/library/node:20')}\n`);
     expect(ci).toMatch(/uses: actions\/checkout@[0-9a-f]{40} # v4/);
-    const dependabot = parse(branchFiles(repo('both')).get('.github/dependabot.yml')!) as { updates: { 'package-ecosystem': string }[] };
+    const dependabot = parse(branchFiles(repo('both')).get('.github/dependabot.yml')!) as {
+      updates: { 'package-ecosystem': string }[];
+    };
     expect(dependabot.updates.map((entry) => entry['package-ecosystem'])).toEqual(['github-actions']);
   });
 
   it('never asks an address inside its own network that a repository names (no operator mirror)', async () => {
     const host = new URL(registry.url).host;
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/sneaky', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n', 'Dockerfile': `FROM ${host}/docker.io/library/node:20\n`, 'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: 169.254.169.254/latest:1\n' } }), {});
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/sneaky',
+          files: {
+            '.github/workflows/ci.yml':
+              'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n',
+            Dockerfile: `FROM ${host}/docker.io/library/node:20\n`,
+            'deploy/pod.yaml':
+              'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: 169.254.169.254/latest:1\n',
+          },
+        }),
+      {},
+    );
     const before = registry.counts().total;
     await install('sneaky');
     expect(registry.counts().total).toBe(before);

@@ -43,13 +43,18 @@ vi.mock('../../src/images/locate-yaml-images.js', async (importOriginal) => {
 const bench = useAppBench();
 let registry: FakeRegistry;
 beforeAll(async () => {
-  registry = await startFakeRegistry({ images: parseImagesFile(readFileSync(join(fixturesDir, 'images', 'registry.json'), 'utf8')) });
+  registry = await startFakeRegistry({
+    images: parseImagesFile(readFileSync(join(fixturesDir, 'images', 'registry.json'), 'utf8')),
+  });
 });
 afterAll(() => registry.close());
 
 describe('an install', () => {
   it('parses each workflow once, for the warm-up, the plan, its images and the audit together', async () => {
-    const workflows = ['web', 'api'].map((name) => `name: ${name}\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    services:\n      db:\n        image: postgres:16.4\n    steps:\n      - uses: actions/checkout@v4\n`);
+    const workflows = ['web', 'api'].map(
+      (name) =>
+        `name: ${name}\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    services:\n      db:\n        image: postgres:16.4\n    steps:\n      - uses: actions/checkout@v4\n`,
+    );
     await bench.start(
       (state) => {
         seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': workflows[0]! } });
@@ -57,7 +62,10 @@ describe('an install', () => {
       },
       { images: { mirrors: [`*=${registry.url}/{registry}`] } },
     );
-    await bench.local.deliver('installation', installationCreated(['web', 'api'].map((name) => findRepository(bench.state, 'octo-org', name)!)));
+    await bench.local.deliver(
+      'installation',
+      installationCreated(['web', 'api'].map((name) => findRepository(bench.state, 'octo-org', name)!)),
+    );
     await bench.local.pinwarden.idle();
     const web = findRepository(bench.state, 'octo-org', 'web')!;
     expect(pullRequests(web)).toHaveLength(1);
@@ -74,7 +82,8 @@ describe('an install', () => {
 
 describe('an install’s order', () => {
   it('runs the riskiest repositories first, whatever order the installation lists them in', async () => {
-    const workflow = (uses: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
+    const workflow = (uses: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
     const repositories: [string, string][] = [
       ['only-pinned', 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683'],
       ['first-party', 'actions/checkout@v4'],
@@ -84,12 +93,24 @@ describe('an install’s order', () => {
     const ran: string[] = [];
     await bench.start(
       (state) => {
-        for (const [name, uses] of repositories) seedRepository(state, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': workflow(uses) } });
+        for (const [name, uses] of repositories)
+          seedRepository(state, {
+            fullName: `octo-org/${name}`,
+            files: { '.github/workflows/ci.yml': workflow(uses) },
+          });
       },
       { concurrency: 1, dryRun: true, onOutcome: (repository) => ran.push(repository) },
     );
-    await bench.local.deliver('installation', installationCreated(repositories.map(([name]) => findRepository(bench.state, 'octo-org', name)!)));
+    await bench.local.deliver(
+      'installation',
+      installationCreated(repositories.map(([name]) => findRepository(bench.state, 'octo-org', name)!)),
+    );
     await bench.local.pinwarden.idle();
-    expect(ran).toEqual(['octo-org/compromised', 'octo-org/third-party', 'octo-org/first-party', 'octo-org/only-pinned']);
+    expect(ran).toEqual([
+      'octo-org/compromised',
+      'octo-org/third-party',
+      'octo-org/first-party',
+      'octo-org/only-pinned',
+    ]);
   });
 });

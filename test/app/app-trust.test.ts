@@ -27,15 +27,29 @@ const mover: RepoRefs = {
   repo: 'acme/mover',
   default_branch: 'main',
   head: NEXT,
-  tags: [{ name: 'v1.0.0', sha: BASE, tag_object_sha: null }, { name: 'v1.0.1', sha: OLD, tag_object_sha: null }],
+  tags: [
+    { name: 'v1.0.0', sha: BASE, tag_object_sha: null },
+    { name: 'v1.0.1', sha: OLD, tag_object_sha: null },
+  ],
   branches: [{ name: 'main', sha: NEXT }],
-  commits: [{ sha: BASE, reachable: true, parents: [] }, { sha: OLD, reachable: true, parents: [BASE] }, { sha: NEXT, reachable: true, parents: [OLD] }],
-  releases: [{ tag: 'v1.0.1', publishedAt: '2026-05-02T00:00:00Z', immutable: false }, { tag: 'v1.0.0', publishedAt: '2026-05-01T00:00:00Z', immutable: false }],
+  commits: [
+    { sha: BASE, reachable: true, parents: [] },
+    { sha: OLD, reachable: true, parents: [BASE] },
+    { sha: NEXT, reachable: true, parents: [OLD] },
+  ],
+  releases: [
+    { tag: 'v1.0.1', publishedAt: '2026-05-02T00:00:00Z', immutable: false },
+    { tag: 'v1.0.0', publishedAt: '2026-05-01T00:00:00Z', immutable: false },
+  ],
 };
-const hijacked = JSON.parse(readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__hijacked.json'), 'utf8')) as RepoRefs;
-const workflow = (...uses: string[]) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${uses.map((value) => `      - uses: ${value}\n`).join('')}`;
+const hijacked = JSON.parse(
+  readFileSync(join(fixturesDir, 'trust', 'refs', 'acme__hijacked.json'), 'utf8'),
+) as RepoRefs;
+const workflow = (...uses: string[]) =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${uses.map((value) => `      - uses: ${value}\n`).join('')}`;
 const repo = (name: string): FakeRepository => findRepository(bench.state, 'octo-org', name)!;
-const issueTitled = (name: string, title: string) => [...repo(name).issues.values()].find((issue) => !issue.pull && issue.title === title);
+const issueTitled = (name: string, title: string) =>
+  [...repo(name).issues.values()].find((issue) => !issue.pull && issue.title === title);
 const pullFiles = (name: string) => {
   const pull = pullRequests(repo(name))[0]!;
   return { pull, files: readCommitFiles(repo(name).git, repo(name).branches.get(pull.pull!.head)!) };
@@ -44,13 +58,22 @@ const pullFiles = (name: string) => {
 describe('pin-time trust in the App', () => {
   it('holds a moved release tag everywhere, keeps the pin written before, and names the incident', async () => {
     const seenTags = createMemorySeenTags();
-    await bench.start((state) => {
-      addRepository(state, mover);
-      addRepository(state, hijacked);
-      seedRepository(state, { fullName: 'octo-org/.github', files: { 'README.md': 'org\n' } });
-      seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': workflow(`acme/mover@${OLD} # v1.0.1`) } });
-      seedRepository(state, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': workflow('acme/mover@v1.0.1', 'acme/hijacked@v1') } });
-    }, { dashboard: {}, seenTags });
+    await bench.start(
+      (state) => {
+        addRepository(state, mover);
+        addRepository(state, hijacked);
+        seedRepository(state, { fullName: 'octo-org/.github', files: { 'README.md': 'org\n' } });
+        seedRepository(state, {
+          fullName: 'octo-org/web',
+          files: { '.github/workflows/ci.yml': workflow(`acme/mover@${OLD} # v1.0.1`) },
+        });
+        seedRepository(state, {
+          fullName: 'octo-org/api',
+          files: { '.github/workflows/ci.yml': workflow('acme/mover@v1.0.1', 'acme/hijacked@v1') },
+        });
+      },
+      { dashboard: {}, seenTags },
+    );
     await bench.local.deliver('installation', installationCreated(['.github', 'web', 'api'].map(repo)));
     await bench.local.pinwarden.idle();
 
@@ -65,7 +88,11 @@ describe('pin-time trust in the App', () => {
     expect(issueTitled('api', 'pinwarden: security findings')?.body).toContain('impostor-tag');
 
     // An attacker moves v1.0.1 (a mutable release) onto the next commit of main.
-    const moved = await fetch(`${bench.fake.url}/repos/acme/mover/git/refs/tags/v1.0.1`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sha: NEXT, force: true }) });
+    const moved = await fetch(`${bench.fake.url}/repos/acme/mover/git/refs/tags/v1.0.1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sha: NEXT, force: true }),
+    });
     expect(moved.status).toBe(200);
 
     // A later run (another replica, or after the caches expire): the same remembered tags.
@@ -76,9 +103,14 @@ describe('pin-time trust in the App', () => {
     await bench.local.pinwarden.idle();
 
     // web's pin is kept as it was; api's pull request no longer writes the moved tag's commit.
-    expect(readCommitFiles(repo('web').git, repo('web').branches.get('main')!).get('.github/workflows/ci.yml')).toContain(`acme/mover@${OLD} # v1.0.1`);
+    expect(
+      readCommitFiles(repo('web').git, repo('web').branches.get('main')!).get('.github/workflows/ci.yml'),
+    ).toContain(`acme/mover@${OLD} # v1.0.1`);
     // (web's pull request only adds dependabot.yml: its workflow stays on the commit pinned before the move.)
-    for (const pull of pullRequests(repo('web'))) expect(readCommitFiles(repo('web').git, repo('web').branches.get(pull.pull!.head)!).get('.github/workflows/ci.yml')).not.toContain(NEXT);
+    for (const pull of pullRequests(repo('web')))
+      expect(
+        readCommitFiles(repo('web').git, repo('web').branches.get(pull.pull!.head)!).get('.github/workflows/ci.yml'),
+      ).not.toContain(NEXT);
     // api's run now holds both references, so it has nothing to write: its open pull request keeps the commit v1.0.1 named when first seen.
     const second = pullFiles('api');
     expect(second.files.get('.github/workflows/ci.yml')).toContain(`acme/mover@${OLD} # v1.0.1`);
@@ -92,9 +124,16 @@ describe('pin-time trust in the App', () => {
 
   it('cannot move the tag of an immutable release', async () => {
     await bench.start((state) => {
-      addRepository(state, { ...mover, releases: [{ tag: 'v1.0.1', publishedAt: '2026-05-02T00:00:00Z', immutable: true }] });
+      addRepository(state, {
+        ...mover,
+        releases: [{ tag: 'v1.0.1', publishedAt: '2026-05-02T00:00:00Z', immutable: true }],
+      });
     });
-    const moved = await fetch(`${bench.fake.url}/repos/acme/mover/git/refs/tags/v1.0.1`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sha: NEXT, force: true }) });
+    const moved = await fetch(`${bench.fake.url}/repos/acme/mover/git/refs/tags/v1.0.1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sha: NEXT, force: true }),
+    });
     expect(moved.status).toBe(422);
     expect(findRepository(bench.state, 'acme', 'mover')!.tags.get('v1.0.1')?.commit).toBe(OLD);
   });

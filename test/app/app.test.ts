@@ -4,7 +4,15 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { addComment, commitToBranch, createFakeState, findRepository, openIssue, pullRequests, seedRepository } from '../../src/dev/fake-github/fake-state.js';
+import {
+  addComment,
+  commitToBranch,
+  createFakeState,
+  findRepository,
+  openIssue,
+  pullRequests,
+  seedRepository,
+} from '../../src/dev/fake-github/fake-state.js';
 import type { FakeIssue, FakeRepository, FakeState } from '../../src/dev/fake-github/fake-state.js';
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { secondaryRateLimit, startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
@@ -13,7 +21,12 @@ import { loadRefsDir } from '../../src/cli/load-refs.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
 import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
 import type { LocalApp } from '../../src/dev/local-run/start-local-app.js';
-import { installationCreated, installationRepositoriesAdded, issueCommentCreated, push } from '../../src/dev/local-run/webhook-payloads.js';
+import {
+  installationCreated,
+  installationRepositoriesAdded,
+  issueCommentCreated,
+  push,
+} from '../../src/dev/local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../../src/github/read-repository.js';
 import { fixturesDir } from '../support/paths.js';
 import { renderedText } from '../support/rendered.js';
@@ -49,7 +62,10 @@ async function start(seed: (state: FakeState) => void, options: { concurrency?: 
   state = createFakeState(refs);
   seed(state);
   fake = await startFakeGitHub({ state });
-  local = await startLocalApp(fake, { ...options, ...(process.env.APP_TEST_LOG ? { log: (await import('pino')).pino({ level: 'debug' }) } : {}) });
+  local = await startLocalApp(fake, {
+    ...options,
+    ...(process.env.APP_TEST_LOG ? { log: (await import('pino')).pino({ level: 'debug' }) } : {}),
+  });
 }
 
 afterEach(async () => {
@@ -75,7 +91,12 @@ function repo(name: string): FakeRepository {
 
 /** Writes to repositories (the installation token request is not one). */
 function contentWrites(): string[] {
-  return fake.requests.filter((entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.route.startsWith('POST /app/')).map((entry) => entry.route);
+  return fake.requests
+    .filter(
+      (entry) =>
+        (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.route.startsWith('POST /app/'),
+    )
+    .map((entry) => entry.route);
 }
 
 async function install(...names: string[]) {
@@ -87,12 +108,17 @@ async function install(...names: string[]) {
 describe('installation', () => {
   it('opens one pull request per repository with pins, dependabot.yml and a reviewer-ready body', async () => {
     await start((s) => {
-      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, 'README.md': 'web\n' } });
+      seedRepository(s, {
+        fullName: 'octo-org/web',
+        files: { '.github/workflows/ci.yml': WORKFLOW, 'README.md': 'web\n' },
+      });
       seedRepository(s, {
         fullName: 'octo-org/api',
         files: {
-          '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4.2.2\n',
-          '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm # node deps\n    directory: "/"\n    schedule:\n      interval: daily\n',
+          '.github/workflows/ci.yml':
+            'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4.2.2\n',
+          '.github/dependabot.yml':
+            'version: 2\nupdates:\n  - package-ecosystem: npm # node deps\n    directory: "/"\n    schedule:\n      interval: daily\n',
         },
       });
     });
@@ -108,15 +134,24 @@ describe('installation', () => {
     const ci = files.get('.github/workflows/ci.yml')!;
     const checkout = tagSha('actions/checkout', 'v4');
     // The version goes first in the comment, where Dependabot and readers look; the words stay.
-    expect(ci).toMatch(new RegExp(`\\n      - uses: actions/checkout@${checkout}   # v4\\.\\d+\\.\\d+ fetch the code\\n`));
-    expect(ci).toMatch(new RegExp(`uses: 'actions/setup-node@${tagSha('actions/setup-node', 'v4')}' # v4\\.\\d+\\.\\d+\\n`));
+    expect(ci).toMatch(
+      new RegExp(`\\n      - uses: actions/checkout@${checkout}   # v4\\.\\d+\\.\\d+ fetch the code\\n`),
+    );
+    expect(ci).toMatch(
+      new RegExp(`uses: 'actions/setup-node@${tagSha('actions/setup-node', 'v4')}' # v4\\.\\d+\\.\\d+\\n`),
+    );
     expect(ci).toContain('      - uses: ./local-action\n');
     expect(ci).toContain('      - uses: nobody/missing-action@v1\n');
     // Every other byte is kept: the only differing lines are the two pinned ones.
     const changed = ci.split('\n').filter((line, index) => line !== WORKFLOW.split('\n')[index]);
     expect(changed).toHaveLength(2);
     expect(files.get('README.md')).toBe('web\n');
-    expect(parse(files.get('.github/dependabot.yml')!).updates[0]).toMatchObject({ 'package-ecosystem': 'github-actions', directory: '/', schedule: { interval: 'weekly' }, cooldown: { 'default-days': 7 } });
+    expect(parse(files.get('.github/dependabot.yml')!).updates[0]).toMatchObject({
+      'package-ecosystem': 'github-actions',
+      directory: '/',
+      schedule: { interval: 'weekly' },
+      cooldown: { 'default-days': 7 },
+    });
     // One commit on top of the default branch.
     const commit = web.git.commits.get(web.branches.get(PIN_BRANCH)!)!;
     expect(commit.parents).toEqual([web.branches.get('main')]);
@@ -132,18 +167,25 @@ describe('installation', () => {
     const api = repo('api');
     expect(pullRequests(api)).toHaveLength(1);
     const dependabot = branchFiles(api).get('.github/dependabot.yml')!;
-    expect(dependabot.startsWith('version: 2\nupdates:\n  - package-ecosystem: npm # node deps\n    directory: "/"\n    schedule:\n      interval: daily\n  - package-ecosystem: github-actions\n')).toBe(true);
+    expect(
+      dependabot.startsWith(
+        'version: 2\nupdates:\n  - package-ecosystem: npm # node deps\n    directory: "/"\n    schedule:\n      interval: daily\n  - package-ecosystem: github-actions\n',
+      ),
+    ).toBe(true);
   });
 
   it('answers the webhook at once and does the work in the queue, three writes per new pull request', async () => {
     await start((s) => {
-      for (let index = 0; index < 3; index += 1) seedRepository(s, { fullName: `octo-org/svc-${index}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
+      for (let index = 0; index < 3; index += 1)
+        seedRepository(s, { fullName: `octo-org/svc-${index}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
     });
     fake.setLatency(40);
     const delivery = await local.deliver('installation', installationCreated(['svc-0', 'svc-1', 'svc-2'].map(repo)));
     expect(delivery.status).toBe(200);
     // Answered before the first API call could have come back.
-    expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length).toBe(0);
+    expect(
+      fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens').length,
+    ).toBe(0);
     await local.pinwarden.idle();
     const { byRoute } = fake.counts();
     // The branch, one commit with every file, the pull request.
@@ -163,18 +205,20 @@ describe('installation', () => {
   });
 
   it('pins composite actions at the root, under .github/actions and in top-level folders', async () => {
-    const composite = (uses: string) => `name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - uses: ${uses}\n`;
-    await start((s) =>
-      void seedRepository(s, {
-        fullName: 'octo-org/tools',
-        files: {
-          'action.yml': composite('actions/checkout@v4'),
-          '.github/actions/setup/action.yaml': composite('actions/setup-node@v4'),
-          'drafter/action.yml': composite('docker/login-action@v3'),
-          'drafter/README.md': 'docs\n',
-          'src/main.ts': 'export {};\n',
-        },
-      }),
+    const composite = (uses: string) =>
+      `name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - uses: ${uses}\n`;
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/tools',
+          files: {
+            'action.yml': composite('actions/checkout@v4'),
+            '.github/actions/setup/action.yaml': composite('actions/setup-node@v4'),
+            'drafter/action.yml': composite('docker/login-action@v3'),
+            'drafter/README.md': 'docs\n',
+            'src/main.ts': 'export {};\n',
+          },
+        }),
     );
     await install('tools');
     const files = branchFiles(repo('tools'));
@@ -215,10 +259,16 @@ describe('installation', () => {
       seedRepository(s, { fullName: 'octo-org/forked', files: { '.github/workflows/ci.yml': WORKFLOW }, fork: true });
       seedRepository(s, { fullName: 'octo-org/empty' });
       seedRepository(s, { fullName: 'octo-org/docs', files: { 'README.md': 'no workflows\n' } });
-      seedRepository(s, { fullName: 'octo-org/local-only', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./here\n' } });
+      seedRepository(s, {
+        fullName: 'octo-org/local-only',
+        files: {
+          '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./here\n',
+        },
+      });
     });
     await install('old', 'forked', 'empty', 'docs', 'local-only');
-    for (const name of ['old', 'forked', 'empty', 'docs', 'local-only']) expect(pullRequests(repo(name)), name).toHaveLength(0);
+    for (const name of ['old', 'forked', 'empty', 'docs', 'local-only'])
+      expect(pullRequests(repo(name)), name).toHaveLength(0);
     expect(contentWrites()).toEqual([]);
   });
 });
@@ -231,16 +281,30 @@ async function pushTo(name: string, changes: Record<string, string | null>) {
   return delivery;
 }
 
-async function command(name: string, user: { login: string; type: 'User' | 'Bot' }, body = '/pinwarden pin', on?: FakeIssue) {
+async function command(
+  name: string,
+  user: { login: string; type: 'User' | 'Bot' },
+  body = '/pinwarden pin',
+  on?: FakeIssue,
+) {
   const repository = repo(name);
   const issue = on ?? openIssue(repository, { title: 'Pin please', body: '', user });
   const comment = addComment(state, repository, { issueNumber: issue.number, body, user });
-  await local.deliver('issue_comment', issueCommentCreated(repository, { id: comment.id, issueNumber: issue.number, body, user }));
+  await local.deliver(
+    'issue_comment',
+    issueCommentCreated(repository, { id: comment.id, issueNumber: issue.number, body, user }),
+  );
   await local.pinwarden.idle();
-  return { issue, comment, replies: () => repository.comments.filter((entry) => entry.issueNumber === issue.number && entry.user.type === 'Bot') };
+  return {
+    issue,
+    comment,
+    replies: () =>
+      repository.comments.filter((entry) => entry.issueNumber === issue.number && entry.user.type === 'Bot'),
+  };
 }
 
-const seedWeb = (s: FakeState) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
+const seedWeb = (s: FakeState) =>
+  void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
 
 describe('push to the default branch', () => {
   it('updates the open pull request instead of opening another', async () => {
@@ -248,7 +312,10 @@ describe('push to the default branch', () => {
     await install('web');
     const web = repo('web');
     const firstHead = web.branches.get(PIN_BRANCH);
-    await pushTo('web', { '.github/workflows/release.yml': 'on: push\njobs:\n  r:\n    runs-on: x\n    steps:\n      - uses: docker/login-action@v3\n' });
+    await pushTo('web', {
+      '.github/workflows/release.yml':
+        'on: push\njobs:\n  r:\n    runs-on: x\n    steps:\n      - uses: docker/login-action@v3\n',
+    });
     expect(pullRequests(web)).toHaveLength(1);
     expect(web.branches.get(PIN_BRANCH)).not.toBe(firstHead);
     const files = branchFiles(web);
@@ -320,7 +387,9 @@ describe('push to the default branch', () => {
     expect(pull!.state).toBe('open');
     expect(pullRequests(web)).toHaveLength(1);
     expect(branchFiles(web).get('.github/workflows/ci.yml')).toMatch(/actions\/checkout@[0-9a-f]{40} {3}# v3\./);
-    expect(replies().at(-1)!.body).toMatch(/^@maintainer Pull request reopened: https:\/\/github.com\/octo-org\/web\/pull\/1/);
+    expect(replies().at(-1)!.body).toMatch(
+      /^@maintainer Pull request reopened: https:\/\/github.com\/octo-org\/web\/pull\/1/,
+    );
   });
 });
 
@@ -328,11 +397,17 @@ describe('the /pinwarden pin command', () => {
   it('runs for a writer: 👀 first, then a reply with the outcome and the pull request link', async () => {
     await start(seedWeb);
     repo('web').collaborators.set('dev', 'write');
-    const { comment, replies } = await command('web', { login: 'dev', type: 'User' }, 'Could we?\n/pinwarden pin\nthanks');
+    const { comment, replies } = await command(
+      'web',
+      { login: 'dev', type: 'User' },
+      'Could we?\n/pinwarden pin\nthanks',
+    );
     expect(comment.reactions).toEqual(['eyes']);
     expect(pullRequests(repo('web'))).toHaveLength(1);
     expect(replies()).toHaveLength(1);
-    expect(replies()[0]!.body).toMatch(/^@dev Pull request created: https:\/\/github.com\/octo-org\/web\/pull\/\d+ \(2 pins, 1 left as they are\)\.$/);
+    expect(replies()[0]!.body).toMatch(
+      /^@dev Pull request created: https:\/\/github.com\/octo-org\/web\/pull\/\d+ \(2 pins, 1 left as they are\)\.$/,
+    );
   });
 
   it('refuses a reader politely and does nothing else', async () => {
@@ -349,7 +424,8 @@ describe('the /pinwarden pin command', () => {
     const reader = { login: 'passer-by', type: 'User' as const };
     const first = await command('web', reader);
     const later = [];
-    for (let index = 0; index < 5; index += 1) later.push((await command('web', reader, '/pinwarden pin', first.issue)).comment);
+    for (let index = 0; index < 5; index += 1)
+      later.push((await command('web', reader, '/pinwarden pin', first.issue)).comment);
     expect(first.replies()).toHaveLength(1);
     expect(later.map((comment) => comment.reactions)).toEqual(Array.from({ length: 5 }, () => ['confused']));
     // Another issue is another conversation: told there once too.
@@ -359,10 +435,18 @@ describe('the /pinwarden pin command', () => {
   it('does not run for a command a reader would not see as one', async () => {
     await start(seedWeb);
     repo('web').collaborators.set('dev', 'admin');
-    for (const body of ['```\n/pinwarden pin\n```', '    /pinwarden pin', '<!--\n/pinwarden pin\n-->', '/pinwarden pin-foo', '> /pinwarden pin']) {
+    for (const body of [
+      '```\n/pinwarden pin\n```',
+      '    /pinwarden pin',
+      '<!--\n/pinwarden pin\n-->',
+      '/pinwarden pin-foo',
+      '> /pinwarden pin',
+    ]) {
       await command('web', { login: 'dev', type: 'User' }, body);
     }
-    expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens')).toEqual([]);
+    expect(
+      fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens'),
+    ).toEqual([]);
   });
 
   it('ignores bots, the app itself included, and comments without the command', async () => {
@@ -371,7 +455,9 @@ describe('the /pinwarden pin command', () => {
     await command('web', { login: 'pinwarden[bot]', type: 'Bot' });
     repo('web').collaborators.set('dev', 'admin');
     await command('web', { login: 'dev', type: 'User' }, 'we should run `/pinwarden pin` some day');
-    expect(fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens')).toEqual([]);
+    expect(
+      fake.requests.filter((entry) => entry.route !== 'POST /app/installations/{installation_id}/access_tokens'),
+    ).toEqual([]);
   });
 
   it('says when there is nothing to pin, and which files it could not read', async () => {
@@ -379,20 +465,29 @@ describe('the /pinwarden pin command', () => {
       (s) =>
         void seedRepository(s, {
           fullName: 'octo-org/web',
-          files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./local\n', '.github/workflows/bad.yml': 'jobs: [\n' },
+          files: {
+            '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./local\n',
+            '.github/workflows/bad.yml': 'jobs: [\n',
+          },
         }),
     );
     repo('web').collaborators.set('dev', 'write');
     const { replies } = await command('web', { login: 'dev', type: 'User' });
     expect(replies()[0]!.body).toMatch(/^@dev Nothing to pin/);
-    expect(renderedText(replies()[0]!.body)).toMatch(/Files left alone:\n\.github\/workflows\/bad\.yml: .+ at line \d+, column \d+\n/);
+    expect(renderedText(replies()[0]!.body)).toMatch(
+      /Files left alone:\n\.github\/workflows\/bad\.yml: .+ at line \d+, column \d+\n/,
+    );
   });
 });
 
 describe('failures converge', () => {
   it('a crash between the commit and the pull request: the next event opens it, once', async () => {
     await start(seedWeb);
-    fake.injectFault({ match: /^POST \/repos\/[^/]+\/[^/]+\/pulls$/, times: 10, response: { status: 500, body: { message: 'injected' } } });
+    fake.injectFault({
+      match: /^POST \/repos\/[^/]+\/[^/]+\/pulls$/,
+      times: 10,
+      response: { status: 500, body: { message: 'injected' } },
+    });
     await install('web');
     const web = repo('web');
     expect(web.branches.has(PIN_BRANCH)).toBe(true);
@@ -408,10 +503,15 @@ describe('failures converge', () => {
   it('502s and a secondary rate limit during a 20-repository install: every pull request opened, none twice', async () => {
     const names = Array.from({ length: 20 }, (_, index) => `svc-${String(index).padStart(2, '0')}`);
     await start((s) => {
-      for (const name of names) seedRepository(s, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
+      for (const name of names)
+        seedRepository(s, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': WORKFLOW } });
     });
     fake.injectFault({ kind: 'graphql', times: 3, response: { status: 502, body: { message: 'Server Error' } } });
-    fake.injectFault({ operation: /^pinwardenCommit$/, times: 4, response: { status: 502, body: { message: 'Server Error' } } });
+    fake.injectFault({
+      operation: /^pinwardenCommit$/,
+      times: 4,
+      response: { status: 502, body: { message: 'Server Error' } },
+    });
     fake.injectFault({ operation: /^pinwardenCreateBranch$/, times: 1, response: 'drop' });
     fake.injectFault({ match: /^POST .*\/pulls$/, times: 2, response: secondaryRateLimit(2) });
     await install(...names);
@@ -428,11 +528,22 @@ describe('the branch is never taken from a person', () => {
     const ours = web.branches.get(PIN_BRANCH)!;
     const human = commitToBranch(web, PIN_BRANCH, { 'notes.txt': 'mine\n' }, 'my change');
     const { writePullRequest } = await import('../../src/github/write-pull-request.js');
-    const github = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 1 }) as unknown as GitHubClient;
+    const github = createTokenOctokit({
+      token: 't',
+      baseUrl: fake.url,
+      msPerRetrySecond: 1,
+    }) as unknown as GitHubClient;
     const repositoryId = Buffer.from('Repository:octo-org/web').toString('base64');
     const stale = writePullRequest(
       github,
-      { owner: 'octo-org', name: 'web', repositoryId, defaultBranch: 'main', headSha: web.branches.get('main')!, branch: { id: 'unused', head: ours } },
+      {
+        owner: 'octo-org',
+        name: 'web',
+        repositoryId,
+        defaultBranch: 'main',
+        headSha: web.branches.get('main')!,
+        branch: { id: 'unused', head: ours },
+      },
       { kind: 'write', branch: 'update', pullRequest: { action: 'create' } },
       [{ path: 'x.txt', text: 'x\n' }],
       { title: 't', body: 'b', commitMessage: 'm' },
@@ -444,7 +555,11 @@ describe('the branch is never taken from a person', () => {
 
   it('falls back to createRef on a GitHub Enterprise Server whose schema lacks updateRefs', async () => {
     await start(seedWeb);
-    fake.injectFault({ operation: /^pinwardenPutBranch$/, times: 1, response: { status: 200, body: { errors: [{ message: "Field 'updateRefs' doesn't exist on type 'Mutation'" }] } } });
+    fake.injectFault({
+      operation: /^pinwardenPutBranch$/,
+      times: 1,
+      response: { status: 200, body: { errors: [{ message: "Field 'updateRefs' doesn't exist on type 'Mutation'" }] } },
+    });
     await install('web');
     expect(pullRequests(repo('web'))).toHaveLength(1);
     expect(fake.counts().byRoute['POST /graphql (pinwardenCreateBranch)']).toBe(1);
@@ -453,24 +568,45 @@ describe('the branch is never taken from a person', () => {
 
 describe('bad input', () => {
   it('a malformed workflow is left alone and named in the pull request with the parser message', async () => {
-    await start((s) =>
-      void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/workflows/broken.yml': 'jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n' } }),
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: {
+            '.github/workflows/ci.yml': WORKFLOW,
+            '.github/workflows/broken.yml': 'jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n',
+          },
+        }),
     );
     await install('web');
     const web = repo('web');
-    expect(branchFiles(web).get('.github/workflows/broken.yml')).toBe('jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n');
-    expect(renderedText(pullRequests(web)[0]!.body)).toMatch(/\.github\/workflows\/broken\.yml: not changed, pinwarden cannot read it: .+ at line \d+, column \d+\n/);
+    expect(branchFiles(web).get('.github/workflows/broken.yml')).toBe(
+      'jobs:\n  a:\n    steps: [\n      - uses: actions/checkout@v4\n',
+    );
+    expect(renderedText(pullRequests(web)[0]!.body)).toMatch(
+      /\.github\/workflows\/broken\.yml: not changed, pinwarden cannot read it: .+ at line \d+, column \d+\n/,
+    );
   });
 
   it('binary and oversized workflow files are named in the pull request, not read or guessed at', async () => {
     const huge = `${WORKFLOW}${'# padding\n'.repeat(52_000)}`;
-    await start((s) =>
-      void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/workflows/blob.yml': 'on: push\u0000\u0001', '.github/workflows/huge.yml': huge } }),
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: {
+            '.github/workflows/ci.yml': WORKFLOW,
+            '.github/workflows/blob.yml': 'on: push\u0000\u0001',
+            '.github/workflows/huge.yml': huge,
+          },
+        }),
     );
     await install('web');
     const [pull] = pullRequests(repo('web'));
     expect(renderedText(pull!.body)).toContain('.github/workflows/blob.yml: not read: binary content');
-    expect(renderedText(pull!.body)).toMatch(/\.github\/workflows\/huge\.yml: not read: larger than GitHub's 512,000-byte text limit \(\d+ bytes\)/);
+    expect(renderedText(pull!.body)).toMatch(
+      /\.github\/workflows\/huge\.yml: not read: larger than GitHub's 512,000-byte text limit \(\d+ bytes\)/,
+    );
     expect(branchFiles(repo('web')).get('.github/workflows/huge.yml')).toBe(huge);
   });
 
@@ -479,7 +615,10 @@ describe('bad input', () => {
     await install('web');
     const web = repo('web');
     const head = web.branches.get(PIN_BRANCH);
-    await pushTo('web', { '.github/pinwarden.yml': 'ignore:\n  path: ["x"]\npull_request:\n  labels: security\n', '.github/workflows/ci.yml': WORKFLOW.replace('@v4', '@v3') });
+    await pushTo('web', {
+      '.github/pinwarden.yml': 'ignore:\n  path: ["x"]\npull_request:\n  labels: security\n',
+      '.github/workflows/ci.yml': WORKFLOW.replace('@v4', '@v3'),
+    });
     expect(web.branches.get(PIN_BRANCH)).toBe(head);
     const report = web.comments.find((comment) => comment.body.includes('pinwarden.yml` is invalid'))!;
     expect(renderedText(report.body)).toContain('ignore: Unrecognized key');
@@ -490,15 +629,18 @@ describe('bad input', () => {
   });
 
   it('config: ignored paths and actions, owners allowed unpinned, labels, title and Dependabot off', async () => {
-    await start((s) =>
-      void seedRepository(s, {
-        fullName: 'octo-org/web',
-        files: {
-          '.github/workflows/ci.yml': WORKFLOW,
-          '.github/workflows/legacy.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
-          '.github/pinwarden.yml': 'ignore:\n  paths: [".github/workflows/legacy*.yml"]\n  actions: ["actions/setup-*"]\nallow_unpinned_owners: [Nobody]\ndependabot:\n  enabled: false\npull_request:\n  title: "chore: pin actions"\n  labels: [security]\n',
-        },
-      }),
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: {
+            '.github/workflows/ci.yml': WORKFLOW,
+            '.github/workflows/legacy.yml':
+              'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
+            '.github/pinwarden.yml':
+              'ignore:\n  paths: [".github/workflows/legacy*.yml"]\n  actions: ["actions/setup-*"]\nallow_unpinned_owners: [Nobody]\ndependabot:\n  enabled: false\npull_request:\n  title: "chore: pin actions"\n  labels: [security]\n',
+          },
+        }),
     );
     await install('web');
     const web = repo('web');
@@ -515,9 +657,18 @@ describe('bad input', () => {
 
   it('config falls back to the org .github repository and follows _extends', async () => {
     await start((s) => {
-      seedRepository(s, { fullName: 'octo-org/.github', files: { '.github/pinwarden.yml': 'pull_request:\n  title: "org title"\n' } });
+      seedRepository(s, {
+        fullName: 'octo-org/.github',
+        files: { '.github/pinwarden.yml': 'pull_request:\n  title: "org title"\n' },
+      });
       seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
-      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/pinwarden.yml': '_extends: .github\npull_request:\n  labels: [deps]\n' } });
+      seedRepository(s, {
+        fullName: 'octo-org/api',
+        files: {
+          '.github/workflows/ci.yml': WORKFLOW,
+          '.github/pinwarden.yml': '_extends: .github\npull_request:\n  labels: [deps]\n',
+        },
+      });
     });
     await install('web', 'api');
     expect(pullRequests(repo('web'))[0]!.title).toBe('org title');
@@ -527,7 +678,10 @@ describe('bad input', () => {
 
   it('a change to the org config in the .github repository is read afresh', async () => {
     await start((s) => {
-      seedRepository(s, { fullName: 'octo-org/.github', files: { '.github/pinwarden.yml': 'pull_request:\n  title: "first"\n' } });
+      seedRepository(s, {
+        fullName: 'octo-org/.github',
+        files: { '.github/pinwarden.yml': 'pull_request:\n  title: "first"\n' },
+      });
       seedWeb(s);
     });
     await install('web');
@@ -541,75 +695,119 @@ describe('bad input', () => {
   it.each([
     ['bad YAML', { '.github/pinwarden.yml': 'ignore: [\n' }, /YAML error: .+ at line \d+, column \d+$/m],
     ['a wrong type', { '.github/pinwarden.yml': 'pull_request:\n  labels: security\n' }, /pull_request\.labels: /],
-    ['an alias bomb', { '.github/pinwarden.yml': `a: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 12 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(9).fill(`*${String.fromCharCode(97 + index)}`).join(',')}]`).join('\n')}\n` }, /YAML error: /],
-    ['an _extends loop', { '.github/pinwarden.yml': '_extends: tools\n' }, /`_extends` loops: octo-org\/tools:\.github\/pinwarden\.yml extends octo-org\/web:\.github\/pinwarden\.yml, which is already part of the chain/],
-  ])('an invalid config on first install (%s) is said in one attention issue, edited when it changes, closed when fixed', async (_name, files, problem) => {
-    await start((s) => {
-      seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, ...files } });
-      seedRepository(s, { fullName: 'octo-org/tools', files: { '.github/pinwarden.yml': '_extends: web\n' } });
-    });
-    await install('web');
-    const web = repo('web');
-    expect(pullRequests(web)).toEqual([]);
-    const issues = () => [...web.issues.values()].filter((issue) => !issue.pull);
-    expect(issues()).toHaveLength(1);
-    const [issue] = issues();
-    expect(issue).toMatchObject({ title: 'pinwarden: needs attention', state: 'open', labels: ['pinwarden'], user: { type: 'Bot' } });
-    expect(renderedText(issue!.body)).toMatch(problem);
-    expect(renderedText(issue!.body)).not.toContain('undefined');
-    // The same problems again (a maintainer asks in the issue): the issue is not written again.
-    web.collaborators.set('dev', 'write');
-    fake.resetCounts();
-    const { replies } = await command('web', { login: 'dev', type: 'User' }, '/pinwarden pin', issue);
-    expect(renderedText(replies()[0]!.body)).toMatch(problem);
-    expect(contentWrites().filter((route) => !route.includes('comments'))).toEqual([]);
-    // Other problems: the same issue, edited.
-    await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  title: 7\n' });
-    expect(issues()).toHaveLength(1);
-    expect(renderedText(issue!.body)).toContain('pull_request.title: ');
-    expect(renderedText(issue!.body)).not.toMatch(problem);
-    // Fixed: the pull request opens and the issue is closed.
-    await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  labels: [security]\n' });
-    expect(pullRequests(web)).toHaveLength(1);
-    expect(issues()).toHaveLength(1);
-    expect(issue!.state).toBe('closed');
-  });
+    [
+      'an alias bomb',
+      {
+        '.github/pinwarden.yml': `a: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from(
+          { length: 12 },
+          (_, index) =>
+            `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(9)
+              .fill(`*${String.fromCharCode(97 + index)}`)
+              .join(',')}]`,
+        ).join('\n')}\n`,
+      },
+      /YAML error: /,
+    ],
+    [
+      'an _extends loop',
+      { '.github/pinwarden.yml': '_extends: tools\n' },
+      /`_extends` loops: octo-org\/tools:\.github\/pinwarden\.yml extends octo-org\/web:\.github\/pinwarden\.yml, which is already part of the chain/,
+    ],
+  ])(
+    'an invalid config on first install (%s) is said in one attention issue, edited when it changes, closed when fixed',
+    async (_name, files, problem) => {
+      await start((s) => {
+        seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, ...files } });
+        seedRepository(s, { fullName: 'octo-org/tools', files: { '.github/pinwarden.yml': '_extends: web\n' } });
+      });
+      await install('web');
+      const web = repo('web');
+      expect(pullRequests(web)).toEqual([]);
+      const issues = () => [...web.issues.values()].filter((issue) => !issue.pull);
+      expect(issues()).toHaveLength(1);
+      const [issue] = issues();
+      expect(issue).toMatchObject({
+        title: 'pinwarden: needs attention',
+        state: 'open',
+        labels: ['pinwarden'],
+        user: { type: 'Bot' },
+      });
+      expect(renderedText(issue!.body)).toMatch(problem);
+      expect(renderedText(issue!.body)).not.toContain('undefined');
+      // The same problems again (a maintainer asks in the issue): the issue is not written again.
+      web.collaborators.set('dev', 'write');
+      fake.resetCounts();
+      const { replies } = await command('web', { login: 'dev', type: 'User' }, '/pinwarden pin', issue);
+      expect(renderedText(replies()[0]!.body)).toMatch(problem);
+      expect(contentWrites().filter((route) => !route.includes('comments'))).toEqual([]);
+      // Other problems: the same issue, edited.
+      await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  title: 7\n' });
+      expect(issues()).toHaveLength(1);
+      expect(renderedText(issue!.body)).toContain('pull_request.title: ');
+      expect(renderedText(issue!.body)).not.toMatch(problem);
+      // Fixed: the pull request opens and the issue is closed.
+      await pushTo('web', { '.github/pinwarden.yml': 'pull_request:\n  labels: [security]\n' });
+      expect(pullRequests(web)).toHaveLength(1);
+      expect(issues()).toHaveLength(1);
+      expect(issue!.state).toBe('closed');
+    },
+  );
 
   it('a workflow it cannot read, with nothing else to pin, is named in the attention issue; beside pins, in the pull request', async () => {
-    const twoDocuments = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n---\nmore: 1\n';
+    const twoDocuments =
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n---\nmore: 1\n';
     await start((s) => {
       seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/two.yml': twoDocuments } });
-      seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/two.yml': twoDocuments, '.github/workflows/ci.yml': WORKFLOW } });
+      seedRepository(s, {
+        fullName: 'octo-org/api',
+        files: { '.github/workflows/two.yml': twoDocuments, '.github/workflows/ci.yml': WORKFLOW },
+      });
     });
     await install('web', 'api');
     const [issue] = [...repo('web').issues.values()];
-    expect(renderedText(issue!.body)).toContain('.github/workflows/two.yml: several YAML documents in one file (the second starts at line 7)');
-    expect(renderedText(pullRequests(repo('api'))[0]!.body)).toContain('Files left alone\n.github/workflows/two.yml: not changed, pinwarden cannot read it: several YAML documents');
+    expect(renderedText(issue!.body)).toContain(
+      '.github/workflows/two.yml: several YAML documents in one file (the second starts at line 7)',
+    );
+    expect(renderedText(pullRequests(repo('api'))[0]!.body)).toContain(
+      'Files left alone\n.github/workflows/two.yml: not changed, pinwarden cannot read it: several YAML documents',
+    );
     expect([...repo('api').issues.values()].filter((entry) => !entry.pull)).toEqual([]);
   });
 
   it('audits what the repository runs: findings on top of the pull request, the serious ones in one issue, closed once gone', async () => {
-    const compromised = WORKFLOW.replace("      - uses: ./local-action\n", "      - uses: aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648\n        env: { TOKEN: '${{ secrets.DEPLOY_TOKEN }}' }\n");
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': compromised } }));
+    const compromised = WORKFLOW.replace(
+      '      - uses: ./local-action\n',
+      "      - uses: aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648\n        env: { TOKEN: '${{ secrets.DEPLOY_TOKEN }}' }\n",
+    );
+    await start(
+      (s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': compromised } }),
+    );
     await install('web');
     const web = repo('web');
     const [pull] = pullRequests(web);
     const body = renderedText(pull!.body);
     expect(body.indexOf('Security findings')).toBeLessThan(body.indexOf('Why'));
-    expect(body).toMatch(/critical \.github\/workflows\/ci\.yml line 10 \(known-compromised\): aquasecurity\/trivy-action@ddb9da44\S+ is pinned to a known-compromised commit/);
+    expect(body).toMatch(
+      /critical \.github\/workflows\/ci\.yml line 10 \(known-compromised\): aquasecurity\/trivy-action@ddb9da44\S+ is pinned to a known-compromised commit/,
+    );
     const issues = () => [...web.issues.values()].filter((issue) => !issue.pull);
     expect(issues()).toHaveLength(1);
     const [issue] = issues();
     expect(issue).toMatchObject({ title: 'pinwarden: security findings', state: 'open', labels: ['pinwarden'] });
     const said = renderedText(issue!.body);
-    expect(said).toContain('Check the runs of .github/workflows/ci.yml from 2026-03-19T17:43:00Z to 2026-03-20T05:40:00Z UTC');
+    expect(said).toContain(
+      'Check the runs of .github/workflows/ci.yml from 2026-03-19T17:43:00Z to 2026-03-20T05:40:00Z UTC',
+    );
     expect(said).toContain('rotate it: DEPLOY_TOKEN, GITHUB_TOKEN');
     // The same findings again: nothing written to the issue.
     fake.resetCounts();
     await pushTo('web', { 'README.md': 'x', '.github/workflows/ci.yml': `${compromised}# touched\n` });
     expect(contentWrites().filter((route) => route.includes('/issues'))).toEqual([]);
     // Other findings: the same issue, edited.
-    const other = compromised.replace('aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648', 'tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67');
+    const other = compromised.replace(
+      'aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648',
+      'tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67',
+    );
     await pushTo('web', { '.github/workflows/ci.yml': other });
     expect(issues()).toHaveLength(1);
     expect(renderedText(issue!.body)).toContain('tj-actions/changed-files@0e58ed86');
@@ -628,16 +826,31 @@ describe('bad input', () => {
     });
     await install('web', 'api');
     for (const name of ['web', 'api']) {
-      const issue = [...repo(name).issues.values()].find((entry) => !entry.pull && entry.title === 'pinwarden: security findings');
+      const issue = [...repo(name).issues.values()].find(
+        (entry) => !entry.pull && entry.title === 'pinwarden: security findings',
+      );
       expect(renderedText(issue!.body)).toContain('the organisation has a repository named tpcp-docs');
     }
-    expect(fake.requests.filter((entry) => entry.route.endsWith('(pinwardenExfiltrationRepositories)'))).toHaveLength(1);
+    expect(fake.requests.filter((entry) => entry.route.endsWith('(pinwardenExfiltrationRepositories)'))).toHaveLength(
+      1,
+    );
   });
 
   it('leaves workflows onboarded to actions.lock as they are, pins the others, audits the locked commits', async () => {
-    const lock = "version: 'v0.0.2'\nworkflows:\n  .github/workflows/locked.yml:\n    - actions/checkout@v4\ndependencies:\n  aquasecurity/trivy-action@0.34.2:\n    ref: '0.34.2'\n    commit: 'sha1-ddb9da4475c1cef7d5389062bdfdfbdbd1394648'\n";
+    const lock =
+      "version: 'v0.0.2'\nworkflows:\n  .github/workflows/locked.yml:\n    - actions/checkout@v4\ndependencies:\n  aquasecurity/trivy-action@0.34.2:\n    ref: '0.34.2'\n    commit: 'sha1-ddb9da4475c1cef7d5389062bdfdfbdbd1394648'\n";
     const locked = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/actions.lock': lock, '.github/workflows/locked.yml': locked, '.github/workflows/ci.yml': WORKFLOW } }));
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: {
+            '.github/workflows/actions.lock': lock,
+            '.github/workflows/locked.yml': locked,
+            '.github/workflows/ci.yml': WORKFLOW,
+          },
+        }),
+    );
     await install('web');
     const web = repo('web');
     const files = branchFiles(web);
@@ -650,7 +863,8 @@ describe('bad input', () => {
   });
 
   it('were we hit: names the runs of the incident\u2019s hours whose workflow used the moved tag, and says when no run is recorded', async () => {
-    const exposed = 'on: push\njobs:\n  scan:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@0.34.2\n';
+    const exposed =
+      'on: push\njobs:\n  scan:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@0.34.2\n';
     await start((s) => {
       seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': exposed } });
       seedRepository(s, { fullName: 'octo-org/api', files: { '.github/workflows/ci.yml': exposed } });
@@ -662,28 +876,54 @@ describe('bad input', () => {
       { id: 4650, path: '.github/workflows/ci.yml', headSha: head, createdAt: '2026-03-18T09:00:00Z' },
     );
     await install('web', 'api');
-    const issue = [...web.issues.values()].find((entry) => !entry.pull && entry.title === 'pinwarden: security findings');
+    const issue = [...web.issues.values()].find(
+      (entry) => !entry.pull && entry.title === 'pinwarden: security findings',
+    );
     const said = renderedText(issue!.body);
-    expect(said).toContain('run 4701 (https://github.com/octo-org/web/actions/runs/4701), started 2026-03-19T20:15:00Z, used aquasecurity/trivy-action@0.34.2 while it pointed to malicious code');
+    expect(said).toContain(
+      'run 4701 (https://github.com/octo-org/web/actions/runs/4701), started 2026-03-19T20:15:00Z, used aquasecurity/trivy-action@0.34.2 while it pointed to malicious code',
+    );
     expect(said).not.toContain('4650');
     // No run recorded in the window: no exposure claimed (the tag finding still stands).
-    const api = [...repo('api').issues.values()].find((entry) => !entry.pull && entry.title === 'pinwarden: security findings');
+    const api = [...repo('api').issues.values()].find(
+      (entry) => !entry.pull && entry.title === 'pinwarden: security findings',
+    );
     expect(renderedText(api!.body)).not.toMatch(/run \d+ \(/);
   });
 
   it('config extends the actions that must stay on a tag: left on it, and the audit asks for a full version', async () => {
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/pinwarden.yml': 'must_stay_on_tag: ["actions/setup-node"]\n' } }));
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: {
+            '.github/workflows/ci.yml': WORKFLOW,
+            '.github/pinwarden.yml': 'must_stay_on_tag: ["actions/setup-node"]\n',
+          },
+        }),
+    );
     await install('web');
     const ci = branchFiles(repo('web')).get('.github/workflows/ci.yml')!;
     expect(ci).toContain("      - uses: 'actions/setup-node@v4'\n");
     expect(ci).not.toContain('actions/checkout@v4');
-    expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(/Left on their tag\n\.github\/workflows\/ci\.yml line 8: actions\/setup-node@v4 refuses to run from a commit SHA \(configured in \.github\/pinwarden\.yml\), so it stays on its tag/);
-    expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(/medium \.github\/workflows\/ci\.yml line 8 \(must-stay-on-tag\): must stay on a full version tag/);
+    expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(
+      /Left on their tag\n\.github\/workflows\/ci\.yml line 8: actions\/setup-node@v4 refuses to run from a commit SHA \(configured in \.github\/pinwarden\.yml\), so it stays on its tag/,
+    );
+    expect(renderedText(pullRequests(repo('web'))[0]!.body)).toMatch(
+      /medium \.github\/workflows\/ci\.yml line 8 \(must-stay-on-tag\): must stay on a full version tag/,
+    );
   });
 
   it('a dependabot.yml that already has github-actions is untouched', async () => {
-    const dependabot = 'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
-    await start((s) => void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot } }));
+    const dependabot =
+      'version: 2\nupdates:\n  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule: {interval: monthly}\n';
+    await start(
+      (s) =>
+        void seedRepository(s, {
+          fullName: 'octo-org/web',
+          files: { '.github/workflows/ci.yml': WORKFLOW, '.github/dependabot.yml': dependabot },
+        }),
+    );
     await install('web');
     expect(branchFiles(repo('web')).get('.github/dependabot.yml')).toBe(dependabot);
     expect(pullRequests(repo('web'))[0]!.body).toContain('already has a `github-actions` entry');

@@ -35,11 +35,24 @@ async function fakeWithRepository(latencyMs = 0): Promise<FakeGitHub> {
 }
 
 function fakeEnv(github: FakeGitHub, secret: string): Record<string, string> {
-  return { WEBHOOK_SECRET: secret, GHE_HOST: new URL(github.url).host, GHE_PROTOCOL: 'http', PINWARDEN_DEBOUNCE_MS: '0' };
+  return {
+    WEBHOOK_SECRET: secret,
+    GHE_HOST: new URL(github.url).host,
+    GHE_PROTOCOL: 'http',
+    PINWARDEN_DEBOUNCE_MS: '0',
+  };
 }
 
 async function deliverInstall(port: number, github: FakeGitHub, secret: string): Promise<number> {
-  return (await deliverWebhook(`http://127.0.0.1:${port}`, secret, 'installation', installationCreated([findRepository(github.state, 'octo-org', 'web')!]), 'start-1')).status;
+  return (
+    await deliverWebhook(
+      `http://127.0.0.1:${port}`,
+      secret,
+      'installation',
+      installationCreated([findRepository(github.state, 'octo-org', 'web')!]),
+      'start-1',
+    )
+  ).status;
 }
 
 it('starts from environment variables, answers /ping, and opens a pull request for a signed webhook', async () => {
@@ -48,15 +61,28 @@ it('starts from environment variables, answers /ping, and opens a pull request f
   server = await startServerProcess({ ...fakeEnv(fake, 'start-test-secret'), LOG_LEVEL: 'trace' });
   expect(await deliverInstall(server.port, fake, 'start-test-secret')).toBe(200);
   const web = findRepository(fake.state, 'octo-org', 'web')!;
-  await waitFor(async () => (pullRequests(web).length > 0 ? true : undefined), () => 'the pull request');
+  await waitFor(
+    async () => (pullRequests(web).length > 0 ? true : undefined),
+    () => 'the pull request',
+  );
   expect(pullRequests(web)).toHaveLength(1);
   // Three writes for a new pull request: branch, commit, pull request.
-  const writes = fake.requests.filter((entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.path.startsWith('/app/'));
-  expect(writes.map((entry) => entry.route)).toEqual(['POST /graphql (pinwardenPutBranch)', 'POST /graphql (pinwardenCommit)', 'POST /repos/{owner}/{repo}/pulls']);
+  const writes = fake.requests.filter(
+    (entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.path.startsWith('/app/'),
+  );
+  expect(writes.map((entry) => entry.route)).toEqual([
+    'POST /graphql (pinwardenPutBranch)',
+    'POST /graphql (pinwardenCommit)',
+    'POST /repos/{owner}/{repo}/pulls',
+  ]);
   // Through the Enterprise path prefix, as GHE_HOST makes it.
   expect(fake.requests.some((entry) => entry.path.startsWith('/repos/octo-org/web/'))).toBe(true);
   // Structured JSON logs: each key once a line, and no secret, signature, key or token in them.
-  const lines = server.output().trim().split('\n').filter((line) => line.startsWith('{'));
+  const lines = server
+    .output()
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'));
   expect(lines.length).toBeGreaterThan(5);
   expect(lines.flatMap((line) => duplicateKeys(line).map((key) => `${key} in ${line.slice(0, 200)}`))).toEqual([]);
   const output = server.output();
@@ -69,7 +95,9 @@ it('starts from environment variables, answers /ping, and opens a pull request f
 });
 
 it('refuses to start without WEBHOOK_SECRET', async () => {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'app', 'main.js')], { env: { PATH: process.env.PATH, APP_ID: '1', PRIVATE_KEY: 'x' } });
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'app', 'main.js')], {
+    env: { PATH: process.env.PATH, APP_ID: '1', PRIVATE_KEY: 'x' },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -81,7 +109,14 @@ it('an unsigned 100 MB body is refused with 413 while it streams; four 40 MB one
   server = await startServerProcess({ WEBHOOK_SECRET: 'attack-secret', GHE_HOST: '127.0.0.1:9', GHE_PROTOCOL: 'http' });
   const port = server.port;
   const pings: (string | undefined)[] = [];
-  const pinging = setInterval(() => void ping(port).then((answer) => pings.push(answer), () => pings.push('failed')), 50);
+  const pinging = setInterval(
+    () =>
+      void ping(port).then(
+        (answer) => pings.push(answer),
+        () => pings.push('failed'),
+      ),
+    50,
+  );
   try {
     expect(await streamBody(port, 100 * 1024 * 1024)).toBe(413);
     // Together they are over what all bodies may hold at once: some are cut off by that bound
@@ -89,7 +124,9 @@ it('an unsigned 100 MB body is refused with 413 while it streams; four 40 MB one
     const concurrent = await Promise.all([1, 2, 3, 4].map(() => streamBody(port, 40 * 1024 * 1024)));
     expect(concurrent.every((status) => status === 413 || status === 503)).toBe(true);
     expect(concurrent).toContain(413);
-    expect(await Promise.all([1, 2, 3, 4].map(() => streamBody(port, 40 * 1024 * 1024, { contentLength: true })))).toEqual([413, 413, 413, 413]);
+    expect(
+      await Promise.all([1, 2, 3, 4].map(() => streamBody(port, 40 * 1024 * 1024, { contentLength: true }))),
+    ).toEqual([413, 413, 413, 413]);
   } finally {
     clearInterval(pinging);
   }
@@ -99,8 +136,15 @@ it('an unsigned 100 MB body is refused with 413 while it streams; four 40 MB one
   expect(server.child.exitCode).toBeNull();
   // Refusals are warnings of one line each, without a stack trace (the child's log reaches us a
   // little after the answers do: wait for it).
-  const refusalLines = () => server!.output().split('\n').filter((line) => line.includes('webhook refused'));
-  const refusals = await waitFor(async () => (refusalLines().length >= 9 ? refusalLines() : undefined), () => `9 refusal lines, got: ${refusalLines().length}`);
+  const refusalLines = () =>
+    server!
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('webhook refused'));
+  const refusals = await waitFor(
+    async () => (refusalLines().length >= 9 ? refusalLines() : undefined),
+    () => `9 refusal lines, got: ${refusalLines().length}`,
+  );
   expect(refusals.every((line) => JSON.parse(line).level === 40 && !line.includes('stack'))).toBe(true);
 });
 
@@ -108,7 +152,9 @@ it('the container command: SIGTERM lets the queued run finish, then the process 
   const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8');
   const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
   // npm start runs the same command, so what is tested here is what operators run either way.
-  const packageJson = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const packageJson = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   expect(packageJson.scripts.start).toBe(cmd.join(' '));
   expect(cmd[0]).toBe('node');
 
@@ -116,7 +162,10 @@ it('the container command: SIGTERM lets the queued run finish, then the process 
   server = await startServerProcess(fakeEnv(fake, 'drain-secret'), cmd);
   expect(await deliverInstall(server.port, fake, 'drain-secret')).toBe(200);
   // The run is under way (it has asked for a token and read), not finished: stop now.
-  await waitFor(async () => (fake!.requests.some((entry) => entry.kind === 'graphql') ? true : undefined), () => 'the run to start');
+  await waitFor(
+    async () => (fake!.requests.some((entry) => entry.kind === 'graphql') ? true : undefined),
+    () => 'the run to start',
+  );
   const web = findRepository(fake.state, 'octo-org', 'web')!;
   expect(pullRequests(web)).toHaveLength(0);
   server.child.kill('SIGTERM');
@@ -127,32 +176,51 @@ it('the container command: SIGTERM lets the queued run finish, then the process 
   expect(log.indexOf('drained; exiting')).toBeGreaterThan(log.indexOf('draining'));
 });
 
-it.skipIf(!redisServerPath())('with Redis gone: a webhook is answered 503 at once, the log stays JSON, and SIGTERM exits within the drain limit', async () => {
-  const redis = await startRedisServer();
-  try {
-    fake = await fakeWithRepository();
-    server = await startServerProcess({ ...fakeEnv(fake, 'redis-secret'), REDIS_URL: redis.url, PINWARDEN_DRAIN_MS: '3000' });
-    await redis.stop();
-    await waitFor(async () => (server!.output().includes('Redis connection error') ? true : undefined), () => 'the server to see Redis go', 10_000);
-    const started = performance.now();
-    expect(await deliverInstall(server.port, fake, 'redis-secret')).toBe(503);
-    expect(performance.now() - started).toBeLessThan(5_000);
-    const lines = server.output().trim().split('\n').filter((line) => line.trim() !== '');
-    // Every line pino's: no plain-text stack trace from a Redis client without a listener.
-    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
-    server.child.kill('SIGTERM');
-    expect(await server.exited()).toBe(0);
-    expect(server.output()).toMatch(/drain did not end in time|drained; exiting/);
-  } finally {
-    await redis.stop().catch(() => undefined);
-  }
-});
+it.skipIf(!redisServerPath())(
+  'with Redis gone: a webhook is answered 503 at once, the log stays JSON, and SIGTERM exits within the drain limit',
+  async () => {
+    const redis = await startRedisServer();
+    try {
+      fake = await fakeWithRepository();
+      server = await startServerProcess({
+        ...fakeEnv(fake, 'redis-secret'),
+        REDIS_URL: redis.url,
+        PINWARDEN_DRAIN_MS: '3000',
+      });
+      await redis.stop();
+      await waitFor(
+        async () => (server!.output().includes('Redis connection error') ? true : undefined),
+        () => 'the server to see Redis go',
+        10_000,
+      );
+      const started = performance.now();
+      expect(await deliverInstall(server.port, fake, 'redis-secret')).toBe(503);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      const lines = server
+        .output()
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      // Every line pino's: no plain-text stack trace from a Redis client without a listener.
+      expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+      server.child.kill('SIGTERM');
+      expect(await server.exited()).toBe(0);
+      expect(server.output()).toMatch(/drain did not end in time|drained; exiting/);
+    } finally {
+      await redis.stop().catch(() => undefined);
+    }
+  },
+);
 
 it('SIGTERM exits after PINWARDEN_DRAIN_MS even when a run is still going', async () => {
   fake = await fakeWithRepository(3_000);
   server = await startServerProcess({ ...fakeEnv(fake, 'slow-secret'), PINWARDEN_DRAIN_MS: '1000' });
   expect(await deliverInstall(server.port, fake, 'slow-secret')).toBe(200);
-  await waitFor(async () => (fake!.requests.some((entry) => entry.kind === 'graphql') ? true : undefined), () => 'the run to start', 20_000);
+  await waitFor(
+    async () => (fake!.requests.some((entry) => entry.kind === 'graphql') ? true : undefined),
+    () => 'the run to start',
+    20_000,
+  );
   const stopped = performance.now();
   server.child.kill('SIGTERM');
   expect(await server.exited()).toBe(0);

@@ -18,14 +18,34 @@ afterEach(async () => {
 
 async function start(limits: { maxBodyBytes?: number; maxPendingBytes?: number; slowSenderGraceMs?: number } = {}) {
   const lines: Record<string, unknown>[] = [];
-  const log = pino({ level: 'trace' }, new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) }));
+  const log = pino(
+    { level: 'trace' },
+    new Writable({
+      write: (chunk: Buffer, _encoding, done) => (
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>),
+        done()
+      ),
+    }),
+  );
   const received: { id: string; name: string; payload: unknown }[] = [];
-  server = await startWebhookServer({ probot: { receive: async (event) => void received.push(event as never) }, secret: SECRET, host: '127.0.0.1', port: 0, log, ...limits });
+  server = await startWebhookServer({
+    probot: { receive: async (event) => void received.push(event as never) },
+    secret: SECRET,
+    host: '127.0.0.1',
+    port: 0,
+    log,
+    ...limits,
+  });
   return { lines, received, url: `${server.url}/api/github/webhooks`, port: server.port };
 }
 
 function signed(body: string, secret = SECRET) {
-  return { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'd-1', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+  return {
+    'content-type': 'application/json',
+    'x-github-event': 'push',
+    'x-github-delivery': 'd-1',
+    'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  };
 }
 
 describe('the webhook edge', () => {
@@ -52,7 +72,12 @@ describe('the webhook edge', () => {
     expect(received).toEqual([]);
     const refusals = lines.filter((line) => line.level !== 30);
     expect(refusals).toHaveLength(1);
-    expect(refusals[0]).toMatchObject({ level: 40, msg: 'webhook refused', status: 401, reason: 'signature does not match' });
+    expect(refusals[0]).toMatchObject({
+      level: 40,
+      msg: 'webhook refused',
+      status: 401,
+      reason: 'signature does not match',
+    });
     expect(JSON.stringify(refusals[0])).not.toContain('stack');
   });
 
@@ -66,7 +91,9 @@ describe('the webhook edge', () => {
       [{ 'x-hub-signature-256': 'sha1=abc' }, 401],
     ];
     for (const [override, status] of cases) {
-      const headers = Object.fromEntries(Object.entries({ ...signed('{}'), ...override }).filter(([, value]) => value !== ''));
+      const headers = Object.fromEntries(
+        Object.entries({ ...signed('{}'), ...override }).filter(([, value]) => value !== ''),
+      );
       const response = await fetch(url, { method: 'POST', headers, body: '{}' }).catch(() => undefined);
       // fetch itself refuses a NUL in a header: nothing reaches the server then.
       if (response) expect(response.status, JSON.stringify(override)).toBe(status);
@@ -79,7 +106,13 @@ describe('the webhook edge', () => {
     expect(await streamBody(port, 5 * 1024 * 1024)).toBe(413);
     // Two senders hold 1.5 MiB each without finishing; a third body does not fit beside them.
     const holders = [1, 2].map(() => {
-      const held = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/github/webhooks', headers: signed('{}') });
+      const held = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/github/webhooks',
+        headers: signed('{}'),
+      });
       held.on('error', () => {});
       held.write(Buffer.alloc(1.5 * 1024 * 1024, 0x20));
       return held;
@@ -93,9 +126,19 @@ describe('the webhook edge', () => {
   });
 
   it('two unsigned senders that send most of a body and stall cannot starve a signed delivery', async () => {
-    const { url, port, received } = await start({ maxBodyBytes: 3 * 1024 * 1024, maxPendingBytes: 4 * 1024 * 1024, slowSenderGraceMs: 400 });
+    const { url, port, received } = await start({
+      maxBodyBytes: 3 * 1024 * 1024,
+      maxPendingBytes: 4 * 1024 * 1024,
+      slowSenderGraceMs: 400,
+    });
     const holders = [1, 2].map(() => {
-      const held = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/github/webhooks', headers: { ...signed('{}'), 'content-length': String(3 * 1024 * 1024) } });
+      const held = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/github/webhooks',
+        headers: { ...signed('{}'), 'content-length': String(3 * 1024 * 1024) },
+      });
       held.on('error', () => {});
       held.write(Buffer.alloc(1.9 * 1024 * 1024, 0x20));
       return held;
@@ -115,7 +158,20 @@ describe('the webhook edge', () => {
     let hang = false;
     const received: unknown[] = [];
     const log = pino({ level: 'silent' });
-    server = await startWebhookServer({ probot: { receive: async (event) => { received.push(event); if (hang) await new Promise(() => undefined); } }, secret: SECRET, host: '127.0.0.1', port: 0, log, accepting: () => reason, handlerTimeoutMs: 200 });
+    server = await startWebhookServer({
+      probot: {
+        receive: async (event) => {
+          received.push(event);
+          if (hang) await new Promise(() => undefined);
+        },
+      },
+      secret: SECRET,
+      host: '127.0.0.1',
+      port: 0,
+      log,
+      accepting: () => reason,
+      handlerTimeoutMs: 200,
+    });
     const url = `${server.url}/api/github/webhooks`;
     const refused = await fetch(url, { method: 'POST', headers: signed('{}'), body: '{}' });
     expect(refused.status).toBe(503);
@@ -150,8 +206,12 @@ describe('refusal log', () => {
   it('logs at most N refusals a window, then says how many it left out', () => {
     const logged: [Record<string, unknown>, string][] = [];
     let now = 0;
-    const refuse = createRefusalLog({ warn: (fields, message) => void logged.push([fields, message]) }, { perWindow: 3, windowMs: 1_000, now: () => now });
-    for (let index = 0; index < 10; index += 1) refuse({ status: 401, reason: 'signature does not match', remote: '203.0.113.9' });
+    const refuse = createRefusalLog(
+      { warn: (fields, message) => void logged.push([fields, message]) },
+      { perWindow: 3, windowMs: 1_000, now: () => now },
+    );
+    for (let index = 0; index < 10; index += 1)
+      refuse({ status: 401, reason: 'signature does not match', remote: '203.0.113.9' });
     expect(logged).toHaveLength(3);
     now = 1_000;
     refuse({ status: 401, reason: 'signature does not match', remote: '203.0.113.9' });

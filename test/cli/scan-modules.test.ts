@@ -12,7 +12,11 @@ registerHooks({ resolve(specifier, context, next) { const resolved = next(specif
 function packagesLoaded(args: string[]): Set<string> {
   let stderr = '';
   try {
-    execFileSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(HOOK)}`, join(repoRoot, 'bin', 'pinwarden.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(HOOK)}`, join(repoRoot, 'bin', 'pinwarden.js'), ...args],
+      { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   } catch (error) {
     stderr = (error as { stderr: string }).stderr;
   }
@@ -21,9 +25,17 @@ function packagesLoaded(args: string[]): Set<string> {
 
 describe('what scan loads', () => {
   it('reads a workflow with the YAML parser alone, and a Dockerfile with its parser on demand', () => {
-    const workflow = packagesLoaded(['scan', join(fixturesDir, 'demo', 'sample-repo', '.github', 'workflows', 'ci.yml')]);
+    const workflow = packagesLoaded([
+      'scan',
+      join(fixturesDir, 'demo', 'sample-repo', '.github', 'workflows', 'ci.yml'),
+    ]);
     expect(workflow.has('yaml')).toBe(true);
-    for (const heavy of ['@octokit/core', '@octokit/rest', 'probot', 'zod', 'dockerfile-ast', 'p-queue']) expect(workflow.has(heavy), heavy).toBe(false);
-    expect(packagesLoaded(['scan', join(fixturesDir, 'images', 'repo', 'services', 'api', 'Dockerfile')]).has('dockerfile-ast')).toBe(true);
+    for (const heavy of ['@octokit/core', '@octokit/rest', 'probot', 'zod', 'dockerfile-ast', 'p-queue'])
+      expect(workflow.has(heavy), heavy).toBe(false);
+    expect(
+      packagesLoaded(['scan', join(fixturesDir, 'images', 'repo', 'services', 'api', 'Dockerfile')]).has(
+        'dockerfile-ast',
+      ),
+    ).toBe(true);
   });
 });

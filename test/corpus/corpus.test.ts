@@ -44,7 +44,11 @@ let resolver: RefResolver;
 beforeAll(async () => {
   if (!corpusAvailable) return;
   const local = (await collectFiles([corpusWorkflowsDir])).files;
-  files = local.map((file) => ({ ...file, name: relative(corpusWorkflowsDir, file.path), text: readFileSync(file.path, 'utf8') }));
+  files = local.map((file) => ({
+    ...file,
+    name: relative(corpusWorkflowsDir, file.path),
+    text: readFileSync(file.path, 'utf8'),
+  }));
   const refs = await loadRefsDir(corpusRefsDir);
   refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   resolver = createTableRefResolver(refs);
@@ -115,9 +119,12 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
       compared += 1;
       values += expected.length;
       const ours = located.references.map((reference) => reference.site.value).toSorted();
-      if (JSON.stringify(ours) !== JSON.stringify(expected.toSorted())) mismatches.push(`${file.name}: ours ${JSON.stringify(ours)} vs ${JSON.stringify(expected.toSorted())}`);
+      if (JSON.stringify(ours) !== JSON.stringify(expected.toSorted()))
+        mismatches.push(`${file.name}: ours ${JSON.stringify(ours)} vs ${JSON.stringify(expected.toSorted())}`);
     }
-    console.info(`(a) compared ${compared} files, ${values} uses values; ${oracleRejected} files rejected by the oracle`);
+    console.info(
+      `(a) compared ${compared} files, ${values} uses values; ${oracleRejected} files rejected by the oracle`,
+    );
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(200);
     expect(values).toBeGreaterThan(1000);
@@ -137,25 +144,39 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
       // b1: the comment stays when it names the most specific tag on the commit; a vaguer one
       // (`# v4` where v4.2.2 is there too) gives way to it, the author's words kept after it.
       const withComment = await pin(unpinToTags(file.text, pins, { dropComment: false }), file.kind, only);
-      const expected = applyEdits(file.text, pins.flatMap(({ reference: { site }, tag, tagsOnCommit }) => {
-        const best = mostSpecificVersionTag(tag, tagsOnCommit);
-        if (!best || versionParts(best) <= versionParts(tag)) return [];
-        upgradedComments += 1;
-        const words = site.comment!.text.replace(/^#+/, '').trim().split(/\s+/).slice(1);
-        return [{ start: site.comment!.start, end: site.lineEnd, text: ['#', best, ...words].join(' ') }];
-      }));
+      const expected = applyEdits(
+        file.text,
+        pins.flatMap(({ reference: { site }, tag, tagsOnCommit }) => {
+          const best = mostSpecificVersionTag(tag, tagsOnCommit);
+          if (!best || versionParts(best) <= versionParts(tag)) return [];
+          upgradedComments += 1;
+          const words = site.comment!.text.replace(/^#+/, '').trim().split(/\s+/).slice(1);
+          return [{ start: site.comment!.start, end: site.lineEnd, text: ['#', best, ...words].join(' ') }];
+        }),
+      );
       if (withComment.status === 'rewritten' && withComment.text === expected) keptComment += pins.length;
-      else failures.push(`${file.name} (comment kept): ${withComment.status === 'rewritten' ? 'bytes differ' : withComment.status}`);
+      else
+        failures.push(
+          `${file.name} (comment kept): ${withComment.status === 'rewritten' ? 'bytes differ' : withComment.status}`,
+        );
       // b2: the comment is gone; ours must equal the original where it was ` # <most specific tag>`.
-      const canonical = pins.filter(({ reference: { site }, tag, tagsOnCommit }) =>
-        file.text.slice(site.valueEnd, site.lineEnd) === ` # ${tag}` && mostSpecificVersionTag(tag, tagsOnCommit) === tag);
+      const canonical = pins.filter(
+        ({ reference: { site }, tag, tagsOnCommit }) =>
+          file.text.slice(site.valueEnd, site.lineEnd) === ` # ${tag}` &&
+          mostSpecificVersionTag(tag, tagsOnCommit) === tag,
+      );
       if (canonical.length !== pins.length) continue;
       canonicalLines += canonical.length;
       const withoutComment = await pin(unpinToTags(file.text, pins, { dropComment: true }), file.kind, only);
       if (withoutComment.status === 'rewritten' && withoutComment.text === file.text) droppedComment += pins.length;
-      else failures.push(`${file.name} (comment dropped): ${withoutComment.status === 'rewritten' ? 'bytes differ' : withoutComment.status}`);
+      else
+        failures.push(
+          `${file.name} (comment dropped): ${withoutComment.status === 'rewritten' ? 'bytes differ' : withoutComment.status}`,
+        );
     }
-    console.info(`(b) restored ${keptComment} lines with their comment kept (${upgradedComments} comments naming a vaguer tag of the commit now name the most specific one), ${droppedComment} of ${canonicalLines} canonical lines with the comment rewritten`);
+    console.info(
+      `(b) restored ${keptComment} lines with their comment kept (${upgradedComments} comments naming a vaguer tag of the commit now name the most specific one), ${droppedComment} of ${canonicalLines} canonical lines with the comment rewritten`,
+    );
     expect(failures).toEqual([]);
     expect(keptComment).toBeGreaterThan(300);
     expect(droppedComment).toBeGreaterThan(100);
@@ -188,7 +209,9 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
     let movedImages = 0;
     for (const file of files) {
       // Turn every verifiable pin back into its tag, so that most files have real work.
-      const unpinned = unpinToTags(file.text, findVerifiablePins(referencesOf(file), refsByRepo), { dropComment: true });
+      const unpinned = unpinToTags(file.text, findVerifiablePins(referencesOf(file), refsByRepo), {
+        dropComment: true,
+      });
       const result = await pin(unpinned, file.kind);
       if (result.status !== 'rewritten') continue;
       rewritten += 1;
@@ -198,19 +221,48 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
       for (const pinned of pins) setAtPath(expected, pinned.site.path, pinned.after);
       expect(parseDocument(result.text).toJS(), file.name).toEqual(expected);
       // Rewrites that skipped the re-parse (rewrite/safe-edits.ts) pass the full verification too.
-      expect(verifyRewrite({ original: unpinned, updated: result.text, expected: new Map(pins.map((p) => [p.site.nodeStart, p.after])) }), file.name).toEqual({ ok: true });
-      if (editsAreProvablySafe(unpinned, pins.map((p) => ({ site: p.site, after: p.after, edits: p.edits })))) provedSafe += 1;
+      expect(
+        verifyRewrite({
+          original: unpinned,
+          updated: result.text,
+          expected: new Map(pins.map((p) => [p.site.nodeStart, p.after])),
+        }),
+        file.name,
+      ).toEqual({ ok: true });
+      if (
+        editsAreProvablySafe(
+          unpinned,
+          pins.map((p) => ({ site: p.site, after: p.after, edits: p.edits })),
+        )
+      )
+        provedSafe += 1;
       // The moved references of a proved rewrite are what locating the new text finds; so are its moved images.
-      if (result.references) expect(result.references, file.name).toEqual(referencesOf({ text: result.text, kind: file.kind }));
-      const asPinned = usesAsPinned({ path: file.name, original: unpinned, ...result }, locateWorkflowFile(unpinned, file.kind));
+      if (result.references)
+        expect(result.references, file.name).toEqual(referencesOf({ text: result.text, kind: file.kind }));
+      const asPinned = usesAsPinned(
+        { path: file.name, original: unpinned, ...result },
+        locateWorkflowFile(unpinned, file.kind),
+      );
       if (asPinned?.ok && asPinned.images) {
         movedImages += asPinned.images.length;
-        expect(locateImageFile({ path: file.name, kind: file.kind, text: result.text, uses: asPinned }), file.name).toEqual(locateImageFile({ path: file.name, kind: file.kind, text: result.text }));
+        expect(
+          locateImageFile({ path: file.name, kind: file.kind, text: result.text, uses: asPinned }),
+          file.name,
+        ).toEqual(locateImageFile({ path: file.name, kind: file.kind, text: result.text }));
       }
       const again = referencesOf({ text: result.text, kind: file.kind });
-      expect(new Set(again.map((reference) => reference.site.value))).toEqual(new Set([...pins.map((p) => p.after), ...referencesOf({ text: unpinned, kind: file.kind }).filter((r) => !pins.some((p) => p.site.valueStart === r.site.valueStart)).map((r) => r.site.value)]));
+      expect(new Set(again.map((reference) => reference.site.value))).toEqual(
+        new Set([
+          ...pins.map((p) => p.after),
+          ...referencesOf({ text: unpinned, kind: file.kind })
+            .filter((r) => !pins.some((p) => p.site.valueStart === r.site.valueStart))
+            .map((r) => r.site.value),
+        ]),
+      );
     }
-    console.info(`(d) ${rewritten} rewritten files (${provedSafe} proved safe without a re-parse), ${pinnedValues} pinned values, all re-parse equal; ${movedImages} images moved, not read again`);
+    console.info(
+      `(d) ${rewritten} rewritten files (${provedSafe} proved safe without a re-parse), ${pinnedValues} pinned values, all re-parse equal; ${movedImages} images moved, not read again`,
+    );
     expect(rewritten).toBeGreaterThan(100);
     expect(movedImages).toBeGreaterThan(20);
     expect(provedSafe).toBeGreaterThan(100);
@@ -219,7 +271,9 @@ describe.skipIf(!corpusAvailable)('corpus', () => {
 
 /** Sets `jobs.build.steps[2].uses` in plain parsed data. */
 function setAtPath(root: unknown, path: string, value: string): void {
-  const keys = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) => (match[2] === undefined ? match[1]! : Number(match[2])));
+  const keys = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) =>
+    match[2] === undefined ? match[1]! : Number(match[2]),
+  );
   let node = root as Record<string | number, unknown>;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
   node[keys.at(-1)!] = value;

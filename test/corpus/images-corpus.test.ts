@@ -16,22 +16,36 @@ import { imageEditsAreProvablySafe } from '../../src/images/safe-image-edits.js'
 import { planImageFile } from '../support/image-pins.js';
 import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';
 
-type Job = { container?: string | { image?: string }; services?: Record<string, { image?: string }>; steps?: { uses?: string }[] };
+type Job = {
+  container?: string | { image?: string };
+  services?: Record<string, { image?: string }>;
+  steps?: { uses?: string }[];
+};
 
 /** The images of a workflow read from its plain JavaScript value: the oracle. */
 function plainImages(text: string): string[] {
   const jobs = ((parse(text) ?? {}) as { jobs?: Record<string, Job> }).jobs ?? {};
   return Object.values(jobs).flatMap((job) => [
-    ...(typeof job.container === 'string' ? [job.container] : job.container?.image !== undefined ? [String(job.container.image)] : []),
-    ...Object.values(job.services ?? {}).flatMap((service) => (service?.image !== undefined ? [String(service.image)] : [])),
-    ...(job.steps ?? []).flatMap((step) => (typeof step?.uses === 'string' && step.uses.startsWith('docker://') ? [step.uses.slice('docker://'.length)] : [])),
+    ...(typeof job.container === 'string'
+      ? [job.container]
+      : job.container?.image !== undefined
+        ? [String(job.container.image)]
+        : []),
+    ...Object.values(job.services ?? {}).flatMap((service) =>
+      service?.image !== undefined ? [String(service.image)] : [],
+    ),
+    ...(job.steps ?? []).flatMap((step) =>
+      typeof step?.uses === 'string' && step.uses.startsWith('docker://') ? [step.uses.slice('docker://'.length)] : [],
+    ),
   ]);
 }
 
 describe.skipIf(!corpusAvailable)('images in the corpus', () => {
   it('finds exactly the images a plain reading of each workflow names, and pins only those values', async () => {
     const { files } = await collectFiles([corpusWorkflowsDir]);
-    const workflows = files.filter((file) => file.kind === 'workflow').map((file) => ({ path: file.path, kind: file.kind, text: readFileSync(file.path, 'utf8') }));
+    const workflows = files
+      .filter((file) => file.kind === 'workflow')
+      .map((file) => ({ path: file.path, kind: file.kind, text: readFileSync(file.path, 'utf8') }));
     let total = 0;
     const names = new Set<string>();
     for (const file of workflows) {
@@ -40,11 +54,16 @@ describe.skipIf(!corpusAvailable)('images in the corpus', () => {
       const found = located.images.map((image) => image.site.written);
       expect(found.sort(), file.path).toEqual(plainImages(file.text).sort());
       total += found.length;
-      for (const image of located.images) if (image.status === 'image') names.add(`${canonicalName(image.image)}:${effectiveTag(image.image)}`);
+      for (const image of located.images)
+        if (image.status === 'image') names.add(`${canonicalName(image.image)}:${effectiveTag(image.image)}`);
     }
     expect(total).toBeGreaterThan(20);
     // Registry data made from the names found: each gets a digest; pinning must then touch only image values.
-    const data = { images: Object.fromEntries([...names].map((name) => [name, { digest: `sha256:${createHash('sha256').update(name).digest('hex')}` }])) };
+    const data = {
+      images: Object.fromEntries(
+        [...names].map((name) => [name, { digest: `sha256:${createHash('sha256').update(name).digest('hex')}` }]),
+      ),
+    };
     const { files: pinned } = await pinImageFiles(workflows, tableDigestResolver(JSON.stringify(data)));
     for (const result of pinned) {
       expect(result.status, `${result.path}: ${'problem' in result ? result.problem : ''}`).not.toBe('rejected');

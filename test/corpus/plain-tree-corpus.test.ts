@@ -15,14 +15,23 @@ const options = { stringKeys: new Set(['uses']) };
 
 beforeAll(async () => {
   if (!corpusAvailable) return;
-  files = await Promise.all((await collectFiles([corpusWorkflowsDir])).files.map(async (file) => ({ ...file, text: await readFile(file.path, 'utf8') })));
+  files = await Promise.all(
+    (await collectFiles([corpusWorkflowsDir])).files.map(async (file) => ({
+      ...file,
+      text: await readFile(file.path, 'utf8'),
+    })),
+  );
 });
 
 describe.skipIf(!corpusAvailable)('the plain-tree fast path on the corpus', () => {
   it('agrees with the full parse on every file, and most files take it', () => {
     for (const file of files) {
-      expect(locateUsesSites(file.text, file.kind), file.path).toEqual(locateUsesSites(file.text, file.kind, { fastPath: false }));
-      expect(locateWorkflowFile(file.text, file.kind), file.path).toEqual(locateWorkflowFile(file.text, file.kind, { fastPath: false }));
+      expect(locateUsesSites(file.text, file.kind), file.path).toEqual(
+        locateUsesSites(file.text, file.kind, { fastPath: false }),
+      );
+      expect(locateWorkflowFile(file.text, file.kind), file.path).toEqual(
+        locateWorkflowFile(file.text, file.kind, { fastPath: false }),
+      );
     }
     expect(files.filter((file) => plainTree(file.text, options)).length / files.length).toBeGreaterThan(0.6);
   });
@@ -32,8 +41,12 @@ describe.skipIf(!corpusAvailable)('the plain-tree fast path on the corpus', () =
     for (let round = 0; round < 2000; round += 1) {
       const file = files[Math.floor(next() * files.length)]!;
       const text = mutate(file.text, next);
-      expect(locateUsesSites(text, file.kind), `${file.path}\n${text}`).toEqual(locateUsesSites(text, file.kind, { fastPath: false }));
-      expect(locateWorkflowFile(text, file.kind), `${file.path}\n${text}`).toEqual(locateWorkflowFile(text, file.kind, { fastPath: false }));
+      expect(locateUsesSites(text, file.kind), `${file.path}\n${text}`).toEqual(
+        locateUsesSites(text, file.kind, { fastPath: false }),
+      );
+      expect(locateWorkflowFile(text, file.kind), `${file.path}\n${text}`).toEqual(
+        locateWorkflowFile(text, file.kind, { fastPath: false }),
+      );
     }
   });
 });

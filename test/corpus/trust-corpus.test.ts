@@ -14,17 +14,41 @@ import { corpusAvailable, corpusRefsDir } from '../support/paths.js';
 describe.skipIf(!corpusAvailable)('pin-time trust over the corpus refs', () => {
   it('holds no tag of the 33 repositories; without the known-good data, only tj-actions/changed-files v45.0.5 to v45.0.9', async () => {
     const refs = await loadRefsDir(corpusRefsDir);
-    const candidates: PinCandidate[] = refs.flatMap((repository) => repository.tags.flatMap((tag) => {
-      const resolution = resolveFromRefs(repository, tag.name);
-      return resolution.status === 'resolved' ? [{ repository: repository.repo, requested: tag.name, refType: resolution.refType, sha: resolution.sha, label: resolution.tag, tagsOnCommit: resolution.tagsOnCommit }] : [];
-    }));
+    const candidates: PinCandidate[] = refs.flatMap((repository) =>
+      repository.tags.flatMap((tag) => {
+        const resolution = resolveFromRefs(repository, tag.name);
+        return resolution.status === 'resolved'
+          ? [
+              {
+                repository: repository.repo,
+                requested: tag.name,
+                refType: resolution.refType,
+                sha: resolution.sha,
+                label: resolution.tag,
+                tagsOnCommit: resolution.tagsOnCommit,
+              },
+            ]
+          : [];
+      }),
+    );
     expect(candidates.length).toBeGreaterThan(2_500);
     const judge = async (isKnownGood: (repository: string, sha: string) => boolean) => {
-      const judged = await createPinTrust(createTableTrustSource(refs), { isKnownGood }).judge(candidates, DEFAULT_TRUST_POLICY);
-      return judged.flatMap((judgement, index) => (judgement?.verdicts ?? []).map((verdict) => `${verdict.check} ${candidates[index]!.repository}@${candidates[index]!.requested}`));
+      const judged = await createPinTrust(createTableTrustSource(refs), { isKnownGood }).judge(
+        candidates,
+        DEFAULT_TRUST_POLICY,
+      );
+      return judged.flatMap((judgement, index) =>
+        (judgement?.verdicts ?? []).map(
+          (verdict) => `${verdict.check} ${candidates[index]!.repository}@${candidates[index]!.requested}`,
+        ),
+      );
     };
     expect(await judge(knownGoodOf(BUILT_IN_COMPROMISES))).toEqual([]);
     // The tags the data lists as the cleanup's state: five releases on one commit of main.
-    expect((await judge(() => false)).sort()).toEqual(['v45.0.5', 'v45.0.6', 'v45.0.7', 'v45.0.8', 'v45.0.9'].map((tag) => `mass-retag tj-actions/changed-files@${tag}`));
+    expect((await judge(() => false)).sort()).toEqual(
+      ['v45.0.5', 'v45.0.6', 'v45.0.7', 'v45.0.8', 'v45.0.9'].map(
+        (tag) => `mass-retag tj-actions/changed-files@${tag}`,
+      ),
+    );
   });
 });

@@ -14,8 +14,12 @@ import { tempRepo } from '../support/temp-repo.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {
-  const advisories = toFakeAdvisories(parseAdvisoriesFile(await readFile(join(fixturesDir, 'audit', 'advisories.json'), 'utf8')));
-  fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')), { advisories }) });
+  const advisories = toFakeAdvisories(
+    parseAdvisoriesFile(await readFile(join(fixturesDir, 'audit', 'advisories.json'), 'utf8')),
+  );
+  fake = await startFakeGitHub({
+    state: createFakeState(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')), { advisories }),
+  });
 });
 afterAll(async () => fake.close());
 
@@ -38,7 +42,10 @@ it('reports every finding with its evidence as JSON, and fails on high and criti
   fake.resetCounts();
   const { code, stdout } = await runCli(['audit', '--api-url', fake.url, '--format', 'json'], root, env());
   expect(code).toBe(1);
-  const report = JSON.parse(stdout) as { findings: { check: string; severity: string; line: number; path: string }[]; requireFullShaPolicy: { ready: boolean } };
+  const report = JSON.parse(stdout) as {
+    findings: { check: string; severity: string; line: number; path: string }[];
+    requireFullShaPolicy: { ready: boolean };
+  };
   expect(report.findings.map((finding) => [finding.check, finding.severity, finding.line])).toEqual([
     // The advisory database has trivy-action 0.0.1 to 0.34.2 as affected (GHSA-69fq-xp46-6x23).
     ['advisory', 'critical', 6],
@@ -56,7 +63,9 @@ it('reports every finding with its evidence as JSON, and fails on high and criti
   // manifests batched; pin-time trust's listings and compare batched too (a release tag naming a
   // pinned commit does not make it trusted), and the only REST calls are the releases, one per
   // action repository at most.
-  const operations = fake.requests.filter((entry) => entry.kind === 'graphql').map((entry) => entry.route.replace('POST /graphql ', ''));
+  const operations = fake.requests
+    .filter((entry) => entry.kind === 'graphql')
+    .map((entry) => entry.route.replace('POST /graphql ', ''));
   expect(operations.filter((name) => name === '(pinwardenAdvisories)')).toHaveLength(1);
   expect(operations.filter((name) => name === '(pinwardenReachability)').length).toBeLessThanOrEqual(1);
   // One listing for the tags and tagged pins, one for the release whose tag looks moved (is it immutable?).
@@ -64,11 +73,16 @@ it('reports every finding with its evidence as JSON, and fails on high and criti
   expect(operations.length).toBeLessThanOrEqual(9);
   const releases = fake.requests.filter((entry) => entry.kind === 'rest-read').map((entry) => entry.route);
   expect(new Set(releases)).toEqual(new Set(['GET /repos/{owner}/{repo}/releases']));
-  expect(releases.length).toBeLessThanOrEqual(new Set(WORKFLOW.split('\n').flatMap((line) => /uses: ([^/@\s]+\/[^/@\s]+)/.exec(line)?.[1] ?? [])).size);
+  expect(releases.length).toBeLessThanOrEqual(
+    new Set(WORKFLOW.split('\n').flatMap((line) => /uses: ([^/@\s]+\/[^/@\s]+)/.exec(line)?.[1] ?? [])).size,
+  );
 });
 
 it('finds an impostor commit through the API', async () => {
-  const root = tempRepo({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@badc0ffee0ddf00dbadc0ffee0ddf00dbadc0ffe\n      - uses: aquasecurity/trivy-action@0123456789abcdef0123456789abcdef01234567\n' });
+  const root = tempRepo({
+    '.github/workflows/ci.yml':
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@badc0ffee0ddf00dbadc0ffee0ddf00dbadc0ffe\n      - uses: aquasecurity/trivy-action@0123456789abcdef0123456789abcdef01234567\n',
+  });
   const { stdout } = await runCli(['audit', '--api-url', fake.url, '--format', 'json'], root, env());
   const { findings } = JSON.parse(stdout) as { findings: { check: string; line: number }[] };
   expect(findings.filter((finding) => finding.check === 'impostor-commit').map((finding) => finding.line)).toEqual([6]);
@@ -78,7 +92,10 @@ it('prints SARIF for code scanning, and exits 0 on a clean repository', async ()
   const root = tempRepo({ '.github/workflows/ci.yml': WORKFLOW });
   const sarif = await runCli(['audit', '--api-url', fake.url, '--format', 'sarif'], root, env());
   expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(8);
-  const clean = tempRepo({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0\n' });
+  const clean = tempRepo({
+    '.github/workflows/ci.yml':
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0\n',
+  });
   const text = await runCli(['audit', '--api-url', fake.url], clean, env());
   expect(text.code).toBe(0);
   expect(text.stdout).toContain('no findings');

@@ -24,10 +24,14 @@ beforeAll(async () => {
 
 describe.skipIf(!corpusAvailable)('synthesizeOrg', () => {
   it('is deterministic per seed and draws corpus files with tags where SHAs were', async () => {
-    const [a, b, c] = await Promise.all([1, 1, 2].map((seed) => synthesizeOrg({ repos: 30, seed, corpusDir: corpusWorkflowsDir, refs })));
+    const [a, b, c] = await Promise.all(
+      [1, 1, 2].map((seed) => synthesizeOrg({ repos: 30, seed, corpusDir: corpusWorkflowsDir, refs })),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
-    const references = a!.flatMap((repository) => snapshotReferences(Object.entries(repository.files).map(([path, text]) => ({ path, text }))));
+    const references = a!.flatMap((repository) =>
+      snapshotReferences(Object.entries(repository.files).map(([path, text]) => ({ path, text }))),
+    );
     const remote = references.filter(({ ref }) => ref.kind === 'action' || ref.kind === 'reusable-workflow');
     expect(remote.length).toBeGreaterThan(100);
     // Most references name tags (corpus pins whose tag the refs data confirms were turned back).
@@ -44,13 +48,28 @@ describe.skipIf(!corpusAvailable)('naive resolver', () => {
   afterAll(async () => fake?.close());
 
   it('asks REST once per occurrence, with no cache: tag, then branch, peeling annotated tags', async () => {
-    const github = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 1 }) as unknown as GitHubClient;
-    const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: acme/setup@v1.2.3\n      - uses: acme/setup@v1.2.3\n      - uses: acme/setup@v1.2.3\n      - uses: acme/deploy@main\n';
-    const resolver = naiveResolverFor(github)({ files: [{ path: '.github/workflows/ci.yml', text }], unreadable: [], dependabot: undefined });
+    const github = createTokenOctokit({
+      token: 't',
+      baseUrl: fake.url,
+      msPerRetrySecond: 1,
+    }) as unknown as GitHubClient;
+    const text =
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: acme/setup@v1.2.3\n      - uses: acme/setup@v1.2.3\n      - uses: acme/setup@v1.2.3\n      - uses: acme/deploy@main\n';
+    const resolver = naiveResolverFor(github)({
+      files: [{ path: '.github/workflows/ci.yml', text }],
+      unreadable: [],
+      dependabot: undefined,
+    });
     fake.resetCounts();
-    const answers = await resolver.resolve([{ owner: 'acme', repo: 'setup', ref: 'v1.2.3' }, { owner: 'acme', repo: 'deploy', ref: 'main' }]);
+    const answers = await resolver.resolve([
+      { owner: 'acme', repo: 'setup', ref: 'v1.2.3' },
+      { owner: 'acme', repo: 'deploy', ref: 'main' },
+    ]);
     expect([...answers.values()].map((answer) => answer.status)).toEqual(['resolved', 'resolved']);
     // v1.2.3 is annotated: ref + tag object, three times; main: tag miss + branch.
-    expect(fake.counts().byRoute).toEqual({ 'GET /repos/{owner}/{repo}/git/ref/{ref}': 3 + 2, 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}': 3 });
+    expect(fake.counts().byRoute).toEqual({
+      'GET /repos/{owner}/{repo}/git/ref/{ref}': 3 + 2,
+      'GET /repos/{owner}/{repo}/git/tags/{tag_sha}': 3,
+    });
   });
 });

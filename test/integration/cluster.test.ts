@@ -21,34 +21,49 @@ const refs = corpusAvailable ? corpusRefsDir : join(fixturesDir, 'demo', 'refs')
 let rollout: ClusterRollout | undefined;
 afterAll(async () => rollout?.stop());
 
-it.skipIf(!redisServerPath())('two replicas on one Redis pin a 200-repository organisation once each, through a SIGKILL', async () => {
-  rollout = await rollOutOnCluster({ refs, corpus, orgSize: ORG_SIZE, replicas: 2, timeScale: 600, killAfter: 30 });
-  const { killed, replicas } = rollout;
-  const check = rollout.check!;
-  expect(check.expected).toBeGreaterThan(ORG_SIZE / 4);
-  expect(rollout.killedAt).toBeLessThan(check.expected);
-  // What the replicas logged of a forgotten repository, for whoever reads a failure.
-  const logsOf = (repository: string) => [killed!, ...replicas].flatMap((replica) => replica.output().split('\n').filter((line) => line.includes(`"${repository}"`)).map((line) => line.slice(0, 400)));
-  expect(check.forgotten.map((repository) => ({ repository, logs: logsOf(repository) }))).toEqual([]);
-  expect(check.unexpected).toEqual([]);
-  expect(check.duplicated).toEqual([]);
-  expect(check.stray).toEqual([]);
-  // GitHub's content limits held for the installation across both replicas and the restart.
-  expect(check.writes).toBeGreaterThanOrEqual(3 * check.expected);
-  expect(check.mostInMinute).toBeLessThanOrEqual(GITHUB_CONTENT_LIMITS.perMinute);
-  expect(check.mostInHour).toBeLessThanOrEqual(GITHUB_CONTENT_LIMITS.perHour);
-  expect(check.ok).toBe(true);
-  // The images the organisation names (the corpus has some, the demo's repositories none) were
-  // asked of the loopback registry: a fleet under test asks no registry on the internet.
-  expect(Object.keys(rollout.registry.counts().manifests).length > 0).toBe(corpusAvailable);
+it.skipIf(!redisServerPath())(
+  'two replicas on one Redis pin a 200-repository organisation once each, through a SIGKILL',
+  async () => {
+    rollout = await rollOutOnCluster({ refs, corpus, orgSize: ORG_SIZE, replicas: 2, timeScale: 600, killAfter: 30 });
+    const { killed, replicas } = rollout;
+    const check = rollout.check!;
+    expect(check.expected).toBeGreaterThan(ORG_SIZE / 4);
+    expect(rollout.killedAt).toBeLessThan(check.expected);
+    // What the replicas logged of a forgotten repository, for whoever reads a failure.
+    const logsOf = (repository: string) =>
+      [killed!, ...replicas].flatMap((replica) =>
+        replica
+          .output()
+          .split('\n')
+          .filter((line) => line.includes(`"${repository}"`))
+          .map((line) => line.slice(0, 400)),
+      );
+    expect(check.forgotten.map((repository) => ({ repository, logs: logsOf(repository) }))).toEqual([]);
+    expect(check.unexpected).toEqual([]);
+    expect(check.duplicated).toEqual([]);
+    expect(check.stray).toEqual([]);
+    // GitHub's content limits held for the installation across both replicas and the restart.
+    expect(check.writes).toBeGreaterThanOrEqual(3 * check.expected);
+    expect(check.mostInMinute).toBeLessThanOrEqual(GITHUB_CONTENT_LIMITS.perMinute);
+    expect(check.mostInHour).toBeLessThanOrEqual(GITHUB_CONTENT_LIMITS.perHour);
+    expect(check.ok).toBe(true);
+    // The images the organisation names (the corpus has some, the demo's repositories none) were
+    // asked of the loopback registry: a fleet under test asks no registry on the internet.
+    expect(Object.keys(rollout.registry.counts().manifests).length > 0).toBe(corpusAvailable);
 
-  // The operator's view: runs counted by outcome, GitHub requests by kind, readiness that follows Redis.
-  const metrics = await (await fetch(`${replicas[1]!.url}/metrics`)).text();
-  expect(metrics).toMatch(/^pinwarden_runs_total\{outcome="pull-request-created"\} [1-9]\d*$/m);
-  expect(metrics).toMatch(/^pinwarden_github_requests_total\{kind="graphql"\} [1-9]\d*$/m);
-  expect(metrics).toMatch(/^pinwarden_github_requests_total\{kind="graphql-mutation"\} [1-9]\d*$/m);
-  expect(metrics).toMatch(/^pinwarden_content_budget_left\{installation="4242"\} \d+$/m);
-  expect((await fetch(`${replicas[1]!.url}/ready`)).status).toBe(200);
-  await rollout.redis.stop('SIGKILL');
-  await waitFor(async () => (await fetch(`${replicas[1]!.url}/ready`)).status === 503 || undefined, () => '/ready to fail without Redis', 10_000);
-}, 400_000);
+    // The operator's view: runs counted by outcome, GitHub requests by kind, readiness that follows Redis.
+    const metrics = await (await fetch(`${replicas[1]!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^pinwarden_runs_total\{outcome="pull-request-created"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^pinwarden_github_requests_total\{kind="graphql"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^pinwarden_github_requests_total\{kind="graphql-mutation"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^pinwarden_content_budget_left\{installation="4242"\} \d+$/m);
+    expect((await fetch(`${replicas[1]!.url}/ready`)).status).toBe(200);
+    await rollout.redis.stop('SIGKILL');
+    await waitFor(
+      async () => (await fetch(`${replicas[1]!.url}/ready`)).status === 503 || undefined,
+      () => '/ready to fail without Redis',
+      10_000,
+    );
+  },
+  400_000,
+);

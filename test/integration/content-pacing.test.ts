@@ -21,7 +21,12 @@ afterAll(async () => fake.close());
 it('holds the 501st write of a scaled hour, not the reads', async () => {
   const octokit = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 2 });
   // Trees: content-creating but not notifying, so only the hourly budget can hold them back.
-  const comment = (index: number) => octokit.rest.git.createTree({ owner: 'octo', repo: 'pace', tree: [{ path: `f${index}`, mode: '100644', type: 'blob', content: `${index}` }] });
+  const comment = (index: number) =>
+    octokit.rest.git.createTree({
+      owner: 'octo',
+      repo: 'pace',
+      tree: [{ path: `f${index}`, mode: '100644', type: 'blob', content: `${index}` }],
+    });
   await Promise.all(Array.from({ length: 500 }, (_, index) => comment(index)));
   const readStarted = performance.now();
   await octokit.graphql('query pinwardenPaceRead { rateLimit { cost } }');
@@ -46,8 +51,19 @@ it('keeps every scaled hour to 500 writes as GitHub sees them, however long the 
   // 600 at once: Octokit's throttling sends them 2 ms apart, so the 500th leaves a second after the
   // first. A slot taken before that queue (as pinwarden once did) let writes 501+ go an hour after
   // the first 500 were *taken*, less than an hour after most of them were *sent*.
-  await Promise.all(Array.from({ length: 600 }, (_, index) => octokit.rest.git.createTree({ owner: 'octo', repo: 'pace', tree: [{ path: `g${index}`, mode: '100644', type: 'blob', content: `${index}` }] })));
-  const times = fake.requests.filter((entry) => entry.kind === 'rest-write').map((entry) => entry.at).sort((a, b) => a - b);
+  await Promise.all(
+    Array.from({ length: 600 }, (_, index) =>
+      octokit.rest.git.createTree({
+        owner: 'octo',
+        repo: 'pace',
+        tree: [{ path: `g${index}`, mode: '100644', type: 'blob', content: `${index}` }],
+      }),
+    ),
+  );
+  const times = fake.requests
+    .filter((entry) => entry.kind === 'rest-write')
+    .map((entry) => entry.at)
+    .sort((a, b) => a - b);
   expect(times).toHaveLength(600);
   expect(mostIn(times, 3600 * 4)).toBeLessThanOrEqual(500);
 }, 60_000);

@@ -53,7 +53,11 @@ async function unpinnedCorpus(): Promise<string> {
   for (const file of (await collectFiles([root])).files) {
     const text = readFileSync(file.path, 'utf8');
     const located = locateUsesSites(text, file.kind);
-    if (located.ok) writeFileSync(file.path, unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }));
+    if (located.ok)
+      writeFileSync(
+        file.path,
+        unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }),
+      );
   }
   return root;
 }
@@ -67,7 +71,10 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
     const root = await unpinnedCorpus();
     const before = await referencesIn(root);
     const { code, stdout } = await runCli(['pin', '--api-url', fake.url, '--format', 'json'], root, env());
-    const report = JSON.parse(stdout) as { files: { path: string; skipped?: { line: number; uses: string; reason: string }[] }[]; summary: { pinned: number; unpinned: number } };
+    const report = JSON.parse(stdout) as {
+      files: { path: string; skipped?: { line: number; uses: string; reason: string }[] }[];
+      summary: { pinned: number; unpinned: number };
+    };
     const after = new Map((await referencesIn(root)).map((file) => [file.path, file.references]));
 
     let covered = 0;
@@ -83,8 +90,11 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
         const expected = tag?.sha ?? branch?.sha;
         if (expected === undefined) {
           // Not covered by the refs data: left as written and reported with a reason.
-          const skip = report.files.find((entry) => join(root, entry.path) === join(root, file.path) || entry.path.endsWith(file.path))?.skipped?.find((entry) => entry.line === site.line);
-          if (now?.site.value !== site.value || !skip?.reason) problems.push(`${file.path}:${site.line} ${site.value} was not left alone and reported`);
+          const skip = report.files
+            .find((entry) => join(root, entry.path) === join(root, file.path) || entry.path.endsWith(file.path))
+            ?.skipped?.find((entry) => entry.line === site.line);
+          if (now?.site.value !== site.value || !skip?.reason)
+            problems.push(`${file.path}:${site.line} ${site.value} was not left alone and reported`);
           reported += 1;
           continue;
         }
@@ -98,18 +108,38 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
           // The tag a released tag-pin names must point at the same commit and be at least as specific.
           const commentTag = now?.site.comment?.text.replace(/^#\s*/, '').split(/\s+/)[0] ?? '';
           const commentData = data?.tags.find((candidate) => candidate.name === commentTag);
-          if (commentData?.sha !== expected || versionDepth(commentTag) < versionDepth(ref.ref)) problems.push(`${file.path}:${site.line} comment "${commentTag}" does not name ${ref.ref}'s commit as precisely`);
+          if (commentData?.sha !== expected || versionDepth(commentTag) < versionDepth(ref.ref))
+            problems.push(
+              `${file.path}:${site.line} comment "${commentTag}" does not name ${ref.ref}'s commit as precisely`,
+            );
           // and no more specific release tag on that commit was passed over
-          const moreSpecific = data!.tags.filter((candidate) => candidate.sha === expected && /^v?\d+(\.\d+)*$/.test(candidate.name) && candidate.name.startsWith(ref.ref) && versionDepth(candidate.name) > versionDepth(commentTag));
-          if (moreSpecific.length > 0) problems.push(`${file.path}:${site.line} comment ${commentTag} but ${moreSpecific[0]!.name} is more specific`);
+          const moreSpecific = data!.tags.filter(
+            (candidate) =>
+              candidate.sha === expected &&
+              /^v?\d+(\.\d+)*$/.test(candidate.name) &&
+              candidate.name.startsWith(ref.ref) &&
+              versionDepth(candidate.name) > versionDepth(commentTag),
+          );
+          if (moreSpecific.length > 0)
+            problems.push(
+              `${file.path}:${site.line} comment ${commentTag} but ${moreSpecific[0]!.name} is more specific`,
+            );
         } else if (now?.site.comment?.text !== `# ${ref.ref}`) {
           problems.push(`${file.path}:${site.line} branch pin without a "# ${ref.ref}" comment`);
         }
       }
     }
     const counts = fake.counts();
-    const uniqueRefs = new Set(before.flatMap((file) => file.references.flatMap(({ ref }) => (isRemoteRef(ref) ? [`${ref.owner}/${ref.repo}@${ref.ref}`.toLowerCase()] : [])))).size;
-    console.info(`corpus via API: ${covered} covered refs pinned, ${reported} reported; ${uniqueRefs} unique refs cost ${counts.total} requests ${JSON.stringify(counts.byKind)}`);
+    const uniqueRefs = new Set(
+      before.flatMap((file) =>
+        file.references.flatMap(({ ref }) =>
+          isRemoteRef(ref) ? [`${ref.owner}/${ref.repo}@${ref.ref}`.toLowerCase()] : [],
+        ),
+      ),
+    ).size;
+    console.info(
+      `corpus via API: ${covered} covered refs pinned, ${reported} reported; ${uniqueRefs} unique refs cost ${counts.total} requests ${JSON.stringify(counts.byKind)}`,
+    );
     expect(problems).toEqual([]);
     expect(covered).toBeGreaterThan(700);
     expect(reported).toBeGreaterThan(0);
@@ -120,13 +150,21 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
     // the audit of the result asks its own few questions (comment tags, reachability, advisories,
     // manifests), batched as well.
     console.info(`pin and its audit: ${JSON.stringify(counts.byRoute)}`);
-    const pinning = fake.requests.filter((request) => request.route.endsWith('(PinwardenRefs)')).slice(0, Math.ceil(uniqueRefs / 100) + 1);
+    const pinning = fake.requests
+      .filter((request) => request.route.endsWith('(PinwardenRefs)'))
+      .slice(0, Math.ceil(uniqueRefs / 100) + 1);
     expect(pinning.length).toBeLessThanOrEqual(Math.ceil(uniqueRefs / 100) + 1);
     // Pin-time trust: one REST call (releases) per action repository, the listings batched twenty
     // repositories a query, and compare in at most two rounds (issue 25's budget: 2 GraphQL + 1 REST a repository).
-    const repositories = new Set(before.flatMap((file) => file.references.flatMap(({ ref }) => (isRemoteRef(ref) ? [`${ref.owner}/${ref.repo}`.toLowerCase()] : [])))).size;
+    const repositories = new Set(
+      before.flatMap((file) =>
+        file.references.flatMap(({ ref }) => (isRemoteRef(ref) ? [`${ref.owner}/${ref.repo}`.toLowerCase()] : [])),
+      ),
+    ).size;
     const trustRest = counts.byRoute['GET /repos/{owner}/{repo}/releases'] ?? 0;
-    const trustGraphql = (counts.byRoute['POST /graphql (pinwardenTrustListing)'] ?? 0) + (counts.byRoute['POST /graphql (pinwardenTrustCompare)'] ?? 0);
+    const trustGraphql =
+      (counts.byRoute['POST /graphql (pinwardenTrustListing)'] ?? 0) +
+      (counts.byRoute['POST /graphql (pinwardenTrustCompare)'] ?? 0);
     expect(trustRest).toBeGreaterThan(0);
     expect(trustRest).toBeLessThanOrEqual(repositories);
     expect(trustGraphql).toBeLessThanOrEqual(Math.ceil(repositories / 20) + 2);
@@ -140,13 +178,18 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
     await runCli(['pin', '--api-url', fake.url], root, env());
     await runCli(['pin', '--refs', corpusRefsDir], copy);
     for (const file of (await collectFiles([root])).files) {
-      expect(readFileSync(file.path, 'utf8'), file.path).toBe(readFileSync(join(copy, relative(root, file.path)), 'utf8'));
+      expect(readFileSync(file.path, 'utf8'), file.path).toBe(
+        readFileSync(join(copy, relative(root, file.path)), 'utf8'),
+      );
     }
   });
 });
 
 describe.skipIf(!corpusAvailable)('faults on the way to GitHub', () => {
-  const workflow = { '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: nobody/nothing@v1\n' };
+  const workflow = {
+    '.github/workflows/ci.yml':
+      'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: nobody/nothing@v1\n',
+  };
 
   it('waits out a secondary rate limit (403 with retry-after) and a 502, then succeeds', async () => {
     fake.injectFault({ kind: 'graphql', times: 1, response: secondaryRateLimit(1) });
@@ -155,7 +198,13 @@ describe.skipIf(!corpusAvailable)('faults on the way to GitHub', () => {
     const { code, stdout } = await runCli(['pin', '--api-url', fake.url, '--format', 'json'], root, env());
     const report = JSON.parse(stdout);
     expect(report.files[0].pins).toHaveLength(1);
-    expect(report.files[0].skipped).toEqual([{ line: 5, uses: 'nobody/nothing@v1', reason: 'repository nobody/nothing not found, or private and not shared with pinwarden' }]);
+    expect(report.files[0].skipped).toEqual([
+      {
+        line: 5,
+        uses: 'nobody/nothing@v1',
+        reason: 'repository nobody/nothing not found, or private and not shared with pinwarden',
+      },
+    ]);
     expect(code).toBe(1);
     // The pinning's ref query: refused twice, then answered; the audit's queries follow, answered.
     const statuses = fake.requests.map((request) => request.status);
@@ -165,19 +214,29 @@ describe.skipIf(!corpusAvailable)('faults on the way to GitHub', () => {
 
   it('retries a dropped connection', async () => {
     fake.injectFault({ kind: 'graphql', times: 1, response: 'drop' });
-    const root = tempRepo({ '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n' });
+    const root = tempRepo({
+      '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n',
+    });
     const { code } = await runCli(['pin', '--api-url', fake.url], root, env());
     expect(code).toBe(0);
-    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toMatch(/actions\/checkout@[0-9a-f]{40} # v4\.\d+\.\d+\n/);
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toMatch(
+      /actions\/checkout@[0-9a-f]{40} # v4\.\d+\.\d+\n/,
+    );
   });
 
   it('falls back to REST when GraphQL keeps failing, with the same result', async () => {
     fake.injectFault({ kind: 'graphql', times: 4, response: { status: 502, body: { message: 'Bad Gateway' } } });
-    const root = tempRepo({ '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n' });
-    const offline = tempRepo({ '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n' });
+    const root = tempRepo({
+      '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n',
+    });
+    const offline = tempRepo({
+      '.github/workflows/ci.yml': 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n',
+    });
     expect((await runCli(['pin', '--api-url', fake.url], root, env())).code).toBe(0);
     await runCli(['pin', '--refs', corpusRefsDir], offline);
-    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(readFileSync(join(offline, '.github/workflows/ci.yml'), 'utf8'));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
+      readFileSync(join(offline, '.github/workflows/ci.yml'), 'utf8'),
+    );
     expect(fake.counts().byKind['rest-read']).toBeGreaterThan(0);
   });
 
@@ -190,6 +249,8 @@ describe.skipIf(!corpusAvailable)('faults on the way to GitHub', () => {
     expect(JSON.parse(stdout).files[0].skipped[0].reason).toMatch(/403/);
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(text);
     // Four tries for the refs, then given up on (the audit's questions come after them).
-    expect(fake.requests.slice(0, 4).map((request) => [request.route, request.status])).toEqual(Array(4).fill(['POST /graphql (PinwardenRefs)', 403]));
+    expect(fake.requests.slice(0, 4).map((request) => [request.route, request.status])).toEqual(
+      Array(4).fill(['POST /graphql (PinwardenRefs)', 403]),
+    );
   });
 });

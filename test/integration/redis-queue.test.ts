@@ -90,9 +90,21 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     const replicaB = createRedisSeenTags(other);
     const first = 'a'.repeat(40);
     const moved = 'b'.repeat(40);
-    expect(await replicaA.remember('Acme/Tool', [{ tag: 'v1.0.0', commit: first }])).toEqual(new Map([['v1.0.0', first]]));
+    expect(await replicaA.remember('Acme/Tool', [{ tag: 'v1.0.0', commit: first }])).toEqual(
+      new Map([['v1.0.0', first]]),
+    );
     // Another replica, later, after the tag moved: it is told the first commit, and a new tag is recorded.
-    expect(await replicaB.remember('acme/tool', [{ tag: 'v1.0.0', commit: moved }, { tag: 'v1.1.0', commit: moved }])).toEqual(new Map([['v1.0.0', first], ['v1.1.0', moved]]));
+    expect(
+      await replicaB.remember('acme/tool', [
+        { tag: 'v1.0.0', commit: moved },
+        { tag: 'v1.1.0', commit: moved },
+      ]),
+    ).toEqual(
+      new Map([
+        ['v1.0.0', first],
+        ['v1.1.0', moved],
+      ]),
+    );
     expect(await redis.pttl('pinwarden:seen-tags:acme/tool')).toBeGreaterThan(100 * 86_400_000);
     expect(await replicaA.remember('acme/other', [])).toEqual(new Map());
     await other.quit();
@@ -105,7 +117,12 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     await mergePendingRun(redis, '1:o/a', { trigger: 'push', reply: { issueNumber: 4, login: 'hubot' } });
     const claimed = await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-1');
     expect(claimed?.trigger).toBe('command');
-    expect(claimed?.replies).toEqual(expect.arrayContaining([{ issueNumber: 3, login: 'mona' }, { issueNumber: 4, login: 'hubot' }]));
+    expect(claimed?.replies).toEqual(
+      expect.arrayContaining([
+        { issueNumber: 3, login: 'mona' },
+        { issueNumber: 4, login: 'hubot' },
+      ]),
+    );
     expect(claimed?.replies).toHaveLength(2);
     // An event after the claim waits for the next job; the claimed job, retried, finds its own.
     await mergePendingRun(redis, '1:o/a', { trigger: 'push' });
@@ -123,9 +140,20 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       return new Map(missing.map((key) => [key, key === 'failing' ? 'failed' : `answer ${key}`]));
     };
     const ttl = (answer: string) => (answer === 'failed' ? undefined : 60_000);
-    expect([...(await throughSharedCache(cache, '9:refs', ['a', 'b', 'failing'], ask, ttl))]).toEqual([['a', 'answer a'], ['b', 'answer b'], ['failing', 'failed']]);
-    expect([...(await throughSharedCache(cache, '9:refs', ['a', 'c', 'failing'], ask, ttl)).values()]).toEqual(['answer a', 'answer c', 'failed']);
-    expect(asked).toEqual([['a', 'b', 'failing'], ['c', 'failing']]);
+    expect([...(await throughSharedCache(cache, '9:refs', ['a', 'b', 'failing'], ask, ttl))]).toEqual([
+      ['a', 'answer a'],
+      ['b', 'answer b'],
+      ['failing', 'failed'],
+    ]);
+    expect([...(await throughSharedCache(cache, '9:refs', ['a', 'c', 'failing'], ask, ttl)).values()]).toEqual([
+      'answer a',
+      'answer c',
+      'failed',
+    ]);
+    expect(asked).toEqual([
+      ['a', 'b', 'failing'],
+      ['c', 'failing'],
+    ]);
     await cache.forget(9);
     expect(await cache.getMany('9:refs', ['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
   });
@@ -133,16 +161,65 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
   it('lets a second replica use the refs and digests the first resolved, not the failures', async () => {
     const cache = createRedisSharedCache(redis);
     const asked: string[] = [];
-    const refs = { resolve: async (requests: readonly RefRequest[]) => new Map(requests.map((request) => (asked.push(refKey(request)), [refKey(request), request.ref === 'gone' ? { status: 'failed' as const, reason: 'x' } : { status: 'resolved' as const, sha: 'a'.repeat(40) as CommitSha, refType: 'tag' as const, tag: request.ref, tagsOnCommit: [request.ref], ambiguous: false }]))) };
-    const digests = { stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }), resolve: async (images: readonly ImageRef[]) => new Map(images.map((image) => (asked.push(imageKey(image)), [imageKey(image), { status: 'resolved' as const, digest: `sha256:${'b'.repeat(64)}`, mediaType: undefined, method: 'HEAD' as const }]))) };
-    const wanted = [{ owner: 'actions', repo: 'checkout', ref: 'v4' }, { owner: 'actions', repo: 'checkout', ref: 'gone' }];
+    const refs = {
+      resolve: async (requests: readonly RefRequest[]) =>
+        new Map(
+          requests.map(
+            (request) => (
+              asked.push(refKey(request)),
+              [
+                refKey(request),
+                request.ref === 'gone'
+                  ? { status: 'failed' as const, reason: 'x' }
+                  : {
+                      status: 'resolved' as const,
+                      sha: 'a'.repeat(40) as CommitSha,
+                      refType: 'tag' as const,
+                      tag: request.ref,
+                      tagsOnCommit: [request.ref],
+                      ambiguous: false,
+                    },
+              ]
+            ),
+          ),
+        ),
+    };
+    const digests = {
+      stats: () => ({ asked: 0, fromCache: 0, requests: 0, byMethod: {} }),
+      resolve: async (images: readonly ImageRef[]) =>
+        new Map(
+          images.map(
+            (image) => (
+              asked.push(imageKey(image)),
+              [
+                imageKey(image),
+                {
+                  status: 'resolved' as const,
+                  digest: `sha256:${'b'.repeat(64)}`,
+                  mediaType: undefined,
+                  method: 'HEAD' as const,
+                },
+              ]
+            ),
+          ),
+        ),
+    };
+    const wanted = [
+      { owner: 'actions', repo: 'checkout', ref: 'v4' },
+      { owner: 'actions', repo: 'checkout', ref: 'gone' },
+    ];
     const image = parseImageRef('node:24');
     if (!image.ok) throw new Error(image.reason);
     for (const _replica of [1, 2]) {
       await withSharedResolutions(refs, cache, 12).resolve(wanted);
       await withSharedDigests(digests, cache, '[]').resolve([image.image]);
     }
-    expect(asked).toEqual(['actions/checkout@v4', 'actions/checkout@gone', 'docker.io/library/node:24', 'actions/checkout@gone']);
+    expect(asked).toEqual([
+      'actions/checkout@v4',
+      'actions/checkout@gone',
+      'docker.io/library/node:24',
+      'actions/checkout@gone',
+    ]);
     await cache.forget(12);
   });
 
@@ -155,17 +232,30 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
         repos: { get: async () => ({ data: {} }) },
         issues: {
           createLabel: async () => ({}),
-          create: async (input: { body: string }) => (writes.push('create'), issues.push({ number: issues.length + 1, body: input.body, author: { __typename: 'Bot' } }), { data: { number: issues.length } }),
-          update: async (input: { issue_number: number; body: string }) => (writes.push('update'), (issues.find((issue) => issue.number === input.issue_number)!.body = input.body), { data: {} }),
+          create: async (input: { body: string }) => (
+            writes.push('create'),
+            issues.push({ number: issues.length + 1, body: input.body, author: { __typename: 'Bot' } }),
+            { data: { number: issues.length } }
+          ),
+          update: async (input: { issue_number: number; body: string }) => (
+            writes.push('update'),
+            (issues.find((issue) => issue.number === input.issue_number)!.body = input.body),
+            { data: {} }
+          ),
         },
       },
       graphql: async () => ({ repository: { issues: { nodes: issues } } }),
     } as unknown as GitHubClient;
     return { github, issues, writes };
   };
-  const dashboardStatus = (repository: string) => ({ repository, state: 'pull-request-open' as const, serious: [], dependabot: 'in-pull-request' as const });
+  const dashboardStatus = (repository: string) => ({
+    repository,
+    state: 'pull-request-open' as const,
+    serious: [],
+    dependabot: 'in-pull-request' as const,
+  });
 
-  it('writes one organisation dashboard from both replicas\' runs', async () => {
+  it("writes one organisation dashboard from both replicas' runs", async () => {
     const { github, issues, writes } = dashboardGitHub();
     const store = createRedisDashboardStore(redis);
     const [one, two] = [1, 2].map(() => new OrgDashboards({ intervalMs: 0, log: quiet, store }));
@@ -191,27 +281,54 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     const [one, two] = [1, 2].map(() => new OrgDashboards({ intervalMs: 1_500, log: quiet, store }));
     one!.know(13, github, 'octo-org', ['octo-org/a', 'octo-org/b'], async () => 0);
     one!.record(13, github, 'octo-org', dashboardStatus('octo-org/a'), async () => 0);
-    await waitFor(async () => writes.length === 1 || undefined, () => 'the first write', 5_000, 20);
+    await waitFor(
+      async () => writes.length === 1 || undefined,
+      () => 'the first write',
+      5_000,
+      20,
+    );
     // The other replica's run ends within the interval: not written now, however soon it asks...
     two!.record(13, github, 'octo-org', dashboardStatus('octo-org/b'), async () => 0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(writes).toEqual(['create']);
     // ...but once the interval is over, with both replicas' runs.
-    await waitFor(async () => writes.length === 2 || undefined, () => 'the second write', 5_000, 50);
+    await waitFor(
+      async () => writes.length === 2 || undefined,
+      () => 'the second write',
+      5_000,
+      50,
+    );
     expect(writes).toEqual(['create', 'update']);
     expect(issues[0]!.body).toContain('2 of 2 repositories read');
     await store.forget(13);
   });
 
-  it('drops an uninstalled installation\'s queued runs and cached answers when GitHub says so', async () => {
+  it("drops an uninstalled installation's queued runs and cached answers when GitHub says so", async () => {
     const fleet = await connectFleet(server.url, { concurrency: 2, debounceMs: 60_000, log: quiet });
     const state = createFakeState();
-    const repositories = ['web', 'api'].map((name) => seedRepository(state, { fullName: `octo-org/${name}`, files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n' } }));
+    const repositories = ['web', 'api'].map((name) =>
+      seedRepository(state, {
+        fullName: `octo-org/${name}`,
+        files: {
+          '.github/workflows/ci.yml':
+            'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
+        },
+      }),
+    );
     const fake = await startFakeGitHub({ state });
-    const app = await startLocalApp(fake, { runQueue: fleet.runQueue, sharedCache: fleet.sharedCache, debounceMs: 60_000 });
+    const app = await startLocalApp(fake, {
+      runQueue: fleet.runQueue,
+      sharedCache: fleet.sharedCache,
+      debounceMs: 60_000,
+    });
     try {
-      for (const repository of repositories) expect((await app.deliver('push', push(repository, { modified: ['.github/workflows/ci.yml'] }))).status).toBe(200);
-      await fleet.sharedCache.setMany(`${INSTALLATION_ID}:refs`, [{ key: 'actions/checkout@v4', value: { status: 'resolved' }, ttlMs: 60_000 }]);
+      for (const repository of repositories)
+        expect((await app.deliver('push', push(repository, { modified: ['.github/workflows/ci.yml'] }))).status).toBe(
+          200,
+        );
+      await fleet.sharedCache.setMany(`${INSTALLATION_ID}:refs`, [
+        { key: 'actions/checkout@v4', value: { status: 'resolved' }, ttlMs: 60_000 },
+      ]);
       expect((await app.pinwarden.queueDepths()).get(INSTALLATION_ID)).toBe(2);
       expect(await redis.keys(`pinwarden:pending:${INSTALLATION_ID}:*`)).toHaveLength(2);
       const deleted = { ...installationCreated([]), action: 'deleted' };
@@ -230,20 +347,42 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
 
   describe('what a scan wave read, shared by the fleet', () => {
     const read = (text: string): Extract<RepositoryRead, { status: 'read' }> => ({
-      status: 'read', repositoryId: 'R_1', defaultBranch: 'main', headSha: 'a'.repeat(40),
+      status: 'read',
+      repositoryId: 'R_1',
+      defaultBranch: 'main',
+      headSha: 'a'.repeat(40),
       files: [{ path: '.github/workflows/ci.yml', text, located: locateUsesSites(text, 'workflow') }],
-      unreadPaths: [], unreadable: [], dependabot: undefined, configText: undefined, actionsLock: undefined, pinBranch: undefined, pullRequest: undefined, attentionIssue: undefined, findingsIssue: undefined,
+      unreadPaths: [],
+      unreadable: [],
+      dependabot: undefined,
+      configText: undefined,
+      actionsLock: undefined,
+      pinBranch: undefined,
+      pullRequest: undefined,
+      attentionIssue: undefined,
+      findingsIssue: undefined,
     });
-    const replicas = (budgetBytes?: number) => [0, 1].map(() => withSharedPreReads(createPreReads(), redis, budgetBytes === undefined ? {} : { budgetBytes }));
+    const replicas = (budgetBytes?: number) =>
+      [0, 1].map(() => withSharedPreReads(createPreReads(), redis, budgetBytes === undefined ? {} : { budgetBytes }));
 
     it('serves one run in the fleet: the replica that read it with the files located, any other from Redis', async () => {
       await redis.flushall();
       const [a, b] = replicas();
       // With the image files its run will pin: they travel whole, the Kyverno path's answer too.
-      const images = { settings: '[[],"k.yaml"]', read: { files: [{ path: 'Dockerfile', kind: 'dockerfile' as const, text: 'FROM node:20\n' }], unreadable: [], notes: ['a note'], also: [{ path: 'k.yaml', text: null }] } };
+      const images = {
+        settings: '[[],"k.yaml"]',
+        read: {
+          files: [{ path: 'Dockerfile', kind: 'dockerfile' as const, text: 'FROM node:20\n' }],
+          unreadable: [],
+          notes: ['a note'],
+          also: [{ path: 'k.yaml', text: null }],
+        },
+      };
       await a!.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
       const taken = await b!.take(12, 'o/web', 'install');
-      expect(taken?.status === 'read' && taken.files).toEqual([{ path: '.github/workflows/ci.yml', text: 'on: push\n' }]);
+      expect(taken?.status === 'read' && taken.files).toEqual([
+        { path: '.github/workflows/ci.yml', text: 'on: push\n' },
+      ]);
       expect(taken?.status === 'read' && taken.images).toEqual(images);
       // Served once: the replica that read it finds its own copy spent.
       expect(await a!.take(12, 'o/web', 'install')).toBeUndefined();
@@ -302,7 +441,16 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     let queues: RunQueue[] = [];
     beforeAll(async () => {
       await redis.flushall();
-      queues = [1, 2].map((replica) => createBullRunQueue(handlers(replica), { connection: redis, concurrency: 2, debounceMs: 150, lockMs: 5_000, rescanMs: 200, log: quiet }));
+      queues = [1, 2].map((replica) =>
+        createBullRunQueue(handlers(replica), {
+          connection: redis,
+          concurrency: 2,
+          debounceMs: 150,
+          lockMs: 5_000,
+          rescanMs: 200,
+          log: quiet,
+        }),
+      );
     });
     afterAll(async () => {
       await Promise.all(queues.map((queue) => queue.close()));
@@ -311,8 +459,22 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     it('joins events that arrive while a run waits, whichever replica took them, and answers every command', async () => {
       runs.length = 0;
       await queues[0]!.submit({ installationId: 7, owner: 'o', name: 'web', trigger: 'push', priority: 2 });
-      await queues[1]!.submit({ installationId: 7, owner: 'O', name: 'Web', trigger: 'command', reply: { issueNumber: 5, login: 'mona' }, priority: 1 });
-      await queues[0]!.submit({ installationId: 7, owner: 'o', name: 'web', trigger: 'push', reply: { issueNumber: 6, login: 'hubot' }, priority: 2 });
+      await queues[1]!.submit({
+        installationId: 7,
+        owner: 'O',
+        name: 'Web',
+        trigger: 'command',
+        reply: { issueNumber: 5, login: 'mona' },
+        priority: 1,
+      });
+      await queues[0]!.submit({
+        installationId: 7,
+        owner: 'o',
+        name: 'web',
+        trigger: 'push',
+        reply: { issueNumber: 6, login: 'hubot' },
+        priority: 2,
+      });
       await queues[0]!.idle();
       expect(runs).toHaveLength(1);
       expect(runs[0]!.pending.trigger).toBe('command');
@@ -329,7 +491,8 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const deadline = Date.now() + 5_000;
       while ((running.get('o/api') ?? 0) === 0 && Date.now() < deadline) await tick(20);
       expect(running.get('o/api')).toBe(1);
-      for (const queue of [queues[0]!, queues[1]!, queues[0]!]) await queue.submit({ installationId: 7, owner: 'o', name: 'api', trigger: 'push', priority: 2 });
+      for (const queue of [queues[0]!, queues[1]!, queues[0]!])
+        await queue.submit({ installationId: 7, owner: 'o', name: 'api', trigger: 'push', priority: 2 });
       open();
       await queues[1]!.idle();
       expect(overlap).toBe(false);
@@ -341,8 +504,22 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       running = new Map();
       gate = Promise.resolve();
       let peak = 0;
-      const sampler = setInterval(() => (peak = Math.max(peak, [...running.entries()].filter(([key, count]) => key.startsWith('big/') && count > 0).length)), 5);
-      for (let index = 0; index < 12; index += 1) await queues[index % 2]!.submit({ installationId: 8, owner: 'big', name: `r${index}`, trigger: 'install', priority: 5 });
+      const sampler = setInterval(
+        () =>
+          (peak = Math.max(
+            peak,
+            [...running.entries()].filter(([key, count]) => key.startsWith('big/') && count > 0).length,
+          )),
+        5,
+      );
+      for (let index = 0; index < 12; index += 1)
+        await queues[index % 2]!.submit({
+          installationId: 8,
+          owner: 'big',
+          name: `r${index}`,
+          trigger: 'install',
+          priority: 5,
+        });
       await queues[1]!.submit({ installationId: 9, owner: 'small', name: 'one', trigger: 'push', priority: 2 });
       await queues[0]!.idle();
       clearInterval(sampler);
@@ -352,7 +529,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(runs.findIndex((run) => run.repository === 'small/one')).toBeLessThan(8);
     });
 
-    it('reads a scan\'s waves as jobs of their own, and a wave still queued or running is not added again', async () => {
+    it("reads a scan's waves as jobs of their own, and a wave still queued or running is not added again", async () => {
       waves.length = 0;
       let open!: () => void;
       gate = new Promise((resolve) => (open = resolve));
@@ -373,7 +550,14 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     it('forgets an uninstalled installation: its waiting runs and pending requests are gone', async () => {
       runs.length = 0;
       gate = new Promise(() => {});
-      for (let index = 0; index < 6; index += 1) await queues[0]!.submit({ installationId: 10, owner: 'gone', name: `r${index}`, trigger: 'install', priority: 5 });
+      for (let index = 0; index < 6; index += 1)
+        await queues[0]!.submit({
+          installationId: 10,
+          owner: 'gone',
+          name: `r${index}`,
+          trigger: 'install',
+          priority: 5,
+        });
       await queues[0]!.forget(10);
       await queues[1]!.forget(10);
       expect(await queues[0]!.backlog(10)).toBe(0);

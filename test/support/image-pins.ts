@@ -25,9 +25,23 @@ export function planImageFile(text: string, kind: ImageFileKind, templates?: rea
   if (!located.ok) throw new Error(located.error);
   const resolutions = new Map<ImageKey, ImageResolution>();
   for (const entry of located.images) {
-    if (entry.status === 'image') resolutions.set(imageKey(entry.image), { status: 'resolved', digest: `sha256:${createHash('sha256').update(entry.image.written).digest('hex')}`, mediaType: undefined, method: 'HEAD' });
+    if (entry.status === 'image')
+      resolutions.set(imageKey(entry.image), {
+        status: 'resolved',
+        digest: `sha256:${createHash('sha256').update(entry.image.written).digest('hex')}`,
+        mediaType: undefined,
+        method: 'HEAD',
+      });
   }
   const entries = planImages(located.images, resolutions);
   const pins = entries.flatMap((entry) => (entry.action === 'pin' ? [entry] : []));
-  return { input: { text, kind, images: located.images, resolutions, contextOf: (again) => contextFor(file, again) }, entries, pins, pinned: applyEdits(text, pins.flatMap((pin) => pin.edits)) };
+  return {
+    input: { text, kind, images: located.images, resolutions, contextOf: (again) => contextFor(file, again) },
+    entries,
+    pins,
+    pinned: applyEdits(
+      text,
+      pins.flatMap((pin) => pin.edits),
+    ),
+  };
 }

@@ -5,6 +5,9 @@ import { redisServerPath } from '../../src/dev/local-run/cluster.js';
 
 export default function redisSetup(): void {
   if (redisServerPath()) return;
-  if (process.env.PINWARDEN_REQUIRE_REDIS === '1') throw new Error('PINWARDEN_REQUIRE_REDIS=1 but redis-server is not installed: the fleet tests cannot run');
-  process.stdout.write('redis tests skipped: redis-server not found (apt-get install redis-server, or set PINWARDEN_REDIS_SERVER)\n');
+  if (process.env.PINWARDEN_REQUIRE_REDIS === '1')
+    throw new Error('PINWARDEN_REQUIRE_REDIS=1 but redis-server is not installed: the fleet tests cannot run');
+  process.stdout.write(
+    'redis tests skipped: redis-server not found (apt-get install redis-server, or set PINWARDEN_REDIS_SERVER)\n',
+  );
 }

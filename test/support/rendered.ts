@@ -20,7 +20,9 @@ export function renderedText(markdown: string): string {
     const inner = (node.children ?? []).map(walk).join(node.type === 'tableRow' ? ' | ' : '');
     return LINE_BLOCKS.has(node.type) ? `${inner}\n` : inner;
   };
-  return walk(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as MdNode).replaceAll('\u2060', '');
+  return walk(
+    fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as MdNode,
+  ).replaceAll('\u2060', '');
 }
 
 /** The kinds of node a Markdown text holds (link, image, html, …), for asserting what is absent. */

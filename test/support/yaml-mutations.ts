@@ -1,6 +1,36 @@
 // Deterministic mutations of a YAML text, for differential tests of the two parse paths: each
 // mutation deletes, duplicates, re-indents or inserts YAML's meaningful characters at one place.
-const INSERTS = [' ', '  ', '\n', '#', ' #', ':', ': ', '- ', '"', "'", '&a ', '*a', '!t ', '{', '[', '|', '>', '\t', '<<: ', '? ', '---\n', '%YAML 1.1\n', '\\', '@', '`', 'uses: ', 'null', '1', '\r\n'];
+const INSERTS = [
+  ' ',
+  '  ',
+  '\n',
+  '#',
+  ' #',
+  ':',
+  ': ',
+  '- ',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '!t ',
+  '{',
+  '[',
+  '|',
+  '>',
+  '\t',
+  '<<: ',
+  '? ',
+  '---\n',
+  '%YAML 1.1\n',
+  '\\',
+  '@',
+  '`',
+  'uses: ',
+  'null',
+  '1',
+  '\r\n',
+];
 
 /** The benchmark's seeded generator, so every run mutates the same way. */
 export { seededRandom as random } from '../../src/dev/fake-github/synthesize-org.js';

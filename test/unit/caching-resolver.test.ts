@@ -17,7 +17,14 @@ function recordingResolver(answer: (request: RefRequest) => Resolution) {
   return { resolver, batches };
 }
 
-const resolved: Resolution = { status: 'resolved', sha: 'a'.repeat(40) as CommitSha, refType: 'tag', tag: 'v1.0.0', tagsOnCommit: ['v1', 'v1.0.0'], ambiguous: false };
+const resolved: Resolution = {
+  status: 'resolved',
+  sha: 'a'.repeat(40) as CommitSha,
+  refType: 'tag',
+  tag: 'v1.0.0',
+  tagsOnCommit: ['v1', 'v1.0.0'],
+  ambiguous: false,
+};
 const v1 = { owner: 'o', repo: 'r', ref: 'v1' };
 const v2 = { owner: 'o', repo: 'r', ref: 'v2' };
 
@@ -25,7 +32,10 @@ describe('createCachingResolver', () => {
   it('asks each ref once per run, even when callers overlap', async () => {
     const { resolver, batches } = recordingResolver(() => resolved);
     const caching = createCachingResolver(resolver);
-    const [first, second] = await Promise.all([caching.resolve([v1, v2, v1]), caching.resolve([{ owner: 'O', repo: 'R', ref: 'v1' }, v2])]);
+    const [first, second] = await Promise.all([
+      caching.resolve([v1, v2, v1]),
+      caching.resolve([{ owner: 'O', repo: 'R', ref: 'v1' }, v2]),
+    ]);
     expect(batches).toEqual([['o/r@v1', 'o/r@v2']]);
     expect(first.get(refKey(v1))).toEqual(resolved);
     expect(second.get(refKey(v2))).toEqual(resolved);
@@ -46,7 +56,9 @@ describe('createCachingResolver', () => {
   });
 
   it('keeps resolved answers across runs in the shared LRU, but asks again about failures', async () => {
-    const { resolver, batches } = recordingResolver((request) => (request.ref === 'v1' ? resolved : { status: 'rate-limited', reason: 'later' }));
+    const { resolver, batches } = recordingResolver((request) =>
+      request.ref === 'v1' ? resolved : { status: 'rate-limited', reason: 'later' },
+    );
     const cache = createResolutionCache();
     await createCachingResolver(resolver, cache).resolve([v1, v2]);
     const secondRun = createCachingResolver(resolver, cache);
@@ -78,7 +90,11 @@ describe('negative answers', () => {
     const { resolver, batches } = recordingResolver(() => ({ status: 'not-found', missing: 'ref', reason: 'gone' }));
     const caching = createCachingResolver(resolver);
     await caching.resolve([v1]);
-    expect((await caching.resolve([v1])).get(refKey(v1))).toEqual({ status: 'not-found', missing: 'ref', reason: 'gone' });
+    expect((await caching.resolve([v1])).get(refKey(v1))).toEqual({
+      status: 'not-found',
+      missing: 'ref',
+      reason: 'gone',
+    });
     expect(batches).toHaveLength(1);
   });
 });

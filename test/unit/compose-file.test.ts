@@ -10,7 +10,19 @@ import { repoRoot } from '../support/paths.js';
 
 it('runs two replicas on one Redis, each ready only with it, every image pinned by digest', () => {
   const text = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
-  const compose = parse(text, { merge: true }) as { services: Record<string, { build?: string; init?: boolean; image?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown>; healthcheck?: { test: string[] } }> };
+  const compose = parse(text, { merge: true }) as {
+    services: Record<
+      string,
+      {
+        build?: string;
+        init?: boolean;
+        image?: string;
+        environment?: Record<string, string>;
+        depends_on?: Record<string, unknown>;
+        healthcheck?: { test: string[] };
+      }
+    >;
+  };
   const apps = Object.entries(compose.services).filter(([, service]) => service.build === '.');
   expect(apps.map(([name]) => name)).toEqual(['app-1', 'app-2']);
   for (const [, service] of apps) {
@@ -23,5 +35,9 @@ it('runs two replicas on one Redis, each ready only with it, every image pinned 
   expect(located.ok).toBe(true);
   if (!located.ok) return;
   expect(located.images.length).toBeGreaterThan(0);
-  expect(located.images.filter((image) => image.status !== 'image' || !image.image.digest).map((image) => image.site.written)).toEqual([]);
+  expect(
+    located.images
+      .filter((image) => image.status !== 'image' || !image.image.digest)
+      .map((image) => image.site.written),
+  ).toEqual([]);
 });

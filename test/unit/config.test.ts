@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, deepMerge, isIgnoredAction, parseConfigText, validateConfig } from '../../src/config/pinwarden-config.js';
+import {
+  DEFAULT_CONFIG,
+  deepMerge,
+  isIgnoredAction,
+  parseConfigText,
+  validateConfig,
+} from '../../src/config/pinwarden-config.js';
 import { globMatcher, matchGlob, matchesAnyGlob } from '../../src/config/glob.js';
 import { createConfigLoader } from '../../src/github/load-config.js';
 
@@ -20,15 +26,28 @@ describe('config', () => {
   });
 
   it('takes a Kyverno path only as a relative .yaml path outside the workflows folder', () => {
-    for (const path of ['policies/images.yaml', 'k8s/kyverno.yml']) expect(validateConfig({ images: { kyverno_path: path } }).ok).toBe(true);
-    for (const path of ['/etc/x.yaml', '../x.yaml', 'a/../../x.yaml', './x.yaml', 'x.json', '.github/workflows/policy.yml', 'a b.yaml']) {
+    for (const path of ['policies/images.yaml', 'k8s/kyverno.yml'])
+      expect(validateConfig({ images: { kyverno_path: path } }).ok).toBe(true);
+    for (const path of [
+      '/etc/x.yaml',
+      '../x.yaml',
+      'a/../../x.yaml',
+      './x.yaml',
+      'x.json',
+      '.github/workflows/policy.yml',
+      'a b.yaml',
+    ]) {
       const outcome = validateConfig({ images: { kyverno_path: path } });
       expect(outcome.ok ? path : outcome.problems.join()).toContain('images.kyverno_path');
     }
   });
 
   it('names every problem with its path', () => {
-    const outcome = validateConfig({ ignore: { path: ['x'] }, dependabot: { cooldown_days: -1, schedule: { interval: 'hourly' } }, pull_request: { labels: 'security' } });
+    const outcome = validateConfig({
+      ignore: { path: ['x'] },
+      dependabot: { cooldown_days: -1, schedule: { interval: 'hourly' } },
+      pull_request: { labels: 'security' },
+    });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.problems).toEqual([
@@ -38,13 +57,20 @@ describe('config', () => {
       expect.stringMatching(/^pull_request\.labels: /),
     ]);
     expect(validateConfig('just text')).toMatchObject({ ok: false });
-    expect(parseConfigText(': : :\n  - [')).toMatchObject({ ok: false, problems: [expect.stringMatching(/^YAML error: /)] });
+    expect(parseConfigText(': : :\n  - [')).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^YAML error: /)],
+    });
   });
 
   it('ignores actions by glob and by owner, case-insensitively', () => {
-    const outcome = validateConfig({ ignore: { actions: ['actions/setup-*', 'acme/monorepo/deploy/**'] }, allow_unpinned_owners: ['My-Org'] });
+    const outcome = validateConfig({
+      ignore: { actions: ['actions/setup-*', 'acme/monorepo/deploy/**'] },
+      allow_unpinned_owners: ['My-Org'],
+    });
     if (!outcome.ok) throw new Error(outcome.problems.join());
-    const ignored = (owner: string, repo: string, path?: string) => isIgnoredAction(outcome.config, { owner, repo, path });
+    const ignored = (owner: string, repo: string, path?: string) =>
+      isIgnoredAction(outcome.config, { owner, repo, path });
     expect(ignored('actions', 'setup-node')).toBe(true);
     expect(ignored('Actions', 'Setup-Go')).toBe(true);
     expect(ignored('actions', 'checkout')).toBe(false);
@@ -53,7 +79,7 @@ describe('config', () => {
     expect(ignored('acme', 'monorepo', 'build')).toBe(false);
   });
 
-  it('globs: one config\'s matching is bounded for a whole run; past the budget nothing more is ignored, and that is known', () => {
+  it("globs: one config's matching is bounded for a whole run; past the budget nothing more is ignored, and that is known", () => {
     // 500 globs at the schema's limits, `**/*aaaa…b`, against a deep tree of `aaaa…a` folders.
     const globs = Array.from({ length: 500 }, (_, index) => `**/*${'a'.repeat(290)}${index}b`);
     const deep = Array.from({ length: 40 }, () => 'a'.repeat(250)).join('/');
@@ -100,7 +126,12 @@ describe('config', () => {
   });
 
   it('merges `_extends` chains as context.config does: mappings deeply, lists appended', () => {
-    expect(deepMerge({ pull_request: { title: 'org', labels: ['a'] }, ignore: { paths: ['x'] } }, { pull_request: { labels: ['b'] } })).toEqual({
+    expect(
+      deepMerge(
+        { pull_request: { title: 'org', labels: ['a'] }, ignore: { paths: ['x'] } },
+        { pull_request: { labels: ['b'] } },
+      ),
+    ).toEqual({
       pull_request: { title: 'org', labels: ['a', 'b'] },
       ignore: { paths: ['x'] },
     });
@@ -112,7 +143,14 @@ describe('loading a repository config', () => {
   it('refuses a config over 64 KiB with the reason, and parses a text once', async () => {
     const load = createConfigLoader();
     const big = await load(github, 'o', 'r', `ignore:\n  paths:\n${'    - "a"\n'.repeat(7_000)}`);
-    expect(big).toEqual({ ok: false, problems: [expect.stringMatching(/^\.github\/pinwarden\.yml is larger than 65,536 bytes \(70,0\d\d\); pinwarden reads no config that large$/)] });
+    expect(big).toEqual({
+      ok: false,
+      problems: [
+        expect.stringMatching(
+          /^\.github\/pinwarden\.yml is larger than 65,536 bytes \(70,0\d\d\); pinwarden reads no config that large$/,
+        ),
+      ],
+    });
     const text = 'ignore:\n  paths: ["legacy/*"]\n';
     const first = await load(github, 'o', 'r', text);
     expect(first.ok).toBe(true);

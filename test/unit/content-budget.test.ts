@@ -7,7 +7,14 @@ describe('content-creation budget', () => {
 
   it('lets writes through while under both limits', () => {
     expect(nextWriteAt([], 1_000, limits, 1000)).toBe(1_000);
-    expect(nextWriteAt(Array.from({ length: 79 }, (_, index) => index * 100), 10_000, limits, 1000)).toBe(10_000);
+    expect(
+      nextWriteAt(
+        Array.from({ length: 79 }, (_, index) => index * 100),
+        10_000,
+        limits,
+        1000,
+      ),
+    ).toBe(10_000);
   });
 
   it('holds the 81st write of a minute until the first of those 80 is a minute old (and 1 % more)', () => {
@@ -36,8 +43,20 @@ describe('content-creation budget', () => {
 describe('which requests spend the content budget', () => {
   it('tells GraphQL queries from mutations on github.com and on GitHub Enterprise, where the URL is absolute', () => {
     expect(requestKind({ method: 'POST', url: '/graphql', query: 'query { viewer { login } }' })).toBe('graphql');
-    expect(requestKind({ method: 'POST', url: 'https://ghe.example/api/graphql', query: 'query pinwardenRead { viewer { login } }' })).toBe('graphql');
-    expect(requestKind({ method: 'POST', url: 'http://127.0.0.1:3000/api/graphql', query: '  mutation pinwardenCommit { x }' })).toBe('graphql-mutation');
+    expect(
+      requestKind({
+        method: 'POST',
+        url: 'https://ghe.example/api/graphql',
+        query: 'query pinwardenRead { viewer { login } }',
+      }),
+    ).toBe('graphql');
+    expect(
+      requestKind({
+        method: 'POST',
+        url: 'http://127.0.0.1:3000/api/graphql',
+        query: '  mutation pinwardenCommit { x }',
+      }),
+    ).toBe('graphql-mutation');
     expect(requestKind({ method: 'GET', url: '/repos/{owner}/{repo}' })).toBe('rest-read');
     expect(requestKind({ method: 'POST', url: '/repos/{owner}/{repo}/pulls' })).toBe('rest-write');
   });

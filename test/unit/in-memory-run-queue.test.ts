@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInMemoryRunQueue } from '../../src/queue/in-memory-run-queue.js';
 
 describe('the in-memory run queue', () => {
-  it('counts a running scan, then the runs it queues, in the installation\'s depth', async () => {
+  it("counts a running scan, then the runs it queues, in the installation's depth", async () => {
     let releaseScan!: () => void;
     const scanGate = new Promise<void>((resolve) => (releaseScan = resolve));
     let releaseRuns!: () => void;
@@ -15,7 +15,8 @@ describe('the in-memory run queue', () => {
           return [listed ?? []];
         },
         scanWave: async (installationId, wave) => {
-          for (const name of wave) await queue.submit({ installationId, owner: 'o', name, trigger: 'install', priority: 3 });
+          for (const name of wave)
+            await queue.submit({ installationId, owner: 'o', name, trigger: 'install', priority: 3 });
         },
       },
       { concurrency: 1, debounceMs: 0 },
@@ -78,6 +79,10 @@ describe('the in-memory run queue', () => {
     await release('scan b');
     await release('scan c');
     await queue.idle();
-    expect(events.filter((event) => event.startsWith('scan'))).toEqual(['scan a with a', 'scan b with b', 'scan c with c']);
+    expect(events.filter((event) => event.startsWith('scan'))).toEqual([
+      'scan a with a',
+      'scan b with b',
+      'scan c with c',
+    ]);
   });
 });

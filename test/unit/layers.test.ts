@@ -41,14 +41,20 @@ describe('the import graph checks', () => {
     writeFileSync(join(dir, path), text);
   };
   write('jobs/run.ts', "import { plan } from '../plan/plan.js';\nexport const run = plan;\n");
-  write('plan/plan.ts', "import type { Job } from '../jobs/run.js';\nimport { tool } from '../dev/tool.js';\nexport const plan = tool;\nexport type P = Job;\n");
+  write(
+    'plan/plan.ts',
+    "import type { Job } from '../jobs/run.js';\nimport { tool } from '../dev/tool.js';\nexport const plan = tool;\nexport type P = Job;\n",
+  );
   write('plan/sub/deep.ts', "export const deep = await import('../plan.js');\n");
   write('dev/tool.ts', 'export const tool = 1;\n');
   const planted = folderGraph(dir);
   const layers = [['jobs'], ['plan']];
 
   it('find an import that runs back up and one of the tools, with the file that makes it', () => {
-    expect(upwardImports(planted, layers)).toEqual(['plan -> dev: plan/plan.ts -> dev/tool.ts', 'plan -> jobs: plan/plan.ts -> jobs/run.ts']);
+    expect(upwardImports(planted, layers)).toEqual([
+      'plan -> dev: plan/plan.ts -> dev/tool.ts',
+      'plan -> jobs: plan/plan.ts -> jobs/run.ts',
+    ]);
     // A subfolder belongs to its folder's row; its import of the folder is not upward.
     expect(rowOf('plan/sub', layers)).toBe(1);
   });

@@ -4,14 +4,24 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readLocalFiles } from '../../src/cli/read-local-files.js';
-import { closeLocatePool, locateAll, ONE_SHOT_MIN_BYTES, PARALLEL_MIN_BYTES, workerChunks, workerCount } from '../../src/parallel/locate-in-parallel.js';
+import {
+  closeLocatePool,
+  locateAll,
+  ONE_SHOT_MIN_BYTES,
+  PARALLEL_MIN_BYTES,
+  workerChunks,
+  workerCount,
+} from '../../src/parallel/locate-in-parallel.js';
 import { locateWorkflowFile } from '../../src/images/locate-workflow-file.js';
 import { fixturesDir } from '../support/paths.js';
 import { tempRepo } from '../support/temp-repo.js';
 
 const golden = readdirSync(join(fixturesDir, 'golden'))
   .filter((name) => name.endsWith('.yml'))
-  .map((name) => ({ text: readFileSync(join(fixturesDir, 'golden', name), 'utf8'), kind: name.startsWith('action') ? ('action' as const) : ('workflow' as const) }));
+  .map((name) => ({
+    text: readFileSync(join(fixturesDir, 'golden', name), 'utf8'),
+    kind: name.startsWith('action') ? ('action' as const) : ('workflow' as const),
+  }));
 const many = Array.from({ length: 40 }, () => golden).flat();
 const saved = process.env.PINWARDEN_WORKERS;
 
@@ -40,9 +50,13 @@ describe('locating on worker threads', () => {
   it('keeps a small batch, or any batch with PINWARDEN_WORKERS=0, in this thread', async () => {
     const before = workerChunks();
     process.env.PINWARDEN_WORKERS = '0';
-    expect(await locateAll(many, { minBytes: 0 })).toEqual(many.map((file) => locateWorkflowFile(file.text, file.kind)));
+    expect(await locateAll(many, { minBytes: 0 })).toEqual(
+      many.map((file) => locateWorkflowFile(file.text, file.kind)),
+    );
     delete process.env.PINWARDEN_WORKERS;
-    expect(await locateAll(golden.slice(0, 2))).toEqual(golden.slice(0, 2).map((file) => locateWorkflowFile(file.text, file.kind)));
+    expect(await locateAll(golden.slice(0, 2))).toEqual(
+      golden.slice(0, 2).map((file) => locateWorkflowFile(file.text, file.kind)),
+    );
     expect(workerChunks()).toBe(before);
   });
 
@@ -50,8 +64,15 @@ describe('locating on worker threads', () => {
     process.env.PINWARDEN_WORKERS = '2';
     const workflows = (bytes: number) => {
       const step = '      - uses: actions/checkout@v4\n';
-      const text = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${step.repeat(Math.ceil(512 * 1024 / step.length))}`;
-      return tempRepo(Object.fromEntries(Array.from({ length: Math.ceil(bytes / text.length) }, (_, index) => [`.github/workflows/w${index}.yml`, text])));
+      const text = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${step.repeat(Math.ceil((512 * 1024) / step.length))}`;
+      return tempRepo(
+        Object.fromEntries(
+          Array.from({ length: Math.ceil(bytes / text.length) }, (_, index) => [
+            `.github/workflows/w${index}.yml`,
+            text,
+          ]),
+        ),
+      );
     };
     const before = workerChunks();
     const medium = await readLocalFiles([workflows(4 * PARALLEL_MIN_BYTES)], '/');

@@ -36,17 +36,63 @@ describe('locateUsesSites', () => {
       '',
     ].join('\n');
     expect(located(text)).toEqual([
-      { value: 'org/repo/.github/workflows/ci.yml@v1', line: 4, source: 'org/repo/.github/workflows/ci.yml@v1', quote: 'plain', context: 'job', comment: undefined, commentSafe: true, inFlow: false },
-      { value: 'actions/checkout@v4', line: 8, source: 'actions/checkout@v4', quote: 'plain', context: 'step', comment: undefined, commentSafe: true, inFlow: false },
-      { value: 'actions/setup-node@v4', line: 13, source: 'actions/setup-node@v4', quote: 'plain', context: 'step', comment: '# pinned later', commentSafe: true, inFlow: false },
+      {
+        value: 'org/repo/.github/workflows/ci.yml@v1',
+        line: 4,
+        source: 'org/repo/.github/workflows/ci.yml@v1',
+        quote: 'plain',
+        context: 'job',
+        comment: undefined,
+        commentSafe: true,
+        inFlow: false,
+      },
+      {
+        value: 'actions/checkout@v4',
+        line: 8,
+        source: 'actions/checkout@v4',
+        quote: 'plain',
+        context: 'step',
+        comment: undefined,
+        commentSafe: true,
+        inFlow: false,
+      },
+      {
+        value: 'actions/setup-node@v4',
+        line: 13,
+        source: 'actions/setup-node@v4',
+        quote: 'plain',
+        context: 'step',
+        comment: '# pinned later',
+        commentSafe: true,
+        inFlow: false,
+      },
     ]);
   });
 
   it('reads quoted keys and values, values on the next line, tabs before comments and CRLF', () => {
-    const text = 'jobs:\r\n  a:\r\n    steps:\r\n      - "uses": \'actions/checkout@v4\'\t# c\r\n      - uses:\r\n          "actions/cache@v4"  \r\n';
+    const text =
+      'jobs:\r\n  a:\r\n    steps:\r\n      - "uses": \'actions/checkout@v4\'\t# c\r\n      - uses:\r\n          "actions/cache@v4"  \r\n';
     expect(located(text)).toEqual([
-      { value: 'actions/checkout@v4', line: 4, source: "'actions/checkout@v4'", quote: 'single', context: 'step', comment: '# c', commentSafe: true, inFlow: false },
-      { value: 'actions/cache@v4', line: 6, source: '"actions/cache@v4"', quote: 'double', context: 'step', comment: undefined, commentSafe: true, inFlow: false },
+      {
+        value: 'actions/checkout@v4',
+        line: 4,
+        source: "'actions/checkout@v4'",
+        quote: 'single',
+        context: 'step',
+        comment: '# c',
+        commentSafe: true,
+        inFlow: false,
+      },
+      {
+        value: 'actions/cache@v4',
+        line: 6,
+        source: '"actions/cache@v4"',
+        quote: 'double',
+        context: 'step',
+        comment: undefined,
+        commentSafe: true,
+        inFlow: false,
+      },
     ]);
   });
 
@@ -57,10 +103,29 @@ describe('locateUsesSites', () => {
   });
 
   it('finds flow-style steps and ignores a # inside another scalar on the line', () => {
-    const text = 'jobs:\n  a:\n    steps:\n      - {uses: actions/checkout@v4, with: {note: "a #b"}} # trailing\n      - {name: x, uses: a/b@v1}\n';
+    const text =
+      'jobs:\n  a:\n    steps:\n      - {uses: actions/checkout@v4, with: {note: "a #b"}} # trailing\n      - {name: x, uses: a/b@v1}\n';
     expect(located(text)).toEqual([
-      { value: 'actions/checkout@v4', line: 4, source: 'actions/checkout@v4', quote: 'plain', context: 'step', comment: '# trailing', commentSafe: true, inFlow: true },
-      { value: 'a/b@v1', line: 5, source: 'a/b@v1', quote: 'plain', context: 'step', comment: undefined, commentSafe: true, inFlow: true },
+      {
+        value: 'actions/checkout@v4',
+        line: 4,
+        source: 'actions/checkout@v4',
+        quote: 'plain',
+        context: 'step',
+        comment: '# trailing',
+        commentSafe: true,
+        inFlow: true,
+      },
+      {
+        value: 'a/b@v1',
+        line: 5,
+        source: 'a/b@v1',
+        quote: 'plain',
+        context: 'step',
+        comment: undefined,
+        commentSafe: true,
+        inFlow: true,
+      },
     ]);
   });
 
@@ -75,20 +140,25 @@ describe('locateUsesSites', () => {
   });
 
   it('edits an anchored step once, however many aliases reach it', () => {
-    const text = 'jobs:\n  a:\n    steps:\n      - &co {uses: actions/checkout@v4}\n  b:\n    steps:\n      - *co\n      - <<: *co\n        name: merged\n';
+    const text =
+      'jobs:\n  a:\n    steps:\n      - &co {uses: actions/checkout@v4}\n  b:\n    steps:\n      - *co\n      - <<: *co\n        name: merged\n';
     const sites = located(text);
     expect(sites).toHaveLength(1);
     expect(sites[0]?.line).toBe(4);
   });
 
   it('finds uses inside parallel step groups', () => {
-    const text = 'jobs:\n  a:\n    steps:\n      - parallel:\n          - uses: a/b@v1\n          - parallel:\n              - uses: c/d@v2\n';
+    const text =
+      'jobs:\n  a:\n    steps:\n      - parallel:\n          - uses: a/b@v1\n          - parallel:\n              - uses: c/d@v2\n';
     expect(located(text).map((site) => site.value)).toEqual(['a/b@v1', 'c/d@v2']);
   });
 
   it('finds composite action steps under runs.steps only', () => {
-    const text = "name: x\ndescription: y\nruns:\n  using: composite\n  steps:\n    - uses: actions/cache@v4\n    - run: echo\n      shell: bash\njobs:\n  not-here:\n    steps:\n      - uses: nope/nope@v1\n";
-    expect(located(text, 'action').map((site) => [site.value, site.context])).toEqual([['actions/cache@v4', 'composite-step']]);
+    const text =
+      'name: x\ndescription: y\nruns:\n  using: composite\n  steps:\n    - uses: actions/cache@v4\n    - run: echo\n      shell: bash\njobs:\n  not-here:\n    steps:\n      - uses: nope/nope@v1\n';
+    expect(located(text, 'action').map((site) => [site.value, site.context])).toEqual([
+      ['actions/cache@v4', 'composite-step'],
+    ]);
   });
 
   it('reports broken YAML with the parser message', () => {
@@ -113,10 +183,19 @@ describe('locateUsesSites', () => {
   });
 
   it('reads a one-line block scalar as the line GitHub runs; several lines are invalid', () => {
-    const text = 'jobs:\n  a:\n    steps:\n      - uses: |\n          a/b@v1\n      - uses: >- # keep\n          c/d@v2\n      - uses: |\n          e/f@v1\n          more\n';
+    const text =
+      'jobs:\n  a:\n    steps:\n      - uses: |\n          a/b@v1\n      - uses: >- # keep\n          c/d@v2\n      - uses: |\n          e/f@v1\n          more\n';
     const result = locateUsesSites(text, 'workflow');
     if (!result.ok) throw new Error(result.error);
-    expect(result.references.map(({ site, ref }) => [site.value, ref.kind, site.line, text.slice(site.valueStart, site.valueEnd), site.comment?.text])).toEqual([
+    expect(
+      result.references.map(({ site, ref }) => [
+        site.value,
+        ref.kind,
+        site.line,
+        text.slice(site.valueStart, site.valueEnd),
+        site.comment?.text,
+      ]),
+    ).toEqual([
       ['a/b@v1', 'action', 5, 'a/b@v1', undefined],
       ['c/d@v2', 'action', 7, 'c/d@v2', '# keep'],
       ['e/f@v1\nmore\n', 'invalid', 8, '|\n          e/f@v1\n          more\n', undefined],
@@ -124,7 +203,10 @@ describe('locateUsesSites', () => {
   });
 
   it('an alias back to an enclosing step list is walked once, not for ever', () => {
-    const result = locateUsesSites('on: push\njobs:\n  a:\n    runs-on: x\n    steps: &s [ {uses: actions/checkout@v4, parallel: *s} ]\n', 'workflow');
+    const result = locateUsesSites(
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps: &s [ {uses: actions/checkout@v4, parallel: *s} ]\n',
+      'workflow',
+    );
     expect(result.ok && result.references.map(({ site }) => site.value)).toEqual(['actions/checkout@v4']);
   });
 
@@ -144,14 +226,28 @@ describe('locateUsesSites', () => {
   });
 
   it('treats non-string plain values by their text and non-scalar values as invalid', () => {
-    const result = locateUsesSites('jobs:\n  a:\n    steps:\n      - uses: 123\n      - uses: {a: 1}\n      - uses:\n', 'workflow');
+    const result = locateUsesSites(
+      'jobs:\n  a:\n    steps:\n      - uses: 123\n      - uses: {a: 1}\n      - uses:\n',
+      'workflow',
+    );
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.references.map((reference) => [reference.site.value, reference.ref.kind])).toEqual([['123', 'invalid'], ['', 'invalid'], ['', 'invalid']]);
+    if (result.ok)
+      expect(result.references.map((reference) => [reference.site.value, reference.ref.kind])).toEqual([
+        ['123', 'invalid'],
+        ['', 'invalid'],
+        ['', 'invalid'],
+      ]);
   });
 
   it.each([
-    ['a comment sign right after a bracket', 'on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n        os: [one]#, two ]\n    steps:\n      - uses: actions/checkout@v4\n'],
-    ['an under-indented multi-line double-quoted string', 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "echo one\n  two"\n      - uses: actions/checkout@v4\n'],
+    [
+      'a comment sign right after a bracket',
+      'on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n        os: [one]#, two ]\n    steps:\n      - uses: actions/checkout@v4\n',
+    ],
+    [
+      'an under-indented multi-line double-quoted string',
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "echo one\n  two"\n      - uses: actions/checkout@v4\n',
+    ],
   ])('%s: reported as YAML GitHub accepts but pinwarden cannot read', (_name, text) => {
     const result = locateUsesSites(text, 'workflow');
     expect(result.ok).toBe(false);

@@ -15,7 +15,9 @@ const unmatched: string[] = [];
 
 beforeEach(() => {
   nock.disableNetConnect();
-  nock.emitter.on('no match', (request: { method?: string; path?: string }) => unmatched.push(`${request.method} ${request.path}`));
+  nock.emitter.on('no match', (request: { method?: string; path?: string }) =>
+    unmatched.push(`${request.method} ${request.path}`),
+  );
 });
 
 afterEach(() => {
@@ -44,7 +46,15 @@ describe('octokit ref resolver, GraphQL', () => {
           r0: {
             t0: { target: { __typename: 'Tag', oid: TAG_OBJECT, target: { __typename: 'Commit', oid: COMMIT } } },
             b0: null,
-            v0: { nodes: [{ name: 'v4.2.2', target: { __typename: 'Tag', oid: 'a'.repeat(40), target: { __typename: 'Commit', oid: COMMIT } } }, { name: 'v4.1.0', target: { __typename: 'Commit', oid: OLD_COMMIT } }] },
+            v0: {
+              nodes: [
+                {
+                  name: 'v4.2.2',
+                  target: { __typename: 'Tag', oid: 'a'.repeat(40), target: { __typename: 'Commit', oid: COMMIT } },
+                },
+                { name: 'v4.1.0', target: { __typename: 'Commit', oid: OLD_COMMIT } },
+              ],
+            },
             t1: { target: { __typename: 'Commit', oid: OLD_COMMIT } },
             b1: { target: { oid: BRANCH_HEAD } },
             v1: { nodes: [] },
@@ -53,7 +63,9 @@ describe('octokit ref resolver, GraphQL', () => {
           r1: null,
           rateLimit: { cost: 1, remaining: 4999, resetAt: '2026-11-22T20:00:00Z' },
         },
-        errors: [{ type: 'NOT_FOUND', path: ['r1'], message: "Could not resolve to a Repository with the name 'acme/gone'." }],
+        errors: [
+          { type: 'NOT_FOUND', path: ['r1'], message: "Could not resolve to a Repository with the name 'acme/gone'." },
+        ],
       });
     const answers = await resolver().resolve([
       { owner: 'actions', repo: 'checkout', ref: 'v4' },
@@ -67,10 +79,23 @@ describe('octokit ref resolver, GraphQL', () => {
     expect(body?.query).toContain('r1: repository(owner: "acme", name: "gone")');
     expect(body?.query.match(/repository\(/g)).toHaveLength(2);
     expect(answers.get(refKey({ owner: 'actions', repo: 'checkout', ref: 'v4' }))).toEqual({
-      status: 'resolved', sha: COMMIT, refType: 'tag', tag: 'v4.2.2', tagsOnCommit: ['v4.2.2', 'v4'], ambiguous: false,
+      status: 'resolved',
+      sha: COMMIT,
+      refType: 'tag',
+      tag: 'v4.2.2',
+      tagsOnCommit: ['v4.2.2', 'v4'],
+      ambiguous: false,
     });
-    expect(answers.get(refKey({ owner: 'actions', repo: 'checkout', ref: 'v3' }))).toMatchObject({ status: 'resolved', sha: OLD_COMMIT, refType: 'tag', ambiguous: true });
-    expect(answers.get(refKey({ owner: 'acme', repo: 'gone', ref: 'v1' }))).toMatchObject({ status: 'not-found', reason: expect.stringContaining('acme/gone') });
+    expect(answers.get(refKey({ owner: 'actions', repo: 'checkout', ref: 'v3' }))).toMatchObject({
+      status: 'resolved',
+      sha: OLD_COMMIT,
+      refType: 'tag',
+      ambiguous: true,
+    });
+    expect(answers.get(refKey({ owner: 'acme', repo: 'gone', ref: 'v1' }))).toMatchObject({
+      status: 'not-found',
+      reason: expect.stringContaining('acme/gone'),
+    });
     expect(answers.size).toBe(3);
   });
 
@@ -81,7 +106,10 @@ describe('octokit ref resolver, GraphQL', () => {
       .times(3)
       .reply(200, { data: {} });
     const requests = Array.from({ length: 5 }, (_, index) => ({ owner: 'o', repo: `r${index}`, ref: 'v1' }));
-    const answers = await createOctokitRefResolver(createTokenOctokit({ token: 't', baseUrl: API, msPerRetrySecond: 1 }), { batchSize: 2 }).resolve(requests);
+    const answers = await createOctokitRefResolver(
+      createTokenOctokit({ token: 't', baseUrl: API, msPerRetrySecond: 1 }),
+      { batchSize: 2 },
+    ).resolve(requests);
     expect(queries).toHaveLength(3);
     expect([...answers.values()].every((answer) => answer.status === 'not-found')).toBe(true);
   });
@@ -99,7 +127,10 @@ describe('octokit ref resolver, REST fallback', () => {
     nock(API)
       .get('/repos/actions/checkout/tags')
       .query({ per_page: '100' })
-      .reply(200, [{ name: 'v4.2.2', commit: { sha: COMMIT } }, { name: 'v4', commit: { sha: COMMIT } }])
+      .reply(200, [
+        { name: 'v4.2.2', commit: { sha: COMMIT } },
+        { name: 'v4', commit: { sha: COMMIT } },
+      ])
       .get('/repos/actions/checkout/git/ref/tags%2Fv4')
       .reply(200, { ref: 'refs/tags/v4', object: { type: 'tag', sha: TAG_OBJECT } })
       .get(`/repos/actions/checkout/git/tags/${TAG_OBJECT}`)
@@ -107,7 +138,16 @@ describe('octokit ref resolver, REST fallback', () => {
       .get('/repos/actions/checkout/git/ref/heads%2Fv4')
       .reply(404, { message: 'Not Found' });
     const answers = await resolver().resolve([{ owner: 'actions', repo: 'checkout', ref: 'v4' }]);
-    expect([...answers.values()]).toEqual([{ status: 'resolved', sha: COMMIT, refType: 'tag', tag: 'v4.2.2', tagsOnCommit: ['v4.2.2', 'v4'], ambiguous: false }]);
+    expect([...answers.values()]).toEqual([
+      {
+        status: 'resolved',
+        sha: COMMIT,
+        refType: 'tag',
+        tag: 'v4.2.2',
+        tagsOnCommit: ['v4.2.2', 'v4'],
+        ambiguous: false,
+      },
+    ]);
   });
 
   it('reports a missing repository from its tag listing', async () => {

@@ -11,7 +11,11 @@ import { mutate, random } from '../support/yaml-mutations.js';
 
 const golden = readdirSync(join(fixturesDir, 'golden'))
   .filter((name) => name.endsWith('.before.yml'))
-  .map((name) => ({ name, text: readFileSync(join(fixturesDir, 'golden', name), 'utf8'), kind: name.startsWith('action') ? ('action' as const) : ('workflow' as const) }));
+  .map((name) => ({
+    name,
+    text: readFileSync(join(fixturesDir, 'golden', name), 'utf8'),
+    kind: name.startsWith('action') ? ('action' as const) : ('workflow' as const),
+  }));
 
 const options = { stringKeys: new Set(['uses']) };
 
@@ -21,9 +25,15 @@ function agree(text: string, kind: 'workflow' | 'action'): void {
 
 describe('the plain-tree fast path', () => {
   it('is taken for plain workflows and stands aside for anchors, aliases, tags, merges, multi-line flow collections and directives', () => {
-    const plain = 'on: push\njobs:\n  build:\n    steps:\n      - uses: actions/checkout@v4 # pinned? no\n      - run: |\n          echo "#hi"\n';
+    const plain =
+      'on: push\njobs:\n  build:\n    steps:\n      - uses: actions/checkout@v4 # pinned? no\n      - run: |\n          echo "#hi"\n';
     expect(plainTree(plain, options)).toBeDefined();
-    expect(plainTree('on:\n  push:\n    branches: [ main, "release/*" ]\njobs:\n  a:\n    steps:\n      - {uses: a/b@v1, with: {x: [1, 2]}}\n', options)).toBeDefined();
+    expect(
+      plainTree(
+        'on:\n  push:\n    branches: [ main, "release/*" ]\njobs:\n  a:\n    steps:\n      - {uses: a/b@v1, with: {x: [1, 2]}}\n',
+        options,
+      ),
+    ).toBeDefined();
     for (const text of [
       'jobs: &j\n  a:\n    steps: []\n',
       'x: &a 1\ny: *a\n',
@@ -44,7 +54,8 @@ describe('the plain-tree fast path', () => {
       '1: x\n',
       'a: 1\n---\nb: 2\n',
       '- a\n',
-    ]) expect(plainTree(text, options), text).toBeUndefined();
+    ])
+      expect(plainTree(text, options), text).toBeUndefined();
   });
 
   it('gives what the full parse gives on every golden fixture', () => {

@@ -6,11 +6,20 @@ import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
 import type { RepositoryRead } from '../../src/github/read-repository.js';
 
 const read = (text: string, pinBranch = false): RepositoryRead => ({
-  status: 'read', repositoryId: 'R_1', defaultBranch: 'main', headSha: 'a'.repeat(40),
+  status: 'read',
+  repositoryId: 'R_1',
+  defaultBranch: 'main',
+  headSha: 'a'.repeat(40),
   files: [{ path: '.github/workflows/ci.yml', text }],
-  unreadPaths: [], unreadable: [], dependabot: undefined, configText: undefined, actionsLock: undefined,
+  unreadPaths: [],
+  unreadable: [],
+  dependabot: undefined,
+  configText: undefined,
+  actionsLock: undefined,
   pinBranch: pinBranch ? { id: 'REF_1', head: 'b'.repeat(40), message: 'pin', parents: [] } : undefined,
-  pullRequest: undefined, attentionIssue: undefined, findingsIssue: undefined,
+  pullRequest: undefined,
+  attentionIssue: undefined,
+  findingsIssue: undefined,
 });
 
 describe('the reads a scan keeps for its runs', () => {
@@ -43,23 +52,45 @@ describe('the reads a scan keeps for its runs', () => {
 
   it('counts the image files a read holds in its budget', async () => {
     const preReads = createPreReads({ budgetBytes: 10 });
-    const images: ImageFilesRead = { files: [{ path: 'Dockerfile', kind: 'dockerfile', text: 'FROM node:20\n' }], unreadable: [], notes: [], also: [] };
+    const images: ImageFilesRead = {
+      files: [{ path: 'Dockerfile', kind: 'dockerfile', text: 'FROM node:20\n' }],
+      unreadable: [],
+      notes: [],
+      also: [],
+    };
     const withImages = read('1');
     if (withImages.status !== 'read') throw new Error('a read');
-    await preReads.keep(1, 'o/a', { ...withImages, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } }, Date.now());
+    await preReads.keep(
+      1,
+      'o/a',
+      { ...withImages, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } },
+      Date.now(),
+    );
     expect(await preReads.take(1, 'o/a', 'install')).toBeUndefined();
     await preReads.keep(1, 'o/a', withImages, Date.now());
     expect(await preReads.take(1, 'o/a', 'install')).toBeDefined();
   });
 
-  it("serves its image files to a run whose config chose the same files, and to no other", () => {
-    const images: ImageFilesRead = { files: [], unreadable: [], notes: ['kept'], also: [{ path: DEFAULT_CONFIG.images.kyverno_path, text: null }] };
+  it('serves its image files to a run whose config chose the same files, and to no other', () => {
+    const images: ImageFilesRead = {
+      files: [],
+      unreadable: [],
+      notes: ['kept'],
+      also: [{ path: DEFAULT_CONFIG.images.kyverno_path, text: null }],
+    };
     const base = read('1');
     if (base.status !== 'read') throw new Error('a read');
     const kept = { ...base, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } };
     expect(keptImageRead(kept, DEFAULT_CONFIG)).toBe(images);
-    expect(keptImageRead(kept, { ...DEFAULT_CONFIG, ignore: { ...DEFAULT_CONFIG.ignore, paths: ['deploy/**'] } })).toBeUndefined();
-    expect(keptImageRead(kept, { ...DEFAULT_CONFIG, images: { ...DEFAULT_CONFIG.images, kyverno_path: 'policy/images.yaml' } })).toBeUndefined();
+    expect(
+      keptImageRead(kept, { ...DEFAULT_CONFIG, ignore: { ...DEFAULT_CONFIG.ignore, paths: ['deploy/**'] } }),
+    ).toBeUndefined();
+    expect(
+      keptImageRead(kept, {
+        ...DEFAULT_CONFIG,
+        images: { ...DEFAULT_CONFIG.images, kyverno_path: 'policy/images.yaml' },
+      }),
+    ).toBeUndefined();
     expect(keptImageRead(base, DEFAULT_CONFIG)).toBeUndefined();
   });
 });

@@ -15,7 +15,11 @@ describe('RepositoryQueue', () => {
       runs.push(trigger);
       return trigger;
     };
-    const results = await Promise.all([queue.submit(1, 'o/r', { trigger: 'push' }, run), queue.submit(1, 'O/R', { trigger: 'command' }, run), queue.submit(1, 'o/r', { trigger: 'push' }, run)]);
+    const results = await Promise.all([
+      queue.submit(1, 'o/r', { trigger: 'push' }, run),
+      queue.submit(1, 'O/R', { trigger: 'command' }, run),
+      queue.submit(1, 'o/r', { trigger: 'push' }, run),
+    ]);
     expect(runs).toEqual(['command']);
     expect(results).toEqual(['command', 'command', 'command']);
   });
@@ -34,7 +38,11 @@ describe('RepositoryQueue', () => {
     };
     const first = queue.submit(1, 'o/r', { trigger: 'push' }, run);
     await tick(5);
-    const during = [queue.submit(1, 'o/r', { trigger: 'push' }, run), queue.submit(1, 'o/r', { trigger: 'push' }, run), queue.submit(1, 'o/r', { trigger: 'push' }, run)];
+    const during = [
+      queue.submit(1, 'o/r', { trigger: 'push' }, run),
+      queue.submit(1, 'o/r', { trigger: 'push' }, run),
+      queue.submit(1, 'o/r', { trigger: 'push' }, run),
+    ];
     expect(await first).toBe(1);
     expect(await Promise.all(during)).toEqual([2, 2, 2]);
     expect(overlap).toBe(false);
@@ -51,13 +59,26 @@ describe('RepositoryQueue', () => {
       await tick(10);
       current.set(installation, current.get(installation)! - 1);
     };
-    await Promise.all([1, 2].flatMap((installation) => Array.from({ length: 6 }, (_, index) => queue.submit(installation, `o/r${index}`, { trigger: 'install' }, runFor(installation)))));
-    expect(peak).toEqual(new Map([[1, 2], [2, 2]]));
+    await Promise.all(
+      [1, 2].flatMap((installation) =>
+        Array.from({ length: 6 }, (_, index) =>
+          queue.submit(installation, `o/r${index}`, { trigger: 'install' }, runFor(installation)),
+        ),
+      ),
+    );
+    expect(peak).toEqual(
+      new Map([
+        [1, 2],
+        [2, 2],
+      ]),
+    );
   });
 
   it('a failed run rejects its callers and does not block the next', async () => {
     const queue = new RepositoryQueue<string>({ concurrency: 1, debounceMs: 0 });
-    await expect(queue.submit(1, 'o/r', { trigger: 'push' }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      queue.submit(1, 'o/r', { trigger: 'push' }, async () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     expect(await queue.submit(1, 'o/r', { trigger: 'push' }, async () => 'ok')).toBe('ok');
     await queue.idle();
   });

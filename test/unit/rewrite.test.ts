@@ -14,7 +14,15 @@ import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 const SHA = toCommitSha('0123456789abcdef0123456789abcdef01234567') as CommitSha;
 
 function resolved(over: Partial<Extract<Resolution, { status: 'resolved' }>> = {}): Resolution {
-  return { status: 'resolved', sha: SHA, refType: 'tag', tag: 'v4.2.2', tagsOnCommit: ['v4', 'v4.2', 'v4.2.2'], ambiguous: false, ...over };
+  return {
+    status: 'resolved',
+    sha: SHA,
+    refType: 'tag',
+    tag: 'v4.2.2',
+    tagsOnCommit: ['v4', 'v4.2', 'v4.2.2'],
+    ambiguous: false,
+    ...over,
+  };
 }
 
 function pinText(text: string, resolutions: Record<string, Resolution>) {
@@ -86,11 +94,25 @@ describe('planPins', () => {
     if (!located.ok) throw new Error(located.error);
     const resolutions = new Map<RefKey, Resolution>([
       [refKey({ owner: 'a', repo: 'b', ref: 'v4' }), resolved()],
-      [refKey({ owner: 'a', repo: 'b', ref: 'gone' }), { status: 'not-found', missing: 'ref', reason: 'no tag or branch named "gone"' }],
-      [refKey({ owner: 'a', repo: 'b', ref: 'limited' }), { status: 'rate-limited', reason: 'rate limited until 12:00' }],
+      [
+        refKey({ owner: 'a', repo: 'b', ref: 'gone' }),
+        { status: 'not-found', missing: 'ref', reason: 'no tag or branch named "gone"' },
+      ],
+      [
+        refKey({ owner: 'a', repo: 'b', ref: 'limited' }),
+        { status: 'rate-limited', reason: 'rate limited until 12:00' },
+      ],
     ]);
     const plan = planPins({ references: located.references, resolutions });
-    expect(plan.entries.map((entry) => (entry.action === 'pin' ? `pin ${entry.pin.after} ${entry.pin.comment}` : entry.action === 'keep' ? `keep ${entry.why}` : `skip ${entry.reason}`))).toEqual([
+    expect(
+      plan.entries.map((entry) =>
+        entry.action === 'pin'
+          ? `pin ${entry.pin.after} ${entry.pin.comment}`
+          : entry.action === 'keep'
+            ? `keep ${entry.why}`
+            : `skip ${entry.reason}`,
+      ),
+    ).toEqual([
       'keep local',
       'keep pinned',
       `pin a/b@${SHA} # v4.2.2`,
@@ -102,28 +124,55 @@ describe('planPins', () => {
 
   it('reports a pinned SHA the repository does not hold', () => {
     const text = `jobs:\n  a:\n    steps:\n      - uses: a/b@${SHA}\n`;
-    const result = pinText(text, { [refKey({ owner: 'a', repo: 'b', ref: SHA })]: { status: 'not-found', missing: 'ref', reason: 'commit not in a/b' } });
+    const result = pinText(text, {
+      [refKey({ owner: 'a', repo: 'b', ref: SHA })]: {
+        status: 'not-found',
+        missing: 'ref',
+        reason: 'commit not in a/b',
+      },
+    });
     expect(result.status).toBe('unchanged');
-    expect(result.plan.entries[0]).toMatchObject({ action: 'skip', reason: expect.stringMatching(/could not be confirmed.*commit not in a\/b/) });
+    expect(result.plan.entries[0]).toMatchObject({
+      action: 'skip',
+      reason: expect.stringMatching(/could not be confirmed.*commit not in a\/b/),
+    });
   });
 
   it('labels a branch pin with the branch name and writes no tag', () => {
     const result = pinText('jobs:\n  a:\n    steps:\n      - uses: a/b@main\n', {
-      [refKey({ owner: 'a', repo: 'b', ref: 'main' })]: resolved({ refType: 'branch', tag: undefined, tagsOnCommit: [] }),
+      [refKey({ owner: 'a', repo: 'b', ref: 'main' })]: resolved({
+        refType: 'branch',
+        tag: undefined,
+        tagsOnCommit: [],
+      }),
     });
-    expect(result.status === 'rewritten' && result.text).toBe(`jobs:\n  a:\n    steps:\n      - uses: a/b@${SHA} # main\n`);
+    expect(result.status === 'rewritten' && result.text).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: a/b@${SHA} # main\n`,
+    );
   });
 
   it('matches owner and repository case-insensitively, as GitHub does', () => {
-    const result = pinText('jobs:\n  a:\n    steps:\n      - uses: Actions/Checkout@v4\n', { [refKey({ owner: 'actions', repo: 'checkout', ref: 'v4' })]: resolved() });
+    const result = pinText('jobs:\n  a:\n    steps:\n      - uses: Actions/Checkout@v4\n', {
+      [refKey({ owner: 'actions', repo: 'checkout', ref: 'v4' })]: resolved(),
+    });
     expect(result.status === 'rewritten' && result.text).toContain(`Actions/Checkout@${SHA} # v4.2.2`);
   });
 });
 
 describe('applyEdits', () => {
   it('splices in any order and refuses overlapping edits', () => {
-    expect(applyEdits('abcdef', [{ start: 4, end: 5, text: 'E' }, { start: 0, end: 1, text: 'A' }])).toBe('AbcdEf');
-    expect(() => applyEdits('abcdef', [{ start: 0, end: 3, text: 'x' }, { start: 2, end: 4, text: 'y' }])).toThrow(/overlaps/);
+    expect(
+      applyEdits('abcdef', [
+        { start: 4, end: 5, text: 'E' },
+        { start: 0, end: 1, text: 'A' },
+      ]),
+    ).toBe('AbcdEf');
+    expect(() =>
+      applyEdits('abcdef', [
+        { start: 0, end: 3, text: 'x' },
+        { start: 2, end: 4, text: 'y' },
+      ]),
+    ).toThrow(/overlaps/);
     expect(() => applyEdits('abc', [{ start: 2, end: 9, text: 'x' }])).toThrow(/leaves the text/);
   });
 });
@@ -134,20 +183,37 @@ describe('verifyRewrite', () => {
   const expected = new Map([[start, `a/b@${SHA}`]]);
 
   it('accepts a rewrite that changes only the planned value', () => {
-    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA} # v1.0.0`), expected })).toEqual({ ok: true });
+    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA} # v1.0.0`), expected })).toEqual({
+      ok: true,
+    });
   });
 
   it('rejects a rewrite that changes anything else, or holds the wrong value', () => {
-    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA}`).replace('x: 1', 'x: 2'), expected })).toMatchObject({ ok: false, problem: expect.stringMatching(/value changed/) });
-    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', 'a/b@v2'), expected })).toMatchObject({ ok: false, problem: expect.stringMatching(/planned/) });
-    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA} # v1\n  broken: [`), expected })).toMatchObject({ ok: false, problem: expect.stringMatching(/does not parse/) });
-    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA}`).replace('{x: 1}', '{x: 1, y: 2}'), expected })).toMatchObject({ ok: false, problem: expect.stringMatching(/number of keys/) });
+    expect(
+      verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA}`).replace('x: 1', 'x: 2'), expected }),
+    ).toMatchObject({ ok: false, problem: expect.stringMatching(/value changed/) });
+    expect(verifyRewrite({ original, updated: original.replace('a/b@v1', 'a/b@v2'), expected })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/planned/),
+    });
+    expect(
+      verifyRewrite({ original, updated: original.replace('a/b@v1', `a/b@${SHA} # v1\n  broken: [`), expected }),
+    ).toMatchObject({ ok: false, problem: expect.stringMatching(/does not parse/) });
+    expect(
+      verifyRewrite({
+        original,
+        updated: original.replace('a/b@v1', `a/b@${SHA}`).replace('{x: 1}', '{x: 1, y: 2}'),
+        expected,
+      }),
+    ).toMatchObject({ ok: false, problem: expect.stringMatching(/number of keys/) });
   });
 
   it('rejects the file instead of writing it when the splice would change meaning', () => {
     // A value that YAML would read differently unquoted: the plain splice must not be written.
     const text = "jobs:\n  a:\n    steps:\n      - uses: 'a/b@v1'\n";
-    const result = pinText(text, { [refKey({ owner: 'a', repo: 'b', ref: 'v1' })]: resolved({ sha: ('f'.repeat(40)) as CommitSha }) });
+    const result = pinText(text, {
+      [refKey({ owner: 'a', repo: 'b', ref: 'v1' })]: resolved({ sha: 'f'.repeat(40) as CommitSha }),
+    });
     expect(result.status).toBe('rewritten');
     const located = locateUsesSites(text, 'workflow');
     if (!located.ok) throw new Error(located.error);

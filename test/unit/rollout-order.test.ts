@@ -4,7 +4,10 @@ import { queuePriority, rolloutRank } from '../../src/rollout/rollout-order.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 
 const rankOf = (...uses: string[]) => {
-  const located = locateUsesSites(`on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${uses.map((value) => `      - uses: ${value}\n`).join('')}`, 'workflow');
+  const located = locateUsesSites(
+    `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${uses.map((value) => `      - uses: ${value}\n`).join('')}`,
+    'workflow',
+  );
   if (!located.ok) throw new Error(located.error);
   return rolloutRank(located.references, BUILT_IN_COMPROMISES);
 };
@@ -24,7 +27,19 @@ describe('the order an install pins repositories in', () => {
     expect(rankOf()).toBe(3);
   });
   it('queues a command before a push, a push before the install, the install by rank', () => {
-    const order = [queuePriority('install', 3), queuePriority('install', 0), queuePriority('push'), queuePriority('command'), queuePriority('install', 1)];
-    expect([...order].sort((a, b) => a - b)).toEqual([queuePriority('command'), queuePriority('push'), queuePriority('install', 0), queuePriority('install', 1), queuePriority('install', 3)]);
+    const order = [
+      queuePriority('install', 3),
+      queuePriority('install', 0),
+      queuePriority('push'),
+      queuePriority('command'),
+      queuePriority('install', 1),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual([
+      queuePriority('command'),
+      queuePriority('push'),
+      queuePriority('install', 0),
+      queuePriority('install', 1),
+      queuePriority('install', 3),
+    ]);
   });
 });

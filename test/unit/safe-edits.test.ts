@@ -9,7 +9,17 @@ import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 
 const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
 const resolutions = new Map<ReturnType<typeof refKey>, Resolution>([
-  [refKey({ owner: 'actions', repo: 'checkout', ref: 'v4' }), { status: 'resolved', sha: SHA as never, tag: 'v4.1.1', refType: 'tag', tagsOnCommit: ['v4.1.1'], ambiguous: false } as Resolution],
+  [
+    refKey({ owner: 'actions', repo: 'checkout', ref: 'v4' }),
+    {
+      status: 'resolved',
+      sha: SHA as never,
+      tag: 'v4.1.1',
+      refType: 'tag',
+      tagsOnCommit: ['v4.1.1'],
+      ambiguous: false,
+    } as Resolution,
+  ],
 ]);
 
 function proof(yaml: string): boolean {
@@ -19,7 +29,10 @@ function proof(yaml: string): boolean {
   const plan = planPins({ references: located.references, resolutions });
   const pins = plan.entries.flatMap((entry) => (entry.action === 'pin' ? [entry.pin] : []));
   expect(pins.length).toBeGreaterThan(0);
-  return editsAreProvablySafe(text, pins.map((pin) => ({ site: pin.site, after: pin.after, edits: pin.edits })));
+  return editsAreProvablySafe(
+    text,
+    pins.map((pin) => ({ site: pin.site, after: pin.after, edits: pin.edits })),
+  );
 }
 
 describe('provably safe edits', () => {
@@ -37,7 +50,7 @@ describe('provably safe edits', () => {
     expect(proof('      - uses: "actions/checkout\\\n          @v4"\n')).toBe(false);
   });
 
-  it('give the new text\'s references without parsing it again, equal to locating it', () => {
+  it("give the new text's references without parsing it again, equal to locating it", () => {
     const text = [
       'jobs:',
       '  a:',
@@ -63,6 +76,8 @@ describe('provably safe edits', () => {
     if (!located.ok) throw new Error(located.error);
     const result = rewriteFile({ text, references: located.references, resolutions });
     expect(result.status).toBe('rewritten');
-    expect(result.status === 'rewritten' && result.text).toBe(`jobs:\n  a:\n    steps:\n      - uses: "actions/checkout@${SHA}" # v4.1.1\n`);
+    expect(result.status === 'rewritten' && result.text).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: "actions/checkout@${SHA}" # v4.1.1\n`,
+    );
   });
 });

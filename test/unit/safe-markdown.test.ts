@@ -11,7 +11,8 @@ interface MdNode {
   value?: string;
   children?: MdNode[];
 }
-const parse = (markdown: string) => fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as MdNode;
+const parse = (markdown: string) =>
+  fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as MdNode;
 const nodes = (node: MdNode): MdNode[] => [node, ...(node.children ?? []).flatMap(nodes)];
 const visible = (text: string) => text.replaceAll('\u2060', '');
 /** The text as it must show: on one line, without the escape and the bidi override. */
@@ -49,14 +50,25 @@ describe('safe Markdown', () => {
     const table = nodes(parse(`| a | b | c |\n| --- | --- | --- |\n| x | ${tableCode(text)} | y |\n`));
     const cells = table.filter((node) => node.type === 'tableCell');
     expect(cells).toHaveLength(6);
-    expect(nodes(cells[4]!).filter((node) => node.type === 'inlineCode').map((node) => node.value)).toEqual([expectedText(text)]);
-    expect(nodes(cells[5]!).map((node) => node.value ?? '').join('')).toBe('y');
+    expect(
+      nodes(cells[4]!)
+        .filter((node) => node.type === 'inlineCode')
+        .map((node) => node.value),
+    ).toEqual([expectedText(text)]);
+    expect(
+      nodes(cells[5]!)
+        .map((node) => node.value ?? '')
+        .join(''),
+    ).toBe('y');
   });
 
   it.each(HOSTILE)('safeText(%j) is plain text: no link, HTML, code, emphasis, mention or shortcode', (text) => {
     const all = nodes(parse(safeText(text)));
     expect(all.map((node) => node.type).filter((type) => !['root', 'paragraph', 'text'].includes(type))).toEqual([]);
-    const shown = all.filter((node) => node.type === 'text').map((node) => node.value).join('');
+    const shown = all
+      .filter((node) => node.type === 'text')
+      .map((node) => node.value)
+      .join('');
     expect(visible(shown)).toBe(expectedText(text));
     // What GitHub would turn into a mention or an emoji after Markdown: an @ or a : followed by a word.
     expect(shown).not.toMatch(/@[A-Za-z0-9]/);

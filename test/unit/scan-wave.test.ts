@@ -9,13 +9,27 @@ import type { AuditFacts } from '../../src/audit/audit-facts.js';
 
 /** A repository as the batched GraphQL read answers it: nothing in it but a default branch. */
 const EMPTY_REPOSITORY = {
-  id: 'R_1', isArchived: false, isFork: false, isEmpty: false, defaultBranchRef: { name: 'main', target: { oid: 'a'.repeat(40) } },
-  workflows: null, actions: null, root: null, rootAction: null, rootActionYaml: null, dependabot: null, dependabotYaml: null, config: null, actionsLock: null,
-  pinBranch: null, pullRequests: { nodes: [] }, attention: { nodes: [] },
+  id: 'R_1',
+  isArchived: false,
+  isFork: false,
+  isEmpty: false,
+  defaultBranchRef: { name: 'main', target: { oid: 'a'.repeat(40) } },
+  workflows: null,
+  actions: null,
+  root: null,
+  rootAction: null,
+  rootActionYaml: null,
+  dependabot: null,
+  dependabotYaml: null,
+  config: null,
+  actionsLock: null,
+  pinBranch: null,
+  pullRequests: { nodes: [] },
+  attention: { nodes: [] },
 };
 
 describe('an install wave', () => {
-  it("fails as a whole when its warm-up fails, and its image reads still pending end without an unhandled rejection", async () => {
+  it('fails as a whole when its warm-up fails, and its image reads still pending end without an unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const listen = (reason: unknown) => void unhandled.push(reason);
     process.on('unhandledRejection', listen);
@@ -24,7 +38,11 @@ describe('an install wave', () => {
         github: { graphql: async () => ({ r0: EMPTY_REPOSITORY }) } as unknown as GitHubClient,
         log: { info: () => {}, warn: () => {} },
         installationId: 1,
-        resolver: { resolve: async () => { throw new Error('resolver down'); } } as unknown as RefResolver,
+        resolver: {
+          resolve: async () => {
+            throw new Error('resolver down');
+          },
+        } as unknown as RefResolver,
         auditFacts: {} as AuditFacts,
         preReads: createPreReads(),
         // The image read is still waiting on the config when the warm-up fails, and then fails too.
@@ -48,7 +66,11 @@ describe('an install wave', () => {
       log: { info: () => {}, warn: () => {} },
       installationId: 1,
       resolver: { resolve: async () => new Map() } as unknown as RefResolver,
-      auditFacts: { advisories: async () => [], reachable: async () => new Map(), manifests: async () => new Map() } as unknown as AuditFacts,
+      auditFacts: {
+        advisories: async () => [],
+        reachable: async () => new Map(),
+        manifests: async () => new Map(),
+      } as unknown as AuditFacts,
       preReads: createPreReads(),
       loadConfig: async () => ({ ok: true, config: {} }) as never,
       submit: async (request) => void queued.push(`${request.owner}/${request.name}`),

@@ -7,6 +7,8 @@ export async function writeBenchmarkBlock(file: string, name: string, heading: s
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${table.trim()}\n${end}`;
-  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), () => block) : `${current.trimEnd()}\n\n## ${heading}\n\n${block}\n`;
+  const next = current.includes(start)
+    ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), () => block)
+    : `${current.trimEnd()}\n\n## ${heading}\n\n${block}\n`;
   await writeFile(file, next);
 }

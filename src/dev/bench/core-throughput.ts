@@ -44,10 +44,20 @@ async function main(): Promise<void> {
   const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   const resolver = createTableRefResolver(refs);
 
-  const files = await Promise.all((await collectFiles([values.corpus])).files.map(async (file) => ({ text: await readFile(file.path, 'utf8'), kind: file.kind })));
+  const files = await Promise.all(
+    (await collectFiles([values.corpus])).files.map(async (file) => ({
+      text: await readFile(file.path, 'utf8'),
+      kind: file.kind,
+    })),
+  );
   const unpinned = files.map((file) => {
     const located = locateUsesSites(file.text, file.kind);
-    return located.ok ? { ...file, text: unpinToTags(file.text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }) } : file;
+    return located.ok
+      ? {
+          ...file,
+          text: unpinToTags(file.text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }),
+        }
+      : file;
   });
 
   const generated = [500, 1000, 2000, 5000, 20000].map((steps) => ({ steps, sample: generatedWorkflow(steps) }));
@@ -55,15 +65,23 @@ async function main(): Promise<void> {
   const resolutions = await resolveAll([...files, ...unpinned, ...generated.map(({ sample }) => sample)]);
   const changes = (sample: Sample) => {
     const located = locateUsesSites(sample.text, sample.kind);
-    return located.ok && rewriteFile({ text: sample.text, references: located.references, resolutions }).status !== 'unchanged';
+    return (
+      located.ok &&
+      rewriteFile({ text: sample.text, references: located.references, resolutions }).status !== 'unchanged'
+    );
   };
   const rows = [
     measure('corpus as committed', files, minSeconds),
-    measure('… its files left unchanged', files.filter((file) => !changes(file)), minSeconds),
+    measure(
+      '… its files left unchanged',
+      files.filter((file) => !changes(file)),
+      minSeconds,
+    ),
     measure('corpus, SHA pins turned back into tags', unpinned, minSeconds),
     measure('… its rewritten files', unpinned.filter(changes), minSeconds),
   ];
-  for (const { steps, sample } of generated) rows.push(measure(`generated workflow, ${steps} steps`, [sample], minSeconds));
+  for (const { steps, sample } of generated)
+    rows.push(measure(`generated workflow, ${steps} steps`, [sample], minSeconds));
   const workers = await workerSpeedUp([...unpinned, ...unpinned, ...unpinned, ...unpinned]);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
@@ -74,20 +92,31 @@ async function main(): Promise<void> {
     '',
     '| input | files | bytes | uses | pinned | files/s | MB/s | ms per file | parseDocument files/s | × parseDocument | CST files/s | × CST | before: × parseDocument |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× | ${row.beforeRatioToParseDocument.toFixed(2)}× |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${row.files} | ${row.bytes} | ${row.uses} | ${row.pinned} | ${row.filesPerSecond.toFixed(0)} | ${row.megabytesPerSecond.toFixed(2)} | ${row.msPerFile.toFixed(3)} | ${row.parseDocumentFilesPerSecond.toFixed(0)} | ${row.ratioToParseDocument.toFixed(2)}× | ${row.cstFilesPerSecond.toFixed(0)} | ${row.ratioToCst.toFixed(2)}× | ${row.beforeRatioToParseDocument.toFixed(2)}× |`,
+    ),
   ].join('\n');
   const speedUp = workers.alone / workers.pooled;
   const floorSpeedUp = workers.floorAlone / workers.floorSplit;
   const withWorkers = `${table}\n\nLocating ${workers.files} files (four copies of the un-pinned corpus) on ${workers.threads} threads (\`locateAll\`, this thread among them, pool warm) against this thread alone, alternating, median of ${workers.rounds}: ${workers.alone.toFixed(0)} ms against ${workers.pooled.toFixed(0)} ms, **${speedUp.toFixed(2)}×** (${availableParallelism()} cores). How far this machine scales such work, in the same rounds: the floor (\`parseDocument\` of the same files, nothing else) on this thread against split evenly over ${workers.threads} threads, ${workers.floorAlone.toFixed(0)} ms against ${workers.floorSplit.toFixed(0)} ms, **${floorSpeedUp.toFixed(2)}×**.`;
   process.stdout.write(`${withWorkers}\n`);
   await closeLocatePool();
-  if (values.write) await writeBenchmarkBlock(fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url)), 'core-benchmark', 'Core: locate + plan + splice + verify', withWorkers);
+  if (values.write)
+    await writeBenchmarkBlock(
+      fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url)),
+      'core-benchmark',
+      'Core: locate + plan + splice + verify',
+      withWorkers,
+    );
 
   async function resolveAll(samples: readonly Sample[]): Promise<Map<RefKey, Resolution>> {
     const resolutions = new Map<RefKey, Resolution>();
     for (const sample of samples) {
       const located = locateUsesSites(sample.text, sample.kind);
-      if (located.ok) for (const [key, value] of await resolver.resolve(collectRefRequests(located.references))) resolutions.set(key, value);
+      if (located.ok)
+        for (const [key, value] of await resolver.resolve(collectRefRequests(located.references)))
+          resolutions.set(key, value);
     }
     return resolutions;
   }
@@ -103,7 +132,12 @@ async function main(): Promise<void> {
         const located = locateUsesSites(sample.text, sample.kind, { fastPath: !before });
         if (!located.ok) continue;
         uses += located.references.length;
-        const result = rewriteFile({ text: sample.text, references: located.references, resolutions, alwaysVerify: before });
+        const result = rewriteFile({
+          text: sample.text,
+          references: located.references,
+          resolutions,
+          alwaysVerify: before,
+        });
         pinned += result.plan.entries.filter((entry) => entry.action === 'pin').length;
       }
     };
@@ -118,7 +152,12 @@ async function main(): Promise<void> {
     };
     // Interleaved: one pass of each in turn, round after round, so a slow moment of the machine
     // falls on all four alike; each figure is the median pass.
-    const [ours, parse, cst, before] = interleaved([pass, fullParse, cstParse, run(true)], seconds) as [number, number, number, number];
+    const [ours, parse, cst, before] = interleaved([pass, fullParse, cstParse, run(true)], seconds) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const bytes = samples.reduce((sum, sample) => sum + Buffer.byteLength(sample.text), 0);
     const filesPerSecond = (secondsPerPass: number) => samples.length / secondsPerPass;
     return {
@@ -147,14 +186,20 @@ async function main(): Promise<void> {
 async function workerSpeedUp(files: readonly Sample[], rounds = 9) {
   const threads = workerCount();
   const texts = files.map((file) => file.text);
-  const helpers = Array.from({ length: Math.max(threads - 1, 0) }, () => new Worker(new URL('./parse-worker.js', import.meta.url)));
+  const helpers = Array.from(
+    { length: Math.max(threads - 1, 0) },
+    () => new Worker(new URL('./parse-worker.js', import.meta.url)),
+  );
   const share = Math.ceil(texts.length / (helpers.length + 1));
-  const onHelper = (helper: Worker, part: readonly string[]) => new Promise((resolve) => {
-    helper.once('message', resolve);
-    helper.postMessage(part);
-  });
+  const onHelper = (helper: Worker, part: readonly string[]) =>
+    new Promise((resolve) => {
+      helper.once('message', resolve);
+      helper.postMessage(part);
+    });
   const floorSplit = async () => {
-    const away = helpers.map((helper, index) => onHelper(helper, texts.slice((index + 1) * share, (index + 2) * share)));
+    const away = helpers.map((helper, index) =>
+      onHelper(helper, texts.slice((index + 1) * share, (index + 2) * share)),
+    );
     for (const text of texts.slice(0, share)) parseDocument(text);
     await Promise.all(away);
   };
@@ -169,7 +214,12 @@ async function workerSpeedUp(files: readonly Sample[], rounds = 9) {
     floorAlone: () => texts.forEach((text) => parseDocument(text)),
     floorSplit,
   };
-  const times = { alone: [] as number[], pooled: [] as number[], floorAlone: [] as number[], floorSplit: [] as number[] };
+  const times = {
+    alone: [] as number[],
+    pooled: [] as number[],
+    floorAlone: [] as number[],
+    floorSplit: [] as number[],
+  };
   for (let round = -1; round < rounds; round += 1) {
     for (const [name, pass] of Object.entries(passes) as [keyof typeof passes, () => unknown][]) {
       const took = await time(pass);
@@ -177,7 +227,15 @@ async function workerSpeedUp(files: readonly Sample[], rounds = 9) {
     }
   }
   await Promise.all(helpers.map((helper) => helper.terminate()));
-  return { files: files.length, threads, rounds, alone: median(times.alone), pooled: median(times.pooled), floorAlone: median(times.floorAlone), floorSplit: median(times.floorSplit) };
+  return {
+    files: files.length,
+    threads,
+    rounds,
+    alone: median(times.alone),
+    pooled: median(times.pooled),
+    floorAlone: median(times.floorAlone),
+    floorSplit: median(times.floorSplit),
+  };
 }
 
 /**
@@ -202,10 +260,21 @@ function interleaved(passes: readonly (() => void)[], seconds: number): number[]
 
 /** One job with `steps` steps cycling through real actions at tags the refs data holds. */
 function generatedWorkflow(steps: number): Sample {
-  const actions = ['actions/checkout@v4', 'actions/setup-node@v4', 'actions/cache@v4', 'docker/login-action@v3', 'actions/upload-artifact@v4'];
+  const actions = [
+    'actions/checkout@v4',
+    'actions/setup-node@v4',
+    'actions/cache@v4',
+    'docker/login-action@v3',
+    'actions/upload-artifact@v4',
+  ];
   const lines = ['name: big', 'on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:'];
   for (let index = 0; index < steps; index += 1) {
-    lines.push(`      - name: step ${index}`, `        uses: ${actions[index % actions.length]}`, '        with:', `          key: value-${index}`);
+    lines.push(
+      `      - name: step ${index}`,
+      `        uses: ${actions[index % actions.length]}`,
+      '        with:',
+      `          key: value-${index}`,
+    );
   }
   return { text: `${lines.join('\n')}\n`, kind: 'workflow' };
 }

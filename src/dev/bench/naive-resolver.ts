@@ -14,12 +14,28 @@ type Ref = { object: { type: string; sha: string } };
 
 async function resolveOnce(github: GitHubClient, request: RefRequest): Promise<Resolution> {
   const repo = { owner: request.owner, repo: request.repo };
-  for (const [prefix, refType] of [['tags/', 'tag'], ['heads/', 'branch']] as const) {
+  for (const [prefix, refType] of [
+    ['tags/', 'tag'],
+    ['heads/', 'branch'],
+  ] as const) {
     try {
-      const { data } = await github.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `${prefix}${request.ref}` });
+      const { data } = await github.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...repo,
+        ref: `${prefix}${request.ref}`,
+      });
       let { sha } = (data as Ref).object;
-      if ((data as Ref).object.type === 'tag') sha = ((await github.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...repo, tag_sha: sha })).data as Ref).object.sha;
-      return { status: 'resolved', sha: sha as CommitSha, refType, tag: refType === 'tag' ? request.ref : undefined, tagsOnCommit: refType === 'tag' ? [request.ref] : [], ambiguous: false };
+      if ((data as Ref).object.type === 'tag')
+        sha = (
+          (await github.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { ...repo, tag_sha: sha })).data as Ref
+        ).object.sha;
+      return {
+        status: 'resolved',
+        sha: sha as CommitSha,
+        refType,
+        tag: refType === 'tag' ? request.ref : undefined,
+        tagsOnCommit: refType === 'tag' ? [request.ref] : [],
+        ambiguous: false,
+      };
     } catch (error) {
       if (statusOf(error) !== 404) return { status: 'failed', reason: (error as Error).message };
     }
@@ -27,9 +43,17 @@ async function resolveOnce(github: GitHubClient, request: RefRequest): Promise<R
   if (/^[0-9a-f]{7,40}$/.test(request.ref)) {
     try {
       const { data } = await github.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: request.ref });
-      return { status: 'resolved', sha: (data as { sha: string }).sha as CommitSha, refType: 'commit', tag: undefined, tagsOnCommit: [], ambiguous: false };
+      return {
+        status: 'resolved',
+        sha: (data as { sha: string }).sha as CommitSha,
+        refType: 'commit',
+        tag: undefined,
+        tagsOnCommit: [],
+        ambiguous: false,
+      };
     } catch (error) {
-      if (statusOf(error) !== 404 && statusOf(error) !== 422) return { status: 'failed', reason: (error as Error).message };
+      if (statusOf(error) !== 404 && statusOf(error) !== 422)
+        return { status: 'failed', reason: (error as Error).message };
     }
   }
   return { status: 'not-found', missing: 'ref', reason: `${request.owner}/${request.repo}@${request.ref} not found` };
@@ -47,7 +71,8 @@ export function naiveResolverFor(github: GitHubClient): (snapshot: RepositorySna
         const answers = await Promise.all(
           requests.map(async (request) => {
             let answer: Resolution = { status: 'failed', reason: 'not asked' };
-            for (let time = 0; time < (occurrences.get(refKey(request)) ?? 1); time += 1) answer = await resolveOnce(github, request);
+            for (let time = 0; time < (occurrences.get(refKey(request)) ?? 1); time += 1)
+              answer = await resolveOnce(github, request);
             return [refKey(request), answer] as const;
           }),
         );

@@ -44,7 +44,8 @@ const repos = Number(values.repos);
 const latencyMs = Number(values['latency-ms']);
 const seed = Number(values.seed);
 const variants = values.variants.split(',') as Variant[];
-for (const variant of variants) if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}; choose from ${VARIANTS.join(', ')}`);
+for (const variant of variants)
+  if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}; choose from ${VARIANTS.join(', ')}`);
 
 interface Counts {
   byKind: Record<string, number>;
@@ -53,7 +54,23 @@ interface Counts {
 }
 
 async function startFake(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(here, '..', 'fake-github', 'main.js'), '--org-size', String(repos), '--seed', String(seed), '--latency-ms', String(latencyMs), '--corpus', join(sharedCorpus, 'workflows'), '--refs', join(sharedCorpus, 'refs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(here, '..', 'fake-github', 'main.js'),
+      '--org-size',
+      String(repos),
+      '--seed',
+      String(seed),
+      '--latency-ms',
+      String(latencyMs),
+      '--corpus',
+      join(sharedCorpus, 'workflows'),
+      '--refs',
+      join(sharedCorpus, 'refs'),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const firstLine = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`fake GitHub exited with ${code}`)));
@@ -74,11 +91,15 @@ async function runChild(args: string[], env: Record<string, string> = {}): Promi
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0 && !args.some((arg) => arg.includes('pin-github-action'))) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`);
+  if (code !== 0 && !args.some((arg) => arg.includes('pin-github-action')))
+    throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`);
   return stdout;
 }
 
-async function runPeer(url: string, org: readonly SyntheticRepository[]): Promise<{ wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }> {
+async function runPeer(
+  url: string,
+  org: readonly SyntheticRepository[],
+): Promise<{ wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pinwarden-bench-'));
   const files: string[] = [];
   for (const repository of org.filter((entry) => !entry.archived)) {
@@ -93,7 +114,10 @@ async function runPeer(url: string, org: readonly SyntheticRepository[]): Promis
   const rssFile = join(dir, 'rss');
   const started = performance.now();
   const bin = join(repoRoot, 'node_modules', 'pin-github-action', 'bin.js');
-  await runChild(['--import', join(here, 'redirect-github-api.js'), bin, '--continue-on-error', '--allow-empty', ...files], { GITHUB_TOKEN: 'bench', PINWARDEN_FAKE_URL: url, PINWARDEN_RSS_FILE: rssFile });
+  await runChild(
+    ['--import', join(here, 'redirect-github-api.js'), bin, '--continue-on-error', '--allow-empty', ...files],
+    { GITHUB_TOKEN: 'bench', PINWARDEN_FAKE_URL: url, PINWARDEN_RSS_FILE: rssFile },
+  );
   const wallMs = performance.now() - started;
   const peakRssBytes = Number(await readFile(rssFile, 'utf8'));
   await rm(dir, { recursive: true, force: true });
@@ -107,7 +131,9 @@ function orgStatistics(org: readonly SyntheticRepository[]) {
   let occurrences = 0;
   let files = 0;
   for (const repository of org.filter((entry) => !entry.archived)) {
-    const snapshotFiles = Object.entries(repository.files).filter(([path]) => fileKindOf(path)).map(([path, text]) => ({ path, text }));
+    const snapshotFiles = Object.entries(repository.files)
+      .filter(([path]) => fileKindOf(path))
+      .map(([path, text]) => ({ path, text }));
     files += snapshotFiles.length;
     for (const { ref } of snapshotReferences(snapshotFiles)) {
       if (!isRemoteRef(ref)) continue;
@@ -116,15 +142,34 @@ function orgStatistics(org: readonly SyntheticRepository[]) {
       actionRepositories.add(`${ref.owner}/${ref.repo}`.toLowerCase());
     }
   }
-  return { repositories: org.length, scanned: org.filter((entry) => !entry.archived).length, files, occurrences, uniqueRefs: unique.size, actionRepositories: actionRepositories.size };
+  return {
+    repositories: org.length,
+    scanned: org.filter((entry) => !entry.archived).length,
+    files,
+    occurrences,
+    uniqueRefs: unique.size,
+    actionRepositories: actionRepositories.size,
+  };
 }
 
 const SCAN_ROUTES = [/pinwardenRead/, /contents/, /git\/trees/, /git\/blobs/];
 /** What the audit adds to a run: the advisory database, reachability of pinned commits, manifests. */
 const AUDIT_ROUTES = [/pinwardenAdvisories/, /pinwardenReachability/, /pinwardenManifests/];
-const RESOLVE_ROUTES = [/PinwardenRefs/, /git\/ref\//, /git\/tags\//, /\/tags$/, /commits\/\{ref\}/, /\/git\/ref\/\{ref\}/];
+const RESOLVE_ROUTES = [
+  /PinwardenRefs/,
+  /git\/ref\//,
+  /git\/tags\//,
+  /\/tags$/,
+  /commits\/\{ref\}/,
+  /\/git\/ref\/\{ref\}/,
+];
 
-function measure(variant: Variant, counts: Counts, run: { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }, stats: ReturnType<typeof orgStatistics>) {
+function measure(
+  variant: Variant,
+  counts: Counts,
+  run: { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> },
+  stats: ReturnType<typeof orgStatistics>,
+) {
   const requests = counts.requests.filter((entry) => !entry.route.startsWith('POST /app/'));
   const writes = requests.filter((entry) => entry.kind === 'rest-write' || entry.kind === 'graphql-write');
   const reads = requests.filter((entry) => entry.kind === 'graphql' || entry.kind === 'rest-read');
@@ -183,7 +228,9 @@ function round(value: number, digits: number): number {
 const refs = await loadRefsDir(join(sharedCorpus, 'refs'));
 const org = await synthesizeOrg({ repos, seed, corpusDir: join(sharedCorpus, 'workflows'), refs });
 const stats = orgStatistics(org);
-process.stderr.write(`org: ${stats.repositories} repositories (${stats.scanned} not archived), ${stats.files} workflow/action files, ${stats.occurrences} remote uses, ${stats.uniqueRefs} distinct refs; latency ${latencyMs} ms\n`);
+process.stderr.write(
+  `org: ${stats.repositories} repositories (${stats.scanned} not archived), ${stats.files} workflow/action files, ${stats.occurrences} remote uses, ${stats.uniqueRefs} distinct refs; latency ${latencyMs} ms\n`,
+);
 
 const rows: ReturnType<typeof measure>[] = [];
 for (const variant of variants) {
@@ -193,7 +240,20 @@ for (const variant of variants) {
     const run =
       variant === 'peer'
         ? await runPeer(fake.url, org)
-        : (JSON.parse(await runChild([...(await startFlags()), join(here, 'run-variant.js'), '--variant', variant, '--fake', fake.url, '--repos', String(repos), '--concurrency', String(values.concurrency)])) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
+        : (JSON.parse(
+            await runChild([
+              ...(await startFlags()),
+              join(here, 'run-variant.js'),
+              '--variant',
+              variant,
+              '--fake',
+              fake.url,
+              '--repos',
+              String(repos),
+              '--concurrency',
+              String(values.concurrency),
+            ]),
+          ) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
     const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
     rows.push(measure(variant, counts, run, stats));
     process.stderr.write(`  ${JSON.stringify({ ...rows.at(-1)!, byRoute: undefined })}\n`);
@@ -213,8 +273,10 @@ const result = {
   org: stats,
   rows,
   // The naive baseline does not audit: compare what both do, pinning.
-  fewerCallsThanNaive: pinwarden && naive ? round(naive.calls.total / (pinwarden.calls.total - pinwarden.audit.calls), 1) : null,
-  fewerResolveCallsThanNaive: pinwarden && naive ? round(naive.resolveCalls / Math.max(1, pinwarden.resolveCalls), 0) : null,
+  fewerCallsThanNaive:
+    pinwarden && naive ? round(naive.calls.total / (pinwarden.calls.total - pinwarden.audit.calls), 1) : null,
+  fewerResolveCallsThanNaive:
+    pinwarden && naive ? round(naive.resolveCalls / Math.max(1, pinwarden.resolveCalls), 0) : null,
 };
 if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -223,7 +285,10 @@ const table = [
   '',
   '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | audit calls (advisories, reachability, manifests) | audit calls / repo | PRs | writes / PR | max writes / scaled min |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((row) => `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} (${row.calls.graphqlWrites}) | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.audit.calls} (${row.audit.advisories}, ${row.audit.reachability}, ${row.audit.manifests}) | ${row.audit.perRepository} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.maxWritesInOneScaledMinute} |`),
+  ...rows.map(
+    (row) =>
+      `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} (${row.calls.graphqlWrites}) | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.audit.calls} (${row.audit.advisories}, ${row.audit.reachability}, ${row.audit.manifests}) | ${row.audit.perRepository} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.maxWritesInOneScaledMinute} |`,
+  ),
   '',
   result.fewerCallsThanNaive === null
     ? ''

@@ -7,7 +7,9 @@ import { parseDocument } from 'yaml';
 const root = process.argv[2];
 if (!root) throw new Error('usage: read-and-parse DIR');
 const entries = await readdir(root, { recursive: true, withFileTypes: true });
-const paths = entries.filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+const paths = entries
+  .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+  .map((entry) => join(entry.parentPath, entry.name));
 let errors = 0;
 await Promise.all(
   paths.map(async (path) => {

@@ -70,13 +70,32 @@ const rows: Row[] = [];
 for (const replicas of counts) {
   for (const dryRun of [true, false].filter((dry) => values.phases.split(',').includes(dry ? 'read' : 'rollout'))) {
     const orgSize = Number(dryRun ? values.repos : values['write-repos']);
-    process.stderr.write(`${replicas} replica(s), ${dryRun ? 'read and plan' : 'rollout'} of ${orgSize} repositories…\n`);
+    process.stderr.write(
+      `${replicas} replica(s), ${dryRun ? 'read and plan' : 'rollout'} of ${orgSize} repositories…\n`,
+    );
     // Reading and planning paces GraphQL queries as writes (Octokit's throttling does), so it runs
     // on the org benchmark's clock (1 ms a GitHub second); the rollout on the given one.
-    const rollout = await rollOutOnCluster({ refs: join(shared, 'refs'), corpus: join(shared, 'workflows'), orgSize, replicas, timeScale: dryRun ? 1000 : timeScale, dryRun, latencyMs: Number(values['latency-ms']) });
+    const rollout = await rollOutOnCluster({
+      refs: join(shared, 'refs'),
+      corpus: join(shared, 'workflows'),
+      orgSize,
+      replicas,
+      timeScale: dryRun ? 1000 : timeScale,
+      dryRun,
+      latencyMs: Number(values['latency-ms']),
+    });
     const peaks = await Promise.all(rollout.replicas.map(peakRssMb));
     const round = (value: number) => Math.round(value * 10) / 10;
-    const cpu = { replicas: round((await Promise.all(rollout.replicas.map((replica) => cpuSeconds(replica.child.pid)))).reduce((sum, value) => sum + value, 0)), fake: round(await cpuSeconds(rollout.fake.child.pid)), redis: round(await cpuSeconds(rollout.redis.child.pid)) };
+    const cpu = {
+      replicas: round(
+        (await Promise.all(rollout.replicas.map((replica) => cpuSeconds(replica.child.pid)))).reduce(
+          (sum, value) => sum + value,
+          0,
+        ),
+      ),
+      fake: round(await cpuSeconds(rollout.fake.child.pid)),
+      redis: round(await cpuSeconds(rollout.redis.child.pid)),
+    };
     const commands = await redisCommands(rollout);
     const seconds = rollout.rolloutMs / 1000;
     const hourSeconds = (3600 * Math.max(1, Math.round(1000 / timeScale))) / 1000;
@@ -93,7 +112,8 @@ for (const replicas of counts) {
       mostInHour: rollout.check?.mostInHour,
       writesPerScaledHour: rollout.check ? Math.round((rollout.check.writes / seconds) * hourSeconds) : undefined,
     });
-    if (rollout.check && !rollout.check.ok) process.stderr.write(`  the rollout's check failed: ${JSON.stringify(rollout.check)}\n`);
+    if (rollout.check && !rollout.check.ok)
+      process.stderr.write(`  the rollout's check failed: ${JSON.stringify(rollout.check)}\n`);
     process.stderr.write(`  ${JSON.stringify(rows.at(-1))}\n`);
     await rollout.stop();
   }
@@ -102,9 +122,14 @@ for (const replicas of counts) {
 const table = [
   `Replicas on one Redis, same organisation: reading and planning ${values.repos} repositories (no writes, ${values['latency-ms']} ms a request, 1 ms a GitHub second as in the org benchmark above), and rolling out ${values['write-repos']} at PINWARDEN_TIME_SCALE=${timeScale} (GitHub's hour is ${(3600 * Math.max(1, Math.round(1000 / timeScale))) / 1000} s). Commands: \`npm run build && npm run bench:replicas\`.`,
   '',
-  '| replicas | phase | repositories | wall s | CPU s: replicas, fake GitHub, Redis | cores busy (of ' + String(availableParallelism()) + ') | peak RSS MB per replica | Redis commands / repository | writes | most writes in a scaled hour (GitHub: 500) | writes per scaled hour, average |',
+  '| replicas | phase | repositories | wall s | CPU s: replicas, fake GitHub, Redis | cores busy (of ' +
+    String(availableParallelism()) +
+    ') | peak RSS MB per replica | Redis commands / repository | writes | most writes in a scaled hour (GitHub: 500) | writes per scaled hour, average |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((row) => `| ${row.replicas} | ${row.kind} | ${row.repositories} | ${row.seconds} | ${row.cpu.replicas}, ${row.cpu.fake}, ${row.cpu.redis} | ${row.coresBusy} | ${row.peakRssMb.join(', ')} | ${row.redisCommandsPerRepository} | ${row.writes ?? '–'} | ${row.mostInHour ?? '–'} | ${row.writesPerScaledHour ?? '–'} |`),
+  ...rows.map(
+    (row) =>
+      `| ${row.replicas} | ${row.kind} | ${row.repositories} | ${row.seconds} | ${row.cpu.replicas}, ${row.cpu.fake}, ${row.cpu.redis} | ${row.coresBusy} | ${row.peakRssMb.join(', ')} | ${row.redisCommandsPerRepository} | ${row.writes ?? '–'} | ${row.mostInHour ?? '–'} | ${row.writesPerScaledHour ?? '–'} |`,
+  ),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 if (values.write) await writeBenchmarkBlock(join(root, 'BENCHMARKS.md'), 'replicas', 'Replicas (issue 12)', table);

@@ -14,12 +14,23 @@ import type { GitHubClient } from '../../github/github-client.js';
 import { naiveResolverFor } from './naive-resolver.js';
 import { orgRepositoryNames } from '../fake-github/synthesize-org.js';
 
-const { values } = parseArgs({ options: { variant: { type: 'string' }, fake: { type: 'string' }, repos: { type: 'string' }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    variant: { type: 'string' },
+    fake: { type: 'string' },
+    repos: { type: 'string' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
 const repositories = orgRepositoryNames(Number(values.repos));
 const concurrency = Number(values.concurrency);
 const outcomes: Record<string, number> = {};
 const count = (outcome: JobOutcome | undefined) => {
-  const key = outcome ? (outcome.status === 'pull-request' ? `pull-request ${outcome.action}` : outcome.status) : 'failed';
+  const key = outcome
+    ? outcome.status === 'pull-request'
+      ? `pull-request ${outcome.action}`
+      : outcome.status
+    : 'failed';
   outcomes[key] = (outcomes[key] ?? 0) + 1;
 };
 let peakRss = 0;
@@ -35,21 +46,46 @@ const started = performance.now();
 
 if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
   // Time is scaled (1 ms per GitHub second) for Octokit's pacing and retries; latency is real.
-  const app = await startLocalApp({ url: values.fake! }, { msPerSecond: 1, debounceMs: 0, concurrency, dryRun: values.variant === 'pinwarden-dry', onOutcome: (_repository, outcome) => count(outcome) });
+  const app = await startLocalApp(
+    { url: values.fake! },
+    {
+      msPerSecond: 1,
+      debounceMs: 0,
+      concurrency,
+      dryRun: values.variant === 'pinwarden-dry',
+      onOutcome: (_repository, outcome) => count(outcome),
+    },
+  );
   const delivery = await app.deliver('installation', installationCreated(repositories));
   if (delivery.status !== 200) throw new Error(`webhook answered ${delivery.status}`);
   await app.pinwarden.idle();
   await app.stop();
 } else if (values.variant === 'naive') {
-  const github = createTokenOctokit({ token: 'bench', baseUrl: values.fake!, msPerRetrySecond: 1 }) as unknown as GitHubClient;
-  const deps = { github, resolver: naiveResolverFor(github), loadConfig: createConfigLoader(), log: { info: () => {}, warn: () => {}, debug: () => {} }, webUrl: 'https://github.com' };
+  const github = createTokenOctokit({
+    token: 'bench',
+    baseUrl: values.fake!,
+    msPerRetrySecond: 1,
+  }) as unknown as GitHubClient;
+  const deps = {
+    github,
+    resolver: naiveResolverFor(github),
+    loadConfig: createConfigLoader(),
+    log: { info: () => {}, warn: () => {}, debug: () => {} },
+    webUrl: 'https://github.com',
+  };
   const queue = new PQueue({ concurrency });
-  await Promise.all(repositories.map((repository) => queue.add(() => runRepositoryJob(deps, repository, 'install').then(count, () => count(undefined)))));
+  await Promise.all(
+    repositories.map((repository) =>
+      queue.add(() => runRepositoryJob(deps, repository, 'install').then(count, () => count(undefined))),
+    ),
+  );
 } else {
   throw new Error(`unknown variant ${values.variant}`);
 }
 clearInterval(sampler);
 const wallMs = performance.now() - started;
 peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-process.stdout.write(`${JSON.stringify({ variant: values.variant, wallMs, peakRssBytes: peakRss, peakHeapBytes: peakHeap, memoryAtPeak: atPeak, outcomes })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ variant: values.variant, wallMs, peakRssBytes: peakRss, peakHeapBytes: peakHeap, memoryAtPeak: atPeak, outcomes })}\n`,
+);
 process.exit(0);

@@ -23,7 +23,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
 const corpus = join(repoRoot, '..', 'shared', 'corpus');
 
-const { values } = parseArgs({ options: { copies: { type: 'string', default: '4' }, runs: { type: 'string', default: '5' }, write: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    copies: { type: 'string', default: '4' },
+    runs: { type: 'string', default: '5' },
+    write: { type: 'boolean', default: false },
+  },
+});
 const copies = Number(values.copies);
 const runs = Number(values.runs);
 
@@ -36,7 +42,10 @@ interface Run {
 async function timedRun(args: readonly string[], scratch: string, env: Record<string, string> = {}): Promise<Run> {
   const cpuFile = join(scratch, 'cpu.json');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', join(here, 'report-cpu.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, PINWARDEN_BENCH_CPU_FILE: cpuFile } });
+  const child = spawn(process.execPath, ['--import', join(here, 'report-cpu.js'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env, PINWARDEN_BENCH_CPU_FILE: cpuFile },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -59,14 +68,25 @@ try {
     for (const file of files) {
       const text = await readFile(file.path, 'utf8');
       const located = locateUsesSites(text, file.kind);
-      const unpinned = located.ok ? unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }) : text;
+      const unpinned = located.ok
+        ? unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true })
+        : text;
       const target = join(dir, `copy-${copy}`, relative(source, file.path));
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, unpinned);
       count += 1;
     }
   }
-  const pinwarden = [join(repoRoot, 'bin', 'pinwarden.js'), 'pin', '--dry-run', '--format', 'json', '--refs', join(corpus, 'refs'), dir];
+  const pinwarden = [
+    join(repoRoot, 'bin', 'pinwarden.js'),
+    'pin',
+    '--dry-run',
+    '--format',
+    'json',
+    '--refs',
+    join(corpus, 'refs'),
+    dir,
+  ];
   const floor = [join(here, 'read-and-parse.js'), dir];
   const measured: { pinwarden: Run[]; oneThread: Run[]; floor: Run[] } = { pinwarden: [], oneThread: [], floor: [] };
   await timedRun(floor, scratch);
@@ -76,7 +96,11 @@ try {
     measured.oneThread.push(await timedRun(pinwarden, scratch, { PINWARDEN_WORKERS: '1' }));
     measured.floor.push(await timedRun(floor, scratch));
   }
-  const summary = (list: readonly Run[]) => ({ wall: median(list.map((run) => run.wallSeconds)), cpu: median(list.map((run) => run.cpuSeconds)), rssMb: median(list.map((run) => run.maxRssKb)) / 1024 });
+  const summary = (list: readonly Run[]) => ({
+    wall: median(list.map((run) => run.wallSeconds)),
+    cpu: median(list.map((run) => run.cpuSeconds)),
+    rssMb: median(list.map((run) => run.maxRssKb)) / 1024,
+  });
   const ours = summary(measured.pinwarden);
   const base = summary(measured.floor);
   const alone = summary(measured.oneThread);
@@ -92,7 +116,13 @@ try {
     `| ratio, one thread | ${(alone.wall / base.wall).toFixed(2)}× | ${(alone.cpu / base.cpu).toFixed(2)}× | |`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  if (values.write) await writeBenchmarkBlock(join(repoRoot, 'BENCHMARKS.md'), 'process-benchmark', 'Whole process: `pinwarden pin` against reading and parsing once', table);
+  if (values.write)
+    await writeBenchmarkBlock(
+      join(repoRoot, 'BENCHMARKS.md'),
+      'process-benchmark',
+      'Whole process: `pinwarden pin` against reading and parsing once',
+      table,
+    );
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

@@ -27,26 +27,44 @@ const REPOSITORIES: Record<string, string> = {
   platform: fileURLToPath(new URL('../../../fixtures/images/repo/', import.meta.url)),
   '.github': join(demoDir, 'repositories', 'dot-github'),
 };
-const REGISTRY_FILES = [join(demoDir, 'registry.json'), fileURLToPath(new URL('../../../fixtures/images/registry.json', import.meta.url))];
+const REGISTRY_FILES = [
+  join(demoDir, 'registry.json'),
+  fileURLToPath(new URL('../../../fixtures/images/registry.json', import.meta.url)),
+];
 
 async function readTree(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((entry) => entry.isFile());
-  return Object.fromEntries(await Promise.all(files.map(async (entry) => [relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'), await readFile(join(entry.parentPath, entry.name), 'utf8')] as const)));
+  return Object.fromEntries(
+    await Promise.all(
+      files.map(
+        async (entry) =>
+          [
+            relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'),
+            await readFile(join(entry.parentPath, entry.name), 'utf8'),
+          ] as const,
+      ),
+    ),
+  );
 }
 
 const state = createFakeState(await loadRefsDir(join(demoDir, 'refs')));
 const repositories: FakeRepository[] = [];
-for (const [name, dir] of Object.entries(REPOSITORIES)) repositories.push(seedRepository(state, { fullName: `demo-org/${name}`, files: await readTree(dir) }));
+for (const [name, dir] of Object.entries(REPOSITORIES))
+  repositories.push(seedRepository(state, { fullName: `demo-org/${name}`, files: await readTree(dir) }));
 
-const images = (await Promise.all(REGISTRY_FILES.map(async (file) => parseImagesFile(await readFile(file, 'utf8'))))).flat();
+const images = (
+  await Promise.all(REGISTRY_FILES.map(async (file) => parseImagesFile(await readFile(file, 'utf8'))))
+).flat();
 const registry = await startFakeRegistry({ images });
 const fake = await startFakeGitHub({ state });
 const app = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] }, dashboard: {} });
 const out = process.stdout;
 out.write(`fake GitHub on ${fake.url}, fake registry on ${registry.url}, pinwarden on ${app.url}\n`);
 const delivery = await app.deliver('installation', installationCreated(repositories));
-out.write(`delivered installation.created (${repositories.length} repositories): HTTP ${delivery.status} in ${delivery.ms.toFixed(0)} ms\n`);
+out.write(
+  `delivered installation.created (${repositories.length} repositories): HTTP ${delivery.status} in ${delivery.ms.toFixed(0)} ms\n`,
+);
 await app.pinwarden.idle();
 
 for (const repository of repositories) {
@@ -56,7 +74,9 @@ for (const repository of repositories) {
     out.write(`\n=== ${full}: no pull request (nothing to pin)\n`);
     continue;
   }
-  out.write(`\n=== ${full}: pull request #${pull.number} "${pull.title}" (${pull.pull!.head} -> ${pull.pull!.base})\n\n${pull.body}\n\n`);
+  out.write(
+    `\n=== ${full}: pull request #${pull.number} "${pull.title}" (${pull.pull!.head} -> ${pull.pull!.base})\n\n${pull.body}\n\n`,
+  );
   const before = readCommitFiles(repository.git, repository.branches.get(repository.defaultBranch)!);
   const after = readCommitFiles(repository.git, repository.branches.get(PIN_BRANCH)!);
   for (const [path, text] of after) {
@@ -75,29 +95,54 @@ const developer = { login: 'developer', type: 'User' as const };
 const workflowPath = '.github/workflows/ci.yml';
 const base = readCommitFiles(webApp.git, webApp.branches.get(webApp.defaultBranch)!).get(workflowPath)!;
 const addedStep = base.replace(/\n(\s+)- uses: /, '\n$1- uses: actions/setup-go@v5\n$1- uses: ');
-const pull = openPullRequest(webApp, { title: 'Build with Go', head: 'add-go', user: developer, changes: { [workflowPath]: addedStep } });
-out.write(`\n=== check scene: ${webApp.owner}/${webApp.name}#${pull.number} "${pull.title}" adds actions/setup-go@v5\n`);
+const pull = openPullRequest(webApp, {
+  title: 'Build with Go',
+  head: 'add-go',
+  user: developer,
+  changes: { [workflowPath]: addedStep },
+});
+out.write(
+  `\n=== check scene: ${webApp.owner}/${webApp.name}#${pull.number} "${pull.title}" adds actions/setup-go@v5\n`,
+);
 await app.deliver('pull_request', pullRequestEvent(webApp, pull.number, 'opened'));
 await app.pinwarden.idle();
 const failing = webApp.checkRuns.at(-1)!;
-out.write(`check "${failing.name}" on ${failing.headSha.slice(0, 12)}: ${failing.conclusion}, "${failing.output.title}"\n`);
-for (const annotation of failing.annotations) out.write(`  ${annotation.annotation_level} ${annotation.path}:${annotation.start_line} ${annotation.title}: ${annotation.message}\n`);
-out.write(`buttons: ${failing.actions.map((action) => `[${action.label}]`).join(' ') || 'none'}; maintainer presses [Pin them]\n`);
-await app.deliver('check_run', checkRunRequestedAction(webApp, failing, 'pin', [pull.number], { login: 'maintainer', type: 'User' }));
+out.write(
+  `check "${failing.name}" on ${failing.headSha.slice(0, 12)}: ${failing.conclusion}, "${failing.output.title}"\n`,
+);
+for (const annotation of failing.annotations)
+  out.write(
+    `  ${annotation.annotation_level} ${annotation.path}:${annotation.start_line} ${annotation.title}: ${annotation.message}\n`,
+  );
+out.write(
+  `buttons: ${failing.actions.map((action) => `[${action.label}]`).join(' ') || 'none'}; maintainer presses [Pin them]\n`,
+);
+await app.deliver(
+  'check_run',
+  checkRunRequestedAction(webApp, failing, 'pin', [pull.number], { login: 'maintainer', type: 'User' }),
+);
 await app.pinwarden.idle();
 const pinnedHead = webApp.branches.get('add-go')!;
 out.write(renderUnifiedDiff(workflowPath, addedStep, readCommitFiles(webApp.git, pinnedHead).get(workflowPath)!));
 await app.deliver('pull_request', pullRequestEvent(webApp, pull.number, 'synchronize'));
 await app.pinwarden.idle();
 const passing = webApp.checkRuns.at(-1)!;
-out.write(`check "${passing.name}" on ${passing.headSha.slice(0, 12)}: ${passing.conclusion}, "${passing.output.title}"\n`);
+out.write(
+  `check "${passing.name}" on ${passing.headSha.slice(0, 12)}: ${passing.conclusion}, "${passing.output.title}"\n`,
+);
 
-const dashboard = [...repositories.find((repository) => repository.name === '.github')!.issues.values()].find((issue) => issue.title === 'pinwarden: organisation status');
-out.write(`\n=== ${dashboard ? `demo-org/.github#${dashboard.number} "${dashboard.title}"\n\n${dashboard.body}` : 'no dashboard issue'}\n\n`);
+const dashboard = [...repositories.find((repository) => repository.name === '.github')!.issues.values()].find(
+  (issue) => issue.title === 'pinwarden: organisation status',
+);
+out.write(
+  `\n=== ${dashboard ? `demo-org/.github#${dashboard.number} "${dashboard.title}"\n\n${dashboard.body}` : 'no dashboard issue'}\n\n`,
+);
 
 const lookups = registry.counts();
 const imagesAsked = Object.keys(lookups.manifests).length;
-out.write(`Registry requests: ${lookups.total} for ${imagesAsked} distinct images (${(lookups.total / Math.max(imagesAsked, 1)).toFixed(1)} each: the 401 challenge, the token, the HEAD)\n`);
+out.write(
+  `Registry requests: ${lookups.total} for ${imagesAsked} distinct images (${(lookups.total / Math.max(imagesAsked, 1)).toFixed(1)} each: the 401 challenge, the token, the HEAD)\n`,
+);
 await app.stop();
 await fake.close();
 await registry.close();

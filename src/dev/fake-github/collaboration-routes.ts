@@ -9,22 +9,41 @@ import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
 import { bodyTooLong, nextPageHeaders, nodeId, notFound, restPage, unprocessable } from './rest-answers.js';
 
 export type WithRepository = (
-  handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse,
+  handle: (
+    repository: FakeRepository,
+    rest: string[],
+    request: RestRequest & { api: string; state: FakeState },
+  ) => RestResponse,
 ) => (state: FakeState, params: string[], request: RestRequest) => RestResponse;
 
 export type Json = Record<string, unknown>;
 
 const examples = new Map<string, Json>();
 export function example(name: string): Json {
-  if (!examples.has(name)) examples.set(name, JSON.parse(readFileSync(new URL(`../../../fixtures/github-examples/${name}.json`, import.meta.url), 'utf8')) as Json);
+  if (!examples.has(name))
+    examples.set(
+      name,
+      JSON.parse(
+        readFileSync(new URL(`../../../fixtures/github-examples/${name}.json`, import.meta.url), 'utf8'),
+      ) as Json,
+    );
   return structuredClone(examples.get(name)!);
 }
 
-
 export function userBody(user: FakeUser, id = 1): Json {
   // Apps appear as `<slug>[bot]`, their page under /apps/.
-  const page = user.type === 'Bot' ? `https://github.com/apps/${user.login.replace(/\[bot\]$/, '')}` : `https://github.com/${user.login}`;
-  return { ...(example('issue-comment').user as Json), login: user.login, id, type: user.type, html_url: page, url: `https://api.github.com/users/${encodeURIComponent(user.login)}` };
+  const page =
+    user.type === 'Bot'
+      ? `https://github.com/apps/${user.login.replace(/\[bot\]$/, '')}`
+      : `https://github.com/${user.login}`;
+  return {
+    ...(example('issue-comment').user as Json),
+    login: user.login,
+    id,
+    type: user.type,
+    html_url: page,
+    url: `https://api.github.com/users/${encodeURIComponent(user.login)}`,
+  };
 }
 
 export function labelBody(name: string, index: number): Json {
@@ -35,7 +54,12 @@ export function pullRequestBody(repository: FakeRepository, issue: FakeIssue, ap
   const body = example('pull-request');
   const pull = issue.pull!;
   const html = `https://github.com/${repository.owner}/${repository.name}/pull/${issue.number}`;
-  const side = (template: Json, ref: string) => ({ ...template, ref, label: `${repository.owner}:${ref}`, sha: repository.branches.get(ref) ?? '0'.repeat(40) });
+  const side = (template: Json, ref: string) => ({
+    ...template,
+    ref,
+    label: `${repository.owner}:${ref}`,
+    sha: repository.branches.get(ref) ?? '0'.repeat(40),
+  });
   return {
     ...body,
     id: issue.number,
@@ -102,8 +126,14 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       handle: (state, _params, { url, baseUrl }) => {
         const installed = [...state.repositories.values()].filter((repository) => repository.installed);
         const shown = restPage(url, installed);
-        const repositories = shown.items.map((repository, index) => repositoryBody(repository, shown.offset + index + 1));
-        return { status: 200, body: { total_count: installed.length, repositories }, headers: nextPageHeaders(`${baseUrl}/installation/repositories`, shown.next) };
+        const repositories = shown.items.map((repository, index) =>
+          repositoryBody(repository, shown.offset + index + 1),
+        );
+        return {
+          status: 200,
+          body: { total_count: installed.length, repositories },
+          headers: nextPageHeaders(`${baseUrl}/installation/repositories`, shown.next),
+        };
       },
     },
     {
@@ -112,7 +142,15 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       pattern: /^\/app\/installations\/(\d+)\/access_tokens$/,
       handle: () => {
         const { repositories: _repositories, ...token } = example('installation-token');
-        return { status: 201, body: { ...token, token: 'ghs_fake_installation_token', expires_at: new Date(Date.now() + 3_600_000).toISOString(), repository_selection: 'all' } };
+        return {
+          status: 201,
+          body: {
+            ...token,
+            token: 'ghs_fake_installation_token',
+            expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+            repository_selection: 'all',
+          },
+        };
       },
     },
     {
@@ -122,7 +160,25 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       handle: withRepository((repository, [login = '']) => {
         // Anyone may read a public repository: GitHub reports `read` for non-collaborators.
         const permission = repository.collaborators.get(login) ?? 'read';
-        return { status: 200, body: { ...example('collaborator-permission'), permission, role_name: permission, user: { ...userBody({ login, type: 'User' }), permissions: { admin: permission === 'admin', maintain: permission === 'maintain', push: ['admin', 'maintain', 'write'].includes(permission), triage: permission !== 'read', pull: true }, role_name: permission } } };
+        return {
+          status: 200,
+          body: {
+            ...example('collaborator-permission'),
+            permission,
+            role_name: permission,
+            user: {
+              ...userBody({ login, type: 'User' }),
+              permissions: {
+                admin: permission === 'admin',
+                maintain: permission === 'maintain',
+                push: ['admin', 'maintain', 'write'].includes(permission),
+                triage: permission !== 'read',
+                pull: true,
+              },
+              role_name: permission,
+            },
+          },
+        };
       }),
     },
     {
@@ -133,11 +189,15 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
         const comment = repository.comments.find((candidate) => candidate.id === Number(id));
         if (!comment) return notFound;
         const content = (body as { content?: string })?.content ?? '';
-        if (!['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'].includes(content)) return unprocessable(`Invalid reaction content: ${content}`);
+        if (!['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'].includes(content))
+          return unprocessable(`Invalid reaction content: ${content}`);
         const again = comment.reactions.includes(content);
         if (!again) comment.reactions.push(content);
         state.nextId += 1;
-        return { status: again ? 200 : 201, body: { ...example('reaction'), id: state.nextId, content, user: userBody(state.appUser) } };
+        return {
+          status: again ? 200 : 201,
+          body: { ...example('reaction'), id: state.nextId, content, user: userBody(state.appUser) },
+        };
       }),
     },
     {
@@ -146,7 +206,12 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
       handle: withRepository((repository, [number = ''], { api }) => {
         if (!repository.issues.has(Number(number))) return notFound;
-        return { status: 200, body: repository.comments.filter((comment) => comment.issueNumber === Number(number)).map((comment) => commentBody(repository, comment, api)) };
+        return {
+          status: 200,
+          body: repository.comments
+            .filter((comment) => comment.issueNumber === Number(number))
+            .map((comment) => commentBody(repository, comment, api)),
+        };
       }),
     },
     {
@@ -170,7 +235,8 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
         const issue = repository.issues.get(Number(number));
         if (!issue) return notFound;
         const labels = (body as { labels?: unknown })?.labels;
-        if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string')) return unprocessable('Invalid request. labels must be an array of strings');
+        if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string'))
+          return unprocessable('Invalid request. labels must be an array of strings');
         issue.labels = [...new Set([...issue.labels, ...(labels as string[])])];
         return { status: 200, body: issue.labels.map(labelBody) };
       }),
@@ -181,15 +247,25 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
       handle: withRepository((repository, _rest, { api, body, state }) => {
         const input = body as { title?: string; body?: string; head?: string; base?: string };
-        if (typeof input?.title !== 'string' || typeof input.head !== 'string' || typeof input.base !== 'string') return unprocessable('Invalid request. title, head and base are required.');
+        if (typeof input?.title !== 'string' || typeof input.head !== 'string' || typeof input.base !== 'string')
+          return unprocessable('Invalid request. title, head and base are required.');
         const head = input.head.includes(':') ? input.head.split(':')[1]! : input.head;
-        if (!repository.branches.has(head)) return unprocessable(`Validation Failed: head ${input.head} does not exist`);
-        if (!repository.branches.has(input.base)) return unprocessable(`Validation Failed: base ${input.base} does not exist`);
+        if (!repository.branches.has(head))
+          return unprocessable(`Validation Failed: head ${input.head} does not exist`);
+        if (!repository.branches.has(input.base))
+          return unprocessable(`Validation Failed: base ${input.base} does not exist`);
         const tooLong = bodyTooLong(input.body);
         if (tooLong) return tooLong;
-        const open = [...repository.issues.values()].find((issue) => issue.pull?.head === head && issue.state === 'open');
+        const open = [...repository.issues.values()].find(
+          (issue) => issue.pull?.head === head && issue.state === 'open',
+        );
         if (open) return unprocessable(`A pull request already exists for ${repository.owner}:${head}.`);
-        const issue = openIssue(repository, { title: input.title, body: input.body ?? '', user: state.appUser, pull: { head, base: input.base, merged: false } });
+        const issue = openIssue(repository, {
+          title: input.title,
+          body: input.body ?? '',
+          user: state.appUser,
+          pull: { head, base: input.base, merged: false },
+        });
         return { status: 201, body: pullRequestBody(repository, issue, api) };
       }),
     },
@@ -200,7 +276,9 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
       handle: withRepository((repository, _rest, { api, url }) => {
         const wanted = url.searchParams.get('state') ?? 'open';
-        const pulls = [...repository.issues.values()].filter((issue) => issue.pull && (wanted === 'all' || issue.state === wanted)).sort((a, b) => b.number - a.number);
+        const pulls = [...repository.issues.values()]
+          .filter((issue) => issue.pull && (wanted === 'all' || issue.state === wanted))
+          .sort((a, b) => b.number - a.number);
         const shown = restPage(url, pulls);
         return { status: 200, body: shown.items.map((issue) => pullRequestBody(repository, issue, api)) };
       }),
@@ -213,8 +291,10 @@ export function collaborationRoutes(withRepository: WithRepository): RestRoute[]
         const issue = repository.issues.get(Number(number));
         if (!issue?.pull) return notFound;
         const input = body as { title?: string; body?: string; state?: 'open' | 'closed' };
-        if (input?.state === 'open' && issue.pull.merged) return unprocessable('Validation Failed: state cannot be changed. The pull request is merged.');
-        if (input?.state === 'open' && !repository.branches.has(issue.pull.head)) return unprocessable('Validation Failed: state cannot be changed. The head branch was deleted.');
+        if (input?.state === 'open' && issue.pull.merged)
+          return unprocessable('Validation Failed: state cannot be changed. The pull request is merged.');
+        if (input?.state === 'open' && !repository.branches.has(issue.pull.head))
+          return unprocessable('Validation Failed: state cannot be changed. The head branch was deleted.');
         if (typeof input?.title === 'string') issue.title = input.title;
         if (typeof input?.body === 'string') issue.body = input.body;
         if (input?.state) issue.state = input.state;

@@ -19,7 +19,8 @@ export interface Fault {
   readonly operation?: RegExp;
   /** How many matching requests it answers before it is spent. */
   times: number;
-  readonly response: { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown } | 'drop';
+  readonly response:
+    { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown } | 'drop';
 }
 
 export interface RequestLog {
@@ -48,10 +49,17 @@ export interface FakeGitHub {
 export const secondaryRateLimit = (retryAfterSeconds: number): Fault['response'] => ({
   status: 403,
   headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-remaining': '4000' },
-  body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+  body: {
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+  },
 });
 
-export async function startFakeGitHub(options: { state: FakeState; port?: number; latencyMs?: number }): Promise<FakeGitHub> {
+export async function startFakeGitHub(options: {
+  state: FakeState;
+  port?: number;
+  latencyMs?: number;
+}): Promise<FakeGitHub> {
   const requests: RequestLog[] = [];
   const faults: Fault[] = [];
   let latencyMs = options.latencyMs ?? 0;
@@ -69,7 +77,14 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
 
   const server: Server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      requests.push({ at: performance.now() - started, kind: 'rest-read', method: request.method ?? 'GET', path: request.url ?? '/', route: 'fake GitHub failure', status: 500 });
+      requests.push({
+        at: performance.now() - started,
+        kind: 'rest-read',
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        route: 'fake GitHub failure',
+        status: 500,
+      });
       if (!response.headersSent) send(response, 500, { message: `fake GitHub failed: ${(error as Error).message}` });
     });
   });
@@ -91,18 +106,32 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
     const body = await readBody(request);
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '').replace(/^\/api\/graphql$/, '/graphql');
     const isGraphql = path === '/graphql' && method === 'POST';
-    const route = isGraphql ? null : restRoutes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
+    const route = isGraphql
+      ? null
+      : restRoutes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
     // GraphQL calls are told apart by operation name: `POST /graphql (PinwardenRefs)`.
     const graphqlBody = isGraphql ? parseJson(body) : undefined;
     const query = String(graphqlBody?.query ?? '');
     const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
     const isMutation = isGraphql && /^\s*mutation\b/.test(query);
-    const kind: RequestKind = isGraphql ? (isMutation ? 'graphql-write' : 'graphql') : method === 'GET' || method === 'HEAD' ? 'rest-read' : 'rest-write';
-    const routeName = isGraphql ? `POST /graphql${operation ? ` (${operation})` : ''}` : (route?.name ?? `${method} ${path}`);
+    const kind: RequestKind = isGraphql
+      ? isMutation
+        ? 'graphql-write'
+        : 'graphql'
+      : method === 'GET' || method === 'HEAD'
+        ? 'rest-read'
+        : 'rest-write';
+    const routeName = isGraphql
+      ? `POST /graphql${operation ? ` (${operation})` : ''}`
+      : (route?.name ?? `${method} ${path}`);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
     const fault = faults.find(
-      (candidate) => candidate.times > 0 && (!candidate.kind || candidate.kind === kind) && (!candidate.match || candidate.match.test(`${method} ${path}`)) && (!candidate.operation || candidate.operation.test(operation ?? '')),
+      (candidate) =>
+        candidate.times > 0 &&
+        (!candidate.kind || candidate.kind === kind) &&
+        (!candidate.match || candidate.match.test(`${method} ${path}`)) &&
+        (!candidate.operation || candidate.operation.test(operation ?? '')),
     );
     if (fault) {
       fault.times -= 1;
@@ -112,7 +141,12 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
         return;
       }
       requests.push({ at, kind, method, path, route: routeName, status: fault.response.status });
-      send(response, fault.response.status, fault.response.body ?? { message: 'injected fault' }, fault.response.headers);
+      send(
+        response,
+        fault.response.status,
+        fault.response.body ?? { message: 'injected fault' },
+        fault.response.headers,
+      );
       return;
     }
 
@@ -127,15 +161,30 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
       send(response, 404, { message: 'Not Found (the fake GitHub does not serve this endpoint)' });
       return;
     }
-    const params = route.pattern.exec(path)!.slice(1).map((part) => decodeURIComponent(part));
-    const answer = route.handle(options.state, params, { url, baseUrl, body: body === '' ? undefined : parseJson(body) });
+    const params = route.pattern
+      .exec(path)!
+      .slice(1)
+      .map((part) => decodeURIComponent(part));
+    const answer = route.handle(options.state, params, {
+      url,
+      baseUrl,
+      body: body === '' ? undefined : parseJson(body),
+    });
     requests.push({ at, kind, method, path, route: routeName, status: answer.status });
     if (answer.raw && /application\/vnd\.github(\.v3)?\.raw/.test(request.headers.accept ?? '')) {
-      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': answer.raw.length }).end(answer.raw);
+      response
+        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': answer.raw.length })
+        .end(answer.raw);
       return;
     }
-    if (answer.status === 200 && /application\/vnd\.github(\.v3)?\.sha/.test(request.headers.accept ?? '') && typeof (answer.body as { sha?: unknown }).sha === 'string') {
-      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end((answer.body as { sha: string }).sha);
+    if (
+      answer.status === 200 &&
+      /application\/vnd\.github(\.v3)?\.sha/.test(request.headers.accept ?? '') &&
+      typeof (answer.body as { sha?: unknown }).sha === 'string'
+    ) {
+      response
+        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+        .end((answer.body as { sha: string }).sha);
       return;
     }
     send(response, answer.status, answer.body, answer.headers);
@@ -163,7 +212,13 @@ export async function startFakeGitHub(options: { state: FakeState; port?: number
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+  response
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    })
+    .end(text);
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -103,7 +103,12 @@ export interface FakeIssue {
   readonly user: FakeUser;
   labels: string[];
   /** Present on pull requests; `fork` when the head branch lives in another repository. */
-  pull?: { readonly head: string; readonly base: string; merged: boolean; readonly fork?: { readonly fullName: string; sha: string } };
+  pull?: {
+    readonly head: string;
+    readonly base: string;
+    merged: boolean;
+    readonly fork?: { readonly fullName: string; sha: string };
+  };
 }
 
 export interface FakeComment {
@@ -135,8 +140,16 @@ export interface FakeState {
   nextId: number;
 }
 
-export function createFakeState(refs: readonly RepoRefs[] = [], options: { appSlug?: string; advisories?: readonly FakeAdvisory[] } = {}): FakeState {
-  const state: FakeState = { repositories: new Map(), advisories: options.advisories ?? [], appUser: { login: `${options.appSlug ?? 'pinwarden'}[bot]`, type: 'Bot' }, nextId: 1000 };
+export function createFakeState(
+  refs: readonly RepoRefs[] = [],
+  options: { appSlug?: string; advisories?: readonly FakeAdvisory[] } = {},
+): FakeState {
+  const state: FakeState = {
+    repositories: new Map(),
+    advisories: options.advisories ?? [],
+    appUser: { login: `${options.appSlug ?? 'pinwarden'}[bot]`, type: 'Bot' },
+    nextId: 1000,
+  };
   for (const entry of refs) addRepository(state, entry);
   return state;
 }
@@ -147,7 +160,12 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
     owner,
     name,
     defaultBranch: refs.default_branch,
-    tags: new Map(refs.tags.map((tag) => [tag.name, { name: tag.name, commit: tag.sha, tagObject: tag.tag_object_sha ?? undefined }])),
+    tags: new Map(
+      refs.tags.map((tag) => [
+        tag.name,
+        { name: tag.name, commit: tag.sha, tagObject: tag.tag_object_sha ?? undefined },
+      ]),
+    ),
     branches: new Map(refs.branches.map((branch) => [branch.name, branch.sha])),
     commits: new Set([refs.head]),
     private: options.private ?? false,
@@ -164,12 +182,30 @@ export function addRepository(state: FakeState, refs: RepoRefs, options: { priva
     if (commit.date) repository.commitDates.set(commit.sha, commit.date);
   }
   (refs.releases ?? []).forEach((release, index) => {
-    repository.releases.push({ id: 9_000 + index, tag: release.tag, publishedAt: release.publishedAt, immutable: release.immutable ?? false, draft: release.draft ?? false, prerelease: release.prerelease ?? false });
+    repository.releases.push({
+      id: 9_000 + index,
+      tag: release.tag,
+      publishedAt: release.publishedAt,
+      immutable: release.immutable ?? false,
+      draft: release.draft ?? false,
+      prerelease: release.prerelease ?? false,
+    });
   });
   // Files at a commit (an action's action.yml at the pinned SHA) live in the git store under that id.
   for (const [sha, files] of Object.entries(refs.files ?? {})) {
-    const tree = writeTree(repository.git, new Map(Object.entries(files).map(([path, text]) => [path, { mode: '100644', sha: writeBlob(repository.git, text) }])));
-    repository.git.commits.set(sha, { sha, tree, parents: [], message: 'Files from refs data', date: '2026-01-01T00:00:00Z' });
+    const tree = writeTree(
+      repository.git,
+      new Map(
+        Object.entries(files).map(([path, text]) => [path, { mode: '100644', sha: writeBlob(repository.git, text) }]),
+      ),
+    );
+    repository.git.commits.set(sha, {
+      sha,
+      tree,
+      parents: [],
+      message: 'Files from refs data',
+      date: '2026-01-01T00:00:00Z',
+    });
   }
   state.repositories.set(`${owner}/${name}`.toLowerCase(), repository);
   return repository;
@@ -193,8 +229,14 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
   const branches = new Map<string, string>();
   const files = Object.entries(seed.files ?? {});
   if (files.length > 0) {
-    const tree = writeTree(git, new Map<string, TreeEntry>(files.map(([path, text]) => [path, { mode: '100644', sha: writeBlob(git, text) }])));
-    branches.set(defaultBranch, writeCommit(git, { tree, parents: [], message: 'Initial commit', date: '2026-01-01T00:00:00Z' }));
+    const tree = writeTree(
+      git,
+      new Map<string, TreeEntry>(files.map(([path, text]) => [path, { mode: '100644', sha: writeBlob(git, text) }])),
+    );
+    branches.set(
+      defaultBranch,
+      writeCommit(git, { tree, parents: [], message: 'Initial commit', date: '2026-01-01T00:00:00Z' }),
+    );
   }
   const repository: FakeRepository = {
     owner,
@@ -215,18 +257,36 @@ export function seedRepository(state: FakeState, seed: RepositorySeed): FakeRepo
 }
 
 function emptyCollaboration() {
-  return { issues: new Map<number, FakeIssue>(), comments: [] as FakeComment[], collaborators: new Map<string, string>(), labels: new Set<string>(), forkOnly: new Set<string>(), runs: [] as FakeRun[], checkRuns: [] as FakeCheckRun[], parents: new Map<string, readonly string[]>(), commitDates: new Map<string, string>(), releases: [] as FakeRelease[] };
+  return {
+    issues: new Map<number, FakeIssue>(),
+    comments: [] as FakeComment[],
+    collaborators: new Map<string, string>(),
+    labels: new Set<string>(),
+    forkOnly: new Set<string>(),
+    runs: [] as FakeRun[],
+    checkRuns: [] as FakeCheckRun[],
+    parents: new Map<string, readonly string[]>(),
+    commitDates: new Map<string, string>(),
+    releases: [] as FakeRelease[],
+  };
 }
 
 /** Opens an issue (or, with `pull`, a pull request) under the next number; returns it. */
-export function openIssue(repository: FakeRepository, issue: Omit<FakeIssue, 'number' | 'state' | 'labels'> & { labels?: string[] }): FakeIssue {
+export function openIssue(
+  repository: FakeRepository,
+  issue: Omit<FakeIssue, 'number' | 'state' | 'labels'> & { labels?: string[] },
+): FakeIssue {
   const number = Math.max(0, ...repository.issues.keys()) + 1;
   const opened: FakeIssue = { labels: [], ...issue, number, state: 'open' };
   repository.issues.set(number, opened);
   return opened;
 }
 
-export function addComment(state: FakeState, repository: FakeRepository, comment: Omit<FakeComment, 'id' | 'reactions'>): FakeComment {
+export function addComment(
+  state: FakeState,
+  repository: FakeRepository,
+  comment: Omit<FakeComment, 'id' | 'reactions'>,
+): FakeComment {
   state.nextId += 1;
   const added: FakeComment = { ...comment, id: state.nextId, reactions: [] };
   repository.comments.push(added);
@@ -243,7 +303,12 @@ export function findRepository(state: FakeState, owner: string, name: string): F
 
 /** Every commit the repository holds, as far as the fake knows. */
 export function repositoryCommits(repository: FakeRepository): Set<string> {
-  return new Set([...repository.commits, ...repository.git.commits.keys(), ...[...repository.tags.values()].map((tag) => tag.commit), ...repository.branches.values()]);
+  return new Set([
+    ...repository.commits,
+    ...repository.git.commits.keys(),
+    ...[...repository.tags.values()].map((tag) => tag.commit),
+    ...repository.branches.values(),
+  ]);
 }
 
 /** A branch name, tag name or commit id → commit id, as `git rev-parse` would (branch first). */
@@ -257,34 +322,83 @@ export function resolveRevision(repository: FakeRepository, revision: string): s
 }
 
 /** A commit on top of `branch` (created from the default branch if missing), as a person's push would make. */
-export function commitToBranch(repository: FakeRepository, branch: string, changes: Readonly<Record<string, string | null>>, message = 'Update files'): string {
+export function commitToBranch(
+  repository: FakeRepository,
+  branch: string,
+  changes: Readonly<Record<string, string | null>>,
+  message = 'Update files',
+): string {
   const parent = repository.branches.get(branch) ?? repository.branches.get(repository.defaultBranch);
   const commit = parent
     ? commitOnTopOf(repository, parent, changes, message)
-    : writeCommit(repository.git, { tree: writeTree(repository.git, new Map(Object.entries(changes).flatMap(([path, text]) => (text === null ? [] : [[path, { mode: '100644', sha: writeBlob(repository.git, text) }] as const])))), parents: [], message, date: new Date().toISOString() });
+    : writeCommit(repository.git, {
+        tree: writeTree(
+          repository.git,
+          new Map(
+            Object.entries(changes).flatMap(([path, text]) =>
+              text === null ? [] : [[path, { mode: '100644', sha: writeBlob(repository.git, text) }] as const],
+            ),
+          ),
+        ),
+        parents: [],
+        message,
+        date: new Date().toISOString(),
+      });
   repository.branches.set(branch, commit);
   return commit;
 }
 
 /** Advisories as the fake serves them (GitHub's GraphQL severity words). */
-export function toFakeAdvisories(advisories: readonly { ghsaId: string; summary: string; severity: string; package: string; vulnerableVersionRange: string; firstPatchedVersion: string | undefined }[]): FakeAdvisory[] {
+export function toFakeAdvisories(
+  advisories: readonly {
+    ghsaId: string;
+    summary: string;
+    severity: string;
+    package: string;
+    vulnerableVersionRange: string;
+    firstPatchedVersion: string | undefined;
+  }[],
+): FakeAdvisory[] {
   const word = { critical: 'CRITICAL', high: 'HIGH', medium: 'MODERATE', low: 'LOW' } as const;
-  return advisories.map((advisory) => ({ ...advisory, severity: word[advisory.severity as keyof typeof word] ?? 'MODERATE', firstPatchedVersion: advisory.firstPatchedVersion ?? null }));
+  return advisories.map((advisory) => ({
+    ...advisory,
+    severity: word[advisory.severity as keyof typeof word] ?? 'MODERATE',
+    firstPatchedVersion: advisory.firstPatchedVersion ?? null,
+  }));
 }
 
 /**
  * A person's pull request: `changes` committed on `head` (from the default branch) and the pull
  * request opened. With `fork`, the commit lives only as the pull request's head, as a fork's does.
  */
-export function openPullRequest(repository: FakeRepository, input: { title: string; head: string; user: FakeUser; changes: Readonly<Record<string, string | null>>; fork?: string }): FakeIssue {
+export function openPullRequest(
+  repository: FakeRepository,
+  input: {
+    title: string;
+    head: string;
+    user: FakeUser;
+    changes: Readonly<Record<string, string | null>>;
+    fork?: string;
+  },
+): FakeIssue {
   const base = repository.defaultBranch;
   if (!input.fork) {
     commitToBranch(repository, input.head, input.changes, input.title);
-    return openIssue(repository, { title: input.title, body: '', user: input.user, pull: { head: input.head, base, merged: false } });
+    return openIssue(repository, {
+      title: input.title,
+      body: '',
+      user: input.user,
+      pull: { head: input.head, base, merged: false },
+    });
   }
   const parent = repository.branches.get(base)!;
   const sha = commitOnTopOf(repository, parent, input.changes, input.title);
-  return openIssue(repository, { title: input.title, body: '', user: input.user, pull: { head: input.head, base, merged: false, fork: { fullName: input.fork, sha } } });
+  return openIssue(repository, {
+    title: input.title,
+    body: '',
+    user: input.user,
+    pull: { head: input.head, base, merged: false, fork: { fullName: input.fork, sha } },
+  });
 }
 
 /** The commit a pull request's head names now. */
@@ -293,11 +407,21 @@ export function pullHead(repository: FakeRepository, pull: NonNullable<FakeIssue
 }
 
 /** A new commit with `changes` on top of `parent`, on no branch. */
-export function commitOnTopOf(repository: FakeRepository, parent: string, changes: Readonly<Record<string, string | null>>, message: string): string {
+export function commitOnTopOf(
+  repository: FakeRepository,
+  parent: string,
+  changes: Readonly<Record<string, string | null>>,
+  message: string,
+): string {
   const entries = new Map(repository.git.trees.get(repository.git.commits.get(parent)!.tree)!);
   for (const [path, text] of Object.entries(changes)) {
     if (text === null) entries.delete(path);
     else entries.set(path, { mode: '100644', sha: writeBlob(repository.git, text) });
   }
-  return writeCommit(repository.git, { tree: writeTree(repository.git, entries), parents: [parent], message, date: new Date().toISOString() });
+  return writeCommit(repository.git, {
+    tree: writeTree(repository.git, entries),
+    parents: [parent],
+    message,
+    date: new Date().toISOString(),
+  });
 }

@@ -37,13 +37,17 @@ export function writeBlob(store: GitStore, content: Buffer | string): string {
 
 export function writeTree(store: GitStore, entries: ReadonlyMap<string, TreeEntry>): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const sha = createHash('sha1').update(`tree ${JSON.stringify(sorted)}`).digest('hex');
+  const sha = createHash('sha1')
+    .update(`tree ${JSON.stringify(sorted)}`)
+    .digest('hex');
   store.trees.set(sha, new Map(sorted));
   return sha;
 }
 
 export function writeCommit(store: GitStore, commit: Omit<GitCommit, 'sha'>): string {
-  const sha = createHash('sha1').update(`commit ${JSON.stringify(commit)}`).digest('hex');
+  const sha = createHash('sha1')
+    .update(`commit ${JSON.stringify(commit)}`)
+    .digest('hex');
   store.commits.set(sha, { ...commit, sha });
   return sha;
 }
@@ -52,7 +56,12 @@ export function writeCommit(store: GitStore, commit: Omit<GitCommit, 'sha'>): st
 export function readCommitFiles(store: GitStore, commitSha: string): Map<string, string> {
   const commit = store.commits.get(commitSha);
   const tree = commit ? store.trees.get(commit.tree) : undefined;
-  return new Map([...(tree ?? new Map<string, TreeEntry>())].map(([path, entry]) => [path, store.blobs.get(entry.sha)?.toString('utf8') ?? '']));
+  return new Map(
+    [...(tree ?? new Map<string, TreeEntry>())].map(([path, entry]) => [
+      path,
+      store.blobs.get(entry.sha)?.toString('utf8') ?? '',
+    ]),
+  );
 }
 
 /** Directories implied by the file paths of a tree, each with a stable id. */
@@ -64,7 +73,12 @@ export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): Map<st
       const directory = parts.slice(0, depth).join('/');
       if (directories.has(directory)) continue;
       const below = [...tree].filter(([candidate]) => candidate.startsWith(`${directory}/`));
-      directories.set(directory, createHash('sha1').update(`tree ${JSON.stringify(below)}`).digest('hex'));
+      directories.set(
+        directory,
+        createHash('sha1')
+          .update(`tree ${JSON.stringify(below)}`)
+          .digest('hex'),
+      );
     }
   }
   return directories;

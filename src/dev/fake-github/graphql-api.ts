@@ -26,8 +26,12 @@ export interface GraphqlResponse {
   readonly errors?: readonly Record<string, unknown>[];
 }
 
-export async function executeGraphql(state: FakeState, body: { query?: unknown; variables?: unknown }): Promise<GraphqlResponse> {
-  if (typeof body.query !== 'string') return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
+export async function executeGraphql(
+  state: FakeState,
+  body: { query?: unknown; variables?: unknown },
+): Promise<GraphqlResponse> {
+  if (typeof body.query !== 'string')
+    return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
   const result = await graphql({
     schema: githubSchema(),
     source: body.query,
@@ -50,12 +54,27 @@ function rootFields(state: FakeState) {
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const repository = findRepository(state, owner, name);
       if (!repository || repository.private) {
-        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, { extensions: { type: 'NOT_FOUND' } });
+        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, {
+          extensions: { type: 'NOT_FOUND' },
+        });
       }
       return repositoryNode(repository, state);
     },
-    rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, nodeCount: 0, resetAt: new Date(Date.now() + 3_600_000).toISOString() }),
-    securityVulnerabilities: (args: { ecosystem?: string; package?: string; first?: number; last?: number; after?: string | null }) => vulnerabilityConnection(state, args),
+    rateLimit: () => ({
+      cost: 1,
+      limit: 5000,
+      remaining: 4999,
+      used: 1,
+      nodeCount: 0,
+      resetAt: new Date(Date.now() + 3_600_000).toISOString(),
+    }),
+    securityVulnerabilities: (args: {
+      ecosystem?: string;
+      package?: string;
+      first?: number;
+      last?: number;
+      after?: string | null;
+    }) => vulnerabilityConnection(state, args),
     ...mutationFields(state, (repository, qualifiedName) => refNode(repository, qualifiedName), commitNode),
   };
 }
@@ -67,14 +86,32 @@ function repositoryNode(repository: FakeRepository, state: FakeState) {
     name: repository.name,
     nameWithOwner: `${repository.owner}/${repository.name}`,
     ref: ({ qualifiedName }: { qualifiedName: string }) => refNode(repository, qualifiedName),
-    refs: (args: { refPrefix: string; query?: string; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => refsConnection(repository, args),
+    refs: (args: {
+      refPrefix: string;
+      query?: string;
+      first?: number;
+      last?: number;
+      orderBy?: { field: string; direction: string };
+    }) => refsConnection(repository, args),
     object: ({ expression, oid }: { expression?: string; oid?: string }) => objectNode(repository, oid ?? expression),
     isArchived: repository.archived,
     isFork: repository.fork,
     isPrivate: repository.private,
     isEmpty: repository.branches.size === 0,
-    pullRequests: (args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => pullRequestConnection(repository, args),
-    issues: (args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) => issueConnection(repository, args, state.appUser.login),
+    pullRequests: (args: {
+      headRefName?: string;
+      states?: string[];
+      first?: number;
+      last?: number;
+      orderBy?: { field: string; direction: string };
+    }) => pullRequestConnection(repository, args),
+    issues: (args: {
+      labels?: string[];
+      states?: string[];
+      first?: number;
+      last?: number;
+      orderBy?: { field: string; direction: string };
+    }) => issueConnection(repository, args, state.appUser.login),
     defaultBranchRef: () => refNode(repository, `refs/heads/${repository.defaultBranch}`),
   };
 }
@@ -98,45 +135,101 @@ interface RefNode {
 function comparison(repository: FakeRepository, base: string, isDefaultBranch: boolean, headRef: string) {
   const head = resolveRevision(repository, headRef);
   if (!head) return null;
-  const node = (status: 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED') => ({ __typename: 'Comparison', status, aheadBy: status === 'AHEAD' || status === 'DIVERGED' ? 1 : 0, behindBy: status === 'BEHIND' || status === 'DIVERGED' ? 1 : 0 });
+  const node = (status: 'IDENTICAL' | 'BEHIND' | 'AHEAD' | 'DIVERGED') => ({
+    __typename: 'Comparison',
+    status,
+    aheadBy: status === 'AHEAD' || status === 'DIVERGED' ? 1 : 0,
+    behindBy: status === 'BEHIND' || status === 'DIVERGED' ? 1 : 0,
+  });
   if (repository.git.commits.has(base) && repository.git.commits.has(head) && !repository.forkOnly.has(head)) {
     if (head === base || descendsFrom(repository.git, base, head)) return node(head === base ? 'IDENTICAL' : 'BEHIND');
     return node(descendsFrom(repository.git, head, base) ? 'AHEAD' : 'DIVERGED');
   }
   const known = repositoryCommits(repository);
-  const status = compareCommits({ parentsOf: (sha) => repository.parents.get(sha), isForkOnly: (sha) => repository.forkOnly.has(sha), isKnownReachable: (sha) => known.has(sha) && !repository.forkOnly.has(sha) }, base, head, isDefaultBranch);
+  const status = compareCommits(
+    {
+      parentsOf: (sha) => repository.parents.get(sha),
+      isForkOnly: (sha) => repository.forkOnly.has(sha),
+      isKnownReachable: (sha) => known.has(sha) && !repository.forkOnly.has(sha),
+    },
+    base,
+    head,
+    isDefaultBranch,
+  );
   return status ? node(status) : null;
 }
 
 function refNode(repository: FakeRepository, qualifiedName: string): RefNode | null {
   if (qualifiedName.startsWith('refs/tags/')) {
     const tag = repository.tags.get(qualifiedName.slice('refs/tags/'.length));
-    return tag ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag, repository), compare: ({ headRef }) => comparison(repository, tag.commit, false, headRef) } : null;
+    return tag
+      ? {
+          __typename: 'Ref',
+          id: refNodeId(repository, qualifiedName),
+          name: tag.name,
+          prefix: 'refs/tags/',
+          target: tagTarget(tag, repository),
+          compare: ({ headRef }) => comparison(repository, tag.commit, false, headRef),
+        }
+      : null;
   }
   if (qualifiedName.startsWith('refs/heads/')) {
     const name = qualifiedName.slice('refs/heads/'.length);
     const commit = repository.branches.get(name);
-    return commit ? { __typename: 'Ref', id: refNodeId(repository, qualifiedName), name, prefix: 'refs/heads/', target: commitNode(commit, repository), compare: ({ headRef }) => comparison(repository, commit, name === repository.defaultBranch, headRef) } : null;
+    return commit
+      ? {
+          __typename: 'Ref',
+          id: refNodeId(repository, qualifiedName),
+          name,
+          prefix: 'refs/heads/',
+          target: commitNode(commit, repository),
+          compare: ({ headRef }) => comparison(repository, commit, name === repository.defaultBranch, headRef),
+        }
+      : null;
   }
   // A short name: GitHub checks fully qualified names first, then short ones (branch first).
   return refNode(repository, `refs/heads/${qualifiedName}`) ?? refNode(repository, `refs/tags/${qualifiedName}`);
 }
 
-function refsConnection(repository: FakeRepository, args: { refPrefix: string; query?: string; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
+function refsConnection(
+  repository: FakeRepository,
+  args: {
+    refPrefix: string;
+    query?: string;
+    first?: number;
+    last?: number;
+    orderBy?: { field: string; direction: string };
+  },
+) {
   const size = pageSize('refs', args);
   let nodes: { __typename: string; name: string; prefix: string; target: unknown }[];
   if (args.refPrefix === 'refs/tags/') {
     // The refs data carries no commit dates; its own order (oldest first) stands in for them.
-    nodes = [...repository.tags.values()].map((tag) => ({ __typename: 'Ref', name: tag.name, prefix: 'refs/tags/', target: tagTarget(tag, repository) }));
+    nodes = [...repository.tags.values()].map((tag) => ({
+      __typename: 'Ref',
+      name: tag.name,
+      prefix: 'refs/tags/',
+      target: tagTarget(tag, repository),
+    }));
   } else if (args.refPrefix === 'refs/heads/') {
-    nodes = [...repository.branches].map(([name, commit]) => ({ __typename: 'Ref', name, prefix: 'refs/heads/', target: commitNode(commit) }));
+    nodes = [...repository.branches].map(([name, commit]) => ({
+      __typename: 'Ref',
+      name,
+      prefix: 'refs/heads/',
+      target: commitNode(commit),
+    }));
   } else {
     nodes = [];
   }
   if (args.query) nodes = nodes.filter((node) => node.name.includes(args.query!));
   if (args.orderBy?.direction === 'DESC') nodes.reverse();
   const page = args.last === undefined ? nodes.slice(0, size) : nodes.slice(-size);
-  return { __typename: 'RefConnection', nodes: page, totalCount: nodes.length, pageInfo: { hasNextPage: nodes.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+  return {
+    __typename: 'RefConnection',
+    nodes: page,
+    totalCount: nodes.length,
+    pageInfo: { hasNextPage: nodes.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null },
+  };
 }
 
 function objectNode(repository: FakeRepository, expression: string | undefined) {
@@ -164,16 +257,29 @@ function pathNode(repository: FakeRepository, revision: string, path: string) {
   for (const [candidate, entry] of tree) {
     if (!candidate.startsWith(prefix)) continue;
     const [name = '', ...rest] = candidate.slice(prefix.length).split('/');
-    if (!names.has(name)) names.set(name, rest.length === 0 ? { type: 'blob', sha: entry.sha, mode: entry.mode } : { type: 'tree', mode: '040000' });
+    if (!names.has(name))
+      names.set(
+        name,
+        rest.length === 0 ? { type: 'blob', sha: entry.sha, mode: entry.mode } : { type: 'tree', mode: '040000' },
+      );
   }
   if (names.size === 0) return null;
   const directories = impliedDirectories(tree);
-  const entries = [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, entry]) => {
-    const entryPath = `${prefix}${name}`;
-    const oid = entry.sha ?? directories.get(entryPath) ?? '';
-    // A folder's object is a Tree whose entries resolve only when the query asks for them.
-    return { name, path: entryPath, type: entry.type, mode: Number.parseInt(entry.mode, 8), oid, object: entry.type === 'blob' ? blobNode(repository, oid) : () => pathNode(repository, revision, entryPath) };
-  });
+  const entries = [...names]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, entry]) => {
+      const entryPath = `${prefix}${name}`;
+      const oid = entry.sha ?? directories.get(entryPath) ?? '';
+      // A folder's object is a Tree whose entries resolve only when the query asks for them.
+      return {
+        name,
+        path: entryPath,
+        type: entry.type,
+        mode: Number.parseInt(entry.mode, 8),
+        oid,
+        object: entry.type === 'blob' ? blobNode(repository, oid) : () => pathNode(repository, revision, entryPath),
+      };
+    });
   return { __typename: 'Tree', oid: directories.get(clean) ?? '', entries };
 }
 
@@ -181,12 +287,26 @@ function blobNode(repository: FakeRepository, oid: string) {
   const bytes = repository.git.blobs.get(oid) ?? Buffer.alloc(0);
   const isBinary = bytes.includes(0);
   // GitHub cuts Blob.text at 512,000 bytes and says so with isTruncated.
-  return { __typename: 'Blob', oid, byteSize: bytes.length, isBinary, isTruncated: bytes.length > BLOB_TEXT_LIMIT, text: isBinary ? null : bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8') };
+  return {
+    __typename: 'Blob',
+    oid,
+    byteSize: bytes.length,
+    isBinary,
+    isTruncated: bytes.length > BLOB_TEXT_LIMIT,
+    text: isBinary ? null : bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'),
+  };
 }
 
 function tagTarget(tag: FakeTag, repository?: FakeRepository) {
   if (!tag.tagObject) return commitNode(tag.commit, repository);
-  return { __typename: 'Tag', oid: tag.tagObject, abbreviatedOid: tag.tagObject.slice(0, 7), name: tag.name, message: '', target: commitNode(tag.commit, repository) };
+  return {
+    __typename: 'Tag',
+    oid: tag.tagObject,
+    abbreviatedOid: tag.tagObject.slice(0, 7),
+    name: tag.name,
+    message: '',
+    target: commitNode(tag.commit, repository),
+  };
 }
 
 function commitNode(oid: string, repository?: FakeRepository) {
@@ -204,17 +324,36 @@ function commitNode(oid: string, repository?: FakeRepository) {
           committedDate: commit.date,
           parents: ({ first, last }: { first?: number; last?: number }) => {
             const nodes = commit.parents.slice(0, first ?? last ?? 100).map((parent) => commitNode(parent, repository));
-            return { __typename: 'CommitConnection', nodes, totalCount: commit.parents.length, pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null } };
+            return {
+              __typename: 'CommitConnection',
+              nodes,
+              totalCount: commit.parents.length,
+              pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null },
+            };
           },
         }
       : {}),
   };
 }
 
-const PULL_REQUEST_STATE = (issue: FakeIssue) => (issue.pull?.merged ? 'MERGED' : issue.state === 'open' ? 'OPEN' : 'CLOSED');
+const PULL_REQUEST_STATE = (issue: FakeIssue) =>
+  issue.pull?.merged ? 'MERGED' : issue.state === 'open' ? 'OPEN' : 'CLOSED';
 
-function pullRequestConnection(repository: FakeRepository, args: { headRefName?: string; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }) {
-  const pulls = pullRequests(repository).filter((issue) => (args.headRefName === undefined || issue.pull!.head === args.headRefName) && (!args.states || args.states.includes(PULL_REQUEST_STATE(issue))));
+function pullRequestConnection(
+  repository: FakeRepository,
+  args: {
+    headRefName?: string;
+    states?: string[];
+    first?: number;
+    last?: number;
+    orderBy?: { field: string; direction: string };
+  },
+) {
+  const pulls = pullRequests(repository).filter(
+    (issue) =>
+      (args.headRefName === undefined || issue.pull!.head === args.headRefName) &&
+      (!args.states || args.states.includes(PULL_REQUEST_STATE(issue))),
+  );
   const { page, pageInfo } = pageOf('pullRequests', pulls, args);
   const nodes = page.map((issue) => ({
     __typename: 'PullRequest',
@@ -232,16 +371,38 @@ function pullRequestConnection(repository: FakeRepository, args: { headRefName?:
       const all = repository.comments.filter((comment) => comment.issueNumber === issue.number);
       const size = first ?? last ?? 0;
       const chosen = last === undefined ? all.slice(0, size) : all.slice(-size);
-      return { __typename: 'IssueCommentConnection', totalCount: all.length, nodes: chosen.map((comment) => ({ __typename: 'IssueComment', body: comment.body, author: { __typename: comment.user.type, login: comment.user.login } })), pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null } };
+      return {
+        __typename: 'IssueCommentConnection',
+        totalCount: all.length,
+        nodes: chosen.map((comment) => ({
+          __typename: 'IssueComment',
+          body: comment.body,
+          author: { __typename: comment.user.type, login: comment.user.login },
+        })),
+        pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null, startCursor: null },
+      };
     },
   }));
   return { __typename: 'PullRequestConnection', nodes, totalCount: pulls.length, pageInfo };
 }
 
 /** Issues (not pull requests), filtered by label and state, oldest first unless DESC. */
-function issueConnection(repository: FakeRepository, args: { labels?: string[]; states?: string[]; first?: number; last?: number; orderBy?: { field: string; direction: string } }, viewer: string) {
+function issueConnection(
+  repository: FakeRepository,
+  args: {
+    labels?: string[];
+    states?: string[];
+    first?: number;
+    last?: number;
+    orderBy?: { field: string; direction: string };
+  },
+  viewer: string,
+) {
   const issues = [...repository.issues.values()].filter(
-    (issue) => !issue.pull && (!args.states || args.states.includes(issue.state.toUpperCase())) && (!args.labels || args.labels.some((label) => issue.labels.includes(label))),
+    (issue) =>
+      !issue.pull &&
+      (!args.states || args.states.includes(issue.state.toUpperCase())) &&
+      (!args.labels || args.labels.some((label) => issue.labels.includes(label))),
   );
   // Issues are numbered as they are created: newest first unless asked otherwise.
   issues.sort((a, b) => (args.orderBy?.direction === 'ASC' ? a.number - b.number : b.number - a.number));
@@ -262,39 +423,78 @@ function issueConnection(repository: FakeRepository, args: { labels?: string[]; 
 /** A connection's page size, refused as GitHub refuses it: missing, below 1 or over 100. */
 function pageSize(connection: string, args: { first?: number; last?: number }): number {
   const size = args.first ?? args.last;
-  if (size === undefined) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${connection}\` connection.`, { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
-  if (size < 1 || size > 100) throw new GraphQLError(`Requesting ${size} records on the \`${connection}\` connection exceeds the \`first\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+  if (size === undefined)
+    throw new GraphQLError(
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${connection}\` connection.`,
+      { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } },
+    );
+  if (size < 1 || size > 100)
+    throw new GraphQLError(
+      `Requesting ${size} records on the \`${connection}\` connection exceeds the \`first\` limit of 100 records.`,
+      { extensions: { type: 'EXCESSIVE_PAGINATION' } },
+    );
   return size;
 }
 
 /** `securityVulnerabilities`: the fake's advisories, one node per affected package, filtered as GitHub filters. */
-function vulnerabilityConnection(state: FakeState, args: { ecosystem?: string; package?: string; first?: number; last?: number; after?: string | null }) {
+function vulnerabilityConnection(
+  state: FakeState,
+  args: { ecosystem?: string; package?: string; first?: number; last?: number; after?: string | null },
+) {
   const size = pageSize('securityVulnerabilities', args);
-  const all = state.advisories.filter((advisory) => (args.ecosystem === undefined || args.ecosystem === 'ACTIONS') && (args.package === undefined || advisory.package.toLowerCase() === args.package.toLowerCase()));
-  const start = args.after === undefined || args.after === null ? 0 : Number(Buffer.from(args.after, 'base64').toString()) + 1;
+  const all = state.advisories.filter(
+    (advisory) =>
+      (args.ecosystem === undefined || args.ecosystem === 'ACTIONS') &&
+      (args.package === undefined || advisory.package.toLowerCase() === args.package.toLowerCase()),
+  );
+  const start =
+    args.after === undefined || args.after === null ? 0 : Number(Buffer.from(args.after, 'base64').toString()) + 1;
   const page = all.slice(start, start + size);
   const nodes = page.map((advisory) => ({
     __typename: 'SecurityVulnerability',
     severity: advisory.severity,
     vulnerableVersionRange: advisory.vulnerableVersionRange,
-    firstPatchedVersion: advisory.firstPatchedVersion === null ? null : { __typename: 'SecurityAdvisoryPackageVersion', identifier: advisory.firstPatchedVersion },
+    firstPatchedVersion:
+      advisory.firstPatchedVersion === null
+        ? null
+        : { __typename: 'SecurityAdvisoryPackageVersion', identifier: advisory.firstPatchedVersion },
     package: { __typename: 'SecurityAdvisoryPackage', name: advisory.package, ecosystem: 'ACTIONS' },
     updatedAt: '2026-03-24T17:53:12Z',
-    advisory: { __typename: 'SecurityAdvisory', ghsaId: advisory.ghsaId, summary: advisory.summary, severity: advisory.severity, permalink: `https://github.com/advisories/${advisory.ghsaId}`, publishedAt: '2026-03-24T17:53:12Z', withdrawnAt: null },
+    advisory: {
+      __typename: 'SecurityAdvisory',
+      ghsaId: advisory.ghsaId,
+      summary: advisory.summary,
+      severity: advisory.severity,
+      permalink: `https://github.com/advisories/${advisory.ghsaId}`,
+      publishedAt: '2026-03-24T17:53:12Z',
+      withdrawnAt: null,
+    },
   }));
   const endIndex = start + page.length - 1;
   return {
     __typename: 'SecurityVulnerabilityConnection',
     nodes,
     totalCount: all.length,
-    pageInfo: { hasNextPage: start + page.length < all.length, hasPreviousPage: start > 0, startCursor: null, endCursor: page.length > 0 ? Buffer.from(String(endIndex)).toString('base64') : null },
+    pageInfo: {
+      hasNextPage: start + page.length < all.length,
+      hasPreviousPage: start > 0,
+      startCursor: null,
+      endCursor: page.length > 0 ? Buffer.from(String(endIndex)).toString('base64') : null,
+    },
   };
 }
 
 /** One page of a connection's items in creation order (newest first with DESC), as GitHub pages them. */
-function pageOf<T>(connection: string, items: readonly T[], args: { first?: number; last?: number; orderBy?: { direction: string } }) {
+function pageOf<T>(
+  connection: string,
+  items: readonly T[],
+  args: { first?: number; last?: number; orderBy?: { direction: string } },
+) {
   const size = pageSize(connection, args);
   const ordered = args.orderBy?.direction === 'DESC' ? [...items].reverse() : items;
   const page = args.last === undefined ? ordered.slice(0, size) : ordered.slice(-size);
-  return { page, pageInfo: { hasNextPage: ordered.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null } };
+  return {
+    page,
+    pageInfo: { hasNextPage: ordered.length > page.length, hasPreviousPage: false, endCursor: null, startCursor: null },
+  };
 }

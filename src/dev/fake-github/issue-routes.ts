@@ -36,10 +36,19 @@ function issueBody(repository: FakeRepository, issue: FakeIssue, api: string): J
   };
 }
 
-
 function runBody(repository: FakeRepository, run: FakeRun): Json {
   const html = `https://github.com/${repository.owner}/${repository.name}/actions/runs/${run.id}`;
-  return { ...example('workflow-run'), id: run.id, path: run.path, head_sha: run.headSha, created_at: run.createdAt, updated_at: run.createdAt, run_started_at: run.createdAt, html_url: html, node_id: nodeId('WorkflowRun', String(run.id)) };
+  return {
+    ...example('workflow-run'),
+    id: run.id,
+    path: run.path,
+    head_sha: run.headSha,
+    created_at: run.createdAt,
+    updated_at: run.createdAt,
+    run_started_at: run.createdAt,
+    html_url: html,
+    node_id: nodeId('WorkflowRun', String(run.id)),
+  };
 }
 
 export function issueRoutes(withRepository: WithRepository): RestRoute[] {
@@ -54,9 +63,14 @@ export function issueRoutes(withRepository: WithRepository): RestRoute[] {
         const [from = '', to = ''] = (query.get('created') ?? '').split('..');
         const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
         const page = Math.max(1, Number(query.get('page') ?? 1));
-        const runs = repository.runs.filter((run) => (from === '' || run.createdAt >= from) && (to === '' || run.createdAt <= to)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        const runs = repository.runs
+          .filter((run) => (from === '' || run.createdAt >= from) && (to === '' || run.createdAt <= to))
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
         const shown = runs.slice((page - 1) * perPage, page * perPage);
-        return { status: 200, body: { total_count: runs.length, workflow_runs: shown.map((run) => runBody(repository, run)) } };
+        return {
+          status: 200,
+          body: { total_count: runs.length, workflow_runs: shown.map((run) => runBody(repository, run)) },
+        };
       }),
     },
     {
@@ -66,7 +80,14 @@ export function issueRoutes(withRepository: WithRepository): RestRoute[] {
       handle: withRepository((repository, _rest, { body }) => {
         const name = (body as { name?: unknown })?.name;
         if (typeof name !== 'string' || name === '') return unprocessable('Validation Failed: name is missing');
-        if ([...repository.labels].some((label) => label.toLowerCase() === name.toLowerCase())) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] } };
+        if ([...repository.labels].some((label) => label.toLowerCase() === name.toLowerCase()))
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+            },
+          };
         repository.labels.add(name);
         return { status: 201, body: labelBody(name, repository.labels.size - 1) };
       }),
@@ -77,13 +98,19 @@ export function issueRoutes(withRepository: WithRepository): RestRoute[] {
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
       handle: withRepository((repository, _rest, { api, body, state }) => {
         const input = body as { title?: unknown; body?: unknown; labels?: unknown };
-        if (typeof input?.title !== 'string' || input.title === '') return unprocessable('Validation Failed: title is missing');
+        if (typeof input?.title !== 'string' || input.title === '')
+          return unprocessable('Validation Failed: title is missing');
         const tooLong = bodyTooLong(input.body);
         if (tooLong) return tooLong;
         const labels = Array.isArray(input.labels) ? input.labels.map(String) : [];
         const missing = labels.filter((label) => !repository.labels.has(label));
         if (missing.length > 0) return unprocessable(`Validation Failed: label ${missing.join(', ')} does not exist`);
-        const issue = openIssue(repository, { title: input.title, body: typeof input.body === 'string' ? input.body : '', user: state.appUser, labels });
+        const issue = openIssue(repository, {
+          title: input.title,
+          body: typeof input.body === 'string' ? input.body : '',
+          user: state.appUser,
+          labels,
+        });
         return { status: 201, body: issueBody(repository, issue, api) };
       }),
     },
@@ -97,7 +124,8 @@ export function issueRoutes(withRepository: WithRepository): RestRoute[] {
         const input = body as { title?: unknown; body?: unknown; state?: unknown };
         const tooLong = bodyTooLong(input?.body);
         if (tooLong) return tooLong;
-        if (input?.state !== undefined && input.state !== 'open' && input.state !== 'closed') return unprocessable('Validation Failed: state is not included in the list');
+        if (input?.state !== undefined && input.state !== 'open' && input.state !== 'closed')
+          return unprocessable('Validation Failed: state is not included in the list');
         if (typeof input?.title === 'string') issue.title = input.title;
         if (typeof input?.body === 'string') issue.body = input.body;
         if (input?.state === 'open' || input?.state === 'closed') issue.state = input.state;

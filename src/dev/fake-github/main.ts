@@ -15,7 +15,8 @@ import { serveUntilStopped } from '../serve-until-stopped.js';
 import { INSTALLATION_ID } from './fake-state.js';
 import { ORG, synthesizeOrg } from './synthesize-org.js';
 
-const USAGE = 'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N]\n';
+const USAGE =
+  'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N]\n';
 const { values } = parseArgs({
   options: {
     refs: { type: 'string' },
@@ -40,15 +41,34 @@ if (!values.refs) {
   process.exit(2);
 }
 const refs = await loadRefsDir(values.refs);
-const advisories = values.advisories === undefined ? [] : toFakeAdvisories(parseAdvisoriesFile(await readFile(values.advisories, 'utf8')));
+const advisories =
+  values.advisories === undefined
+    ? []
+    : toFakeAdvisories(parseAdvisoriesFile(await readFile(values.advisories, 'utf8')));
 const state = createFakeState(refs, { advisories });
 const orgSize = values['org-size'] === undefined ? undefined : whole('org-size', values['org-size']);
 if (orgSize !== undefined) {
-  const org = await synthesizeOrg({ repos: orgSize, seed: whole('seed', values.seed), corpusDir: values.corpus, refs }).catch((error: unknown) => {
-    process.stderr.write(`fake-github: the corpus at ${values.corpus} could not be read (${(error as Error).message}); name one with --corpus\n`);
+  const org = await synthesizeOrg({
+    repos: orgSize,
+    seed: whole('seed', values.seed),
+    corpusDir: values.corpus,
+    refs,
+  }).catch((error: unknown) => {
+    process.stderr.write(
+      `fake-github: the corpus at ${values.corpus} could not be read (${(error as Error).message}); name one with --corpus\n`,
+    );
     process.exit(2);
   });
-  for (const repository of org) seedRepository(state, { fullName: `${repository.owner}/${repository.name}`, files: repository.files, archived: repository.archived });
+  for (const repository of org)
+    seedRepository(state, {
+      fullName: `${repository.owner}/${repository.name}`,
+      files: repository.files,
+      archived: repository.archived,
+    });
 }
-const fake = await startFakeGitHub({ state, port: whole('port', values.port), latencyMs: whole('latency-ms', values['latency-ms']) });
+const fake = await startFakeGitHub({
+  state,
+  port: whole('port', values.port),
+  latencyMs: whole('latency-ms', values['latency-ms']),
+});
 serveUntilStopped(fake, orgSize !== undefined ? [`installation ${INSTALLATION_ID} ${ORG}`] : []);

@@ -41,7 +41,11 @@ export function releaseRoutes(withRepository: WithRepository): RestRoute[] {
       pattern: /^\/repos\/([^/]+)\/([^/]+)\/releases$/,
       handle: withRepository((repository, _rest, { url, api }) => {
         const shown = restPage(url, repository.releases);
-        return { status: 200, body: shown.items.map((release) => releaseBody(release, repository, api)), headers: nextPageHeaders(`${api}/releases`, shown.next) };
+        return {
+          status: 200,
+          body: shown.items.map((release) => releaseBody(release, repository, api)),
+          headers: nextPageHeaders(`${api}/releases`, shown.next),
+        };
       }),
     },
     {
@@ -57,13 +61,27 @@ export function releaseRoutes(withRepository: WithRepository): RestRoute[] {
 }
 
 /** A forced move of a tag (`PATCH …/git/refs/tags/{tag}`, `force: true`); an immutable release's tag refuses. */
-export function moveTag(repository: FakeRepository, name: string, input: { sha?: string; force?: boolean } | undefined, api: string): RestResponse {
+export function moveTag(
+  repository: FakeRepository,
+  name: string,
+  input: { sha?: string; force?: boolean } | undefined,
+  api: string,
+): RestResponse {
   const tag = repository.tags.get(decodeURIComponent(name));
   if (!tag) return unprocessable('Reference does not exist');
   if (!input?.sha || !repositoryCommits(repository).has(input.sha)) return unprocessable('Object does not exist');
   // An immutable release's tag cannot move; a tag is never a fast-forward, so force is needed.
-  if (repository.releases.some((release) => release.tag === tag.name && release.immutable)) return unprocessable('Cannot update a tag of an immutable release');
+  if (repository.releases.some((release) => release.tag === tag.name && release.immutable))
+    return unprocessable('Cannot update a tag of an immutable release');
   if (!input.force) return unprocessable('Update is not a fast forward');
   repository.tags.set(tag.name, { name: tag.name, commit: input.sha, tagObject: undefined });
-  return { status: 200, body: { ref: `refs/tags/${tag.name}`, node_id: nodeId('Ref', `tags/${tag.name}`), url: `${api}/git/refs/tags/${tag.name}`, object: { type: 'commit', sha: input.sha, url: `${api}/git/commits/${input.sha}` } } };
+  return {
+    status: 200,
+    body: {
+      ref: `refs/tags/${tag.name}`,
+      node_id: nodeId('Ref', `tags/${tag.name}`),
+      url: `${api}/git/refs/tags/${tag.name}`,
+      object: { type: 'commit', sha: input.sha, url: `${api}/git/commits/${input.sha}` },
+    },
+  };
 }

@@ -31,11 +31,21 @@ export interface RestRequest {
   readonly body: unknown;
 }
 
-function withRepository(handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string; state: FakeState }) => RestResponse) {
+function withRepository(
+  handle: (
+    repository: FakeRepository,
+    rest: string[],
+    request: RestRequest & { api: string; state: FakeState },
+  ) => RestResponse,
+) {
   return (state: FakeState, [owner = '', repo = '', ...rest]: string[], request: RestRequest): RestResponse => {
     const repository = findRepository(state, owner, repo);
     if (!repository || repository.private) return notFound;
-    return handle(repository, rest, { ...request, state, api: `${request.baseUrl}/repos/${repository.owner}/${repository.name}` });
+    return handle(repository, rest, {
+      ...request,
+      state,
+      api: `${request.baseUrl}/repos/${repository.owner}/${repository.name}`,
+    });
   };
 }
 
@@ -48,13 +58,26 @@ export const restRoutes: readonly RestRoute[] = [
       if (ref.startsWith('tags/')) {
         const tag = repository.tags.get(ref.slice('tags/'.length));
         if (!tag) return notFound;
-        const object = tag.tagObject ? { type: 'tag', sha: tag.tagObject, url: `${api}/git/tags/${tag.tagObject}` } : { type: 'commit', sha: tag.commit, url: `${api}/git/commits/${tag.commit}` };
-        return { status: 200, body: { ref: `refs/${ref}`, node_id: nodeId('Ref', ref), url: `${api}/git/refs/${ref}`, object } };
+        const object = tag.tagObject
+          ? { type: 'tag', sha: tag.tagObject, url: `${api}/git/tags/${tag.tagObject}` }
+          : { type: 'commit', sha: tag.commit, url: `${api}/git/commits/${tag.commit}` };
+        return {
+          status: 200,
+          body: { ref: `refs/${ref}`, node_id: nodeId('Ref', ref), url: `${api}/git/refs/${ref}`, object },
+        };
       }
       if (ref.startsWith('heads/')) {
         const commit = repository.branches.get(ref.slice('heads/'.length));
         if (!commit) return notFound;
-        return { status: 200, body: { ref: `refs/${ref}`, node_id: nodeId('Ref', ref), url: `${api}/git/refs/${ref}`, object: { type: 'commit', sha: commit, url: `${api}/git/commits/${commit}` } } };
+        return {
+          status: 200,
+          body: {
+            ref: `refs/${ref}`,
+            node_id: nodeId('Ref', ref),
+            url: `${api}/git/refs/${ref}`,
+            object: { type: 'commit', sha: commit, url: `${api}/git/commits/${commit}` },
+          },
+        };
       }
       return notFound;
     }),
@@ -105,7 +128,15 @@ export const restRoutes: readonly RestRoute[] = [
     handle: withRepository((repository, [ref = ''], { api }) => {
       // REST follows git's precedence here: a branch before a tag of the same name.
       const commit = resolveRevision(repository, ref);
-      if (!commit) return { status: 422, body: { message: `No commit found for SHA: ${ref}`, documentation_url: 'https://docs.github.com/rest', status: '422' } };
+      if (!commit)
+        return {
+          status: 422,
+          body: {
+            message: `No commit found for SHA: ${ref}`,
+            documentation_url: 'https://docs.github.com/rest',
+            status: '422',
+          },
+        };
       const person = { name: 'fake', email: 'fake@example.invalid', date: '2026-01-01T00:00:00Z' };
       return {
         status: 200,
@@ -115,7 +146,14 @@ export const restRoutes: readonly RestRoute[] = [
           url: `${api}/commits/${commit}`,
           html_url: `https://github.com/${repository.owner}/${repository.name}/commit/${commit}`,
           comments_url: `${api}/commits/${commit}/comments`,
-          commit: { url: `${api}/git/commits/${commit}`, author: person, committer: person, message: '', comment_count: 0, tree: { sha: commit, url: `${api}/git/trees/${commit}` } },
+          commit: {
+            url: `${api}/git/commits/${commit}`,
+            author: person,
+            committer: person,
+            message: '',
+            comment_count: 0,
+            tree: { sha: commit, url: `${api}/git/trees/${commit}` },
+          },
           author: null,
           committer: null,
           parents: [],
@@ -134,7 +172,10 @@ export const restRoutes: readonly RestRoute[] = [
     pattern: /^\/rate_limit$/,
     handle: () => {
       const core = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 };
-      return { status: 200, body: { resources: { core, search: { ...core, limit: 30, remaining: 30 }, graphql: core }, rate: core } };
+      return {
+        status: 200,
+        body: { resources: { core, search: { ...core, limit: 30, remaining: 30 }, graphql: core }, rate: core },
+      };
     },
   },
 ];

@@ -35,8 +35,15 @@ export function repositoryName(index: number): string {
 }
 
 /** The names alone, for runners that only deliver webhooks. */
-export function orgRepositoryNames(count: number): { owner: string; name: string; private: boolean; defaultBranch: string }[] {
-  return Array.from({ length: count }, (_, index) => ({ owner: ORG, name: repositoryName(index), private: false, defaultBranch: 'main' }));
+export function orgRepositoryNames(
+  count: number,
+): { owner: string; name: string; private: boolean; defaultBranch: string }[] {
+  return Array.from({ length: count }, (_, index) => ({
+    owner: ORG,
+    name: repositoryName(index),
+    private: false,
+    defaultBranch: 'main',
+  }));
 }
 
 interface SourceRepository {
@@ -47,7 +54,10 @@ interface SourceRepository {
 async function readCorpus(corpusDir: string, refs: readonly RepoRefs[]): Promise<SourceRepository[]> {
   const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   const sources: SourceRepository[] = [];
-  for (const dir of (await readdir(corpusDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+  for (const dir of (await readdir(corpusDir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()) {
     const root = join(corpusDir, dir);
     const entries = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
     const workflows: [string, string][] = [];
@@ -58,7 +68,9 @@ async function readCorpus(corpusDir: string, refs: readonly RepoRefs[]): Promise
       if (!kind) continue;
       const text = await readFile(join(root, path), 'utf8');
       const located = locateUsesSites(text, kind);
-      const unpinned = located.ok ? unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true }) : text;
+      const unpinned = located.ok
+        ? unpinToTags(text, findVerifiablePins(located.references, refsByRepo), { dropComment: true })
+        : text;
       (kind === 'workflow' ? workflows : actions).push([path, unpinned]);
     }
     if (workflows.length > 0) sources.push({ workflows, actions });
@@ -66,7 +78,12 @@ async function readCorpus(corpusDir: string, refs: readonly RepoRefs[]): Promise
   return sources;
 }
 
-export async function synthesizeOrg(options: { repos: number; seed: number; corpusDir: string; refs: readonly RepoRefs[] }): Promise<SyntheticRepository[]> {
+export async function synthesizeOrg(options: {
+  repos: number;
+  seed: number;
+  corpusDir: string;
+  refs: readonly RepoRefs[];
+}): Promise<SyntheticRepository[]> {
   const sources = await readCorpus(options.corpusDir, options.refs);
   const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -78,7 +95,9 @@ export async function synthesizeOrg(options: { repos: number; seed: number; corp
     if (random() < 0.5) for (const [path, text] of source.actions) files[path] = text;
     files['README.md'] = `# ${repositoryName(index)}\n`;
     // A few repositories already have Dependabot for npm; a few are archived.
-    if (random() < 0.1) files['.github/dependabot.yml'] = 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: "/"\n    schedule:\n      interval: weekly\n';
+    if (random() < 0.1)
+      files['.github/dependabot.yml'] =
+        'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: "/"\n    schedule:\n      interval: weekly\n';
     return { owner: ORG, name: repositoryName(index), files, archived: random() < 0.02 };
   });
 }

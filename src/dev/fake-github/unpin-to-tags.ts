@@ -15,10 +15,14 @@ export interface VerifiablePin {
   readonly tagsOnCommit: readonly string[];
 }
 
-export function findVerifiablePins(references: readonly UsesReference[], refsByRepo: ReadonlyMap<string, RepoRefs>): VerifiablePin[] {
+export function findVerifiablePins(
+  references: readonly UsesReference[],
+  refsByRepo: ReadonlyMap<string, RepoRefs>,
+): VerifiablePin[] {
   return references.flatMap((reference) => {
     const { site, ref } = reference;
-    if ((ref.kind !== 'action' && ref.kind !== 'reusable-workflow') || ref.refKind !== 'full-sha' || !site.comment) return [];
+    if ((ref.kind !== 'action' && ref.kind !== 'reusable-workflow') || ref.refKind !== 'full-sha' || !site.comment)
+      return [];
     const tag = site.comment.text.replace(/^#+/, '').trim().split(/\s+/)[0] ?? '';
     const repo = refsByRepo.get(`${ref.owner}/${ref.repo}`.toLowerCase());
     const entry = repo?.tags.find((candidate) => candidate.name === tag);
@@ -29,9 +33,17 @@ export function findVerifiablePins(references: readonly UsesReference[], refsByR
 }
 
 /** `@<sha>` → `@<tag>`; with `dropComment`, the rest of the line after the value goes too. */
-export function unpinToTags(text: string, pins: readonly VerifiablePin[], options: { readonly dropComment: boolean }): string {
+export function unpinToTags(
+  text: string,
+  pins: readonly VerifiablePin[],
+  options: { readonly dropComment: boolean },
+): string {
   const edits: TextEdit[] = pins.flatMap(({ reference: { site }, ref, tag }) => [
-    { start: site.valueStart, end: site.valueEnd, text: quoteValue(formatRemoteRef(ref, tag), site.quote === 'block' ? 'plain' : site.quote) },
+    {
+      start: site.valueStart,
+      end: site.valueEnd,
+      text: quoteValue(formatRemoteRef(ref, tag), site.quote === 'block' ? 'plain' : site.quote),
+    },
     ...(options.dropComment ? [{ start: site.valueEnd, end: site.lineEnd, text: '' }] : []),
   ]);
   return applyEdits(text, edits);

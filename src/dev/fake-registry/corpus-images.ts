@@ -25,15 +25,27 @@ export function imagesNamedIn(files: readonly { path: string; text: string }[]):
       if (!digests.has(reference) || entry.image.digest) digests.set(reference, digest);
     }
   }
-  return parseImagesFile(JSON.stringify({ images: Object.fromEntries([...digests].map(([reference, digest]) => [reference, { digest }])) }));
+  return parseImagesFile(
+    JSON.stringify({ images: Object.fromEntries([...digests].map(([reference, digest]) => [reference, { digest }])) }),
+  );
 }
 
 /** The images named anywhere in the corpus (`../shared/corpus/workflows`). */
 export async function corpusImages(corpusDir: string): Promise<FakeImage[]> {
-  const entries = (await readdir(corpusDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-  const files = await Promise.all(entries.map(async (entry) => {
-    const path = join(entry.parentPath, entry.name);
-    return { path: relative(corpusDir, path).split('\\').join('/').replace(/^[^/]+\//, ''), text: await readFile(path, 'utf8') };
-  }));
+  const entries = (await readdir(corpusDir, { recursive: true, withFileTypes: true })).filter((entry) =>
+    entry.isFile(),
+  );
+  const files = await Promise.all(
+    entries.map(async (entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return {
+        path: relative(corpusDir, path)
+          .split('\\')
+          .join('/')
+          .replace(/^[^/]+\//, ''),
+        text: await readFile(path, 'utf8'),
+      };
+    }),
+  );
   return imagesNamedIn(files);
 }

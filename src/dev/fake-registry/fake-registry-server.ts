@@ -13,7 +13,11 @@ import type { FakeImage } from '../../images/registry/images-file.js';
 export interface FakeRegistry {
   readonly url: string;
   /** Requests served, by `METHOD kind` (`HEAD manifest`, `GET token`, …). */
-  counts(): { readonly total: number; readonly byKind: Readonly<Record<string, number>>; readonly manifests: Readonly<Record<string, number>> };
+  counts(): {
+    readonly total: number;
+    readonly byKind: Readonly<Record<string, number>>;
+    readonly manifests: Readonly<Record<string, number>>;
+  };
   /** The next `count` manifest requests (for one name, or any) answer `status`. */
   inject(fault: Fault): void;
   close(): Promise<void>;
@@ -31,7 +35,11 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
-export async function startFakeRegistry(options: { readonly images: readonly FakeImage[]; readonly port?: number; readonly latencyMs?: number }): Promise<FakeRegistry> {
+export async function startFakeRegistry(options: {
+  readonly images: readonly FakeImage[];
+  readonly port?: number;
+  readonly latencyMs?: number;
+}): Promise<FakeRegistry> {
   const byReference = new Map<string, FakeImage>();
   for (const image of options.images) {
     byReference.set(`${image.name}:${image.tag}`, image);
@@ -58,7 +66,10 @@ export async function startFakeRegistry(options: { readonly images: readonly Fak
       count('GET token');
       const scope = target.searchParams.get('scope') ?? '';
       const repository = /^repository:([^:]+):pull$/.exec(scope)?.[1];
-      if (!repository || target.searchParams.get('service') !== 'fake-registry') return json(response, 400, { errors: [{ code: 'DENIED', message: 'scope must be repository:<name>:pull and service fake-registry' }] });
+      if (!repository || target.searchParams.get('service') !== 'fake-registry')
+        return json(response, 400, {
+          errors: [{ code: 'DENIED', message: 'scope must be repository:<name>:pull and service fake-registry' }],
+        });
       const token = randomBytes(16).toString('hex');
       tokens.set(token, repository);
       return json(response, 200, { token, access_token: token, expires_in: 300 });
@@ -82,23 +93,37 @@ export async function startFakeRegistry(options: { readonly images: readonly Fak
     const reference = decodeURIComponent(match[2]!);
     count(`${method} manifest`);
     manifests[`${name}:${reference}`] = (manifests[`${name}:${reference}`] ?? 0) + 1;
-    if (!NAME.test(name.split('/').slice(1).join('/')) || !name.includes('/')) return json(response, 400, { errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
-    if (!TAG.test(reference) && !DIGEST.test(reference)) return json(response, 400, { errors: [{ code: 'MANIFEST_INVALID', message: 'invalid reference' }] });
+    if (!NAME.test(name.split('/').slice(1).join('/')) || !name.includes('/'))
+      return json(response, 400, { errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
+    if (!TAG.test(reference) && !DIGEST.test(reference))
+      return json(response, 400, { errors: [{ code: 'MANIFEST_INVALID', message: 'invalid reference' }] });
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token || tokens.get(token) !== name) {
-      response.setHeader('www-authenticate', `Bearer realm="${url}/token",service="fake-registry",scope="repository:${name}:pull"`);
+      response.setHeader(
+        'www-authenticate',
+        `Bearer realm="${url}/token",service="fake-registry",scope="repository:${name}:pull"`,
+      );
       return json(response, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
     }
-    const fault = faults.find((entry) => entry.left > 0 && (entry.fault.name === undefined || entry.fault.name === name));
+    const fault = faults.find(
+      (entry) => entry.left > 0 && (entry.fault.name === undefined || entry.fault.name === name),
+    );
     if (fault) {
       fault.left -= 1;
       if (fault.fault.retryAfter !== undefined) response.setHeader('retry-after', fault.fault.retryAfter);
-      return json(response, fault.fault.status, { errors: [{ code: fault.fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: 'injected fault' }] });
+      return json(response, fault.fault.status, {
+        errors: [{ code: fault.fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: 'injected fault' }],
+      });
     }
     const image = byReference.get(`${name}${DIGEST.test(reference) ? '@' : ':'}${reference}`);
     const accepted = (request.headers.accept ?? '').split(',').map((type) => type.split(';')[0]!.trim());
     if (!image) return json(response, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
-    if (!accepted.includes(image.mediaType) && !accepted.includes('*/*')) return json(response, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: `${image.mediaType} found, but the Accept header does not allow it` }] });
+    if (!accepted.includes(image.mediaType) && !accepted.includes('*/*'))
+      return json(response, 404, {
+        errors: [
+          { code: 'MANIFEST_UNKNOWN', message: `${image.mediaType} found, but the Accept header does not allow it` },
+        ],
+      });
     response.statusCode = 200;
     response.setHeader('content-type', image.mediaType);
     response.setHeader('content-length', image.body.length);
@@ -107,7 +132,9 @@ export async function startFakeRegistry(options: { readonly images: readonly Fak
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => json(response, 500, { errors: [{ code: 'UNKNOWN', message: 'fake registry failed' }] }));
+    handle(request, response).catch(() =>
+      json(response, 500, { errors: [{ code: 'UNKNOWN', message: 'fake registry failed' }] }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -115,7 +142,11 @@ export async function startFakeRegistry(options: { readonly images: readonly Fak
     url,
     counts: () => ({ total, byKind: { ...byKind }, manifests: { ...manifests } }),
     inject: (fault) => faults.push({ fault, left: fault.count }),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

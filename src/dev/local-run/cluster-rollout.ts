@@ -46,7 +46,10 @@ export interface ClusterRollout {
 /** Runs waiting or running, as a replica's /metrics says. */
 export async function queueDepth(replica: Replica): Promise<number> {
   const text = await (await fetch(`${replica.url}/metrics`)).text();
-  return [...text.matchAll(/^pinwarden_queue_depth\{installation="\d+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return [...text.matchAll(/^pinwarden_queue_depth\{installation="\d+"\} (\d+)$/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
 }
 
 export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<ClusterRollout> {
@@ -58,29 +61,62 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
   };
   try {
     registry = await startFakeRegistry({ images: await corpusImages(options.corpus) });
-    if (!options.dryRun) say(`working out which of ${options.orgSize} repositories have something to pin (a single-process dry run)…`);
-    const expected = options.dryRun ? new Set<string>() : await repositoriesToPin({ ...options, registryUrl: registry.url });
+    if (!options.dryRun)
+      say(`working out which of ${options.orgSize} repositories have something to pin (a single-process dry run)…`);
+    const expected = options.dryRun
+      ? new Set<string>()
+      : await repositoriesToPin({ ...options, registryUrl: registry.url });
     const redis = await startRedisServer();
     started.push(redis);
     const fake = await startFakeOrg(options);
     started.push(fake);
-    say(`redis-server on ${redis.url}; fake GitHub on ${fake.url}, installation ${fake.installationId} of ${fake.owner}, ${expected.size} repositories to pin; fake registry on ${registry.url}`);
-    const settings = { fake, redisUrl: redis.url, registryUrl: registry.url, secret: 'pinwarden-cluster-secret', privateKey: appPrivateKey(), timeScale: options.timeScale, ...(options.dryRun ? { env: { PINWARDEN_DRY_RUN: '1' } } : {}) };
+    say(
+      `redis-server on ${redis.url}; fake GitHub on ${fake.url}, installation ${fake.installationId} of ${fake.owner}, ${expected.size} repositories to pin; fake registry on ${registry.url}`,
+    );
+    const settings = {
+      fake,
+      redisUrl: redis.url,
+      registryUrl: registry.url,
+      secret: 'pinwarden-cluster-secret',
+      privateKey: appPrivateKey(),
+      timeScale: options.timeScale,
+      ...(options.dryRun ? { env: { PINWARDEN_DRY_RUN: '1' } } : {}),
+    };
     const replicas = await Promise.all(Array.from({ length: options.replicas }, () => startReplica(settings)));
     started.push(...replicas);
-    say(`${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`);
+    say(
+      `${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`,
+    );
     const began = performance.now();
-    const { status } = await deliverWebhook(replicas[0]!.url, settings.secret, 'installation', installationCreated(orgRepositoryNames(options.orgSize)));
+    const { status } = await deliverWebhook(
+      replicas[0]!.url,
+      settings.secret,
+      'installation',
+      installationCreated(orgRepositoryNames(options.orgSize)),
+    );
     if (status !== 200) throw new Error(`the installation webhook was answered ${status}`);
     say('installation webhook delivered');
-    const opened = async () => [...(await pullRequestsOf(fake.url, fake.owner)).values()].filter((pulls) => pulls.length > 0).length;
+    const opened = async () =>
+      [...(await pullRequestsOf(fake.url, fake.owner)).values()].filter((pulls) => pulls.length > 0).length;
     let killed: Replica | undefined;
     let killedAt: number | undefined;
     if (options.killAfter !== undefined) {
-      await waitFor(async () => (await opened()) >= options.killAfter! || undefined, () => `${options.killAfter} pull requests`, 120_000, 200);
+      await waitFor(
+        async () => (await opened()) >= options.killAfter! || undefined,
+        () => `${options.killAfter} pull requests`,
+        120_000,
+        200,
+      );
       // Both replicas have taken runs before one dies.
       // (A run that found nothing to pin is a run taken too: which replica wins a freed slot is a race.)
-      await waitFor(async () => replicas.every((replica) => /"msg":"(?:pull request created|nothing to pin)"/.test(replica.output())) || undefined, () => 'runs on every replica', 60_000, 200);
+      await waitFor(
+        async () =>
+          replicas.every((replica) => /"msg":"(?:pull request created|nothing to pin)"/.test(replica.output())) ||
+          undefined,
+        () => 'runs on every replica',
+        60_000,
+        200,
+      );
       killedAt = await opened();
       killed = replicas[0]!;
       await killed.stop('SIGKILL');
@@ -92,7 +128,17 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     let depths: number[] = [];
     await waitFor(
       async () => (depths = await Promise.all(replicas.map(queueDepth))).every((count) => count === 0) || undefined,
-      () => `the queue to empty (depths now ${depths.join(', ')}; ${replicas.map((replica) => replica.output().split('\n').filter((line) => /"level":(40|50)/.test(line)).slice(-3).join('\n')).join('\n')})`,
+      () =>
+        `the queue to empty (depths now ${depths.join(', ')}; ${replicas
+          .map((replica) =>
+            replica
+              .output()
+              .split('\n')
+              .filter((line) => /"level":(40|50)/.test(line))
+              .slice(-3)
+              .join('\n'),
+          )
+          .join('\n')})`,
       300_000,
       500,
     );

@@ -38,7 +38,12 @@ function track(child: ChildProcess): Child {
 
 /** Where redis-server is: PINWARDEN_REDIS_SERVER, else Debian's path (redis-server, or valkey-server), else /usr/local/bin. */
 export function redisServerPath(): string | undefined {
-  const candidates = [process.env.PINWARDEN_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/bin/valkey-server'].filter((path): path is string => !!path);
+  const candidates = [
+    process.env.PINWARDEN_REDIS_SERVER,
+    '/usr/bin/redis-server',
+    '/usr/local/bin/redis-server',
+    '/usr/bin/valkey-server',
+  ].filter((path): path is string => !!path);
   return candidates.find((path) => existsSync(path));
 }
 
@@ -52,8 +57,18 @@ export async function startRedisServer(): Promise<RedisServer> {
   const binary = redisServerPath();
   if (!binary) throw new Error('redis-server not found (apt-get install redis-server, or set PINWARDEN_REDIS_SERVER)');
   const port = await freePort();
-  const child = track(spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  await waitFor(async () => child.output().includes('Ready to accept connections') || undefined, () => `redis-server (${child.output().slice(-500)})`, 10_000);
+  const child = track(
+    spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+  );
+  await waitFor(
+    async () => child.output().includes('Ready to accept connections') || undefined,
+    () => `redis-server (${child.output().slice(-500)})`,
+    10_000,
+  );
   return { ...child, url: `redis://127.0.0.1:${port}`, port };
 }
 
@@ -65,8 +80,26 @@ export interface FakeOrg extends Child {
 }
 
 /** `npm run fake-github -- --refs DIR --org-size N --seed S --corpus DIR`, its two lines read. */
-export async function startFakeOrg(options: { refs: string; corpus: string; orgSize: number; seed?: number; latencyMs?: number }): Promise<FakeOrg> {
-  const args = [join(root, 'dist-dev', 'dev', 'fake-github', 'main.js'), '--refs', options.refs, '--corpus', options.corpus, '--org-size', String(options.orgSize), '--seed', String(options.seed ?? 1), '--latency-ms', String(options.latencyMs ?? 0)];
+export async function startFakeOrg(options: {
+  refs: string;
+  corpus: string;
+  orgSize: number;
+  seed?: number;
+  latencyMs?: number;
+}): Promise<FakeOrg> {
+  const args = [
+    join(root, 'dist-dev', 'dev', 'fake-github', 'main.js'),
+    '--refs',
+    options.refs,
+    '--corpus',
+    options.corpus,
+    '--org-size',
+    String(options.orgSize),
+    '--seed',
+    String(options.seed ?? 1),
+    '--latency-ms',
+    String(options.latencyMs ?? 0),
+  ];
   const process_ = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const reader = createInterface({ input: process_.stdout! });
@@ -105,15 +138,36 @@ export interface ReplicaSettings {
  * where programs are (a stray REDIS_URL must not leak in), on a free loopback port; resolves once
  * `health` answers.
  */
-export async function startServer(env: Readonly<Record<string, string>>, options: { argv?: readonly string[]; health?: '/ready' | '/ping'; timeoutMs?: number } = {}): Promise<Replica> {
+export async function startServer(
+  env: Readonly<Record<string, string>>,
+  options: { argv?: readonly string[]; health?: '/ready' | '/ping'; timeoutMs?: number } = {},
+): Promise<Replica> {
   const port = await freePort();
   const [first, ...rest] = options.argv ?? SERVER_ARGV;
   const args = first === 'node' ? rest : [first!, ...rest];
-  const path = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0] === 'PATH' && entry[1] !== undefined));
-  const child = track(spawn(process.execPath, args, { cwd: root, env: { ...path, NODE_ENV: 'production', ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const path = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0] === 'PATH' && entry[1] !== undefined,
+    ),
+  );
+  const child = track(
+    spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...path, NODE_ENV: 'production', ...env, HOST: '127.0.0.1', PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const health = options.health ?? '/ready';
-  await waitFor(async () => (await fetch(`${url}${health}`).then((response) => response.ok, () => false)) || undefined, () => `${health} on ${port} (output so far: ${child.output().slice(-1000)})`, options.timeoutMs ?? 30_000);
+  await waitFor(
+    async () =>
+      (await fetch(`${url}${health}`).then(
+        (response) => response.ok,
+        () => false,
+      )) || undefined,
+    () => `${health} on ${port} (output so far: ${child.output().slice(-1000)})`,
+    options.timeoutMs ?? 30_000,
+  );
   return { ...child, port, url };
 }
 
@@ -135,14 +189,19 @@ export function startReplica(settings: ReplicaSettings): Promise<Replica> {
     PINWARDEN_DASHBOARD: '0',
     ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
     // A fleet on loopback never asks a registry on the internet.
-    ...(settings.registryUrl ? { PINWARDEN_REGISTRY_MIRRORS: registryMirror(settings.registryUrl) } : { PINWARDEN_IMAGES: '0' }),
+    ...(settings.registryUrl
+      ? { PINWARDEN_REGISTRY_MIRRORS: registryMirror(settings.registryUrl) }
+      : { PINWARDEN_IMAGES: '0' }),
     ...(settings.timeScale ? { PINWARDEN_TIME_SCALE: String(settings.timeScale) } : {}),
     ...settings.env,
   });
 }
 
 /** The installation's pull requests as any client reads them: REST, with any token. */
-export async function pullRequestsOf(fakeUrl: string, owner: string): Promise<Map<string, { number: number; state: string; head: string }[]>> {
+export async function pullRequestsOf(
+  fakeUrl: string,
+  owner: string,
+): Promise<Map<string, { number: number; state: string; head: string }[]>> {
   const get = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${fakeUrl}${path}`, { headers: { authorization: 'token any' } });
     if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
@@ -150,20 +209,32 @@ export async function pullRequestsOf(fakeUrl: string, owner: string): Promise<Ma
   };
   const repositories: string[] = [];
   for (let page = 1; ; page += 1) {
-    const { repositories: listed } = await get<{ repositories: { full_name: string }[] }>(`/installation/repositories?per_page=100&page=${page}`);
+    const { repositories: listed } = await get<{ repositories: { full_name: string }[] }>(
+      `/installation/repositories?per_page=100&page=${page}`,
+    );
     repositories.push(...listed.map((repository) => repository.full_name));
     if (listed.length < 100) break;
   }
   const pulls = new Map<string, { number: number; state: string; head: string }[]>();
   for (const full of repositories.filter((name) => name.startsWith(`${owner}/`))) {
-    const listed = await get<{ number: number; state: string; head: { ref: string } }[]>(`/repos/${full}/pulls?state=all&per_page=100`);
-    pulls.set(full, listed.map((pull) => ({ number: pull.number, state: pull.state, head: pull.head.ref })));
+    const listed = await get<{ number: number; state: string; head: { ref: string } }[]>(
+      `/repos/${full}/pulls?state=all&per_page=100`,
+    );
+    pulls.set(
+      full,
+      listed.map((pull) => ({ number: pull.number, state: pull.state, head: pull.head.ref })),
+    );
   }
   return pulls;
 }
 
 /** Asks `check` until it answers (errors count as no answer); fails after `timeoutMs`, naming `what`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, what: () => string, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  what: () => string,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);

@@ -19,22 +19,37 @@ export interface LocalApp {
   readonly url: string;
   readonly pinwarden: PinwardenApp;
   /** Delivers a signed webhook and returns GitHub's view of the answer. */
-  deliver(event: string, payload: unknown, options?: { deliveryId?: string; secret?: string }): Promise<{ status: number; ms: number; deliveryId: string }>;
+  deliver(
+    event: string,
+    payload: unknown,
+    options?: { deliveryId?: string; secret?: string },
+  ): Promise<{ status: number; ms: number; deliveryId: string }>;
   stop(): Promise<void>;
 }
 
-export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: PinwardenAppOptions & { log?: Logger; msPerSecond?: number } = {}): Promise<LocalApp> {
+export async function startLocalApp(
+  fake: Pick<FakeGitHub, 'url'>,
+  options: PinwardenAppOptions & { log?: Logger; msPerSecond?: number } = {},
+): Promise<LocalApp> {
   const privateKey = appPrivateKey();
   const log = options.log ?? pino({ level: 'silent' });
   const pinwarden = createPinwardenApp({ webUrl: 'https://github.com', debounceMs: 0, ...options });
-  const probot = new Probot({ appId: 1, privateKey, secret: WEBHOOK_SECRET, baseUrl: fake.url, log, Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1) });
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    secret: WEBHOOK_SECRET,
+    baseUrl: fake.url,
+    log,
+    Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1),
+  });
   await probot.load(pinwarden.app);
   const server = await startWebhookServer({ probot, secret: WEBHOOK_SECRET, host: '127.0.0.1', port: 0, log });
   const url = server.url;
   return {
     url,
     pinwarden,
-    deliver: (event, payload, deliveryOptions = {}) => deliverWebhook(url, deliveryOptions.secret ?? WEBHOOK_SECRET, event, payload, deliveryOptions.deliveryId),
+    deliver: (event, payload, deliveryOptions = {}) =>
+      deliverWebhook(url, deliveryOptions.secret ?? WEBHOOK_SECRET, event, payload, deliveryOptions.deliveryId),
     stop: () => server.close(),
   };
 }
@@ -46,17 +61,33 @@ export async function startLocalApp(fake: Pick<FakeGitHub, 'url'>, options: Pinw
  * settings on GitHub (PRIVATE_KEY), never from here.
  */
 export function appPrivateKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  return generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
 }
 
 /** A webhook delivered to a server at `url` as GitHub delivers it, signed with `secret`. */
-export async function deliverWebhook(url: string, secret: string, event: string, payload: unknown, deliveryId: string = randomUUID()): Promise<{ status: number; ms: number; deliveryId: string }> {
+export async function deliverWebhook(
+  url: string,
+  secret: string,
+  event: string,
+  payload: unknown,
+  deliveryId: string = randomUUID(),
+): Promise<{ status: number; ms: number; deliveryId: string }> {
   const body = JSON.stringify(payload);
   const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
   const started = performance.now();
   const response = await fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': deliveryId, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/pinwarden-local' },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': signature,
+      'user-agent': 'GitHub-Hookshot/pinwarden-local',
+    },
     body,
   });
   await response.text();

@@ -10,7 +10,9 @@ const owner = (login: string) => ({ login, id: 1, type: 'Organization' });
 /** What a payload needs of a repository: the fake's, or a name list's (benchmarks). */
 type RepositoryLike = Pick<FakeRepository, 'owner' | 'name' | 'private' | 'defaultBranch'>;
 
-function repositoryPayload(repository: Pick<FakeRepository, 'owner' | 'name' | 'private' | 'defaultBranch' | 'archived' | 'fork'>) {
+function repositoryPayload(
+  repository: Pick<FakeRepository, 'owner' | 'name' | 'private' | 'defaultBranch' | 'archived' | 'fork'>,
+) {
   return {
     id: hash(`${repository.owner}/${repository.name}`),
     node_id: Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64'),
@@ -24,21 +26,45 @@ function repositoryPayload(repository: Pick<FakeRepository, 'owner' | 'name' | '
   };
 }
 
-export function installationCreated(repositories: readonly RepositoryLike[], account = repositories[0]?.owner ?? 'octo-org') {
+export function installationCreated(
+  repositories: readonly RepositoryLike[],
+  account = repositories[0]?.owner ?? 'octo-org',
+) {
   return {
     action: 'created',
-    installation: { ...installation, account: owner(account), repository_selection: 'all', permissions: { contents: 'write', workflows: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' } },
-    repositories: repositories.map((repository) => ({ id: hash(`${repository.owner}/${repository.name}`), node_id: Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64'), name: repository.name, full_name: `${repository.owner}/${repository.name}`, private: repository.private })),
+    installation: {
+      ...installation,
+      account: owner(account),
+      repository_selection: 'all',
+      permissions: { contents: 'write', workflows: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' },
+    },
+    repositories: repositories.map((repository) => ({
+      id: hash(`${repository.owner}/${repository.name}`),
+      node_id: Buffer.from(`Repository:${repository.owner}/${repository.name}`).toString('base64'),
+      name: repository.name,
+      full_name: `${repository.owner}/${repository.name}`,
+      private: repository.private,
+    })),
     sender: { login: 'octo-admin', id: 2, type: 'User' },
   };
 }
 
 export function installationRepositoriesAdded(repositories: readonly RepositoryLike[]) {
   const { repositories: added, ...rest } = installationCreated(repositories);
-  return { ...rest, action: 'added', repository_selection: 'selected', repositories_added: added, repositories_removed: [] };
+  return {
+    ...rest,
+    action: 'added',
+    repository_selection: 'selected',
+    repositories_added: added,
+    repositories_removed: [],
+  };
 }
 
-export function push(repository: FakeRepository, changed: { added?: string[]; modified?: string[]; removed?: string[] }, ref = `refs/heads/${repository.defaultBranch}`) {
+export function push(
+  repository: FakeRepository,
+  changed: { added?: string[]; modified?: string[]; removed?: string[] },
+  ref = `refs/heads/${repository.defaultBranch}`,
+) {
   const after = repository.branches.get(repository.defaultBranch) ?? '0'.repeat(40);
   return {
     ref,
@@ -47,17 +73,33 @@ export function push(repository: FakeRepository, changed: { added?: string[]; mo
     created: false,
     deleted: false,
     forced: false,
-    commits: [{ id: after, message: 'change', added: changed.added ?? [], modified: changed.modified ?? [], removed: changed.removed ?? [] }],
+    commits: [
+      {
+        id: after,
+        message: 'change',
+        added: changed.added ?? [],
+        modified: changed.modified ?? [],
+        removed: changed.removed ?? [],
+      },
+    ],
     repository: repositoryPayload(repository),
     installation,
     sender: { login: 'octo-dev', id: 3, type: 'User' },
   };
 }
 
-export function issueCommentCreated(repository: FakeRepository, comment: { id: number; issueNumber: number; body: string; user: { login: string; type: 'User' | 'Bot' } }) {
+export function issueCommentCreated(
+  repository: FakeRepository,
+  comment: { id: number; issueNumber: number; body: string; user: { login: string; type: 'User' | 'Bot' } },
+) {
   return {
     action: 'created',
-    issue: { number: comment.issueNumber, title: 'issue', state: 'open', user: { login: 'octo-dev', id: 3, type: 'User' } },
+    issue: {
+      number: comment.issueNumber,
+      title: 'issue',
+      state: 'open',
+      user: { login: 'octo-dev', id: 3, type: 'User' },
+    },
     comment: { id: comment.id, body: comment.body, user: { ...comment.user, id: hash(comment.user.login) } },
     repository: repositoryPayload(repository),
     installation,
@@ -72,13 +114,26 @@ function hash(text: string): number {
 }
 
 /** `pull_request` (opened, synchronize, reopened) for a pull request of the fake. */
-export function pullRequestEvent(repository: FakeRepository, number: number, action: 'opened' | 'synchronize' | 'reopened' = 'opened') {
+export function pullRequestEvent(
+  repository: FakeRepository,
+  number: number,
+  action: 'opened' | 'synchronize' | 'reopened' = 'opened',
+) {
   const issue = repository.issues.get(number)!;
   const pull = issue.pull!;
   const headSha = pullHead(repository, pull) ?? '0'.repeat(40);
   const base = repositoryPayload(repository);
   const [forkOwner = '', forkName = ''] = (pull.fork?.fullName ?? '').split('/');
-  const headRepository = pull.fork ? { ...base, id: hash(pull.fork.fullName), name: forkName, full_name: pull.fork.fullName, owner: owner(forkOwner), fork: true } : base;
+  const headRepository = pull.fork
+    ? {
+        ...base,
+        id: hash(pull.fork.fullName),
+        name: forkName,
+        full_name: pull.fork.fullName,
+        owner: owner(forkOwner),
+        fork: true,
+      }
+    : base;
   return {
     action,
     number,
@@ -97,7 +152,13 @@ export function pullRequestEvent(repository: FakeRepository, number: number, act
 }
 
 /** `check_run.requested_action`: someone pressed one of the run's buttons. */
-export function checkRunRequestedAction(repository: FakeRepository, checkRun: { id: number; headSha: string; name: string }, identifier: string, pullNumbers: readonly number[], sender: { login: string; type: 'User' | 'Bot' }) {
+export function checkRunRequestedAction(
+  repository: FakeRepository,
+  checkRun: { id: number; headSha: string; name: string },
+  identifier: string,
+  pullNumbers: readonly number[],
+  sender: { login: string; type: 'User' | 'Bot' },
+) {
   return {
     action: 'requested_action',
     check_run: {
@@ -107,7 +168,23 @@ export function checkRunRequestedAction(repository: FakeRepository, checkRun: { 
       status: 'completed',
       pull_requests: pullNumbers.map((number) => {
         const pull = repository.issues.get(number)!.pull!;
-        return { number, head: { ref: pull.head, sha: checkRun.headSha, repo: { id: hash(pull.fork?.fullName ?? `${repository.owner}/${repository.name}`), name: repository.name, url: '' } }, base: { ref: pull.base, sha: repository.branches.get(pull.base)!, repo: { id: hash(`${repository.owner}/${repository.name}`), name: repository.name, url: '' } } };
+        return {
+          number,
+          head: {
+            ref: pull.head,
+            sha: checkRun.headSha,
+            repo: {
+              id: hash(pull.fork?.fullName ?? `${repository.owner}/${repository.name}`),
+              name: repository.name,
+              url: '',
+            },
+          },
+          base: {
+            ref: pull.base,
+            sha: repository.branches.get(pull.base)!,
+            repo: { id: hash(`${repository.owner}/${repository.name}`), name: repository.name, url: '' },
+          },
+        };
       }),
     },
     requested_action: { identifier },

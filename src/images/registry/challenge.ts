@@ -3,7 +3,12 @@
 // The realm and service are taken from the challenge, never hard-coded per registry.
 
 export type Challenge =
-  | { readonly scheme: 'bearer'; readonly realm: string; readonly service: string | undefined; readonly scope: string | undefined }
+  | {
+      readonly scheme: 'bearer';
+      readonly realm: string;
+      readonly service: string | undefined;
+      readonly scope: string | undefined;
+    }
   | { readonly scheme: 'basic' }
   | { readonly scheme: 'unknown'; readonly header: string };
 
@@ -16,7 +21,8 @@ export function parseChallenge(header: string | null): Challenge {
   if (scheme === 'basic') return { scheme: 'basic' };
   if (scheme !== 'bearer') return { scheme: 'unknown', header: trimmed.slice(0, 100) };
   const params = new Map<string, string>();
-  for (const match of trimmed.slice(6).matchAll(PARAM)) params.set(match[1]!.toLowerCase(), (match[2] ?? match[3] ?? '').replace(/\\(.)/g, '$1'));
+  for (const match of trimmed.slice(6).matchAll(PARAM))
+    params.set(match[1]!.toLowerCase(), (match[2] ?? match[3] ?? '').replace(/\\(.)/g, '$1'));
   const realm = params.get('realm');
   if (!realm) return { scheme: 'unknown', header: trimmed.slice(0, 100) };
   return { scheme: 'bearer', realm, service: params.get('service'), scope: params.get('scope') };

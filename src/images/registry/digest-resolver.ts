@@ -45,18 +45,32 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     // Credentials keyed by the registry go to that registry itself, never to a mirror in its place;
     // a mirror gets only those keyed by its own host.
     const own = endpoint.origin === endpointFor(image.registry, image.repository, new Map()).origin;
-    const credentials = options.credentials?.get(host) ?? options.credentials?.get(hostname) ?? (own ? options.credentials?.get(image.registry) : undefined);
+    const credentials =
+      options.credentials?.get(host) ??
+      options.credentials?.get(hostname) ??
+      (own ? options.credentials?.get(image.registry) : undefined);
     const mayCarryCredentials = (url: URL) => carriesCredentials(url, hostname, own);
     let queue = queues.get(endpoint.origin);
     if (!queue) queues.set(endpoint.origin, (queue = new PQueue({ concurrency: options.concurrencyPerRegistry ?? 4 })));
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt += 1) {
-      const answer = (await queue.add(() => fetchManifestDigest(endpoint, effectiveTag(image), { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) })))!;
+      const answer = (await queue.add(() =>
+        fetchManifestDigest(endpoint, effectiveTag(image), {
+          credentials,
+          mayCarryCredentials,
+          onRequest,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
+      ))!;
       const retryable = answer.status === 'failed' && (answer.httpStatus === 429 || (answer.httpStatus ?? 0) >= 500);
       if (!retryable || attempt >= retries) return answer;
       const wait = answer.retryAfterMs ?? 1000 * 2 ** attempt;
       const limit = options.maxRetryWaitMs ?? 30_000;
-      if (wait > limit) return { ...answer, reason: `${answer.reason}; it asks to wait ${Math.ceil(wait / 1000)} s, longer than pinwarden waits (${Math.ceil(limit / 1000)} s)` };
+      if (wait > limit)
+        return {
+          ...answer,
+          reason: `${answer.reason}; it asks to wait ${Math.ceil(wait / 1000)} s, longer than pinwarden waits (${Math.ceil(limit / 1000)} s)`,
+        };
       await sleep(wait);
     }
   };
@@ -111,13 +125,17 @@ export function credentialsFromEnv(value: string | undefined): Map<string, Regis
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new Error('PINWARDEN_REGISTRY_CREDENTIALS is not JSON (expected {"registry": {"username": …, "password": …}})');
+    throw new Error(
+      'PINWARDEN_REGISTRY_CREDENTIALS is not JSON (expected {"registry": {"username": …, "password": …}})',
+    );
   }
   const table = new Map<string, RegistryCredentials>();
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('PINWARDEN_REGISTRY_CREDENTIALS must be a JSON object keyed by registry host');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('PINWARDEN_REGISTRY_CREDENTIALS must be a JSON object keyed by registry host');
   for (const [registry, entry] of Object.entries(parsed)) {
     const { username, password } = (entry ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof username !== 'string' || typeof password !== 'string') throw new Error(`PINWARDEN_REGISTRY_CREDENTIALS: ${registry} needs a string username and password`);
+    if (typeof username !== 'string' || typeof password !== 'string')
+      throw new Error(`PINWARDEN_REGISTRY_CREDENTIALS: ${registry} needs a string username and password`);
     table.set(registry, { username, password });
   }
   return table;

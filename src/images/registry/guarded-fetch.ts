@@ -12,11 +12,39 @@ import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 const NOT_PUBLIC = new BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
 // `::/96` holds the deprecated IPv4-compatible addresses (`::7f00:1` is 127.0.0.1), `::ffff:0:0:0/96`
 // the IPv4-translated ones; `64:ff9b:1::/48` is local NAT64, `fec0::/10` the old site-local range,
 // `100::/64` the discard prefix.
-for (const [network, prefix] of [['::', 96], ['::ffff:0:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+for (const [network, prefix] of [
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 
 /** Whether an IP address is one the public internet routes (IPv4-mapped IPv6 judged by its IPv4, dotted or hex). */
 export function isPublicAddress(address: string): boolean {
@@ -53,25 +81,39 @@ export interface GuardOptions {
 
 /** An undici dispatcher whose connections go to the addresses `pinned` holds for a host name. */
 function pinningAgent(pinned: LRUCache<string, readonly string[]>): Agent {
-  const lookup = (hostname: string, options: LookupOneOptions & { all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  const lookup = (
+    hostname: string,
+    options: LookupOneOptions & { all?: boolean },
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     const addresses = pinned.get(hostname.replace(/^\[|\]$/g, ''));
     if (!addresses || addresses.length === 0) {
       callback(new RefusedAddressError(`${hostname} was not checked before connecting`), '', 4);
       return;
     }
-    if (options.all) callback(null, addresses.map((address) => ({ address, family: isIP(address) })));
+    if (options.all)
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: isIP(address) })),
+      );
     else callback(null, addresses[0]!, isIP(addresses[0]!));
   };
   return new Agent({ connect: { lookup: lookup as never } });
 }
 
 export function guardedFetch(options: GuardOptions): typeof fetch {
-  const lookup = options.lookup ?? (async (hostname: string) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address));
+  const lookup =
+    options.lookup ??
+    (async (hostname: string) =>
+      (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address));
   const allowed = options.isAllowedAddress ?? isPublicAddress;
   // The addresses each host name was checked at; connections are made to these and no others.
   const pinned = new LRUCache<string, readonly string[]>({ max: 2_000 });
   const agent = options.fetch ? undefined : pinningAgent(pinned);
-  const send: typeof fetch = options.fetch ?? ((url, init) => undiciFetch(url as never, { ...(init as object), dispatcher: agent } as never) as unknown as Promise<Response>);
+  const send: typeof fetch =
+    options.fetch ??
+    ((url, init) =>
+      undiciFetch(url as never, { ...(init as object), dispatcher: agent } as never) as unknown as Promise<Response>);
   const check = async (url: URL): Promise<void> => {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (options.allowedHosts.has(url.host.toLowerCase()) || options.allowedHosts.has(url.hostname.toLowerCase())) {
@@ -81,7 +123,10 @@ export function guardedFetch(options: GuardOptions): typeof fetch {
     }
     const addresses = isIP(hostname) ? [hostname] : await lookup(hostname).catch(() => [] as string[]);
     if (addresses.length === 0) throw new RefusedAddressError(`${url.host} does not resolve`);
-    if (!addresses.every(allowed)) throw new RefusedAddressError(`${url.host} is not a public address; pinwarden's App asks only public registries and the mirrors its operator allows`);
+    if (!addresses.every(allowed))
+      throw new RefusedAddressError(
+        `${url.host} is not a public address; pinwarden's App asks only public registries and the mirrors its operator allows`,
+      );
     if (!isIP(hostname)) pinned.set(hostname, addresses);
   };
   return async (input, init) => {
@@ -96,7 +141,8 @@ export function guardedFetch(options: GuardOptions): typeof fetch {
       await response.body?.cancel();
       if (hop + 1 >= MAX_HOPS) throw new RefusedAddressError(`${url.host} redirected more than ${MAX_HOPS} times`);
       const next = new URL(location, url);
-      if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RefusedAddressError(`${url.host} redirected to a ${next.protocol} URL`);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        throw new RefusedAddressError(`${url.host} redirected to a ${next.protocol} URL`);
       // As fetch does: credentials stay with their origin; a 303 turns into a GET.
       if (next.origin !== url.origin) {
         headers = new Headers(headers);

@@ -23,8 +23,12 @@ export function parseRegistryMirrors(specs: readonly string[]): MirrorTable {
     } catch {
       throw new MirrorError(`the mirror for ${registry} is not a URL: "${url}"`);
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new MirrorError(`the mirror for ${registry} must be an http(s) URL, not ${parsed.protocol}`);
-    if (parsed.search || parsed.hash || parsed.username || parsed.password) throw new MirrorError(`the mirror for ${registry} must not carry a query, fragment or credentials (give those through PINWARDEN_REGISTRY_CREDENTIALS)`);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      throw new MirrorError(`the mirror for ${registry} must be an http(s) URL, not ${parsed.protocol}`);
+    if (parsed.search || parsed.hash || parsed.username || parsed.password)
+      throw new MirrorError(
+        `the mirror for ${registry} must not carry a query, fragment or credentials (give those through PINWARDEN_REGISTRY_CREDENTIALS)`,
+      );
     table.set(registry === 'index.docker.io' ? DOCKER_HUB : registry, url);
   }
   return table;
@@ -32,7 +36,11 @@ export function parseRegistryMirrors(specs: readonly string[]): MirrorTable {
 
 export function endpointFor(registry: string, repository: string, mirrors: MirrorTable): RegistryEndpoint {
   const mirror = mirrors.get(registry) ?? mirrors.get('*');
-  if (!mirror) return { origin: registry === DOCKER_HUB ? 'https://registry-1.docker.io' : `https://${registry}`, name: repository };
+  if (!mirror)
+    return {
+      origin: registry === DOCKER_HUB ? 'https://registry-1.docker.io' : `https://${registry}`,
+      name: repository,
+    };
   const url = new URL(mirror.replaceAll('{registry}', registry));
   const prefix = url.pathname.replace(/^\/+|\/+$/g, '');
   return { origin: url.origin, name: prefix ? `${prefix}/${repository}` : repository };

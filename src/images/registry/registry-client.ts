@@ -42,14 +42,19 @@ export interface RegistryRequestOptions {
   readonly onRequest?: (method: string, url: string) => void;
 }
 
-export async function fetchManifestDigest(endpoint: RegistryEndpoint, reference: string, options: RegistryRequestOptions = {}): Promise<ImageResolution> {
+export async function fetchManifestDigest(
+  endpoint: RegistryEndpoint,
+  reference: string,
+  options: RegistryRequestOptions = {},
+): Promise<ImageResolution> {
   const url = `${endpoint.origin}/v2/${endpoint.name}/manifests/${encodeURIComponent(reference)}`;
   const session = new Session(options);
   try {
     const head = await session.request('HEAD', url);
     if (head.status === 200) {
       const digest = head.headers.get('docker-content-digest');
-      if (digest && DIGEST.test(digest)) return { status: 'resolved', digest, mediaType: mediaTypeOf(head), method: 'HEAD' };
+      if (digest && DIGEST.test(digest))
+        return { status: 'resolved', digest, mediaType: mediaTypeOf(head), method: 'HEAD' };
       // The header is optional in OCI: the exact bytes decide.
       return await digestByGet(session, url);
     }
@@ -66,17 +71,34 @@ async function digestByGet(session: Session, url: string): Promise<ImageResoluti
   if (!bytes) return { status: 'failed', reason: `${hostOf(url)} sent a manifest over ${MAX_MANIFEST_BYTES} bytes` };
   const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   const claimed = response.headers.get('docker-content-digest');
-  if (claimed && DIGEST.test(claimed) && claimed !== digest) return { status: 'failed', reason: `${hostOf(url)} says ${claimed} but the manifest it sent hashes to ${digest}` };
+  if (claimed && DIGEST.test(claimed) && claimed !== digest)
+    return { status: 'failed', reason: `${hostOf(url)} says ${claimed} but the manifest it sent hashes to ${digest}` };
   return { status: 'resolved', digest, mediaType: mediaTypeOf(response), method: 'GET' };
 }
 
 function describeFailure(response: Response, url: string): ImageResolution {
   const host = hostOf(url);
   if (response.status === 404) return { status: 'not-found', reason: `${host} has no such image or tag (404)` };
-  if (response.status === 401 || response.status === 403) return { status: 'failed', httpStatus: response.status, reason: `${host} refused access (${response.status}); a private image needs credentials for ${host}` };
+  if (response.status === 401 || response.status === 403)
+    return {
+      status: 'failed',
+      httpStatus: response.status,
+      reason: `${host} refused access (${response.status}); a private image needs credentials for ${host}`,
+    };
   const retryAfterMs = retryAfter(response.headers.get('retry-after'));
-  if (response.status === 429) return { status: 'failed', httpStatus: 429, reason: `${host} rate-limited the request (429)`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-  return { status: 'failed', httpStatus: response.status, reason: `${host} answered ${response.status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  if (response.status === 429)
+    return {
+      status: 'failed',
+      httpStatus: 429,
+      reason: `${host} rate-limited the request (429)`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  return {
+    status: 'failed',
+    httpStatus: response.status,
+    reason: `${host} answered ${response.status}`,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }
 
 /** One lookup's requests: the token a challenge asks for is fetched once and reused. */
@@ -100,7 +122,11 @@ class Session {
     return this.send(method, url);
   }
 
-  private async fetchToken(realm: string, service: string | undefined, scope: string | undefined): Promise<string | undefined> {
+  private async fetchToken(
+    realm: string,
+    service: string | undefined,
+    scope: string | undefined,
+  ): Promise<string | undefined> {
     let tokenUrl: URL;
     try {
       tokenUrl = new URL(realm);
@@ -112,7 +138,8 @@ class Session {
     if (scope) tokenUrl.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
     // Only to a realm the credentials are keyed by: a mirror a repository names may name any realm.
-    if (this.options.credentials && this.mayCarry(tokenUrl)) headers.authorization = `Basic ${basic(this.options.credentials)}`;
+    if (this.options.credentials && this.mayCarry(tokenUrl))
+      headers.authorization = `Basic ${basic(this.options.credentials)}`;
     this.options.onRequest?.('GET', tokenUrl.origin + tokenUrl.pathname);
     const response = await this.fetcher()(tokenUrl, { headers, redirect: 'follow', signal: this.signal() });
     if (response.status !== 200) {

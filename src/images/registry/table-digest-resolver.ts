@@ -21,7 +21,12 @@ export function tableDigestResolver(imagesText: string): ImageDigestResolver & {
         const name = `${canonicalName(image)}:${effectiveTag(image)}`;
         asked.push(name);
         const found = table.get(name);
-        answers.set(imageKey(image), found ? { status: 'resolved', digest: found.digest, mediaType: found.mediaType, method: 'HEAD' } : { status: 'not-found', reason: `${image.registry} has no such image or tag (404)` });
+        answers.set(
+          imageKey(image),
+          found
+            ? { status: 'resolved', digest: found.digest, mediaType: found.mediaType, method: 'HEAD' }
+            : { status: 'not-found', reason: `${image.registry} has no such image or tag (404)` },
+        );
       }
       return answers;
     },

@@ -31,9 +31,22 @@ describe('pinwarden scan', () => {
   it('lists the images of every image file below a directory, with whether each is pinned', async () => {
     const { code, stdout } = await runCli(['scan', '.', '--format', 'json'], copyRepo());
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as { files: { path: string; refs: { kind: string; line: number; uses: string; pinned: boolean; passes: boolean }[] }[] };
-    expect(report.files.map((file) => file.path).sort()).toEqual(['.github/workflows/ci.yml', 'chart/values.yaml', 'compose.yaml', 'deploy/app.yaml', 'deploy/kustomization.yaml', 'services/api/Dockerfile']);
-    const images = report.files.flatMap((file) => file.refs.filter((ref) => ref.kind === 'image').map((ref) => `${file.path}:${ref.line} ${ref.pinned ? 'pinned' : ref.passes ? 'passes' : 'FAILS'}`));
+    const report = JSON.parse(stdout) as {
+      files: { path: string; refs: { kind: string; line: number; uses: string; pinned: boolean; passes: boolean }[] }[];
+    };
+    expect(report.files.map((file) => file.path).sort()).toEqual([
+      '.github/workflows/ci.yml',
+      'chart/values.yaml',
+      'compose.yaml',
+      'deploy/app.yaml',
+      'deploy/kustomization.yaml',
+      'services/api/Dockerfile',
+    ]);
+    const images = report.files.flatMap((file) =>
+      file.refs
+        .filter((ref) => ref.kind === 'image')
+        .map((ref) => `${file.path}:${ref.line} ${ref.pinned ? 'pinned' : ref.passes ? 'passes' : 'FAILS'}`),
+    );
     expect(images).toContain('deploy/app.yaml:54 pinned');
     expect(images).toContain('deploy/app.yaml:12 FAILS');
     expect(images).toContain('services/api/Dockerfile:11 passes');
@@ -45,23 +58,42 @@ describe('pinwarden pin', () => {
   it('pins every image through the mirror, asks once per unique image, refuses the known-bad one and exits 1 for what stays', async () => {
     const root = copyRepo();
     const before = registry.counts();
-    const { code, stdout } = await runCli(['pin', '.', '--refs', refsDir, '--registry-mirror', `*=${registry.url}/{registry}`, '--format', 'json'], root);
+    const { code, stdout } = await runCli(
+      ['pin', '.', '--refs', refsDir, '--registry-mirror', `*=${registry.url}/{registry}`, '--format', 'json'],
+      root,
+    );
     const after = registry.counts();
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as { summary: { imagesPinned: number }; findings: { check: string; uses: string }[]; images: { path: string; pins: unknown[]; skipped: { line: number; reason: string }[] }[] };
+    const report = JSON.parse(stdout) as {
+      summary: { imagesPinned: number };
+      findings: { check: string; uses: string }[];
+      images: { path: string; pins: unknown[]; skipped: { line: number; reason: string }[] }[];
+    };
     expect(report.summary.imagesPinned).toBe(20);
-    expect(report.findings).toContainEqual(expect.objectContaining({ check: 'known-compromised', uses: 'aquasec/trivy:0.69.4' }));
-    expect(readFileSync(join(root, 'deploy/app.yaml'), 'utf8')).toContain(`image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`);
-    expect(readFileSync(join(root, 'services/api/Dockerfile'), 'utf8')).toContain(`FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ check: 'known-compromised', uses: 'aquasec/trivy:0.69.4' }),
+    );
+    expect(readFileSync(join(root, 'deploy/app.yaml'), 'utf8')).toContain(
+      `image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`,
+    );
+    expect(readFileSync(join(root, 'services/api/Dockerfile'), 'utf8')).toContain(
+      `FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`,
+    );
     expect(readFileSync(join(root, 'compose.yaml'), 'utf8')).toContain('image: aquasec/trivy:0.69.4\n');
     // Authorized manifest lookups per unique image asked: one (each lookup is a 401, a token and a HEAD).
-    const lookups = Object.entries(after.manifests).reduce((sum, [name, n]) => sum + n - (before.manifests[name] ?? 0), 0) / 2;
-    const unique = Object.keys(after.manifests).filter((name) => after.manifests[name] !== before.manifests[name]).length;
+    const lookups =
+      Object.entries(after.manifests).reduce((sum, [name, n]) => sum + n - (before.manifests[name] ?? 0), 0) / 2;
+    const unique = Object.keys(after.manifests).filter(
+      (name) => after.manifests[name] !== before.manifests[name],
+    ).length;
     expect(unique).toBe(21);
     expect(lookups / unique).toBe(1);
     expect((after.byKind['GET manifest'] ?? 0) - (before.byKind['GET manifest'] ?? 0)).toBe(0);
     // A second run finds nothing left to pin and asks no registry for pinned images' tags but to verify them.
-    const again = await runCli(['pin', '.', '--refs', refsDir, '--registry-mirror', `*=${registry.url}/{registry}`, '--format', 'json'], root);
+    const again = await runCli(
+      ['pin', '.', '--refs', refsDir, '--registry-mirror', `*=${registry.url}/{registry}`, '--format', 'json'],
+      root,
+    );
     expect(JSON.parse(again.stdout).summary.imagesPinned).toBe(0);
   });
 
@@ -69,7 +101,9 @@ describe('pinwarden pin', () => {
     const root = copyRepo();
     const { code, stdout } = await runCli(['pin', '.', '--refs', refsDir, '--dry-run'], root);
     expect(code).toBe(1);
-    expect(stdout).toContain('line 3: skip image postgres:16.4: the digest could not be read: not asked: offline (--refs)');
+    expect(stdout).toContain(
+      'line 3: skip image postgres:16.4: the digest could not be read: not asked: offline (--refs)',
+    );
   });
 
   it('a mirror that is not REGISTRY=URL is a usage error', async () => {
@@ -81,10 +115,22 @@ describe('pinwarden pin', () => {
 
 describe('pinwarden audit', () => {
   it('reports unpinned, latest, known-bad images and a digest its tag no longer names', async () => {
-    const { code, stdout } = await runCli(['audit', '.', '--refs', refsDir, '--registry-data', REGISTRY_FILE, '--format', 'json'], copyRepo());
+    const { code, stdout } = await runCli(
+      ['audit', '.', '--refs', refsDir, '--registry-data', REGISTRY_FILE, '--format', 'json'],
+      copyRepo(),
+    );
     expect(code).toBe(1);
-    const findings = (JSON.parse(stdout) as { findings: { path: string; line: number; check: string }[] }).findings.map((finding) => `${finding.path}:${finding.line} ${finding.check}`);
-    expect(findings).toEqual(expect.arrayContaining(['compose.yaml:11 known-compromised', 'deploy/app.yaml:41 latest-image', '.github/workflows/ci.yml:24 image-tag-moved', 'services/api/Dockerfile:3 unpinned']));
+    const findings = (JSON.parse(stdout) as { findings: { path: string; line: number; check: string }[] }).findings.map(
+      (finding) => `${finding.path}:${finding.line} ${finding.check}`,
+    );
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        'compose.yaml:11 known-compromised',
+        'deploy/app.yaml:41 latest-image',
+        '.github/workflows/ci.yml:24 image-tag-moved',
+        'services/api/Dockerfile:3 unpinned',
+      ]),
+    );
     expect(findings).not.toContain('services/api/Dockerfile:12 unpinned');
   });
 });

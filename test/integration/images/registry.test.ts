@@ -13,7 +13,11 @@ import { parseRegistryMirrors } from '../../../src/images/registry/mirrors.js';
 import { MANIFEST_MEDIA_TYPES, fetchManifestDigest } from '../../../src/images/registry/registry-client.js';
 
 const NODE = `sha256:${'1'.repeat(64)}`;
-const MANIFEST = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [] });
+const MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  layers: [],
+});
 const MANIFEST_DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
 
 let registry: FakeRegistry;
@@ -31,8 +35,15 @@ beforeAll(async () => {
       JSON.stringify({
         images: {
           'docker.io/library/node:20': { digest: NODE },
-          'ghcr.io/acme/tool:1.0': { manifest: MANIFEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', omitDigestHeader: true },
-          'quay.io/acme/legacy:2': { digest: `sha256:${'2'.repeat(64)}`, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
+          'ghcr.io/acme/tool:1.0': {
+            manifest: MANIFEST,
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            omitDigestHeader: true,
+          },
+          'quay.io/acme/legacy:2': {
+            digest: `sha256:${'2'.repeat(64)}`,
+            mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          },
         },
       }),
     ),
@@ -58,7 +69,12 @@ describe('fetchManifestDigest', () => {
   it('gets a token through the 401 challenge and reads the digest from a HEAD', async () => {
     const before = registry.counts().byKind;
     const answer = await fetchManifestDigest({ origin: registry.url, name: 'docker.io/library/node' }, '20');
-    expect(answer).toEqual({ status: 'resolved', digest: NODE, mediaType: 'application/vnd.oci.image.index.v1+json', method: 'HEAD' });
+    expect(answer).toEqual({
+      status: 'resolved',
+      digest: NODE,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      method: 'HEAD',
+    });
     const after = registry.counts().byKind;
     expect((after['HEAD manifest'] ?? 0) - (before['HEAD manifest'] ?? 0)).toBe(2);
     expect((after['GET token'] ?? 0) - (before['GET token'] ?? 0)).toBe(1);
@@ -72,10 +88,16 @@ describe('fetchManifestDigest', () => {
 
   it('is refused the manifest when Accept leaves its media type out (the fake enforces it), and sends all four', async () => {
     const narrow = await fetchManifestDigest({ origin: registry.url, name: 'quay.io/acme/legacy' }, '2', {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), accept: MANIFEST_MEDIA_TYPES[0] } }),
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), accept: MANIFEST_MEDIA_TYPES[0] },
+        }),
     });
     expect(narrow.status).toBe('not-found');
-    expect(await fetchManifestDigest({ origin: registry.url, name: 'quay.io/acme/legacy' }, '2')).toMatchObject({ status: 'resolved' });
+    expect(await fetchManifestDigest({ origin: registry.url, name: 'quay.io/acme/legacy' }, '2')).toMatchObject({
+      status: 'resolved',
+    });
   });
 
   it('says not-found for an unknown tag, with the host', async () => {
@@ -88,7 +110,11 @@ describe('fetchManifestDigest', () => {
 describe('createDigestResolver', () => {
   it('resolves through a mirror, caches, and asks once for images named many times', async () => {
     const resolver = createDigestResolver({ mirrors: mirrors() });
-    const first = await resolver.resolve([image('node:20'), image('docker.io/library/node:20'), image('index.docker.io/library/node:20')]);
+    const first = await resolver.resolve([
+      image('node:20'),
+      image('docker.io/library/node:20'),
+      image('index.docker.io/library/node:20'),
+    ]);
     expect(first.get(imageKey(image('node:20')))).toMatchObject({ status: 'resolved', digest: NODE });
     const again = await resolver.resolve([image('node:20')]);
     expect(again.get(imageKey(image('node:20')))).toMatchObject({ digest: NODE });
@@ -107,15 +133,24 @@ describe('createDigestResolver', () => {
   it('reports a registry that keeps failing, per image, and does not cache the failure', async () => {
     registry.inject({ status: 503, count: 3, name: 'quay.io/acme/legacy' });
     const resolver = createDigestResolver({ mirrors: mirrors(), sleep: async () => undefined });
-    const answer = (await resolver.resolve([image('quay.io/acme/legacy:2')])).get(imageKey(image('quay.io/acme/legacy:2')));
+    const answer = (await resolver.resolve([image('quay.io/acme/legacy:2')])).get(
+      imageKey(image('quay.io/acme/legacy:2')),
+    );
     expect(answer).toMatchObject({ status: 'failed', httpStatus: 503 });
-    const later = (await resolver.resolve([image('quay.io/acme/legacy:2')])).get(imageKey(image('quay.io/acme/legacy:2')));
+    const later = (await resolver.resolve([image('quay.io/acme/legacy:2')])).get(
+      imageKey(image('quay.io/acme/legacy:2')),
+    );
     expect(later).toMatchObject({ status: 'resolved' });
   });
 
   it('does not wait longer than it is allowed to, and names the wait', async () => {
     registry.inject({ status: 429, count: 1, retryAfter: '3600', name: 'docker.io/library/node' });
-    const resolver = createDigestResolver({ mirrors: mirrors(), sleep: async () => { throw new Error('must not sleep'); } });
+    const resolver = createDigestResolver({
+      mirrors: mirrors(),
+      sleep: async () => {
+        throw new Error('must not sleep');
+      },
+    });
     const answer = (await resolver.resolve([image('node:20')])).get(imageKey(image('node:20')));
     expect(answer).toMatchObject({ status: 'failed', httpStatus: 429 });
     if (answer?.status === 'failed') expect(answer.reason).toContain('3600 s');
@@ -123,7 +158,9 @@ describe('createDigestResolver', () => {
 
   it('sends credentials only to the token endpoint and never puts them in an answer', async () => {
     const { seen, resolver } = resolverWithCredentials('127.0.0.1');
-    const answer = (await resolver.resolve([image('docker.io/library/node:404')])).get(imageKey(image('docker.io/library/node:404')));
+    const answer = (await resolver.resolve([image('docker.io/library/node:404')])).get(
+      imageKey(image('docker.io/library/node:404')),
+    );
     expect(JSON.stringify(answer)).not.toContain('s3cret');
     const basic = Buffer.from('robot:s3cret-pass').toString('base64');
     expect(seen.filter((line) => line.includes(basic)).every((line) => line.includes('/token'))).toBe(true);
@@ -132,9 +169,11 @@ describe('createDigestResolver', () => {
 });
 
 describe('registry credentials go only where they are keyed', () => {
-  it('never sends a registry\'s credentials to a mirror in its place, nor to the realm the mirror names', async () => {
+  it("never sends a registry's credentials to a mirror in its place, nor to the realm the mirror names", async () => {
     const { seen, resolver } = resolverWithCredentials('docker.io');
-    const answer = (await resolver.resolve([image('docker.io/library/node:20')])).get(imageKey(image('docker.io/library/node:20')));
+    const answer = (await resolver.resolve([image('docker.io/library/node:20')])).get(
+      imageKey(image('docker.io/library/node:20')),
+    );
     expect(answer).toMatchObject({ status: 'resolved', digest: NODE });
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.some((headers) => headers.toLowerCase().includes('basic'))).toBe(false);

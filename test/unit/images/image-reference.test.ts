@@ -16,7 +16,12 @@ describe('parseImageRef', () => {
     ['bitnami/git:latest', 'docker.io', 'bitnami/git', 'latest'],
     ['docker.io/library/redis:8', 'docker.io', 'library/redis', '8'],
     ['index.docker.io/library/redis:8', 'docker.io', 'library/redis', '8'],
-    ['ghcr.io/actions/test-ubuntu-git:main.20240221.114913.703z', 'ghcr.io', 'actions/test-ubuntu-git', 'main.20240221.114913.703z'],
+    [
+      'ghcr.io/actions/test-ubuntu-git:main.20240221.114913.703z',
+      'ghcr.io',
+      'actions/test-ubuntu-git',
+      'main.20240221.114913.703z',
+    ],
     ['localhost:5000/team/app:1.2', 'localhost:5000', 'team/app', '1.2'],
     ['localhost/app', 'localhost', 'app', undefined],
     ['registry.k8s.io/pause:3.9', 'registry.k8s.io', 'pause', '3.9'],

@@ -11,7 +11,9 @@ import { fixturesDir } from '../../support/paths.js';
 
 const REPO = join(fixturesDir, 'images', 'repo');
 const REGISTRY = join(fixturesDir, 'images', 'registry.json');
-const DIGESTS = new Map(parseImagesFile(readFileSync(REGISTRY, 'utf8')).map((image) => [`${image.name}:${image.tag}`, image.digest]));
+const DIGESTS = new Map(
+  parseImagesFile(readFileSync(REGISTRY, 'utf8')).map((image) => [`${image.name}:${image.tag}`, image.digest]),
+);
 const digest = (name: string) => DIGESTS.get(name)!;
 const TEMPLATES = [readFileSync(join(REPO, 'chart/templates/deployment.yaml'), 'utf8')];
 
@@ -25,7 +27,8 @@ async function pinOne(input: ImageFile): Promise<PinnedImageFile> {
 }
 
 function rewritten(result: PinnedImageFile): string {
-  if (result.status !== 'rewritten') throw new Error(`not rewritten: ${result.status} ${'problem' in result ? result.problem : ''}`);
+  if (result.status !== 'rewritten')
+    throw new Error(`not rewritten: ${result.status} ${'problem' in result ? result.problem : ''}`);
   return result.text;
 }
 
@@ -41,10 +44,19 @@ describe('Kubernetes manifests', () => {
     const input = file('deploy/app.yaml', 'kubernetes');
     const text = rewritten(await pinOne(input));
     expect(changedLines(input.text, text)).toEqual([
-      ['          image: ghcr.io/acme/migrate:2.4.1   # runs the schema migrations', `          image: ghcr.io/acme/migrate:2.4.1@${digest('ghcr.io/acme/migrate:2.4.1')}   # runs the schema migrations`],
+      [
+        '          image: ghcr.io/acme/migrate:2.4.1   # runs the schema migrations',
+        `          image: ghcr.io/acme/migrate:2.4.1@${digest('ghcr.io/acme/migrate:2.4.1')}   # runs the schema migrations`,
+      ],
       ['          image: "nginx:1.27"', `          image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`],
-      ['          image: &shipper fluent/fluent-bit:3.1', `          image: &shipper fluent/fluent-bit:3.1@${digest('docker.io/fluent/fluent-bit:3.1')}`],
-      ["        - {name: metrics, image: 'prom/statsd-exporter:v0.27.1'}", `        - {name: metrics, image: 'prom/statsd-exporter:v0.27.1@${digest('docker.io/prom/statsd-exporter:v0.27.1')}'}`],
+      [
+        '          image: &shipper fluent/fluent-bit:3.1',
+        `          image: &shipper fluent/fluent-bit:3.1@${digest('docker.io/fluent/fluent-bit:3.1')}`,
+      ],
+      [
+        "        - {name: metrics, image: 'prom/statsd-exporter:v0.27.1'}",
+        `        - {name: metrics, image: 'prom/statsd-exporter:v0.27.1@${digest('docker.io/prom/statsd-exporter:v0.27.1')}'}`,
+      ],
       ['              image: busybox', `              image: busybox@${digest('docker.io/library/busybox:latest')}`],
     ]);
     expect(text.split('\n').length).toBe(input.text.split('\n').length);
@@ -53,8 +65,15 @@ describe('Kubernetes manifests', () => {
   it('says why it leaves an image it cannot read, and flags latest', async () => {
     const result = await pinOne(file('deploy/app.yaml', 'kubernetes'));
     const skipped = result.status === 'rewritten' ? result.entries.filter((entry) => entry.action === 'skip') : [];
-    expect(skipped.map((entry) => [entry.located.site.line, entry.action === 'skip' && entry.reason])).toEqual([[57, expect.stringContaining('variable')]]);
-    const pins = result.status === 'rewritten' ? result.entries.flatMap((entry) => (entry.action === 'pin' && entry.latest ? [entry.located.site.written] : [])) : [];
+    expect(skipped.map((entry) => [entry.located.site.line, entry.action === 'skip' && entry.reason])).toEqual([
+      [57, expect.stringContaining('variable')],
+    ]);
+    const pins =
+      result.status === 'rewritten'
+        ? result.entries.flatMap((entry) =>
+            entry.action === 'pin' && entry.latest ? [entry.located.site.written] : [],
+          )
+        : [];
     expect(pins).toEqual(['busybox']);
   });
 
@@ -78,11 +97,27 @@ describe('Dockerfiles', () => {
     const input = file('services/api/Dockerfile', 'dockerfile');
     const result = await pinOne(input);
     expect(changedLines(input.text, rewritten(result))).toEqual([
-      ['FROM --platform=$BUILDPLATFORM golang:1.23 AS build', `FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`],
-      ['from gcr.io/distroless/static-debian12:nonroot as final', `from gcr.io/distroless/static-debian12:nonroot@${digest('gcr.io/distroless/static-debian12:nonroot')} as final`],
+      [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        `FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`,
+      ],
+      [
+        'from gcr.io/distroless/static-debian12:nonroot as final',
+        `from gcr.io/distroless/static-debian12:nonroot@${digest('gcr.io/distroless/static-debian12:nonroot')} as final`,
+      ],
     ]);
-    const kept = result.status === 'rewritten' ? result.entries.filter((entry) => entry.action === 'keep').map((entry) => entry.action === 'keep' && [entry.located.site.written, entry.why]) : [];
-    expect(kept).toEqual([['build', 'not-image'], ['${BASE}', 'not-image'], ['scratch', 'not-image'], [`node:20@sha256:${'1'.repeat(64)}`, 'pinned']]);
+    const kept =
+      result.status === 'rewritten'
+        ? result.entries
+            .filter((entry) => entry.action === 'keep')
+            .map((entry) => entry.action === 'keep' && [entry.located.site.written, entry.why])
+        : [];
+    expect(kept).toEqual([
+      ['build', 'not-image'],
+      ['${BASE}', 'not-image'],
+      ['scratch', 'not-image'],
+      [`node:20@sha256:${'1'.repeat(64)}`, 'pinned'],
+    ]);
   });
 });
 
@@ -94,8 +129,14 @@ describe('compose, Helm values and kustomize', () => {
       `image: postgres:16.4@${digest('docker.io/library/postgres:16.4')}   # the database`,
       `image: 'redis:7.4-alpine@${digest('docker.io/library/redis:7.4-alpine')}'`,
     ]);
-    const reasons = result.status === 'rewritten' ? result.entries.flatMap((entry) => (entry.action === 'skip' ? [entry.reason] : [])) : [];
-    expect(reasons).toEqual([expect.stringContaining('variable'), expect.stringContaining('refused: a known-compromised image')]);
+    const reasons =
+      result.status === 'rewritten'
+        ? result.entries.flatMap((entry) => (entry.action === 'skip' ? [entry.reason] : []))
+        : [];
+    expect(reasons).toEqual([
+      expect.stringContaining('variable'),
+      expect.stringContaining('refused: a known-compromised image'),
+    ]);
   });
 
   it('fills the digest a chart template reads, appends to image strings, and names the line where the template reads none', async () => {
@@ -104,10 +145,15 @@ describe('compose, Helm values and kustomize', () => {
     expect(changedLines(input.text, rewritten(result))).toEqual([
       ['  digest: ""', `  digest: "${digest('docker.io/bitnami/nginx:1.27.1')}"`],
       ['initImage: busybox:1.36', `initImage: busybox:1.36@${digest('docker.io/library/busybox:1.36')}`],
-      ['  image: latest-tool   # no tag: latest', `  image: latest-tool@${digest('docker.io/library/latest-tool:latest')}   # no tag: latest`],
+      [
+        '  image: latest-tool   # no tag: latest',
+        `  image: latest-tool@${digest('docker.io/library/latest-tool:latest')}   # no tag: latest`,
+      ],
     ]);
     const skipped = result.status === 'rewritten' ? result.entries.filter((entry) => entry.action === 'skip') : [];
-    expect(skipped.map((entry) => [entry.located.site.line, entry.action === 'skip' && entry.reason])).toEqual([[9, expect.stringContaining('`.Values.exporter.image.digest`')]]);
+    expect(skipped.map((entry) => [entry.located.site.line, entry.action === 'skip' && entry.reason])).toEqual([
+      [9, expect.stringContaining('`.Values.exporter.image.digest`')],
+    ]);
   });
 
   it('adds digest: to kustomize images entries, block and flow, and leaves an entry without newTag', async () => {
@@ -115,8 +161,14 @@ describe('compose, Helm values and kustomize', () => {
     const text = rewritten(await pinOne(input));
     expect(text).toBe(
       input.text
-        .replace('    newTag: 1.27.2\n', `    newTag: 1.27.2\n    digest: ${digest('docker.io/library/nginx:1.27.2')}\n`)
-        .replace('    newTag: "1.36"\n', `    newTag: "1.36"\n    digest: ${digest('docker.io/library/busybox:1.36')}\n`)
+        .replace(
+          '    newTag: 1.27.2\n',
+          `    newTag: 1.27.2\n    digest: ${digest('docker.io/library/nginx:1.27.2')}\n`,
+        )
+        .replace(
+          '    newTag: "1.36"\n',
+          `    newTag: "1.36"\n    digest: ${digest('docker.io/library/busybox:1.36')}\n`,
+        )
         .replace('newTag: "3.1.9"}', `newTag: "3.1.9", digest: ${digest('docker.io/fluent/fluent-bit:3.1.9')}}`),
     );
   });
@@ -137,7 +189,11 @@ describe('workflows', () => {
   });
 
   it('a file that names no image is not parsed for images at all', async () => {
-    const result = await pinOne({ path: 'w.yml', kind: 'workflow', text: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n' });
+    const result = await pinOne({
+      path: 'w.yml',
+      kind: 'workflow',
+      text: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n',
+    });
     expect(result.status).toBe('unchanged');
   });
 });
@@ -147,7 +203,9 @@ describe('auditImages', () => {
     const resolver = imageTableResolver(REGISTRY);
     const inputs = [file('compose.yaml', 'compose'), file('.github/workflows/ci.yml', 'workflow')];
     const { files, resolutions } = await pinImageFiles(inputs, resolver);
-    const findings = files.flatMap((result) => (result.located.ok ? auditImages(result.path, result.located.images, resolutions) : []));
+    const findings = files.flatMap((result) =>
+      result.located.ok ? auditImages(result.path, result.located.images, resolutions) : [],
+    );
     const summary = findings.map((finding) => `${finding.path}:${finding.line} ${finding.check} ${finding.severity}`);
     expect(summary).toEqual([
       'compose.yaml:3 unpinned medium',

@@ -25,7 +25,9 @@ describe('provably safe image pins', () => {
   it('are a digest appended to a plain, single- or double-quoted value on one line', () => {
     expect(proof(job('    container: node:20\n    steps:\n      - run: true\n'))).toBe(true);
     expect(proof(job("    container: 'node:20'   # the runtime\n    steps:\n      - run: true\n"))).toBe(true);
-    expect(proof(job('    services:\n      db:\n        image: "postgres:15.1-bullseye"\n    steps:\n      - run: true\n'))).toBe(true);
+    expect(
+      proof(job('    services:\n      db:\n        image: "postgres:15.1-bullseye"\n    steps:\n      - run: true\n')),
+    ).toBe(true);
     expect(proof(job('    steps:\n      - uses: docker://alpine:3.19\n'))).toBe(true);
     expect(proof(pod('    - name: web\n      image: nginx:1.27\n'), 'kubernetes')).toBe(true);
   });
@@ -45,16 +47,34 @@ describe('provably safe image pins', () => {
     expect(result.status).toBe('rewritten');
     expect(result.status === 'rewritten' && result.text).toBe(planned.pinned);
     // A rewrite that changed more than the plan says is refused by the full check.
-    expect(verifyImageRewrite(planned.input, planned.entries, planned.pinned.replace('runs-on: ubuntu-latest', 'runs-on: [ubuntu-latest]'))).toMatch(/changed/);
+    expect(
+      verifyImageRewrite(
+        planned.input,
+        planned.entries,
+        planned.pinned.replace('runs-on: ubuntu-latest', 'runs-on: [ubuntu-latest]'),
+      ),
+    ).toMatch(/changed/);
   });
 
   it('agree with the full check on every image file of the fixtures', () => {
     const repo = join(fixturesDir, 'images', 'repo');
-    const paths = readdirSync(repo, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => relative(repo, join(entry.parentPath, entry.name)).split('\\').join('/'));
-    const templates = paths.filter((path) => path.startsWith('chart/templates/')).map((path) => readFileSync(join(repo, path), 'utf8'));
+    const paths = readdirSync(repo, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(repo, join(entry.parentPath, entry.name)).split('\\').join('/'));
+    const templates = paths
+      .filter((path) => path.startsWith('chart/templates/'))
+      .map((path) => readFileSync(join(repo, path), 'utf8'));
     const files: { path: string; kind: ImageFileKind }[] = [
-      ...paths.filter((path) => path.startsWith('.github/workflows/')).map((path) => ({ path, kind: 'workflow' as const })),
-      ...imagePathsAmong(paths).flatMap((found) => (found.kind !== 'maybe-kubernetes' ? [{ path: found.path, kind: found.kind }] : looksLikeKubernetes(readFileSync(join(repo, found.path), 'utf8')) ? [{ path: found.path, kind: 'kubernetes' as const }] : [])),
+      ...paths
+        .filter((path) => path.startsWith('.github/workflows/'))
+        .map((path) => ({ path, kind: 'workflow' as const })),
+      ...imagePathsAmong(paths).flatMap((found) =>
+        found.kind !== 'maybe-kubernetes'
+          ? [{ path: found.path, kind: found.kind }]
+          : looksLikeKubernetes(readFileSync(join(repo, found.path), 'utf8'))
+            ? [{ path: found.path, kind: 'kubernetes' as const }]
+            : [],
+      ),
     ];
     const proved: string[] = [];
     for (const { path, kind } of files) {
@@ -64,7 +84,9 @@ describe('provably safe image pins', () => {
       proved.push(path);
       expect(verifyImageRewrite(planned.input, planned.entries, planned.pinned), path).toBeUndefined();
       const again = locateImages(planned.pinned, kind, contextFor({ kind }, planned.pinned));
-      expect(again.ok && again.images.map((image) => image.site.written), path).toEqual(planned.entries.map((entry) => (entry.action === 'pin' ? entry.after : entry.located.site.written)));
+      expect(again.ok && again.images.map((image) => image.site.written), path).toEqual(
+        planned.entries.map((entry) => (entry.action === 'pin' ? entry.after : entry.located.site.written)),
+      );
     }
     // The workflow's job container and the compose services; the others have parts or known-bad images.
     expect(proved).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', 'compose.yaml']));
