@@ -31,7 +31,7 @@ export function contextFor(
 }
 
 export function locateImageFile(file: ImageFile): LocateImagesResult {
-  // Read with the file's `uses:` from the same parse (workflow/locate-workflow-file.ts): nothing to parse.
+  // Read with the file's `uses:` from the same parse (images/locate-workflow-file.ts): nothing to parse.
   if (file.uses?.ok && file.uses.images)
     return { ok: true, images: withDockerSteps(file.uses.images, file.uses.references) };
   if ((file.kind === 'workflow' || file.kind === 'action') && !MAY_NAME_IMAGE.test(file.text))

@@ -2,7 +2,7 @@
 // its row, no import runs back up, no folders import each other in a circle, and the only circle
 // of files left is the fake GitHub's own routes. The graph is read from the sources
 // (src/dev/import-graph.ts); a planted graph shows each check finds what it is for.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,18 @@ describe('the layers of src/', () => {
     expect(importCircles(graph)).toEqual([]);
     const circles = fileCircles(srcDir);
     expect(circles.flat().filter((file) => !file.startsWith('dev/fake-github/'))).toEqual([]);
+  });
+});
+
+describe("README's map of src/", () => {
+  it('names every folder of the tree, and only those', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## How it is built'));
+    const block = section.slice(section.indexOf('```'), section.indexOf('```', section.indexOf('```') + 3));
+    const mapped = [...block.matchAll(/^src\/(\S+)\/ /gm)].map((match) => match[1]!).sort();
+    // Data folders (audit/data, images/data) belong to their capability's line.
+    const tree = folderGraph(srcDir).folders.filter((folder) => !folder.endsWith('/data'));
+    expect(mapped).toEqual(tree);
   });
 });
 

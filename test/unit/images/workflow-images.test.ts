@@ -1,4 +1,4 @@
-// A workflow's images read from the tree its `uses:` came from (workflow/locate-workflow-file.ts),
+// A workflow's images read from the tree its `uses:` came from (images/locate-workflow-file.ts),
 // and moved by a proved pin of its `uses:` (images/images-after-edits.ts), against the image
 // pass's own reading of the text (a full `parseAllDocuments` of its own): equal on hand-made
 // cases, on the image fixtures and on thousands of mutations of them; the fast path and the full
