@@ -28,6 +28,19 @@ export function auditImages(
   resolutions: ReadonlyMap<ImageKey, ImageResolution>,
 ): Finding[] {
   return images.flatMap((located): Finding[] => {
+    // What pinwarden cannot read fails the gate: the audit and the check say so, with the reason.
+    if (located.status === 'unreadable' && !imageIgnored(located.site))
+      return [
+        {
+          path,
+          line: located.site.line,
+          uses: located.site.written,
+          check: 'unpinned',
+          severity: 'medium',
+          message: `this image cannot be pinned as written: ${located.why}`,
+          evidence: {},
+        },
+      ];
     if (located.status !== 'image') return [];
     const { image, site } = located;
     const at = { path, line: site.line, uses: site.written };

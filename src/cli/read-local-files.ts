@@ -14,6 +14,7 @@ import { collectFiles } from './collect-files.js';
 import type { LocalImageFile } from './collect-files.js';
 import { UsageError } from './io.js';
 import type { LocatedWorkflowFile } from '../images/types.js';
+import { appVersionOf } from '../images/chart-app-version.js';
 
 export interface ScannedFile {
   /** As shown to the user: relative to the working directory. */
@@ -139,7 +140,18 @@ function readImageFile(file: LocalImageFile, cwd: string, notes: string[]): Loca
     return looksLikeKubernetes(text) ? { path: shown, absolutePath: file.path, kind: 'kubernetes', text } : undefined;
   const templates =
     file.kind === 'helm-values' && file.chartDir !== undefined ? chartTemplates(file.chartDir) : undefined;
-  return { path: shown, absolutePath: file.path, kind: file.kind, text, ...(templates ? { templates } : {}) };
+  const appVersion =
+    file.kind === 'helm-values' && file.chartDir !== undefined
+      ? appVersionOf(readBounded(join(file.chartDir, 'Chart.yaml')))
+      : undefined;
+  return {
+    path: shown,
+    absolutePath: file.path,
+    kind: file.kind,
+    text,
+    ...(templates ? { templates } : {}),
+    ...(appVersion !== undefined ? { appVersion } : {}),
+  };
 }
 
 /** The texts of a chart's templates (its `templates/` folder, helpers included), bounded. */

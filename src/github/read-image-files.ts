@@ -3,6 +3,7 @@
 // commit through GraphQL, many per query. Bounded in files and bytes; what is left out is said.
 import { chartTemplatePaths, imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
 import type { ImagePath } from '../images/image-file-kind.js';
+import { appVersionOf } from '../images/chart-app-version.js';
 import type { ImageFile } from '../images/types.js';
 import type { SnapshotFile } from '../plan/plan-repository.js';
 import type { GitHubClient } from './github-client.js';
@@ -131,6 +132,7 @@ export async function readImageFiles(
     ...new Set([
       ...chosen.files.map((file) => file.path),
       ...[...chosen.templates.values()].flat(),
+      ...[...chosen.templates.keys()].map(chartYamlOf).filter((path) => blobs.has(path)),
       ...alsoRead.filter((path) => blobs.has(path)),
     ]),
   ];
@@ -147,7 +149,16 @@ export async function readImageFiles(
       file.chartDir !== undefined
         ? (chosen.templates.get(file.chartDir) ?? []).flatMap((path) => textOf.get(path) ?? [])
         : undefined;
-    return [{ path: file.path, kind: file.kind, text, ...(templates ? { templates } : {}) }];
+    const appVersion = file.chartDir !== undefined ? appVersionOf(textOf.get(chartYamlOf(file.chartDir))) : undefined;
+    return [
+      {
+        path: file.path,
+        kind: file.kind,
+        text,
+        ...(templates ? { templates } : {}),
+        ...(appVersion !== undefined ? { appVersion } : {}),
+      },
+    ];
   });
   // A path that is there but is a folder (or a prefix of other paths) is taken, not free.
   const taken = (path: string) =>
@@ -200,4 +211,9 @@ export async function readObjects(
     batch.forEach((expression, index) => found.set(expression, data.repository?.[`f${index}`] ?? null));
   }
   return found;
+}
+
+/** The Chart.yaml of the chart in `chartDir` (`''` at the top). */
+function chartYamlOf(chartDir: string): string {
+  return chartDir === '' ? 'Chart.yaml' : `${chartDir}/Chart.yaml`;
 }

@@ -3,8 +3,9 @@
 import { parseImageRef } from './image-reference.js';
 import type { ImageSite, LocatedImage } from './types.js';
 
-export function classifyImage(site: ImageSite): LocatedImage {
-  const parsed = parseImageRef(site.written.trim());
+/** `reference`: what the site's text expands to, when that is not the text itself (a build argument's default). */
+export function classifyImage(site: ImageSite, reference = site.written.trim()): LocatedImage {
+  const parsed = parseImageRef(reference);
   return parsed.ok
     ? { status: 'image', site, image: parsed.image }
     : { status: 'unreadable', site, why: parsed.reason };

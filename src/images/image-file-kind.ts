@@ -41,9 +41,9 @@ export function isValuesFileName(path: string): boolean {
   return VALUES.test(path);
 }
 
-/** A YAML text some document of which has top-level `apiVersion:` and `kind:` keys. */
+/** A YAML text some document of which has top-level `apiVersion:` and `kind:` keys (a UTF-8 BOM may come first). */
 export function looksLikeKubernetes(text: string): boolean {
-  return /^apiVersion:[ \t]*\S/m.test(text) && /^kind:[ \t]*\S/m.test(text);
+  return /^\uFEFF?apiVersion:[ \t]*\S/m.test(text) && /^\uFEFF?kind:[ \t]*\S/m.test(text);
 }
 
 export function chartDirsOf(paths: readonly string[]): Set<string> {

@@ -17,15 +17,18 @@ export function locateImages(text: string, kind: ImageFileKind, context: YamlIma
  * Workflows and actions name images only under an `image` or `container` key, or as `docker://`:
  * a file without such a key (quoted or not) or that text is not parsed a second time.
  */
-const MAY_NAME_IMAGE = /\b(?:image|container)['"]?[ \t]*:|docker:\/\//;
+const MAY_NAME_IMAGE = /\b(?:image|container|services)['"]?[ \t]*:|docker:\/\//;
 
 export function contextFor(
-  file: Pick<ImageFile, 'kind' | 'templates'>,
+  file: Pick<ImageFile, 'kind' | 'templates' | 'appVersion'>,
   text: string,
   uses?: LocatedWorkflowFile,
 ): YamlImageContext {
   if (file.kind !== 'workflow' && file.kind !== 'action')
-    return file.templates ? { helmTemplates: file.templates } : {};
+    return {
+      ...(file.templates ? { helmTemplates: file.templates } : {}),
+      ...(file.appVersion !== undefined ? { appVersion: file.appVersion } : {}),
+    };
   const located = uses ?? locateUsesSites(text, file.kind);
   return { uses: located.ok ? located.references : [] };
 }

@@ -21,6 +21,7 @@ import {
 } from '../yaml/scalar-site.js';
 import type { FoundValue, ScalarSite, YamlText } from '../yaml/scalar-site.js';
 import { classifyImage } from './classify-image.js';
+import { locateDockerfileImages } from './locate-dockerfile-images.js';
 import type { ImageEdit, ImageFileKind, ImageSite, ImageSiteKind, LocateImagesResult, LocatedImage } from './types.js';
 
 export interface YamlImageContext {
@@ -28,6 +29,8 @@ export interface YamlImageContext {
   readonly uses?: readonly UsesReference[];
   /** A chart's templates: a `digest` is written into a values map only where they read it. */
   readonly helmTemplates?: readonly string[];
+  /** The chart's `appVersion` (Chart.yaml): the tag of an image map that names none. */
+  readonly appVersion?: string;
 }
 
 /** A workload kind → where its pod spec is. */
@@ -50,6 +53,14 @@ type Found =
       readonly kind: ImageSiteKind;
       readonly found: FoundValue;
       readonly prefix: string;
+      readonly document: number;
+      /** Not an image to pin, and why (compose's `image:` beside `build:` names what is built). */
+      readonly notImage?: string;
+    }
+  | {
+      /** A Dockerfile written in the YAML (compose's `build.dockerfile_inline`). */
+      readonly shape: 'dockerfile';
+      readonly found: FoundValue;
       readonly document: number;
     }
   | {
@@ -130,23 +141,46 @@ function byPosition(a: LocatedImage, b: LocatedImage): number {
 const VISITORS: Record<Exclude<ImageFileKind, 'dockerfile'>, (walk: Walk, root: YAMLMap) => void> = {
   workflow: visitWorkflow,
   action: visitAction,
-  compose: (walk, root) =>
-    eachEntry(walk, lookup(walk.doc, root, 'services'), (service, id) =>
-      scalar(walk, service, 'image', `services.${id}.image`, 'compose-service'),
-    ),
+  compose: visitCompose,
   kubernetes: visitKubernetesObject,
   'helm-values': (walk, root) => visitHelmValues(walk, root, ''),
   kustomization: visitKustomization,
 };
+
+/**
+ * A compose service pulls its `image:`, unless it builds it: with `build:`, `image:` names the
+ * image the build produces, and a digest there breaks `docker compose build`. A build's
+ * `dockerfile_inline` is a Dockerfile: its FROM lines are read as any Dockerfile's.
+ */
+function visitCompose(walk: Walk, root: YAMLMap): void {
+  eachEntry(walk, lookup(walk.doc, root, 'services'), (service, id) => {
+    const build = resolveNode(walk.doc, lookup(walk.doc, service, 'build'));
+    const built = build !== null && build !== undefined && !(isScalar(build) && build.value === null);
+    scalar(walk, service, 'image', `services.${id}.image`, 'compose-service', built ? BUILT_IMAGE : undefined);
+    if (!isMap(build)) return;
+    const found = foundUnder(walk.doc, build, 'dockerfile_inline', `services.${id}.build.dockerfile_inline`, false);
+    if (found && isScalar(found.node)) walk.found.push({ shape: 'dockerfile', found, document: walk.document });
+  });
+}
+
+const BUILT_IMAGE =
+  'the service builds this image (`build:`): `image:` names what the build produces, and a digest there would break `docker compose build`';
 
 function visitWorkflow(walk: Walk, root: YAMLMap): void {
   eachEntry(walk, lookup(walk.doc, root, 'jobs'), (job, jobId) => {
     const container = resolveNode(walk.doc, lookup(walk.doc, job, 'container'));
     if (isMap(container)) scalar(walk, container, 'image', `jobs.${jobId}.container.image`, 'job-container');
     else scalar(walk, job, 'container', `jobs.${jobId}.container`, 'job-container');
-    eachEntry(walk, lookup(walk.doc, job, 'services'), (service, id) =>
-      scalar(walk, service, 'image', `jobs.${jobId}.services.${id}.image`, 'service'),
-    );
+    const services = resolveNode(walk.doc, lookup(walk.doc, job, 'services'));
+    if (!isMap(services)) return;
+    for (const pair of services.items) {
+      const id = scalarText(pair.key) ?? '?';
+      const service = resolveNode(walk.doc, pair.value as Node | null);
+      if (isMap(service)) scalar(walk, service, 'image', `jobs.${jobId}.services.${id}.image`, 'service');
+      // GitHub's schema takes a service written as its image alone (`postgres: postgres:16`).
+      else if (isScalar(service) && typeof service.value === 'string' && id !== '?')
+        scalar(walk, services, id, `jobs.${jobId}.services.${id}`, 'service');
+    }
   });
 }
 
@@ -183,7 +217,20 @@ function visitKubernetesObject(walk: Walk, object: YAMLMap, path = ''): void {
       if (isMap(container))
         scalar(walk, container, 'image', `${path}${specPath.join('.')}.${list}[${index}].image`, 'pod-container');
     });
-  }
+  } // Image volumes: the kubelet pulls `volumes[].image.reference` as it pulls a container's image.
+  const volumes = resolveNode(walk.doc, lookup(walk.doc, spec, 'volumes'));
+  if (isSeq(volumes))
+    volumes.items.forEach((item, index) => {
+      const image = resolveNode(walk.doc, lookup(walk.doc, resolveNode(walk.doc, item as Node | null), 'image'));
+      if (isMap(image))
+        scalar(
+          walk,
+          image,
+          'reference',
+          `${path}${specPath.join('.')}.volumes[${index}].image.reference`,
+          'pod-volume',
+        );
+    });
 }
 
 /**
@@ -248,10 +295,17 @@ function eachEntry(walk: Walk, node: Node | null, visit: (map: YAMLMap, id: stri
   }
 }
 
-function scalar(walk: Walk, map: YAMLMap, key: string, path: string, kind: ImageSiteKind): void {
+function scalar(walk: Walk, map: YAMLMap, key: string, path: string, kind: ImageSiteKind, notImage?: string): void {
   const found = foundUnder(walk.doc, map, key, path, false);
   if (found && isScalar(found.node))
-    walk.found.push({ shape: 'scalar', kind, found, prefix: '', document: walk.document });
+    walk.found.push({
+      shape: 'scalar',
+      kind,
+      found,
+      prefix: '',
+      document: walk.document,
+      ...(notImage ? { notImage } : {}),
+    });
 }
 
 function toImages(
@@ -264,7 +318,7 @@ function toImages(
   const unique = new Map<number, Found>();
   for (const entry of found) {
     const start =
-      entry.shape === 'scalar' ? (entry.found.node?.range?.[0] ?? entry.found.keyEnd) : (entry.map.range?.[0] ?? 0);
+      entry.shape === 'parts' ? (entry.map.range?.[0] ?? 0) : (entry.found.node?.range?.[0] ?? entry.found.keyEnd);
     if (!unique.has(start)) unique.set(start, entry);
   }
   const scalars = markSharedLines(
@@ -272,11 +326,22 @@ function toImages(
       entry.shape === 'scalar' ? [{ ...buildScalarSite(yaml, entry.found), entry }] : [],
     ),
   );
-  const fromScalars = scalars.map(({ entry, ...site }) => scalarImage(site, entry.kind, entry.document, ''));
+  const fromScalars = scalars.map(({ entry, ...site }) =>
+    entry.notImage
+      ? {
+          status: 'not-image' as const,
+          site: scalarImage(site, entry.kind, entry.document, '').site,
+          why: entry.notImage,
+        }
+      : scalarImage(site, entry.kind, entry.document, ''),
+  );
   const fromParts = [...unique.values()].flatMap((entry) =>
     entry.shape === 'parts' ? [partsImage(yaml, docs[entry.document]!, entry, context)] : [],
   );
-  return [...fromScalars, ...fromParts];
+  const fromDockerfiles = [...unique.values()].flatMap((entry) =>
+    entry.shape === 'dockerfile' ? inlineDockerfileImages(yaml, entry) : [],
+  );
+  return [...fromScalars, ...fromParts, ...fromDockerfiles];
 }
 
 function scalarImage(
@@ -307,6 +372,90 @@ function scalarImage(
   return classifyImage(imageSite);
 }
 
+/** The images of a Dockerfile written in the YAML, placed in the YAML's text. */
+function inlineDockerfileImages(yaml: YamlText, entry: Extract<Found, { shape: 'dockerfile' }>): LocatedImage[] {
+  const site = buildScalarSite(yaml, entry.found);
+  const node = entry.found.node;
+  const offset =
+    isScalar(node) && node.range ? inlinePlacement(yaml.text, node.range[0], node.range[1], site) : undefined;
+  const document = entry.document > 0 ? { document: entry.document } : {};
+  const unreadable = (why: string): LocatedImage[] => [
+    {
+      status: 'unreadable',
+      site: {
+        kind: 'from',
+        path: site.path,
+        line: site.line,
+        column: site.column,
+        written: '',
+        edit: undefined,
+        cannotEdit: why,
+        ...document,
+      },
+      why,
+    },
+  ];
+  if (!offset)
+    return unreadable('the inline Dockerfile is folded or escaped in its YAML: pinwarden cannot place a digest in it');
+  const located = locateDockerfileImages(site.value, {
+    offset,
+    position: (at) => {
+      const position = yaml.lines.linePos(at);
+      return { line: position.line, column: position.col };
+    },
+    path: `${site.path}: `,
+    nodeStart: site.nodeStart,
+  });
+  if (!located.ok) return unreadable(located.error);
+  return located.images.map((image) => ({ ...image, site: { ...image.site, ...document } }));
+}
+
+/**
+ * Maps offsets of a scalar's decoded text to the YAML's text, where each decoded line is a source
+ * line as written (a one-line plain or quoted scalar without escapes, a literal block `|`);
+ * undefined where it is not (a folded block, escapes, a scalar over several lines).
+ */
+function inlinePlacement(
+  text: string,
+  nodeStart: number,
+  nodeEnd: number,
+  site: ScalarSite,
+): ((offset: number) => number) | undefined {
+  if (site.quote !== 'block') {
+    const raw = text.slice(site.valueStart, site.valueEnd);
+    const quoted = site.quote === 'plain' ? 0 : 1;
+    return raw.slice(quoted, raw.length - quoted) === site.value
+      ? (offset) => site.valueStart + quoted + offset
+      : undefined;
+  }
+  if (text[nodeStart] !== '|') return undefined;
+  const bodyStart = text.indexOf('\n', nodeStart) + 1;
+  if (bodyStart === 0) return undefined;
+  const decoded = site.value.split('\n');
+  const starts: { decoded: number; source: number }[] = [];
+  let source = bodyStart;
+  let at = 0;
+  for (const line of decoded) {
+    if (at >= site.value.length) break;
+    const lineEnd = text.indexOf('\n', source);
+    const sourceLine = text.slice(source, lineEnd < 0 ? nodeEnd : lineEnd).replace(/\r$/, '');
+    if (
+      line === ''
+        ? sourceLine.trim() !== ''
+        : !sourceLine.endsWith(line) || sourceLine.slice(0, sourceLine.length - line.length).trim() !== ''
+    )
+      return undefined;
+    starts.push({ decoded: at, source: source + sourceLine.length - line.length });
+    at += line.length + 1;
+    source = lineEnd < 0 ? nodeEnd : lineEnd + 1;
+  }
+  return (offset) => {
+    let index = starts.length - 1;
+    while (index > 0 && starts[index]!.decoded > offset) index -= 1;
+    return starts[index]!.source + (offset - starts[index]!.decoded);
+  };
+}
+
 /** `uses: docker://alpine:3.20` steps, located with every other `uses:`. */
 function dockerSteps(uses: readonly UsesReference[]): LocatedImage[] {
   return uses.flatMap(({ site, ref }) =>
@@ -331,11 +480,15 @@ function partsImage(
   const name = kustomize
     ? (part('newName') ?? part('name'))
     : [part('registry'), part('repository')].filter((piece) => piece !== undefined && piece !== '').join('/');
-  const tag = kustomize ? part('newTag') : part('tag');
+  // A chart's map may call its tag `version`; with neither, the templates default it to the chart's appVersion.
+  const writtenTag = kustomize ? part('newTag') : part('tag') || part('version');
+  const fromAppVersion = !kustomize && !writtenTag && context.appVersion !== undefined;
+  const tag = fromAppVersion ? context.appVersion : writtenTag;
   const digest = part('digest');
   const written = `${name ?? ''}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
   const edit = digestKeyEdit(yaml, doc, entry.map);
-  const reads = kustomize || digest || helmTemplatesReadDigest(context.helmTemplates ?? [], entry.path);
+  const templates = context.helmTemplates ?? [];
+  const reads = kustomize || digest || helmTemplatesReadDigest(templates, entry.path);
   const site: ImageSite = {
     kind: entry.kind,
     path: entry.path,
@@ -348,8 +501,9 @@ function partsImage(
         ? {}
         : { cannotEdit: edit.why }
       : {
-          cannotEdit: `the chart's templates do not read \`.Values.${entry.path}.digest\`; pin it in the template, or make the template read a digest`,
+          cannotEdit: `the chart's templates do not read \`.Values.${entry.path}.digest\`${templateLine(templates, entry.path)}; pin it in the template, or make the template read a digest`,
         }),
+    ...(fromAppVersion ? { path: `${entry.path} (tag: the chart's appVersion)` } : {}),
     ...(entry.document > 0 ? { document: entry.document } : {}),
   };
   if (!tag && !digest) {
@@ -362,7 +516,7 @@ function partsImage(
       : {
           status: 'unreadable',
           site,
-          why: "no tag: the chart's appVersion names it; set `tag` so a digest can be checked against it",
+          why: 'no tag, and no chart appVersion beside it: set `tag` so a digest can be checked against it',
         };
   }
   return classifyImage(site);
@@ -393,7 +547,7 @@ function digestKeyEdit(
       },
     };
   }
-  const anchor = ['newTag', 'tag', 'repository', 'newName', 'name']
+  const anchor = ['newTag', 'tag', 'version', 'repository', 'newName', 'name']
     .map((key) => map.items.find((pair) => scalarText(pair.key) === key))
     .find((pair) => pair !== undefined);
   const value = anchor?.value as Node | null | undefined;
@@ -423,6 +577,15 @@ function digestKeyEdit(
       newline,
     },
   };
+}
+
+/** The first template line that reads the map (` (the template line \`…\`)`), for a reader to add a digest to. */
+function templateLine(templates: readonly string[], path: string): string {
+  const values = new RegExp(`${escapeRegExp(`.Values.${path}`)}(?![\\w])`);
+  for (const template of templates)
+    for (const line of template.split('\n'))
+      if (values.test(line)) return ` (the template line \`${line.trim().slice(0, 200)}\`)`;
+  return '';
 }
 
 /** Whether a chart template reads `.Values.<path>.digest`, directly or through a helper given the map. */

@@ -68,13 +68,27 @@ export function verifyImageRewrite(
   if (input.kind === 'dockerfile') return undefined;
   const expected = new Map<number, string>();
   const addedDigests = new Map<number, string>();
+  // A Dockerfile inside a scalar holds each of its digests where its image ends.
+  const inline = new Map<number, { text: string; inserts: { at: number; text: string }[] }>();
   for (const entry of entries) {
     if (entry.action !== 'pin' || !entry.located.site.edit) continue;
     const edit = entry.located.site.edit;
-    if (edit.how === 'scalar') expected.set(edit.site.nodeStart, `${edit.prefix}${entry.after}`);
+    if (edit.how === 'text' && edit.within) {
+      const held = inline.get(edit.within.nodeStart) ?? { text: edit.within.text, inserts: [] };
+      held.inserts.push({ at: edit.within.end, text: `@${entry.digest}` });
+      inline.set(edit.within.nodeStart, held);
+    } else if (edit.how === 'scalar') expected.set(edit.site.nodeStart, `${edit.prefix}${entry.after}`);
     else if (edit.how === 'digest-key' && edit.existing) expected.set(edit.existing.nodeStart, entry.digest);
     else if (edit.how === 'digest-key') addedDigests.set(edit.mapStart, entry.digest);
   }
+  for (const [nodeStart, { text: before, inserts }] of inline)
+    expected.set(
+      nodeStart,
+      applyEdits(
+        before,
+        inserts.map(({ at, text: digest }) => ({ start: at, end: at, text: digest })),
+      ),
+    );
   const verification = verifyRewrite({ original: input.text, updated: text, expected, addedDigests });
   return verification.ok ? undefined : verification.problem;
 }

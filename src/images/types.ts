@@ -13,8 +13,12 @@ export type ImageSiteKind =
   | 'docker-step'
   | 'docker-action'
   | 'from'
+  | 'syntax'
+  | 'copy-from'
+  | 'mount-from'
   | 'compose-service'
   | 'pod-container'
+  | 'pod-volume'
   | 'helm-image'
   | 'kustomize-image';
 
@@ -23,7 +27,13 @@ export type ImageEdit =
   /** A YAML scalar holds `prefix` + the image: the scalar is rewritten, quoting kept. */
   | { readonly how: 'scalar'; readonly site: ScalarSite; readonly prefix: string }
   /** Raw text holds the image at [start, end) (a Dockerfile's FROM): the digest is appended there. */
-  | { readonly how: 'text'; readonly start: number; readonly end: number }
+  | {
+      readonly how: 'text';
+      readonly start: number;
+      readonly end: number;
+      /** A Dockerfile inside a YAML scalar (compose's `dockerfile_inline`): the node, its decoded text, and where the image ends in it. */
+      readonly within?: { readonly nodeStart: number; readonly text: string; readonly end: number };
+    }
   /**
    * A map names the image in parts (Helm's `{registry, repository, tag}`, kustomize's
    * `{name, newName, newTag}`): the digest goes into its `digest` key — the empty one it has, or
@@ -83,4 +93,6 @@ export interface ImageFile {
   readonly uses?: LocatedWorkflowFile;
   /** A values file's chart templates. */
   readonly templates?: readonly string[];
+  /** A values file's chart `appVersion` (Chart.yaml). */
+  readonly appVersion?: string;
 }

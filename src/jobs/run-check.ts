@@ -41,6 +41,7 @@ import type { ImageResolverFor } from './repository-images.js';
 import { readObjects } from '../github/read-image-files.js';
 import { branchHead, pullRequestFiles, sayOnCheckRun, writeCheckRun } from '../github/check-runs.js';
 import { commitFiles } from '../github/write-pull-request.js';
+import { appVersionOf } from '../images/chart-app-version.js';
 
 /** Files of one pull request the check reads; a larger one is checked on its first files and says so. */
 export const MAX_CHECKED_FILES = 100;
@@ -144,7 +145,16 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
     const text = blob.text;
     if (file.kind === 'maybe-kubernetes' && isValuesFileName(file.path) && objects.get(chartOf(file.path))) {
       // A chart's values: its images are checked; "Pin them" leaves them to the pinning pull request, which reads the templates.
-      if (imagesOn) images.push(checkedImageFile({ path: file.path, kind: 'helm-values', text }, file.touched));
+      if (imagesOn) {
+        const appVersion = appVersionOf(objects.get(chartOf(file.path))?.text ?? undefined);
+        const values = {
+          path: file.path,
+          kind: 'helm-values' as const,
+          text,
+          ...(appVersion !== undefined ? { appVersion } : {}),
+        };
+        images.push(checkedImageFile(values, file.touched));
+      }
       continue;
     }
     if (file.kind === 'workflow' || file.kind === 'action') {

@@ -14,6 +14,14 @@ const KIND_NAMES: Record<string, string> = {
   kustomization: 'kustomizations',
 };
 
+interface LeftAlone {
+  readonly path: string;
+  readonly line: number;
+  readonly written: string;
+  readonly reason: string;
+  readonly bad: boolean;
+}
+
 /** Image pins planned in `images`, with their files. */
 export function imagePins(images: RepositoryImages | undefined) {
   return (images?.files ?? []).flatMap((file) =>
@@ -30,10 +38,33 @@ export function imagesSection(
 ): string[] {
   if (!images) return [];
   const pins = imagePins(images);
+  // Left as they are: what could not be pinned, and the images a compose service builds (said, never pinned).
   const skipped = images.files.flatMap((file) =>
     file.status === 'unreadable'
       ? []
-      : file.entries.flatMap((entry) => (entry.action === 'skip' ? [{ path: file.path, entry }] : [])),
+      : file.entries.flatMap((entry): LeftAlone[] =>
+          entry.action === 'skip'
+            ? [
+                {
+                  path: file.path,
+                  line: entry.located.site.line,
+                  written: entry.located.site.written,
+                  reason: entry.reason,
+                  bad: entry.bad !== undefined,
+                },
+              ]
+            : entry.action === 'keep' && entry.why === 'not-image' && entry.located.site.kind === 'compose-service'
+              ? [
+                  {
+                    path: file.path,
+                    line: entry.located.site.line,
+                    written: entry.located.site.written,
+                    reason: entry.detail ?? 'not an image to pull',
+                    bad: false,
+                  },
+                ]
+              : [],
+        ),
   );
   const lines: string[] = [];
   if (pins.length > 0) {
@@ -80,8 +111,8 @@ export function imagesSection(
     lines.push(
       ...fit(
         skipped.map(
-          ({ path, entry }) =>
-            `- ${inlineCode(path)} line ${entry.located.site.line}: ${inlineCode(entry.located.site.written || '(empty)')}: ${safeText(entry.reason)}${entry.bad ? ' **(refused: known-compromised)**' : ''}`,
+          ({ path, line, written, reason, bad }) =>
+            `- ${inlineCode(path)} line ${line}: ${inlineCode(written || '(empty)')}: ${safeText(reason)}${bad ? ' **(refused: known-compromised)**' : ''}`,
         ),
         6_000,
       ),

@@ -58,8 +58,10 @@ function compare(a: Node | null, b: Node | null, path: string, rules: Rules): st
     const want = start === undefined ? undefined : expected.get(start);
     if (want !== undefined && start !== undefined) {
       seen.add(start);
-      // A block scalar holds its line with the newline its chomping keeps; GitHub trims it.
-      const held = b.type === 'BLOCK_LITERAL' || b.type === 'BLOCK_FOLDED' ? String(b.value).trim() : b.value;
+      // A block scalar holds its line with the newline its chomping keeps; GitHub trims it. A
+      // planned value of whole lines (a Dockerfile written in the YAML) is compared whole.
+      const block = b.type === 'BLOCK_LITERAL' || b.type === 'BLOCK_FOLDED';
+      const held = block && !want.endsWith('\n') ? String(b.value).trim() : b.value;
       return held === want ? undefined : `${path}: holds ${JSON.stringify(b.value)}, planned ${JSON.stringify(want)}`;
     }
     return Object.is(a.value, b.value) || sameNumber(a.value, b.value) ? undefined : `${path}: value changed`;

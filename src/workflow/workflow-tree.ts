@@ -23,12 +23,13 @@ export type ReadWorkflowTree =
 
 /**
  * What the walks read as scalars: `uses` always; `image`, `container` (a string or a map holding
- * `image`) and an action's `using` when they are scalars. Every other scalar is checked by the
- * fast path but not built.
+ * `image`), an action's `using`, and a service written as its image alone, when they are scalars.
+ * Every other scalar is checked by the fast path but not built.
  */
 export const WORKFLOW_READ_KEYS: PlainTreeOptions = {
   stringKeys: new Set(['uses']),
   scalarKeys: new Set(['image', 'container', 'using']),
+  scalarChildrenOf: new Set(['services']),
 };
 
 /** May throw on hostile input (the callers turn that into the file's report). */

@@ -33,6 +33,8 @@ export interface PlainTreeOptions {
    * collection there is built as any other.
    */
   readonly scalarKeys?: ReadonlySet<string>;
+  /** Keys whose map's every key is read as under `scalarKeys` (a workflow's `services`, which may name an image alone). */
+  readonly scalarChildrenOf?: ReadonlySet<string>;
 }
 
 type Token = CST.Token;
@@ -97,7 +99,7 @@ class Builder {
     private readonly options: PlainTreeOptions,
   ) {}
 
-  map(token: CST.BlockMap, level: number): YAMLMap {
+  map(token: CST.BlockMap, level: number, childScalars = false): YAMLMap {
     if (level > MAX_NESTING) throw new NotPlain();
     const map = new YAMLMap();
     const keys = new Set<string>();
@@ -117,7 +119,7 @@ class Builder {
         if (at > indicator && sep[at]!.type === 'newline') newlineAfter = true;
       }
       if ((value?.type === 'block-map' || value?.type === 'block-seq') && !newlineAfter) throw new NotPlain();
-      map.items.push(this.pair(keys, key, value, level));
+      map.items.push(this.pair(keys, key, value, level, childScalars));
     }
     return map;
   }
@@ -141,10 +143,10 @@ class Builder {
     return seq;
   }
 
-  node(token: Token, level: number, wanted = false): Node | null {
+  node(token: Token, level: number, wanted = false, childScalars = false): Node | null {
     switch (token.type) {
       case 'block-map':
-        return this.map(token, level);
+        return this.map(token, level, childScalars);
       case 'block-seq':
         return this.seq(token, level);
       case 'scalar':
@@ -155,7 +157,7 @@ class Builder {
       case 'block-scalar':
         return this.scalar(token, wanted);
       case 'flow-collection':
-        return this.flow(token, level);
+        return this.flow(token, level, childScalars);
       default:
         throw new NotPlain();
     }
@@ -165,7 +167,7 @@ class Builder {
    * A flow collection on one line (`branches: [ main ]`, `with: {a: 1}`) of scalars and such
    * collections: every item after the first after one comma, a map's every key with its `:` and a value.
    */
-  flow(token: CST.FlowCollection, level: number): YAMLMap | YAMLSeq {
+  flow(token: CST.FlowCollection, level: number, childScalars = false): YAMLMap | YAMLSeq {
     if (level > MAX_NESTING) throw new NotPlain();
     const isMap = token.start.source === '{';
     const [close, ...after] = token.end;
@@ -186,21 +188,23 @@ class Builder {
       }
       if (!key || !sep || !isFlowScalar(key) || this.separator(sep, 'map-value-ind') < 0) throw new NotPlain();
       if (key.end) this.separator(key.end, undefined);
-      (collection as YAMLMap).items.push(this.pair(keys, key, value, level));
+      (collection as YAMLMap).items.push(this.pair(keys, key, value, level, childScalars));
     });
     return collection;
   }
 
   /** A key that reads as the same string in every schema, once in its map, with its value. */
-  pair(keys: Set<string>, key: CST.FlowScalar, value: Token | undefined, level: number): Pair {
+  pair(keys: Set<string>, key: CST.FlowScalar, value: Token | undefined, level: number, scalarWanted = false): Pair {
     const keyNode = this.scalar(key, true);
     const name = String(keyNode.value);
     if ((keyNode.type === 'PLAIN' && NOT_PLAIN_STRING.test(name)) || keys.has(name)) throw new NotPlain();
     keys.add(name);
     const wanted =
-      this.options.stringKeys.has(name) || (this.options.scalarKeys?.has(name) === true && !isCollection(value));
+      this.options.stringKeys.has(name) ||
+      ((scalarWanted || this.options.scalarKeys?.has(name) === true) && !isCollection(value));
     if (wanted && !isStringValue(value)) throw new NotPlain();
-    return new Pair(keyNode, value ? this.node(value, level + 1, wanted) : null);
+    const childScalars = this.options.scalarChildrenOf?.has(name) === true;
+    return new Pair(keyNode, value ? this.node(value, level + 1, wanted, childScalars) : null);
   }
 
   /** Every scalar is resolved (so the resolver's complaints send the file to the full parse); only wanted ones become nodes. */

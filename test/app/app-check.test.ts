@@ -372,25 +372,46 @@ describe('the pull-request check', () => {
     ]);
   });
 
-  it('annotates an unpinned image the pull request adds, and a fork sees its digest', async () => {
+  /** The web repository with its workflow, images on, node:20 served at `digest` by a loopback registry. */
+  async function startWithNode20(digest: string) {
     const registry = await startFakeRegistry({
       images: parseImagesFile(
         JSON.stringify({
-          images: {
-            'docker.io/library/node:20': {
-              digest: `sha256:${'1'.repeat(64)}`,
-              mediaType: 'application/vnd.oci.image.index.v1+json',
-            },
-          },
+          images: { 'docker.io/library/node:20': { digest, mediaType: 'application/vnd.oci.image.index.v1+json' } },
         }),
       ),
     });
+    await bench.start(
+      (state) =>
+        void seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }),
+      { images: { mirrors: [`*=${registry.url}/{registry}`] } },
+    );
+    return registry;
+  }
+
+  it('annotates the build argument a FROM reads at its ARG line, and fails an ARG without a default', async () => {
+    const registry = await startWithNode20(`sha256:${'2'.repeat(64)}`);
     try {
-      await bench.start(
-        (state) =>
-          void seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }),
-        { images: { mirrors: [`*=${registry.url}/{registry}`] } },
-      );
+      await openPull({
+        'app/Dockerfile': 'ARG BASE=node:20\nFROM ${BASE} AS build\nRUN npm ci\n',
+        'tools/Dockerfile': 'ARG TOOL\nFROM ${TOOL}\n',
+      });
+      const run = lastRun();
+      expect(run.conclusion).toBe('failure');
+      expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([
+        ['app/Dockerfile', 1],
+        ['tools/Dockerfile', 2],
+      ]);
+      expect(run.annotations[0]!.raw_details).toContain(`ARG BASE=node:20@sha256:${'2'.repeat(64)}`);
+      expect(run.annotations[1]!.message).toContain('TOOL has no default');
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('annotates an unpinned image the pull request adds, and a fork sees its digest', async () => {
+    const registry = await startWithNode20(`sha256:${'1'.repeat(64)}`);
+    try {
       await openPull(
         {
           'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n',

@@ -141,6 +141,84 @@ describe('the App pins container images', () => {
     expect(Object.values(counts.manifests).every((n) => n <= 2)).toBe(true);
   });
 
+  it('pins what a build or a cluster pulls beyond image keys, and leaves the image a compose service builds', async () => {
+    const files = {
+      'build/Dockerfile': [
+        'ARG BASE=golang:1.23',
+        'FROM ${BASE} AS build',
+        'COPY --from=busybox:1.36 /bin/busybox /busybox',
+        'RUN --mount=type=bind,from=alpine:3.20,source=/etc,target=/mnt true',
+        'FROM gcr.io/distroless/static-debian12:nonroot',
+        'COPY --from=build /out /app',
+        '',
+      ].join('\n'),
+      'compose.yaml': [
+        'services:',
+        '  api:',
+        '    build:',
+        '      context: ./build',
+        '      dockerfile_inline: |',
+        '        FROM node:20',
+        '        RUN npm ci',
+        '    image: ghcr.io/acme/api:dev',
+        '  cache:',
+        '    image: redis:7.4-alpine',
+        '',
+      ].join('\n'),
+      'k8s/pod.yaml':
+        '\uFEFFapiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: tools\n    image:\n      reference: ghcr.io/acme/tool:1.0\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: pause\nversion: 0.1.0\nappVersion: "3.9"\n',
+      'chart/values.yaml': 'image:\n  repository: registry.k8s.io/pause\n  tag: ""\n',
+      'chart/templates/pod.yaml':
+        'image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}{{ with .Values.image.digest }}@{{ . }}{{ end }}"\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db: postgres:16.4\n    steps:\n      - run: make\n',
+    };
+    await start((s) => void seedRepository(s, { fullName: 'octo-org/builds', files }));
+    await install('builds');
+    const [pull] = pullRequests(repo('builds'));
+    const written = branchFiles(repo('builds'));
+    expect(written.get('build/Dockerfile')).toBe(
+      [
+        `ARG BASE=golang:1.23@${digest('docker.io/library/golang:1.23')}`,
+        'FROM ${BASE} AS build',
+        `COPY --from=busybox:1.36@${digest('docker.io/library/busybox:1.36')} /bin/busybox /busybox`,
+        `RUN --mount=type=bind,from=alpine:3.20@${digest('docker.io/library/alpine:3.20')},source=/etc,target=/mnt true`,
+        `FROM gcr.io/distroless/static-debian12:nonroot@${digest('gcr.io/distroless/static-debian12:nonroot')}`,
+        'COPY --from=build /out /app',
+        '',
+      ].join('\n'),
+    );
+    expect(written.get('compose.yaml')).toContain(`        FROM node:20@${digest('docker.io/library/node:20')}\n`);
+    expect(written.get('compose.yaml')).toContain('    image: ghcr.io/acme/api:dev\n');
+    expect(written.get('k8s/pod.yaml')).toContain(
+      `reference: ghcr.io/acme/tool:1.0@${digest('ghcr.io/acme/tool:1.0')}`,
+    );
+    expect(written.get('chart/values.yaml')).toBe(
+      `image:\n  repository: registry.k8s.io/pause\n  tag: ""\n  digest: ${digest('registry.k8s.io/pause:3.9')}\n`,
+    );
+    expect(written.get('.github/workflows/ci.yml')).toContain(
+      `db: postgres:16.4@${digest('docker.io/library/postgres:16.4')}`,
+    );
+    const dependabot = parse(written.get('.github/dependabot.yml')!) as {
+      updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[];
+    };
+    expect(
+      dependabot.updates.map((entry) => [entry['package-ecosystem'], entry.directory ?? entry.directories]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['docker', ['/build', '/k8s']],
+        ['docker-compose', '/'],
+        ['helm', '/chart'],
+      ]),
+    );
+    const body = renderedText(pull!.body);
+    expect(body).toContain('Container images: 10 images pinned by digest in 5 files');
+    expect(body).toContain('build/Dockerfile | 1 | golang:1.23 |');
+    expect(body).toContain('chart/values.yaml | 2 | registry.k8s.io/pause:3.9 |');
+    expect(body).toMatch(/compose\.yaml line 8: ghcr\.io\/acme\/api:dev: the service builds this image/);
+  });
+
   it("reads a repository's image files in the install's wave, and its run uses that read instead of listing the tree again", async () => {
     const kept = new Map<string, RepositoryRead>();
     const preReads = createPreReads();

@@ -19,8 +19,13 @@ export interface PlannedImages {
   readonly pinned: string;
 }
 
-export function planImageFile(text: string, kind: ImageFileKind, templates?: readonly string[]): PlannedImages {
-  const file = { kind, ...(templates ? { templates } : {}) };
+export function planImageFile(
+  text: string,
+  kind: ImageFileKind,
+  templates?: readonly string[],
+  appVersion?: string,
+): PlannedImages {
+  const file = { kind, ...(templates ? { templates } : {}), ...(appVersion !== undefined ? { appVersion } : {}) };
   const located = locateImages(text, kind, contextFor(file, text));
   if (!located.ok) throw new Error(located.error);
   const resolutions = new Map<ImageKey, ImageResolution>();

@@ -50,7 +50,7 @@ describe('pinwarden scan', () => {
     expect(images).toContain('deploy/app.yaml:54 pinned');
     expect(images).toContain('deploy/app.yaml:12 FAILS');
     expect(images).toContain('services/api/Dockerfile:11 passes');
-    expect(images).toHaveLength(30);
+    expect(images).toHaveLength(32);
   });
 });
 
@@ -69,7 +69,7 @@ describe('pinwarden pin', () => {
       findings: { check: string; uses: string }[];
       images: { path: string; pins: unknown[]; skipped: { line: number; reason: string }[] }[];
     };
-    expect(report.summary.imagesPinned).toBe(20);
+    expect(report.summary.imagesPinned).toBe(21);
     expect(report.findings).toContainEqual(
       expect.objectContaining({ check: 'known-compromised', uses: 'aquasec/trivy:0.69.4' }),
     );
@@ -86,7 +86,7 @@ describe('pinwarden pin', () => {
     const unique = Object.keys(after.manifests).filter(
       (name) => after.manifests[name] !== before.manifests[name],
     ).length;
-    expect(unique).toBe(21);
+    expect(unique).toBe(22);
     expect(lookups / unique).toBe(1);
     expect((after.byKind['GET manifest'] ?? 0) - (before.byKind['GET manifest'] ?? 0)).toBe(0);
     // A second run finds nothing left to pin and asks no registry for pinned images' tags but to verify them.

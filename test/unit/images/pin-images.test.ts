@@ -93,10 +93,11 @@ describe('Kubernetes manifests', () => {
 });
 
 describe('Dockerfiles', () => {
-  it('pins each FROM image in place, keeping --platform, AS and case; stages, scratch and ARGs are not images', async () => {
+  it('pins each FROM image in place, keeping --platform, AS and case, and the ARG default a FROM reads where it is declared; stages and scratch are not images', async () => {
     const input = file('services/api/Dockerfile', 'dockerfile');
     const result = await pinOne(input);
     expect(changedLines(input.text, rewritten(result))).toEqual([
+      ['ARG BASE=alpine:3.20', `ARG BASE=alpine:3.20@${digest('docker.io/library/alpine:3.20')}`],
       [
         'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
         `FROM --platform=$BUILDPLATFORM golang:1.23@${digest('docker.io/library/golang:1.23')} AS build`,
@@ -114,7 +115,7 @@ describe('Dockerfiles', () => {
         : [];
     expect(kept).toEqual([
       ['build', 'not-image'],
-      ['${BASE}', 'not-image'],
+      ['build', 'not-image'],
       ['scratch', 'not-image'],
       [`node:20@sha256:${'1'.repeat(64)}`, 'pinned'],
     ]);
@@ -199,7 +200,7 @@ describe('workflows', () => {
 });
 
 describe('auditImages', () => {
-  it('finds unpinned and latest images, the known-bad one, and a pinned digest its tag no longer names', async () => {
+  it('finds unpinned and latest images, the known-bad one, a pinned digest its tag no longer names, and images it cannot read', async () => {
     const resolver = imageTableResolver(REGISTRY);
     const inputs = [file('compose.yaml', 'compose'), file('.github/workflows/ci.yml', 'workflow')];
     const { files, resolutions } = await pinImageFiles(inputs, resolver);
@@ -210,6 +211,7 @@ describe('auditImages', () => {
     expect(summary).toEqual([
       'compose.yaml:3 unpinned medium',
       'compose.yaml:5 unpinned medium',
+      'compose.yaml:9 unpinned medium',
       'compose.yaml:11 known-compromised critical',
       'compose.yaml:11 unpinned medium',
       '.github/workflows/ci.yml:6 unpinned medium',
@@ -219,6 +221,7 @@ describe('auditImages', () => {
       '.github/workflows/ci.yml:21 unpinned medium',
       '.github/workflows/ci.yml:21 latest-image medium',
       '.github/workflows/ci.yml:24 image-tag-moved low',
+      '.github/workflows/ci.yml:27 unpinned medium',
     ]);
   });
 });
