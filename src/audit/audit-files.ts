@@ -14,7 +14,8 @@ import type { Document } from 'yaml';
 import { checkImpostor, reachabilityQuestion } from './impostor.js';
 import { scanTransitive } from './transitive.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
-import { lockedReferences, parseActionsLock } from '../workflow/actions-lock.js';
+import { ACTIONS_LOCK_PATH, lockedReferences, parseActionsLock } from '../workflow/actions-lock.js';
+import { checkActionsLock } from './actions-lock-findings.js';
 import { isRemoteRef, repositoryOf } from '../workflow/parse-action-ref.js';
 import type { LocateResult, UsesReference } from '../workflow/types.js';
 import { BUILT_IN_COMPROMISES } from './built-in.js';
@@ -170,7 +171,11 @@ export async function auditFiles(
   const findings = [
     ...files.flatMap((file) => [
       ...checkIndicators(file.path, file.text, indicators),
-      ...(file.located.ok ? [] : [unreadable(file.path, file.located.error)]),
+      ...(isActionsLock(file.path)
+        ? checkActionsLock(file, files)
+        : file.located.ok
+          ? []
+          : [unreadable(file.path, file.located.error)]),
     ]),
     ...located.flatMap(({ path, reference, locked }) =>
       referenceFindings(path, reference, resolutions, index, locked, options.staysOnTag ?? []),
@@ -247,6 +252,11 @@ function referenceFindings(
       : []),
     ...gateFindings,
   ];
+}
+
+/** GitHub's lockfile, at a repository's root or below a folder the CLI was given. */
+function isActionsLock(path: string): boolean {
+  return path === ACTIONS_LOCK_PATH || path.endsWith(`/${ACTIONS_LOCK_PATH}`);
 }
 
 function unreadable(path: string, error: string): Finding {

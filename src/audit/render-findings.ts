@@ -75,6 +75,12 @@ const RULES: Record<CheckName, { name: string; description: string; severity: Se
     description: 'A file that could not be read, so nothing in it was checked',
     severity: 'medium',
   },
+  'actions-lock': {
+    name: 'ActionsLock',
+    description:
+      'GitHub cannot use the workflow lockfile (it does not parse, or names references its workflows do not use): the workflows run unlocked, or fail to start',
+    severity: 'high',
+  },
   'latest-image': {
     name: 'LatestImage',
     description: 'An image on `latest` (or no tag): whatever was pushed last',

@@ -18,6 +18,7 @@ export type CheckName =
   | 'latest-image'
   | 'image-tag-moved'
   | 'unreadable'
+  | 'actions-lock'
   | TrustCheck;
 
 export interface Finding {

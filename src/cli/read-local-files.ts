@@ -82,7 +82,7 @@ export async function readLocalFiles(
     const lock = parseActionsLock(text);
     for (const [index, file] of files.entries()) {
       const inRepository = relative(root, file.absolutePath).split(sep).join('/');
-      if (file.kind === 'workflow' && !inRepository.startsWith('..') && (!lock.ok || lock.workflows.has(inRepository)))
+      if (file.kind === 'workflow' && !inRepository.startsWith('..') && lock.ok && lock.workflows.has(inRepository))
         files[index] = { ...file, locked: true };
     }
   }

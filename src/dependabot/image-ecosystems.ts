@@ -4,7 +4,7 @@
 // in workflows and kustomizations have no Dependabot ecosystem: they are said, not configured.
 import { folderOf } from '../images/image-file-kind.js';
 import type { ImageFileKind } from '../images/types.js';
-import type { DependabotEcosystem, DependabotNeed } from './plan-dependabot.js';
+import type { DependabotEcosystem, DependabotNeed } from './types.js';
 
 const ECOSYSTEM: Partial<Record<ImageFileKind, DependabotEcosystem>> = {
   dockerfile: 'docker',

@@ -6,6 +6,8 @@
 import { describeYamlError } from '../common/yaml-error.js';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { extendDirectories } from './action-directories.js';
+import type { DependabotEcosystem, DependabotNeed } from './types.js';
 
 export const DEPENDABOT_PATH = '.github/dependabot.yml';
 export const DEPENDABOT_PATHS = ['.github/dependabot.yml', '.github/dependabot.yaml'] as const;
@@ -18,15 +20,6 @@ export interface DependabotSettings {
     readonly timezone?: string | undefined;
   };
   readonly cooldownDays: number;
-}
-
-/** Ecosystems whose entries pinwarden proposes: actions, and the images it pins by digest. */
-export type DependabotEcosystem = 'github-actions' | 'docker' | 'docker-compose' | 'helm';
-
-/** An entry pinwarden wants: an ecosystem and the folders (repository-absolute, `/deploy`) it watches. */
-export interface DependabotNeed {
-  readonly ecosystem: DependabotEcosystem;
-  readonly directories: readonly string[];
 }
 
 export const ACTIONS_ENTRY: DependabotNeed = { ecosystem: 'github-actions', directories: ['/'] };
@@ -46,8 +39,16 @@ export type DependabotPlan =
       readonly text: string;
       readonly added: readonly DependabotNeed[];
       readonly present: readonly DependabotEcosystem[];
+      /** Folders of pinned composite actions added to the existing github-actions entry. */
+      readonly directoriesAdded?: readonly string[];
     }
-  | { readonly action: 'present'; readonly path: string; readonly present: readonly DependabotEcosystem[] }
+  | {
+      readonly action: 'present';
+      readonly path: string;
+      readonly present: readonly DependabotEcosystem[];
+      /** Why the existing github-actions entry could not be given the folders it lacks. */
+      readonly directoriesNote?: string;
+    }
   | { readonly action: 'unable'; readonly path: string; readonly reason: string };
 
 /** Group names must start and end with a letter (Dependabot's rule). */
@@ -148,9 +149,31 @@ export function planDependabot(
       ? before.updates.map((entry) => String((entry as Record<string, unknown> | null)?.['package-ecosystem']))
       : [],
   );
+  // The github-actions entry the file has gets the folders of pinned composite actions it lacks.
+  const actions = needs.find((need) => need.ecosystem === 'github-actions');
+  const extension = actions && named.has('github-actions') ? extendDirectories(text, actions) : undefined;
+  if (extension?.ok) {
+    const rest = planDependabot({ path, text: extension.text }, settings, needs);
+    if (rest.action === 'present')
+      return {
+        action: 'add-entry',
+        path,
+        text: extension.text,
+        added: [],
+        present: rest.present,
+        directoriesAdded: extension.added,
+      };
+    return rest.action === 'add-entry' ? { ...rest, directoriesAdded: extension.added } : rest;
+  }
   const present = needs.filter((need) => named.has(need.ecosystem)).map((need) => need.ecosystem);
   const missing = needs.filter((need) => !named.has(need.ecosystem));
-  if (missing.length === 0) return { action: 'present', path, present };
+  if (missing.length === 0)
+    return {
+      action: 'present',
+      path,
+      present,
+      ...(extension && !extension.ok ? { directoriesNote: extension.reason } : {}),
+    };
   const byHand = addByHand(missing);
 
   let updated: string;

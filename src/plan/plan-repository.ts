@@ -6,7 +6,8 @@ import type { PinTrust } from '../trust/pin-trust.js';
 import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import { globMatcher } from '../config/glob.js';
 import type { GlobMatcher } from '../config/glob.js';
-import { ACTIONS_ENTRY, planDependabot } from '../dependabot/plan-dependabot.js';
+import { planDependabot } from '../dependabot/plan-dependabot.js';
+import { actionsNeed } from '../dependabot/action-directories.js';
 import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
 import { planKyverno } from '../images/kyverno-policies.js';
 import type { KyvernoPlan } from '../images/kyverno-policies.js';
@@ -127,10 +128,11 @@ export async function planRepository(
   const ignoredPaths: string[] = [];
   const ignore = globMatcher(config.ignore.paths);
   const lockedPaths: string[] = [];
-  // A lockfile that does not parse leaves every workflow alone: pinwarden never breaks a run.
+  // GitHub ignores a lockfile it cannot read, so its workflows run unlocked: they are pinned as any
+  // other (the audit says the lockfile is broken). An onboarded workflow of a lockfile GitHub reads
+  // is left as it is: its `uses:` are the lockfile's keys.
   const lock = snapshot.actionsLock ? parseActionsLock(snapshot.actionsLock.text) : undefined;
-  const isLocked = (path: string) =>
-    lock !== undefined && fileKindOf(path) === 'workflow' && (!lock.ok || lock.workflows.has(path));
+  const isLocked = (path: string) => lock?.ok === true && fileKindOf(path) === 'workflow' && lock.workflows.has(path);
   // Every workflow and action file parsed once: for pinning here, for the audit by the caller.
   const located = snapshot.files.flatMap((file): FileToPin[] => {
     const kind = fileKindOf(file.path);
@@ -163,16 +165,15 @@ export async function planRepository(
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
   // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned,
   // and for the folders whose images hold a digest once this merges.
-  const pinsRemoteActions = pinned.some(
-    (file) =>
-      'plan' in file &&
-      file.plan.entries.some(
-        (entry) =>
-          entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker'),
-      ),
-  );
+  const pinsRemote = (file: PinnedFile) =>
+    'plan' in file &&
+    file.plan.entries.some(
+      (entry) =>
+        entry.action === 'pin' || (entry.action === 'keep' && entry.why === 'pinned' && entry.ref.kind !== 'docker'),
+    );
+  const pinnedActions = pinned.filter((file) => fileKindOf(file.path) === 'action' && pinsRemote(file));
   const needs = [
-    ...(pinsRemoteActions ? [ACTIONS_ENTRY] : []),
+    ...(pinned.some(pinsRemote) ? [actionsNeed(pinnedActions.map((file) => file.path))] : []),
     ...imageDependabotNeeds((images?.files ?? []).filter(holdsDigests)),
   ];
   const dependabot =

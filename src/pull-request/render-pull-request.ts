@@ -10,7 +10,7 @@ import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
 import type { PlannedPin } from '../rewrite/types.js';
-import type { DependabotNeed } from '../dependabot/plan-dependabot.js';
+import type { DependabotNeed } from '../dependabot/types.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
 
@@ -215,7 +215,7 @@ function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string
     needs
       .map(
         (need) =>
-          `${inlineCode(need.ecosystem)}${need.ecosystem === 'github-actions' ? '' : ` (${need.directories.map((directory) => inlineCode(directory)).join(', ')})`}`,
+          `${inlineCode(need.ecosystem)}${need.ecosystem === 'github-actions' && need.directories.length === 1 ? '' : ` (${need.directories.map((directory) => inlineCode(directory)).join(', ')})`}`,
       )
       .join(', ');
   const present =
@@ -225,9 +225,18 @@ function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string
   switch (plan.action) {
     case 'create':
       return `Adds ${inlineCode(plan.path)} with ${plan.added.length === 1 ? `a weekly ${entries(plan.added)} entry` : `weekly entries for ${entries(plan.added)}`}, so Dependabot proposes new versions of these pins (the SHA or digest and the version beside it, together).`;
-    case 'add-entry':
-      return `Adds ${plan.added.length === 1 ? 'a ' : ''}${entries(plan.added)} ${plan.added.length === 1 ? 'entry' : 'entries'} to ${inlineCode(plan.path)}; the rest of the file is unchanged.${present}`;
+    case 'add-entry': {
+      const folders = plan.directoriesAdded?.length
+        ? `Adds ${plan.directoriesAdded.map((folder) => inlineCode(folder)).join(', ')} to the folders of its ${inlineCode('github-actions')} entry: Dependabot reads a composite action's ${inlineCode('action.yml')} only in a folder it is given, so these pins would never be updated otherwise.`
+        : '';
+      const added = plan.added.length
+        ? `Adds ${plan.added.length === 1 ? 'a ' : ''}${entries(plan.added)} ${plan.added.length === 1 ? 'entry' : 'entries'} to ${inlineCode(plan.path)}; the rest of the file is unchanged.${present}`
+        : '';
+      return [folders, added].filter(Boolean).join(' ');
+    }
     case 'present':
+      if (plan.directoriesNote)
+        return `${inlineCode(plan.path)} has a ${inlineCode('github-actions')} entry, but it lacks the folders of the composite actions pinned here and pinwarden did not add them (${safeText(plan.directoriesNote)}): list each folder holding an ${inlineCode('action.yml')} under its ${inlineCode('directories')}.`;
       return plan.present.length === 1
         ? `${inlineCode(plan.path)} already has a ${inlineCode(plan.present[0]!)} entry; it will keep these pins current.`
         : `${inlineCode(plan.path)} already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} entries; they will keep these pins current.`;

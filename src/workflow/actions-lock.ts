@@ -21,7 +21,13 @@ export interface LockedDependency {
 }
 
 export type ActionsLock =
-  | { readonly ok: true; readonly workflows: ReadonlySet<string>; readonly dependencies: readonly LockedDependency[] }
+  | {
+      readonly ok: true;
+      readonly workflows: ReadonlySet<string>;
+      /** Each onboarded workflow's references, as the lockfile lists them (`owner/repo@ref` as written). */
+      readonly workflowRefs: ReadonlyMap<string, readonly string[]>;
+      readonly dependencies: readonly LockedDependency[];
+    }
   | { readonly ok: false; readonly error: string };
 
 export function parseActionsLock(text: string): ActionsLock {
@@ -33,7 +39,14 @@ export function parseActionsLock(text: string): ActionsLock {
   }
   if (typeof data !== 'object' || data === null) return { ok: false, error: 'the lockfile is not a mapping' };
   const { workflows, dependencies } = data as { workflows?: unknown; dependencies?: unknown };
-  const onboarded = new Set(typeof workflows === 'object' && workflows !== null ? Object.keys(workflows) : []);
+  const listedByWorkflow = typeof workflows === 'object' && workflows !== null ? Object.entries(workflows) : [];
+  const onboarded = new Set(listedByWorkflow.map(([path]) => path));
+  const workflowRefs = new Map(
+    listedByWorkflow.map(([path, refs]) => [
+      path,
+      Array.isArray(refs) ? refs.filter((ref): ref is string => typeof ref === 'string') : [],
+    ]),
+  );
   const locked = Object.entries(
     typeof dependencies === 'object' && dependencies !== null ? (dependencies as Record<string, unknown>) : {},
   ).flatMap(([key, value]): LockedDependency[] => {
@@ -46,7 +59,7 @@ export function parseActionsLock(text: string): ActionsLock {
       { key, owner, repo, ref: key.slice(at + 1), tag: typeof entry.ref === 'string' ? entry.ref : undefined, commit },
     ];
   });
-  return { ok: true, workflows: onboarded, dependencies: locked };
+  return { ok: true, workflows: onboarded, workflowRefs, dependencies: locked };
 }
 
 /**

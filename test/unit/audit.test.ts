@@ -469,6 +469,48 @@ describe('GitHub\u2019s workflow lockfile (actions.lock)', () => {
     ).toEqual(['locked', 'locked']);
   });
 
+  it('a lockfile GitHub cannot read is a high finding, and its workflows are pinned as any other', async () => {
+    const { tempRepo } = await import('../support/temp-repo.js');
+    const { runCli } = await import('../support/run-cli.js');
+    const { readFileSync } = await import('node:fs');
+    const root = tempRepo({
+      '.github/workflows/actions.lock': 'workflows: [unclosed\n',
+      '.github/workflows/free.yml': free,
+    });
+    await runCli(['pin', '--refs', join(fixturesDir, 'audit', 'refs-today')], root);
+    expect(readFileSync(join(root, '.github/workflows/free.yml'), 'utf8')).toBe(
+      workflow('uses: acme/release@4444444444444444444444444444444444444444 # v4.2.0'),
+    );
+    const { stdout } = await runCli(
+      ['audit', '--refs', join(fixturesDir, 'audit', 'refs-today'), '--format', 'json'],
+      root,
+    );
+    const findings = (JSON.parse(stdout) as { findings: Finding[] }).findings;
+    expect(findings.filter((finding) => finding.check === 'actions-lock')).toEqual([
+      expect.objectContaining({
+        severity: 'high',
+        message: expect.stringContaining('GitHub cannot read this lockfile'),
+      }),
+    ]);
+  });
+
+  it('a lockfile that lists a reference its workflow does not use (or misses one it does) is a high finding', async () => {
+    const { checkActionsLock } = await import('../../src/audit/actions-lock-findings.js');
+    const { locateUsesSites } = await import('../../src/workflow/locate-uses-sites.js');
+    const lockfile = { path: '.github/workflows/actions.lock', text: LOCK };
+    const at = (text: string) => [{ path: '.github/workflows/locked.yml', located: locateUsesSites(text, 'workflow') }];
+    expect(checkActionsLock(lockfile, at(locked))).toEqual([]);
+    const drifted = workflow('uses: aquasecurity/trivy-action@0.34.2', 'uses: acme/release@v1.3.0');
+    const [finding, ...more] = checkActionsLock(lockfile, at(drifted));
+    expect(more).toEqual([]);
+    expect(finding).toMatchObject({
+      check: 'actions-lock',
+      severity: 'high',
+      line: 4,
+      evidence: { stale: ['acme/release@v1.2.3'], unlisted: ['acme/release@v1.3.0'] },
+    });
+  });
+
   it('audit checks the commits it records: a bad commit, a release tag that now names another', async () => {
     const { tempRepo } = await import('../support/temp-repo.js');
     const { runCli } = await import('../support/run-cli.js');
