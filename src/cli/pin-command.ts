@@ -25,6 +25,7 @@ import { pinImageFiles } from '../images/pin-images.js';
 import type { PinnedImageFile } from '../images/pin-images.js';
 import type { ImageFile } from '../images/types.js';
 import { trustFindings } from '../plan/trust-findings.js';
+import { generatorOf } from '../workflow/generated.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
@@ -42,8 +43,15 @@ export interface PinOptions extends ImageResolverOption {
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
   const { files: read, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
   // Workflows onboarded to actions.lock are left as they are: the lockfile's keys are their `uses:`.
-  const files = read.filter((file) => !file.locked);
+  // Workflows a generator owns are left too: the next run of the generator would overwrite a pin.
+  const generated = read.flatMap((file) => {
+    const generator = generatorOf(file.text);
+    return generator ? [`${file.path} (${generator})`] : [];
+  });
+  const files = read.filter((file) => !file.locked && generatorOf(file.text) === undefined);
   const locked = read.filter((file) => file.locked).map((file) => file.path);
+  if (generated.length > 0)
+    notes.push(`left as they are, generated (change them where they are generated from): ${generated.join(', ')}`);
   if (locked.length > 0)
     notes.push(
       `left as they are, onboarded to ${lockfiles.map((lockfile) => lockfile.path).join(', ')} (regenerate it with gh actions-lock): ${locked.join(', ')}`,

@@ -11,11 +11,15 @@ import type { Node, Pair, YAMLMap } from 'yaml';
 import type { DependabotNeed } from './types.js';
 
 /** The github-actions entry: the root (workflows and a root action.yml) and each folder of a pinned action. */
-export function actionsNeed(actionPaths: readonly string[]): DependabotNeed {
+export function actionsNeed(actionPaths: readonly string[], generated: readonly string[] = []): DependabotNeed {
   const folders = actionPaths
     .map((path) => (path.includes('/') ? `/${path.slice(0, path.lastIndexOf('/'))}` : '/'))
     .filter((folder) => folder !== '/');
-  return { ecosystem: 'github-actions', directories: ['/', ...[...new Set(folders)].sort()] };
+  return {
+    ecosystem: 'github-actions',
+    directories: ['/', ...[...new Set(folders)].sort()],
+    ...(generated.length > 0 ? { excludePaths: [...generated].sort() } : {}),
+  };
 }
 
 /** Whether a Dependabot directory (or glob: `*` one folder, `**` any depth) covers `folder`. */

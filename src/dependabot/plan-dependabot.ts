@@ -72,6 +72,7 @@ export function dependabotEntry(
     'package-ecosystem': need.ecosystem,
     ...(need.directories.length === 1 ? { directory: need.directories[0] } : { directories: [...need.directories] }),
     schedule,
+    ...(need.excludePaths?.length ? { 'exclude-paths': [...need.excludePaths] } : {}),
     ...(settings.cooldownDays > 0 ? { cooldown: { 'default-days': settings.cooldownDays } } : {}),
     groups: { [GROUP[need.ecosystem]]: { patterns: ['*'] } },
   };
@@ -99,6 +100,9 @@ function entryLines(settings: DependabotSettings, need: DependabotNeed): string[
     ...(schedule.day ? [`    day: ${schedule.day}`] : []),
     ...(schedule.time ? [`    time: "${schedule.time}"`] : []),
     ...(schedule.timezone ? [`    timezone: ${JSON.stringify(schedule.timezone)}`] : []),
+    ...(need.excludePaths?.length
+      ? ['  exclude-paths:', ...need.excludePaths.map((path) => `    - ${JSON.stringify(path)}`)]
+      : []),
     ...(settings.cooldownDays > 0 ? ['  cooldown:', `    default-days: ${settings.cooldownDays}`] : []),
     '  groups:',
     `    ${GROUP[need.ecosystem]}:`,

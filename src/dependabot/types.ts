@@ -7,4 +7,6 @@ export type DependabotEcosystem = 'github-actions' | 'docker' | 'docker-compose'
 export interface DependabotNeed {
   readonly ecosystem: DependabotEcosystem;
   readonly directories: readonly string[];
+  /** Files Dependabot must leave alone (`exclude-paths`, relative to the root): workflows a generator owns. */
+  readonly excludePaths?: readonly string[];
 }

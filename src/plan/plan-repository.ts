@@ -20,6 +20,7 @@ import type { RefResolver } from '../resolve/types.js';
 import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { generatorOf } from '../workflow/generated.js';
 import type { UsesReference } from '../workflow/types.js';
 import { pinFiles, pinnedAsImageFile } from './pin-files.js';
 import type { FileToPin, PinnedFile } from './pin-files.js';
@@ -62,6 +63,8 @@ export interface RepositoryPlan {
   readonly ignoreBudgetSpent?: boolean;
   /** Workflows onboarded to actions.lock: their `uses:` are the lockfile's keys, so they are left as they are. */
   readonly lockedPaths?: readonly string[];
+  /** Workflows a generator owns (gh-aw's `*.lock.yml`), with the generator: never rewritten. */
+  readonly generated?: readonly { readonly path: string; readonly generator: string }[];
   /** Every workflow and action file of the snapshot as parsed, ignored and locked ones too. */
   readonly located: readonly FileToPin[];
   /** Undefined when the config turns the Dependabot entry off. */
@@ -140,9 +143,15 @@ export async function planRepository(
       ? [{ path: file.path, kind, text: file.text, located: file.located ?? locateUsesSites(file.text, kind) }]
       : [];
   });
+  const generated: { path: string; generator: string }[] = [];
   const files = located.filter((file) => {
     if (isLocked(file.path)) {
       lockedPaths.push(file.path);
+      return false;
+    }
+    const generator = generatorOf(file.text);
+    if (generator) {
+      generated.push({ path: file.path, generator });
       return false;
     }
     if (ignore.matches(file.path)) {
@@ -173,7 +182,14 @@ export async function planRepository(
     );
   const pinnedActions = pinned.filter((file) => fileKindOf(file.path) === 'action' && pinsRemote(file));
   const needs = [
-    ...(pinned.some(pinsRemote) ? [actionsNeed(pinnedActions.map((file) => file.path))] : []),
+    ...(pinned.some(pinsRemote)
+      ? [
+          actionsNeed(
+            pinnedActions.map((file) => file.path),
+            generated.filter((file) => fileKindOf(file.path) === 'workflow').map((file) => file.path),
+          ),
+        ]
+      : []),
     ...imageDependabotNeeds((images?.files ?? []).filter(holdsDigests)),
   ];
   const dependabot =
@@ -196,6 +212,7 @@ export async function planRepository(
     unreadable: snapshot.unreadable,
     ignoredPaths,
     lockedPaths,
+    ...(generated.length > 0 ? { generated } : {}),
     located,
     dependabot,
     changes,
