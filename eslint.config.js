@@ -20,7 +20,7 @@ export const LAYERS = [
   ['plan'], // pure planning: a repository's change, a set of files pinned
   ['dashboard', 'attention', 'rollout', 'command'],
   ['audit'],
-  ['dependabot', 'report'],
+  ['dependabot', 'report', 'pre-commit'],
   ['gate'],
   ['images'],
   ['rewrite'],
@@ -43,6 +43,7 @@ export const PURE = [
   'audit',
   'dependabot',
   'report',
+  'pre-commit',
   'gate',
   'images',
   'rewrite',

@@ -57,6 +57,7 @@ const GROUP: Record<DependabotEcosystem, string> = {
   docker: 'docker-images',
   'docker-compose': 'compose-images',
   helm: 'helm-charts',
+  'pre-commit': 'pre-commit-hooks',
 };
 
 /** The entry as data: what Dependabot reads. Cooldown uses only `default-days` (Actions has no semver cooldown). */

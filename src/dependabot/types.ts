@@ -1,7 +1,7 @@
 // What pinwarden asks of Dependabot: an ecosystem, and the folders its entry watches.
 
 /** Ecosystems whose entries pinwarden proposes: actions, and the images it pins by digest. */
-export type DependabotEcosystem = 'github-actions' | 'docker' | 'docker-compose' | 'helm';
+export type DependabotEcosystem = 'github-actions' | 'docker' | 'docker-compose' | 'helm' | 'pre-commit';
 
 /** An entry pinwarden wants: an ecosystem and the folders (repository-absolute, `/deploy`) it watches. */
 export interface DependabotNeed {

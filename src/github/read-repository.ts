@@ -12,6 +12,7 @@ import type { GitHubClient } from './github-client.js';
 import type { KeptImageRead } from './read-image-files.js';
 import { BLOB, blobTaker } from './blobs.js';
 import type { Blob } from './blobs.js';
+import { PRE_COMMIT_PATH } from '../pre-commit/locate-pre-commit.js';
 
 export const PIN_BRANCH = 'pinwarden/pin-actions';
 
@@ -40,6 +41,7 @@ const REPOSITORY_FIELDS = `
     dependabotYaml: object(expression: "HEAD:.github/dependabot.yaml") { ${BLOB} }
     config: object(expression: "HEAD:.github/pinwarden.yml") { ${BLOB} }
     actionsLock: object(expression: "HEAD:.github/workflows/actions.lock") { ${BLOB} }
+    preCommit: object(expression: "HEAD:.pre-commit-config.yaml") { ${BLOB} }
     pinBranch: ref(qualifiedName: "refs/heads/${PIN_BRANCH}") { id target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
     pullRequests(headRefName: "${PIN_BRANCH}", first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state url title body comments(last: 30) { nodes { body } } }
@@ -95,6 +97,8 @@ interface RepositoryFields {
   readonly dependabotYaml: Blob | null;
   readonly config: Blob | null;
   readonly actionsLock: Blob | null;
+  /** Absent from answers made before pinwarden read it (a fleet's older pre-reads). */
+  readonly preCommit?: Blob | null;
   readonly pinBranch: {
     readonly id: string;
     readonly target: {
@@ -148,6 +152,8 @@ export type RepositoryRead =
       readonly configText: string | undefined;
       /** `.github/workflows/actions.lock`, when the repository has one. */
       readonly actionsLock: SnapshotFile | undefined;
+      /** `.pre-commit-config.yaml`, when the repository has one. */
+      readonly preCommit?: SnapshotFile | undefined;
       readonly pinBranch: PinBranchState | undefined;
       /** The newest pull request from pinwarden's branch, whatever its state. */
       readonly pullRequest: ExistingPullRequest | undefined;
@@ -286,6 +292,9 @@ function parseRepository(repository: RepositoryFields): RepositoryRead {
     configText: repository.config?.text ?? undefined,
     actionsLock:
       repository.actionsLock?.text != null ? { path: ACTIONS_LOCK_PATH, text: repository.actionsLock.text } : undefined,
+    ...(repository.preCommit?.text != null
+      ? { preCommit: { path: PRE_COMMIT_PATH, text: repository.preCommit.text } }
+      : {}),
     pinBranch:
       branch && repository.pinBranch
         ? {

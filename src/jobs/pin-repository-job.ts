@@ -104,6 +104,7 @@ export async function runRepositoryJob(
     unreadable: [...read.unreadable, ...(imageRead?.unreadable ?? [])],
     dependabot: read.dependabot,
     actionsLock: read.actionsLock,
+    ...(read.preCommit ? { preCommit: read.preCommit } : {}),
     ...(imageRead
       ? {
           imageFiles: imageRead.files,

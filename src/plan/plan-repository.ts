@@ -21,6 +21,9 @@ import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { generatorOf } from '../workflow/generated.js';
+import { pinPreCommit, preCommitRequests } from '../pre-commit/pin-pre-commit.js';
+import type { PinnedPreCommit } from '../pre-commit/pin-pre-commit.js';
+import { PRE_COMMIT_PATH } from '../pre-commit/locate-pre-commit.js';
 import type { UsesReference } from '../workflow/types.js';
 import { pinFiles, pinnedAsImageFile } from './pin-files.js';
 import type { FileToPin, PinnedFile } from './pin-files.js';
@@ -41,6 +44,8 @@ export interface RepositorySnapshot {
   readonly dependabot: SnapshotFile | undefined;
   /** `.github/workflows/actions.lock`, GitHub's workflow lockfile, when the repository has one. */
   readonly actionsLock?: SnapshotFile | undefined;
+  /** `.pre-commit-config.yaml`, when the repository has one. */
+  readonly preCommit?: SnapshotFile | undefined;
   /** Files that name container images (Dockerfiles, manifests, charts, …), when they were read. */
   readonly imageFiles?: readonly ImageFile[];
   /** What the read of image files left out as a whole. */
@@ -73,6 +78,8 @@ export interface RepositoryPlan {
   readonly changes: readonly FileChange[];
   /** The image pass: undefined when images are off or no registry can be asked. */
   readonly images?: RepositoryImages;
+  /** pre-commit's hooks from GitHub, pinned in its frozen form; undefined without a config. */
+  readonly preCommit?: PinnedPreCommit;
 }
 
 export interface RepositoryImages {
@@ -109,6 +116,11 @@ export function filesLeftAlone(plan: RepositoryPlan): FileLeftAlone[] {
       file.status === 'rejected' ? [{ path: file.path, why: 'rejected' as const, detail: file.problem }] : [],
     ),
     ...plan.unreadable.map((file) => ({ path: file.path, why: 'unread' as const, detail: file.reason })),
+    ...(plan.preCommit?.status === 'unreadable'
+      ? [{ path: PRE_COMMIT_PATH, why: 'unparseable' as const, detail: plan.preCommit.error }]
+      : plan.preCommit?.status === 'rejected'
+        ? [{ path: PRE_COMMIT_PATH, why: 'rejected' as const, detail: plan.preCommit.problem }]
+        : []),
     // Image files on their own (a workflow whose YAML does not parse is said once, above).
     ...(plan.images?.files ?? []).flatMap((file): FileLeftAlone[] =>
       file.status === 'unreadable' && file.kind !== 'workflow' && file.kind !== 'action'
@@ -172,6 +184,11 @@ export async function planRepository(
       ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver, ignore)
       : undefined;
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
+  const preCommit =
+    snapshot.preCommit && !ignore.matches(snapshot.preCommit.path)
+      ? pinPreCommit(snapshot.preCommit.text, await resolver.resolve(preCommitRequests(snapshot.preCommit.text)))
+      : undefined;
+  if (preCommit?.status === 'rewritten') finalText.set(snapshot.preCommit!.path, preCommit.text);
   // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned,
   // and for the folders whose images hold a digest once this merges.
   const pinsRemote = (file: PinnedFile) =>
@@ -191,6 +208,9 @@ export async function planRepository(
         ]
       : []),
     ...imageDependabotNeeds((images?.files ?? []).filter(holdsDigests)),
+    ...(preCommit && 'entries' in preCommit && preCommit.entries.some((entry) => entry.action !== 'skip')
+      ? [{ ecosystem: 'pre-commit' as const, directories: ['/'] }]
+      : []),
   ];
   const dependabot =
     config.dependabot.enabled && needs.length > 0
@@ -213,6 +233,7 @@ export async function planRepository(
     ignoredPaths,
     lockedPaths,
     ...(generated.length > 0 ? { generated } : {}),
+    ...(preCommit ? { preCommit } : {}),
     located,
     dependabot,
     changes,

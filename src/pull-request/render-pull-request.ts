@@ -68,6 +68,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   }
 
   sections.push(...imagesSection(plan.images, fitRows));
+  sections.push(...preCommitSection(plan.preCommit));
 
   const repairs = plan.pinned.flatMap((file) =>
     'plan' in file && file.status === 'rewritten'
@@ -320,4 +321,25 @@ function fitRows(rows: readonly string[], budget: number): string[] {
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
+}
+
+/** pre-commit's hooks: each rev frozen to its commit, and what was left with the reason. */
+function preCommitSection(pinned: RepositoryPlan['preCommit']): string[] {
+  if (!pinned || !('entries' in pinned)) return [];
+  const pins = pinned.entries.flatMap((entry) => (entry.action === 'pin' ? [entry] : []));
+  const skipped = pinned.entries.flatMap((entry) => (entry.action === 'skip' ? [entry] : []));
+  if (pins.length === 0 && skipped.length === 0) return [];
+  return [
+    '',
+    `### pre-commit hooks: ${count(pins.length, 'rev')} frozen to a commit`,
+    'A hook\u2019s `rev:` is a tag, and a tag can be moved: each is pinned to the commit it names, in the form `pre-commit autoupdate --freeze` writes, which Dependabot\u2019s `pre-commit` ecosystem keeps current.',
+    ...pins.map(
+      (pin) =>
+        `- ${inlineCode(`${pin.hook.owner}/${pin.hook.repo}`)} line ${pin.hook.rev.line}: ${inlineCode(pin.hook.rev.value)} \u2192 ${inlineCode(pin.after)}`,
+    ),
+    ...skipped.map(
+      (entry) =>
+        `- ${inlineCode(`${entry.hook.owner}/${entry.hook.repo}`)} line ${entry.hook.rev.line}: ${inlineCode(entry.hook.rev.value)} left as it is: ${safeText(entry.reason)}`,
+    ),
+  ];
 }
