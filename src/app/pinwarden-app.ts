@@ -16,6 +16,7 @@ import type { HandlerServices } from '../handlers/services.js';
 import type { JobOutcome } from '../jobs/job-outcome.js';
 import { OrgDashboards } from '../jobs/org-dashboard.js';
 import { answerPinCommand } from '../jobs/pin-command.js';
+import { createPinAlso } from '../jobs/pin-also.js';
 import { pullRequestChecks } from '../jobs/pull-request-checks.js';
 import { queueWork } from '../jobs/queue-work.js';
 import { createInMemoryRunQueue } from '../queue/in-memory-run-queue.js';
@@ -112,6 +113,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
     };
     const submit = (request: Parameters<HandlerServices['submit']>[0]) =>
       queue!.submit({ ...request, priority: queuePriority(request.trigger) });
+    const pinAlso = createPinAlso(submit);
 
     const createQueue =
       options.runQueue ??
@@ -128,6 +130,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
           ...facts(installationId, github),
           log,
           webUrl: options.webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl),
+          pinAlso: pinAlso(installationId),
           dryRun: options.dryRun ?? false,
         }),
         scanDeps: (installationId, github, log) => ({

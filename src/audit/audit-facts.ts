@@ -29,8 +29,10 @@ export interface ManifestQuestion {
   readonly owner: string;
   readonly repo: string;
   readonly sha: string;
-  /** The action's folder in its repository (`init` of `github/codeql-action/init`), if any. */
+  /** The action's folder in its repository (`init` of `github/codeql-action/init`), if any; a reusable workflow's file. */
   readonly path: string | undefined;
+  /** `workflow`: `path` is a reusable workflow's file, read as it is; else the action.yml in `path`. */
+  readonly kind?: 'action' | 'workflow';
 }
 
 export interface AuditFacts extends RefResolver {
@@ -70,7 +72,8 @@ export function reachabilityKey(question: Pick<ReachabilityQuestion, 'owner' | '
 }
 
 export function manifestKey(question: ManifestQuestion): string {
-  return `${question.owner}/${question.repo}/${question.path ?? ''}@${question.sha}`.toLowerCase();
+  const kind = question.kind === 'workflow' ? 'workflow:' : '';
+  return `${kind}${question.owner}/${question.repo}/${question.path ?? ''}@${question.sha}`.toLowerCase();
 }
 
 /** Severity words as GitHub's two APIs spell them (REST `medium`, GraphQL `MODERATE`). */

@@ -57,6 +57,8 @@ export interface AuditReport {
   readonly notes: string[];
   /** Whether GitHub's "require full-length commit SHA" policy would let these workflows run. */
   readonly requireFullShaPolicy: { readonly ready: boolean; readonly blockers: readonly string[] };
+  /** The repositories of called workflows that hold blockers: a pinning pull request there fixes them. */
+  readonly calledWorkflowRepositories: readonly { readonly owner: string; readonly repo: string }[];
 }
 
 /** A plain resolver as audit facts: nothing known beyond what refs name (said in the notes). */
@@ -206,6 +208,7 @@ export async function auditFiles(
     ),
     notes,
     requireFullShaPolicy: { ready: blockers.length === 0, blockers },
+    calledWorkflowRepositories: transitive.blockedWorkflowRepositories,
   };
 }
 

@@ -31,7 +31,11 @@ export function createTableAuditFacts(
         questions.map((question) => {
           const files = refsOf(question.owner, question.repo)?.files?.[question.sha];
           const folder = question.path ? `${question.path}/` : '';
-          return [manifestKey(question), files?.[`${folder}action.yml`] ?? files?.[`${folder}action.yaml`]] as const;
+          const text =
+            question.kind === 'workflow'
+              ? files?.[question.path ?? '']
+              : (files?.[`${folder}action.yml`] ?? files?.[`${folder}action.yaml`]);
+          return [manifestKey(question), text] as const;
         }),
       );
     },

@@ -1,7 +1,8 @@
-// Actions called inside the actions a workflow uses: each composite action's action.yml is read
-// at the commit the workflow runs (cached by repository and commit), its own `uses:` checked, and
-// those followed in turn, three levels deep. A SHA-pinned wrapper that calls `setup-trivy@v0.2.1`
-// ran whatever that tag named; GitHub's "require full-length commit SHA" policy fails such runs.
+// Actions called inside the actions and reusable workflows a workflow uses: each composite action's
+// action.yml, and each called workflow's file, is read at the commit the workflow runs (cached by
+// repository and commit), its own `uses:` checked, and those followed in turn, three levels deep.
+// A SHA-pinned wrapper that calls `setup-trivy@v0.2.1` ran whatever that tag named; GitHub's
+// "require full-length commit SHA" policy fails such runs, inside a called workflow too.
 import { LRUCache } from 'lru-cache';
 import { gateReference } from '../gate/gate.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
@@ -36,6 +37,8 @@ export interface TransitiveResult {
   readonly findings: Finding[];
   /** Nested references a "require full-length commit SHA" policy would refuse. */
   readonly policyBlockers: string[];
+  /** The reusable workflows' repositories holding such references: where a pinning pull request fixes them. */
+  readonly blockedWorkflowRepositories: readonly { readonly owner: string; readonly repo: string }[];
 }
 
 export async function scanTransitive(
@@ -46,8 +49,9 @@ export async function scanTransitive(
 ): Promise<TransitiveResult> {
   const findings: Finding[] = [];
   const policyBlockers = new Set<string>();
+  const blockedWorkflows = new Map<string, { owner: string; repo: string }>();
   let frontier: Step[] = roots.flatMap((root) =>
-    root.reference.ref.kind === 'action'
+    isFollowed(root.reference.ref)
       ? [{ root, ref: root.reference.ref as RemoteRef, sha: root.sha, chain: [root.reference.site.value] }]
       : [],
   );
@@ -57,7 +61,7 @@ export async function scanTransitive(
     for (const step of frontier) questions.set(manifestKey(question(step)), question(step));
     const manifests = await facts.manifests([...questions.values()]);
     const nested = frontier.flatMap((step) =>
-      remoteReferencesOf(manifestKey(question(step)), manifests.get(manifestKey(question(step)))).map((reference) => ({
+      remoteReferencesOf(step, manifests.get(manifestKey(question(step)))).map((reference) => ({
         step,
         reference,
       })),
@@ -78,35 +82,63 @@ export async function scanTransitive(
       const sha = ref.refKind === 'full-sha' ? ref.ref : resolution?.status === 'resolved' ? resolution.sha : undefined;
       const chain = [...step.chain, reference.site.value];
       findings.push(...nestedFindings(step, reference, chain, index, sha));
-      if (!gateReference(reference).passes)
-        policyBlockers.add(`${step.ref.owner}/${step.ref.repo}@${step.sha.slice(0, 12)} calls ${reference.site.value}`);
-      const key = `${repositoryOf(ref)}@${sha}`.toLowerCase();
-      if (sha && ref.kind === 'action' && !seen.has(key)) {
+      if (!gateReference(reference).passes) {
+        policyBlockers.add(`${calledAs(step)} calls ${reference.site.value}`);
+        if (step.ref.kind === 'reusable-workflow')
+          blockedWorkflows.set(`${step.ref.owner}/${step.ref.repo}`.toLowerCase(), {
+            owner: step.ref.owner,
+            repo: step.ref.repo,
+          });
+      }
+      const key = `${repositoryOf(ref)}/${ref.path ?? ''}@${sha}`.toLowerCase();
+      if (sha && isFollowed(ref) && !seen.has(key)) {
         seen.add(key);
         next.push({ root: step.root, ref, sha, chain });
       }
     }
     frontier = next;
   }
-  return { findings, policyBlockers: [...policyBlockers].sort() };
+  return {
+    findings,
+    policyBlockers: [...policyBlockers].sort(),
+    blockedWorkflowRepositories: [...blockedWorkflows.values()],
+  };
 }
 
 // A manifest at a commit never changes: its parse is kept (an installation's repositories use the
 // same actions, and parsing them again for every repository was most of the audit's time).
 const parsedManifests = new LRUCache<string, { references: UsesReference[] }>({ max: 5_000 });
 
-function remoteReferencesOf(key: string, text: string | undefined): UsesReference[] {
+/** What the policy follows: composite actions and reusable workflows (a Docker action runs no `uses:`). */
+function isFollowed(ref: UsesReference['ref']): boolean {
+  return ref.kind === 'action' || ref.kind === 'reusable-workflow';
+}
+
+/** `owner/repo@sha` of an action, `owner/repo/.github/workflows/x.yml@sha` of a called workflow. */
+function calledAs(step: Step): string {
+  const path = step.ref.kind === 'reusable-workflow' && step.ref.path ? `/${step.ref.path}` : '';
+  return `${step.ref.owner}/${step.ref.repo}${path}@${step.sha.slice(0, 12)}`;
+}
+
+function remoteReferencesOf(step: Step, text: string | undefined): UsesReference[] {
   if (text === undefined) return [];
+  const key = manifestKey(question(step));
   const cached = parsedManifests.get(key);
   if (cached) return cached.references;
-  const located = locateUsesSites(text, 'action');
+  const located = locateUsesSites(text, step.ref.kind === 'reusable-workflow' ? 'workflow' : 'action');
   const references = located.ok ? located.references.filter((reference) => isRemoteRef(reference.ref)) : [];
   parsedManifests.set(key, { references });
   return references;
 }
 
 function question(step: Step): ManifestQuestion {
-  return { owner: step.ref.owner, repo: step.ref.repo, sha: step.sha, path: step.ref.path };
+  return {
+    owner: step.ref.owner,
+    repo: step.ref.repo,
+    sha: step.sha,
+    path: step.ref.path,
+    ...(step.ref.kind === 'reusable-workflow' ? { kind: 'workflow' as const } : {}),
+  };
 }
 
 function nestedFindings(
@@ -117,7 +149,7 @@ function nestedFindings(
   sha: string | undefined,
 ): Finding[] {
   const at = { path: step.root.path, line: step.root.reference.site.line, uses: step.root.reference.site.value };
-  const inside = `inside ${chain.slice(0, -1).join(' → ')}'s action.yml`;
+  const inside = `inside ${chain.slice(0, -1).join(' → ')}${step.ref.kind === 'reusable-workflow' ? ' (a called workflow)' : "'s action.yml"}`;
   const known = checkKnownCompromised(step.root.path, reference, index, sha).map((finding): Finding => ({
     ...finding,
     ...at,

@@ -222,13 +222,18 @@ export function createGitHubAuditFacts(client: GraphqlClient, resolver: RefResol
       });
       for (const batch of batches(unknown)) {
         const fields = batch.map((question, index) => {
+          const blob = (path: string) =>
+            `object(expression: ${text(`${question.sha}:${path}`)}) { ... on Blob { text } }`;
           const folder = question.path ? `${question.path}/` : '';
-          const blob = (name: string) =>
-            `object(expression: ${text(`${question.sha}:${folder}${name}`)}) { ... on Blob { text } }`;
-          return `  m${index}: repository(owner: ${text(question.owner)}, name: ${text(question.repo)}) { yml: ${blob('action.yml')} yaml: ${blob('action.yaml')} }`;
+          // A reusable workflow is its file; an action, its folder's action.yml or action.yaml.
+          const files =
+            question.kind === 'workflow'
+              ? `yml: ${blob(question.path ?? '')}`
+              : `yml: ${blob(`${folder}action.yml`)} yaml: ${blob(`${folder}action.yaml`)}`;
+          return `  m${index}: repository(owner: ${text(question.owner)}, name: ${text(question.repo)}) { ${files} }`;
         });
         const data = await partial<
-          Record<string, { yml: { text: string | null } | null; yaml: { text: string | null } | null } | null>
+          Record<string, { yml: { text: string | null } | null; yaml?: { text: string | null } | null } | null>
         >(client, `query pinwardenManifests {\n${fields.join('\n')}\n}`);
         batch.forEach((question, index) => {
           const answer = data?.[`m${index}`];

@@ -13,8 +13,7 @@ import type { KeptImageRead } from './read-image-files.js';
 import { BLOB, blobTaker } from './blobs.js';
 import type { Blob } from './blobs.js';
 import { PRE_COMMIT_PATH } from '../pre-commit/locate-pre-commit.js';
-
-export const PIN_BRANCH = 'pinwarden/pin-actions';
+import { PIN_BRANCH } from '../pull-request/render-pull-request.js';
 
 const FOLDER = (depth: number): string =>
   `... on Tree { entries { path type object { ${BLOB} ${depth > 1 ? FOLDER(depth - 1) : ''} } } }`;

@@ -8,7 +8,7 @@ import type { PullRequestDecision } from '../pull-request/decide-pull-request.js
 import type { PullRequestText } from '../pull-request/render-pull-request.js';
 import type { GitHubClient } from './github-client.js';
 import { statusOf } from './github-client.js';
-import { PIN_BRANCH } from './read-repository.js';
+import { PIN_BRANCH } from '../pull-request/render-pull-request.js';
 
 export interface RepositoryTarget {
   readonly owner: string;

@@ -50,6 +50,8 @@ export interface RepositoryJobDeps {
   readonly imageResolverFor?: ImageResolverFor;
   /** Pin-time trust (the installation's); without it, tags are written as they resolve. */
   readonly trust?: PinTrust;
+  /** Asks for a pinning run of another repository of the installation (a called workflow's). */
+  readonly pinAlso?: (repository: { readonly owner: string; readonly name: string }) => Promise<void>;
 }
 
 /** `preRead`: the repository as an installation's batched read found it, when still current. */
@@ -123,19 +125,27 @@ export async function runRepositoryJob(
   // The audit of what the default branch holds: said at the top of the pull request and, when
   // high or critical, in the repository's findings issue (closed once the findings are gone).
   const audited = auditedFiles(plan, snapshot.actionsLock);
+  const audit = deps.auditFacts
+    ? await auditFiles(audited, deps.auditFacts, undefined, {
+        staysOnTag: config.config.must_stay_on_tag,
+        ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config.config) } } : {}),
+      })
+    : undefined;
   const findings = deps.auditFacts
     ? [
         ...(await checkExfiltrationRepositories(owner, deps.auditFacts)),
         ...(await checkExposure(owner, name, audited, deps.auditFacts)).findings,
-        ...(
-          await auditFiles(audited, deps.auditFacts, undefined, {
-            staysOnTag: config.config.must_stay_on_tag,
-            ...(deps.trust ? { trust: { trust: deps.trust, policy: trustPolicyOf(config.config) } } : {}),
-          })
-        ).findings,
+        ...(audit?.findings ?? []),
         ...auditRepositoryImages(plan),
       ]
     : [];
+  // Called workflows of this organisation that GitHub's SHA policy would refuse: pinned there, in
+  // their own pull request, which this one links.
+  const calledHere = (audit?.calledWorkflowRepositories ?? []).filter(
+    (called) => called.owner.toLowerCase() === owner.toLowerCase() && called.repo.toLowerCase() !== name.toLowerCase(),
+  );
+  if (!deps.dryRun && deps.pinAlso)
+    for (const called of calledHere) await deps.pinAlso({ owner: called.owner, name: called.repo });
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
     const decision = decideIssue(
@@ -164,7 +174,13 @@ export async function runRepositoryJob(
     plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length +
     imageFiles.flatMap((file) => imageGateFailuresAfterPinning(file)).length;
   const fingerprint = planFingerprint(read.headSha, plan.changes);
-  const text = renderPullRequest({ plan, title: config.config.pull_request.title, webUrl: deps.webUrl, findings });
+  const text = renderPullRequest({
+    plan,
+    title: config.config.pull_request.title,
+    webUrl: deps.webUrl,
+    findings,
+    ...(calledHere.length > 0 ? { calledWorkflows: calledHere } : {}),
+  });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
   const decision = decidePullRequest({
     trigger,

@@ -26,6 +26,9 @@ export interface PullRequestText {
   readonly commitMessage: string;
 }
 
+/** The branch pinwarden's pull request comes from, in every repository. */
+export const PIN_BRANCH = 'pinwarden/pin-actions';
+
 export interface RenderInput {
   readonly plan: RepositoryPlan;
   readonly title: string;
@@ -33,6 +36,8 @@ export interface RenderInput {
   readonly webUrl: string;
   /** The audit's findings for the repository, said first. */
   readonly findings?: readonly Finding[];
+  /** Repositories of this organisation whose called workflows GitHub's SHA policy would refuse: pinned in their own pull requests. */
+  readonly calledWorkflows?: readonly { readonly owner: string; readonly repo: string }[];
 }
 
 const WHY =
@@ -69,6 +74,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 
   sections.push(...imagesSection(plan.images, fitRows));
   sections.push(...preCommitSection(plan.preCommit));
+  sections.push(...calledWorkflowsSection(input.calledWorkflows ?? [], input.webUrl));
 
   const repairs = plan.pinned.flatMap((file) =>
     'plan' in file && file.status === 'rewritten'
@@ -340,6 +346,20 @@ function preCommitSection(pinned: RepositoryPlan['preCommit']): string[] {
     ...skipped.map(
       (entry) =>
         `- ${inlineCode(`${entry.hook.owner}/${entry.hook.repo}`)} line ${entry.hook.rev.line}: ${inlineCode(entry.hook.rev.value)} left as it is: ${safeText(entry.reason)}`,
+    ),
+  ];
+}
+
+/** Called workflows of the organisation that hold references the SHA policy refuses, and where they get pinned. */
+function calledWorkflowsSection(called: NonNullable<RenderInput['calledWorkflows']>, webUrl: string): string[] {
+  if (called.length === 0) return [];
+  return [
+    '',
+    '### Called workflows',
+    'GitHub\u2019s \u201crequire full-length commit SHA\u201d policy also refuses a run on a tag or a branch inside the reusable workflows it calls. These repositories of the organisation hold such references; pinwarden pins each in a pull request of its own (where it is installed), and this repository\u2019s pin of the workflow can move to that commit once it merges:',
+    ...called.map(
+      ({ owner, repo }) =>
+        `- ${inlineCode(`${owner}/${repo}`)}: [its pinning pull request](${webUrl}/${urlSegment(owner)}/${urlSegment(repo)}/pulls?q=is%3Apr+head%3A${encodeURIComponent(PIN_BRANCH)})`,
     ),
   ];
 }

@@ -26,7 +26,7 @@ import type { LocalApp } from '../../src/dev/local-run/start-local-app.js';
 import { installationCreated, issueCommentCreated } from '../../src/dev/local-run/webhook-payloads.js';
 import { createPreReads } from '../../src/queue/pre-reads.js';
 import type { PreReads } from '../../src/queue/pre-reads.js';
-import { PIN_BRANCH } from '../../src/github/read-repository.js';
+import { PIN_BRANCH } from '../../src/pull-request/render-pull-request.js';
 import type { RepositoryRead } from '../../src/github/read-repository.js';
 import { KYVERNO_POLICIES } from '../../src/images/kyverno-policies.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';

@@ -10,7 +10,7 @@ import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { startFakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
 import type { FakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../src/images/registry/images-file.js';
-import { PIN_BRANCH } from '../../src/github/read-repository.js';
+import { PIN_BRANCH } from '../../src/pull-request/render-pull-request.js';
 import { installationCreated } from '../../src/dev/local-run/webhook-payloads.js';
 import { useAppBench } from '../support/app-harness.js';
 import { fixturesDir } from '../support/paths.js';

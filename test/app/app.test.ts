@@ -27,7 +27,7 @@ import {
   issueCommentCreated,
   push,
 } from '../../src/dev/local-run/webhook-payloads.js';
-import { PIN_BRANCH } from '../../src/github/read-repository.js';
+import { PIN_BRANCH } from '../../src/pull-request/render-pull-request.js';
 import { fixturesDir } from '../support/paths.js';
 import { renderedText } from '../support/rendered.js';
 import { createTokenOctokit } from '../../src/github/create-octokit.js';

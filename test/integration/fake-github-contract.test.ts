@@ -16,7 +16,8 @@ import {
   openPullRequest,
   seedRepository,
 } from '../../src/dev/fake-github/fake-state.js';
-import { PIN_BRANCH, READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/github/read-repository.js';
+import { READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/github/read-repository.js';
+import { PIN_BRANCH } from '../../src/pull-request/render-pull-request.js';
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';

@@ -14,7 +14,7 @@ import { loadRefsDir } from '../../cli/load-refs.js';
 import { renderUnifiedDiff } from '../../report/render-diff.js';
 import { startLocalApp } from '../local-run/start-local-app.js';
 import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '../local-run/webhook-payloads.js';
-import { PIN_BRANCH } from '../../github/read-repository.js';
+import { PIN_BRANCH } from '../../pull-request/render-pull-request.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../images/registry/images-file.js';
 

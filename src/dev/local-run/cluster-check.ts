@@ -7,7 +7,7 @@ import { createFakeState, seedRepository } from '../fake-github/fake-state.js';
 import { startFakeGitHub } from '../fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../cli/load-refs.js';
 import { GITHUB_CONTENT_LIMITS } from '../../github/content-budget.js';
-import { PIN_BRANCH } from '../../github/read-repository.js';
+import { PIN_BRANCH } from '../../pull-request/render-pull-request.js';
 import { pullRequestsOf, registryMirror } from './cluster.js';
 import { installationCreated } from './webhook-payloads.js';
 import { startLocalApp } from './start-local-app.js';
