@@ -3,7 +3,7 @@
 // is nothing to pin. The maintainer is told where they look, in one issue per repository, edited
 // when the problems change and closed by pinwarden when they are gone. Plain data in and out.
 import { createHash } from 'node:crypto';
-import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+import { inlineCode, safeMessage } from '../markdown/safe-markdown.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
 
 export const ATTENTION_LABEL = 'pinwarden';
@@ -110,7 +110,7 @@ function configLines(report: Extract<AttentionReport, { kind: 'config-invalid' }
   return [
     `pinwarden did nothing for this repository: ${inlineCode(report.configPath)} is invalid (or a file it extends is). Fix it and push; pinwarden runs again on that push.`,
     '',
-    ...capped(report.problems.map((problem) => `- ${safeText(problem)}`)),
+    ...capped(report.problems.map((problem) => `- ${safeMessage(problem)}`)),
   ];
 }
 
@@ -119,7 +119,7 @@ function leftAloneLines(report: Extract<AttentionReport, { kind: 'files-left-alo
     'pinwarden found nothing it could pin, but it could not read these files, so references in them were not checked or pinned:',
     '',
     ...capped(
-      report.files.map(({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`),
+      report.files.map(({ path, detail }) => `- ${inlineCode(path)}: ${safeMessage(detail.split('\n')[0] ?? detail)}`),
     ),
   ];
 }

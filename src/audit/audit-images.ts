@@ -53,7 +53,7 @@ export function auditImages(
         ...at,
         check: 'known-compromised',
         severity: 'critical',
-        message: `a known-compromised image: ${bad.incident.title} (${bad.incident.advisories.join(', ')}); anything that ran it had its secrets exposed`,
+        message: `a known-compromised image: ${bad.incident.title} (${bad.incident.advisories.join(', ')}); anything that ran it had its secrets exposed${bad.incident.replacement ? `. Use \`${bad.incident.replacement}\` instead (the advisory's known-safe version)` : ''}`,
         evidence: { incident: bad.incident.id, matched: bad.why, sources: bad.incident.sources },
       });
     }

@@ -2,26 +2,36 @@
 // pinning pull request, and the body of the repository's findings issue, which says what to do —
 // which runs and hours to check, which secrets to rotate. Everything from a repository is
 // rendered as text (safe-markdown).
-import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+import { inlineCode, safeMessage, safeText } from '../markdown/safe-markdown.js';
+import { imagePathsAmong } from '../images/image-file-kind.js';
+import { fileKindOf } from '../workflow/file-kind.js';
 import { count } from '../report/words.js';
 import type { Finding } from './types.js';
-import { isSerious } from './types.js';
+import { isSerious, severityRank } from './types.js';
 
 const MAX_LISTED = 60;
 
 function findingLine(finding: Finding): string {
-  return `- **${finding.severity}** ${inlineCode(finding.path)}${finding.line > 0 ? ` line ${finding.line}` : ''} (${finding.check}): ${safeText(finding.message)}`;
+  return `- **${finding.severity}** ${inlineCode(finding.path)}${finding.line > 0 ? ` line ${finding.line}` : ''} (${finding.check}): ${safeMessage(finding.message)}`;
 }
 
-function listed(findings: readonly Finding[]): string[] {
+/** Critical first, then by file and line. */
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  return findings.toSorted(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
+  );
+}
+
+function listed(unsorted: readonly Finding[]): string[] {
+  const findings = bySeverity(unsorted);
   const lines = findings.slice(0, MAX_LISTED).map(findingLine);
   return findings.length > MAX_LISTED
     ? [...lines, `- … and ${findings.length - MAX_LISTED} more; \`pinwarden audit\` lists them all.`]
     : lines;
 }
 
-/** The pull request's section; empty when there is nothing to say. */
-export function findingsSection(findings: readonly Finding[]): string[] {
+/** The pull request's section; empty when there is nothing to say. `issueUrl`: the findings issue. */
+export function findingsSection(findings: readonly Finding[], issueUrl?: string): string[] {
   // What the pull request itself pins is in its table; the section says what pinning cannot fix.
   const shown = findings.filter((finding) => finding.severity !== 'info' && finding.check !== 'unpinned');
   if (shown.length === 0) return [];
@@ -29,7 +39,7 @@ export function findingsSection(findings: readonly Finding[]): string[] {
   return [
     '### Security findings',
     serious > 0
-      ? `${serious} serious: see the issue pinwarden opened for what to do.`
+      ? `${serious} serious: see ${issueUrl ? `[the issue pinwarden opened](${issueUrl})` : 'the issue pinwarden opened'} for what to do.`
       : 'Nothing serious; worth a look.',
     '',
     ...listed(shown),
@@ -62,12 +72,14 @@ export function findingsIssueLines(
   const secrets = [
     ...new Set(
       paths.flatMap((path) =>
-        [...(textOf(path) ?? '').matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
+        [...(textOf(path) ?? '').matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)]
+          .map((match) => match[1]!)
+          .filter((name) => name.toUpperCase() !== 'GITHUB_TOKEN'),
       ),
     ),
   ].sort();
   return [
-    `pinwarden's audit found ${count(serious.length, 'high or critical problem')} in this repository's workflows.`,
+    `pinwarden's audit found ${count(serious.length, 'high or critical problem')} in this repository's ${kindWords(paths)}.`,
     '',
     '### What to do',
     ...[...windows.values()].map(
@@ -79,10 +91,35 @@ export function findingsIssueLines(
             ', ',
           )} from ${window.start} to ${window.end} UTC (${safeText(window.precision)}): a run in those hours ran the malicious code.`,
     ),
-    `- Treat as stolen every secret those workflows could read, and rotate it: ${[...secrets.map((name) => inlineCode(name)), inlineCode('GITHUB_TOKEN')].join(', ')}${secrets.length === 0 ? ' (no other `secrets.` named in them; check environment and organisation secrets too)' : ', and any environment or organisation secret they reach'}.`,
+    // GITHUB_TOKEN expires with its job: there is nothing to rotate.
+    secrets.length > 0
+      ? `- Treat as stolen every secret those files could read, and rotate it: ${secrets.map((name) => inlineCode(name)).join(', ')}, and any environment or organisation secret they reach.`
+      : '- Treat as stolen every environment and organisation secret those files could read, and rotate it (they name no `secrets.` themselves).',
     '- Remove or re-pin the references below; the pinning pull request never writes a known-bad pin.',
     '',
     '### Findings',
     ...listed(serious),
   ];
 }
+
+/** What the files are, in words (`workflows and compose files`): the findings are not all in workflows. */
+function kindWords(paths: readonly string[]): string {
+  const words = new Set(
+    paths.map((path) => {
+      const kind = fileKindOf(path) ?? imagePathsAmong([path])[0]?.kind;
+      return KIND_WORDS[kind ?? ''] ?? 'files';
+    }),
+  );
+  const list = [...words];
+  return list.length <= 1 ? (list[0] ?? 'files') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
+}
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  workflow: 'workflows',
+  action: 'actions',
+  dockerfile: 'Dockerfiles',
+  compose: 'compose files',
+  kustomization: 'kustomizations',
+  'helm-values': 'chart values',
+  'maybe-kubernetes': 'Kubernetes manifests',
+};

@@ -16,6 +16,8 @@ const Incident = z
     digests: z.array(z.string().regex(/^sha256:[0-9a-f]{64}$/)).optional(),
     /** When `latest` served the bad image: a `latest` reference was exposed then. */
     latestDuring: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict().optional(),
+    /** The tag to use instead: the advisory's known-safe version. */
+    replacement: z.string().min(1).optional(),
     sources: z.array(z.url()).min(1),
   })
   .strict();

@@ -73,11 +73,12 @@ function planOne(
     return {
       action: 'skip',
       located,
-      reason: `${located.site.cannotEdit ?? 'it cannot be rewritten in place'}; its digest is ${answer.digest}`,
+      reason: `${located.site.cannotEdit ?? 'it cannot be rewritten in place'}; its digest is \`${answer.digest}\``,
     };
   const after = `${located.site.written}@${answer.digest}`;
   const edits = editsFor(located.site.edit, located.site.written, answer.digest);
-  if (typeof edits === 'string') return { action: 'skip', located, reason: `${edits}; its digest is ${answer.digest}` };
+  if (typeof edits === 'string')
+    return { action: 'skip', located, reason: `${edits}; its digest is \`${answer.digest}\`` };
   return { action: 'pin', located, digest: answer.digest, after, edits, latest: isLatest(image) };
 }
 
@@ -117,5 +118,8 @@ function editsFor(edit: ImageEdit, written: string, digest: string): TextEdit[] 
 }
 
 function refusal(bad: BadImage): string {
-  return `refused: a known-compromised image (${bad.incident.title}; ${bad.incident.advisories.join(', ')}); use a version released after the incident`;
+  const instead = bad.incident.replacement
+    ? `use \`${bad.incident.replacement}\`, the advisory's known-safe version, or one released after the incident`
+    : 'use a version released after the incident';
+  return `refused: a known-compromised image (${bad.incident.title}; ${bad.incident.advisories.join(', ')}); ${instead}`;
 }

@@ -3,7 +3,7 @@
 import type { FileLeftAlone } from '../plan/plan-repository.js';
 import type { Finding } from '../audit/types.js';
 import { CONFIG_PATH } from '../github/load-config.js';
-import { inlineCode, safeText } from '../markdown/safe-markdown.js';
+import { inlineCode, safeMessage } from '../markdown/safe-markdown.js';
 import type { PullRequestDecision } from '../pull-request/decide-pull-request.js';
 import { count } from '../report/words.js';
 
@@ -56,7 +56,7 @@ export function describeOutcome(outcome: JobOutcome): string {
       return [
         `Nothing done: \`${CONFIG_PATH}\` is invalid.`,
         '',
-        ...outcome.problems.map((problem) => `- ${safeText(problem)}`),
+        ...outcome.problems.map((problem) => `- ${safeMessage(problem)}`),
       ].join('\n');
     case 'nothing-to-pin':
       return [
@@ -66,7 +66,7 @@ export function describeOutcome(outcome: JobOutcome): string {
               '',
               'Files left alone:',
               ...outcome.leftAlone.map(
-                ({ path, detail }) => `- ${inlineCode(path)}: ${safeText(detail.split('\n')[0] ?? detail)}`,
+                ({ path, detail }) => `- ${inlineCode(path)}: ${safeMessage(detail.split('\n')[0] ?? detail)}`,
               ),
             ]
           : []),

@@ -13,7 +13,7 @@ import { checkExposure } from '../audit/exposure.js';
 import { findingsIssueLines } from '../audit/render-findings-markdown.js';
 import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../plan/gate-files.js';
 import type { AttentionReport } from '../attention/attention-issue.js';
-import { safeText } from '../markdown/safe-markdown.js';
+import { safeMessage } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
 import type { Trigger } from '../pull-request/decide-pull-request.js';
 import { renderPullRequest } from '../pull-request/render-pull-request.js';
@@ -146,6 +146,8 @@ export async function runRepositoryJob(
   );
   if (!deps.dryRun && deps.pinAlso)
     for (const called of calledHere) await deps.pinAlso({ owner: called.owner, name: called.repo });
+  // The findings issue the pull request links: the one the run found, or the one it opened.
+  let findingsIssue = read.findingsIssue?.number;
   if (deps.auditFacts && !deps.dryRun) {
     const texts = new Map(snapshot.files.map((file) => [file.path, file.text]));
     const decision = decideIssue(
@@ -155,7 +157,8 @@ export async function runRepositoryJob(
     );
     if (decision.kind !== 'none')
       log.info({ findings: findings.length, issue: decision.kind }, `findings issue: ${decision.kind}`);
-    await writeAttention(github, repository, decision);
+    const written = await writeAttention(github, repository, decision);
+    findingsIssue = decision.kind === 'close' ? undefined : (written ?? findingsIssue);
   }
   const imageFiles = plan.images?.files ?? [];
   const pins =
@@ -179,6 +182,9 @@ export async function runRepositoryJob(
     title: config.config.pull_request.title,
     webUrl: deps.webUrl,
     findings,
+    ...(findingsIssue !== undefined
+      ? { findingsIssueUrl: `${deps.webUrl}/${owner}/${name}/issues/${findingsIssue}` }
+      : {}),
     ...(calledHere.length > 0 ? { calledWorkflows: calledHere } : {}),
   });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
@@ -286,7 +292,7 @@ function configProblemComment(problems: readonly string[], marker: string): stri
       marker,
       `pinwarden did nothing this run: \`${CONFIG_PATH}\` is invalid.`,
       '',
-      ...problems.map((problem) => `- ${safeText(problem)}`),
+      ...problems.map((problem) => `- ${safeMessage(problem)}`),
     ].join('\n'),
   );
 }

@@ -38,16 +38,34 @@ export function tableCode(text: string): string {
   return inlineCode(text).replace(/\|/g, '\\|');
 }
 
-/** Prose from a repository, shown as plain text: Markdown and HTML escaped, mentions broken. */
+/**
+ * Prose from a repository, shown as plain text: Markdown and HTML escaped (a backslash, which the
+ * rendered text does not show), and an invisible word joiner only where GitHub would otherwise make
+ * a mention (`@user` after a space), an emoji (`:name:`) or a link (`https://`, `www.`) — so what a
+ * reader copies (`node:20@sha256:…`) is what was written.
+ */
 export function safeText(text: string): string {
   return (
     oneLine(text)
       // The punctuation Markdown, GFM and GitHub's math give meaning to (`$` opens math).
       .replace(/[\\`*_{}[\]()#+\-.!|~<>&=:$]/g, (char) => `\\${char}`)
-      // Mentions (@user, @org/team), and emoji shortcodes after a colon, need a break in the word.
-      .replace(/@/g, `@${WORD_JOINER}`)
-      .replace(/:/g, `:${WORD_JOINER}`)
+      // A mention starts after a non-word character; `checkout@v4` and `node:20@sha256` are none.
+      .replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9])/g, `$1@${WORD_JOINER}`)
+      // An emoji shortcode is a short name between colons; a scheme's colon opens a link.
+      .replace(/\\:(?=[A-Za-z0-9_+\\-]{1,40}\\:|\/\/)/g, `\\:${WORD_JOINER}`)
       // Autolinks without a scheme (www.example.com).
       .replace(/\b(www)\\\./gi, `$1${WORD_JOINER}\\.`)
   );
+}
+
+/**
+ * A message pinwarden wrote about repository values: its own `code spans` (which may quote a
+ * value) shown as code, everything else as `safeText`. Values a reader may copy — a digest, a
+ * commit — belong in those spans.
+ */
+export function safeMessage(text: string): string {
+  return oneLine(text)
+    .split(/(`[^`]+`)/)
+    .map((part) => (/^`[^`]+`$/.test(part) ? inlineCode(part.slice(1, -1)) : safeText(part)))
+    .join('');
 }

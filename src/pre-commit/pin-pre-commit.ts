@@ -67,7 +67,7 @@ function planOne(hook: PreCommitHook, resolutions: ReadonlyMap<RefKey, Resolutio
     return {
       action: 'skip',
       hook,
-      reason: `its line cannot take the \`# frozen: ${rev.value}\` comment; its commit is ${resolution.sha}`,
+      reason: `its line cannot take the \`# frozen: ${rev.value}\` comment; its commit is \`${resolution.sha}\``,
     };
   return { action: 'pin', hook, sha: resolution.sha, after: `${resolution.sha}  # frozen: ${rev.value}` };
 }

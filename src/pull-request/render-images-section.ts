@@ -5,7 +5,7 @@
 import type { RepositoryImages } from '../plan/plan-repository.js';
 import { kindsWithoutDependabot } from '../dependabot/image-ecosystems.js';
 import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
-import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 
 const KIND_NAMES: Record<string, string> = {
@@ -35,6 +35,8 @@ export function imagePins(images: RepositoryImages | undefined) {
 export function imagesSection(
   images: RepositoryImages | undefined,
   fit: (rows: readonly string[], budget: number) => string[],
+  /** `path:line` of known-compromised images the findings section already describes. */
+  said: ReadonlySet<string> = new Set(),
 ): string[] {
   if (!images) return [];
   const pins = imagePins(images);
@@ -49,7 +51,10 @@ export function imagesSection(
                   path: file.path,
                   line: entry.located.site.line,
                   written: entry.located.site.written,
-                  reason: entry.reason,
+                  reason:
+                    entry.bad && said.has(`${file.path}:${entry.located.site.line}`)
+                      ? 'see Security findings above'
+                      : entry.reason,
                   bad: entry.bad !== undefined,
                 },
               ]
@@ -112,13 +117,13 @@ export function imagesSection(
       ...fit(
         skipped.map(
           ({ path, line, written, reason, bad }) =>
-            `- ${inlineCode(path)} line ${line}: ${inlineCode(written || '(empty)')}: ${safeText(reason)}${bad ? ' **(refused: known-compromised)**' : ''}`,
+            `- ${inlineCode(path)} line ${line}: ${inlineCode(written || '(empty)')}: ${safeMessage(reason)}${bad ? ' **(refused: known-compromised)**' : ''}`,
         ),
         6_000,
       ),
     );
   }
-  for (const note of images.notes) lines.push('', `Images: ${safeText(note)}.`);
+  for (const note of images.notes) lines.push('', `Images: ${safeMessage(note)}.`);
   lines.push(...kyvernoLines(images));
   return lines;
 }

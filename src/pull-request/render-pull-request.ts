@@ -6,7 +6,7 @@ import type { RepositoryPlan } from '../plan/plan-repository.js';
 import { findingsSection } from '../audit/render-findings-markdown.js';
 import { imagePins, imagesSection } from './render-images-section.js';
 import type { Finding } from '../audit/types.js';
-import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
 import type { PlannedPin } from '../rewrite/types.js';
@@ -36,6 +36,8 @@ export interface RenderInput {
   readonly webUrl: string;
   /** The audit's findings for the repository, said first. */
   readonly findings?: readonly Finding[];
+  /** The repository's findings issue, which the findings section links. */
+  readonly findingsIssueUrl?: string;
   /** Repositories of this organisation whose called workflows GitHub's SHA policy would refuse: pinned in their own pull requests. */
   readonly calledWorkflows?: readonly { readonly owner: string; readonly repo: string }[];
 }
@@ -56,7 +58,13 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
       : [],
   );
   const files = new Set(pins.map((entry) => entry.path)).size;
-  const sections: string[] = [PR_MARKER, ...fitRows(findingsSection(input.findings ?? []), 12_000), '### Why', WHY, ''];
+  const sections: string[] = [
+    PR_MARKER,
+    ...fitRows(findingsSection(input.findings ?? [], input.findingsIssueUrl), 12_000),
+    '### Why',
+    WHY,
+    '',
+  ];
 
   sections.push(...heldSection(plan, input.webUrl));
 
@@ -72,7 +80,13 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     sections.push(...fitRows(rows, BODY_LIMIT - sections.join('\n').length - 20_000));
   }
 
-  sections.push(...imagesSection(plan.images, fitRows));
+  // A refused image the findings above already name is not described twice.
+  const said = new Set(
+    (input.findings ?? [])
+      .filter((finding) => finding.check === 'known-compromised')
+      .map((finding) => `${finding.path}:${finding.line}`),
+  );
+  sections.push(...imagesSection(plan.images, fitRows, said));
   sections.push(...preCommitSection(plan.preCommit));
   sections.push(...calledWorkflowsSection(input.calledWorkflows ?? [], input.webUrl));
 
@@ -117,7 +131,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
       ...fitRows(
         onTag.map(
           ({ path, entry }) =>
-            `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value)} ${isRemoteRef(entry.ref) ? safeText(`refuses to run from a commit SHA (${mustStayOnTag(entry.ref)?.why ?? 'configured in .github/pinwarden.yml'}), so it stays on its tag; a full version tag (vX.Y.Z) is its pin`) : ''}`,
+            `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value)} ${isRemoteRef(entry.ref) ? safeMessage(`refuses to run from a commit SHA (${mustStayOnTag(entry.ref)?.why ?? 'configured in .github/pinwarden.yml'}), so it stays on its tag; a full version tag (vX.Y.Z) is its pin`) : ''}`,
         ),
         4_000,
       ),
@@ -133,7 +147,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
       ...fitRows(
         trusted.map(
           ({ path, pin, verdict }) =>
-            `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)}, ${verdict.check} (${verdict.severity}): ${safeText(verdict.message)}`,
+            `- ${inlineCode(path)} line ${pin.site.line}: ${inlineCode(pin.before)}, ${verdict.check} (${verdict.severity}): ${safeMessage(verdict.message)}`,
         ),
         6_000,
       ),
@@ -163,7 +177,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
       ...fitRows(
         unpinned.map(
           ({ path, entry }) =>
-            `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value || '(empty)')}: ${safeText(entry.reason)}`,
+            `- ${inlineCode(path)} line ${entry.site.line}: ${inlineCode(entry.site.value || '(empty)')}: ${safeMessage(entry.reason)}`,
         ),
         8_000,
       ),
@@ -172,10 +186,10 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
 
   const problems = filesLeftAlone(plan).map(({ path, why, detail }) =>
     why === 'unparseable'
-      ? `- ${inlineCode(path)}: not changed, pinwarden cannot read it: ${safeText(firstLine(detail))}`
+      ? `- ${inlineCode(path)}: not changed, pinwarden cannot read it: ${safeMessage(firstLine(detail))}`
       : why === 'rejected'
-        ? `- ${inlineCode(path)}: not changed, the rewrite did not verify: ${safeText(detail)}`
-        : `- ${inlineCode(path)}: not read: ${safeText(detail)}`,
+        ? `- ${inlineCode(path)}: not changed, the rewrite did not verify: ${safeMessage(detail)}`
+        : `- ${inlineCode(path)}: not read: ${safeMessage(detail)}`,
   );
   if (problems.length > 0) sections.push('', '### Files left alone', ...fitRows(problems, 6_000));
   if (plan.ignoredPaths.length > 0)
@@ -248,12 +262,12 @@ function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string
     }
     case 'present':
       if (plan.directoriesNote)
-        return `${inlineCode(plan.path)} has a ${inlineCode('github-actions')} entry, but it lacks the folders of the composite actions pinned here and pinwarden did not add them (${safeText(plan.directoriesNote)}): list each folder holding an ${inlineCode('action.yml')} under its ${inlineCode('directories')}.`;
+        return `${inlineCode(plan.path)} has a ${inlineCode('github-actions')} entry, but it lacks the folders of the composite actions pinned here and pinwarden did not add them (${safeMessage(plan.directoriesNote)}): list each folder holding an ${inlineCode('action.yml')} under its ${inlineCode('directories')}.`;
       return plan.present.length === 1
         ? `${inlineCode(plan.path)} already has a ${inlineCode(plan.present[0]!)} entry; it will keep these pins current.`
         : `${inlineCode(plan.path)} already has ${plan.present.map((ecosystem) => inlineCode(ecosystem)).join(', ')} entries; they will keep these pins current.`;
     case 'unable':
-      return `${inlineCode(plan.path)} was not changed: ${safeText(plan.reason)}.`;
+      return `${inlineCode(plan.path)} was not changed: ${safeMessage(plan.reason)}.`;
   }
 }
 
@@ -288,7 +302,7 @@ function heldSection(plan: RepositoryPlan, webUrl: string): string[] {
         /^[^/\s]+\/[^/\s]+$/.test(repository) && /^[0-9a-f]{40}$/.test(commit)
           ? ` ([the commit](${webUrl}/${repository.split('/').map(urlSegment).join('/')}/commit/${commit}))`
           : '';
-      return `**${verdict.check}** (${verdict.severity}): ${safeText(verdict.message)}${link}`;
+      return `**${verdict.check}** (${verdict.severity}): ${safeMessage(verdict.message)}${link}`;
     });
     return `- ${inlineCode(path)} line ${entry.site.line}, ${inlineCode(entry.site.value)}: ${why.join(' ')}`;
   });
@@ -345,7 +359,7 @@ function preCommitSection(pinned: RepositoryPlan['preCommit']): string[] {
     ),
     ...skipped.map(
       (entry) =>
-        `- ${inlineCode(`${entry.hook.owner}/${entry.hook.repo}`)} line ${entry.hook.rev.line}: ${inlineCode(entry.hook.rev.value)} left as it is: ${safeText(entry.reason)}`,
+        `- ${inlineCode(`${entry.hook.owner}/${entry.hook.repo}`)} line ${entry.hook.rev.line}: ${inlineCode(entry.hook.rev.value)} left as it is: ${safeMessage(entry.reason)}`,
     ),
   ];
 }

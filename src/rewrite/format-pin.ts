@@ -18,9 +18,9 @@ const VERSION_LIKE = /^v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]+)?$/;
 export type CommentDecision = { readonly kind: 'keep' } | { readonly kind: 'write'; readonly text: string };
 
 /**
- * An existing comment that already names a tag on the pinned commit is kept byte for byte;
- * one that names a stale version has that word replaced; any other comment keeps its words
- * after the version, so nothing the author wrote is lost.
+ * An existing comment that already names a tag on the pinned commit is kept byte for byte (a
+ * bare vaguer tag, `# v3`, gives way to the label); one that names a stale version has that word
+ * replaced; any other comment keeps its words after the version, so nothing the author wrote is lost.
  */
 export function decideComment(input: {
   readonly existing: string | undefined;
@@ -35,6 +35,9 @@ export function decideComment(input: {
   // (`1.2.3` beside `v1.2.3`); a vaguer one (`v3` where the table says v3.1.6) gives way.
   if (first === label || (tagsOnCommit.includes(first) && specificity(first) >= specificity(label)))
     return { kind: 'keep' };
+  // The author's sentence about a tag that does name this commit (`# v3 is both a tag and a branch
+  // there`) stays theirs: put another version in it and it says something false.
+  if (tagsOnCommit.includes(first) && rest.length > 0) return { kind: 'keep' };
   const words = VERSION_LIKE.test(first) ? rest : [first, ...rest].filter((word) => word !== '');
   return { kind: 'write', text: ['#', label, ...words].join(' ') };
 }

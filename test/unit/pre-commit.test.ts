@@ -52,7 +52,7 @@ describe('pre-commit hooks', () => {
     expect(pinned.text.replace(/'[0-9a-f]{40}' {2}# frozen: v3/, "'v3'")).toBe(CONFIG);
     expect(pinned.entries.map((entry) => entry.action)).toEqual(['skip', 'pin']);
     expect(pinned.entries[0]).toMatchObject({
-      reason: expect.stringMatching(/cannot take the .*its commit is [0-9a-f]{40}/),
+      reason: expect.stringMatching(/cannot take the .*its commit is `[0-9a-f]{40}`/),
     });
     // Frozen already: nothing more to do.
     expect(pinPreCommit(pinned.text, new Map()).status).toBe('unchanged');

@@ -47,10 +47,11 @@ describe('decideComment', () => {
   it.each([
     [undefined, { kind: 'write', text: '# v4.2.2' }],
     ['# v4.2.2', { kind: 'keep' }],
-    // A vaguer tag of the same commit gives way to the most specific one; the words after it stay.
+    // A bare vaguer tag of the same commit gives way to the most specific one; a sentence about
+    // that tag stays the author's (another version in it would make it false).
     ['#v4', { kind: 'write', text: '# v4.2.2' }],
-    ['# v4 is both a tag and a branch', { kind: 'write', text: '# v4.2.2 is both a tag and a branch' }],
-    ['# v4.2 pinned by hand', { kind: 'write', text: '# v4.2.2 pinned by hand' }],
+    ['# v4 is both a tag and a branch', { kind: 'keep' }],
+    ['# v4.2 pinned by hand', { kind: 'keep' }],
     ['# v4.1.0 old', { kind: 'write', text: '# v4.2.2 old' }],
     ['# keep me', { kind: 'write', text: '# v4.2.2 keep me' }],
     ['#', { kind: 'write', text: '# v4.2.2' }],

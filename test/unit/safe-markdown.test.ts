@@ -4,7 +4,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { inlineCode, safeText, tableCode } from '../../src/markdown/safe-markdown.js';
+import { inlineCode, safeMessage, safeText, tableCode } from '../../src/markdown/safe-markdown.js';
 
 interface MdNode {
   type: string;
@@ -70,8 +70,32 @@ describe('safe Markdown', () => {
       .map((node) => node.value)
       .join('');
     expect(visible(shown)).toBe(expectedText(text));
-    // What GitHub would turn into a mention or an emoji after Markdown: an @ or a : followed by a word.
-    expect(shown).not.toMatch(/@[A-Za-z0-9]/);
+    // What GitHub would turn into a mention or an emoji after Markdown: an @ after a non-word
+    // character (html-pipeline's MentionFilter: `(?:^|\W)@name`; `checkout@v4` is none) followed by
+    // a word, or a name between colons.
+    expect(shown).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/);
     expect(shown).not.toMatch(/:[A-Za-z0-9+_-]+:/);
+  });
+});
+
+describe('copyable values', () => {
+  it('leaves no invisible character in a reference or a digest, and shows pinwarden’s own code spans as code', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const shown = (markdown: string) =>
+      nodes(parse(markdown))
+        .filter((node) => node.type === 'text' || node.type === 'inlineCode')
+        .map((node) => node.value)
+        .join('');
+    expect(shown(safeText(`node:20@${digest} and actions/checkout@v4`))).toBe(
+      `node:20@${digest} and actions/checkout@v4`,
+    );
+    const message = safeMessage(`\`latest\` was re-pointed; its digest is \`${digest}\` (see @octo <b>)`);
+    expect(
+      nodes(parse(message))
+        .filter((node) => node.type === 'inlineCode')
+        .map((node) => node.value),
+    ).toEqual(['latest', digest]);
+    expect(visible(shown(message))).toBe(`latest was re-pointed; its digest is ${digest} (see @octo <b>)`);
+    expect(shown(message)).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/);
   });
 });

@@ -82,7 +82,7 @@ describe('Dockerfile build arguments in FROM', () => {
     expect(pins).toEqual([]);
     expect(entries[0]).toMatchObject({
       action: 'skip',
-      reason: expect.stringMatching(/read beyond the end of a FROM.*its digest is sha256:/),
+      reason: expect.stringMatching(/read beyond the end of a FROM.*its digest is `sha256:/),
     });
     expect(gateImage(entries[0]!.located).passes).toBe(false);
   });
@@ -192,7 +192,7 @@ describe('Helm charts', () => {
     expect(planned.pins).toEqual([]);
     expect(planned.entries[0]).toMatchObject({
       action: 'skip',
-      reason: expect.stringMatching(/template line `image: "\{\{ \.Values\.image\.repository .*its digest is sha256:/),
+      reason: expect.stringMatching(/template line `image: "\{\{ \.Values\.image\.repository .*its digest is `sha256:/),
     });
     expect(appVersionOf('apiVersion: v2\nname: api\nversion: 0.3.0\nappVersion: "2.4.1"\n')).toBe('2.4.1');
     expect(appVersionOf('appVersion: [')).toBeUndefined();
