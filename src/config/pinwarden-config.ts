@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { matchesActionGlobs } from './action-globs.js';
 import type { ActionName } from './action-globs.js';
 
+/** The title unless a config names one; the pull request then says what it does instead (actions, images, …). */
+export const DEFAULT_PULL_REQUEST_TITLE = 'Pin GitHub Actions to commit SHAs';
+
 /** Where the Kyverno image policies go when `images.kyverno` is on. */
 export const KYVERNO_DEFAULT_PATH = 'kyverno/pinwarden-image-policies.yaml';
 
@@ -90,11 +93,11 @@ export const PinwardenConfigSchema = z
       .default({ conclusion: 'failure' }),
     pull_request: z
       .object({
-        title: z.string().min(1).max(256).default('Pin GitHub Actions to commit SHAs'),
+        title: z.string().min(1).max(256).default(DEFAULT_PULL_REQUEST_TITLE),
         labels: z.array(z.string().min(1).max(50)).max(20).default([]),
       })
       .strict()
-      .default({ title: 'Pin GitHub Actions to commit SHAs', labels: [] }),
+      .default({ title: DEFAULT_PULL_REQUEST_TITLE, labels: [] }),
   })
   .strict();
 

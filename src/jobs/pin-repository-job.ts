@@ -23,7 +23,7 @@ import type { LoadConfig } from '../github/load-config.js';
 import { CONFIG_PATH } from '../github/load-config.js';
 import { readRepository } from '../github/read-repository.js';
 import { isSerious } from '../audit/types.js';
-import { trustPolicyOf } from '../config/pinwarden-config.js';
+import { DEFAULT_PULL_REQUEST_TITLE, trustPolicyOf } from '../config/pinwarden-config.js';
 import type { PinTrust } from '../trust/pin-trust.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
@@ -188,6 +188,12 @@ export async function runRepositoryJob(
     ...(calledHere.length > 0 ? { calledWorkflows: calledHere } : {}),
   });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
+  // An open pull request keeps the title pinwarden chose for it (people know it by that name); a
+  // title the config names is the config's.
+  const title =
+    read.pullRequest?.state === 'OPEN' && config.config.pull_request.title === DEFAULT_PULL_REQUEST_TITLE
+      ? read.pullRequest.title
+      : text.title;
   const decision = decidePullRequest({
     trigger,
     changeCount: plan.changes.length,
@@ -195,7 +201,7 @@ export async function runRepositoryJob(
     baseSha: read.headSha,
     branch: read.pinBranch,
     pullRequest: read.pullRequest,
-    title: text.title,
+    title,
     body: text.body,
   });
   log.debug({ decision: decision.kind, changes: plan.changes.length, pins, unpinned }, 'planned');
@@ -266,7 +272,7 @@ export async function runRepositoryJob(
         },
         decision,
         plan.changes,
-        { ...text, commitMessage },
+        { ...text, title, commitMessage },
         config.config.pull_request.labels,
       );
       log.info(

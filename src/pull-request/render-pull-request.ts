@@ -13,6 +13,7 @@ import type { PlannedPin } from '../rewrite/types.js';
 import type { DependabotNeed } from '../dependabot/types.js';
 import { mustStayOnTag } from '../workflow/must-stay-on-tag.js';
 import { isRemoteRef } from '../workflow/parse-action-ref.js';
+import { DEFAULT_PULL_REQUEST_TITLE } from '../config/pinwarden-config.js';
 
 /** Marks pinwarden's own pull requests and commits. */
 export const PR_MARKER = '<!-- pinwarden:pin-actions -->';
@@ -42,13 +43,59 @@ export interface RenderInput {
   readonly calledWorkflows?: readonly { readonly owner: string; readonly repo: string }[];
 }
 
-const WHY =
-  'A tag or a branch can be moved to another commit by anyone who controls the action\u2019s repository, ' +
-  'and every workflow that names it runs the new code on its next run. In March 2026 attackers moved 76 of ' +
+const WHY_TAGS =
+  'A tag or a branch can be moved to another commit by anyone who controls the repository it names, ' +
+  'and whatever names it runs the new code next time. In March 2026 attackers moved 76 of ' +
   'the 77 version tags of `aquasecurity/trivy-action` to a credential stealer; workflows that named a commit SHA ' +
-  'were unaffected, because a commit cannot be changed. This pull request pins every action and reusable ' +
-  'workflow to the commit its tag or branch names today, keeps the version in a comment, and lets Dependabot ' +
-  'propose updates, so upgrades stay a reviewed change.';
+  'were unaffected, because a commit cannot be changed.';
+const WHY_ACTIONS =
+  'This pull request pins every action and reusable workflow to the commit its tag or branch names today and keeps the version in a comment';
+const WHY_IMAGES = 'pins container images by digest, the tag kept beside it';
+const WHY_PRE_COMMIT = 'freezes pre-commit hooks to their commits';
+const WHY_DEPENDABOT = 'lets Dependabot propose updates, so upgrades stay a reviewed change';
+
+/** `a`, `a and b`, `a, b and c` (`last` joins the last two). */
+function inWords(parts: readonly string[], last: string): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')}${last}${parts.at(-1)}`;
+}
+
+/** What the pull request does, in the order it does it: its title (unless the config names one) and its "Why". */
+function story(input: RenderInput, counts: { actions: number; images: number; preCommit: number }) {
+  const doing = [
+    ...(counts.actions > 0 ? ['actions'] : []),
+    ...(counts.images > 0 ? ['images'] : []),
+    ...(counts.preCommit > 0 ? ['pre-commit'] : []),
+  ];
+  const dependabot = input.plan.dependabot?.action === 'create' || input.plan.dependabot?.action === 'add-entry';
+  const titles: Record<string, string> = {
+    actions: 'GitHub Actions to commit SHAs',
+    images: 'container images by digest',
+    'pre-commit': 'pre-commit hooks to commits',
+  };
+  const title =
+    input.title !== DEFAULT_PULL_REQUEST_TITLE
+      ? input.title
+      : doing.length > 0
+        ? `Pin ${inWords(
+            doing.map((what) => titles[what]!),
+            ' and ',
+          )}`
+        : dependabot
+          ? 'Keep pinned references current with Dependabot'
+          : input.title;
+  const parts = [
+    ...(counts.actions > 0 ? [WHY_ACTIONS] : []),
+    ...(counts.images > 0 ? [counts.actions > 0 ? WHY_IMAGES : `This pull request ${WHY_IMAGES}`] : []),
+    ...(counts.preCommit > 0
+      ? [counts.actions + counts.images > 0 ? WHY_PRE_COMMIT : `This pull request ${WHY_PRE_COMMIT}`]
+      : []),
+    ...(dependabot
+      ? [doing.length > 0 ? WHY_DEPENDABOT : `This pull request ${WHY_DEPENDABOT} of the pins already here`]
+      : []),
+  ];
+  const sentence = parts.length > 0 ? ` ${inWords(parts, ', and ')}.` : '';
+  return { title, why: `${WHY_TAGS}${sentence}` };
+}
 
 export function renderPullRequest(input: RenderInput): PullRequestText {
   const { plan } = input;
@@ -58,18 +105,23 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
       : [],
   );
   const files = new Set(pins.map((entry) => entry.path)).size;
+  const frozen =
+    plan.preCommit && 'entries' in plan.preCommit
+      ? plan.preCommit.entries.filter((entry) => entry.action === 'pin').length
+      : 0;
+  const told = story(input, { actions: pins.length, images: imagePins(plan.images).length, preCommit: frozen });
   const sections: string[] = [
     PR_MARKER,
     ...fitRows(findingsSection(input.findings ?? [], input.findingsIssueUrl), 12_000),
     '### Why',
-    WHY,
+    told.why,
     '',
   ];
 
   sections.push(...heldSection(plan, input.webUrl));
 
   const images = imagePins(plan.images);
-  if (pins.length > 0 || images.length === 0)
+  if (pins.length > 0)
     sections.push(`### Changes: ${count(pins.length, 'reference')} pinned in ${count(files, 'file')}`);
   if (pins.length > 0) {
     sections.push('', '| File | Line | Before | After |', '| --- | ---: | --- | --- |');
@@ -218,11 +270,11 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   sections.push(
     '',
     '---',
-    'Opened by pinwarden. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.',
+    'Opened by pinwarden. To leave a reference as it is, end its line with `# pinwarden:ignore`, or list it under `ignore` in `.github/pinwarden.yml` (where the title, labels, schedule and images are set too). To undo a pin, revert its line: the pinned commit is what the tag named today. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.',
   );
 
   const commitMessage = [
-    input.title,
+    told.title,
     '',
     ...pins.slice(0, 200).map(({ path, pin }) => `${path}:${pin.site.line} ${pin.before} -> ${pin.after}`),
     ...(pins.length > 200 ? [`… and ${pins.length - 200} more`] : []),
@@ -233,7 +285,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
     '',
     COMMIT_TRAILER,
   ].join('\n');
-  return { title: input.title, body: withinBodyLimit(sections.join('\n')), commitMessage };
+  return { title: told.title, body: withinBodyLimit(sections.join('\n')), commitMessage };
 }
 
 function dependabotLine(plan: NonNullable<RepositoryPlan['dependabot']>): string {
