@@ -121,10 +121,53 @@ export function validateConfig(raw: unknown): ConfigOutcome {
     ok: false,
     problems: result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-      return `${where}: ${issue.message}${keys}`;
+      if (issue.code !== 'unrecognized_keys') return `${where}: ${issue.message}`;
+      // Each unknown key named once, with the valid key it was probably meant to be.
+      const valid = keysAt(issue.path);
+      const said = issue.keys.map((key) => {
+        const near = nearest(key, valid);
+        return `\`${key}\`${near ? ` (did you mean \`${near}\`?)` : ''}`;
+      });
+      return `${where}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${said.join(', ')}`;
     }),
   };
+}
+
+/** The keys the schema takes at a path of the config (`ignore` → `actions`, `paths`, …). */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = PinwardenConfigSchema;
+  for (const key of path) schema = shapeOf(schema)?.[String(key)];
+  return Object.keys(shapeOf(schema) ?? {});
+}
+
+function shapeOf(schema: unknown): Record<string, unknown> | undefined {
+  let current = schema as { shape?: Record<string, unknown>; def?: { innerType?: unknown } } | undefined;
+  // Defaults and optionals wrap the object; its shape is inside.
+  for (let depth = 0; current && !current.shape && current.def?.innerType && depth < 5; depth += 1)
+    current = current.def.innerType as typeof current;
+  return current?.shape;
+}
+
+/** The valid key within two edits of `key`, if one is. */
+function nearest(key: string, valid: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of valid) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 /** Parses the YAML text of a config file; a parse error is a config problem, not a crash. */

@@ -621,7 +621,7 @@ describe('bad input', () => {
     });
     expect(web.branches.get(PIN_BRANCH)).toBe(head);
     const report = web.comments.find((comment) => comment.body.includes('pinwarden.yml` is invalid'))!;
-    expect(renderedText(report.body)).toContain('ignore: Unrecognized key');
+    expect(renderedText(report.body)).toContain('ignore: unknown key path (did you mean paths?)');
     expect(renderedText(report.body)).toContain('pull_request.labels:');
     await pushTo('web', { '.github/pinwarden.yml': ': : :\n  - [' });
     expect(web.comments.filter((comment) => comment.body.includes('is invalid'))).toHaveLength(2);

@@ -51,7 +51,7 @@ describe('config', () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.problems).toEqual([
-      expect.stringMatching(/^ignore: Unrecognized key.*\(path\)$/),
+      'ignore: unknown key `path` (did you mean `paths`?)',
       expect.stringMatching(/^dependabot\.schedule\.interval: /),
       expect.stringMatching(/^dependabot\.cooldown_days: /),
       expect.stringMatching(/^pull_request\.labels: /),

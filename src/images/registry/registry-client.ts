@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { parseChallenge } from './challenge.js';
 import type { ImageResolution } from '../image-digests.js';
+import { NOT_ASKED } from '../image-digests.js';
+import { RefusedAddressError } from './guarded-fetch.js';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -60,6 +62,9 @@ export async function fetchManifestDigest(
     }
     return describeFailure(head, url);
   } catch (error) {
+    // The address guard refused to ask: nothing was sent, so nothing "did not answer".
+    const refused = error instanceof RefusedAddressError ? error : (error as { cause?: unknown }).cause;
+    if (refused instanceof RefusedAddressError) return { status: 'failed', reason: `${NOT_ASKED}: ${refused.message}` };
     return { status: 'failed', reason: `${hostOf(url)} did not answer: ${(error as Error).message}` };
   }
 }
