@@ -5,7 +5,7 @@
 // change only when the state does (no clock in them), so an unchanged state is not rewritten.
 import type { Finding } from '../audit/types.js';
 import { severityRank } from '../audit/types.js';
-import { inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { inlineCode, safeText } from '../markdown/safe-markdown.js';
 
 export type RolloutState =
   'pull-request-open' | 'merged' | 'closed-without-merge' | 'nothing-to-pin' | 'failed' | 'skipped' | 'config-invalid';
@@ -17,6 +17,8 @@ export interface RepositoryStatus {
     readonly uses?: string;
   })[];
   readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed' | undefined;
+  /** Web addresses, when the run knew them: the repository, its pinning pull request, its findings issue. */
+  readonly links?: { readonly repository: string; readonly pullRequest?: string; readonly findingsIssue?: string };
 }
 
 export interface DashboardInput {
@@ -69,42 +71,54 @@ export function dashboardLines(input: DashboardInput): string[] {
   if (serious.length === 0) lines.push('None.');
   for (const status of serious.slice(0, 100)) {
     const findings = [...status.serious].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+    const issue = status.links?.findingsIssue ? ` ([the findings issue](${status.links.findingsIssue}))` : '';
     lines.push(
-      `- ${inlineCode(status.repository)}: ${findings
+      `- ${repositoryLink(status)}: ${findings
         .slice(0, 5)
         .map(
           (finding) =>
-            `**${finding.severity}** ${inlineCode(`${finding.path}:${finding.line}`)} ${safeText(finding.check)}`,
+            `**${finding.severity}** ${fileLink(status, finding.path, finding.line)} ${safeText(finding.check)}`,
         )
-        .join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}`,
+        .join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}${issue}`,
     );
   }
   if (serious.length > 100) lines.push(`- … and ${serious.length - 100} more repositories`);
-  const uncovered = statuses.filter(
-    (status) => status.dependabot === 'not-covered' || status.dependabot === 'in-pull-request',
-  );
+  // An open pinning pull request adds the entries (the rollout counts those): only the rest is said.
+  const uncovered = statuses.filter((status) => status.dependabot === 'not-covered');
   lines.push('', '### Not yet kept current by Dependabot');
-  if (uncovered.length === 0) lines.push('None.');
-  else {
-    lines.push('| Repository | Why |', '| --- | --- |');
+  if (uncovered.length === 0) lines.push('None beyond the open pinning pull requests, which add the entries.');
+  else
     lines.push(
       ...uncovered
         .slice(0, 200)
         .map(
           (status) =>
-            `| ${tableCode(status.repository)} | ${status.dependabot === 'in-pull-request' ? 'the pinning pull request adds the entries; merge it' : 'dependabot.yml could not be extended; see the pull request'} |`,
+            `- ${repositoryLink(status)}: its \`dependabot.yml\` could not be extended; ${status.links?.pullRequest ? `[the pull request](${status.links.pullRequest}) says why` : 'the pull request says why'}`,
         ),
     );
-  }
   const failed = statuses.filter((status) => status.state === 'failed' || status.state === 'config-invalid');
   if (failed.length > 0)
     lines.push(
       '',
       '### Needs a look',
-      ...failed.slice(0, 100).map((status) => `- ${inlineCode(status.repository)}: ${STATE_WORDS[status.state]}`),
+      ...failed.slice(0, 100).map((status) => `- ${repositoryLink(status)}: ${STATE_WORDS[status.state]}`),
     );
-  lines.push('', 'Edited at most every 10 minutes, and only when something here changed.');
   return lines;
+}
+
+/** The repository's name, linked to it when the run knew where it is, with its pinning pull request. */
+function repositoryLink(status: RepositoryStatus): string {
+  const name = status.links
+    ? `[${inlineCode(status.repository)}](${status.links.repository})`
+    : inlineCode(status.repository);
+  return status.links?.pullRequest ? `${name} ([pull request](${status.links.pullRequest}))` : name;
+}
+
+function fileLink(status: RepositoryStatus, path: string, line: number): string {
+  const code = inlineCode(`${path}:${line}`);
+  if (!status.links) return code;
+  const file = path.split('/').map(encodeURIComponent).join('/');
+  return `[${code}](${status.links.repository}/blob/HEAD/${file}${line > 0 ? `#L${line}` : ''})`;
 }
 
 function worst(status: RepositoryStatus): number {

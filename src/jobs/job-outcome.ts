@@ -45,6 +45,8 @@ export interface RunReport {
   readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed';
   /** The newest pinwarden pull request's state, as the run read it. */
   readonly pullRequestState: 'OPEN' | 'CLOSED' | 'MERGED' | undefined;
+  /** Where the dashboard links: the repository, its pinning pull request, its findings issue. */
+  readonly links?: { readonly repository: string; readonly pullRequest?: string; readonly findingsIssue?: string };
 }
 
 /** One line for a comment reply or a log: what the run did. */

@@ -43,7 +43,11 @@ export function statusOfOutcome(repository: string, outcome: JobOutcome | undefi
             : report.pullRequestState === 'OPEN'
               ? 'pull-request-open'
               : 'nothing-to-pin';
-  return { repository, state, serious: report.serious, dependabot: report.dependabot };
+  // A pull request this run opened is linked; so is the one it found.
+  const pullRequest =
+    'pullRequestUrl' in outcome && outcome.pullRequestUrl ? outcome.pullRequestUrl : report.links?.pullRequest;
+  const links = report.links ? { ...report.links, ...(pullRequest ? { pullRequest } : {}) } : undefined;
+  return { repository, state, serious: report.serious, dependabot: report.dependabot, ...(links ? { links } : {}) };
 }
 
 interface InstallationBoard {

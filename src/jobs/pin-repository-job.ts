@@ -215,6 +215,13 @@ export async function runRepositoryJob(
           ? 'not-covered'
           : 'in-pull-request',
     pullRequestState: read.pullRequest?.state,
+    links: {
+      repository: `${deps.webUrl}/${owner}/${name}`,
+      ...(read.pullRequest ? { pullRequest: read.pullRequest.url } : {}),
+      ...(findingsIssue !== undefined
+        ? { findingsIssue: `${deps.webUrl}/${owner}/${name}/issues/${findingsIssue}` }
+        : {}),
+    },
   };
   if (deps.dryRun)
     return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned, report };

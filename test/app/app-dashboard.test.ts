@@ -7,7 +7,7 @@ import { installationCreated } from '../../src/dev/local-run/webhook-payloads.js
 import { OrgDashboards } from '../../src/jobs/org-dashboard.js';
 import type { GitHubClient } from '../../src/github/github-client.js';
 import { useAppBench } from '../support/app-harness.js';
-import { renderedText } from '../support/rendered.js';
+import { linkUrls, renderedText } from '../support/rendered.js';
 
 const bench = useAppBench();
 
@@ -49,9 +49,21 @@ describe('the organisation dashboard', () => {
     expect(text).toMatch(/pull request open \| 1/);
     expect(text).toMatch(/nothing to pin \| 3/);
     expect(text).toMatch(/skipped \(archived, fork or empty\) \| 1/);
-    expect(text).toMatch(/octo-org\/scanner: high \.github\/workflows\/scan\.yml:6 known-compromised/);
-    expect(text).toContain('octo-org/web');
-    expect(text).toContain('the pinning pull request adds the entries; merge it');
+    expect(text).toMatch(
+      /octo-org\/scanner: high \.github\/workflows\/scan\.yml:6 known-compromised \(the findings issue\)/,
+    );
+    // The repository, its file and line, and its findings issue are links.
+    const links = linkUrls(issue!.body);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/octo-org\/scanner$/),
+        expect.stringMatching(/\/octo-org\/scanner\/blob\/HEAD\/\.github\/workflows\/scan\.yml#L6$/),
+        expect.stringMatching(/\/octo-org\/scanner\/issues\/\d+$/),
+      ]),
+    );
+    // web's open pull request adds its entries: the rollout says so, the Dependabot section does not repeat it.
+    expect(text).toContain('None beyond the open pinning pull requests, which add the entries.');
+    expect(text).not.toContain('Edited at most every 10 minutes');
     expect(issue!.labels).toEqual(['pinwarden']);
 
     // Nothing changed: a second flush writes nothing.
