@@ -97,6 +97,8 @@ export function planFix(input: {
   readonly staysOnTag?: readonly string[];
   /** Pin-time trust's judgements: a held line is not suggested, nor pushed by "Pin them". */
   readonly judgements?: Judgements;
+  /** Told of each flagged reference that cannot be pinned, with the reason (no such tag, no access, held). */
+  readonly onUnpinnable?: (path: string, line: number, reason: string) => void;
 }): FileFix[] {
   const texts = new Map<string, { original: string; text: string }>();
   for (const file of input.workflows) {
@@ -111,6 +113,8 @@ export function planFix(input: {
       ...(input.judgements ? { judgements: input.judgements } : {}),
     });
     if (rewritten.status === 'rewritten') texts.set(file.path, { original: file.text, text: rewritten.text });
+    for (const entry of rewritten.plan.entries)
+      if (entry.action === 'skip') input.onUnpinnable?.(file.path, entry.site.line, entry.reason);
   }
   for (const file of input.images) {
     // A chart's values are pinned where its templates read a digest: the pinning pull request's work, not a line fix.

@@ -4,7 +4,7 @@
 import type { CheckConclusion, CheckFinding, FileFix } from './plan-check.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
 import { annotationLevel } from './plan-check.js';
-import { codeBlock, inlineCode, safeText, tableCode } from '../markdown/safe-markdown.js';
+import { codeBlock, inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
 
 export const CHECK_NAME = 'pinwarden';
@@ -46,6 +46,8 @@ export function renderCheck(input: {
   readonly findings: readonly CheckFinding[];
   readonly conclusion: CheckConclusion;
   readonly fixes: readonly FileFix[];
+  /** `path:line` → why pinwarden cannot pin that flagged line (no such tag, repository not found, …). */
+  readonly unpinnable?: ReadonlyMap<string, string>;
   readonly untouchedUnpinned: number;
   readonly fork: boolean;
   readonly checkedFiles: number;
@@ -69,7 +71,8 @@ export function renderCheck(input: {
     let used = 0;
     for (const [index, finding] of blamed.entries()) {
       const fix = fixOf(finding.path, finding.line);
-      const row = `| ${tableCode(finding.path)} | ${finding.line} | ${tableCode(finding.uses)} | ${fix ? tableCode(afterValue(fix)) : '–'} | **${finding.severity}** ${safeText(finding.message).replaceAll('|', '\\|')} |`;
+      const why = fix ? undefined : input.unpinnable?.get(`${finding.path}:${finding.line}`);
+      const row = `| ${tableCode(finding.path)} | ${finding.line} | ${tableCode(finding.uses)} | ${fix ? tableCode(afterValue(fix)) : '–'} | **${finding.severity}** ${safeMessage(finding.message).replaceAll('|', '\\|')}${why ? ` Cannot be pinned: ${safeMessage(why).replaceAll('|', '\\|')}` : ''} |`;
       if (used + row.length > SUMMARY_LIMIT) {
         summary.push(`\n… and ${blamed.length - index} more, in the annotations.`);
         break;
@@ -104,7 +107,10 @@ export function renderCheck(input: {
       end_line: finding.line,
       annotation_level: annotationLevel(finding.severity),
       title: `${finding.check}: ${finding.uses}`.slice(0, 255),
-      message: finding.message.slice(0, 4_000),
+      message: (() => {
+        const why = fix ? undefined : input.unpinnable?.get(`${finding.path}:${finding.line}`);
+        return `${finding.message}${why ? ` Cannot be pinned: ${why}` : ''}`.slice(0, 4_000);
+      })(),
       ...(fix ? { raw_details: `Pinned, this line reads:\n${fix}` } : {}),
     };
   });

@@ -251,7 +251,11 @@ export async function runCheck(
   const fork = target.headRef === undefined;
   // The pins the table shows (the audit above resolved these refs, so the cache answers): a fork
   // gets them as replacement lines; a branch here gets the button, which pushes them when pressed.
-  const fixes = conclusion !== 'success' ? await fixFor(deps, changed, config, ignore) : [];
+  const unpinnable = new Map<string, string>();
+  const fixes =
+    conclusion !== 'success'
+      ? await fixFor(deps, changed, config, ignore, (path, line, reason) => unpinnable.set(`${path}:${line}`, reason))
+      : [];
   const untouchedUnpinned =
     changed.workflows.flatMap((file) =>
       gateFailuresOf(file, ignore).filter(
@@ -263,6 +267,7 @@ export async function runCheck(
     findings,
     conclusion,
     fixes,
+    unpinnable,
     untouchedUnpinned,
     fork,
     checkedFiles:
@@ -290,6 +295,7 @@ async function fixFor(
   changed: ChangedFiles,
   config: PinwardenConfig,
   ignore: IgnoreRef,
+  onUnpinnable?: (path: string, line: number, reason: string) => void,
 ): Promise<FileFix[]> {
   const references = changed.workflows.flatMap(touchedReferences);
   const resolutions = await deps.resolver.resolve(collectRefRequests(references, ignore));
@@ -306,6 +312,7 @@ async function fixFor(
       ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image))
       : new Map();
   return planFix({
+    ...(onUnpinnable ? { onUnpinnable } : {}),
     workflows: changed.workflows,
     images: changed.images,
     resolutions,

@@ -27,6 +27,9 @@ export interface PullRequestText {
   readonly commitMessage: string;
 }
 
+/** pinwarden's documentation: the App's homepage (app.yml `url`), whose README anchors the footer links. */
+export const DOCS_URL = 'https://github.com/pinwarden/pinwarden';
+
 /** The branch pinwarden's pull request comes from, in every repository. */
 export const PIN_BRANCH = 'pinwarden/pin-actions';
 
@@ -270,7 +273,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
   sections.push(
     '',
     '---',
-    'Opened by pinwarden. To leave a reference as it is, end its line with `# pinwarden:ignore`, or list it under `ignore` in `.github/pinwarden.yml` (where the title, labels, schedule and images are set too). To undo a pin, revert its line: the pinned commit is what the tag named today. Comment `/pinwarden pin` to run it again; closing this pull request stops updates until then.',
+    `Opened by pinwarden. To leave a reference as it is, end its line with \`# pinwarden:ignore\`, or list it under \`ignore\` in \`.github/pinwarden.yml\` (where the title, labels, schedule and images are set too: [configuration](${DOCS_URL}#configuration-githubpinwardenyml)). To undo a pin, revert its line: the pinned commit is what the tag named today. Comment \`/pinwarden pin\` to run it again; closing this pull request stops updates until then. [How pinwarden decides](${DOCS_URL}#pin-time-trust-never-pin-an-attack-in-progress).`,
   );
 
   const commitMessage = [

@@ -72,6 +72,21 @@ const calls = () =>
     .length;
 
 describe('the pull-request check', () => {
+  it('says why a flagged line cannot be pinned: no such tag, or no such repository', async () => {
+    await start();
+    await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v45', 'ghost-org/none@v1') });
+    const run = lastRun();
+    expect(run.conclusion).toBe('failure');
+    const messages = run.annotations.map((annotation) => annotation.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/Cannot be pinned: no tag, branch or commit named "v45" in actions\/setup-go/),
+      expect.stringMatching(
+        /Cannot be pinned: repository ghost-org\/none not found, or private and not shared with pinwarden/,
+      ),
+    ]);
+    expect(renderedText(run.output.summary!)).toContain('Cannot be pinned: no tag, branch or commit named "v45"');
+  });
+
   it('fails on the mutable reference the pull request adds, annotates its line only, and offers the button', async () => {
     await start();
     await openPull({ '.github/workflows/ci.yml': withSteps('actions/setup-go@v5') });
