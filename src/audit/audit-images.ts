@@ -88,7 +88,7 @@ export function auditImages(
         ...at,
         check: 'image-tag-moved',
         severity: 'low',
-        message: `the tag ${image.tag} now names ${current}, not the pinned ${image.digest}: a rebuilt image (expected for base images; Dependabot proposes the update) or a re-pointed tag — compare before moving`,
+        message: `the tag \`${image.tag}\` now names \`${current}\`, not the pinned \`${image.digest}\`: a rebuilt image (expected for base images; Dependabot proposes the update) or a re-pointed tag — compare before moving`,
         evidence: { pinned: image.digest, current },
       });
     }

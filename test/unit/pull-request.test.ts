@@ -8,7 +8,7 @@ import { planRepository } from '../../src/plan/plan-repository.js';
 import type { RepositoryPlan } from '../../src/plan/plan-repository.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../../src/pull-request/decide-pull-request.js';
 import type { ExistingPullRequest } from '../../src/pull-request/decide-pull-request.js';
-import { COMMIT_TRAILER, PR_MARKER, renderPullRequest } from '../../src/pull-request/render-pull-request.js';
+import { COMMIT_TRAILER, DOCS_URL, PR_MARKER, renderPullRequest } from '../../src/pull-request/render-pull-request.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';
 import { fixturesDir } from '../support/paths.js';
@@ -73,9 +73,11 @@ describe('renderPullRequest', () => {
       const text = renderedText(body);
       expect(text, path).toContain(path);
       expect(text, path).toContain('evil/x@v1](https://evil.example) @admins <img src=x>');
-      // Only links pinwarden made itself: to commits and tags of the pinned action.
+      // Only links pinwarden made itself: to commits and tags of the pinned action, and its documentation.
       expect(
-        linkUrls(body).filter((link) => !link.startsWith('https://github.com/acme/setup/')),
+        linkUrls(body).filter(
+          (link) => !link.startsWith('https://github.com/acme/setup/') && !link.startsWith(`${DOCS_URL}#`),
+        ),
         path,
       ).toEqual([]);
       const table = body.split('\n').filter((line) => line.startsWith('| `'));
