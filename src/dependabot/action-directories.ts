@@ -94,6 +94,68 @@ export function extendDirectories(text: string, need: DependabotNeed): Extension
   return { ok: true, text: updated, added: missing };
 }
 
+/**
+ * The file with the generated workflows of `need` its first `need.ecosystem` entry does not
+ * exclude yet added to that entry's `exclude-paths` (a block list grows, or the key is added after
+ * `package-ecosystem`). Undefined when nothing is missing.
+ */
+export function extendExcludePaths(text: string, need: DependabotNeed): Extension | undefined {
+  if (!need.excludePaths?.length) return undefined;
+  const document = parseDocument(text, { uniqueKeys: false });
+  if (document.errors.length > 0) return undefined;
+  const updates = isMap(document.contents) ? document.contents.get('updates', true) : undefined;
+  if (!isSeq(updates)) return undefined;
+  const entries = updates.items.filter(
+    (item): item is YAMLMap => isMap(item) && item.get('package-ecosystem') === need.ecosystem,
+  );
+  const entry = entries.find((candidate) => !candidate.has('target-branch')) ?? entries[0];
+  if (!entry) return undefined;
+  const excluded = stringsOf(entry.get('exclude-paths', true));
+  const missing = need.excludePaths.filter((path) => !excluded.some((pattern) => directoryCovers(pattern, path)));
+  if (missing.length === 0) return undefined;
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const pair = (key: string) =>
+    entry.items.find((item) => isScalar(item.key) && item.key.value === key) as Pair<Node, Node> | undefined;
+  const existing = pair('exclude-paths');
+  const ecosystem = pair('package-ecosystem');
+  let updated: string;
+  if (existing && isSeq(existing.value) && !existing.value.flow && existing.value.items.length > 0) {
+    const first = existing.value.items[0] as Node;
+    const dash = text.lastIndexOf('-', first.range![0]);
+    const indent = dash - text.lastIndexOf('\n', dash - 1) - 1;
+    const end = endOfLine(text, (existing.value.items.at(-1) as Node).range![1]);
+    updated =
+      text.slice(0, end) +
+      missing.map((path) => `${newline}${' '.repeat(indent)}- ${JSON.stringify(path)}`).join('') +
+      text.slice(end);
+  } else if (!existing && ecosystem?.key.range && ecosystem.value?.range && !entry.flow) {
+    const keyStart = ecosystem.key.range[0];
+    const indent = ' '.repeat(keyStart - text.lastIndexOf('\n', keyStart - 1) - 1);
+    const end = endOfLine(text, ecosystem.value.range[1]);
+    const lines = [`${indent}exclude-paths:`, ...missing.map((path) => `${indent}  - ${JSON.stringify(path)}`)];
+    updated = text.slice(0, end) + lines.map((line) => `${newline}${line}`).join('') + text.slice(end);
+  } else {
+    return {
+      ok: false,
+      reason: `its ${need.ecosystem} entry lists its exclude-paths in a way pinwarden does not extend`,
+    };
+  }
+  const before = document.toJS() as { updates: Record<string, unknown>[] };
+  const wanted = structuredClone(before);
+  wanted.updates[updates.items.indexOf(entry)]!['exclude-paths'] = [...excluded, ...missing];
+  const after = parseDocument(updated, { uniqueKeys: false });
+  const read = after.errors.length === 0 ? (after.toJS() as { updates: Record<string, unknown>[] }) : undefined;
+  if (!read || !isDeepStrictEqual(normalise(read), normalise(wanted)))
+    return { ok: false, reason: 'adding its exclude-paths would not have kept the rest of the file as it is' };
+  return { ok: true, text: updated, added: missing };
+}
+
+function stringsOf(node: unknown): string[] {
+  return isSeq(node)
+    ? node.items.flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [item.value] : []))
+    : [];
+}
+
 function listed(entry: YAMLMap): string[] {
   const many = entry.get('directories');
   if (Array.isArray(many)) return many.filter((item): item is string => typeof item === 'string');

@@ -6,7 +6,7 @@
 import { describeYamlError } from '../common/yaml-error.js';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { extendDirectories } from './action-directories.js';
+import { extendDirectories, extendExcludePaths } from './action-directories.js';
 import type { DependabotEcosystem, DependabotNeed } from './types.js';
 
 export const DEPENDABOT_PATH = '.github/dependabot.yml';
@@ -41,6 +41,8 @@ export type DependabotPlan =
       readonly present: readonly DependabotEcosystem[];
       /** Folders of pinned composite actions added to the existing github-actions entry. */
       readonly directoriesAdded?: readonly string[];
+      /** Generated workflows added to the existing github-actions entry's `exclude-paths`. */
+      readonly excludePathsAdded?: readonly string[];
     }
   | {
       readonly action: 'present';
@@ -157,18 +159,19 @@ export function planDependabot(
   // The github-actions entry the file has gets the folders of pinned composite actions it lacks.
   const actions = needs.find((need) => need.ecosystem === 'github-actions');
   const extension = actions && named.has('github-actions') ? extendDirectories(text, actions) : undefined;
-  if (extension?.ok) {
-    const rest = planDependabot({ path, text: extension.text }, settings, needs);
+  const extended = extension?.ok ? extension.text : text;
+  // The generated workflows it does not exclude yet: Dependabot must not edit them either.
+  const excluding = actions && named.has('github-actions') ? extendExcludePaths(extended, actions) : undefined;
+  const final = excluding?.ok ? excluding.text : extended;
+  if (final !== text) {
+    const grown = {
+      ...(extension?.ok ? { directoriesAdded: extension.added } : {}),
+      ...(excluding?.ok ? { excludePathsAdded: excluding.added } : {}),
+    };
+    const rest = planDependabot({ path, text: final }, settings, needs);
     if (rest.action === 'present')
-      return {
-        action: 'add-entry',
-        path,
-        text: extension.text,
-        added: [],
-        present: rest.present,
-        directoriesAdded: extension.added,
-      };
-    return rest.action === 'add-entry' ? { ...rest, directoriesAdded: extension.added } : rest;
+      return { action: 'add-entry', path, text: final, added: [], present: rest.present, ...grown };
+    return rest.action === 'add-entry' ? { ...rest, ...grown } : rest;
   }
   const present = needs.filter((need) => named.has(need.ecosystem)).map((need) => need.ecosystem);
   const missing = needs.filter((need) => !named.has(need.ecosystem));
