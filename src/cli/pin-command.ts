@@ -26,6 +26,7 @@ import type { PinnedImageFile } from '../images/pin-images.js';
 import type { ImageFile } from '../images/types.js';
 import { trustFindings } from '../plan/trust-findings.js';
 import { generatorOf } from '../workflow/generated.js';
+import { pinPreCommit, preCommitRequests } from '../pre-commit/pin-pre-commit.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
@@ -41,7 +42,7 @@ export interface PinOptions extends ImageResolverOption {
 }
 
 export async function pinCommand(options: PinOptions, io: CliIo): Promise<number> {
-  const { files: read, imageFiles, notes, lockfiles } = await readLocalFiles(options.paths, io.cwd);
+  const { files: read, imageFiles, notes, lockfiles, preCommits } = await readLocalFiles(options.paths, io.cwd);
   // Workflows onboarded to actions.lock are left as they are: the lockfile's keys are their `uses:`.
   // Workflows a generator owns are left too: the next run of the generator would overwrite a pin.
   const generated = read.flatMap((file) => {
@@ -79,6 +80,33 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const finalText = new Map<string, string>();
   for (const result of results) if (result.status === 'rewritten') finalText.set(result.path, result.text);
   for (const image of images.files) if (image.status === 'rewritten') finalText.set(image.path, image.text);
+  // pre-commit's hooks from GitHub: each rev frozen to its commit, as `pre-commit autoupdate --freeze` writes it.
+  const hooks = await Promise.all(
+    preCommits.map(async (config) => ({
+      path: config.path,
+      pinned: pinPreCommit(config.text, await resolver.resolve(preCommitRequests(config.text))),
+    })),
+  );
+  for (const [index, { path, pinned }] of hooks.entries()) {
+    if (pinned.status === 'rewritten') {
+      finalText.set(path, pinned.text);
+      absolutePathOf.set(path, preCommits[index]!.absolutePath);
+    }
+    for (const entry of 'entries' in pinned ? pinned.entries : [])
+      if (entry.action === 'skip')
+        notes.push(`${path}:${entry.hook.rev.line} ${entry.hook.rev.value} left as it is: ${entry.reason}`);
+    if (pinned.status === 'unreadable' || pinned.status === 'rejected')
+      notes.push(`${path}: not changed: ${pinned.status === 'unreadable' ? pinned.error : pinned.problem}`);
+  }
+  const frozen = hooks.flatMap(({ path, pinned }) =>
+    pinned.status === 'rewritten'
+      ? pinned.entries.flatMap((entry) =>
+          entry.action === 'pin'
+            ? [{ path, line: entry.hook.rev.line, before: entry.hook.rev.value, after: entry.after }]
+            : [],
+        )
+      : [],
+  );
   if (!options.dryRun)
     await Promise.all([...finalText].map(([path, text]) => writeFile(absolutePathOf.get(path)!, text)));
   const imageFailures = images.files.flatMap((file) =>
@@ -111,14 +139,19 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     ...summariseImages(images.files),
     failing: failures.length,
     serious: findings.filter(isSerious).length,
+    preCommitFrozen: frozen.length,
   };
   if (options.format === 'json')
     io.stdout.write(
-      `${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), findings, notes, summary })}\n`,
+      `${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), preCommit: frozen, findings, notes, summary })}\n`,
     );
   else {
     for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
     writeText(results, images.files, finalText, summary, options.dryRun, io);
+    for (const hook of frozen)
+      io.stdout.write(
+        `${printable(hook.path)}:${hook.line} rev ${printable(hook.before)} -> ${printable(hook.after)}\n`,
+      );
     if (findings.length > 0)
       io.stdout.write(`\nSecurity findings (run \`pinwarden audit\` for all):\n${renderFindingsText(findings)}`);
   }

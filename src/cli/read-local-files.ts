@@ -15,6 +15,7 @@ import type { LocalImageFile } from './collect-files.js';
 import { UsageError } from './io.js';
 import type { LocatedWorkflowFile } from '../images/types.js';
 import { appVersionOf } from '../images/chart-app-version.js';
+import { PRE_COMMIT_PATH } from '../pre-commit/locate-pre-commit.js';
 
 export interface ScannedFile {
   /** As shown to the user: relative to the working directory. */
@@ -43,7 +44,13 @@ export interface LocalImageText extends ImageFile {
 export async function readLocalFiles(
   paths: readonly string[],
   cwd: string,
-): Promise<{ files: ScannedFile[]; imageFiles: LocalImageText[]; notes: string[]; lockfiles: LocalLockfile[] }> {
+): Promise<{
+  files: ScannedFile[];
+  imageFiles: LocalImageText[];
+  notes: string[];
+  lockfiles: LocalLockfile[];
+  preCommits: (LocalLockfile & { readonly absolutePath: string })[];
+}> {
   const absolute = (paths.length > 0 ? paths : ['.']).map((path) => resolve(cwd, path));
   let collected;
   try {
@@ -86,7 +93,15 @@ export async function readLocalFiles(
         files[index] = { ...file, locked: true };
     }
   }
-  return { files, imageFiles, notes: collected.notes, lockfiles };
+  // pre-commit's config of each repository given: its hooks' revs are frozen with the actions.
+  const preCommits = absolute.flatMap((root) => {
+    const configPath = join(root, PRE_COMMIT_PATH);
+    const text = readIfThere(configPath);
+    return text === undefined
+      ? []
+      : [{ path: relative(cwd, configPath) || configPath, absolutePath: configPath, text }];
+  });
+  return { files, imageFiles, notes: collected.notes, lockfiles, preCommits };
 }
 
 /** The file's text, or undefined when it is larger than MAX_FILE_BYTES (not read into memory). */

@@ -79,3 +79,30 @@ describe('pre-commit hooks', () => {
     expect(body).toMatch(/acme\/deploy line 7: v3 → [0-9a-f]{40} {2}# frozen: v3/);
   });
 });
+
+describe('pinwarden pin', () => {
+  it('freezes the revs of the repository’s .pre-commit-config.yaml with the actions', async () => {
+    const { tempRepo } = await import('../support/temp-repo.js');
+    const { runCli } = await import('../support/run-cli.js');
+    const { readFileSync } = await import('node:fs');
+    const root = tempRepo({ '.pre-commit-config.yaml': CONFIG });
+    const { code, stdout } = await runCli(['pin', '--refs', join(fixturesDir, 'refs'), '--format', 'json'], root);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      preCommit: { path: string; line: number; before: string; after: string }[];
+      notes: string[];
+    };
+    expect(report.preCommit).toEqual([
+      {
+        path: '.pre-commit-config.yaml',
+        line: 7,
+        before: 'v3',
+        after: expect.stringMatching(/^[0-9a-f]{40} {2}# frozen: v3$/),
+      },
+    ]);
+    expect(report.notes).toContainEqual(expect.stringContaining('.pre-commit-config.yaml:4 v1 left as it is'));
+    expect(readFileSync(join(root, '.pre-commit-config.yaml'), 'utf8')).toMatch(
+      /rev: '[0-9a-f]{40}' {2}# frozen: v3\r\n/,
+    );
+  });
+});
