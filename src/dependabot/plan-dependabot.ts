@@ -6,7 +6,7 @@
 import { describeYamlError } from '../common/yaml-error.js';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { extendDirectories, extendExcludePaths } from './action-directories.js';
+import { directoryScalar, extendDirectories, extendExcludePaths } from './action-directories.js';
 import type { DependabotEcosystem, DependabotNeed } from './types.js';
 
 export const DEPENDABOT_PATH = '.github/dependabot.yml';
@@ -84,11 +84,6 @@ export function dependabotEntry(
 /** The github-actions entry as data. */
 export const githubActionsEntry = (settings: DependabotSettings): Record<string, unknown> =>
   dependabotEntry(settings, ACTIONS_ENTRY);
-
-/** A folder as a YAML scalar: plain when it cannot be misread, else double-quoted. */
-function directoryScalar(directory: string): string {
-  return /^\/[A-Za-z0-9._/-]*$/.test(directory) ? directory : JSON.stringify(directory);
-}
 
 /** The entry as block YAML lines, each item key indented two spaces past the dash. */
 function entryLines(settings: DependabotSettings, need: DependabotNeed): string[] {
