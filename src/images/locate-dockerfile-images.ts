@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type * as DockerfileAst from 'dockerfile-ast';
 import { classifyImage } from './classify-image.js';
 import { expandImage, variableUses } from './dockerfile-args.js';
-import type { GlobalArg } from './dockerfile-args.js';
+import type { Expansion, GlobalArg } from './dockerfile-args.js';
 import type { ImageEdit, ImageSite, LocateImagesResult, LocatedImage } from './types.js';
 
 let parser: typeof DockerfileAst.DockerfileParser | undefined;
@@ -83,7 +83,19 @@ function locate(text: string, placement: DockerfilePlacement | undefined): Locat
   for (const directive of dockerfile.getDirectives())
     if (directive.getName().toLowerCase() === 'syntax') images.push(syntaxImage(source, directive));
   const args = globalArgs(dockerfile, source);
-  const uses = variableUses(text);
+  // Each FROM written with build arguments expanded once, before any is located: an ARG's default
+  // takes a digest only when every read of it ends a FROM, which all the FROMs tell together.
+  const expansions = new Map<DockerfileAst.From, Expansion>();
+  for (const from of dockerfile.getFROMs()) {
+    const range = from.getImageRange();
+    const written = range ? text.slice(source.local(range.start), source.local(range.end)) : '';
+    if (range && written === from.getImage() && written.includes('$'))
+      expansions.set(from, expandImage(written, source.local(range.start), args));
+  }
+  const reads = { all: variableUses(text), endingFrom: new Map<string, number>() };
+  for (const expanded of expansions.values())
+    if (expanded.ok && expanded.last.kind === 'arg')
+      reads.endingFrom.set(expanded.last.arg.name, (reads.endingFrom.get(expanded.last.arg.name) ?? 0) + 1);
   const stages = new Set<string>();
   const argSites = new Set<string>();
   let stageCount = 0;
@@ -91,7 +103,7 @@ function locate(text: string, placement: DockerfilePlacement | undefined): Locat
     const keyword = instruction.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
       const from = instruction as DockerfileAst.From;
-      const located = fromImage(source, from, stages, args, uses, argSites);
+      const located = fromImage(source, from, stages, expansions.get(from), reads, argSites);
       if (located) images.push(located);
       const stage = from.getBuildStage();
       if (stage) stages.add(stage.toLowerCase());
@@ -177,8 +189,8 @@ function fromImage(
   source: Source,
   from: DockerfileAst.From,
   stages: ReadonlySet<string>,
-  args: ReadonlyMap<string, GlobalArg>,
-  uses: ReadonlyMap<string, number>,
+  expanded: Expansion | undefined,
+  reads: { readonly all: ReadonlyMap<string, number>; readonly endingFrom: ReadonlyMap<string, number> },
   argSites: Set<string>,
 ): LocatedImage | undefined {
   const range = from.getImageRange();
@@ -197,8 +209,7 @@ function fromImage(
     return { status: 'not-image', site: fromSite, why: '`scratch` is the empty image: nothing is pulled' };
   if (stages.has(lower) && lower !== stage?.toLowerCase())
     return { status: 'not-image', site: fromSite, why: `\`${written}\` is an earlier build stage of this file` };
-  if (!written.includes('$')) return classifyImage(fromSite);
-  const expanded = expandImage(written, source.local(range.start), args);
+  if (!expanded) return classifyImage(fromSite);
   if (!expanded.ok)
     return {
       status: 'unreadable',
@@ -234,7 +245,7 @@ function fromImage(
       why: `the build argument ${arg.name} names it, pinned where it is declared`,
     };
   argSites.add(arg.name);
-  const fromEnds = (uses.get(arg.name) ?? 0) <= countFromEnds(arg.name, source.text);
+  const fromEnds = (reads.all.get(arg.name) ?? 0) <= (reads.endingFrom.get(arg.name) ?? 0);
   if (typeof arg.edit === 'string' || !fromEnds) {
     const why =
       typeof arg.edit === 'string'
@@ -243,12 +254,6 @@ function fromImage(
     return classifyImage({ ...argSite, edit: undefined, cannotEdit: why }, expanded.value);
   }
   return classifyImage({ ...argSite, edit: source.edit(arg.edit.start, arg.edit.end) }, expanded.value);
-}
-
-/** How many FROM lines end their image with `$NAME` or `${NAME}`. */
-function countFromEnds(name: string, text: string): number {
-  const ends = new RegExp(`^[ \\t]*FROM\\s+(?:--\\S+\\s+)*\\S*(?:\\$${name}|\\$\\{${name}\\})(?=\\s|$)`, 'gim');
-  return [...text.matchAll(ends)].length;
 }
 
 /** `COPY --from=…` and `RUN --mount=…,from=…`: an image, unless it names a build stage (by name or number). */
