@@ -225,7 +225,7 @@ function fromImage(
       {
         ...fromSite,
         written: last.text,
-        edit: { how: 'text', start: source.global(last.start), end: source.global(last.end) },
+        edit: source.edit(last.start, last.end),
       },
       expanded.value,
     );

@@ -223,6 +223,12 @@ describe('compose', () => {
     ]);
   });
 
+  it('pins an inline default of a FROM written in `dockerfile_inline`', () => {
+    const text = 'services:\n  api:\n    build:\n      dockerfile_inline: |\n        FROM ${BASE:-node:20}\n';
+    const after = pinned(text, 'compose').pinned;
+    expect(after).toMatch(/\n {8}FROM \$\{BASE:-node:20@sha256:[0-9a-f]{64}\}\n$/);
+  });
+
   it('never pins the image a service builds', () => {
     const text = 'services:\n  api:\n    build: .\n    image: ghcr.io/acme/api:dev\n  db:\n    image: postgres:16\n';
     const planned = pinned(text, 'compose');
