@@ -26,7 +26,7 @@ import type { PinnedImageFile } from '../images/pin-images.js';
 import type { ImageFile } from '../images/types.js';
 import { trustFindings } from '../plan/trust-findings.js';
 import { generatorOf } from '../workflow/generated.js';
-import { pinPreCommit, preCommitRequests } from '../pre-commit/pin-pre-commit.js';
+import { freezePreCommit } from '../pre-commit/pin-pre-commit.js';
 
 export interface PinOptions extends ImageResolverOption {
   readonly paths: readonly string[];
@@ -84,7 +84,7 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const hooks = await Promise.all(
     preCommits.map(async (config) => ({
       path: config.path,
-      pinned: pinPreCommit(config.text, await resolver.resolve(preCommitRequests(config.text))),
+      pinned: await freezePreCommit(config.text, resolver),
     })),
   );
   for (const [index, { path, pinned }] of hooks.entries()) {

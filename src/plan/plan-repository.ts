@@ -21,7 +21,7 @@ import { parseActionsLock } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { generatorOf } from '../workflow/generated.js';
-import { pinPreCommit, preCommitRequests } from '../pre-commit/pin-pre-commit.js';
+import { freezePreCommit } from '../pre-commit/pin-pre-commit.js';
 import type { PinnedPreCommit } from '../pre-commit/pin-pre-commit.js';
 import { PRE_COMMIT_PATH } from '../pre-commit/locate-pre-commit.js';
 import type { UsesReference } from '../workflow/types.js';
@@ -186,7 +186,7 @@ export async function planRepository(
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
   const preCommit =
     snapshot.preCommit && !ignore.matches(snapshot.preCommit.path)
-      ? pinPreCommit(snapshot.preCommit.text, await resolver.resolve(preCommitRequests(snapshot.preCommit.text)))
+      ? await freezePreCommit(snapshot.preCommit.text, resolver)
       : undefined;
   if (preCommit?.status === 'rewritten') finalText.set(snapshot.preCommit!.path, preCommit.text);
   // Dependabot keeps pins current: proposed wherever a remote action is (or is about to be) pinned,

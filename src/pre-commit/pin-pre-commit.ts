@@ -5,7 +5,7 @@
 // kept; the rewrite is parsed back and must hold exactly the planned revs.
 import { isFullSha } from '../common/commit-sha.js';
 import { refKey } from '../resolve/types.js';
-import type { RefKey, RefRequest, Resolution } from '../resolve/types.js';
+import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/types.js';
 import { quoteValue } from '../rewrite/format-pin.js';
 import { applyEdits } from '../rewrite/apply-edits.js';
 import type { TextEdit } from '../rewrite/types.js';
@@ -24,19 +24,14 @@ export type PinnedPreCommit =
   | { readonly status: 'unreadable'; readonly error: string }
   | { readonly status: 'rejected'; readonly problem: string; readonly entries: readonly PreCommitEntry[] };
 
-/** The refs a config's hooks name, to resolve in the same batch as the actions'. */
-export function preCommitRequests(text: string): RefRequest[] {
-  const located = locatePreCommit(text);
-  return located.ok
-    ? located.hooks.flatMap((hook) =>
-        isFullSha(hook.rev.value) ? [] : [{ owner: hook.owner, repo: hook.repo, ref: hook.rev.value }],
-      )
-    : [];
-}
-
-export function pinPreCommit(text: string, resolutions: ReadonlyMap<RefKey, Resolution>): PinnedPreCommit {
+/** Reads the config once, resolves the revs its GitHub hooks name, and freezes each one it can. */
+export async function freezePreCommit(text: string, resolver: RefResolver): Promise<PinnedPreCommit> {
   const located = locatePreCommit(text);
   if (!located.ok) return { status: 'unreadable', error: located.error };
+  const requests = located.hooks.flatMap((hook): RefRequest[] =>
+    isFullSha(hook.rev.value) ? [] : [{ owner: hook.owner, repo: hook.repo, ref: hook.rev.value }],
+  );
+  const resolutions = requests.length > 0 ? await resolver.resolve(requests) : new Map<RefKey, Resolution>();
   const entries = located.hooks.map((hook): PreCommitEntry => planOne(hook, resolutions));
   const pins = entries.flatMap((entry) => (entry.action === 'pin' ? [entry] : []));
   if (pins.length === 0) return { status: 'unchanged', entries };

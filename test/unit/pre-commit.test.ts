@@ -7,7 +7,8 @@ import { parse } from 'yaml';
 import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
 import { planRepository } from '../../src/plan/plan-repository.js';
-import { pinPreCommit, preCommitRequests } from '../../src/pre-commit/pin-pre-commit.js';
+import { freezePreCommit } from '../../src/pre-commit/pin-pre-commit.js';
+import type { RefRequest } from '../../src/resolve/types.js';
 import { renderPullRequest } from '../../src/pull-request/render-pull-request.js';
 import { createTableRefResolver } from '../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../src/resolve/types.js';
@@ -39,12 +40,18 @@ beforeAll(async () => {
 
 describe('pre-commit hooks', () => {
   it('freezes each GitHub rev to its commit as `pre-commit autoupdate --freeze` writes it, every other byte kept', async () => {
-    const requests = preCommitRequests(CONFIG);
+    const requests: RefRequest[] = [];
+    const recording: RefResolver = {
+      resolve: (asked) => {
+        requests.push(...asked);
+        return resolver.resolve(asked);
+      },
+    };
+    const pinned = await freezePreCommit(CONFIG, recording);
     expect(requests).toEqual([
       { owner: 'acme', repo: 'setup', ref: 'v1' },
       { owner: 'acme', repo: 'deploy', ref: 'v3' },
     ]);
-    const pinned = pinPreCommit(CONFIG, await resolver.resolve(requests));
     if (pinned.status !== 'rewritten') throw new Error(pinned.status);
     const lines = pinned.text.split('\r\n');
     expect(lines[3]).toBe('    rev: v1 # keep in step with CI');
@@ -55,7 +62,7 @@ describe('pre-commit hooks', () => {
       reason: expect.stringMatching(/cannot take the .*its commit is `[0-9a-f]{40}`/),
     });
     // Frozen already: nothing more to do.
-    expect(pinPreCommit(pinned.text, new Map()).status).toBe('unchanged');
+    expect((await freezePreCommit(pinned.text, resolver)).status).toBe('unchanged');
   });
 
   it('is pinned in the repository’s pull request, with the pre-commit Dependabot entry', async () => {
