@@ -4,6 +4,7 @@
 import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, PIN_ACTION } from '../check/render-check.js';
 import type { renderCheck } from '../check/render-check.js';
 import type { GitHubClient } from './github-client.js';
+import { statusOf } from './github-client.js';
 
 export interface PullRequestTarget {
   readonly owner: string;
@@ -84,7 +85,7 @@ async function branchHead(
     const { data } = await github.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
     return data.object.sha;
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
+    if (statusOf(error) === 404) return undefined;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 // Reads the files of a repository that may name container images: the whole tree listed once
 // (`git/trees?recursive=1`), the files picked by their paths, and their texts fetched at the run's
 // commit through GraphQL, many per query. Bounded in files and bytes; what is left out is said.
-import { chartTemplatePaths, imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
+import { chartTemplatePaths, chartYamlOf, imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
 import type { ImagePath } from '../images/image-file-kind.js';
 import { appVersionOf } from '../images/chart-app-version.js';
 import type { ImageFile } from '../images/types.js';
@@ -211,9 +211,4 @@ export async function readObjects(
     batch.forEach((expression, index) => found.set(expression, data.repository?.[`f${index}`] ?? null));
   }
   return found;
-}
-
-/** The Chart.yaml of the chart in `chartDir` (`''` at the top). */
-function chartYamlOf(chartDir: string): string {
-  return chartDir === '' ? 'Chart.yaml' : `${chartDir}/Chart.yaml`;
 }

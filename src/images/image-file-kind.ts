@@ -79,6 +79,11 @@ export function imagePathsAmong(paths: readonly string[]): ImagePath[] {
   });
 }
 
+/** The Chart.yaml of the chart in `chartDir` (`''` at the top). */
+export function chartYamlOf(chartDir: string): string {
+  return chartDir === '' ? 'Chart.yaml' : `${chartDir}/Chart.yaml`;
+}
+
 /** The templates (helpers included) of the chart in `chartDir`, among a repository's paths. */
 export function chartTemplatePaths(paths: readonly string[], chartDir: string): string[] {
   const prefix = chartDir === '' ? 'templates/' : `${chartDir}/templates/`;

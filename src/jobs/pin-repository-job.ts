@@ -177,14 +177,14 @@ export async function runRepositoryJob(
     plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length +
     imageFiles.flatMap((file) => imageGateFailuresAfterPinning(file)).length;
   const fingerprint = planFingerprint(read.headSha, plan.changes);
+  const findingsIssueUrl =
+    findingsIssue === undefined ? undefined : `${deps.webUrl}/${owner}/${name}/issues/${findingsIssue}`;
   const text = renderPullRequest({
     plan,
     title: config.config.pull_request.title,
     webUrl: deps.webUrl,
     findings,
-    ...(findingsIssue !== undefined
-      ? { findingsIssueUrl: `${deps.webUrl}/${owner}/${name}/issues/${findingsIssue}` }
-      : {}),
+    ...(findingsIssueUrl ? { findingsIssueUrl } : {}),
     ...(calledHere.length > 0 ? { calledWorkflows: calledHere } : {}),
   });
   const commitMessage = `${text.commitMessage}\n${fingerprintTrailer(fingerprint)}`;
@@ -218,9 +218,7 @@ export async function runRepositoryJob(
     links: {
       repository: `${deps.webUrl}/${owner}/${name}`,
       ...(read.pullRequest ? { pullRequest: read.pullRequest.url } : {}),
-      ...(findingsIssue !== undefined
-        ? { findingsIssue: `${deps.webUrl}/${owner}/${name}/issues/${findingsIssue}` }
-        : {}),
+      ...(findingsIssueUrl ? { findingsIssue: findingsIssueUrl } : {}),
     },
   };
   if (deps.dryRun)

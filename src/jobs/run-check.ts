@@ -18,7 +18,13 @@ import { globMatcher } from '../config/glob.js';
 import { gateFailuresOf } from '../plan/gate-files.js';
 import { gateImage } from '../gate/gate.js';
 import { auditImages } from '../audit/audit-images.js';
-import { imagePathsAmong, isValuesFileName, looksLikeKubernetes } from '../images/image-file-kind.js';
+import {
+  chartYamlOf,
+  folderOf,
+  imagePathsAmong,
+  isValuesFileName,
+  looksLikeKubernetes,
+} from '../images/image-file-kind.js';
 import { imagesToResolve } from '../images/plan-images.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import type { ImageFile } from '../images/types.js';
@@ -115,8 +121,7 @@ async function readChangedFiles(deps: CheckDeps, target: CheckTarget): Promise<C
     });
   const checked = candidates.slice(0, MAX_CHECKED_FILES);
   // A values file is a chart's when a Chart.yaml sits beside it at the head.
-  const chartOf = (path: string) =>
-    `${target.headSha}:${path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : ''}Chart.yaml`;
+  const chartOf = (path: string) => `${target.headSha}:${chartYamlOf(folderOf(path))}`;
   const charts = checked
     .filter((file) => file.kind === 'maybe-kubernetes' && isValuesFileName(file.path))
     .map((file) => chartOf(file.path));
