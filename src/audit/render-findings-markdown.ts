@@ -5,7 +5,7 @@
 import { inlineCode, safeMessage, safeText } from '../markdown/safe-markdown.js';
 import { imagePathsAmong } from '../images/image-file-kind.js';
 import { fileKindOf } from '../workflow/file-kind.js';
-import { count } from '../report/words.js';
+import { FILE_KIND_WORDS, count } from '../report/words.js';
 import type { Finding } from './types.js';
 import { isSerious, severityRank } from './types.js';
 
@@ -107,19 +107,9 @@ function kindWords(paths: readonly string[]): string {
   const words = new Set(
     paths.map((path) => {
       const kind = fileKindOf(path) ?? imagePathsAmong([path])[0]?.kind;
-      return KIND_WORDS[kind ?? ''] ?? 'files';
+      return FILE_KIND_WORDS[kind ?? ''] ?? 'files';
     }),
   );
   const list = [...words];
   return list.length <= 1 ? (list[0] ?? 'files') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
 }
-
-const KIND_WORDS: Readonly<Record<string, string>> = {
-  workflow: 'workflows',
-  action: 'actions',
-  dockerfile: 'Dockerfiles',
-  compose: 'compose files',
-  kustomization: 'kustomizations',
-  'helm-values': 'chart values',
-  'maybe-kubernetes': 'Kubernetes manifests',
-};

@@ -6,13 +6,7 @@ import type { RepositoryImages } from '../plan/plan-repository.js';
 import { kindsWithoutDependabot } from '../dependabot/image-ecosystems.js';
 import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
 import { inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
-import { count } from '../report/words.js';
-
-const KIND_NAMES: Record<string, string> = {
-  workflow: 'workflows',
-  action: 'actions',
-  kustomization: 'kustomizations',
-};
+import { FILE_KIND_WORDS, count } from '../report/words.js';
 
 interface LeftAlone {
   readonly path: string;
@@ -108,7 +102,7 @@ export function imagesSection(
     if (unkept.length > 0)
       lines.push(
         '',
-        `Dependabot has no ecosystem for images in ${unkept.map((kind) => KIND_NAMES[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them; pinwarden's audit says when their tag has moved on.`,
+        `Dependabot has no ecosystem for images in ${unkept.map((kind) => FILE_KIND_WORDS[kind] ?? kind).join(' or ')}: those digests stay as written until someone updates them; pinwarden's audit says when their tag has moved on.`,
       );
   }
   if (skipped.length > 0) {

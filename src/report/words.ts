@@ -5,6 +5,18 @@ export function count(n: number, word: string, irregular?: string): string {
   return `${n} ${n === 1 ? word : (irregular ?? `${word}s`)}`;
 }
 
+/** A kind of file pinwarden reads, in the plural a sentence uses ("in its compose files"). */
+export const FILE_KIND_WORDS: Readonly<Record<string, string>> = {
+  workflow: 'workflows',
+  action: 'actions',
+  dockerfile: 'Dockerfiles',
+  compose: 'compose files',
+  kubernetes: 'Kubernetes manifests',
+  kustomization: 'kustomizations',
+  'helm-values': 'chart values',
+  'maybe-kubernetes': 'Kubernetes manifests',
+};
+
 // C0 and C1 controls, DEL, and the bidirectional overrides and isolates that can make a line read
 // differently from what it holds (CVE-2021-42574). Tab is kept: it is how some files indent.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
