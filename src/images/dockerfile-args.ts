@@ -84,7 +84,7 @@ export function expandImage(written: string, offset: number, args: ReadonlyMap<s
   return { ok: true, value, last, uses };
 }
 
-/** How many times the text names each variable (`$NAME` or `${NAME…}`), outside the ARG lines that declare them. */
+/** How many times the text reads each variable (`$NAME` or `${NAME…}`), wherever it is read. */
 export function variableUses(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const match of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
