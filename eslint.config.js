@@ -18,7 +18,7 @@ export const LAYERS = [
   ['parallel'], // worker threads
   ['check', 'pull-request'], // what the check and the pull request say, from a plan
   ['plan'], // pure planning: a repository's change, a set of files pinned
-  ['dashboard', 'attention', 'rollout', 'command'],
+  ['dashboard', 'attention', 'rollout', 'command', 'sarif', 'inventory'], // what a run says, and where
   ['audit'],
   ['dependabot', 'report', 'pre-commit'],
   ['gate'],
@@ -40,6 +40,8 @@ export const PURE = [
   'attention',
   'rollout',
   'command',
+  'sarif',
+  'inventory',
   'audit',
   'dependabot',
   'report',

@@ -119,6 +119,11 @@ try {
       : {}),
     ...(env.PINWARDEN_WEB_URL ? { webUrl: env.PINWARDEN_WEB_URL } : {}),
     dryRun: env.PINWARDEN_DRY_RUN === '1',
+    reporting: {
+      codeScanning: env.PINWARDEN_CODE_SCANNING !== '0',
+      dependencyGraph: env.PINWARDEN_DEPENDENCY_GRAPH !== '0',
+      ...(fleet ? { reported: fleet.reportedDigests } : {}),
+    },
     ...(images ? { images: { ...images, ...(fleet ? { sharedCache: fleet.sharedCache } : {}) } } : {}),
     ...(env.PINWARDEN_DASHBOARD !== '0'
       ? {

@@ -2,6 +2,7 @@
 // dashboards, and one named handler per event (handlers/). Handlers only decide what to queue and
 // return at once (GitHub wants an answer within 10 s); the work happens in the queue, and `idle()`
 // lets tests and the demo wait for it.
+import { readFileSync } from 'node:fs';
 import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
 import { RefusalWindow } from '../command/refusal-window.js';
@@ -14,7 +15,7 @@ import { onPinCommand } from '../handlers/pin-command.js';
 import { onPush } from '../handlers/push.js';
 import type { HandlerServices } from '../handlers/services.js';
 import type { JobOutcome } from '../jobs/job-outcome.js';
-import { OrgDashboards } from '../jobs/org-dashboard.js';
+import { OrgDashboards, PULL_REQUEST_WRITES } from '../jobs/org-dashboard.js';
 import { answerPinCommand } from '../jobs/pin-command.js';
 import { createPinAlso } from '../jobs/pin-also.js';
 import { pullRequestChecks } from '../jobs/pull-request-checks.js';
@@ -31,6 +32,14 @@ import type { SeenTags } from '../trust/sources.js';
 import { createImageResolvers } from './image-resolvers.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
 import { createInstallationServices } from './installation-services.js';
+import { createMemoryReportedDigests } from '../report/reported-digests.js';
+import type { ReportedDigests } from '../report/reported-digests.js';
+import type { SecurityReporting } from '../jobs/report-to-github.js';
+
+/** The version the reports name (SARIF's tool, the snapshot's detector). */
+const PINWARDEN_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface PinwardenAppOptions {
   /** Repositories run at once per installation (default 4). */
@@ -61,6 +70,15 @@ export interface PinwardenAppOptions {
   readonly onOutcome?: (repository: string, outcome: JobOutcome) => void;
   /** Where the first commit of each release tag is remembered (a fleet's Redis); the default keeps it in this process. */
   readonly seenTags?: SeenTags;
+  /**
+   * Code scanning (SARIF) and the dependency graph (snapshots): both on unless turned off; `reported`
+   * remembers what was sent (a fleet's Redis; the default keeps it in this process).
+   */
+  readonly reporting?: {
+    readonly codeScanning?: boolean;
+    readonly dependencyGraph?: boolean;
+    readonly reported?: ReportedDigests;
+  };
 }
 
 export interface PinwardenApp {
@@ -84,6 +102,12 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
   const refusals = new RefusalWindow();
   const imageResolverFor = options.images ? createImageResolvers(options.images) : undefined;
   const preReads = options.preReads ?? createPreReads();
+  const reporting: SecurityReporting = {
+    reported: options.reporting?.reported ?? createMemoryReportedDigests(),
+    version: PINWARDEN_VERSION,
+    codeScanning: options.reporting?.codeScanning ?? true,
+    dependencyGraph: options.reporting?.dependencyGraph ?? true,
+  };
   let dashboards: OrgDashboards | undefined;
   let queue: RunQueue | undefined;
   const background = new Set<Promise<unknown>>();
@@ -94,7 +118,9 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
 
   const app: ApplicationFunction = (probot: Probot) => {
     const appLog = probot.log as unknown as Logger;
-    if (options.dashboard) dashboards = new OrgDashboards({ ...options.dashboard, log: appLog });
+    // A run writes its pull request, and may send each report beside it: the dashboard's ETA counts them.
+    const writesPerRun = PULL_REQUEST_WRITES + (reporting.codeScanning ? 1 : 0) + (reporting.dependencyGraph ? 1 : 0);
+    if (options.dashboard) dashboards = new OrgDashboards({ ...options.dashboard, writesPerRun, log: appLog });
     const installations = createInstallationServices(probot, {
       sharedCache: options.sharedCache,
       seenTags: options.seenTags ?? createMemorySeenTags(),
@@ -131,6 +157,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
           log,
           webUrl: options.webUrl ?? webUrlFor(github.request.endpoint.DEFAULTS.baseUrl),
           pinAlso: pinAlso(installationId),
+          reporting,
           dryRun: options.dryRun ?? false,
         }),
         scanDeps: (installationId, github, log) => ({

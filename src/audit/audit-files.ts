@@ -13,6 +13,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { checkImpostor, reachabilityQuestion } from './impostor.js';
 import { scanTransitive } from './transitive.js';
+import type { IndirectUse } from './transitive.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
 import { ACTIONS_LOCK_PATH, lockedReferences, parseActionsLock } from '../workflow/actions-lock.js';
 import { checkActionsLock } from './actions-lock-findings.js';
@@ -59,6 +60,8 @@ export interface AuditReport {
   readonly requireFullShaPolicy: { readonly ready: boolean; readonly blockers: readonly string[] };
   /** The repositories of called workflows that hold blockers: a pinning pull request there fixes them. */
   readonly calledWorkflowRepositories: readonly { readonly owner: string; readonly repo: string }[];
+  /** What the actions and called workflows in use call inside them (the inventory's indirect uses). */
+  readonly indirect: readonly IndirectUse[];
 }
 
 /** A plain resolver as audit facts: nothing known beyond what refs name (said in the notes). */
@@ -209,6 +212,7 @@ export async function auditFiles(
     notes,
     requireFullShaPolicy: { ready: blockers.length === 0, blockers },
     calledWorkflowRepositories: transitive.blockedWorkflowRepositories,
+    indirect: transitive.indirect,
   };
 }
 

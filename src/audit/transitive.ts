@@ -33,8 +33,21 @@ interface Step {
   readonly chain: readonly string[];
 }
 
+/** An action or workflow called inside one the file uses: at the root's line, with how it is reached. */
+export interface IndirectUse {
+  readonly path: string;
+  readonly line: number;
+  readonly reference: UsesReference;
+  /** The commit it runs: its pin, or what its tag names today; undefined when that is unknown. */
+  readonly sha: string | undefined;
+  /** `a@x → b@y`, the root first, this reference last. */
+  readonly chain: readonly string[];
+}
+
 export interface TransitiveResult {
   readonly findings: Finding[];
+  /** Every reference called inside, as far as the scan went. */
+  readonly indirect: readonly IndirectUse[];
   /** Nested references a "require full-length commit SHA" policy would refuse. */
   readonly policyBlockers: string[];
   /** The reusable workflows' repositories holding such references: where a pinning pull request fixes them. */
@@ -48,6 +61,7 @@ export async function scanTransitive(
   depth = TRANSITIVE_DEPTH,
 ): Promise<TransitiveResult> {
   const findings: Finding[] = [];
+  const indirect: IndirectUse[] = [];
   const policyBlockers = new Set<string>();
   const blockedWorkflows = new Map<string, { owner: string; repo: string }>();
   let frontier: Step[] = roots.flatMap((root) =>
@@ -81,6 +95,7 @@ export async function scanTransitive(
           : resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
       const sha = ref.refKind === 'full-sha' ? ref.ref : resolution?.status === 'resolved' ? resolution.sha : undefined;
       const chain = [...step.chain, reference.site.value];
+      indirect.push({ path: step.root.path, line: step.root.reference.site.line, reference, sha, chain });
       findings.push(...nestedFindings(step, reference, chain, index, sha));
       if (!gateReference(reference).passes) {
         policyBlockers.add(`${calledAs(step)} calls ${reference.site.value}`);
@@ -100,6 +115,7 @@ export async function scanTransitive(
   }
   return {
     findings,
+    indirect,
     policyBlockers: [...policyBlockers].sort(),
     blockedWorkflowRepositories: [...blockedWorkflows.values()],
   };

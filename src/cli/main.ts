@@ -42,6 +42,9 @@ Commands:
                  files in place
   audit [PATH…]  check every reference and pin against known compromises, rewritten releases,
                  lying comments and indicators of compromise
+  inventory [PATH… | --org OWNER]
+                 every action and image in use: where, pinned or not, at which commit or
+                 digest, with the audit's findings (JSON, CSV or CycloneDX)
 
 Options:
   --version      print pinwarden's version
@@ -122,6 +125,29 @@ JSON: {"findings":[{"path","line","uses","check","severity","message","evidence"
 "requireFullShaPolicy":{"ready","blockers"}}.
 
 Exit codes: 0 no finding is high or critical; 1 some are; 2 usage error; 3 pinwarden failed.
+`,
+  inventory: `Usage: pinwarden inventory [PATH… | --org OWNER] [--name NAME] [--format csv|json|cyclonedx]
+                         [--api-url URL | --refs DIR [--advisories FILE]]
+
+Lists every action, reusable workflow and container image the files use, one use a row: the
+repository (with --org), file and line, as written, pinned or not, the version (a tag, or the
+version a SHA pin's comment names), the commit or digest, direct or called inside another action
+(and through which), the audit's findings there, and its package URL. The audit runs as for
+\`audit\` (its notes go to stderr).
+
+Options:
+  --org OWNER                    every repository of an organisation (or a user) the token
+                                 (GITHUB_TOKEN) can read, through --api-url; archived ones left out
+  --name NAME                    only what NAME names: an action (owner/repo, its paths too) or an
+                                 image (aquasec/trivy is docker.io/aquasec/trivy)
+  --format csv|json|cyclonedx    output format (default csv); CycloneDX 1.6 JSON, one component a
+                                 package URL, each use a pinwarden:occurrence property
+  --api-url URL, --refs DIR, --advisories FILE, --registry-mirror, --registry-data: as for audit
+  -h, --help                     this help
+
+Who runs trivy-action, at which commit: pinwarden inventory --org acme --name aquasecurity/trivy-action
+
+Exit codes: 0 listed; 2 usage error; 3 pinwarden failed.
 `,
 };
 
@@ -214,6 +240,42 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await auditCommand(
           {
             paths: positionals,
+            format: values.format,
+            refsDir: stringOption(values.refs),
+            advisoriesFile: stringOption(values.advisories),
+            apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
+            registryMirrors: values['registry-mirror'] ?? [],
+            registryData: stringOption(values['registry-data']),
+            version: version(),
+          },
+          io,
+        );
+      }
+      case 'inventory': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: {
+            format: { type: 'string', default: 'csv' },
+            org: { type: 'string' },
+            name: { type: 'string' },
+            refs: { type: 'string' },
+            advisories: { type: 'string' },
+            'api-url': { type: 'string', default: DEFAULT_API_URL },
+            'registry-mirror': { type: 'string', multiple: true },
+            'registry-data': { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+          },
+          allowPositionals: true,
+        });
+        if (values.help) return help(io, 'inventory');
+        if (values.format !== 'csv' && values.format !== 'json' && values.format !== 'cyclonedx')
+          throw new UsageError(`--format must be csv, json or cyclonedx, not "${String(values.format)}"`);
+        const { inventoryCommand } = await import('./inventory-command.js');
+        return await inventoryCommand(
+          {
+            paths: positionals,
+            org: stringOption(values.org),
+            name: stringOption(values.name),
             format: values.format,
             refsDir: stringOption(values.refs),
             advisoriesFile: stringOption(values.advisories),

@@ -17,11 +17,19 @@ export interface RepositoryStatus {
     readonly uses?: string;
   })[];
   readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed' | undefined;
-  /** Web addresses, when the run knew them: the repository, its pinning pull request, its findings issue. */
-  readonly links?: { readonly repository: string; readonly pullRequest?: string; readonly findingsIssue?: string };
+  /** Web addresses, when the run knew them: the repository, its pinning pull request, its findings issue, its reports. */
+  readonly links?: {
+    readonly repository: string;
+    readonly pullRequest?: string;
+    readonly findingsIssue?: string;
+    readonly codeScanning?: string;
+    readonly dependencyGraph?: string;
+  };
 }
 
 export interface DashboardInput {
+  /** The organisation (or user) the installation is on. */
+  readonly owner?: string;
   readonly statuses: readonly RepositoryStatus[];
   /** Repositories the installation holds (read or not yet). */
   readonly repositories: number;
@@ -71,7 +79,10 @@ export function dashboardLines(input: DashboardInput): string[] {
   if (serious.length === 0) lines.push('None.');
   for (const status of serious.slice(0, 100)) {
     const findings = [...status.serious].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-    const issue = status.links?.findingsIssue ? ` ([the findings issue](${status.links.findingsIssue}))` : '';
+    const issue = [
+      ...(status.links?.findingsIssue ? [`[the findings issue](${status.links.findingsIssue})`] : []),
+      ...(status.links?.codeScanning ? [`[code scanning](${status.links.codeScanning})`] : []),
+    ];
     lines.push(
       `- ${repositoryLink(status)}: ${findings
         .slice(0, 5)
@@ -79,7 +90,9 @@ export function dashboardLines(input: DashboardInput): string[] {
           (finding) =>
             `**${finding.severity}** ${fileLink(status, finding.path, finding.line)} ${safeText(finding.check)}`,
         )
-        .join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}${issue}`,
+        .join(
+          '; ',
+        )}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}${issue.length > 0 ? ` (${issue.join(', ')})` : ''}`,
     );
   }
   if (serious.length > 100) lines.push(`- … and ${serious.length - 100} more repositories`);
@@ -96,6 +109,7 @@ export function dashboardLines(input: DashboardInput): string[] {
             `- ${repositoryLink(status)}: its \`dependabot.yml\` could not be extended; ${status.links?.pullRequest ? `[the pull request](${status.links.pullRequest}) says why` : 'the pull request says why'}`,
         ),
     );
+  lines.push('', ...inventoryLines(input.owner, statuses));
   const failed = statuses.filter((status) => status.state === 'failed' || status.state === 'config-invalid');
   if (failed.length > 0)
     lines.push(
@@ -104,6 +118,21 @@ export function dashboardLines(input: DashboardInput): string[] {
       ...failed.slice(0, 100).map((status) => `- ${repositoryLink(status)}: ${STATE_WORDS[status.state]}`),
     );
   return lines;
+}
+
+/** Where the inventory is: each repository's dependency graph, and the command that answers for all of them. */
+function inventoryLines(owner: string | undefined, statuses: readonly RepositoryStatus[]): string[] {
+  const graphed = statuses.filter((status) => status.links?.dependencyGraph);
+  return [
+    '### Inventory',
+    `Who runs an action or an image, at which commit or digest, in every repository: ${inlineCode(`pinwarden inventory --org ${owner ?? '<owner>'} --name aquasecurity/trivy-action`)} (CSV, JSON or CycloneDX, with the findings).`,
+    graphed.length === 0
+      ? 'No repository has its actions and images in the dependency graph yet (a snapshot needs the dependency graph on).'
+      : `Each repository's actions and images are in its dependency graph: ${graphed
+          .slice(0, 100)
+          .map((status) => `[${inlineCode(status.repository)}](${status.links!.dependencyGraph})`)
+          .join(', ')}${graphed.length > 100 ? `, and ${graphed.length - 100} more` : ''}.`,
+  ];
 }
 
 /** The repository's name, linked to it when the run knew where it is, with its pinning pull request. */

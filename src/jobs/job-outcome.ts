@@ -46,7 +46,14 @@ export interface RunReport {
   /** The newest pinwarden pull request's state, as the run read it. */
   readonly pullRequestState: 'OPEN' | 'CLOSED' | 'MERGED' | undefined;
   /** Where the dashboard links: the repository, its pinning pull request, its findings issue. */
-  readonly links?: { readonly repository: string; readonly pullRequest?: string; readonly findingsIssue?: string };
+  readonly links?: {
+    readonly repository: string;
+    readonly pullRequest?: string;
+    readonly findingsIssue?: string;
+    /** pinwarden's alerts in code scanning, and the dependency graph its snapshot went to. */
+    readonly codeScanning?: string;
+    readonly dependencyGraph?: string;
+  };
 }
 
 /** One line for a comment reply or a log: what the run did. */

@@ -18,8 +18,8 @@ import { writeAttention } from '../github/write-attention.js';
 export const DASHBOARD_INTERVAL_MS = 10 * 60_000;
 /** A write that found another replica writing the same dashboard tries again after this. */
 const BUSY_RETRY_MS = 5_000;
-/** A new pull request: branch, commit, pull request. */
-const WRITES_PER_RUN = 3;
+/** A new pull request: branch, commit, pull request (the code scanning and dependency-graph reports come on top). */
+export const PULL_REQUEST_WRITES = 3;
 const WRITES_PER_HOUR = 500;
 
 /** Where a run left a repository, for the dashboard; a run that threw (`undefined`) failed. */
@@ -69,14 +69,19 @@ export class OrgDashboards {
   readonly #store: DashboardStore;
   readonly #pending = new Set<Promise<unknown>>();
 
+  readonly #writesPerRun: number;
+
   constructor(options: {
     intervalMs?: number;
+    /** What a run may write: the pull request's three, and the reports sent beside it. */
+    writesPerRun?: number;
     repository?: string | undefined;
     log: Pick<Logger, 'info' | 'warn'>;
     store?: DashboardStore;
   }) {
     this.#store = options.store ?? createMemoryDashboardStore();
     this.#intervalMs = options.intervalMs ?? DASHBOARD_INTERVAL_MS;
+    this.#writesPerRun = options.writesPerRun ?? PULL_REQUEST_WRITES;
     this.#repositoryName = options.repository;
     this.#log = options.log;
   }
@@ -202,10 +207,11 @@ export class OrgDashboards {
     await Promise.all([...this.#pending]);
     const { statuses, repositories } = await this.#store.read(board.installationId);
     const lines = dashboardLines({
+      owner: board.owner,
       statuses,
       repositories,
       queued: await board.queued(),
-      writesPerRun: WRITES_PER_RUN,
+      writesPerRun: this.#writesPerRun,
       writesPerHour: WRITES_PER_HOUR,
     });
     // Looked up each time (once an interval at most): another replica may have created or edited it.

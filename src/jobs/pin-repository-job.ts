@@ -33,6 +33,11 @@ import { writePullRequest } from '../github/write-pull-request.js';
 import type { JobOutcome, RunReport } from './job-outcome.js';
 import { auditRepositoryImages, imageResolverOf, keptImageRead, readRepositoryImages } from './repository-images.js';
 import type { ImageResolverFor } from './repository-images.js';
+import { reportToGitHub } from './report-to-github.js';
+import type { SecurityReporting } from './report-to-github.js';
+import { inventoryOf } from '../inventory/inventory.js';
+import { locateImageFile } from '../images/locate-image-file.js';
+import type { LocateImagesResult } from '../images/types.js';
 
 export interface RepositoryJobDeps {
   readonly github: GitHubClient;
@@ -50,6 +55,8 @@ export interface RepositoryJobDeps {
   readonly imageResolverFor?: ImageResolverFor;
   /** Pin-time trust (the installation's); without it, tags are written as they resolve. */
   readonly trust?: PinTrust;
+  /** Code scanning and the dependency graph: where the findings and the inventory are sent. */
+  readonly reporting?: SecurityReporting;
   /** Asks for a pinning run of another repository of the installation (a called workflow's). */
   readonly pinAlso?: (repository: { readonly owner: string; readonly name: string }) => Promise<void>;
 }
@@ -160,6 +167,19 @@ export async function runRepositoryJob(
     const written = await writeAttention(github, repository, decision);
     findingsIssue = decision.kind === 'close' ? undefined : (written ?? findingsIssue);
   }
+  // Code scanning and the dependency graph, when the audit ran (an empty SARIF would close alerts).
+  const reported =
+    deps.reporting && deps.auditFacts && !deps.dryRun
+      ? await reportToGitHub({ github, log, reporting: deps.reporting }, repository, read, {
+          findings,
+          inventory: inventoryOf({
+            workflows: plan.located,
+            images: locatedImages(plan),
+            indirect: audit?.indirect,
+            findings,
+          }),
+        })
+      : undefined;
   const imageFiles = plan.images?.files ?? [];
   const pins =
     plan.pinned.reduce(
@@ -219,6 +239,12 @@ export async function runRepositoryJob(
       repository: `${deps.webUrl}/${owner}/${name}`,
       ...(read.pullRequest ? { pullRequest: read.pullRequest.url } : {}),
       ...(findingsIssueUrl ? { findingsIssue: findingsIssueUrl } : {}),
+      ...(reported?.codeScanning === 'sent' || reported?.codeScanning === 'unchanged'
+        ? { codeScanning: `${deps.webUrl}/${owner}/${name}/security/code-scanning?query=tool%3Apinwarden` }
+        : {}),
+      ...(reported?.dependencyGraph === 'sent' || reported?.dependencyGraph === 'unchanged'
+        ? { dependencyGraph: `${deps.webUrl}/${owner}/${name}/network/dependencies` }
+        : {}),
     },
   };
   if (deps.dryRun)
@@ -306,6 +332,13 @@ function configProblemComment(problems: readonly string[], marker: string): stri
       ...problems.map((problem) => `- ${safeMessage(problem)}`),
     ].join('\n'),
   );
+}
+
+/** Every file read for images, located: the image pass's, or the workflows' own when images are off. */
+function locatedImages(plan: RepositoryPlan): { path: string; located: LocateImagesResult }[] {
+  return plan.images
+    ? plan.images.files.map((file) => ({ path: file.path, located: file.located }))
+    : plan.located.map((file) => ({ path: file.path, located: locateImageFile({ ...file, uses: file.located }) }));
 }
 
 /** The files the plan parsed, as the audit reads them, and the lockfile's commits. */

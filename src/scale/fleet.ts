@@ -16,6 +16,8 @@ import type { PreReads } from '../queue/pre-reads.js';
 import { withSharedPreReads } from './redis-pre-reads.js';
 import { createRedisSeenTags } from './redis-seen-tags.js';
 import type { SeenTags } from '../trust/sources.js';
+import { createRedisReportedDigests } from './redis-reported-digests.js';
+import type { ReportedDigests } from '../report/reported-digests.js';
 
 /** /ready fails when Redis has not answered a PING within this. */
 const READY_TIMEOUT_MS = 2_000;
@@ -29,6 +31,8 @@ export interface Fleet {
   readonly preReads: PreReads;
   /** The first commit of each release tag, for every replica. */
   readonly seenTags: SeenTags;
+  /** What was last sent to code scanning and the dependency graph, for every replica. */
+  readonly reportedDigests: ReportedDigests;
   /** The content budget every replica's writes reserve from, on a time scale. */
   contentBudget(msPerSecond: number): SharedContentBudget;
   budgetLeft(msPerSecond: number): Promise<ReadonlyMap<number, number>>;
@@ -72,6 +76,7 @@ export async function connectFleet(
     dashboardStore: createRedisDashboardStore(redis),
     preReads: withSharedPreReads(createPreReads(), redis),
     seenTags: createRedisSeenTags(redis),
+    reportedDigests: createRedisReportedDigests(redis),
     contentBudget: (msPerSecond) => createRedisContentBudget(redis, { msPerSecond }),
     async budgetLeft(msPerSecond) {
       const budget = createRedisContentBudget(redis, { msPerSecond });

@@ -50,7 +50,7 @@ describe('the organisation dashboard', () => {
     expect(text).toMatch(/nothing to pin \| 3/);
     expect(text).toMatch(/skipped \(archived, fork or empty\) \| 1/);
     expect(text).toMatch(
-      /octo-org\/scanner: high \.github\/workflows\/scan\.yml:6 known-compromised \(the findings issue\)/,
+      /octo-org\/scanner: high \.github\/workflows\/scan\.yml:6 known-compromised \(the findings issue, code scanning\)/,
     );
     // The repository, its file and line, and its findings issue are links.
     const links = linkUrls(issue!.body);

@@ -89,8 +89,17 @@ function repo(name: string): FakeRepository {
   return findRepository(state, 'octo-org', name)!;
 }
 
-/** Writes to repositories (the installation token request is not one). */
+/** Writes to repositories (the installation token request is not one), code scanning and dependency-graph reports aside. */
 function contentWrites(): string[] {
+  return allWrites().filter((route) => !REPORTS.includes(route));
+}
+
+const REPORTS = [
+  'POST /repos/{owner}/{repo}/code-scanning/sarifs',
+  'POST /repos/{owner}/{repo}/dependency-graph/snapshots',
+];
+
+function allWrites(): string[] {
   return fake.requests
     .filter(
       (entry) =>
@@ -193,6 +202,15 @@ describe('installation', () => {
     expect(byRoute['POST /graphql (pinwardenCommit)']).toBe(3);
     expect(byRoute['POST /repos/{owner}/{repo}/pulls']).toBe(3);
     expect(contentWrites()).toHaveLength(9);
+    // Beside the pull request: one code scanning upload (their findings) and one snapshot each.
+    expect(allWrites().filter((route) => REPORTS.includes(route)).sort()).toEqual([
+      REPORTS[0],
+      REPORTS[0],
+      REPORTS[0],
+      REPORTS[1],
+      REPORTS[1],
+      REPORTS[1],
+    ]);
     // Reads: the three repositories in one query, and their refs resolved together in one more.
     expect(byRoute['POST /graphql (pinwardenReadRepositories)']).toBe(1);
     expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBeUndefined();
@@ -269,7 +287,8 @@ describe('installation', () => {
     await install('old', 'forked', 'empty', 'docs', 'local-only');
     for (const name of ['old', 'forked', 'empty', 'docs', 'local-only'])
       expect(pullRequests(repo(name)), name).toHaveLength(0);
-    expect(contentWrites()).toEqual([]);
+    // Nothing to pin, no finding, no action or image used: not even a report is sent.
+    expect(allWrites()).toEqual([]);
   });
 });
 
@@ -354,10 +373,10 @@ describe('push to the default branch', () => {
     expect(queries.filter((route) => route.endsWith('(pinwardenReadRepository)')).length).toBeLessThanOrEqual(2);
     expect(queries.filter((route) => route.endsWith('(pinwardenAdvisories)'))).toHaveLength(1);
     // A later redelivery of the same event reads, finds everything current, and writes nothing.
-    const writesBefore = contentWrites().length;
+    const writesBefore = allWrites().length;
     await local.deliver('push', payload, { deliveryId: 'same-guid' });
     await local.pinwarden.idle();
-    expect(contentWrites().length).toBe(writesBefore);
+    expect(allWrites().length).toBe(writesBefore);
   });
 
   it('does not overwrite a commit a person pushed to the pinwarden branch, and says so once', async () => {

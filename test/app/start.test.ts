@@ -66,11 +66,14 @@ it('starts from environment variables, answers /ping, and opens a pull request f
     () => 'the pull request',
   );
   expect(pullRequests(web)).toHaveLength(1);
-  // Three writes for a new pull request: branch, commit, pull request.
+  // Three writes for a new pull request: branch, commit, pull request; before them, the findings
+  // to code scanning and the inventory to the dependency graph.
   const writes = fake.requests.filter(
     (entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.path.startsWith('/app/'),
   );
   expect(writes.map((entry) => entry.route)).toEqual([
+    'POST /repos/{owner}/{repo}/code-scanning/sarifs',
+    'POST /repos/{owner}/{repo}/dependency-graph/snapshots',
     'POST /graphql (pinwardenPutBranch)',
     'POST /graphql (pinwardenCommit)',
     'POST /repos/{owner}/{repo}/pulls',

@@ -1,10 +1,11 @@
 // `pinwarden audit` end to end through the GitHub API: the fake GitHub serves the real trivy
 // facts (fixtures/audit/refs-today) over GraphQL and REST; the CLI resolves through Octokit.
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { parseAdvisoriesFile } from '../../src/audit/advisories-file.js';
-import { createFakeState, toFakeAdvisories } from '../../src/dev/fake-github/fake-state.js';
+import { createFakeState, seedRepository, toFakeAdvisories } from '../../src/dev/fake-github/fake-state.js';
+import { sarifProblems } from '../../src/sarif/validate-sarif.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/cli/load-refs.js';
@@ -108,4 +109,98 @@ it('without a token still checks what needs no API, and says what it skipped', a
   const report = JSON.parse(stdout) as { findings: { check: string }[]; notes: string[] };
   expect(report.findings.map((finding) => finding.check)).toEqual(['ioc', 'transitive']);
   expect(report.notes[0]).toMatch(/^no GITHUB_TOKEN or --refs/);
+});
+
+it("writes SARIF that SARIF 2.1.0's schema accepts", async () => {
+  const root = tempRepo({ '.github/workflows/ci.yml': WORKFLOW });
+  const { stdout } = await runCli(['audit', '--api-url', fake.url, '--format', 'sarif'], root, env());
+  expect(sarifProblems(JSON.parse(stdout))).toEqual([]);
+});
+
+describe('pinwarden inventory', () => {
+  beforeAll(() => {
+    seedRepository(fake.state, { fullName: 'octo/scanner', files: { '.github/workflows/ci.yml': WORKFLOW } });
+    seedRepository(fake.state, {
+      fullName: 'octo/web',
+      files: {
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
+        Dockerfile: 'FROM aquasec/trivy:0.69.4\n',
+      },
+    });
+    seedRepository(fake.state, { fullName: 'octo/old', files: { 'README.md': 'x\n' }, archived: true });
+  });
+
+  it('answers "who runs trivy-action, at which commit" across an organisation in one command', async () => {
+    const { code, stdout } = await runCli(
+      ['inventory', '--org', 'octo', '--name', 'aquasecurity/trivy-action', '--api-url', fake.url],
+      tempRepo({}),
+      env(),
+    );
+    expect(code).toBe(0);
+    const [header, ...rows] = stdout.trimEnd().split('\r\n');
+    expect(header!.split(',').slice(0, 10)).toEqual([
+      'repository',
+      'kind',
+      'name',
+      'path',
+      'line',
+      'written',
+      'pinned',
+      'version',
+      'commit',
+      'digest',
+    ]);
+    expect(rows.map((row) => row.split(',').slice(0, 9))).toEqual([
+      [
+        'octo/scanner',
+        'action',
+        'aquasecurity/trivy-action',
+        '.github/workflows/ci.yml',
+        '6',
+        'aquasecurity/trivy-action@915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2',
+        'yes',
+        'v0.28.0',
+        '915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2',
+      ],
+      [
+        'octo/scanner',
+        'action',
+        'aquasecurity/trivy-action',
+        '.github/workflows/ci.yml',
+        '8',
+        'aquasecurity/trivy-action@b6643a29fecd7f34b3597bc6acb0a98b03d33ff8',
+        'yes',
+        '0.33.1',
+        'b6643a29fecd7f34b3597bc6acb0a98b03d33ff8',
+      ],
+    ]);
+    expect(rows[0]).toContain('critical advisory');
+  });
+
+  it('finds an image by the name Docker reads, in a Dockerfile, as CycloneDX', async () => {
+    const { stdout } = await runCli(
+      ['inventory', '--org', 'octo', '--name', 'aquasec/trivy', '--format', 'cyclonedx', '--api-url', fake.url],
+      tempRepo({}),
+      env(),
+    );
+    const bom = JSON.parse(stdout);
+    expect(bom.components.map((component: { group: string; name: string; version: string }) => component)).toEqual([
+      expect.objectContaining({ type: 'container', group: 'docker.io/aquasec', name: 'trivy', version: '0.69.4' }),
+    ]);
+    expect(bom.components[0].properties).toEqual(
+      expect.arrayContaining([{ name: 'pinwarden:occurrence', value: 'octo/web:Dockerfile:1' }]),
+    );
+  });
+
+  it('lists local files as JSON, and refuses --org with paths', async () => {
+    const root = tempRepo({ '.github/workflows/ci.yml': WORKFLOW });
+    const { stdout } = await runCli(['inventory', '--format', 'json', '--api-url', fake.url], root, env());
+    const { entries } = JSON.parse(stdout) as { entries: { name: string; relationship: string; purl: string }[] };
+    expect(entries.filter((entry) => entry.relationship === 'indirect').map((entry) => entry.name)).toContain(
+      'aquasecurity/setup-trivy',
+    );
+    const both = await runCli(['inventory', 'x', '--org', 'octo'], root, env());
+    expect(both.code).toBe(2);
+  });
 });

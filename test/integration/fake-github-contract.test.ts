@@ -23,6 +23,13 @@ import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { fixturesDir } from '../support/paths.js';
+import { gzipSync } from 'node:zlib';
+import { createTokenOctokit } from '../../src/github/create-octokit.js';
+import { submitSnapshot, uploadSarif } from '../../src/github/security-reports.js';
+import { dependencySnapshot } from '../../src/inventory/dependency-snapshot.js';
+import { inventoryOf } from '../../src/inventory/inventory.js';
+import { buildSarif } from '../../src/sarif/build-sarif.js';
+import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 
 interface OpenApi {
   paths: Record<
@@ -60,7 +67,7 @@ beforeAll(async () => {
 });
 afterAll(async () => fake.close());
 
-/** OpenAPI 3.0 allows `nullable` beside `$ref` or `allOf`; JSON Schema says it with `anyOf`. */
+/** OpenAPI 3.0 allows `nullable` beside `$ref` or `allOf`; JSON Schema says it with `anyOf` (and an enum with null). */
 function nullableToJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullableToJsonSchema);
   if (node === null || typeof node !== 'object') return node;
@@ -72,6 +79,9 @@ function nullableToJsonSchema(node: unknown): unknown {
     const { nullable: _nullable, ...rest } = object;
     return { anyOf: [rest, { type: 'null' }] };
   }
+  // A nullable enum (`dismissed_reason`) allows null too, as GitHub answers it.
+  if (object.nullable === true && Array.isArray(object.enum) && !object.enum.includes(null))
+    return { ...object, enum: [...object.enum, null] };
   return object;
 }
 
@@ -720,5 +730,133 @@ describe('fake GitHub check runs and pull request files', () => {
       filename: 'new.txt',
       status: 'added',
     });
+  });
+});
+
+describe('fake GitHub code scanning, dependency graph and organisation listing', () => {
+  /** pinwarden's own calls, with the request bodies it sent (checked against the OpenAPI request schemas). */
+  function capturingOctokit() {
+    const github = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 1 });
+    const sent: Record<string, unknown>[] = [];
+    github.hook.before('request', (options) => {
+      const {
+        owner: _owner,
+        repo: _repo,
+        baseUrl: _base,
+        headers: _headers,
+        request: _request,
+        method: _method,
+        url: _url,
+        mediaType: _media,
+        ...body
+      } = options as Record<string, unknown>;
+      sent.push(body);
+    });
+    return { github, sent };
+  }
+  function expectValidRequest(template: string, body: unknown): void {
+    const pointer = `github#/paths/${template.replaceAll('~', '~0').replaceAll('/', '~1')}/post/requestBody/content/application~1json/schema`;
+    const validate = ajv.compile({ $ref: pointer });
+    expect(validate(body) ? [] : validate.errors).toEqual([]);
+  }
+  const head = () => findRepository(fake.state, 'octo', 'app')!.branches.get('main')!;
+  const finding = (uses: string, line: number) => ({
+    path: '.github/workflows/ci.yml',
+    line,
+    uses,
+    check: 'unpinned' as const,
+    severity: 'medium' as const,
+    message: `${uses} can move`,
+    evidence: {},
+  });
+
+  it('takes a SARIF upload as code scanning does, and its alerts open and get fixed across uploads', async () => {
+    const { github, sent } = capturingOctokit();
+    const at = { commitSha: head(), ref: 'refs/heads/main' };
+    const first = await uploadSarif(
+      github,
+      { owner: 'octo', name: 'app' },
+      at,
+      buildSarif([finding('acme/setup@v1', 6), finding('acme/other@v2', 7)], '1.0.0').log,
+    );
+    expect(first.status).toBe('sent');
+    expectValidRequest('/repos/{owner}/{repo}/code-scanning/sarifs', sent[0]);
+    // The same first finding two lines lower is the same alert; the second is gone: fixed.
+    await uploadSarif(
+      github,
+      { owner: 'octo', name: 'app' },
+      at,
+      buildSarif([finding('acme/setup@v1', 8)], '1.0.0').log,
+    );
+    const alerts = await get('/repos/octo/app/code-scanning/alerts');
+    expectValid('/repos/{owner}/{repo}/code-scanning/alerts', alerts.status, alerts.body);
+    expect(
+      (alerts.body as { state: string; most_recent_instance: { message: { text: string } } }[]).map((alert) => [
+        alert.most_recent_instance.message.text,
+        alert.state,
+      ]),
+    ).toEqual([
+      ['acme/setup@v1 can move', 'open'],
+      ['acme/other@v2 can move', 'fixed'],
+    ]);
+    const receipt = await send('POST', '/repos/octo/app/code-scanning/sarifs', {
+      commit_sha: head(),
+      ref: 'refs/heads/main',
+      sarif: gzipSync('{"version":"2.1.0","runs":[{"results":[]}]}').toString('base64'),
+    });
+    expect(receipt.status).toBe(400);
+  });
+
+  it('answers 403 where the installation may not upload, and pinwarden takes that as a refusal', async () => {
+    const repository = findRepository(fake.state, 'octo', 'app')!;
+    repository.refusedReports.add('code-scanning');
+    try {
+      const { github } = capturingOctokit();
+      const answer = await uploadSarif(
+        github,
+        { owner: 'octo', name: 'app' },
+        { commitSha: head(), ref: 'refs/heads/main' },
+        buildSarif([], '1.0.0').log,
+      );
+      expect(answer).toMatchObject({ status: 'refused', httpStatus: 403 });
+    } finally {
+      repository.refusedReports.delete('code-scanning');
+    }
+  });
+
+  it('takes a dependency snapshot in the shape the OpenAPI description gives', async () => {
+    const { github, sent } = capturingOctokit();
+    const entries = inventoryOf({
+      workflows: [{ path: '.github/workflows/ci.yml', located: locateUsesSites(WORKFLOW, 'workflow') }],
+      images: [],
+      findings: [],
+    });
+    const snapshot = dependencySnapshot(entries, {
+      sha: head(),
+      ref: 'refs/heads/main',
+      version: '1.0.0',
+      jobId: 'job-1',
+      scanned: '2026-12-06T00:00:00Z',
+    });
+    const answer = await submitSnapshot(github, { owner: 'octo', name: 'app' }, snapshot);
+    expect(answer.status).toBe('sent');
+    expectValidRequest('/repos/{owner}/{repo}/dependency-graph/snapshots', sent[0]);
+    const stored = findRepository(fake.state, 'octo', 'app')!.snapshots.at(-1)!;
+    expect(Object.keys(stored.manifests['.github/workflows/ci.yml']!.resolved!)).toEqual([
+      'pkg:githubactions/acme/setup@1',
+    ]);
+    const refused = await send('POST', '/repos/octo/app/dependency-graph/snapshots', { version: 0 });
+    expect(refused.status).toBe(422);
+    const created = await send('POST', '/repos/octo/app/dependency-graph/snapshots', snapshot);
+    expectValid('/repos/{owner}/{repo}/dependency-graph/snapshots', created.status, created.body, 'post');
+  });
+
+  it("lists an organisation's repositories, and answers 404 for an owner that has none", async () => {
+    const listed = await get('/orgs/octo/repos');
+    expectValid('/orgs/{org}/repos', listed.status, listed.body);
+    expect((listed.body as { full_name: string }[]).map((repository) => repository.full_name)).toEqual(
+      expect.arrayContaining(['octo/app', 'octo/empty']),
+    );
+    expect((await get('/orgs/nobody-here/repos')).status).toBe(404);
   });
 });

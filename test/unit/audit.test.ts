@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../src/audit/audit-files.js';
 import { COMPROMISES } from '../../src/audit/compromise-data.js';
-import { renderFindingsSarif } from '../../src/audit/render-findings.js';
 import type { Finding } from '../../src/audit/types.js';
 import { inVersionRange } from '../../src/audit/version-range.js';
 import { loadRefsDir } from '../../src/cli/load-refs.js';
@@ -236,45 +235,6 @@ describe('data and output', () => {
     ['main', '<= 45.0.7', false],
   ])('version %s in %s: %s', (version, range, inside) => {
     expect(inVersionRange(version, range)).toBe(inside);
-  });
-
-  it('writes SARIF 2.1.0 that code scanning reads: rules with security-severity, results at their lines', async () => {
-    const sarif = JSON.parse(
-      renderFindingsSarif(
-        await audit(workflow('uses: aquasecurity/trivy-action@ddb9da4475c1cef7d5389062bdfdfbdbd1394648')),
-        '1.0.0',
-      ),
-    );
-    expect(sarif.version).toBe('2.1.0');
-    const [run] = sarif.runs;
-    expect(
-      run.tool.driver.rules.find((rule: { id: string }) => rule.id === 'known-compromised').properties[
-        'security-severity'
-      ],
-    ).toBe('9.5');
-    expect(run.results).toEqual([
-      expect.objectContaining({
-        ruleId: 'known-compromised',
-        level: 'error',
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'ci.yml' }, region: { startLine: 6 } } }],
-      }),
-    ]);
-  });
-
-  it('percent-encodes SARIF uris, so a path with a space, # or % stays one path', () => {
-    const finding = {
-      path: '.github/workflows/my ci#1 100%.yml',
-      line: 3,
-      uses: 'a/b@v1',
-      check: 'unpinned' as const,
-      severity: 'medium' as const,
-      message: 'm',
-      evidence: {},
-    };
-    const uri = JSON.parse(renderFindingsSarif([finding], '1.0.0')).runs[0].results[0].locations[0].physicalLocation
-      .artifactLocation.uri as string;
-    expect(uri).toBe('.github/workflows/my%20ci%231%20100%25.yml');
-    expect(decodeURIComponent(new URL(uri, 'file:///repo/').pathname.slice('/repo/'.length))).toBe(finding.path);
   });
 });
 

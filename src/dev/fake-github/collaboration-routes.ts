@@ -98,7 +98,7 @@ function commentBody(repository: FakeRepository, comment: FakeComment, api: stri
   };
 }
 
-function repositoryBody(repository: FakeRepository, id: number): Json {
+export function repositoryBody(repository: FakeRepository, id: number): Json {
   const template = (example('installation-repositories').repositories as Json[])[0]!;
   const full = `${repository.owner}/${repository.name}`;
   return {
@@ -119,6 +119,23 @@ function repositoryBody(repository: FakeRepository, id: number): Json {
 
 export function collaborationRoutes(withRepository: WithRepository): RestRoute[] {
   return [
+    {
+      name: 'GET /orgs/{org}/repos',
+      method: 'GET',
+      pattern: /^\/orgs\/([^/]+)\/repos$/,
+      handle: (state, [org = ''], { url, baseUrl }) => {
+        const owned = [...state.repositories.values()].filter(
+          (repository) => repository.installed && repository.owner.toLowerCase() === org.toLowerCase(),
+        );
+        if (owned.length === 0) return notFound;
+        const shown = restPage(url, owned);
+        return {
+          status: 200,
+          body: shown.items.map((repository, index) => repositoryBody(repository, shown.offset + index + 1)),
+          headers: nextPageHeaders(`${baseUrl}/orgs/${org}/repos`, shown.next),
+        };
+      },
+    },
     {
       name: 'GET /installation/repositories',
       method: 'GET',

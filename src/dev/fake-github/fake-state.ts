@@ -1,5 +1,6 @@
 // What the fake GitHub knows: repositories with their tags (annotated ones as tag objects, as
 // git stores them) and branches, loaded from refs data or seeded by tests.
+import type { FakeSarifUpload, FakeSnapshot } from './security-routes.js';
 import type { RepoRefs } from '../../resolve/repo-refs.js';
 import { createGitStore, writeBlob, writeCommit, writeTree } from './git-store.js';
 import type { GitStore, TreeEntry } from './git-store.js';
@@ -47,6 +48,12 @@ export interface FakeRepository {
   readonly commitDates: Map<string, string>;
   /** Releases, newest first, as `GET /repos/{owner}/{repo}/releases` lists them. */
   readonly releases: FakeRelease[];
+  /** Code scanning analyses uploaded, oldest first; the alerts are computed from them. */
+  readonly sarifUploads: FakeSarifUpload[];
+  /** Dependency snapshots submitted, oldest first. */
+  readonly snapshots: FakeSnapshot[];
+  /** Reports GitHub refuses here (403): no `security_events` permission, the dependency graph off. */
+  readonly refusedReports: Set<'code-scanning' | 'dependency-graph'>;
 }
 
 export interface FakeRelease {
@@ -268,6 +275,9 @@ function emptyCollaboration() {
     parents: new Map<string, readonly string[]>(),
     commitDates: new Map<string, string>(),
     releases: [] as FakeRelease[],
+    sarifUploads: [] as FakeSarifUpload[],
+    snapshots: [] as FakeSnapshot[],
+    refusedReports: new Set<'code-scanning' | 'dependency-graph'>(),
   };
 }
 

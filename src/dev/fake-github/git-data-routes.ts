@@ -9,7 +9,11 @@ import type { RestRequest, RestResponse, RestRoute } from './rest-api.js';
 import { nodeId, notFound, unprocessable } from './rest-answers.js';
 
 export type WithRepository = (
-  handle: (repository: FakeRepository, rest: string[], request: RestRequest & { api: string }) => RestResponse,
+  handle: (
+    repository: FakeRepository,
+    rest: string[],
+    request: RestRequest & { api: string; state: FakeState },
+  ) => RestResponse,
 ) => (state: FakeState, params: string[], request: RestRequest) => RestResponse;
 
 const SHA = '[0-9a-f]{40}';

@@ -7,6 +7,7 @@ import { issueRoutes } from './issue-routes.js';
 import { checkRoutes } from './check-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 import { releaseRoutes } from './release-routes.js';
+import { securityRoutes } from './security-routes.js';
 import { nextPageHeaders, nodeId, notFound, restPage } from './rest-answers.js';
 
 export interface RestResponse {
@@ -166,6 +167,7 @@ export const restRoutes: readonly RestRoute[] = [
   ...collaborationRoutes(withRepository),
   ...issueRoutes(withRepository),
   ...checkRoutes(withRepository),
+  ...securityRoutes(withRepository),
   {
     name: 'GET /rate_limit',
     method: 'GET',
