@@ -203,14 +203,11 @@ describe('installation', () => {
     expect(byRoute['POST /repos/{owner}/{repo}/pulls']).toBe(3);
     expect(contentWrites()).toHaveLength(9);
     // Beside the pull request: one code scanning upload (their findings) and one snapshot each.
-    expect(allWrites().filter((route) => REPORTS.includes(route)).sort()).toEqual([
-      REPORTS[0],
-      REPORTS[0],
-      REPORTS[0],
-      REPORTS[1],
-      REPORTS[1],
-      REPORTS[1],
-    ]);
+    expect(
+      allWrites()
+        .filter((route) => REPORTS.includes(route))
+        .sort(),
+    ).toEqual([REPORTS[0], REPORTS[0], REPORTS[0], REPORTS[1], REPORTS[1], REPORTS[1]]);
     // Reads: the three repositories in one query, and their refs resolved together in one more.
     expect(byRoute['POST /graphql (pinwardenReadRepositories)']).toBe(1);
     expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBeUndefined();
