@@ -62,6 +62,8 @@ export interface AuditReport {
   readonly calledWorkflowRepositories: readonly { readonly owner: string; readonly repo: string }[];
   /** What the actions and called workflows in use call inside them (the inventory's indirect uses). */
   readonly indirect: readonly IndirectUse[];
+  /** The commit each tag or branch in use names today, by `path\0line` (what runs until it moves). */
+  readonly commitsToday: ReadonlyMap<string, string>;
 }
 
 /** A plain resolver as audit facts: nothing known beyond what refs name (said in the notes). */
@@ -213,6 +215,11 @@ export async function auditFiles(
     requireFullShaPolicy: { ready: blockers.length === 0, blockers },
     calledWorkflowRepositories: transitive.blockedWorkflowRepositories,
     indirect: transitive.indirect,
+    commitsToday: new Map(
+      roots
+        .filter(({ reference }) => (reference.ref as RemoteRef).refKind !== 'full-sha')
+        .map(({ path, reference, sha }) => [`${path}\0${reference.site.line}`, sha]),
+    ),
   };
 }
 

@@ -49,6 +49,7 @@ export async function inventoryCommand(options: InventoryOptions, io: CliIo): Pr
         workflows: files.files,
         images: audit.images,
         indirect: audit.indirect,
+        commitsToday: audit.commitsToday,
         findings: audit.findings,
       }),
     );

@@ -35,6 +35,7 @@ export interface LocalAudit {
   readonly notes: string[];
   readonly requireFullShaPolicy: { readonly ready: boolean; readonly blockers: readonly string[] };
   readonly indirect: readonly IndirectUse[];
+  readonly commitsToday: ReadonlyMap<string, string>;
   /** Every file read for images (workflows and actions too), located. */
   readonly images: readonly { readonly path: string; readonly located: LocateImagesResult }[];
 }
@@ -89,6 +90,7 @@ export async function auditRead(
     notes: [...notes, ...(canAsk ? report.notes : [])],
     requireFullShaPolicy: report.requireFullShaPolicy,
     indirect: report.indirect,
+    commitsToday: report.commitsToday,
     images: imageInputs.map((input, index) => ({ path: input.path, located: located[index]! })),
   };
 }

@@ -30,6 +30,7 @@ export interface InventoryEntry {
   readonly pinned: boolean;
   /** The tag or branch written, the version a SHA pin's comment names, or an image's tag. */
   readonly version: string | undefined;
+  /** The pinned commit; for a tag or branch, the one it names today (it runs whatever it names then). */
   readonly commit: string | undefined;
   readonly digest: string | undefined;
   /** `indirect`: called inside an action or reusable workflow the file uses (`via`, outermost first). */
@@ -43,6 +44,8 @@ export interface InventoryInput {
   readonly workflows: readonly { readonly path: string; readonly located: LocateResult }[];
   readonly images: readonly { readonly path: string; readonly located: LocateImagesResult }[];
   readonly indirect?: readonly IndirectUse[];
+  /** What each tag or branch in use names today, by `path\0line` (the audit's `commitsToday`). */
+  readonly commitsToday?: ReadonlyMap<string, string>;
   readonly findings: readonly Finding[];
 }
 
@@ -56,7 +59,7 @@ export function inventoryOf(input: InventoryInput): InventoryEntry[] {
             ? [
                 {
                   ...repository,
-                  ...actionFields(reference.ref, reference),
+                  ...actionFields(reference.ref, reference, input.commitsToday?.get(`${path}\0${reference.site.line}`)),
                   path,
                   line: reference.site.line,
                   written: reference.site.value,

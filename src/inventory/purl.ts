@@ -1,7 +1,7 @@
 // Package URLs (purl) of what the inventory lists, as the dependency graph and CycloneDX name
 // packages. An action: `pkg:githubactions/owner/repo@version#path`, its version without the `v`
 // the GitHub Advisory Database writes its ranges without (`tj-actions/changed-files` `<= 45.0.7`),
-// the commit in `vcs_url`; a SHA pin without a version comment has the commit as its version. An
+// a pin's commit in `vcs_url`; a SHA pin without a version comment has the commit as its version. An
 // image: `pkg:docker/namespace/name@<digest or tag>`, its registry in `repository_url` when it is
 // not Docker Hub, its tag in `tag` beside a digest.
 import { PackageURL } from 'packageurl-js';
@@ -14,8 +14,10 @@ export function purlOf(entry: InventoryEntry): string {
 
 function actionPurl(entry: InventoryEntry): string {
   const [owner = '', repo = '', ...path] = entry.name.split('/');
-  const version = entry.version?.replace(/^v(?=\d)/, '') ?? entry.commit;
-  const qualifiers = entry.commit ? { vcs_url: `git+https://github.com/${owner}/${repo}@${entry.commit}` } : undefined;
+  const version = entry.version?.replace(/^v(?=\d)/, '') ?? (entry.pinned ? entry.commit : undefined);
+  // A tag's commit of today is not in its package URL: the URL would change whenever the tag moves.
+  const qualifiers =
+    entry.pinned && entry.commit ? { vcs_url: `git+https://github.com/${owner}/${repo}@${entry.commit}` } : undefined;
   return new PackageURL(
     'githubactions',
     owner,

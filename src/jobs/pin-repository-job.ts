@@ -34,7 +34,7 @@ import type { JobOutcome, RunReport } from './job-outcome.js';
 import { auditRepositoryImages, imageResolverOf, keptImageRead, readRepositoryImages } from './repository-images.js';
 import type { ImageResolverFor } from './repository-images.js';
 import { reportToGitHub } from './report-to-github.js';
-import type { SecurityReporting } from './report-to-github.js';
+import type { ReportOutcome, SecurityReporting } from './report-to-github.js';
 import { inventoryOf } from '../inventory/inventory.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import type { LocateImagesResult } from '../images/types.js';
@@ -167,19 +167,6 @@ export async function runRepositoryJob(
     const written = await writeAttention(github, repository, decision);
     findingsIssue = decision.kind === 'close' ? undefined : (written ?? findingsIssue);
   }
-  // Code scanning and the dependency graph, when the audit ran (an empty SARIF would close alerts).
-  const reported =
-    deps.reporting && deps.auditFacts && !deps.dryRun
-      ? await reportToGitHub({ github, log, reporting: deps.reporting }, repository, read, {
-          findings,
-          inventory: inventoryOf({
-            workflows: plan.located,
-            images: locatedImages(plan),
-            indirect: audit?.indirect,
-            findings,
-          }),
-        })
-      : undefined;
   const imageFiles = plan.images?.files ?? [];
   const pins =
     plan.pinned.reduce(
@@ -239,88 +226,113 @@ export async function runRepositoryJob(
       repository: `${deps.webUrl}/${owner}/${name}`,
       ...(read.pullRequest ? { pullRequest: read.pullRequest.url } : {}),
       ...(findingsIssueUrl ? { findingsIssue: findingsIssueUrl } : {}),
-      ...(reported?.codeScanning === 'sent' || reported?.codeScanning === 'unchanged'
-        ? { codeScanning: `${deps.webUrl}/${owner}/${name}/security/code-scanning?query=tool%3Apinwarden` }
-        : {}),
-      ...(reported?.dependencyGraph === 'sent' || reported?.dependencyGraph === 'unchanged'
-        ? { dependencyGraph: `${deps.webUrl}/${owner}/${name}/network/dependencies` }
-        : {}),
     },
   };
   if (deps.dryRun)
     return { status: 'dry-run', decision: decision.kind, changes: plan.changes.length, pins, unpinned, report };
 
-  switch (decision.kind) {
-    case 'nothing-to-pin': {
-      log.info({ unpinned }, 'nothing to pin');
-      const leftAlone = filesLeftAlone(plan);
-      await settleAttention(
-        leftAlone.length > 0 && read.pullRequest?.state !== 'OPEN'
-          ? { kind: 'files-left-alone', files: leftAlone }
-          : undefined,
-      );
-      return {
-        status: 'nothing-to-pin',
-        unpinned,
-        leftAlone,
-        pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
-        report,
-      };
-    }
-    case 'closed-by-user':
-      log.info(
-        { pullRequest: decision.pullRequest.number },
-        'pull request was closed without merge; not reopened by this event',
-      );
-      return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url, report };
-    case 'human-commits': {
-      log.warn(
-        { pullRequest: decision.pullRequest?.number },
-        'someone else committed to the pinwarden branch; not overwritten',
-      );
-      if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
-        await postComment(
-          github,
-          repository,
-          decision.pullRequest.number,
-          `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`,
+  const writeDecision = async (): Promise<JobOutcome> => {
+    switch (decision.kind) {
+      case 'nothing-to-pin': {
+        log.info({ unpinned }, 'nothing to pin');
+        const leftAlone = filesLeftAlone(plan);
+        await settleAttention(
+          leftAlone.length > 0 && read.pullRequest?.state !== 'OPEN'
+            ? { kind: 'files-left-alone', files: leftAlone }
+            : undefined,
         );
+        return {
+          status: 'nothing-to-pin',
+          unpinned,
+          leftAlone,
+          pullRequestUrl: read.pullRequest?.state === 'OPEN' ? read.pullRequest.url : undefined,
+          report,
+        };
       }
-      return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url, report };
+      case 'closed-by-user':
+        log.info(
+          { pullRequest: decision.pullRequest.number },
+          'pull request was closed without merge; not reopened by this event',
+        );
+        return { status: 'closed-by-user', pullRequestUrl: decision.pullRequest.url, report };
+      case 'human-commits': {
+        log.warn(
+          { pullRequest: decision.pullRequest?.number },
+          'someone else committed to the pinwarden branch; not overwritten',
+        );
+        if (decision.pullRequest?.state === 'OPEN' && !decision.alreadyNoted) {
+          await postComment(
+            github,
+            repository,
+            decision.pullRequest.number,
+            `${decision.marker}\nThis branch has a commit pinwarden did not make, so pinwarden did not overwrite it. The pins it would write now are in the table above as of its last run; merge or close this pull request and comment \`/pinwarden pin\` to start again from the default branch.`,
+          );
+        }
+        return { status: 'human-commits', pullRequestUrl: decision.pullRequest?.url, report };
+      }
+      case 'write': {
+        // The pull request's body carries what could not be done from now on.
+        await settleAttention(undefined);
+        const written = await writePullRequest(
+          github,
+          {
+            owner,
+            name,
+            repositoryId: read.repositoryId,
+            defaultBranch: read.defaultBranch,
+            headSha: read.headSha,
+            branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined,
+          },
+          decision,
+          plan.changes,
+          { ...text, title, commitMessage },
+          config.config.pull_request.labels,
+        );
+        log.info(
+          { pullRequest: written.number, action: written.action, committed: written.committed, pins, unpinned },
+          `pull request ${written.action}`,
+        );
+        return {
+          status: 'pull-request',
+          action: written.action,
+          pullRequestUrl: written.url,
+          number: written.number,
+          pins,
+          unpinned,
+          report,
+        };
+      }
     }
-    case 'write': {
-      // The pull request's body carries what could not be done from now on.
-      await settleAttention(undefined);
-      const written = await writePullRequest(
-        github,
-        {
-          owner,
-          name,
-          repositoryId: read.repositoryId,
-          defaultBranch: read.defaultBranch,
-          headSha: read.headSha,
-          branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined,
-        },
-        decision,
-        plan.changes,
-        { ...text, title, commitMessage },
-        config.config.pull_request.labels,
-      );
-      log.info(
-        { pullRequest: written.number, action: written.action, committed: written.committed, pins, unpinned },
-        `pull request ${written.action}`,
-      );
-      return {
-        status: 'pull-request',
-        action: written.action,
-        pullRequestUrl: written.url,
-        number: written.number,
-        pins,
-        unpinned,
-        report,
-      };
-    }
-  }
+  };
+  const outcome = await writeDecision();
+  // Code scanning and the dependency graph, once the pull request is written (its writes come
+  // first under the content budget), and only when the audit ran (an empty SARIF closes alerts).
+  if (!deps.reporting || !deps.auditFacts || !('report' in outcome)) return outcome;
+  const reported = await reportToGitHub({ github, log, reporting: deps.reporting }, repository, read, {
+    findings,
+    inventory: inventoryOf({
+      workflows: plan.located,
+      images: locatedImages(plan),
+      indirect: audit?.indirect,
+      ...(audit ? { commitsToday: audit.commitsToday } : {}),
+      findings,
+    }),
+  });
+  const web = `${deps.webUrl}/${owner}/${name}`;
+  const known = (answer: ReportOutcome) => answer === 'sent' || answer === 'unchanged';
+  return {
+    ...outcome,
+    report: {
+      ...outcome.report,
+      links: {
+        ...(outcome.report.links ?? { repository: web }),
+        ...(known(reported.codeScanning)
+          ? { codeScanning: `${web}/security/code-scanning?query=tool%3Apinwarden` }
+          : {}),
+        ...(known(reported.dependencyGraph) ? { dependencyGraph: `${web}/network/dependencies` } : {}),
+      },
+    },
+  };
 }
 
 function configProblemComment(problems: readonly string[], marker: string): string {

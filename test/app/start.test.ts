@@ -66,17 +66,21 @@ it('starts from environment variables, answers /ping, and opens a pull request f
     () => 'the pull request',
   );
   expect(pullRequests(web)).toHaveLength(1);
-  // Three writes for a new pull request: branch, commit, pull request; before them, the findings
+  await waitFor(
+    async () => (web.snapshots.length > 0 ? true : undefined),
+    () => 'the dependency snapshot',
+  );
+  // Three writes for a new pull request: branch, commit, pull request; after them, the findings
   // to code scanning and the inventory to the dependency graph.
   const writes = fake.requests.filter(
     (entry) => (entry.kind === 'rest-write' || entry.kind === 'graphql-write') && !entry.path.startsWith('/app/'),
   );
   expect(writes.map((entry) => entry.route)).toEqual([
-    'POST /repos/{owner}/{repo}/code-scanning/sarifs',
-    'POST /repos/{owner}/{repo}/dependency-graph/snapshots',
     'POST /graphql (pinwardenPutBranch)',
     'POST /graphql (pinwardenCommit)',
     'POST /repos/{owner}/{repo}/pulls',
+    'POST /repos/{owner}/{repo}/code-scanning/sarifs',
+    'POST /repos/{owner}/{repo}/dependency-graph/snapshots',
   ]);
   // Through the Enterprise path prefix, as GHE_HOST makes it.
   expect(fake.requests.some((entry) => entry.path.startsWith('/repos/octo-org/web/'))).toBe(true);

@@ -28,6 +28,7 @@ jobs:
       - uses: ${TRIVY} # v0.28.0
       - uses: actions/checkout@v4
       - uses: docker://alpine:3.20
+      - uses: aquasecurity/trivy-action@v0.33.1
   b:
     uses: acme/workflows/.github/workflows/build.yml@main
 `;
@@ -53,6 +54,7 @@ beforeAll(async () => {
     workflows: [{ path: 'ci.yml', located }],
     images,
     indirect: report.indirect,
+    commitsToday: report.commitsToday,
     findings,
   });
 });
@@ -73,10 +75,12 @@ describe('the inventory', () => {
     expect(entries.filter((entry) => entry.relationship === 'direct').map(row)).toEqual([
       ['action', 'aquasecurity/trivy-action', 6, true, 'v0.28.0', '915b19bb', undefined, 'direct'],
       ['action', 'actions/checkout', 7, false, 'v4', undefined, undefined, 'direct'],
+      // A tag: the commit it names today (the refs data knows no actions/checkout, so none there).
+      ['action', 'aquasecurity/trivy-action', 9, false, 'v0.33.1', 'b6643a29', undefined, 'direct'],
       [
         'reusable-workflow',
         'acme/workflows/.github/workflows/build.yml',
-        10,
+        11,
         false,
         'main',
         undefined,
@@ -118,7 +122,12 @@ describe('the inventory', () => {
   });
 
   it('names each by package URL: actions without the v the advisory ranges leave out, images by digest', () => {
-    const purls = Object.fromEntries(entries.map((entry) => [entry.name, purlOf(entry)]));
+    // The first use of each name (trivy-action's pin; its tag further down is below).
+    const purls = Object.fromEntries([...entries].reverse().map((entry) => [entry.name, purlOf(entry)]));
+    // A tag's package URL has no commit: today's would change it whenever the tag moves.
+    expect(purlOf(entries.find((entry) => entry.written.endsWith('@v0.33.1'))!)).toBe(
+      'pkg:githubactions/aquasecurity/trivy-action@0.33.1',
+    );
     expect(purls['aquasecurity/trivy-action']).toBe(
       'pkg:githubactions/aquasecurity/trivy-action@0.28.0?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Faquasecurity%2Ftrivy-action%40915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2',
     );

@@ -177,6 +177,10 @@ function measure(
   const resolveCalls = reads.filter((entry) => RESOLVE_ROUTES.some((pattern) => pattern.test(entry.route))).length;
   const auditCalls = reads.filter((entry) => AUDIT_ROUTES.some((pattern) => pattern.test(entry.route)));
   const pullRequests = run.outcomes['pull-request created'] ?? 0;
+  // Code scanning uploads and dependency snapshots: writes beside the pull request's three.
+  const sarifUploads = writes.filter((entry) => entry.route === 'POST /repos/{owner}/{repo}/code-scanning/sarifs');
+  const snapshots = writes.filter((entry) => entry.route === 'POST /repos/{owner}/{repo}/dependency-graph/snapshots');
+  const pullRequestWrites = writes.length - sarifUploads.length - snapshots.length;
   // Writes in any window of one (scaled) minute: 60 ms at 1 ms per GitHub second.
   const times = writes.map((entry) => entry.at).sort((a, b) => a - b);
   let perMinute = 0;
@@ -214,7 +218,12 @@ function measure(
       actionRepositories: stats.actionRepositories,
     },
     pullRequests,
-    writesPerPullRequest: pullRequests > 0 ? round(writes.length / pullRequests, 2) : null,
+    writesPerPullRequest: pullRequests > 0 ? round(pullRequestWrites / pullRequests, 2) : null,
+    reports: {
+      sarifUploads: sarifUploads.length,
+      snapshots: snapshots.length,
+      perRepository: round((sarifUploads.length + snapshots.length) / stats.scanned, 3),
+    },
     maxWritesInOneScaledMinute: perMinute,
     outcomes: run.outcomes,
     byRoute: counts.byRoute,
@@ -283,16 +292,16 @@ if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)
 const table = [
   `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; Octokit's pacing on a scaled clock (1 ms per GitHub second). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
   '',
-  '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | audit calls (advisories, reachability, manifests) | audit calls / repo | PRs | writes / PR | max writes / scaled min |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | audit calls (advisories, reachability, manifests) | audit calls / repo | PRs | writes / PR | reports (SARIF, snapshots) / repo | max writes / scaled min |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (row) =>
-      `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} (${row.calls.graphqlWrites}) | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.audit.calls} (${row.audit.advisories}, ${row.audit.reachability}, ${row.audit.manifests}) | ${row.audit.perRepository} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.maxWritesInOneScaledMinute} |`,
+      `| ${row.variant} | ${row.wallSeconds} | ${row.peakRssMb} | ${row.calls.total} | ${row.calls.graphql} | ${row.calls.restReads} | ${row.calls.writes} (${row.calls.graphqlWrites}) | ${row.scanCallsPerRepository} | ${row.resolveCallsPerUniqueRef} | ${row.audit.calls} (${row.audit.advisories}, ${row.audit.reachability}, ${row.audit.manifests}) | ${row.audit.perRepository} | ${row.pullRequests} | ${row.writesPerPullRequest ?? '–'} | ${row.reports.perRepository} (${row.reports.sarifUploads}, ${row.reports.snapshots}) | ${row.maxWritesInOneScaledMinute} |`,
   ),
   '',
   result.fewerCallsThanNaive === null
     ? ''
-    : `The audit (pinwarden variants only) added ${pinwarden!.audit.calls} calls for ${stats.scanned} repositories: ${pinwarden!.audit.advisories} for the advisory database, ${pinwarden!.audit.reachability} for reachability, ${pinwarden!.audit.manifests} for manifests. Leaving those aside, for the same pull requests pinwarden made ${result.fewerCallsThanNaive}× fewer API calls in all than the naive resolver, and ${result.fewerResolveCallsThanNaive}× fewer calls to resolve refs (${pinwarden!.resolveCalls} against ${naive!.resolveCalls}); the writes per pull request are the same in both and now dominate.`,
+    : `The audit (pinwarden variants only) added ${pinwarden!.audit.calls} calls for ${stats.scanned} repositories: ${pinwarden!.audit.advisories} for the advisory database, ${pinwarden!.audit.reachability} for reachability, ${pinwarden!.audit.manifests} for manifests. Leaving those aside, for the same pull requests pinwarden made ${result.fewerCallsThanNaive}× fewer API calls in all than the naive resolver, and ${result.fewerResolveCallsThanNaive}× fewer calls to resolve refs (${pinwarden!.resolveCalls} against ${naive!.resolveCalls}); the writes per pull request are the same in both and now dominate. Beside them, each repository with something to report sent its findings to code scanning and its actions and images to the dependency graph once (${pinwarden!.reports.sarifUploads} SARIF uploads and ${pinwarden!.reports.snapshots} snapshots, ${pinwarden!.reports.perRepository} writes a repository; a run whose findings and inventory did not change sends neither).`,
 ].join('\n');
 process.stdout.write(`${table}\n`);
 

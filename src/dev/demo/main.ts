@@ -17,6 +17,7 @@ import { checkRunRequestedAction, installationCreated, pullRequestEvent } from '
 import { PIN_BRANCH } from '../../pull-request/render-pull-request.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../images/registry/images-file.js';
+import { main as cli } from '../../cli/main.js';
 
 const demoDir = fileURLToPath(new URL('../../../fixtures/demo/', import.meta.url));
 const REPOSITORIES: Record<string, string> = {
@@ -87,6 +88,46 @@ const { byKind, total } = fake.counts();
 out.write(
   `\nGitHub API calls: ${total} (GraphQL queries ${byKind.graphql}, GraphQL mutations ${byKind['graphql-write']}, REST reads ${byKind['rest-read']}, REST writes ${byKind['rest-write']}, the installation token included)\n`,
 );
+// Where security teams look: one code scanning alert as GitHub's REST API lists it, one dependency
+// snapshot, and the organisation-wide inventory answering "who runs trivy-action, at which commit?".
+const reportsSent = (route: string) => fake.requests.filter((request) => request.route === route).length;
+out.write(
+  `\n=== code scanning and the dependency graph: ${reportsSent('POST /repos/{owner}/{repo}/code-scanning/sarifs')} SARIF uploads, ${reportsSent('POST /repos/{owner}/{repo}/dependency-graph/snapshots')} snapshots (one of each a repository with something to say; each only when it changes)\n`,
+);
+const alerted = repositories.find((repository) => repository.sarifUploads.length > 0);
+if (alerted) {
+  const response = await fetch(`${fake.url}/repos/${alerted.owner}/${alerted.name}/code-scanning/alerts?state=open`, {
+    headers: { authorization: 'token demo' },
+  });
+  const alerts = (await response.json()) as {
+    number: number;
+    rule: { id: string; security_severity_level: string | null };
+    most_recent_instance: { location: { path: string; start_line: number }; message: { text: string } };
+  }[];
+  const alert = alerts.find((candidate) => candidate.rule.security_severity_level === 'critical') ?? alerts[0];
+  if (alert)
+    out.write(
+      `GET /repos/${alerted.owner}/${alerted.name}/code-scanning/alerts: ${alerts.length} open; #${alert.number} ${alert.rule.id} (${alert.rule.security_severity_level}) at ${alert.most_recent_instance.location.path}:${alert.most_recent_instance.location.start_line}: ${alert.most_recent_instance.message.text}\n`,
+    );
+}
+const snapshotted = repositories.find((repository) => repository.snapshots.length > 0);
+const snapshot = snapshotted?.snapshots.at(-1);
+if (snapshotted && snapshot) {
+  out.write(
+    `snapshot of ${snapshotted.owner}/${snapshotted.name} at ${snapshot.sha.slice(0, 12)} (${snapshot.ref}):\n`,
+  );
+  for (const [manifest, { resolved }] of Object.entries(snapshot.manifests))
+    for (const dependency of Object.values(resolved ?? {}).slice(0, 4))
+      out.write(`  ${manifest}: ${dependency.relationship} ${dependency.package_url}\n`);
+}
+out.write('\n$ pinwarden inventory --org demo-org --name aquasecurity/trivy-action\n');
+await cli(['inventory', '--org', 'demo-org', '--name', 'aquasecurity/trivy-action', '--api-url', fake.url], {
+  stdout: out,
+  stderr: { write: () => true },
+  env: { GITHUB_TOKEN: 'demo' },
+  cwd: process.cwd(),
+});
+
 // The check scene: a pull request adds `actions/setup-go@v5`; the check fails on that line; someone
 // who can write presses "Pin them"; the branch gets the pin and the check of the new head passes.
 const webApp = repositories[0]!;
