@@ -151,6 +151,33 @@ Exit codes: 0 listed; 2 usage error; 3 pinwarden failed.
 `,
 };
 
+/** Where `audit` and `inventory` get their answers: GitHub or refs data, advisories, registries. */
+const AUDIT_SOURCE_OPTIONS = {
+  refs: { type: 'string' },
+  advisories: { type: 'string' },
+  'api-url': { type: 'string', default: DEFAULT_API_URL },
+  'registry-mirror': { type: 'string', multiple: true },
+  'registry-data': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function auditSources(values: {
+  refs?: string | undefined;
+  advisories?: string | undefined;
+  'api-url'?: string | undefined;
+  'registry-mirror'?: string[] | undefined;
+  'registry-data'?: string | undefined;
+}) {
+  return {
+    refsDir: stringOption(values.refs),
+    advisoriesFile: stringOption(values.advisories),
+    apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
+    registryMirrors: values['registry-mirror'] ?? [],
+    registryData: stringOption(values['registry-data']),
+    version: version(),
+  };
+}
+
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -224,12 +251,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           args: rest,
           options: {
             format: { type: 'string', default: 'text' },
-            refs: { type: 'string' },
-            advisories: { type: 'string' },
-            'api-url': { type: 'string', default: DEFAULT_API_URL },
-            'registry-mirror': { type: 'string', multiple: true },
-            'registry-data': { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
+            ...AUDIT_SOURCE_OPTIONS,
           },
           allowPositionals: true,
         });
@@ -241,12 +263,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           {
             paths: positionals,
             format: values.format,
-            refsDir: stringOption(values.refs),
-            advisoriesFile: stringOption(values.advisories),
-            apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
-            registryMirrors: values['registry-mirror'] ?? [],
-            registryData: stringOption(values['registry-data']),
-            version: version(),
+            ...auditSources(values),
           },
           io,
         );
@@ -258,12 +275,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             format: { type: 'string', default: 'csv' },
             org: { type: 'string' },
             name: { type: 'string' },
-            refs: { type: 'string' },
-            advisories: { type: 'string' },
-            'api-url': { type: 'string', default: DEFAULT_API_URL },
-            'registry-mirror': { type: 'string', multiple: true },
-            'registry-data': { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
+            ...AUDIT_SOURCE_OPTIONS,
           },
           allowPositionals: true,
         });
@@ -277,12 +289,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             org: stringOption(values.org),
             name: stringOption(values.name),
             format: values.format,
-            refsDir: stringOption(values.refs),
-            advisoriesFile: stringOption(values.advisories),
-            apiUrl: stringOption(values['api-url']) ?? DEFAULT_API_URL,
-            registryMirrors: values['registry-mirror'] ?? [],
-            registryData: stringOption(values['registry-data']),
-            version: version(),
+            ...auditSources(values),
           },
           io,
         );

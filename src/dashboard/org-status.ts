@@ -17,14 +17,17 @@ export interface RepositoryStatus {
     readonly uses?: string;
   })[];
   readonly dependabot: 'covered' | 'in-pull-request' | 'not-covered' | 'not-needed' | undefined;
-  /** Web addresses, when the run knew them: the repository, its pinning pull request, its findings issue, its reports. */
-  readonly links?: {
-    readonly repository: string;
-    readonly pullRequest?: string;
-    readonly findingsIssue?: string;
-    readonly codeScanning?: string;
-    readonly dependencyGraph?: string;
-  };
+  readonly links?: RepositoryLinks;
+}
+
+/** Web addresses, when the run knew them: the repository, its pinning pull request, its findings issue, its reports. */
+export interface RepositoryLinks {
+  readonly repository: string;
+  readonly pullRequest?: string;
+  readonly findingsIssue?: string;
+  /** pinwarden's alerts in code scanning, and the dependency graph its snapshot went to. */
+  readonly codeScanning?: string;
+  readonly dependencyGraph?: string;
 }
 
 export interface DashboardInput {

@@ -2,6 +2,7 @@
 // logs, and as the label of the runs metric. Expected situations are outcomes, not errors.
 import type { FileLeftAlone } from '../plan/plan-repository.js';
 import type { Finding } from '../audit/types.js';
+import type { RepositoryLinks } from '../dashboard/org-status.js';
 import { CONFIG_PATH } from '../github/load-config.js';
 import { inlineCode, safeMessage } from '../markdown/safe-markdown.js';
 import type { PullRequestDecision } from '../pull-request/decide-pull-request.js';
@@ -46,14 +47,7 @@ export interface RunReport {
   /** The newest pinwarden pull request's state, as the run read it. */
   readonly pullRequestState: 'OPEN' | 'CLOSED' | 'MERGED' | undefined;
   /** Where the dashboard links: the repository, its pinning pull request, its findings issue. */
-  readonly links?: {
-    readonly repository: string;
-    readonly pullRequest?: string;
-    readonly findingsIssue?: string;
-    /** pinwarden's alerts in code scanning, and the dependency graph its snapshot went to. */
-    readonly codeScanning?: string;
-    readonly dependencyGraph?: string;
-  };
+  readonly links?: RepositoryLinks;
 }
 
 /** One line for a comment reply or a log: what the run did. */
