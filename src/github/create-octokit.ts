@@ -96,9 +96,17 @@ export function recoveringConnection(connection: Bottleneck.IORedisConnection): 
   return connection;
 }
 
+/**
+ * GitHub's secondary limit for GraphQL is 2,000 points a minute, a query 1 point (a mutation 5):
+ * queries go at most one every 30 ms of GitHub time per installation — not through the one-a-second
+ * write gate, which Octokit's throttling puts every `/graphql` request through (at one a second, an
+ * installation of 10,000 repositories spent over 20 minutes only reading).
+ */
+export const QUERY_SPACING_SECONDS = 60 / 2_000;
+
 const pacingGroups = new Map<
   string,
-  Record<'global' | 'auth' | 'search' | 'write' | 'notifications', Bottleneck.Group> & {
+  Record<'global' | 'auth' | 'search' | 'write' | 'notifications' | 'queries', Bottleneck.Group> & {
     connection?: Bottleneck.IORedisConnection;
   }
 >();
@@ -124,6 +132,7 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
       search: group('search', { maxConcurrent: 1, minTime: 2 * msPerSecond }, true),
       write: group('write', { maxConcurrent: 1, minTime: msPerSecond }, true),
       notifications: group('notifications', { maxConcurrent: 1, minTime: 3 * msPerSecond }, true),
+      queries: group('queries', { minTime: QUERY_SPACING_SECONDS * msPerSecond }, false),
       // Given to the plugin too: with a connection it gives every job an expiration, so a replica
       // killed while holding a slot frees it after a minute instead of holding it for ever.
       ...(connection ? { connection } : {}),
@@ -138,7 +147,6 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
  * `options.throttle` and ours are put over them; Probot's per-installation `id` is kept.
  */
 export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
-  const custom = msPerSecond !== 1000 || fleet.redis !== undefined;
   const reserve = budgetFor(msPerSecond, fleet.contentBudget);
   return ProbotOctokit.defaults(
     (
@@ -163,11 +171,43 @@ export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOpt
       throttle: {
         ...options.throttle,
         ...throttleOptions(msPerSecond, fleet.metrics),
-        ...(custom ? { Bottleneck, ...pacing(msPerSecond, fleet.redis) } : {}),
+        ...throttleGroups(msPerSecond, fleet.redis),
       },
       retry: { ...options.retry, retryAfterBaseValue: msPerSecond },
     }),
   );
+}
+
+/**
+ * The groups the throttling plugin paces with, and its retry limiter — made per Octokit (the plugin
+ * adds its retry handler to it) — which sends a GraphQL query through the query spacing where the
+ * plugin would send it through the write gate: the limiter is the one place that sees both the
+ * request and the gates it will pass.
+ */
+function throttleGroups(msPerSecond: number, redis: Redis | undefined) {
+  const { queries, ...groups } = pacing(msPerSecond, redis);
+  const inner = new Bottleneck();
+  type Job = (
+    state: { write: Bottleneck.Group },
+    request: unknown,
+    options: { url: string; query?: unknown },
+  ) => PromiseLike<unknown>;
+  const retryLimiter = {
+    schedule: (
+      job: Job,
+      state: { write: Bottleneck.Group },
+      request: unknown,
+      options: { url: string; query?: unknown },
+    ) =>
+      inner.schedule(
+        job,
+        requestKind({ method: 'POST', ...options }) === 'graphql' ? { ...state, write: queries } : state,
+        request,
+        options,
+      ),
+    on: inner.on.bind(inner),
+  };
+  return { Bottleneck, ...groups, retryLimiter };
 }
 
 const budgets = new Map<number, ContentBudget>();

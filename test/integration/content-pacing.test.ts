@@ -67,3 +67,31 @@ it('keeps every scaled hour to 500 writes as GitHub sees them, however long the 
   expect(times).toHaveLength(600);
   expect(mostIn(times, 3600 * 4)).toBeLessThanOrEqual(500);
 }, 60_000);
+
+it('paces GraphQL queries by their own limit (2,000 points a minute), mutations and REST writes a second apart', async () => {
+  fake.resetCounts();
+  // 40 ms a GitHub second: a query every 30 GitHub ms is 1.2 ms; a write every 40 ms.
+  const octokit = createTokenOctokit({ token: 't', baseUrl: fake.url, msPerRetrySecond: 40 });
+  const started = performance.now();
+  await Promise.all([
+    ...Array.from({ length: 20 }, (_, index) =>
+      octokit.graphql(`query pinwardenPaceQuery${index} { rateLimit { cost } }`),
+    ),
+    ...Array.from({ length: 4 }, (_, index) =>
+      octokit.rest.git.createTree({
+        owner: 'octo',
+        repo: 'pace',
+        tree: [{ path: `q${index}`, mode: '100644', type: 'blob', content: 'q' }],
+      }),
+    ),
+  ]);
+  const queries = fake.requests.filter((entry) => entry.kind === 'graphql');
+  const writes = fake.requests.filter((entry) => entry.kind === 'rest-write');
+  expect(queries).toHaveLength(20);
+  // Before: every query took its turn at the one-a-second gate with the writes: 24 turns, 920 ms at least.
+  expect(queries.at(-1)!.at - queries[0]!.at).toBeLessThan(400);
+  // The writes still keep a GitHub second apart.
+  for (let index = 1; index < writes.length; index += 1)
+    expect(writes[index]!.at - writes[index - 1]!.at).toBeGreaterThanOrEqual(30);
+  expect(performance.now() - started).toBeGreaterThanOrEqual(3 * 40 - 5);
+}, 30_000);

@@ -259,6 +259,7 @@ describe('fake GitHub bookkeeping', () => {
         'POST /graphql': 1,
       },
       total: 3,
+      refused: 0,
     });
   });
 });

@@ -38,8 +38,11 @@ const { values } = parseArgs({
     variants: { type: 'string', default: VARIANTS.join(',') },
     json: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    // GitHub's own clock for Octokit's pacing and waits (1,000 ms a GitHub second), not the scaled one.
+    'real-clock': { type: 'boolean', default: false },
   },
 });
+const msPerSecond = values['real-clock'] ? 1000 : 1;
 const repos = Number(values.repos);
 const latencyMs = Number(values['latency-ms']);
 const seed = Number(values.seed);
@@ -48,6 +51,7 @@ for (const variant of variants)
   if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}; choose from ${VARIANTS.join(', ')}`);
 
 interface Counts {
+  refused: number;
   byKind: Record<string, number>;
   byRoute: Record<string, number>;
   requests: RequestLog[];
@@ -64,6 +68,9 @@ async function startFake(): Promise<{ url: string; stop: () => void }> {
       String(seed),
       '--latency-ms',
       String(latencyMs),
+      // GitHub's secondary limits, on the clock the app runs on: what they refuse is counted.
+      '--secondary-limits',
+      String(msPerSecond),
       '--corpus',
       join(sharedCorpus, 'workflows'),
       '--refs',
@@ -185,7 +192,7 @@ function measure(
   const times = writes.map((entry) => entry.at).sort((a, b) => a - b);
   let perMinute = 0;
   for (let start = 0, end = 0; end < times.length; end += 1) {
-    while (times[end]! - times[start]! >= 60) start += 1;
+    while (times[end]! - times[start]! >= 60 * msPerSecond) start += 1;
     perMinute = Math.max(perMinute, end - start + 1);
   }
   return {
@@ -217,6 +224,8 @@ function measure(
       releases: requests.filter((entry) => entry.route === 'GET /repos/{owner}/{repo}/releases').length,
       actionRepositories: stats.actionRepositories,
     },
+    // Requests the fake's secondary limits refused (GitHub would have): the target is 0.
+    refused: counts.refused,
     pullRequests,
     writesPerPullRequest: pullRequests > 0 ? round(pullRequestWrites / pullRequests, 2) : null,
     reports: {
@@ -261,6 +270,8 @@ for (const variant of variants) {
               String(repos),
               '--concurrency',
               String(values.concurrency),
+              '--ms-per-second',
+              String(msPerSecond),
             ]),
           ) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
     const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
@@ -290,7 +301,7 @@ const result = {
 if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
 
 const table = [
-  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; Octokit's pacing on a scaled clock (1 ms per GitHub second). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
+  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; ${values['real-clock'] ? "Octokit's pacing on GitHub's clock" : "Octokit's pacing on a scaled clock (1 ms per GitHub second)"}, GitHub's secondary limits enforced by the fake (refused: ${rows.map((row) => `${row.variant} ${row.refused}`).join(', ')}). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
   '',
   '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | audit calls (advisories, reachability, manifests) | audit calls / repo | PRs | writes / PR | reports (SARIF, snapshots) / repo | max writes / scaled min |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -20,8 +20,10 @@ const { values } = parseArgs({
     fake: { type: 'string' },
     repos: { type: 'string' },
     concurrency: { type: 'string', default: '4' },
+    'ms-per-second': { type: 'string', default: '1' },
   },
 });
+const msPerSecond = Number(values['ms-per-second']);
 const repositories = orgRepositoryNames(Number(values.repos));
 const concurrency = Number(values.concurrency);
 const outcomes: Record<string, number> = {};
@@ -45,11 +47,11 @@ const sampler = setInterval(() => {
 const started = performance.now();
 
 if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
-  // Time is scaled (1 ms per GitHub second) for Octokit's pacing and retries; latency is real.
+  // Time is scaled (1 ms per GitHub second, unless --ms-per-second says otherwise) for Octokit's pacing and retries; latency is real.
   const app = await startLocalApp(
     { url: values.fake! },
     {
-      msPerSecond: 1,
+      msPerSecond,
       debounceMs: 0,
       concurrency,
       dryRun: values.variant === 'pinwarden-dry',
@@ -64,7 +66,7 @@ if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
   const github = createTokenOctokit({
     token: 'bench',
     baseUrl: values.fake!,
-    msPerRetrySecond: 1,
+    msPerRetrySecond: msPerSecond,
   }) as unknown as GitHubClient;
   const deps = {
     github,

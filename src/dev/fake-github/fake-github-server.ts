@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeState } from './fake-state.js';
+import { createSecondaryLimits } from './secondary-limits.js';
 import { executeGraphql } from './graphql-api.js';
 import { restRoutes } from './rest-api.js';
 
@@ -31,6 +32,8 @@ export interface RequestLog {
   readonly path: string;
   readonly route: string;
   readonly status: number;
+  /** Refused by the secondary limits the fake was asked to enforce. */
+  readonly refused?: boolean;
 }
 
 export interface FakeGitHub {
@@ -38,7 +41,13 @@ export interface FakeGitHub {
   readonly state: FakeState;
   readonly requests: readonly RequestLog[];
   /** Requests counted by kind, and by route name. */
-  counts(): { byKind: Record<RequestKind, number>; byRoute: Record<string, number>; total: number };
+  counts(): {
+    byKind: Record<RequestKind, number>;
+    byRoute: Record<string, number>;
+    total: number;
+    /** Requests the enforced secondary limits refused. */
+    refused: number;
+  };
   resetCounts(): void;
   injectFault(fault: Fault): void;
   clearFaults(): void;
@@ -59,7 +68,13 @@ export async function startFakeGitHub(options: {
   state: FakeState;
   port?: number;
   latencyMs?: number;
+  /** Enforce GitHub's secondary rate limits on a clock of this many ms a GitHub second. */
+  secondaryLimitsMsPerSecond?: number;
 }): Promise<FakeGitHub> {
+  const limits =
+    options.secondaryLimitsMsPerSecond === undefined
+      ? undefined
+      : createSecondaryLimits(options.secondaryLimitsMsPerSecond);
   const requests: RequestLog[] = [];
   const faults: Fault[] = [];
   let latencyMs = options.latencyMs ?? 0;
@@ -72,7 +87,7 @@ export async function startFakeGitHub(options: {
       byKind[entry.kind] += 1;
       byRoute[entry.route] = (byRoute[entry.route] ?? 0) + 1;
     }
-    return { byKind, byRoute, total: requests.length };
+    return { byKind, byRoute, total: requests.length, refused: requests.filter((entry) => entry.refused).length };
   };
 
   const server: Server = createServer((request, response) => {
@@ -124,6 +139,14 @@ export async function startFakeGitHub(options: {
     const routeName = isGraphql
       ? `POST /graphql${operation ? ` (${operation})` : ''}`
       : (route?.name ?? `${method} ${path}`);
+    const wait = limits?.admit(kind);
+    if (wait !== undefined) {
+      requests.push({ at, kind, method, path, route: routeName, status: 403, refused: true });
+      const refusal = secondaryRateLimit(wait) as Exclude<Fault['response'], 'drop'>;
+      send(response, refusal.status, refusal.body, refusal.headers);
+      return;
+    }
+    if (limits) response.once('close', () => limits.done());
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
     const fault = faults.find(

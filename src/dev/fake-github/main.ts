@@ -1,9 +1,10 @@
-// `npm run fake-github -- --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N]`:
+// `npm run fake-github -- --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N] [--secondary-limits MS]`:
 // serves the fake GitHub until stopped. Its first line is `listening http://127.0.0.1:PORT`, for
 // scripts to read. With --org-size it also serves an installation of N repositories synthesised
 // from the corpus (../shared/corpus/workflows unless --corpus names another folder of repositories),
 // as the benchmark does, and its second line is `installation <id> <owner login>`. The server
-// reaches it as it reaches GitHub Enterprise: GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http.
+// reaches it as it reaches GitHub Enterprise: GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http. With
+// --secondary-limits MS it enforces GitHub's secondary rate limits on a clock of MS ms a GitHub second.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,13 +17,14 @@ import { INSTALLATION_ID } from './fake-state.js';
 import { ORG, synthesizeOrg } from './synthesize-org.js';
 
 const USAGE =
-  'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N]\n';
+  'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N] [--secondary-limits MS]\n';
 const { values } = parseArgs({
   options: {
     refs: { type: 'string' },
     advisories: { type: 'string' },
     port: { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '0' },
+    'secondary-limits': { type: 'string' },
     'org-size': { type: 'string' },
     seed: { type: 'string', default: '1' },
     corpus: { type: 'string', default: join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'workflows') },
@@ -70,5 +72,8 @@ const fake = await startFakeGitHub({
   state,
   port: whole('port', values.port),
   latencyMs: whole('latency-ms', values['latency-ms']),
+  ...(values['secondary-limits'] === undefined
+    ? {}
+    : { secondaryLimitsMsPerSecond: whole('secondary-limits', values['secondary-limits']) }),
 });
 serveUntilStopped(fake, orgSize !== undefined ? [`installation ${INSTALLATION_ID} ${ORG}`] : []);
