@@ -3,6 +3,7 @@
 // cache (refs of public actions repeat across an org), the audit's facts (made anew each hour so
 // the advisory database is fresh) and pin-time trust over them. In a fleet, the resolver and the
 // facts go through the shared cache in Redis.
+import { LRUCache } from 'lru-cache';
 import type { Probot } from 'probot';
 import type { AuditFacts } from '../audit/audit-facts.js';
 import { BUILT_IN_COMPROMISES } from '../audit/built-in.js';
@@ -22,6 +23,12 @@ import type { SeenTags } from '../trust/sources.js';
 const AUDIT_FACTS_TTL_MS = 60 * 60_000;
 /** An installation client is made anew after this. */
 const CLIENT_TTL_MS = 10 * 60_000;
+/**
+ * The installations whose services are kept, the most recently used: each resolver holds up to
+ * 10,000 answers, so a replica serving many installations keeps a bounded number of them, not one
+ * for every installation it ever ran for (an evicted one is made again at its next run).
+ */
+export const INSTALLATIONS_KEPT = 100;
 
 export interface InstallationServices {
   client(installationId: number): Promise<GitHubClient>;
@@ -37,9 +44,9 @@ export function createInstallationServices(
   probot: Probot,
   options: { readonly sharedCache?: SharedCache | undefined; readonly seenTags: SeenTags },
 ): InstallationServices {
-  const clients = new Map<number, { github: Promise<GitHubClient>; at: number }>();
-  const resolvers = new Map<number, RefResolver>();
-  const facts = new Map<number, { facts: AuditFacts; at: number }>();
+  const clients = new LRUCache<number, { github: Promise<GitHubClient>; at: number }>({ max: INSTALLATIONS_KEPT });
+  const resolvers = new LRUCache<number, RefResolver>({ max: INSTALLATIONS_KEPT });
+  const facts = new LRUCache<number, { facts: AuditFacts; at: number }>({ max: INSTALLATIONS_KEPT });
   const trusts = new WeakMap<AuditFacts, PinTrust>();
   const services: InstallationServices = {
     client(installationId) {
@@ -51,7 +58,7 @@ export function createInstallationServices(
       return github;
     },
     resolver(installationId, github) {
-      if (!resolvers.has(installationId)) {
+      if (!resolvers.get(installationId)) {
         const asked = createOctokitRefResolver(github);
         resolvers.set(
           installationId,
