@@ -1,6 +1,7 @@
 // Reads the files of a repository that may name container images: the whole tree listed once
-// (`git/trees?recursive=1`), the files picked by their paths, and their texts fetched at the run's
-// commit through GraphQL, many per query. Bounded in files and bytes; what is left out is said.
+// (GraphQL, list-trees.ts; `git/trees?recursive=1` for a tree deeper than that lists), the files
+// picked by their paths, and their texts fetched at the run's commit through GraphQL, many per
+// query. Bounded in files and bytes; what is left out is said.
 import { chartTemplatePaths, chartYamlOf, imagePathsAmong, looksLikeKubernetes } from '../images/image-file-kind.js';
 import type { ImagePath } from '../images/image-file-kind.js';
 import { appVersionOf } from '../images/chart-app-version.js';
@@ -9,6 +10,8 @@ import type { SnapshotFile } from '../plan/plan-repository.js';
 import type { GitHubClient } from './github-client.js';
 import { BLOB, blobTaker } from './blobs.js';
 import type { Blob } from './blobs.js';
+import { listTrees } from './list-trees.js';
+import type { TreeEntry, TreeListing } from './list-trees.js';
 
 /** Image files read per repository; a monorepo past this is told which were left out. */
 export const MAX_IMAGE_FILES = 200;
@@ -34,12 +37,6 @@ export interface KeptImageRead {
   /** `imageReadSettings` of the config they were chosen with: a run with other settings reads again. */
   readonly settings: string;
   readonly read: ImageFilesRead;
-}
-
-interface TreeEntry {
-  readonly path: string;
-  readonly type: string;
-  readonly size?: number;
 }
 
 /** Which of the tree's paths to read, within the bounds: pure, so the bounds are tested on plain data. */
@@ -106,21 +103,10 @@ export async function readImageFiles(
   commit: string,
   isIgnored: (path: string) => boolean,
   alsoRead: readonly string[] = [],
+  listing?: TreeListing,
 ): Promise<ImageFilesRead> {
-  const { data } = await github.rest.git.getTree({
-    owner: repository.owner,
-    repo: repository.name,
-    tree_sha: commit,
-    recursive: 'true',
-  });
-  const chosen = chooseImagePaths(
-    data.tree.map((entry) => ({
-      path: entry.path ?? '',
-      type: entry.type ?? '',
-      ...(entry.size !== undefined ? { size: entry.size } : {}),
-    })),
-    isIgnored,
-  );
+  const data = await treeOf(github, repository, commit, listing);
+  const chosen = chooseImagePaths(data.tree, isIgnored);
   const notes = [...chosen.notes];
   if (data.truncated)
     notes.push(
@@ -170,6 +156,34 @@ export async function readImageFiles(
     also: alsoRead.flatMap((path): ImageFilesRead['also'] =>
       textOf.has(path) ? [{ path, text: textOf.get(path)! }] : taken(path) ? [{ path, text: null }] : [],
     ),
+  };
+}
+
+/**
+ * The repository's tree: the listing handed in (a wave lists ten repositories a query), else one
+ * listed now with GraphQL; over REST (recursive) only when the listing did not reach every folder.
+ */
+async function treeOf(
+  github: GitHubClient,
+  repository: { owner: string; name: string },
+  commit: string,
+  listing: TreeListing | undefined,
+): Promise<{ tree: readonly TreeEntry[]; truncated: boolean }> {
+  const listed = listing ?? (await listTrees(github, [{ ...repository, commit }]))[0];
+  if (listed?.complete) return { tree: listed.entries, truncated: false };
+  const { data } = await github.rest.git.getTree({
+    owner: repository.owner,
+    repo: repository.name,
+    tree_sha: commit,
+    recursive: 'true',
+  });
+  return {
+    tree: data.tree.map((entry) => ({
+      path: entry.path ?? '',
+      type: entry.type ?? '',
+      ...(entry.size !== undefined ? { size: entry.size } : {}),
+    })),
+    truncated: data.truncated,
   };
 }
 

@@ -9,6 +9,7 @@ import type { PinwardenConfig } from '../config/pinwarden-config.js';
 import type { GitHubClient } from '../github/github-client.js';
 import { readImageFiles } from '../github/read-image-files.js';
 import type { ImageFilesRead } from '../github/read-image-files.js';
+import type { TreeListing } from '../github/list-trees.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import type { ImageDigestResolver } from '../images/image-digests.js';
 
@@ -66,9 +67,17 @@ export function readImagesFor(
   repository: { owner: string; name: string },
   commit: string,
   config: PinwardenConfig,
+  listing?: TreeListing,
 ): Promise<ImageFilesRead> {
   const ignore = globMatcher(config.ignore.paths);
-  return readImageFiles(github, repository, commit, (path) => ignore.matches(path), [config.images.kyverno_path]);
+  return readImageFiles(
+    github,
+    repository,
+    commit,
+    (path) => ignore.matches(path),
+    [config.images.kyverno_path],
+    listing,
+  );
 }
 
 /** The audit of the images the default branch names (as they are, before this run's pins). */

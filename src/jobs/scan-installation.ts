@@ -23,6 +23,7 @@ import { auditedWaveFiles, withLocated } from './wave-files.js';
 import { imageReadSettings, imageResolverOf, readImagesFor } from './repository-images.js';
 import type { ImageResolverFor } from './repository-images.js';
 import type { KeptImageRead } from '../github/read-image-files.js';
+import { listTrees } from '../github/list-trees.js';
 import { READ_CONCURRENCY, readRepositories, repositoryKey } from '../github/read-repository.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import { servesRun } from '../queue/pre-reads.js';
@@ -156,23 +157,51 @@ async function readWaveImages(
   const found = new Map<string, KeptImageRead>();
   if (!deps.imageResolverFor) return found;
   const queue = new PQueue({ concurrency: READ_CONCURRENCY });
+  // Which runs will pin images (their config, the operator's hosts), a few configs at once.
+  const wanted = (
+    await Promise.all(
+      wave.map((repository) =>
+        queue.add(async () => {
+          const read = reads.get(repositoryKey(repository));
+          if (read?.status !== 'read' || !servesRun(read, 'install')) return undefined;
+          try {
+            const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
+            return config.ok && imageResolverOf(deps, config.config)?.ok === true
+              ? { repository, commit: read.headSha, config: config.config }
+              : undefined;
+          } catch (error) {
+            deps.log.warn(
+              { err: error, repository: repositoryKey(repository) },
+              "the wave could not read a repository's config; its run reads it",
+            );
+            return undefined;
+          }
+        }),
+      ),
+    )
+  ).filter((entry) => entry !== undefined);
+  // Their trees, ten a GraphQL query (a tree deeper than the listing goes is listed by its read).
+  let listings: Awaited<ReturnType<typeof listTrees>> = [];
+  try {
+    listings = await listTrees(
+      deps.github,
+      wanted.map(({ repository, commit }) => ({ ...repository, commit })),
+    );
+  } catch (error) {
+    deps.log.warn({ err: error }, "the wave could not list its repositories' trees; each read lists its own");
+  }
+  // Never rejects: the wave may have failed already, with nobody left to catch it.
   await Promise.all(
-    wave.map((repository) =>
+    wanted.map(({ repository, commit, config }, index) =>
       queue.add(async () => {
-        const key = repositoryKey(repository);
-        const read = reads.get(key);
-        if (read?.status !== 'read' || !servesRun(read, 'install')) return;
-        // Never rejects: the wave may have failed already, with nobody left to catch it.
         try {
-          const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
-          if (!config.ok || imageResolverOf(deps, config.config)?.ok !== true) return;
-          found.set(key, {
-            settings: imageReadSettings(config.config),
-            read: await readImagesFor(deps.github, repository, read.headSha, config.config),
+          found.set(repositoryKey(repository), {
+            settings: imageReadSettings(config),
+            read: await readImagesFor(deps.github, repository, commit, config, listings[index]),
           });
         } catch (error) {
           deps.log.warn(
-            { err: error, repository: key },
+            { err: error, repository: repositoryKey(repository) },
             "the wave could not read a repository's image files; its run reads them",
           );
         }

@@ -239,8 +239,9 @@ describe('the App pins container images', () => {
       'deploy/kustomization.yaml',
       'services/api/Dockerfile',
     ]);
-    // Listed once, by the wave: the run read nothing of its own.
-    expect(fake.requests.filter((entry) => entry.route.includes('/git/trees/'))).toHaveLength(1);
+    // Listed once, by the wave, with GraphQL (no REST call a repository): the run read nothing of its own.
+    expect(fake.requests.filter((entry) => entry.route === 'POST /graphql (pinwardenListTrees)')).toHaveLength(1);
+    expect(fake.requests.filter((entry) => entry.route.includes('/git/trees/'))).toHaveLength(0);
     expect(branchFiles(repo('platform')).get('deploy/app.yaml')).toContain(
       `image: "nginx:1.27@${digest('docker.io/library/nginx:1.27')}"`,
     );

@@ -277,6 +277,8 @@ function pathNode(repository: FakeRepository, revision: string, path: string) {
         type: entry.type,
         mode: Number.parseInt(entry.mode, 8),
         oid,
+        // GitHub gives a folder's entry size 0.
+        size: entry.type === 'blob' ? (repository.git.blobs.get(oid)?.length ?? 0) : 0,
         object: entry.type === 'blob' ? blobNode(repository, oid) : () => pathNode(repository, revision, entryPath),
       };
     });
