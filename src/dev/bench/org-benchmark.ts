@@ -40,6 +40,8 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     // GitHub's own clock for Octokit's pacing and waits (1,000 ms a GitHub second), not the scaled one.
     'real-clock': { type: 'boolean', default: false },
+    // Container images on (the App's default) or off.
+    images: { type: 'string', default: 'on' },
   },
 });
 const msPerSecond = values['real-clock'] ? 1000 : 1;
@@ -174,7 +176,13 @@ const RESOLVE_ROUTES = [
 function measure(
   variant: Variant,
   counts: Counts,
-  run: { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> },
+  run: {
+    wallMs: number;
+    cpuSeconds?: number;
+    images?: { registryRequests: number };
+    peakRssBytes: number;
+    outcomes: Record<string, number>;
+  },
   stats: ReturnType<typeof orgStatistics>,
 ) {
   const requests = counts.requests.filter((entry) => !entry.route.startsWith('POST /app/'));
@@ -198,6 +206,15 @@ function measure(
   return {
     variant,
     wallSeconds: round(run.wallMs / 1000, 1),
+    cpuSeconds: run.cpuSeconds === undefined ? null : round(run.cpuSeconds, 1),
+    restReadsPerRepository: round(reads.filter((entry) => entry.kind === 'rest-read').length / stats.scanned, 3),
+    images: run.images
+      ? {
+          ...run.images,
+          treeQueries: reads.filter((entry) => /pinwardenListTrees/.test(entry.route)).length,
+          restTreeListings: reads.filter((entry) => /git\/trees/.test(entry.route)).length,
+        }
+      : null,
     peakRssMb: round(run.peakRssBytes / 2 ** 20, 0),
     calls: {
       total: requests.length,
@@ -272,8 +289,16 @@ for (const variant of variants) {
               String(values.concurrency),
               '--ms-per-second',
               String(msPerSecond),
+              '--images',
+              values.images,
             ]),
-          ) as { wallMs: number; peakRssBytes: number; outcomes: Record<string, number> });
+          ) as {
+            wallMs: number;
+            cpuSeconds?: number;
+            images?: { registryRequests: number };
+            peakRssBytes: number;
+            outcomes: Record<string, number>;
+          });
     const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
     rows.push(measure(variant, counts, run, stats));
     process.stderr.write(`  ${JSON.stringify({ ...rows.at(-1)!, byRoute: undefined })}\n`);

@@ -13,6 +13,19 @@ import { installationCreated } from '../local-run/webhook-payloads.js';
 import type { GitHubClient } from '../../github/github-client.js';
 import { naiveResolverFor } from './naive-resolver.js';
 import { orgRepositoryNames } from '../fake-github/synthesize-org.js';
+import { readFile } from 'node:fs/promises';
+import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../../images/registry/images-file.js';
+
+/** The images the demo and the image tests know, for the loopback registry the app asks. */
+async function benchImages() {
+  const files = ['../../../fixtures/demo/registry.json', '../../../fixtures/images/registry.json'];
+  return (
+    await Promise.all(
+      files.map(async (file) => parseImagesFile(await readFile(new URL(file, import.meta.url), 'utf8'))),
+    )
+  ).flat();
+}
 
 const { values } = parseArgs({
   options: {
@@ -21,8 +34,11 @@ const { values } = parseArgs({
     repos: { type: 'string' },
     concurrency: { type: 'string', default: '4' },
     'ms-per-second': { type: 'string', default: '1' },
+    // The App's default: container images pinned too, digests asked of a loopback registry.
+    images: { type: 'string', default: 'on' },
   },
 });
+const imagesOn = values.images !== 'off';
 const msPerSecond = Number(values['ms-per-second']);
 const repositories = orgRepositoryNames(Number(values.repos));
 const concurrency = Number(values.concurrency);
@@ -45,12 +61,16 @@ const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, usage.heapUsed);
 }, 20);
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
+let registry: Awaited<ReturnType<typeof startFakeRegistry>> | undefined;
 
 if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
   // Time is scaled (1 ms per GitHub second, unless --ms-per-second says otherwise) for Octokit's pacing and retries; latency is real.
+  registry = imagesOn ? await startFakeRegistry({ images: await benchImages() }) : undefined;
   const app = await startLocalApp(
     { url: values.fake! },
     {
+      ...(registry ? { images: { mirrors: [`*=${registry.url}/{registry}`] } } : {}),
       msPerSecond,
       debounceMs: 0,
       concurrency,
@@ -87,7 +107,10 @@ if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
 clearInterval(sampler);
 const wallMs = performance.now() - started;
 peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+const cpu = process.cpuUsage(cpuStarted);
+const images = registry ? { registryRequests: registry.counts().total } : undefined;
+await registry?.close();
 process.stdout.write(
-  `${JSON.stringify({ variant: values.variant, wallMs, peakRssBytes: peakRss, peakHeapBytes: peakHeap, memoryAtPeak: atPeak, outcomes })}\n`,
+  `${JSON.stringify({ variant: values.variant, wallMs, cpuSeconds: (cpu.user + cpu.system) / 1e6, images, peakRssBytes: peakRss, peakHeapBytes: peakHeap, memoryAtPeak: atPeak, outcomes })}\n`,
 );
 process.exit(0);
