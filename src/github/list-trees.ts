@@ -3,7 +3,9 @@
 // `Tree.entries` is a plain list, not a connection: the query costs its minimum whatever the tree
 // holds. It goes TREE_DEPTH folders deep; a tree with a folder deeper than that is `complete:
 // false`, and its caller lists it over REST (recursive) as before.
+import PQueue from 'p-queue';
 import type { GitHubClient } from './github-client.js';
+import { READ_CONCURRENCY } from './read-concurrency.js';
 
 /** Folders listed below the root: `a/b/c/d/e/f/file` is the deepest path a listing holds. */
 export const TREE_DEPTH = 6;
@@ -41,25 +43,33 @@ export async function listTrees(
   repositories: readonly { readonly owner: string; readonly name: string; readonly commit: string }[],
 ): Promise<(TreeListing | undefined)[]> {
   const listed: (TreeListing | undefined)[] = repositories.map(() => undefined);
-  for (let start = 0; start < repositories.length; start += REPOSITORIES_PER_QUERY) {
-    const batch = repositories.slice(start, start + REPOSITORIES_PER_QUERY);
-    const fields = batch.map(
-      ({ owner, name, commit }, index) =>
-        `r${index}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { object(expression: ${JSON.stringify(`${commit}:`)}) { ${LIST_TREES_FIELD} } }`,
-    );
-    let data: Record<string, { object: { entries?: RawEntry[] } | null } | null> | undefined;
-    try {
-      data = await github.graphql(`query pinwardenListTrees {\n${fields.join('\n')}\n}`);
-    } catch (error) {
-      // A repository GitHub could not answer for comes back null beside an error; the rest stand.
-      data = (error as { data?: typeof data }).data;
-      if (!data) continue;
-    }
-    batch.forEach((_repository, index) => {
-      const root = data?.[`r${index}`]?.object?.entries;
-      if (root) listed[start + index] = flatten(root);
-    });
-  }
+  // A few queries in flight, as the repositories' own reads go (READ_CONCURRENCY).
+  const queue = new PQueue({ concurrency: READ_CONCURRENCY });
+  const batches: number[] = [];
+  for (let start = 0; start < repositories.length; start += REPOSITORIES_PER_QUERY) batches.push(start);
+  await Promise.all(
+    batches.map((start) =>
+      queue.add(async () => {
+        const batch = repositories.slice(start, start + REPOSITORIES_PER_QUERY);
+        const fields = batch.map(
+          ({ owner, name, commit }, index) =>
+            `r${index}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { object(expression: ${JSON.stringify(`${commit}:`)}) { ${LIST_TREES_FIELD} } }`,
+        );
+        let data: Record<string, { object: { entries?: RawEntry[] } | null } | null> | undefined;
+        try {
+          data = await github.graphql(`query pinwardenListTrees {\n${fields.join('\n')}\n}`);
+        } catch (error) {
+          // A repository GitHub could not answer for comes back null beside an error; the rest stand.
+          data = (error as { data?: typeof data }).data;
+          if (!data) return;
+        }
+        batch.forEach((_repository, index) => {
+          const root = data?.[`r${index}`]?.object?.entries;
+          if (root) listed[start + index] = flatten(root);
+        });
+      }),
+    ),
+  );
   return listed;
 }
 

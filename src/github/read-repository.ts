@@ -9,6 +9,7 @@ import type { ExistingPullRequest } from '../pull-request/decide-pull-request.js
 import { ACTIONS_LOCK_PATH } from '../workflow/actions-lock.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { GitHubClient } from './github-client.js';
+import { READ_CONCURRENCY } from './read-concurrency.js';
 import type { KeptImageRead } from './read-image-files.js';
 import { BLOB, blobTaker } from './blobs.js';
 import type { Blob } from './blobs.js';
@@ -52,8 +53,6 @@ export const READ_REPOSITORY_QUERY = `query pinwardenReadRepository($owner: Stri
   }
 }`;
 
-/** Batched reads in flight at once for one installation's wave. */
-export const READ_CONCURRENCY = 4;
 /** Repositories read per query when an installation brings many at once. */
 export const READ_BATCH_SIZE = 10;
 

@@ -24,7 +24,8 @@ import { imageReadSettings, imageResolverOf, readImagesFor } from './repository-
 import type { ImageResolverFor } from './repository-images.js';
 import type { KeptImageRead } from '../github/read-image-files.js';
 import { listTrees } from '../github/list-trees.js';
-import { READ_CONCURRENCY, readRepositories, repositoryKey } from '../github/read-repository.js';
+import { readRepositories, repositoryKey } from '../github/read-repository.js';
+import { READ_CONCURRENCY } from '../github/read-concurrency.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import { servesRun } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';

@@ -8,7 +8,8 @@ import { fileKindOf } from '../workflow/file-kind.js';
 
 /**
  * The workflow and action files of a whole install wave, located, as the audit reads them (the
- * wave's warm-up): those not located yet are located together, a large batch on worker threads.
+ * wave's warm-up): those not located yet are located together, a large batch on worker threads,
+ * each distinct text once.
  */
 export async function auditedWaveFiles(repositories: readonly (readonly SnapshotFile[])[]): Promise<AuditedFile[][]> {
   const ofKind = repositories.map((files) =>
@@ -18,8 +19,20 @@ export async function auditedWaveFiles(repositories: readonly (readonly Snapshot
     }),
   );
   const pending = ofKind.flat().filter(({ file }) => !file.located);
-  const results = await locateAll(pending.map(({ file, kind }) => ({ text: file.text, kind })));
-  const located = new Map(pending.map(({ file }, index) => [file, results[index]!]));
+  // An organisation's repositories share workflow templates: each distinct text is located once,
+  // and its answer (plain data, never changed) is every copy's.
+  const distinct = new Map<string, number>();
+  const jobs: { text: string; kind: NonNullable<ReturnType<typeof fileKindOf>> }[] = [];
+  const slot = pending.map(({ file, kind }) => {
+    const key = `${kind}\0${file.text}`;
+    if (!distinct.has(key)) {
+      distinct.set(key, jobs.length);
+      jobs.push({ text: file.text, kind });
+    }
+    return distinct.get(key)!;
+  });
+  const results = await locateAll(jobs);
+  const located = new Map(pending.map(({ file }, index) => [file, results[slot[index]!]!]));
   return ofKind.map((entries) =>
     entries.map(({ file }): AuditedFile => ({
       path: file.path,
