@@ -53,8 +53,14 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
     held.delete(entryKey);
     bytes -= entry.bytes;
   };
+  // Reads are kept in the order they were read, so the expired ones come first: a sweep stops at the
+  // first fresh one (walking the whole map on every keep over budget made an install quadratic).
   const sweep = () => {
-    for (const [entryKey, entry] of held) if (now() - entry.at >= ttl) drop(entryKey);
+    const at = now();
+    for (const [entryKey, entry] of held) {
+      if (at - entry.at < ttl) return;
+      drop(entryKey);
+    }
   };
   return {
     async keep(installationId, repository, read, at) {

@@ -94,3 +94,23 @@ describe('the reads a scan keeps for its runs', () => {
     expect(keptImageRead(base, DEFAULT_CONFIG)).toBeUndefined();
   });
 });
+
+describe('pre-reads over their budget', () => {
+  it('look at the oldest reads only, not every read kept, on each keep they refuse', async () => {
+    let clockReads = 0;
+    const preReads = createPreReads({
+      budgetBytes: 1_000,
+      now: () => {
+        clockReads += 1;
+        return 0;
+      },
+    });
+    for (let index = 0; index < 1_000; index += 1) await preReads.keep(1, `octo/r${index}`, read('x'), 0);
+    clockReads = 0;
+    for (let index = 0; index < 1_000; index += 1) await preReads.keep(1, `octo/late${index}`, read('y'), 0);
+    // Before: each refused keep walked all 1,000 kept reads (a million looks in all).
+    expect(clockReads).toBeLessThan(5_000);
+    expect(await preReads.take(1, 'octo/r0', 'install')).toBeDefined();
+    expect(await preReads.take(1, 'octo/late0', 'install')).toBeUndefined();
+  });
+});
