@@ -30,12 +30,30 @@ redis.call('INCRBY', KEYS[2], string.len(ARGV[1]))
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`;
 
+// ARGV[1] = '1': the taker has its own copy and wants only to know the token was there (1), not
+// the bytes (a run of the replica that read the wave downloaded its own gzipped copy for nothing).
 const TAKE = `
 local value = redis.call('GET', KEYS[1])
 if not value then return false end
 redis.call('DEL', KEYS[1])
 if redis.call('DECRBY', KEYS[2], string.len(value)) < 0 then redis.call('SET', KEYS[2], '0', 'KEEPTTL') end
+if ARGV[1] == '1' then return 1 end
 return value`;
+
+/** The scripts as ioredis commands: sent by their SHA (EVALSHA), their text only when Redis lacks it. */
+interface PreReadCommands {
+  pinwardenPreReadKeep(key: string, bytesKey: string, value: Buffer, ttlMs: number, budget: number): Promise<number>;
+  pinwardenPreReadTakeBuffer(key: string, bytesKey: string, knownHere: '0' | '1'): Promise<Buffer | number | null>;
+}
+
+function withCommands(redis: Redis): Redis & PreReadCommands {
+  const commands = redis as Redis & Partial<PreReadCommands>;
+  if (!commands.pinwardenPreReadKeep) {
+    redis.defineCommand('pinwardenPreReadKeep', { numberOfKeys: 2, lua: KEEP });
+    redis.defineCommand('pinwardenPreReadTake', { numberOfKeys: 2, lua: TAKE });
+  }
+  return commands as Redis & PreReadCommands;
+}
 
 const BYTES = redisKey('pre-read-bytes');
 
@@ -55,6 +73,7 @@ export function withSharedPreReads(
   options: { budgetBytes?: number; ttlMs?: number } = {},
 ): PreReads {
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
+  const scripts = withCommands(redis);
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
   /** Reads kept here whose copy Redis also took (the others, over the fleet's budget, are only here). */
   const shared = new Set<string>();
@@ -65,9 +84,7 @@ export function withSharedPreReads(
       shared.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
-      const kept = await redis.eval(
-        KEEP,
-        2,
+      const kept = await scripts.pinwardenPreReadKeep(
         sharedKey(installationId, repository),
         BYTES,
         gzipSync(JSON.stringify(withoutLocated(read))),
@@ -78,15 +95,17 @@ export function withSharedPreReads(
     },
     async take(installationId, repository, trigger) {
       const key = preReadKey(installationId, repository);
-      const [here, value] = await Promise.all([
-        local.take(installationId, repository, trigger),
-        redis.callBuffer('EVAL', TAKE, 2, sharedKey(installationId, repository), BYTES) as Promise<Buffer | null>,
-      ]);
+      const here = await local.take(installationId, repository, trigger);
+      const value = await scripts.pinwardenPreReadTakeBuffer(
+        sharedKey(installationId, repository),
+        BYTES,
+        here ? '1' : '0',
+      );
       const wasShared = shared.delete(key);
       // The copy in Redis is the token: gone means another replica's run used the read (or it
       // expired), so this replica's copy is stale as well. A read serves one run in the fleet.
       if (here && (value || !wasShared)) return here;
-      if (!value) return undefined;
+      if (!Buffer.isBuffer(value)) return undefined;
       const read = JSON.parse(gunzipSync(value).toString('utf8')) as RepositoryRead;
       return servesRun(read, trigger) ? read : undefined;
     },

@@ -3,6 +3,7 @@
 // BullMQ queue coalesces, serialises, answers every command and forgets an uninstalled
 // installation. Two queue instances on one Redis stand for two replicas.
 import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/dev/local-run/cluster.js';
@@ -393,6 +394,24 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(here?.status === 'read' && here.files[0]!.located).toBeDefined();
       expect(await b!.take(12, 'o/web', 'install')).toBeUndefined();
       expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
+    });
+
+    it('are taken by the replica that read them without downloading their copy, and their scripts go by SHA', async () => {
+      await redis.flushall();
+      await redis.config('RESETSTAT');
+      const [a] = replicas();
+      // Text gzip cannot shrink, so the copy in Redis is as large as the read.
+      const text = randomBytes(150_000).toString('base64');
+      await a!.keep(12, 'o/large', read(text), Date.now());
+      const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await redis.info('stats'))![1]);
+      const before = await sent();
+      const here = await a!.take(12, 'o/large', 'install');
+      expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
+      // Before: the take downloaded the whole gzipped copy (about 200 kB) only to drop it.
+      expect((await sent()) - before).toBeLessThan(20_000);
+      expect(await redis.exists('pinwarden:pre-read:12:o/large')).toBe(0);
+      const stats = await redis.info('commandstats');
+      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBeGreaterThan(0);
     });
 
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
