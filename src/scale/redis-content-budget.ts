@@ -7,8 +7,11 @@ import type { Redis } from 'ioredis';
 import { GITHUB_CONTENT_LIMITS, budgetWindows } from '../github/content-budget.js';
 import type { ContentLimits } from '../github/content-budget.js';
 import { redisKey } from './redis-keys.js';
+import { redisScript } from './redis-script.js';
 
-const RESERVE = `
+const RESERVE = redisScript(
+  'pinwardenBudgetReserve',
+  `
 local hour = tonumber(ARGV[1])
 local minute = tonumber(ARGV[2])
 local perHour = tonumber(ARGV[3])
@@ -34,12 +37,18 @@ local seq = redis.call('INCR', KEYS[2])
 redis.call('ZADD', KEYS[1], at, at .. ':' .. seq)
 redis.call('PEXPIRE', KEYS[1], hour * 2)
 redis.call('PEXPIRE', KEYS[2], hour * 2)
-return at - now`;
+return at - now`,
+  2,
+);
 
-const LEFT = `
+const LEFT = redisScript(
+  'pinwardenBudgetLeft',
+  `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf')`;
+return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf')`,
+  1,
+);
 
 export interface SharedContentBudget {
   /** Reserves the next write slot for the installation; resolves with how long to wait for it (ms). */
@@ -58,21 +67,15 @@ export function createRedisContentBudget(
   return {
     async reserve(key) {
       // `now` is for tests only; without it Redis's clock decides.
-      const wait = await redis.eval(
-        RESERVE,
-        2,
-        redisKey('budget', key),
-        redisKey('budget-seq', key),
-        hour,
-        minute,
-        limits.perHour,
-        limits.perMinute,
-        options.now ? options.now() : -1,
+      const wait = await RESERVE.run(
+        redis,
+        [redisKey('budget', key), redisKey('budget-seq', key)],
+        [hour, minute, limits.perHour, limits.perMinute, options.now ? options.now() : -1],
       );
       return Number(wait);
     },
     async left(key) {
-      return Math.max(0, limits.perHour - Number(await redis.eval(LEFT, 1, redisKey('budget', key), hour)));
+      return Math.max(0, limits.perHour - Number(await LEFT.run(redis, [redisKey('budget', key)], [hour])));
     },
   };
 }

@@ -7,11 +7,16 @@ import type { Redis } from 'ioredis';
 import type { DashboardStore } from '../dashboard/dashboard-store.js';
 import type { RepositoryStatus } from '../dashboard/org-status.js';
 import { redisKey } from './redis-keys.js';
+import { redisScript } from './redis-script.js';
 
 const LOCK_MS = 60_000;
 /** Kept a while after the last run: an installation's dashboard facts are rebuilt by its next runs. */
 const KEEP_MS = 30 * 24 * 3600_000;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RELEASE = redisScript(
+  'pinwardenDashboardRelease',
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+  1,
+);
 
 export function createRedisDashboardStore(redis: Redis): DashboardStore {
   const statuses = (installationId: number) => redisKey('dashboard', installationId, 'statuses');
@@ -55,7 +60,7 @@ export function createRedisDashboardStore(redis: Redis): DashboardStore {
       try {
         return await work();
       } finally {
-        await redis.eval(RELEASE, 1, lock(installationId), token);
+        await RELEASE.run(redis, [lock(installationId)], [token]);
       }
     },
     async forget(installationId) {

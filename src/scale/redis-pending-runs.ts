@@ -11,23 +11,32 @@ import { MAX_REPLIES, TRIGGER_STRENGTH } from '../queue/pending-run.js';
 import type { PendingRun, ReplyTarget, RunRequest } from '../queue/pending-run.js';
 import type { Trigger } from '../pull-request/decide-pull-request.js';
 import { redisKey } from './redis-keys.js';
+import { redisScript } from './redis-script.js';
 
 /** A pending run older than this is dropped (the job that would take it is long gone). */
 const PENDING_TTL_MS = 7 * 24 * 3600_000;
 
-const MERGE = `
+const MERGE = redisScript(
+  'pinwardenPendingMerge',
+  `
 local strength = tonumber(redis.call('HGET', KEYS[1], 'strength') or '-1')
 if tonumber(ARGV[1]) > strength then redis.call('HSET', KEYS[1], 'strength', ARGV[1]) end
 if ARGV[2] ~= '' and redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], ARGV[2], '1') end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1`;
+return 1`,
+  1,
+);
 
-const CLAIM = `
+const CLAIM = redisScript(
+  'pinwardenPendingClaim',
+  `
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HGETALL', KEYS[2]) end
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
-return redis.call('HGETALL', KEYS[2])`;
+return redis.call('HGETALL', KEYS[2])`,
+  2,
+);
 
 const TRIGGERS = Object.fromEntries(
   Object.entries(TRIGGER_STRENGTH).map(([trigger, strength]) => [strength, trigger as Trigger]),
@@ -48,14 +57,10 @@ export async function mergePendingRun(
   request: Pick<RunRequest, 'trigger' | 'reply'>,
 ): Promise<void> {
   const reply = request.reply ? `reply:${request.reply.issueNumber}:${request.reply.login}` : '';
-  await redis.eval(
-    MERGE,
-    1,
-    pendingKey(repositoryKey),
-    TRIGGER_STRENGTH[request.trigger],
-    reply,
-    PENDING_TTL_MS,
-    MAX_REPLIES,
+  await MERGE.run(
+    redis,
+    [pendingKey(repositoryKey)],
+    [TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES],
   );
 }
 
@@ -66,12 +71,10 @@ export async function claimPendingRun(
   queueName: string,
   jobId: string,
 ): Promise<PendingRun | undefined> {
-  const fields = (await redis.eval(
-    CLAIM,
-    2,
-    pendingKey(repositoryKey),
-    claimedKey(queueName, jobId),
-    PENDING_TTL_MS,
+  const fields = (await CLAIM.run(
+    redis,
+    [pendingKey(repositoryKey), claimedKey(queueName, jobId)],
+    [PENDING_TTL_MS],
   )) as string[] | null;
   if (!fields) return undefined;
   let trigger: Trigger = 'push';

@@ -13,11 +13,14 @@ import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import { deleteMatching, redisKey } from './redis-keys.js';
+import { redisScript } from './redis-script.js';
 
 /** Compressed bytes the whole fleet keeps for runs; past it a run reads its repository itself. */
 export const SHARED_PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 
-const KEEP = `
+const KEEP = redisScript(
+  'pinwardenPreReadKeep',
+  `
 local previous = redis.call('GET', KEYS[1])
 if previous then
   redis.call('DEL', KEYS[1])
@@ -28,32 +31,23 @@ if used + string.len(ARGV[1]) > tonumber(ARGV[3]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('INCRBY', KEYS[2], string.len(ARGV[1]))
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return 1`;
+return 1`,
+  2,
+);
 
 // ARGV[1] = '1': the taker has its own copy and wants only to know the token was there (1), not
 // the bytes (a run of the replica that read the wave downloaded its own gzipped copy for nothing).
-const TAKE = `
+const TAKE = redisScript(
+  'pinwardenPreReadTake',
+  `
 local value = redis.call('GET', KEYS[1])
 if not value then return false end
 redis.call('DEL', KEYS[1])
 if redis.call('DECRBY', KEYS[2], string.len(value)) < 0 then redis.call('SET', KEYS[2], '0', 'KEEPTTL') end
 if ARGV[1] == '1' then return 1 end
-return value`;
-
-/** The scripts as ioredis commands: sent by their SHA (EVALSHA), their text only when Redis lacks it. */
-interface PreReadCommands {
-  pinwardenPreReadKeep(key: string, bytesKey: string, value: Buffer, ttlMs: number, budget: number): Promise<number>;
-  pinwardenPreReadTakeBuffer(key: string, bytesKey: string, knownHere: '0' | '1'): Promise<Buffer | number | null>;
-}
-
-function withCommands(redis: Redis): Redis & PreReadCommands {
-  const commands = redis as Redis & Partial<PreReadCommands>;
-  if (!commands.pinwardenPreReadKeep) {
-    redis.defineCommand('pinwardenPreReadKeep', { numberOfKeys: 2, lua: KEEP });
-    redis.defineCommand('pinwardenPreReadTake', { numberOfKeys: 2, lua: TAKE });
-  }
-  return commands as Redis & PreReadCommands;
-}
+return value`,
+  2,
+);
 
 const BYTES = redisKey('pre-read-bytes');
 
@@ -73,7 +67,6 @@ export function withSharedPreReads(
   options: { budgetBytes?: number; ttlMs?: number } = {},
 ): PreReads {
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
-  const scripts = withCommands(redis);
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
   /** Reads kept here whose copy Redis also took (the others, over the fleet's budget, are only here). */
   const shared = new Set<string>();
@@ -84,23 +77,17 @@ export function withSharedPreReads(
       shared.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
-      const kept = await scripts.pinwardenPreReadKeep(
-        sharedKey(installationId, repository),
-        BYTES,
-        gzipSync(JSON.stringify(withoutLocated(read))),
-        left,
-        budget,
+      const kept = await KEEP.run(
+        redis,
+        [sharedKey(installationId, repository), BYTES],
+        [gzipSync(JSON.stringify(withoutLocated(read))), left, budget],
       );
       if (kept === 1) shared.add(key);
     },
     async take(installationId, repository, trigger) {
       const key = preReadKey(installationId, repository);
       const here = await local.take(installationId, repository, trigger);
-      const value = await scripts.pinwardenPreReadTakeBuffer(
-        sharedKey(installationId, repository),
-        BYTES,
-        here ? '1' : '0',
-      );
+      const value = await TAKE.runBuffer(redis, [sharedKey(installationId, repository), BYTES], [here ? '1' : '0']);
       const wasShared = shared.delete(key);
       // The copy in Redis is the token: gone means another replica's run used the read (or it
       // expired), so this replica's copy is stale as well. A read serves one run in the fleet.
