@@ -102,7 +102,7 @@ export function recoveringConnection(connection: Bottleneck.IORedisConnection): 
  * write gate, which Octokit's throttling puts every `/graphql` request through (at one a second, an
  * installation of 10,000 repositories spent over 20 minutes only reading).
  */
-export const QUERY_SPACING_SECONDS = 60 / 2_000;
+const QUERY_SPACING_SECONDS = 60 / 2_000;
 
 const pacingGroups = new Map<
   string,

@@ -53,7 +53,7 @@ export async function submitSnapshot(
   });
 }
 
-/** 403, 404 and 422 are GitHub saying no (permission, feature off, not accepted): said, not thrown. */
+/** 403, 404, 413 and 422 are GitHub saying no (permission, feature off, too large, not accepted): said, not thrown. */
 async function refusedOr(send: () => Promise<string>): Promise<ReportAnswer> {
   try {
     return { status: 'sent', id: await send() };

@@ -3,6 +3,7 @@
 // as containers — each use a `pinwarden:occurrence` property (`repository:path:line`), findings as
 // `pinwarden:finding`, and what an action calls inside it as its dependencies.
 import * as CDX from '@cyclonedx/cyclonedx-library';
+import { callsInside } from './inventory.js';
 import type { InventoryEntry } from './inventory.js';
 import { purlOf } from './purl.js';
 
@@ -12,7 +13,6 @@ export function renderInventoryCycloneDx(entries: readonly InventoryEntry[], ver
     new CDX.Models.Component(CDX.Enums.ComponentType.Application, 'pinwarden', { version }),
   );
   const components = new Map<string, CDX.Models.Component>();
-  const byWritten = new Map<string, CDX.Models.Component>();
   for (const entry of entries) {
     const purl = purlOf(entry);
     let component = components.get(purl);
@@ -30,13 +30,12 @@ export function renderInventoryCycloneDx(entries: readonly InventoryEntry[], ver
           `${finding.severity} ${finding.check} at ${where}: ${finding.message}`,
         ),
       );
-    if (!byWritten.has(entry.written)) byWritten.set(entry.written, component);
   }
-  // An indirect use hangs under what calls it: the last reference of its chain before it.
-  for (const entry of entries) {
-    const caller = entry.via?.length ? byWritten.get(entry.via[entry.via.length - 1]!) : undefined;
-    const called = components.get(purlOf(entry));
-    if (caller && called?.bomRef && caller !== called) caller.dependencies.add(called.bomRef);
+  // An indirect use hangs under what calls it.
+  for (const { caller, called } of callsInside(entries)) {
+    const from = components.get(purlOf(caller));
+    const to = components.get(purlOf(called));
+    if (from && to?.bomRef && from !== to) from.dependencies.add(to.bomRef);
   }
   const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
   return `${serializer.serialize(bom, { sortLists: true })}\n`;

@@ -2,6 +2,7 @@
 // one manifest a file — a workflow, an action, a Dockerfile, a compose file, a chart's values — its
 // actions and images by package URL, direct, and what those actions call inside them, indirect.
 // Each submission with pinwarden's correlator replaces the one before it.
+import { callsInside } from './inventory.js';
 import type { InventoryEntry } from './inventory.js';
 import { purlOf } from './purl.js';
 
@@ -57,16 +58,10 @@ export function dependencySnapshot(entries: readonly InventoryEntry[], context: 
   }
   // What an action calls is listed as its dependency, in the file that uses it (a level deeper:
   // under the action that calls it).
-  const byWritten = new Map<string, string>();
-  for (const entry of entries) {
-    const key = `${entry.path}\0${entry.written}`;
-    if (!byWritten.has(key)) byWritten.set(key, purlOf(entry));
-  }
-  for (const entry of entries) {
-    const caller = entry.via?.length ? byWritten.get(`${entry.path}\0${entry.via[entry.via.length - 1]}`) : undefined;
-    const dependencies = caller ? manifests[entry.path]?.resolved[caller]?.dependencies : undefined;
-    const purl = purlOf(entry);
-    if (dependencies && caller !== purl && !dependencies.includes(purl)) dependencies.push(purl);
+  for (const { caller, called } of callsInside(entries)) {
+    const dependencies = manifests[called.path]?.resolved[purlOf(caller)]?.dependencies;
+    const purl = purlOf(called);
+    if (dependencies && purlOf(caller) !== purl && !dependencies.includes(purl)) dependencies.push(purl);
   }
   return {
     version: 0,

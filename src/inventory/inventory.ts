@@ -132,14 +132,33 @@ function actionFields(
   };
 }
 
-function findingsByPlace(findings: readonly Finding[]) {
-  const byLine = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = `${finding.path}\0${finding.line}`;
-    byLine.set(key, [...(byLine.get(key) ?? []), finding]);
+/**
+ * Each indirect use with the use that calls it: in the same file, the reference its chain names
+ * last before it (a root's direct use, or an indirect use a level up).
+ */
+export function callsInside(
+  entries: readonly InventoryEntry[],
+): { readonly caller: InventoryEntry; readonly called: InventoryEntry }[] {
+  const first = new Map<string, InventoryEntry>();
+  for (const entry of entries) {
+    const key = `${entry.path}\0${entry.written}`;
+    if (!first.has(key)) first.set(key, entry);
   }
-  return (path: string, line: number, uses?: string): InventoryFinding[] =>
-    (byLine.get(`${path}\0${line}`) ?? []).filter((finding) => uses === undefined || finding.uses === uses).map(brief);
+  return entries.flatMap((called) => {
+    const caller = called.via?.length ? first.get(`${called.path}\0${called.via.at(-1)}`) : undefined;
+    return caller ? [{ caller, called }] : [];
+  });
+}
+
+/** The findings at a place: a file, a line and the reference as written there. */
+function findingsByPlace(findings: readonly Finding[]) {
+  const place = (path: string, line: number, uses: string) => `${path}\0${line}\0${uses}`;
+  const found = new Map<string, InventoryFinding[]>();
+  for (const finding of findings) {
+    const key = place(finding.path, finding.line, finding.uses);
+    found.set(key, [...(found.get(key) ?? []), brief(finding)]);
+  }
+  return (path: string, line: number, uses: string): InventoryFinding[] => found.get(place(path, line, uses)) ?? [];
 }
 
 function brief(finding: Finding): InventoryFinding {

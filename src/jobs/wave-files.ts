@@ -5,6 +5,7 @@ import type { AuditedFile } from '../audit/audit-files.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import { locateAll } from '../parallel/locate-in-parallel.js';
 import { fileKindOf } from '../workflow/file-kind.js';
+import type { FileKind } from '../workflow/types.js';
 
 /**
  * The workflow and action files of a whole install wave, located, as the audit reads them (the
@@ -22,7 +23,7 @@ export async function auditedWaveFiles(repositories: readonly (readonly Snapshot
   // An organisation's repositories share workflow templates: each distinct text is located once,
   // and its answer (plain data, never changed) is every copy's.
   const distinct = new Map<string, number>();
-  const jobs: { text: string; kind: NonNullable<ReturnType<typeof fileKindOf>> }[] = [];
+  const jobs: { text: string; kind: FileKind }[] = [];
   const slot = pending.map(({ file, kind }) => {
     const key = `${kind}\0${file.text}`;
     if (!distinct.has(key)) {
