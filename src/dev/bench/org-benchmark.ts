@@ -291,6 +291,8 @@ for (const variant of variants) {
               String(msPerSecond),
               '--images',
               values.images,
+              '--corpus',
+              join(sharedCorpus, 'workflows'),
             ]),
           ) as {
             wallMs: number;
@@ -326,7 +328,7 @@ const result = {
 if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
 
 const table = [
-  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; ${values['real-clock'] ? "Octokit's pacing on GitHub's clock" : "Octokit's pacing on a scaled clock (1 ms per GitHub second)"}, container images ${values.images === 'off' ? 'off' : 'on (digests from a loopback registry)'}, GitHub's secondary limits enforced by the fake (refused: ${rows.map((row) => `${row.variant} ${row.refused}`).join(', ')}). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
+  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; ${values['real-clock'] ? "Octokit's pacing on GitHub's clock" : "Octokit's pacing on a scaled clock (1 ms per GitHub second)"}, container images ${values.images === 'off' ? 'off' : 'on (every image the corpus names served by a loopback registry, as the cluster benchmark does)'}, GitHub's secondary limits enforced by the fake (refused: ${rows.map((row) => `${row.variant} ${row.refused}`).join(', ')}). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
   '',
   '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | audit calls (advisories, reachability, manifests) | audit calls / repo | PRs | writes / PR | reports (SARIF, snapshots) / repo | max writes / scaled min |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

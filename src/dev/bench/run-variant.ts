@@ -13,19 +13,8 @@ import { installationCreated } from '../local-run/webhook-payloads.js';
 import type { GitHubClient } from '../../github/github-client.js';
 import { naiveResolverFor } from './naive-resolver.js';
 import { orgRepositoryNames } from '../fake-github/synthesize-org.js';
-import { readFile } from 'node:fs/promises';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
-import { parseImagesFile } from '../../images/registry/images-file.js';
-
-/** The images the demo and the image tests know, for the loopback registry the app asks. */
-async function benchImages() {
-  const files = ['../../../fixtures/demo/registry.json', '../../../fixtures/images/registry.json'];
-  return (
-    await Promise.all(
-      files.map(async (file) => parseImagesFile(await readFile(new URL(file, import.meta.url), 'utf8'))),
-    )
-  ).flat();
-}
+import { corpusImages } from '../fake-registry/corpus-images.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,9 +25,13 @@ const { values } = parseArgs({
     'ms-per-second': { type: 'string', default: '1' },
     // The App's default: container images pinned too, digests asked of a loopback registry.
     images: { type: 'string', default: 'on' },
+    // The corpus the organisation was made from: its images are what the loopback registry serves.
+    corpus: { type: 'string' },
   },
 });
 const imagesOn = values.images !== 'off';
+if (imagesOn && !values.corpus)
+  throw new Error('run-variant: images on needs --corpus DIR (the images the registry serves)');
 const msPerSecond = Number(values['ms-per-second']);
 const repositories = orgRepositoryNames(Number(values.repos));
 const concurrency = Number(values.concurrency);
@@ -66,7 +59,7 @@ let registry: Awaited<ReturnType<typeof startFakeRegistry>> | undefined;
 
 if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
   // Time is scaled (1 ms per GitHub second, unless --ms-per-second says otherwise) for Octokit's pacing and retries; latency is real.
-  registry = imagesOn ? await startFakeRegistry({ images: await benchImages() }) : undefined;
+  registry = imagesOn ? await startFakeRegistry({ images: await corpusImages(values.corpus!) }) : undefined;
   const app = await startLocalApp(
     { url: values.fake! },
     {
