@@ -13,7 +13,7 @@ export const LAYERS = [
   ['scale'], // Redis adapters for a fleet
   ['queue'], // where runs wait: the port and its in-process adapters
   ['github'], // every call of GitHub
-  ['images/registry'], // every call of a container registry
+  ['images/registry', 'sigstore'], // every call of a container registry; Sigstore's verification and trusted root
   ['server'], // the HTTP edge, logs, metrics
   ['parallel'], // worker threads
   ['check', 'pull-request'], // what the check and the pull request say, from a plan

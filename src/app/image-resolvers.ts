@@ -6,6 +6,7 @@
 import type { ImageResolverFor } from '../jobs/repository-images.js';
 import { createDigestResolver } from '../images/registry/digest-resolver.js';
 import type { ImageDigestResolver } from '../images/image-digests.js';
+import type { VerifyBundle } from '../images/signatures.js';
 import { guardedFetch } from '../images/registry/guarded-fetch.js';
 import { parseRegistryMirrors } from '../images/registry/mirrors.js';
 import type { RegistryCredentials } from '../images/registry/registry-client.js';
@@ -22,6 +23,8 @@ export interface ImageResolverSettings {
   readonly fetch?: typeof fetch;
   /** A fleet's shared cache (Redis): digests one replica read serve the others. */
   readonly sharedCache?: SharedCache;
+  /** Read Sigstore signatures beside digests, verified with this loader's verifier; absent: not read. */
+  readonly signatures?: () => Promise<VerifyBundle | string>;
 }
 
 /** Distinct repository mirror sets kept; the oldest is dropped past this. */
@@ -40,6 +43,7 @@ export function createImageResolvers(settings: ImageResolverSettings): ImageReso
       mirrors,
       fetch,
       ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      ...(settings.signatures ? { signatures: { verifier: settings.signatures } } : {}),
     });
     return settings.sharedCache
       ? withSharedDigests(asked, settings.sharedCache, JSON.stringify([...mirrors].sort()))

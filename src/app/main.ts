@@ -1,7 +1,8 @@
 // `npm start` and the container's command: the GitHub App server. Configured by the variables
 // in the README (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, HOST, PORT,
 // WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, GHE_HOST + GHE_PROTOCOL, PINWARDEN_* — images: PINWARDEN_IMAGES=0,
-// PINWARDEN_REGISTRY_MIRRORS, PINWARDEN_REGISTRY_CREDENTIALS, PINWARDEN_ALLOWED_MIRROR_HOSTS). Health: GET /ping.
+// PINWARDEN_REGISTRY_MIRRORS, PINWARDEN_REGISTRY_CREDENTIALS, PINWARDEN_ALLOWED_MIRROR_HOSTS,
+// PINWARDEN_SIGNATURES=0, PINWARDEN_SIGSTORE_TRUSTED_ROOT). Health: GET /ping.
 // REDIS_URL puts the queue, the pacing and the caches in Redis for several replicas (README,
 // "Scale-out"); PINWARDEN_TIME_SCALE speeds every pacing wait up, for tests and demos only.
 // GET /metrics (Prometheus) and GET /ready (fails while Redis cannot be reached).
@@ -18,6 +19,7 @@ import { startWebhookServer } from '../server/webhook-server.js';
 import { createPinwardenApp } from './pinwarden-app.js';
 import type { ImageResolverSettings } from './image-resolvers.js';
 import { credentialsFromEnv } from '../images/registry/digest-resolver.js';
+import { bundleVerifierLoader } from '../sigstore/bundle-verifier.js';
 
 const env = process.env;
 
@@ -56,6 +58,9 @@ if (env.PINWARDEN_IMAGES !== '0') {
       mirrors: words('PINWARDEN_REGISTRY_MIRRORS'),
       credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS),
       allowedMirrorHosts: words('PINWARDEN_ALLOWED_MIRROR_HOSTS'),
+      ...(env.PINWARDEN_SIGNATURES !== '0'
+        ? { signatures: bundleVerifierLoader({ file: env.PINWARDEN_SIGSTORE_TRUSTED_ROOT || undefined }) }
+        : {}),
     };
   } catch (error) {
     fail((error as Error).message);

@@ -10,6 +10,8 @@ import { imageKey } from '../images/image-digests.js';
 import type { ImageKey, ImageResolution } from '../images/image-digests.js';
 import type { PinnedImageFile } from '../images/pin-images.js';
 import type { LocatedImage } from '../images/types.js';
+import type { SignatureContext } from '../images/plan-images.js';
+import { signatureKey, signatureVerdict } from '../images/signatures.js';
 
 /** The images of a file as it ends: the plan's pins applied. */
 export function imagesAfterPinning(file: PinnedImageFile): readonly LocatedImage[] {
@@ -26,6 +28,7 @@ export function auditImages(
   path: string,
   images: readonly LocatedImage[],
   resolutions: ReadonlyMap<ImageKey, ImageResolution>,
+  signatures?: SignatureContext,
 ): Finding[] {
   return images.flatMap((located): Finding[] => {
     // What pinwarden cannot read fails the gate: the audit and the check say so, with the reason.
@@ -67,6 +70,19 @@ export function auditImages(
       });
     }
     if (imageIgnored(site)) return findings;
+    const digest = image.digest ?? current;
+    const verdict =
+      signatures && digest
+        ? signatureVerdict(image, signatures.facts.get(signatureKey(image, digest)), signatures.rules)
+        : undefined;
+    if (verdict && !verdict.ok)
+      findings.push({
+        ...at,
+        check: 'image-signature',
+        severity: 'high',
+        message: `\`images.verify\` requires a signature by \`${verdict.rule.identity}\` (issuer \`${verdict.rule.issuer}\`) and ${verdict.reason}`,
+        evidence: { digest, rule: verdict.rule },
+      });
     if (!image.digest)
       findings.push({
         ...at,

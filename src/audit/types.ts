@@ -17,6 +17,7 @@ export type CheckName =
   | 'unpinned'
   | 'latest-image'
   | 'image-tag-moved'
+  | 'image-signature'
   | 'unreadable'
   | 'actions-lock'
   | TrustCheck;

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { matchesActionGlobs } from './action-globs.js';
 import type { ActionName } from './action-globs.js';
+import { identityPatternProblem } from './identity-pattern.js';
 
 /** The title unless a config names one; the pull request then says what it does instead (actions, images, …). */
 export const DEFAULT_PULL_REQUEST_TITLE = 'Pin GitHub Actions to commit SHAs';
@@ -58,6 +59,32 @@ export const PinwardenConfigSchema = z
         mirrors: z.array(z.string().min(1).max(500)).max(20).default([]),
         /** Add the Kyverno policies (Audit mode) as a file, not only propose them. */
         kyverno: z.boolean().default(false),
+        /**
+         * Images that must carry a Sigstore signature by a given identity: `image` a glob over
+         * `registry/name` (`ghcr.io/acme/*`), `identity` a regular expression (RE2, matched whole)
+         * over the certificate's identity, `issuer` the OIDC issuer it names.
+         */
+        verify: z
+          .array(
+            z
+              .object({
+                image: z.string().min(1).max(300),
+                identity: z
+                  .string()
+                  .min(1)
+                  .max(500)
+                  .superRefine((pattern, context) => {
+                    const problem = identityPatternProblem(pattern);
+                    if (problem) context.addIssue({ code: 'custom', message: problem });
+                  }),
+                issuer: z.string().url().max(300),
+              })
+              .strict(),
+          )
+          .max(50)
+          .default([]),
+        /** Write cosign's keyless signing steps into workflows that push an image unsigned (a commit of its own). */
+        propose_signing: z.boolean().default(false),
         kyverno_path: z
           .string()
           .max(200)
@@ -69,7 +96,14 @@ export const PinwardenConfigSchema = z
           .default(KYVERNO_DEFAULT_PATH),
       })
       .strict()
-      .default({ enabled: true, mirrors: [], kyverno: false, kyverno_path: KYVERNO_DEFAULT_PATH }),
+      .default({
+        enabled: true,
+        mirrors: [],
+        kyverno: false,
+        verify: [],
+        propose_signing: false,
+        kyverno_path: KYVERNO_DEFAULT_PATH,
+      }),
     pin: z
       .object({
         /** A floating ref whose newest release is younger than this is pinned to the newest release old enough (as Dependabot's cooldown). */

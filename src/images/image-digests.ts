@@ -3,6 +3,7 @@
 // for the CLI and tests, or a refusal that says why no registry may be asked).
 import { canonicalName, effectiveTag } from './image-reference.js';
 import type { ImageRef } from './image-reference.js';
+import type { SignatureFacts, SignatureKey, SignatureTarget } from './signatures.js';
 
 export type ImageKey = string & { readonly __imageKey: unique symbol };
 
@@ -28,6 +29,8 @@ export function imageKey(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'
 
 export interface ImageDigestResolver {
   resolve(images: readonly ImageRef[]): Promise<Map<ImageKey, ImageResolution>>;
+  /** The signatures beside these digests, checked; absent: this resolver does not read signatures. */
+  signatures?(targets: readonly SignatureTarget[]): Promise<Map<SignatureKey, SignatureFacts>>;
   stats(): {
     readonly asked: number;
     readonly fromCache: number;

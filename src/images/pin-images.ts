@@ -3,11 +3,15 @@
 // Workflow and action files come here after their actions were pinned: their `uses:` are
 // located again on that text, so `docker://` steps are read where they now are.
 import { imagesToResolve } from './plan-images.js';
+import { imageKey } from './image-digests.js';
+import { imageIgnored } from './image-ignore.js';
 import type { ImageDigestResolver, ImageKey, ImageResolution } from './image-digests.js';
 import { rewriteImages } from './rewrite-images.js';
 import { contextFor, locateImageFile } from './locate-image-file.js';
 import type { ImageFileRewrite } from './rewrite-images.js';
 import type { ImageFile, ImageFileKind, LocateImagesResult, LocatedImage } from './types.js';
+import type { SignatureContext } from './plan-images.js';
+import type { SignatureFacts, SignatureKey, SignatureTarget, VerifyRule } from './signatures.js';
 
 export type PinnedImageFile = {
   readonly path: string;
@@ -29,13 +33,44 @@ export async function resolveImages(
   return images.length === 0 ? new Map() : resolver.resolve(images);
 }
 
+/**
+ * The signatures beside every digest the files end with (written, or about to be), when the
+ * resolver reads signatures; an empty map when it does not.
+ */
+export async function readImageSignatures(
+  located: readonly LocateImagesResult[],
+  resolutions: ReadonlyMap<ImageKey, ImageResolution>,
+  resolver: ImageDigestResolver,
+  ignore?: ImageIgnore,
+): Promise<Map<SignatureKey, SignatureFacts>> {
+  if (!resolver.signatures) return new Map();
+  const targets = located.flatMap((result) =>
+    result.ok
+      ? result.images.flatMap((entry): SignatureTarget[] => {
+          if (entry.status !== 'image' || imageIgnored(entry.site) || ignore?.(entry)) return [];
+          const answer = resolutions.get(imageKey(entry.image));
+          const digest = entry.image.digest ?? (answer?.status === 'resolved' ? answer.digest : undefined);
+          return digest ? [{ image: entry.image, digest }] : [];
+        })
+      : [],
+  );
+  return targets.length === 0 ? new Map() : resolver.signatures(targets);
+}
+
 export async function pinImageFiles(
   files: readonly ImageFile[],
   resolver: ImageDigestResolver,
   ignore?: ImageIgnore,
-): Promise<{ files: PinnedImageFile[]; resolutions: Map<ImageKey, ImageResolution> }> {
+  rules: readonly VerifyRule[] = [],
+): Promise<{
+  files: PinnedImageFile[];
+  resolutions: Map<ImageKey, ImageResolution>;
+  signatures: Map<SignatureKey, SignatureFacts>;
+}> {
   const located = files.map(locateImageFile);
   const resolutions = await resolveImages(located, resolver, ignore);
+  const signatures = await readImageSignatures(located, resolutions, resolver, ignore);
+  const context: SignatureContext = { facts: signatures, rules };
   const pinned = files.map((file, index): PinnedImageFile => {
     const result = located[index]!;
     const base = { path: file.path, kind: file.kind, original: file.text, located: result };
@@ -49,6 +84,7 @@ export async function pinImageFiles(
           images: result.images,
           resolutions,
           ...(ignore ? { ignore } : {}),
+          signatures: context,
           contextOf: (text) => contextFor(file, text),
         }),
       };
@@ -61,5 +97,5 @@ export async function pinImageFiles(
       };
     }
   });
-  return { files: pinned, resolutions };
+  return { files: pinned, resolutions, signatures };
 }

@@ -11,6 +11,14 @@ import { knownBadImage } from './known-bad-images.js';
 import { imageIgnored } from './image-ignore.js';
 import type { BadImage } from './known-bad-images.js';
 import type { ImageEdit, LocatedImage } from './types.js';
+import { signatureKey, signatureVerdict } from './signatures.js';
+import type { SignatureFacts, SignatureKey, SignatureVerdict, VerifyRule } from './signatures.js';
+
+/** The signatures read beside the run's digests, and the rules (`images.verify`) they must satisfy. */
+export interface SignatureContext {
+  readonly facts: ReadonlyMap<SignatureKey, SignatureFacts>;
+  readonly rules: readonly VerifyRule[];
+}
 
 type Image = Extract<LocatedImage, { status: 'image' }>;
 
@@ -22,14 +30,24 @@ export type ImagePlanEntry =
       readonly after: string;
       readonly edits: readonly TextEdit[];
       readonly latest: boolean;
+      /** Who signed the digest, when signatures were read. */
+      readonly signature?: SignatureFacts;
     }
   | {
       readonly action: 'keep';
       readonly located: LocatedImage;
       readonly why: 'pinned' | 'ignored' | 'not-image';
       readonly detail?: string;
+      readonly signature?: SignatureFacts;
     }
-  | { readonly action: 'skip'; readonly located: LocatedImage; readonly reason: string; readonly bad?: BadImage };
+  | {
+      readonly action: 'skip';
+      readonly located: LocatedImage;
+      readonly reason: string;
+      readonly bad?: BadImage;
+      /** Refused because `images.verify` names the image and its signature does not satisfy it. */
+      readonly unsigned?: Extract<SignatureVerdict, { ok: false }>;
+    };
 
 /** Every image worth asking a registry about: tagged (or untagged) references, digests included to verify them. */
 export function imagesToResolve(images: readonly LocatedImage[], ignore?: (located: Image) => boolean): Image[] {
@@ -46,14 +64,16 @@ export function planImages(
   images: readonly LocatedImage[],
   resolutions: ReadonlyMap<ImageKey, ImageResolution>,
   ignore?: (located: Image) => boolean,
+  signatures?: SignatureContext,
 ): ImagePlanEntry[] {
-  return images.map((located) => planOne(located, resolutions, ignore));
+  return images.map((located) => planOne(located, resolutions, ignore, signatures));
 }
 
 function planOne(
   located: LocatedImage,
   resolutions: ReadonlyMap<ImageKey, ImageResolution>,
   ignore: ((located: Image) => boolean) | undefined,
+  signatures: SignatureContext | undefined,
 ): ImagePlanEntry {
   if (located.status === 'not-image') return { action: 'keep', located, why: 'not-image', detail: located.why };
   if (imageIgnored(located.site)) return { action: 'keep', located, why: 'ignored' };
@@ -62,13 +82,26 @@ function planOne(
   const { image } = located;
   const badAsWritten = knownBadImage(image, image.digest);
   if (badAsWritten) return { action: 'skip', located, reason: refusal(badAsWritten), bad: badAsWritten };
-  if (image.digest) return { action: 'keep', located, why: 'pinned' };
+  const signedAs = (digest: string) => signatures?.facts.get(signatureKey(image, digest));
+  if (image.digest) {
+    const signature = signedAs(image.digest);
+    return { action: 'keep', located, why: 'pinned', ...(signature ? { signature } : {}) };
+  }
   const answer = resolutions.get(imageKey(image));
   if (!answer) return { action: 'skip', located, reason: 'not resolved' };
   if (answer.status !== 'resolved')
     return { action: 'skip', located, reason: `the digest could not be read: ${answer.reason}` };
   const bad = knownBadImage(image, answer.digest);
   if (bad) return { action: 'skip', located, reason: refusal(bad), bad };
+  const signature = signedAs(answer.digest);
+  const verdict = signatures && signatureVerdict(image, signature, signatures.rules);
+  if (verdict && !verdict.ok)
+    return {
+      action: 'skip',
+      located,
+      reason: `refused: \`images.verify\` requires a signature by \`${verdict.rule.identity}\` and ${verdict.reason}; its digest \`${answer.digest}\` was not written`,
+      unsigned: verdict,
+    };
   if (!located.site.edit)
     return {
       action: 'skip',
@@ -79,7 +112,15 @@ function planOne(
   const edits = editsFor(located.site.edit, located.site.written, answer.digest);
   if (typeof edits === 'string')
     return { action: 'skip', located, reason: `${edits}; its digest is \`${answer.digest}\`` };
-  return { action: 'pin', located, digest: answer.digest, after, edits, latest: isLatest(image) };
+  return {
+    action: 'pin',
+    located,
+    digest: answer.digest,
+    after,
+    edits,
+    latest: isLatest(image),
+    ...(signature ? { signature } : {}),
+  };
 }
 
 function editsFor(edit: ImageEdit, written: string, digest: string): TextEdit[] | string {

@@ -8,7 +8,7 @@ import { locateImages } from './locate-image-file.js';
 import type { YamlImageContext } from './locate-yaml-images.js';
 import { planImages } from './plan-images.js';
 import { imageEditsAreProvablySafe } from './safe-image-edits.js';
-import type { ImagePlanEntry } from './plan-images.js';
+import type { ImagePlanEntry, SignatureContext } from './plan-images.js';
 import type { ImageKey, ImageResolution } from './image-digests.js';
 import type { ImageFileKind, LocatedImage } from './types.js';
 
@@ -23,10 +23,11 @@ export function rewriteImages(input: {
   readonly images: readonly LocatedImage[];
   readonly resolutions: ReadonlyMap<ImageKey, ImageResolution>;
   readonly ignore?: (located: Extract<LocatedImage, { status: 'image' }>) => boolean;
+  readonly signatures?: SignatureContext;
   /** The context to locate the rewritten text with (its `uses:` located again, the chart's templates). */
   readonly contextOf: (text: string) => YamlImageContext;
 }): ImageFileRewrite {
-  const entries = planImages(input.images, input.resolutions, input.ignore);
+  const entries = planImages(input.images, input.resolutions, input.ignore, input.signatures);
   const pins = entries.flatMap((entry) => (entry.action === 'pin' ? [entry] : []));
   if (pins.length === 0) return { status: 'unchanged', entries };
   let text: string;

@@ -85,7 +85,7 @@ export function auditRepositoryImages(plan: RepositoryPlan): Finding[] {
   const images = plan.images;
   return images
     ? images.files.flatMap((file) =>
-        file.located.ok ? auditImages(file.path, file.located.images, images.resolutions) : [],
+        file.located.ok ? auditImages(file.path, file.located.images, images.resolutions, images.signatures) : [],
       )
     : [];
 }

@@ -13,6 +13,7 @@ import { planKyverno } from '../images/kyverno-policies.js';
 import type { KyvernoPlan } from '../images/kyverno-policies.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { PinnedImageFile } from '../images/pin-images.js';
+import type { SignatureContext } from '../images/plan-images.js';
 import type { ImageFile } from '../images/types.js';
 import type { ImageDigestResolver, ImageKey, ImageResolution } from '../images/image-digests.js';
 import type { DependabotPlan } from '../dependabot/plan-dependabot.js';
@@ -86,6 +87,8 @@ export interface RepositoryImages {
   /** Every file read for images (workflows and actions included), as pinned. */
   readonly files: readonly PinnedImageFile[];
   readonly resolutions: ReadonlyMap<ImageKey, ImageResolution>;
+  /** The signatures read beside the digests, and the rules (`images.verify`) they were judged by. */
+  readonly signatures: SignatureContext;
   readonly notes: readonly string[];
   readonly kyverno: KyvernoPlan | undefined;
 }
@@ -256,13 +259,19 @@ async function pinRepositoryImages(
 ): Promise<RepositoryImages> {
   const actionFiles = pinned.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []);
   const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !ignore.matches(file.path));
-  const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver);
+  const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver, undefined, config.images.verify);
   const kyverno = planKyverno(
     imageFiles.map((file) => file.kind),
     { add: config.images.kyverno, path: config.images.kyverno_path },
     snapshot.kyvernoText,
   );
-  return { files: result.files, resolutions: result.resolutions, notes: snapshot.imageNotes ?? [], kyverno };
+  return {
+    files: result.files,
+    resolutions: result.resolutions,
+    signatures: { facts: result.signatures, rules: config.images.verify },
+    notes: snapshot.imageNotes ?? [],
+    kyverno,
+  };
 }
 
 /** A file whose images hold a digest once the plan is applied (pinned now or before). */

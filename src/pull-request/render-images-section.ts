@@ -6,6 +6,7 @@ import type { RepositoryImages } from '../plan/plan-repository.js';
 import { kindsWithoutDependabot } from '../dependabot/image-ecosystems.js';
 import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
 import { inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
+import type { SignatureFacts } from '../images/signatures.js';
 import { FILE_KIND_WORDS, count } from '../report/words.js';
 
 interface LeftAlone {
@@ -14,6 +15,7 @@ interface LeftAlone {
   readonly written: string;
   readonly reason: string;
   readonly bad: boolean;
+  readonly unsigned?: boolean;
 }
 
 /** Image pins planned in `images`, with their files. */
@@ -50,6 +52,7 @@ export function imagesSection(
                       ? 'see Security findings above'
                       : entry.reason,
                   bad: entry.bad !== undefined,
+                  unsigned: entry.unsigned !== undefined,
                 },
               ]
             : entry.action === 'keep' && entry.why === 'not-image' && entry.located.site.kind === 'compose-service'
@@ -75,12 +78,12 @@ export function imagesSection(
       'A tag can be re-pointed to another image like a git tag (`aquasec/trivy:latest` served the malicious 0.69.4 build in March 2026); a digest cannot. The tag stays beside the digest, so readers and Dependabot still see the version.',
       '',
     );
-    lines.push('| File | Line | Before | After |', '| --- | ---: | --- | --- |');
+    lines.push('| File | Line | Before | After | Signature |', '| --- | ---: | --- | --- | --- |');
     lines.push(
       ...fit(
         pins.map(
           ({ path, entry }) =>
-            `| ${tableCode(path)} | ${entry.located.site.line} | ${tableCode(entry.located.site.written)} | ${tableCode(entry.after)}${entry.latest ? ' **latest**' : ''} |`,
+            `| ${tableCode(path)} | ${entry.located.site.line} | ${tableCode(entry.located.site.written)} | ${tableCode(entry.after)}${entry.latest ? ' **latest**' : ''} | ${signatureCell(entry.signature)} |`,
         ),
         10_000,
       ),
@@ -110,8 +113,8 @@ export function imagesSection(
     lines.push(
       ...fit(
         skipped.map(
-          ({ path, line, written, reason, bad }) =>
-            `- ${inlineCode(path)} line ${line}: ${inlineCode(written || '(empty)')}: ${safeMessage(reason)}${bad ? ' **(refused: known-compromised)**' : ''}`,
+          ({ path, line, written, reason, bad, unsigned }) =>
+            `- ${inlineCode(path)} line ${line}: ${inlineCode(written || '(empty)')}: ${safeMessage(reason)}${bad ? ' **(refused: known-compromised)**' : unsigned ? ' **(refused: signature)**' : ''}`,
         ),
         6_000,
       ),
@@ -120,6 +123,15 @@ export function imagesSection(
   for (const note of images.notes) lines.push('', `Images: ${safeMessage(note)}.`);
   lines.push(...kyvernoLines(images));
   return lines;
+}
+
+/** What the table says of a digest's signatures; a signer's identity is anyone's text, so it is code. */
+function signatureCell(facts: SignatureFacts | undefined): string {
+  if (!facts || facts.status === 'not-checked') return 'not checked';
+  if (facts.status === 'not-signed') return 'not signed';
+  if (facts.signers.length > 0)
+    return `signed by ${[...new Set(facts.signers.map((one) => one.identity))].map(tableCode).join(', ')}`;
+  return facts.legacy ? 'signed (cosign `.sig`, not verified)' : 'signed (did not verify)';
 }
 
 function kyvernoLines(images: RepositoryImages): string[] {

@@ -71,6 +71,12 @@ export const RULES: Readonly<Record<CheckName, Rule>> = {
     description: 'The tag of a digest-pinned image now names another digest',
     severity: 'low',
   },
+  'image-signature': {
+    name: 'ImageSignature',
+    description:
+      'An image `images.verify` names has no verified Sigstore signature by the identity and issuer it requires',
+    severity: 'high',
+  },
   'impostor-tag': {
     name: 'ImpostorTag',
     description:

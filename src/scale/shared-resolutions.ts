@@ -107,6 +107,8 @@ export function withSharedDigests(inner: ImageDigestResolver, cache: SharedCache
   const held = localCopy<ImageResolution>();
   return {
     stats: () => inner.stats(),
+    // Signatures are read per replica (their verification is this process's): not shared.
+    ...(inner.signatures ? { signatures: inner.signatures.bind(inner) } : {}),
     async resolve(images) {
       const byKey = new Map(images.map((image) => [imageKey(image), image]));
       return throughSharedCache<ImageResolution>(

@@ -4,9 +4,13 @@
 // `Accept` header leaves out the image's media type, as registries that refuse to convert do);
 // `401` with a Bearer challenge until a token from `/token` (scoped to the repository) is shown.
 // Faults can be injected (`POST /_fake/inject`), and every request is counted (`GET /_fake/requests`).
+// Signatures, as cosign v3 attaches them: each bundle a blob (`/v2/<name>/blobs/<digest>`) under an
+// artifact manifest whose subject is the image, listed by the referrers API
+// (`/v2/<name>/referrers/<digest>`, an empty index where none) — or, with `referrersApi: false`, a
+// 404 there and the referrers tag `sha256-<hex>` instead; cosign's legacy `sha256-<hex>.sig` tag on request.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FakeImage } from '../../images/registry/images-file.js';
 
@@ -35,15 +39,72 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
+/** What is attached beside one image digest. */
+export interface FakeSignature {
+  /** `ghcr.io/acme/app` */
+  readonly name: string;
+  readonly digest: string;
+  /** Sigstore bundles (JSON), each attached as an OCI artifact. */
+  readonly bundles?: readonly unknown[];
+  /** A cosign legacy `.sig` tag. */
+  readonly legacy?: boolean;
+}
+
+const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
 export async function startFakeRegistry(options: {
   readonly images: readonly FakeImage[];
+  readonly signatures?: readonly FakeSignature[];
+  /** false: the referrers API answers 404, and referrers are listed under the referrers tag. */
+  readonly referrersApi?: boolean;
   readonly port?: number;
   readonly latencyMs?: number;
 }): Promise<FakeRegistry> {
-  const byReference = new Map<string, FakeImage>();
+  const byReference = new Map<string, Pick<FakeImage, 'mediaType' | 'body' | 'digest' | 'omitDigestHeader'>>();
   for (const image of options.images) {
     byReference.set(`${image.name}:${image.tag}`, image);
     byReference.set(`${image.name}@${image.digest}`, image);
+  }
+  const blobs = new Map<string, Buffer>();
+  const referrers = new Map<string, Buffer>();
+  const stored = (name: string, body: Buffer, mediaType: string, tag?: string) => {
+    const digest = sha256(body);
+    const entry = { mediaType, body, digest, omitDigestHeader: false };
+    byReference.set(`${name}@${digest}`, entry);
+    if (tag) byReference.set(`${name}:${tag}`, entry);
+    return digest;
+  };
+  for (const signature of options.signatures ?? []) {
+    const subject = { mediaType: OCI_INDEX, digest: signature.digest, size: 2 };
+    const listed = (signature.bundles ?? []).map((bundle) => {
+      const blob = Buffer.from(JSON.stringify(bundle));
+      blobs.set(`${signature.name}@${sha256(blob)}`, blob);
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_MANIFEST,
+          artifactType: BUNDLE_TYPE,
+          config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(Buffer.from('{}')), size: 2 },
+          layers: [{ mediaType: BUNDLE_TYPE, digest: sha256(blob), size: blob.length }],
+          subject,
+        }),
+      );
+      const digest = stored(signature.name, manifest, OCI_MANIFEST);
+      return { mediaType: OCI_MANIFEST, digest, size: manifest.length, artifactType: BUNDLE_TYPE };
+    });
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: listed }));
+    const tag = signature.digest.replace(':', '-');
+    if (options.referrersApi === false) stored(signature.name, index, OCI_INDEX, tag);
+    else referrers.set(`${signature.name}@${signature.digest}`, index);
+    if (signature.legacy)
+      stored(
+        signature.name,
+        Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, layers: [] })),
+        OCI_MANIFEST,
+        `${tag}.sig`,
+      );
   }
   const tokens = new Map<string, string>();
   const faults: { fault: Fault; left: number }[] = [];
@@ -84,6 +145,25 @@ export async function startFakeRegistry(options: {
       count(`${method} base`);
       return json(response, 200, {});
     }
+    const other = /^\/v2\/(.+)\/(referrers|blobs)\/(sha256:[0-9a-f]{64})$/.exec(target.pathname);
+    if (other && method === 'GET') {
+      const [, name, route, digest] = other;
+      count(`GET ${route}`);
+      if (!authorized(request, response, name!)) return;
+      if (route === 'blobs') {
+        const blob = blobs.get(`${name}@${digest}`);
+        if (!blob) return json(response, 404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] });
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': blob.length });
+        return response.end(blob);
+      }
+      if (options.referrersApi === false)
+        return json(response, 404, { errors: [{ code: 'UNSUPPORTED', message: 'no referrers API' }] });
+      const index =
+        referrers.get(`${name}@${digest}`) ??
+        Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }));
+      response.writeHead(200, { 'content-type': OCI_INDEX, 'content-length': index.length });
+      return response.end(index);
+    }
     const match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(target.pathname);
     if (!match || (method !== 'HEAD' && method !== 'GET')) {
       count(`${method} other`);
@@ -97,14 +177,7 @@ export async function startFakeRegistry(options: {
       return json(response, 400, { errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
     if (!TAG.test(reference) && !DIGEST.test(reference))
       return json(response, 400, { errors: [{ code: 'MANIFEST_INVALID', message: 'invalid reference' }] });
-    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!token || tokens.get(token) !== name) {
-      response.setHeader(
-        'www-authenticate',
-        `Bearer realm="${url}/token",service="fake-registry",scope="repository:${name}:pull"`,
-      );
-      return json(response, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
-    }
+    if (!authorized(request, response, name)) return;
     const fault = faults.find(
       (entry) => entry.left > 0 && (entry.fault.name === undefined || entry.fault.name === name),
     );
@@ -131,6 +204,18 @@ export async function startFakeRegistry(options: {
     response.end(method === 'GET' ? image.body : undefined);
   };
 
+  /** The Bearer flow: false (and a 401 with the challenge sent) until a token for `name` is shown. */
+  function authorized(request: IncomingMessage, response: ServerResponse, name: string): boolean {
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (token && tokens.get(token) === name) return true;
+    response.setHeader(
+      'www-authenticate',
+      `Bearer realm="${url}/token",service="fake-registry",scope="repository:${name}:pull"`,
+    );
+    json(response, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
+    return false;
+  }
+
   const server = createServer((request, response) => {
     handle(request, response).catch(() =>
       json(response, 500, { errors: [{ code: 'UNKNOWN', message: 'fake registry failed' }] }),
@@ -148,6 +233,10 @@ export async function startFakeRegistry(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {

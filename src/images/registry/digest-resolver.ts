@@ -12,6 +12,9 @@ import { fetchManifestDigest } from './registry-client.js';
 import type { RegistryCredentials } from './registry-client.js';
 import { imageKey } from '../image-digests.js';
 import type { ImageDigestResolver, ImageKey, ImageResolution } from '../image-digests.js';
+import { signatureFacts, signatureKey } from '../signatures.js';
+import type { SignatureFacts, SignatureKey, SignatureTarget, VerifyBundle } from '../signatures.js';
+import { readSignatures } from './signature-client.js';
 
 export interface DigestResolverOptions {
   readonly mirrors?: MirrorTable;
@@ -24,6 +27,8 @@ export interface DigestResolverOptions {
   readonly maxRetryWaitMs?: number;
   readonly retries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Read the signatures beside digests, checked by the bundle verifier this gives (or why there is none). */
+  readonly signatures?: { readonly verifier: () => Promise<VerifyBundle | string> };
 }
 
 const NEGATIVE_TTL_MS = 60_000;
@@ -39,7 +44,8 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
   };
 
-  const lookup = async (image: ImageRef): Promise<ImageResolution> => {
+  /** Where an image is asked, with the credentials that may go there, through that host's queue. */
+  const askingFor = (image: ImageRef) => {
     const endpoint = endpointFor(image.registry, image.repository, options.mirrors ?? new Map());
     const { host, hostname } = new URL(endpoint.origin);
     // Credentials keyed by the registry go to that registry itself, never to a mirror in its place;
@@ -52,6 +58,11 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     const mayCarryCredentials = (url: URL) => carriesCredentials(url, hostname, own);
     let queue = queues.get(endpoint.origin);
     if (!queue) queues.set(endpoint.origin, (queue = new PQueue({ concurrency: options.concurrencyPerRegistry ?? 4 })));
+    return { endpoint, credentials, mayCarryCredentials, queue };
+  };
+
+  const lookup = async (image: ImageRef): Promise<ImageResolution> => {
+    const { endpoint, credentials, mayCarryCredentials, queue } = askingFor(image);
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt += 1) {
       const answer = (await queue.add(() =>
@@ -75,7 +86,41 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     }
   };
 
+  const signatureCache = new LRUCache<SignatureKey, Promise<SignatureFacts>>({ max: 10_000, ttl: 10 * 60_000 });
+  const readSigned = async (target: SignatureTarget, verifier: () => Promise<VerifyBundle | string>) => {
+    const { endpoint, credentials, mayCarryCredentials, queue } = askingFor(target.image);
+    const read = (await queue.add(() =>
+      readSignatures(endpoint, target.digest, {
+        credentials,
+        mayCarryCredentials,
+        onRequest,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    ))!;
+    if (read.status === 'failed') return { status: 'not-checked', reason: read.reason } as const;
+    return signatureFacts(read, target.digest, read.bundles.length > 0 ? await verifier() : 'no bundle');
+  };
+  const signatures = options.signatures
+    ? async (targets: readonly SignatureTarget[]) => {
+        const verifier = options.signatures!.verifier;
+        const unique = new Map(targets.map((target) => [signatureKey(target.image, target.digest), target]));
+        const answers = new Map<SignatureKey, SignatureFacts>();
+        await Promise.all(
+          [...unique].map(async ([key, target]) => {
+            let pending = signatureCache.get(key);
+            if (!pending) signatureCache.set(key, (pending = readSigned(target, verifier)));
+            const facts = await pending;
+            // A failed read is asked again next time; a read that answered is kept.
+            if (facts.status === 'not-checked') signatureCache.delete(key);
+            answers.set(key, facts);
+          }),
+        );
+        return answers;
+      }
+    : undefined;
+
   return {
+    ...(signatures ? { signatures } : {}),
     async resolve(images) {
       const answers = new Map<ImageKey, ImageResolution>();
       const unique = new Map(images.map((image) => [imageKey(image), image]));

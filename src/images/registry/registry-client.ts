@@ -50,7 +50,7 @@ export async function fetchManifestDigest(
   options: RegistryRequestOptions = {},
 ): Promise<ImageResolution> {
   const url = `${endpoint.origin}/v2/${endpoint.name}/manifests/${encodeURIComponent(reference)}`;
-  const session = new Session(options);
+  const session = new RegistrySession(options);
   try {
     const head = await session.request('HEAD', url);
     if (head.status === 200) {
@@ -69,7 +69,7 @@ export async function fetchManifestDigest(
   }
 }
 
-async function digestByGet(session: Session, url: string): Promise<ImageResolution> {
+async function digestByGet(session: RegistrySession, url: string): Promise<ImageResolution> {
   const response = await session.request('GET', url);
   if (response.status !== 200) return describeFailure(response, url);
   const bytes = await readBounded(response, MAX_MANIFEST_BYTES);
@@ -81,7 +81,7 @@ async function digestByGet(session: Session, url: string): Promise<ImageResoluti
   return { status: 'resolved', digest, mediaType: mediaTypeOf(response), method: 'GET' };
 }
 
-function describeFailure(response: Response, url: string): ImageResolution {
+export function describeFailure(response: Response, url: string): ImageResolution {
   const host = hostOf(url);
   if (response.status === 404) return { status: 'not-found', reason: `${host} has no such image or tag (404)` };
   if (response.status === 401 || response.status === 403)
@@ -107,7 +107,7 @@ function describeFailure(response: Response, url: string): ImageResolution {
 }
 
 /** One lookup's requests: the token a challenge asks for is fetched once and reused. */
-class Session {
+export class RegistrySession {
   private token: string | undefined;
   constructor(private readonly options: RegistryRequestOptions) {}
 
@@ -183,7 +183,7 @@ class Session {
   }
 }
 
-async function readBounded(response: Response, limit: number): Promise<Uint8Array | undefined> {
+export async function readBounded(response: Response, limit: number): Promise<Uint8Array | undefined> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
