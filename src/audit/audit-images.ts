@@ -80,7 +80,7 @@ export function auditImages(
         ...at,
         check: 'image-signature',
         severity: 'high',
-        message: `\`images.verify\` requires a signature by \`${verdict.rule.identity}\` (issuer \`${verdict.rule.issuer}\`) and ${verdict.reason}`,
+        message: `\`${site.written}\` (\`${digest}\`) is not signed as \`images.verify\` requires (\`${verdict.rule.identity}\`, issuer \`${verdict.rule.issuer}\`): ${verdict.reason}`,
         evidence: { digest, rule: verdict.rule },
       });
     if (!image.digest)

@@ -91,11 +91,21 @@ export function findingsIssueLines(
             ', ',
           )} from ${window.start} to ${window.end} UTC (${safeText(window.precision)}): a run in those hours ran the malicious code.`,
     ),
-    // GITHUB_TOKEN expires with its job: there is nothing to rotate.
-    secrets.length > 0
-      ? `- Treat as stolen every secret those files could read, and rotate it: ${secrets.map((name) => inlineCode(name)).join(', ')}, and any environment or organisation secret they reach.`
-      : '- Treat as stolen every environment and organisation secret those files could read, and rotate it (they name no `secrets.` themselves).',
-    '- Remove or re-pin the references below; the pinning pull request never writes a known-bad pin.',
+    // GITHUB_TOKEN expires with its job: there is nothing to rotate. An image without the
+    // signature a rule requires is a question of provenance, not proof of a theft.
+    ...(serious.some((finding) => finding.check !== 'image-signature')
+      ? [
+          secrets.length > 0
+            ? `- Treat as stolen every secret those files could read, and rotate it: ${secrets.map((name) => inlineCode(name)).join(', ')}, and any environment or organisation secret they reach.`
+            : '- Treat as stolen every environment and organisation secret those files could read, and rotate it (they name no `secrets.` themselves).',
+          '- Remove or re-pin the references below; the pinning pull request never writes a known-bad pin.',
+        ]
+      : []),
+    ...(serious.some((finding) => finding.check === 'image-signature')
+      ? [
+          '- Find out where the images without the signature `images.verify` requires came from before anything runs them again; sign them in the workflow that builds them (cosign, keyless), or correct the rule. Their digests are not written until they are signed as it says.',
+        ]
+      : []),
     '',
     '### Findings',
     ...listed(serious),

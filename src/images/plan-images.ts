@@ -99,7 +99,7 @@ function planOne(
     return {
       action: 'skip',
       located,
-      reason: `refused: \`images.verify\` requires a signature by \`${verdict.rule.identity}\` and ${verdict.reason}; its digest \`${answer.digest}\` was not written`,
+      reason: `refused: not signed as \`images.verify\` requires (\`${verdict.rule.identity}\`, issuer \`${verdict.rule.issuer}\`): ${verdict.reason}; its digest \`${answer.digest}\` was not written`,
       unsigned: verdict,
     };
   if (!located.site.edit)

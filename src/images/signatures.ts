@@ -77,16 +77,15 @@ export function signatureVerdict(
     const signer = facts.signers.find(
       (one) => one.issuer === rule.issuer && identityMatches(rule.identity, one.identity),
     );
-    if (!signer) return failure(describeMismatch(facts, rule));
+    if (!signer) return failure(describeMismatch(facts));
     accepted ??= signer;
   }
   return { ok: true, signer: accepted! };
 }
 
-function describeMismatch(facts: Extract<SignatureFacts, { status: 'signed' }>, rule: VerifyRule): string {
-  const wanted = `\`${rule.identity}\` from \`${rule.issuer}\``;
+function describeMismatch(facts: Extract<SignatureFacts, { status: 'signed' }>): string {
   if (facts.signers.length > 0)
-    return `signed by ${facts.signers.map((one) => `\`${one.identity}\` (issuer \`${one.issuer ?? 'none'}\`)`).join(', ')}, not by ${wanted}`;
+    return `it is signed only by ${facts.signers.map((one) => `\`${one.identity}\` (issuer \`${one.issuer ?? 'none'}\`)`).join(', ')}`;
   const why = [
     ...facts.problems,
     ...(facts.legacy
@@ -95,7 +94,7 @@ function describeMismatch(facts: Extract<SignatureFacts, { status: 'signed' }>, 
         ]
       : []),
   ];
-  return `no signature by ${wanted} verified: ${why.join('; ') || 'none found'}`;
+  return `no signature of it verified: ${why.join('; ') || 'none was found'}`;
 }
 
 /** One bundle's check (by the Sigstore adapter): who signed it, or why it does not count. */

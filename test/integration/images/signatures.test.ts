@@ -215,7 +215,7 @@ describe('images.verify', () => {
       ['ghcr.io/acme/old:1.0', true],
       ['ghcr.io/acme/copied:1.0', true],
     ]);
-    expect(skipped[0]!.reason).toContain(`signed by \`${OTHER}\``);
+    expect(skipped[0]!.reason).toContain(`signed only by \`${OTHER}\``);
     expect(skipped[1]!.reason).toContain('no Sigstore signature of this digest was found');
     expect(skipped[2]!.reason).toContain('legacy format');
     expect(skipped[3]!.reason).toContain('signs another image');
