@@ -23,6 +23,7 @@ export const LAYERS = [
   ['dependabot', 'report', 'pre-commit'],
   ['gate'],
   ['images'],
+  ['signing'], // which jobs push images and sign them; cosign's keyless steps spliced in
   ['rewrite'],
   ['trust'],
   ['resolve'],
@@ -48,6 +49,7 @@ export const PURE = [
   'pre-commit',
   'gate',
   'images',
+  'signing',
   'rewrite',
   'trust',
   'resolve',
