@@ -1,8 +1,8 @@
 // Carries out a pull-request decision: the branch put on the default branch's head (GraphQL
 // updateRefs, compare-and-swap on the head this run read), one commit holding every file appended with
 // createCommitOnBranch (GitHub signs it; it refuses if the branch moved meanwhile), and the pull
-// request opened, updated or reopened over REST. Three writes for a new pull request; none when
-// everything is current.
+// request opened, updated or reopened over REST. Three writes for a new pull request (one more when
+// the signing steps are written as a commit of their own); none when everything is current.
 import type { FileChange } from '../plan/plan-repository.js';
 import type { PullRequestDecision } from '../pull-request/decide-pull-request.js';
 import type { PullRequestText } from '../pull-request/render-pull-request.js';
@@ -75,25 +75,34 @@ export interface WrittenPullRequest {
   readonly committed: boolean;
 }
 
+/** One commit the pull request's branch gets: its message (with pinwarden's trailers) and files. */
+export interface CommitToWrite {
+  readonly message: string;
+  readonly changes: readonly FileChange[];
+}
+
+/** `commits`: in order, each on the one before (the pins, then the signing steps when written). */
 export async function writePullRequest(
   github: GitHubClient,
   target: RepositoryTarget,
   decision: Extract<PullRequestDecision, { kind: 'write' }>,
-  changes: readonly FileChange[],
-  text: PullRequestText,
+  commits: readonly CommitToWrite[],
+  text: Pick<PullRequestText, 'title' | 'body'>,
   labels: readonly string[],
 ): Promise<WrittenPullRequest> {
   const repo = { owner: target.owner, repo: target.name };
   if (decision.branch !== 'current') {
     await putBranchOnBase(github, target);
-    await commitFiles(github, {
-      owner: target.owner,
-      name: target.name,
-      branch: PIN_BRANCH,
-      expectedHeadOid: target.headSha,
-      message: text.commitMessage,
-      changes,
-    });
+    let head = target.headSha;
+    for (const commit of commits)
+      head = await commitFiles(github, {
+        owner: target.owner,
+        name: target.name,
+        branch: PIN_BRANCH,
+        expectedHeadOid: head,
+        message: commit.message,
+        changes: commit.changes,
+      });
   }
   const committed = decision.branch !== 'current';
   const fields = { title: text.title, body: text.body };

@@ -16,7 +16,7 @@ import type { AttentionReport } from '../attention/attention-issue.js';
 import { safeMessage } from '../markdown/safe-markdown.js';
 import { decidePullRequest, fingerprintTrailer, planFingerprint } from '../pull-request/decide-pull-request.js';
 import type { Trigger } from '../pull-request/decide-pull-request.js';
-import { renderPullRequest } from '../pull-request/render-pull-request.js';
+import { SIGNING_COMMIT_MESSAGE, renderPullRequest } from '../pull-request/render-pull-request.js';
 import type { RefResolver } from '../resolve/types.js';
 import type { GitHubClient } from '../github/github-client.js';
 import type { LoadConfig } from '../github/load-config.js';
@@ -183,7 +183,12 @@ export async function runRepositoryJob(
   const unpinned =
     plan.pinned.flatMap((file) => gateFailuresAfterPinning(file)).length +
     imageFiles.flatMap((file) => imageGateFailuresAfterPinning(file)).length;
-  const fingerprint = planFingerprint(read.headSha, plan.changes);
+  // The signing steps are a commit of their own on top of the pins, so a reviewer can take one without the other.
+  const signingChanges = plan.signing?.changes ?? [];
+  const fingerprint = planFingerprint(read.headSha, [
+    ...plan.changes,
+    ...signingChanges.map((change) => ({ path: `${change.path} (signing)`, text: change.text })),
+  ]);
   const findingsIssueUrl =
     findingsIssue === undefined ? undefined : `${deps.webUrl}/${owner}/${name}/issues/${findingsIssue}`;
   const text = renderPullRequest({
@@ -203,7 +208,7 @@ export async function runRepositoryJob(
       : text.title;
   const decision = decidePullRequest({
     trigger,
-    changeCount: plan.changes.length,
+    changeCount: plan.changes.length + signingChanges.length,
     fingerprint,
     baseSha: read.headSha,
     branch: read.pinBranch,
@@ -284,8 +289,11 @@ export async function runRepositoryJob(
             branch: read.pinBranch ? { id: read.pinBranch.id, head: read.pinBranch.head } : undefined,
           },
           decision,
-          plan.changes,
-          { ...text, title, commitMessage },
+          [
+            { message: commitMessage, changes: plan.changes },
+            { message: `${SIGNING_COMMIT_MESSAGE}\n${fingerprintTrailer(fingerprint)}`, changes: signingChanges },
+          ].filter((commit) => commit.changes.length > 0),
+          { ...text, title },
           config.config.pull_request.labels,
         );
         log.info(

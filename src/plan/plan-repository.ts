@@ -29,6 +29,8 @@ import type { UsesReference } from '../workflow/types.js';
 import { pinFiles, pinnedAsImageFile } from './pin-files.js';
 import type { FileToPin, PinnedFile } from './pin-files.js';
 import type { LocatedWorkflowFile } from '../images/types.js';
+import { planSigning } from './plan-signing.js';
+import type { SigningPlan } from './plan-signing.js';
 
 export interface SnapshotFile {
   readonly path: string;
@@ -81,6 +83,8 @@ export interface RepositoryPlan {
   readonly images?: RepositoryImages;
   /** pre-commit's hooks from GitHub, pinned in its frozen form; undefined without a config. */
   readonly preCommit?: PinnedPreCommit;
+  /** Jobs that push images unsigned, and the signing steps for them (a commit of their own when written). */
+  readonly signing?: SigningPlan;
 }
 
 export interface RepositoryImages {
@@ -187,6 +191,16 @@ export async function planRepository(
       ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver, ignore)
       : undefined;
   for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
+  const signing = config.images.enabled
+    ? await planSigning(
+        files
+          .filter((file) => file.kind === 'workflow')
+          .map((file) => ({ path: file.path, text: finalText.get(file.path) ?? file.text })),
+        config.images.propose_signing,
+        resolver,
+        trust ? { trust, policy: trustPolicyOf(config) } : undefined,
+      )
+    : undefined;
   const preCommit =
     snapshot.preCommit && !ignore.matches(snapshot.preCommit.path)
       ? await freezePreCommit(snapshot.preCommit.text, resolver)
@@ -241,6 +255,7 @@ export async function planRepository(
     dependabot,
     changes,
     ...(images ? { images } : {}),
+    ...(signing ? { signing } : {}),
     ...(ignore.spent() ? { ignoreBudgetSpent: true } : {}),
   };
 }

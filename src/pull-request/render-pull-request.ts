@@ -5,6 +5,7 @@ import { filesLeftAlone } from '../plan/plan-repository.js';
 import type { RepositoryPlan } from '../plan/plan-repository.js';
 import { findingsSection } from '../audit/render-findings-markdown.js';
 import { imagePins, imagesSection } from './render-images-section.js';
+import { signingSection } from './render-signing-section.js';
 import type { Finding } from '../audit/types.js';
 import { inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
 import { count } from '../report/words.js';
@@ -18,6 +19,16 @@ import { DEFAULT_PULL_REQUEST_TITLE } from '../config/pinwarden-config.js';
 /** Marks pinwarden's own pull requests and commits. */
 export const PR_MARKER = '<!-- pinwarden:pin-actions -->';
 export const COMMIT_TRAILER = 'Pinned-by: pinwarden';
+
+/** The signing steps' commit, on top of the pins' (written with `images.propose_signing: true`). */
+export const SIGNING_COMMIT_MESSAGE = [
+  "Sign the images this repository's workflows push (cosign, keyless)",
+  '',
+  "Each job that pushes an image signs it by digest with the job's own OIDC token: no key to keep,",
+  'and the signature names the workflow that built the image (images.propose_signing).',
+  '',
+  COMMIT_TRAILER,
+].join('\n');
 /** GitHub refuses bodies over 65,536 characters; leave room for the footer. */
 const BODY_LIMIT = 60_000;
 
@@ -142,6 +153,7 @@ export function renderPullRequest(input: RenderInput): PullRequestText {
       .map((finding) => `${finding.path}:${finding.line}`),
   );
   sections.push(...imagesSection(plan.images, fitRows, said));
+  sections.push(...signingSection(plan.signing));
   sections.push(...preCommitSection(plan.preCommit));
   sections.push(...calledWorkflowsSection(input.calledWorkflows ?? [], input.webUrl));
 

@@ -127,8 +127,10 @@ function imagesFromTags(
       }
       continue;
     }
-    if (tag.includes('${{')) return { images: [], unresolved: `a tag is computed at run time (${tag})` };
-    images.add(withoutTag(tag));
+    // An expression in the tag alone (`app:${{ github.ref_name }}`) leaves the name known.
+    const name = withoutTag(tag);
+    if (name.includes('${{')) return { images: [], unresolved: `an image name is computed at run time (${tag})` };
+    images.add(name);
   }
   return images.size > 0 ? { images: [...images] } : { images: [], unresolved: 'it names no tags' };
 }

@@ -561,8 +561,8 @@ describe('the branch is never taken from a person', () => {
         branch: { id: 'unused', head: ours },
       },
       { kind: 'write', branch: 'update', pullRequest: { action: 'create' } },
-      [{ path: 'x.txt', text: 'x\n' }],
-      { title: 't', body: 'b', commitMessage: 'm' },
+      [{ message: 'm', changes: [{ path: 'x.txt', text: 'x\n' }] }],
+      { title: 't', body: 'b' },
       [],
     );
     await expect(stale).rejects.toThrow(/not .*no refs were updated/);

@@ -46,6 +46,11 @@ describe('reading image pushes', () => {
   });
 
   it('says when a tag is computed at run time, and ignores push: false', () => {
+    const tagOnly = RELEASE.replace(
+      'tags: ${{ steps.meta.outputs.tags }}',
+      'tags: ghcr.io/acme/app:${{ github.ref_name }}',
+    );
+    expect(readImagePushes(tagOnly).pushes[0]).toMatchObject({ images: ['ghcr.io/acme/app'] });
     const text = RELEASE.replace('tags: ${{ steps.meta.outputs.tags }}', 'tags: ghcr.io/acme/${{ matrix.name }}:1');
     expect(readImagePushes(text).pushes[0]).toMatchObject({
       images: [],

@@ -1,0 +1,114 @@
+// Sign what you build: for each workflow job that pushes an image and does not sign it, cosign's
+// keyless steps — proposed in the pull request, and written (a commit of their own, on top of the
+// pins) with `images.propose_signing: true`. The cosign installer is pinned as any action is, through
+// the resolver and pin-time trust: a hijacked installer tag is refused here as everywhere.
+import { locateUsesSites } from '../workflow/locate-uses-sites.js';
+import { readImagePushes } from '../signing/image-pushes.js';
+import type { ImagePush } from '../signing/image-pushes.js';
+import { addSigningSteps, signingStepLines } from '../signing/signing-steps.js';
+import type { RefResolver } from '../resolve/types.js';
+import { pinFiles } from './pin-files.js';
+import type { TrustOption } from './pin-files.js';
+
+/**
+ * The installer the steps pin (through the resolver and trust, as any action). cosign-installer has
+ * no floating major tag, so a release is named: v4.1.2, its newest in the corpus's refs
+ * (shared/corpus/refs, 6f9f1778…), which installs cosign v3 — signing in Sigstore's bundle format,
+ * the one pinwarden verifies. Dependabot's github-actions entry keeps it current from there.
+ */
+export const COSIGN_INSTALLER = 'sigstore/cosign-installer@v4.1.2';
+
+export interface SigningProposal {
+  readonly path: string;
+  readonly push: ImagePush;
+  /** The steps to add after the push step (YAML at a job's usual indentation). */
+  readonly steps: readonly string[];
+  readonly outcome: 'written' | 'proposed' | 'cannot';
+  /** Why it was not written: the config does not ask, or the edit cannot be made safely. */
+  readonly reason?: string;
+}
+
+export interface SigningPlan {
+  readonly proposals: readonly SigningProposal[];
+  /** The signing commit's files (workflows as pinned, plus the steps), when the config writes them. */
+  readonly changes: readonly { readonly path: string; readonly text: string }[];
+  /** The installer as pinned, or why it could not be. */
+  readonly installer: { readonly uses: string } | { readonly problem: string };
+  /** Workflows whose jobs sign (today or once this merges), with the images they push. */
+  readonly signers: readonly { readonly path: string; readonly images: readonly string[] }[];
+}
+
+/** `workflows`: every workflow as the pull request leaves it (pins applied). Undefined: nothing pushes an image. */
+export async function planSigning(
+  workflows: readonly { readonly path: string; readonly text: string }[],
+  write: boolean,
+  resolver: RefResolver,
+  trust?: TrustOption,
+): Promise<SigningPlan | undefined> {
+  const read = workflows.map((file) => ({ file, pushes: readImagePushes(file.text) }));
+  const unsigned = read.flatMap(({ file, pushes }) =>
+    pushes.pushes.filter((push) => !push.signed).map((push) => ({ file, push })),
+  );
+  const signers = read.flatMap(({ file, pushes }) =>
+    pushes.signingJobs.map((job) => ({ path: file.path, images: job.images })),
+  );
+  if (unsigned.length === 0 && signers.length === 0) return undefined;
+  const installer = unsigned.length > 0 ? await pinInstaller(resolver, trust) : { problem: 'not needed' };
+  const uses = 'uses' in installer ? installer.uses : `${COSIGN_INSTALLER} # pin it by commit`;
+  const texts = new Map<string, string>();
+  const proposals = unsigned.map(({ file, push }): SigningProposal => {
+    const steps = signingStepLines(push, uses, push.stepId ?? 'image');
+    const base = { path: file.path, push, steps };
+    if (push.kind !== 'build-push-action' || push.images.length === 0)
+      return {
+        ...base,
+        outcome: 'cannot',
+        reason: push.unresolved ?? `the digest \`${push.kind}\` pushes is not a step output`,
+      };
+    if ('problem' in installer)
+      return { ...base, outcome: 'cannot', reason: `the cosign installer could not be pinned: ${installer.problem}` };
+    if (!write)
+      return { ...base, outcome: 'proposed', reason: 'set `images.propose_signing: true` to have pinwarden add them' };
+    const current = texts.get(file.path) ?? file.text;
+    // Pushes are read again on the text as it now is (an earlier edit moved the steps below it).
+    const again = readImagePushes(current).pushes.find(
+      (other) => other.job === push.job && other.stepIndex === push.stepIndex,
+    );
+    const edit = again ? addSigningSteps(current, again, uses) : { ok: false as const, reason: 'the step moved' };
+    if (!edit.ok) return { ...base, outcome: 'cannot', reason: edit.reason };
+    texts.set(file.path, edit.text);
+    return { ...base, outcome: 'written' };
+  });
+  const signing = new Map<string, { path: string; images: readonly string[] }>();
+  for (const signer of [
+    ...signers,
+    ...proposals.flatMap((one) => (one.outcome === 'written' ? [{ path: one.path, images: one.push.images }] : [])),
+  ])
+    signing.set(JSON.stringify([signer.path, signer.images]), signer);
+  return {
+    proposals,
+    changes: [...texts].map(([path, text]) => ({ path, text })),
+    installer,
+    signers: [...signing.values()],
+  };
+}
+
+/** The installer pinned by the same path every action takes: resolved, judged, rewritten. */
+async function pinInstaller(
+  resolver: RefResolver,
+  trust: TrustOption | undefined,
+): Promise<{ uses: string } | { problem: string }> {
+  const text = `jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${COSIGN_INSTALLER}\n`;
+  const [pinned] = await pinFiles(
+    [{ path: '.github/workflows/signing.yml', kind: 'workflow', text, located: locateUsesSites(text, 'workflow') }],
+    resolver,
+    undefined,
+    trust ? { trust } : {},
+  );
+  if (pinned?.status === 'rewritten') {
+    const uses = /uses: (\S+@[0-9a-f]{40}(?: # \S+)?)\n/.exec(pinned.text)?.[1];
+    if (uses) return { uses };
+  }
+  const entry = pinned && 'plan' in pinned ? pinned.plan.entries[0] : undefined;
+  return { problem: entry && entry.action === 'skip' ? entry.reason : `${COSIGN_INSTALLER} could not be pinned` };
+}
