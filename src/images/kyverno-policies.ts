@@ -1,95 +1,237 @@
-// The two Kyverno policies proposed to repositories that hold Kubernetes manifests or charts, in
-// Audit mode (they report, never block): no image without a tag or on `latest`, and every image
-// by digest. They follow kyverno/policies' `best-practices/disallow-latest-tag` and
-// `other/require-image-checksum` (kyverno/policies @ b9c4317c, 2026-03-06; DEFENSE-FACTS §6.4),
-// covering containers, init containers and ephemeral containers alike.
+// The Kyverno policies proposed to a repository that deploys to Kubernetes, built from what
+// pinwarden read there, all in Audit mode (they report; they never block):
+// - no image without a tag or on `latest`, and every image by digest: kyverno/policies'
+//   `best-practices/disallow-latest-tag` and `other/require-image-checksum` (kyverno/policies @
+//   b9c4317c, 2026-03-06; DEFENSE-FACTS §6.4), containers, init and ephemeral containers alike;
+// - images only from the registries the manifests use (or the mirror the repository pulls through),
+//   in the form of `best-practices/restrict-image-registries` (a `|` pattern on each container list);
+// - tags resolved to digests at admission: `verifyImages` with `mutateDigest: true`,
+//   `required: false` and no attestor (Kyverno ≥ 1.7; its API's Validate asks only for an image
+//   reference — kyverno/kyverno api/kyverno/v1/image_verification_types.go @ 00a09558);
+// - where the organisation signs its images (`images.verify`, or a workflow here that runs
+//   `cosign sign`): `verifyImages` with a keyless attestor, the signer's identity as
+//   `subjectRegExp`, its issuer as `issuerRegExp`, Rekor's public instance.
+// The objects are typed with @kubernetes-models/kyverno's API types (generated from Kyverno's Go
+// API, so a misspelt key does not compile); the tests validate them with its schema validators.
 import { isDeepStrictEqual } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { IClusterPolicy } from '@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy';
+import type { IComGithubKyvernoKyvernoApiKyvernoV1Rule as Rule } from '@kubernetes-models/kyverno/kyverno.io/v1/Rule';
 import type { ImageFileKind } from './types.js';
 
-const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
+/** What the policies are built from: plain data the plan read. */
+export interface KyvernoReading {
+  /** The images the repository's manifests, charts and kustomizations name, as written. */
+  readonly written: readonly string[];
+  /** Hosts of the registry mirrors the repository pulls through: the allowlist names these instead. */
+  readonly mirrorHosts: readonly string[];
+  /** Who signs which images: Kyverno image references, and the signer's identity and issuer (RE2, matched whole). */
+  readonly signers: readonly {
+    readonly images: readonly string[];
+    readonly identity: string;
+    readonly issuer: string;
+  }[];
+}
 
-const foreachLines = (image: string): string[] =>
-  CONTAINER_LISTS.flatMap((list) => [
-    `        - list: "request.object.spec.${list}"`,
-    '          pattern:',
-    `            image: "${image}"`,
-  ]);
+export const HEADER = '# Proposed by pinwarden';
+/** The OIDC issuer of GitHub Actions' tokens: what a workflow's keyless signature names. */
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+const PODS = { any: [{ resources: { kinds: ['Pod'] } }] };
+const REKOR = 'https://rekor.sigstore.dev';
 
-const header = (name: string, title: string, description: string): string[] => [
-  'apiVersion: kyverno.io/v1',
-  'kind: ClusterPolicy',
-  'metadata:',
-  `  name: ${name}`,
-  '  annotations:',
-  `    policies.kyverno.io/title: ${title}`,
-  '    policies.kyverno.io/minversion: 1.6.0',
-  '    policies.kyverno.io/severity: medium',
-  '    policies.kyverno.io/subject: Pod',
-  `    policies.kyverno.io/description: ${description}`,
-  'spec:',
-  '  validationFailureAction: Audit',
-  '  background: true',
-  '  rules:',
-];
+function policy(name: string, title: string, description: string, rules: Rule[], background = true): IClusterPolicy {
+  return {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: {
+      name,
+      annotations: {
+        'policies.kyverno.io/title': title,
+        'policies.kyverno.io/minversion': '1.7.0',
+        'policies.kyverno.io/severity': 'medium',
+        'policies.kyverno.io/subject': 'Pod',
+        'policies.kyverno.io/description': description,
+      },
+    },
+    spec: { validationFailureAction: 'Audit', background, rules },
+  };
+}
 
-const podRule = (name: string, message: string, body: readonly string[]): string[] => [
-  `  - name: ${name}`,
-  '    match:',
-  '      any:',
-  '      - resources:',
-  '          kinds:',
-  '          - Pod',
-  '    validate:',
-  `      message: "${message}"`,
-  ...body,
-];
+const eachContainer = (name: string, message: string, image: string): Rule => ({
+  name,
+  match: PODS,
+  validate: {
+    message,
+    foreach: CONTAINER_LISTS.map((list) => ({ list: `request.object.spec.${list}`, pattern: { image } })),
+  },
+});
 
-/** The policies file pinwarden proposes (and writes with `images.kyverno: true`). */
-export const KYVERNO_POLICIES = [
-  '# Proposed by pinwarden: image policies in Audit mode (they report; they never block a deploy).',
-  '# After kyverno/policies: best-practices/disallow-latest-tag and other/require-image-checksum.',
-  '# Switch validationFailureAction to Enforce once the reports are clean.',
-  ...header(
-    'disallow-latest-tag',
-    'Disallow Latest Tag',
-    'An image without a tag, or on latest, is whatever was pushed last; name a version.',
-  ),
-  ...podRule('require-image-tag', 'An image tag is required.', ['      foreach:', ...foreachLines('*:*')]),
-  ...podRule('validate-image-tag', "Using a mutable image tag e.g. 'latest' is not allowed.", [
-    '      foreach:',
-    ...foreachLines('!*:latest'),
-  ]),
-  '---',
-  ...header(
-    'require-image-checksum',
-    'Require Images Use Checksums',
-    'A tag can be moved to another image; a digest cannot. Every image names its sha256 digest.',
-  ),
-  ...podRule('require-image-checksum', 'Images must use checksums rather than tags.', [
-    '      pattern:',
-    '        spec:',
-    '          containers:',
-    '          - image: "*@*"',
-    '          =(ephemeralContainers):',
-    '          - image: "*@*"',
-    '          =(initContainers):',
-    '          - image: "*@*"',
-  ]),
-  '',
-].join('\n');
+/** `ghcr.io/* | nginx:* | nginx@*`: each registry a manifest names, and Docker Hub's short names as written. */
+export function allowedImagePatterns(reading: Pick<KyvernoReading, 'written' | 'mirrorHosts'>): string[] {
+  if (reading.mirrorHosts.length > 0) return [...new Set(reading.mirrorHosts.map((host) => `${host}/*`))].sort();
+  const patterns = new Set<string>();
+  for (const written of reading.written) {
+    const name = written.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+    const first = name.split('/')[0]!;
+    // A first part with a dot or a port, or `localhost`, is a registry host (Docker's rule).
+    if (name.includes('/') && (/[.:]/.test(first) || first === 'localhost')) patterns.add(`${first}/*`);
+    else patterns.add(`${name}:*`).add(`${name}@*`);
+  }
+  return [...patterns].sort();
+}
+
+/** The hosts of `REGISTRY=URL` mirror specs (`{registry}` in a host makes it no single host: left out). */
+export function mirrorHostsOf(specs: readonly string[]): string[] {
+  return specs.flatMap((spec) => {
+    const url = spec.slice(spec.indexOf('=') + 1);
+    try {
+      const host = new URL(url).host;
+      return host && !url.split('/')[2]?.includes('{') ? [host] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The policies file for `reading`, one YAML document a policy. */
+export function kyvernoPolicies(reading: KyvernoReading): string {
+  const policies: IClusterPolicy[] = [
+    policy(
+      'disallow-latest-tag',
+      'Disallow Latest Tag',
+      'An image without a tag, or on latest, is whatever was pushed last; name a version.',
+      [
+        eachContainer('require-image-tag', 'An image tag is required.', '*:*'),
+        eachContainer('validate-image-tag', "Using a mutable image tag e.g. 'latest' is not allowed.", '!*:latest'),
+      ],
+    ),
+    policy(
+      'require-image-checksum',
+      'Require Images Use Checksums',
+      'A tag can be moved to another image; a digest cannot. Every image names its sha256 digest.',
+      [
+        {
+          name: 'require-image-checksum',
+          match: PODS,
+          validate: {
+            message: 'Images must use checksums rather than tags.',
+            pattern: {
+              spec: {
+                containers: [{ image: '*@*' }],
+                '=(ephemeralContainers)': [{ image: '*@*' }],
+                '=(initContainers)': [{ image: '*@*' }],
+              },
+            },
+          },
+        },
+      ],
+    ),
+  ];
+  const allowed = allowedImagePatterns(reading);
+  if (allowed.length > 0) {
+    const alternatives = allowed.join(' | ');
+    policies.push(
+      policy(
+        'pinwarden-restrict-image-registries',
+        'Restrict Image Registries',
+        `Images come only from where this repository's manifests pull them${reading.mirrorHosts.length > 0 ? ' (its registry mirror)' : ''}: a new registry is a decision, not a typo.`,
+        [
+          {
+            name: 'validate-registries',
+            match: PODS,
+            validate: {
+              message: `Images must come from: ${allowed.join(', ')}.`,
+              pattern: {
+                spec: {
+                  '=(ephemeralContainers)': [{ image: alternatives }],
+                  '=(initContainers)': [{ image: alternatives }],
+                  containers: [{ image: alternatives }],
+                },
+              },
+            },
+          },
+        ],
+      ),
+    );
+  }
+  policies.push(
+    policy(
+      'pinwarden-resolve-image-digests',
+      'Resolve Image Tags to Digests',
+      'Kyverno replaces each tag with the digest it names at admission, so a pod runs what was checked, even if the tag moves later.',
+      [
+        {
+          name: 'resolve-tags-to-digests',
+          match: PODS,
+          verifyImages: [{ imageReferences: ['*'], mutateDigest: true, verifyDigest: false, required: false }],
+        },
+      ],
+      false,
+    ),
+  );
+  const groups = new Map<string, KyvernoReading['signers'][number][]>();
+  for (const signer of reading.signers) {
+    const key = JSON.stringify([...new Set(signer.images)].sort());
+    groups.set(key, [...(groups.get(key) ?? []), signer]);
+  }
+  if (groups.size > 0)
+    policies.push(
+      policy(
+        'pinwarden-verify-image-signatures',
+        'Verify Image Signatures',
+        "The organisation's images must be signed (cosign, keyless) by the workflows that build them.",
+        [...groups].map(([images, signers], index) => ({
+          name: `verify-signatures-${index + 1}`,
+          match: PODS,
+          verifyImages: [
+            {
+              imageReferences: JSON.parse(images) as string[],
+              mutateDigest: true,
+              required: true,
+              attestors: [
+                {
+                  count: 1,
+                  entries: signers.map((signer) => ({
+                    keyless: {
+                      subjectRegExp: `^(?:${signer.identity})$`,
+                      issuerRegExp: `^${escapeRegExp(signer.issuer)}$`,
+                      rekor: { url: REKOR },
+                    },
+                  })),
+                },
+              ],
+            },
+          ],
+        })),
+        false,
+      ),
+    );
+  return [
+    `${HEADER}: image policies in Audit mode (they report; they never block a deploy), from what it read in this repository.`,
+    '# Switch validationFailureAction to Enforce once the policy reports are clean.',
+    policies.map((one) => stringify(one, { lineWidth: 0 })).join('---\n'),
+  ].join('\n');
+}
 
 export type KyvernoPlan =
   /** The repository deploys to Kubernetes: the policies are shown in the pull request. */
-  | { readonly action: 'propose'; readonly path: string }
+  | { readonly action: 'propose'; readonly path: string; readonly text: string }
   /** `images.kyverno: true`: the file is added at `path`. */
   | { readonly action: 'add'; readonly path: string; readonly text: string }
   /** The file is there with these policies already. */
   | { readonly action: 'present'; readonly path: string }
+  /** pinwarden's file from an earlier reading: left as it is (it may carry edits), the new text shown. */
+  | { readonly action: 'outdated'; readonly path: string; readonly text: string }
   /** Something else is at the path: left as it is. */
   | { readonly action: 'occupied'; readonly path: string };
 
 const DEPLOYS_TO_KUBERNETES = new Set<ImageFileKind>(['kubernetes', 'helm-values', 'kustomization']);
+
+/** Whether a file of this kind is deployed to a cluster (its images are what the policies allow). */
+export function deploysToKubernetes(kind: ImageFileKind): boolean {
+  return DEPLOYS_TO_KUBERNETES.has(kind);
+}
 
 /**
  * Kyverno's policies for a repository whose image files include manifests, charts or a
@@ -97,18 +239,20 @@ const DEPLOYS_TO_KUBERNETES = new Set<ImageFileKind>(['kubernetes', 'helm-values
  */
 export function planKyverno(
   kinds: readonly ImageFileKind[],
+  reading: KyvernoReading,
   settings: { readonly add: boolean; readonly path: string },
   existing: string | null | undefined,
 ): KyvernoPlan | undefined {
-  if (!kinds.some((kind) => DEPLOYS_TO_KUBERNETES.has(kind))) return undefined;
+  if (!kinds.some(deploysToKubernetes)) return undefined;
+  const text = kyvernoPolicies(reading);
   if (existing === null) return { action: 'occupied', path: settings.path };
-  if (existing !== undefined)
-    return sameDocuments(existing, KYVERNO_POLICIES)
-      ? { action: 'present', path: settings.path }
+  if (existing !== undefined) {
+    if (sameDocuments(existing, text)) return { action: 'present', path: settings.path };
+    return existing.startsWith(HEADER)
+      ? { action: 'outdated', path: settings.path, text }
       : { action: 'occupied', path: settings.path };
-  return settings.add
-    ? { action: 'add', path: settings.path, text: KYVERNO_POLICIES }
-    : { action: 'propose', path: settings.path };
+  }
+  return settings.add ? { action: 'add', path: settings.path, text } : { action: 'propose', path: settings.path, text };
 }
 
 function sameDocuments(a: string, b: string): boolean {
@@ -121,4 +265,8 @@ function sameDocuments(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

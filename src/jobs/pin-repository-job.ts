@@ -109,6 +109,7 @@ export async function runRepositoryJob(
       (await readRepositoryImages(github, repository, read.headSha, config.config)))
     : undefined;
   const snapshot: RepositorySnapshot = {
+    repository: `${owner}/${name}`,
     files: read.files,
     unreadable: [...read.unreadable, ...(imageRead?.unreadable ?? [])],
     dependabot: read.dependabot,

@@ -9,7 +9,7 @@ import type { GlobMatcher } from '../config/glob.js';
 import { planDependabot } from '../dependabot/plan-dependabot.js';
 import { actionsNeed } from '../dependabot/action-directories.js';
 import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
-import { planKyverno } from '../images/kyverno-policies.js';
+import { GITHUB_ACTIONS_ISSUER, deploysToKubernetes, mirrorHostsOf, planKyverno } from '../images/kyverno-policies.js';
 import type { KyvernoPlan } from '../images/kyverno-policies.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { PinnedImageFile } from '../images/pin-images.js';
@@ -53,6 +53,8 @@ export interface RepositorySnapshot {
   readonly imageFiles?: readonly ImageFile[];
   /** What the read of image files left out as a whole. */
   readonly imageNotes?: readonly string[];
+  /** `owner/name`: the identity a workflow of this repository signs with names it. */
+  readonly repository?: string;
   /** The text at the Kyverno policies' path, when a file is there; null when something else is (a folder). */
   readonly kyvernoText?: string | null | undefined;
 }
@@ -186,11 +188,11 @@ export async function planRepository(
   const finalText = new Map(
     pinned.flatMap((file) => (file.status === 'rewritten' ? [[file.path, file.text] as const] : [])),
   );
-  const images =
+  const pinnedImages =
     imageResolver && config.images.enabled
       ? await pinRepositoryImages(snapshot, files, pinned, config, imageResolver, ignore)
       : undefined;
-  for (const file of images?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
+  for (const file of pinnedImages?.files ?? []) if (file.status === 'rewritten') finalText.set(file.path, file.text);
   const signing = config.images.enabled
     ? await planSigning(
         files
@@ -201,6 +203,7 @@ export async function planRepository(
         trust ? { trust, policy: trustPolicyOf(config) } : undefined,
       )
     : undefined;
+  const images = pinnedImages && { ...pinnedImages, kyverno: kyvernoFor(snapshot, pinnedImages, signing, config) };
   const preCommit =
     snapshot.preCommit && !ignore.matches(snapshot.preCommit.path)
       ? await freezePreCommit(snapshot.preCommit.text, resolver)
@@ -275,18 +278,55 @@ async function pinRepositoryImages(
   const actionFiles = pinned.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []);
   const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !ignore.matches(file.path));
   const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver, undefined, config.images.verify);
-  const kyverno = planKyverno(
-    imageFiles.map((file) => file.kind),
-    { add: config.images.kyverno, path: config.images.kyverno_path },
-    snapshot.kyvernoText,
-  );
   return {
     files: result.files,
     resolutions: result.resolutions,
     signatures: { facts: result.signatures, rules: config.images.verify },
     notes: snapshot.imageNotes ?? [],
-    kyverno,
+    kyverno: undefined,
   };
+}
+
+/**
+ * The cluster's policies from what was read: the images the deployed files name, the mirrors the
+ * repository pulls through, and who signs what (`images.verify`, and this repository's workflows
+ * that sign — today, or once the signing steps merge).
+ */
+function kyvernoFor(
+  snapshot: RepositorySnapshot,
+  images: RepositoryImages,
+  signing: SigningPlan | undefined,
+  config: PinwardenConfig,
+): KyvernoPlan | undefined {
+  const deployed = images.files.filter((file) => deploysToKubernetes(file.kind));
+  const written = deployed.flatMap((file) =>
+    file.located.ok
+      ? file.located.images.flatMap((entry) => (entry.status === 'image' ? [entry.site.written] : []))
+      : [],
+  );
+  const repository = snapshot.repository;
+  const signers = [
+    ...config.images.verify.map((rule) => ({ images: [rule.image], identity: rule.identity, issuer: rule.issuer })),
+    ...(repository
+      ? (signing?.signers ?? [])
+          .filter((signer) => signer.images.length > 0)
+          .map((signer) => ({
+            images: signer.images.flatMap((name) => [`${name}:*`, `${name}@*`]),
+            identity: `https://github\\.com/${escapeRegExp(repository)}/${escapeRegExp(signer.path)}@refs/.+`,
+            issuer: GITHUB_ACTIONS_ISSUER,
+          }))
+      : []),
+  ];
+  return planKyverno(
+    deployed.map((file) => file.kind),
+    { written, mirrorHosts: mirrorHostsOf(config.images.mirrors), signers },
+    { add: config.images.kyverno, path: config.images.kyverno_path },
+    snapshot.kyvernoText,
+  );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A file whose images hold a digest once the plan is applied (pinned now or before). */

@@ -4,8 +4,7 @@
 // Kubernetes. Plain strings out; every repository value escaped.
 import type { RepositoryImages } from '../plan/plan-repository.js';
 import { kindsWithoutDependabot } from '../dependabot/image-ecosystems.js';
-import { KYVERNO_POLICIES } from '../images/kyverno-policies.js';
-import { inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
+import { codeBlock, inlineCode, safeMessage, tableCode } from '../markdown/safe-markdown.js';
 import type { SignatureFacts } from '../images/signatures.js';
 import { FILE_KIND_WORDS, count } from '../report/words.js';
 
@@ -138,14 +137,27 @@ function kyvernoLines(images: RepositoryImages): string[] {
   const plan = images.kyverno;
   if (!plan) return [];
   const head = ['', '### Kyverno policies for the cluster'];
+  const what =
+    "Kyverno's `disallow-latest-tag` and `require-image-checksum`, the registries this repository's manifests pull from, tags resolved to digests at admission, and — where the organisation signs its images — their signatures checked, all in Audit mode (they report and block nothing until you switch to Enforce)";
+  const policies = (text: string) => [
+    '',
+    '<details><summary>The policies</summary>',
+    '',
+    codeBlock(text.trimEnd(), 'yaml'),
+    '',
+    '</details>',
+  ];
   switch (plan.action) {
     case 'add':
-      return [
-        ...head,
-        `Adds ${inlineCode(plan.path)}: Kyverno's \`disallow-latest-tag\` and \`require-image-checksum\` in Audit mode, so the cluster reports an image without a digest or on \`latest\` (it blocks nothing until you switch to Enforce).`,
-      ];
+      return [...head, `Adds ${inlineCode(plan.path)}: ${what}.`];
     case 'present':
       return [...head, `${inlineCode(plan.path)} already holds pinwarden's image policies.`];
+    case 'outdated':
+      return [
+        ...head,
+        `${inlineCode(plan.path)} holds pinwarden's policies from an earlier reading; what it reads now differs (the registries, the images or who signs them). pinwarden does not overwrite the file, which may carry your edits: compare it with these.`,
+        ...policies(plan.text),
+      ];
     case 'occupied':
       return [
         ...head,
@@ -154,15 +166,8 @@ function kyvernoLines(images: RepositoryImages): string[] {
     case 'propose':
       return [
         ...head,
-        `This repository deploys to Kubernetes. These two policies (Kyverno's \`disallow-latest-tag\` and \`require-image-checksum\`, in Audit mode: they report and block nothing) keep the cluster honest about what it runs. Set \`images.kyverno: true\` in \`.github/pinwarden.yml\` to have pinwarden add them as ${inlineCode(plan.path)}.`,
-        '',
-        '<details><summary>The policies</summary>',
-        '',
-        '```yaml',
-        KYVERNO_POLICIES.trimEnd(),
-        '```',
-        '',
-        '</details>',
+        `This repository deploys to Kubernetes. These policies — ${what} — keep the cluster honest about what it runs. Set \`images.kyverno: true\` in \`.github/pinwarden.yml\` to have pinwarden add them as ${inlineCode(plan.path)}.`,
+        ...policies(plan.text),
       ];
   }
 }

@@ -120,6 +120,12 @@ describe('images.verify through the App', () => {
     );
     expect(body).toMatch(/ghcr\.io\/octo-org\/cron:2\.0: refused: .*no Sigstore signature of this digest was found/);
 
+    // The cluster's signature policy names the rule's images and signer.
+    const raw = pullRequests(platform)[0]!.body;
+    expect(raw).toContain('name: pinwarden-verify-image-signatures');
+    expect(raw).toContain('- ghcr.io/octo-org/*');
+    expect(raw).toContain('issuerRegExp: ^https://token\\.actions\\.githubusercontent\\.com$');
+
     const findings = [...platform.issues.values()].find((issue) => issue.title.includes('ecurity'));
     expect(findings?.body).toContain('`ghcr.io/octo-org/worker:2.0`');
     expect(findings?.body).toContain('`ghcr.io/octo-org/cron:2.0`');

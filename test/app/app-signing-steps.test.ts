@@ -2,7 +2,10 @@
 // docker/build-push-action and does not sign it. The pull request proposes cosign's keyless steps;
 // with `images.propose_signing: true` they are written in a second commit on top of the pins, the
 // installer pinned like any action.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
+import type { FakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
+import { parseImagesFile } from '../../src/images/registry/images-file.js';
 import { parse } from 'yaml';
 import { findRepository, pullRequests, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
@@ -39,6 +42,15 @@ const RELEASE = [
 ].join('\n');
 
 const bench = useAppBench();
+let registry: FakeRegistry;
+beforeAll(async () => {
+  registry = await startFakeRegistry({
+    images: parseImagesFile(
+      JSON.stringify({ images: { 'ghcr.io/octo-org/app:2.0': { digest: `sha256:${'2'.repeat(64)}` } } }),
+    ),
+  });
+});
+afterAll(() => registry.close());
 const repo = (name: string): FakeRepository => findRepository(bench.state, 'octo-org', name)!;
 
 async function installWith(config: string | undefined) {
@@ -46,8 +58,14 @@ async function installWith(config: string | undefined) {
     (state) =>
       void seedRepository(state, {
         fullName: 'octo-org/app',
-        files: { '.github/workflows/release.yml': RELEASE, ...(config ? { '.github/pinwarden.yml': config } : {}) },
+        files: {
+          '.github/workflows/release.yml': RELEASE,
+          'deploy/app.yaml':
+            'apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - {name: app, image: ghcr.io/octo-org/app:2.0}\n',
+          ...(config ? { '.github/pinwarden.yml': config } : {}),
+        },
       }),
+    { images: { mirrors: [`*=${registry.url}/{registry}`] } },
   );
   await bench.local.deliver('installation', installationCreated([repo('app')]));
   await bench.local.pinwarden.idle();
@@ -68,6 +86,8 @@ describe('signing steps through the App', () => {
     );
     expect(body).toContain(`uses: sigstore/cosign-installer@${INSTALLER_SHA} # v4.1.2`);
     expect(body).toContain('cosign sign --yes "ghcr.io/octo-org/app@${DIGEST}"');
+    // Nothing signs yet: no signature policy for the cluster.
+    expect(pullRequests(app)[0]!.body).not.toContain('pinwarden-verify-image-signatures');
   });
 
   it('with images.propose_signing, writes them in a second commit on top of the pins', async () => {
@@ -94,5 +114,12 @@ describe('signing steps through the App', () => {
     ]);
     expect(signed).toContain(`uses: sigstore/cosign-installer@${INSTALLER_SHA} # v4.1.2\n`);
     expect(body).toContain('signing steps added in a commit of their own');
+    // The cluster's policy checks the signature of the workflow that now signs.
+    const policies = pullRequests(app)[0]!.body;
+    expect(policies).toContain('name: pinwarden-verify-image-signatures');
+    expect(policies).toContain(
+      'subjectRegExp: ^(?:https://github\\.com/octo-org/app/\\.github/workflows/release\\.yml@refs/.+)$',
+    );
+    expect(policies).toContain('- ghcr.io/octo-org/app:*');
   });
 });

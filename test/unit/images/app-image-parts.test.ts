@@ -9,7 +9,7 @@ import { createImageResolvers } from '../../../src/app/image-resolvers.js';
 import { pushTouchesWatchedFiles } from '../../../src/handlers/push.js';
 import { imageDependabotNeeds } from '../../../src/dependabot/image-ecosystems.js';
 import { ACTIONS_ENTRY, dependabotEntry, planDependabot } from '../../../src/dependabot/plan-dependabot.js';
-import { KYVERNO_POLICIES, planKyverno } from '../../../src/images/kyverno-policies.js';
+import { kyvernoPolicies, planKyverno } from '../../../src/images/kyverno-policies.js';
 import { guardedFetch, isPublicAddress } from '../../../src/images/registry/guarded-fetch.js';
 
 const blob = (path: string, size = 100) => ({ path, type: 'blob', size });
@@ -124,22 +124,37 @@ describe('Dependabot entries for images', () => {
 describe('planKyverno', () => {
   it('proposes for manifests, charts and kustomizations only; adds when asked; never overwrites another file', () => {
     const settings = { add: false, path: 'kyverno/p.yaml' };
-    expect(planKyverno(['dockerfile', 'workflow', 'compose'], settings, undefined)).toBeUndefined();
+    const reading = { written: ['nginx:1.27', 'ghcr.io/acme/app:1.0'], mirrorHosts: [], signers: [] };
+    const text = kyvernoPolicies(reading);
+    expect(planKyverno(['dockerfile', 'workflow', 'compose'], reading, settings, undefined)).toBeUndefined();
     for (const kind of ['kubernetes', 'helm-values', 'kustomization'] as const)
-      expect(planKyverno([kind], settings, undefined)).toEqual({ action: 'propose', path: 'kyverno/p.yaml' });
-    expect(planKyverno(['kubernetes'], { ...settings, add: true }, undefined)).toEqual({
+      expect(planKyverno([kind], reading, settings, undefined)).toEqual({
+        action: 'propose',
+        path: 'kyverno/p.yaml',
+        text,
+      });
+    expect(planKyverno(['kubernetes'], reading, { ...settings, add: true }, undefined)).toEqual({
       action: 'add',
       path: 'kyverno/p.yaml',
-      text: KYVERNO_POLICIES,
+      text,
     });
     // Same documents with other comments and spacing: present; anything else there: occupied.
-    expect(
-      planKyverno(['kubernetes'], { ...settings, add: true }, KYVERNO_POLICIES.replace(/^#.*\n/gm, ''))?.action,
-    ).toBe('present');
-    expect(planKyverno(['kubernetes'], { ...settings, add: true }, 'kind: ConfigMap\n')?.action).toBe('occupied');
-    expect(planKyverno(['kubernetes'], { ...settings, add: true }, '{ not yaml')?.action).toBe('occupied');
+    expect(planKyverno(['kubernetes'], reading, { ...settings, add: true }, text.replace(/^#.*\n/gm, ''))?.action).toBe(
+      'present',
+    );
+    expect(planKyverno(['kubernetes'], reading, { ...settings, add: true }, 'kind: ConfigMap\n')?.action).toBe(
+      'occupied',
+    );
+    expect(planKyverno(['kubernetes'], reading, { ...settings, add: true }, '{ not yaml')?.action).toBe('occupied');
     // A folder at the path (or a binary file): occupied, never written over.
-    expect(planKyverno(['kubernetes'], { ...settings, add: true }, null)?.action).toBe('occupied');
+    expect(planKyverno(['kubernetes'], reading, { ...settings, add: true }, null)?.action).toBe('occupied');
+    // pinwarden's own file from another reading: left as it is, the new text shown.
+    const earlier = kyvernoPolicies({ ...reading, written: ['nginx:1.27'] });
+    expect(planKyverno(['kubernetes'], reading, { ...settings, add: true }, earlier)).toEqual({
+      action: 'outdated',
+      path: 'kyverno/p.yaml',
+      text,
+    });
   });
 });
 
