@@ -76,7 +76,8 @@ export function allowedImagePatterns(reading: Pick<KyvernoReading, 'written' | '
     const first = name.split('/')[0]!;
     // A first part with a dot or a port, or `localhost`, is a registry host (Docker's rule).
     if (name.includes('/') && (/[.:]/.test(first) || first === 'localhost')) patterns.add(`${first}/*`);
-    else patterns.add(`${name}:*`).add(`${name}@*`);
+    // Docker Hub by its short name: that name, tagged, by digest, or bare (latest, which the tag policy reports).
+    else patterns.add(`${name}:*`).add(`${name}@*`).add(name);
   }
   return [...patterns].sort();
 }

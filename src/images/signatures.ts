@@ -111,7 +111,11 @@ export function signatureFacts(
   digest: string,
   verify: VerifyBundle | string,
 ): SignatureFacts {
-  if (read.bundles.length === 0 && !read.legacy && read.problems.length === 0) return { status: 'not-signed' };
+  if (read.bundles.length === 0 && !read.legacy)
+    // Nothing readable is there: unsigned, or (when something could not be read) not known.
+    return read.problems.length === 0
+      ? { status: 'not-signed' }
+      : { status: 'not-checked', reason: read.problems.join('; ') };
   const signers: Signer[] = [];
   const problems = [...read.problems];
   for (const bundle of read.bundles) {

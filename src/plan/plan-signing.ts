@@ -5,7 +5,7 @@
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { readImagePushes } from '../signing/image-pushes.js';
 import type { ImagePush } from '../signing/image-pushes.js';
-import { addSigningSteps, signingStepLines } from '../signing/signing-steps.js';
+import { addSigningSteps, pushStepId, signingStepLines } from '../signing/signing-steps.js';
 import type { RefResolver } from '../resolve/types.js';
 import { pinFiles } from './pin-files.js';
 import type { TrustOption } from './pin-files.js';
@@ -23,6 +23,8 @@ export interface SigningProposal {
   readonly push: ImagePush;
   /** The steps to add after the push step (YAML at a job's usual indentation). */
   readonly steps: readonly string[];
+  /** The `id:` the push step needs for the steps to read its digest, when it has none. */
+  readonly newStepId?: string;
   readonly outcome: 'written' | 'proposed' | 'cannot';
   /** Why it was not written: the config does not ask, or the edit cannot be made safely. */
   readonly reason?: string;
@@ -57,8 +59,9 @@ export async function planSigning(
   const uses = 'uses' in installer ? installer.uses : `${COSIGN_INSTALLER} # pin it by commit`;
   const texts = new Map<string, string>();
   const proposals = unsigned.map(({ file, push }): SigningProposal => {
-    const steps = signingStepLines(push, uses, push.stepId ?? 'image');
-    const base = { path: file.path, push, steps };
+    const stepId = pushStepId(file.text, push);
+    const steps = signingStepLines(push, uses, stepId);
+    const base = { path: file.path, push, steps, ...(push.stepId ? {} : { newStepId: stepId }) };
     if (push.kind !== 'build-push-action' || push.images.length === 0)
       return {
         ...base,

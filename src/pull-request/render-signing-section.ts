@@ -32,7 +32,7 @@ export function signingSection(signing: SigningPlan | undefined): string[] {
     lines.push('', '<details><summary>The signing steps</summary>', '');
     for (const proposal of shown)
       lines.push(
-        `After the push step of ${inlineCode(proposal.push.job)} in ${inlineCode(proposal.path)}, with \`id-token: write\` in that job's \`permissions:\` (and an \`id:\` on the push step):`,
+        `After the push step of ${inlineCode(proposal.push.job)} in ${inlineCode(proposal.path)}, with \`id-token: write\` in that job's \`permissions:\`${proposal.newStepId ? ` and ${inlineCode(`id: ${proposal.newStepId}`)} on the push step` : ''}:`,
         '',
         codeBlock(proposal.steps.join('\n'), 'yaml'),
         '',

@@ -56,13 +56,7 @@ export function addSigningSteps(text: string, push: ImagePush, installerUses: st
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = stepIndent(text, step.range[0]);
   if (!indent) return { ok: false, reason: 'its steps are laid out in a way pinwarden does not edit' };
-  const taken = new Set(
-    steps.items.flatMap((item) => {
-      const id = scalarText(lookup(doc, resolveNode(doc, item as Node), 'id'));
-      return id ? [id] : [];
-    }),
-  );
-  const stepId = push.stepId ?? freshId(taken);
+  const stepId = push.stepId ?? freshId(takenIds(doc, steps.items));
   if (!STEP_ID.test(stepId))
     return { ok: false, reason: `its step id \`${stepId}\` cannot be read back in an expression` };
   const permissions = permissionEdit(doc, text, job, newline);
@@ -93,6 +87,24 @@ function lineEndAfter(text: string, valueEnd: number): { at: number; needsNewlin
   if (valueEnd > 0 && text[valueEnd - 1] === '\n') return { at: valueEnd, needsNewline: false };
   const newline = text.indexOf('\n', valueEnd);
   return newline === -1 ? { at: text.length, needsNewline: true } : { at: newline + 1, needsNewline: false };
+}
+
+/** The id the push step has, or the one the edit gives it (the first `image`, `image-2`, … its job does not use). */
+export function pushStepId(text: string, push: ImagePush): string {
+  if (push.stepId) return push.stepId;
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const job = resolveNode(doc, lookup(doc, lookup(doc, doc.contents, 'jobs'), push.job));
+  const steps = isMap(job) ? resolveNode(doc, lookup(doc, job, 'steps')) : null;
+  return freshId(isSeq(steps) ? takenIds(doc, steps.items) : new Set());
+}
+
+function takenIds(doc: Document, items: readonly unknown[]): Set<string> {
+  return new Set(
+    items.flatMap((item) => {
+      const id = scalarText(lookup(doc, resolveNode(doc, item as Node), 'id'));
+      return id ? [id] : [];
+    }),
+  );
 }
 
 function freshId(taken: ReadonlySet<string>): string {

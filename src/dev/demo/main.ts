@@ -18,6 +18,8 @@ import { PIN_BRANCH } from '../../pull-request/render-pull-request.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../images/registry/images-file.js';
 import { main as cli } from '../../cli/main.js';
+import { startSigstoreAuthority } from '../fake-registry/sigstore-authority.js';
+import { imageBundleVerifier } from '../../sigstore/verify-image-bundle.js';
 
 const demoDir = fileURLToPath(new URL('../../../fixtures/demo/', import.meta.url));
 const REPOSITORIES: Record<string, string> = {
@@ -57,9 +59,33 @@ for (const [name, dir] of Object.entries(REPOSITORIES))
 const images = (
   await Promise.all(REGISTRY_FILES.map(async (file) => parseImagesFile(await readFile(file, 'utf8'))))
 ).flat();
-const registry = await startFakeRegistry({ images });
+// One image is signed (cosign v3's way, by a Sigstore of our own on loopback) by the workflow that
+// releases it; the others are not: the platform pull request's image table says which is which.
+const sigstore = await startSigstoreAuthority();
+const SIGNED = 'ghcr.io/acme/migrate';
+const signedDigest = images.find((image) => image.name === SIGNED && image.tag === '2.4.1')!.digest;
+const registry = await startFakeRegistry({
+  images,
+  signatures: [
+    {
+      name: SIGNED,
+      digest: signedDigest,
+      bundles: [
+        await sigstore.signImage(
+          SIGNED,
+          signedDigest,
+          'https://github.com/acme/migrate/.github/workflows/release.yml@refs/tags/v2.4.1',
+        ),
+      ],
+    },
+  ],
+});
+const verifier = imageBundleVerifier(sigstore.trustedRoot);
 const fake = await startFakeGitHub({ state });
-const app = await startLocalApp(fake, { images: { mirrors: [`*=${registry.url}/{registry}`] }, dashboard: {} });
+const app = await startLocalApp(fake, {
+  images: { mirrors: [`*=${registry.url}/{registry}`], signatures: async () => verifier },
+  dashboard: {},
+});
 const out = process.stdout;
 out.write(`fake GitHub on ${fake.url}, fake registry on ${registry.url}, pinwarden on ${app.url}\n`);
 const delivery = await app.deliver('installation', installationCreated(repositories));
@@ -182,8 +208,9 @@ out.write(
 const lookups = registry.counts();
 const imagesAsked = Object.keys(lookups.manifests).length;
 out.write(
-  `Registry requests: ${lookups.total} for ${imagesAsked} distinct images (${(lookups.total / Math.max(imagesAsked, 1)).toFixed(1)} each: the 401 challenge, the token, the HEAD)\n`,
+  `Registry requests: ${lookups.total} for ${imagesAsked} distinct images and tags (digests by HEAD after the 401 challenge and the token; beside each digest its referrers (${lookups.byKind['GET referrers'] ?? 0}), bundles (${lookups.byKind['GET blobs'] ?? 0}) and cosign's .sig tag)\n`,
 );
 await app.stop();
 await fake.close();
 await registry.close();
+await sigstore.close();

@@ -241,3 +241,52 @@ describe('images.verify', () => {
     expect(app).toMatchObject({ action: 'skip', reason: expect.stringContaining('its signature was not read') });
   });
 });
+
+describe('a registry that lies or floods', () => {
+  const digest = digestOf(7);
+  const target = { image: ref('registry.test/acme/app:1.0'), digest };
+  const answering = (respond: (url: URL, method: string) => Response) =>
+    createDigestResolver({
+      fetch: (async (input: string | URL | Request, init?: RequestInit) =>
+        respond(new URL(String(input)), init?.method ?? 'GET')) as typeof fetch,
+      signatures: { verifier: async () => imageBundleVerifier(authority.trustedRoot) },
+    });
+  const factsFrom = async (resolver: ReturnType<typeof answering>) =>
+    (await resolver.signatures!([target])).get(signatureKey(target.image, digest))!;
+
+  it('reads five bundles of many, and none whose bytes are not the digest that named them', async () => {
+    const listed = Array.from({ length: 7 }, (_, n) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      digest: `sha256:${String(n).repeat(64)}`,
+    }));
+    let manifestReads = 0;
+    const facts = await factsFrom(
+      answering((url, method) => {
+        if (url.pathname.includes('/referrers/')) return Response.json({ schemaVersion: 2, manifests: listed });
+        if (method === 'GET' && url.pathname.includes('/manifests/sha256:')) {
+          manifestReads += 1;
+          return new Response('{"layers":[]}');
+        }
+        return new Response(null, { status: 404 });
+      }),
+    );
+    expect(manifestReads).toBe(5);
+    // Nothing that could be read: not known to be signed, and said why.
+    expect(facts.status).toBe('not-checked');
+    const reason = facts.status === 'not-checked' ? facts.reason : '';
+    expect(reason).toContain('7 bundles are attached; the first 5 were read');
+    expect(reason.match(/hashes to/g)).toHaveLength(5);
+  });
+
+  it('stops reading a referrers index over a mebibyte', async () => {
+    const facts = await factsFrom(
+      answering((url) =>
+        url.pathname.includes('/referrers/')
+          ? new Response('x'.repeat(2 * 1024 * 1024), { headers: { 'content-type': 'application/json' } })
+          : new Response(null, { status: 404 }),
+      ),
+    );
+    expect(facts).toMatchObject({ status: 'not-checked', reason: expect.stringContaining('index is over') });
+  });
+});
