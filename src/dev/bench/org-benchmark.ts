@@ -42,6 +42,8 @@ const { values } = parseArgs({
     'real-clock': { type: 'boolean', default: false },
     // Container images on (the App's default) or off.
     images: { type: 'string', default: 'on' },
+    // The signatures beside each digest read (the App's default) or not.
+    signatures: { type: 'string', default: 'on' },
   },
 });
 const msPerSecond = values['real-clock'] ? 1000 : 1;
@@ -291,6 +293,8 @@ for (const variant of variants) {
               String(msPerSecond),
               '--images',
               values.images,
+              '--signatures',
+              values.signatures,
               '--corpus',
               join(sharedCorpus, 'workflows'),
             ]),
@@ -328,7 +332,7 @@ const result = {
 if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
 
 const table = [
-  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; ${values['real-clock'] ? "Octokit's pacing on GitHub's clock" : "Octokit's pacing on a scaled clock (1 ms per GitHub second)"}, container images ${values.images === 'off' ? 'off' : 'on (every image the corpus names served by a loopback registry, as the cluster benchmark does)'}, GitHub's secondary limits enforced by the fake (refused: ${rows.map((row) => `${row.variant} ${row.refused}`).join(', ')}). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
+  `Org: ${stats.repositories} repositories (${stats.scanned} scanned, the rest archived), ${stats.files} workflow and action files, ${stats.occurrences} remote \`uses:\`, ${stats.uniqueRefs} distinct refs. Fake GitHub latency ${latencyMs} ms a request; ${values['real-clock'] ? "Octokit's pacing on GitHub's clock" : "Octokit's pacing on a scaled clock (1 ms per GitHub second)"}, container images ${values.images === 'off' ? 'off' : `on (every image the corpus names served by a loopback registry, as the cluster benchmark does; signatures beside each digest ${values.signatures === 'off' ? 'not read' : 'read'})`}, GitHub's secondary limits enforced by the fake (refused: ${rows.map((row) => `${row.variant} ${row.refused}`).join(', ')}). pinwarden and naive run with the V8 flags of \`npm start\` (${(await startFlags()).join(' ')}), the peer with Node's defaults. Node ${process.version}, ${result.date}.`,
   '',
   '| variant | wall s | peak RSS MB | calls | GraphQL queries | REST reads | writes (GraphQL) | scan calls / repo | resolve calls / distinct ref | audit calls (advisories, reachability, manifests) | audit calls / repo | PRs | writes / PR | reports (SARIF, snapshots) / repo | max writes / scaled min |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

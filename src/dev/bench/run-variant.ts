@@ -25,6 +25,8 @@ const { values } = parseArgs({
     'ms-per-second': { type: 'string', default: '1' },
     // The App's default: container images pinned too, digests asked of a loopback registry.
     images: { type: 'string', default: 'on' },
+    // The App's default too: the signatures beside each digest read (the corpus's images have none).
+    signatures: { type: 'string', default: 'on' },
     // The corpus the organisation was made from: its images are what the loopback registry serves.
     corpus: { type: 'string' },
   },
@@ -63,7 +65,16 @@ if (values.variant === 'pinwarden' || values.variant === 'pinwarden-dry') {
   const app = await startLocalApp(
     { url: values.fake! },
     {
-      ...(registry ? { images: { mirrors: [`*=${registry.url}/{registry}`] } } : {}),
+      ...(registry
+        ? {
+            images: {
+              mirrors: [`*=${registry.url}/{registry}`],
+              ...(values.signatures !== 'off'
+                ? { signatures: async () => 'the benchmark serves no signatures to verify' }
+                : {}),
+            },
+          }
+        : {}),
       msPerSecond,
       debounceMs: 0,
       concurrency,

@@ -24,6 +24,8 @@ export interface FakeRegistry {
   };
   /** The next `count` manifest requests (for one name, or any) answer `status`. */
   inject(fault: Fault): void;
+  /** Every token given so far stops working (they expired). */
+  expireTokens(): void;
   close(): Promise<void>;
 }
 
@@ -227,6 +229,7 @@ export async function startFakeRegistry(options: {
     url,
     counts: () => ({ total, byKind: { ...byKind }, manifests: { ...manifests } }),
     inject: (fault) => faults.push({ fault, left: fault.count }),
+    expireTokens: () => tokens.clear(),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -44,6 +44,7 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
   };
 
+  const tokens = new LRUCache<string, string>({ max: 1_000, ttl: 4 * 60_000 });
   /** Where an image is asked, with the credentials that may go there, through that host's queue. */
   const askingFor = (image: ImageRef) => {
     const endpoint = endpointFor(image.registry, image.repository, options.mirrors ?? new Map());
@@ -58,20 +59,22 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     const mayCarryCredentials = (url: URL) => carriesCredentials(url, hostname, own);
     let queue = queues.get(endpoint.origin);
     if (!queue) queues.set(endpoint.origin, (queue = new PQueue({ concurrency: options.concurrencyPerRegistry ?? 4 })));
-    return { endpoint, credentials, mayCarryCredentials, queue };
+    // A Bearer token is a repository's on an endpoint, and kept for a few minutes (Docker Hub's last five).
+    const shelf = { key: `${endpoint.origin}/${endpoint.name}`, tokens };
+    return { endpoint, credentials, mayCarryCredentials, queue, shelf };
   };
 
   const lookup = async (image: ImageRef): Promise<ImageResolution> => {
-    const { endpoint, credentials, mayCarryCredentials, queue } = askingFor(image);
+    const { endpoint, credentials, mayCarryCredentials, queue, shelf } = askingFor(image);
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt += 1) {
       const answer = (await queue.add(() =>
-        fetchManifestDigest(endpoint, effectiveTag(image), {
-          credentials,
-          mayCarryCredentials,
-          onRequest,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
+        fetchManifestDigest(
+          endpoint,
+          effectiveTag(image),
+          { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) },
+          shelf,
+        ),
       ))!;
       const retryable = answer.status === 'failed' && (answer.httpStatus === 429 || (answer.httpStatus ?? 0) >= 500);
       if (!retryable || attempt >= retries) return answer;
@@ -88,14 +91,14 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
 
   const signatureCache = new LRUCache<SignatureKey, Promise<SignatureFacts>>({ max: 10_000, ttl: 10 * 60_000 });
   const readSigned = async (target: SignatureTarget, verifier: () => Promise<VerifyBundle | string>) => {
-    const { endpoint, credentials, mayCarryCredentials, queue } = askingFor(target.image);
+    const { endpoint, credentials, mayCarryCredentials, queue, shelf } = askingFor(target.image);
     const read = (await queue.add(() =>
-      readSignatures(endpoint, target.digest, {
-        credentials,
-        mayCarryCredentials,
-        onRequest,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
+      readSignatures(
+        endpoint,
+        target.digest,
+        { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) },
+        shelf,
+      ),
     ))!;
     if (read.status === 'failed') return { status: 'not-checked', reason: read.reason } as const;
     return signatureFacts(read, target.digest, read.bundles.length > 0 ? await verifier() : 'no bundle');

@@ -48,9 +48,10 @@ export async function fetchManifestDigest(
   endpoint: RegistryEndpoint,
   reference: string,
   options: RegistryRequestOptions = {},
+  shelf?: TokenShelf,
 ): Promise<ImageResolution> {
   const url = `${endpoint.origin}/v2/${endpoint.name}/manifests/${encodeURIComponent(reference)}`;
-  const session = new RegistrySession(options);
+  const session = new RegistrySession(options, shelf);
   try {
     const head = await session.request('HEAD', url);
     if (head.status === 200) {
@@ -106,14 +107,39 @@ export function describeFailure(response: Response, url: string): ImageResolutio
   };
 }
 
-/** One lookup's requests: the token a challenge asks for is fetched once and reused. */
+/**
+ * Where the tokens of one repository on one endpoint are kept between lookups (a digest, then the
+ * signatures beside it): `key` names the endpoint and repository, so a token never goes elsewhere.
+ */
+export interface TokenShelf {
+  readonly key: string;
+  readonly tokens: {
+    get(key: string): string | undefined;
+    set(key: string, token: string): unknown;
+    delete(key: string): unknown;
+  };
+}
+
+/** One lookup's requests: the token a challenge asks for is fetched once and reused (and kept on the shelf). */
 export class RegistrySession {
   private token: string | undefined;
-  constructor(private readonly options: RegistryRequestOptions) {}
+  private fromShelf = false;
+  constructor(
+    private readonly options: RegistryRequestOptions,
+    private readonly shelf?: TokenShelf,
+  ) {
+    this.token = shelf?.tokens.get(shelf.key);
+    this.fromShelf = this.token !== undefined;
+  }
 
   async request(method: 'HEAD' | 'GET', url: string): Promise<Response> {
     const first = await this.send(method, url);
-    if (first.status !== 401 || this.token !== undefined) return first;
+    if (first.status === 401 && this.fromShelf) {
+      // A kept token that expired: forget it and answer the challenge as if none was kept.
+      this.shelf!.tokens.delete(this.shelf!.key);
+      this.token = undefined;
+      this.fromShelf = false;
+    } else if (first.status !== 401 || this.token !== undefined) return first;
     await first.body?.cancel();
     const challenge = parseChallenge(first.headers.get('www-authenticate'));
     if (challenge.scheme === 'basic' && this.options.credentials && this.mayCarry(new URL(url))) {
@@ -124,6 +150,7 @@ export class RegistrySession {
     const token = await this.fetchToken(challenge.realm, challenge.service, challenge.scope);
     if (!token) return new Response(null, { status: 401 });
     this.token = `Bearer ${token}`;
+    this.shelf?.tokens.set(this.shelf.key, this.token);
     return this.send(method, url);
   }
 

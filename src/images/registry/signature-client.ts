@@ -5,7 +5,7 @@
 // whether cosign's legacy signature tag `sha256-<hex>.sig` exists. Every read is bounded and every
 // manifest and blob is checked against the digest that named it.
 import { createHash } from 'node:crypto';
-import type { RegistryEndpoint, RegistryRequestOptions } from './registry-client.js';
+import type { RegistryEndpoint, RegistryRequestOptions, TokenShelf } from './registry-client.js';
 import { RegistrySession, describeFailure, readBounded } from './registry-client.js';
 import { RefusedAddressError } from './guarded-fetch.js';
 import { NOT_ASKED } from '../image-digests.js';
@@ -40,20 +40,24 @@ export async function readSignatures(
   endpoint: RegistryEndpoint,
   digest: string,
   options: RegistryRequestOptions = {},
+  shelf?: TokenShelf,
 ): Promise<SignaturesRead> {
   if (!DIGEST.test(digest)) return { status: 'failed', reason: `${digest} is not a sha256 digest` };
   const base = `${endpoint.origin}/v2/${endpoint.name}`;
-  const session = new RegistrySession(options);
+  const session = new RegistrySession(options, shelf);
   const tag = digest.replace(':', '-');
   try {
     let index = await session.request(
       'GET',
       `${base}/referrers/${digest}?artifactType=${encodeURIComponent(BUNDLE_ARTIFACT_TYPE)}`,
     );
-    // 404: no referrers API; the referrers tag stands in for it.
+    // 404: no referrers API; the referrers tag stands in for it, asked by HEAD first (Docker Hub
+    // counts a manifest GET against its pull limit; a HEAD, and a tag that is not there, cost nothing).
     if (index.status === 404) {
       await index.body?.cancel();
-      index = await session.request('GET', `${base}/manifests/${tag}`);
+      const exists = await session.request('HEAD', `${base}/manifests/${tag}`);
+      await exists.body?.cancel();
+      index = exists.status === 200 ? await session.request('GET', `${base}/manifests/${tag}`) : exists;
     }
     const descriptors: Descriptor[] = [];
     const problems: string[] = [];

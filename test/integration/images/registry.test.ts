@@ -35,6 +35,7 @@ beforeAll(async () => {
       JSON.stringify({
         images: {
           'docker.io/library/node:20': { digest: NODE },
+          'docker.io/library/node:22': { digest: `sha256:${'3'.repeat(64)}` },
           'ghcr.io/acme/tool:1.0': {
             manifest: MANIFEST,
             mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -119,6 +120,28 @@ describe('createDigestResolver', () => {
     const again = await resolver.resolve([image('node:20')]);
     expect(again.get(imageKey(image('node:20')))).toMatchObject({ digest: NODE });
     expect(resolver.stats()).toMatchObject({ asked: 2, fromCache: 1, byMethod: { HEAD: 2, GET: 1 } });
+  });
+
+  it("keeps a repository's token for its next lookup, and answers the challenge again once it expires", async () => {
+    const resolver = createDigestResolver({ mirrors: mirrors() });
+    const tokens = () => registry.counts().byKind['GET token'] ?? 0;
+    const before = tokens();
+    await resolver.resolve([image('node:20')]);
+    expect(tokens() - before).toBe(1);
+    // Another tag of the same repository: the kept token, no second challenge.
+    expect((await resolver.resolve([image('node:22')])).get(imageKey(image('node:22')))).toMatchObject({
+      status: 'resolved',
+    });
+    expect(tokens() - before).toBe(1);
+    registry.expireTokens();
+    const fresh = createDigestResolver({ mirrors: mirrors() });
+    await fresh.resolve([image('node:20')]);
+    registry.expireTokens();
+    // The kept token now answers 401: forgotten, the challenge answered again, the lookup succeeds.
+    expect((await fresh.resolve([image('node:22')])).get(imageKey(image('node:22')))).toMatchObject({
+      status: 'resolved',
+    });
+    expect(tokens() - before).toBe(3);
   });
 
   it('waits out a 429 as Retry-After says and asks again', async () => {
