@@ -1,5 +1,7 @@
 // The Kyverno policies pinwarden proposes, validated against Kyverno's API: the schema validators of
-// @kubernetes-models/kyverno (generated from Kyverno's Go API types, kyverno.io/v1), and the rules
+// @kubernetes-models/kyverno (generated from Kyverno's Go API types, kyverno.io/v1 — the types
+// Kyverno's CRDs are generated from; no package the npm or Debian registries hold ships the CRD
+// YAML itself), and the rules
 // Kyverno's own Validate adds beyond the schema (kyverno/kyverno api/kyverno/v1/
 // image_verification_types.go @ 00a09558: an image reference is required; an attestor set needs an
 // entry; an entry is exactly one of keys, certificates, keyless or a nested attestor; keyless needs
@@ -39,7 +41,11 @@ const policiesOf = (text: string) => parseAllDocuments(text).map((document) => d
 /** What Kyverno's Validate checks of verifyImages beyond the schema; the problems found. */
 function kyvernoValidate(policy: IClusterPolicy): string[] {
   const problems: string[] = [];
-  for (const rule of policy.spec.rules ?? [])
+  for (const rule of policy.spec.rules ?? []) {
+    // A rule does one thing (Kyverno's policy validation: "multiple types of rules are not allowed").
+    const types = [rule.validate, rule.mutate, rule.generate, rule.verifyImages].filter((type) => type !== undefined);
+    if (types.length !== 1)
+      problems.push(`${rule.name}: a rule needs exactly one of validate, mutate, generate, verifyImages`);
     for (const verify of rule.verifyImages ?? []) {
       if ((verify.imageReferences ?? []).length === 0) problems.push(`${rule.name}: An image reference is required`);
       for (const set of verify.attestors ?? []) {
@@ -57,6 +63,7 @@ function kyvernoValidate(policy: IClusterPolicy): string[] {
         }
       }
     }
+  }
   return problems;
 }
 
