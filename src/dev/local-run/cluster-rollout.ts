@@ -113,7 +113,15 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
         async () =>
           replicas.every((replica) => /"msg":"(?:pull request created|nothing to pin)"/.test(replica.output())) ||
           undefined,
-        () => 'runs on every replica',
+        // What each replica did, for whoever reads a timeout: runs taken, and its last line.
+        () =>
+          `runs on every replica (${replicas
+            .map((replica, index) => {
+              const output = replica.output();
+              const runs = output.match(/"msg":"(?:pull request created|nothing to pin)"/g)?.length ?? 0;
+              return `replica ${index + 1}: ${runs} runs, last: ${output.trimEnd().split('\n').at(-1)?.slice(0, 300) ?? 'nothing'}`;
+            })
+            .join('; ')})`,
         60_000,
         200,
       );
