@@ -115,10 +115,21 @@ function readBounded(path: string): string | undefined {
   if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    // Room for what stat said plus one byte, to see a file that grew since; grown (doubling, never
+    // past the bound) only if it did. A buffer the size of the bound for every file zero-filled
+    // 5 MiB a file: 5 GB for the corpus's 1,016 files, most of `pin`'s time (2026-12-07).
+    let buffer = Buffer.allocUnsafe(Math.min(stats.size + 1, MAX_FILE_BYTES + 1));
     let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read)
-      read = readSync(fd, buffer, length, buffer.length - length, null);
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      length += read;
+      if (read === 0 || length > MAX_FILE_BYTES) break;
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+    }
     return length > MAX_FILE_BYTES ? undefined : buffer.toString('utf8', 0, length);
   } finally {
     closeSync(fd);
