@@ -18,12 +18,30 @@ export interface DashboardStore {
   forget(installationId: number): Promise<void>;
 }
 
-export function createMemoryDashboardStore(): DashboardStore {
+/**
+ * Installations whose boards one process keeps: the most recently used. An App installed on more
+ * organisations forgets the quietest board, whose dashboard is then rebuilt from its next runs (a
+ * fleet's boards live in Redis).
+ */
+export const DASHBOARDS_KEPT = 1_000;
+
+export function createMemoryDashboardStore(kept = DASHBOARDS_KEPT): DashboardStore {
   const boards = new Map<number, { statuses: Map<string, RepositoryStatus>; repositories: Set<string> }>();
   const intervals = new Map<number, number>();
   const board = (installationId: number) => {
-    if (!boards.has(installationId)) boards.set(installationId, { statuses: new Map(), repositories: new Set() });
-    return boards.get(installationId)!;
+    let found = boards.get(installationId);
+    // Map order is recency: a board used moves to the end; the first is the least recently used.
+    if (found) boards.delete(installationId);
+    else {
+      found = { statuses: new Map(), repositories: new Set() };
+      if (boards.size >= kept) {
+        const oldest = boards.keys().next().value!;
+        boards.delete(oldest);
+        intervals.delete(oldest);
+      }
+    }
+    boards.set(installationId, found);
+    return found;
   };
   return {
     async know(installationId, repositories) {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { decideIssue, issueKindOf } from '../attention/attention-issue.js';
 import { dashboardLines } from '../dashboard/org-status.js';
 import type { RepositoryStatus, RolloutState } from '../dashboard/org-status.js';
-import { createMemoryDashboardStore } from '../dashboard/dashboard-store.js';
+import { DASHBOARDS_KEPT, createMemoryDashboardStore } from '../dashboard/dashboard-store.js';
 import type { DashboardStore } from '../dashboard/dashboard-store.js';
 import { canRead, pinwardenIssues } from '../github/dashboard-issue.js';
 import type { GitHubClient } from '../github/github-client.js';
@@ -70,6 +70,7 @@ export class OrgDashboards {
   readonly #pending = new Set<Promise<unknown>>();
 
   readonly #writesPerRun: number;
+  readonly #kept: number;
 
   constructor(options: {
     intervalMs?: number;
@@ -78,7 +79,10 @@ export class OrgDashboards {
     repository?: string | undefined;
     log: Pick<Logger, 'info' | 'warn'>;
     store?: DashboardStore;
+    /** Installations whose boards this process keeps (DASHBOARDS_KEPT). */
+    kept?: number;
   }) {
+    this.#kept = options.kept ?? DASHBOARDS_KEPT;
     this.#store = options.store ?? createMemoryDashboardStore();
     this.#intervalMs = options.intervalMs ?? DASHBOARD_INTERVAL_MS;
     this.#writesPerRun = options.writesPerRun ?? PULL_REQUEST_WRITES;
@@ -124,6 +128,11 @@ export class OrgDashboards {
     board.timer.unref();
   }
 
+  /** How many installations' boards this process holds (bounded by `kept`). */
+  boardsHeld(): number {
+    return this.#boards.size;
+  }
+
   /** The installation is gone: its board is dropped, nothing more is written. */
   forget(installationId: number): void {
     const board = this.#boards.get(installationId);
@@ -163,7 +172,9 @@ export class OrgDashboards {
     queued: () => Promise<number>,
   ): InstallationBoard {
     let board = this.#boards.get(installationId);
-    if (!board) {
+    if (board) this.#boards.delete(installationId);
+    else {
+      this.#evictIdle();
       board = {
         installationId,
         owner,
@@ -174,9 +185,20 @@ export class OrgDashboards {
         target: undefined,
         writing: undefined,
       };
-      this.#boards.set(installationId, board);
     }
+    // Map order is recency: the board used now goes last.
+    this.#boards.set(installationId, board);
     return board;
+  }
+
+  /** At the bound, the least recently used board with no write waiting or running is let go. */
+  #evictIdle(): void {
+    if (this.#boards.size < this.#kept) return;
+    for (const [installationId, board] of this.#boards)
+      if (!board.timer && !board.writing) {
+        this.#boards.delete(installationId);
+        return;
+      }
   }
 
   /**
@@ -197,6 +219,10 @@ export class OrgDashboards {
         this.#log.warn({ err: error, owner: board.owner }, 'the organisation dashboard could not be written'),
       );
     board.writing = writing;
+    // Settled, it is no write in flight any more (an idle board may be let go at the bound).
+    void writing.finally(() => {
+      if (board.writing === writing) board.writing = undefined;
+    });
     return writing;
   }
 

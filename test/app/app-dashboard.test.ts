@@ -5,6 +5,7 @@ import { findRepository, seedRepository } from '../../src/dev/fake-github/fake-s
 import type { FakeRepository } from '../../src/dev/fake-github/fake-state.js';
 import { installationCreated } from '../../src/dev/local-run/webhook-payloads.js';
 import { OrgDashboards } from '../../src/jobs/org-dashboard.js';
+import { createMemoryDashboardStore } from '../../src/dashboard/dashboard-store.js';
 import type { GitHubClient } from '../../src/github/github-client.js';
 import { useAppBench } from '../support/app-harness.js';
 import { linkUrls, renderedText } from '../support/rendered.js';
@@ -126,5 +127,46 @@ describe('OrgDashboards pacing', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('dashboard boards across installations', () => {
+  const status = (repository: string) => ({
+    repository,
+    state: 'nothing-to-pin' as const,
+    serious: [],
+    dependabot: 'not-needed' as const,
+  });
+
+  it('the in-process store keeps the most recently used boards and lets the quietest go', async () => {
+    const store = createMemoryDashboardStore(2);
+    await store.record(1, status('one/a'));
+    await store.record(2, status('two/a'));
+    await store.read(1); // 1 is used again: 2 is now the quietest
+    await store.record(3, status('three/a'));
+    expect((await store.read(1)).statuses.map((one) => one.repository)).toEqual(['one/a']);
+    expect((await store.read(3)).statuses.map((one) => one.repository)).toEqual(['three/a']);
+    // 2 was let go: it starts again from nothing.
+    expect(await store.read(2)).toEqual({ statuses: [], repositories: 0 });
+  });
+
+  it('OrgDashboards keeps a bounded number of idle boards, never one with a write waiting', async () => {
+    const github = {
+      rest: { repos: { get: async () => ({ data: {} }) }, issues: {} },
+      graphql: async () => ({ repository: null }),
+    } as unknown as GitHubClient;
+    const store = createMemoryDashboardStore();
+    const forgotten: number[] = [];
+    const boards = new OrgDashboards({
+      intervalMs: 600_000,
+      log: { info: () => undefined, warn: () => undefined },
+      kept: 3,
+      store: { ...store, forget: async (id) => void forgotten.push(id) },
+    });
+    for (let id = 1; id <= 10; id += 1) boards.know(id, github, `org-${id}`, [`org-${id}/a`], async () => 0);
+    await boards.flush();
+    expect(boards.boardsHeld()).toBe(3);
+    // Letting a board go is not forgetting the installation: its facts stay in the store.
+    expect(forgotten).toEqual([]);
   });
 });
