@@ -63,6 +63,23 @@ export async function knownInstallations(redis: Redis): Promise<number[]> {
   return (await redis.smembers(INSTALLATIONS)).map(Number).filter(Number.isSafeInteger);
 }
 
+/**
+ * Runs and scans waiting, delayed or under way across the fleet, read from Redis itself (not a
+ * replica's /metrics, whose answer is kept a second): what a tool waits on to know a rollout ended.
+ */
+export async function fleetBacklog(connection: Redis): Promise<number> {
+  let total = 0;
+  for (const installationId of await knownInstallations(connection)) {
+    const queue = new Queue(queueNameOf(installationId), { connection, prefix: REDIS_PREFIX });
+    try {
+      total += Object.values(await queue.getJobCounts(...WORK_STATES)).reduce((sum, count) => sum + count, 0);
+    } finally {
+      await queue.close();
+    }
+  }
+  return total;
+}
+
 export function queueNameOf(installationId: number): string {
   return `runs-${installationId}`;
 }
