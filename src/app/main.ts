@@ -2,7 +2,7 @@
 // in the README (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, HOST, PORT,
 // WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, GHE_HOST + GHE_PROTOCOL, PINWARDEN_* — images: PINWARDEN_IMAGES=0,
 // PINWARDEN_REGISTRY_MIRRORS, PINWARDEN_REGISTRY_CREDENTIALS, PINWARDEN_ALLOWED_MIRROR_HOSTS,
-// PINWARDEN_SIGNATURES=0, PINWARDEN_SIGSTORE_TRUSTED_ROOT). Health: GET /ping.
+// PINWARDEN_SIGNATURES=0, PINWARDEN_SIGSTORE_TRUSTED_ROOT, PINWARDEN_SIGSTORE_TUF_CACHE). Health: GET /ping.
 // REDIS_URL puts the queue, the pacing and the caches in Redis for several replicas (README,
 // "Scale-out"); PINWARDEN_TIME_SCALE speeds every pacing wait up, for tests and demos only.
 // GET /metrics (Prometheus) and GET /ready (fails while Redis cannot be reached).
@@ -59,7 +59,12 @@ if (env.PINWARDEN_IMAGES !== '0') {
       credentials: credentialsFromEnv(env.PINWARDEN_REGISTRY_CREDENTIALS),
       allowedMirrorHosts: words('PINWARDEN_ALLOWED_MIRROR_HOSTS'),
       ...(env.PINWARDEN_SIGNATURES !== '0'
-        ? { signatures: bundleVerifierLoader({ file: env.PINWARDEN_SIGSTORE_TRUSTED_ROOT || undefined }) }
+        ? {
+            signatures: bundleVerifierLoader({
+              file: env.PINWARDEN_SIGSTORE_TRUSTED_ROOT || undefined,
+              tufCachePath: env.PINWARDEN_SIGSTORE_TUF_CACHE || undefined,
+            }),
+          }
         : {}),
     };
   } catch (error) {

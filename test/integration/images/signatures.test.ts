@@ -2,6 +2,9 @@
 // does, the fake registry attaches the bundles as OCI referrers (or under the referrers tag), the
 // resolver reads and verifies them, and the plan refuses an image `images.verify` names without the
 // signature it requires.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRegistry } from '../../../src/dev/fake-registry/fake-registry-server.js';
 import type { FakeRegistry, FakeSignature } from '../../../src/dev/fake-registry/fake-registry-server.js';
@@ -288,5 +291,33 @@ describe('a registry that lies or floods', () => {
       ),
     );
     expect(facts).toMatchObject({ status: 'not-checked', reason: expect.stringContaining('index is over') });
+  });
+});
+
+describe('the trusted root', () => {
+  it('is read from the file the operator names, once; a failure is said and tried again ten minutes later', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinwarden-root-'));
+    const file = join(dir, 'trusted_root.json');
+    let now = 0;
+    const load = bundleVerifierLoader({ file, now: () => now });
+    const missing = await load();
+    expect(missing).toEqual(expect.stringContaining(`the trusted root ${file} could not be read`));
+    writeFileSync(file, JSON.stringify(authority.trustedRoot));
+    now += 60_000;
+    // Within ten minutes the failure stands (no read of the file on every image).
+    expect(typeof (await load())).toBe('string');
+    now += 10 * 60_000;
+    const verify = await load();
+    expect(typeof verify).toBe('function');
+    const bundle = await authority.signImage('ghcr.io/acme/app', digestOf(1), RELEASE);
+    expect(typeof verify === 'function' && verify(bundle, digestOf(1))).toEqual({
+      ok: true,
+      identity: RELEASE,
+      issuer: ISSUER,
+    });
+    // Once read, it is kept: the file going away changes nothing.
+    rmSync(file);
+    now += 60 * 60_000;
+    expect(await load()).toBe(verify);
   });
 });
