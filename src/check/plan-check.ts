@@ -9,6 +9,7 @@ import type { ImageFile } from '../images/types.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import { rewriteImages } from '../images/rewrite-images.js';
 import { contextFor } from '../images/locate-image-file.js';
+import type { SignatureContext } from '../images/plan-images.js';
 import type { ImageKey, ImageResolution } from '../images/image-digests.js';
 import type { LocatedImage, LocateImagesResult } from '../images/types.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
@@ -93,6 +94,8 @@ export function planFix(input: {
   readonly images: readonly CheckedImageFile[];
   readonly resolutions: ReadonlyMap<RefKey, Resolution>;
   readonly imageResolutions: ReadonlyMap<ImageKey, ImageResolution>;
+  /** The signatures read beside the digests and `images.verify`: a digest its rules refuse is not written. */
+  readonly imageSignatures?: SignatureContext;
   readonly ignore?: IgnoreRef;
   readonly staysOnTag?: readonly string[];
   /** Pin-time trust's judgements: a held line is not suggested, nor pushed by "Pin them". */
@@ -128,6 +131,7 @@ export function planFix(input: {
       kind: file.kind,
       images: located.images,
       resolutions: input.imageResolutions,
+      ...(input.imageSignatures ? { signatures: input.imageSignatures } : {}),
       ignore: (image) => !isTouched(file.touched, image.site.line),
       contextOf: (text) => contextFor(file, text),
     });

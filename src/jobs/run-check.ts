@@ -30,6 +30,8 @@ import { locateImageFile } from '../images/locate-image-file.js';
 import type { ImageFile } from '../images/types.js';
 import type { IgnoreRef } from '../workflow/types.js';
 import type { ImageKey, ImageResolution } from '../images/image-digests.js';
+import { readImageSignatures } from '../images/pin-images.js';
+import type { SignatureFacts, SignatureKey } from '../images/signatures.js';
 import { isTouched } from '../check/changed-lines.js';
 import type { RefResolver } from '../resolve/types.js';
 import { collectRefRequests } from '../plan/plan-pins.js';
@@ -316,12 +318,18 @@ async function fixFor(
     imageResolver?.ok && touchedImages.length > 0
       ? await imageResolver.resolver.resolve(touchedImages.map((image) => image.image))
       : new Map();
+  // "Pin them" never writes a digest `images.verify` refuses (its signatures read only when rules ask).
+  const imageSignatures =
+    config.images.verify.length > 0 && imageResolver?.ok
+      ? await readImageSignatures([{ ok: true, images: touchedImages }], imageResolutions, imageResolver.resolver)
+      : new Map<SignatureKey, SignatureFacts>();
   return planFix({
     ...(onUnpinnable ? { onUnpinnable } : {}),
     workflows: changed.workflows,
     images: changed.images,
     resolutions,
     imageResolutions,
+    imageSignatures: { facts: imageSignatures, rules: config.images.verify },
     ignore,
     staysOnTag: config.must_stay_on_tag,
     ...(judgements ? { judgements } : {}),

@@ -424,6 +424,48 @@ describe('the pull-request check', () => {
     }
   });
 
+  it('never suggests (nor pushes) a digest images.verify refuses for want of a signature', async () => {
+    const digest = `sha256:${'3'.repeat(64)}`;
+    const registry = await startFakeRegistry({
+      images: parseImagesFile(
+        JSON.stringify({
+          images: { 'docker.io/library/node:20': { digest, mediaType: 'application/vnd.oci.image.index.v1+json' } },
+        }),
+      ),
+    });
+    try {
+      await bench.start(
+        (state) =>
+          void seedRepository(state, {
+            fullName: 'octo-org/web',
+            files: {
+              '.github/workflows/ci.yml': WORKFLOW,
+              '.github/pinwarden.yml':
+                'images:\n  verify:\n    - {image: "docker.io/library/*", identity: ".*", issuer: "https://token.actions.githubusercontent.com"}\n',
+            },
+          }),
+        {
+          images: { mirrors: [`*=${registry.url}/{registry}`], signatures: async () => 'no trusted root in this test' },
+        },
+      );
+      await openPull(
+        {
+          'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n',
+        },
+        { fork: 'someone/web' },
+      );
+      const run = lastRun();
+      expect(run.annotations.map((annotation) => [annotation.path, annotation.start_line])).toEqual([
+        ['deploy/pod.yaml', 6],
+      ]);
+      // The image is flagged, but its unsigned digest is offered nowhere.
+      expect(run.output.text ?? '').not.toContain(digest);
+      expect(JSON.stringify(run.annotations)).not.toContain(digest);
+    } finally {
+      await registry.close();
+    }
+  });
+
   it('annotates an unpinned image the pull request adds, and a fork sees its digest', async () => {
     const registry = await startWithNode20(`sha256:${'1'.repeat(64)}`);
     try {

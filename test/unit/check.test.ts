@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { touchedLines } from '../../src/check/changed-lines.js';
 import { conclusionOf, planFix, weighForCheck } from '../../src/check/plan-check.js';
+import { imageKey } from '../../src/images/image-digests.js';
+import { locateImageFile } from '../../src/images/locate-image-file.js';
 import type { Finding } from '../../src/audit/types.js';
 import { refKey } from '../../src/resolve/types.js';
 import type { Resolution } from '../../src/resolve/types.js';
@@ -109,5 +111,29 @@ describe('renderCheck', () => {
     }).text!;
     expect(nodeTypes(text).has('html')).toBe(false);
     expect(renderedText(text)).toContain(`${line}\n`);
+  });
+});
+
+describe('planFix and images.verify', () => {
+  it('does not write a touched image’s digest when the signature its rules require is not there', () => {
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: ghcr.io/acme/app:1.0}\n  - {name: b, image: nginx:1.27}\n';
+    const file = { path: 'pod.yaml', kind: 'kubernetes' as const, text };
+    const digest = `sha256:${'1'.repeat(64)}`;
+    const resolved = { status: 'resolved' as const, digest, mediaType: undefined, method: 'HEAD' as const };
+    const imageResolutions = new Map([
+      [imageKey({ registry: 'ghcr.io', repository: 'acme/app', tag: '1.0' }), resolved],
+      [imageKey({ registry: 'docker.io', repository: 'library/nginx', tag: '1.27' }), resolved],
+    ]);
+    const rules = [{ image: 'ghcr.io/acme/*', identity: '.*', issuer: 'https://token.actions.githubusercontent.com' }];
+    const [fix] = planFix({
+      workflows: [],
+      images: [{ ...file, located: locateImageFile(file), touched: new Set([6, 7]) }],
+      resolutions: new Map(),
+      imageResolutions,
+      imageSignatures: { facts: new Map(), rules },
+    });
+    expect(fix!.text).toContain('image: ghcr.io/acme/app:1.0}');
+    expect(fix!.text).toContain(`image: nginx:1.27@${digest}}`);
   });
 });
