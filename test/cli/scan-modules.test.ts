@@ -39,3 +39,18 @@ describe('what scan loads', () => {
     ).toBe(true);
   });
 });
+
+describe('what pin loads', () => {
+  it('does not load the App’s network guard (undici) nor its signature verification', () => {
+    const loaded = packagesLoaded([
+      'pin',
+      '--dry-run',
+      '--refs',
+      join(fixturesDir, 'demo', 'refs'),
+      join(fixturesDir, 'demo', 'sample-repo'),
+    ]);
+    expect(loaded.has('yaml')).toBe(true);
+    for (const appOnly of ['undici', '@sigstore/verify', '@sigstore/tuf', 'probot', 'ioredis', 'bullmq'])
+      expect(loaded.has(appOnly), appOnly).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ import type { LookupAddress, LookupOneOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { RefusedAddressError } from './refused-address.js';
 
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
@@ -64,7 +65,6 @@ function hexMapped(address: string): string | undefined {
   return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
-export class RefusedAddressError extends Error {}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_HOPS = 5;

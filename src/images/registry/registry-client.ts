@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { parseChallenge } from './challenge.js';
 import type { ImageResolution } from '../image-digests.js';
 import { NOT_ASKED } from '../image-digests.js';
-import { RefusedAddressError } from './guarded-fetch.js';
+import { RefusedAddressError } from './refused-address.js';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',

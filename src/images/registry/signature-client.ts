@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { RegistryEndpoint, RegistryRequestOptions, TokenShelf } from './registry-client.js';
 import { RegistrySession, describeFailure, readBounded } from './registry-client.js';
-import { RefusedAddressError } from './guarded-fetch.js';
+import { RefusedAddressError } from './refused-address.js';
 import { NOT_ASKED } from '../image-digests.js';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
