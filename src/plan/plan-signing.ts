@@ -58,10 +58,32 @@ export async function planSigning(
   const installer = unsigned.length > 0 ? await pinInstaller(resolver, trust) : { problem: 'not needed' };
   const uses = 'uses' in installer ? installer.uses : `${COSIGN_INSTALLER} # pin it by commit`;
   const texts = new Map<string, string>();
-  const proposals = unsigned.map(({ file, push }): SigningProposal => {
-    const stepId = pushStepId(file.text, push);
+  // Written from the last push of a file to the first: each edit adds steps after its push, so the
+  // pushes before it keep their places.
+  const byPlace = [...unsigned].sort((a, b) =>
+    a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : b.push.stepIndex - a.push.stepIndex,
+  );
+  // Ids are given in the file's order (a job's first push without one gets `image`, the next `image-2`).
+  const ids = new Map<ImagePush, string>();
+  const given = new Map<string, Set<string>>();
+  for (const { file, push } of unsigned) {
+    const job = `${file.path}\n${push.job}`;
+    const taken = given.get(job) ?? new Set<string>();
+    const id = pushStepId(file.text, push, taken);
+    if (!push.stepId) given.set(job, taken.add(id));
+    ids.set(push, id);
+  }
+  const outcomes = new Map<ImagePush, SigningProposal>();
+  for (const { file, push } of byPlace) {
+    const stepId = ids.get(push)!;
     const steps = signingStepLines(push, uses, stepId);
     const base = { path: file.path, push, steps, ...(push.stepId ? {} : { newStepId: stepId }) };
+    outcomes.set(push, decide(base));
+  }
+  const proposals = unsigned.map(({ push }) => outcomes.get(push)!);
+
+  function decide(base: Omit<SigningProposal, 'outcome' | 'reason'>): SigningProposal {
+    const { push, path } = base;
     if (push.kind !== 'build-push-action' || push.images.length === 0)
       return {
         ...base,
@@ -72,16 +94,18 @@ export async function planSigning(
       return { ...base, outcome: 'cannot', reason: `the cosign installer could not be pinned: ${installer.problem}` };
     if (!write)
       return { ...base, outcome: 'proposed', reason: 'set `images.propose_signing: true` to have pinwarden add them' };
-    const current = texts.get(file.path) ?? file.text;
-    // Pushes are read again on the text as it now is (an earlier edit moved the steps below it).
+    const current = texts.get(path) ?? workflows.find((file) => file.path === path)!.text;
+    // Read again on the text as it now is; a job this plan made sign is still signing only the others.
     const again = readImagePushes(current).pushes.find(
       (other) => other.job === push.job && other.stepIndex === push.stepIndex,
     );
-    const edit = again ? addSigningSteps(current, again, uses) : { ok: false as const, reason: 'the step moved' };
+    const edit = again
+      ? addSigningSteps(current, { ...again, signed: push.signed }, uses, base.newStepId)
+      : { ok: false as const, reason: 'the step moved' };
     if (!edit.ok) return { ...base, outcome: 'cannot', reason: edit.reason };
-    texts.set(file.path, edit.text);
+    texts.set(path, edit.text);
     return { ...base, outcome: 'written' };
-  });
+  }
   const signing = new Map<string, { path: string; images: readonly string[] }>();
   for (const signer of [
     ...signers,

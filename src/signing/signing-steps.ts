@@ -38,8 +38,11 @@ export function signingStepLines(
   ];
 }
 
-/** The job's text with the signing steps after `push`'s step, or why that cannot be written. */
-export function addSigningSteps(text: string, push: ImagePush, installerUses: string): SigningEdit {
+/**
+ * The job's text with the signing steps after `push`'s step, or why that cannot be written.
+ * `newStepId`: the id to give a push step without one (its job's first free `image`, `image-2`, … by default).
+ */
+export function addSigningSteps(text: string, push: ImagePush, installerUses: string, newStepId?: string): SigningEdit {
   if (push.kind !== 'build-push-action')
     return { ok: false, reason: `the digest \`${push.kind}\` pushes is not a step output` };
   if (push.signed) return { ok: false, reason: 'the job already signs' };
@@ -56,7 +59,9 @@ export function addSigningSteps(text: string, push: ImagePush, installerUses: st
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = stepIndent(text, step.range[0]);
   if (!indent) return { ok: false, reason: 'its steps are laid out in a way pinwarden does not edit' };
-  const stepId = push.stepId ?? freshId(takenIds(doc, steps.items));
+  const taken = takenIds(doc, steps.items);
+  const stepId = push.stepId ?? newStepId ?? freshId(taken);
+  if (!push.stepId && taken.has(stepId)) return { ok: false, reason: `the step id \`${stepId}\` is taken` };
   if (!STEP_ID.test(stepId))
     return { ok: false, reason: `its step id \`${stepId}\` cannot be read back in an expression` };
   const permissions = permissionEdit(doc, text, job, newline);
@@ -89,13 +94,16 @@ function lineEndAfter(text: string, valueEnd: number): { at: number; needsNewlin
   return newline === -1 ? { at: text.length, needsNewline: true } : { at: newline + 1, needsNewline: false };
 }
 
-/** The id the push step has, or the one the edit gives it (the first `image`, `image-2`, … its job does not use). */
-export function pushStepId(text: string, push: ImagePush): string {
+/**
+ * The id the push step has, or the one the edit gives it: the first `image`, `image-2`, … its job
+ * does not use, nor `alsoTaken` (ids this plan gives other steps of the job).
+ */
+export function pushStepId(text: string, push: ImagePush, alsoTaken: ReadonlySet<string> = new Set()): string {
   if (push.stepId) return push.stepId;
   const doc = parseDocument(text, { uniqueKeys: false });
   const job = resolveNode(doc, lookup(doc, lookup(doc, doc.contents, 'jobs'), push.job));
   const steps = isMap(job) ? resolveNode(doc, lookup(doc, job, 'steps')) : null;
-  return freshId(isSeq(steps) ? takenIds(doc, steps.items) : new Set());
+  return freshId(new Set([...(isSeq(steps) ? takenIds(doc, steps.items) : []), ...alsoTaken]));
 }
 
 function takenIds(doc: Document, items: readonly unknown[]): Set<string> {
