@@ -3,7 +3,7 @@
 // verified; here those facts meet `images.verify`: an image a rule names must carry a verified
 // signature whose certificate identity matches the rule's regular expression (RE2 syntax, as cosign
 // and Kyverno read it, matched whole) and whose issuer is the rule's. Plain data in and out.
-import { matchGlob } from '../config/glob.js';
+import { GLOB_STEP_BUDGET, matchGlob } from '../config/glob.js';
 import { identityMatches } from '../config/identity-pattern.js';
 import { canonicalName } from './image-reference.js';
 import type { ImageRef } from './image-reference.js';
@@ -51,10 +51,22 @@ export type SignatureVerdict =
   | { readonly ok: true; readonly signer: Signer }
   | { readonly ok: false; readonly rule: VerifyRule; readonly reason: string };
 
-/** The rules that name `image`. */
-export function rulesFor(image: Pick<ImageRef, 'registry' | 'repository'>, rules: readonly VerifyRule[]): VerifyRule[] {
+/**
+ * One budget of glob steps for one config's rules (the array, as loaded for a run), as `ignore.paths`
+ * has: a repository's globs cannot stall the App however many images they are matched against.
+ */
+const budgets = new WeakMap<readonly VerifyRule[], { steps: number }>();
+
+/** The rules that name `image`; 'spent' once the rules' glob budget is (every image is then refused). */
+export function rulesFor(
+  image: Pick<ImageRef, 'registry' | 'repository'>,
+  rules: readonly VerifyRule[],
+): VerifyRule[] | 'spent' {
+  let budget = budgets.get(rules);
+  if (!budget) budgets.set(rules, (budget = { steps: GLOB_STEP_BUDGET }));
   const name = canonicalName(image);
-  return rules.filter((rule) => matchGlob(rule.image, name));
+  const named = rules.filter((rule) => matchGlob(rule.image, name, budget));
+  return budget.steps <= 0 ? 'spent' : named;
 }
 
 /**
@@ -67,6 +79,13 @@ export function signatureVerdict(
   rules: readonly VerifyRule[],
 ): SignatureVerdict | undefined {
   const named = rulesFor(image, rules);
+  // Fail closed: an image the rules might name is not written unverified.
+  if (named === 'spent')
+    return {
+      ok: false,
+      rule: rules[0]!,
+      reason: "`images.verify`'s image globs spent their matching budget on this run; simplify them",
+    };
   if (named.length === 0) return undefined;
   let accepted: Signer | undefined;
   for (const rule of named) {

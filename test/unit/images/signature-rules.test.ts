@@ -83,3 +83,21 @@ describe('images.verify in the config', () => {
     // A backtracking engine would not finish this in the test's timeout; RE2's matching is linear.
   });
 });
+
+describe('images.verify globs', () => {
+  it('share one budget per config: hostile globs refuse images instead of stalling the App', () => {
+    const hostile = Array.from({ length: 50 }, (_, n) => ({
+      image: `ghcr.io/acme/${'*a'.repeat(140)}b${n}`,
+      identity: '.*',
+      issuer: ISSUER,
+    }));
+    const image = { registry: 'ghcr.io', repository: `acme/${'a'.repeat(250)}` };
+    const verdicts = Array.from({ length: 200 }, () => signatureVerdict(image, signed('x'), hostile));
+    // Early images are judged (no rule names them); once the budget is spent, images are refused.
+    expect(verdicts[0]).toBeUndefined();
+    expect(verdicts.at(-1)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('spent their matching budget'),
+    });
+  });
+});
