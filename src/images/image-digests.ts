@@ -29,6 +29,8 @@ export function imageKey(image: Pick<ImageRef, 'registry' | 'repository' | 'tag'
 
 export interface ImageDigestResolver {
   resolve(images: readonly ImageRef[]): Promise<Map<ImageKey, ImageResolution>>;
+  /** The host a registry's images are pulled through, when a mirror stands in for it (the cluster's allowlist names it). */
+  mirrorHost?(registry: string): string | undefined;
   /** The signatures beside these digests, checked; absent: this resolver does not read signatures. */
   signatures?(targets: readonly SignatureTarget[]): Promise<Map<SignatureKey, SignatureFacts>>;
   stats(): {

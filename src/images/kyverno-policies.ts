@@ -3,7 +3,7 @@
 // - no image without a tag or on `latest`, and every image by digest: kyverno/policies'
 //   `best-practices/disallow-latest-tag` and `other/require-image-checksum` (kyverno/policies @
 //   b9c4317c, 2026-03-06; DEFENSE-FACTS §6.4), containers, init and ephemeral containers alike;
-// - images only from the registries the manifests use (or the mirror the repository pulls through),
+// - images only from the registries the manifests use (or the mirror a registry is pulled through),
 //   in the form of `best-practices/restrict-image-registries` (a `|` pattern on each container list);
 // - tags resolved to digests at admission: `verifyImages` with `mutateDigest: true`,
 //   `required: false` and no attestor (Kyverno ≥ 1.7; its API's Validate asks only for an image
@@ -18,13 +18,14 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { IClusterPolicy } from '@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy';
 import type { IComGithubKyvernoKyvernoApiKyvernoV1Rule as Rule } from '@kubernetes-models/kyverno/kyverno.io/v1/Rule';
 import type { ImageFileKind } from './types.js';
+import { parseImageRef } from './image-reference.js';
 
 /** What the policies are built from: plain data the plan read. */
 export interface KyvernoReading {
   /** The images the repository's manifests, charts and kustomizations name, as written. */
   readonly written: readonly string[];
-  /** Hosts of the registry mirrors the repository pulls through: the allowlist names these instead. */
-  readonly mirrorHosts: readonly string[];
+  /** The host each mirrored registry is pulled through (`docker.io` → `harbor.corp.example`): the allowlist names it instead. */
+  readonly mirrors: ReadonlyMap<string, string>;
   /** Who signs which images: Kyverno image references, and the signer's identity and issuer (RE2, matched whole). */
   readonly signers: readonly {
     readonly images: readonly string[];
@@ -67,11 +68,19 @@ const eachContainer = (name: string, message: string, image: string): Rule => ({
   },
 });
 
-/** `ghcr.io/* | nginx:* | nginx@*`: each registry a manifest names, and Docker Hub's short names as written. */
-export function allowedImagePatterns(reading: Pick<KyvernoReading, 'written' | 'mirrorHosts'>): string[] {
-  if (reading.mirrorHosts.length > 0) return [...new Set(reading.mirrorHosts.map((host) => `${host}/*`))].sort();
+/**
+ * `ghcr.io/* | nginx:* | nginx@*`: each registry a manifest names — or the mirror it is pulled
+ * through — and Docker Hub's short names as written.
+ */
+export function allowedImagePatterns(reading: Pick<KyvernoReading, 'written' | 'mirrors'>): string[] {
   const patterns = new Set<string>();
   for (const written of reading.written) {
+    const parsed = parseImageRef(written);
+    const mirror = parsed.ok ? reading.mirrors.get(parsed.image.registry) : undefined;
+    if (mirror) {
+      patterns.add(`${mirror}/*`);
+      continue;
+    }
     const name = written.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
     const first = name.split('/')[0]!;
     // A first part with a dot or a port, or `localhost`, is a registry host (Docker's rule).
@@ -80,19 +89,6 @@ export function allowedImagePatterns(reading: Pick<KyvernoReading, 'written' | '
     else patterns.add(`${name}:*`).add(`${name}@*`).add(name);
   }
   return [...patterns].sort();
-}
-
-/** The hosts of `REGISTRY=URL` mirror specs (`{registry}` in a host makes it no single host: left out). */
-export function mirrorHostsOf(specs: readonly string[]): string[] {
-  return specs.flatMap((spec) => {
-    const url = spec.slice(spec.indexOf('=') + 1);
-    try {
-      const host = new URL(url).host;
-      return host && !url.split('/')[2]?.includes('{') ? [host] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /** The policies file for `reading`, one YAML document a policy. */
@@ -136,7 +132,7 @@ export function kyvernoPolicies(reading: KyvernoReading): string {
       policy(
         'pinwarden-restrict-image-registries',
         'Restrict Image Registries',
-        `Images come only from where this repository's manifests pull them${reading.mirrorHosts.length > 0 ? ' (its registry mirror)' : ''}: a new registry is a decision, not a typo.`,
+        `Images come only from where this repository's manifests pull them${reading.mirrors.size > 0 ? ' (a mirrored registry: its mirror)' : ''}: a new registry is a decision, not a typo.`,
         [
           {
             name: 'validate-registries',

@@ -9,7 +9,8 @@ import type { GlobMatcher } from '../config/glob.js';
 import { planDependabot } from '../dependabot/plan-dependabot.js';
 import { actionsNeed } from '../dependabot/action-directories.js';
 import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
-import { GITHUB_ACTIONS_ISSUER, deploysToKubernetes, mirrorHostsOf, planKyverno } from '../images/kyverno-policies.js';
+import { GITHUB_ACTIONS_ISSUER, deploysToKubernetes, planKyverno } from '../images/kyverno-policies.js';
+import { parseImageRef } from '../images/image-reference.js';
 import type { KyvernoPlan } from '../images/kyverno-policies.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { PinnedImageFile } from '../images/pin-images.js';
@@ -203,7 +204,10 @@ export async function planRepository(
         trust ? { trust, policy: trustPolicyOf(config) } : undefined,
       )
     : undefined;
-  const images = pinnedImages && { ...pinnedImages, kyverno: kyvernoFor(snapshot, pinnedImages, signing, config) };
+  const images = pinnedImages && {
+    ...pinnedImages,
+    kyverno: kyvernoFor(snapshot, pinnedImages, signing, config, imageResolver?.mirrorHost?.bind(imageResolver)),
+  };
   const preCommit =
     snapshot.preCommit && !ignore.matches(snapshot.preCommit.path)
       ? await freezePreCommit(snapshot.preCommit.text, resolver)
@@ -297,6 +301,7 @@ function kyvernoFor(
   images: RepositoryImages,
   signing: SigningPlan | undefined,
   config: PinwardenConfig,
+  mirrorHost: ((registry: string) => string | undefined) | undefined,
 ): KyvernoPlan | undefined {
   const deployed = images.files.filter((file) => deploysToKubernetes(file.kind));
   const written = deployed.flatMap((file) =>
@@ -319,10 +324,24 @@ function kyvernoFor(
   ];
   return planKyverno(
     deployed.map((file) => file.kind),
-    { written, mirrorHosts: mirrorHostsOf(config.images.mirrors), signers },
+    { written, mirrors: mirrorsOf(written, mirrorHost), signers },
     { add: config.images.kyverno, path: config.images.kyverno_path },
     snapshot.kyvernoText,
   );
+}
+
+/** The mirror host of each registry the written images come from, where one stands in for it. */
+function mirrorsOf(
+  written: readonly string[],
+  mirrorHost: ((registry: string) => string | undefined) | undefined,
+): Map<string, string> {
+  const mirrors = new Map<string, string>();
+  for (const text of written) {
+    const parsed = parseImageRef(text);
+    const host = parsed.ok ? mirrorHost?.(parsed.image.registry) : undefined;
+    if (parsed.ok && host) mirrors.set(parsed.image.registry, host);
+  }
+  return mirrors;
 }
 
 function escapeRegExp(text: string): string {

@@ -109,6 +109,7 @@ export function withSharedDigests(inner: ImageDigestResolver, cache: SharedCache
     stats: () => inner.stats(),
     // Signatures are read per replica (their verification is this process's): not shared.
     ...(inner.signatures ? { signatures: inner.signatures.bind(inner) } : {}),
+    ...(inner.mirrorHost ? { mirrorHost: inner.mirrorHost.bind(inner) } : {}),
     async resolve(images) {
       const byKey = new Map(images.map((image) => [imageKey(image), image]));
       return throughSharedCache<ImageResolution>(

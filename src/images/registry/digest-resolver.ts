@@ -122,8 +122,11 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
       }
     : undefined;
 
+  const mirrors = options.mirrors ?? new Map();
   return {
     ...(signatures ? { signatures } : {}),
+    mirrorHost: (registry) =>
+      mirrors.has(registry) || mirrors.has('*') ? new URL(endpointFor(registry, 'x', mirrors).origin).host : undefined,
     async resolve(images) {
       const answers = new Map<ImageKey, ImageResolution>();
       const unique = new Map(images.map((image) => [imageKey(image), image]));

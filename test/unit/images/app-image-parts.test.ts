@@ -124,7 +124,7 @@ describe('Dependabot entries for images', () => {
 describe('planKyverno', () => {
   it('proposes for manifests, charts and kustomizations only; adds when asked; never overwrites another file', () => {
     const settings = { add: false, path: 'kyverno/p.yaml' };
-    const reading = { written: ['nginx:1.27', 'ghcr.io/acme/app:1.0'], mirrorHosts: [], signers: [] };
+    const reading = { written: ['nginx:1.27', 'ghcr.io/acme/app:1.0'], mirrors: new Map(), signers: [] };
     const text = kyvernoPolicies(reading);
     expect(planKyverno(['dockerfile', 'workflow', 'compose'], reading, settings, undefined)).toBeUndefined();
     for (const kind of ['kubernetes', 'helm-values', 'kustomization'] as const)

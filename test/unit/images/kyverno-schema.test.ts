@@ -21,7 +21,7 @@ const READING = {
     'ghcr.io/octo-org/app:2.0',
     'registry.k8s.io/pause:3.9',
   ],
-  mirrorHosts: [],
+  mirrors: new Map<string, string>(),
   signers: [
     {
       images: ['ghcr.io/octo-org/app:*', 'ghcr.io/octo-org/app@*'],
@@ -119,9 +119,10 @@ describe('the Kyverno policies', () => {
     for (const image of READING.written) expect(kyvernoPatternMatches(pattern, image), image).toBe(true);
     for (const image of ['quay.io/evil/app:1', 'nginx.evil.io/x:1', 'nginxx:1', 'docker.io/evil/app:1'])
       expect(kyvernoPatternMatches(pattern, image), image).toBe(false);
-    expect(allowedImagePatterns({ written: READING.written, mirrorHosts: ['harbor.corp.example'] })).toEqual([
-      'harbor.corp.example/*',
-    ]);
+    // Docker Hub pulled through the operator's mirror: its images are allowed only from there.
+    expect(
+      allowedImagePatterns({ written: READING.written, mirrors: new Map([['docker.io', 'harbor.corp.example']]) }),
+    ).toEqual(['ghcr.io/*', 'harbor.corp.example/*', 'registry.k8s.io/*']);
   });
 
   it('resolve tags to digests at admission without requiring a signature', () => {
