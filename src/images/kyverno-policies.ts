@@ -19,6 +19,7 @@ import type { IClusterPolicy } from '@kubernetes-models/kyverno/kyverno.io/v1/Cl
 import type { IComGithubKyvernoKyvernoApiKyvernoV1Rule as Rule } from '@kubernetes-models/kyverno/kyverno.io/v1/Rule';
 import type { ImageFileKind } from './types.js';
 import { parseImageRef } from './image-reference.js';
+import { escapeRegExp } from '../common/escape-regexp.js';
 
 /** What the policies are built from: plain data the plan read. */
 export interface KyvernoReading {
@@ -262,8 +263,4 @@ function sameDocuments(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

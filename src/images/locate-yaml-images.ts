@@ -23,6 +23,7 @@ import type { FoundValue, ScalarSite, YamlText } from '../yaml/scalar-site.js';
 import { classifyImage } from './classify-image.js';
 import { locateDockerfileImages } from './locate-dockerfile-images.js';
 import type { ImageEdit, ImageFileKind, ImageSite, ImageSiteKind, LocateImagesResult, LocatedImage } from './types.js';
+import { escapeRegExp } from '../common/escape-regexp.js';
 
 export interface YamlImageContext {
   /** The file's `uses:` references, already located: `docker://` steps are images too. */
@@ -595,8 +596,4 @@ function helmTemplatesReadDigest(templates: readonly string[], path: string): bo
   const handsOn = templates.some((template) => new RegExp(`${escapeRegExp(values)}(?![\\w.])`).test(template));
   const helperReads = templates.some((template) => /\.digest\b/.test(template));
   return direct || (handsOn && helperReads);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

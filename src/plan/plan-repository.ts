@@ -32,6 +32,7 @@ import type { FileToPin, PinnedFile } from './pin-files.js';
 import type { LocatedWorkflowFile } from '../images/types.js';
 import { planSigning } from './plan-signing.js';
 import type { SigningPlan } from './plan-signing.js';
+import { escapeRegExp } from '../common/escape-regexp.js';
 
 export interface SnapshotFile {
   readonly path: string;
@@ -342,10 +343,6 @@ function mirrorsOf(
     if (parsed.ok && host) mirrors.set(parsed.image.registry, host);
   }
   return mirrors;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A file whose images hold a digest once the plan is applied (pinned now or before). */
