@@ -45,7 +45,7 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
   };
 
   const tokens = new LRUCache<string, string>({ max: 1_000, ttl: 4 * 60_000 });
-  /** Where an image is asked, with the credentials that may go there, through that host's queue. */
+  /** Where an image is asked, how (the credentials that may go there, the counting), through that host's queue. */
   const askingFor = (image: ImageRef) => {
     const endpoint = endpointFor(image.registry, image.repository, options.mirrors ?? new Map());
     const { host, hostname } = new URL(endpoint.origin);
@@ -61,21 +61,15 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
     if (!queue) queues.set(endpoint.origin, (queue = new PQueue({ concurrency: options.concurrencyPerRegistry ?? 4 })));
     // A Bearer token is a repository's on an endpoint, and kept for a few minutes (Docker Hub's last five).
     const shelf = { key: `${endpoint.origin}/${endpoint.name}`, tokens };
-    return { endpoint, credentials, mayCarryCredentials, queue, shelf };
+    const request = { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) };
+    return { endpoint, request, queue, shelf };
   };
 
   const lookup = async (image: ImageRef): Promise<ImageResolution> => {
-    const { endpoint, credentials, mayCarryCredentials, queue, shelf } = askingFor(image);
+    const { endpoint, request, queue, shelf } = askingFor(image);
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt += 1) {
-      const answer = (await queue.add(() =>
-        fetchManifestDigest(
-          endpoint,
-          effectiveTag(image),
-          { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) },
-          shelf,
-        ),
-      ))!;
+      const answer = (await queue.add(() => fetchManifestDigest(endpoint, effectiveTag(image), request, shelf)))!;
       const retryable = answer.status === 'failed' && (answer.httpStatus === 429 || (answer.httpStatus ?? 0) >= 500);
       if (!retryable || attempt >= retries) return answer;
       const wait = answer.retryAfterMs ?? 1000 * 2 ** attempt;
@@ -91,15 +85,8 @@ export function createDigestResolver(options: DigestResolverOptions = {}): Image
 
   const signatureCache = new LRUCache<SignatureKey, Promise<SignatureFacts>>({ max: 10_000, ttl: 10 * 60_000 });
   const readSigned = async (target: SignatureTarget, verifier: () => Promise<VerifyBundle | string>) => {
-    const { endpoint, credentials, mayCarryCredentials, queue, shelf } = askingFor(target.image);
-    const read = (await queue.add(() =>
-      readSignatures(
-        endpoint,
-        target.digest,
-        { credentials, mayCarryCredentials, onRequest, ...(options.fetch ? { fetch: options.fetch } : {}) },
-        shelf,
-      ),
-    ))!;
+    const { endpoint, request, queue, shelf } = askingFor(target.image);
+    const read = (await queue.add(() => readSignatures(endpoint, target.digest, request, shelf)))!;
     if (read.status === 'failed') return { status: 'not-checked', reason: read.reason } as const;
     return signatureFacts(read, target.digest, read.bundles.length > 0 ? await verifier() : 'no bundle');
   };

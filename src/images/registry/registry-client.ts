@@ -63,11 +63,15 @@ export async function fetchManifestDigest(
     }
     return describeFailure(head, url);
   } catch (error) {
-    // The address guard refused to ask: nothing was sent, so nothing "did not answer".
-    const refused = error instanceof RefusedAddressError ? error : (error as { cause?: unknown }).cause;
-    if (refused instanceof RefusedAddressError) return { status: 'failed', reason: `${NOT_ASKED}: ${refused.message}` };
-    return { status: 'failed', reason: `${hostOf(url)} did not answer: ${(error as Error).message}` };
+    return unanswered(error, url);
   }
+}
+
+/** A lookup that threw: the address guard refused to ask (nothing was sent), or the registry did not answer. */
+export function unanswered(error: unknown, url: string): { readonly status: 'failed'; readonly reason: string } {
+  const refused = error instanceof RefusedAddressError ? error : (error as { cause?: unknown }).cause;
+  if (refused instanceof RefusedAddressError) return { status: 'failed', reason: `${NOT_ASKED}: ${refused.message}` };
+  return { status: 'failed', reason: `${hostOf(url)} did not answer: ${(error as Error).message}` };
 }
 
 async function digestByGet(session: RegistrySession, url: string): Promise<ImageResolution> {

@@ -6,11 +6,11 @@
 // manifest and blob is checked against the digest that named it.
 import { createHash } from 'node:crypto';
 import type { RegistryEndpoint, RegistryRequestOptions, TokenShelf } from './registry-client.js';
-import { RegistrySession, describeFailure, readBounded } from './registry-client.js';
-import { RefusedAddressError } from './refused-address.js';
-import { NOT_ASKED } from '../image-digests.js';
+import { RegistrySession, describeFailure, readBounded, unanswered } from './registry-client.js';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+/** Every version of the bundle's media type (v0.1 to v0.3) begins so. */
+const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const MAX_INDEX_BYTES = 1024 * 1024;
 const MAX_ARTIFACT_MANIFEST_BYTES = 64 * 1024;
@@ -69,7 +69,7 @@ export async function readSignatures(
         for (const entry of Array.isArray(manifests) ? (manifests as Descriptor[]) : [])
           if (
             typeof entry?.artifactType === 'string' &&
-            entry.artifactType.startsWith('application/vnd.dev.sigstore.bundle') &&
+            entry.artifactType.startsWith(BUNDLE_MEDIA_TYPE) &&
             typeof entry.digest === 'string' &&
             DIGEST.test(entry.digest)
           )
@@ -89,9 +89,7 @@ export async function readSignatures(
     await legacyAnswer.body?.cancel();
     return { status: 'read', bundles, problems, legacy: legacyAnswer.status === 200 };
   } catch (error) {
-    const refused = error instanceof RefusedAddressError ? error : (error as { cause?: unknown }).cause;
-    if (refused instanceof RefusedAddressError) return { status: 'failed', reason: `${NOT_ASKED}: ${refused.message}` };
-    return { status: 'failed', reason: `${new URL(base).host} did not answer: ${(error as Error).message}` };
+    return unanswered(error, base);
   }
 }
 
@@ -114,7 +112,7 @@ async function readBundle(
     !layer ||
     (parsed?.mediaType !== undefined && parsed.mediaType !== OCI_MANIFEST) ||
     typeof layer.mediaType !== 'string' ||
-    !layer.mediaType.startsWith('application/vnd.dev.sigstore.bundle') ||
+    !layer.mediaType.startsWith(BUNDLE_MEDIA_TYPE) ||
     typeof layer.digest !== 'string' ||
     !DIGEST.test(layer.digest)
   )
