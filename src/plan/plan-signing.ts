@@ -5,7 +5,7 @@
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import { readImagePushes } from '../signing/image-pushes.js';
 import type { ImagePush } from '../signing/image-pushes.js';
-import { addSigningSteps, pushStepId, signingStepLines } from '../signing/signing-steps.js';
+import { addSigningSteps, cannotSign, pushStepId, signingStepLines } from '../signing/signing-steps.js';
 import type { RefResolver } from '../resolve/types.js';
 import { pinFiles } from './pin-files.js';
 import type { TrustOption } from './pin-files.js';
@@ -69,7 +69,7 @@ export async function planSigning(
   for (const { file, push } of unsigned) {
     const job = `${file.path}\n${push.job}`;
     const taken = given.get(job) ?? new Set<string>();
-    const id = pushStepId(file.text, push, taken);
+    const id = pushStepId(push, taken);
     if (!push.stepId) given.set(job, taken.add(id));
     ids.set(push, id);
   }
@@ -78,23 +78,19 @@ export async function planSigning(
     const stepId = ids.get(push)!;
     const steps = signingStepLines(push, uses, stepId);
     const base = { path: file.path, push, steps, ...(push.stepId ? {} : { newStepId: stepId }) };
-    outcomes.set(push, decide(base));
+    outcomes.set(push, decide(base, file.text));
   }
   const proposals = unsigned.map(({ push }) => outcomes.get(push)!);
 
-  function decide(base: Omit<SigningProposal, 'outcome' | 'reason'>): SigningProposal {
+  function decide(base: Omit<SigningProposal, 'outcome' | 'reason'>, original: string): SigningProposal {
     const { push, path } = base;
-    if (push.kind !== 'build-push-action' || push.images.length === 0)
-      return {
-        ...base,
-        outcome: 'cannot',
-        reason: push.unresolved ?? `the digest \`${push.kind}\` pushes is not a step output`,
-      };
+    const cannot = cannotSign(push);
+    if (cannot) return { ...base, outcome: 'cannot', reason: cannot };
     if ('problem' in installer)
       return { ...base, outcome: 'cannot', reason: `the cosign installer could not be pinned: ${installer.problem}` };
     if (!write)
       return { ...base, outcome: 'proposed', reason: 'set `images.propose_signing: true` to have pinwarden add them' };
-    const current = texts.get(path) ?? workflows.find((file) => file.path === path)!.text;
+    const current = texts.get(path) ?? original;
     // Read again on the text as it now is; a job this plan made sign is still signing only the others.
     const again = readImagePushes(current).pushes.find(
       (other) => other.job === push.job && other.stepIndex === push.stepIndex,

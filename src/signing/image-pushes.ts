@@ -22,6 +22,8 @@ export interface ImagePush {
   readonly unresolved?: string;
   /** The step's `id:`, when it has one. */
   readonly stepId?: string;
+  /** The ids every step of the job has (a new id must be none of them). */
+  readonly jobStepIds: readonly string[];
   /** `push:` as written when it is an expression: the signing steps run under the same condition. */
   readonly pushCondition?: string;
   /** The job already runs `cosign sign`. */
@@ -58,7 +60,10 @@ export function readImagePushes(text: string): WorkflowPushes {
     if (!isSeq(steps)) continue;
     const stepMaps = steps.items.map((item) => resolveNode(doc, item as Node)).filter((item) => isMap(item));
     const signed = stepMaps.some((step) => COSIGN_SIGN.test(scalarText(lookup(doc, step, 'run')) ?? ''));
-    const found = stepMaps.flatMap((step, index) => pushOf(doc, text, job, step, index, stepMaps, signed));
+    const jobStepIds = stepMaps.flatMap((step) => scalarText(lookup(doc, step, 'id')) ?? []);
+    const found = stepMaps.flatMap((step, index) =>
+      pushOf(doc, text, { job, steps: stepMaps, signed, jobStepIds }, step, index),
+    );
     pushes.push(...found);
     if (signed) signingJobs.push({ job, images: [...new Set(found.flatMap((push) => push.images))] });
   }
@@ -68,15 +73,14 @@ export function readImagePushes(text: string): WorkflowPushes {
 function pushOf(
   doc: Document,
   text: string,
-  job: string,
+  inJob: { job: string; steps: readonly YAMLMap[]; signed: boolean; jobStepIds: readonly string[] },
   step: YAMLMap,
   index: number,
-  steps: readonly YAMLMap[],
-  signed: boolean,
 ): ImagePush[] {
+  const { job, steps, signed, jobStepIds } = inJob;
   const line = lineOf(text, step.range?.[0] ?? 0);
   const stepId = scalarText(lookup(doc, step, 'id'));
-  const base = { job, line, stepIndex: index, signed, ...(stepId ? { stepId } : {}) };
+  const base = { job, line, stepIndex: index, signed, jobStepIds, ...(stepId ? { stepId } : {}) };
   const uses = scalarText(lookup(doc, step, 'uses')) ?? '';
   if (/^docker\/build-push-action@/i.test(uses)) {
     const inputs = resolveNode(doc, lookup(doc, step, 'with'));

@@ -43,10 +43,9 @@ export function signingStepLines(
  * `newStepId`: the id to give a push step without one (its job's first free `image`, `image-2`, … by default).
  */
 export function addSigningSteps(text: string, push: ImagePush, installerUses: string, newStepId?: string): SigningEdit {
-  if (push.kind !== 'build-push-action')
-    return { ok: false, reason: `the digest \`${push.kind}\` pushes is not a step output` };
+  const cannot = cannotSign(push);
+  if (cannot) return { ok: false, reason: cannot };
   if (push.signed) return { ok: false, reason: 'the job already signs' };
-  if (push.images.length === 0) return { ok: false, reason: push.unresolved ?? 'it names no image' };
   const odd = push.images.find((image) => !IMAGE_NAME.test(image));
   if (odd) return { ok: false, reason: `\`${odd}\` is not an image name pinwarden writes into a command` };
   const doc = parseDocument(text, { uniqueKeys: false });
@@ -98,12 +97,15 @@ function lineEndAfter(text: string, valueEnd: number): { at: number; needsNewlin
  * The id the push step has, or the one the edit gives it: the first `image`, `image-2`, … its job
  * does not use, nor `alsoTaken` (ids this plan gives other steps of the job).
  */
-export function pushStepId(text: string, push: ImagePush, alsoTaken: ReadonlySet<string> = new Set()): string {
-  if (push.stepId) return push.stepId;
-  const doc = parseDocument(text, { uniqueKeys: false });
-  const job = resolveNode(doc, lookup(doc, lookup(doc, doc.contents, 'jobs'), push.job));
-  const steps = isMap(job) ? resolveNode(doc, lookup(doc, job, 'steps')) : null;
-  return freshId(new Set([...(isSeq(steps) ? takenIds(doc, steps.items) : []), ...alsoTaken]));
+export function pushStepId(push: ImagePush, alsoTaken: ReadonlySet<string> = new Set()): string {
+  return push.stepId ?? freshId(new Set([...push.jobStepIds, ...alsoTaken]));
+}
+
+/** Why a push cannot get the steps whatever its workflow's layout, or undefined. */
+export function cannotSign(push: Pick<ImagePush, 'kind' | 'images' | 'unresolved'>): string | undefined {
+  if (push.kind !== 'build-push-action') return `the digest \`${push.kind}\` pushes is not a step output`;
+  if (push.images.length === 0) return push.unresolved ?? 'it names no image';
+  return undefined;
 }
 
 function takenIds(doc: Document, items: readonly unknown[]): Set<string> {
