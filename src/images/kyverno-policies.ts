@@ -242,8 +242,8 @@ export function planKyverno(
   existing: string | null | undefined,
 ): KyvernoPlan | undefined {
   if (!kinds.some(deploysToKubernetes)) return undefined;
-  const text = kyvernoPolicies(reading);
   if (existing === null) return { action: 'occupied', path: settings.path };
+  const text = kyvernoPolicies(reading);
   if (existing !== undefined) {
     if (sameDocuments(existing, text)) return { action: 'present', path: settings.path };
     return existing.startsWith(HEADER)

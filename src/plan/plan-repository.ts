@@ -10,7 +10,6 @@ import { planDependabot } from '../dependabot/plan-dependabot.js';
 import { actionsNeed } from '../dependabot/action-directories.js';
 import { imageDependabotNeeds } from '../dependabot/image-ecosystems.js';
 import { GITHUB_ACTIONS_ISSUER, deploysToKubernetes, planKyverno } from '../images/kyverno-policies.js';
-import { parseImageRef } from '../images/image-reference.js';
 import type { KyvernoPlan } from '../images/kyverno-policies.js';
 import { pinImageFiles } from '../images/pin-images.js';
 import type { PinnedImageFile } from '../images/pin-images.js';
@@ -279,7 +278,7 @@ async function pinRepositoryImages(
   config: PinwardenConfig,
   resolver: ImageDigestResolver,
   ignore: GlobMatcher,
-): Promise<RepositoryImages> {
+): Promise<Omit<RepositoryImages, 'kyverno'>> {
   const actionFiles = pinned.flatMap((result, index) => pinnedAsImageFile(result, files[index]!) ?? []);
   const imageFiles = (snapshot.imageFiles ?? []).filter((file) => !ignore.matches(file.path));
   const result = await pinImageFiles([...actionFiles, ...imageFiles], resolver, undefined, config.images.verify);
@@ -288,7 +287,6 @@ async function pinRepositoryImages(
     resolutions: result.resolutions,
     signatures: { facts: result.signatures, rules: config.images.verify },
     notes: snapshot.imageNotes ?? [],
-    kyverno: undefined,
   };
 }
 
@@ -299,16 +297,22 @@ async function pinRepositoryImages(
  */
 function kyvernoFor(
   snapshot: RepositorySnapshot,
-  images: RepositoryImages,
+  images: Omit<RepositoryImages, 'kyverno'>,
   signing: SigningPlan | undefined,
   config: PinwardenConfig,
   mirrorHost: ((registry: string) => string | undefined) | undefined,
 ): KyvernoPlan | undefined {
   const deployed = images.files.filter((file) => deploysToKubernetes(file.kind));
-  const written = deployed.flatMap((file) =>
-    file.located.ok
-      ? file.located.images.flatMap((entry) => (entry.status === 'image' ? [entry.site.written] : []))
-      : [],
+  const located = deployed.flatMap((file) =>
+    file.located.ok ? file.located.images.flatMap((entry) => (entry.status === 'image' ? [entry] : [])) : [],
+  );
+  const written = located.map((entry) => entry.site.written);
+  // The mirror host of each registry the images come from, where one stands in for it.
+  const mirrors = new Map(
+    located.flatMap((entry) => {
+      const host = mirrorHost?.(entry.image.registry);
+      return host ? [[entry.image.registry, host] as const] : [];
+    }),
   );
   const repository = snapshot.repository;
   const signers = [
@@ -325,24 +329,10 @@ function kyvernoFor(
   ];
   return planKyverno(
     deployed.map((file) => file.kind),
-    { written, mirrors: mirrorsOf(written, mirrorHost), signers },
+    { written, mirrors, signers },
     { add: config.images.kyverno, path: config.images.kyverno_path },
     snapshot.kyvernoText,
   );
-}
-
-/** The mirror host of each registry the written images come from, where one stands in for it. */
-function mirrorsOf(
-  written: readonly string[],
-  mirrorHost: ((registry: string) => string | undefined) | undefined,
-): Map<string, string> {
-  const mirrors = new Map<string, string>();
-  for (const text of written) {
-    const parsed = parseImageRef(text);
-    const host = parsed.ok ? mirrorHost?.(parsed.image.registry) : undefined;
-    if (parsed.ok && host) mirrors.set(parsed.image.registry, host);
-  }
-  return mirrors;
 }
 
 /** A file whose images hold a digest once the plan is applied (pinned now or before). */

@@ -11,11 +11,11 @@ import { DSSEBundleBuilder, RekorWitness } from '@sigstore/sign';
 import type { Signer } from '@sigstore/sign';
 import { bundleToJSON } from '@sigstore/bundle';
 import { HashAlgorithm, PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
+import { GITHUB_ACTIONS_ISSUER } from '../../images/kyverno-policies.js';
 
 /** Fulcio's OIDs for the token's issuer (v1 raw, v2 DER-encoded). */
 const ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
-export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
 export interface SigstoreAuthority {
   /** The trusted root (JSON) that verifies this authority's signatures. */
@@ -117,7 +117,7 @@ export async function startSigstoreAuthority(): Promise<SigstoreAuthority> {
 
   return {
     trustedRoot,
-    async signImage(name, digest, identity, issuer = GITHUB_ISSUER) {
+    async signImage(name, digest, identity, issuer = GITHUB_ACTIONS_ISSUER) {
       const statement = {
         _type: 'https://in-toto.io/Statement/v1',
         subject: [{ name, digest: { sha256: digest.replace(/^sha256:/, '') } }],
