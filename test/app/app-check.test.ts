@@ -23,6 +23,7 @@ import {
 import { useAppBench } from '../support/app-harness.js';
 import { startFakeRegistry } from '../../src/dev/fake-registry/fake-registry-server.js';
 import { parseImagesFile } from '../../src/images/registry/images-file.js';
+import type { ImageResolverSettings } from '../../src/app/image-resolvers.js';
 import { renderedText } from '../support/rendered.js';
 
 const PINNED_CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
@@ -387,8 +388,14 @@ describe('the pull-request check', () => {
     ]);
   });
 
-  /** The web repository with its workflow, images on, node:20 served at `digest` by a loopback registry. */
-  async function startWithNode20(digest: string) {
+  /**
+   * The web repository with its workflow (and `files`), images on, node:20 served at `digest` by a
+   * loopback registry; `images` adds to the App's image settings.
+   */
+  async function startWithNode20(
+    digest: string,
+    extra: { files?: Record<string, string>; images?: Omit<ImageResolverSettings, 'mirrors'> } = {},
+  ) {
     const registry = await startFakeRegistry({
       images: parseImagesFile(
         JSON.stringify({
@@ -398,8 +405,11 @@ describe('the pull-request check', () => {
     });
     await bench.start(
       (state) =>
-        void seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } }),
-      { images: { mirrors: [`*=${registry.url}/{registry}`] } },
+        void seedRepository(state, {
+          fullName: 'octo-org/web',
+          files: { '.github/workflows/ci.yml': WORKFLOW, ...extra.files },
+        }),
+      { images: { mirrors: [`*=${registry.url}/{registry}`], ...extra.images } },
     );
     return registry;
   }
@@ -426,28 +436,14 @@ describe('the pull-request check', () => {
 
   it('never suggests (nor pushes) a digest images.verify refuses for want of a signature', async () => {
     const digest = `sha256:${'3'.repeat(64)}`;
-    const registry = await startFakeRegistry({
-      images: parseImagesFile(
-        JSON.stringify({
-          images: { 'docker.io/library/node:20': { digest, mediaType: 'application/vnd.oci.image.index.v1+json' } },
-        }),
-      ),
+    const registry = await startWithNode20(digest, {
+      files: {
+        '.github/pinwarden.yml':
+          'images:\n  verify:\n    - {image: "docker.io/library/*", identity: ".*", issuer: "https://token.actions.githubusercontent.com"}\n',
+      },
+      images: { signatures: async () => 'no trusted root in this test' },
     });
     try {
-      await bench.start(
-        (state) =>
-          void seedRepository(state, {
-            fullName: 'octo-org/web',
-            files: {
-              '.github/workflows/ci.yml': WORKFLOW,
-              '.github/pinwarden.yml':
-                'images:\n  verify:\n    - {image: "docker.io/library/*", identity: ".*", issuer: "https://token.actions.githubusercontent.com"}\n',
-            },
-          }),
-        {
-          images: { mirrors: [`*=${registry.url}/{registry}`], signatures: async () => 'no trusted root in this test' },
-        },
-      );
       await openPull(
         {
           'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: node:20\n',
