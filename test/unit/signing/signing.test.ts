@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readImagePushes } from '../../../src/signing/image-pushes.js';
+import { mayPushOrSign, readImagePushes } from '../../../src/signing/image-pushes.js';
 import { addSigningSteps } from '../../../src/signing/signing-steps.js';
 
 const INSTALLER = 'sigstore/cosign-installer@6f9f17788090df1f26f669e9d70d6ae9567deba6 # v4.1.2';
@@ -57,6 +57,16 @@ describe('reading image pushes', () => {
       unresolved: expect.stringContaining('computed at run time'),
     });
     expect(readImagePushes(RELEASE.replace('push: true', 'push: false')).pushes).toEqual([]);
+  });
+
+  it('reads a push the text spells across a folded line, and skips the parse where no push or signing is written', () => {
+    const folded = 'jobs:\n  ship:\n    steps:\n      - run: >\n          docker\n          push ghcr.io/acme/app\n';
+    expect(mayPushOrSign(folded)).toBe(true);
+    expect(readImagePushes(folded).pushes).toMatchObject([{ job: 'ship', kind: 'docker push', line: 4 }]);
+    const ci =
+      'on: push\njobs:\n  test:\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test && git push origin\n';
+    expect(mayPushOrSign(ci)).toBe(false);
+    expect(readImagePushes(ci, { fastPath: false })).toEqual(readImagePushes(ci));
   });
 });
 
