@@ -4,10 +4,10 @@
 // installation. Two queue instances on one Redis stand for two replicas.
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/dev/local-run/cluster.js';
-import { createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
+import { SEEN_TAGS_REFRESH_MS, createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
 import { recoveringConnection } from '../../src/github/create-octokit.js';
 import Bottleneck from 'bottleneck';
 import type { RedisServer } from '../../src/dev/local-run/cluster.js';
@@ -122,6 +122,45 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     expect(await redis.pttl('pinwarden:seen-tags:acme/tool')).toBeGreaterThan(100 * 86_400_000);
     expect(await replicaA.remember('acme/other', [])).toEqual(new Map());
     await other.quit();
+  });
+
+  it('asks Redis for a tag a replica has not seen, and for the expiry once an hour, but answers what it was told from its own copy', async () => {
+    let clock = 0;
+    const pipelines = vi.spyOn(redis, 'pipeline');
+    try {
+      const replica = createRedisSeenTags(redis, { now: () => clock });
+      const first = 'c'.repeat(40);
+      const moved = 'd'.repeat(40);
+      await replica.remember('acme/cached', [{ tag: 'v2.0.0', commit: first }]);
+      expect(pipelines).toHaveBeenCalledTimes(1);
+      // The tag moved since, and another replica recorded nothing new: the first commit, from memory.
+      await redis.hset('pinwarden:seen-tags:acme/cached', 'v2.0.0', moved);
+      expect(await replica.remember('acme/cached', [{ tag: 'v2.0.0', commit: moved }])).toEqual(
+        new Map([['v2.0.0', first]]),
+      );
+      expect(pipelines).toHaveBeenCalledTimes(1);
+      // A tag it has not seen goes to Redis.
+      expect(
+        await replica.remember('acme/cached', [
+          { tag: 'v2.0.0', commit: moved },
+          { tag: 'v2.1.0', commit: moved },
+        ]),
+      ).toEqual(
+        new Map([
+          ['v2.0.0', first],
+          ['v2.1.0', moved],
+        ]),
+      );
+      expect(pipelines).toHaveBeenCalledTimes(2);
+      // An hour on, the hash's expiry is pushed on again.
+      await redis.pexpire('pinwarden:seen-tags:acme/cached', 60_000);
+      clock += SEEN_TAGS_REFRESH_MS;
+      await replica.remember('acme/cached', [{ tag: 'v2.0.0', commit: moved }]);
+      expect(pipelines).toHaveBeenCalledTimes(3);
+      expect(await redis.pttl('pinwarden:seen-tags:acme/cached')).toBeGreaterThan(100 * 86_400_000);
+    } finally {
+      pipelines.mockRestore();
+    }
   });
 
   it('merges pending runs atomically: strongest trigger, every reply once, found again after a claim', async () => {
