@@ -11,7 +11,7 @@
 // leaves its jobs locked; BullMQ's stalled-job check hands them to another replica when the lock
 // runs out, and the claimed pending run goes with them.
 import { createHash } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -57,6 +57,16 @@ const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-chi
 const RETRIES = { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } as const;
 /** No priority: BullMQ takes unprioritised jobs first, so scans and their waves go before any run. */
 const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, ...RETRIES } as const;
+
+/**
+ * A wave waits while its installation has more runs waiting than this many waves queue: reading
+ * far ahead of the runs only holds reads in memory (and past the pre-read budgets, runs read and
+ * locate again what their wave had). Waves go before runs otherwise, so without it every wave of a
+ * 10,000-repository install was read before the first run.
+ */
+export const WAVES_OF_RUNS_AHEAD = 2;
+/** How long a held-back wave waits before it looks again. */
+const HELD_WAVE_WAIT_MS = 250;
 
 /** The installations that have had queued work on this Redis (and were not forgotten since). */
 export async function knownInstallations(redis: Redis): Promise<number[]> {
@@ -125,7 +135,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     await ensureWorker(installationId);
   };
 
-  const processJob = async (job: Job<RunJobData | ScanJobData | ScanWaveJobData>) => {
+  const processJob = async (job: Job<RunJobData | ScanJobData | ScanWaveJobData>, token?: string) => {
     if (job.name === 'scan') {
       const data = job.data as ScanJobData;
       const waves = await handlers.scan(data.installationId, data.listed ?? undefined);
@@ -147,6 +157,11 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     }
     if (job.name === 'scan-wave') {
       const data = job.data as ScanWaveJobData;
+      const waiting = await queueFor(data.installationId).getPrioritizedCount();
+      if (waiting >= WAVES_OF_RUNS_AHEAD * data.wave.length) {
+        await job.moveToDelayed(Date.now() + HELD_WAVE_WAIT_MS, token);
+        throw new DelayedError();
+      }
       await handlers.scanWave(data.installationId, data.wave);
       return;
     }

@@ -507,12 +507,12 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       },
       scan: async () => scanWaves,
       async scanWave(_installationId, wave) {
-        waves.push({ replica, wave: wave.join(',') });
+        waves.push({ replica, wave: wave.join(','), runsBefore: runs.length });
         if (wave.includes('o/slow')) await gate;
       },
     });
     let scanWaves: string[][] = [];
-    const waves: { replica: number; wave: string }[] = [];
+    const waves: { replica: number; wave: string; runsBefore: number }[] = [];
     let queues: RunQueue[] = [];
     beforeAll(async () => {
       await redis.flushall();
@@ -620,6 +620,33 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       await queues[0]!.idle();
       expect(waves.filter((wave) => wave.wave === 'o/slow,o/b')).toHaveLength(1);
       expect(waves.filter((wave) => wave.wave === 'o/c')).toHaveLength(2);
+    });
+
+    it('holds a wave back while more runs wait than two waves queue, and reads it once they are taken', async () => {
+      runs.length = 0;
+      waves.length = 0;
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      for (let index = 0; index < 8; index += 1)
+        await queues[index % 2]!.submit({
+          installationId: 15,
+          owner: 'held',
+          name: `r${index}`,
+          trigger: 'install',
+          priority: 5,
+        });
+      // Past the debounce: two runs take the installation's two slots and wait at the gate, six wait.
+      await tick(400);
+      scanWaves = [['held/w']];
+      await queues[1]!.scan(15, undefined);
+      await tick(1_000);
+      expect(waves).toEqual([]);
+      open();
+      await queues[0]!.idle();
+      expect(waves.map((wave) => wave.wave)).toEqual(['held/w']);
+      // Read once fewer than two runs (a one-repository wave's two waves) waited: of eight, two ran and at most one waited.
+      expect(waves[0]!.runsBefore).toBeGreaterThanOrEqual(5);
+      expect(runs).toHaveLength(8);
     });
 
     it('forgets an uninstalled installation: its waiting runs and pending requests are gone', async () => {
