@@ -14,6 +14,7 @@ import type { DashboardStore } from '../dashboard/dashboard-store.js';
 import { createPreReads } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';
 import { withSharedPreReads } from './redis-pre-reads.js';
+import { joinFleet } from './fleet-presence.js';
 import { createRedisSeenTags } from './redis-seen-tags.js';
 import type { SeenTags } from '../trust/sources.js';
 import { createRedisReportedDigests } from './redis-reported-digests.js';
@@ -62,6 +63,7 @@ export async function connectFleet(
     redis.disconnect();
     throw error;
   }
+  const presence = joinFleet(redis);
   return {
     redis,
     runQueue: (handlers) =>
@@ -74,7 +76,7 @@ export async function connectFleet(
       }),
     sharedCache: createRedisSharedCache(redis),
     dashboardStore: createRedisDashboardStore(redis),
-    preReads: withSharedPreReads(createPreReads(), redis),
+    preReads: withSharedPreReads(createPreReads(), redis, { othersAlive: presence.othersAlive }),
     seenTags: createRedisSeenTags(redis),
     reportedDigests: createRedisReportedDigests(redis),
     contentBudget: (msPerSecond) => createRedisContentBudget(redis, { msPerSecond }),
@@ -98,6 +100,7 @@ export async function connectFleet(
       }
     },
     async close() {
+      await presence.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -1,9 +1,11 @@
 // What a scan wave read, shared with the fleet: the replica that read the wave keeps its reads (the
 // files already located) for the runs it takes itself, and a gzipped copy goes to Redis for the
-// runs other replicas take, so no run reads its repository again whichever replica runs it.
+// runs other replicas take, so no run reads its repository again whichever replica runs it. A
+// replica alone (fleet-presence.ts) sends the token without the copy: nobody else would take it.
 //
-//   pre-read:{installation}:{repo}  the read as gzipped JSON (without what locating added), for as
-//                                   long as a kept read may serve (PRE_READ_TTL_MS)
+//   pre-read:{installation}:{repo}  the read as gzipped JSON (without what locating added), or
+//                                   empty when no other replica was alive, for as long as a kept
+//                                   read may serve (PRE_READ_TTL_MS)
 //   pre-read-bytes                  the bytes the fleet holds, bounded by a budget; it only ever
 //                                   overcounts (a copy that expires is not subtracted) and it
 //                                   expires a TTL after the last copy kept, with every copy it counts
@@ -64,7 +66,12 @@ function withoutLocated(read: RepositoryRead): RepositoryRead {
 export function withSharedPreReads(
   local: PreReads,
   redis: Redis,
-  options: { budgetBytes?: number; ttlMs?: number } = {},
+  options: {
+    budgetBytes?: number;
+    ttlMs?: number;
+    /** Whether another replica may take a run (else only the token goes to Redis); always, unless told. */
+    othersAlive?: () => Promise<boolean>;
+  } = {},
 ): PreReads {
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
@@ -77,10 +84,11 @@ export function withSharedPreReads(
       shared.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
+      const share = (await options.othersAlive?.().catch(() => true)) ?? true;
       const kept = await KEEP.run(
         redis,
         [sharedKey(installationId, repository), BYTES],
-        [gzipSync(JSON.stringify(withoutLocated(read))), left, budget],
+        [share ? gzipSync(JSON.stringify(withoutLocated(read))) : '', left, budget],
       );
       if (kept === 1) shared.add(key);
     },
@@ -92,7 +100,8 @@ export function withSharedPreReads(
       // The copy in Redis is the token: gone means another replica's run used the read (or it
       // expired), so this replica's copy is stale as well. A read serves one run in the fleet.
       if (here && (value || !wasShared)) return here;
-      if (!Buffer.isBuffer(value)) return undefined;
+      // No copy (the token alone, kept while no other replica was alive): this run reads for itself.
+      if (!Buffer.isBuffer(value) || value.length === 0) return undefined;
       const read = JSON.parse(gunzipSync(value).toString('utf8')) as RepositoryRead;
       return servesRun(read, trigger) ? read : undefined;
     },

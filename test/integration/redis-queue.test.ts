@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/dev/local-run/cluster.js';
 import { SEEN_TAGS_REFRESH_MS, createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
+import { joinFleet } from '../../src/scale/fleet-presence.js';
 import { recoveringConnection } from '../../src/github/create-octokit.js';
 import Bottleneck from 'bottleneck';
 import type { RedisServer } from '../../src/dev/local-run/cluster.js';
@@ -468,6 +469,49 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const stats = await redis.info('commandstats');
       expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(2);
       expect(/cmdstat_eval:/.test(stats)).toBe(false);
+    });
+
+    it('sends the copy only while another replica is alive: alone, the token goes without it', async () => {
+      await redis.flushall();
+      let others = false;
+      const [a, b] = [0, 1].map(() => withSharedPreReads(createPreReads(), redis, { othersAlive: async () => others }));
+      await a!.keep(12, 'o/alone', read('on: push\n'), Date.now());
+      expect(await redis.exists('pinwarden:pre-read:12:o/alone')).toBe(1);
+      expect(await redis.strlen('pinwarden:pre-read:12:o/alone')).toBe(0);
+      // A replica that joined since reads that repository for itself; the read still serves one run.
+      expect(await b!.take(12, 'o/alone', 'install')).toBeUndefined();
+      expect(await a!.take(12, 'o/alone', 'install')).toBeUndefined();
+      // Alone, the replica that read it takes its own copy.
+      await a!.keep(12, 'o/own', read('on: push\n'), Date.now());
+      expect(await a!.take(12, 'o/own', 'install')).toBeDefined();
+      others = true;
+      await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
+      expect(await redis.strlen('pinwarden:pre-read:12:o/shared')).toBeGreaterThan(0);
+      expect(await b!.take(12, 'o/shared', 'install')).toBeDefined();
+    });
+
+    it("knows whether another replica is alive from the replicas' beats", async () => {
+      await redis.flushall();
+      let clock = 1_000_000;
+      const settings = { beatMs: 60_000, cacheMs: 0, now: () => clock };
+      const a = joinFleet(redis, settings);
+      try {
+        await tick(50);
+        expect(await a.othersAlive()).toBe(false);
+        const b = joinFleet(redis, settings);
+        await tick(50);
+        expect(await a.othersAlive()).toBe(true);
+        await b.close();
+        expect(await a.othersAlive()).toBe(false);
+        const c = joinFleet(redis, settings);
+        await tick(50);
+        // Three intervals without a beat: gone, although it never said goodbye.
+        clock += 3 * settings.beatMs + 1;
+        expect(await a.othersAlive()).toBe(false);
+        await c.close();
+      } finally {
+        await a.close();
+      }
     });
 
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
