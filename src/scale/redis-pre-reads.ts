@@ -75,6 +75,7 @@ export function withSharedPreReads(
 ): PreReads {
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
+  const othersAlive = options.othersAlive ?? (async () => true);
   /** Reads kept here whose copy Redis also took (the others, over the fleet's budget, are only here). */
   const shared = new Set<string>();
   return {
@@ -84,7 +85,7 @@ export function withSharedPreReads(
       shared.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
-      const share = (await options.othersAlive?.().catch(() => true)) ?? true;
+      const share = await othersAlive().catch(() => true);
       const kept = await KEEP.run(
         redis,
         [sharedKey(installationId, repository), BYTES],

@@ -8,18 +8,18 @@
 // pipeline per repository per run (at 10,000 repositories, the most commands a replica sent).
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { SEEN_TAGS_TTL_MS } from '../trust/seen-tags.js';
+import { SEEN_TAGS_KEPT, SEEN_TAGS_TTL_MS } from '../trust/seen-tags.js';
 import type { SeenTags } from '../trust/sources.js';
 import { redisKey } from './redis-keys.js';
 
 /** How often a replica that keeps answering from its own copy still pushes the hash's expiry on. */
 export const SEEN_TAGS_REFRESH_MS = 3_600_000;
-const MAX_REPOSITORIES = 5_000;
-const MAX_TAGS_PER_REPOSITORY = 2_000;
 
 export function createRedisSeenTags(redis: Redis, options: { now?: () => number } = {}): SeenTags {
   const now = options.now ?? Date.now;
-  const known = new LRUCache<string, { firsts: Map<string, string>; refreshedAt: number }>({ max: MAX_REPOSITORIES });
+  const known = new LRUCache<string, { firsts: Map<string, string>; refreshedAt: number }>({
+    max: SEEN_TAGS_KEPT.repositories,
+  });
   return {
     async remember(repository, tags) {
       if (tags.length === 0) return new Map();
@@ -38,7 +38,7 @@ export function createRedisSeenTags(redis: Redis, options: { now?: () => number 
           if (error) throw error;
           asked.forEach(({ tag }, index) => {
             const first = (values as (string | null)[])[index];
-            if (first && entry.firsts.size < MAX_TAGS_PER_REPOSITORY) entry.firsts.set(tag, first);
+            if (first && entry.firsts.size < SEEN_TAGS_KEPT.tagsPerRepository) entry.firsts.set(tag, first);
           });
         }
         entry.refreshedAt = now();
