@@ -4,14 +4,12 @@
 //  (b) un-pinning `@<sha> # <tag>` lines back to `@<tag>` and pinning again restores the bytes;
 //  (c) a file with nothing to change comes out byte-identical, and pinning is idempotent;
 //  (d) every rewritten file re-parses equal to the original except the pinned values.
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { parseDocument } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findVerifiablePins, unpinToTags } from '../../src/dev/fake-github/unpin-to-tags.js';
-import { collectFiles } from '../../src/cli/collect-files.js';
 import type { LocalFile } from '../../src/cli/collect-files.js';
 import { loadRefsDir } from '../../src/cli/load-refs.js';
 import type { RepoRefs } from '../../src/resolve/repo-refs.js';
@@ -30,11 +28,12 @@ import { usesAsPinned } from '../../src/plan/pin-files.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 import { locateWorkflowFile } from '../../src/images/locate-workflow-file.js';
 import type { UsesReference } from '../../src/workflow/types.js';
+import { readCorpusFiles } from '../support/corpus-files.js';
+import type { CorpusText } from '../support/corpus-files.js';
 import { corpusAvailable, corpusRefsDir, corpusWorkflowsDir } from '../support/paths.js';
 
-interface CorpusFile extends LocalFile {
+interface CorpusFile extends CorpusText {
   readonly name: string;
-  readonly text: string;
 }
 
 let files: CorpusFile[];
@@ -43,12 +42,7 @@ let resolver: RefResolver;
 
 beforeAll(async () => {
   if (!corpusAvailable) return;
-  const local = (await collectFiles([corpusWorkflowsDir])).files;
-  files = local.map((file) => ({
-    ...file,
-    name: relative(corpusWorkflowsDir, file.path),
-    text: readFileSync(file.path, 'utf8'),
-  }));
+  files = (await readCorpusFiles()).map((file) => ({ ...file, name: relative(corpusWorkflowsDir, file.path) }));
   const refs = await loadRefsDir(corpusRefsDir);
   refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   resolver = createTableRefResolver(refs);

@@ -3,10 +3,8 @@
 // service containers, docker:// steps), never text of a `run:` block; and pinning them against
 // registry data written from those very names changes only those values.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { collectFiles } from '../../src/cli/collect-files.js';
 import { tableDigestResolver } from '../../src/images/registry/table-digest-resolver.js';
 import { canonicalName, effectiveTag, parseImageRef } from '../../src/images/image-reference.js';
 import { locateImageFile } from '../../src/images/locate-image-file.js';
@@ -14,7 +12,8 @@ import { pinImageFiles } from '../../src/images/pin-images.js';
 import { verifyImageRewrite } from '../../src/images/rewrite-images.js';
 import { imageEditsAreProvablySafe } from '../../src/images/safe-image-edits.js';
 import { planImageFile } from '../support/image-pins.js';
-import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';
+import { readCorpusFiles } from '../support/corpus-files.js';
+import { corpusAvailable } from '../support/paths.js';
 
 type Job = {
   container?: string | { image?: string };
@@ -42,10 +41,7 @@ function plainImages(text: string): string[] {
 
 describe.skipIf(!corpusAvailable)('images in the corpus', () => {
   it('finds exactly the images a plain reading of each workflow names, and pins only those values', async () => {
-    const { files } = await collectFiles([corpusWorkflowsDir]);
-    const workflows = files
-      .filter((file) => file.kind === 'workflow')
-      .map((file) => ({ path: file.path, kind: file.kind, text: readFileSync(file.path, 'utf8') }));
+    const workflows = (await readCorpusFiles()).filter((file) => file.kind === 'workflow');
     let total = 0;
     const names = new Set<string>();
     for (const file of workflows) {
@@ -83,15 +79,13 @@ describe.skipIf(!corpusAvailable)('images in the corpus', () => {
   });
 
   it('skips the second reading only where the full check agrees: every workflow whose pins are provably safe', async () => {
-    const { files } = await collectFiles([corpusWorkflowsDir]);
     let proved = 0;
-    for (const file of files.filter((entry) => entry.kind === 'workflow')) {
-      const text = readFileSync(file.path, 'utf8');
-      if (!locateImageFile({ path: file.path, kind: 'workflow', text }).ok) continue;
+    for (const { path, text } of (await readCorpusFiles()).filter((entry) => entry.kind === 'workflow')) {
+      if (!locateImageFile({ path: path, kind: 'workflow', text }).ok) continue;
       const planned = planImageFile(text, 'workflow');
       if (planned.pins.length === 0 || !imageEditsAreProvablySafe(text, planned.pins)) continue;
       proved += 1;
-      expect(verifyImageRewrite(planned.input, planned.entries, planned.pinned), file.path).toBeUndefined();
+      expect(verifyImageRewrite(planned.input, planned.entries, planned.pinned), path).toBeUndefined();
     }
     expect(proved).toBeGreaterThan(5);
   });

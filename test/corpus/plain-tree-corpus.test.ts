@@ -1,26 +1,20 @@
 // The fast path against the full parse over the real corpus, as committed and mutated: locate
 // gives exactly what the full parse gives (`uses:` and images), and most real files take the fast path.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectFiles } from '../../src/cli/collect-files.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
 import { locateWorkflowFile } from '../../src/images/locate-workflow-file.js';
-import type { FileKind } from '../../src/workflow/types.js';
 import { plainTree } from '../../src/yaml/plain-tree.js';
-import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';
+import { readCorpusFiles } from '../support/corpus-files.js';
+import type { CorpusText } from '../support/corpus-files.js';
+import { corpusAvailable } from '../support/paths.js';
 import { mutate, random } from '../support/yaml-mutations.js';
 
-let files: { path: string; kind: FileKind; text: string }[] = [];
+let files: CorpusText[] = [];
 const options = { stringKeys: new Set(['uses']) };
 
 beforeAll(async () => {
   if (!corpusAvailable) return;
-  files = await Promise.all(
-    (await collectFiles([corpusWorkflowsDir])).files.map(async (file) => ({
-      ...file,
-      text: await readFile(file.path, 'utf8'),
-    })),
-  );
+  files = await readCorpusFiles();
 });
 
 describe.skipIf(!corpusAvailable)('the plain-tree fast path on the corpus', () => {

@@ -1,22 +1,17 @@
 // The text shortcut of reading image pushes against the full read over the real corpus, as
 // committed and mutated: the same pushes and signing jobs, and most real files skip the parse.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectFiles } from '../../src/cli/collect-files.js';
 import { mayPushOrSign, readImagePushes } from '../../src/signing/image-pushes.js';
-import { corpusAvailable, corpusWorkflowsDir } from '../support/paths.js';
+import { readCorpusFiles } from '../support/corpus-files.js';
+import type { CorpusText } from '../support/corpus-files.js';
+import { corpusAvailable } from '../support/paths.js';
 import { mutate, random } from '../support/yaml-mutations.js';
 
-let texts: { path: string; text: string }[] = [];
+let texts: CorpusText[] = [];
 
 beforeAll(async () => {
   if (!corpusAvailable) return;
-  texts = await Promise.all(
-    (await collectFiles([corpusWorkflowsDir])).files.map(async (file) => ({
-      path: file.path,
-      text: await readFile(file.path, 'utf8'),
-    })),
-  );
+  texts = await readCorpusFiles();
 });
 
 describe.skipIf(!corpusAvailable)('the image-push shortcut on the corpus', () => {
