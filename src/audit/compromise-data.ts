@@ -1,54 +1,9 @@
-// The known-compromised actions pinwarden ships (data/compromises.json, sourced entry by entry),
-// checked against its schema when loaded: a malformed data file fails loudly at start, never
-// silently clears a pin.
-import { z } from 'zod';
+// The known-compromised actions pinwarden ships (data/compromises.json, sourced entry by entry).
+// Its schema (compromise-data-schema.ts) holds it in the tests: a malformed data file fails the
+// build, never silently clears a pin.
 import raw from './data/compromises.json' with { type: 'json' };
+import type { CompromiseData } from './compromise-data-schema.js';
 
-const sha = z.string().regex(/^[0-9a-f]{40}$/, 'a full 40-hex commit SHA');
-const instant = z.iso.datetime();
+export type { CompromiseData, Incident } from './compromise-data-schema.js';
 
-const Incident = z
-  .object({
-    id: z.string().min(1),
-    repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
-    title: z.string().min(1),
-    advisories: z.array(z.string()),
-    window: z.object({ start: instant, end: instant, precision: z.string().min(1) }).strict(),
-    /** Which refs were moved: a version range over tags (`>= 0.0.1 <= 0.34.2`, `v` optional), or names. */
-    movedTags: z
-      .object({ versions: z.string().optional(), names: z.array(z.string()).optional(), note: z.string() })
-      .strict(),
-    badCommits: z.array(z.object({ sha, tag: z.string(), thirdParty: z.boolean(), source: z.url() }).strict()),
-    knownGood: z.array(z.object({ ref: z.string(), sha, note: z.string().optional() }).strict()),
-    /** Wrappers whose own action.yml called a moved tag: pinning the wrapper by SHA did not help. */
-    transitive: z.array(
-      z
-        .object({
-          wrapper: z.string(),
-          ref: z.string().optional(),
-          sha: sha.optional(),
-          calls: z.string(),
-          incident: z.string(),
-          certainty: z.string(),
-        })
-        .strict(),
-    ),
-    iocs: z
-      .object({
-        domains: z.array(z.string()),
-        repositoryNames: z.array(z.string()),
-        strings: z.array(z.string()).optional(),
-      })
-      .strict(),
-    sources: z.array(z.url()).min(1),
-  })
-  .strict();
-
-export const CompromiseDataSchema = z
-  .object({ $comment: z.string(), version: z.literal(1), updated: z.iso.date(), incidents: z.array(Incident).min(1) })
-  .strict();
-
-export type CompromiseData = z.infer<typeof CompromiseDataSchema>;
-export type Incident = CompromiseData['incidents'][number];
-
-export const COMPROMISES: CompromiseData = CompromiseDataSchema.parse(raw);
+export const COMPROMISES: CompromiseData = raw as CompromiseData;

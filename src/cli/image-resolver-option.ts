@@ -3,11 +3,9 @@
 // PINWARDEN_REGISTRY_MIRRORS, space-separated), or the registries themselves. An offline run
 // (`--refs DIR`) asks no registry unless told where: images are then reported, not resolved.
 import { readFile } from 'node:fs/promises';
-import { credentialsFromEnv, createDigestResolver } from '../images/registry/digest-resolver.js';
 import { unaskedResolver } from '../images/image-digests.js';
 import type { ImageDigestResolver } from '../images/image-digests.js';
 import { MirrorError, parseRegistryMirrors } from '../images/registry/mirrors.js';
-import { tableDigestResolver } from '../images/registry/table-digest-resolver.js';
 import { UsageError } from './io.js';
 
 export interface ImageResolverOption {
@@ -24,6 +22,9 @@ export async function chooseImageResolver(
     const text = await readFile(options.registryData, 'utf8').catch((error: Error) => {
       throw new UsageError(`cannot read --registry-data ${options.registryData}: ${error.message}`);
     });
+    // Each resolver is loaded only when chosen: a data file's schema library and a registry
+    // client's queue and pattern engine are most of a one-shot command's start-up.
+    const { tableDigestResolver } = await import('../images/registry/table-digest-resolver.js');
     try {
       return tableDigestResolver(text);
     } catch (error) {
@@ -40,6 +41,7 @@ export async function chooseImageResolver(
     return unaskedResolver(
       'offline (--refs); give --registry-data FILE or --registry-mirror REGISTRY=URL to resolve image digests',
     );
+  const { credentialsFromEnv, createDigestResolver } = await import('../images/registry/digest-resolver.js');
   try {
     return createDigestResolver({
       mirrors: parseRegistryMirrors(specs),

@@ -2,7 +2,6 @@
 // API URL, GitHub Enterprise included) or, offline, refs data files (`--refs DIR`).
 import { readFile } from 'node:fs/promises';
 import type { AuditFacts } from '../audit/audit-facts.js';
-import { parseAdvisoriesFile } from '../audit/advisories-file.js';
 import { createTableAuditFacts } from '../audit/table-audit-facts.js';
 import { loadRefsDir } from './load-refs.js';
 import { createCachingResolver } from '../resolve/caching-resolver.js';
@@ -62,6 +61,8 @@ export async function chooseAuditFacts(
 
 async function readAdvisories(file: string) {
   try {
+    // Loaded only for an advisories file: its schema library is most of a one-shot command's start-up.
+    const { parseAdvisoriesFile } = await import('../audit/advisories-file.js');
     return parseAdvisoriesFile(await readFile(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`cannot read advisories from ${file}: ${(error as Error).message.split('\n')[0]}`);
