@@ -28,12 +28,20 @@ export function listingOfRefs(refs: RepoRefs): RepositoryListing {
 
 export function createTableTrustSource(repositories: readonly RepoRefs[]): TrustSource {
   const byName = new Map(repositories.map((refs) => [refs.repo.toLowerCase(), refs]));
+  // Each repository's listing is made once: the data does not change, and a run asks per file.
+  const listed = new Map<string, RepositoryListing>();
+  const listingOf = (key: string, refs: RepoRefs): RepositoryListing => {
+    let listing = listed.get(key);
+    if (!listing) listed.set(key, (listing = listingOfRefs(refs)));
+    return listing;
+  };
   return {
     async listings(wanted) {
       return new Map(
         wanted.flatMap(({ owner, repo }) => {
-          const refs = byName.get(repositoryKey(owner, repo));
-          return refs ? [[repositoryKey(owner, repo), listingOfRefs(refs)] as const] : [];
+          const key = repositoryKey(owner, repo);
+          const refs = byName.get(key);
+          return refs ? [[key, listingOf(key, refs)] as const] : [];
         }),
       );
     },

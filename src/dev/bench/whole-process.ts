@@ -101,19 +101,24 @@ try {
     cpu: median(list.map((run) => run.cpuSeconds)),
     rssMb: median(list.map((run) => run.maxRssKb)) / 1024,
   });
+  // Each round's runs are next to each other, so a ratio is taken within a round and the median of
+  // those is shown: this VM's speed drifts by a third between minutes, which medians of each
+  // column apart let through (2026-12-07: the floor's median 1.15 s in one sitting, 1.54 s in the next).
+  const ratio = (list: readonly Run[], key: 'wallSeconds' | 'cpuSeconds') =>
+    `${median(list.map((run, index) => run[key] / measured.floor[index]![key])).toFixed(2)}×`;
   const ours = summary(measured.pinwarden);
   const base = summary(measured.floor);
   const alone = summary(measured.oneThread);
   const table = [
-    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${count} files (${copies} copies of the corpus, SHA pins turned back into tags); medians of ${runs} alternating runs, each a fresh process.`,
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${count} files (${copies} copies of the corpus, SHA pins turned back into tags); medians of ${runs} alternating runs, each a fresh process; a ratio is the median of each round's.`,
     '',
     '| process | wall s | CPU s (all threads) | peak RSS MB |',
     '|---|---:|---:|---:|',
     `| \`pinwarden pin --dry-run --refs …\` | ${ours.wall.toFixed(2)} | ${ours.cpu.toFixed(2)} | ${ours.rssMb.toFixed(0)} |`,
     `| the same, \`PINWARDEN_WORKERS=1\` (this thread alone) | ${alone.wall.toFixed(2)} | ${alone.cpu.toFixed(2)} | ${alone.rssMb.toFixed(0)} |`,
     `| read each file, \`parseDocument\` once | ${base.wall.toFixed(2)} | ${base.cpu.toFixed(2)} | ${base.rssMb.toFixed(0)} |`,
-    `| ratio, workers | ${(ours.wall / base.wall).toFixed(2)}× | ${(ours.cpu / base.cpu).toFixed(2)}× | |`,
-    `| ratio, one thread | ${(alone.wall / base.wall).toFixed(2)}× | ${(alone.cpu / base.cpu).toFixed(2)}× | |`,
+    `| ratio, workers | ${ratio(measured.pinwarden, 'wallSeconds')} | ${ratio(measured.pinwarden, 'cpuSeconds')} | |`,
+    `| ratio, one thread | ${ratio(measured.oneThread, 'wallSeconds')} | ${ratio(measured.oneThread, 'cpuSeconds')} | |`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (values.write)
