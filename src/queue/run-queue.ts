@@ -31,8 +31,8 @@ export interface RunQueue {
   submit(request: RunRequest): Promise<void>;
   /**
    * Queues an installation's scan: in Redis it survives a restart, and its waves are jobs of their
-   * own that any replica may take; in this process they are scanned one after another, the next
-   * read while this one is located and planned.
+   * own that any replica may take. Either way they are scanned one after another, the next read
+   * while this one is located and planned.
    */
   scan(installationId: number, listed: readonly string[] | undefined): Promise<void>;
   /** Runs waiting or running for the installation. */

@@ -47,6 +47,8 @@ interface ScanJobData {
 interface ScanWaveJobData {
   readonly installationId: number;
   readonly wave: readonly string[];
+  /** The scan's waves in Redis (a list) and this wave's place in it: once read, it queues the next. */
+  readonly chain?: { readonly key: string; readonly index: number };
 }
 
 const INSTALLATIONS = redisKey('installations');
@@ -55,7 +57,7 @@ const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-chi
 
 /** A failed job is tried again, twice, after 5 then 10 s. */
 const RETRIES = { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } as const;
-/** No priority: BullMQ takes unprioritised jobs first, so scans and their waves go before any run. */
+/** No priority: BullMQ takes unprioritised jobs first, so a scan and its wave go before any run. */
 const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, ...RETRIES } as const;
 
 /**
@@ -67,6 +69,8 @@ const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, ...RETRIES
 export const WAVES_OF_RUNS_AHEAD = 2;
 /** How long a held-back wave waits before it looks again. */
 const HELD_WAVE_WAIT_MS = 250;
+/** A scan's list of waves outlives any scan; an abandoned one (every replica gone) is dropped then. */
+const WAVE_LIST_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The installations that have had queued work on this Redis (and were not forgotten since). */
 export async function knownInstallations(redis: Redis): Promise<number[]> {
@@ -139,20 +143,20 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     if (job.name === 'scan') {
       const data = job.data as ScanJobData;
       const waves = await handlers.scan(data.installationId, data.listed ?? undefined);
-      // Each wave a job: replicas read waves side by side, and a replica that dies loses only its
-      // wave, which another takes. A wave's id is its content, so a retried scan adds none twice.
-      await queueFor(data.installationId).addBulk(
-        waves.map((wave) => ({
-          name: 'scan-wave',
-          data: { installationId: data.installationId, wave: [...wave] } satisfies ScanWaveJobData,
-          opts: {
-            deduplication: {
-              id: `scan-wave:${data.installationId}:${createHash('sha256').update(wave.join('\n')).digest('hex')}`,
-            },
-            ...SCAN_JOB_OPTIONS,
-          },
-        })),
-      );
+      // Each wave a job, any replica's to take, a dead replica's taken by another. They are read one
+      // after another, as one process reads them: the scan queues the first, and each wave, once
+      // read, queues the next from this list (so the first runs start after one wave's read, not
+      // after every wave's reads shared the installation's GraphQL pace side by side).
+      if (waves.length === 0) return;
+      const key = redisKey('scan-waves', data.installationId, job.id!);
+      if (waves.length > 1)
+        await connection
+          .multi()
+          .del(key)
+          .rpush(key, ...waves.map((wave) => JSON.stringify(wave)))
+          .pexpire(key, WAVE_LIST_TTL_MS)
+          .exec();
+      await addWave(data.installationId, waves[0]!, waves.length > 1 ? { key, index: 0 } : undefined);
       return;
     }
     if (job.name === 'scan-wave') {
@@ -162,7 +166,11 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
         await job.moveToDelayed(Date.now() + HELD_WAVE_WAIT_MS, token);
         throw new DelayedError();
       }
-      await handlers.scanWave(data.installationId, data.wave);
+      // Read here, so the next wave is queued as soon as this one is read (its reading then goes
+      // on while this one is located and its runs queued).
+      const read = handlers.readWave?.(data.installationId, data.wave);
+      const scanned = handlers.scanWave(data.installationId, data.wave, read);
+      await Promise.all([scanned, (read ?? scanned).then(() => nextWave(data))]);
       return;
     }
     const data = job.data as RunJobData;
@@ -172,6 +180,31 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     if (!pending) return;
     await handlers.run(data.installationId, { owner: data.owner, name: data.name }, pending);
     await releaseClaim(connection, job.queueName, job.id!);
+  };
+
+  /**
+   * A wave's job. Its id is the scan's job and its content, so a retried wave (its replica died)
+   * does not queue the next twice while it waits or runs; a scan without a list has one wave.
+   */
+  const addWave = async (installationId: number, wave: readonly string[], chain: ScanWaveJobData['chain']) => {
+    const content = createHash('sha256').update(wave.join('\n')).digest('hex');
+    await queueFor(installationId).add(
+      'scan-wave',
+      { installationId, wave: [...wave], ...(chain ? { chain } : {}) } satisfies ScanWaveJobData,
+      { deduplication: { id: `scan-wave:${installationId}:${chain?.key ?? ''}:${content}` }, ...SCAN_JOB_OPTIONS },
+    );
+  };
+
+  /** Queues the wave after this one; the last drops the list. */
+  const nextWave = async ({ installationId, chain }: ScanWaveJobData) => {
+    if (!chain) return;
+    const index = chain.index + 1;
+    const next = await connection.lindex(chain.key, index);
+    if (next === null) {
+      await connection.del(chain.key);
+      return;
+    }
+    await addWave(installationId, JSON.parse(next) as string[], { key: chain.key, index });
   };
 
   const ensureWorker = async (installationId: number): Promise<void> => {
@@ -295,6 +328,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       await connection.srem(INSTALLATIONS, String(installationId));
       await deleteMatching(connection, `${pendingKey(`${installationId}:`)}*`);
       await deleteMatching(connection, `${redisKey('claimed', queueNameOf(installationId))}:*`);
+      await deleteMatching(connection, `${redisKey('scan-waves', installationId)}:*`);
     },
     async close() {
       closed = true;

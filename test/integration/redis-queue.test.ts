@@ -550,11 +550,19 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
         running.set(key, running.get(key)! - 1);
       },
       scan: async () => scanWaves,
-      async scanWave(_installationId, wave) {
+      async scanWave(_installationId, wave, read) {
+        await read;
         waves.push({ replica, wave: wave.join(','), runsBefore: runs.length });
         if (wave.includes('o/slow')) await gate;
       },
+      async readWave(_installationId, wave) {
+        reads.push(wave.join(','));
+        if (wave.includes('o/slow')) await readGate;
+        return new Map();
+      },
     });
+    const reads: string[] = [];
+    let readGate: Promise<void> = Promise.resolve();
     let scanWaves: string[][] = [];
     const waves: { replica: number; wave: string; runsBefore: number }[] = [];
     let queues: RunQueue[] = [];
@@ -648,22 +656,31 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(runs.findIndex((run) => run.repository === 'small/one')).toBeLessThan(8);
     });
 
-    it("reads a scan's waves as jobs of their own, and a wave still queued or running is not added again", async () => {
+    it("reads a scan's waves as jobs of their own, one after another: each queues the next once it is read", async () => {
       waves.length = 0;
+      reads.length = 0;
       let open!: () => void;
+      let openRead!: () => void;
       gate = new Promise((resolve) => (open = resolve));
+      readGate = new Promise((resolve) => (openRead = resolve));
       scanWaves = [['o/slow', 'o/b'], ['o/c'], ['o/d']];
       await queues[0]!.scan(14, undefined);
       const deadline = Date.now() + 5_000;
-      while (waves.length < 3 && Date.now() < deadline) await tick(20);
-      expect(waves.map((wave) => wave.wave).sort()).toEqual(['o/c', 'o/d', 'o/slow,o/b']);
-      // Queued again while the first wave still runs: the others run again, that one does not.
-      await queues[1]!.scan(14, undefined);
-      while (waves.length < 5 && Date.now() < deadline) await tick(20);
+      while (reads.length < 1 && Date.now() < deadline) await tick(20);
+      await tick(500);
+      // The first wave's read is under way: no other wave is taken meanwhile.
+      expect(reads).toEqual(['o/slow,o/b']);
+      openRead();
+      // Once it is read, the next waves are read while the first is still located (at the gate).
+      while (reads.length < 3 && Date.now() < deadline) await tick(20);
+      expect(reads).toEqual(['o/slow,o/b', 'o/c', 'o/d']);
+      expect(waves.filter((wave) => wave.wave === 'o/slow,o/b')).toHaveLength(1);
       open();
       await queues[0]!.idle();
-      expect(waves.filter((wave) => wave.wave === 'o/slow,o/b')).toHaveLength(1);
-      expect(waves.filter((wave) => wave.wave === 'o/c')).toHaveLength(2);
+      expect(waves.map((wave) => wave.wave).sort()).toEqual(['o/c', 'o/d', 'o/slow,o/b']);
+      expect(reads).toHaveLength(3);
+      // The last wave dropped the scan's list.
+      expect(await redis.keys('pinwarden:scan-waves:14:*')).toEqual([]);
     });
 
     it('holds a wave back while more runs wait than two waves queue, and reads it once they are taken', async () => {
