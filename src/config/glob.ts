@@ -61,13 +61,19 @@ function matchSegment(pattern: string, text: string, budget: Budget): boolean {
 }
 
 export function matchGlob(glob: string, value: string, budget: Budget = { steps: GLOB_STEP_BUDGET }): boolean {
+  // Most globs start with an owner written out: a different first segment cannot match, and
+  // saying so before splitting anything is most of the matching's cost on a large run.
+  const slash = glob.indexOf('/');
+  const first = slash < 0 ? glob : glob.slice(0, slash);
+  if (
+    !first.includes('*') &&
+    !first.includes('?') &&
+    !(value.startsWith(first) && (value.length === first.length || value[first.length] === '/'))
+  )
+    return false;
   // Repeated `**` segments mean the same as one.
   const patterns = glob.split('/').filter((segment, index, all) => !(segment === '**' && all[index - 1] === '**'));
   const segments = value.split('/');
-  // Most globs start with an owner written out: a different first segment cannot match, and
-  // saying so before the search is most of the matching's cost on a large run.
-  const first = patterns[0]!;
-  if (!first.includes('*') && !first.includes('?') && first !== segments[0]) return false;
   const memo = new Map<number, boolean>();
   const from = (i: number, j: number): boolean => {
     const key = i * (segments.length + 1) + j;

@@ -124,6 +124,25 @@ describe('config', () => {
     expect(matchGlob('*a*b', 'xaxxb')).toBe(true);
   });
 
+  it('answers as a regular expression of the same glob would, the written-out first segment included', () => {
+    // Every glob over a small alphabet against every value: the first segment's shortcut must
+    // never say no where the search would say yes (nor the reverse).
+    const toRegExp = (glob: string) =>
+      new RegExp(
+        `^${glob
+          .split('/')
+          .map((segment) => (segment === '**' ? '\u0000' : segment.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+          .join('/')
+          .replace(/\u0000\//g, '(?:[^/]*/)*')
+          .replace(/\/\u0000/g, '(?:/[^/]*)*')
+          .replace(/\u0000/g, '.*')}$`,
+      );
+    const globs = ['a', 'ab', 'a/b', 'a/*', 'a*/b', '*/b', 'a/**', 'a/**/b', '**/b', 'ab/?', '?b/a', 'b', 'a/b/**'];
+    const values = ['a', 'ab', 'a/b', 'ab/b', 'a/c/b', 'b', 'b/a', 'abc/b', 'a/', 'ab/a', 'a/b/c', 'bb/a'];
+    for (const glob of globs)
+      for (const value of values) expect(matchGlob(glob, value), `${glob} ~ ${value}`).toBe(toRegExp(glob).test(value));
+  });
+
   it('a hostile glob cannot stall the app: no backtracking blow-up on `*a*a*a…`', () => {
     // As a regular expression this pattern backtracks for longer than any test would wait.
     const hostile = `${'*a'.repeat(40)}*b`;
