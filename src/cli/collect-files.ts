@@ -4,7 +4,9 @@
 // chart's values files, kustomization.yaml), skipping .git, node_modules and vendor.
 // A path that holds no such file is a usage error (a typo must not pass a CI gate as "0 files"),
 // and a symbolic link that leads back into the walk is said, not followed for ever.
-import { readdir, realpath, stat } from 'node:fs/promises';
+// Walked with the synchronous calls, as the files are read (read-local-files.ts): a one-shot
+// process has nothing else to do meanwhile, and each awaited directory left it idle.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { imageFileKindByPath, imagePathsAmong, SKIPPED_FOLDERS } from '../images/image-file-kind.js';
 import type { ImageFileKind } from '../images/types.js';
@@ -34,12 +36,12 @@ export interface CollectedFiles {
   readonly notes: string[];
 }
 
-export async function collectFiles(paths: readonly string[]): Promise<CollectedFiles> {
+export function collectFiles(paths: readonly string[]): CollectedFiles {
   const files: LocalFile[] = [];
   const imageFiles: LocalImageFile[] = [];
   const notes: string[] = [];
   for (const path of paths) {
-    const info = await stat(path);
+    const info = statSync(path);
     if (!info.isDirectory()) {
       const name = toSlashes(path);
       const kind = fileKindOf(name);
@@ -50,7 +52,7 @@ export async function collectFiles(paths: readonly string[]): Promise<CollectedF
       else files.push({ path, kind: kind ?? 'workflow' });
       continue;
     }
-    const found = await walk(path, new Set([await realpath(path)]), notes);
+    const found = walk(path, new Set([realpathSync(path)]), notes);
     const relativePaths = found.map((file) => toSlashes(relative(path, file)));
     const before = files.length + imageFiles.length;
     const actionPaths = new Set<string>();
@@ -77,17 +79,21 @@ export async function collectFiles(paths: readonly string[]): Promise<CollectedF
 }
 
 /** Every regular file below `dir` (full paths), skipped folders and symbolic-link loops aside. */
-async function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   const found: string[] = [];
   for (const entry of entries) {
     const full = join(dir, entry.name);
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      const target = await stat(full).catch((error: NodeJS.ErrnoException) => error);
-      if (target instanceof Error) {
-        notes.push(`${full}: skipped, the symbolic link ${target.code === 'ELOOP' ? 'loops' : 'leads nowhere'}`);
+      let target;
+      try {
+        target = statSync(full);
+      } catch (error) {
+        notes.push(
+          `${full}: skipped, the symbolic link ${(error as NodeJS.ErrnoException).code === 'ELOOP' ? 'loops' : 'leads nowhere'}`,
+        );
         continue;
       }
       isDirectory = target.isDirectory();
@@ -95,12 +101,12 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]
     }
     if (isDirectory) {
       if (SKIPPED_FOLDERS.has(entry.name)) continue;
-      const real = await realpath(full);
+      const real = realpathSync(full);
       if (ancestors.has(real)) {
         notes.push(`${full}: skipped, a symbolic link back to ${real} (a loop)`);
         continue;
       }
-      found.push(...(await walk(full, new Set([...ancestors, real]), notes)));
+      found.push(...walk(full, new Set([...ancestors, real]), notes));
       continue;
     }
     if (isFile) found.push(full);

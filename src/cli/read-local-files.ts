@@ -54,7 +54,7 @@ export async function readLocalFiles(
   const absolute = (paths.length > 0 ? paths : ['.']).map((path) => resolve(cwd, path));
   let collected;
   try {
-    collected = await collectFiles(absolute);
+    collected = collectFiles(absolute);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'path'}: ${(error as Error).message}`);

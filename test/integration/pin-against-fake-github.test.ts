@@ -38,7 +38,7 @@ afterEach(() => {
 });
 
 async function referencesIn(root: string): Promise<{ path: string; references: readonly UsesReference[] }[]> {
-  const { files } = await collectFiles([root]);
+  const { files } = collectFiles([root]);
   return files.map((file) => {
     const located = locateUsesSites(readFileSync(file.path, 'utf8'), file.kind);
     if (!located.ok) return { path: relative(root, file.path), references: [] };
@@ -50,7 +50,7 @@ async function referencesIn(root: string): Promise<{ path: string; references: r
 async function unpinnedCorpus(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'pinwarden-corpus-'));
   cpSync(corpusWorkflowsDir, root, { recursive: true });
-  for (const file of (await collectFiles([root])).files) {
+  for (const file of collectFiles([root]).files) {
     const text = readFileSync(file.path, 'utf8');
     const located = locateUsesSites(text, file.kind);
     if (located.ok)
@@ -177,7 +177,7 @@ describe.skipIf(!corpusAvailable)('pinwarden pin --api-url (fake GitHub)', () =>
     cpSync(root, copy, { recursive: true });
     await runCli(['pin', '--api-url', fake.url], root, env());
     await runCli(['pin', '--refs', corpusRefsDir], copy);
-    for (const file of (await collectFiles([root])).files) {
+    for (const file of collectFiles([root]).files) {
       expect(readFileSync(file.path, 'utf8'), file.path).toBe(
         readFileSync(join(copy, relative(root, file.path)), 'utf8'),
       );

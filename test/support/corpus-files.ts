@@ -9,7 +9,7 @@ export interface CorpusText extends LocalFile {
 }
 
 export async function readCorpusFiles(): Promise<CorpusText[]> {
-  return (await collectFiles([corpusWorkflowsDir])).files.map((file) => ({
+  return collectFiles([corpusWorkflowsDir]).files.map((file) => ({
     ...file,
     text: readFileSync(file.path, 'utf8'),
   }));

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const resolver = createTableRefResolver(refs);
 
   const files = await Promise.all(
-    (await collectFiles([values.corpus])).files.map(async (file) => ({
+    collectFiles([values.corpus]).files.map(async (file) => ({
       text: await readFile(file.path, 'utf8'),
       kind: file.kind,
     })),

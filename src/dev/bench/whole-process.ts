@@ -61,7 +61,7 @@ try {
   const refs = await loadRefsDir(join(corpus, 'refs'));
   const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   const source = join(corpus, 'workflows');
-  const files = (await collectFiles([source])).files;
+  const files = collectFiles([source]).files;
   const dir = join(scratch, 'org');
   let count = 0;
   for (let copy = 0; copy < copies; copy += 1) {
