@@ -1,11 +1,11 @@
-// `npm run bench:replicas [-- --repos N --write-repos N --replicas 1,2,4 --phases read,rollout --latency-ms MS --time-scale K]`:
+// `npm run bench:replicas [-- --repos N --write-repos N --replicas 1,2,4 --phases read,rollout --latency-ms MS --time-scale K --profile DIR]`:
 // the same organisation rolled out by 1, 2 and 4 replicas on one Redis (src/dev/local-run/cluster-rollout.ts),
 // twice each: reading and planning every repository (PINWARDEN_DRY_RUN=1), which should scale
 // with replicas, and a real rollout on a scaled clock, whose writes should stay at GitHub's bound
 // whatever the replica count. Peak RSS per replica (VmHWM) and Redis commands per repository.
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Replica } from '../local-run/cluster.js';
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'time-scale': { type: 'string', default: '100' },
     phases: { type: 'string', default: 'read,rollout' },
     write: { type: 'boolean', default: false },
+    // Each replica's CPU profile (`--cpu-prof`), written to DIR as it stops (SIGTERM, not SIGKILL).
+    profile: { type: 'string' },
   },
 });
 const counts = values.replicas.split(',').map(Number);
@@ -83,6 +85,7 @@ for (const replicas of counts) {
       timeScale: dryRun ? 1000 : timeScale,
       dryRun,
       latencyMs: Number(values['latency-ms']),
+      ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
     });
     const peaks = await Promise.all(rollout.replicas.map(peakRssMb));
     const round = (value: number) => Math.round(value * 10) / 10;

@@ -27,6 +27,11 @@ export interface ClusterRolloutOptions {
   /** Read and plan only (PINWARDEN_DRY_RUN=1): no pull requests, so no check of them. */
   readonly dryRun?: boolean;
   readonly say?: (line: string) => void;
+  /**
+   * Each replica writes a CPU profile here (`--cpu-prof`) when it is stopped: with this set, replicas
+   * are stopped with SIGTERM (they drain and exit, and the profile is written), not SIGKILL.
+   */
+  readonly profileDir?: string;
 }
 
 export interface ClusterRollout {
@@ -54,8 +59,10 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
   const started: Child[] = [];
   let registry: FakeRegistry | undefined;
   const stop = async () => {
+    await Promise.all(stoppedGently.map((child) => child.stop('SIGTERM')));
     await Promise.all([...started.map((child) => child.stop('SIGKILL')), registry?.close()]);
   };
+  const stoppedGently: Child[] = [];
   try {
     registry = await startFakeRegistry({ images: await corpusImages(options.corpus) });
     if (!options.dryRun)
@@ -77,10 +84,14 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
       secret: 'pinwarden-cluster-secret',
       privateKey: appPrivateKey(),
       timeScale: options.timeScale,
-      ...(options.dryRun ? { env: { PINWARDEN_DRY_RUN: '1' } } : {}),
+      env: {
+        ...(options.dryRun ? { PINWARDEN_DRY_RUN: '1' } : {}),
+        ...(options.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir}` } : {}),
+      },
     };
     const replicas = await Promise.all(Array.from({ length: options.replicas }, () => startReplica(settings)));
     started.push(...replicas);
+    if (options.profileDir) stoppedGently.push(...replicas);
     say(
       `${replicas.length} replicas: ${replicas.map((replica) => replica.url).join(', ')} (PINWARDEN_TIME_SCALE=${options.timeScale})`,
     );
@@ -120,6 +131,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
       await killed.stop('SIGKILL');
       say(`SIGKILL to replica ${victim + 1} (${killedRuns} runs taken) with ${killedAt} pull requests open`);
       replicas[victim] = await startReplica(settings);
+      if (options.profileDir) stoppedGently.push(replicas[victim]);
       started.push(replicas[victim]);
       say(`replica ${victim + 1} started again on ${replicas[victim].url}`);
     }
