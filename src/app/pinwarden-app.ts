@@ -165,7 +165,7 @@ export function createPinwardenApp(options: PinwardenAppOptions = {}): Pinwarden
           log,
           installationId,
           preReads,
-          submit: (request) => queue!.submit(request),
+          submitAll: (requests) => queue!.submitAll(requests),
           know: (owner, repositories) =>
             dashboards?.know(installationId, github, owner, repositories, () => backlog(installationId)),
         }),

@@ -43,7 +43,8 @@ export interface ScanDeps {
   readonly loadConfig: LoadConfig;
   /** Set when the App pins images: the wave reads each repository's image files for its run. */
   readonly imageResolverFor?: ImageResolverFor | undefined;
-  readonly submit: (request: RunRequest) => Promise<void>;
+  /** Queues the wave's runs, in the order given. */
+  readonly submitAll: (requests: readonly RunRequest[]) => Promise<void>;
   /** Told the installation's repositories once they are known (the dashboard). */
   readonly know?: (owner: string, repositories: readonly string[]) => void;
 }
@@ -132,16 +133,16 @@ export async function scanWave(deps: ScanDeps, names: readonly string[], read?: 
   }));
   order.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const byRank = [0, 0, 0, 0];
-  for (const { repository, rank } of order) {
-    byRank[rank] = byRank[rank]! + 1;
-    await deps.submit({
+  for (const { rank } of order) byRank[rank] = byRank[rank]! + 1;
+  await deps.submitAll(
+    order.map(({ repository, rank }) => ({
       installationId: deps.installationId,
       owner: repository.owner,
       name: repository.name,
       trigger: 'install',
       priority: queuePriority('install', rank),
-    });
-  }
+    })),
+  );
   log.info({ repositories: wave.length, byRank }, 'a wave of the installation is queued, riskiest first');
 }
 

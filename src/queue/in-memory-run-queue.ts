@@ -14,11 +14,16 @@ export function createInMemoryRunQueue(
   // means the installation is done rather than not yet queued.
   const backlog = (installationId: number) =>
     queue.backlog(installationId) + [...scans.values()].filter((id) => id === installationId).length;
+  const submit = (request: RunRequest) =>
+    void queue.submit(request.installationId, `${request.owner}/${request.name}`, request, (pending) =>
+      handlers.run(request.installationId, { owner: request.owner, name: request.name }, pending),
+    );
   return {
     async submit(request: RunRequest) {
-      void queue.submit(request.installationId, `${request.owner}/${request.name}`, request, (pending) =>
-        handlers.run(request.installationId, { owner: request.owner, name: request.name }, pending),
-      );
+      submit(request);
+    },
+    async submitAll(requests) {
+      for (const request of requests) submit(request);
     },
     async scan(installationId, listed) {
       const scan = (async () => {

@@ -29,6 +29,8 @@ export type ScanWave = (installationId: number, wave: readonly string[], read?: 
 export interface RunQueue {
   /** Resolves once the request is queued (durably, with Redis); not when it has run. */
   submit(request: RunRequest): Promise<void>;
+  /** The same for many (a wave's runs), in a few round trips to Redis instead of two each. */
+  submitAll(requests: readonly RunRequest[]): Promise<void>;
   /**
    * Queues an installation's scan: in Redis it survives a restart, and its waves are jobs of their
    * own that any replica may take. Either way they are scanned one after another, the next read

@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { repositoryRunKey } from '../queue/pending-run.js';
 import type { RunRequest } from '../queue/pending-run.js';
-import { claimPendingRun, mergePendingRun, pendingKey, releaseClaim } from './redis-pending-runs.js';
+import { claimPendingRun, mergePendingRun, mergePendingRuns, pendingKey, releaseClaim } from './redis-pending-runs.js';
 import { REDIS_PREFIX, deleteMatching, redisKey } from './redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../queue/run-queue.js';
 
@@ -92,6 +92,10 @@ export async function fleetBacklog(connection: Redis): Promise<number> {
     }
   }
   return total;
+}
+
+function runKeyOf(request: RunRequest): string {
+  return repositoryRunKey(request.installationId, request.owner, request.name);
 }
 
 export function queueNameOf(installationId: number): string {
@@ -207,6 +211,20 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     await addWave(installationId, JSON.parse(next) as string[], { key: chain.key, index });
   };
 
+  /** A run's job: deduplicated by its repository, so events while it waits join it. */
+  const runJob = (request: RunRequest) => ({
+    name: 'run',
+    data: { installationId: request.installationId, owner: request.owner, name: request.name } satisfies RunJobData,
+    opts: {
+      deduplication: { id: runKeyOf(request), keepLastIfActive: true, reschedule: true },
+      ...(options.debounceMs > 0 ? { delay: options.debounceMs } : {}),
+      priority: request.priority,
+      removeOnComplete: true,
+      removeOnFail: 1_000,
+      ...RETRIES,
+    },
+  });
+
   const ensureWorker = async (installationId: number): Promise<void> => {
     if (closed) return;
     const held = workers.get(installationId);
@@ -286,19 +304,25 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   return {
     depths,
     async submit(request: RunRequest) {
-      const key = repositoryRunKey(request.installationId, request.owner, request.name);
-      await mergePendingRun(connection, key, request);
+      await mergePendingRun(connection, runKeyOf(request), request);
       const queue = queueFor(request.installationId);
-      const data: RunJobData = { installationId: request.installationId, owner: request.owner, name: request.name };
-      await queue.add('run', data, {
-        deduplication: { id: key, keepLastIfActive: true, reschedule: true },
-        ...(options.debounceMs > 0 ? { delay: options.debounceMs } : {}),
-        priority: request.priority,
-        removeOnComplete: true,
-        removeOnFail: 1_000,
-        ...RETRIES,
-      });
+      const { name, data, opts } = runJob(request);
+      await queue.add(name, data, opts);
       await announce(request.installationId, queue);
+    },
+    // A wave's runs: their pending runs in one pipeline, their jobs in one transaction (each was
+    // two round trips of its own: a third of a replica's writes to Redis at 10,000 repositories).
+    async submitAll(requests) {
+      for (const installationId of new Set(requests.map((request) => request.installationId))) {
+        const mine = requests.filter((request) => request.installationId === installationId);
+        await mergePendingRuns(
+          connection,
+          mine.map((request) => ({ repositoryKey: runKeyOf(request), request })),
+        );
+        const queue = queueFor(installationId);
+        await queue.addBulk(mine.map(runJob));
+        await announce(installationId, queue);
+      }
     },
     async scan(installationId, listed) {
       const queue = queueFor(installationId);

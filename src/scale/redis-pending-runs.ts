@@ -56,12 +56,23 @@ export async function mergePendingRun(
   repositoryKey: string,
   request: Pick<RunRequest, 'trigger' | 'reply'>,
 ): Promise<void> {
-  const reply = request.reply ? `reply:${request.reply.issueNumber}:${request.reply.login}` : '';
-  await MERGE.run(
+  await MERGE.run(redis, [pendingKey(repositoryKey)], mergeArguments(request));
+}
+
+/** Merges many requests (a wave's runs), in one round trip to Redis. */
+export async function mergePendingRuns(
+  redis: Redis,
+  entries: readonly { readonly repositoryKey: string; readonly request: Pick<RunRequest, 'trigger' | 'reply'> }[],
+): Promise<void> {
+  await MERGE.runMany(
     redis,
-    [pendingKey(repositoryKey)],
-    [TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES],
+    entries.map(({ repositoryKey, request }) => ({ keys: [pendingKey(repositoryKey)], args: mergeArguments(request) })),
   );
+}
+
+function mergeArguments(request: Pick<RunRequest, 'trigger' | 'reply'>): (string | number)[] {
+  const reply = request.reply ? `reply:${request.reply.issueNumber}:${request.reply.login}` : '';
+  return [TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES];
 }
 
 /** The pending run a job takes on: claimed when it starts, found again when it is retried. */

@@ -13,6 +13,8 @@ export interface RedisScript {
   run(redis: Redis, keys: readonly string[], args: readonly Argument[]): Promise<unknown>;
   /** The same, replies as Buffers (a binary value). */
   runBuffer(redis: Redis, keys: readonly string[], args: readonly Argument[]): Promise<unknown>;
+  /** Runs it once per call, all in one pipeline (one write to Redis); replies in order. */
+  runMany(redis: Redis, calls: readonly { keys: readonly string[]; args: readonly Argument[] }[]): Promise<unknown[]>;
 }
 
 /** `name`: the command's name on the client, unique among pinwarden's scripts. */
@@ -34,5 +36,22 @@ export function redisScript(name: string, lua: string, numberOfKeys: number): Re
   return {
     run: (redis, keys, args) => call(redis, '', keys, args),
     runBuffer: (redis, keys, args) => call(redis, 'Buffer', keys, args),
+    async runMany(redis, calls) {
+      if (calls.length === 0) return [];
+      // Defined on the client first: a pipeline takes the client's scripts when it is made (and
+      // sends each one's text again where Redis answers NOSCRIPT, as a single call does).
+      command(redis, '');
+      const pipeline = redis.pipeline() as unknown as Record<string, Command> & {
+        exec(): Promise<[Error | null, unknown][] | null>;
+      };
+      for (const { keys, args } of calls) {
+        if (keys.length !== numberOfKeys) throw new Error(`${name} takes ${numberOfKeys} keys, not ${keys.length}`);
+        void pipeline[name]!(...keys, ...args);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0]!;
+      return replies.map(([, reply]) => reply);
+    },
   };
 }

@@ -626,6 +626,43 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(runs.map((run) => run.repository)).toEqual(['o/api', 'o/api']);
     });
 
+    it("queues a wave's runs in a few writes to Redis, and they run as if queued one by one", async () => {
+      runs.length = 0;
+      running = new Map();
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      const wave = Array.from({ length: 60 }, (_, index) => ({
+        installationId: 17,
+        owner: 'w',
+        name: `r${index}`,
+        trigger: 'install' as const,
+        priority: index < 5 ? 3 : 5,
+      }));
+      // A command for one of them arrives first: the wave's install joins it.
+      await queues[1]!.submit({
+        installationId: 17,
+        owner: 'w',
+        name: 'r7',
+        trigger: 'command',
+        reply: { issueNumber: 9, login: 'mona' },
+        priority: 1,
+      });
+      const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+      const writes = vi.spyOn(stream, 'write');
+      await queues[0]!.submitAll(wave);
+      const written = writes.mock.calls.length;
+      writes.mockRestore();
+      // One by one, each run was two writes of its own (its pending run, its job): 120. Now a few
+      // for the wave, and the announcement (the worker starting for the installation writes too).
+      expect(written).toBeLessThanOrEqual(20);
+      open();
+      await queues[0]!.idle();
+      expect(runs.map((run) => run.repository).sort()).toEqual(wave.map((request) => `w/${request.name}`).sort());
+      const r7 = runs.find((run) => run.repository === 'w/r7')!;
+      expect(r7.pending).toEqual({ trigger: 'command', replies: [{ issueNumber: 9, login: 'mona' }] });
+      expect(runs.find((run) => run.repository === 'w/r3')!.pending.trigger).toBe('install');
+    });
+
     it('holds an installation to its concurrency across replicas, and runs another installation beside it', async () => {
       runs.length = 0;
       running = new Map();

@@ -48,7 +48,7 @@ describe('an install wave', () => {
         // The image read is still waiting on the config when the warm-up fails, and then fails too.
         loadConfig: () => new Promise((_, reject) => setTimeout(() => reject(new Error('config down')), 30)),
         imageResolverFor: () => ({ ok: false, problem: 'not asked' }),
-        submit: async () => {},
+        submitAll: async () => {},
       };
       await expect(scanWave(deps, ['o/web'])).rejects.toThrow('resolver down');
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -73,7 +73,7 @@ describe('an install wave', () => {
       } as unknown as AuditFacts,
       preReads: createPreReads(),
       loadConfig: async () => ({ ok: true, config: {} }) as never,
-      submit: async (request) => void queued.push(`${request.owner}/${request.name}`),
+      submitAll: async (requests) => void queued.push(...requests.map((request) => `${request.owner}/${request.name}`)),
     };
     const ahead = readWave(deps, ['o/web']);
     await ahead;
