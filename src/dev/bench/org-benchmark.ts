@@ -21,6 +21,7 @@ import { snapshotReferences } from '../../plan/plan-repository.js';
 import { isRemoteRef } from '../../workflow/parse-action-ref.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { synthesizeOrg } from '../fake-github/synthesize-org.js';
+import { cpuSecondsOf } from './process-cpu.js';
 import type { SyntheticRepository } from '../fake-github/synthesize-org.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,7 +62,7 @@ interface Counts {
   requests: RequestLog[];
 }
 
-async function startFake(): Promise<{ url: string; stop: () => void }> {
+async function startFake(): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
   const child = spawn(
     process.execPath,
     [
@@ -86,7 +87,7 @@ async function startFake(): Promise<{ url: string; stop: () => void }> {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`fake GitHub exited with ${code}`)));
   });
-  return { url: firstLine.replace(/^listening /, ''), stop: () => child.kill('SIGTERM') };
+  return { url: firstLine.replace(/^listening /, ''), pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 /** The V8 flags `npm start` runs the app with (package.json), so the benchmark measures what ships. */
@@ -186,6 +187,7 @@ function measure(
     outcomes: Record<string, number>;
   },
   stats: ReturnType<typeof orgStatistics>,
+  fakeCpuSeconds: number,
 ) {
   const requests = counts.requests.filter((entry) => !entry.route.startsWith('POST /app/'));
   const writes = requests.filter((entry) => entry.kind === 'rest-write' || entry.kind === 'graphql-write');
@@ -209,6 +211,9 @@ function measure(
     variant,
     wallSeconds: round(run.wallMs / 1000, 1),
     cpuSeconds: run.cpuSeconds === undefined ? null : round(run.cpuSeconds, 1),
+    // The fake GitHub shares this machine's cores: with it, how many cores the run kept busy.
+    fakeCpuSeconds: round(fakeCpuSeconds, 1),
+    coresBusy: run.cpuSeconds === undefined ? null : round((run.cpuSeconds + fakeCpuSeconds) / (run.wallMs / 1000), 2),
     restReadsPerRepository: round(reads.filter((entry) => entry.kind === 'rest-read').length / stats.scanned, 3),
     images: run.images
       ? {
@@ -274,6 +279,8 @@ for (const variant of variants) {
   const fake = await startFake();
   try {
     process.stderr.write(`running ${variant}…\n`);
+    // The fake's own start-up (synthesizing the organisation) is not the run's.
+    const fakeCpuBefore = await cpuSecondsOf(fake.pid);
     const run =
       variant === 'peer'
         ? await runPeer(fake.url, org)
@@ -305,8 +312,9 @@ for (const variant of variants) {
             peakRssBytes: number;
             outcomes: Record<string, number>;
           });
+    const fakeCpu = (await cpuSecondsOf(fake.pid)) - fakeCpuBefore;
     const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
-    rows.push(measure(variant, counts, run, stats));
+    rows.push(measure(variant, counts, run, stats, fakeCpu));
     process.stderr.write(`  ${JSON.stringify({ ...rows.at(-1)!, byRoute: undefined })}\n`);
   } finally {
     fake.stop();

@@ -12,6 +12,7 @@ import type { Replica } from '../local-run/cluster.js';
 import { rollOutOnCluster } from '../local-run/cluster-rollout.js';
 import type { ClusterRollout } from '../local-run/cluster-rollout.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
+import { cpuSecondsOf } from './process-cpu.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const shared = join(root, '..', 'shared', 'corpus');
@@ -36,13 +37,6 @@ async function peakRssMb(replica: Replica): Promise<number> {
   const status = await readFile(`/proc/${replica.child.pid}/status`, 'utf8').catch(() => '');
   const kb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
-}
-
-/** CPU time the process has used so far, user and system (Linux: /proc/PID/stat, in clock ticks of 10 ms). */
-async function cpuSeconds(pid: number | undefined): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
 }
 
 async function redisCommands(rollout: ClusterRollout): Promise<number> {
@@ -91,13 +85,13 @@ for (const replicas of counts) {
     const round = (value: number) => Math.round(value * 10) / 10;
     const cpu = {
       replicas: round(
-        (await Promise.all(rollout.replicas.map((replica) => cpuSeconds(replica.child.pid)))).reduce(
+        (await Promise.all(rollout.replicas.map((replica) => cpuSecondsOf(replica.child.pid)))).reduce(
           (sum, value) => sum + value,
           0,
         ),
       ),
-      fake: round(await cpuSeconds(rollout.fake.child.pid)),
-      redis: round(await cpuSeconds(rollout.redis.child.pid)),
+      fake: round(await cpuSecondsOf(rollout.fake.child.pid)),
+      redis: round(await cpuSecondsOf(rollout.redis.child.pid)),
     };
     const commands = await redisCommands(rollout);
     const seconds = rollout.rolloutMs / 1000;
