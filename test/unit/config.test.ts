@@ -131,11 +131,11 @@ describe('config', () => {
       new RegExp(
         `^${glob
           .split('/')
-          .map((segment) => (segment === '**' ? '\u0000' : segment.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+          .map((segment) => (segment === '**' ? '\uE000' : segment.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
           .join('/')
-          .replace(/\u0000\//g, '(?:[^/]*/)*')
-          .replace(/\/\u0000/g, '(?:/[^/]*)*')
-          .replace(/\u0000/g, '.*')}$`,
+          .replace(/\uE000\//g, '(?:[^/]*/)*')
+          .replace(/\/\uE000/g, '(?:/[^/]*)*')
+          .replace(/\uE000/g, '.*')}$`,
       );
     const globs = ['a', 'ab', 'a/b', 'a/*', 'a*/b', '*/b', 'a/**', 'a/**/b', '**/b', 'ab/?', '?b/a', 'b', 'a/b/**'];
     const values = ['a', 'ab', 'a/b', 'ab/b', 'a/c/b', 'b', 'b/a', 'abc/b', 'a/', 'ab/a', 'a/b/c', 'bb/a'];
