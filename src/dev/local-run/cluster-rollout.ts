@@ -42,6 +42,8 @@ export interface ClusterRollout {
   /** Running now (the restarted one in place of the killed one). */
   readonly replicas: Replica[];
   readonly killed: Replica | undefined;
+  /** The replica started in the killed one's place (its counters begin at the restart). */
+  readonly restarted: Replica | undefined;
   readonly killedAt: number | undefined;
   /** Runs the killed replica had finished when it died (it had more in flight). */
   readonly killedRuns: number;
@@ -107,6 +109,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     const opened = async () =>
       [...(await pullRequestsOf(fake.url, fake.owner)).values()].filter((pulls) => pulls.length > 0).length;
     let killed: Replica | undefined;
+    let restarted: Replica | undefined;
     let killedAt: number | undefined;
     let killedRuns = 0;
     if (options.killAfter !== undefined) {
@@ -130,7 +133,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
       killedRuns = runsOf(killed);
       await killed.stop('SIGKILL');
       say(`SIGKILL to replica ${victim + 1} (${killedRuns} runs taken) with ${killedAt} pull requests open`);
-      replicas[victim] = await startReplica(settings);
+      replicas[victim] = restarted = await startReplica(settings);
       if (options.profileDir) stoppedGently.push(replicas[victim]);
       started.push(replicas[victim]);
       say(`replica ${victim + 1} started again on ${replicas[victim].url}`);
@@ -162,7 +165,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     const rolloutMs = performance.now() - began;
     const msPerSecond = Math.max(1, Math.round(1000 / options.timeScale));
     const check = options.dryRun ? undefined : await checkRollout(fake.url, fake.owner, expected, msPerSecond);
-    return { redis, fake, registry, replicas, killed, killedAt, killedRuns, check, rolloutMs, stop };
+    return { redis, fake, registry, replicas, killed, restarted, killedAt, killedRuns, check, rolloutMs, stop };
   } catch (error) {
     await stop();
     throw error;
