@@ -52,6 +52,8 @@ interface ScanWaveJobData {
 }
 
 const INSTALLATIONS = redisKey('installations');
+/** Each chained scan's place: its list's key → its installation, the index of its wave and that wave's job. */
+const CHAINS = redisKey('scan-waves-at');
 const WAKE = redisKey('wake');
 const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 
@@ -188,27 +190,50 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
 
   /**
    * A wave's job. Its id is the scan's job and its content, so a retried wave (its replica died)
-   * does not queue the next twice while it waits or runs; a scan without a list has one wave.
+   * does not queue the next twice while it waits or runs; a scan without a list has one wave. A
+   * chained wave's job is written down as its chain's place (`scan-waves-at`), so a chain whose job
+   * ended without queueing the next can be found and resumed (resumeChains).
    */
   const addWave = async (installationId: number, wave: readonly string[], chain: ScanWaveJobData['chain']) => {
     const content = createHash('sha256').update(wave.join('\n')).digest('hex');
-    await queueFor(installationId).add(
+    const job = await queueFor(installationId).add(
       'scan-wave',
       { installationId, wave: [...wave], ...(chain ? { chain } : {}) } satisfies ScanWaveJobData,
       { deduplication: { id: `scan-wave:${installationId}:${chain?.key ?? ''}:${content}` }, ...SCAN_JOB_OPTIONS },
     );
+    if (chain) await connection.hset(CHAINS, chain.key, `${installationId} ${chain.index} ${job.id}`);
   };
 
   /** Queues the wave after this one; the last drops the list. */
-  const nextWave = async ({ installationId, chain }: ScanWaveJobData) => {
+  const nextWave = async ({ installationId, chain }: Pick<ScanWaveJobData, 'installationId' | 'chain'>) => {
     if (!chain) return;
     const index = chain.index + 1;
     const next = await connection.lindex(chain.key, index);
     if (next === null) {
-      await connection.del(chain.key);
+      await connection.multi().del(chain.key).hdel(CHAINS, chain.key).exec();
       return;
     }
     await addWave(installationId, JSON.parse(next) as string[], { key: chain.key, index });
+  };
+
+  /**
+   * Chains whose wave job ended (done, failed for good, or gone) without queueing the next — a
+   * replica of a version before chains took it — go on from there. A wave that queues the next
+   * moves its chain's place before it ends, so a place still naming an ended job is a broken chain.
+   */
+  const resumeChains = async () => {
+    for (const [key, place] of Object.entries(await connection.hgetall(CHAINS))) {
+      const [installation = '', at = '', jobId = ''] = place.split(' ');
+      const installationId = Number(installation);
+      const index = Number(at);
+      if (!Number.isSafeInteger(installationId) || !Number.isSafeInteger(index)) continue;
+      const job = await queueFor(installationId).getJob(jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+      if ((await connection.hget(CHAINS, key)) !== place) continue;
+      log.warn({ installation: installationId, wave: index }, 'a scan stopped after a wave: resuming it');
+      await nextWave({ installationId, chain: { key, index } });
+    }
   };
 
   /** A run's job: deduplicated by its repository, so events while it waits join it. */
@@ -270,6 +295,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   };
 
   const rescan = async () => {
+    await resumeChains();
     for (const installationId of await knownInstallations(connection)) {
       if (workers.has(installationId) && !workers.get(installationId)!.closing) continue;
       if ((await backlog(installationId)) > 0) await ensureWorker(installationId);
@@ -353,6 +379,9 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       await deleteMatching(connection, `${pendingKey(`${installationId}:`)}*`);
       await deleteMatching(connection, `${redisKey('claimed', queueNameOf(installationId))}:*`);
       await deleteMatching(connection, `${redisKey('scan-waves', installationId)}:*`);
+      const places = await connection.hgetall(CHAINS);
+      const mine = Object.keys(places).filter((key) => key.startsWith(`${redisKey('scan-waves', installationId)}:`));
+      if (mine.length > 0) await connection.hdel(CHAINS, ...mine);
     },
     async close() {
       closed = true;

@@ -716,8 +716,28 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       await queues[0]!.idle();
       expect(waves.map((wave) => wave.wave).sort()).toEqual(['o/c', 'o/d', 'o/slow,o/b']);
       expect(reads).toHaveLength(3);
-      // The last wave dropped the scan's list.
+      // The last wave dropped the scan's list, and its place.
       expect(await redis.keys('pinwarden:scan-waves:14:*')).toEqual([]);
+      expect(await redis.hkeys('pinwarden:scan-waves-at')).toEqual([]);
+    });
+
+    it('resumes a scan whose wave ended without queueing the next (a replica of a version before chains took it)', async () => {
+      waves.length = 0;
+      reads.length = 0;
+      gate = Promise.resolve();
+      readGate = Promise.resolve();
+      // As such a replica leaves it: the scan's list, its place at the first wave, and that wave's
+      // job gone (done without queueing the second).
+      const list = 'pinwarden:scan-waves:18:old';
+      await redis.rpush(list, JSON.stringify(['o/first']), JSON.stringify(['o/second']), JSON.stringify(['o/third']));
+      await redis.hset('pinwarden:scan-waves-at', list, '18 0 no-such-job');
+      await redis.sadd('pinwarden:installations', '18');
+      const deadline = Date.now() + 5_000;
+      while (reads.length < 2 && Date.now() < deadline) await tick(50);
+      await queues[0]!.idle();
+      expect(reads).toEqual(['o/second', 'o/third']);
+      expect(await redis.exists(list)).toBe(0);
+      expect(await redis.hkeys('pinwarden:scan-waves-at')).toEqual([]);
     });
 
     it('holds a wave back while more runs wait than two waves queue, and reads it once they are taken', async () => {
