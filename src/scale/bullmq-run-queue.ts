@@ -10,7 +10,6 @@
 // channel, and a scan every few seconds finds what an announcement missed. A replica that dies
 // leaves its jobs locked; BullMQ's stalled-job check hands them to another replica when the lock
 // runs out, and the claimed pending run goes with them.
-import { createHash } from 'node:crypto';
 import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,6 +19,8 @@ import type { RunRequest } from '../queue/pending-run.js';
 import { claimPendingRun, mergePendingRun, mergePendingRuns, pendingKey, releaseClaim } from './redis-pending-runs.js';
 import { REDIS_PREFIX, deleteMatching, redisKey } from './redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../queue/run-queue.js';
+import { createWaveChains } from './scan-wave-chain.js';
+import type { ScanWaveJobData } from './scan-wave-chain.js';
 
 export interface BullRunQueueOptions {
   readonly connection: Redis;
@@ -44,16 +45,8 @@ interface ScanJobData {
   readonly installationId: number;
   readonly listed: readonly string[] | null;
 }
-interface ScanWaveJobData {
-  readonly installationId: number;
-  readonly wave: readonly string[];
-  /** The scan's waves in Redis (a list) and this wave's place in it: once read, it queues the next. */
-  readonly chain?: { readonly key: string; readonly index: number };
-}
 
 const INSTALLATIONS = redisKey('installations');
-/** Each chained scan's place: its list's key → its installation, the index of its wave and that wave's job. */
-const CHAINS = redisKey('scan-waves-at');
 const WAKE = redisKey('wake');
 const WORK_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 
@@ -71,8 +64,6 @@ const SCAN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 100, ...RETRIES
 export const WAVES_OF_RUNS_AHEAD = 2;
 /** How long a held-back wave waits before it looks again. */
 const HELD_WAVE_WAIT_MS = 250;
-/** A scan's list of waves outlives any scan; an abandoned one (every replica gone) is dropped then. */
-const WAVE_LIST_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The installations that have had queued work on this Redis (and were not forgotten since). */
 export async function knownInstallations(redis: Redis): Promise<number[]> {
@@ -145,24 +136,15 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     await ensureWorker(installationId);
   };
 
+  const chains = createWaveChains({ connection, queueFor, jobOptions: SCAN_JOB_OPTIONS, log });
+
   const processJob = async (job: Job<RunJobData | ScanJobData | ScanWaveJobData>, token?: string) => {
     if (job.name === 'scan') {
       const data = job.data as ScanJobData;
       const waves = await handlers.scan(data.installationId, data.listed ?? undefined);
-      // Each wave a job, any replica's to take, a dead replica's taken by another. They are read one
-      // after another, as one process reads them: the scan queues the first, and each wave, once
-      // read, queues the next from this list (so the first runs start after one wave's read, not
-      // after every wave's reads shared the installation's GraphQL pace side by side).
-      if (waves.length === 0) return;
-      const key = redisKey('scan-waves', data.installationId, job.id!);
-      if (waves.length > 1)
-        await connection
-          .multi()
-          .del(key)
-          .rpush(key, ...waves.map((wave) => JSON.stringify(wave)))
-          .pexpire(key, WAVE_LIST_TTL_MS)
-          .exec();
-      await addWave(data.installationId, waves[0]!, waves.length > 1 ? { key, index: 0 } : undefined);
+      // Each wave a job, any replica's to take, a dead replica's taken by another, read one after
+      // another (scan-wave-chain.ts).
+      await chains.start(data.installationId, job.id!, waves);
       return;
     }
     if (job.name === 'scan-wave') {
@@ -176,7 +158,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       // on while this one is located and its runs queued).
       const read = handlers.readWave?.(data.installationId, data.wave);
       const scanned = handlers.scanWave(data.installationId, data.wave, read);
-      await Promise.all([scanned, (read ?? scanned).then(() => nextWave(data))]);
+      await Promise.all([scanned, (read ?? scanned).then(() => chains.next(data))]);
       return;
     }
     const data = job.data as RunJobData;
@@ -186,54 +168,6 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     if (!pending) return;
     await handlers.run(data.installationId, { owner: data.owner, name: data.name }, pending);
     await releaseClaim(connection, job.queueName, job.id!);
-  };
-
-  /**
-   * A wave's job. Its id is the scan's job and its content, so a retried wave (its replica died)
-   * does not queue the next twice while it waits or runs; a scan without a list has one wave. A
-   * chained wave's job is written down as its chain's place (`scan-waves-at`), so a chain whose job
-   * ended without queueing the next can be found and resumed (resumeChains).
-   */
-  const addWave = async (installationId: number, wave: readonly string[], chain: ScanWaveJobData['chain']) => {
-    const content = createHash('sha256').update(wave.join('\n')).digest('hex');
-    const job = await queueFor(installationId).add(
-      'scan-wave',
-      { installationId, wave: [...wave], ...(chain ? { chain } : {}) } satisfies ScanWaveJobData,
-      { deduplication: { id: `scan-wave:${installationId}:${chain?.key ?? ''}:${content}` }, ...SCAN_JOB_OPTIONS },
-    );
-    if (chain) await connection.hset(CHAINS, chain.key, `${installationId} ${chain.index} ${job.id}`);
-  };
-
-  /** Queues the wave after this one; the last drops the list. */
-  const nextWave = async ({ installationId, chain }: Pick<ScanWaveJobData, 'installationId' | 'chain'>) => {
-    if (!chain) return;
-    const index = chain.index + 1;
-    const next = await connection.lindex(chain.key, index);
-    if (next === null) {
-      await connection.multi().del(chain.key).hdel(CHAINS, chain.key).exec();
-      return;
-    }
-    await addWave(installationId, JSON.parse(next) as string[], { key: chain.key, index });
-  };
-
-  /**
-   * Chains whose wave job ended (done, failed for good, or gone) without queueing the next — a
-   * replica of a version before chains took it — go on from there. A wave that queues the next
-   * moves its chain's place before it ends, so a place still naming an ended job is a broken chain.
-   */
-  const resumeChains = async () => {
-    for (const [key, place] of Object.entries(await connection.hgetall(CHAINS))) {
-      const [installation = '', at = '', jobId = ''] = place.split(' ');
-      const installationId = Number(installation);
-      const index = Number(at);
-      if (!Number.isSafeInteger(installationId) || !Number.isSafeInteger(index)) continue;
-      const job = await queueFor(installationId).getJob(jobId);
-      const state = job ? await job.getState() : 'unknown';
-      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
-      if ((await connection.hget(CHAINS, key)) !== place) continue;
-      log.warn({ installation: installationId, wave: index }, 'a scan stopped after a wave: resuming it');
-      await nextWave({ installationId, chain: { key, index } });
-    }
   };
 
   /** A run's job: deduplicated by its repository, so events while it waits join it. */
@@ -295,7 +229,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   };
 
   const rescan = async () => {
-    await resumeChains();
+    await chains.resume();
     for (const installationId of await knownInstallations(connection)) {
       if (workers.has(installationId) && !workers.get(installationId)!.closing) continue;
       if ((await backlog(installationId)) > 0) await ensureWorker(installationId);
@@ -378,10 +312,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       await connection.srem(INSTALLATIONS, String(installationId));
       await deleteMatching(connection, `${pendingKey(`${installationId}:`)}*`);
       await deleteMatching(connection, `${redisKey('claimed', queueNameOf(installationId))}:*`);
-      await deleteMatching(connection, `${redisKey('scan-waves', installationId)}:*`);
-      const places = await connection.hgetall(CHAINS);
-      const mine = Object.keys(places).filter((key) => key.startsWith(`${redisKey('scan-waves', installationId)}:`));
-      if (mine.length > 0) await connection.hdel(CHAINS, ...mine);
+      await chains.forget(installationId);
     },
     async close() {
       closed = true;
