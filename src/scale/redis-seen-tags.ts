@@ -26,6 +26,9 @@ export function createRedisSeenTags(redis: Redis, options: { now?: () => number 
       const key = repository.toLowerCase();
       const entry = known.get(key) ?? { firsts: new Map<string, string>(), refreshedAt: -Infinity };
       const asked = tags.filter(({ tag }) => !entry.firsts.has(tag));
+      // What Redis answers for the tags asked: kept in the copy while it has room, and answered
+      // either way (past the copy's bound, Redis still knows).
+      const told = new Map<string, string>();
       if (asked.length > 0 || now() - entry.refreshedAt >= SEEN_TAGS_REFRESH_MS) {
         const hash = redisKey('seen-tags', key);
         const pipeline = redis.pipeline();
@@ -38,14 +41,19 @@ export function createRedisSeenTags(redis: Redis, options: { now?: () => number 
           if (error) throw error;
           asked.forEach(({ tag }, index) => {
             const first = (values as (string | null)[])[index];
-            if (first && entry.firsts.size < SEEN_TAGS_KEPT.tagsPerRepository) entry.firsts.set(tag, first);
+            if (!first) return;
+            told.set(tag, first);
+            if (entry.firsts.size < SEEN_TAGS_KEPT.tagsPerRepository) entry.firsts.set(tag, first);
           });
         }
         entry.refreshedAt = now();
         known.set(key, entry);
       }
       return new Map(
-        tags.flatMap(({ tag }) => (entry.firsts.has(tag) ? [[tag, entry.firsts.get(tag)!] as const] : [])),
+        tags.flatMap(({ tag }) => {
+          const first = entry.firsts.get(tag) ?? told.get(tag);
+          return first ? [[tag, first] as const] : [];
+        }),
       );
     },
   };

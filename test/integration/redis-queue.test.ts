@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/dev/local-run/cluster.js';
 import { SEEN_TAGS_REFRESH_MS, createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
+import { SEEN_TAGS_KEPT } from '../../src/trust/seen-tags.js';
 import { joinFleet } from '../../src/scale/fleet-presence.js';
 import { recoveringConnection } from '../../src/github/create-octokit.js';
 import Bottleneck from 'bottleneck';
@@ -162,6 +163,20 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     } finally {
       pipelines.mockRestore();
     }
+  });
+
+  it("answers Redis's first commit for a tag past its own copy's bound", async () => {
+    const replica = createRedisSeenTags(redis);
+    const commit = 'e'.repeat(40);
+    const many = Array.from({ length: SEEN_TAGS_KEPT.tagsPerRepository }, (_, index) => ({
+      tag: `v0.${index}`,
+      commit,
+    }));
+    await replica.remember('acme/many', many);
+    // Another replica recorded this tag first: past the bound, its answer still comes from Redis.
+    const first = 'f'.repeat(40);
+    await redis.hset('pinwarden:seen-tags:acme/many', 'v9.9.9', first);
+    expect(await replica.remember('acme/many', [{ tag: 'v9.9.9', commit }])).toEqual(new Map([['v9.9.9', first]]));
   });
 
   it('merges pending runs atomically: strongest trigger, every reply once, found again after a claim', async () => {
