@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { repositoryRunKey } from '../queue/pending-run.js';
 import type { RunRequest } from '../queue/pending-run.js';
-import { claimPendingRun, mergePendingRun, mergePendingRuns, pendingKey, releaseClaim } from './redis-pending-runs.js';
+import { claimPendingRun, mergePendingRuns, pendingKey, releaseClaim } from './redis-pending-runs.js';
 import { REDIS_PREFIX, deleteMatching, redisKey } from './redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../queue/run-queue.js';
 import { createWaveChains } from './scan-wave-chain.js';
@@ -184,6 +184,23 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     },
   });
 
+  /**
+   * Runs queued: their pending runs in one pipeline, their jobs in one transaction (a wave's runs
+   * were two round trips each: a third of a replica's writes to Redis at 10,000 repositories).
+   */
+  const submitAll = async (requests: readonly RunRequest[]) => {
+    for (const installationId of new Set(requests.map((request) => request.installationId))) {
+      const mine = requests.filter((request) => request.installationId === installationId);
+      await mergePendingRuns(
+        connection,
+        mine.map((request) => ({ repositoryKey: runKeyOf(request), request })),
+      );
+      const queue = queueFor(installationId);
+      await queue.addBulk(mine.map(runJob));
+      await announce(installationId, queue);
+    }
+  };
+
   const ensureWorker = async (installationId: number): Promise<void> => {
     if (closed) return;
     const held = workers.get(installationId);
@@ -263,27 +280,8 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
 
   return {
     depths,
-    async submit(request: RunRequest) {
-      await mergePendingRun(connection, runKeyOf(request), request);
-      const queue = queueFor(request.installationId);
-      const { name, data, opts } = runJob(request);
-      await queue.add(name, data, opts);
-      await announce(request.installationId, queue);
-    },
-    // A wave's runs: their pending runs in one pipeline, their jobs in one transaction (each was
-    // two round trips of its own: a third of a replica's writes to Redis at 10,000 repositories).
-    async submitAll(requests) {
-      for (const installationId of new Set(requests.map((request) => request.installationId))) {
-        const mine = requests.filter((request) => request.installationId === installationId);
-        await mergePendingRuns(
-          connection,
-          mine.map((request) => ({ repositoryKey: runKeyOf(request), request })),
-        );
-        const queue = queueFor(installationId);
-        await queue.addBulk(mine.map(runJob));
-        await announce(installationId, queue);
-      }
-    },
+    submit: (request: RunRequest) => submitAll([request]),
+    submitAll,
     async scan(installationId, listed) {
       const queue = queueFor(installationId);
       const data: ScanJobData = { installationId, listed: listed ? [...listed] : null };

@@ -50,16 +50,7 @@ function claimedKey(queueName: string, jobId: string): string {
   return redisKey('claimed', queueName, jobId);
 }
 
-/** Merges one request into the repository's pending run. */
-export async function mergePendingRun(
-  redis: Redis,
-  repositoryKey: string,
-  request: Pick<RunRequest, 'trigger' | 'reply'>,
-): Promise<void> {
-  await MERGE.run(redis, [pendingKey(repositoryKey)], mergeArguments(request));
-}
-
-/** Merges many requests (a wave's runs), in one round trip to Redis. */
+/** Merges requests into their repositories' pending runs (a wave's runs at once), in one round trip to Redis. */
 export async function mergePendingRuns(
   redis: Redis,
   entries: readonly { readonly repositoryKey: string; readonly request: Pick<RunRequest, 'trigger' | 'reply'> }[],

@@ -17,7 +17,7 @@ import { seededRandom } from '../../src/dev/fake-github/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
 import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
-import { claimPendingRun, mergePendingRun, releaseClaim } from '../../src/scale/redis-pending-runs.js';
+import { claimPendingRun, mergePendingRuns, releaseClaim } from '../../src/scale/redis-pending-runs.js';
 import type { RunQueue, RunQueueHandlers } from '../../src/queue/run-queue.js';
 import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shared-cache.js';
 import { createRedisDashboardStore } from '../../src/scale/redis-dashboard-store.js';
@@ -180,10 +180,16 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
   });
 
   it('merges pending runs atomically: strongest trigger, every reply once, found again after a claim', async () => {
-    await mergePendingRun(redis, '1:o/a', { trigger: 'push' });
-    await mergePendingRun(redis, '1:o/a', { trigger: 'command', reply: { issueNumber: 3, login: 'mona' } });
-    await mergePendingRun(redis, '1:o/a', { trigger: 'install', reply: { issueNumber: 3, login: 'mona' } });
-    await mergePendingRun(redis, '1:o/a', { trigger: 'push', reply: { issueNumber: 4, login: 'hubot' } });
+    await mergePendingRuns(redis, [{ repositoryKey: '1:o/a', request: { trigger: 'push' } }]);
+    await mergePendingRuns(redis, [
+      { repositoryKey: '1:o/a', request: { trigger: 'command', reply: { issueNumber: 3, login: 'mona' } } },
+    ]);
+    await mergePendingRuns(redis, [
+      { repositoryKey: '1:o/a', request: { trigger: 'install', reply: { issueNumber: 3, login: 'mona' } } },
+    ]);
+    await mergePendingRuns(redis, [
+      { repositoryKey: '1:o/a', request: { trigger: 'push', reply: { issueNumber: 4, login: 'hubot' } } },
+    ]);
     const claimed = await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-1');
     expect(claimed?.trigger).toBe('command');
     expect(claimed?.replies).toEqual(
@@ -194,7 +200,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     );
     expect(claimed?.replies).toHaveLength(2);
     // An event after the claim waits for the next job; the claimed job, retried, finds its own.
-    await mergePendingRun(redis, '1:o/a', { trigger: 'push' });
+    await mergePendingRuns(redis, [{ repositoryKey: '1:o/a', request: { trigger: 'push' } }]);
     expect(await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-1')).toEqual(claimed);
     await releaseClaim(redis, 'runs-1', 'job-1');
     expect((await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-2'))?.trigger).toBe('push');

@@ -60,11 +60,12 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
   const say = options.say ?? (() => {});
   const started: Child[] = [];
   let registry: FakeRegistry | undefined;
+  /** Replicas that write a profile: stopped with SIGTERM first, so they exit and write it. */
+  const stoppedGently: Child[] = [];
   const stop = async () => {
     await Promise.all(stoppedGently.map((child) => child.stop('SIGTERM')));
     await Promise.all([...started.map((child) => child.stop('SIGKILL')), registry?.close()]);
   };
-  const stoppedGently: Child[] = [];
   try {
     registry = await startFakeRegistry({ images: await corpusImages(options.corpus) });
     if (!options.dryRun)
