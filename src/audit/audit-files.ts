@@ -118,11 +118,16 @@ export async function askAuditQuestions(
       : [],
   );
   const resolutions = await facts.resolve([
-    ...uniqueRequests(located.flatMap(({ reference }) => requestsFor(reference))).values(),
+    ...uniqueRequests(requestsOf(located.map(({ reference }) => reference))).values(),
   ]);
+  // Each check asks it of each reference: the key is built once a reference.
+  const resolutionByReference = new Map<UsesReference, Resolution | undefined>();
   const resolutionOf = (reference: UsesReference) => {
+    if (resolutionByReference.has(reference)) return resolutionByReference.get(reference);
     const ref = reference.ref as RemoteRef;
-    return resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+    const resolution = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+    resolutionByReference.set(reference, resolution);
+    return resolution;
   };
   const remote = located.filter(({ reference }) => isRemoteRef(reference.ref));
   // Pin-time trust's listings of the actions named by tag, all at once (an install wave asks this
@@ -185,7 +190,7 @@ export async function auditFiles(
           : [unreadable(file.path, file.located.error)]),
     ]),
     ...located.flatMap(({ path, reference, locked }) =>
-      referenceFindings(path, reference, resolutions, index, locked, options.staysOnTag ?? []),
+      referenceFindings(path, reference, resolutions, resolutionOf, index, locked, options.staysOnTag ?? []),
     ),
     ...remote.flatMap(({ path, reference }) => {
       const ref = reference.ref as RemoteRef;
@@ -223,6 +228,20 @@ export async function auditFiles(
   };
 }
 
+/** Every ref the checks of these references need resolved; a `uses:` written alike many times is asked once. */
+function requestsOf(references: readonly UsesReference[]): RefRequest[] {
+  const seen = new Set<string>();
+  return references.flatMap((reference) => {
+    const { ref, site } = reference;
+    if (!isRemoteRef(ref)) return [];
+    // What requestsFor reads: the ref and the comment's version.
+    const written = `${ref.owner}/${ref.repo}@${ref.ref}\n${site.comment?.text ?? ''}`;
+    if (seen.has(written)) return [];
+    seen.add(written);
+    return requestsFor(reference);
+  });
+}
+
 /** Every ref the checks of one reference need resolved. */
 function requestsFor({ site, ref }: UsesReference): RefRequest[] {
   if (!isRemoteRef(ref)) return [];
@@ -235,6 +254,7 @@ function referenceFindings(
   path: string,
   reference: UsesReference,
   resolutions: ReadonlyMap<RefKey, Resolution>,
+  resolutionOf: (reference: UsesReference) => Resolution | undefined,
   index: CompromiseIndex,
   locked: boolean,
   staysOnTag: readonly string[],
@@ -257,7 +277,7 @@ function referenceFindings(
       ];
   if (!isRemoteRef(ref)) return gateFindings;
   const lookup = (name: string) => resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: name }));
-  const own = lookup(ref.ref);
+  const own = resolutionOf(reference);
   const named = commentVersion(reference);
   return [
     ...checkKnownCompromised(path, reference, index, own?.status === 'resolved' ? own.sha : undefined),

@@ -1,6 +1,7 @@
 // Indicators of compromise in a file's text: the exfiltration domain of the trivy stealer
 // (`scan.aquasecurtiy.org`, note the typo), its fallback repository names, and the other
 // indicators the compromise data lists. Any hit is critical: the file talks to the attacker.
+import { escapeRegExp } from '../common/escape-regexp.js';
 import type { CompromiseData } from './compromise-data.js';
 import type { Finding } from './types.js';
 
@@ -9,21 +10,30 @@ export interface Indicator {
   readonly incident: string;
 }
 
-export function indicatorsOf(data: CompromiseData): Indicator[] {
+/** The indicators to look for, and one pattern that finds any of them (case aside) in a single pass. */
+export interface Indicators {
+  readonly list: readonly Indicator[];
+  readonly any: RegExp;
+}
+
+export function indicatorsOf(data: CompromiseData): Indicators {
   const seen = new Map<string, Indicator>();
   for (const incident of data.incidents) {
     for (const text of [...incident.iocs.domains, ...incident.iocs.repositoryNames, ...(incident.iocs.strings ?? [])]) {
       if (!seen.has(text.toLowerCase())) seen.set(text.toLowerCase(), { text, incident: incident.id });
     }
   }
-  return [...seen.values()];
+  const list = [...seen.values()];
+  // A file is searched once for all of them, without a lower-cased copy of its text (that copy
+  // and a search per indicator were a tenth of the audit of 1,016 files, 2026-12-07).
+  const any = list.map((indicator) => escapeRegExp(indicator.text)).join('|');
+  return { list, any: list.length > 0 ? new RegExp(any, 'iu') : /(?!)/ };
 }
 
-export function checkIndicators(path: string, text: string, indicators: readonly Indicator[]): Finding[] {
-  const lower = text.toLowerCase();
-  if (!indicators.some((indicator) => lower.includes(indicator.text.toLowerCase()))) return [];
+export function checkIndicators(path: string, text: string, indicators: Indicators): Finding[] {
+  if (!indicators.any.test(text)) return [];
   return text.split('\n').flatMap((line, index) =>
-    indicators
+    indicators.list
       .filter((indicator) => line.toLowerCase().includes(indicator.text.toLowerCase()))
       .map((indicator): Finding => ({
         path,

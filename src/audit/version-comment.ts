@@ -4,6 +4,7 @@
 // pinned commit, the form Dependabot updates. A comment naming a tag that is gone, or another
 // commit altogether, is corrected too; a gone tag whose `v`-prefixed twin names the commit (as
 // trivy-action re-created `0.33.1` as `v0.33.1`) is named. Plain function over resolutions.
+import { memoByString } from '../common/string-memo.js';
 import type { Resolution } from '../resolve/types.js';
 import { mostSpecificVersionTag, twinOf } from '../resolve/version-tags.js';
 import { repositoryOf } from '../workflow/parse-action-ref.js';
@@ -15,10 +16,16 @@ const VERSION_WORD = /^v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]+)?$/;
 
 /** The version a pinned line's comment names (`# v1.2.3 …`, `# tag=v1.2.3`), if it names one. */
 export function commentVersion(reference: UsesReference): string | undefined {
-  const text = reference.site.comment?.text.replace(/^#+/, '').trim() ?? '';
+  const comment = reference.site.comment;
+  return comment ? versionInComment(comment.text) : undefined;
+}
+
+// Remembered: most comments of an organisation are the same few (`# v4.2.2`).
+const versionInComment = memoByString((comment: string): string | undefined => {
+  const text = comment.replace(/^#+/, '').trim();
   const word = text.replace(/^(?:tag|version|ver)\s*[:=]\s*/i, '').split(/\s+/)[0] ?? '';
   return VERSION_WORD.test(word) ? word : undefined;
-}
+});
 
 export function checkVersionComment(
   path: string,

@@ -2,12 +2,15 @@
 // `>= 0.0.1 <= 0.34.2`, `>= 1.0, < 2.0`), evaluated against a tag name (`v` prefix optional).
 // Missing parts count as zero; pre-release suffixes are ignored. A tag that is not a version
 // is in no range.
+import { memoByString } from '../common/string-memo.js';
+
 const COMPARATOR = /(>=|<=|>|<|=)?\s*v?(\d+(?:\.\d+)*)/g;
 
-export function parseVersion(tag: string): number[] | undefined {
+/** Remembered: every reference asks it of every tag on its commit. */
+export const parseVersion = memoByString((tag: string): readonly number[] | undefined => {
   const match = /^v?(\d+(?:\.\d+)*)(?:[-+].*)?$/.exec(tag.trim());
   return match ? match[1]!.split('.').map(Number) : undefined;
-}
+});
 
 export function compareVersions(a: readonly number[], b: readonly number[]): number {
   for (let index = 0; index < Math.max(a.length, b.length); index += 1) {

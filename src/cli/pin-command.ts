@@ -44,11 +44,9 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
   const { files: read, imageFiles, notes, lockfiles, preCommits } = await readLocalFiles(options.paths, io.cwd);
   // Workflows onboarded to actions.lock are left as they are: the lockfile's keys are their `uses:`.
   // Workflows a generator owns are left too: the next run of the generator would overwrite a pin.
-  const generated = read.flatMap((file) => {
-    const generator = generatorOf(file.text);
-    return generator ? [`${file.path} (${generator})`] : [];
-  });
-  const files = read.filter((file) => !file.locked && generatorOf(file.text) === undefined);
+  const generators = read.map((file) => generatorOf(file.text));
+  const generated = read.flatMap((file, index) => (generators[index] ? [`${file.path} (${generators[index]})`] : []));
+  const files = read.filter((file, index) => !file.locked && generators[index] === undefined);
   const locked = read.filter((file) => file.locked).map((file) => file.path);
   if (generated.length > 0)
     notes.push(`left as they are, generated (change them where they are generated from): ${generated.join(', ')}`);

@@ -121,9 +121,11 @@ function readBounded(path: string): string | undefined {
     let buffer = Buffer.allocUnsafe(Math.min(stats.size + 1, MAX_FILE_BYTES + 1));
     let length = 0;
     for (;;) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      const asked = buffer.length - length;
+      const read = readSync(fd, buffer, length, asked, null);
       length += read;
-      if (read === 0 || length > MAX_FILE_BYTES) break;
+      // A regular file reads short only at its end: no second call to hear it say 0.
+      if (read < asked || length > MAX_FILE_BYTES) break;
       if (length === buffer.length) {
         const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
         buffer.copy(grown, 0, 0, length);

@@ -38,26 +38,59 @@ const SHORT_SHA = /^[0-9a-f]{7,39}$/;
 export function resolveFromRefs(refs: RepoRefs, ref: string): Resolution {
   const matches = commitsMatching(refs, ref);
   if (matches.length > 1) return { status: 'failed', reason: `short SHA ${ref} is ambiguous in ${refs.repo}` };
+  const index = indexOf(refs);
   return decideResolution({
     repo: refs.repo,
     ref,
-    tagCommit: refs.tags.find((tag) => tag.name === ref)?.sha,
-    branchCommit: refs.branches.find((branch) => branch.name === ref)?.sha,
+    tagCommit: index.tagCommit.get(ref),
+    branchCommit: index.branchCommit.get(ref),
     commit: matches[0],
-    tags: refs.tags.map((tag) => ({ name: tag.name, commit: tag.sha })),
+    tags: index.tags,
   });
 }
 
 /** Commits of the refs data that a full or short SHA names (refs data knows only ref tips). */
 export function commitsMatching(refs: RepoRefs, ref: string): string[] {
   if (!isFullSha(ref) && !SHORT_SHA.test(ref)) return [];
-  const known = new Set([
-    refs.head,
-    ...refs.tags.map((tag) => tag.sha),
-    ...refs.branches.map((branch) => branch.sha),
-    ...(refs.commits ?? []).map((commit) => commit.sha),
-  ]);
-  return [...known].filter((sha) => sha.startsWith(ref));
+  return indexOf(refs).commits.filter((sha) => sha.startsWith(ref));
+}
+
+interface RefsIndex {
+  /** The first tag or branch of each name, as a search in order finds it. */
+  readonly tagCommit: ReadonlyMap<string, string>;
+  readonly branchCommit: ReadonlyMap<string, string>;
+  readonly tags: readonly { readonly name: string; readonly commit: string }[];
+  /** Every commit the data names, once. */
+  readonly commits: readonly string[];
+}
+
+// Built once a repository: resolving rebuilt these lists for every ref asked (the audit of 1,016
+// files asks thousands), and refs data never changes once read.
+const indexes = new WeakMap<RepoRefs, RefsIndex>();
+
+function indexOf(refs: RepoRefs): RefsIndex {
+  const known = indexes.get(refs);
+  if (known) return known;
+  const firstByName = (list: readonly { readonly name: string; readonly sha: string }[]) => {
+    const byName = new Map<string, string>();
+    for (const { name, sha } of list) if (!byName.has(name)) byName.set(name, sha);
+    return byName;
+  };
+  const index: RefsIndex = {
+    tagCommit: firstByName(refs.tags),
+    branchCommit: firstByName(refs.branches),
+    tags: refs.tags.map((tag) => ({ name: tag.name, commit: tag.sha })),
+    commits: [
+      ...new Set([
+        refs.head,
+        ...refs.tags.map((tag) => tag.sha),
+        ...refs.branches.map((branch) => branch.sha),
+        ...(refs.commits ?? []).map((commit) => commit.sha),
+      ]),
+    ],
+  };
+  indexes.set(refs, index);
+  return index;
 }
 
 export type Reachability = 'reachable' | 'impostor' | 'unknown';

@@ -1,5 +1,6 @@
 // Chooses the tag a comment should name: the most specific release version on the commit,
 // so `@v4` becomes `# v4.2.2` — what a reviewer checks and what Dependabot updates.
+import { memoByString } from '../common/string-memo.js';
 
 const RELEASE_VERSION = /^(v?)(\d+(?:\.\d+)*)$/;
 
@@ -9,11 +10,12 @@ interface ParsedVersion {
   readonly parts: readonly number[];
 }
 
-function parseVersion(name: string): ParsedVersion | undefined {
+// Remembered: the same few tag names are parsed for every reference of every file.
+const parseVersion = memoByString((name: string): ParsedVersion | undefined => {
   const match = RELEASE_VERSION.exec(name);
   if (!match) return undefined;
   return { name, prefix: match[1] ?? '', parts: (match[2] ?? '').split('.').map(Number) };
-}
+});
 
 /**
  * Among the tags on one commit, the release version that refines `ref` best: it extends the

@@ -47,6 +47,22 @@ describe('readLocalFiles', () => {
     expect(allocated).toBeLessThan(MAX_FILE_BYTES);
   });
 
+  it('lists files in code-unit order, whatever the locale of the machine', async () => {
+    const workflow = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo hi\n';
+    const names = ['b.yml', 'B.yml', 'a.yml', 'Z.yml', '_x.yml', 'é.yml'];
+    const root = repository(Object.fromEntries(names.map((name) => [`.github/workflows/${name}`, workflow])));
+    const { files } = await readLocalFiles(['.'], root);
+    // Locale collation would give _x, a, b, B, é, Z; code units are what Git lists a tree by.
+    expect(files.map((file) => file.path.slice('.github/workflows/'.length))).toEqual([
+      'B.yml',
+      'Z.yml',
+      '_x.yml',
+      'a.yml',
+      'b.yml',
+      'é.yml',
+    ]);
+  });
+
   it('does not read a file over the bound, and says so', async () => {
     const root = repository({ '.github/workflows/big.yml': `on: push\n#${'x'.repeat(MAX_FILE_BYTES)}\n` });
     const { files } = await readLocalFiles(['.'], root);

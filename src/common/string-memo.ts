@@ -1,0 +1,27 @@
+// A pure function of a short string, remembered: the audit asks the same few version names and
+// comments thousands of times over a run (every file of an organisation pins the same actions).
+// Bounded twice: past `max` names the memory starts again, and a name longer than `MAX_KEY` is
+// computed every time, never kept.
+
+const MAX_KEY = 128;
+
+export function memoByString<T>(compute: (name: string) => T, max = 4096): (name: string) => T {
+  const known = new Map<string, T>();
+  return (name) => {
+    if (name.length > MAX_KEY) return compute(name);
+    const found = known.get(name);
+    if (found !== undefined || known.has(name)) return found as T;
+    if (known.size >= max) known.clear();
+    const value = compute(name);
+    known.set(detached(name), value);
+    return value;
+  };
+}
+
+/**
+ * A copy of `name` that holds nothing else: a string cut from a file's text (a comment) may
+ * keep the whole text alive, which a remembered key must not.
+ */
+function detached(name: string): string {
+  return Array.from(name).join('');
+}
