@@ -7,12 +7,13 @@ import { repositoryOf } from '../workflow/parse-action-ref.js';
 import type { RemoteRef, UsesReference } from '../workflow/types.js';
 import type { ActionAdvisory } from './audit-facts.js';
 import type { Finding } from './types.js';
+import { codeUnitOrder } from '../common/code-unit-order.js';
 import { inVersionRange, parseVersion } from './version-range.js';
 
 /** The version a reference runs, as advisories name versions. */
 export function runningVersion(ref: RemoteRef, resolution: Resolution | undefined): string | undefined {
   const tags = resolution?.status === 'resolved' ? resolution.tagsOnCommit.filter((tag) => parseVersion(tag)) : [];
-  const longest = [...tags].sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+  const longest = [...tags].sort((a, b) => b.length - a.length || codeUnitOrder(a, b))[0];
   if (longest) return longest;
   return ref.refKind === 'version-tag' ? ref.ref : undefined;
 }
@@ -23,6 +24,7 @@ export function checkAdvisories(
   resolution: Resolution | undefined,
   advisories: readonly ActionAdvisory[],
 ): Finding[] {
+  if (advisories.length === 0) return [];
   const ref = reference.ref as RemoteRef;
   const repository = repositoryOf(ref).toLowerCase();
   const version = runningVersion(ref, resolution);

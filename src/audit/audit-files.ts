@@ -24,7 +24,7 @@ import { checkIndicators, indicatorsOf } from './iocs.js';
 import { checkKnownCompromised } from './known-compromised.js';
 import type { CompromiseIndex } from './known-compromised.js';
 import type { Finding } from './types.js';
-import { severityRank } from './types.js';
+import { bySeverityThenPlace } from './types.js';
 import { twinOf } from '../resolve/version-tags.js';
 import { checkVersionComment, commentVersion } from './version-comment.js';
 import type { PinCandidate } from '../trust/judge-pin.js';
@@ -213,9 +213,7 @@ export async function auditFiles(
     .map(({ path, reference }) => `${path}:${reference.site.line} ${reference.site.value}`);
   const blockers = [...workflowBlockers, ...transitive.policyBlockers];
   return {
-    findings: findings.sort(
-      (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
-    ),
+    findings: findings.sort(bySeverityThenPlace),
     notes,
     requireFullShaPolicy: { ready: blockers.length === 0, blockers },
     calledWorkflowRepositories: transitive.blockedWorkflowRepositories,

@@ -7,7 +7,7 @@ import { imagePathsAmong } from '../images/image-file-kind.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import { FILE_KIND_WORDS, count } from '../report/words.js';
 import type { Finding } from './types.js';
-import { isSerious, severityRank } from './types.js';
+import { bySeverityThenPlace, isSerious } from './types.js';
 
 const MAX_LISTED = 60;
 
@@ -17,9 +17,7 @@ function findingLine(finding: Finding): string {
 
 /** Critical first, then by file and line. */
 function bySeverity(findings: readonly Finding[]): Finding[] {
-  return findings.toSorted(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
-  );
+  return findings.toSorted(bySeverityThenPlace);
 }
 
 function listed(unsorted: readonly Finding[]): string[] {

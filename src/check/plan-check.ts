@@ -4,7 +4,7 @@
 // stop, so it is high here though the audit calls it medium), the conclusion, and the fix: the
 // flagged lines pinned, every other byte kept.
 import type { Finding, Severity } from '../audit/types.js';
-import { severityRank } from '../audit/types.js';
+import { bySeverityThenPlace } from '../audit/types.js';
 import type { ImageFile } from '../images/types.js';
 import { locateImageFile } from '../images/locate-image-file.js';
 import { rewriteImages } from '../images/rewrite-images.js';
@@ -55,9 +55,7 @@ export function weighForCheck(findings: readonly Finding[], touchedOf: (path: st
       severity: finding.check === 'unpinned' ? 'high' : finding.severity,
       touched: isTouched(touchedOf(finding.path), finding.line),
     }))
-    .sort(
-      (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
-    );
+    .sort(bySeverityThenPlace);
 }
 
 /** `failure` (the default) or `neutral` for critical and high findings on written lines; neutral for the rest; success when none. */

@@ -13,6 +13,7 @@ import type { ImageFileKind } from '../images/types.js';
 import { fileKindOf } from '../workflow/file-kind.js';
 import type { FileKind } from '../workflow/types.js';
 import { UsageError } from './io.js';
+import { codeUnitOrder } from '../common/code-unit-order.js';
 
 export interface LocalFile {
   readonly path: string;
@@ -78,18 +79,10 @@ export function collectFiles(paths: readonly string[]): CollectedFiles {
   return { files, imageFiles, notes };
 }
 
-/**
- * Names in code-unit order, as Git lists a tree: the same on every machine (`localeCompare`'s
- * order is the default locale's), and without ICU's collator, whose start-up alone took 11 ms of
- * `pin`'s 1.4 s (2026-12-07).
- */
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Every regular file below `dir` (full paths), skipped folders and symbolic-link loops aside. */
 function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name));
+  // In the order Git lists a tree, whatever the machine's locale.
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => codeUnitOrder(a.name, b.name));
   const found: string[] = [];
   for (const entry of entries) {
     const full = join(dir, entry.name);

@@ -492,3 +492,17 @@ describe('GitHub\u2019s workflow lockfile (actions.lock)', () => {
     expect(findings.filter((finding) => finding.check === 'unpinned')).toEqual([]);
   });
 });
+
+describe('the order of findings', () => {
+  it('is severity, then path in code units (as Git sorts), then line: the same on every machine', async () => {
+    const workflow = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
+    const files = ['b.yml', 'B.yml', 'a.yml'].map((path) => ({
+      path,
+      text: workflow,
+      located: locateUsesSites(workflow, 'workflow'),
+    }));
+    const { findings } = await auditFiles(files, createTableRefResolver([]));
+    // Locale collation would give a, b, B.
+    expect([...new Set(findings.map((finding) => finding.path))]).toEqual(['B.yml', 'a.yml', 'b.yml']);
+  });
+});
