@@ -1,6 +1,7 @@
 /** What a command may touch of the process, passed in so tests can run commands in-process. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
+  /** Text, or UTF-8 bytes (a large JSON report, see report/json-text.ts). */
+  readonly stdout: { write(text: string | Uint8Array): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;

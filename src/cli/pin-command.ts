@@ -11,6 +11,7 @@ import { gateFailuresAfterPinning, imageGateFailuresAfterPinning } from '../plan
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
 import type { IgnoreRef } from '../workflow/types.js';
 import { count, printable } from '../report/words.js';
+import { jsonWithList } from '../report/json-text.js';
 import { isFullSha } from '../common/commit-sha.js';
 import { collectRefRequests } from '../plan/plan-pins.js';
 import type { CliIo } from './io.js';
@@ -138,11 +139,14 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     serious: findings.filter(isSerious).length,
     preCommitFrozen: frozen.length,
   };
-  if (options.format === 'json')
-    io.stdout.write(
-      `${JSON.stringify({ dryRun: options.dryRun, files: results.map(fileJson), images: images.files.map(imageFileJson).filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged'), preCommit: frozen, findings, notes, summary })}\n`,
-    );
-  else {
+  if (options.format === 'json') {
+    const shownImages = images.files
+      .map(imageFileJson)
+      .filter((file) => file.pins.length + file.skipped.length > 0 || file.status !== 'unchanged');
+    const tail = { images: shownImages, preCommit: frozen, findings, notes, summary };
+    io.stdout.write(jsonWithList({ dryRun: options.dryRun }, 'files', results.map(fileJson), tail));
+    io.stdout.write('\n');
+  } else {
     for (const note of notes) io.stderr.write(`pinwarden: ${printable(note)}\n`);
     // The diff library is loaded only to print diffs (a dry run's text): 33 ms of start-up otherwise.
     const renderDiff = options.dryRun ? (await import('../report/render-diff.js')).renderUnifiedDiff : undefined;
