@@ -5,6 +5,7 @@
 // "require full-length commit SHA" policy fails such runs, inside a called workflow too.
 import { LRUCache } from 'lru-cache';
 import { gateReference } from '../gate/gate.js';
+import type { GateVerdict } from '../gate/gate.js';
 import type { RefKey, Resolution } from '../resolve/types.js';
 import { refKey, uniqueRequests } from '../resolve/types.js';
 import { locateUsesSites } from '../workflow/locate-uses-sites.js';
@@ -71,11 +72,17 @@ export async function scanTransitive(
   );
   const seen = new Set<string>();
   for (let level = 0; level < depth && frontier.length > 0; level += 1) {
+    // Every workflow of an organisation calls the same few actions: each step's key is made once.
     const questions = new Map<string, ManifestQuestion>();
-    for (const step of frontier) questions.set(manifestKey(question(step)), question(step));
+    const keys = frontier.map((step) => {
+      const asked = question(step);
+      const key = manifestKey(asked);
+      if (!questions.has(key)) questions.set(key, asked);
+      return key;
+    });
     const manifests = await facts.manifests([...questions.values()]);
-    const nested = frontier.flatMap((step) =>
-      remoteReferencesOf(step, manifests.get(manifestKey(question(step)))).map((reference) => ({
+    const nested = frontier.flatMap((step, at) =>
+      remoteReferencesOf(step, keys[at]!, manifests.get(keys[at]!)).map((reference) => ({
         step,
         reference,
       })),
@@ -96,8 +103,9 @@ export async function scanTransitive(
       const sha = ref.refKind === 'full-sha' ? ref.ref : resolution?.status === 'resolved' ? resolution.sha : undefined;
       const chain = [...step.chain, reference.site.value];
       indirect.push({ path: step.root.path, line: step.root.reference.site.line, reference, sha, chain });
-      findings.push(...nestedFindings(step, reference, chain, index, sha));
-      if (!gateReference(reference).passes) {
+      const gate = gateReference(reference);
+      findings.push(...nestedFindings(step, reference, chain, index, sha, gate));
+      if (!gate.passes) {
         policyBlockers.add(`${calledAs(step)} calls ${reference.site.value}`);
         if (step.ref.kind === 'reusable-workflow')
           blockedWorkflows.set(`${step.ref.owner}/${step.ref.repo}`.toLowerCase(), {
@@ -136,9 +144,8 @@ function calledAs(step: Step): string {
   return `${step.ref.owner}/${step.ref.repo}${path}@${step.sha.slice(0, 12)}`;
 }
 
-function remoteReferencesOf(step: Step, text: string | undefined): UsesReference[] {
+function remoteReferencesOf(step: Step, key: string, text: string | undefined): UsesReference[] {
   if (text === undefined) return [];
-  const key = manifestKey(question(step));
   const cached = parsedManifests.get(key);
   if (cached) return cached.references;
   const located = locateUsesSites(text, step.ref.kind === 'reusable-workflow' ? 'workflow' : 'action');
@@ -163,17 +170,20 @@ function nestedFindings(
   chain: readonly string[],
   index: CompromiseIndex,
   sha: string | undefined,
+  gate: GateVerdict,
 ): Finding[] {
+  const compromised = checkKnownCompromised(step.root.path, reference, index, sha);
+  // Most nested references are pinned and clean: the words are made only for a finding.
+  if (compromised.length === 0 && gate.passes) return [];
   const at = { path: step.root.path, line: step.root.reference.site.line, uses: step.root.reference.site.value };
   const inside = `inside ${chain.slice(0, -1).join(' → ')}${step.ref.kind === 'reusable-workflow' ? ' (a called workflow)' : "'s action.yml"}`;
-  const known = checkKnownCompromised(step.root.path, reference, index, sha).map((finding): Finding => ({
+  const known = compromised.map((finding): Finding => ({
     ...finding,
     ...at,
     check: 'transitive',
     message: `${inside}: ${finding.message}`,
     evidence: { ...finding.evidence, chain },
   }));
-  const gate = gateReference(reference);
   const mutable: Finding[] = gate.passes
     ? []
     : [

@@ -116,7 +116,8 @@ function planOne(
       return { action: 'keep', site, ref, why: ref.digest ? 'pinned' : 'image' };
     case 'action':
     case 'reusable-workflow': {
-      const resolution = resolutions.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+      const key = refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref });
+      const resolution = resolutions.get(key);
       if (ref.refKind === 'full-sha') {
         if (resolution && resolution.status !== 'resolved') {
           return {
@@ -127,7 +128,7 @@ function planOne(
           };
         }
         // A comment is not made to name a release whose commit trust holds (a hijacked tag's).
-        const held = judgements.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }))?.held === true;
+        const held = judgements.get(key)?.held === true;
         const comment = resolution && !held ? repairComment(site, resolution.tagsOnCommit) : undefined;
         return { action: 'keep', site, ref, why: 'pinned', ...(comment ? { comment } : {}) };
       }
@@ -152,7 +153,7 @@ function planOne(
           ref,
           reason: `refused: ${ref.ref} names ${resolution.sha}, a known-compromised commit (${bad.incident.title}; ${bad.incident.advisories.join(', ')})`,
         };
-      const judgement = judgements.get(refKey({ owner: ref.owner, repo: ref.repo, ref: ref.ref }));
+      const judgement = judgements.get(key);
       if (judgement?.held)
         return {
           action: 'skip',
