@@ -53,7 +53,7 @@ export function collectFiles(paths: readonly string[]): CollectedFiles {
       else files.push({ path, kind: kind ?? 'workflow' });
       continue;
     }
-    const found = walk(path, new Set([realpathSync(path)]), notes);
+    const found = walk(path, new Set([realpathSync.native(path)]), notes);
     const relativePaths = found.map((file) => toSlashes(relative(path, file)));
     const before = files.length + imageFiles.length;
     const actionPaths = new Set<string>();
@@ -103,7 +103,9 @@ function walk(dir: string, ancestors: ReadonlySet<string>, notes: string[]): str
     }
     if (isDirectory) {
       if (SKIPPED_FOLDERS.has(entry.name)) continue;
-      const real = realpathSync(full);
+      // The C library's realpath: one call, where Node's walks the path's every part with lstat
+      // (11 ms of the 345 folders of four copies of the corpus).
+      const real = realpathSync.native(full);
       if (ancestors.has(real)) {
         notes.push(`${full}: skipped, a symbolic link back to ${real} (a loop)`);
         continue;

@@ -1,7 +1,7 @@
 // `pinwarden pin`: resolves every tag and branch to its commit and rewrites files in place
 // (or, with --dry-run, prints what it would change).
 import { writeFile } from 'node:fs/promises';
-import { pinFiles, pinnedAsImageFile, usesAsPinned } from '../plan/pin-files.js';
+import { pinFiles, pinnedAsImageFile, referencesAsPinned } from '../plan/pin-files.js';
 import type { PinnedFile } from '../plan/pin-files.js';
 import { describeImageEntry, describePlanEntry } from '../report/describe-plan.js';
 import { auditFiles } from '../audit/audit-files.js';
@@ -120,7 +120,7 @@ export async function pinCommand(options: PinOptions, io: CliIo): Promise<number
     return {
       path: result.path,
       text,
-      located: usesAsPinned(result, files[index]!.located) ?? locateUsesSites(text, files[index]!.kind),
+      located: referencesAsPinned(result, files[index]!.located) ?? locateUsesSites(text, files[index]!.kind),
     };
   });
   const imageFindings = images.files.flatMap((file) =>

@@ -12,7 +12,7 @@ import type { TrustPolicy } from '../trust/types.js';
 import type { RefKey } from '../resolve/types.js';
 import { rewriteFile } from './rewrite-file.js';
 import type { FileRewrite } from './rewrite-file.js';
-import type { FileKind } from '../workflow/types.js';
+import type { FileKind, LocateResult } from '../workflow/types.js';
 import { imagesAfterEdits } from '../images/images-after-edits.js';
 import type { ImageFile } from '../images/types.js';
 import type { LocatedWorkflowFile } from '../images/types.js';
@@ -84,6 +84,12 @@ export async function pinFiles(
       };
     }
   });
+}
+
+/** The file's `uses:` alone as it ends (what the audit reads): its images are not moved. */
+export function referencesAsPinned(result: PinnedFile, located: LocatedWorkflowFile): LocateResult | undefined {
+  if (result.status !== 'rewritten') return located;
+  return result.references ? { ok: true, references: result.references } : undefined;
 }
 
 /** The file's `uses:` as it ends: moved by a proved rewrite, as read when unchanged; undefined when only a new parse can tell. */
