@@ -49,10 +49,17 @@ const count = (outcome: JobOutcome | undefined) => {
 let peakRss = 0;
 let peakHeap = 0;
 let atPeak: NodeJS.MemoryUsage | undefined;
+// The resident size alone every 20 ms, the whole breakdown (heap statistics) every 200 ms and at
+// each new peak: all of it every 20 ms was 0.4 CPU seconds of a 10,000-repository run, counted
+// as pinwarden's.
+let ticks = 0;
 const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  ticks += 1;
+  if (rss <= peakRss && ticks % 10 !== 0) return;
   const usage = process.memoryUsage();
   if (usage.rss > peakRss) atPeak = usage;
-  peakRss = Math.max(peakRss, usage.rss);
+  peakRss = Math.max(peakRss, rss, usage.rss);
   peakHeap = Math.max(peakHeap, usage.heapUsed);
 }, 20);
 const started = performance.now();
