@@ -10,10 +10,22 @@ export interface ActionName {
 
 /** Globs over `owner/repo[/path]` (case-insensitive); `owner/repo` alone matches its sub-path actions too. */
 export function matchesActionGlobs(globs: readonly string[], action: ActionName): boolean {
-  const repository = `${action.owner.toLowerCase()}/${action.repo.toLowerCase()}`;
-  const name = `${repository}${action.path ? `/${action.path}` : ''}`;
+  const owner = action.owner.toLowerCase();
+  let repository: string | undefined;
+  let name: string | undefined;
   return globs.some((glob) => {
     const pattern = glob.toLowerCase();
+    // An owner written out that is not this one cannot match: said before any name is built
+    // (every reference is asked this of the built-in list, in planning and again in the audit).
+    if (!ownerMayMatch(pattern, owner)) return false;
+    repository ??= `${owner}/${action.repo.toLowerCase()}`;
+    name ??= `${repository}${action.path ? `/${action.path}` : ''}`;
     return matchGlob(pattern, name) || matchGlob(pattern, repository);
   });
+}
+
+function ownerMayMatch(pattern: string, owner: string): boolean {
+  const slash = pattern.indexOf('/');
+  const first = slash < 0 ? pattern : pattern.slice(0, slash);
+  return first.includes('*') || first.includes('?') || first === owner;
 }

@@ -23,6 +23,18 @@ const parseVersion = memoByString((name: string): ParsedVersion | undefined => {
  * number. Falls back to `ref` itself when it is one of the tags, then to undefined.
  */
 export function mostSpecificVersionTag(ref: string, tagsOnCommit: readonly string[]): string | undefined {
+  // Remembered for each list of tags (a resolution's, shared by every reference to its commit).
+  let byRef = chosen.get(tagsOnCommit);
+  if (!byRef) chosen.set(tagsOnCommit, (byRef = new Map()));
+  if (byRef.has(ref)) return byRef.get(ref);
+  const best = choose(ref, tagsOnCommit);
+  byRef.set(ref, best);
+  return best;
+}
+
+const chosen = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
+function choose(ref: string, tagsOnCommit: readonly string[]): string | undefined {
   const wanted = parseVersion(ref);
   const candidates = tagsOnCommit.flatMap((tag) => parseVersion(tag) ?? []);
   const ranked = candidates.toSorted((a, b) => compareCandidates(b, a, wanted));

@@ -7,6 +7,7 @@ import {
   validateConfig,
 } from '../../src/config/pinwarden-config.js';
 import { globMatcher, matchGlob, matchesAnyGlob } from '../../src/config/glob.js';
+import { matchesActionGlobs } from '../../src/config/action-globs.js';
 import { createConfigLoader } from '../../src/github/load-config.js';
 
 describe('config', () => {
@@ -182,5 +183,29 @@ describe('loading a repository config', () => {
     expect(first.ok).toBe(true);
     // The same text (another run, another repository of the same commit's config) is not parsed again.
     expect(await load(github, 'o', 'other', text)).toBe(first);
+  });
+});
+
+describe('matchesActionGlobs', () => {
+  // The names every glob is matched against, as before the owner was compared first.
+  const naive = (globs: readonly string[], action: { owner: string; repo: string; path: string | undefined }) => {
+    const repository = `${action.owner.toLowerCase()}/${action.repo.toLowerCase()}`;
+    const name = `${repository}${action.path ? `/${action.path}` : ''}`;
+    return globs.some((glob) => matchGlob(glob.toLowerCase(), name) || matchGlob(glob.toLowerCase(), repository));
+  };
+  const globs = ['Acme/*', 'acme', 'ac*/x', '?cme/x/**', '**/sub', 'acme/x/sub', 'other/x', '*', 'acm/x', 'acme/'];
+  const actions = [
+    { owner: 'ACME', repo: 'X', path: undefined },
+    { owner: 'acme', repo: 'x', path: 'sub' },
+    { owner: 'acmex', repo: 'x', path: 'sub' },
+    { owner: 'other', repo: 'x', path: undefined },
+  ];
+
+  it('agrees with matching every name, whatever the owner is written as', () => {
+    for (const glob of globs)
+      for (const action of actions)
+        expect([glob, action, matchesActionGlobs([glob], action)]).toEqual([glob, action, naive([glob], action)]);
+    expect(matchesActionGlobs(['Acme/*'], actions[0]!)).toBe(true);
+    expect(matchesActionGlobs(['acme/x/sub'], actions[2]!)).toBe(false);
   });
 });
