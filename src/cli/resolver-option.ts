@@ -34,7 +34,7 @@ export async function chooseAuditFacts(
   const advisories = options.advisoriesFile === undefined ? undefined : await readAdvisories(options.advisoriesFile);
   if (options.refsDir !== undefined) {
     try {
-      return createTableAuditFacts(await loadRefsDir(options.refsDir), advisories);
+      return createTableAuditFacts(loadRefsDir(options.refsDir), advisories);
     } catch (error) {
       throw new UsageError(`cannot read refs from ${options.refsDir}: ${(error as Error).message}`);
     }

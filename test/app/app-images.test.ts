@@ -57,7 +57,7 @@ let local: LocalApp;
 let state: FakeState;
 
 beforeAll(async () => {
-  refs = await loadRefsDir(join(fixturesDir, 'demo', 'refs'));
+  refs = loadRefsDir(join(fixturesDir, 'demo', 'refs'));
   registry = await startFakeRegistry({ images: IMAGES });
 });
 afterAll(() => registry.close());

@@ -55,7 +55,7 @@ let local: LocalApp;
 let state: FakeState;
 
 beforeAll(async () => {
-  refs = await loadRefsDir(join(fixturesDir, 'demo', 'refs'));
+  refs = loadRefsDir(join(fixturesDir, 'demo', 'refs'));
 });
 
 async function start(seed: (state: FakeState) => void, options: { concurrency?: number; debounceMs?: number } = {}) {

@@ -29,7 +29,7 @@ afterEach(async () => {
 const WORKFLOW = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
 
 async function fakeWithRepository(latencyMs = 0): Promise<FakeGitHub> {
-  const state = createFakeState(await loadRefsDir(join(fixturesDir, 'demo', 'refs')));
+  const state = createFakeState(loadRefsDir(join(fixturesDir, 'demo', 'refs')));
   seedRepository(state, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
   return startFakeGitHub({ state, latencyMs });
 }

@@ -43,7 +43,7 @@ let resolver: RefResolver;
 beforeAll(async () => {
   if (!corpusAvailable) return;
   files = (await readCorpusFiles()).map((file) => ({ ...file, name: relative(corpusWorkflowsDir, file.path) }));
-  const refs = await loadRefsDir(corpusRefsDir);
+  const refs = loadRefsDir(corpusRefsDir);
   refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   resolver = createTableRefResolver(refs);
 });

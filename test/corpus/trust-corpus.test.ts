@@ -13,7 +13,7 @@ import { corpusAvailable, corpusRefsDir } from '../support/paths.js';
 
 describe.skipIf(!corpusAvailable)('pin-time trust over the corpus refs', () => {
   it('holds no tag of the 33 repositories; without the known-good data, only tj-actions/changed-files v45.0.5 to v45.0.9', async () => {
-    const refs = await loadRefsDir(corpusRefsDir);
+    const refs = loadRefsDir(corpusRefsDir);
     const candidates: PinCandidate[] = refs.flatMap((repository) =>
       repository.tags.flatMap((tag) => {
         const resolution = resolveFromRefs(repository, tag.name);

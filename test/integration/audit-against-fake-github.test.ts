@@ -19,7 +19,7 @@ beforeAll(async () => {
     parseAdvisoriesFile(await readFile(join(fixturesDir, 'audit', 'advisories.json'), 'utf8')),
   );
   fake = await startFakeGitHub({
-    state: createFakeState(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')), { advisories }),
+    state: createFakeState(loadRefsDir(join(fixturesDir, 'audit', 'refs-today')), { advisories }),
   });
 });
 afterAll(async () => fake.close());

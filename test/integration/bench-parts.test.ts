@@ -19,7 +19,7 @@ import { corpusAvailable, corpusRefsDir, corpusWorkflowsDir, fixturesDir } from 
 let refs: RepoRefs[];
 beforeAll(async () => {
   if (!corpusAvailable) return;
-  refs = await loadRefsDir(corpusRefsDir);
+  refs = loadRefsDir(corpusRefsDir);
 });
 
 describe.skipIf(!corpusAvailable)('synthesizeOrg', () => {
@@ -43,7 +43,7 @@ describe.skipIf(!corpusAvailable)('synthesizeOrg', () => {
 describe.skipIf(!corpusAvailable)('naive resolver', () => {
   let fake: FakeGitHub;
   beforeAll(async () => {
-    fake = await startFakeGitHub({ state: createFakeState(await loadRefsDir(join(fixturesDir, 'refs'))) });
+    fake = await startFakeGitHub({ state: createFakeState(loadRefsDir(join(fixturesDir, 'refs'))) });
   });
   afterAll(async () => fake?.close());
 

@@ -46,8 +46,8 @@ addFormats.default(ajv);
 
 beforeAll(async () => {
   const state = createFakeState([
-    ...(await loadRefsDir(join(fixturesDir, 'refs'))),
-    ...(await loadRefsDir(join(fixturesDir, 'trust', 'refs'))),
+    ...loadRefsDir(join(fixturesDir, 'refs')),
+    ...loadRefsDir(join(fixturesDir, 'trust', 'refs')),
   ]);
   seedRepository(state, {
     fullName: 'octo/app',

@@ -27,7 +27,7 @@ const env = () => ({ GITHUB_TOKEN: 'fake-token', PINWARDEN_MS_PER_RETRY_SECOND: 
 
 beforeAll(async () => {
   if (!corpusAvailable) return;
-  refs = await loadRefsDir(corpusRefsDir);
+  refs = loadRefsDir(corpusRefsDir);
   refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   fake = await startFakeGitHub({ state: createFakeState(refs) });
 });

@@ -31,7 +31,7 @@ export function useAppBench(): AppBench {
     },
   } as AppBench;
   beforeAll(async () => {
-    bench.refs = await loadRefsDir(join(fixturesDir, 'demo', 'refs'));
+    bench.refs = loadRefsDir(join(fixturesDir, 'demo', 'refs'));
   });
   afterEach(async () => {
     await (bench.local as LocalApp | undefined)?.stop();

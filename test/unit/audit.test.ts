@@ -17,8 +17,8 @@ import { fixturesDir } from '../support/paths.js';
 let today: RefResolver;
 let duringAttack: RefResolver;
 beforeAll(async () => {
-  today = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
-  duringAttack = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'audit', 'refs-during-attack')));
+  today = createTableRefResolver(loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
+  duringAttack = createTableRefResolver(loadRefsDir(join(fixturesDir, 'audit', 'refs-during-attack')));
 });
 
 const workflow = (...lines: string[]) =>
@@ -245,7 +245,7 @@ describe('with GitHub\u2019s facts: impostor commits, advisories, actions inside
     const { parseAdvisoriesFile } = await import('../../src/audit/advisories-file.js');
     const { readFile } = await import('node:fs/promises');
     return createTableAuditFacts(
-      await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')),
+      loadRefsDir(join(fixturesDir, 'audit', 'refs-today')),
       parseAdvisoriesFile(await readFile(join(fixturesDir, 'audit', 'advisories.json'), 'utf8')),
     );
   }

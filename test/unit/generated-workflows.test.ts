@@ -32,7 +32,7 @@ const HAND = `# Do not edit the deploy job without asking #infra.\non: push\n${s
 
 let resolver: RefResolver;
 beforeAll(async () => {
-  resolver = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'refs')));
+  resolver = createTableRefResolver(loadRefsDir(join(fixturesDir, 'refs')));
 });
 
 describe('generated workflows', () => {

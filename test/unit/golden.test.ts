@@ -22,7 +22,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 
 let resolver: RefResolver;
 beforeAll(async () => {
-  resolver = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'refs')));
+  resolver = createTableRefResolver(loadRefsDir(join(fixturesDir, 'refs')));
 });
 
 async function pinGolden(text: string, kind: 'workflow' | 'action'): Promise<{ text: string; plan: string }> {

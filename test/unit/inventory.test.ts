@@ -38,7 +38,7 @@ const COMPOSE = `services:\n  web:\n    image: ${NGINX}\n  app:\n    image: ghcr
 let entries: InventoryEntry[];
 beforeAll(async () => {
   // The facts read trivy-action's own action.yml at the pinned commit (the refs data's `files`).
-  const today = createTableAuditFacts(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
+  const today = createTableAuditFacts(loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
   const located = locateUsesSites(WORKFLOW, 'workflow');
   const report = await auditFiles([{ path: 'ci.yml', text: WORKFLOW, located }], today);
   const images = [

@@ -35,7 +35,7 @@ const CONFIG = [
 
 let resolver: RefResolver;
 beforeAll(async () => {
-  resolver = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'refs')));
+  resolver = createTableRefResolver(loadRefsDir(join(fixturesDir, 'refs')));
 });
 
 describe('pre-commit hooks', () => {

@@ -16,7 +16,7 @@ import { renderedText } from '../support/rendered.js';
 let resolver: RefResolver;
 let setupSha: string;
 beforeAll(async () => {
-  const refs = await loadRefsDir(join(fixturesDir, 'refs'));
+  const refs = loadRefsDir(join(fixturesDir, 'refs'));
   resolver = createTableRefResolver(refs);
   setupSha = refs.find((repository) => repository.repo === 'acme/setup')!.tags.find((tag) => tag.name === 'v1')!.sha;
 });

@@ -16,7 +16,7 @@ import { linkUrls, nodeTypes, renderedText } from '../support/rendered.js';
 
 let resolver: RefResolver;
 beforeAll(async () => {
-  resolver = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'refs')));
+  resolver = createTableRefResolver(loadRefsDir(join(fixturesDir, 'refs')));
 });
 
 const workflow = (...uses: string[]) =>

@@ -15,7 +15,7 @@ import { fixturesDir } from '../support/paths.js';
 
 let today: RefResolver;
 beforeAll(async () => {
-  today = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
+  today = createTableRefResolver(loadRefsDir(join(fixturesDir, 'audit', 'refs-today')));
 });
 
 const workflow = (...lines: string[]) =>

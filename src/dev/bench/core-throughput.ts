@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     },
   });
   const minSeconds = Number(values['min-seconds']);
-  const refs = await loadRefsDir(values.refs);
+  const refs = loadRefsDir(values.refs);
   const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   const resolver = createTableRefResolver(refs);
 

@@ -267,7 +267,7 @@ function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
 }
 
-const refs = await loadRefsDir(join(sharedCorpus, 'refs'));
+const refs = loadRefsDir(join(sharedCorpus, 'refs'));
 const org = await synthesizeOrg({ repos, seed, corpusDir: join(sharedCorpus, 'workflows'), refs });
 const stats = orgStatistics(org);
 process.stderr.write(

@@ -58,7 +58,7 @@ async function timedRun(args: readonly string[], scratch: string, env: Record<st
 
 const scratch = await mkdtemp(join(tmpdir(), 'pinwarden-process-'));
 try {
-  const refs = await loadRefsDir(join(corpus, 'refs'));
+  const refs = loadRefsDir(join(corpus, 'refs'));
   const refsByRepo = new Map(refs.map((entry) => [entry.repo.toLowerCase(), entry]));
   const source = join(corpus, 'workflows');
   const files = collectFiles([source]).files;

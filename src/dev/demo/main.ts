@@ -51,7 +51,7 @@ async function readTree(dir: string): Promise<Record<string, string>> {
   );
 }
 
-const state = createFakeState(await loadRefsDir(join(demoDir, 'refs')));
+const state = createFakeState(loadRefsDir(join(demoDir, 'refs')));
 const repositories: FakeRepository[] = [];
 for (const [name, dir] of Object.entries(REPOSITORIES))
   repositories.push(seedRepository(state, { fullName: `demo-org/${name}`, files: await readTree(dir) }));

@@ -42,7 +42,7 @@ if (!values.refs) {
   process.stderr.write(USAGE);
   process.exit(2);
 }
-const refs = await loadRefsDir(values.refs);
+const refs = loadRefsDir(values.refs);
 const advisories =
   values.advisories === undefined
     ? []

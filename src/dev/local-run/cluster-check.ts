@@ -20,7 +20,7 @@ export async function repositoriesToPin(options: {
   seed?: number;
   registryUrl: string;
 }): Promise<Set<string>> {
-  const refs = await loadRefsDir(options.refs);
+  const refs = loadRefsDir(options.refs);
   const state = createFakeState(refs);
   for (const repository of await synthesizeOrg({
     repos: options.orgSize,

@@ -9,7 +9,7 @@ import { fixturesDir } from '../../support/paths.js';
 
 let resolver: RefResolver;
 beforeAll(async () => {
-  resolver = createTableRefResolver(await loadRefsDir(join(fixturesDir, 'demo', 'refs')));
+  resolver = createTableRefResolver(loadRefsDir(join(fixturesDir, 'demo', 'refs')));
 });
 
 const TWO_PUSHES = [
