@@ -12,8 +12,10 @@ export function memoByString<T>(compute: (name: string) => T, max = 4096): (name
     const found = known.get(name);
     if (found !== undefined || known.has(name)) return found as T;
     if (known.size >= max) known.clear();
-    const value = compute(name);
-    known.set(detached(name), value);
+    // Computed from the copy too: an answer made of the name (a version word) keeps only the copy.
+    const key = detached(name);
+    const value = compute(key);
+    known.set(key, value);
     return value;
   };
 }
@@ -22,6 +24,6 @@ export function memoByString<T>(compute: (name: string) => T, max = 4096): (name
  * A copy of `name` that holds nothing else: a string cut from a file's text (a comment) may
  * keep the whole text alive, which a remembered key must not.
  */
-function detached(name: string): string {
+export function detached(name: string): string {
   return Array.from(name).join('');
 }

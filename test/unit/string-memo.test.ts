@@ -1,5 +1,7 @@
 // What the audit remembers across references: bounded by count and by key length, and the same
 // answers as computing each time.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { memoByString } from '../../src/common/string-memo.js';
 import { checkIndicators, indicatorsOf } from '../../src/audit/iocs.js';
@@ -45,5 +47,25 @@ describe('checkIndicators', () => {
     });
     expect(checkIndicators('w.yml', 'x: a.b(c\n', dotted)).toHaveLength(1);
     expect(checkIndicators('w.yml', 'x: aXb(c\n', dotted)).toEqual([]);
+  });
+});
+
+describe('what a memo keeps', () => {
+  it('holds nothing of the texts its names were cut from, answers made of them included', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const memo = memoByString((name: string) => name.slice(2));
+    gc();
+    const used = () => process.memoryUsage().heapUsed + process.memoryUsage().external;
+    const before = used();
+    for (let index = 0; index < 40; index += 1) {
+      // A comment cut from a file of half a megabyte, as a version comment is cut from a workflow.
+      // (Read from a file, a text is one flat string; a cut of 13 characters or more points into it.)
+      const text = Buffer.from(`# v1.${index}.0-alpha.1 ${'x'.repeat(1 << 19)}`).toString('utf8');
+      expect(memo(text.slice(0, text.indexOf(' ', 3)))).toBe(`v1.${index}.0-alpha.1`);
+    }
+    gc();
+    // Kept as cut, each name and its answer would hold its half megabyte: 20 MB.
+    expect(used() - before).toBeLessThan(6 * 1024 * 1024);
   });
 });
