@@ -1,6 +1,6 @@
 // Which actions a list of globs names: the config's `ignore.actions` and the CLI's `--ignore`.
 // Apart from the config schema, so the CLI matches globs without loading zod.
-import { matchGlob } from './glob.js';
+import { matchGlob, writtenOutFirstSegment } from './glob.js';
 
 export interface ActionName {
   readonly owner: string;
@@ -17,15 +17,10 @@ export function matchesActionGlobs(globs: readonly string[], action: ActionName)
     const pattern = glob.toLowerCase();
     // An owner written out that is not this one cannot match: said before any name is built
     // (every reference is asked this of the built-in list, in planning and again in the audit).
-    if (!ownerMayMatch(pattern, owner)) return false;
+    const first = writtenOutFirstSegment(pattern);
+    if (first !== undefined && first !== owner) return false;
     repository ??= `${owner}/${action.repo.toLowerCase()}`;
     name ??= `${repository}${action.path ? `/${action.path}` : ''}`;
     return matchGlob(pattern, name) || matchGlob(pattern, repository);
   });
-}
-
-function ownerMayMatch(pattern: string, owner: string): boolean {
-  const slash = pattern.indexOf('/');
-  const first = slash < 0 ? pattern : pattern.slice(0, slash);
-  return first.includes('*') || first.includes('?') || first === owner;
 }

@@ -60,14 +60,21 @@ function matchSegment(pattern: string, text: string, budget: Budget): boolean {
   return p === pattern.length;
 }
 
-export function matchGlob(glob: string, value: string, budget: Budget = { steps: GLOB_STEP_BUDGET }): boolean {
-  // Most globs start with an owner written out: a different first segment cannot match, and
-  // saying so before splitting anything is most of the matching's cost on a large run.
+/**
+ * The glob's first segment when it is written out (no `*` or `?`): a value whose first segment is
+ * another cannot match. Most globs start with an owner written out, and saying so before anything
+ * is split or built is most of the matching's cost on a large run.
+ */
+export function writtenOutFirstSegment(glob: string): string | undefined {
   const slash = glob.indexOf('/');
   const first = slash < 0 ? glob : glob.slice(0, slash);
+  return first.includes('*') || first.includes('?') ? undefined : first;
+}
+
+export function matchGlob(glob: string, value: string, budget: Budget = { steps: GLOB_STEP_BUDGET }): boolean {
+  const first = writtenOutFirstSegment(glob);
   if (
-    !first.includes('*') &&
-    !first.includes('?') &&
+    first !== undefined &&
     !(value.startsWith(first) && (value.length === first.length || value[first.length] === '/'))
   )
     return false;
