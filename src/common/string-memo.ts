@@ -24,6 +24,6 @@ export function memoByString<T>(compute: (name: string) => T, max = 4096): (name
  * A copy of `name` that holds nothing else: a string cut from a file's text (a comment) may
  * keep the whole text alive, which a remembered key must not.
  */
-export function detached(name: string): string {
+function detached(name: string): string {
   return Array.from(name).join('');
 }

@@ -1,6 +1,6 @@
 // Chooses the tag a comment should name: the most specific release version on the commit,
 // so `@v4` becomes `# v4.2.2` — what a reviewer checks and what Dependabot updates.
-import { detached, memoByString } from '../common/string-memo.js';
+import { memoByString } from '../common/string-memo.js';
 
 const RELEASE_VERSION = /^(v?)(\d+(?:\.\d+)*)$/;
 
@@ -24,24 +24,15 @@ const parseVersion = memoByString((name: string): ParsedVersion | undefined => {
  */
 export function mostSpecificVersionTag(ref: string, tagsOnCommit: readonly string[]): string | undefined {
   // Remembered for each list of tags (a resolution's, shared by every reference to its commit),
-  // for a few short names: a name cut from a file's comment must not keep the file alive as long
-  // as a cached resolution lives, nor a file of a thousand comments grow the memory.
-  let byRef = chosen.get(tagsOnCommit);
-  if (!byRef) chosen.set(tagsOnCommit, (byRef = new Map()));
-  if (byRef.has(ref)) return byRef.get(ref);
-  const best = choose(ref, tagsOnCommit);
-  if (ref.length > MEMO_NAME || byRef.size >= MEMO_NAMES) return best;
-  const key = detached(ref);
-  const kept = best === ref ? key : best;
-  byRef.set(key, kept);
-  return kept;
+  // for a few names each: a file of a thousand comments must not grow the memory.
+  let choose = chosen.get(tagsOnCommit);
+  if (!choose) chosen.set(tagsOnCommit, (choose = memoByString((name) => chooseAmong(name, tagsOnCommit), 64)));
+  return choose(ref);
 }
 
-const MEMO_NAME = 128;
-const MEMO_NAMES = 64;
-const chosen = new WeakMap<readonly string[], Map<string, string | undefined>>();
+const chosen = new WeakMap<readonly string[], (ref: string) => string | undefined>();
 
-function choose(ref: string, tagsOnCommit: readonly string[]): string | undefined {
+function chooseAmong(ref: string, tagsOnCommit: readonly string[]): string | undefined {
   const wanted = parseVersion(ref);
   const candidates = tagsOnCommit.flatMap((tag) => parseVersion(tag) ?? []);
   const ranked = candidates.toSorted((a, b) => compareCandidates(b, a, wanted));
