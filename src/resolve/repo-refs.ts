@@ -55,6 +55,11 @@ export function commitsMatching(refs: RepoRefs, ref: string): string[] {
   return indexOf(refs).commits.filter((sha) => sha.startsWith(ref));
 }
 
+/** Each tag with the commit it names, in the data's order (made once a repository). */
+export function tagsOf(refs: RepoRefs): readonly { readonly name: string; readonly commit: string }[] {
+  return indexOf(refs).tags;
+}
+
 interface RefsIndex {
   /** The first tag or branch of each name, as a search in order finds it. */
   readonly tagCommit: ReadonlyMap<string, string>;

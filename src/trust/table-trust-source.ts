@@ -1,7 +1,7 @@
 // Pin-time trust from refs data on disk (the schema of shared/corpus/refs with its optional
 // `commits` and `releases`): offline and reproducible, and the answer the GitHub adapter and the
 // fake GitHub must agree with.
-import { commitOfQualifiedRef, compareCommits, graphOfRefs } from '../resolve/repo-refs.js';
+import { commitOfQualifiedRef, compareCommits, graphOfRefs, tagsOf } from '../resolve/repo-refs.js';
 import type { RepoRefs } from '../resolve/repo-refs.js';
 import { compareKey, repositoryKey } from './sources.js';
 import type { RepositoryListing, TrustSource } from './sources.js';
@@ -11,7 +11,7 @@ export function listingOfRefs(refs: RepoRefs): RepositoryListing {
   return {
     defaultBranch: refs.default_branch,
     branches: refs.branches.map((branch) => ({ name: branch.name, commit: branch.sha })),
-    tags: refs.tags.map((tag) => ({ name: tag.name, commit: tag.sha })),
+    tags: tagsOf(refs),
     // Refs data without a releases list says nothing of releases: the same as GitHub listing none.
     releases: (refs.releases ?? []).map((release) => ({
       tag: release.tag,
