@@ -234,14 +234,15 @@ export async function startFakeGitHub(options: {
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  // Encoded once: its length and the bytes sent (a large answer was measured and encoded twice).
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
   response
     .writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
+      'content-length': bytes.length,
       ...headers,
     })
-    .end(text);
+    .end(bytes);
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

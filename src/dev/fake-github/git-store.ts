@@ -65,24 +65,34 @@ export function readCommitFiles(store: GitStore, commitSha: string): Map<string,
 }
 
 /** Directories implied by the file paths of a tree, each with a stable id. */
-export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): Map<string, string> {
-  const directories = new Map<string, string>();
-  for (const path of tree.keys()) {
-    const parts = path.split('/');
-    for (let depth = 1; depth < parts.length; depth += 1) {
-      const directory = parts.slice(0, depth).join('/');
-      if (directories.has(directory)) continue;
-      const below = [...tree].filter(([candidate]) => candidate.startsWith(`${directory}/`));
-      directories.set(
-        directory,
-        createHash('sha1')
-          .update(`tree ${JSON.stringify(below)}`)
-          .digest('hex'),
-      );
+export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): ReadonlyMap<string, string> {
+  // Trees are never changed once written (their id is their content's hash): computed once a tree.
+  let directories = directoriesOfTree.get(tree);
+  if (directories) return directories;
+  // Each directory's entries below it, in the tree's order, gathered in one pass.
+  const below = new Map<string, [string, TreeEntry][]>();
+  for (const entry of tree) {
+    const path = entry[0];
+    for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+      const directory = path.slice(0, slash);
+      const list = below.get(directory);
+      if (list) list.push(entry);
+      else below.set(directory, [entry]);
     }
   }
+  directories = new Map(
+    [...below].map(([directory, entries]) => [
+      directory,
+      createHash('sha1')
+        .update(`tree ${JSON.stringify(entries)}`)
+        .digest('hex'),
+    ]),
+  );
+  directoriesOfTree.set(tree, directories);
   return directories;
 }
+
+const directoriesOfTree = new WeakMap<ReadonlyMap<string, TreeEntry>, ReadonlyMap<string, string>>();
 
 /** Whether `ancestor` is `commit` or one of its ancestors: the fast-forward test. */
 export function descendsFrom(store: GitStore, commit: string, ancestor: string): boolean {
