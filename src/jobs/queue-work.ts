@@ -80,10 +80,10 @@ export function queueWork(deps: QueueWorkDeps): RunQueueHandlers {
     // readWave never rejects; only the client can, and then the wave's runs read for themselves.
     readWave: (installationId, names) =>
       deps.client(installationId).then(
-        (github) => readWave({ github, log: scanLog(installationId) }, names),
+        (github) => readWave(deps.scanDeps(installationId, github, scanLog(installationId)), names),
         (error: unknown) => {
           scanLog(installationId).warn({ err: error }, 'reading a wave ahead failed: no installation client');
-          return new Map();
+          return { repositories: new Map(), images: Promise.resolve(new Map()) };
         },
       ),
   };

@@ -64,13 +64,22 @@ export async function listInstallation(
   return waves;
 }
 
-/** A wave's repositories read, several per GraphQL query; never rejects: a repository not read is read by its run. */
-export async function readWave(deps: Pick<ScanDeps, 'github' | 'log'>, names: readonly string[]): Promise<WaveReads> {
-  return readRepositories(deps.github, waveOf(names)).catch((error: unknown) => {
+/**
+ * A wave's repositories read, several per GraphQL query, and their image files (still being read
+ * when this resolves: they are read while the wave is located, or while the wave before it is
+ * planned when read ahead). Never rejects: a repository not read is read by its run.
+ */
+export async function readWave(deps: WaveReadDeps, names: readonly string[]): Promise<WaveReads> {
+  const wave = waveOf(names);
+  const repositories = await readRepositories(deps.github, wave).catch((error: unknown) => {
     deps.log.warn({ err: error }, 'batched read failed; each repository will be read on its own');
     return new Map<string, RepositoryRead>();
   });
+  return { repositories, images: readWaveImages(deps, wave, repositories) };
 }
+
+/** What reading a wave needs: the image files are read as each repository's run would read them. */
+export type WaveReadDeps = Pick<ScanDeps, 'github' | 'log' | 'loadConfig' | 'imageResolverFor'>;
 
 function waveOf(names: readonly string[]): { owner: string; name: string }[] {
   return names.map((full) => {
@@ -86,9 +95,9 @@ function waveOf(names: readonly string[]): { owner: string; name: string }[] {
 export async function scanWave(deps: ScanDeps, names: readonly string[], read?: Promise<WaveReads>): Promise<void> {
   const { log } = deps;
   const wave = waveOf(names);
-  const reads = await (read ?? readWave(deps, names));
-  // The image files are read while the wave's workflows are located and its caches warmed.
-  const imageReads = readWaveImages(deps, wave, reads);
+  // The image files may still be in flight: they are read while the wave's workflows are located
+  // and its caches warmed.
+  const { repositories: reads, images: imageReads } = await (read ?? readWave(deps, names));
   // Parsed once for all: the wave's refs resolved in one ask, then the audit's questions for
   // the whole wave (comment tags, reachability, manifests), so each run finds its answers in
   // the installation's caches — and its files already located.
@@ -152,7 +161,7 @@ export async function scanWave(deps: ScanDeps, names: readonly string[], read?: 
  * reads it again and says what failed.
  */
 async function readWaveImages(
-  deps: ScanDeps,
+  deps: WaveReadDeps,
   wave: readonly { owner: string; name: string }[],
   reads: ReadonlyMap<string, RepositoryRead>,
 ): Promise<Map<string, KeptImageRead>> {

@@ -2,6 +2,7 @@
 // (bullmq-run-queue.ts). The app submits requests and gives the queue one function that runs a
 // repository; the queue decides when, coalescing requests for the same repository.
 import type { RepositoryRead } from '../github/read-repository.js';
+import type { KeptImageRead } from '../github/read-image-files.js';
 import type { PendingRun, RunRequest } from './pending-run.js';
 
 /** Runs one repository with what its requests merged into; never throws (failures are outcomes). */
@@ -18,7 +19,11 @@ export type ScanInstallation = (
 ) => Promise<readonly (readonly string[])[]>;
 
 /** What one wave read of its repositories (the app's business; the queue only hands it on). */
-export type WaveReads = ReadonlyMap<string, RepositoryRead>;
+export interface WaveReads {
+  readonly repositories: ReadonlyMap<string, RepositoryRead>;
+  /** Their image files, by repository: may still be read when the repositories are; never rejects. */
+  readonly images: Promise<ReadonlyMap<string, KeptImageRead>>;
+}
 
 /** Reads one wave's repositories ahead of its scan; never rejects (what failed is read by its run). */
 export type ReadWave = (installationId: number, wave: readonly string[]) => Promise<WaveReads>;

@@ -579,7 +579,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       async readWave(_installationId, wave) {
         reads.push(wave.join(','));
         if (wave.includes('o/slow')) await readGate;
-        return new Map();
+        return { repositories: new Map(), images: Promise.resolve(new Map()) };
       },
     });
     const reads: string[] = [];

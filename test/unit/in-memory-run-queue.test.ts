@@ -49,11 +49,14 @@ describe('the in-memory run queue', () => {
           reads.set(wave[0]!, read);
           await read;
           events.push(`read ${wave[0]} ends`);
-          return new Map([[wave[0]!, { status: 'missing' } as never]]);
+          return {
+            repositories: new Map([[wave[0]!, { status: 'missing' } as never]]),
+            images: Promise.resolve(new Map()),
+          };
         },
         scanWave: async (_installationId, wave, read) => {
           const got = await read;
-          events.push(`scan ${wave[0]} with ${[...(got?.keys() ?? ['nothing'])].join()}`);
+          events.push(`scan ${wave[0]} with ${[...(got?.repositories.keys() ?? ['nothing'])].join()}`);
           await gate(`scan ${wave[0]}`);
         },
       },

@@ -6,6 +6,7 @@ import type { ScanDeps } from '../../src/jobs/scan-installation.js';
 import type { GitHubClient } from '../../src/github/github-client.js';
 import type { RefResolver } from '../../src/resolve/types.js';
 import type { AuditFacts } from '../../src/audit/audit-facts.js';
+import { DEFAULT_CONFIG } from '../../src/config/pinwarden-config.js';
 
 /** A repository as the batched GraphQL read answers it: nothing in it but a default branch. */
 const EMPTY_REPOSITORY = {
@@ -84,5 +85,45 @@ describe('an install wave', () => {
     // Without a read ahead, the wave reads for itself.
     await scanWave(deps, ['o/web']);
     expect(queries).toBe(2);
+  });
+
+  it("reads its repositories' image files ahead too, so its scan asks GitHub nothing and its runs get them", async () => {
+    const asked: string[] = [];
+    const answers: Record<string, unknown> = {
+      pinwardenReadRepositories: { r0: EMPTY_REPOSITORY },
+      // The tree holds no image file: listing it is the whole image read.
+      pinwardenListTrees: { r0: { object: { entries: [{ path: 'README.md', type: 'blob', size: 5, object: null }] } } },
+    };
+    const preReads = createPreReads();
+    const deps: ScanDeps = {
+      github: {
+        graphql: async (query: string) => {
+          const name = /query (\w+)/.exec(query)![1]!;
+          asked.push(name);
+          return answers[name];
+        },
+      } as unknown as GitHubClient,
+      log: { info: () => {}, warn: () => {} },
+      installationId: 1,
+      resolver: { resolve: async () => new Map() } as unknown as RefResolver,
+      auditFacts: {
+        advisories: async () => [],
+        reachable: async () => new Map(),
+        manifests: async () => new Map(),
+      } as unknown as AuditFacts,
+      preReads,
+      loadConfig: async () => ({ ok: true, config: DEFAULT_CONFIG }),
+      imageResolverFor: () => ({ ok: true, resolver: {} as never }),
+      submitAll: async () => {},
+    };
+    const ahead = readWave(deps, ['o/web']);
+    await (
+      await ahead
+    ).images;
+    expect(asked).toEqual(['pinwardenReadRepositories', 'pinwardenListTrees']);
+    await scanWave(deps, ['o/web'], ahead);
+    expect(asked).toHaveLength(2);
+    const kept = await preReads.take(1, 'o/web', 'install');
+    expect(kept?.status === 'read' && kept.images?.read.files).toEqual([]);
   });
 });
