@@ -32,7 +32,8 @@ export async function auditedWaveFiles(repositories: readonly (readonly Snapshot
     }
     return distinct.get(key)!;
   });
-  const results = await locateAll(jobs);
+  // On the workers alone: this thread is the App's, busy with the runs of the waves before.
+  const results = await locateAll(jobs, { thisThread: false });
   const located = new Map(pending.map(({ file }, index) => [file, results[slot[index]!]!]));
   return ofKind.map((entries) =>
     entries.map(({ file }): AuditedFile => ({

@@ -41,6 +41,16 @@ describe('locating on worker threads', () => {
     expect(results.filter((result) => result.ok).length).toBeGreaterThan(many.length / 2);
   });
 
+  it("leaves every chunk to the workers when this thread is the App's, busy with other work", async () => {
+    process.env.PINWARDEN_WORKERS = '2';
+    // Each file larger than a chunk: one chunk a file, so the workers' count is the files'.
+    const large = golden.map((file) => ({ ...file, text: `${file.text}\n${'#'.repeat(40 * 1024)}\n` }));
+    const before = workerChunks();
+    const results = await locateAll(large, { minBytes: 0, thisThread: false });
+    expect(workerChunks() - before).toBe(large.length);
+    expect(results).toEqual(large.map((file) => locateWorkflowFile(file.text, file.kind)));
+  });
+
   it('counts threads from PINWARDEN_WORKERS, else one per core', () => {
     expect(workerCount({ PINWARDEN_WORKERS: '0' })).toBe(0);
     expect(workerCount({ PINWARDEN_WORKERS: '3' })).toBe(3);
