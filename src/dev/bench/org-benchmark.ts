@@ -182,6 +182,7 @@ function measure(
   run: {
     wallMs: number;
     cpuSeconds?: number;
+    mainThreadCpuSeconds?: number | null;
     images?: { registryRequests: number };
     peakRssBytes: number;
     outcomes: Record<string, number>;
@@ -211,6 +212,8 @@ function measure(
     variant,
     wallSeconds: round(run.wallMs / 1000, 1),
     cpuSeconds: run.cpuSeconds === undefined ? null : round(run.cpuSeconds, 1),
+    // Of which the main thread (start-up included); the rest ran on workers and V8's own threads.
+    mainThreadCpuSeconds: run.mainThreadCpuSeconds == null ? null : round(run.mainThreadCpuSeconds, 1),
     // The fake GitHub shares this machine's cores: with it, how many cores the run kept busy.
     fakeCpuSeconds: round(fakeCpuSeconds, 1),
     coresBusy: run.cpuSeconds === undefined ? null : round((run.cpuSeconds + fakeCpuSeconds) / (run.wallMs / 1000), 2),
@@ -308,6 +311,7 @@ for (const variant of variants) {
           ) as {
             wallMs: number;
             cpuSeconds?: number;
+            mainThreadCpuSeconds?: number | null;
             images?: { registryRequests: number };
             peakRssBytes: number;
             outcomes: Record<string, number>;
