@@ -29,6 +29,25 @@ const EMPTY_REPOSITORY = {
   attention: { nodes: [] },
 };
 
+/** A wave's stand-ins that answer every warm-up question with nothing. */
+function quietDeps(github: Pick<GitHubClient, 'graphql'>, rest: Partial<ScanDeps> = {}): ScanDeps {
+  return {
+    github: github as unknown as GitHubClient,
+    log: { info: () => {}, warn: () => {} },
+    installationId: 1,
+    resolver: { resolve: async () => new Map() } as unknown as RefResolver,
+    auditFacts: {
+      advisories: async () => [],
+      reachable: async () => new Map(),
+      manifests: async () => new Map(),
+    } as unknown as AuditFacts,
+    preReads: createPreReads(),
+    loadConfig: async () => ({ ok: true, config: DEFAULT_CONFIG }),
+    submitAll: async () => {},
+    ...rest,
+  };
+}
+
 describe('an install wave', () => {
   it('fails as a whole when its warm-up fails, and its image reads still pending end without an unhandled rejection', async () => {
     const unhandled: unknown[] = [];
@@ -62,20 +81,13 @@ describe('an install wave', () => {
   it('reads nothing of its own when its repositories were read ahead', async () => {
     let queries = 0;
     const queued: string[] = [];
-    const deps: ScanDeps = {
-      github: { graphql: async () => ((queries += 1), { r0: EMPTY_REPOSITORY }) } as unknown as GitHubClient,
-      log: { info: () => {}, warn: () => {} },
-      installationId: 1,
-      resolver: { resolve: async () => new Map() } as unknown as RefResolver,
-      auditFacts: {
-        advisories: async () => [],
-        reachable: async () => new Map(),
-        manifests: async () => new Map(),
-      } as unknown as AuditFacts,
-      preReads: createPreReads(),
-      loadConfig: async () => ({ ok: true, config: {} }) as never,
-      submitAll: async (requests) => void queued.push(...requests.map((request) => `${request.owner}/${request.name}`)),
-    };
+    const deps = quietDeps(
+      { graphql: (async () => ((queries += 1), { r0: EMPTY_REPOSITORY })) as never },
+      {
+        submitAll: async (requests) =>
+          void queued.push(...requests.map((request) => `${request.owner}/${request.name}`)),
+      },
+    );
     const ahead = readWave(deps, ['o/web']);
     await ahead;
     expect(queries).toBe(1);
@@ -95,27 +107,16 @@ describe('an install wave', () => {
       pinwardenListTrees: { r0: { object: { entries: [{ path: 'README.md', type: 'blob', size: 5, object: null }] } } },
     };
     const preReads = createPreReads();
-    const deps: ScanDeps = {
-      github: {
-        graphql: async (query: string) => {
+    const deps = quietDeps(
+      {
+        graphql: (async (query: string) => {
           const name = /query (\w+)/.exec(query)![1]!;
           asked.push(name);
           return answers[name];
-        },
-      } as unknown as GitHubClient,
-      log: { info: () => {}, warn: () => {} },
-      installationId: 1,
-      resolver: { resolve: async () => new Map() } as unknown as RefResolver,
-      auditFacts: {
-        advisories: async () => [],
-        reachable: async () => new Map(),
-        manifests: async () => new Map(),
-      } as unknown as AuditFacts,
-      preReads,
-      loadConfig: async () => ({ ok: true, config: DEFAULT_CONFIG }),
-      imageResolverFor: () => ({ ok: true, resolver: {} as never }),
-      submitAll: async () => {},
-    };
+        }) as never,
+      },
+      { preReads, imageResolverFor: () => ({ ok: true, resolver: {} as never }) },
+    );
     const ahead = readWave(deps, ['o/web']);
     await (
       await ahead
