@@ -6,6 +6,7 @@ import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
 import type { Redis } from 'ioredis';
 import { ContentBudget } from './content-budget.js';
+import { plainGraphqlJson } from './plain-graphql-json.js';
 import type { WriteReservations } from './content-budget.js';
 import type { PinwardenMetrics } from '../server/metrics.js';
 
@@ -148,7 +149,7 @@ function pacing(msPerSecond: number, redis: Redis | undefined) {
  */
 export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOptions = {}) {
   const reserve = budgetFor(msPerSecond, fleet.contentBudget);
-  return ProbotOctokit.defaults(
+  return ProbotOctokit.plugin(plainGraphqlJson).defaults(
     (
       options: {
         throttle?: Record<string, unknown>;
