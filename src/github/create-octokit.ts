@@ -7,6 +7,7 @@ import { ProbotOctokit } from 'probot';
 import type { Redis } from 'ioredis';
 import { ContentBudget } from './content-budget.js';
 import { plainGraphqlJson } from './plain-graphql-json.js';
+import { isGraphqlPath, pathOf } from './request-path.js';
 import type { WriteReservations } from './content-budget.js';
 import type { PinwardenMetrics } from '../server/metrics.js';
 
@@ -224,15 +225,11 @@ type RequestKind = 'rest-read' | 'rest-write' | 'graphql' | 'graphql-mutation';
 
 /**
  * The kind of a request, for metrics and for the budget: reads, writes, GraphQL queries and
- * mutations. On GitHub Enterprise the GraphQL URL arrives absolute (`https://host/api/graphql`),
- * on github.com as `/graphql`: the path decides.
+ * mutations (a GraphQL request told by its path, request-path.ts).
  */
 export function requestKind(request: { method: string; url: string; query?: unknown }): RequestKind {
   return kindOf(request.method, pathOf(request.url), request.query);
 }
-
-const pathOf = (url: string) => new URL(url, 'https://api.github.invalid').pathname;
-const isGraphqlPath = (path: string) => /\/graphql$/.test(path);
 
 function kindOf(method: string, path: string, query: unknown): RequestKind {
   if (isGraphqlPath(path)) return /^\s*mutation\b/.test(String(query ?? '')) ? 'graphql-mutation' : 'graphql';

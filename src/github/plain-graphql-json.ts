@@ -6,13 +6,14 @@
 // integer beyond 2^53 (GitHub's ids there are strings). REST answers keep Octokit's parsing.
 
 import type { ProbotOctokit } from 'probot';
+import { isGraphqlPath, pathOf } from './request-path.js';
 
 type Hook = InstanceType<typeof ProbotOctokit>['hook'];
 
 /** An Octokit plugin: a successful `POST …/graphql`'s body read as text and parsed with JSON.parse. */
 export function plainGraphqlJson(octokit: { hook: Hook }): void {
   octokit.hook.wrap('request', async (request, options) => {
-    if (!isGraphqlQuery(options) || options.request?.parseSuccessResponseBody === false) return request(options);
+    if (!isGraphqlRequest(options) || options.request?.parseSuccessResponseBody === false) return request(options);
     // Octokit hands the body over unread; an error status is still read and thrown by Octokit.
     // Hooks share the one options object of this request (each inner hook was bound to it), so it
     // is changed in place; its `request` may be the Octokit's defaults, so that is replaced, not changed.
@@ -25,11 +26,9 @@ export function plainGraphqlJson(octokit: { hook: Hook }): void {
   });
 }
 
-function isGraphqlQuery(options: { readonly method?: string; readonly url?: string }): boolean {
-  return (
-    options.method?.toUpperCase() === 'POST' &&
-    /\/graphql$/.test(new URL(options.url ?? '', 'https://api.github.invalid').pathname)
-  );
+/** A query or a mutation: both answer JSON. */
+function isGraphqlRequest(options: { readonly method?: string; readonly url?: string }): boolean {
+  return options.method?.toUpperCase() === 'POST' && isGraphqlPath(pathOf(options.url ?? ''));
 }
 
 /** As Octokit does: a JSON answer that does not parse is handed on as its text. */
