@@ -62,6 +62,16 @@ interface Counts {
   requests: RequestLog[];
 }
 
+/** What one variant's run measured: run-variant.js's JSON line (the peer's has no CPU or images). */
+interface VariantRun {
+  wallMs: number;
+  cpuSeconds?: number;
+  mainThreadCpuSeconds?: number | null;
+  images?: { registryRequests: number };
+  peakRssBytes: number;
+  outcomes: Record<string, number>;
+}
+
 async function startFake(): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
   const child = spawn(
     process.execPath,
@@ -108,10 +118,7 @@ async function runChild(args: string[], env: Record<string, string> = {}): Promi
   return stdout;
 }
 
-async function runPeer(
-  url: string,
-  org: readonly SyntheticRepository[],
-): Promise<{ wallMs: number; peakRssBytes: number; outcomes: Record<string, number> }> {
+async function runPeer(url: string, org: readonly SyntheticRepository[]): Promise<VariantRun> {
   const dir = await mkdtemp(join(tmpdir(), 'pinwarden-bench-'));
   const files: string[] = [];
   for (const repository of org.filter((entry) => !entry.archived)) {
@@ -179,14 +186,7 @@ const RESOLVE_ROUTES = [
 function measure(
   variant: Variant,
   counts: Counts,
-  run: {
-    wallMs: number;
-    cpuSeconds?: number;
-    mainThreadCpuSeconds?: number | null;
-    images?: { registryRequests: number };
-    peakRssBytes: number;
-    outcomes: Record<string, number>;
-  },
+  run: VariantRun,
   stats: ReturnType<typeof orgStatistics>,
   fakeCpuSeconds: number,
 ) {
@@ -308,14 +308,7 @@ for (const variant of variants) {
               '--corpus',
               join(sharedCorpus, 'workflows'),
             ]),
-          ) as {
-            wallMs: number;
-            cpuSeconds?: number;
-            mainThreadCpuSeconds?: number | null;
-            images?: { registryRequests: number };
-            peakRssBytes: number;
-            outcomes: Record<string, number>;
-          });
+          ) as VariantRun);
     const fakeCpu = (await cpuSecondsOf(fake.pid)) - fakeCpuBefore;
     const counts = (await (await fetch(`${fake.url}/_fake/counts`)).json()) as Counts;
     rows.push(measure(variant, counts, run, stats, fakeCpu));
