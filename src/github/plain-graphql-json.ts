@@ -14,15 +14,25 @@ type Hook = InstanceType<typeof ProbotOctokit>['hook'];
 export function plainGraphqlJson(octokit: { hook: Hook }): void {
   octokit.hook.wrap('request', async (request, options) => {
     if (!isGraphqlRequest(options) || options.request?.parseSuccessResponseBody === false) return request(options);
-    // Octokit hands the body over unread; an error status is still read and thrown by Octokit.
+    // The text is read inside fetch, as the answer arrives: Octokit hands on only the body, and
+    // undici cancels the body of a Response once the Response is collected, which the throttling's
+    // queue (timers) left time for — a batch of reads then failed now and then, under load.
+    // Octokit still reads and throws an error status itself.
+    let text: string | undefined;
+    const fetch = options.request?.fetch ?? globalThis.fetch;
     // Hooks share the one options object of this request (each inner hook was bound to it), so it
     // is changed in place; its `request` may be the Octokit's defaults, so that is replaced, not changed.
-    options.request = { ...options.request, parseSuccessResponseBody: false };
+    options.request = {
+      ...options.request,
+      parseSuccessResponseBody: false,
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        const response = await fetch(input, init);
+        text = response.ok ? await response.text() : undefined;
+        return response;
+      },
+    };
     const answer = await request(options);
-    const body: unknown = answer.data;
-    if (!(body instanceof ReadableStream)) return answer;
-    const text = await new Response(body).text();
-    return { ...answer, data: parsedOrText(text, answer.headers['content-type']) };
+    return text === undefined ? answer : { ...answer, data: parsedOrText(text, answer.headers['content-type']) };
   });
 }
 

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenOctokit } from '../../src/github/create-octokit.js';
+import { createTokenOctokit, pinwardenOctokitClass } from '../../src/github/create-octokit.js';
 import { partial } from '../../src/github/graphql-batches.js';
 
 const answers: Record<string, { status: number; body: string }> = {
@@ -43,6 +43,23 @@ describe("GitHub's GraphQL answers", () => {
     const data = await octokit().graphql<{ r0: { id: string; stars: unknown; text: string } }>('query whole { x }');
     expect(data.r0).toEqual({ id: 'R_1', stars: Number('12345678901234567890'), text: 'say "12345678901234567890" ✓' });
     expect(typeof data.r0.stars).toBe('number');
+  });
+
+  it('are read as they arrive, before undici may cancel an answer nobody holds', async () => {
+    // undici cancels a fetched body once its Response is collected, unless the body is being read;
+    // Octokit hands on the body alone, and the throttling's queue passes through timers before the
+    // body reaches this plugin. Here the Response is "collected" on the next timer.
+    const collected: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      setTimeout(() => {
+        if (response.body && !response.body.locked) void response.body.cancel('collected').catch(() => {});
+      }, 0);
+      return response;
+    };
+    const Octokit = pinwardenOctokitClass(1);
+    const client = new Octokit({ auth: { token: 't' }, baseUrl, request: { fetch: collected } });
+    for (let round = 0; round < 5; round += 1)
+      expect(await client.graphql('query whole { x }')).toMatchObject({ r0: { id: 'R_1' } });
   });
 
   it('still throw on a partial answer, keeping what came back', async () => {
