@@ -20,6 +20,7 @@ import { READ_REPOSITORY_QUERY, readRepositoriesQuery } from '../../src/github/r
 import { PIN_BRANCH } from '../../src/pull-request/render-pull-request.js';
 import { readCommitFiles } from '../../src/dev/fake-github/git-store.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
+import { shapeOf } from '../../src/dev/fake-github/graphql-api.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { loadRefsDir } from '../../src/cli/load-refs.js';
 import { fixturesDir } from '../support/paths.js';
@@ -206,6 +207,34 @@ describe('fake GitHub GraphQL is GitHub’s schema', () => {
     );
     expect(result.data).toEqual({ a: { name: 'setup' }, b: null });
     expect(result.errors).toMatchObject([{ type: 'NOT_FOUND', path: ['b'] }]);
+  });
+
+  it('validates a query of a known shape by its shape, and answers it for its own strings', async () => {
+    const query = (owner: string, name: string, field = 'name') =>
+      `query { repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { ${field} } }`;
+    expect(shapeOf(query('acme', 'setup'))).toBe(shapeOf(query('a "quoted" \\ owner', 'x')));
+    expect(shapeOf(query('acme', 'setup'))).not.toBe(shapeOf(query('acme', 'setup', 'id')));
+    // A comment or a block string could pair quotes wrongly: such a query is always validated.
+    expect(shapeOf('query { viewer { login } } # "')).toBeUndefined();
+    expect(shapeOf('query { repository(owner: """acme""", name: "setup") { name } }')).toBeUndefined();
+
+    expect(await graphql(query('acme', 'setup'))).toEqual({ data: { repository: { name: 'setup' } } });
+    // Same shape, other strings: executed for them, not answered from the first.
+    const missing = await graphql(query('acme', 'nope'));
+    expect(missing.data).toEqual({ repository: null });
+    expect(missing.errors).toMatchObject([{ type: 'NOT_FOUND', path: ['repository'] }]);
+    expect(await graphql(query('a "quoted" owner', 'x'))).toMatchObject({ errors: [{ type: 'NOT_FOUND' }] });
+    // A shape not seen before is validated: one field more, and wrong.
+    const wrong = await graphql(query('acme', 'setup', 'name tagsByMagic'));
+    expect(wrong.data).toBeUndefined();
+    expect(wrong.errors?.[0]?.message).toMatch(/Cannot query field "tagsByMagic"/);
+    // A string where the schema wants a number is wrong whatever the string says.
+    const typed = await graphql(
+      'query { repository(owner: "acme", name: "setup") { refs(refPrefix: "refs/tags/", first: "1") { totalCount } } }',
+    );
+    expect(typed.errors?.[0]?.message).toMatch(/Int cannot represent/);
+    const syntax = await graphql('query { repository(owner: "acme"');
+    expect(syntax.errors?.[0]?.message).toMatch(/Syntax Error/);
   });
 
   it("compares from the refs data's commit graph, and answers null where it cannot know", async () => {
