@@ -12,6 +12,8 @@ import type { RefKey, RefRequest, RefResolver, Resolution } from '../resolve/typ
 export interface OctokitLike {
   graphql(query: string): Promise<unknown>;
   request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
+  /** Octokit's logger (Probot's, for an installation): told when a batch falls back to REST. */
+  readonly log?: { warn(message: string): void };
 }
 
 export interface OctokitRefResolverOptions {
@@ -61,6 +63,10 @@ async function resolveBatch(octokit: OctokitLike, batch: readonly RefRequest[]):
         `GitHub refused with ${partial.status} after retries: ${partial.message ?? ''}`.trim(),
       );
     if (partial.status === 401) return allWith(batch, { status: 'failed', reason: 'GitHub rejected the token (401)' });
+    // Said, not only survived: a fallback costs up to three REST calls a ref.
+    octokit.log?.warn(
+      `a GraphQL batch of ${batch.length} refs failed (${partial.status ?? 'no status'}: ${partial.message ?? 'no message'}); asking REST, a ref at a time`,
+    );
     return resolveBatchWithRest(octokit, batch);
   }
 }

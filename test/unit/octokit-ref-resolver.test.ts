@@ -137,7 +137,11 @@ describe('octokit ref resolver, REST fallback', () => {
       .reply(200, { sha: TAG_OBJECT, object: { type: 'commit', sha: COMMIT } })
       .get('/repos/actions/checkout/git/ref/heads%2Fv4')
       .reply(404, { message: 'Not Found' });
-    const answers = await resolver().resolve([{ owner: 'actions', repo: 'checkout', ref: 'v4' }]);
+    const warnings: string[] = [];
+    const log = { debug: () => {}, info: () => {}, warn: (message: string) => warnings.push(message), error: () => {} };
+    const answers = await createOctokitRefResolver(
+      createTokenOctokit({ token: 'test-token', baseUrl: API, msPerRetrySecond: 1, log }),
+    ).resolve([{ owner: 'actions', repo: 'checkout', ref: 'v4' }]);
     expect([...answers.values()]).toEqual([
       {
         status: 'resolved',
@@ -147,6 +151,10 @@ describe('octokit ref resolver, REST fallback', () => {
         tagsOnCommit: ['v4.2.2', 'v4'],
         ambiguous: false,
       },
+    ]);
+    // The fallback is said, with why.
+    expect(warnings.filter((message) => message.startsWith('a GraphQL batch'))).toEqual([
+      expect.stringMatching(/^a GraphQL batch of 1 refs failed \(502: bad gateway\); asking REST/),
     ]);
   });
 
