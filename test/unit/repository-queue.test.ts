@@ -74,6 +74,21 @@ describe('RepositoryQueue', () => {
     );
   });
 
+  it('starts each run on a turn of the event loop of its own, so I/O is answered between runs', async () => {
+    // Runs that never wait on I/O (their reads done ahead) would otherwise start one from another
+    // in promise callbacks, and a timer or a socket's answer would wait for all of them.
+    const queue = new RepositoryQueue<void>({ concurrency: 1, debounceMs: 0 });
+    const order: string[] = [];
+    const runs = Array.from({ length: 3 }, (_, index) =>
+      queue.submit(1, `o/r${index}`, { trigger: 'install' }, async () => {
+        order.push(`run ${index}`);
+        if (index === 0) setImmediate(() => order.push('I/O'));
+      }),
+    );
+    await Promise.all(runs);
+    expect(order).toEqual(['run 0', 'I/O', 'run 1', 'run 2']);
+  });
+
   it('a failed run rejects its callers and does not block the next', async () => {
     const queue = new RepositoryQueue<string>({ concurrency: 1, debounceMs: 0 });
     await expect(
