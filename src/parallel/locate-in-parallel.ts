@@ -4,6 +4,7 @@
 // the number of threads (0: never), for benchmarks and for operators who want a core kept free.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import { locateWorkflowFile } from '../images/locate-workflow-file.js';
@@ -84,7 +85,7 @@ export async function locateAll(
       const index = next++;
       results[index] = chunks[index]!.map((file) => locateWorkflowFile(file.text, file.kind));
       // Lets the workers' answers in and their next chunks out.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   };
   await Promise.all([

@@ -2,6 +2,7 @@
 // once; runs for the same repository are serialised and coalesced. Events that arrive while a
 // run for that repository waits join it (ten pushes in a row → one run after the last); events
 // that arrive while it runs start one more run when it ends.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { mergePending } from './pending-run.js';
 import type { PendingRun, RunRequest } from './pending-run.js';
@@ -113,10 +114,6 @@ export class RepositoryQueue<T> {
       this.#installations.set(installationId, new PQueue({ concurrency: this.#options.concurrency }));
     return this.#installations.get(installationId)!;
   }
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function delay(ms: number): Promise<void> {
