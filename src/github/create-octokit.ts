@@ -6,9 +6,11 @@ import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
 import type { Redis } from 'ioredis';
 import { ContentBudget } from './content-budget.js';
+import { concurrencyGroup, retryingScheduler, spacingGroup } from './in-process-pacing.js';
 import { plainGraphqlJson } from './plain-graphql-json.js';
 import { isGraphqlPath, pathOf } from './request-path.js';
 import type { WriteReservations } from './content-budget.js';
+import type { PacingGroup } from './in-process-pacing.js';
 import type { PinwardenMetrics } from '../server/metrics.js';
 
 export const MAX_RATE_LIMIT_RETRIES = 3;
@@ -62,13 +64,6 @@ export function throttleOptions(msPerRetrySecond = 1000, metrics?: OctokitFleetO
 }
 
 /**
- * The pacing GitHub asks for, scaled: Octokit's throttling keeps one second between writes (and
- * GraphQL queries) and three between notifying writes (pull requests, comments) per installation.
- * Tests and benchmarks shrink the second; real use keeps 1000 ms. With Redis the groups are
- * Bottleneck's clustered ones, so every replica keeps to the same spacing per installation. One
- * set per scale and store, shared by every Octokit of the process, as the plugin shares its own.
- */
-/**
  * Bottleneck recreates a clustered limiter's state when Redis has lost it (a restart without
  * persistence) only when the script's error message is exactly `SETTINGS_KEY_NOT_FOUND`; Redis 7
  * says `ERR SETTINGS_KEY_NOT_FOUND`, so every run failed instead, and was dropped. The connection
@@ -106,35 +101,43 @@ export function recoveringConnection(connection: Bottleneck.IORedisConnection): 
  */
 const QUERY_SPACING_SECONDS = 60 / 2_000;
 
-const pacingGroups = new Map<
-  string,
-  Record<'global' | 'auth' | 'search' | 'write' | 'notifications' | 'queries', Bottleneck.Group> & {
-    connection?: Bottleneck.IORedisConnection;
-  }
->();
-function pacing(msPerSecond: number, redis: Redis | undefined) {
+/**
+ * The pacing GitHub asks for, scaled: one second between writes and three between notifying writes
+ * (pull requests, comments) per installation, queries by their own limit, ten requests at once.
+ * Tests and benchmarks shrink the second; real use keeps 1000 ms. With Redis the write spacings are
+ * Bottleneck's clustered groups, so every replica keeps to them per installation. One set per scale
+ * and store, shared by every Octokit of the process, as the plugin shares its own.
+ */
+type GroupName = 'global' | 'auth' | 'search' | 'write' | 'notifications' | 'queries';
+type Groups = Record<GroupName, PacingGroup> & { connection?: Bottleneck.IORedisConnection };
+
+const pacingGroups = new Map<string, Groups>();
+function pacing(msPerSecond: number, redis: Redis | undefined): Groups {
   const key = `${msPerSecond}:${redis ? 'redis' : 'memory'}`;
   if (!pacingGroups.has(key)) {
     const connection = redis ? recoveringConnection(new Bottleneck.IORedisConnection({ client: redis })) : undefined;
-    const store = connection ? { datastore: 'ioredis' as const, connection, timeout: 2 * 60 * 1000 } : {};
-    // Whole milliseconds: clustered Bottleneck never runs a job whose minTime has a fraction.
-    // Only the write spacing is the fleet's: every read through a clustered limiter costs Redis
-    // round trips, and ten reads at once per installation and replica stay far below GitHub's
-    // hundred concurrent requests.
-    const group = (name: string, settings: Bottleneck.ConstructorOptions, shared: boolean) =>
-      new Bottleneck.Group({
-        id: `pinwarden-${name}-${msPerSecond}`,
-        ...settings,
-        ...(settings.minTime ? { minTime: Math.max(1, Math.round(settings.minTime)) } : {}),
-        ...(shared ? store : {}),
-      });
+    // Only the write spacing is the fleet's, kept in Redis by Bottleneck's clustered groups (whole
+    // milliseconds: clustered Bottleneck never runs a job whose minTime has a fraction). Every read
+    // through a clustered limiter would cost Redis round trips, and ten reads at once per
+    // installation and replica stay far below GitHub's hundred concurrent requests.
+    const spaced = (name: string, minTime: number): PacingGroup =>
+      connection
+        ? new Bottleneck.Group({
+            id: `pinwarden-${name}-${msPerSecond}`,
+            maxConcurrent: 1,
+            minTime: Math.max(1, Math.round(minTime)),
+            datastore: 'ioredis',
+            connection,
+            timeout: 2 * 60 * 1000,
+          })
+        : spacingGroup(minTime);
     pacingGroups.set(key, {
-      global: group('global', { maxConcurrent: 10 }, false),
-      auth: group('auth', { maxConcurrent: 1 }, false),
-      search: group('search', { maxConcurrent: 1, minTime: 2 * msPerSecond }, true),
-      write: group('write', { maxConcurrent: 1, minTime: msPerSecond }, true),
-      notifications: group('notifications', { maxConcurrent: 1, minTime: 3 * msPerSecond }, true),
-      queries: group('queries', { minTime: QUERY_SPACING_SECONDS * msPerSecond }, false),
+      global: concurrencyGroup(10),
+      auth: concurrencyGroup(1),
+      search: spaced('search', 2 * msPerSecond),
+      write: spaced('write', msPerSecond),
+      notifications: spaced('notifications', 3 * msPerSecond),
+      queries: spacingGroup(QUERY_SPACING_SECONDS * msPerSecond),
       // Given to the plugin too: with a connection it gives every job an expiration, so a replica
       // killed while holding a slot frees it after a minute instead of holding it for ever.
       ...(connection ? { connection } : {}),
@@ -184,30 +187,22 @@ export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOpt
  * The groups the throttling plugin paces with, and its retry limiter — made per Octokit (the plugin
  * adds its retry handler to it) — which sends a GraphQL query through the query spacing where the
  * plugin would send it through the write gate: the limiter is the one place that sees both the
- * request and the gates it will pass.
+ * request and the gates it will pass. Bottleneck is still handed over: the plugin makes its event
+ * emitter from it.
  */
 function throttleGroups(msPerSecond: number, redis: Redis | undefined) {
   const { queries, ...groups } = pacing(msPerSecond, redis);
-  const inner = new Bottleneck();
-  type Job = (
-    state: { write: Bottleneck.Group },
-    request: unknown,
-    options: { url: string; query?: unknown },
-  ) => PromiseLike<unknown>;
+  const retries = retryingScheduler();
+  type Job = (state: { write: PacingGroup }, request: unknown, options: { url: string }) => PromiseLike<unknown>;
   const retryLimiter = {
-    schedule: (
-      job: Job,
-      state: { write: Bottleneck.Group },
-      request: unknown,
-      options: { url: string; query?: unknown },
-    ) =>
-      inner.schedule(
+    schedule: (job: Job, state: { write: PacingGroup }, request: unknown, options: { url: string; query?: unknown }) =>
+      retries.schedule(
         job,
         requestKind({ method: 'POST', ...options }) === 'graphql' ? { ...state, write: queries } : state,
         request,
         options,
       ),
-    on: inner.on.bind(inner),
+    on: retries.on,
   };
   return { Bottleneck, ...groups, retryLimiter };
 }
