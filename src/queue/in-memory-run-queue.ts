@@ -4,6 +4,9 @@ import { RepositoryQueue } from './repository-queue.js';
 import type { RunQueue, RunQueueHandlers } from './run-queue.js';
 import type { RunRequest } from './pending-run.js';
 
+/** Runs of an installation that may wait to start before its scan queues another wave's (two waves). */
+export const RUNS_WAITING_BEFORE_A_WAVE = 400;
+
 export function createInMemoryRunQueue(
   handlers: RunQueueHandlers,
   options: { concurrency: number; debounceMs: number },
@@ -36,6 +39,9 @@ export function createInMemoryRunQueue(
           const read = ahead;
           const next = waves[index + 1];
           ahead = readWave && next ? (read ?? Promise.resolve()).then(() => readWave(installationId, next)) : undefined;
+          // Runs ahead of what the runners take only hold their reads: a scan faster than its runs
+          // (10,000 repositories) waits while two waves of runs wait, and peak memory stays put.
+          await queue.roomFor(installationId, RUNS_WAITING_BEFORE_A_WAVE);
           await handlers.scanWave(installationId, wave, read);
         }
       })();

@@ -25,6 +25,7 @@ export class RepositoryQueue<T> {
   readonly #installations = new Map<number, PQueue>();
   readonly #repositories = new Map<string, { waiting: Waiting<T> | undefined; tail: Promise<unknown> }>();
   readonly #options: RepositoryQueueOptions;
+  readonly #roomWaiters = new Map<number, Set<{ below: number; resolve: () => void }>>();
 
   constructor(options: RepositoryQueueOptions) {
     this.#options = options;
@@ -67,6 +68,7 @@ export class RepositoryQueue<T> {
             // one from another held the thread for hundreds of milliseconds while the answers of the
             // next wave's reads waited (event loop delay p99 ~200 ms -> ~35 ms; 10,000
             // repositories -12 % wall, BENCHMARKS.md).
+            this.#wake(installationId);
             await nextTurn();
             // From here on, new events start another run after this one.
             if (entry.waiting === waiting) entry.waiting = undefined;
@@ -90,6 +92,34 @@ export class RepositoryQueue<T> {
   backlog(installationId: number): number {
     const queue = this.#installations.get(installationId);
     return queue ? queue.size + queue.pending : 0;
+  }
+
+  /**
+   * Resolves once fewer than `waiting` runs of the installation wait to start (those still in their
+   * debounce are not counted yet), so a producer can hold back rather than pile runs up.
+   */
+  async roomFor(installationId: number, waiting: number): Promise<void> {
+    if ((this.#installations.get(installationId)?.size ?? 0) < waiting) return;
+    // Our own waiters, not p-queue's onSizeLessThan: on Node 24 its listener outlives the wait once
+    // a collection has run (removed through an AbortSignal whose handler is held weakly), and every
+    // later run then aborted it again — 15,000 DOMExceptions, 0.4 s of CPU at 10,000 repositories.
+    await new Promise<void>((resolve) => {
+      const waiters = this.#roomWaiters.get(installationId) ?? new Set();
+      this.#roomWaiters.set(installationId, waiters.add({ below: waiting, resolve }));
+    });
+  }
+
+  /** Lets go of the producers waiting for room once a run of the installation has left the queue. */
+  #wake(installationId: number): void {
+    const waiters = this.#roomWaiters.get(installationId);
+    if (!waiters) return;
+    const size = this.#installations.get(installationId)?.size ?? 0;
+    for (const waiter of waiters)
+      if (size < waiter.below) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    if (waiters.size === 0) this.#roomWaiters.delete(installationId);
   }
 
   /** Installations this queue has held work for. */

@@ -88,4 +88,43 @@ describe('the in-memory run queue', () => {
       'scan c with c',
     ]);
   });
+
+  it('holds the next wave back while two waves of runs wait to start, and goes on as they start', async () => {
+    const scanned: string[] = [];
+    const gates: (() => void)[] = [];
+    const waves = ['a', 'b', 'c'].map((wave) => Array.from({ length: 250 }, (_, index) => `${wave}${index}`));
+    const queue = createInMemoryRunQueue(
+      {
+        run: async () => new Promise<void>((resolve) => gates.push(resolve)),
+        scan: async () => waves,
+        scanWave: async (installationId, wave) => {
+          scanned.push(wave[0]!.slice(0, 1));
+          for (const name of wave)
+            await queue.submit({ installationId, owner: 'o', name, trigger: 'install', priority: 3 });
+        },
+      },
+      { concurrency: 1, debounceMs: 0 },
+    );
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const startRuns = async (count: number) => {
+      for (let started = 0; started < count; started++) {
+        while (gates.length === 0) await new Promise((resolve) => setImmediate(resolve));
+        gates.shift()!();
+      }
+      await settle();
+    };
+    await queue.scan(7, undefined);
+    await settle();
+    // 500 runs queued, one running: wave c waits (it would hold 749 runs' reads).
+    expect(scanned).toEqual(['a', 'b']);
+    expect(await queue.backlog(7)).toBe(501);
+    await startRuns(50);
+    expect(scanned).toEqual(['a', 'b']);
+    // Fewer than 400 wait to start: the scan goes on.
+    await startRuns(60);
+    expect(scanned).toEqual(['a', 'b', 'c']);
+    await startRuns(640);
+    await queue.idle();
+    expect(await queue.backlog(7)).toBe(0);
+  });
 });
