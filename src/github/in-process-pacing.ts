@@ -61,28 +61,44 @@ export function concurrencyGroup(maxConcurrent: number): CountedGroup {
 }
 
 /**
- * Jobs of a key start at least `minTime` ms apart, in the order asked. A key is only its next free
- * start; keys whose start has passed are dropped whenever the map has doubled since the last sweep.
+ * Jobs of a key start at least `minTime` ms apart, counted from when the one before really started
+ * (a timer can fire late on a busy loop, and the next must not make up for it), in the order asked.
+ * Keys with nobody waiting whose spacing has passed are dropped whenever the map has doubled since
+ * the last sweep.
  */
 export function spacingGroup(minTime: number, now: () => number = () => performance.now()): CountedGroup {
-  const nextStart = new Map<string, number>();
+  const lanes = new Map<string, { tail: Promise<void>; started: number; waiting: number }>();
   let sweepAbove = 1_024;
-  const sweep = (at: number) => {
-    for (const [id, start] of nextStart) if (start <= at) nextStart.delete(id);
-    sweepAbove = Math.max(1_024, 2 * nextStart.size);
+  const sweep = () => {
+    const at = now();
+    for (const [id, lane] of lanes) if (lane.waiting === 0 && lane.started + minTime <= at) lanes.delete(id);
+    sweepAbove = Math.max(1_024, 2 * lanes.size);
   };
   return {
     key: (id) => ({
       schedule: async (_options, job, ...args) => {
-        const at = now();
-        const start = Math.max(at, nextStart.get(id) ?? at);
-        nextStart.set(id, start + minTime);
-        if (nextStart.size > sweepAbove) sweep(at);
-        if (start > at) await sleep(start - at);
+        let lane = lanes.get(id);
+        if (!lane) {
+          lane = { tail: Promise.resolve(), started: -Infinity, waiting: 0 };
+          lanes.set(id, lane);
+          if (lanes.size > sweepAbove) sweep();
+        }
+        const own = lane;
+        own.waiting += 1;
+        const turn = own.tail.then(async () => {
+          // A timer is due from the loop's cached clock, which lags while a turn runs: it can fire a
+          // little early, so the spacing is checked again.
+          for (let wait = own.started + minTime - now(); wait > 0; wait = own.started + minTime - now())
+            await sleep(wait);
+          own.started = now();
+          own.waiting -= 1;
+        });
+        own.tail = turn;
+        await turn;
         return job(...args);
       },
     }),
-    keys: () => nextStart.size,
+    keys: () => lanes.size,
   };
 }
 
