@@ -5,7 +5,7 @@ import type { RunQueue, RunQueueHandlers } from './run-queue.js';
 import type { RunRequest } from './pending-run.js';
 
 /** Runs of an installation that may wait to start before its scan queues another wave's (two waves). */
-export const RUNS_WAITING_BEFORE_A_WAVE = 400;
+const RUNS_WAITING_BEFORE_A_WAVE = 400;
 
 export function createInMemoryRunQueue(
   handlers: RunQueueHandlers,
