@@ -15,8 +15,9 @@ export function plainGraphqlJson(octokit: { hook: Hook }): void {
   octokit.hook.wrap('request', async (request, options) => {
     if (!isGraphqlRequest(options) || options.request?.parseSuccessResponseBody === false) return request(options);
     // The text is read inside fetch, as the answer arrives: Octokit hands on only the body, and
-    // undici cancels the body of a Response once the Response is collected, which the throttling's
-    // queue (timers) left time for — a batch of reads then failed now and then, under load.
+    // undici cancels the body of a Response once the Response is collected, which Octokit's
+    // Bottleneck queues (timers; the retry plugin still makes one per request) left time for — a
+    // batch of reads then failed now and then, under load.
     // Octokit still reads and throws an error status itself.
     let text: string | undefined;
     const fetch = options.request?.fetch ?? globalThis.fetch;

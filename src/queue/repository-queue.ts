@@ -63,12 +63,13 @@ export class RepositoryQueue<T> {
         // p-queue runs higher numbers first; ours run lower first.
         queue.add(
           async () => {
+            // This run has left the waiting line: a producer held back for room may go on.
+            this.#wake(installationId);
             // Each run starts on a turn of the event loop of its own. A run whose reads were all
             // done ahead (an install's wave) finishes in promise callbacks alone, so runs started
             // one from another held the thread for hundreds of milliseconds while the answers of the
             // next wave's reads waited (event loop delay p99 ~200 ms -> ~35 ms; 10,000
             // repositories -12 % wall, BENCHMARKS.md).
-            this.#wake(installationId);
             await nextTurn();
             // From here on, new events start another run after this one.
             if (entry.waiting === waiting) entry.waiting = undefined;

@@ -47,8 +47,8 @@ describe("GitHub's GraphQL answers", () => {
 
   it('are read as they arrive, before undici may cancel an answer nobody holds', async () => {
     // undici cancels a fetched body once its Response is collected, unless the body is being read;
-    // Octokit hands on the body alone, and the throttling's queue passes through timers before the
-    // body reaches this plugin. Here the Response is "collected" on the next timer.
+    // Octokit hands on the body alone, and its retry plugin's Bottleneck passes through timers before
+    // the body reaches this plugin. Here the Response is "collected" on the next timer.
     const collected: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
       setTimeout(() => {
