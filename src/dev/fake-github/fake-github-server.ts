@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FakeState } from './fake-state.js';
 import { createSecondaryLimits } from './secondary-limits.js';
 import { executeGraphql } from './graphql-api.js';
+import { jsonBytes } from './json-bytes.js';
 import { restRoutes } from './rest-api.js';
 
 /** GraphQL queries and mutations are told apart: a mutation writes, as a REST POST does. */
@@ -235,7 +236,7 @@ export async function startFakeGitHub(options: {
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   // Encoded once: its length and the bytes sent (a large answer was measured and encoded twice).
-  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  const bytes = jsonBytes(body);
   response
     .writeHead(status, {
       'content-type': 'application/json; charset=utf-8',

@@ -327,17 +327,30 @@ function pathNode(repository: FakeRepository, revision: string, path: string) {
   return { __typename: 'Tree', oid: directories.get(clean) ?? '', entries };
 }
 
+// A blob's id is the hash of its bytes: each text is decoded once, not again for every answer
+// (and once for all the repositories that hold the same file).
+const blobTexts = new Map<string, { isBinary: boolean; text: string | null }>();
+const BLOB_TEXTS_KEPT = 4_096;
+
 function blobNode(repository: FakeRepository, oid: string) {
   const bytes = repository.git.blobs.get(oid) ?? Buffer.alloc(0);
-  const isBinary = bytes.includes(0);
-  // GitHub cuts Blob.text at 512,000 bytes and says so with isTruncated.
+  let read = bytes.length > 0 ? blobTexts.get(oid) : undefined;
+  if (!read) {
+    const isBinary = bytes.includes(0);
+    // GitHub cuts Blob.text at 512,000 bytes and says so with isTruncated.
+    read = { isBinary, text: isBinary ? null : bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8') };
+    if (bytes.length > 0) {
+      if (blobTexts.size >= BLOB_TEXTS_KEPT) blobTexts.delete(blobTexts.keys().next().value!);
+      blobTexts.set(oid, read);
+    }
+  }
   return {
     __typename: 'Blob',
     oid,
     byteSize: bytes.length,
-    isBinary,
+    isBinary: read.isBinary,
     isTruncated: bytes.length > BLOB_TEXT_LIMIT,
-    text: isBinary ? null : bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'),
+    text: read.text,
   };
 }
 
