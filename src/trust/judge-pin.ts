@@ -3,6 +3,7 @@
 // names now be written, and what must the reader be told? Pure: facts in, verdicts out.
 import { matchesActionGlobs } from '../config/action-globs.js';
 import type { RefKey } from '../resolve/types.js';
+import { fullReleases, publishedRelease, tagsNaming } from './listing-index.js';
 import { ancestryKey } from './types.js';
 import type { ReleaseFacts, RepositoryTrust, TrustPolicy, TrustVerdict } from './types.js';
 import { compareFull, floatingParts, fullVersion, inLine, isFullVersion, releaseKey } from './versions.js';
@@ -81,10 +82,7 @@ export function judgePin(
 
 /** Every full-version tag that names the candidate's commit (the listing's, the resolution's and the ref itself). */
 export function fullVersionsOn(candidate: PinCandidate, facts: RepositoryTrust): string[] {
-  const names = new Set([
-    ...facts.tags.filter((tag) => tag.commit === candidate.sha).map((tag) => tag.name),
-    ...candidate.tagsOnCommit,
-  ]);
+  const names = new Set([...tagsNaming(facts.tags, candidate.sha), ...candidate.tagsOnCommit]);
   if (candidate.refType === 'tag') names.add(candidate.requested);
   return [...names].filter(isFullVersion).sort();
 }
@@ -165,12 +163,9 @@ function newestReleaseBefore(
   const labelVersion = fullVersion(label);
   if (!labelVersion) return undefined;
   const spelledLike = (name: string) => Number(name.startsWith('v') === label.startsWith('v'));
-  const earlier = facts.tags.flatMap((tag) => {
-    const version = fullVersion(tag.name);
-    return version && !version.prerelease && compareFull(version, labelVersion) < 0 && keep(version, tag)
-      ? [{ tag, version }]
-      : [];
-  });
+  const earlier = fullReleases(facts.tags).filter(
+    ({ tag, version }) => compareFull(version, labelVersion) < 0 && keep(version, tag),
+  );
   earlier.sort((a, b) => compareFull(b.version, a.version) || spelledLike(b.tag.name) - spelledLike(a.tag.name));
   return earlier[0]?.tag;
 }
@@ -210,8 +205,7 @@ function notDescendant(candidate: PinCandidate, facts: RepositoryTrust, policy: 
 }
 
 function releaseOf(facts: RepositoryTrust, tag: string): ReleaseFacts | undefined {
-  const wanted = (name: string) => (facts.releases ?? []).find((release) => release.tag === name && !release.draft);
-  return wanted(tag);
+  return facts.releases ? publishedRelease(facts.releases, tag) : undefined;
 }
 
 interface Age {

@@ -10,6 +10,8 @@ import type { CompareQuestion, RepositoryListing, SeenTags, TrustSource } from '
 import { ancestryKey } from './types.js';
 import type { CompareStatus, Containment, RepositoryTrust, TrustPolicy } from './types.js';
 
+const NONE: ReadonlyMap<string, never> = new Map<string, never>();
+
 /** Refs asked about per commit in the second round, at most (a listing holds 100 of each). */
 const MAX_OTHER_REFS = 200;
 
@@ -38,14 +40,14 @@ export function createPinTrust(source: TrustSource, options: PinTrustOptions): P
       const now = options.now?.() ?? Date.now();
       const context: TrustContext = { now, policy, isKnownGood: options.isKnownGood };
       const listed = judged.filter((candidate) => listings.has(candidate.repository.toLowerCase()));
-      const bare = (candidate: PinCandidate) =>
-        trustOf(
-          candidate.repository,
-          listings.get(candidate.repository.toLowerCase())!,
-          new Map(),
-          new Map(),
-          new Map(),
-        );
+      // A repository's facts before anything is asked: built once, not for each of its candidates.
+      const bareFacts = new Map<string, RepositoryTrust>();
+      const bare = (candidate: PinCandidate) => {
+        const key = candidate.repository.toLowerCase();
+        let facts = bareFacts.get(key);
+        if (!facts) bareFacts.set(key, (facts = trustOf(candidate.repository, listings.get(key)!, NONE, NONE, NONE)));
+        return facts;
+      };
       // The commits each candidate may be pinned to: its own, and an older release when it is too fresh.
       const targets = listed.flatMap((candidate) => {
         const older = freshness(candidate, bare(candidate), context)?.pinInstead;
@@ -82,24 +84,30 @@ export function createPinTrust(source: TrustSource, options: PinTrustOptions): P
         options.seen,
         listed.map((candidate) => ({ candidate, tags: fullVersionsOn(candidate, bare(candidate)) })),
       );
+      const ancestryOf = new Map<string, Map<string, CompareStatus>>();
+      for (const question of ancestryQuestions) {
+        const status = ancestryAnswers.get(compareKey(question));
+        if (!status) continue;
+        const key = repositoryKey(question.owner, question.repo);
+        if (!ancestryOf.has(key)) ancestryOf.set(key, new Map());
+        ancestryOf.get(key)!.set(ancestryKey(question.previous, question.head), status);
+      }
+      // A repository's facts once all is asked: one per repository, shared by its candidates.
+      const factsOf = new Map<string, RepositoryTrust>();
       const judgements = new Map<PinCandidate, TrustJudgement>();
       for (const candidate of listed) {
         const key = candidate.repository.toLowerCase();
-        const ancestry = new Map(
-          ancestryQuestions
-            .filter((question) => repositoryKey(question.owner, question.repo) === key)
-            .flatMap((question) => {
-              const status = ancestryAnswers.get(compareKey(question));
-              return status ? [[ancestryKey(question.previous, question.head), status] as const] : [];
-            }),
-        );
-        const facts = trustOf(
-          candidate.repository,
-          listings.get(key)!,
-          containment.get(key) ?? new Map(),
-          ancestry,
-          firstSeen.get(key) ?? new Map(),
-        );
+        let facts = factsOf.get(key);
+        if (!facts) {
+          facts = trustOf(
+            candidate.repository,
+            listings.get(key)!,
+            containment.get(key) ?? NONE,
+            ancestryOf.get(key) ?? NONE,
+            firstSeen.get(key) ?? NONE,
+          );
+          factsOf.set(key, facts);
+        }
         judgements.set(candidate, judgePin(candidate, facts, context));
       }
       return candidates.map((candidate) => judgements.get(candidate));
