@@ -55,10 +55,11 @@ export function judgePin(
 ): TrustJudgement {
   if (!facts || candidate.refType === 'commit') return { verdicts: [], held: false };
   const fresh = freshness(candidate, facts, context);
+  const versions = fullVersionsOn(candidate, facts);
   const verdicts = [
     ...impostorTag(candidate, facts),
-    ...massRetag(candidate, facts, context),
-    ...movedSinceSeen(candidate, facts),
+    ...massRetag(candidate, versions, context),
+    ...movedSinceSeen(candidate, versions, facts),
     ...notDescendant(candidate, facts, context.policy),
     ...(fresh?.verdict ? [fresh.verdict] : []),
   ];
@@ -109,8 +110,7 @@ function impostorTag(candidate: PinCandidate, facts: RepositoryTrust): TrustVerd
   ];
 }
 
-function massRetag(candidate: PinCandidate, facts: RepositoryTrust, context: TrustContext): TrustVerdict[] {
-  const versions = fullVersionsOn(candidate, facts);
+function massRetag(candidate: PinCandidate, versions: readonly string[], context: TrustContext): TrustVerdict[] {
   const releases = new Set(versions.flatMap((tag) => releaseKey(tag) ?? []));
   if (releases.size < 3 || context.isKnownGood(candidate.repository, candidate.sha)) return [];
   return [
@@ -129,8 +129,8 @@ function massRetag(candidate: PinCandidate, facts: RepositoryTrust, context: Tru
   ];
 }
 
-function movedSinceSeen(candidate: PinCandidate, facts: RepositoryTrust): TrustVerdict[] {
-  const moved = fullVersionsOn(candidate, facts).flatMap((tag) => {
+function movedSinceSeen(candidate: PinCandidate, versions: readonly string[], facts: RepositoryTrust): TrustVerdict[] {
+  const moved = versions.flatMap((tag) => {
     const first = facts.firstSeen.get(tag);
     return first !== undefined && first !== candidate.sha ? [{ tag, first }] : [];
   });
