@@ -1,14 +1,13 @@
-// A pure function of a short string, remembered: the audit asks the same few version names and
-// comments thousands of times over a run (every file of an organisation pins the same actions).
-// Bounded twice: past `max` names the memory starts again, and a name longer than `MAX_KEY` is
+// A pure function of a string, remembered: the audit asks the same few version names and
+// comments thousands of times over a run (every file of an organisation pins the same actions),
+// and an organisation's repositories share workflow templates, so the same texts come again.
+// Bounded twice: past `max` names the memory starts again, and a name longer than `maxKey` is
 // computed every time, never kept.
 
-const MAX_KEY = 128;
-
-export function memoByString<T>(compute: (name: string) => T, max = 4096): (name: string) => T {
+export function memoByString<T>(compute: (name: string) => T, max = 4096, maxKey = 128): (name: string) => T {
   const known = new Map<string, T>();
   return (name) => {
-    if (name.length > MAX_KEY) return compute(name);
+    if (name.length > maxKey) return compute(name);
     const found = known.get(name);
     if (found !== undefined || known.has(name)) return found as T;
     if (known.size >= max) known.clear();

@@ -64,23 +64,27 @@ export async function planSigning(
     a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : b.push.stepIndex - a.push.stepIndex,
   );
   // Ids are given in the file's order (a job's first push without one gets `image`, the next `image-2`).
-  const ids = new Map<ImagePush, string>();
+  // Keyed by entry, not by push: two files of the same text share their pushes (read once).
+  type Entry = (typeof unsigned)[number];
+  const ids = new Map<Entry, string>();
   const given = new Map<string, Set<string>>();
-  for (const { file, push } of unsigned) {
+  for (const entry of unsigned) {
+    const { file, push } = entry;
     const job = `${file.path}\n${push.job}`;
     const taken = given.get(job) ?? new Set<string>();
     const id = pushStepId(push, taken);
     if (!push.stepId) given.set(job, taken.add(id));
-    ids.set(push, id);
+    ids.set(entry, id);
   }
-  const outcomes = new Map<ImagePush, SigningProposal>();
-  for (const { file, push } of byPlace) {
-    const stepId = ids.get(push)!;
+  const outcomes = new Map<Entry, SigningProposal>();
+  for (const entry of byPlace) {
+    const { file, push } = entry;
+    const stepId = ids.get(entry)!;
     const steps = signingStepLines(push, uses, stepId);
     const base = { path: file.path, push, steps, ...(push.stepId ? {} : { newStepId: stepId }) };
-    outcomes.set(push, decide(base, file.text));
+    outcomes.set(entry, decide(base, file.text));
   }
-  const proposals = unsigned.map(({ push }) => outcomes.get(push)!);
+  const proposals = unsigned.map((entry) => outcomes.get(entry)!);
 
   function decide(base: Omit<SigningProposal, 'outcome' | 'reason'>, original: string): SigningProposal {
     const { push, path } = base;

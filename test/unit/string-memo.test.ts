@@ -29,6 +29,17 @@ describe('memoByString', () => {
     memo(long);
     expect(asked.filter((name) => name === long)).toHaveLength(2);
   });
+
+  it('keeps names up to the length it is given', () => {
+    const asked: string[] = [];
+    const memo = memoByString((name: string) => asked.push(name), 4, 1_000);
+    const text = 'y'.repeat(1_000);
+    memo(text);
+    memo(text);
+    memo(`${text}y`);
+    memo(`${text}y`);
+    expect(asked.map((name) => name.length)).toEqual([1_000, 1_001, 1_001]);
+  });
 });
 
 describe('checkIndicators', () => {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadRefsDir } from '../../../src/cli/load-refs.js';
 import { planSigning } from '../../../src/plan/plan-signing.js';
+import { readImagePushes } from '../../../src/signing/image-pushes.js';
 import { createTableRefResolver } from '../../../src/resolve/table-ref-resolver.js';
 import type { RefResolver } from '../../../src/resolve/types.js';
 import { fixturesDir } from '../../support/paths.js';
@@ -70,5 +71,28 @@ describe('planSigning', () => {
       outcome: 'cannot',
       reason: expect.stringContaining('could not be pinned'),
     });
+  });
+
+  it('signs two files of the same text each in its own file (their pushes are read once)', async () => {
+    const paths = ['.github/workflows/a.yml', '.github/workflows/b.yml'];
+    const plan = await planSigning(
+      paths.map((path) => ({ path, text: TWO_PUSHES })),
+      true,
+      resolver,
+    );
+    expect(plan!.proposals.map((proposal) => [proposal.path, proposal.newStepId, proposal.outcome])).toEqual([
+      [paths[0], 'image', 'written'],
+      [paths[0], 'image-2', 'written'],
+      [paths[1], 'image', 'written'],
+      [paths[1], 'image-2', 'written'],
+    ]);
+    expect(plan!.changes.map((change) => change.path)).toEqual(paths);
+    expect(plan!.changes[0]!.text).toBe(plan!.changes[1]!.text);
+    expect(plan!.changes[0]!.text.match(/cosign sign --yes/g)).toHaveLength(2);
+  });
+
+  it('reads image pushes as the full parse does, a text read before included', () => {
+    for (let read = 0; read < 2; read += 1)
+      expect(readImagePushes(TWO_PUSHES)).toEqual(readImagePushes(TWO_PUSHES, { fastPath: false }));
   });
 });
