@@ -16,7 +16,16 @@ export interface Indicators {
   readonly any: RegExp;
 }
 
+// Worked out once per data (the audit of each repository asks again; the data never changes).
+const known = new WeakMap<CompromiseData, Indicators>();
+
 export function indicatorsOf(data: CompromiseData): Indicators {
+  let indicators = known.get(data);
+  if (!indicators) known.set(data, (indicators = indicatorsOfData(data)));
+  return indicators;
+}
+
+function indicatorsOfData(data: CompromiseData): Indicators {
   const seen = new Map<string, Indicator>();
   for (const incident of data.incidents) {
     for (const text of [...incident.iocs.domains, ...incident.iocs.repositoryNames, ...(incident.iocs.strings ?? [])]) {

@@ -51,6 +51,13 @@ describe('checkIndicators', () => {
     expect(checkIndicators('w.yml', text.replace('AquaSecurtiy', 'aquasecurity'), indicators)).toEqual([]);
   });
 
+  it('works out the indicators once per data, and anew for other data', () => {
+    expect(indicatorsOf(COMPROMISES)).toBe(indicators);
+    const other = { ...COMPROMISES, incidents: [] };
+    expect(indicatorsOf(other)).not.toBe(indicators);
+    expect(indicatorsOf(other).list).toEqual([]);
+  });
+
   it('reads indicators as text, not as patterns', () => {
     const dotted = indicatorsOf({
       ...COMPROMISES,
