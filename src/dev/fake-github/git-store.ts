@@ -40,7 +40,10 @@ export function writeTree(store: GitStore, entries: ReadonlyMap<string, TreeEntr
   const sha = createHash('sha1')
     .update(`tree ${JSON.stringify(sorted)}`)
     .digest('hex');
-  store.trees.set(sha, new Map(sorted));
+  const tree = new Map(sorted);
+  store.trees.set(sha, tree);
+  // Its folders' ids as git gives them when it writes a tree, not while an answer waits for them.
+  impliedDirectories(tree);
   return sha;
 }
 

@@ -321,7 +321,8 @@ function pathNode(repository: FakeRepository, revision: string, path: string) {
         oid,
         // GitHub gives a folder's entry size 0.
         size: entry.type === 'blob' ? (repository.git.blobs.get(oid)?.length ?? 0) : 0,
-        object: entry.type === 'blob' ? blobNode(repository, oid) : () => pathNode(repository, revision, entryPath),
+        // Resolved only when the query asks for it, as a folder's is.
+        object: () => (entry.type === 'blob' ? blobNode(repository, oid) : pathNode(repository, revision, entryPath)),
       };
     });
   return { __typename: 'Tree', oid: directories.get(clean) ?? '', entries };
