@@ -3,6 +3,7 @@
 // image, no HTML, no @mention, no #reference, no emoji shortcode survives. Values go in code
 // spans whose fence is longer than any backtick run inside; prose goes through `safeText`.
 // GitHub renders Markdown inside `<code>` tags, so HTML-escaping alone was not enough.
+import { memoByString } from '../common/string-memo.js';
 
 /** Invisible, and breaks what GitHub would otherwise turn into a mention, reference or link. */
 const WORD_JOINER = '\u2060';
@@ -64,6 +65,17 @@ export function safeText(text: string): string {
  * commit — belong in those spans.
  */
 export function safeMessage(text: string): string {
+  return rememberedMessages(text);
+}
+
+/**
+ * An organisation's pull requests say the same messages again and again (the same action, tag and
+ * verdict in every repository): each is made safe once. Up to 1,024 messages of up to 2,048
+ * characters (4 MB at the very most).
+ */
+const rememberedMessages = memoByString((text) => safeMessageOf(text), 1_024, 2_048);
+
+function safeMessageOf(text: string): string {
   return oneLine(text)
     .split(/(`[^`]+`)/)
     .map((part) => (/^`[^`]+`$/.test(part) ? inlineCode(part.slice(1, -1)) : safeText(part)))

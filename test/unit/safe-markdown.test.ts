@@ -97,5 +97,10 @@ describe('copyable values', () => {
     ).toEqual(['latest', digest]);
     expect(visible(shown(message))).toBe(`latest was re-pointed; its digest is ${digest} (see @octo <b>)`);
     expect(shown(message)).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/);
+    // Said again (every repository's pull request says it): the same text.
+    expect(safeMessage(`\`latest\` was re-pointed; its digest is \`${digest}\` (see @octo <b>)`)).toBe(message);
+    const long = `\`a\` ${'@octo '.repeat(500)}`;
+    expect(safeMessage(long)).toBe(safeMessage(long));
+    expect(safeMessage(long)).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/);
   });
 });
