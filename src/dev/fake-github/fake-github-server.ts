@@ -9,6 +9,7 @@ import type { FakeState } from './fake-state.js';
 import { createSecondaryLimits } from './secondary-limits.js';
 import { executeGraphql } from './graphql-api.js';
 import { jsonBytes } from './json-bytes.js';
+import { createReplayedReads } from './replayed-reads.js';
 import { restRoutes } from './rest-api.js';
 
 /** GraphQL queries and mutations are told apart: a mutation writes, as a REST POST does. */
@@ -71,7 +72,10 @@ export async function startFakeGitHub(options: {
   latencyMs?: number;
   /** Enforce GitHub's secondary rate limits on a clock of this many ms a GitHub second. */
   secondaryLimitsMsPerSecond?: number;
+  /** Answer a GraphQL read again from the bytes of its first answer, until a write (replayed-reads.ts). */
+  replayReads?: boolean;
 }): Promise<FakeGitHub> {
+  const replayed = options.replayReads ? createReplayedReads() : undefined;
   const limits =
     options.secondaryLimitsMsPerSecond === undefined
       ? undefined
@@ -174,10 +178,13 @@ export async function startFakeGitHub(options: {
       return;
     }
 
+    replayed?.saw(method, path, kind === 'graphql');
     if (isGraphql) {
-      const result = await executeGraphql(options.state, graphqlBody!);
+      const kept = kind === 'graphql' ? replayed?.answerOf(body) : undefined;
+      const answer = kept ?? jsonBytes(await executeGraphql(options.state, graphqlBody!));
+      if (!kept && kind === 'graphql') replayed?.keep(body, answer);
       requests.push({ at, kind, method, path, route: routeName, status: 200 });
-      send(response, 200, result);
+      sendBytes(response, 200, answer);
       return;
     }
     if (!route) {
@@ -236,7 +243,15 @@ export async function startFakeGitHub(options: {
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   // Encoded once: its length and the bytes sent (a large answer was measured and encoded twice).
-  const bytes = jsonBytes(body);
+  sendBytes(response, status, jsonBytes(body), headers);
+}
+
+function sendBytes(
+  response: ServerResponse,
+  status: number,
+  bytes: Buffer,
+  headers: Record<string, string> = {},
+): void {
   response
     .writeHead(status, {
       'content-type': 'application/json; charset=utf-8',

@@ -1,10 +1,12 @@
-// `npm run fake-github -- --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N] [--secondary-limits MS]`:
+// `npm run fake-github -- --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N] [--secondary-limits MS] [--replay-reads]`:
 // serves the fake GitHub until stopped. Its first line is `listening http://127.0.0.1:PORT`, for
 // scripts to read. With --org-size it also serves an installation of N repositories synthesised
 // from the corpus (../shared/corpus/workflows unless --corpus names another folder of repositories),
 // as the benchmark does, and its second line is `installation <id> <owner login>`. The server
 // reaches it as it reaches GitHub Enterprise: GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http. With
 // --secondary-limits MS it enforces GitHub's secondary rate limits on a clock of MS ms a GitHub second.
+// With --replay-reads a GraphQL read asked again is answered from its first answer's bytes until a
+// write (replayed-reads.ts): benchmarks then measure pinwarden's work, not the fake's.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,7 @@ import { INSTALLATION_ID } from './fake-state.js';
 import { ORG, synthesizeOrg } from './synthesize-org.js';
 
 const USAGE =
-  'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N] [--secondary-limits MS]\n';
+  'usage: fake-github --refs DIR [--org-size N [--seed S] [--corpus DIR]] [--advisories FILE] [--port N] [--latency-ms N] [--secondary-limits MS] [--replay-reads]\n';
 const { values } = parseArgs({
   options: {
     refs: { type: 'string' },
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '0' },
     'secondary-limits': { type: 'string' },
+    'replay-reads': { type: 'boolean', default: false },
     'org-size': { type: 'string' },
     seed: { type: 'string', default: '1' },
     corpus: { type: 'string', default: join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'workflows') },
@@ -72,6 +75,7 @@ const fake = await startFakeGitHub({
   state,
   port: whole('port', values.port),
   latencyMs: whole('latency-ms', values['latency-ms']),
+  replayReads: values['replay-reads'],
   ...(values['secondary-limits'] === undefined
     ? {}
     : { secondaryLimitsMsPerSecond: whole('secondary-limits', values['secondary-limits']) }),
