@@ -1,11 +1,14 @@
 // The benchmark's replaying fake: a read asked again is answered with the first answer's bytes
 // (so the fake's CPU stays off the cores pinwarden is measured on), until a request that may
 // write; and without the option every read is worked out afresh.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeState, findRepository, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import type { FakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { createReplayedReads } from '../../src/dev/fake-github/replayed-reads.js';
+import { repoRoot } from '../support/paths.js';
 
 const QUERY = '{ repository(owner: "acme", name: "app") { isArchived } }';
 
@@ -61,5 +64,15 @@ describe('the replaying fake', () => {
     expect(reads.size).toBe(1);
     reads.saw('PATCH', '/repos/acme/app/git/refs/heads/main', false);
     expect(reads.size).toBe(0);
+  });
+
+  it("is refused for a variant that writes (its measured run would meet the warm-up's pull requests)", () => {
+    // Needs the build: npm test builds first.
+    const script = join(repoRoot, 'dist-dev', 'dev', 'bench', 'org-benchmark.js');
+    const run = spawnSync(process.execPath, [script, '--replaying-fake', '--variants', 'pinwarden', '--repos', '1'], {
+      encoding: 'utf8',
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('--replaying-fake measures pinwarden-dry only');
   });
 });

@@ -59,6 +59,9 @@ const seed = Number(values.seed);
 const variants = values.variants.split(',') as Variant[];
 for (const variant of variants)
   if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}; choose from ${VARIANTS.join(', ')}`);
+// A variant that writes would find its warm-up's pull requests on the measured run: not a first install.
+if (replaying && variants.some((variant) => variant !== 'pinwarden-dry'))
+  throw new Error('--replaying-fake measures pinwarden-dry only: a variant that writes would meet its warm-up run');
 
 interface Counts {
   refused: number;
