@@ -2,6 +2,7 @@
 // (`scan.aquasecurtiy.org`, note the typo), its fallback repository names, and the other
 // indicators the compromise data lists. Any hit is critical: the file talks to the attacker.
 import { escapeRegExp } from '../common/escape-regexp.js';
+import { memoByObject } from '../common/object-memo.js';
 import type { CompromiseData } from './compromise-data.js';
 import type { Finding } from './types.js';
 
@@ -17,15 +18,7 @@ export interface Indicators {
 }
 
 // Worked out once per data (the audit of each repository asks again; the data never changes).
-const known = new WeakMap<CompromiseData, Indicators>();
-
-export function indicatorsOf(data: CompromiseData): Indicators {
-  let indicators = known.get(data);
-  if (!indicators) known.set(data, (indicators = indicatorsOfData(data)));
-  return indicators;
-}
-
-function indicatorsOfData(data: CompromiseData): Indicators {
+export const indicatorsOf = memoByObject((data: CompromiseData): Indicators => {
   const seen = new Map<string, Indicator>();
   for (const incident of data.incidents) {
     for (const text of [...incident.iocs.domains, ...incident.iocs.repositoryNames, ...(incident.iocs.strings ?? [])]) {
@@ -37,7 +30,7 @@ function indicatorsOfData(data: CompromiseData): Indicators {
   // and a search per indicator were a tenth of the audit of 1,016 files, 2026-12-07).
   const any = list.map((indicator) => escapeRegExp(indicator.text)).join('|');
   return { list, any: list.length > 0 ? new RegExp(any, 'iu') : /(?!)/ };
-}
+});
 
 export function checkIndicators(path: string, text: string, indicators: Indicators): Finding[] {
   if (!indicators.any.test(text)) return [];

@@ -1,5 +1,6 @@
 // The refs of one repository as plain data (the schema of ../shared/corpus/refs), turned into
 // the facts `decideResolution` needs.
+import { memoByObject } from '../common/object-memo.js';
 import { isFullSha } from '../common/commit-sha.js';
 import { decideResolution } from './decide-resolution.js';
 import type { Resolution } from './types.js';
@@ -71,11 +72,7 @@ interface RefsIndex {
 
 // Built once a repository: resolving rebuilt these lists for every ref asked (the audit of 1,016
 // files asks thousands), and refs data never changes once read.
-const indexes = new WeakMap<RepoRefs, RefsIndex>();
-
-function indexOf(refs: RepoRefs): RefsIndex {
-  const known = indexes.get(refs);
-  if (known) return known;
+const indexOf = memoByObject((refs: RepoRefs): RefsIndex => {
   const firstByName = (list: readonly { readonly name: string; readonly sha: string }[]) => {
     const byName = new Map<string, string>();
     for (const { name, sha } of list) if (!byName.has(name)) byName.set(name, sha);
@@ -94,9 +91,8 @@ function indexOf(refs: RepoRefs): RefsIndex {
       ]),
     ],
   };
-  indexes.set(refs, index);
   return index;
-}
+});
 
 export type Reachability = 'reachable' | 'impostor' | 'unknown';
 

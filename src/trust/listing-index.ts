@@ -3,6 +3,7 @@
 // each judgement scanned and parsed every tag three or four times: 18 % of what the App's thread
 // allocated at 10,000 repositories. Listings are never changed, so the index is kept beside the
 // array it indexes and goes with it.
+import { memoByObject } from '../common/object-memo.js';
 import { fullVersion } from './versions.js';
 import type { FullVersion } from './versions.js';
 import type { ReleaseFacts } from './types.js';
@@ -16,9 +17,6 @@ interface TagIndex {
   readonly releases: readonly { readonly tag: Tag; readonly version: FullVersion }[];
 }
 
-const tagIndexes = new WeakMap<readonly Tag[], TagIndex>();
-const releaseIndexes = new WeakMap<readonly ReleaseFacts[], ReadonlyMap<string, ReleaseFacts>>();
-
 export function tagsNaming(tags: readonly Tag[], sha: string): readonly string[] {
   return tagIndex(tags).onCommit.get(sha) ?? [];
 }
@@ -29,28 +27,24 @@ export function fullReleases(tags: readonly Tag[]): TagIndex['releases'] {
 
 /** The first release (not a draft) made from `tag`, as the listing orders them. */
 export function publishedRelease(releases: readonly ReleaseFacts[], tag: string): ReleaseFacts | undefined {
-  let byTag = releaseIndexes.get(releases);
-  if (!byTag) {
-    const index = new Map<string, ReleaseFacts>();
-    for (const release of releases) if (!release.draft && !index.has(release.tag)) index.set(release.tag, release);
-    releaseIndexes.set(releases, (byTag = index));
-  }
-  return byTag.get(tag);
+  return releaseIndex(releases).get(tag);
 }
 
-function tagIndex(tags: readonly Tag[]): TagIndex {
-  let index = tagIndexes.get(tags);
-  if (!index) {
-    const onCommit = new Map<string, string[]>();
-    const releases: { tag: Tag; version: FullVersion }[] = [];
-    for (const tag of tags) {
-      const names = onCommit.get(tag.commit);
-      if (names) names.push(tag.name);
-      else onCommit.set(tag.commit, [tag.name]);
-      const version = fullVersion(tag.name);
-      if (version && !version.prerelease) releases.push({ tag, version });
-    }
-    tagIndexes.set(tags, (index = { onCommit, releases }));
-  }
+const releaseIndex = memoByObject((releases: readonly ReleaseFacts[]): ReadonlyMap<string, ReleaseFacts> => {
+  const index = new Map<string, ReleaseFacts>();
+  for (const release of releases) if (!release.draft && !index.has(release.tag)) index.set(release.tag, release);
   return index;
-}
+});
+
+const tagIndex = memoByObject((tags: readonly Tag[]): TagIndex => {
+  const onCommit = new Map<string, string[]>();
+  const releases: { tag: Tag; version: FullVersion }[] = [];
+  for (const tag of tags) {
+    const names = onCommit.get(tag.commit);
+    if (names) names.push(tag.name);
+    else onCommit.set(tag.commit, [tag.name]);
+    const version = fullVersion(tag.name);
+    if (version && !version.prerelease) releases.push({ tag, version });
+  }
+  return { onCommit, releases };
+});

@@ -1,6 +1,7 @@
 // A repository's git objects in memory: blobs under their real git ids, trees as flat path
 // maps, commits with parents. Enough for the fake to serve reads and the Git Data API writes
 // (tree → commit → ref) that pinwarden's single-commit pull requests use.
+import { memoByObject } from '../../common/object-memo.js';
 import { createHash } from 'node:crypto';
 
 export interface TreeEntry {
@@ -68,10 +69,8 @@ export function readCommitFiles(store: GitStore, commitSha: string): Map<string,
 }
 
 /** Directories implied by the file paths of a tree, each with a stable id. */
-export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): ReadonlyMap<string, string> {
-  // Trees are never changed once written (their id is their content's hash): computed once a tree.
-  let directories = directoriesOfTree.get(tree);
-  if (directories) return directories;
+// Trees are never changed once written (their id is their content's hash): computed once a tree.
+export const impliedDirectories = memoByObject((tree: ReadonlyMap<string, TreeEntry>): ReadonlyMap<string, string> => {
   // Each directory's entries below it, in the tree's order, gathered in one pass.
   const below = new Map<string, [string, TreeEntry][]>();
   for (const entry of tree) {
@@ -83,7 +82,7 @@ export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): Readon
       else below.set(directory, [entry]);
     }
   }
-  directories = new Map(
+  return new Map(
     [...below].map(([directory, entries]) => [
       directory,
       createHash('sha1')
@@ -91,11 +90,7 @@ export function impliedDirectories(tree: ReadonlyMap<string, TreeEntry>): Readon
         .digest('hex'),
     ]),
   );
-  directoriesOfTree.set(tree, directories);
-  return directories;
-}
-
-const directoriesOfTree = new WeakMap<ReadonlyMap<string, TreeEntry>, ReadonlyMap<string, string>>();
+});
 
 /** Whether `ancestor` is `commit` or one of its ancestors: the fast-forward test. */
 export function descendsFrom(store: GitStore, commit: string, ancestor: string): boolean {
