@@ -1,16 +1,16 @@
 // The fake's answers as UTF-8 JSON bytes. Most of an answer's bytes are file texts, and the same
 // few hundred texts go out again and again (an org drawn from one corpus): each long string is
 // escaped and encoded once and copied into every answer after that. Without it, escaping and
-// encoding the texts again for each answer (and collecting the copies) was a third of the fake's
+// encoding the texts again for each answer (and collecting the copies) was about a fifth of the fake's
 // CPU in the 10,000-repository benchmark, CPU the benchmark's pinwarden then did not get.
 import { randomUUID } from 'node:crypto';
+import { memoByString } from '../../common/string-memo.js';
 
 /** Strings at least this long are encoded once and kept; shorter ones cost little to encode again. */
 const LONG = 256;
-/** Encoded strings kept, at most; the oldest goes first. */
-const KEPT = 4_096;
 
-const encoded = new Map<string, Buffer>();
+/** Up to 4,096 strings of any length (a blob's text is at most 512,000 characters). */
+const encodedString = memoByString((text) => Buffer.from(JSON.stringify(text), 'utf8'), 4_096, Infinity);
 
 /** The bytes `Buffer.from(JSON.stringify(value))` gives, sharing the work for long strings. */
 export function jsonBytes(value: unknown): Buffer {
@@ -32,14 +32,4 @@ export function jsonBytes(value: unknown): Buffer {
     chunks.push(encodedString(long[Number(piece.slice(0, end))]!), Buffer.from(piece.slice(end + 1), 'utf8'));
   }
   return Buffer.concat(chunks);
-}
-
-function encodedString(text: string): Buffer {
-  let bytes = encoded.get(text);
-  if (!bytes) {
-    bytes = Buffer.from(JSON.stringify(text), 'utf8');
-    if (encoded.size >= KEPT) encoded.delete(encoded.keys().next().value!);
-    encoded.set(text, bytes);
-  }
-  return bytes;
 }
