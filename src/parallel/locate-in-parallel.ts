@@ -2,14 +2,11 @@
 // large batch is spread over worker threads (piscina), one per core; a small one is located in
 // this thread, where a worker's start-up would cost more than it saves. PINWARDEN_WORKERS sets
 // the number of threads (0: never), for benchmarks and for operators who want a core kept free.
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import type { Piscina } from 'piscina';
 import { locateWorkflowFile } from '../images/locate-workflow-file.js';
 import type { LocateTask } from './locate-worker.js';
 import type { LocatedWorkflowFile } from '../images/types.js';
+import { workerCount, workerPool } from './worker-pool.js';
 
 /** Below this many bytes in all, one thread is faster than starting workers. */
 export const PARALLEL_MIN_BYTES = 256 * 1024;
@@ -25,20 +22,18 @@ const CHUNK_BYTES = 32 * 1024;
 
 type File = LocateTask['files'][number];
 
-let pool: Piscina<LocateTask, LocatedWorkflowFile[]> | undefined;
+const pool = workerPool<LocateTask, LocatedWorkflowFile[]>('locate-worker.js', () => ({
+  minThreads: 0,
+  // This thread is one of the workers (unless told not to be): the pool has one thread fewer.
+  maxThreads: Math.max(1, workerCount() - 1),
+  concurrentTasksPerWorker: 2,
+  idleTimeout: 30_000,
+}));
 let chunksOnWorkers = 0;
 
 /** How many chunks worker threads have located since start (tests and benchmarks read it). */
 export function workerChunks(): number {
   return chunksOnWorkers;
-}
-
-/** How many threads locate a large batch, this one included (1 or 0: this one alone). */
-export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = env.PINWARDEN_WORKERS;
-  if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), 16);
-  const cores = availableParallelism();
-  return cores > 1 ? Math.min(cores, 8) : 0;
 }
 
 export async function locateAll(
@@ -58,25 +53,14 @@ export async function locateAll(
   const threads = workerCount();
   if (threads <= 1 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES))
     return files.map((file) => locateWorkflowFile(file.text, file.kind));
-  // This thread is one of the workers (unless told not to be): the pool has one thread fewer, and
-  // every thread takes the next chunk when it is free, so a thread slow to start (or busy elsewhere) takes less.
-  // Two chunks in flight per worker: the next is already there when one ends, even while this
-  // thread is busy with its own chunk and cannot hand out another.
-  pool ??= new (await import('piscina')).Piscina<LocateTask, LocatedWorkflowFile[]>({
-    filename: workerUrl(),
-    minThreads: 0,
-    maxThreads: threads - 1,
-    concurrentTasksPerWorker: 2,
-    idleTimeout: 30_000,
-  });
-  const running = pool;
   const chunks = chunksOf(files);
+  // Every thread takes the next chunk when it is free, so a thread slow to start (or busy elsewhere) takes less.
   const results: LocatedWorkflowFile[][] = [];
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
       const index = next++;
-      results[index] = await running.run({ files: chunks[index]! });
+      results[index] = await locateOnWorker(chunks[index]!);
       chunksOnWorkers += 1;
     }
   };
@@ -88,6 +72,8 @@ export async function locateAll(
       await nextTurn();
     }
   };
+  // Two chunks in flight per worker: the next is already there when one ends, even while this
+  // thread is busy with its own chunk and cannot hand out another.
   await Promise.all([
     ...(options.thisThread === false ? [] : [here()]),
     ...Array.from({ length: 2 * (threads - 1) }, worker),
@@ -109,16 +95,6 @@ function chunksOf(files: readonly File[]): File[][] {
   return chunks;
 }
 
-/** Stops the worker threads now (tests and benchmarks; idle threads do not keep a process alive, and exit on their own after `idleTimeout`). */
-export async function closeLocatePool(): Promise<void> {
-  const current = pool;
-  pool = undefined;
-  await current?.destroy();
-}
-
-/** The compiled worker beside this module; under the test runner (TypeScript sources) the build's copy. */
-function workerUrl(): string {
-  const beside = new URL('./locate-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside.href;
-  return new URL('../../dist/parallel/locate-worker.js', import.meta.url).href;
+function locateOnWorker(files: readonly File[]): Promise<LocatedWorkflowFile[]> {
+  return pool.run({ files });
 }

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readLocalFiles } from '../../src/cli/read-local-files.js';
 import {
-  closeLocatePool,
   locateAll,
   ONE_SHOT_MIN_BYTES,
   PARALLEL_MIN_BYTES,
   workerChunks,
-  workerCount,
 } from '../../src/parallel/locate-in-parallel.js';
+import { closeWorkers, workerCount } from '../../src/parallel/worker-pool.js';
 import { locateWorkflowFile } from '../../src/images/locate-workflow-file.js';
 import { fixturesDir } from '../support/paths.js';
 import { tempRepo } from '../support/temp-repo.js';
@@ -29,7 +28,7 @@ afterEach(() => {
   if (saved === undefined) delete process.env.PINWARDEN_WORKERS;
   else process.env.PINWARDEN_WORKERS = saved;
 });
-afterAll(closeLocatePool);
+afterAll(closeWorkers);
 
 describe('locating on worker threads', () => {
   it('gives what this thread gives, file by file in order, with workers at work', async () => {

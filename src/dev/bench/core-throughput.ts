@@ -17,7 +17,8 @@ import { locateUsesSites } from '../../workflow/locate-uses-sites.js';
 import { locateWorkflowFile } from '../../images/locate-workflow-file.js';
 import type { FileKind } from '../../workflow/types.js';
 import { availableParallelism } from 'node:os';
-import { closeLocatePool, locateAll, workerCount } from '../../parallel/locate-in-parallel.js';
+import { locateAll } from '../../parallel/locate-in-parallel.js';
+import { closeWorkers, workerCount } from '../../parallel/worker-pool.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
 import { median } from './median.js';
 import { findVerifiablePins, unpinToTags } from '../fake-github/unpin-to-tags.js';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const floorSpeedUp = workers.floorAlone / workers.floorSplit;
   const withWorkers = `${table}\n\nLocating ${workers.files} files (four copies of the un-pinned corpus) on ${workers.threads} threads (\`locateAll\`, this thread among them, pool warm) against this thread alone, alternating, median of ${workers.rounds}: ${workers.alone.toFixed(0)} ms against ${workers.pooled.toFixed(0)} ms, **${speedUp.toFixed(2)}×** (${availableParallelism()} cores). How far this machine scales such work, in the same rounds: the floor (\`parseDocument\` of the same files, nothing else) on this thread against split evenly over ${workers.threads} threads, ${workers.floorAlone.toFixed(0)} ms against ${workers.floorSplit.toFixed(0)} ms, **${floorSpeedUp.toFixed(2)}×**.`;
   process.stdout.write(`${withWorkers}\n`);
-  await closeLocatePool();
+  await closeWorkers();
   if (values.write)
     await writeBenchmarkBlock(
       fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url)),
