@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { ContentBudget } from './content-budget.js';
 import { concurrencyGroup, retryingScheduler, spacingGroup } from './in-process-pacing.js';
 import { plainGraphqlJson } from './plain-graphql-json.js';
+import { fetchOffThread } from '../parallel/fetch-off-thread.js';
 import { isGraphqlPath, pathOf } from './request-path.js';
 import type { WriteReservations } from './content-budget.js';
 import type { PacingGroup } from './in-process-pacing.js';
@@ -27,8 +28,16 @@ interface Logger {
   error(message: string): void;
 }
 
-/** What a fleet of replicas shares: Redis for pacing, the content budget, and the replica's metrics. */
+/**
+ * What a fleet of replicas shares: Redis for pacing, the content budget, and the replica's
+ * metrics; and whether answers are read off the App's thread.
+ */
 export interface OctokitFleetOptions {
+  /**
+   * GraphQL answers sent, read and parsed on a worker thread (parallel/fetch-off-thread.ts): the
+   * App's, whose thread runs every repository's run. Not where a fetch is handed in (tests).
+   */
+  readonly answersOffThread?: boolean;
   readonly redis?: Redis;
   /** The fleet's content budget (scale/redis-content-budget.ts); without it, this process keeps its own. */
   readonly contentBudget?: WriteReservations;
@@ -168,7 +177,7 @@ export function pinwardenOctokitClass(msPerSecond = 1000, fleet: OctokitFleetOpt
         fetch: budgetedFetch(
           reserve,
           String(options.throttle?.id ?? 'no-id'),
-          options.request?.fetch ?? globalThis.fetch,
+          options.request?.fetch ?? (fleet.answersOffThread ? fetchOffThread(globalThis.fetch) : globalThis.fetch),
           msPerSecond,
           fleet,
         ),

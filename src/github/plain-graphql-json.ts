@@ -6,6 +6,8 @@
 // integer beyond 2^53 (GitHub's ids there are strings). REST answers keep Octokit's parsing.
 
 import type { ProbotOctokit } from 'probot';
+import { parsedJsonBody } from '../common/json-body.js';
+import { PARSE_OFF_THREAD, parsedBodyOf } from '../parallel/fetch-off-thread.js';
 import { isGraphqlPath, pathOf } from './request-path.js';
 
 type Hook = InstanceType<typeof ProbotOctokit>['hook'];
@@ -18,8 +20,9 @@ export function plainGraphqlJson(octokit: { hook: Hook }): void {
     // undici cancels the body of a Response once the Response is collected, which Octokit's
     // Bottleneck queues (timers; the retry plugin still makes one per request) left time for — a
     // batch of reads then failed now and then, under load.
-    // Octokit still reads and throws an error status itself.
-    let text: string | undefined;
+    // Octokit still reads and throws an error status itself. Where the Octokit reads answers off
+    // this thread (create-octokit.ts), the answer arrives parsed.
+    let body: { readonly value: unknown } | undefined;
     const fetch = options.request?.fetch ?? globalThis.fetch;
     // Hooks share the one options object of this request (each inner hook was bound to it), so it
     // is changed in place; its `request` may be the Octokit's defaults, so that is replaced, not changed.
@@ -27,13 +30,15 @@ export function plainGraphqlJson(octokit: { hook: Hook }): void {
       ...options.request,
       parseSuccessResponseBody: false,
       fetch: async (input: string | URL | Request, init?: RequestInit) => {
-        const response = await fetch(input, init);
-        text = response.ok ? await response.text() : undefined;
+        const response = await fetch(input, { ...init, [PARSE_OFF_THREAD]: true });
+        body = response.ok
+          ? (parsedBodyOf(response) ?? { value: parsedOrText(await response.text(), response) })
+          : undefined;
         return response;
       },
     };
     const answer = await request(options);
-    return text === undefined ? answer : { ...answer, data: parsedOrText(text, answer.headers['content-type']) };
+    return body === undefined ? answer : { ...answer, data: body.value };
   });
 }
 
@@ -43,11 +48,7 @@ function isGraphqlRequest(options: { readonly method?: string; readonly url?: st
 }
 
 /** As Octokit does: a JSON answer that does not parse is handed on as its text. */
-function parsedOrText(text: string, contentType: string | undefined): unknown {
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType?.trim() ?? '')) return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+function parsedOrText(text: string, response: Response): unknown {
+  const parsed = parsedJsonBody(text, response.headers.get('content-type'));
+  return parsed ? parsed.value : text;
 }

@@ -1,10 +1,13 @@
 // GitHub's GraphQL answers are parsed with JSON.parse (plain-graphql-json.ts), over real HTTP on
-// loopback: what a query returns, a partial answer, an error status, and REST left to Octokit.
+// loopback: what a query returns, a partial answer, an error status, and REST left to Octokit —
+// read on this thread, and read and parsed on a worker thread (the App's way).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenOctokit, pinwardenOctokitClass } from '../../src/github/create-octokit.js';
+import { pinwardenOctokitClass } from '../../src/github/create-octokit.js';
 import { partial } from '../../src/github/graphql-batches.js';
+import { offThreadAnswers } from '../../src/parallel/fetch-off-thread.js';
+import { closeWorkers } from '../../src/parallel/worker-pool.js';
 
 const answers: Record<string, { status: number; body: string }> = {
   whole: {
@@ -34,18 +37,62 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  await closeWorkers();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
-const octokit = () => createTokenOctokit({ token: 't', baseUrl, msPerRetrySecond: 1 });
+describe.each([
+  { where: 'on this thread', answersOffThread: false },
+  { where: 'on a worker thread', answersOffThread: true },
+])("GitHub's GraphQL answers, read $where", ({ answersOffThread }) => {
+  const octokit = () => new (pinwardenOctokitClass(1, { answersOffThread }))({ auth: { token: 't' }, baseUrl });
+  /** The worker read exactly the queries (the REST request stays here), or none without the option. */
+  const readOffThread = async (work: () => Promise<unknown>, queries: number) => {
+    const before = offThreadAnswers();
+    await work().catch(() => undefined);
+    expect(offThreadAnswers() - before).toBe(answersOffThread ? queries : 0);
+  };
 
-describe("GitHub's GraphQL answers", () => {
   it('are parsed as JSON.parse parses them, texts intact', async () => {
     const data = await octokit().graphql<{ r0: { id: string; stars: unknown; text: string } }>('query whole { x }');
     expect(data.r0).toEqual({ id: 'R_1', stars: Number('12345678901234567890'), text: 'say "12345678901234567890" ✓' });
     expect(typeof data.r0.stars).toBe('number');
+    await readOffThread(() => octokit().graphql('query whole { x }'), 1);
   });
 
-  it('are read as they arrive, before undici may cancel an answer nobody holds', async () => {
+  it('still throw on a partial answer, keeping what came back', async () => {
+    await expect(octokit().graphql('query partial { x }')).rejects.toThrow('Could not resolve to a Repository');
+    expect(await partial(octokit(), 'query partial { x }')).toEqual({ r0: { id: 'R_1' }, r1: null });
+    await readOffThread(() => partial(octokit(), 'query partial { x }'), 1);
+  });
+
+  it('still throw with the status and message on an error status', async () => {
+    await expect(octokit().graphql('query broken { x }')).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('Bad gateway') as unknown,
+    });
+    // Octokit's retry plugin asks again after a 5xx: each ask is read on the worker.
+    const before = offThreadAnswers();
+    await octokit()
+      .graphql('query broken { x }')
+      .catch(() => undefined);
+    expect(offThreadAnswers() - before).toBe(answersOffThread ? 4 : 0);
+  });
+
+  it('leave REST answers to Octokit, also after a query on the same client', async () => {
+    const client = octokit();
+    await client.graphql('query whole { x }');
+    const { data } = await client.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' });
+    expect(data.full_name).toBe('o/r');
+    // Octokit's own parsing (json-with-bigint): the query's change of options did not reach it.
+    expect(typeof data.id).toBe('bigint');
+    await readOffThread(() => client.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }), 0);
+  });
+});
+
+describe('An Octokit handed its own fetch', () => {
+  it('reads each answer as it arrives, before undici may cancel an answer nobody holds, on this thread', async () => {
     // undici cancels a fetched body once its Response is collected, unless the body is being read;
     // Octokit hands on the body alone, and its retry plugin's Bottleneck passes through timers before
     // the body reaches this plugin. Here the Response is "collected" on the next timer.
@@ -56,27 +103,12 @@ describe("GitHub's GraphQL answers", () => {
       }, 0);
       return response;
     };
-    const Octokit = pinwardenOctokitClass(1);
+    // The fetch handed in is the one used, also where the App would read answers on a worker.
+    const Octokit = pinwardenOctokitClass(1, { answersOffThread: true });
     const client = new Octokit({ auth: { token: 't' }, baseUrl, request: { fetch: collected } });
+    const before = offThreadAnswers();
     for (let round = 0; round < 5; round += 1)
       expect(await client.graphql('query whole { x }')).toMatchObject({ r0: { id: 'R_1' } });
-  });
-
-  it('still throw on a partial answer, keeping what came back', async () => {
-    await expect(octokit().graphql('query partial { x }')).rejects.toThrow('Could not resolve to a Repository');
-    expect(await partial(octokit(), 'query partial { x }')).toEqual({ r0: { id: 'R_1' }, r1: null });
-  });
-
-  it('still throw with the status on an error status', async () => {
-    await expect(octokit().graphql('query broken { x }')).rejects.toMatchObject({ status: 502 });
-  });
-
-  it('leave REST answers to Octokit, also after a query on the same client', async () => {
-    const client = octokit();
-    await client.graphql('query whole { x }');
-    const { data } = await client.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' });
-    expect(data.full_name).toBe('o/r');
-    // Octokit's own parsing (json-with-bigint): the query's change of options did not reach it.
-    expect(typeof data.id).toBe('bigint');
+    expect(offThreadAnswers()).toBe(before);
   });
 });

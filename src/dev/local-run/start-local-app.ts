@@ -11,6 +11,7 @@ import { createPinwardenApp } from '../../app/pinwarden-app.js';
 import type { PinwardenApp, PinwardenAppOptions } from '../../app/pinwarden-app.js';
 import type { FakeGitHub } from '../fake-github/fake-github-server.js';
 import { pinwardenOctokitClass } from '../../github/create-octokit.js';
+import { workerCount } from '../../parallel/worker-pool.js';
 import { startWebhookServer } from '../../server/webhook-server.js';
 
 export const WEBHOOK_SECRET = 'pinwarden-local-secret';
@@ -40,7 +41,8 @@ export async function startLocalApp(
     secret: WEBHOOK_SECRET,
     baseUrl: fake.url,
     log,
-    Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1),
+    // As the App: answers read off its thread when it has worker threads.
+    Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1, { answersOffThread: workerCount() > 1 }),
   });
   await probot.load(pinwarden.app);
   const server = await startWebhookServer({ probot, secret: WEBHOOK_SECRET, host: '127.0.0.1', port: 0, log });
