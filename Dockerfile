@@ -28,4 +28,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 # compose) so a tiny init reaps zombies; node handles the signals itself. The flags are
 # `npm start`'s (a test holds them equal).
 # The CLI is in the image too: docker run --entrypoint node IMAGE bin/pinwarden.js scan /workspace
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=256", "dist/app/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "dist/app/main.js"]

@@ -11,7 +11,7 @@ import { freePort } from './start-local-app.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 /** The container's command (Dockerfile CMD), run from the checkout. */
-export const SERVER_ARGV = ['--max-semi-space-size=8', '--max-old-space-size=256', 'dist/app/main.js'];
+export const SERVER_ARGV = ['--max-semi-space-size=4', '--max-old-space-size=256', 'dist/app/main.js'];
 
 export interface Child {
   readonly child: ChildProcess;
