@@ -1,8 +1,6 @@
 // Answers read on a worker thread (parallel/fetch-off-thread.ts), over real HTTP on loopback: only
 // requests that ask for it go there; what comes back is the answer as fetch would have given it —
 // status, headers, address, a text body — with a successful JSON answer already parsed.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PARSE_OFF_THREAD,
@@ -11,38 +9,29 @@ import {
   parsedBodyOf,
 } from '../../src/parallel/fetch-off-thread.js';
 import { closeWorkers } from '../../src/parallel/worker-pool.js';
+import { loopbackServer } from '../support/loopback-server.js';
+
+const server = loopbackServer((request, body, response) => {
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  if (request.url === '/echo')
+    response
+      .writeHead(200, {
+        ...json,
+        'x-seen-method': request.method ?? '',
+        'x-seen-auth': request.headers.authorization ?? '',
+      })
+      .end(JSON.stringify({ body, text: 'ünïcode ✓', big: 2 ** 53 }));
+  else if (request.url === '/plain') response.writeHead(200, { 'content-type': 'text/plain' }).end('just text');
+  else if (request.url === '/bad-json') response.writeHead(200, json).end('{"not json');
+  else if (request.url === '/null') response.writeHead(200, json).end('null');
+  else if (request.url === '/error') response.writeHead(502, json).end('{"message":"Bad gateway"}');
+  else if (request.url === '/empty') response.writeHead(204).end();
+  else response.writeHead(404).end();
+});
 
 let baseUrl = '';
-const server = createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-  request.on('end', () => {
-    const json = { 'content-type': 'application/json; charset=utf-8' };
-    if (request.url === '/echo')
-      response
-        .writeHead(200, {
-          ...json,
-          'x-seen-method': request.method ?? '',
-          'x-seen-auth': request.headers.authorization ?? '',
-        })
-        .end(JSON.stringify({ body, text: 'ünïcode ✓', big: 2 ** 53 }));
-    else if (request.url === '/plain') response.writeHead(200, { 'content-type': 'text/plain' }).end('just text');
-    else if (request.url === '/bad-json') response.writeHead(200, json).end('{"not json');
-    else if (request.url === '/null') response.writeHead(200, json).end('null');
-    else if (request.url === '/error') response.writeHead(502, json).end('{"message":"Bad gateway"}');
-    else if (request.url === '/empty') response.writeHead(204).end();
-    else response.writeHead(404).end();
-  });
-});
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await closeWorkers();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+beforeAll(async () => void (baseUrl = await server.start()));
+afterAll(() => Promise.all([closeWorkers(), server.stop()]));
 
 const offThread = (init: RequestInit = {}) => ({ ...init, [PARSE_OFF_THREAD]: true }) as RequestInit;
 /** A fetch that says where it was called: the requests that stay on this thread. */
@@ -108,11 +97,10 @@ describe('fetchOffThread', () => {
   });
 
   it('rejects when the request cannot be sent', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(spied().fetch(`http://127.0.0.1:${port}/`, offThread())).rejects.toThrow();
+    const closed = loopbackServer((_request, _body, response) => response.end());
+    const url = await closed.start();
+    await closed.stop();
+    await expect(spied().fetch(url, offThread())).rejects.toThrow();
   });
 
   it('keeps many requests in flight at once, each with its own answer', async () => {

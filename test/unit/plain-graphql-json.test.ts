@@ -1,13 +1,12 @@
 // GitHub's GraphQL answers are parsed with JSON.parse (plain-graphql-json.ts), over real HTTP on
 // loopback: what a query returns, a partial answer, an error status, and REST left to Octokit —
 // read on this thread, and read and parsed on a worker thread (the App's way).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinwardenOctokitClass } from '../../src/github/create-octokit.js';
 import { partial } from '../../src/github/graphql-batches.js';
 import { offThreadAnswers } from '../../src/parallel/fetch-off-thread.js';
 import { closeWorkers } from '../../src/parallel/worker-pool.js';
+import { loopbackServer } from '../support/loopback-server.js';
 
 const answers: Record<string, { status: number; body: string }> = {
   whole: {
@@ -22,25 +21,15 @@ const answers: Record<string, { status: number; body: string }> = {
   broken: { status: 502, body: '{"message":"Bad gateway"}' },
 };
 
-let baseUrl = '';
-const server = createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-  request.on('end', () => {
-    const name = request.url === '/graphql' ? (/query (\w+)/.exec(body)?.[1] ?? '') : 'rest';
-    const answer = answers[name] ?? { status: 200, body: '{"full_name":"o/r","id":12345678901234567890}' };
-    response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(answer.body);
-  });
+const server = loopbackServer((request, body, response) => {
+  const name = request.url === '/graphql' ? (/query (\w+)/.exec(body)?.[1] ?? '') : 'rest';
+  const answer = answers[name] ?? { status: 200, body: '{"full_name":"o/r","id":12345678901234567890}' };
+  response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(answer.body);
 });
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await closeWorkers();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+let baseUrl = '';
+beforeAll(async () => void (baseUrl = await server.start()));
+afterAll(() => Promise.all([closeWorkers(), server.stop()]));
 
 describe.each([
   { where: 'on this thread', answersOffThread: false },
