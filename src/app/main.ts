@@ -11,7 +11,7 @@
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot } from 'probot';
 import { pinwardenOctokitClass } from '../github/create-octokit.js';
-import { workerCount } from '../parallel/worker-pool.js';
+import { answersOffThreadByDefault } from '../parallel/fetch-off-thread.js';
 import { createMetrics } from '../server/metrics.js';
 import { connectFleet } from '../scale/fleet.js';
 import type { Fleet } from '../scale/fleet.js';
@@ -117,7 +117,7 @@ const probot = new Probot({
   Octokit: pinwardenOctokitClass(msPerSecond, {
     ...(fleet ? { redis: fleet.redis, contentBudget: fleet.contentBudget(msPerSecond) } : {}),
     metrics,
-    answersOffThread: workerCount() > 1,
+    answersOffThread: answersOffThreadByDefault(),
   }),
 });
 try {

@@ -5,7 +5,7 @@
 // which every run waits on. The requests wait on the network, not on the worker's CPU: many are in
 // flight on one worker at once.
 import type { FetchTask, FetchedAnswer } from './fetch-worker.js';
-import { workerPool } from './worker-pool.js';
+import { workerCount, workerPool } from './worker-pool.js';
 
 /** Set on a request's init by whoever will read its answer from `parsedBodyOf`: only those go to the worker. */
 export const PARSE_OFF_THREAD = Symbol('pinwarden.parseOffThread');
@@ -24,7 +24,12 @@ const pool = workerPool<FetchTask, FetchedAnswer>('fetch-worker.js', () => ({
 const parsedBodies = new WeakMap<Response, { readonly value: unknown }>();
 let answersOffThread = 0;
 
-/** How many answers were read on the worker since start (tests and benchmarks read it). */
+/** Whether the App reads its answers off its thread: when it has worker threads at all. */
+export function answersOffThreadByDefault(env: NodeJS.ProcessEnv = process.env): boolean {
+  return workerCount(env) > 1;
+}
+
+/** How many answers were read on the worker since start (tests read it). */
 export function offThreadAnswers(): number {
   return answersOffThread;
 }

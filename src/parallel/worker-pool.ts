@@ -8,7 +8,10 @@ import type { Piscina } from 'piscina';
 
 type PoolOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
 
-/** How many threads locate a large batch, this one included (1 or 0: this one alone). */
+/**
+ * How many threads locate a large batch, this one included (1 or 0: this one alone); with 2 or more,
+ * the App also reads GitHub's answers on a thread of their own (fetch-off-thread.ts).
+ */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
   const asked = env.PINWARDEN_WORKERS;
   if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), 16);

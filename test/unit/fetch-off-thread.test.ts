@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PARSE_OFF_THREAD,
+  answersOffThreadByDefault,
   fetchOffThread,
   offThreadAnswers,
   parsedBodyOf,
@@ -45,6 +46,12 @@ const spied = () => {
 };
 
 describe('fetchOffThread', () => {
+  it("is the App's way where it has worker threads (PINWARDEN_WORKERS of 2 or more), not with one thread", () => {
+    expect(answersOffThreadByDefault({ PINWARDEN_WORKERS: '2' })).toBe(true);
+    expect(answersOffThreadByDefault({ PINWARDEN_WORKERS: '1' })).toBe(false);
+    expect(answersOffThreadByDefault({ PINWARDEN_WORKERS: '0' })).toBe(false);
+  });
+
   it('sends a request that asks for it from the worker, and hands back its answer parsed', async () => {
     const { here, fetch } = spied();
     const before = offThreadAnswers();

@@ -11,7 +11,7 @@ import { createPinwardenApp } from '../../app/pinwarden-app.js';
 import type { PinwardenApp, PinwardenAppOptions } from '../../app/pinwarden-app.js';
 import type { FakeGitHub } from '../fake-github/fake-github-server.js';
 import { pinwardenOctokitClass } from '../../github/create-octokit.js';
-import { workerCount } from '../../parallel/worker-pool.js';
+import { answersOffThreadByDefault } from '../../parallel/fetch-off-thread.js';
 import { startWebhookServer } from '../../server/webhook-server.js';
 
 export const WEBHOOK_SECRET = 'pinwarden-local-secret';
@@ -42,7 +42,7 @@ export async function startLocalApp(
     baseUrl: fake.url,
     log,
     // As the App: answers read off its thread when it has worker threads.
-    Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1, { answersOffThread: workerCount() > 1 }),
+    Octokit: pinwardenOctokitClass(options.msPerSecond ?? 1, { answersOffThread: answersOffThreadByDefault() }),
   });
   await probot.load(pinwarden.app);
   const server = await startWebhookServer({ probot, secret: WEBHOOK_SECRET, host: '127.0.0.1', port: 0, log });
