@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { repositoryRunKey } from '../queue/pending-run.js';
 import type { RunRequest } from '../queue/pending-run.js';
-import { claimPendingRun, mergePendingRuns, pendingKey, releaseClaim } from './redis-pending-runs.js';
+import { claimPendingRun, claimReleases, mergePendingRuns, pendingKey } from './redis-pending-runs.js';
 import { REDIS_PREFIX, deleteMatching, redisKey } from './redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../queue/run-queue.js';
 import { createWaveChains } from './scan-wave-chain.js';
@@ -137,6 +137,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   };
 
   const chains = createWaveChains({ connection, queueFor, jobOptions: SCAN_JOB_OPTIONS, log });
+  const claims = claimReleases(connection, { log });
 
   const processJob = async (job: Job<RunJobData | ScanJobData | ScanWaveJobData>, token?: string) => {
     if (job.name === 'scan') {
@@ -167,7 +168,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     // Nothing pending: an event joined the run before this one, which did its work.
     if (!pending) return;
     await handlers.run(data.installationId, { owner: data.owner, name: data.name }, pending);
-    await releaseClaim(connection, job.queueName, job.id!);
+    claims.release(job.queueName, job.id!);
   };
 
   /** A run's job: deduplicated by its repository, so events while it waits join it. */
@@ -323,6 +324,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
         }),
       );
       workers.clear();
+      await claims.flush();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       queues.clear();
     },

@@ -7,6 +7,7 @@
 //   claimed:{queue}:{job} the pending hash, renamed when the job starts. A job retried after its
 //                         replica died finds it again, so a SIGKILL loses no command's reply.
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { MAX_REPLIES, TRIGGER_STRENGTH } from '../queue/pending-run.js';
 import type { PendingRun, ReplyTarget, RunRequest } from '../queue/pending-run.js';
 import type { Trigger } from '../pull-request/decide-pull-request.js';
@@ -90,7 +91,43 @@ export async function claimPendingRun(
   return { trigger, replies };
 }
 
-/** The job's run ended: its claim is done with. */
-export async function releaseClaim(redis: Redis, queueName: string, jobId: string): Promise<void> {
-  await redis.del(claimedKey(queueName, jobId));
+/** How long an ended run's claim may wait to be released with others. */
+export const CLAIM_RELEASE_MS = 20;
+
+export interface ClaimReleases {
+  /** The job's run ended: its claim is done with (released with the others of the next few ms). */
+  release(queueName: string, jobId: string): void;
+  /** Releases every claim waiting now. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Ended runs' claims, released together: one UNLINK every few ms instead of a DEL a run — a
+ * write to Redis each, a tenth of a replica's thread at 10,000 repositories. Nothing waits on
+ * it: a job id is never used again, so a claim left behind (its replica died before the flush)
+ * is never found by another job, and expires with the pending TTL. A job whose replica died
+ * before the job ended finds its claim again and runs once more, as it would have mid-run.
+ */
+export function claimReleases(
+  redis: Redis,
+  options: { flushMs?: number; log?: Pick<Logger, 'warn'> } = {},
+): ClaimReleases {
+  const waiting: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (waiting.length === 0) return;
+    await redis.unlink(...waiting.splice(0)).catch((error: unknown) => {
+      // Left behind, they expire with the pending TTL.
+      options.log?.warn({ err: error }, "ended runs' claims could not be released");
+    });
+  };
+  return {
+    release(queueName, jobId) {
+      waiting.push(claimedKey(queueName, jobId));
+      timer ??= setTimeout(() => void flush(), options.flushMs ?? CLAIM_RELEASE_MS);
+    },
+    flush,
+  };
 }

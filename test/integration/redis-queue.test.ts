@@ -17,7 +17,8 @@ import { seededRandom } from '../../src/dev/fake-github/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
 import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
-import { claimPendingRun, mergePendingRuns, releaseClaim } from '../../src/scale/redis-pending-runs.js';
+import { claimPendingRun, claimReleases, mergePendingRuns } from '../../src/scale/redis-pending-runs.js';
+import { redisKey } from '../../src/scale/redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../../src/queue/run-queue.js';
 import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shared-cache.js';
 import { createRedisDashboardStore } from '../../src/scale/redis-dashboard-store.js';
@@ -202,9 +203,31 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     // An event after the claim waits for the next job; the claimed job, retried, finds its own.
     await mergePendingRuns(redis, [{ repositoryKey: '1:o/a', request: { trigger: 'push' } }]);
     expect(await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-1')).toEqual(claimed);
-    await releaseClaim(redis, 'runs-1', 'job-1');
+    const releases = claimReleases(redis);
+    releases.release('runs-1', 'job-1');
+    await releases.flush();
+    expect(await redis.exists(redisKey('claimed', 'runs-1', 'job-1'))).toBe(0);
     expect((await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-2'))?.trigger).toBe('push');
     expect(await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-3')).toBeUndefined();
+  });
+
+  it("releases ended runs' claims together a moment later, in one command", async () => {
+    const jobs = ['job-7', 'job-8', 'job-9'];
+    for (const job of jobs) {
+      await mergePendingRuns(redis, [{ repositoryKey: `1:o/${job}`, request: { trigger: 'push' } }]);
+      expect((await claimPendingRun(redis, `1:o/${job}`, 'runs-1', job))?.trigger).toBe('push');
+    }
+    const held = () => redis.exists(...jobs.map((job) => redisKey('claimed', 'runs-1', job)));
+    expect(await held()).toBe(3);
+    await redis.config('RESETSTAT');
+    const releases = claimReleases(redis, { flushMs: 30 });
+    for (const job of jobs) releases.release('runs-1', job);
+    // Not yet: they wait to go with the others.
+    expect(await held()).toBe(3);
+    await vi.waitFor(async () => expect(await held()).toBe(0), { timeout: 2_000, interval: 10 });
+    const stats = await redis.info('commandstats');
+    expect(/cmdstat_unlink:calls=(\d+)/.exec(stats)?.[1]).toBe('1');
+    expect(stats).not.toMatch(/cmdstat_del:/);
   });
 
   it('keeps answers in the shared cache for their TTL and asks only for the rest', async () => {
