@@ -47,7 +47,7 @@ export function queueWork(deps: QueueWorkDeps): RunQueueHandlers {
           deps.jobDeps(installationId, github, log),
           repository,
           pending.trigger,
-          await deps.preReads.take(installationId, full, pending.trigger),
+          await deps.preReads.take(installationId, full, pending),
         );
         deps.onOutcome?.(full, outcome);
       } catch (error) {

@@ -174,7 +174,7 @@ async function readWaveImages(
       wave.map((repository) =>
         queue.add(async () => {
           const read = reads.get(repositoryKey(repository));
-          if (read?.status !== 'read' || !servesRun(read, 'install')) return undefined;
+          if (read?.status !== 'read' || !servesRun(read, { trigger: 'install', pushed: false })) return undefined;
           try {
             const config = await deps.loadConfig(deps.github, repository.owner, repository.name, read.configText);
             return config.ok && imageResolverOf(deps, config.config)?.ok === true

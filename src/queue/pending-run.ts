@@ -12,6 +12,11 @@ export interface ReplyTarget {
 export interface PendingRun {
   readonly trigger: Trigger;
   readonly replies: readonly ReplyTarget[];
+  /**
+   * A push asked for this run too. An install outranks it, so the trigger does not say so, but
+   * what the install's scan read before the push is out of date: the run reads again.
+   */
+  readonly pushed: boolean;
 }
 
 /** One event's request for a run of a repository. */
@@ -42,7 +47,11 @@ export function mergePending(into: PendingRun | undefined, request: Pick<RunRequ
     !replies.some((known) => known.issueNumber === reply.issueNumber && known.login === reply.login)
   )
     replies.push(reply);
-  return { trigger: into ? stronger(into.trigger, request.trigger) : request.trigger, replies };
+  return {
+    trigger: into ? stronger(into.trigger, request.trigger) : request.trigger,
+    replies,
+    pushed: (into?.pushed ?? false) || request.trigger === 'push',
+  };
 }
 
 /** A repository's key within an installation (GitHub's names are case-insensitive). */

@@ -1,7 +1,7 @@
 // What an install's scan read, kept for the runs this process takes so they need not read again:
 // bounded by the text it holds (a 10,000-repository org must not fill the heap) and by age (a
 // read older than ten minutes is read again by its run). Each read serves one install run.
-import type { Trigger } from '../pull-request/decide-pull-request.js';
+import type { PendingRun } from './pending-run.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 
 /** A batched read older than this is read again by its run. */
@@ -12,16 +12,19 @@ export const PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 export interface PreReads {
   keep(installationId: number, repository: string, read: RepositoryRead, at: number): Promise<void>;
   /** The read for the run when it may serve it (`servesRun`); taken either way, so it serves once. */
-  take(installationId: number, repository: string, trigger: Trigger): Promise<RepositoryRead | undefined>;
+  take(installationId: number, repository: string, run: RunAsked): Promise<RepositoryRead | undefined>;
   forget(installationId: number): Promise<void>;
 }
 
+/** What a kept read is weighed against: the run's strongest trigger, and whether a push joined it. */
+export type RunAsked = Pick<PendingRun, 'trigger' | 'pushed'>;
+
 /**
- * Whether a kept read may serve a run: an install run (another event joining it asks for a fresh
- * read), and no pinwarden branch (its head must be read just before it is moved).
+ * Whether a kept read may serve a run: an install run that no other event joined (a command or a
+ * push asks for a fresh read), and no pinwarden branch (its head must be read just before it is moved).
  */
-export function servesRun(read: RepositoryRead, trigger: Trigger): boolean {
-  return trigger === 'install' && !(read.status === 'read' && read.pinBranch);
+export function servesRun(read: RepositoryRead, run: RunAsked): boolean {
+  return run.trigger === 'install' && !run.pushed && !(read.status === 'read' && read.pinBranch);
 }
 
 /** How kept reads are keyed: owner and name are case-insensitive on GitHub. */
@@ -71,12 +74,12 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
       held.set(preReadKey(installationId, repository), { read, at, bytes: size });
       bytes += size;
     },
-    async take(installationId, repository, trigger) {
+    async take(installationId, repository, run) {
       const entryKey = preReadKey(installationId, repository);
       const entry = held.get(entryKey);
       drop(entryKey);
       if (!entry || now() - entry.at >= ttl) return undefined;
-      return servesRun(entry.read, trigger) ? entry.read : undefined;
+      return servesRun(entry.read, run) ? entry.read : undefined;
     },
     async forget(installationId) {
       for (const entryKey of [...held.keys()]) if (entryKey.startsWith(preReadKey(installationId, ''))) drop(entryKey);

@@ -3,7 +3,8 @@
 // what the run must do lives here, so that events arriving while a job waits join it (strongest
 // trigger, every reply) whichever replica took them.
 //
-//   pending:{repo}        hash: `strength` (the strongest trigger asked), `reply:{issue}:{login}`
+//   pending:{repo}        hash: `strength` (the strongest trigger asked), `pushed` (a push asked
+//                         too), `reply:{issue}:{login}`
 //   claimed:{queue}:{job} the pending hash, renamed when the job starts. A job retried after its
 //                         replica died finds it again, so a SIGKILL loses no command's reply.
 import type { Redis } from 'ioredis';
@@ -22,7 +23,9 @@ const MERGE = redisScript(
   `
 local strength = tonumber(redis.call('HGET', KEYS[1], 'strength') or '-1')
 if tonumber(ARGV[1]) > strength then redis.call('HSET', KEYS[1], 'strength', ARGV[1]) end
-if ARGV[2] ~= '' and redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], ARGV[2], '1') end
+if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'pushed', '1') end
+local replies = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'pushed')
+if ARGV[2] ~= '' and replies < tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], ARGV[2], '1') end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`,
   1,
@@ -64,7 +67,7 @@ export async function mergePendingRuns(
 
 function mergeArguments(request: Pick<RunRequest, 'trigger' | 'reply'>): (string | number)[] {
   const reply = request.reply ? `reply:${request.reply.issueNumber}:${request.reply.login}` : '';
-  return [TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES];
+  return [TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES, request.trigger === 'push' ? 1 : 0];
 }
 
 /** The pending run a job takes on: claimed when it starts, found again when it is retried. */
@@ -81,14 +84,17 @@ export async function claimPendingRun(
   )) as string[] | null;
   if (!fields) return undefined;
   let trigger: Trigger = 'push';
+  let pushed = false;
   const replies: ReplyTarget[] = [];
   for (let index = 0; index + 1 < fields.length; index += 2) {
     const field = fields[index]!;
     if (field === 'strength') trigger = TRIGGERS[Number(fields[index + 1])] ?? 'push';
+    if (field === 'pushed') pushed = true;
     const reply = /^reply:(\d+):(.+)$/.exec(field);
     if (reply) replies.push({ issueNumber: Number(reply[1]), login: reply[2]! });
   }
-  return { trigger, replies };
+  // A run that started as a push was asked by one (a pending hash written before `pushed` existed).
+  return { trigger, replies, pushed: pushed || trigger === 'push' };
 }
 
 /** How long an ended run's claim may wait to be released with others. */

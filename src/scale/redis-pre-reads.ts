@@ -93,9 +93,9 @@ export function withSharedPreReads(
       );
       if (kept === 1) shared.add(key);
     },
-    async take(installationId, repository, trigger) {
+    async take(installationId, repository, run) {
       const key = preReadKey(installationId, repository);
-      const here = await local.take(installationId, repository, trigger);
+      const here = await local.take(installationId, repository, run);
       const value = await TAKE.runBuffer(redis, [sharedKey(installationId, repository), BYTES], [here ? '1' : '0']);
       const wasShared = shared.delete(key);
       // The copy in Redis is the token: gone means another replica's run used the read (or it
@@ -104,7 +104,7 @@ export function withSharedPreReads(
       // No copy (the token alone, kept while no other replica was alive): this run reads for itself.
       if (!Buffer.isBuffer(value) || value.length === 0) return undefined;
       const read = JSON.parse(gunzipSync(value).toString('utf8')) as RepositoryRead;
-      return servesRun(read, trigger) ? read : undefined;
+      return servesRun(read, run) ? read : undefined;
     },
     async forget(installationId) {
       await local.forget(installationId);

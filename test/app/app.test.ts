@@ -28,6 +28,7 @@ import {
   push,
 } from '../../src/dev/local-run/webhook-payloads.js';
 import { PIN_BRANCH } from '../../src/pull-request/render-pull-request.js';
+import { createPreReads } from '../../src/queue/pre-reads.js';
 import { fixturesDir } from '../support/paths.js';
 import { renderedText } from '../support/rendered.js';
 import { createTokenOctokit } from '../../src/github/create-octokit.js';
@@ -323,6 +324,36 @@ const seedWeb = (s: FakeState) =>
   void seedRepository(s, { fullName: 'octo-org/web', files: { '.github/workflows/ci.yml': WORKFLOW } });
 
 describe('push to the default branch', () => {
+  it("a push that joins a waiting install run is planned on what it pushed, not on the install's earlier read", async () => {
+    state = createFakeState(refs);
+    seedWeb(state);
+    fake = await startFakeGitHub({ state });
+    const preReads = createPreReads();
+    let kept!: () => void;
+    const waveKept = new Promise<void>((resolve) => (kept = resolve));
+    local = await startLocalApp(fake, {
+      debounceMs: 400,
+      preReads: {
+        ...preReads,
+        keep: async (...args) => {
+          await preReads.keep(...args);
+          kept();
+        },
+      },
+    });
+    const web = repo('web');
+    await local.deliver('installation', installationCreated([web]));
+    // The install's wave has read web and queued its run, which waits out the debounce.
+    await waveKept;
+    await pushTo('web', {
+      '.github/workflows/release.yml':
+        'on: push\njobs:\n  r:\n    runs-on: x\n    steps:\n      - uses: docker/login-action@v3\n',
+    });
+    expect(pullRequests(web)).toHaveLength(1);
+    // One run for both events, on the pushed commit: the release workflow is pinned too.
+    expect(branchFiles(web).get('.github/workflows/release.yml')).toMatch(/docker\/login-action@[0-9a-f]{40} # v3\./);
+  });
+
   it('updates the open pull request instead of opening another', async () => {
     await start(seedWeb);
     await install('web');

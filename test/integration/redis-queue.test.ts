@@ -16,6 +16,7 @@ import type { RedisServer } from '../../src/dev/local-run/cluster.js';
 import { seededRandom } from '../../src/dev/fake-github/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
+import { MAX_REPLIES } from '../../src/queue/pending-run.js';
 import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
 import { claimPendingRun, claimReleases, mergePendingRuns } from '../../src/scale/redis-pending-runs.js';
 import { redisKey } from '../../src/scale/redis-keys.js';
@@ -45,6 +46,7 @@ import { installationCreated, push } from '../../src/dev/local-run/webhook-paylo
 let server: RedisServer;
 let redis: Redis;
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+const INSTALL = { trigger: 'install', pushed: false } as const;
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
@@ -209,6 +211,27 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     expect(await redis.exists(redisKey('claimed', 'runs-1', 'job-1'))).toBe(0);
     expect((await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-2'))?.trigger).toBe('push');
     expect(await claimPendingRun(redis, '1:o/a', 'runs-1', 'job-3')).toBeUndefined();
+  });
+
+  it('says when a push joined a run an install outranks, and still keeps every reply up to the cap', async () => {
+    await mergePendingRuns(redis, [{ repositoryKey: '1:o/joined', request: { trigger: 'install' } }]);
+    expect(await claimPendingRun(redis, '1:o/joined', 'runs-1', 'job-20')).toEqual({
+      trigger: 'install',
+      replies: [],
+      pushed: false,
+    });
+    await mergePendingRuns(redis, [
+      { repositoryKey: '1:o/joined', request: { trigger: 'install' } },
+      { repositoryKey: '1:o/joined', request: { trigger: 'push' } },
+      ...Array.from({ length: MAX_REPLIES + 5 }, (_, index) => ({
+        repositoryKey: '1:o/joined',
+        request: { trigger: 'command' as const, reply: { issueNumber: index + 1, login: 'mona' } },
+      })),
+    ]);
+    const claimed = await claimPendingRun(redis, '1:o/joined', 'runs-1', 'job-21');
+    expect(claimed?.trigger).toBe('command');
+    expect(claimed?.pushed).toBe(true);
+    expect(claimed?.replies).toHaveLength(MAX_REPLIES);
   });
 
   it("releases ended runs' claims together a moment later, in one command", async () => {
@@ -477,19 +500,19 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
         },
       };
       await a!.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
-      const taken = await b!.take(12, 'o/web', 'install');
+      const taken = await b!.take(12, 'o/web', INSTALL);
       expect(taken?.status === 'read' && taken.files).toEqual([
         { path: '.github/workflows/ci.yml', text: 'on: push\n' },
       ]);
       expect(taken?.status === 'read' && taken.images).toEqual(images);
       // Served once: the replica that read it finds its own copy spent.
-      expect(await a!.take(12, 'o/web', 'install')).toBeUndefined();
-      expect(await b!.take(12, 'o/web', 'install')).toBeUndefined();
+      expect(await a!.take(12, 'o/web', INSTALL)).toBeUndefined();
+      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
 
       await a!.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
-      const here = await a!.take(12, 'o/web', 'install');
+      const here = await a!.take(12, 'o/web', INSTALL);
       expect(here?.status === 'read' && here.files[0]!.located).toBeDefined();
-      expect(await b!.take(12, 'o/web', 'install')).toBeUndefined();
+      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
       expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
@@ -498,14 +521,14 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const [a] = replicas();
       // Once, so that Redis knows both scripts (a first call after a flush sends the text).
       await a!.keep(12, 'o/warm', read('on: push\n'), Date.now());
-      await a!.take(12, 'o/warm', 'install');
+      await a!.take(12, 'o/warm', INSTALL);
       await redis.config('RESETSTAT');
       // Text gzip cannot shrink, so the copy in Redis is as large as the read.
       const text = randomBytes(150_000).toString('base64');
       await a!.keep(12, 'o/large', read(text), Date.now());
       const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await redis.info('stats'))![1]);
       const before = await sent();
-      const here = await a!.take(12, 'o/large', 'install');
+      const here = await a!.take(12, 'o/large', INSTALL);
       expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
       // Before: the take downloaded the whole gzipped copy (about 200 kB) only to drop it.
       expect((await sent()) - before).toBeLessThan(20_000);
@@ -523,15 +546,15 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(await redis.exists('pinwarden:pre-read:12:o/alone')).toBe(1);
       expect(await redis.strlen('pinwarden:pre-read:12:o/alone')).toBe(0);
       // A replica that joined since reads that repository for itself; the read still serves one run.
-      expect(await b!.take(12, 'o/alone', 'install')).toBeUndefined();
-      expect(await a!.take(12, 'o/alone', 'install')).toBeUndefined();
+      expect(await b!.take(12, 'o/alone', INSTALL)).toBeUndefined();
+      expect(await a!.take(12, 'o/alone', INSTALL)).toBeUndefined();
       // Alone, the replica that read it takes its own copy.
       await a!.keep(12, 'o/own', read('on: push\n'), Date.now());
-      expect(await a!.take(12, 'o/own', 'install')).toBeDefined();
+      expect(await a!.take(12, 'o/own', INSTALL)).toBeDefined();
       others = true;
       await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
       expect(await redis.strlen('pinwarden:pre-read:12:o/shared')).toBeGreaterThan(0);
-      expect(await b!.take(12, 'o/shared', 'install')).toBeDefined();
+      expect(await b!.take(12, 'o/shared', INSTALL)).toBeDefined();
     });
 
     it("knows whether another replica is alive from the replicas' beats", async () => {
@@ -563,18 +586,18 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const [a, b] = replicas(40);
       await a!.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
       expect(await redis.exists('pinwarden:pre-read:12:o/big')).toBe(0);
-      expect(await b!.take(12, 'o/big', 'install')).toBeUndefined();
+      expect(await b!.take(12, 'o/big', INSTALL)).toBeUndefined();
       // Over the fleet's budget it stays with the replica that read it.
-      expect(await a!.take(12, 'o/big', 'install')).toBeDefined();
+      expect(await a!.take(12, 'o/big', INSTALL)).toBeDefined();
 
       const [c, d] = replicas();
       await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
-      expect(await d!.take(12, 'o/api', 'push')).toBeUndefined();
-      expect(await c!.take(12, 'o/api', 'install')).toBeUndefined();
+      expect(await d!.take(12, 'o/api', { trigger: 'push', pushed: true })).toBeUndefined();
+      expect(await c!.take(12, 'o/api', INSTALL)).toBeUndefined();
       await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
       await c!.forget(12);
       expect(await redis.keys('pinwarden:pre-read:12:*')).toEqual([]);
-      expect(await d!.take(12, 'o/api', 'install')).toBeUndefined();
+      expect(await d!.take(12, 'o/api', INSTALL)).toBeUndefined();
     });
   });
 
@@ -703,7 +726,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       await queues[0]!.idle();
       expect(runs.map((run) => run.repository).sort()).toEqual(wave.map((request) => `w/${request.name}`).sort());
       const r7 = runs.find((run) => run.repository === 'w/r7')!;
-      expect(r7.pending).toEqual({ trigger: 'command', replies: [{ issueNumber: 9, login: 'mona' }] });
+      expect(r7.pending).toEqual({ trigger: 'command', replies: [{ issueNumber: 9, login: 'mona' }], pushed: false });
       expect(runs.find((run) => run.repository === 'w/r3')!.pending.trigger).toBe('install');
     });
 

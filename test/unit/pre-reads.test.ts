@@ -22,32 +22,38 @@ const read = (text: string, pinBranch = false): RepositoryRead => ({
   findingsIssue: undefined,
 });
 
+const INSTALL = { trigger: 'install', pushed: false } as const;
+
 describe('the reads a scan keeps for its runs', () => {
   it('serves one install run, young enough, without a pinwarden branch; anything else reads afresh', async () => {
     let now = 0;
     const preReads = createPreReads({ ttlMs: 1_000, now: () => now });
     await preReads.keep(1, 'O/Web', read('a'), 0);
-    expect(await preReads.take(1, 'o/web', 'install')).toBeDefined();
-    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', INSTALL)).toBeDefined();
+    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/web', read('a'), 0);
-    expect(await preReads.take(1, 'o/web', 'push')).toBeUndefined();
-    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', { trigger: 'push', pushed: true })).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
+    // An install run a push joined: the push came after the read.
+    await preReads.keep(1, 'o/web', read('a'), 0);
+    expect(await preReads.take(1, 'o/web', { trigger: 'install', pushed: true })).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/web', read('a', true), 0);
-    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/web', read('a'), 0);
     now = 1_000;
-    expect(await preReads.take(1, 'o/web', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
   });
 
   it('holds no more text than its budget, and forgets an installation', async () => {
     const preReads = createPreReads({ budgetBytes: 10 });
     await preReads.keep(1, 'o/a', read('12345678'), Date.now());
     await preReads.keep(1, 'o/b', read('12345678'), Date.now());
-    expect(await preReads.take(1, 'o/b', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'o/b', INSTALL)).toBeUndefined();
     await preReads.keep(2, 'o/c', read('12'), Date.now());
     await preReads.forget(1);
-    expect(await preReads.take(1, 'o/a', 'install')).toBeUndefined();
-    expect(await preReads.take(2, 'o/c', 'install')).toBeDefined();
+    expect(await preReads.take(1, 'o/a', INSTALL)).toBeUndefined();
+    expect(await preReads.take(2, 'o/c', INSTALL)).toBeDefined();
   });
 
   it('counts the image files a read holds in its budget', async () => {
@@ -66,9 +72,9 @@ describe('the reads a scan keeps for its runs', () => {
       { ...withImages, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } },
       Date.now(),
     );
-    expect(await preReads.take(1, 'o/a', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'o/a', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/a', withImages, Date.now());
-    expect(await preReads.take(1, 'o/a', 'install')).toBeDefined();
+    expect(await preReads.take(1, 'o/a', INSTALL)).toBeDefined();
   });
 
   it('serves its image files to a run whose config chose the same files, and to no other', () => {
@@ -110,7 +116,7 @@ describe('pre-reads over their budget', () => {
     for (let index = 0; index < 1_000; index += 1) await preReads.keep(1, `octo/late${index}`, read('y'), 0);
     // Before: each refused keep walked all 1,000 kept reads (a million looks in all).
     expect(clockReads).toBeLessThan(5_000);
-    expect(await preReads.take(1, 'octo/r0', 'install')).toBeDefined();
-    expect(await preReads.take(1, 'octo/late0', 'install')).toBeUndefined();
+    expect(await preReads.take(1, 'octo/r0', INSTALL)).toBeDefined();
+    expect(await preReads.take(1, 'octo/late0', INSTALL)).toBeUndefined();
   });
 });

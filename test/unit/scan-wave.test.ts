@@ -124,7 +124,7 @@ describe('an install wave', () => {
     expect(asked).toEqual(['pinwardenReadRepositories', 'pinwardenListTrees']);
     await scanWave(deps, ['o/web'], ahead);
     expect(asked).toHaveLength(2);
-    const kept = await preReads.take(1, 'o/web', 'install');
+    const kept = await preReads.take(1, 'o/web', { trigger: 'install', pushed: false });
     expect(kept?.status === 'read' && kept.images?.read.files).toEqual([]);
   });
 });
