@@ -3,12 +3,14 @@
 // runs other replicas take, so no run reads its repository again whichever replica runs it. A
 // replica alone (fleet-presence.ts) sends the token without the copy: nobody else would take it.
 //
-//   pre-read:{installation}:{repo}  the read as gzipped JSON (without what locating added), or
-//                                   empty when no other replica was alive, for as long as a kept
+//   pre-read:{installation}:{repo}  the keep's mark (PRE_READ_MARK_BYTES, which keep it was), then
+//                                   the read as gzipped JSON (without what locating added), or
+//                                   nothing when no other replica was alive, for as long as a kept
 //                                   read may serve (PRE_READ_TTL_MS)
 //   pre-read-bytes                  the bytes the fleet holds, bounded by a budget; it only ever
 //                                   overcounts (a copy that expires is not subtracted) and it
 //                                   expires a TTL after the last copy kept, with every copy it counts
+import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../queue/pre-reads.js';
@@ -37,24 +39,38 @@ return 1`,
   2,
 );
 
-// ARGV[1] = '1': the taker has its own copy and wants only to know the token was there (1), not
-// the bytes (a run of the replica that read the wave downloaded its own gzipped copy for nothing).
+// ARGV[1]: the mark of the taker's own keep, when it has that copy: its own token answers 1, not
+// the bytes (a run of the replica that read the wave downloaded its own gzipped copy for nothing);
+// another keep's token (a later scan's, by another replica) answers with its bytes.
 const TAKE = redisScript(
-  'pinwardenPreReadTake',
+  'pinwardenPreReadTakeMarked',
   `
 local value = redis.call('GET', KEYS[1])
 if not value then return false end
 redis.call('DEL', KEYS[1])
 if redis.call('DECRBY', KEYS[2], string.len(value)) < 0 then redis.call('SET', KEYS[2], '0', 'KEEPTTL') end
-if ARGV[1] == '1' then return 1 end
+if ARGV[1] ~= '' and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return 1 end
 return value`,
   2,
 );
+
+/** Each keep's mark, ahead of its copy: which keep a token is. */
+export const PRE_READ_MARK_BYTES = 16;
+const newMark = () => randomBytes(PRE_READ_MARK_BYTES / 2).toString('hex');
 
 const BYTES = redisKey('pre-read-bytes');
 
 function sharedKey(installationId: number, repository: string): string {
   return redisKey('pre-read', preReadKey(installationId, repository));
+}
+
+/** A copy another replica kept; one it cannot read (a replica of another version wrote it) is read afresh. */
+function parsedCopy(copy: Buffer): RepositoryRead | undefined {
+  try {
+    return JSON.parse(gunzipSync(copy).toString('utf8')) as RepositoryRead;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The read as it travels: what locating added stays on the replica that located it. */
@@ -76,39 +92,47 @@ export function withSharedPreReads(
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
   const othersAlive = options.othersAlive ?? (async () => true);
-  /** Reads kept here whose copy Redis also took (the others, over the fleet's budget, are only here). */
-  const shared = new Set<string>();
+  /** The marks of reads kept here whose token Redis also took (the others, over the fleet's budget, are only here). */
+  const marks = new Map<string, string>();
   return {
     async keep(installationId, repository, read, at) {
       await local.keep(installationId, repository, read, at);
       const key = preReadKey(installationId, repository);
-      shared.delete(key);
+      marks.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
       const share = await othersAlive().catch(() => true);
+      const mark = newMark();
+      const copy = share ? gzipSync(JSON.stringify(withoutLocated(read))) : Buffer.alloc(0);
       const kept = await KEEP.run(
         redis,
         [sharedKey(installationId, repository), BYTES],
-        [share ? gzipSync(JSON.stringify(withoutLocated(read))) : '', left, budget],
+        [Buffer.concat([Buffer.from(mark), copy]), left, budget],
       );
-      if (kept === 1) shared.add(key);
+      if (kept === 1) marks.set(key, mark);
     },
     async take(installationId, repository, run) {
       const key = preReadKey(installationId, repository);
       const here = await local.take(installationId, repository, run);
-      const value = await TAKE.runBuffer(redis, [sharedKey(installationId, repository), BYTES], [here ? '1' : '0']);
-      const wasShared = shared.delete(key);
-      // The copy in Redis is the token: gone means another replica's run used the read (or it
-      // expired), so this replica's copy is stale as well. A read serves one run in the fleet.
-      if (here && (value || !wasShared)) return here;
+      const mark = marks.get(key);
+      marks.delete(key);
+      const value = await TAKE.runBuffer(
+        redis,
+        [sharedKey(installationId, repository), BYTES],
+        [here ? (mark ?? '') : ''],
+      );
+      // The token in Redis is this replica's own keep: its copy serves. Gone means another
+      // replica's run used the read (or it expired), so this copy is stale as well; another keep's
+      // token is a later read. A read serves one run in the fleet.
+      if (here && (value === 1 || (value === null && mark === undefined))) return here;
       // No copy (the token alone, kept while no other replica was alive): this run reads for itself.
-      if (!Buffer.isBuffer(value) || value.length === 0) return undefined;
-      const read = JSON.parse(gunzipSync(value).toString('utf8')) as RepositoryRead;
-      return servesRun(read, run) ? read : undefined;
+      if (!Buffer.isBuffer(value) || value.length <= PRE_READ_MARK_BYTES) return undefined;
+      const read = parsedCopy(value.subarray(PRE_READ_MARK_BYTES));
+      return read && servesRun(read, run) ? read : undefined;
     },
     async forget(installationId) {
       await local.forget(installationId);
-      for (const key of [...shared]) if (key.startsWith(preReadKey(installationId, ''))) shared.delete(key);
+      for (const key of [...marks.keys()]) if (key.startsWith(preReadKey(installationId, ''))) marks.delete(key);
       await deleteMatching(redis, `${sharedKey(installationId, '')}*`);
     },
   };

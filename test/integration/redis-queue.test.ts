@@ -36,7 +36,7 @@ import { connectFleet } from '../../src/scale/fleet.js';
 import { createPreReads } from '../../src/queue/pre-reads.js';
 import type { RepositoryRead } from '../../src/github/read-repository.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
-import { withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
+import { PRE_READ_MARK_BYTES, withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
 import { createFakeState, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
@@ -516,6 +516,20 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
+    it("serve a later read another replica kept over this replica's own older one", async () => {
+      await redis.flushall();
+      const [a, b] = replicas();
+      await a!.keep(12, 'o/again', read('on: push\n'), Date.now());
+      // A second scan, on the other replica, read the repository again before its run.
+      await b!.keep(12, 'o/again', read('on: pull_request\n'), Date.now());
+      const taken = await a!.take(12, 'o/again', INSTALL);
+      expect(taken?.status === 'read' && taken.files.map((file) => file.text)).toEqual(['on: pull_request\n']);
+      expect(await b!.take(12, 'o/again', INSTALL)).toBeUndefined();
+      // A copy this version cannot read (another version's) is read afresh, never a crash.
+      await redis.set('pinwarden:pre-read:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
+      expect(await a!.take(12, 'o/odd', INSTALL)).toBeUndefined();
+    });
+
     it('are taken by the replica that read them without downloading their copy, and their scripts go by SHA', async () => {
       await redis.flushall();
       const [a] = replicas();
@@ -544,7 +558,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const [a, b] = [0, 1].map(() => withSharedPreReads(createPreReads(), redis, { othersAlive: async () => others }));
       await a!.keep(12, 'o/alone', read('on: push\n'), Date.now());
       expect(await redis.exists('pinwarden:pre-read:12:o/alone')).toBe(1);
-      expect(await redis.strlen('pinwarden:pre-read:12:o/alone')).toBe(0);
+      expect(await redis.strlen('pinwarden:pre-read:12:o/alone')).toBe(PRE_READ_MARK_BYTES);
       // A replica that joined since reads that repository for itself; the read still serves one run.
       expect(await b!.take(12, 'o/alone', INSTALL)).toBeUndefined();
       expect(await a!.take(12, 'o/alone', INSTALL)).toBeUndefined();
@@ -553,7 +567,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(await a!.take(12, 'o/own', INSTALL)).toBeDefined();
       others = true;
       await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
-      expect(await redis.strlen('pinwarden:pre-read:12:o/shared')).toBeGreaterThan(0);
+      expect(await redis.strlen('pinwarden:pre-read:12:o/shared')).toBeGreaterThan(PRE_READ_MARK_BYTES);
       expect(await b!.take(12, 'o/shared', INSTALL)).toBeDefined();
     });
 
