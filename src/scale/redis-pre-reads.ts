@@ -121,9 +121,10 @@ export function withSharedPreReads(
         [sharedKey(installationId, repository), BYTES],
         [here ? (mark ?? '') : ''],
       );
-      // The token in Redis is this replica's own keep: its copy serves. Gone means another
-      // replica's run used the read (or it expired), so this copy is stale as well; another keep's
-      // token is a later read. A read serves one run in the fleet.
+      // A read serves one run in the fleet. This replica's copy serves when the token is its own
+      // keep's (1), or when it kept no token (the fleet's budget was spent: no other run could use
+      // it). A token gone means another replica's run used the read (or it expired): stale here
+      // too. Another keep's token is a later read (a later scan's), which serves from its bytes.
       if (here && (value === 1 || (value === null && mark === undefined))) return here;
       // No copy (the token alone, kept while no other replica was alive): this run reads for itself.
       if (!Buffer.isBuffer(value) || value.length <= PRE_READ_MARK_BYTES) return undefined;
