@@ -3,10 +3,14 @@
 // runs other replicas take, so no run reads its repository again whichever replica runs it. A
 // replica alone (fleet-presence.ts) sends the token without the copy: nobody else would take it.
 //
-//   pre-read:{installation}:{repo}  the keep's mark (PRE_READ_MARK_BYTES, which keep it was), then
+//   pre-read-marked:{installation}:{repo}
+//                                   the keep's mark (PRE_READ_MARK_BYTES, which keep it was), then
 //                                   the read as gzipped JSON (without what locating added), or
 //                                   nothing when no other replica was alive, for as long as a kept
-//                                   read may serve (PRE_READ_TTL_MS)
+//                                   read may serve (PRE_READ_TTL_MS). Not `pre-read:`, where the
+//                                   previous version kept its unmarked copies: mid-deploy, neither
+//                                   version takes the other's token (the old one would throw on a
+//                                   marked copy); a run whose token is the other's reads for itself
 //   pre-read-bytes                  the bytes the fleet holds, bounded by a budget; it only ever
 //                                   overcounts (a copy that expires is not subtracted) and it
 //                                   expires a TTL after the last copy kept, with every copy it counts
@@ -61,7 +65,7 @@ const newMark = () => randomBytes(PRE_READ_MARK_BYTES / 2).toString('hex');
 const BYTES = redisKey('pre-read-bytes');
 
 function sharedKey(installationId: number, repository: string): string {
-  return redisKey('pre-read', preReadKey(installationId, repository));
+  return redisKey('pre-read-marked', preReadKey(installationId, repository));
 }
 
 /** A copy another replica kept; one it cannot read (a replica of another version wrote it) is read afresh. */

@@ -526,7 +526,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(taken?.status === 'read' && taken.files.map((file) => file.text)).toEqual(['on: pull_request\n']);
       expect(await b!.take(12, 'o/again', INSTALL)).toBeUndefined();
       // A copy this version cannot read (another version's) is read afresh, never a crash.
-      await redis.set('pinwarden:pre-read:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
+      await redis.set('pinwarden:pre-read-marked:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
       expect(await a!.take(12, 'o/odd', INSTALL)).toBeUndefined();
     });
 
@@ -546,7 +546,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
       // Before: the take downloaded the whole gzipped copy (about 200 kB) only to drop it.
       expect((await sent()) - before).toBeLessThan(20_000);
-      expect(await redis.exists('pinwarden:pre-read:12:o/large')).toBe(0);
+      expect(await redis.exists('pinwarden:pre-read-marked:12:o/large')).toBe(0);
       const stats = await redis.info('commandstats');
       expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(2);
       expect(/cmdstat_eval:/.test(stats)).toBe(false);
@@ -557,8 +557,8 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       let others = false;
       const [a, b] = [0, 1].map(() => withSharedPreReads(createPreReads(), redis, { othersAlive: async () => others }));
       await a!.keep(12, 'o/alone', read('on: push\n'), Date.now());
-      expect(await redis.exists('pinwarden:pre-read:12:o/alone')).toBe(1);
-      expect(await redis.strlen('pinwarden:pre-read:12:o/alone')).toBe(PRE_READ_MARK_BYTES);
+      expect(await redis.exists('pinwarden:pre-read-marked:12:o/alone')).toBe(1);
+      expect(await redis.strlen('pinwarden:pre-read-marked:12:o/alone')).toBe(PRE_READ_MARK_BYTES);
       // A replica that joined since reads that repository for itself; the read still serves one run.
       expect(await b!.take(12, 'o/alone', INSTALL)).toBeUndefined();
       expect(await a!.take(12, 'o/alone', INSTALL)).toBeUndefined();
@@ -567,7 +567,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(await a!.take(12, 'o/own', INSTALL)).toBeDefined();
       others = true;
       await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
-      expect(await redis.strlen('pinwarden:pre-read:12:o/shared')).toBeGreaterThan(PRE_READ_MARK_BYTES);
+      expect(await redis.strlen('pinwarden:pre-read-marked:12:o/shared')).toBeGreaterThan(PRE_READ_MARK_BYTES);
       expect(await b!.take(12, 'o/shared', INSTALL)).toBeDefined();
     });
 
@@ -599,7 +599,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       await redis.flushall();
       const [a, b] = replicas(40);
       await a!.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
-      expect(await redis.exists('pinwarden:pre-read:12:o/big')).toBe(0);
+      expect(await redis.exists('pinwarden:pre-read-marked:12:o/big')).toBe(0);
       expect(await b!.take(12, 'o/big', INSTALL)).toBeUndefined();
       // Over the fleet's budget it stays with the replica that read it.
       expect(await a!.take(12, 'o/big', INSTALL)).toBeDefined();
@@ -610,7 +610,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(await c!.take(12, 'o/api', INSTALL)).toBeUndefined();
       await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
       await c!.forget(12);
-      expect(await redis.keys('pinwarden:pre-read:12:*')).toEqual([]);
+      expect(await redis.keys('pinwarden:pre-read-marked:12:*')).toEqual([]);
       expect(await d!.take(12, 'o/api', INSTALL)).toBeUndefined();
     });
   });
