@@ -96,13 +96,14 @@ export function withSharedPreReads(
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
   const othersAlive = options.othersAlive ?? (async () => true);
-  /** The marks of reads kept here whose token Redis also took (the others, over the fleet's budget, are only here). */
-  const marks = new Map<string, string>();
+  /**
+   * The marks of reads kept here whose token Redis also took (the others, over the fleet's budget,
+   * are only here), by the read itself: a mark lives as long as the local copy it speaks for.
+   */
+  const marks = new WeakMap<RepositoryRead, string>();
   return {
     async keep(installationId, repository, read, at) {
       await local.keep(installationId, repository, read, at);
-      const key = preReadKey(installationId, repository);
-      marks.delete(key);
       const left = ttl - (Date.now() - at);
       if (left <= 0) return;
       const share = await othersAlive().catch(() => true);
@@ -113,18 +114,12 @@ export function withSharedPreReads(
         [sharedKey(installationId, repository), BYTES],
         [Buffer.concat([Buffer.from(mark), copy]), left, budget],
       );
-      if (kept === 1) marks.set(key, mark);
+      if (kept === 1) marks.set(read, mark);
     },
     async take(installationId, repository, run) {
-      const key = preReadKey(installationId, repository);
       const here = await local.take(installationId, repository, run);
-      const mark = marks.get(key);
-      marks.delete(key);
-      const value = await TAKE.runBuffer(
-        redis,
-        [sharedKey(installationId, repository), BYTES],
-        [here ? (mark ?? '') : ''],
-      );
+      const mark = here && marks.get(here);
+      const value = await TAKE.runBuffer(redis, [sharedKey(installationId, repository), BYTES], [mark ?? '']);
       // A read serves one run in the fleet. This replica's copy serves when the token is its own
       // keep's (1), or when it kept no token (the fleet's budget was spent: no other run could use
       // it). A token gone means another replica's run used the read (or it expired): stale here
@@ -137,7 +132,6 @@ export function withSharedPreReads(
     },
     async forget(installationId) {
       await local.forget(installationId);
-      for (const key of [...marks.keys()]) if (key.startsWith(preReadKey(installationId, ''))) marks.delete(key);
       await deleteMatching(redis, `${sharedKey(installationId, '')}*`);
     },
   };
