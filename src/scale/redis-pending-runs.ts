@@ -109,7 +109,7 @@ export interface ClaimReleases {
 
 /**
  * Ended runs' claims, released together: one UNLINK every few ms instead of a DEL a run — a
- * write to Redis each, a tenth of a replica's thread at 10,000 repositories. Nothing waits on
+ * write to Redis each, 0.8 s of a replica's thread at 10,000 repositories. Nothing waits on
  * it: a job id is never used again, so a claim left behind (its replica died before the flush)
  * is never found by another job, and expires with the pending TTL. A job whose replica died
  * before the job ended finds its claim again and runs once more, as it would have mid-run.

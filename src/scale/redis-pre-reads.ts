@@ -68,7 +68,7 @@ function sharedKey(installationId: number, repository: string): string {
   return redisKey('pre-read-marked', preReadKey(installationId, repository));
 }
 
-/** A copy another replica kept; one it cannot read (a replica of another version wrote it) is read afresh. */
+/** A copy another replica kept; one that does not read as a gzipped read (a damaged value) is read afresh. */
 function parsedCopy(copy: Buffer): RepositoryRead | undefined {
   try {
     return JSON.parse(gunzipSync(copy).toString('utf8')) as RepositoryRead;

@@ -525,7 +525,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const taken = await a!.take(12, 'o/again', INSTALL);
       expect(taken?.status === 'read' && taken.files.map((file) => file.text)).toEqual(['on: pull_request\n']);
       expect(await b!.take(12, 'o/again', INSTALL)).toBeUndefined();
-      // A copy this version cannot read (another version's) is read afresh, never a crash.
+      // A copy that does not read as a gzipped read (a damaged value) is read afresh, never a crash.
       await redis.set('pinwarden:pre-read-marked:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
       expect(await a!.take(12, 'o/odd', INSTALL)).toBeUndefined();
     });
