@@ -16,9 +16,10 @@ import type { RedisServer } from '../../src/dev/local-run/cluster.js';
 import { seededRandom } from '../../src/dev/fake-github/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
-import { MAX_REPLIES } from '../../src/queue/pending-run.js';
+import { MAX_REPLIES, repositoryRunKey } from '../../src/queue/pending-run.js';
+import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
 import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
-import { claimPendingRun, claimReleases, mergePendingRuns } from '../../src/scale/redis-pending-runs.js';
+import { claimPendingRun, claimReleases, mergePendingRuns, pendingKey } from '../../src/scale/redis-pending-runs.js';
 import { redisKey } from '../../src/scale/redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../../src/queue/run-queue.js';
 import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shared-cache.js';
@@ -34,9 +35,10 @@ import { parseImageRef } from '../../src/images/image-reference.js';
 import type { ImageRef } from '../../src/images/image-reference.js';
 import { connectFleet } from '../../src/scale/fleet.js';
 import { createPreReads } from '../../src/queue/pre-reads.js';
+import type { PreReads } from '../../src/queue/pre-reads.js';
 import type { RepositoryRead } from '../../src/github/read-repository.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
-import { PRE_READ_MARK_BYTES, withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
+import { withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
 import { createFakeState, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
@@ -46,7 +48,6 @@ import { installationCreated, push } from '../../src/dev/local-run/webhook-paylo
 let server: RedisServer;
 let redis: Redis;
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-const INSTALL = { trigger: 'install', pushed: false } as const;
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
@@ -424,6 +425,58 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     await store.forget(13);
   });
 
+  it('runs an install on two replicas from what its scan read: no run reads its repository again', async () => {
+    await redis.flushall();
+    const fleets = await Promise.all(
+      [0, 1].map(() => connectFleet(server.url, { concurrency: 2, debounceMs: 0, log: quiet })),
+    );
+    const state = createFakeState();
+    const repositories = Array.from({ length: 8 }, (_, index) =>
+      seedRepository(state, {
+        fullName: `octo-org/svc-${index}`,
+        files: {
+          '.github/workflows/ci.yml':
+            'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n',
+        },
+      }),
+    );
+    const fake = await startFakeGitHub({ state });
+    const ran: string[][] = [[], []];
+    const apps = await Promise.all(
+      fleets.map((fleet, index) =>
+        startLocalApp(fake, {
+          runQueue: fleet.runQueue,
+          sharedCache: fleet.sharedCache,
+          preReads: fleet.preReads,
+          seenTags: fleet.seenTags,
+          debounceMs: 0,
+          onOutcome: (repository) => void ran[index]!.push(repository),
+        }),
+      ),
+    );
+    try {
+      expect((await apps[0]!.deliver('installation', installationCreated(repositories))).status).toBe(200);
+      await waitFor(
+        async () => ran.flat().length === repositories.length || undefined,
+        () => `${ran.flat().length} of ${repositories.length} runs`,
+        20_000,
+        50,
+      );
+      const { byRoute } = fake.counts();
+      // The scan read them all (one query); each run took that read, on whichever replica ran it.
+      expect(byRoute['POST /graphql (pinwardenReadRepositories)']).toBe(1);
+      expect(byRoute['POST /graphql (pinwardenReadRepository)']).toBeUndefined();
+      expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
+    } finally {
+      for (const app of apps) {
+        await app.stop();
+        await app.pinwarden.close();
+      }
+      await fake.close();
+      for (const fleet of fleets) await fleet.close();
+    }
+  });
+
   it("drops an uninstalled installation's queued runs and cached answers when GitHub says so", async () => {
     const fleet = await connectFleet(server.url, { concurrency: 2, debounceMs: 60_000, log: quiet });
     const state = createFakeState();
@@ -483,10 +536,24 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       attentionIssue: undefined,
       findingsIssue: undefined,
     });
-    const replicas = (budgetBytes?: number) =>
-      [0, 1].map(() => withSharedPreReads(createPreReads(), redis, budgetBytes === undefined ? {} : { budgetBytes }));
+    const replicas = (options: { budgetBytes?: number; ttlMs?: number } = {}) =>
+      ['replica-a', 'replica-b'].map((replicaId) => ({
+        replicaId,
+        preReads: withSharedPreReads(createPreReads(), redis, { ...options, replicaId }),
+      }));
+    let jobs = 0;
+    /** The repository's run as a replica's job claims it once its event is merged: with its pending run's token. */
+    const claimRun = async (replicaId: string, repository: string, trigger: Trigger = 'install') => {
+      const [owner = '', name = ''] = repository.split('/');
+      const key = repositoryRunKey(12, owner, name);
+      await mergePendingRuns(redis, [{ repositoryKey: key, request: { trigger } }]);
+      return (await claimPendingRun(redis, key, 'runs-12', `job-${(jobs += 1)}`, replicaId))!;
+    };
+    /** A replica's take of the repository's next run, claimed by that replica. */
+    const take = async (replica: { replicaId: string; preReads: PreReads }, repository: string, trigger?: Trigger) =>
+      replica.preReads.take(12, repository, await claimRun(replica.replicaId, repository, trigger));
 
-    it('serves one run in the fleet: the replica that read it with the files located, any other from Redis', async () => {
+    it('serves one run in the fleet: the replica that read it with the files located, any other from its copy', async () => {
       await redis.flushall();
       const [a, b] = replicas();
       // With the image files its run will pin: they travel whole, the Kyverno path's answer too.
@@ -499,76 +566,98 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
           also: [{ path: 'k.yaml', text: null }],
         },
       };
-      await a!.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
-      const taken = await b!.take(12, 'o/web', INSTALL);
+      await a!.preReads.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
+      const taken = await take(b!, 'o/web');
       expect(taken?.status === 'read' && taken.files).toEqual([
         { path: '.github/workflows/ci.yml', text: 'on: push\n' },
       ]);
       expect(taken?.status === 'read' && taken.images).toEqual(images);
-      // Served once: the replica that read it finds its own copy spent.
-      expect(await a!.take(12, 'o/web', INSTALL)).toBeUndefined();
-      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
+      // Served once: the next run of either replica reads afresh.
+      expect(await take(a!, 'o/web')).toBeUndefined();
+      expect(await take(b!, 'o/web')).toBeUndefined();
 
-      await a!.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
-      const here = await a!.take(12, 'o/web', INSTALL);
+      await a!.preReads.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
+      const here = await take(a!, 'o/web');
       expect(here?.status === 'read' && here.files[0]!.located).toBeDefined();
-      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
+      expect(await take(b!, 'o/web')).toBeUndefined();
       expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
     it("serve a later read another replica kept over this replica's own older one", async () => {
       await redis.flushall();
       const [a, b] = replicas();
-      await a!.keep(12, 'o/again', read('on: push\n'), Date.now());
+      await a!.preReads.keep(12, 'o/again', read('on: push\n'), Date.now());
       // A second scan, on the other replica, read the repository again before its run.
-      await b!.keep(12, 'o/again', read('on: pull_request\n'), Date.now());
-      const taken = await a!.take(12, 'o/again', INSTALL);
+      await b!.preReads.keep(12, 'o/again', read('on: pull_request\n'), Date.now());
+      const taken = await take(a!, 'o/again');
       expect(taken?.status === 'read' && taken.files.map((file) => file.text)).toEqual(['on: pull_request\n']);
-      expect(await b!.take(12, 'o/again', INSTALL)).toBeUndefined();
+      expect(await take(b!, 'o/again')).toBeUndefined();
       // A copy that does not read as a gzipped read (a damaged value) is read afresh, never a crash.
-      await redis.set('pinwarden:pre-read-marked:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
-      expect(await a!.take(12, 'o/odd', INSTALL)).toBeUndefined();
+      for (const damaged of [`replica-b:0123456789abcdef:${Date.now()}\nnot gzip`, 'no header at all'])
+        await redis.hset(pendingKey('12:o/odd'), 'pre-read', Buffer.from(damaged)).then(async () => {
+          expect(await take(a!, 'o/odd')).toBeUndefined();
+        });
     });
 
-    it('are taken by the replica that read them without downloading their copy, and their scripts go by SHA', async () => {
+    it('serves no copy read longer ago than a read may serve', async () => {
+      await redis.flushall();
+      const [a, b] = replicas({ ttlMs: 1_000 });
+      // Its run already waits (a push's, say), so the pending run outlives the read.
+      await mergePendingRuns(redis, [{ repositoryKey: '12:o/old', request: { trigger: 'install' } }]);
+      await a!.preReads.keep(12, 'o/old', read('on: push\n'), Date.now() - 900);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await take(b!, 'o/old')).toBeUndefined();
+      await a!.preReads.keep(12, 'o/fresh', read('on: push\n'), Date.now());
+      expect(await take(b!, 'o/fresh')).toBeDefined();
+    });
+
+    it('come with the run that claims them, without their copy to the replica that read them, by SHA', async () => {
       await redis.flushall();
       const [a] = replicas();
-      // Once, so that Redis knows both scripts (a first call after a flush sends the text).
-      await a!.keep(12, 'o/warm', read('on: push\n'), Date.now());
-      await a!.take(12, 'o/warm', INSTALL);
+      // Once, so that Redis knows the scripts (a first call after a flush sends the text).
+      await a!.preReads.keep(12, 'o/warm', read('on: push\n'), Date.now());
+      await take(a!, 'o/warm');
       await redis.config('RESETSTAT');
       // Text gzip cannot shrink, so the copy in Redis is as large as the read.
       const text = randomBytes(150_000).toString('base64');
-      await a!.keep(12, 'o/large', read(text), Date.now());
+      await a!.preReads.keep(12, 'o/large', read(text), Date.now());
+      await mergePendingRuns(redis, [{ repositoryKey: '12:o/large', request: { trigger: 'install' } }]);
       const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await redis.info('stats'))![1]);
       const before = await sent();
-      const here = await a!.take(12, 'o/large', INSTALL);
-      expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
-      // Before: the take downloaded the whole gzipped copy (about 200 kB) only to drop it.
+      const run = await claimPendingRun(redis, '12:o/large', 'runs-12', 'job-large', 'replica-a');
+      // The claim sent the token's header, not the whole gzipped copy (about 200 kB).
       expect((await sent()) - before).toBeLessThan(20_000);
-      expect(await redis.exists('pinwarden:pre-read-marked:12:o/large')).toBe(0);
+      expect(run?.preReadToken?.toString()).toMatch(/^replica-a:[0-9a-f]{16}:\d+\n$/);
+      const here = await a!.preReads.take(12, 'o/large', run!);
+      expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
       const stats = await redis.info('commandstats');
-      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(2);
+      // Keep, merge and claim: the take itself asks Redis nothing.
+      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(3);
       expect(/cmdstat_eval:/.test(stats)).toBe(false);
+      expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
     it('sends the copy only while another replica is alive: alone, the token goes without it', async () => {
       await redis.flushall();
       let others = false;
-      const [a, b] = [0, 1].map(() => withSharedPreReads(createPreReads(), redis, { othersAlive: async () => others }));
-      await a!.keep(12, 'o/alone', read('on: push\n'), Date.now());
-      expect(await redis.exists('pinwarden:pre-read-marked:12:o/alone')).toBe(1);
-      expect(await redis.strlen('pinwarden:pre-read-marked:12:o/alone')).toBe(PRE_READ_MARK_BYTES);
+      const [a, b] = ['replica-a', 'replica-b'].map((replicaId) => ({
+        replicaId,
+        preReads: withSharedPreReads(createPreReads(), redis, { replicaId, othersAlive: async () => others }),
+      }));
+      const token = async (repository: string) =>
+        (await redis.hgetBuffer(pendingKey(`12:${repository}`), 'pre-read'))?.toString() ?? '';
+      await a!.preReads.keep(12, 'o/alone', read('on: push\n'), Date.now());
+      expect(await token('o/alone')).toMatch(/^replica-a:[0-9a-f]{16}:\d+\n$/);
       // A replica that joined since reads that repository for itself; the read still serves one run.
-      expect(await b!.take(12, 'o/alone', INSTALL)).toBeUndefined();
-      expect(await a!.take(12, 'o/alone', INSTALL)).toBeUndefined();
+      expect(await take(b!, 'o/alone')).toBeUndefined();
+      expect(await take(a!, 'o/alone')).toBeUndefined();
       // Alone, the replica that read it takes its own copy.
-      await a!.keep(12, 'o/own', read('on: push\n'), Date.now());
-      expect(await a!.take(12, 'o/own', INSTALL)).toBeDefined();
+      await a!.preReads.keep(12, 'o/own', read('on: push\n'), Date.now());
+      expect(await take(a!, 'o/own')).toBeDefined();
       others = true;
-      await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
-      expect(await redis.strlen('pinwarden:pre-read-marked:12:o/shared')).toBeGreaterThan(PRE_READ_MARK_BYTES);
-      expect(await b!.take(12, 'o/shared', INSTALL)).toBeDefined();
+      await a!.preReads.keep(12, 'o/shared', read('on: push\n'), Date.now());
+      expect((await token('o/shared')).length).toBeGreaterThan(60);
+      expect(await take(b!, 'o/shared')).toBeDefined();
     });
 
     it("knows whether another replica is alive from the replicas' beats", async () => {
@@ -597,21 +686,25 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
 
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
       await redis.flushall();
-      const [a, b] = replicas(40);
-      await a!.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
-      expect(await redis.exists('pinwarden:pre-read-marked:12:o/big')).toBe(0);
-      expect(await b!.take(12, 'o/big', INSTALL)).toBeUndefined();
+      const [a, b] = replicas({ budgetBytes: 40 });
+      await a!.preReads.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
+      expect(await redis.hexists(pendingKey('12:o/big'), 'pre-read')).toBe(0);
+      expect(await take(b!, 'o/big')).toBeUndefined();
       // Over the fleet's budget it stays with the replica that read it.
-      expect(await a!.take(12, 'o/big', INSTALL)).toBeDefined();
+      await a!.preReads.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
+      expect(await take(a!, 'o/big')).toBeDefined();
 
       const [c, d] = replicas();
-      await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
-      expect(await d!.take(12, 'o/api', { trigger: 'push', pushed: true })).toBeUndefined();
-      expect(await c!.take(12, 'o/api', INSTALL)).toBeUndefined();
-      await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
-      await c!.forget(12);
-      expect(await redis.keys('pinwarden:pre-read-marked:12:*')).toEqual([]);
-      expect(await d!.take(12, 'o/api', INSTALL)).toBeUndefined();
+      await c!.preReads.keep(12, 'o/api', read('on: push\n'), Date.now());
+      expect(await take(d!, 'o/api', 'push')).toBeUndefined();
+      expect(await take(c!, 'o/api')).toBeUndefined();
+      await c!.preReads.keep(12, 'o/api', read('on: push\n'), Date.now());
+      expect(await take(c!, 'o/api', 'command')).toBeUndefined();
+      // A kept read no event asked a run for yet is not a run to claim.
+      await c!.preReads.keep(12, 'o/api', read('on: push\n'), Date.now());
+      expect(await claimPendingRun(redis, '12:o/api', 'runs-12', 'job-early', 'replica-a')).toBeUndefined();
+      expect(await take(c!, 'o/api')).toBeDefined();
+      expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
   });
 
