@@ -684,6 +684,22 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       }
     });
 
+    it("takes no command's reply place in its pending run", async () => {
+      await redis.flushall();
+      const [a] = replicas();
+      await a!.preReads.keep(12, 'o/asked', read('on: push\n'), Date.now());
+      await mergePendingRuns(
+        redis,
+        Array.from({ length: MAX_REPLIES + 5 }, (_, index) => ({
+          repositoryKey: '12:o/asked',
+          request: { trigger: 'command' as const, reply: { issueNumber: index + 1, login: 'mona' } },
+        })),
+      );
+      const run = await claimPendingRun(redis, '12:o/asked', 'runs-12', 'job-asked', 'replica-a');
+      expect(run?.replies).toHaveLength(MAX_REPLIES);
+      expect(run?.preReadToken).toBeDefined();
+    });
+
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
       await redis.flushall();
       const [a, b] = replicas({ budgetBytes: 40 });
