@@ -43,10 +43,11 @@ return 1`,
   1,
 );
 
-// A retried job finds its claim as it was: its read's bytes were counted off when it was first
-// claimed. A pending hash no event has asked for yet (a scan's read kept just before its run is
-// merged) is not a run. ARGV[2]: the claiming replica's id and a colon; a token it kept comes back
-// without its copy.
+// A retried job finds its claim again, without the read's token: the token goes with the first
+// claim (its bytes counted off then), because a first attempt that died may have written since the
+// read (a pin branch), and a retry must read afresh. A pending hash no event has asked for yet (a
+// scan's read kept just before its run is merged) is not a run. ARGV[2]: the claiming replica's id
+// and a colon; a token it kept comes back without its copy.
 const CLAIM = redisScript(
   'pinwardenPendingClaimWithRead',
   `
@@ -57,6 +58,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[1])
 local read = redis.call('HSTRLEN', KEYS[2], '${PRE_READ_FIELD}')
 if read > 0 and redis.call('DECRBY', KEYS[3], read) < 0 then redis.call('SET', KEYS[3], '0', 'KEEPTTL') end
 local fields = redis.call('HGETALL', KEYS[2])
+if read > 0 then redis.call('HDEL', KEYS[2], '${PRE_READ_FIELD}') end
 if read == 0 or ARGV[2] == '' then return fields end
 for index = 1, #fields, 2 do
   local token = fields[index + 1]

@@ -684,7 +684,7 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       }
     });
 
-    it("takes no command's reply place in its pending run", async () => {
+    it("takes no command's reply place in its pending run, and serves no retry of its run", async () => {
       await redis.flushall();
       const [a] = replicas();
       await a!.preReads.keep(12, 'o/asked', read('on: push\n'), Date.now());
@@ -698,6 +698,10 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const run = await claimPendingRun(redis, '12:o/asked', 'runs-12', 'job-asked', 'replica-a');
       expect(run?.replies).toHaveLength(MAX_REPLIES);
       expect(run?.preReadToken).toBeDefined();
+      // The job retried (its replica died mid-run, perhaps after writing): the same run, read afresh.
+      const retried = await claimPendingRun(redis, '12:o/asked', 'runs-12', 'job-asked', 'replica-b');
+      expect(retried?.replies).toEqual(run?.replies);
+      expect(retried?.preReadToken).toBeUndefined();
     });
 
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
