@@ -17,12 +17,6 @@ export interface PendingRun {
    * what the install's scan read before the push is out of date: the run reads again.
    */
   readonly pushed: boolean;
-  /**
-   * In a fleet, the token of the read the install's scan kept for this run, claimed with it (a
-   * read serves one run, as a claim does): which replica's keep it was, and its copy
-   * (scale/redis-pre-reads.ts). The in-process queue has none: its runs take the reads it holds.
-   */
-  readonly preReadToken?: Buffer;
 }
 
 /** One event's request for a run of a repository. */

@@ -16,11 +16,8 @@ export interface PreReads {
   forget(installationId: number): Promise<void>;
 }
 
-/**
- * What a kept read is weighed against: the run's strongest trigger, whether a push joined it, and
- * in a fleet the token of the read it claimed.
- */
-export type RunAsked = Pick<PendingRun, 'trigger' | 'pushed' | 'preReadToken'>;
+/** What a kept read is weighed against: the run's strongest trigger, and whether a push joined it. */
+export type RunAsked = Pick<PendingRun, 'trigger' | 'pushed'>;
 
 /**
  * Whether a kept read may serve a run: an install run that no other event joined (a command or a

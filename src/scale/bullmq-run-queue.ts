@@ -33,8 +33,6 @@ export interface BullRunQueueOptions {
   readonly rescanMs?: number;
   /** A worker with nothing to do for this long is closed (each holds a Redis connection). */
   readonly idleWorkerMs?: number;
-  /** This replica's id in the fleet: a run's claim brings the token of a read it kept without its copy. */
-  readonly replicaId?: string;
   readonly log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 }
 
@@ -166,7 +164,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     }
     const data = job.data as RunJobData;
     const key = repositoryRunKey(data.installationId, data.owner, data.name);
-    const pending = await claimPendingRun(connection, key, job.queueName, job.id!, options.replicaId);
+    const pending = await claimPendingRun(connection, key, job.queueName, job.id!);
     // Nothing pending: an event joined the run before this one, which did its work.
     if (!pending) return;
     await handlers.run(data.installationId, { owner: data.owner, name: data.name }, pending);

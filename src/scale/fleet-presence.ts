@@ -9,8 +9,6 @@ export const BEAT_MS = 5_000;
 const REPLICAS = redisKey('replicas');
 
 export interface FleetPresence {
-  /** This replica's id in the fleet (a UUID, new at each start). */
-  readonly id: string;
   /** Whether another replica has beaten lately (asked of Redis at most once a second; yes while Redis is away). */
   othersAlive(): Promise<boolean>;
   /** Stops beating and leaves the set. */
@@ -38,7 +36,6 @@ export function joinFleet(
   timer.unref();
   let known: { at: number; others: boolean } | undefined;
   return {
-    id,
     async othersAlive() {
       if (known && now() - known.at < cacheMs) return known.others;
       if (redis.status !== 'ready') return true;

@@ -4,12 +4,9 @@
 // trigger, every reply) whichever replica took them.
 //
 //   pending:{repo}        hash: `strength` (the strongest trigger asked), `pushed` (a push asked
-//                         too), `reply:{issue}:{login}`, `pre-read` (the token of what the install's
-//                         scan read for the run, written by redis-pre-reads.ts: claimed with the run,
-//                         in the same round trip)
+//                         too), `reply:{issue}:{login}`
 //   claimed:{queue}:{job} the pending hash, renamed when the job starts. A job retried after its
 //                         replica died finds it again, so a SIGKILL loses no command's reply.
-//   pre-read-bytes        the bytes the pending runs' `pre-read` fields hold (redis-pre-reads.ts)
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MAX_REPLIES, TRIGGER_STRENGTH } from '../queue/pending-run.js';
@@ -21,53 +18,28 @@ import { redisScript } from './redis-script.js';
 /** A pending run older than this is dropped (the job that would take it is long gone). */
 const PENDING_TTL_MS = 7 * 24 * 3600_000;
 
-/**
- * The pending run's field that holds the token of the read its scan kept (redis-pre-reads.ts): a
- * header to its first newline, which begins with the id of the replica that kept it, then the
- * read's copy. That replica's claim gets the header alone: it holds the read itself.
- */
-export const PRE_READ_FIELD = 'pre-read';
-/** What the fleet's `pre-read` fields hold, in bytes (bounded by redis-pre-reads.ts; a claim takes its own off). */
-export const PRE_READ_BYTES_KEY = redisKey('pre-read-bytes');
-
 const MERGE = redisScript(
   'pinwardenPendingMerge',
   `
 local strength = tonumber(redis.call('HGET', KEYS[1], 'strength') or '-1')
 if tonumber(ARGV[1]) > strength then redis.call('HSET', KEYS[1], 'strength', ARGV[1]) end
 if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'pushed', '1') end
-local replies = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'pushed') - redis.call('HEXISTS', KEYS[1], '${PRE_READ_FIELD}')
+local replies = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'pushed')
 if ARGV[2] ~= '' and replies < tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], ARGV[2], '1') end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`,
   1,
 );
 
-// A retried job finds its claim again, without the read's token: the token goes with the first
-// claim (its bytes counted off then), because a first attempt that died may have written since the
-// read (a pin branch), and a retry must read afresh. A pending hash no event has asked for yet (a
-// scan's read kept just before its run is merged) is not a run. ARGV[2]: the claiming replica's id
-// and a colon; a token it kept comes back without its copy.
 const CLAIM = redisScript(
-  'pinwardenPendingClaimWithRead',
+  'pinwardenPendingClaim',
   `
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HGETALL', KEYS[2]) end
-if redis.call('HEXISTS', KEYS[1], 'strength') == 0 then return false end
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
-local read = redis.call('HSTRLEN', KEYS[2], '${PRE_READ_FIELD}')
-if read > 0 and redis.call('DECRBY', KEYS[3], read) < 0 then redis.call('SET', KEYS[3], '0', 'KEEPTTL') end
-local fields = redis.call('HGETALL', KEYS[2])
-if read > 0 then redis.call('HDEL', KEYS[2], '${PRE_READ_FIELD}') end
-if read == 0 or ARGV[2] == '' then return fields end
-for index = 1, #fields, 2 do
-  local token = fields[index + 1]
-  if fields[index] == '${PRE_READ_FIELD}' and string.sub(token, 1, string.len(ARGV[2])) == ARGV[2] then
-    fields[index + 1] = string.sub(token, 1, string.find(token, '\\n', 1, true) or string.len(token))
-  end
-end
-return fields`,
-  3,
+return redis.call('HGETALL', KEYS[2])`,
+  2,
 );
 
 const TRIGGERS = Object.fromEntries(
@@ -98,38 +70,31 @@ function mergeArguments(request: Pick<RunRequest, 'trigger' | 'reply'>): (string
   return [TRIGGER_STRENGTH[request.trigger], reply, PENDING_TTL_MS, MAX_REPLIES, request.trigger === 'push' ? 1 : 0];
 }
 
-/**
- * The pending run a job takes on: claimed when it starts, found again when it is retried. With
- * the claiming replica's id, the token of a read that replica kept comes without its copy.
- */
+/** The pending run a job takes on: claimed when it starts, found again when it is retried. */
 export async function claimPendingRun(
   redis: Redis,
   repositoryKey: string,
   queueName: string,
   jobId: string,
-  replicaId?: string,
 ): Promise<PendingRun | undefined> {
-  // As Buffers: the read's token is binary (gzip).
-  const fields = (await CLAIM.runBuffer(
+  const fields = (await CLAIM.run(
     redis,
-    [pendingKey(repositoryKey), claimedKey(queueName, jobId), PRE_READ_BYTES_KEY],
-    [PENDING_TTL_MS, replicaId ? `${replicaId}:` : ''],
-  )) as Buffer[] | null;
+    [pendingKey(repositoryKey), claimedKey(queueName, jobId)],
+    [PENDING_TTL_MS],
+  )) as string[] | null;
   if (!fields) return undefined;
   let trigger: Trigger = 'push';
   let pushed = false;
-  let preReadToken: Buffer | undefined;
   const replies: ReplyTarget[] = [];
   for (let index = 0; index + 1 < fields.length; index += 2) {
-    const field = fields[index]!.toString();
-    if (field === 'strength') trigger = TRIGGERS[Number(fields[index + 1]!.toString())] ?? 'push';
+    const field = fields[index]!;
+    if (field === 'strength') trigger = TRIGGERS[Number(fields[index + 1])] ?? 'push';
     if (field === 'pushed') pushed = true;
-    if (field === PRE_READ_FIELD) preReadToken = fields[index + 1];
     const reply = /^reply:(\d+):(.+)$/.exec(field);
     if (reply) replies.push({ issueNumber: Number(reply[1]), login: reply[2]! });
   }
   // A run that started as a push was asked by one (a pending hash written before `pushed` existed).
-  return { trigger, replies, pushed: pushed || trigger === 'push', ...(preReadToken ? { preReadToken } : {}) };
+  return { trigger, replies, pushed: pushed || trigger === 'push' };
 }
 
 /** How long an ended run's claim may wait to be released with others. */

@@ -3,72 +3,69 @@
 // runs other replicas take, so no run reads its repository again whichever replica runs it. A
 // replica alone (fleet-presence.ts) sends the token without the copy: nobody else would take it.
 //
-// The token is a field of the repository's pending run (redis-pending-runs.ts), not a key of its
-// own: a read serves one run, as a claim does, so the job that claims the run takes the token in
-// the same round trip (a take of its own was a third write to Redis for every run).
-//
-//   pending:{installation}:{repo} `pre-read`: a header to its first newline — the keeping
-//                                   replica's id, the keep's mark (which keep it was) and when it
-//                                   was read, colon-separated (a read serves for PRE_READ_TTL_MS) —
-//                                   then the read as gzipped JSON (without what locating added), or
-//                                   nothing when no other replica was alive. That replica's claim
-//                                   gets the header alone (redis-pending-runs.ts)
-//   pre-read-bytes                  the bytes the fleet holds, bounded by a budget; a claim takes
-//                                   its run's off. It expires a TTL after the last keep, so a
-//                                   deploy's leftovers never hold the budget for long
-//
-// The previous version kept its tokens under `pre-read-marked:` keys. Mid-deploy neither version
-// takes the other's token: the run reads its repository itself, and those keys expire.
-import { randomBytes, randomUUID } from 'node:crypto';
+//   pre-read-marked:{installation}:{repo}
+//                                   the keep's mark (PRE_READ_MARK_BYTES, which keep it was), then
+//                                   the read as gzipped JSON (without what locating added), or
+//                                   nothing when no other replica was alive, for as long as a kept
+//                                   read may serve (PRE_READ_TTL_MS). Not `pre-read:`, where the
+//                                   previous version kept its unmarked copies: mid-deploy, neither
+//                                   version takes the other's token (the old one would throw on a
+//                                   marked copy); a run whose token is the other's reads for itself
+//   pre-read-bytes                  the bytes the fleet holds, bounded by a budget; it only ever
+//                                   overcounts (a copy that expires is not subtracted) and it
+//                                   expires a TTL after the last copy kept, with every copy it counts
+import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { PRE_READ_TTL_MS, servesRun } from '../queue/pre-reads.js';
+import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';
-import { repositoryRunKey } from '../queue/pending-run.js';
 import type { RepositoryRead } from '../github/read-repository.js';
-import { PRE_READ_BYTES_KEY, PRE_READ_FIELD, pendingKey } from './redis-pending-runs.js';
+import { deleteMatching, redisKey } from './redis-keys.js';
 import { redisScript } from './redis-script.js';
 
 /** Compressed bytes the whole fleet keeps for runs; past it a run reads its repository itself. */
 export const SHARED_PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 
-// A new pending hash (no run queued yet: the wave's runs are merged just after) lives as long as
-// the read may serve; a queued run's keeps its own, longer TTL.
 const KEEP = redisScript(
-  'pinwardenPreReadKeepInRun',
+  'pinwardenPreReadKeep',
   `
-local previous = redis.call('HSTRLEN', KEYS[1], '${PRE_READ_FIELD}')
-if previous > 0 then
-  redis.call('HDEL', KEYS[1], '${PRE_READ_FIELD}')
-  redis.call('DECRBY', KEYS[2], previous)
+local previous = redis.call('GET', KEYS[1])
+if previous then
+  redis.call('DEL', KEYS[1])
+  redis.call('DECRBY', KEYS[2], string.len(previous))
 end
 local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 if used + string.len(ARGV[1]) > tonumber(ARGV[3]) then return 0 end
-redis.call('HSET', KEYS[1], '${PRE_READ_FIELD}', ARGV[1])
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('INCRBY', KEYS[2], string.len(ARGV[1]))
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`,
   2,
 );
 
-/** Each keep's mark, in its token's header: which keep a token is. */
+// ARGV[1]: the mark of the taker's own keep, when it has that copy: its own token answers 1, not
+// the bytes (a run of the replica that read the wave downloaded its own gzipped copy for nothing);
+// another keep's token (a later scan's, by another replica) answers with its bytes.
+const TAKE = redisScript(
+  'pinwardenPreReadTakeMarked',
+  `
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+redis.call('DEL', KEYS[1])
+if redis.call('DECRBY', KEYS[2], string.len(value)) < 0 then redis.call('SET', KEYS[2], '0', 'KEEPTTL') end
+if ARGV[1] ~= '' and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return 1 end
+return value`,
+  2,
+);
+
+/** Each keep's mark, ahead of its copy: which keep a token is. */
 export const PRE_READ_MARK_BYTES = 16;
 const newMark = () => randomBytes(PRE_READ_MARK_BYTES / 2).toString('hex');
 
-/** The repository's pending run, whose `pre-read` field holds the token (keyed as its runs are). */
-function pendingRunOf(installationId: number, repository: string): string {
-  const [owner = '', name = ''] = repository.split('/');
-  return pendingKey(repositoryRunKey(installationId, owner, name));
-}
+const BYTES = redisKey('pre-read-bytes');
 
-/** A pending run's token: which keep it was (replica and mark), when it was read, and its copy. */
-function parsedToken(token: Buffer): { keep: string; at: number; copy: Buffer } | undefined {
-  const end = token.indexOf('\n');
-  if (end < 0) return undefined;
-  const header = token.subarray(0, end).toString();
-  const at = header.lastIndexOf(':');
-  return { keep: header.slice(0, at), at: Number(header.slice(at + 1)), copy: token.subarray(end + 1) };
+function sharedKey(installationId: number, repository: string): string {
+  return redisKey('pre-read-marked', preReadKey(installationId, repository));
 }
 
 /** A copy another replica kept; one that does not read as a gzipped read (a damaged value) is read afresh. */
@@ -94,14 +91,11 @@ export function withSharedPreReads(
     ttlMs?: number;
     /** Whether another replica may take a run (else only the token goes to Redis); always, unless told. */
     othersAlive?: () => Promise<boolean>;
-    /** This replica's id in the fleet, as its run queue claims runs with it (fleet-presence.ts). */
-    replicaId?: string;
   } = {},
 ): PreReads {
   const budget = options.budgetBytes ?? SHARED_PRE_READ_BUDGET_BYTES;
   const ttl = options.ttlMs ?? PRE_READ_TTL_MS;
   const othersAlive = options.othersAlive ?? (async () => true);
-  const replicaId = options.replicaId ?? randomUUID();
   /**
    * The marks of reads kept here whose token Redis also took (the others, over the fleet's budget,
    * are only here), by the read itself: a mark lives as long as the local copy it speaks for.
@@ -115,31 +109,30 @@ export function withSharedPreReads(
       const share = await othersAlive().catch(() => true);
       const mark = newMark();
       const copy = share ? gzipSync(JSON.stringify(withoutLocated(read))) : Buffer.alloc(0);
-      const header = Buffer.from(`${replicaId}:${mark}:${at}\n`);
       const kept = await KEEP.run(
         redis,
-        [pendingRunOf(installationId, repository), PRE_READ_BYTES_KEY],
-        [Buffer.concat([header, copy]), left, budget],
+        [sharedKey(installationId, repository), BYTES],
+        [Buffer.concat([Buffer.from(mark), copy]), left, budget],
       );
       if (kept === 1) marks.set(read, mark);
     },
     async take(installationId, repository, run) {
       const here = await local.take(installationId, repository, run);
       const mark = here && marks.get(here);
-      const token = run.preReadToken && parsedToken(run.preReadToken);
-      // A read serves one run in the fleet. This replica's copy serves when the run's token is its
-      // own keep's, or when it kept no token and the run has none (the fleet's budget was spent: no
-      // other run could use it). No token while this replica kept one means another run claimed
-      // it (a run of an event before this one): stale here too. Another keep's token is a later
-      // read (a later scan's), which serves from its copy.
-      if (here && (token ? token.keep === `${replicaId}:${mark}` : !mark)) return here;
-      // No copy (the token alone, kept while no other replica was alive, or this replica's own
-      // whose read it no longer holds): this run reads for itself; so does one read too long ago.
-      if (!token || token.copy.length === 0 || !(Date.now() - token.at < ttl)) return undefined;
-      const read = parsedCopy(token.copy);
+      const value = await TAKE.runBuffer(redis, [sharedKey(installationId, repository), BYTES], [mark ?? '']);
+      // A read serves one run in the fleet. This replica's copy serves when the token is its own
+      // keep's (1), or when it kept no token (the fleet's budget was spent: no other run could use
+      // it). A token gone means another replica's run used the read (or it expired): stale here
+      // too. Another keep's token is a later read (a later scan's), which serves from its bytes.
+      if (here && (value === 1 || (value === null && mark === undefined))) return here;
+      // No copy (the token alone, kept while no other replica was alive): this run reads for itself.
+      if (!Buffer.isBuffer(value) || value.length <= PRE_READ_MARK_BYTES) return undefined;
+      const read = parsedCopy(value.subarray(PRE_READ_MARK_BYTES));
       return read && servesRun(read, run) ? read : undefined;
     },
-    // The tokens are the pending runs' fields: the run queue forgets them with the runs.
-    forget: (installationId) => local.forget(installationId),
+    async forget(installationId) {
+      await local.forget(installationId);
+      await deleteMatching(redis, `${sharedKey(installationId, '')}*`);
+    },
   };
 }

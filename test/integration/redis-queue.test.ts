@@ -16,10 +16,9 @@ import type { RedisServer } from '../../src/dev/local-run/cluster.js';
 import { seededRandom } from '../../src/dev/fake-github/synthesize-org.js';
 import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
-import { MAX_REPLIES, repositoryRunKey } from '../../src/queue/pending-run.js';
-import type { Trigger } from '../../src/pull-request/decide-pull-request.js';
+import { MAX_REPLIES } from '../../src/queue/pending-run.js';
 import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
-import { claimPendingRun, claimReleases, mergePendingRuns, pendingKey } from '../../src/scale/redis-pending-runs.js';
+import { claimPendingRun, claimReleases, mergePendingRuns } from '../../src/scale/redis-pending-runs.js';
 import { redisKey } from '../../src/scale/redis-keys.js';
 import type { RunQueue, RunQueueHandlers } from '../../src/queue/run-queue.js';
 import { createRedisSharedCache, throughSharedCache } from '../../src/scale/shared-cache.js';
@@ -35,10 +34,9 @@ import { parseImageRef } from '../../src/images/image-reference.js';
 import type { ImageRef } from '../../src/images/image-reference.js';
 import { connectFleet } from '../../src/scale/fleet.js';
 import { createPreReads } from '../../src/queue/pre-reads.js';
-import type { PreReads } from '../../src/queue/pre-reads.js';
 import type { RepositoryRead } from '../../src/github/read-repository.js';
 import { locateUsesSites } from '../../src/workflow/locate-uses-sites.js';
-import { withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
+import { PRE_READ_MARK_BYTES, withSharedPreReads } from '../../src/scale/redis-pre-reads.js';
 import { createFakeState, seedRepository } from '../../src/dev/fake-github/fake-state.js';
 import { startFakeGitHub } from '../../src/dev/fake-github/fake-github-server.js';
 import { startLocalApp } from '../../src/dev/local-run/start-local-app.js';
@@ -48,6 +46,7 @@ import { installationCreated, push } from '../../src/dev/local-run/webhook-paylo
 let server: RedisServer;
 let redis: Redis;
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+const INSTALL = { trigger: 'install', pushed: false } as const;
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
@@ -536,24 +535,10 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       attentionIssue: undefined,
       findingsIssue: undefined,
     });
-    const replicas = (options: { budgetBytes?: number; ttlMs?: number } = {}) =>
-      ['replica-a', 'replica-b'].map((replicaId) => ({
-        replicaId,
-        preReads: withSharedPreReads(createPreReads(), redis, { ...options, replicaId }),
-      }));
-    let jobs = 0;
-    /** The repository's run as a replica's job claims it once its event is merged: with its pending run's token. */
-    const claimRun = async (replicaId: string, repository: string, trigger: Trigger = 'install') => {
-      const [owner = '', name = ''] = repository.split('/');
-      const key = repositoryRunKey(12, owner, name);
-      await mergePendingRuns(redis, [{ repositoryKey: key, request: { trigger } }]);
-      return (await claimPendingRun(redis, key, 'runs-12', `job-${(jobs += 1)}`, replicaId))!;
-    };
-    /** A replica's take of the repository's next run, claimed by that replica. */
-    const take = async (replica: { replicaId: string; preReads: PreReads }, repository: string, trigger?: Trigger) =>
-      replica.preReads.take(12, repository, await claimRun(replica.replicaId, repository, trigger));
+    const replicas = (budgetBytes?: number) =>
+      [0, 1].map(() => withSharedPreReads(createPreReads(), redis, budgetBytes === undefined ? {} : { budgetBytes }));
 
-    it('serves one run in the fleet: the replica that read it with the files located, any other from its copy', async () => {
+    it('serves one run in the fleet: the replica that read it with the files located, any other from Redis', async () => {
       await redis.flushall();
       const [a, b] = replicas();
       // With the image files its run will pin: they travel whole, the Kyverno path's answer too.
@@ -566,98 +551,76 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
           also: [{ path: 'k.yaml', text: null }],
         },
       };
-      await a!.preReads.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
-      const taken = await take(b!, 'o/web');
+      await a!.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
+      const taken = await b!.take(12, 'o/web', INSTALL);
       expect(taken?.status === 'read' && taken.files).toEqual([
         { path: '.github/workflows/ci.yml', text: 'on: push\n' },
       ]);
       expect(taken?.status === 'read' && taken.images).toEqual(images);
-      // Served once: the next run of either replica reads afresh.
-      expect(await take(a!, 'o/web')).toBeUndefined();
-      expect(await take(b!, 'o/web')).toBeUndefined();
+      // Served once: the replica that read it finds its own copy spent.
+      expect(await a!.take(12, 'o/web', INSTALL)).toBeUndefined();
+      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
 
-      await a!.preReads.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
-      const here = await take(a!, 'o/web');
+      await a!.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
+      const here = await a!.take(12, 'o/web', INSTALL);
       expect(here?.status === 'read' && here.files[0]!.located).toBeDefined();
-      expect(await take(b!, 'o/web')).toBeUndefined();
+      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
       expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
     it("serve a later read another replica kept over this replica's own older one", async () => {
       await redis.flushall();
       const [a, b] = replicas();
-      await a!.preReads.keep(12, 'o/again', read('on: push\n'), Date.now());
+      await a!.keep(12, 'o/again', read('on: push\n'), Date.now());
       // A second scan, on the other replica, read the repository again before its run.
-      await b!.preReads.keep(12, 'o/again', read('on: pull_request\n'), Date.now());
-      const taken = await take(a!, 'o/again');
+      await b!.keep(12, 'o/again', read('on: pull_request\n'), Date.now());
+      const taken = await a!.take(12, 'o/again', INSTALL);
       expect(taken?.status === 'read' && taken.files.map((file) => file.text)).toEqual(['on: pull_request\n']);
-      expect(await take(b!, 'o/again')).toBeUndefined();
+      expect(await b!.take(12, 'o/again', INSTALL)).toBeUndefined();
       // A copy that does not read as a gzipped read (a damaged value) is read afresh, never a crash.
-      for (const damaged of [`replica-b:0123456789abcdef:${Date.now()}\nnot gzip`, 'no header at all'])
-        await redis.hset(pendingKey('12:o/odd'), 'pre-read', Buffer.from(damaged)).then(async () => {
-          expect(await take(a!, 'o/odd')).toBeUndefined();
-        });
+      await redis.set('pinwarden:pre-read-marked:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
+      expect(await a!.take(12, 'o/odd', INSTALL)).toBeUndefined();
     });
 
-    it('serves no copy read longer ago than a read may serve', async () => {
-      await redis.flushall();
-      const [a, b] = replicas({ ttlMs: 1_000 });
-      // Its run already waits (a push's, say), so the pending run outlives the read.
-      await mergePendingRuns(redis, [{ repositoryKey: '12:o/old', request: { trigger: 'install' } }]);
-      await a!.preReads.keep(12, 'o/old', read('on: push\n'), Date.now() - 900);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await take(b!, 'o/old')).toBeUndefined();
-      await a!.preReads.keep(12, 'o/fresh', read('on: push\n'), Date.now());
-      expect(await take(b!, 'o/fresh')).toBeDefined();
-    });
-
-    it('come with the run that claims them, without their copy to the replica that read them, by SHA', async () => {
+    it('are taken by the replica that read them without downloading their copy, and their scripts go by SHA', async () => {
       await redis.flushall();
       const [a] = replicas();
-      // Once, so that Redis knows the scripts (a first call after a flush sends the text).
-      await a!.preReads.keep(12, 'o/warm', read('on: push\n'), Date.now());
-      await take(a!, 'o/warm');
+      // Once, so that Redis knows both scripts (a first call after a flush sends the text).
+      await a!.keep(12, 'o/warm', read('on: push\n'), Date.now());
+      await a!.take(12, 'o/warm', INSTALL);
       await redis.config('RESETSTAT');
       // Text gzip cannot shrink, so the copy in Redis is as large as the read.
       const text = randomBytes(150_000).toString('base64');
-      await a!.preReads.keep(12, 'o/large', read(text), Date.now());
-      await mergePendingRuns(redis, [{ repositoryKey: '12:o/large', request: { trigger: 'install' } }]);
+      await a!.keep(12, 'o/large', read(text), Date.now());
       const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await redis.info('stats'))![1]);
       const before = await sent();
-      const run = await claimPendingRun(redis, '12:o/large', 'runs-12', 'job-large', 'replica-a');
-      // The claim sent the token's header, not the whole gzipped copy (about 200 kB).
-      expect((await sent()) - before).toBeLessThan(20_000);
-      expect(run?.preReadToken?.toString()).toMatch(/^replica-a:[0-9a-f]{16}:\d+\n$/);
-      const here = await a!.preReads.take(12, 'o/large', run!);
+      const here = await a!.take(12, 'o/large', INSTALL);
       expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
+      // Before: the take downloaded the whole gzipped copy (about 200 kB) only to drop it.
+      expect((await sent()) - before).toBeLessThan(20_000);
+      expect(await redis.exists('pinwarden:pre-read-marked:12:o/large')).toBe(0);
       const stats = await redis.info('commandstats');
-      // Keep, merge and claim: the take itself asks Redis nothing.
-      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(3);
+      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(2);
       expect(/cmdstat_eval:/.test(stats)).toBe(false);
-      expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
     it('sends the copy only while another replica is alive: alone, the token goes without it', async () => {
       await redis.flushall();
       let others = false;
-      const [a, b] = ['replica-a', 'replica-b'].map((replicaId) => ({
-        replicaId,
-        preReads: withSharedPreReads(createPreReads(), redis, { replicaId, othersAlive: async () => others }),
-      }));
-      const token = async (repository: string) =>
-        (await redis.hgetBuffer(pendingKey(`12:${repository}`), 'pre-read'))?.toString() ?? '';
-      await a!.preReads.keep(12, 'o/alone', read('on: push\n'), Date.now());
-      expect(await token('o/alone')).toMatch(/^replica-a:[0-9a-f]{16}:\d+\n$/);
+      const [a, b] = [0, 1].map(() => withSharedPreReads(createPreReads(), redis, { othersAlive: async () => others }));
+      await a!.keep(12, 'o/alone', read('on: push\n'), Date.now());
+      expect(await redis.exists('pinwarden:pre-read-marked:12:o/alone')).toBe(1);
+      expect(await redis.strlen('pinwarden:pre-read-marked:12:o/alone')).toBe(PRE_READ_MARK_BYTES);
       // A replica that joined since reads that repository for itself; the read still serves one run.
-      expect(await take(b!, 'o/alone')).toBeUndefined();
-      expect(await take(a!, 'o/alone')).toBeUndefined();
+      expect(await b!.take(12, 'o/alone', INSTALL)).toBeUndefined();
+      expect(await a!.take(12, 'o/alone', INSTALL)).toBeUndefined();
       // Alone, the replica that read it takes its own copy.
-      await a!.preReads.keep(12, 'o/own', read('on: push\n'), Date.now());
-      expect(await take(a!, 'o/own')).toBeDefined();
+      await a!.keep(12, 'o/own', read('on: push\n'), Date.now());
+      expect(await a!.take(12, 'o/own', INSTALL)).toBeDefined();
       others = true;
-      await a!.preReads.keep(12, 'o/shared', read('on: push\n'), Date.now());
-      expect((await token('o/shared')).length).toBeGreaterThan(60);
-      expect(await take(b!, 'o/shared')).toBeDefined();
+      await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
+      expect(await redis.strlen('pinwarden:pre-read-marked:12:o/shared')).toBeGreaterThan(PRE_READ_MARK_BYTES);
+      expect(await b!.take(12, 'o/shared', INSTALL)).toBeDefined();
     });
 
     it("knows whether another replica is alive from the replicas' beats", async () => {
@@ -684,47 +647,23 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       }
     });
 
-    it("takes no command's reply place in its pending run, and serves no retry of its run", async () => {
-      await redis.flushall();
-      const [a] = replicas();
-      await a!.preReads.keep(12, 'o/asked', read('on: push\n'), Date.now());
-      await mergePendingRuns(
-        redis,
-        Array.from({ length: MAX_REPLIES + 5 }, (_, index) => ({
-          repositoryKey: '12:o/asked',
-          request: { trigger: 'command' as const, reply: { issueNumber: index + 1, login: 'mona' } },
-        })),
-      );
-      const run = await claimPendingRun(redis, '12:o/asked', 'runs-12', 'job-asked', 'replica-a');
-      expect(run?.replies).toHaveLength(MAX_REPLIES);
-      expect(run?.preReadToken).toBeDefined();
-      // The job retried (its replica died mid-run, perhaps after writing): the same run, read afresh.
-      const retried = await claimPendingRun(redis, '12:o/asked', 'runs-12', 'job-asked', 'replica-b');
-      expect(retried?.replies).toEqual(run?.replies);
-      expect(retried?.preReadToken).toBeUndefined();
-    });
-
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
       await redis.flushall();
-      const [a, b] = replicas({ budgetBytes: 40 });
-      await a!.preReads.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
-      expect(await redis.hexists(pendingKey('12:o/big'), 'pre-read')).toBe(0);
-      expect(await take(b!, 'o/big')).toBeUndefined();
+      const [a, b] = replicas(40);
+      await a!.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
+      expect(await redis.exists('pinwarden:pre-read-marked:12:o/big')).toBe(0);
+      expect(await b!.take(12, 'o/big', INSTALL)).toBeUndefined();
       // Over the fleet's budget it stays with the replica that read it.
-      await a!.preReads.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
-      expect(await take(a!, 'o/big')).toBeDefined();
+      expect(await a!.take(12, 'o/big', INSTALL)).toBeDefined();
 
       const [c, d] = replicas();
-      await c!.preReads.keep(12, 'o/api', read('on: push\n'), Date.now());
-      expect(await take(d!, 'o/api', 'push')).toBeUndefined();
-      expect(await take(c!, 'o/api')).toBeUndefined();
-      await c!.preReads.keep(12, 'o/api', read('on: push\n'), Date.now());
-      expect(await take(c!, 'o/api', 'command')).toBeUndefined();
-      // A kept read no event asked a run for yet is not a run to claim.
-      await c!.preReads.keep(12, 'o/api', read('on: push\n'), Date.now());
-      expect(await claimPendingRun(redis, '12:o/api', 'runs-12', 'job-early', 'replica-a')).toBeUndefined();
-      expect(await take(c!, 'o/api')).toBeDefined();
-      expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
+      await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
+      expect(await d!.take(12, 'o/api', { trigger: 'push', pushed: true })).toBeUndefined();
+      expect(await c!.take(12, 'o/api', INSTALL)).toBeUndefined();
+      await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
+      await c!.forget(12);
+      expect(await redis.keys('pinwarden:pre-read-marked:12:*')).toEqual([]);
+      expect(await d!.take(12, 'o/api', INSTALL)).toBeUndefined();
     });
   });
 
