@@ -1,4 +1,5 @@
 // What `fleet-ratio.ts` reads from the two benchmarks it alternates, and what it makes of them.
+import { median } from './median.js';
 
 /** The single process's wall for its dry run, from `org-benchmark.js --json FILE`'s file. */
 export function singleWallSeconds(json: string): number {
@@ -12,9 +13,9 @@ export function singleWallSeconds(json: string): number {
 export function replicaWallSeconds(stderr: string): number {
   for (const line of stderr.split('\n')) {
     const text = line.trim();
-    if (!text.startsWith('{"replicas":1,')) continue;
-    const row = JSON.parse(text) as { kind?: string; seconds?: number };
-    if (row.kind === 'read and plan' && typeof row.seconds === 'number') return row.seconds;
+    if (!text.startsWith('{')) continue;
+    const row = JSON.parse(text) as { replicas?: number; kind?: string; seconds?: number };
+    if (row.replicas === 1 && row.kind === 'read and plan' && typeof row.seconds === 'number') return row.seconds;
   }
   throw new Error('the replicas benchmark printed no one-replica read-and-plan row');
 }
@@ -30,11 +31,9 @@ export function fleetRound(single: number, replica: number): FleetRound {
   return { single, replica, ratio: Math.round((replica / single) * 100) / 100 };
 }
 
-/** The rounds' ratios: their median (what a sitting says) and the largest (what it could be). */
+/** The rounds' ratios: their median (what a sitting says, as every benchmark here gives it) and the largest. */
 export function fleetSummary(rounds: readonly FleetRound[]): { median: number; largest: number } {
   if (rounds.length === 0) throw new Error('no rounds');
-  const ratios = rounds.map((round) => round.ratio).sort((a, b) => a - b);
-  const middle = Math.floor(ratios.length / 2);
-  const median = ratios.length % 2 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
-  return { median: Math.round(median * 100) / 100, largest: ratios.at(-1)! };
+  const ratios = rounds.map((round) => round.ratio);
+  return { median: median(ratios), largest: Math.max(...ratios) };
 }

@@ -3,13 +3,13 @@
 // fleet replica (`replicas-benchmark.js --replicas 1 --phases read`) read and plan the same
 // organisation in turns, so this VM's drift falls on both alike: each round prints the replica's
 // wall over the single process's, and the last line the median and the largest of them.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetRound, fleetSummary, replicaWallSeconds, singleWallSeconds } from './fleet-ratio-parts.js';
 import type { FleetRound } from './fleet-ratio-parts.js';
+import { runNode } from './run-node.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,15 +19,8 @@ const { values } = parseArgs({
 });
 const here = import.meta.dirname;
 
-/** Runs a benchmark to its end; its stderr (where both print their rows), or an error with its tail. */
-async function run(script: string, args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [join(here, script), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`${script} exited ${code}: ${stderr.slice(-2000)}`);
-  return stderr;
-}
+/** Runs a benchmark to its end: its stderr, where both print their rows. */
+const run = async (script: string, args: string[]) => (await runNode([join(here, script), ...args])).stderr;
 
 const directory = await mkdtemp(join(tmpdir(), 'pinwarden-fleet-ratio-'));
 try {

@@ -20,6 +20,7 @@ import { fileKindOf } from '../../workflow/file-kind.js';
 import { snapshotReferences } from '../../plan/plan-repository.js';
 import { isRemoteRef } from '../../workflow/parse-action-ref.js';
 import { writeBenchmarkBlock } from './benchmarks-file.js';
+import { runNode } from './run-node.js';
 import { synthesizeOrg } from '../fake-github/synthesize-org.js';
 import { cpuSecondsOf } from './process-cpu.js';
 import type { SyntheticRepository } from '../fake-github/synthesize-org.js';
@@ -116,15 +117,8 @@ async function startFlags(): Promise<string[]> {
 }
 
 async function runChild(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0 && !args.some((arg) => arg.includes('pin-github-action')))
-    throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`);
-  return stdout;
+  const peer = args.some((arg) => arg.includes('pin-github-action'));
+  return (await runNode(args, { env, accepts: (code) => code === 0 || peer })).stdout;
 }
 
 async function runPeer(url: string, org: readonly SyntheticRepository[]): Promise<VariantRun> {
