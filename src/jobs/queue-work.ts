@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { postComment } from '../github/comments.js';
 import type { GitHubClient } from '../github/github-client.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
+import { servesRun } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';
 import type { RunQueueHandlers } from '../queue/run-queue.js';
 import type { PinwardenMetrics } from '../server/metrics.js';
@@ -36,18 +37,26 @@ export interface QueueWorkDeps {
 export function queueWork(deps: QueueWorkDeps): RunQueueHandlers {
   const scanLog = (installationId: number) => deps.log.child({ installation: installationId, event: 'scan' });
   return {
-    async run(installationId, repository, pending) {
+    async run(installationId, repository, claimed) {
       const full = `${repository.owner}/${repository.name}`;
+      // Taken while the claim is on its way (in Redis, both in one round trip rather than one after
+      // the other); whether it serves is known once the claim says what the run is. Its failure is
+      // the run's, below; nothing pending, it is dropped (the repository's next run reads afresh).
+      const kept = deps.preReads.take(installationId, full);
+      kept.catch(() => undefined);
+      const pending = await claimed;
+      if (!pending) return;
       const log = deps.log.child({ installation: installationId, repository: full, trigger: pending.trigger });
       let outcome: JobOutcome | undefined;
       let github: GitHubClient | undefined;
       try {
         github = await deps.client(installationId);
+        const read = await kept;
         outcome = await runRepositoryJob(
           deps.jobDeps(installationId, github, log),
           repository,
           pending.trigger,
-          await deps.preReads.take(installationId, full, pending),
+          read && servesRun(read, pending) ? read : undefined,
         );
         deps.onOutcome?.(full, outcome);
       } catch (error) {

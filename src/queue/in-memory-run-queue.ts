@@ -19,7 +19,7 @@ export function createInMemoryRunQueue(
     queue.backlog(installationId) + [...scans.values()].filter((id) => id === installationId).length;
   const submit = (request: RunRequest) =>
     void queue.submit(request.installationId, `${request.owner}/${request.name}`, request, (pending) =>
-      handlers.run(request.installationId, { owner: request.owner, name: request.name }, pending),
+      handlers.run(request.installationId, { owner: request.owner, name: request.name }, Promise.resolve(pending)),
     );
   return {
     async submit(request: RunRequest) {

@@ -11,8 +11,11 @@ export const PRE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 
 export interface PreReads {
   keep(installationId: number, repository: string, read: RepositoryRead, at: number): Promise<void>;
-  /** The read for the run when it may serve it (`servesRun`); taken either way, so it serves once. */
-  take(installationId: number, repository: string, run: RunAsked): Promise<RepositoryRead | undefined>;
+  /**
+   * The read kept for the repository, young enough, taken so it serves once. Whether it may serve
+   * the run is `servesRun`'s to say: a run takes it before its claim tells what the run is.
+   */
+  take(installationId: number, repository: string): Promise<RepositoryRead | undefined>;
   forget(installationId: number): Promise<void>;
 }
 
@@ -74,12 +77,12 @@ export function createPreReads(options: { budgetBytes?: number; ttlMs?: number; 
       held.set(preReadKey(installationId, repository), { read, at, bytes: size });
       bytes += size;
     },
-    async take(installationId, repository, run) {
+    async take(installationId, repository) {
       const entryKey = preReadKey(installationId, repository);
       const entry = held.get(entryKey);
       drop(entryKey);
       if (!entry || now() - entry.at >= ttl) return undefined;
-      return servesRun(entry.read, run) ? entry.read : undefined;
+      return entry.read;
     },
     async forget(installationId) {
       for (const entryKey of [...held.keys()]) if (entryKey.startsWith(preReadKey(installationId, ''))) drop(entryKey);

@@ -5,11 +5,15 @@ import type { RepositoryRead } from '../github/read-repository.js';
 import type { KeptImageRead } from '../github/read-image-files.js';
 import type { PendingRun, RunRequest } from './pending-run.js';
 
-/** Runs one repository with what its requests merged into; never throws (failures are outcomes). */
+/**
+ * Runs one repository with what its requests merged into: the queue's claim of the pending run,
+ * which may still be on its way from Redis (undefined: nothing was pending, another run did the
+ * work). Failures of the run are outcomes; only a failed claim throws (the queue tries it again).
+ */
 export type RunRepository = (
   installationId: number,
   repository: { owner: string; name: string },
-  pending: PendingRun,
+  claimed: Promise<PendingRun | undefined>,
 ) => Promise<void>;
 
 /** Lists an installation's repositories (the install's scan), in waves to read. */

@@ -164,11 +164,12 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
     }
     const data = job.data as RunJobData;
     const key = repositoryRunKey(data.installationId, data.owner, data.name);
-    const pending = await claimPendingRun(connection, key, job.queueName, job.id!);
-    // Nothing pending: an event joined the run before this one, which did its work.
-    if (!pending) return;
-    await handlers.run(data.installationId, { owner: data.owner, name: data.name }, pending);
-    claims.release(job.queueName, job.id!);
+    // Handed on while it is on its way: the run takes its kept read meanwhile (one round trip for
+    // both, not one after the other). Nothing pending: an event joined the run before this one,
+    // which did its work.
+    const claimed = claimPendingRun(connection, key, job.queueName, job.id!);
+    await handlers.run(data.installationId, { owner: data.owner, name: data.name }, claimed);
+    if (await claimed) claims.release(job.queueName, job.id!);
   };
 
   /** A run's job: deduplicated by its repository, so events while it waits join it. */

@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { PRE_READ_TTL_MS, preReadKey, servesRun } from '../queue/pre-reads.js';
+import { PRE_READ_TTL_MS, preReadKey } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';
 import type { RepositoryRead } from '../github/read-repository.js';
 import { deleteMatching, redisKey } from './redis-keys.js';
@@ -116,8 +116,8 @@ export function withSharedPreReads(
       );
       if (kept === 1) marks.set(read, mark);
     },
-    async take(installationId, repository, run) {
-      const here = await local.take(installationId, repository, run);
+    async take(installationId, repository) {
+      const here = await local.take(installationId, repository);
       const mark = here && marks.get(here);
       const value = await TAKE.runBuffer(redis, [sharedKey(installationId, repository), BYTES], [mark ?? '']);
       // A read serves one run in the fleet. This replica's copy serves when the token is its own
@@ -127,8 +127,7 @@ export function withSharedPreReads(
       if (here && (value === 1 || (value === null && mark === undefined))) return here;
       // No copy (the token alone, kept while no other replica was alive): this run reads for itself.
       if (!Buffer.isBuffer(value) || value.length <= PRE_READ_MARK_BYTES) return undefined;
-      const read = parsedCopy(value.subarray(PRE_READ_MARK_BYTES));
-      return read && servesRun(read, run) ? read : undefined;
+      return parsedCopy(value.subarray(PRE_READ_MARK_BYTES));
     },
     async forget(installationId) {
       await local.forget(installationId);

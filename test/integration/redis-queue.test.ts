@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { takeFor } from '../support/pre-reads.js';
 import { nextWriteAt } from '../../src/github/content-budget.js';
 import { redisServerPath, startRedisServer, waitFor } from '../../src/dev/local-run/cluster.js';
 import { SEEN_TAGS_REFRESH_MS, createRedisSeenTags } from '../../src/scale/redis-seen-tags.js';
@@ -552,19 +553,19 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
         },
       };
       await a!.keep(12, 'O/Web', { ...read('on: push\n'), images }, Date.now());
-      const taken = await b!.take(12, 'o/web', INSTALL);
+      const taken = await takeFor(b!, 12, 'o/web', INSTALL);
       expect(taken?.status === 'read' && taken.files).toEqual([
         { path: '.github/workflows/ci.yml', text: 'on: push\n' },
       ]);
       expect(taken?.status === 'read' && taken.images).toEqual(images);
       // Served once: the replica that read it finds its own copy spent.
-      expect(await a!.take(12, 'o/web', INSTALL)).toBeUndefined();
-      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
+      expect(await takeFor(a!, 12, 'o/web', INSTALL)).toBeUndefined();
+      expect(await takeFor(b!, 12, 'o/web', INSTALL)).toBeUndefined();
 
       await a!.keep(12, 'o/web', read('on: pull_request\n'), Date.now());
-      const here = await a!.take(12, 'o/web', INSTALL);
+      const here = await takeFor(a!, 12, 'o/web', INSTALL);
       expect(here?.status === 'read' && here.files[0]!.located).toBeDefined();
-      expect(await b!.take(12, 'o/web', INSTALL)).toBeUndefined();
+      expect(await takeFor(b!, 12, 'o/web', INSTALL)).toBeUndefined();
       expect(Number(await redis.get('pinwarden:pre-read-bytes'))).toBe(0);
     });
 
@@ -574,12 +575,12 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       await a!.keep(12, 'o/again', read('on: push\n'), Date.now());
       // A second scan, on the other replica, read the repository again before its run.
       await b!.keep(12, 'o/again', read('on: pull_request\n'), Date.now());
-      const taken = await a!.take(12, 'o/again', INSTALL);
+      const taken = await takeFor(a!, 12, 'o/again', INSTALL);
       expect(taken?.status === 'read' && taken.files.map((file) => file.text)).toEqual(['on: pull_request\n']);
-      expect(await b!.take(12, 'o/again', INSTALL)).toBeUndefined();
+      expect(await takeFor(b!, 12, 'o/again', INSTALL)).toBeUndefined();
       // A copy that does not read as a gzipped read (a damaged value) is read afresh, never a crash.
       await redis.set('pinwarden:pre-read-marked:12:o/odd', Buffer.from('0123456789abcdef not gzip'));
-      expect(await a!.take(12, 'o/odd', INSTALL)).toBeUndefined();
+      expect(await takeFor(a!, 12, 'o/odd', INSTALL)).toBeUndefined();
     });
 
     it('are taken by the replica that read them without downloading their copy, and their scripts go by SHA', async () => {
@@ -587,14 +588,14 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const [a] = replicas();
       // Once, so that Redis knows both scripts (a first call after a flush sends the text).
       await a!.keep(12, 'o/warm', read('on: push\n'), Date.now());
-      await a!.take(12, 'o/warm', INSTALL);
+      await takeFor(a!, 12, 'o/warm', INSTALL);
       await redis.config('RESETSTAT');
       // Text gzip cannot shrink, so the copy in Redis is as large as the read.
       const text = randomBytes(150_000).toString('base64');
       await a!.keep(12, 'o/large', read(text), Date.now());
       const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await redis.info('stats'))![1]);
       const before = await sent();
-      const here = await a!.take(12, 'o/large', INSTALL);
+      const here = await takeFor(a!, 12, 'o/large', INSTALL);
       expect(here?.status === 'read' && here.files[0]!.text).toBe(text);
       // Before: the take downloaded the whole gzipped copy (about 200 kB) only to drop it.
       expect((await sent()) - before).toBeLessThan(20_000);
@@ -612,15 +613,15 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       expect(await redis.exists('pinwarden:pre-read-marked:12:o/alone')).toBe(1);
       expect(await redis.strlen('pinwarden:pre-read-marked:12:o/alone')).toBe(PRE_READ_MARK_BYTES);
       // A replica that joined since reads that repository for itself; the read still serves one run.
-      expect(await b!.take(12, 'o/alone', INSTALL)).toBeUndefined();
-      expect(await a!.take(12, 'o/alone', INSTALL)).toBeUndefined();
+      expect(await takeFor(b!, 12, 'o/alone', INSTALL)).toBeUndefined();
+      expect(await takeFor(a!, 12, 'o/alone', INSTALL)).toBeUndefined();
       // Alone, the replica that read it takes its own copy.
       await a!.keep(12, 'o/own', read('on: push\n'), Date.now());
-      expect(await a!.take(12, 'o/own', INSTALL)).toBeDefined();
+      expect(await takeFor(a!, 12, 'o/own', INSTALL)).toBeDefined();
       others = true;
       await a!.keep(12, 'o/shared', read('on: push\n'), Date.now());
       expect(await redis.strlen('pinwarden:pre-read-marked:12:o/shared')).toBeGreaterThan(PRE_READ_MARK_BYTES);
-      expect(await b!.take(12, 'o/shared', INSTALL)).toBeDefined();
+      expect(await takeFor(b!, 12, 'o/shared', INSTALL)).toBeDefined();
     });
 
     it("knows whether another replica is alive from the replicas' beats", async () => {
@@ -652,18 +653,18 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       const [a, b] = replicas(40);
       await a!.keep(12, 'o/big', read('x'.repeat(2_000)), Date.now());
       expect(await redis.exists('pinwarden:pre-read-marked:12:o/big')).toBe(0);
-      expect(await b!.take(12, 'o/big', INSTALL)).toBeUndefined();
+      expect(await takeFor(b!, 12, 'o/big', INSTALL)).toBeUndefined();
       // Over the fleet's budget it stays with the replica that read it.
-      expect(await a!.take(12, 'o/big', INSTALL)).toBeDefined();
+      expect(await takeFor(a!, 12, 'o/big', INSTALL)).toBeDefined();
 
       const [c, d] = replicas();
       await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
-      expect(await d!.take(12, 'o/api', { trigger: 'push', pushed: true })).toBeUndefined();
-      expect(await c!.take(12, 'o/api', INSTALL)).toBeUndefined();
+      expect(await takeFor(d!, 12, 'o/api', { trigger: 'push', pushed: true })).toBeUndefined();
+      expect(await takeFor(c!, 12, 'o/api', INSTALL)).toBeUndefined();
       await c!.keep(12, 'o/api', read('on: push\n'), Date.now());
       await c!.forget(12);
       expect(await redis.keys('pinwarden:pre-read-marked:12:*')).toEqual([]);
-      expect(await d!.take(12, 'o/api', INSTALL)).toBeUndefined();
+      expect(await takeFor(d!, 12, 'o/api', INSTALL)).toBeUndefined();
     });
   });
 
@@ -673,7 +674,9 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
     let overlap = false;
     let gate: Promise<void> = Promise.resolve();
     const handlers = (replica: number): RunQueueHandlers => ({
-      async run(_installationId, repository, pending) {
+      async run(_installationId, repository, claimed) {
+        const pending = await claimed;
+        if (!pending) return;
         const key = `${repository.owner}/${repository.name}`;
         running.set(key, (running.get(key) ?? 0) + 1);
         overlap ||= running.get(key)! > 1;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { takeFor } from '../support/pre-reads.js';
 import { imageReadSettings, keptImageRead } from '../../src/jobs/repository-images.js';
 import { createPreReads } from '../../src/queue/pre-reads.js';
 import type { ImageFilesRead } from '../../src/github/read-image-files.js';
@@ -29,31 +30,31 @@ describe('the reads a scan keeps for its runs', () => {
     let now = 0;
     const preReads = createPreReads({ ttlMs: 1_000, now: () => now });
     await preReads.keep(1, 'O/Web', read('a'), 0);
-    expect(await preReads.take(1, 'o/web', INSTALL)).toBeDefined();
-    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', INSTALL)).toBeDefined();
+    expect(await takeFor(preReads, 1, 'o/web', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/web', read('a'), 0);
-    expect(await preReads.take(1, 'o/web', { trigger: 'push', pushed: true })).toBeUndefined();
-    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', { trigger: 'push', pushed: true })).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', INSTALL)).toBeUndefined();
     // An install run a push joined: the push came after the read.
     await preReads.keep(1, 'o/web', read('a'), 0);
-    expect(await preReads.take(1, 'o/web', { trigger: 'install', pushed: true })).toBeUndefined();
-    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', { trigger: 'install', pushed: true })).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/web', read('a', true), 0);
-    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/web', read('a'), 0);
     now = 1_000;
-    expect(await preReads.take(1, 'o/web', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/web', INSTALL)).toBeUndefined();
   });
 
   it('holds no more text than its budget, and forgets an installation', async () => {
     const preReads = createPreReads({ budgetBytes: 10 });
     await preReads.keep(1, 'o/a', read('12345678'), Date.now());
     await preReads.keep(1, 'o/b', read('12345678'), Date.now());
-    expect(await preReads.take(1, 'o/b', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/b', INSTALL)).toBeUndefined();
     await preReads.keep(2, 'o/c', read('12'), Date.now());
     await preReads.forget(1);
-    expect(await preReads.take(1, 'o/a', INSTALL)).toBeUndefined();
-    expect(await preReads.take(2, 'o/c', INSTALL)).toBeDefined();
+    expect(await takeFor(preReads, 1, 'o/a', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 2, 'o/c', INSTALL)).toBeDefined();
   });
 
   it('counts the image files a read holds in its budget', async () => {
@@ -72,9 +73,9 @@ describe('the reads a scan keeps for its runs', () => {
       { ...withImages, images: { settings: imageReadSettings(DEFAULT_CONFIG), read: images } },
       Date.now(),
     );
-    expect(await preReads.take(1, 'o/a', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'o/a', INSTALL)).toBeUndefined();
     await preReads.keep(1, 'o/a', withImages, Date.now());
-    expect(await preReads.take(1, 'o/a', INSTALL)).toBeDefined();
+    expect(await takeFor(preReads, 1, 'o/a', INSTALL)).toBeDefined();
   });
 
   it('serves its image files to a run whose config chose the same files, and to no other', () => {
@@ -116,7 +117,7 @@ describe('pre-reads over their budget', () => {
     for (let index = 0; index < 1_000; index += 1) await preReads.keep(1, `octo/late${index}`, read('y'), 0);
     // Before: each refused keep walked all 1,000 kept reads (a million looks in all).
     expect(clockReads).toBeLessThan(5_000);
-    expect(await preReads.take(1, 'octo/r0', INSTALL)).toBeDefined();
-    expect(await preReads.take(1, 'octo/late0', INSTALL)).toBeUndefined();
+    expect(await takeFor(preReads, 1, 'octo/r0', INSTALL)).toBeDefined();
+    expect(await takeFor(preReads, 1, 'octo/late0', INSTALL)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 // An install wave on plain stand-ins: what it does when part of it fails, and with a read ahead.
 import { describe, expect, it } from 'vitest';
+import { takeFor } from '../support/pre-reads.js';
 import { createPreReads } from '../../src/queue/pre-reads.js';
 import { readWave, scanWave } from '../../src/jobs/scan-installation.js';
 import type { ScanDeps } from '../../src/jobs/scan-installation.js';
@@ -124,7 +125,7 @@ describe('an install wave', () => {
     expect(asked).toEqual(['pinwardenReadRepositories', 'pinwardenListTrees']);
     await scanWave(deps, ['o/web'], ahead);
     expect(asked).toHaveLength(2);
-    const kept = await preReads.take(1, 'o/web', { trigger: 'install', pushed: false });
+    const kept = await takeFor(preReads, 1, 'o/web', { trigger: 'install', pushed: false });
     expect(kept?.status === 'read' && kept.images?.read.files).toEqual([]);
   });
 });
