@@ -35,13 +35,23 @@ export function joinFleet(
   const timer = setInterval(() => void beat().catch(() => undefined), beatMs);
   timer.unref();
   let known: { at: number; others: boolean } | undefined;
+  // The question on its way, which every caller meanwhile shares: a wave's keeps ask all at once,
+  // and each asked Redis itself (one command a repository) until the first answer came back.
+  let asking: Promise<boolean> | undefined;
+  const ask = async () => {
+    try {
+      const replicas = await redis.zrangebyscore(REPLICAS, alive(), '+inf');
+      known = { at: now(), others: replicas.some((replica) => replica !== id) };
+      return known.others;
+    } finally {
+      asking = undefined;
+    }
+  };
   return {
     async othersAlive() {
       if (known && now() - known.at < cacheMs) return known.others;
       if (redis.status !== 'ready') return true;
-      const replicas = await redis.zrangebyscore(REPLICAS, alive(), '+inf');
-      known = { at: now(), others: replicas.some((replica) => replica !== id) };
-      return known.others;
+      return (asking ??= ask());
     },
     async close() {
       clearInterval(timer);

@@ -648,6 +648,25 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       }
     });
 
+    it('asks Redis once for every caller that asks while the question is on its way', async () => {
+      await redis.flushall();
+      const a = joinFleet(redis, { cacheMs: 0 });
+      const b = joinFleet(redis);
+      try {
+        await tick(50);
+        await redis.config('RESETSTAT');
+        // A wave's keeps ask all at once; before, each sent its own ZRANGEBYSCORE (200 a wave).
+        expect(new Set(await Promise.all(Array.from({ length: 20 }, () => a.othersAlive())))).toEqual(new Set([true]));
+        const stats = await redis.info('commandstats');
+        expect(Number(/cmdstat_zrangebyscore:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBe(1);
+        // Once answered, the next question is asked afresh (here nothing is kept: cacheMs 0).
+        await b.close();
+        expect(await a.othersAlive()).toBe(false);
+      } finally {
+        await a.close();
+      }
+    });
+
     it('keeps no more than its budget in Redis, and a push or command run reads afresh', async () => {
       await redis.flushall();
       const [a, b] = replicas(40);
