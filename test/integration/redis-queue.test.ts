@@ -855,25 +855,44 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       let openRead!: () => void;
       gate = new Promise((resolve) => (open = resolve));
       readGate = new Promise((resolve) => (openRead = resolve));
-      scanWaves = [['o/slow', 'o/b'], ['o/c'], ['o/d']];
+      scanWaves = [['o/a'], ['o/slow', 'o/b'], ['o/c'], ['o/d']];
       await queues[0]!.scan(14, undefined);
       const deadline = Date.now() + 5_000;
-      while (reads.length < 1 && Date.now() < deadline) await tick(20);
+      while (reads.length < 2 && Date.now() < deadline) await tick(20);
       await tick(500);
-      // The first wave's read is under way: no other wave is taken meanwhile.
-      expect(reads).toEqual(['o/slow,o/b']);
+      // The second wave's read is under way: no other wave is taken meanwhile.
+      expect(reads).toEqual(['o/a', 'o/slow,o/b']);
       openRead();
-      // Once it is read, the next waves are read while the first is still located (at the gate).
-      while (reads.length < 3 && Date.now() < deadline) await tick(20);
-      expect(reads).toEqual(['o/slow,o/b', 'o/c', 'o/d']);
+      // Once it is read, the next waves are read while it is still located (at the gate).
+      while (reads.length < 4 && Date.now() < deadline) await tick(20);
+      expect(reads).toEqual(['o/a', 'o/slow,o/b', 'o/c', 'o/d']);
       expect(waves.filter((wave) => wave.wave === 'o/slow,o/b')).toHaveLength(1);
       open();
       await queues[0]!.idle();
-      expect(waves.map((wave) => wave.wave).sort()).toEqual(['o/c', 'o/d', 'o/slow,o/b']);
-      expect(reads).toHaveLength(3);
+      expect(waves.map((wave) => wave.wave).sort()).toEqual(['o/a', 'o/c', 'o/d', 'o/slow,o/b']);
+      expect(reads).toHaveLength(4);
       // The last wave dropped the scan's list, and its place.
       expect(await redis.keys('pinwarden:scan-waves:14:*')).toEqual([]);
       expect(await redis.hkeys('pinwarden:scan-waves-at')).toEqual([]);
+    });
+
+    it("reads a scan's second wave once its first is scanned: the first warms the installation's caches alone", async () => {
+      waves.length = 0;
+      reads.length = 0;
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      readGate = Promise.resolve();
+      scanWaves = [['o/slow', 'o/first'], ['o/second'], ['o/third']];
+      await queues[1]!.scan(19, undefined);
+      const deadline = Date.now() + 5_000;
+      while (reads.length < 1 && Date.now() < deadline) await tick(20);
+      await tick(500);
+      // Read, and located at the gate: before, the second and third waves were read meanwhile.
+      expect(reads).toEqual(['o/slow,o/first']);
+      open();
+      await queues[1]!.idle();
+      expect(reads).toEqual(['o/slow,o/first', 'o/second', 'o/third']);
+      expect(waves.map((wave) => wave.wave)).toEqual(['o/slow,o/first', 'o/second', 'o/third']);
     });
 
     it('resumes a scan whose wave ended without queueing the next (a replica of a version before chains took it)', async () => {
