@@ -159,7 +159,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
       // on while this one is located and its runs queued). Not the first wave's: its locating
       // waits on the installation's first resolutions and trust facts, and the waves read beside it
       // (a slot each) only took GitHub's pace and the cores from it, so the next waits until it is
-      // scanned (at 10,000 repositories its runs then began 0.9 s sooner).
+      // scanned (at 10,000 repositories its runs then began about 0.6 s sooner).
       const read = handlers.readWave?.(data.installationId, data.wave);
       const scanned = handlers.scanWave(data.installationId, data.wave, read);
       const first = (data.chain?.index ?? 0) === 0;
