@@ -73,18 +73,29 @@ export async function knownInstallations(redis: Redis): Promise<number[]> {
 /**
  * Runs and scans waiting, delayed or under way across the fleet, read from Redis itself (not a
  * replica's /metrics, whose answer is kept a second): what a tool waits on to know a rollout ended.
+ * Asked every 100 ms, so each installation's queue is opened once: a new one asks Redis its version
+ * first (0.8 ms of CPU a call, against 0.1, on the cores the rollout is measured on).
  */
-export async function fleetBacklog(connection: Redis): Promise<number> {
-  let total = 0;
-  for (const installationId of await knownInstallations(connection)) {
-    const queue = new Queue(queueNameOf(installationId), { connection, prefix: REDIS_PREFIX });
-    try {
-      total += Object.values(await queue.getJobCounts(...WORK_STATES)).reduce((sum, count) => sum + count, 0);
-    } finally {
-      await queue.close();
-    }
-  }
-  return total;
+export function fleetBacklogReader(connection: Redis): { read(): Promise<number>; close(): Promise<void> } {
+  const queues = new Map<number, Queue>();
+  return {
+    async read() {
+      let total = 0;
+      for (const installationId of await knownInstallations(connection)) {
+        let queue = queues.get(installationId);
+        if (!queue) {
+          queue = new Queue(queueNameOf(installationId), { connection, prefix: REDIS_PREFIX });
+          queues.set(installationId, queue);
+        }
+        total += Object.values(await queue.getJobCounts(...WORK_STATES)).reduce((sum, count) => sum + count, 0);
+      }
+      return total;
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      queues.clear();
+    },
+  };
 }
 
 function runKeyOf(request: RunRequest): string {

@@ -2,6 +2,7 @@
 // decides exactly as the in-process rule does, pending runs merge and survive a claim, and the
 // BullMQ queue coalesces, serialises, answers every command and forgets an uninstalled
 // installation. Two queue instances on one Redis stand for two replicas.
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,7 +16,7 @@ import { recoveringConnection } from '../../src/github/create-octokit.js';
 import Bottleneck from 'bottleneck';
 import type { RedisServer } from '../../src/dev/local-run/cluster.js';
 import { seededRandom } from '../../src/dev/fake-github/synthesize-org.js';
-import { createBullRunQueue } from '../../src/scale/bullmq-run-queue.js';
+import { createBullRunQueue, fleetBacklogReader, queueNameOf } from '../../src/scale/bullmq-run-queue.js';
 import type { PendingRun } from '../../src/queue/pending-run.js';
 import { MAX_REPLIES } from '../../src/queue/pending-run.js';
 import { createRedisContentBudget } from '../../src/scale/redis-content-budget.js';
@@ -939,6 +940,33 @@ describe.skipIf(!redisServerPath())('pinwarden on Redis', () => {
       // Read once fewer than two runs (a one-repository wave's two waves) waited: of eight, two ran and at most one waited.
       expect(waves[0]!.runsBefore).toBeGreaterThanOrEqual(5);
       expect(runs).toHaveLength(8);
+    });
+
+    it("reads the fleet's backlog with one queue an installation, however often it is asked", async () => {
+      const waiting = new Queue(queueNameOf(21), { connection: redis, prefix: 'pinwarden' });
+      const connection = redis.duplicate();
+      // A BullMQ queue asks Redis its version (INFO) when it is opened, on the connection it is given.
+      const versionAsked = vi.spyOn(connection, 'info');
+      const reader = fleetBacklogReader(connection);
+      try {
+        await redis.sadd('pinwarden:installations', '21');
+        await waiting.add('run', {}, { delay: 60_000 });
+        const first = await reader.read();
+        // One queue for each installation this Redis knows (the other tests' too).
+        const opened = versionAsked.mock.calls.length;
+        expect(opened).toBeGreaterThan(0);
+        // Installation 21's delayed run is counted.
+        expect(first).toBeGreaterThanOrEqual(1);
+        for (let index = 0; index < 4; index += 1) await reader.read();
+        // Before: each read opened (and closed) its queues again.
+        expect(versionAsked).toHaveBeenCalledTimes(opened);
+      } finally {
+        await reader.close();
+        connection.disconnect();
+        await waiting.obliterate({ force: true });
+        await waiting.close();
+        await redis.srem('pinwarden:installations', '21');
+      }
     });
 
     it('forgets an uninstalled installation: its waiting runs and pending requests are gone', async () => {

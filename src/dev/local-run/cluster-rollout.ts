@@ -5,7 +5,7 @@
 import { orgRepositoryNames } from '../fake-github/synthesize-org.js';
 import { corpusImages } from '../fake-registry/corpus-images.js';
 import { Redis } from 'ioredis';
-import { fleetBacklog } from '../../scale/bullmq-run-queue.js';
+import { fleetBacklogReader } from '../../scale/bullmq-run-queue.js';
 import { startFakeRegistry } from '../fake-registry/fake-registry-server.js';
 import type { FakeRegistry } from '../fake-registry/fake-registry-server.js';
 import { pullRequestsOf, startFakeOrg, startRedisServer, startReplica, waitFor } from './cluster.js';
@@ -142,10 +142,11 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
     // The end is read from Redis itself, every 100 ms: a replica's /metrics keeps its answer a
     // second, which made the benchmark's clock a one-second one.
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const fleetBacklog = fleetBacklogReader(connection);
     let backlog = -1;
     try {
       await waitFor(
-        async () => (backlog = await fleetBacklog(connection)) === 0 || undefined,
+        async () => (backlog = await fleetBacklog.read()) === 0 || undefined,
         () =>
           `the queue to empty (${backlog} runs and scans left; ${replicas
             .map((replica) =>
@@ -161,6 +162,7 @@ export async function rollOutOnCluster(options: ClusterRolloutOptions): Promise<
         100,
       );
     } finally {
+      await fleetBacklog.close().catch(() => undefined);
       connection.disconnect();
     }
     const rolloutMs = performance.now() - began;
