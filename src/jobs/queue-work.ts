@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { postComment } from '../github/comments.js';
 import type { GitHubClient } from '../github/github-client.js';
 import { withinBodyLimit } from '../markdown/github-limits.js';
-import { servesRun } from '../queue/pre-reads.js';
+import { readServing } from '../queue/pre-reads.js';
 import type { PreReads } from '../queue/pre-reads.js';
 import type { RunQueueHandlers } from '../queue/run-queue.js';
 import type { PinwardenMetrics } from '../server/metrics.js';
@@ -51,12 +51,11 @@ export function queueWork(deps: QueueWorkDeps): RunQueueHandlers {
       let github: GitHubClient | undefined;
       try {
         github = await deps.client(installationId);
-        const read = await kept;
         outcome = await runRepositoryJob(
           deps.jobDeps(installationId, github, log),
           repository,
           pending.trigger,
-          read && servesRun(read, pending) ? read : undefined,
+          readServing(await kept, pending),
         );
         deps.onOutcome?.(full, outcome);
       } catch (error) {

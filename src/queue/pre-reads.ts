@@ -13,7 +13,7 @@ export interface PreReads {
   keep(installationId: number, repository: string, read: RepositoryRead, at: number): Promise<void>;
   /**
    * The read kept for the repository, young enough, taken so it serves once. Whether it may serve
-   * the run is `servesRun`'s to say: a run takes it before its claim tells what the run is.
+   * the run is `readServing`'s to say: a run takes it before its claim tells what the run is.
    */
   take(installationId: number, repository: string): Promise<RepositoryRead | undefined>;
   forget(installationId: number): Promise<void>;
@@ -28,6 +28,11 @@ export type RunAsked = Pick<PendingRun, 'trigger' | 'pushed'>;
  */
 export function servesRun(read: RepositoryRead, run: RunAsked): boolean {
   return run.trigger === 'install' && !run.pushed && !(read.status === 'read' && read.pinBranch);
+}
+
+/** A taken read, when it may serve the run (`servesRun`); otherwise the run reads afresh. */
+export function readServing(read: RepositoryRead | undefined, run: RunAsked): RepositoryRead | undefined {
+  return read && servesRun(read, run) ? read : undefined;
 }
 
 /** How kept reads are keyed: owner and name are case-insensitive on GitHub. */

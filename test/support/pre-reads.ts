@@ -1,5 +1,5 @@
 // A run's share of the kept reads, as queue-work.ts takes it: the read taken, when it may serve the run.
-import { servesRun } from '../../src/queue/pre-reads.js';
+import { readServing } from '../../src/queue/pre-reads.js';
 import type { PreReads, RunAsked } from '../../src/queue/pre-reads.js';
 import type { RepositoryRead } from '../../src/github/read-repository.js';
 
@@ -9,6 +9,5 @@ export async function takeFor(
   repository: string,
   run: RunAsked,
 ): Promise<RepositoryRead | undefined> {
-  const read = await preReads.take(installationId, repository);
-  return read && servesRun(read, run) ? read : undefined;
+  return readServing(await preReads.take(installationId, repository), run);
 }
