@@ -65,6 +65,11 @@ export const WAVES_OF_RUNS_AHEAD = 2;
 /** How long a held-back wave waits before it looks again. */
 const HELD_WAVE_WAIT_MS = 250;
 
+/** Jobs waiting or running in one installation's queue. */
+async function workIn(queue: Queue): Promise<number> {
+  return Object.values(await queue.getJobCounts(...WORK_STATES)).reduce((sum, count) => sum + count, 0);
+}
+
 /** The installations that have had queued work on this Redis (and were not forgotten since). */
 export async function knownInstallations(redis: Redis): Promise<number[]> {
   return (await redis.smembers(INSTALLATIONS)).map(Number).filter(Number.isSafeInteger);
@@ -87,7 +92,7 @@ export function fleetBacklogReader(connection: Redis): { read(): Promise<number>
           queue = new Queue(queueNameOf(installationId), { connection, prefix: REDIS_PREFIX });
           queues.set(installationId, queue);
         }
-        total += Object.values(await queue.getJobCounts(...WORK_STATES)).reduce((sum, count) => sum + count, 0);
+        total += await workIn(queue);
       }
       return total;
     },
@@ -131,10 +136,7 @@ export function createBullRunQueue(handlers: RunQueueHandlers, options: BullRunQ
   };
 
   /** Jobs waiting or running in the installation's queue. */
-  const backlog = async (installationId: number) => {
-    const counts = await queueFor(installationId).getJobCounts(...WORK_STATES);
-    return Object.values(counts).reduce((sum, count) => sum + count, 0);
-  };
+  const backlog = (installationId: number) => workIn(queueFor(installationId));
 
   // An install's scan submits a thousand runs in a row: the fleet is told once a second, not each time.
   const announced = new Map<number, number>();
